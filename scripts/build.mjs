@@ -1,0 +1,71 @@
+// One build script for every bundle: the extension (Node and web), the notebook
+// renderer (ESM, runs in the notebook webview), the command-line runner, and the
+// integration-test suite that runs inside VS Code's extension host.
+import * as esbuild from 'esbuild';
+
+const args = new Set(process.argv.slice(2));
+const watch = args.has('--watch');
+const production = args.has('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  target: 'es2022',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: { 'extension.node': 'src/extension/main.node.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { 'extension.web': 'src/extension/main.web.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { renderer: 'webview/renderer.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'esm',
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (!production) {
+  builds.push({
+    ...common,
+    entryPoints: { index: 'test/integration/index.ts' },
+    outdir: 'out/test',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  });
+}
+
+if (watch) {
+  for (const options of builds) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
