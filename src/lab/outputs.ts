@@ -1,0 +1,28 @@
+// What a cell produces, as plain JSON: the extension puts these into notebook outputs under the
+// project's own MIME types, the renderer draws them, and the command-line runner prints them.
+import type { TopLevelSpec } from 'vega-lite';
+
+export const RUN_MIME = 'application/vnd.migration-lab.run+json';
+export const CHART_MIME = 'application/vnd.migration-lab.chart+json';
+
+/** A summary value: a number, or a breakdown (for example migrations by reason). */
+export type SummaryValue = number | Record<string, number>;
+
+/** The output of a `run` cell: the key metrics of one simulation and how to reproduce it. */
+export interface RunOutput {
+  name: string;
+  policy: string;
+  scheduler: string;
+  machine: string;
+  workload: string;
+  seed: number;
+  durationS: number;
+  digest: string;
+  summary: Record<string, SummaryValue>;
+}
+
+/** The output of a `chart` cell: a complete Vega-Lite spec with its data inlined. */
+export interface ChartOutput {
+  title: string;
+  spec: TopLevelSpec;
+}

@@ -1,0 +1,14 @@
+// Styles for outputs, inside each output's shadow root. Colours come from VS Code's theme
+// variables, which are inherited through the shadow boundary.
+export const STYLES = `
+.migration-lab-output { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size, 13px); color: var(--vscode-foreground); }
+.migration-lab-output.light { background: #ffffff; color: #222222; padding: 4px; }
+.migration-lab-output.error { color: var(--vscode-errorForeground); }
+.run-heading { font-weight: 600; margin: 2px 0 6px; }
+table.run-summary { border-collapse: collapse; }
+table.run-summary th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 1px 16px 1px 0; }
+table.run-summary td { font-variant-numeric: tabular-nums; padding: 1px 0; }
+.run-footer { margin-top: 6px; color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+.vega-embed { width: 100%; }
+.vega-embed summary { opacity: 0.6; }
+`;
