@@ -1,0 +1,199 @@
+// Runs the extension-host integration tests (test/integration, bundled to out/test/index.js)
+// inside a real VS Code:
+//
+//   node scripts/test-integration.mjs             code-server's extension host, driven by Chromium
+//   node scripts/test-integration.mjs --electron  desktop VS Code via @vscode/test-electron
+//                                                 (needs to download VS Code: not possible here)
+//   add --no-build when scripts/build.mjs has just run
+//
+// Every run gets a throwaway user-data dir, extensions dir and copy of examples/ as its
+// workspace. The tests report to a JSON-lines file (MIGRATION_LAB_TEST_REPORT) that this
+// script follows, printing each test, and closing with `integration: N passed, N failed`.
+// Exits non-zero on any failure, crash or timeout.
+import { spawnSync } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  chromiumArgs,
+  chromiumPath,
+  freePort,
+  realVsCodeAvailable,
+  repoRoot,
+  startCodeServer,
+  workbenchUrl,
+} from './code-server.mjs';
+
+const electron = process.argv.includes('--electron');
+// `npm test` has just built everything; a run on its own builds first.
+const skipBuild = process.argv.includes('--no-build');
+const timeoutMs = Number(process.env.MIGRATION_LAB_INTEGRATION_TIMEOUT_MS ?? 10 * 60_000);
+const testsModule = join(repoRoot, 'out', 'test', 'index.js');
+const logDir = join(repoRoot, 'test-results', 'integration');
+
+function build() {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('integration: the build failed');
+    process.exit(1);
+  }
+}
+
+/** A throwaway folder with a copy of examples/ as the workspace and a report file path. */
+function makeSandbox() {
+  const root = mkdtempSync(join(tmpdir(), 'migration-lab-integration-'));
+  const workspace = join(root, 'workspace');
+  cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
+  return { root, workspace, report: join(root, 'report.jsonl') };
+}
+
+/** Prints report events as they arrive; keeps the tallies. */
+class ReportFollower {
+  constructor(file) {
+    this.file = file;
+    this.linesSeen = 0;
+    this.passed = 0;
+    this.failed = 0;
+    this.pending = 0;
+    this.finished = false;
+  }
+
+  poll() {
+    if (!existsSync(this.file)) return;
+    const lines = readFileSync(this.file, 'utf8').split('\n');
+    // The last element is either '' or a line still being written.
+    const complete = lines.slice(0, -1);
+    for (const line of complete.slice(this.linesSeen)) this.print(JSON.parse(line));
+    this.linesSeen = complete.length;
+  }
+
+  print(event) {
+    switch (event.event) {
+      case 'pass':
+        this.passed += 1;
+        console.log(`  ✔ ${event.title} (${event.durationMs} ms)`);
+        break;
+      case 'fail':
+        this.failed += 1;
+        console.log(`  ✘ ${event.title} (${event.durationMs} ms)\n${indent(event.stack || event.message)}`);
+        break;
+      case 'pending':
+        this.pending += 1;
+        console.log(`  - ${event.title} (pending)`);
+        break;
+      case 'note':
+        console.log(`    · ${event.text}`);
+        break;
+      case 'crash':
+        this.failed += 1;
+        this.finished = true;
+        console.log(`  ✘ loading the test suites crashed\n${indent(event.stack || event.message)}`);
+        break;
+      case 'end':
+        this.finished = true;
+        console.log(`  (mocha: ${event.passed} passed, ${event.failed} failed, ${event.pending} pending in ${event.durationMs} ms)`);
+        break;
+      default:
+        console.log(`  ? ${JSON.stringify(event)}`);
+    }
+  }
+}
+
+function indent(text) {
+  return String(text)
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
+}
+
+function closingLine(follower, extraFailures = 0) {
+  // A run in which no test reported anything is a failure, not a pass.
+  const ranNothing = follower.passed + follower.failed === 0;
+  if (ranNothing) console.log('  ✘ no test reported a result');
+  const failed = follower.failed + extraFailures + (ranNothing && extraFailures === 0 ? 1 : 0);
+  const skipped = follower.pending > 0 ? `, ${follower.pending} skipped` : '';
+  console.log(`integration: ${follower.passed} passed, ${failed} failed${skipped}`);
+  return failed;
+}
+
+async function runInCodeServer(sandbox) {
+  const { chromium } = await import('playwright-core');
+  mkdirSync(logDir, { recursive: true });
+  const serverLog = createWriteStream(join(logDir, 'code-server.log'));
+  const browserLog = createWriteStream(join(logDir, 'browser-console.log'));
+  const port = await freePort();
+  const started = Date.now();
+  const server = await startCodeServer({
+    port,
+    userDataDir: join(sandbox.root, 'user-data'),
+    extensionsDir: join(sandbox.root, 'extensions'),
+    folder: sandbox.workspace,
+    env: { MIGRATION_LAB_TEST_REPORT: sandbox.report },
+    output: serverLog,
+  });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+  const follower = new ReportFollower(sandbox.report);
+  let timedOut = false;
+  try {
+    const page = await browser.newPage();
+    page.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => browserLog.write(`[pageerror] ${error.stack ?? error}\n`));
+    const url = workbenchUrl({
+      port,
+      folder: sandbox.workspace,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: testsModule,
+    });
+    console.log(`integration: VS Code ${url.split('?')[0]} (code-server, extension host tests)`);
+    await page.goto(url);
+    const deadline = Date.now() + timeoutMs;
+    while (!follower.finished) {
+      follower.poll();
+      if (follower.finished) break;
+      if (Date.now() > deadline) {
+        timedOut = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    follower.poll();
+  } finally {
+    await browser.close();
+    await server.stop();
+    serverLog.end();
+    browserLog.end();
+  }
+  console.log(`integration: suite took ${((Date.now() - started) / 1000).toFixed(1)} s (logs in test-results/integration/)`);
+  if (timedOut) {
+    console.log(`  ✘ timed out after ${timeoutMs / 1000} s waiting for the tests to finish (see test-results/integration/*.log)`);
+  }
+  return closingLine(follower, timedOut ? 1 : 0);
+}
+
+async function runInElectron(sandbox) {
+  const { runTests } = await import('@vscode/test-electron');
+  const follower = new ReportFollower(sandbox.report);
+  let exitCode = 0;
+  try {
+    exitCode = await runTests({
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: testsModule,
+      launchArgs: [sandbox.workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(sandbox.root, 'user-data')],
+      extensionTestsEnv: { MIGRATION_LAB_TEST_REPORT: sandbox.report },
+    });
+  } catch (error) {
+    console.error(`integration: @vscode/test-electron failed: ${error?.message ?? error}`);
+    exitCode = 1;
+  }
+  follower.poll();
+  // A non-zero exit with no failure reported (e.g. VS Code could not start) still fails.
+  return closingLine(follower, exitCode !== 0 && follower.failed === 0 ? 1 : 0);
+}
+
+if (!skipBuild) build();
+if (!electron && !realVsCodeAvailable('integration')) process.exit(0);
+const sandbox = makeSandbox();
+const failed = electron ? await runInElectron(sandbox) : await runInCodeServer(sandbox);
+if (failed === 0) rmSync(sandbox.root, { recursive: true, force: true });
+else console.log(`integration: kept the sandbox for inspection: ${sandbox.root}`);
+process.exit(failed === 0 ? 0 : 1);
