@@ -1,6 +1,7 @@
-// One build script for every bundle: the extension (Node and web), the notebook
-// renderer (ESM, runs in the notebook webview), the command-line runner, and the
-// integration-test suite that runs inside VS Code's extension host.
+// One build script for every bundle: the extension (Node and web), the simulation workers
+// (Node worker thread and web worker), the notebook renderer (ESM, runs in the notebook
+// webview), the command-line runner, and the integration-test suite that runs inside VS
+// Code's extension host.
 import * as esbuild from 'esbuild';
 
 const args = new Set(process.argv.slice(2));
@@ -35,6 +36,20 @@ const builds = [
   },
   {
     ...common,
+    entryPoints: { 'simWorker.node': 'src/worker/simWorker.node.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+  },
+  {
+    ...common,
+    entryPoints: { 'simWorker.web': 'src/worker/simWorker.web.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+  },
+  {
+    ...common,
     entryPoints: { renderer: 'webview/renderer.ts' },
     outdir: 'dist',
     platform: 'browser',
@@ -57,7 +72,9 @@ if (!production) {
     outdir: 'out/test',
     platform: 'node',
     format: 'cjs',
-    external: ['vscode'],
+    // mocha is loaded from node_modules at run time: one instance for the runner and the
+    // suites' `import { suite, test } from 'mocha'`.
+    external: ['vscode', 'mocha'],
   });
 }
 

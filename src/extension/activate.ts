@@ -1,0 +1,38 @@
+// Wires the lab into VS Code. Everything here is glue: the lab model, the simulator and the
+// renderer know nothing of VS Code.
+import * as vscode from 'vscode';
+import { LabSession } from '../lab/execute';
+import type { RunHost } from '../lab/runHost';
+import { NOTEBOOK_TYPE } from './cells';
+import { LabController } from './controller';
+import { newLab } from './newLab';
+import { registerRendererMessaging } from './rendererMessaging';
+import { LabSerializer } from './serializer';
+
+export const RENDERER_ID = 'migration-lab-renderer';
+
+/** What differs between the desktop (Node) and web extension hosts. */
+export interface Platform {
+  createRunHost(context: vscode.ExtensionContext): RunHost;
+}
+
+export function activateLab(context: vscode.ExtensionContext, platform: Platform): void {
+  const runHost = platform.createRunHost(context);
+  const sessions = new Map<string, LabSession>();
+  const sessionFor = (notebook: vscode.NotebookDocument) => {
+    const key = notebook.uri.toString();
+    let session = sessions.get(key);
+    if (!session) sessions.set(key, (session = new LabSession(runHost)));
+    return session;
+  };
+  const serializer = new LabSerializer();
+
+  context.subscriptions.push(
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),
+    new LabController(sessionFor, NOTEBOOK_TYPE),
+    registerRendererMessaging(RENDERER_ID),
+    vscode.commands.registerCommand('migration-lab.newLab', () => newLab(serializer)),
+    vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
+    { dispose: () => runHost.dispose?.() },
+  );
+}

@@ -1,0 +1,125 @@
+// The notebook controller: runs cells of one notebook strictly in order through a queue,
+// shows them as pending up front, reports progress, cancels through the execution token,
+// and shows errors in the cell that failed while the others still run.
+import * as vscode from 'vscode';
+import type { LabSession, CellOutcome } from '../lab/execute';
+import { toLabCells } from './cells';
+
+export const CONTROLLER_ID = 'migration-lab-kernel';
+
+export class LabController implements vscode.Disposable {
+  private readonly controller: vscode.NotebookController;
+  /** The tail of each notebook's queue: new batches run after it. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly executionOrder = new Map<string, number>();
+  /** Cells already waiting or running, so a second request for one is ignored. */
+  private readonly pending = new Set<vscode.NotebookCell>();
+
+  constructor(
+    private readonly sessionFor: (notebook: vscode.NotebookDocument) => LabSession,
+    notebookType: string,
+  ) {
+    this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, notebookType, 'Migration Lab');
+    this.controller.supportedLanguages = [
+      'migration-lab-machine', 'migration-lab-workload', 'migration-lab-policy', 'migration-lab-run',
+      'migration-lab-compare', 'migration-lab-chart', 'migration-lab-check', 'migration-lab-params',
+    ];
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = 'Process-migration simulator';
+    this.controller.executeHandler = (cells, notebook) => this.enqueue(cells, notebook);
+  }
+
+  dispose(): void {
+    this.controller.dispose();
+  }
+
+  /** Resolves when this batch has finished, so callers (and tests) can await execution. */
+  private enqueue(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+    const key = notebook.uri.toString();
+    const executions = cells
+      .filter((cell) => cell.kind === vscode.NotebookCellKind.Code && !this.pending.has(cell))
+      .map((cell) => {
+        this.pending.add(cell);
+        return this.controller.createNotebookCellExecution(cell);
+      });
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const batch = previous.then(() => this.runBatch(executions, notebook));
+    const tail = batch.finally(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    this.queues.set(key, tail);
+    return batch;
+  }
+
+  private async runBatch(executions: vscode.NotebookCellExecution[], notebook: vscode.NotebookDocument): Promise<void> {
+    const key = notebook.uri.toString();
+    for (const execution of executions) {
+      try {
+        if (execution.token.isCancellationRequested) {
+          execution.start(Date.now());
+          execution.end(undefined, Date.now());
+          continue;
+        }
+        const order = (this.executionOrder.get(key) ?? 0) + 1;
+        this.executionOrder.set(key, order);
+        execution.executionOrder = order;
+        execution.start(Date.now());
+        await execution.clearOutput();
+        const outcome = await this.runCell(execution, notebook);
+        await execution.replaceOutput(toOutputs(outcome));
+        execution.end(outcome.ok ? true : outcome.cancelled ? undefined : false, Date.now());
+      } catch (error) {
+        // Never leave a cell spinning: whatever happened, end its execution.
+        await execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(asError(error))]));
+        execution.end(false, Date.now());
+      } finally {
+        this.pending.delete(execution.cell);
+      }
+    }
+  }
+
+  private async runCell(execution: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<CellOutcome> {
+    const abort = new AbortController();
+    const subscription = execution.token.onCancellationRequested(() => abort.abort());
+    try {
+      let shown = -1;
+      return await this.sessionFor(notebook).execute(toLabCells(notebook), execution.cell.index, {
+        signal: abort.signal,
+        onProgress: (fraction, label) => {
+          const percent = Math.floor(fraction * 100);
+          if (percent === shown) return;
+          shown = percent;
+          void execution.replaceOutput(
+            new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text(`${label}: ${percent} %`, 'text/plain')]),
+          );
+        },
+      });
+    } finally {
+      subscription.dispose();
+    }
+  }
+}
+
+function toOutputs(outcome: CellOutcome): vscode.NotebookCellOutput[] {
+  if (!outcome.ok) {
+    if (outcome.cancelled) return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text('Cancelled.', 'text/plain')])];
+    const error = new Error(outcome.message);
+    error.name = outcome.title;
+    error.stack = '';
+    return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)])];
+  }
+  return outcome.outputs.map(
+    (output) =>
+      new vscode.NotebookCellOutput(
+        output.items.map((item) =>
+          typeof item.data === 'string'
+            ? vscode.NotebookCellOutputItem.text(item.data, item.mime)
+            : vscode.NotebookCellOutputItem.json(item.data, item.mime),
+        ),
+      ),
+  );
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
