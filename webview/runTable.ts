@@ -1,19 +1,6 @@
 // The summary table of a run cell: the key metrics with units, then seed and digest.
-import { formatMetric } from '../src/lab/format';
+import { formatMetric, orderedSummaryKeys } from '../src/lab/format';
 import type { RunOutput } from '../src/lab/outputs';
-
-/** Metrics shown first, in this order; any others follow alphabetically. */
-const LEADING_KEYS = [
-  'completed', 'unfinished', 'makespanS', 'throughputPerS', 'meanResponseS', 'p95ResponseS',
-  'p99ResponseS', 'meanWaitS', 'meanUtilization', 'imbalanceCv', 'imbalanceMaxOverMean', 'jainIndex',
-  'migrations', 'migrationsByReason', 'cacheMisses', 'cacheMissesByCause', 'contextSwitches',
-  'preemptions', 'deadlineMisses', 'deadlineMissRatio', 'energyJ', 'peakTempC',
-];
-
-export function orderedSummaryKeys(summary: RunOutput['summary']): string[] {
-  const rest = Object.keys(summary).filter((k) => !LEADING_KEYS.includes(k)).sort();
-  return [...LEADING_KEYS.filter((k) => k in summary), ...rest];
-}
 
 export function renderRunTable(run: RunOutput, into: HTMLElement): void {
   const doc = into.ownerDocument;

@@ -58,3 +58,17 @@ export function formatMetric(key: string, value: number | Record<string, number>
   if (unit === 's') return formatSeconds(value);
   return unit ? `${round(value)} ${unit}` : round(value);
 }
+
+/** Metrics shown first, in this order; any others follow alphabetically. */
+const LEADING_KEYS = [
+  'completed', 'unfinished', 'makespanS', 'throughputPerS', 'meanResponseS', 'p95ResponseS',
+  'p99ResponseS', 'meanWaitS', 'meanUtilization', 'imbalanceCv', 'imbalanceMaxOverMean', 'jainIndex',
+  'migrations', 'migrationsByReason', 'cacheMisses', 'cacheMissesByCause', 'contextSwitches',
+  'preemptions', 'deadlineMisses', 'deadlineMissRatio', 'energyJ', 'peakTempC',
+];
+
+/** Summary keys in reading order: the leading metrics first, then the rest alphabetically. */
+export function orderedSummaryKeys(summary: Readonly<Record<string, unknown>>): string[] {
+  const rest = Object.keys(summary).filter((k) => !LEADING_KEYS.includes(k)).sort();
+  return [...LEADING_KEYS.filter((k) => k in summary), ...rest];
+}

@@ -1,0 +1,138 @@
+// Executes one cell of a lab. The whole notebook is resolved each time (it is cheap), so a
+// cell always sees the current text of the cells it depends on; finished simulations are
+// kept per run name with the hash of their inputs and reused while the inputs are unchanged.
+import type { SimResult } from '../sim';
+import { loadChart, type ChartRun } from './charts';
+import type { Diagnostic } from './diagnostic';
+import type { LabCell } from './markdown';
+import { CHART_MIME, RUN_MIME, type RunOutput } from './outputs';
+import { resolveLab, type ResolvedLab, type ResolvedRun } from './resolve';
+import { CancelledError, type RunHost } from './runHost';
+import { summaryMarkdown } from './summaryText';
+
+export interface OutputItemData {
+  mime: string;
+  /** JSON-serialisable data, or text for text/* MIME types. */
+  data: unknown;
+}
+
+export interface OutputData {
+  items: OutputItemData[];
+}
+
+export type CellOutcome =
+  | { ok: true; outputs: OutputData[] }
+  | { ok: false; cancelled: true }
+  | {
+      ok: false;
+      cancelled: false;
+      title: string;
+      message: string;
+      /** Where in which cell, when the problem is invalid input (the cell itself or one it uses). */
+      at?: { cellIndex: number; diagnostics: Diagnostic[] };
+    };
+
+export interface ExecuteOptions {
+  signal: AbortSignal;
+  onProgress?: (fraction: number, label: string) => void;
+}
+
+interface CachedRun {
+  inputsHash: string;
+  result: SimResult;
+}
+
+/** A problem that stops a cell, shown in the cell as `title: message`. */
+export class CellError extends Error {
+  constructor(
+    readonly title: string,
+    message: string,
+    readonly at?: { cellIndex: number; diagnostics: Diagnostic[] },
+  ) {
+    super(message);
+  }
+}
+
+/** `line 3, column 9: message` for each error, 1-based as editors show them. */
+export function describeDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => `line ${d.range.start.line + 1}, column ${d.range.start.character + 1}: ${d.message}`)
+    .join('\n');
+}
+
+export class LabSession {
+  private readonly runs = new Map<string, CachedRun>();
+
+  constructor(private readonly host: RunHost) {}
+
+  async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
+    try {
+      const lab = resolveLab(cells);
+      const cell = cells[index];
+      if (cell.kind === 'markdown') return { ok: true, outputs: [] };
+      assertValid(lab, index, `Invalid ${cell.kind} cell`);
+      switch (cell.kind) {
+        case 'run': {
+          const run = lab.runs.find((r) => r.cellIndex === index)!;
+          const result = await this.resultOf(run, options);
+          return { ok: true, outputs: [runOutput(run, result)] };
+        }
+        case 'chart':
+          return { ok: true, outputs: [await this.chartOutput(lab, index, options)] };
+        default:
+          return { ok: true, outputs: [] };
+      }
+    } catch (error) {
+      if (error instanceof CancelledError || options.signal.aborted) return { ok: false, cancelled: true };
+      if (error instanceof CellError) return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at };
+      const e = error instanceof Error ? error : new Error(String(error));
+      return { ok: false, cancelled: false, title: e.name || 'Error', message: e.message };
+    }
+  }
+
+  /** The result of a run: from the cache while its inputs are unchanged, else simulated now. */
+  async resultOf(run: ResolvedRun, options: ExecuteOptions): Promise<SimResult> {
+    const cached = this.runs.get(run.name);
+    if (cached && cached.inputsHash === run.inputsHash) return cached.result;
+    const result = await this.host.run({
+      config: run.config,
+      signal: options.signal,
+      onProgress: (fraction) => options.onProgress?.(fraction, `Simulating ${run.name}`),
+    });
+    this.runs.set(run.name, { inputsHash: run.inputsHash, result });
+    return result;
+  }
+
+  private async chartOutput(lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData> {
+    const chart = lab.charts.find((c) => c.cellIndex === index)!;
+    const runs: ChartRun[] = [];
+    for (const name of chart.runs) {
+      const run = lab.runs.find((r) => r.name === name)!;
+      assertValid(lab, run.cellIndex, `Run ${name} is invalid`);
+      const result = await this.resultOf(run, options);
+      runs.push({ name, policy: run.config.policy.name, series: result.series });
+    }
+    const output = loadChart(runs);
+    return { items: [{ mime: CHART_MIME, data: output }] };
+  }
+}
+
+function assertValid(lab: ResolvedLab, index: number, title: string): void {
+  const errors = (lab.diagnostics.get(index) ?? []).filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new CellError(title, describeDiagnostics(errors), { cellIndex: index, diagnostics: errors });
+}
+
+function runOutput(run: ResolvedRun, result: SimResult): OutputData {
+  const data: RunOutput = {
+    name: run.name,
+    policy: run.config.policy.name,
+    scheduler: run.config.scheduler.kind,
+    machine: run.machineName,
+    workload: run.workloadName,
+    seed: run.config.seed,
+    durationS: run.config.durationNs / 1e9,
+    digest: result.digest,
+    summary: result.summary as unknown as RunOutput['summary'],
+  };
+  return { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
+}
