@@ -11,6 +11,7 @@ import { ReportFileReporter } from './reporter';
 /** The suites, imported only after mocha has set up its TDD interface (pre-require). */
 const suites = [
   () => import('./activation.test'),
+  () => import('./notebook.test'),
 ];
 
 export async function run(): Promise<void> {

@@ -1,0 +1,92 @@
+// End-to-end tests: a person's use of the extension in VS Code in a browser. Starts
+// code-server (the extension loaded from this repo through extensionDevelopmentPath) on a
+// throwaway copy of examples/, then runs the mocha suites in test/e2e/*.e2e.mjs, which drive
+// Debian's Chromium through playwright-core. Screenshots go to test-results/e2e/.
+// Closes with `e2e: N passed, N failed`; exits non-zero on any failure.
+//
+//   node scripts/test-e2e.mjs [--no-build]
+import { spawnSync } from 'node:child_process';
+import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+import { freePort, realVsCodeAvailable, repoRoot, startCodeServer, workbenchUrl } from './code-server.mjs';
+
+const skipBuild = process.argv.includes('--no-build');
+const resultsDir = join(repoRoot, 'test-results', 'e2e');
+const suitesDir = join(repoRoot, 'test', 'e2e');
+
+if (!skipBuild) {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('e2e: the build failed');
+    process.exit(1);
+  }
+}
+if (!realVsCodeAvailable('e2e')) process.exit(0);
+
+const root = mkdtempSync(join(tmpdir(), 'migration-lab-e2e-'));
+const workspace = join(root, 'workspace');
+cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
+// Settings a fresh profile needs so that nothing but the lab claims the screen.
+const userDataDir = join(root, 'user-data');
+mkdirSync(join(userDataDir, 'User'), { recursive: true });
+writeFileSync(
+  join(userDataDir, 'User', 'settings.json'),
+  JSON.stringify(
+    {
+      'workbench.colorTheme': 'Default Light Modern',
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'extensions.ignoreRecommendations': true,
+      'telemetry.telemetryLevel': 'off',
+      'chat.commandCenter.enabled': false,
+      'window.commandCenter': false,
+    },
+    null,
+    2,
+  ),
+);
+
+mkdirSync(resultsDir, { recursive: true });
+const serverLog = createWriteStream(join(resultsDir, 'code-server.log'));
+const port = await freePort();
+const started = Date.now();
+const server = await startCodeServer({
+  port,
+  userDataDir,
+  extensionsDir: join(root, 'extensions'),
+  folder: workspace,
+  output: serverLog,
+});
+
+// The suites read where VS Code is and where to save screenshots from the environment, so
+// each can also be pointed at a code-server started by hand.
+process.env.MIGRATION_LAB_E2E_URL = workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: repoRoot });
+process.env.MIGRATION_LAB_E2E_RESULTS = resultsDir;
+process.env.MIGRATION_LAB_E2E_WORKSPACE = workspace;
+
+const mocha = new Mocha({ ui: 'tdd', timeout: 120_000, reporter: 'spec', color: false });
+for (const file of readdirSync(suitesDir).filter((name) => name.endsWith('.e2e.mjs')).sort()) {
+  mocha.addFile(join(suitesDir, file));
+}
+let stats;
+try {
+  await mocha.loadFilesAsync();
+  stats = await new Promise((resolve) => {
+    const runner = mocha.run(() => resolve(runner.stats));
+  });
+} finally {
+  await server.stop();
+  serverLog.end();
+}
+
+const passed = stats?.passes ?? 0;
+// A run in which no test ran is a failure, not a pass.
+const failed = (stats?.failures ?? 0) + (passed + (stats?.failures ?? 0) === 0 ? 1 : 0);
+console.log(`e2e: suite took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots and logs in test-results/e2e/`);
+console.log(`e2e: ${passed} passed, ${failed} failed${stats?.pending ? `, ${stats.pending} skipped` : ''}`);
+if (failed === 0) rmSync(root, { recursive: true, force: true });
+else console.log(`e2e: kept the sandbox for inspection: ${root}`);
+process.exit(failed === 0 ? 0 : 1);

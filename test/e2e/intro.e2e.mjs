@@ -1,0 +1,92 @@
+// A person opens the introductory lab, runs every cell, and reads the chart, in a light and
+// a dark theme. Each test builds on the one before (one browser session, like a person's).
+import * as assert from 'node:assert/strict';
+import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
+import { framesWith, openWorkbench, pickQuickItem, quickOpen, runCommand, screenshotPath, waitFor } from './workbench.mjs';
+
+const LAB = 'intro.lab.md';
+/** Data marks of a Vega SVG chart (axes and legends have other roles). */
+const CHART_MARKS = 'svg g.role-mark path, svg g.role-mark rect';
+/** What VS Code's built-in error renderer and our renderer draw for a failure. */
+const ERROR_OUTPUT = '.traceback, .error-output-header, .output-stream.error, .migration-lab-output.error';
+const CELL_STATE = (state) => `.notebook-editor .codicon-notebook-state-${state}`;
+
+suite('intro lab in VS Code in the browser', () => {
+  let session;
+  let page;
+
+  suiteSetup(async () => {
+    session = await openWorkbench();
+    page = session.page;
+  });
+
+  suiteTeardown(async () => {
+    await session?.browser.close();
+  });
+
+  test('opens intro.lab.md as a notebook through Quick Open', async () => {
+    await quickOpen(page, LAB);
+    await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const tab = page.locator('.tabs-container .tab.active');
+    await waitFor('the active tab to be the lab', async () => (await tab.textContent())?.includes(LAB));
+    // The notebook shows Markdown and code cells, not the raw file in a text editor.
+    assert.ok((await page.locator('.notebook-editor .code-cell-row').count()) > 0, 'no code cells are shown');
+    assert.ok((await page.locator('.notebook-editor .markdown-cell-row').count()) > 0, 'no Markdown cells are shown');
+  });
+
+  test('runs all cells from the command palette', async () => {
+    await runCommand(page, 'Notebook: Run All');
+    // With more than one kernel for the notebook type VS Code asks which one; pick ours.
+    const picker = page.locator('.quick-input-widget');
+    if (await picker.isVisible()) await pickQuickItem(page, 'Migration Lab');
+    await waitFor(
+      'every shown code cell to finish',
+      async () =>
+        (await page.locator(CELL_STATE('success')).count()) > 0 &&
+        (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}`).count()) === 0,
+      90_000,
+    );
+    assert.equal(await page.locator(CELL_STATE('error')).count(), 0, 'a cell shows the failed state');
+  });
+
+  test('draws the chart in an output frame', async () => {
+    // The chart is the lab's last cell: focus it so the notebook renders its output.
+    await page.locator('.notebook-editor .code-cell-row').last().click({ position: { x: 40, y: 10 } });
+    const framesWithChart = await waitFor('a chart with data marks in an output frame', () => framesWith(page, CHART_MARKS));
+    const marks = framesWithChart.reduce((sum, { count }) => sum + count, 0);
+    assert.ok(marks >= 2, `expected the chart's data marks, found ${marks}`);
+  });
+
+  test('shows no error output', async () => {
+    const errors = await framesWith(page, ERROR_OUTPUT);
+    const texts = await Promise.all(errors.map(({ frame }) => frame.locator(ERROR_OUTPUT).first().textContent()));
+    assert.deepEqual(texts, [], 'error outputs are shown');
+    assert.deepEqual(session.consoleErrors, [], 'the workbench page threw');
+  });
+
+  test('follows the colour theme: light and dark screenshots', async () => {
+    const axisTitleFill = async () => {
+      const [found] = await framesWith(page, 'svg g.role-axis-title text');
+      return found ? found.frame.locator('svg g.role-axis-title text').first().getAttribute('fill') : null;
+    };
+    const chart = async () => (await framesWith(page, CHART_MARKS))[0].frame.locator('.migration-lab-output').first();
+
+    await runCommand(page, 'Preferences: Color Theme');
+    await pickQuickItem(page, 'Light Modern');
+    await page.locator('.monaco-workbench.vs').waitFor();
+    const lightFill = await waitFor('the chart drawn in the light theme', axisTitleFill);
+    await page.screenshot({ path: screenshotPath('intro-light.png') });
+    await (await chart()).screenshot({ path: screenshotPath('intro-chart-light.png') });
+
+    await runCommand(page, 'Preferences: Color Theme');
+    await pickQuickItem(page, 'Dark Modern');
+    await page.locator('.monaco-workbench.vs-dark').waitFor();
+    const darkFill = await waitFor('the chart redrawn in the dark theme', async () => {
+      const fill = await axisTitleFill();
+      return fill && fill !== lightFill ? fill : null;
+    });
+    await page.screenshot({ path: screenshotPath('intro-dark.png') });
+    await (await chart()).screenshot({ path: screenshotPath('intro-chart-dark.png') });
+    assert.notEqual(darkFill, lightFill);
+  });
+});

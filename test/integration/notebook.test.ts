@@ -1,0 +1,179 @@
+import * as assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import { parse as parseYaml } from 'yaml';
+import { extensionId, workspaceUri } from './workspace';
+
+const NOTEBOOK_TYPE = 'migration-lab';
+const RUN_MIME = 'application/vnd.migration-lab.run+json';
+const CHART_MIME = 'application/vnd.migration-lab.chart+json';
+const ERROR_MIME = 'application/vnd.code.notebook.error';
+
+/** Opens a lab as a notebook, shows it, and selects the Migration Lab controller for it. */
+async function openLab(uri: vscode.Uri): Promise<vscode.NotebookDocument> {
+  const notebook = await vscode.workspace.openNotebookDocument(uri);
+  const editor = await vscode.window.showNotebookDocument(notebook);
+  await vscode.commands.executeCommand('notebook.selectKernel', { editor, id: 'migration-lab-kernel', extension: extensionId });
+  return notebook;
+}
+
+function codeCells(notebook: vscode.NotebookDocument): vscode.NotebookCell[] {
+  return notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code);
+}
+
+/** Resolves when every given cell has an execution that ended at or after `since` (ms). */
+async function executed(cells: vscode.NotebookCell[], since: number, timeoutMs = 50_000): Promise<void> {
+  const done = () => cells.every((cell) => (cell.executionSummary?.timing?.endTime ?? 0) >= since && cell.executionSummary?.success !== undefined);
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      const waiting = cells.filter((cell) => !((cell.executionSummary?.timing?.endTime ?? 0) >= since)).map((cell) => cell.index);
+      throw new Error(`cells ${waiting.join(', ')} did not finish executing within ${timeoutMs / 1000} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The JSON of the first output item of `mime` in a cell. */
+function outputJson(cell: vscode.NotebookCell, mime: string): unknown {
+  for (const output of cell.outputs) {
+    for (const item of output.items) {
+      if (item.mime === mime) return JSON.parse(new TextDecoder().decode(item.data));
+    }
+  }
+  const shown = cell.outputs.flatMap((output) => output.items.map((item) => item.mime));
+  assert.fail(`cell ${cell.index} has no ${mime} output (it has: ${shown.join(', ') || 'none'})`);
+}
+
+function cellsOfKind(notebook: vscode.NotebookDocument, kind: string): vscode.NotebookCell[] {
+  return codeCells(notebook).filter((cell) => cell.document.languageId === `migration-lab-${kind}`);
+}
+
+/** Every inline data row of a Vega-Lite spec, wherever in the view composition it sits. */
+function dataRows(spec: unknown): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    const data = record.data as { values?: unknown } | undefined;
+    if (Array.isArray(data?.values)) rows.push(...(data.values as Record<string, unknown>[]));
+    if (record.datasets && typeof record.datasets === 'object') {
+      for (const values of Object.values(record.datasets)) if (Array.isArray(values)) rows.push(...values);
+    }
+    for (const [key, value] of Object.entries(record)) if (key !== 'data' && key !== 'datasets') visit(value);
+  };
+  visit(spec);
+  return rows;
+}
+
+/** How many CPUs the lab's machine cell describes (sockets × cores per socket × threads per core). */
+function cpuCount(notebook: vscode.NotebookDocument): number {
+  const [machine] = cellsOfKind(notebook, 'machine');
+  assert.ok(machine, 'the lab has a machine cell');
+  const fields = parseYaml(machine.document.getText()) as { sockets?: number; coresPerSocket?: number; threadsPerCore?: number };
+  return (fields.sockets ?? 1) * (fields.coresPerSocket ?? 1) * (fields.threadsPerCore ?? 1);
+}
+
+suite('intro.lab.md as a notebook', () => {
+  const uri = () => workspaceUri('intro.lab.md');
+  let notebook: vscode.NotebookDocument;
+  let bytesBefore: Uint8Array;
+
+  suiteSetup(async () => {
+    bytesBefore = await readFile(uri().fsPath);
+    notebook = await openLab(uri());
+  });
+
+  test('opens as a migration-lab notebook with Markdown and code cells', () => {
+    assert.equal(notebook.notebookType, NOTEBOOK_TYPE);
+    assert.ok(notebook.getCells().some((cell) => cell.kind === vscode.NotebookCellKind.Markup), 'no Markdown cells');
+    assert.ok(cellsOfKind(notebook, 'run').length >= 1, 'no run cells');
+    assert.ok(cellsOfKind(notebook, 'chart').length >= 1, 'no chart cells');
+  });
+
+  test('Run All executes every code cell successfully', async () => {
+    const since = Date.now();
+    await vscode.commands.executeCommand('notebook.execute', notebook.uri);
+    await executed(codeCells(notebook), since);
+    const failed = codeCells(notebook).filter((cell) => cell.executionSummary?.success !== true);
+    assert.deepEqual(
+      failed.map((cell) => `cell ${cell.index}: ${cell.outputs.flatMap((o) => o.items.map((i) => new TextDecoder().decode(i.data))).join(' ')}`),
+      [],
+    );
+  });
+
+  test('a run cell outputs its summary and digest', () => {
+    for (const cell of cellsOfKind(notebook, 'run')) {
+      const run = outputJson(cell, RUN_MIME) as { summary?: unknown; digest?: unknown };
+      assert.ok(run.summary && typeof run.summary === 'object' && Object.keys(run.summary).length > 0, `cell ${cell.index}: no summary`);
+      assert.match(String(run.digest), /^[0-9a-f]{16,}$/, `cell ${cell.index}: digest`);
+    }
+    const digests = cellsOfKind(notebook, 'run').map((cell) => (outputJson(cell, RUN_MIME) as { digest: string }).digest);
+    assert.equal(new Set(digests).size, digests.length, 'different runs have different digests');
+  });
+
+  test('a chart cell outputs a Vega-Lite spec with a row per CPU for every run it shows', () => {
+    const cpus = cpuCount(notebook);
+    for (const cell of cellsOfKind(notebook, 'chart')) {
+      const chart = outputJson(cell, CHART_MIME) as { spec?: { $schema?: string } };
+      assert.ok(chart.spec, `cell ${cell.index}: no spec`);
+      assert.match(String(chart.spec.$schema), /vega-lite/);
+      const rows = dataRows(chart.spec).filter((row) => typeof row.cpu === 'number');
+      assert.ok(rows.length > 0, `cell ${cell.index}: no per-CPU rows in the chart data`);
+      const runs = (parseYaml(cell.document.getText()) as { runs?: string[] }).runs ?? [];
+      for (const run of runs) {
+        const cpusOfRun = new Set(rows.filter((row) => row.run === run).map((row) => row.cpu));
+        assert.equal(cpusOfRun.size, cpus, `cell ${cell.index}: run ${run} has rows for ${cpusOfRun.size} of ${cpus} CPUs`);
+      }
+    }
+  });
+
+  test('running leaves the notebook clean and the file byte-identical', async () => {
+    assert.equal(notebook.isDirty, false, 'outputs made the notebook dirty');
+    assert.deepEqual(await readFile(uri().fsPath), bytesBefore);
+  });
+
+  test('saving the unchanged notebook keeps the bytes and writes no outputs', async () => {
+    assert.equal(await notebook.save(), true, 'save failed');
+    const after = await readFile(uri().fsPath);
+    assert.deepEqual(after, bytesBefore);
+    const text = after.toString('utf8');
+    for (const trace of [RUN_MIME, CHART_MIME, (outputJson(cellsOfKind(notebook, 'run')[0], RUN_MIME) as { digest: string }).digest]) {
+      assert.ok(!text.includes(trace), `the saved file contains ${trace}`);
+    }
+  });
+});
+
+suite('a lab with an invalid cell', () => {
+  test('shows an error output in that cell, and the other cells still run', async () => {
+    // The intro lab with a broken run cell inserted after its first run cell.
+    const intro = await readFile(workspaceUri('intro.lab.md').fsPath, 'utf8');
+    const firstRunEnd = intro.indexOf('```', intro.indexOf('```run') + 3) + 3;
+    assert.ok(firstRunEnd > 3, 'intro.lab.md has a run cell');
+    const broken = '\n\nA run cell that is not valid:\n\n```run\nname: broken\nmachine: [unclosed\n```';
+    const uri = workspaceUri('invalid-cell.lab.md');
+    await writeFile(uri.fsPath, intro.slice(0, firstRunEnd) + broken + intro.slice(firstRunEnd));
+
+    const notebook = await openLab(uri);
+    const runs = cellsOfKind(notebook, 'run');
+    const brokenCell = runs.find((cell) => cell.document.getText().includes('name: broken'));
+    assert.ok(brokenCell, 'the broken cell is a run cell');
+
+    const since = Date.now();
+    await vscode.commands.executeCommand('notebook.cell.execute', {
+      ranges: [{ start: 0, end: notebook.cellCount }],
+      document: notebook.uri,
+    });
+    await executed(codeCells(notebook), since);
+
+    assert.equal(brokenCell.executionSummary?.success, false, 'the broken cell did not fail');
+    const error = outputJson(brokenCell, ERROR_MIME) as { message?: string };
+    assert.ok(error.message, 'the error output has a message');
+    for (const cell of codeCells(notebook).filter((c) => c !== brokenCell)) {
+      assert.equal(cell.executionSummary?.success, true, `cell ${cell.index} (${cell.document.languageId}) did not succeed`);
+    }
+    assert.ok(outputJson(cellsOfKind(notebook, 'chart')[0], CHART_MIME), 'the chart after the broken cell was drawn');
+  });
+});
