@@ -178,7 +178,13 @@ async function runInElectron(sandbox) {
     exitCode = await runTests({
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: testsModule,
-      launchArgs: [sandbox.workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(sandbox.root, 'user-data')],
+      // Throwaway profile; --disable-extensions leaves only built-ins and the extension under test.
+      launchArgs: [
+        sandbox.workspace,
+        '--disable-extensions',
+        `--user-data-dir=${join(sandbox.root, 'user-data')}`,
+        `--extensions-dir=${join(sandbox.root, 'extensions')}`,
+      ],
       extensionTestsEnv: { MIGRATION_LAB_TEST_REPORT: sandbox.report },
     });
   } catch (error) {

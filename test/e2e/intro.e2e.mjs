@@ -38,7 +38,12 @@ suite('intro lab in VS Code in the browser', () => {
     await runCommand(page, 'Notebook: Run All');
     // With more than one kernel for the notebook type VS Code asks which one; pick ours.
     const picker = page.locator('.quick-input-widget');
-    if (await picker.isVisible()) await pickQuickItem(page, 'Migration Lab');
+    const started = await waitFor('cells to start running, or the kernel picker', async () =>
+      (await picker.isVisible())
+        ? 'picker'
+        : (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}, ${CELL_STATE('success')}, ${CELL_STATE('error')}`).count()) > 0 && 'running',
+    );
+    if (started === 'picker') await pickQuickItem(page, 'Migration Lab');
     await waitFor(
       'every shown code cell to finish',
       async () =>
