@@ -83,9 +83,8 @@ test('tilde and longer fences close only on the same character and at least the 
 test('indented fences strip up to the fence indentation from body lines', () => {
   const cells = parseLab(readFixture('07-indented-fences.lab.md'));
   const machine = cells[1];
-  assert.equal(machine.kind, 'machine');
+  if (machine.kind !== 'machine') throw new Error(`expected a machine cell, got ${machine.kind}`);
   assert.equal(machine.value, 'name: indented\ncores: 4\nsockets: 1\n  deep: x');
-  if (machine.kind === 'markdown') throw new Error('unreachable');
   // Body line 3 ("     deep: x") lost 3 spaces; the error column maps back to the file.
   assert.deepEqual(cellPositionToFile(machine, 3, 2), { line: 6, character: 5 });
   assert.deepEqual(cellPositionToFile(machine, 1, 0), { line: 4, character: 2 });
@@ -127,8 +126,9 @@ test('byte order mark and front matter with fences', () => {
 
 test('info-string attributes: key=value, quoted, flags', () => {
   const cells = parseLab(readFixture('16-attributes.lab.md'));
-  assert.equal(cells[0].kind, 'check');
-  assert.deepEqual(cells[0].kind !== 'markdown' && cells[0].attributes, {
+  const [check, policy] = cells;
+  if (check.kind !== 'check' || policy.kind !== 'policy') throw new Error('expected check and policy cells');
+  assert.deepEqual(check.attributes, {
     id: 'q1',
     points: '2',
     hidden: true,
@@ -136,7 +136,7 @@ test('info-string attributes: key=value, quoted, flags', () => {
     message: 'a b',
     label: 'single quoted',
   });
-  assert.deepEqual(cells[1].kind !== 'markdown' && cells[1].attributes, { lang: 'ts' });
+  assert.deepEqual(policy.attributes, { lang: 'ts' });
   assert.deepEqual(parseInfoString('check message="say \\"hi\\""').attributes, { message: 'say "hi"' });
   const bad = parseInfoString('check id="open =x id=2');
   assert.equal(bad.kind, 'check');
@@ -172,9 +172,8 @@ test('edited cells serialize with LF and ``` fences; untouched cells keep their 
 });
 
 test('changed attributes or kind count as edits', () => {
-  const cells: LabCell[] = parseLab('~~~~check id=a\r\nexpect: true\r\n~~~~\r\n');
-  const cell = cells[0];
-  if (cell.kind === 'markdown') throw new Error('expected code');
+  const cell = parseLab('~~~~check id=a\r\nexpect: true\r\n~~~~\r\n')[0];
+  if (cell.kind !== 'check') throw new Error(`expected a check cell, got ${cell.kind}`);
   assert.equal(serializeLab([{ ...cell, attributes: { id: 'b', points: '2' } }]), '```check id=b points=2\nexpect: true\n```\n');
   assert.equal(serializeLab([{ ...cell, kind: 'params' }]), '```params id=a\nexpect: true\n```\n');
 });
@@ -238,19 +237,19 @@ const bodyArb = fc.array(fc.oneof(word, fc.constantFrom('```', '~~~', '````js', 
 /** Pieces of a document: each is a list of lines (without EOLs). */
 const piece: fc.Arbitrary<string[]> = fc.oneof(
   fc.array(word, { minLength: 1, maxLength: 3 }),
-  fc.constant(['']),
+  fc.constant<string[]>(['']),
   fc.tuple(kindArb, attrArb, bodyArb, fc.constantFrom('```', '~~~', '````'), fc.constantFrom('', ' ', '  ', '   ')).map(([kind, attrs, body, fence, indent]) => [
     `${indent}${fence}${formatInfoString(kind, attrs)}`,
     ...body,
     `${indent}${fence}`,
   ]),
   fc.tuple(fc.constantFrom('js', '', 'python', 'yaml'), bodyArb).map(([info, body]) => ['```' + info, ...body, '```']),
-  fc.constant(['<!--', '```machine', 'name: hidden', '```', '-->']),
-  fc.constant(['---', 'title: t', '---']),
-  fc.constant(['- item', '', '  ```run', '  name: listed', '  ```']),
-  fc.constant(['> ```chart', '> show: load']),
-  fc.constant(['    ```machine', '    indented code']),
-  fc.constant(['```policy lang=ts']), // unclosed when last
+  fc.constant<string[]>(['<!--', '```machine', 'name: hidden', '```', '-->']),
+  fc.constant<string[]>(['---', 'title: t', '---']),
+  fc.constant<string[]>(['- item', '', '  ```run', '  name: listed', '  ```']),
+  fc.constant<string[]>(['> ```chart', '> show: load']),
+  fc.constant<string[]>(['    ```machine', '    indented code']),
+  fc.constant<string[]>(['```policy lang=ts']), // unclosed when last
 );
 
 const documentArb = fc

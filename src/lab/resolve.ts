@@ -1,0 +1,412 @@
+// Turns all cells of a lab into the validated model: simulator configs for runs and
+// comparisons, chart and check specs, parameters, per-cell diagnostics, and for each run the
+// cells it depends on with a hash of their text (for "output may be stale" markers).
+
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { MachineConfig, PolicyConfig, ProcessGroupConfig, SchedulerConfig, SimConfig, WorkloadConfig } from '../sim/config';
+import type { Diagnostic, Range } from './diagnostic';
+import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from './markdown';
+import { MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget } from './schema';
+import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validate';
+import { parseYaml } from './yaml';
+
+export interface ResolveOptions {
+  /** Parameter overrides (e.g. from the command line), written as in YAML: "2s", "10", "fair". */
+  params?: Readonly<Record<string, string>>;
+}
+
+interface Dependent {
+  /** Indices of the cells this item reads: itself, its machine, workload, policy and params cells. */
+  dependsOn: number[];
+  /** sha256 over the text of those cells and the parameter values used. */
+  inputsHash: string;
+}
+
+export interface ResolvedRun extends Dependent {
+  name: string;
+  cellIndex: number;
+  config: SimConfig;
+  /** Set when the policy is a policy cell (user code) rather than a built-in. */
+  policyCell?: number;
+}
+
+export interface ResolvedCompare extends Dependent {
+  name?: string;
+  cellIndex: number;
+  policies: PolicyConfig[];
+  seeds: number;
+  metrics: string[];
+  /** Everything but policy and seed, shared by every run of the comparison. */
+  base: Omit<SimConfig, 'policy' | 'seed'>;
+}
+
+export interface ResolvedChart {
+  cellIndex: number;
+  show?: string;
+  /** Runs charted, from `runs:` or `run:`. */
+  runs: string[];
+  table?: string;
+  vegaLite?: unknown;
+  title?: string;
+}
+
+export interface ResolvedCheck {
+  cellIndex: number;
+  id?: string;
+  points: number;
+  hidden: boolean;
+  solution: boolean;
+  expect: string;
+  message?: string;
+  /** Runs the expression reads. */
+  runs: string[];
+}
+
+export interface ResolvedPolicyCell {
+  name: string;
+  cellIndex: number;
+  lang: 'ts' | 'js';
+  code: string;
+}
+
+export interface ResolvedLab {
+  machines: Map<string, { cellIndex: number; config: MachineConfig }>;
+  workloads: Map<string, { cellIndex: number; config: WorkloadConfig }>;
+  policies: Map<string, ResolvedPolicyCell>;
+  runs: ResolvedRun[];
+  compares: ResolvedCompare[];
+  charts: ResolvedChart[];
+  checks: ResolvedCheck[];
+  /** Effective parameter values (overrides applied) and the cell declaring each. */
+  params: Map<string, { value: ParamValue; cellIndex: number }>;
+  /** Diagnostics per cell index (cells without problems have none). */
+  diagnostics: Map<number, Diagnostic[]>;
+  /** Problems not tied to a cell, e.g. an override for an undeclared parameter. */
+  problems: string[];
+}
+
+const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function hashInputs(cells: readonly LabCell[], indices: readonly number[], params: ReadonlyMap<string, ParamValue>): string {
+  const parts: string[] = [];
+  for (const i of indices) {
+    const cell = cells[i];
+    const attributes = cell.kind === 'markdown' ? {} : cell.attributes;
+    parts.push(`${i}\u0000${cell.kind}\u0000${JSON.stringify(Object.entries(attributes).sort())}\u0000${cell.value}`);
+  }
+  for (const [name, value] of [...params].sort(([a], [b]) => (a < b ? -1 : 1))) parts.push(`$${name}=${JSON.stringify(value)}`);
+  return bytesToHex(sha256(utf8ToBytes(parts.join('\u0001'))));
+}
+
+/** Reads an override as YAML would read a plain scalar. */
+function overrideValue(text: string): ParamValue {
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
+}
+
+/** The `name:` of a YAML cell, read before validation so references can be checked. */
+function declaredName(cell: LabCodeCell): { name: string; range: Range } | undefined {
+  if (cell.kind === 'policy') {
+    const attr = cell.attributes.name;
+    if (typeof attr === 'string') return { name: attr, range: NO_RANGE };
+    const m = /\bname\s*:\s*['"]([\w-]+)['"]/.exec(cell.value);
+    if (!m) return undefined;
+    const before = cell.value.slice(0, m.index + m[0].indexOf(m[1]));
+    const line = before.split('\n').length - 1;
+    const character = before.length - before.lastIndexOf('\n') - 1;
+    return { name: m[1], range: { start: { line, character }, end: { line, character: character + m[1].length } } };
+  }
+  const parsed = parseYaml(cell.value);
+  if (parsed.root?.kind !== 'map') return undefined;
+  const entry = parsed.root.entries.find((e) => e.key === 'name');
+  if (!entry || entry.value.kind !== 'scalar' || typeof entry.value.value !== 'string') return undefined;
+  return { name: entry.value.value, range: parsed.lines.range(entry.value.range.start, entry.value.range.end) };
+}
+
+// ---- lab values -> simulator configs ---------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+
+/** Copies `from[key]` to `to[target]` when present. */
+function copy(to: Obj, target: string, from: Obj | undefined, key: string, map: (v: never) => unknown = (v) => v) {
+  if (from && from[key] !== undefined) to[target] = map(from[key] as never);
+}
+
+/** Renames the keys of a nested lab object for the simulator; undefined stays undefined. */
+function renamed(from: unknown, names: Readonly<Record<string, string>>): Obj | undefined {
+  if (from === undefined) return undefined;
+  const out: Obj = {};
+  for (const [key, target] of Object.entries(names)) copy(out, target, from as Obj, key);
+  return out;
+}
+
+const pstatesConfig = (list: Obj[]) => list.map((p) => ({ freqHz: p.freq as number, voltV: p.volt as number }));
+
+function machineConfig(v: Obj): MachineConfig {
+  const m: Obj = {};
+  for (const key of ['preset', 'name', 'sockets', 'coresPerSocket', 'smt', 'smtShare', 'capacity']) copy(m, key, v, key);
+  copy(m, 'pstates', v, 'pstates', pstatesConfig);
+  copy(m, 'coreTypes', v, 'coreTypes', (types: Obj[]) =>
+    types.map((t) => {
+      const out: Obj = { count: t.count };
+      copy(out, 'name', t, 'name');
+      copy(out, 'capacity', t, 'capacity');
+      copy(out, 'pstates', t, 'pstates', pstatesConfig);
+      return out;
+    }),
+  );
+  copy(m, 'caches', v, 'caches', (c) => renamed(c, { line: 'lineBytes', l1d: 'l1dBytes', l2: 'l2Bytes', llc: 'llcBytes' }));
+  copy(m, 'latency', v, 'latency', (c) =>
+    renamed(c, { l1: 'l1Ns', l2: 'l2Ns', llc: 'llcNs', modifiedLine: 'modifiedLineNs', remoteCache: 'remoteCacheNs', memoryParallelism: 'memoryParallelism' }),
+  );
+  copy(m, 'memory', v, 'memory', (c) => renamed(c, { local: 'localNs', remote: 'remoteNs' }));
+  copy(m, 'numa', v, 'numa', (c) => renamed(c, { distances: 'distances' }));
+  copy(m, 'contextSwitchNs', v, 'contextSwitch');
+  copy(m, 'migration', v, 'migration', (c) => renamed(c, { fixed: 'fixedNs', state: 'stateBytes', bandwidth: 'interconnectBytesPerS' }));
+  return m as MachineConfig;
+}
+
+function groupConfig(g: Obj): ProcessGroupConfig {
+  const out: Obj = { name: g.name };
+  for (const key of ['count', 'arrival', 'demand', 'memoryIntensity', 'weight', 'priority', 'affinity', 'homeNode']) copy(out, key, g, key);
+  copy(out, 'phases', g, 'phases', (p) => renamed(p, { compute: 'computeNs', sleep: 'sleepNs' }));
+  copy(out, 'deadlineNs', g, 'deadline');
+  copy(out, 'workingSetBytes', g, 'workingSet');
+  copy(out, 'dirtyFraction', g, 'dirty');
+  copy(out, 'periodic', g, 'periodic', (p) => renamed(p, { period: 'periodNs', wcet: 'wcetNs', deadline: 'deadlineNs', offset: 'offsetNs' }));
+  if (g.uunifast !== undefined) {
+    const u = g.uunifast as Obj;
+    const [min, max] = u.period as [number, number];
+    out.count = u.n;
+    out.taskSet = { utilization: u.utilization, periodMinNs: min, periodMaxNs: max };
+  }
+  return out as unknown as ProcessGroupConfig;
+}
+
+const workloadConfig = (v: Obj): WorkloadConfig => ({ groups: (v.processes as Obj[]).map(groupConfig) });
+
+// ---- resolution --------------------------------------------------------------------------------
+
+const hasErrors = (ds: readonly Diagnostic[] | undefined) => (ds ?? []).some((d) => d.severity === 'error');
+
+export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = {}): ResolvedLab {
+  const lab: ResolvedLab = {
+    machines: new Map(),
+    workloads: new Map(),
+    policies: new Map(),
+    runs: [],
+    compares: [],
+    charts: [],
+    checks: [],
+    params: new Map(),
+    diagnostics: new Map(),
+    problems: [],
+  };
+  const push = (index: number, ...ds: Diagnostic[]) => {
+    if (ds.length === 0) return;
+    const list = lab.diagnostics.get(index) ?? [];
+    list.push(...ds);
+    lab.diagnostics.set(index, list);
+  };
+  const code = (i: number): LabCodeCell | undefined => (cells[i].kind === 'markdown' ? undefined : (cells[i] as LabCodeCell));
+  const indicesOf = (kind: CellKind) => cells.flatMap((c, i) => (c.kind === kind ? [i] : []));
+
+  for (let i = 0; i < cells.length; i++) {
+    const meta = cells[i].metadata;
+    if (isCellLayout(meta) && meta.type === 'code' && parseInfoString(meta.info).kind === cells[i].kind) push(i, ...infoStringDiagnostics(meta.info));
+  }
+
+  // Parameters first: every other cell may use them.
+  const paramCell = new Map<string, number>();
+  for (const i of indicesOf('params')) {
+    const v = validateParams(cells[i].value);
+    push(i, ...v.diagnostics);
+    for (const [name, { value, range }] of v.params) {
+      if (paramCell.has(name)) {
+        push(i, { range, severity: 'error', message: `Parameter "${name}" is already declared in cell ${paramCell.get(name)! + 1}`, code: 'duplicate-name' });
+        continue;
+      }
+      paramCell.set(name, i);
+      lab.params.set(name, { value, cellIndex: i });
+    }
+  }
+  for (const [name, text] of Object.entries(options.params ?? {})) {
+    const declared = lab.params.get(name);
+    if (!declared) lab.problems.push(`--param ${name}: no params cell declares "${name}" (declared: ${[...lab.params.keys()].join(', ') || 'none'})`);
+    else declared.value = overrideValue(text);
+  }
+  const paramValues = new Map([...lab.params].map(([k, v]) => [k, v.value]));
+
+  // Names, so references can be checked in any order.
+  const definedAt: Record<RefTarget, Map<string, number>> = { machine: new Map(), workload: new Map(), run: new Map(), policy: new Map() };
+  for (let i = 0; i < cells.length; i++) {
+    const cell = code(i);
+    if (!cell || !(cell.kind in definedAt)) continue;
+    const target = cell.kind as RefTarget;
+    const declared = declaredName(cell);
+    if (!declared) {
+      if (cell.kind === 'policy') push(i, { range: NO_RANGE, severity: 'error', message: 'A policy cell needs a name: write ```policy name=my-policy', code: 'missing-key' });
+      continue;
+    }
+    const builtIn = (target === 'policy' && POLICY_NAMES.includes(declared.name)) || (target === 'machine' && MACHINE_PRESET_NAMES.includes(declared.name));
+    const first = definedAt[target].get(declared.name);
+    if (first !== undefined || builtIn) {
+      const where = first !== undefined ? `cell ${first + 1} already defines it` : `it is a built-in ${target === 'policy' ? 'policy' : 'preset'}`;
+      push(i, { range: declared.range, severity: 'error', message: `Duplicate ${target} name "${declared.name}": ${where}`, code: 'duplicate-name' });
+      continue;
+    }
+    definedAt[target].set(declared.name, i);
+  }
+  const ctx: ValidationContext = {
+    names: {
+      machine: new Set([...definedAt.machine.keys(), ...MACHINE_PRESET_NAMES]),
+      workload: new Set(definedAt.workload.keys()),
+      run: new Set(definedAt.run.keys()),
+      policy: new Set([...POLICY_NAMES, ...definedAt.policy.keys()]),
+    },
+    params: paramValues,
+  };
+
+  const validated = new Map<number, CellValidation>();
+  for (let i = 0; i < cells.length; i++) {
+    const cell = code(i);
+    if (!cell || cell.kind === 'params' || cell.kind === 'policy') continue;
+    const v = validateCell(cell.kind, cell.value, cell.attributes, ctx);
+    validated.set(i, v);
+    push(i, ...v.diagnostics);
+  }
+
+  for (const [name, i] of definedAt.policy) {
+    const cell = code(i)!;
+    lab.policies.set(name, { name, cellIndex: i, lang: cell.attributes.lang === 'js' ? 'js' : 'ts', code: cell.value });
+  }
+  for (const [name, i] of definedAt.machine) {
+    const v = validated.get(i)!;
+    if (v.value && !hasErrors(v.diagnostics)) lab.machines.set(name, { cellIndex: i, config: machineConfig(v.value) });
+  }
+  for (const [name, i] of definedAt.workload) {
+    const v = validated.get(i)!;
+    if (v.value && !hasErrors(v.diagnostics)) lab.workloads.set(name, { cellIndex: i, config: workloadConfig(v.value) });
+  }
+
+  /** The cells a run-like cell reads, or undefined (with a diagnostic) when one of them is broken. */
+  const inputs = (i: number, v: Obj, keyRanges: Map<string, Range>) => {
+    const deps = new Set<number>([i]);
+    const used = new Set(validated.get(i)!.paramsUsed);
+    let broken = false;
+    let machine: MachineConfig | undefined;
+    let workload: WorkloadConfig | undefined;
+    const machineName = v.machine as string | undefined;
+    if (machineName !== undefined) {
+      const at = definedAt.machine.get(machineName);
+      if (at === undefined) machine = { preset: machineName };
+      else {
+        deps.add(at);
+        validated.get(at)!.paramsUsed.forEach((p) => used.add(p));
+        machine = lab.machines.get(machineName)?.config;
+      }
+      if (!machine) {
+        broken = true;
+        push(i, { range: keyRanges.get('machine') ?? NO_RANGE, severity: 'warning', message: `Machine "${machineName}" has errors; fix its cell first`, code: 'broken-dependency' });
+      }
+    }
+    const workloadName = v.workload as string | undefined;
+    if (workloadName !== undefined) {
+      const at = definedAt.workload.get(workloadName)!;
+      deps.add(at);
+      validated.get(at)!.paramsUsed.forEach((p) => used.add(p));
+      workload = lab.workloads.get(workloadName)?.config;
+      if (!workload) {
+        broken = true;
+        push(i, { range: keyRanges.get('workload') ?? NO_RANGE, severity: 'warning', message: `Workload "${workloadName}" has errors; fix its cell first`, code: 'broken-dependency' });
+      }
+    }
+    const policies = (v.policies as PolicyConfig[] | undefined) ?? (v.policy ? [v.policy as PolicyConfig] : []);
+    for (const p of policies) {
+      const at = definedAt.policy.get(p.name);
+      if (at !== undefined) deps.add(at);
+    }
+    for (const p of used) {
+      const at = paramCell.get(p);
+      if (at !== undefined) deps.add(at);
+    }
+    const dependsOn = [...deps].sort((a, b) => a - b);
+    const usedValues = new Map([...used].filter((p) => paramValues.has(p)).map((p) => [p, paramValues.get(p)!]));
+    const common = {
+      machine: machine!,
+      workload: workload!,
+      scheduler: (v.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
+      durationNs: (v.duration as number | undefined) ?? 10e9,
+    };
+    return { broken, dependsOn, inputsHash: hashInputs(cells, dependsOn, usedValues), common };
+  };
+
+  for (const [name, i] of definedAt.run) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics)) continue;
+    const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
+    if (broken) continue;
+    const policy = v.value.policy as PolicyConfig;
+    const run: ResolvedRun = { name, cellIndex: i, config: { ...common, policy, seed: (v.value.seed as number | undefined) ?? 1 }, dependsOn, inputsHash };
+    const policyCell = definedAt.policy.get(policy.name);
+    if (policyCell !== undefined) run.policyCell = policyCell;
+    lab.runs.push(run);
+  }
+
+  for (const i of indicesOf('compare')) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics)) continue;
+    const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
+    if (broken) continue;
+    lab.compares.push({
+      name: v.value.name as string | undefined,
+      cellIndex: i,
+      policies: v.value.policies as PolicyConfig[],
+      seeds: (v.value.seeds as number | undefined) ?? 5,
+      metrics: (v.value.metrics as string[] | undefined) ?? ['meanResponseS', 'migrations', 'cacheMisses', 'energyJ'],
+      base: common,
+      dependsOn,
+      inputsHash,
+    });
+  }
+
+  for (const i of indicesOf('chart')) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics)) continue;
+    const c = v.value;
+    const chart: ResolvedChart = { cellIndex: i, runs: (c.runs as string[] | undefined) ?? (c.run ? [c.run as string] : []) };
+    if (c.show !== undefined) chart.show = c.show as string;
+    if (c.table !== undefined || c.vegaLite !== undefined) chart.table = (c.table as string | undefined) ?? 'series';
+    if (c.vegaLite !== undefined) chart.vegaLite = c.vegaLite;
+    if (c.title !== undefined) chart.title = c.title as string;
+    lab.charts.push(chart);
+  }
+
+  for (const i of indicesOf('check')) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics)) continue;
+    const a = code(i)!.attributes;
+    const check: ResolvedCheck = {
+      cellIndex: i,
+      points: typeof a.points === 'string' ? Number(a.points) : 1,
+      hidden: a.hidden === true,
+      solution: a.solution === true,
+      expect: v.value.expect as string,
+      runs: [...new Set(v.references.filter((r) => r.target === 'run').map((r) => r.name))],
+    };
+    if (typeof a.id === 'string') check.id = a.id;
+    if (v.value.message !== undefined) check.message = v.value.message as string;
+    lab.checks.push(check);
+  }
+
+  return lab;
+}
+
+/** Every simulation a comparison needs: each policy with seeds 1..n. */
+export function compareConfigs(compare: ResolvedCompare): { policy: PolicyConfig; seed: number; config: SimConfig }[] {
+  return compare.policies.flatMap((policy) =>
+    Array.from({ length: compare.seeds }, (_, k) => ({ policy, seed: k + 1, config: { ...compare.base, policy, seed: k + 1 } })),
+  );
+}

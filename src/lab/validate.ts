@@ -1,0 +1,394 @@
+// Checks one YAML cell against its schema and converts it at the same time: quantities become
+// numbers in base units, distributions/arrivals/schedulers become simulator configs. Every
+// problem becomes a diagnostic with the exact cell-relative range of the offending text.
+
+import { closest, didYouMean, type Diagnostic, type LineIndex, type Range, type Severity } from './diagnostic';
+import type { Attributes, CellKind } from './markdown';
+import { parseInfoString } from './markdown';
+import {
+  CELL_ATTRIBUTES,
+  CELL_SCHEMAS,
+  describeSchema,
+  METRICS,
+  POLICIES,
+  policyObjectSchema,
+  type Field,
+  type ObjectSchema,
+  type RefTarget,
+  type Schema,
+} from './schema';
+import { formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Parsed } from './units';
+import { parseYaml, type Span, type YNode } from './yaml';
+import type { PolicyConfig, TraceRecord } from '../sim/config';
+
+export type ParamValue = string | number | boolean;
+
+/** A name used in a cell that must exist elsewhere in the lab. */
+export interface Reference {
+  target: RefTarget;
+  name: string;
+  range: Range;
+}
+
+export interface ValidationContext {
+  /** Every name a reference may resolve to, built-ins (presets, policies) included. */
+  names: Readonly<Record<RefTarget, ReadonlySet<string>>>;
+  /** Declared parameters with their effective values (overrides applied). */
+  params: ReadonlyMap<string, ParamValue>;
+}
+
+export interface CellValidation {
+  /** The converted cell; undefined when the body is not a mapping. Invalid keys are left out. */
+  value: Record<string, unknown> | undefined;
+  diagnostics: Diagnostic[];
+  references: Reference[];
+  /** Parameters the cell used as $name. */
+  paramsUsed: Set<string>;
+  /** Where each top-level key's value is, for cross-cell messages (duplicate names). */
+  keyRanges: Map<string, Range>;
+}
+
+type Scalar = Extract<YNode, { kind: 'scalar' }>;
+
+const NAME = /^[A-Za-z_][\w-]*$/;
+const PARAM = /\$([A-Za-z_][\w]*)/g;
+
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly references: Reference[] = [];
+  readonly paramsUsed = new Set<string>();
+
+  constructor(
+    readonly lines: LineIndex,
+    readonly ctx: ValidationContext,
+  ) {}
+
+  report(span: Span, message: string, code: string, severity: Severity = 'error'): undefined {
+    this.diagnostics.push({ range: this.lines.range(span.start, span.end), severity, message, code });
+    return undefined;
+  }
+
+  /** The scalar's value with $params substituted; undefined (reported) when a param is unknown. */
+  scalarValue(node: Scalar): { value: string | number | boolean | null; substituted: boolean } | undefined {
+    if (typeof node.value !== 'string' || !node.value.includes('$')) return { value: node.value, substituted: false };
+    const whole = /^\$([A-Za-z_]\w*)$/.exec(node.value);
+    let unknown = false;
+    const lookup = (param: string, offset: number): ParamValue | undefined => {
+      this.paramsUsed.add(param);
+      const v = this.ctx.params.get(param);
+      if (v === undefined) {
+        unknown = true;
+        const start = node.valueStart + offset;
+        this.report({ start, end: start + param.length + 1 }, `Unknown parameter $${param}.${didYouMean(param, this.ctx.params.keys()).replace(/"([^"]+)"/, '$$$1')} Declare it in a params cell.`, 'unknown-param');
+      }
+      return v;
+    };
+    if (whole) {
+      const v = lookup(whole[1], 0);
+      return unknown ? undefined : { value: v!, substituted: true };
+    }
+    const text = node.value.replace(PARAM, (match, param: string, offset: number) => {
+      const v = lookup(param, offset);
+      return v === undefined ? match : String(v);
+    });
+    return unknown ? undefined : { value: text, substituted: true };
+  }
+
+  /** Reports a syntax failure inside a scalar at its exact place (or the whole scalar after substitution). */
+  failure<T>(node: Scalar, parsed: Parsed<T>, substituted: boolean): T | undefined {
+    if (parsed.ok) return parsed.value;
+    const span = substituted || node.quoted ? node.range : { start: node.valueStart + parsed.start, end: node.valueStart + Math.max(parsed.end, parsed.start + 1) };
+    return this.report(span, parsed.message, parsed.code);
+  }
+
+  check(node: YNode, schema: Schema, label: string): unknown {
+    switch (schema.type) {
+      case 'object':
+        return this.object(node, schema, label);
+      case 'list': {
+        if (node.kind !== 'seq') return this.wrongType(node, label, schema);
+        if (schema.minItems !== undefined && node.items.length < schema.minItems) {
+          return this.report(node.range, `"${label}" needs at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`, 'out-of-range');
+        }
+        if (schema.maxItems !== undefined && node.items.length > schema.maxItems) {
+          return this.report(node.range, `"${label}" takes at most ${schema.maxItems} items`, 'out-of-range');
+        }
+        const out = node.items.map((item) => this.check(item, schema.items, label));
+        return out.every((v) => v !== undefined) ? out : undefined;
+      }
+      case 'json':
+        return toPlain(node);
+      case 'policy':
+        return this.policy(node, label);
+      default:
+        return this.scalar(node, schema, label);
+    }
+  }
+
+  wrongType(node: YNode, label: string, schema: Schema): undefined {
+    const got = node.kind === 'map' ? 'a mapping' : node.kind === 'seq' ? 'a list' : node.value === null ? 'nothing' : `"${String(node.value)}"`;
+    return this.report(node.range, `"${label}" must be a ${describeSchema(schema)}; got ${got}`, 'wrong-type');
+  }
+
+  object(node: YNode, schema: ObjectSchema, label: string, ownerSpan?: Span): Record<string, unknown> | undefined {
+    if (node.kind !== 'map') return this.wrongType(node, label, schema);
+    const out: Record<string, unknown> = {};
+    for (const entry of node.entries) {
+      const field: Field | undefined = schema.fields[entry.key];
+      if (!field) {
+        const hint = didYouMean(entry.key, Object.keys(schema.fields).filter((k) => !node.entries.some((e) => e.key === k)));
+        this.report(entry.keyRange, `Unknown key "${entry.key}"${label ? ` in ${label}` : ''}.${hint}`, 'unknown-key');
+        continue;
+      }
+      const value = this.check(entry.value, field.schema, entry.key);
+      if (value !== undefined) out[entry.key] = value;
+    }
+    const missingAt = ownerSpan ?? { start: node.range.start, end: node.range.start };
+    for (const [key, field] of Object.entries(schema.fields)) {
+      if (field.required && !node.entries.some((e) => e.key === key)) {
+        this.report(missingAt, `Missing required key "${key}"${label ? ` in ${label}` : ''}: ${field.doc}`, 'missing-key');
+      }
+    }
+    if (schema.exactlyOne) {
+      const present = schema.exactlyOne.filter((k) => node.entries.some((e) => e.key === k));
+      if (present.length !== 1) {
+        const message = present.length === 0 ? `Needs one of ${schema.exactlyOne.map((k) => `"${k}"`).join(' or ')}` : `Use only one of ${present.map((k) => `"${k}"`).join(' and ')}`;
+        this.report(missingAt, message, present.length === 0 ? 'missing-key' : 'conflicting-keys');
+      }
+    }
+    return out;
+  }
+
+  policy(node: YNode, label: string): PolicyConfig | undefined {
+    if (node.kind === 'scalar') {
+      const name = this.scalar(node, { type: 'ref', target: 'policy' }, label);
+      return typeof name === 'string' ? { name } : undefined;
+    }
+    if (node.kind !== 'map') return this.wrongType(node, label, { type: 'policy' });
+    const nameEntry = node.entries.find((e) => e.key === 'name');
+    const policyName = nameEntry?.value.kind === 'scalar' && typeof nameEntry.value.value === 'string' ? nameEntry.value.value : undefined;
+    // Parameters of policy cells are not known here: accept any scalar for those.
+    const builtIn = policyName !== undefined && policyName in POLICIES;
+    const schema = builtIn ? policyObjectSchema(policyName) : undefined;
+    let checked: Record<string, unknown> | undefined;
+    if (schema) {
+      checked = this.object(node, schema, `policy ${policyName}`);
+    } else {
+      checked = {};
+      for (const entry of node.entries) {
+        if (entry.key === 'name') {
+          const name = this.scalar(entry.value, { type: 'ref', target: 'policy' }, 'name');
+          if (name !== undefined) checked.name = name;
+        } else if (entry.value.kind === 'scalar') {
+          const v = this.scalarValue(entry.value);
+          if (v !== undefined && v.value !== null) checked[entry.key] = v.value;
+        } else {
+          this.report(entry.value.range, `Policy parameter "${entry.key}" must be a single value`, 'wrong-type');
+        }
+      }
+      if (!nameEntry) this.report({ start: node.range.start, end: node.range.start }, 'Missing required key "name" in policy', 'missing-key');
+    }
+    if (checked === undefined || typeof checked.name !== 'string') return undefined;
+    const { name, ...params } = checked;
+    const out: PolicyConfig = { name };
+    if (Object.keys(params).length > 0) out.params = params as PolicyConfig['params'];
+    return out;
+  }
+
+  scalar(node: YNode, schema: Schema, label: string): unknown {
+    if (node.kind !== 'scalar') {
+      if (schema.type === 'arrival' && node.kind === 'seq') return this.trace(node, label);
+      return this.wrongType(node, label, schema);
+    }
+    const sub = this.scalarValue(node);
+    if (sub === undefined) return undefined;
+    const { value, substituted } = sub;
+    if (value === null) return this.report(node.range.start === node.range.end ? { start: node.range.start, end: node.range.start + 0 } : node.range, `"${label}" needs a value: ${describeSchema(schema)}`, 'wrong-type');
+    const text = String(value);
+    switch (schema.type) {
+      case 'string':
+      case 'expression':
+        if (typeof value !== 'string') return this.wrongType(node, label, schema);
+        if (schema.type === 'expression') this.expression(node, value);
+        return value;
+      case 'name':
+        if (typeof value !== 'string' || !NAME.test(value)) {
+          return this.report(node.range, `"${label}" must be a name of letters, digits, - and _ starting with a letter; got "${text}"`, 'wrong-type');
+        }
+        return value;
+      case 'boolean':
+        return typeof value === 'boolean' ? value : this.wrongType(node, label, schema);
+      case 'integer':
+      case 'number': {
+        if (typeof value !== 'number' || (schema.type === 'integer' && !Number.isInteger(value))) return this.wrongType(node, label, schema);
+        return this.inRange(node, label, value, schema.min, schema.max, String);
+      }
+      case 'quantity': {
+        const parsed = parseQuantity(text, schema.dimension);
+        const v = this.failure(node, parsed, substituted);
+        if (v === undefined) return undefined;
+        return this.inRange(node, label, v, schema.min, schema.max, (x) => formatQuantity(x, schema.dimension));
+      }
+      case 'enum': {
+        if (typeof value === 'string' && value in schema.values) return value;
+        return this.report(node.range, `"${text}" is not a valid ${label}.${didYouMean(text, Object.keys(schema.values))} Use one of: ${Object.keys(schema.values).join(', ')}`, 'bad-value');
+      }
+      case 'ref': {
+        if (typeof value !== 'string') return this.wrongType(node, label, schema);
+        const known = this.ctx.names[schema.target];
+        const range = this.lines.range(node.range.start, node.range.end);
+        if (!known.has(value)) {
+          return this.report(node.range, `Unknown ${schema.target} "${value}".${didYouMean(value, known)}`, 'unknown-reference');
+        }
+        this.references.push({ target: schema.target, name: value, range });
+        return value;
+      }
+      case 'distribution':
+        if (typeof value === 'number' && value !== 0) return this.report(node.range, `"${label}" needs a time unit, e.g. ${value}ms`, 'bad-unit');
+        return this.failure(node, parseDistribution(text), substituted);
+      case 'arrival':
+        return this.failure(node, parseArrival(text), substituted);
+      case 'scheduler':
+        return this.failure(node, parseScheduler(text), substituted);
+      default:
+        return this.wrongType(node, label, schema);
+    }
+  }
+
+  inRange(node: YNode, label: string, value: number, min: number | undefined, max: number | undefined, show: (x: number) => string): number | undefined {
+    if (min !== undefined && value < min) return this.report(node.range, `"${label}" must be at least ${show(min)}; got ${show(value)}`, 'out-of-range');
+    if (max !== undefined && value > max) return this.report(node.range, `"${label}" must be at most ${show(max)}; got ${show(value)}`, 'out-of-range');
+    return value;
+  }
+
+  /** A trace: a list of arrival times, or of { at, demand } records. */
+  trace(node: Extract<YNode, { kind: 'seq' }>, label: string): { kind: 'trace'; records: TraceRecord[] } | undefined {
+    const recordSchema: ObjectSchema = {
+      type: 'object',
+      fields: {
+        at: { schema: { type: 'quantity', dimension: 'time', min: 0 }, doc: 'Arrival time.', required: true },
+        demand: { schema: { type: 'quantity', dimension: 'time', min: 0 }, doc: 'CPU demand of this process.' },
+      },
+    };
+    const records: TraceRecord[] = [];
+    for (const item of node.items) {
+      if (item.kind === 'map') {
+        const r = this.object(item, recordSchema, `${label} record`);
+        if (r && typeof r.at === 'number') records.push(r.demand === undefined ? { atNs: r.at } : { atNs: r.at, demandNs: r.demand as number });
+      } else {
+        const at = this.scalar(item, { type: 'quantity', dimension: 'time', min: 0 }, label);
+        if (typeof at === 'number') records.push({ atNs: at });
+      }
+    }
+    return records.length === node.items.length ? { kind: 'trace', records } : undefined;
+  }
+
+  /** Checks run and metric names in `runs.<run>.<metric>` references. */
+  expression(node: Scalar, text: string) {
+    const re = /\bruns\.([A-Za-z_][\w]*)(?:\.([A-Za-z_]\w*))?/g;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const runStart = node.valueStart + m.index + 'runs.'.length;
+      const run = m[1];
+      if (!node.quoted || node.valueStart > node.range.start) {
+        if (!this.ctx.names.run.has(run)) {
+          this.report({ start: runStart, end: runStart + run.length }, `Unknown run "${run}".${didYouMean(run, this.ctx.names.run)}`, 'unknown-reference');
+        } else {
+          this.references.push({ target: 'run', name: run, range: this.lines.range(runStart, runStart + run.length) });
+        }
+        const metric = m[2];
+        if (metric !== undefined && !(metric in METRICS)) {
+          const start = runStart + run.length + 1;
+          this.report({ start, end: start + metric.length }, `Unknown metric "${metric}".${didYouMean(metric, Object.keys(METRICS))}`, 'unknown-metric');
+        }
+      }
+    }
+  }
+}
+
+function toPlain(node: YNode): unknown {
+  if (node.kind === 'map') return Object.fromEntries(node.entries.map((e) => [e.key, toPlain(e.value)]));
+  if (node.kind === 'seq') return node.items.map(toPlain);
+  return node.value;
+}
+
+/** The first line of a cell, where whole-cell problems (missing keys) are shown. */
+function firstLineSpan(text: string): Span {
+  const end = text.search(/\r|\n/);
+  return { start: 0, end: end < 0 ? text.length : end };
+}
+
+/** Validates a YAML cell (every kind but policy and params). */
+export function validateCell(kind: Exclude<CellKind, 'policy' | 'params'>, text: string, attributes: Attributes, ctx: ValidationContext): CellValidation {
+  const parsed = parseYaml(text);
+  const checker = new Checker(parsed.lines, ctx);
+  checker.diagnostics.push(...parsed.diagnostics, ...validateAttributes(kind, attributes));
+  const keyRanges = new Map<string, Range>();
+  let value: Record<string, unknown> | undefined;
+  const root: YNode = parsed.root ?? { kind: 'map', range: { start: 0, end: 0 }, entries: [] };
+  if (root.kind !== 'map') {
+    checker.report(root.range, `A ${kind} cell is a YAML mapping of keys, e.g. "name: ..."`, 'wrong-type');
+  } else {
+    value = checker.object(root, CELL_SCHEMAS[kind], '', firstLineSpan(text));
+    for (const entry of root.entries) keyRanges.set(entry.key, parsed.lines.range(entry.value.range.start, entry.value.range.end));
+  }
+  return { value, diagnostics: checker.diagnostics, references: checker.references, paramsUsed: checker.paramsUsed, keyRanges };
+}
+
+export interface ParamsValidation {
+  params: Map<string, { value: ParamValue; range: Range }>;
+  diagnostics: Diagnostic[];
+}
+
+/** A params cell: a flat mapping of names to single values. */
+export function validateParams(text: string): ParamsValidation {
+  const parsed = parseYaml(text);
+  const diagnostics = [...parsed.diagnostics];
+  const params = new Map<string, { value: ParamValue; range: Range }>();
+  const root = parsed.root;
+  const report = (span: Span, message: string, code: string) => diagnostics.push({ range: parsed.lines.range(span.start, span.end), severity: 'error', message, code });
+  if (root && root.kind !== 'map') report(root.range, 'A params cell is a mapping of names to values, e.g. "dur: 5s"', 'wrong-type');
+  if (root?.kind === 'map') {
+    for (const entry of root.entries) {
+      if (!/^[A-Za-z_]\w*$/.test(entry.key)) {
+        report(entry.keyRange, `Parameter names are letters, digits and _ ("${entry.key}" is not)`, 'bad-name');
+        continue;
+      }
+      const v = entry.value;
+      if (v.kind !== 'scalar' || v.value === null) {
+        report(v.range.start === v.range.end ? entry.keyRange : v.range, `Parameter "${entry.key}" needs a single value, e.g. 5s, 10 or fair`, 'wrong-type');
+        continue;
+      }
+      params.set(entry.key, { value: v.value, range: parsed.lines.range(v.range.start, v.range.end) });
+    }
+  }
+  return { params, diagnostics };
+}
+
+/** Problems with the info-string attributes; shown at the start of the cell body. */
+export function validateAttributes(kind: CellKind, attributes: Attributes): Diagnostic[] {
+  const at: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const allowed = CELL_ATTRIBUTES[kind];
+  const out: Diagnostic[] = [];
+  for (const [key, value] of Object.entries(attributes)) {
+    const field = allowed[key];
+    if (!field) {
+      const hint = closest(key, Object.keys(allowed));
+      out.push({ range: at, severity: 'warning', message: `Unknown attribute "${key}" on a ${kind} cell.${hint ? ` Did you mean "${hint}"?` : ''}`, code: 'unknown-attribute' });
+      continue;
+    }
+    const s = field.schema;
+    const bad =
+      (s.type === 'boolean' && value !== true) ||
+      (s.type === 'number' && (value === true || !Number.isFinite(Number(value)) || Number(value) < (s.min ?? -Infinity))) ||
+      (s.type === 'name' && (value === true || !NAME.test(value))) ||
+      (s.type === 'enum' && (value === true || !(value in s.values)));
+    if (bad) out.push({ range: at, severity: 'error', message: `Attribute "${key}" must be a ${describeSchema(s)}`, code: 'bad-attribute' });
+  }
+  return out;
+}
+
+/** Attribute problems found while reading the info string itself (unterminated quotes...). */
+export function infoStringDiagnostics(info: string): Diagnostic[] {
+  const at: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return parseInfoString(info).problems.map((p) => ({ range: at, severity: 'error' as const, message: p.message, code: 'bad-attribute' }));
+}
