@@ -1,0 +1,215 @@
+/**
+ * The simulator's input types. All quantities are numbers in SI-derived units named in the field
+ * (`Ns` nanoseconds, `Bytes`, `Hz`, `V`, `PerS`), so a field name alone says how to read it.
+ * Every machine field is optional: `resolveMachine` (machine.ts) fills documented defaults.
+ */
+
+/** Why a process moved (MODEL.md section 1). Every migration carries exactly one of these. */
+export const REASONS = [
+  'load-balance',
+  'cache-contention',
+  'cpu-contention',
+  'heterogeneity',
+  'energy',
+  'fault',
+  'deadline',
+  'thermal',
+  'numa',
+  'maintenance',
+] as const;
+export type Reason = (typeof REASONS)[number];
+
+/**
+ * Why a cache line had to be fetched into a core's private cache (MODEL.md section 2):
+ * first touch, reload after a migration, reload after other processes evicted it, streaming
+ * misses because the working set exceeds the cache, and dirty lines pulled from the old core.
+ */
+export const MISS_CAUSES = ['cold', 'migration', 'eviction', 'capacity', 'coherence'] as const;
+export type MissCause = (typeof MISS_CAUSES)[number];
+
+/** Per-CPU dispatch disciplines: who runs next on one CPU. */
+export const SCHEDULERS = ['fair', 'fcfs', 'rr', 'edf', 'priority'] as const;
+export type SchedulerKind = (typeof SCHEDULERS)[number];
+
+export interface PStateConfig {
+  freqHz: number;
+  voltV: number;
+}
+
+/** A kind of core (e.g. big or little). `count` is per socket. */
+export interface CoreTypeConfig {
+  name?: string;
+  count: number;
+  /** Compute capacity at the highest P-state on Linux's 1024 scale (1024 = reference speed). */
+  capacity?: number;
+  pstates?: PStateConfig[];
+}
+
+export interface CachesConfig {
+  lineBytes?: number;
+  l1dBytes?: number;
+  l2Bytes?: number;
+  /** Shared last-level cache, one per socket. */
+  llcBytes?: number;
+}
+
+export interface LatencyConfig {
+  l1Ns?: number;
+  l2Ns?: number;
+  /** Hit in the local socket's shared LLC. */
+  llcNs?: number;
+  /** Line held modified in another core's private cache of the same socket. */
+  modifiedLineNs?: number;
+  /** Line held in a cache of another socket. */
+  remoteCacheNs?: number;
+  /** Misses a core keeps in flight at once (prefetch / memory-level parallelism): stall = misses x latency / this. */
+  memoryParallelism?: number;
+}
+
+export interface MemoryConfig {
+  /** DRAM latency from a CPU to its own NUMA node. */
+  localNs?: number;
+  /** DRAM latency at NUMA distance 20 (one hop); other distances scale linearly from local. */
+  remoteNs?: number;
+}
+
+export interface NumaConfig {
+  /** sockets x sockets matrix, Linux convention: 10 = local, 20 = one hop. One NUMA node per socket. */
+  distances?: number[][];
+}
+
+export interface MigrationCostConfig {
+  /** Fixed part of a migration: IPI, run-queue locks, bookkeeping. */
+  fixedNs?: number;
+  /** Process state copied on a migration (registers, kernel stack, scheduler entity). */
+  stateBytes?: number;
+  /** Bandwidth for copying that state; cross-socket copies are slowed by distance / 10. */
+  interconnectBytesPerS?: number;
+}
+
+export interface MachineConfig {
+  /** Start from a named preset (MACHINE_PRESETS) and override the fields given here. */
+  preset?: string;
+  name?: string;
+  sockets?: number;
+  /** Ignored when coreTypes is given (then it is the sum of their counts). */
+  coresPerSocket?: number;
+  /** Hardware threads per core (1 = no SMT). Threads of one core share its L1d and L2. */
+  smt?: number;
+  /** Throughput of each thread while its sibling is busy, as a fraction of a lone thread. */
+  smtShare?: number;
+  /** Capacity of the default core type (when coreTypes is absent). */
+  capacity?: number;
+  /** P-states of the default core type (when coreTypes is absent). */
+  pstates?: PStateConfig[];
+  coreTypes?: CoreTypeConfig[];
+  caches?: CachesConfig;
+  latency?: LatencyConfig;
+  memory?: MemoryConfig;
+  numa?: NumaConfig;
+  contextSwitchNs?: number;
+  migration?: MigrationCostConfig;
+}
+
+/** A duration drawn per process (all in nanoseconds of CPU time at reference speed, or of wall time for sleeps). */
+export type DistConfig =
+  | { kind: 'fixed'; valueNs: number }
+  | { kind: 'exp'; meanNs: number }
+  | { kind: 'uniform'; minNs: number; maxNs: number }
+  | { kind: 'lognormal'; meanNs: number; cv: number }
+  | { kind: 'pareto'; alpha: number; minNs: number; maxNs: number };
+
+export interface TraceRecord {
+  atNs: number;
+  /** Overrides the group's demand for this process. */
+  demandNs?: number;
+}
+
+export type ArrivalConfig =
+  /** `count` processes at `atNs`, or one every `everyNs` starting at `atNs`. */
+  | { kind: 'fixed'; atNs: number; everyNs?: number }
+  /** Poisson stream: `count` processes, or an open stream for the whole run when count is absent. */
+  | { kind: 'poisson'; ratePerS: number; startNs?: number }
+  /** Arrivals from a trace (see trace.ts to parse CSV/JSON text). */
+  | { kind: 'trace'; records: TraceRecord[] };
+
+/** Compute bursts alternating with sleeps (I/O) until the process's demand is used up. */
+export interface PhasesConfig {
+  computeNs: DistConfig;
+  sleepNs: DistConfig;
+}
+
+/** A periodic real-time task: a job of `wcetNs` is released every `periodNs`, due `deadlineNs` after release. */
+export interface PeriodicConfig {
+  periodNs: number;
+  wcetNs: number;
+  /** Relative deadline; default = period (implicit deadline). */
+  deadlineNs?: number;
+  offsetNs?: number;
+}
+
+/** `count` periodic tasks with total utilisation `utilization` split by UUniFast, log-uniform periods. */
+export interface TaskSetConfig {
+  utilization: number;
+  periodMinNs: number;
+  periodMaxNs: number;
+}
+
+export interface ProcessGroupConfig {
+  name: string;
+  /** Number of processes; absent = open stream (Poisson) for the whole run. */
+  count?: number;
+  /** Default: all at time 0. */
+  arrival?: ArrivalConfig;
+  /** Total CPU demand at reference speed. Default fixed 10 ms. */
+  demand?: DistConfig;
+  phases?: PhasesConfig;
+  /** Relative deadline for each (non-periodic) process, counted in deadline statistics. */
+  deadlineNs?: number;
+  workingSetBytes?: number;
+  /** Fraction (0..1) of the working set the process writes: lines left dirty in its cache. */
+  dirtyFraction?: number;
+  /** Accesses leaving L1 per ns of reference-speed compute; drives capacity misses. */
+  memoryIntensity?: number;
+  /** Weight for the fair discipline (1024 = nice 0). */
+  weight?: number;
+  /** For the priority discipline: smaller = more urgent. Default: period for periodic tasks, else lowest. */
+  priority?: number;
+  /** CPUs the process may run on. Default: all. */
+  affinity?: number[];
+  /** NUMA node of the process's memory. Default: node of the CPU it first runs on (first touch). */
+  homeNode?: number;
+  periodic?: PeriodicConfig;
+  taskSet?: TaskSetConfig;
+}
+
+export interface WorkloadConfig {
+  groups: ProcessGroupConfig[];
+}
+
+export interface PolicyConfig {
+  name: string;
+  params?: Record<string, number | string | boolean>;
+}
+
+export interface SchedulerConfig {
+  kind: SchedulerKind;
+  /** rr quantum (default 10 ms) or fair base slice (default 0.7 ms x (1 + log2(min(cpus, 8)))). */
+  quantumNs?: number;
+}
+
+export interface SimConfig {
+  machine: MachineConfig;
+  workload: WorkloadConfig;
+  policy: PolicyConfig;
+  scheduler: SchedulerConfig;
+  /** Simulated time limit; the run ends earlier once every finite process has finished. */
+  durationNs: number;
+  seed: number;
+  /** Upper bound on points per time series (default 1000). */
+  maxBins?: number;
+  /** Completed processes listed in the per-process table (default 10000); unfinished are always listed. */
+  maxProcessRows?: number;
+  /** Migration log rows kept (default 10000); counts in the summary always cover all. */
+  maxMigrationRows?: number;
+}

@@ -1,0 +1,931 @@
+/**
+ * The discrete-event engine. Time is an integer number of nanoseconds; events are ordered by
+ * (time, scheduling order). One process record per live process (pooled), flat per-CPU arrays,
+ * and no allocation on the per-event path.
+ *
+ * A running process occupies a *segment* on its CPU: it first stalls (context switch plus the
+ * cache reload charged at dispatch), then progresses through its current compute burst at
+ * `rate` reference-ns per ns (CPU speed, slowed by capacity-miss stalls). A CPU has one pending
+ * timer: the end of the burst or of the time slice, whichever is first; a generation counter
+ * voids timers of segments that were stopped early.
+ */
+import { MISS_CAUSES, type Reason } from './config';
+import { CacheModel } from './cache';
+import { sample } from './distributions';
+import { SimPolicyError } from './errors';
+import { EventQueue } from './heap';
+import type { ResolvedMachine } from './machine';
+import { LogHistogram } from './metrics';
+import { POLICIES } from './policies/index';
+import type { Policy, PolicyActions } from './policies/policy';
+import { Proc, ProcState } from './process';
+import { ReadyQueue } from './ready-queue';
+import type { ResolvedConfig } from './resolve';
+import type { MigrationRow, ProcessRow } from './result';
+import { Rng } from './rng';
+import { makeDiscipline, type Discipline } from './scheduler/discipline';
+import { CpuSeries, MISS_INDEX } from './series';
+import { ArrivalSource, type ResolvedGroup } from './workload';
+import { EngineView } from './view';
+
+const EV_ARRIVAL = 0;
+const EV_TIMER = 1;
+const EV_WAKE = 2;
+const EV_MIGRATED = 3;
+const EV_RELEASE = 4;
+const EV_BALANCE = 5;
+
+const CAPACITY = MISS_INDEX.capacity;
+const COHERENCE = MISS_INDEX.coherence;
+
+/** Default priority of processes without one: below every periodic task (whose default is its period). */
+const LOWEST_PRIORITY = Number.MAX_SAFE_INTEGER;
+
+export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete';
+/** Observer for tests and tools: called synchronously as the engine acts. */
+export type TraceHook = (kind: TraceKind, timeNs: number, pid: number, cpu: number) => void;
+
+export class Engine implements PolicyActions {
+  readonly m: ResolvedMachine;
+  readonly endNs: number;
+  now = 0;
+  /** Set when the run has ended (all work done, time limit reached, or result() taken). */
+  finished = false;
+  events = 0;
+
+  readonly q = new EventQueue(1024);
+  readonly procs: Proc[] = [];
+  private readonly freeSlots: number[] = [];
+  /** Queue position of each slot (shared by all run queues: a slot is in at most one). */
+  readonly qpos: number[] = [];
+  readonly runQ: ReadyQueue[];
+  readonly globalQ: ReadyQueue | null;
+  private enqueueSeq = 0;
+
+  readonly disc: Discipline;
+  readonly policy: Policy;
+  readonly view: EngineView;
+  readonly cache: CacheModel;
+  readonly series: CpuSeries;
+  private readonly sources: ArrivalSource[];
+  /** Group index of the process each group's pending arrival event stands for. */
+  private readonly pendingArrivalIndex: number[];
+  private activeSources = 0;
+  private live = 0;
+  private nextPid = 0;
+
+  // Per-CPU state.
+  readonly running: Int32Array;
+  private readonly lastPid: Float64Array;
+  private readonly segStart: Float64Array;
+  private readonly stallEnd: Float64Array;
+  private readonly finishAt: Float64Array;
+  private readonly sliceEnd: Float64Array;
+  private readonly rate: Float64Array;
+  private readonly capRate: Float64Array;
+  private readonly capLat: Float64Array;
+  private readonly timerGen: Int32Array;
+  readonly busyNs: Float64Array;
+  /** Room for DVFS: current frequency / highest frequency of the CPU's core type. */
+  readonly freqFactor: Float64Array;
+  private readonly lastQueueChange: Float64Array;
+  readonly inbound: Int32Array;
+  private readonly minVruntime: Float64Array;
+  private inPolicyCallback = false;
+
+  // Metrics.
+  readonly response = new LogHistogram();
+  waitSumNs = 0;
+  arrived = 0;
+  arrivedFinite = 0;
+  completed = 0;
+  jobsCompleted = 0;
+  lastCompletionNs = 0;
+  sojournDoneNs = 0;
+  private inSystem = 0;
+  inSystemArea = 0;
+  private lastInSystemChange = 0;
+  migrationsTotal = 0;
+  readonly migrationsByReason = new Map<Reason, number>();
+  migrationCostNs = 0;
+  readonly missesByCause = new Float64Array(MISS_CAUSES.length);
+  stallNsTotal = 0;
+  contextSwitches = 0;
+  preemptions = 0;
+  deadlineMisses = 0;
+  jobsDue = 0;
+  readonly processRows: ProcessRow[] = [];
+  processRowsOmitted = 0;
+  readonly migrationRows: MigrationRow[] = [];
+  migrationRowsOmitted = 0;
+
+  constructor(readonly cfg: ResolvedConfig, private readonly trace: TraceHook | null) {
+    const m = cfg.machine;
+    this.m = m;
+    this.endNs = cfg.durationNs;
+    const n = m.cpuCount;
+    this.disc = makeDiscipline(cfg.scheduler.kind, cfg.scheduler.quantumNs, n);
+    this.policy = POLICIES[cfg.policy.name]({
+      machine: m,
+      params: cfg.policy.params,
+      rng: new Rng(cfg.seed, 'policy'),
+      path: 'policy',
+    });
+    this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
+    this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
+    this.cache = new CacheModel(m);
+    this.series = new CpuSeries(n, cfg.maxBins);
+    this.running = new Int32Array(n).fill(-1);
+    this.lastPid = new Float64Array(n).fill(-1);
+    this.segStart = new Float64Array(n);
+    this.stallEnd = new Float64Array(n);
+    this.finishAt = new Float64Array(n);
+    this.sliceEnd = new Float64Array(n);
+    this.rate = new Float64Array(n);
+    this.capRate = new Float64Array(n);
+    this.capLat = new Float64Array(n);
+    this.timerGen = new Int32Array(n);
+    this.busyNs = new Float64Array(n);
+    this.freqFactor = new Float64Array(n).fill(1);
+    this.lastQueueChange = new Float64Array(n);
+    this.inbound = new Int32Array(n);
+    this.minVruntime = new Float64Array(n + 1);
+    this.view = new EngineView(this);
+
+    this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
+    this.pendingArrivalIndex = cfg.groups.map(() => 0);
+    cfg.groups.forEach((_, i) => {
+      if (this.scheduleNextArrival(i)) this.activeSources++;
+    });
+    if (this.policy.balanceIntervalNs !== undefined && this.policy.balance) {
+      this.q.push(this.policy.balanceIntervalNs, EV_BALANCE, 0, 0);
+    }
+  }
+
+  // ---------------------------------------------------------------- main loop
+
+  /** Processes every event before min(untilNs, endNs). */
+  advance(untilNs: number): void {
+    if (this.finished) return;
+    const limit = Math.min(untilNs, this.endNs);
+    const q = this.q;
+    while (q.length > 0 && q.peekTime() < limit) {
+      q.pop();
+      this.now = q.time;
+      this.events++;
+      switch (q.kind) {
+        case EV_TIMER:
+          if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
+          break;
+        case EV_ARRIVAL:
+          this.onArrival(q.a);
+          break;
+        case EV_WAKE:
+          this.onWake(this.procs[q.a]!);
+          break;
+        case EV_MIGRATED:
+          this.onMigrated(this.procs[q.a]!);
+          break;
+        case EV_RELEASE:
+          this.onRelease(this.procs[q.a]!);
+          break;
+        case EV_BALANCE:
+          this.onBalance();
+          break;
+      }
+    }
+    if (q.length === 0) {
+      // Nothing left to happen: every finite process is done. The run ends here.
+      this.finished = true;
+    } else if (limit >= this.endNs) {
+      this.now = this.endNs;
+      this.finished = true;
+    } else {
+      this.now = Math.max(this.now, limit);
+    }
+  }
+
+  // ---------------------------------------------------------------- arrivals
+
+  /** Schedules group `gi`'s next arrival; false when the group has no more within the run. */
+  private scheduleNextArrival(gi: number): boolean {
+    const src = this.sources[gi]!;
+    const index = src.index;
+    const t = src.nextTime();
+    if (t < 0 || t >= this.endNs) return false;
+    this.pendingArrivalIndex[gi] = index;
+    this.q.push(t, EV_ARRIVAL, gi, 0);
+    return true;
+  }
+
+  private onArrival(gi: number): void {
+    const g = this.cfg.groups[gi]!;
+    const p = this.createProcess(g, this.pendingArrivalIndex[gi]!);
+    if (!this.scheduleNextArrival(gi)) this.activeSources--;
+    this.trace?.('arrive', this.now, p.pid, -1);
+    if (g.periodic) {
+      const nextRelease = this.now + p.periodNs;
+      if (nextRelease < this.endNs) this.q.push(nextRelease, EV_RELEASE, this.slotOf(p), 0);
+    }
+    this.placeNew(p);
+  }
+
+  private slotOf(p: Proc): number {
+    return p.slot;
+  }
+
+  private createProcess(g: ResolvedGroup, index: number): Proc {
+    let slot: number;
+    let p: Proc;
+    if (this.freeSlots.length > 0) {
+      slot = this.freeSlots.pop()!;
+      p = this.procs[slot]!;
+    } else {
+      slot = this.procs.length;
+      p = new Proc(slot, this.m.sockets);
+      this.procs.push(p);
+      this.qpos.push(-1);
+    }
+    const now = this.now;
+    p.pid = this.nextPid++;
+    p.group = g.index;
+    p.indexInGroup = index;
+    p.cpu = -1;
+    p.lastCpu = -1;
+    p.arrivalNs = now;
+    p.readySinceNs = now;
+    p.waitNs = 0;
+    p.runNs = 0;
+    p.stallNs = 0;
+    p.sleepNs = 0;
+    p.migrations = 0;
+    p.misses = 0;
+    p.vruntime = 0;
+    p.weight = g.weight;
+    p.pendingCoherence = 0;
+    p.coherenceSocket = -1;
+    p.migrated = false;
+    p.pendingMigrationRow = -1;
+    p.firstRunNs = -1;
+    p.homeNode = g.homeNode;
+    p.wsLines = g.workingSetLines;
+    p.dirtyFraction = g.dirtyFraction;
+    p.memoryIntensity = g.memoryIntensity;
+    p.jobsDone = 0;
+    p.jobMisses = 0;
+    p.pendingJobs = 0;
+    p.rng.reseed(this.cfg.seed, `proc:${g.name}:${index}`);
+    const task = g.periodic ? g.periodic[index]! : null;
+    if (task) {
+      p.periodNs = task.periodNs;
+      p.wcetNs = task.wcetNs;
+      p.relDeadlineNs = task.deadlineNs;
+      p.remainingNs = Infinity;
+      p.burstNs = task.wcetNs;
+      p.jobReleaseNs = now;
+      p.deadlineNs = now + task.deadlineNs;
+      p.prio = g.priority ?? task.periodNs;
+    } else {
+      p.periodNs = 0;
+      p.remainingNs = this.sources[g.index]!.demandOf(index);
+      p.burstNs = g.phases ? Math.min(p.remainingNs, sample(g.phases.computeNs, p.rng)) : p.remainingNs;
+      p.jobReleaseNs = now;
+      p.deadlineNs = now + g.deadlineNs;
+      p.prio = g.priority ?? LOWEST_PRIORITY;
+      this.noteInSystem(+1);
+      this.arrivedFinite++;
+    }
+    this.arrived++;
+    this.live++;
+    return p;
+  }
+
+  private noteInSystem(delta: number): void {
+    this.inSystemArea += this.inSystem * (this.now - this.lastInSystemChange);
+    this.lastInSystemChange = this.now;
+    this.inSystem += delta;
+  }
+
+  /** Placement of a new process (no migration: it has no CPU yet). */
+  private placeNew(p: Proc): void {
+    if (this.globalQ) {
+      this.enqueueGlobal(p);
+      return;
+    }
+    const cpu = this.askPolicy(() => this.policy.place(this.view, this.slotOf(p)));
+    this.checkTarget(p, cpu, 'place');
+    this.enqueue(p, cpu);
+  }
+
+  private askPolicy<T>(fn: () => T): T {
+    this.inPolicyCallback = true;
+    try {
+      return fn();
+    } finally {
+      this.inPolicyCallback = false;
+    }
+  }
+
+  private checkTarget(p: Proc, cpu: number, what: string): void {
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount) {
+      throw new SimPolicyError(this.policy.name, `${what} returned CPU ${String(cpu)} for process ${p.pid}; the machine has CPUs 0..${this.m.cpuCount - 1}`);
+    }
+    if (!this.allowed(p, cpu)) {
+      throw new SimPolicyError(this.policy.name, `${what} put process ${p.pid} on CPU ${cpu}, outside its affinity mask`);
+    }
+  }
+
+  lastRanNs(handle: number): number {
+    return this.procs[handle]!.lastRanNs;
+  }
+
+  allowed(p: Proc, cpu: number): boolean {
+    const mask = this.cfg.groups[p.group]!.affinity;
+    return mask === null || mask[cpu] === 1;
+  }
+
+  // ---------------------------------------------------------------- run queues
+
+  private noteQueue(cpu: number): void {
+    const since = this.lastQueueChange[cpu]!;
+    if (this.now > since) {
+      this.series.addQueue(cpu, since, this.now, this.runQ[cpu]!.length);
+      this.lastQueueChange[cpu] = this.now;
+    }
+  }
+
+  /** Makes `p` ready on `cpu`'s queue; dispatches or preempts as the discipline says. */
+  private enqueue(p: Proc, cpu: number): void {
+    p.state = ProcState.Ready;
+    p.cpu = cpu;
+    p.readySinceNs = this.now;
+    if (p.vruntime < this.minVruntime[cpu]!) p.vruntime = this.minVruntime[cpu]!;
+    this.noteQueue(cpu);
+    this.runQ[cpu]!.push(this.slotOf(p), this.disc.key(p), this.enqueueSeq++);
+    const cur = this.running[cpu]!;
+    if (cur < 0) {
+      this.dispatch(cpu);
+    } else if (this.disc.preemptive && this.disc.key(p) < this.disc.key(this.procs[cur]!)) {
+      this.preempt(cpu);
+    }
+  }
+
+  private enqueueGlobal(p: Proc): void {
+    const gq = this.globalQ!;
+    const n = this.m.cpuCount;
+    p.state = ProcState.Ready;
+    p.cpu = -1;
+    p.readySinceNs = this.now;
+    if (p.vruntime < this.minVruntime[n]!) p.vruntime = this.minVruntime[n]!;
+    gq.push(this.slotOf(p), this.disc.key(p), this.enqueueSeq++);
+    // An idle CPU takes it: the one it last ran on if idle, else the lowest-numbered idle one.
+    const last = p.lastCpu;
+    if (last >= 0 && this.running[last]! < 0 && this.allowed(p, last)) {
+      this.dispatch(last);
+      return;
+    }
+    let worst = -1;
+    let worstKey = -Infinity;
+    for (let cpu = 0; cpu < n; cpu++) {
+      if (!this.allowed(p, cpu)) continue;
+      const cur = this.running[cpu]!;
+      if (cur < 0) {
+        this.dispatch(cpu);
+        return;
+      }
+      if (this.disc.preemptive) {
+        const k = this.disc.key(this.procs[cur]!);
+        if (k > worstKey) {
+          worstKey = k;
+          worst = cpu;
+        }
+      }
+    }
+    // Global EDF / global fixed priority: preempt the running process with the worst key.
+    if (worst >= 0 && this.disc.key(p) < worstKey) this.preempt(worst);
+  }
+
+  /** Next process for `cpu`: its own queue head, or the best global-queue entry allowed on it. */
+  private takeNext(cpu: number): Proc | null {
+    const gq = this.globalQ;
+    if (gq === null) {
+      const rq = this.runQ[cpu]!;
+      if (rq.length === 0) return null;
+      this.noteQueue(cpu);
+      return this.procs[rq.pop()]!;
+    }
+    if (gq.length === 0) return null;
+    const head = gq.peek();
+    if (this.allowed(this.procs[head]!, cpu)) return this.procs[gq.pop()]!;
+    // Head not allowed here: take the best allowed entry (rare; linear scan).
+    const members = gq.members();
+    let best = -1;
+    let bestKey = Infinity;
+    for (let i = 0; i < members.length; i++) {
+      const slot = members[i]!;
+      const key = gq.keyAt(i);
+      if (this.allowed(this.procs[slot]!, cpu) && (best < 0 || key < bestKey || (key === bestKey && this.procs[slot]!.pid < this.procs[best]!.pid))) {
+        best = slot;
+        bestKey = key;
+      }
+    }
+    if (best < 0) return null;
+    gq.remove(best);
+    return this.procs[best]!;
+  }
+
+  private hasWaiting(cpu: number): boolean {
+    if (this.globalQ === null) return this.runQ[cpu]!.length > 0;
+    const gq = this.globalQ;
+    if (gq.length === 0) return false;
+    if (this.allowed(this.procs[gq.peek()]!, cpu)) return true;
+    const members = gq.members();
+    for (let i = 0; i < members.length; i++) if (this.allowed(this.procs[members[i]!]!, cpu)) return true;
+    return false;
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Starts the next process on an idle `cpu`, or lets the policy pull work if there is none. */
+  private dispatch(cpu: number): void {
+    const p = this.takeNext(cpu);
+    if (p === null) {
+      if (this.policy.onIdle && !this.inPolicyCallback) {
+        this.askPolicy(() => this.policy.onIdle!(this.view, this, cpu));
+      }
+      return;
+    }
+    this.start(cpu, p);
+  }
+
+  private start(cpu: number, p: Proc): void {
+    const now = this.now;
+    const m = this.m;
+    p.waitNs += now - p.readySinceNs;
+    if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
+      this.recordMove(p, p.lastCpu, cpu, 'load-balance', 0);
+    }
+    if (p.homeNode < 0) p.homeNode = m.cpuNode[cpu]!; // first touch
+    let overheadNs = 0;
+    if (this.lastPid[cpu] !== p.pid) {
+      overheadNs = m.contextSwitchNs;
+      this.contextSwitches++;
+    }
+    const cause = p.firstRunNs < 0 ? 'cold' : p.migrated ? 'migration' : 'eviction';
+    // The run this dispatch is for: the rest of the burst or one slice, whichever is shorter.
+    const plannedWork = Math.min(p.burstNs, this.disc.sliceNs * this.speed(cpu));
+    const ch = this.cache.charge(p, cpu, cause, p.pendingCoherence, p.coherenceSocket, p.homeNode, plannedWork, p.memoryIntensity);
+    const causeIndex = MISS_INDEX[cause];
+    if (ch.reloadLines > 0) {
+      this.missesByCause[causeIndex]! += ch.reloadLines;
+      this.series.addMisses(cpu, causeIndex, now, now, ch.reloadLines);
+    }
+    if (ch.coherenceLines > 0) {
+      this.missesByCause[COHERENCE]! += ch.coherenceLines;
+      this.series.addMisses(cpu, COHERENCE, now, now, ch.coherenceLines);
+    }
+    p.misses += ch.reloadLines + ch.coherenceLines;
+    const stall = ch.reloadNs + ch.coherenceNs;
+    p.stallNs += stall;
+    this.stallNsTotal += stall;
+    if (p.migrated) {
+      this.migrationCostNs += stall;
+      const row = p.pendingMigrationRow >= 0 ? this.migrationRows[p.pendingMigrationRow] : undefined;
+      if (row) {
+        row.reloadMisses = Math.round(ch.reloadLines);
+        row.coherenceLines = Math.round(ch.coherenceLines);
+        row.reloadNs = Math.round(ch.reloadNs);
+        row.coherenceNs = Math.round(ch.coherenceNs);
+        row.remotePenaltyNs = Math.round(ch.remotePenaltyNs);
+        row.totalNs = row.stateCopyNs + row.reloadNs + row.coherenceNs;
+      }
+    }
+    p.migrated = false;
+    p.pendingMigrationRow = -1;
+    p.pendingCoherence = 0;
+    if (p.firstRunNs < 0) p.firstRunNs = now;
+    p.lastRanNs = now;
+
+    p.state = ProcState.Running;
+    p.cpu = cpu;
+    p.lastCpu = cpu;
+    this.running[cpu] = this.slotOf(p);
+    this.lastPid[cpu] = p.pid;
+    if (p.vruntime > this.minVruntime[cpu]!) this.minVruntime[cpu] = p.vruntime;
+    if (this.globalQ && p.vruntime > this.minVruntime[m.cpuCount]!) this.minVruntime[m.cpuCount] = p.vruntime;
+    this.capRate[cpu] = this.cache.capacityMissesPerRefNs(p.wsLines, p.memoryIntensity);
+    this.capLat[cpu] = this.capRate[cpu]! > 0 ? this.cache.capacityMissNs(p, cpu, p.homeNode) : 0;
+    this.segStart[cpu] = now;
+    this.stallEnd[cpu] = now + overheadNs + Math.round(stall);
+    this.sliceEnd[cpu] = now + this.disc.sliceNs;
+    this.trace?.('dispatch', now, p.pid, cpu);
+    this.plan(cpu);
+    if (m.smt > 1) this.replanSiblings(cpu);
+  }
+
+  /** Work rate of `cpu` now: capacity x frequency factor, shared with a busy SMT sibling. */
+  private speed(cpu: number): number {
+    let s = this.m.cpuSpeed[cpu]! * this.freqFactor[cpu]!;
+    const smt = this.m.smt;
+    if (smt > 1) {
+      const first = cpu - (cpu % smt);
+      for (let t = first; t < first + smt; t++) {
+        if (t !== cpu && this.running[t]! >= 0) {
+          s *= this.m.smtShare;
+          break;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** Computes the running segment's finish time and arms the CPU timer. */
+  private plan(cpu: number): void {
+    const p = this.procs[this.running[cpu]!]!;
+    const rate = 1 / (1 / this.speed(cpu) + this.capRate[cpu]! * this.capLat[cpu]!);
+    this.rate[cpu] = rate;
+    const progressFrom = Math.max(this.stallEnd[cpu]!, this.now);
+    const finish = progressFrom + Math.max(0, Math.ceil(p.burstNs / rate));
+    this.finishAt[cpu] = finish;
+    const gen = ++this.timerGen[cpu]!;
+    this.q.push(Math.min(finish, this.sliceEnd[cpu]!), EV_TIMER, cpu, gen);
+  }
+
+  /** A sibling thread started or stopped: account the work done so far at the old rate and re-plan. */
+  private replanSiblings(cpu: number): void {
+    const smt = this.m.smt;
+    const first = cpu - (cpu % smt);
+    for (let t = first; t < first + smt; t++) {
+      if (t !== cpu && this.running[t]! >= 0) {
+        this.account(t);
+        this.plan(t);
+      }
+    }
+  }
+
+  /** Books the running segment of `cpu` from segStart to now: busy time, progress, misses, vruntime. */
+  private account(cpu: number): void {
+    const now = this.now;
+    const start = this.segStart[cpu]!;
+    if (now <= start) return;
+    const p = this.procs[this.running[cpu]!]!;
+    const elapsed = now - start;
+    this.busyNs[cpu]! += elapsed;
+    this.series.addBusy(cpu, start, now);
+    p.runNs += elapsed;
+    const progressFrom = Math.max(start, this.stallEnd[cpu]!);
+    let work = 0;
+    if (now >= this.finishAt[cpu]!) work = p.burstNs;
+    else if (now > progressFrom) work = Math.min(p.burstNs, (now - progressFrom) * this.rate[cpu]!);
+    if (work > 0) {
+      p.burstNs -= work;
+      p.remainingNs -= work;
+      const capMisses = work * this.capRate[cpu]!;
+      if (capMisses > 0) {
+        this.missesByCause[CAPACITY]! += capMisses;
+        this.series.addMisses(cpu, CAPACITY, progressFrom, now, capMisses);
+        p.misses += capMisses;
+        const stall = capMisses * this.capLat[cpu]!;
+        p.stallNs += stall;
+        this.stallNsTotal += stall;
+      }
+    }
+    p.vruntime += (elapsed * 1024) / p.weight;
+    this.segStart[cpu] = now;
+  }
+
+  /** Takes the running process off `cpu` (after accounting); the CPU is then idle. */
+  private stop(cpu: number): Proc {
+    this.account(cpu);
+    const p = this.procs[this.running[cpu]!]!;
+    this.running[cpu] = -1;
+    p.lastRanNs = this.now;
+    this.timerGen[cpu]!++;
+    this.trace?.('stop', this.now, p.pid, cpu);
+    if (this.m.smt > 1) this.replanSiblings(cpu);
+    return p;
+  }
+
+  /** Puts the running process back in the queue and dispatches the best waiting one. */
+  private preempt(cpu: number): void {
+    const p = this.stop(cpu);
+    this.preemptions++;
+    this.requeue(p, cpu);
+    if (this.running[cpu]! < 0) this.dispatch(cpu);
+  }
+
+  /** Re-queues a process that stopped on `cpu` without moving. */
+  private requeue(p: Proc, cpu: number): void {
+    if (this.globalQ) {
+      p.state = ProcState.Ready;
+      p.readySinceNs = this.now;
+      this.globalQ.push(this.slotOf(p), this.disc.key(p), this.enqueueSeq++);
+    } else {
+      p.state = ProcState.Ready;
+      p.cpu = cpu;
+      p.readySinceNs = this.now;
+      this.noteQueue(cpu);
+      this.runQ[cpu]!.push(this.slotOf(p), this.disc.key(p), this.enqueueSeq++);
+    }
+  }
+
+  private onTimer(cpu: number): void {
+    this.account(cpu);
+    const p = this.procs[this.running[cpu]!]!;
+    if (this.now >= this.finishAt[cpu]!) {
+      this.burstDone(cpu, p);
+      return;
+    }
+    // Slice expired with work left.
+    if (this.hasWaiting(cpu)) {
+      this.preempt(cpu);
+    } else {
+      this.sliceEnd[cpu] = this.now + this.disc.sliceNs;
+      this.plan(cpu);
+    }
+  }
+
+  private burstDone(cpu: number, p: Proc): void {
+    p.burstNs = 0;
+    const g = this.cfg.groups[p.group]!;
+    if (p.periodNs > 0) {
+      this.jobDone(p);
+      this.stop(cpu);
+      if (p.pendingJobs > 0) {
+        p.pendingJobs--;
+        this.startJob(p, p.jobReleaseNs + p.periodNs);
+        this.requeue(p, cpu);
+      } else {
+        p.state = ProcState.Idle;
+      }
+      this.dispatch(cpu);
+      return;
+    }
+    if (p.remainingNs <= 0.5 || g.phases === null) {
+      this.complete(cpu, p);
+      return;
+    }
+    this.stop(cpu);
+    p.state = ProcState.Sleeping;
+    p.sleepStartNs = this.now;
+    this.trace?.('sleep', this.now, p.pid, cpu);
+    this.q.push(this.now + sample(g.phases.sleepNs, p.rng), EV_WAKE, this.slotOf(p), 0);
+    this.dispatch(cpu);
+  }
+
+  private startJob(p: Proc, releaseNs: number): void {
+    p.jobReleaseNs = releaseNs;
+    p.deadlineNs = releaseNs + p.relDeadlineNs;
+    p.burstNs = p.wcetNs;
+  }
+
+  private jobDone(p: Proc): void {
+    const response = this.now - p.jobReleaseNs;
+    this.response.add(response);
+    this.jobsCompleted++;
+    this.jobsDue++;
+    p.jobsDone++;
+    if (this.now > p.deadlineNs) {
+      this.deadlineMisses++;
+      p.jobMisses++;
+    }
+  }
+
+  private complete(cpu: number, p: Proc): void {
+    this.stop(cpu);
+    const now = this.now;
+    p.remainingNs = 0;
+    const response = now - p.arrivalNs;
+    this.response.add(response);
+    this.waitSumNs += p.waitNs;
+    this.sojournDoneNs += response;
+    this.completed++;
+    this.jobsCompleted++;
+    this.lastCompletionNs = now;
+    if (p.deadlineNs !== Infinity) {
+      this.jobsDue++;
+      p.jobsDone = 1;
+      if (now > p.deadlineNs) {
+        this.deadlineMisses++;
+        p.jobMisses = 1;
+      }
+    } else p.jobsDone = 1;
+    this.noteInSystem(-1);
+    this.trace?.('complete', now, p.pid, cpu);
+    if (this.processRows.length < this.cfg.maxProcessRows) this.processRows.push(this.rowOf(p, 'completed'));
+    else this.processRowsOmitted++;
+    this.release(p);
+    this.dispatch(cpu);
+  }
+
+  private release(p: Proc): void {
+    this.cache.forget(p);
+    p.state = ProcState.Free;
+    this.live--;
+    this.freeSlots.push(this.slotOf(p));
+  }
+
+  rowOf(p: Proc, state: 'completed' | 'unfinished'): ProcessRow {
+    const done = state === 'completed';
+    return {
+      pid: p.pid,
+      group: this.cfg.groups[p.group]!.name,
+      kind: p.periodNs > 0 ? 'periodic' : 'process',
+      state,
+      arrivalS: p.arrivalNs / 1e9,
+      finishS: done ? this.now / 1e9 : null,
+      responseS: (this.now - p.arrivalNs) / 1e9,
+      waitS: p.waitNs / 1e9,
+      runS: p.runNs / 1e9,
+      stallS: p.stallNs / 1e9,
+      sleepS: p.sleepNs / 1e9,
+      migrations: p.migrations,
+      cacheMisses: Math.round(p.misses),
+      cpu: p.lastCpu,
+      jobs: p.jobsDone,
+      deadlineMisses: p.jobMisses,
+    };
+  }
+
+  // ---------------------------------------------------------------- sleep, release
+
+  private onWake(p: Proc): void {
+    p.sleepNs += this.now - p.sleepStartNs;
+    const g = this.cfg.groups[p.group]!;
+    p.burstNs = Math.min(p.remainingNs, sample(g.phases!.computeNs, p.rng));
+    this.trace?.('wake', this.now, p.pid, p.cpu);
+    this.placeWoken(p);
+  }
+
+  private onRelease(p: Proc): void {
+    const next = this.now + p.periodNs;
+    if (next < this.endNs) this.q.push(next, EV_RELEASE, this.slotOf(p), 0);
+    if (p.state === ProcState.Idle) {
+      this.startJob(p, this.now);
+      this.placeWoken(p);
+    } else {
+      p.pendingJobs++;
+    }
+  }
+
+  private placeWoken(p: Proc): void {
+    if (this.globalQ) {
+      this.enqueueGlobal(p);
+      return;
+    }
+    const from = p.cpu;
+    let cpu = from;
+    if (this.policy.placeOnWake) {
+      cpu = this.askPolicy(() => this.policy.placeOnWake!(this.view, this.slotOf(p)));
+      this.checkTarget(p, cpu, 'placeOnWake');
+    }
+    if (cpu !== from) {
+      const reason = this.policy.wakeReason ? this.askPolicy(() => this.policy.wakeReason!(this.view, this.slotOf(p), cpu)) : 'load-balance';
+      this.beginTransit(p, from, cpu, reason);
+    } else {
+      this.enqueue(p, cpu);
+    }
+  }
+
+  // ---------------------------------------------------------------- migration
+
+  /** PolicyActions.migrate: request, stop, copy state, resume on the target. */
+  migrate(handle: number, cpu: number, reason: Reason): boolean {
+    const p = this.procs[handle];
+    if (p === undefined || p.state === ProcState.Free || p.state === ProcState.Transit) return false;
+    if (this.globalQ) return false;
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !this.allowed(p, cpu)) return false;
+    const from = p.cpu;
+    switch (p.state) {
+      case ProcState.Ready:
+        this.noteQueue(from);
+        this.runQ[from]!.remove(handle);
+        this.beginTransit(p, from, cpu, reason);
+        return true;
+      case ProcState.Running: {
+        this.stop(from);
+        this.beginTransit(p, from, cpu, reason);
+        this.dispatch(from);
+        return true;
+      }
+      case ProcState.Sleeping:
+      case ProcState.Idle:
+        // Nothing runs: the move only changes where it will wake (state is copied meanwhile).
+        this.recordMove(p, from, cpu, reason, this.copyNs(from, cpu));
+        p.cpu = cpu;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private copyNs(from: number, to: number): number {
+    const m = this.m;
+    const sf = m.cpuSocket[from]!;
+    const st = m.cpuSocket[to]!;
+    const distanceFactor = sf === st ? 1 : m.distances[sf]![st]! / 10;
+    return m.migrationFixedNs + Math.round(((m.stateBytes / m.interconnectBytesPerS) * 1e9) * distanceFactor);
+  }
+
+  private beginTransit(p: Proc, from: number, to: number, reason: Reason): void {
+    const copy = from >= 0 ? this.copyNs(from, to) : 0;
+    this.recordMove(p, from, to, reason, copy);
+    p.state = ProcState.Transit;
+    p.cpu = to;
+    p.readySinceNs = this.now;
+    this.inbound[to]!++;
+    this.q.push(this.now + copy, EV_MIGRATED, this.slotOf(p), 0);
+  }
+
+  private onMigrated(p: Proc): void {
+    this.inbound[p.cpu]!--;
+    // Time in transit counts as waiting: the process was ready but could not run.
+    const transitNs = this.now - p.readySinceNs;
+    p.waitNs += transitNs;
+    this.enqueue(p, p.cpu);
+  }
+
+  /** Books a migration and leaves the process's private-cache lines behind (dirty ones become coherence traffic). */
+  private recordMove(p: Proc, from: number, to: number, reason: Reason, copyNs: number): void {
+    const m = this.m;
+    this.migrationsTotal++;
+    this.migrationsByReason.set(reason, (this.migrationsByReason.get(reason) ?? 0) + 1);
+    this.migrationCostNs += copyNs;
+    p.migrations++;
+    if (from >= 0 && m.cpuCore[from] !== m.cpuCore[to]) {
+      const lines = this.cache.leavePrivate(p);
+      p.pendingCoherence += p.dirtyFraction * lines;
+      p.coherenceSocket = m.cpuSocket[from]!;
+    }
+    p.migrated = true;
+    this.trace?.('migrate', this.now, p.pid, to);
+    if (this.migrationRows.length < this.cfg.maxMigrationRows) {
+      p.pendingMigrationRow = this.migrationRows.length;
+      this.migrationRows.push({
+        timeNs: this.now,
+        pid: p.pid,
+        group: this.cfg.groups[p.group]!.name,
+        from,
+        to,
+        reason,
+        stateCopyNs: copyNs,
+        reloadMisses: 0,
+        coherenceLines: 0,
+        reloadNs: 0,
+        coherenceNs: 0,
+        remotePenaltyNs: 0,
+        totalNs: copyNs,
+      });
+    } else {
+      p.pendingMigrationRow = -1;
+      this.migrationRowsOmitted++;
+    }
+  }
+
+  private onBalance(): void {
+    if (this.live === 0 && this.activeSources === 0) return;
+    this.askPolicy(() => this.policy.balance!(this.view, this));
+    const next = this.now + this.policy.balanceIntervalNs!;
+    if (next < this.endNs) this.q.push(next, EV_BALANCE, 0, 0);
+  }
+
+  // ---------------------------------------------------------------- end of run
+
+  /** Closes every open interval at `now` and lists live processes as unfinished. Call once. */
+  finish(): void {
+    this.finished = true;
+    const n = this.m.cpuCount;
+    for (let cpu = 0; cpu < n; cpu++) {
+      if (this.running[cpu]! >= 0) this.account(cpu);
+      this.noteQueue(cpu);
+    }
+    this.noteInSystem(0);
+    for (const p of this.procs) {
+      if (p.state === ProcState.Free) continue;
+      if (p.periodNs > 0) {
+        // The current job (if released and not done) and every pending one are due if their deadline passed.
+        const active = p.state !== ProcState.Idle;
+        if (active && p.deadlineNs <= this.now) {
+          this.jobsDue++;
+          this.deadlineMisses++;
+          p.jobMisses++;
+        }
+        for (let k = 1; k <= p.pendingJobs; k++) {
+          if (p.jobReleaseNs + k * p.periodNs + p.relDeadlineNs <= this.now) {
+            this.jobsDue++;
+            this.deadlineMisses++;
+            p.jobMisses++;
+          }
+        }
+      } else {
+        this.sojournDoneNs += this.now - p.arrivalNs;
+        if (p.deadlineNs <= this.now) {
+          this.jobsDue++;
+          this.deadlineMisses++;
+          p.jobMisses = 1;
+        }
+      }
+      this.processRows.push(this.rowOf(p, 'unfinished'));
+    }
+  }
+}

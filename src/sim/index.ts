@@ -1,0 +1,14 @@
+/** The simulator's public API. Pure TypeScript: no vscode, no Node-only APIs, no wall clock. */
+export { Simulation, simulate, type SimOptions } from './simulation';
+export { SimConfigError, SimPolicyError } from './errors';
+export { MACHINE_PRESETS, resolveMachine, type ResolvedMachine } from './machine';
+export { POLICY_NAMES, type PolicyName } from './policies/index';
+export type { Policy, PolicyActions, SimView } from './policies/policy';
+export { REASONS, MISS_CAUSES, SCHEDULERS } from './config';
+export type * from './config';
+export type * from './result';
+export type { TraceHook, TraceKind } from './engine';
+export { parseTrace } from './trace';
+export { uunifast } from './workload';
+export { distMean } from './distributions';
+export { canonicalJson, sha256Hex } from './digest';

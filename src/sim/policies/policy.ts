@@ -1,0 +1,96 @@
+/**
+ * The migration-policy interface. A policy decides which CPU a process lives on; the per-CPU
+ * discipline (scheduler/) decides who runs next on a CPU. Policies see the machine through a
+ * read-only SimView and act only through PolicyActions.migrate, naming a reason every time.
+ *
+ * Process handles are small integers, valid while the process is alive (they are reused after
+ * it finishes); view.pidOf(handle) gives the stable process id shown in results.
+ */
+import type { Reason } from '../config';
+import type { ResolvedMachine } from '../machine';
+import type { Rng } from '../rng';
+
+export type ProcessStateName = 'ready' | 'running' | 'sleeping' | 'transit' | 'idle';
+
+export interface SimView {
+  readonly nowNs: number;
+  readonly machine: ResolvedMachine;
+  /** Processes waiting in `cpu`'s run queue (not counting the running one). */
+  queueLength(cpu: number): number;
+  /** Handle of the process running on `cpu`, or -1. */
+  running(cpu: number): number;
+  /** Queue length + running + processes in transit towards `cpu`. */
+  load(cpu: number): number;
+  /** Handles waiting in `cpu`'s queue (heap order, not sorted). */
+  queued(cpu: number): readonly number[];
+  pidOf(handle: number): number;
+  groupOf(handle: number): string;
+  stateOf(handle: number): ProcessStateName;
+  /** CPU the process is queued on, runs on, is headed to, or last ran on (-1 if none yet). */
+  cpuOf(handle: number): number;
+  lastCpuOf(handle: number): number;
+  isAllowed(handle: number, cpu: number): boolean;
+  weightOf(handle: number): number;
+  workingSetLines(handle: number): number;
+  /** Lines of the process in the private cache of `cpu`'s core. */
+  privateFootprintLines(handle: number, cpu: number): number;
+  /** Lines of the process in the LLC of `socket`. */
+  llcFootprintLines(handle: number, socket: number): number;
+  homeNodeOf(handle: number): number;
+  /** NUMA distance between the nodes of two CPUs (10 = same node). */
+  distance(cpuA: number, cpuB: number): number;
+  /** When the process last stopped running (or started, if it is running); -1 if never ran. */
+  lastRanNs(handle: number): number;
+  /** Busy fraction of `cpu` since the start of the run. */
+  utilization(cpu: number): number;
+}
+
+export interface PolicyActions {
+  /**
+   * Moves a ready, running or sleeping process to `cpu` (request, stop, copy state, resume there).
+   * Returns false when the move is not possible (in transit already, same CPU, not allowed there).
+   */
+  migrate(handle: number, cpu: number, reason: Reason): boolean;
+}
+
+export interface Policy {
+  readonly name: string;
+  /**
+   * True for a single central run queue: processes wait in one queue and any idle CPU takes the
+   * best one allowed on it (the discipline orders it). place/placeOnWake are then not called.
+   */
+  readonly globalQueue?: boolean;
+  /** Period of balance() calls; absent = never. */
+  readonly balanceIntervalNs?: number;
+  /** CPU for a newly arrived process (must be in its affinity mask). */
+  place(view: SimView, handle: number): number;
+  /** CPU for a waking process; absent = the CPU it slept on. A different CPU is a migration. */
+  placeOnWake?(view: SimView, handle: number): number;
+  /** Reason recorded when placeOnWake moved a process. */
+  wakeReason?(view: SimView, handle: number, cpu: number): Reason;
+  /** Periodic balancing pass. */
+  balance?(view: SimView, act: PolicyActions): void;
+  /** `cpu` just ran out of work: it may pull something. */
+  onIdle?(view: SimView, act: PolicyActions, cpu: number): void;
+}
+
+export interface PolicyContext {
+  machine: ResolvedMachine;
+  params: Record<string, number | string | boolean>;
+  /** The policy's own random stream (independent of arrivals and demands). */
+  rng: Rng;
+  /** Used in error messages. */
+  path: string;
+}
+
+export type PolicyFactory = (ctx: PolicyContext) => Policy;
+
+/** First CPU in [start, start + n) (cyclically) allowed for `handle`; -1 if none. */
+export function nextAllowed(view: SimView, handle: number, start: number): number {
+  const n = view.machine.cpuCount;
+  for (let k = 0; k < n; k++) {
+    const cpu = (start + k) % n;
+    if (view.isAllowed(handle, cpu)) return cpu;
+  }
+  return -1;
+}

@@ -1,0 +1,77 @@
+/**
+ * The engine's record of one live process. Records are pooled by slot and reused after a
+ * process finishes (its row is written to the results first), so memory depends on how many
+ * processes are alive at once, not on how many the run has seen.
+ */
+import type { CacheResident } from './cache';
+import { Rng } from './rng';
+
+export const enum ProcState {
+  Ready = 0,
+  Running = 1,
+  Sleeping = 2,
+  Transit = 3,
+  /** Periodic task between jobs, waiting for its next release. */
+  Idle = 4,
+  Free = 5,
+}
+
+export class Proc implements CacheResident {
+  pid = 0;
+  group = 0;
+  indexInGroup = 0;
+  state: ProcState = ProcState.Free;
+  /** CPU whose queue holds it, where it runs, or where it is headed; -1 before placement in a global queue. */
+  cpu = -1;
+  /** CPU it last ran on, -1 before its first run. */
+  lastCpu = -1;
+  arrivalNs = 0;
+  /** Remaining total demand in reference ns (Infinity for periodic tasks). */
+  remainingNs = 0;
+  /** Remaining work of the current compute burst (reference ns). */
+  burstNs = 0;
+  readySinceNs = 0;
+  waitNs = 0;
+  runNs = 0;
+  stallNs = 0;
+  sleepNs = 0;
+  sleepStartNs = 0;
+  migrations = 0;
+  misses = 0;
+  vruntime = 0;
+  weight = 1024;
+  prio = 0;
+  /** Absolute deadline of the current job (Infinity when none). */
+  deadlineNs = Infinity;
+  /** Periodic: release time of the current job and jobs released but not started. */
+  jobReleaseNs = 0;
+  pendingJobs = 0;
+  jobsDone = 0;
+  jobMisses = 0;
+  periodNs = 0;
+  wcetNs = 0;
+  relDeadlineNs = 0;
+  /** Dirty lines left in another core's cache by the last migration, and that core's socket. */
+  pendingCoherence = 0;
+  coherenceSocket = -1;
+  /** The next dispatch follows a migration (its reload misses are migration misses). */
+  migrated = false;
+  /** Index into the migration log of the move whose cost the next dispatch completes, -1 if none. */
+  pendingMigrationRow = -1;
+  firstRunNs = -1;
+  /** When it last started or stopped running; -1 before its first run. */
+  lastRanNs = -1;
+  homeNode = -1;
+  wsLines = 0;
+  dirtyFraction = 0;
+  memoryIntensity = 0;
+  l2Core = -1;
+  l2Stored = -Infinity;
+  llcStored: Float64Array;
+  readonly rng: Rng;
+
+  constructor(readonly slot: number, sockets: number) {
+    this.llcStored = new Float64Array(sockets).fill(-Infinity);
+    this.rng = new Rng(0, '');
+  }
+}

@@ -1,0 +1,103 @@
+/** The simulator's output types: plain JSON-serialisable objects and arrays of numbers. */
+import type { MissCause, Reason } from './config';
+
+export interface Summary {
+  /** Simulated time the run covered (end of the run). */
+  simulatedS: number;
+  /** Time of the last completion (0 if nothing completed). */
+  makespanS: number;
+  arrived: number;
+  completed: number;
+  unfinished: number;
+  throughputPerS: number;
+  /** Over completed jobs: each non-periodic process is one job, each periodic release is one. */
+  meanResponseS: number;
+  p95ResponseS: number;
+  p99ResponseS: number;
+  meanWaitS: number;
+  jobsCompleted: number;
+  /** Non-periodic processes only: time-averaged number in the system, arrival rate, and mean
+   * time in system counting unfinished processes up to the end (Little: L = rate x time). */
+  meanInSystem: number;
+  arrivalRatePerS: number;
+  meanSojournS: number;
+  migrations: number;
+  migrationsByReason: Record<Reason, number>;
+  /** Total cost of migrations: state copy + reload + coherence stalls. */
+  migrationCostS: number;
+  cacheMisses: number;
+  cacheMissesByCause: Record<MissCause, number>;
+  /** Time processes spent stalled on cache misses. */
+  stallS: number;
+  contextSwitches: number;
+  preemptions: number;
+  meanUtilization: number;
+  imbalanceCv: number;
+  imbalanceMaxOverMean: number;
+  jainIndex: number;
+  deadlineMisses: number;
+  /** Misses / jobs whose deadline fell within the run. */
+  deadlineMissRatio: number;
+  /** Simulation events processed. */
+  events: number;
+  /** Completed processes not listed in `processes` (maxProcessRows). */
+  processRowsOmitted: number;
+  /** Migrations not listed in `migrations` (maxMigrationRows). */
+  migrationRowsOmitted: number;
+}
+
+export interface ProcessRow {
+  pid: number;
+  group: string;
+  kind: 'process' | 'periodic';
+  state: 'completed' | 'unfinished';
+  arrivalS: number;
+  /** null while unfinished. */
+  finishS: number | null;
+  /** Completion - arrival; for unfinished processes, time in system up to the end. */
+  responseS: number;
+  waitS: number;
+  runS: number;
+  stallS: number;
+  sleepS: number;
+  migrations: number;
+  cacheMisses: number;
+  /** CPU it last ran on (-1 never ran). */
+  cpu: number;
+  jobs: number;
+  deadlineMisses: number;
+}
+
+export interface MigrationRow {
+  timeNs: number;
+  pid: number;
+  group: string;
+  from: number;
+  to: number;
+  reason: Reason;
+  stateCopyNs: number;
+  reloadMisses: number;
+  coherenceLines: number;
+  reloadNs: number;
+  coherenceNs: number;
+  remotePenaltyNs: number;
+  totalNs: number;
+}
+
+export interface CpuSeriesResult {
+  cpu: number;
+  socket: number;
+  /** Busy fraction per bin, 0..1. */
+  utilization: number[];
+  /** Time-averaged number of waiting processes per bin. */
+  queueLength: number[];
+  missesByCause: Record<MissCause, number[]>;
+}
+
+export interface SimResult {
+  summary: Summary;
+  processes: ProcessRow[];
+  series: { binNs: number; bins: number; cpus: CpuSeriesResult[] };
+  migrations: MigrationRow[];
+  digest: string;
+}

@@ -1,0 +1,92 @@
+/**
+ * Per-CPU time series binned on the fly. Bins start 1 us wide and double (merging pairs)
+ * whenever the run outgrows `maxBins`, so the series never hold more than maxBins points
+ * whatever the run length, and a short run still gets fine bins.
+ */
+import { MISS_CAUSES, type MissCause } from './config';
+
+const FIRST_BIN_NS = 1000;
+export const MISS_INDEX: Record<MissCause, number> = { cold: 0, migration: 1, eviction: 2, capacity: 3, coherence: 4 };
+const NCAUSES = MISS_CAUSES.length;
+
+export class CpuSeries {
+  binNs = FIRST_BIN_NS;
+  /** Busy ns per bin, per CPU. */
+  readonly busy: Float64Array[];
+  /** Integral of queue length (ns x processes) per bin, per CPU. */
+  readonly queueArea: Float64Array[];
+  /** Misses per bin, per CPU, per cause: misses[cpu * NCAUSES + cause]. */
+  readonly misses: Float64Array[];
+
+  constructor(readonly cpuCount: number, readonly maxBins: number) {
+    this.busy = Array.from({ length: cpuCount }, () => new Float64Array(maxBins));
+    this.queueArea = Array.from({ length: cpuCount }, () => new Float64Array(maxBins));
+    this.misses = Array.from({ length: cpuCount * NCAUSES }, () => new Float64Array(maxBins));
+  }
+
+  /** Doubles the bin width until time `t` (exclusive end) fits. */
+  private cover(t: number): void {
+    while (t > this.binNs * this.maxBins) {
+      for (const arr of this.busy) mergePairs(arr);
+      for (const arr of this.queueArea) mergePairs(arr);
+      for (const arr of this.misses) mergePairs(arr);
+      this.binNs *= 2;
+    }
+  }
+
+  /** Adds `amount` spread uniformly over [t0, t1) (a point amount at t0 when t1 <= t0). */
+  private spread(arr: Float64Array, t0: number, t1: number, amount: number): void {
+    const w = this.binNs;
+    if (t1 <= t0) {
+      arr[Math.min(this.maxBins - 1, Math.floor(t0 / w))]! += amount;
+      return;
+    }
+    let b = Math.floor(t0 / w);
+    const last = Math.min(this.maxBins - 1, Math.floor((t1 - 1) / w));
+    if (b === last) {
+      arr[b]! += amount;
+      return;
+    }
+    const rate = amount / (t1 - t0);
+    let start = t0;
+    for (; b <= last; b++) {
+      const end = Math.min(t1, (b + 1) * w);
+      arr[b]! += rate * (end - start);
+      start = end;
+    }
+  }
+
+  addBusy(cpu: number, t0: number, t1: number): void {
+    if (t1 <= t0) return;
+    this.cover(t1);
+    this.spread(this.busy[cpu]!, t0, t1, t1 - t0);
+  }
+
+  addQueue(cpu: number, t0: number, t1: number, length: number): void {
+    if (t1 <= t0 || length === 0) return;
+    this.cover(t1);
+    this.spread(this.queueArea[cpu]!, t0, t1, length * (t1 - t0));
+  }
+
+  addMisses(cpu: number, cause: number, t0: number, t1: number, count: number): void {
+    if (count === 0) return;
+    this.cover(Math.max(t0 + 1, t1));
+    this.spread(this.misses[cpu * NCAUSES + cause]!, t0, t1, count);
+  }
+
+  /** Number of bins that cover [0, endNs). */
+  binsFor(endNs: number): number {
+    this.cover(Math.max(1, endNs));
+    return Math.max(1, Math.ceil(endNs / this.binNs));
+  }
+}
+
+function mergePairs(arr: Float64Array): void {
+  const n = arr.length;
+  const half = n >> 1;
+  for (let i = 0; i < half; i++) arr[i] = arr[2 * i]! + arr[2 * i + 1]!;
+  if (n % 2 === 1) {
+    arr[half] = arr[n - 1]!;
+    arr.fill(0, half + 1);
+  } else arr.fill(0, half);
+}

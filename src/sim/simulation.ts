@@ -1,0 +1,61 @@
+/** Public entry points: the incremental Simulation and the one-shot simulate(). */
+import { Engine, type TraceHook } from './engine';
+import { resolveConfig } from './resolve';
+import type { SimConfig } from './config';
+import type { SimResult } from './result';
+import { buildResult } from './results';
+
+export interface SimOptions {
+  /** Observer of engine actions (tests, debugging); slows the run slightly. */
+  trace?: TraceHook;
+}
+
+export class Simulation {
+  private readonly engine: Engine;
+  private cached: SimResult | null = null;
+
+  /** Validates the config (throws SimConfigError naming the bad field). */
+  constructor(config: SimConfig, options: SimOptions = {}) {
+    this.engine = new Engine(resolveConfig(config), options.trace ?? null);
+  }
+
+  /** Processes events up to `untilNs` (clamped to the end of the run). */
+  advance(untilNs: number): void {
+    if (this.cached === null) this.engine.advance(untilNs);
+  }
+
+  get nowNs(): number {
+    return this.engine.now;
+  }
+
+  get endNs(): number {
+    return this.engine.endNs;
+  }
+
+  get done(): boolean {
+    return this.engine.finished;
+  }
+
+  /** Events processed so far. */
+  get events(): number {
+    return this.engine.events;
+  }
+
+  /**
+   * The result at the current time. Ends the run there (later advance() calls do nothing), so
+   * a cancelled run still yields a consistent result with its live processes listed unfinished.
+   */
+  result(): SimResult {
+    if (this.cached === null) {
+      this.engine.finish();
+      this.cached = buildResult(this.engine);
+    }
+    return this.cached;
+  }
+}
+
+export function simulate(config: SimConfig, options: SimOptions = {}): SimResult {
+  const sim = new Simulation(config, options);
+  sim.advance(sim.endNs);
+  return sim.result();
+}

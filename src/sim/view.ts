@@ -1,0 +1,100 @@
+/** The read-only window policies get onto the engine (SimView). */
+import type { Engine } from './engine';
+import type { ResolvedMachine } from './machine';
+import type { ProcessStateName, SimView } from './policies/policy';
+import { ProcState } from './process';
+
+const STATE_NAMES: Record<ProcState, ProcessStateName> = {
+  [ProcState.Ready]: 'ready',
+  [ProcState.Running]: 'running',
+  [ProcState.Sleeping]: 'sleeping',
+  [ProcState.Transit]: 'transit',
+  [ProcState.Idle]: 'idle',
+  [ProcState.Free]: 'idle',
+};
+
+export class EngineView implements SimView {
+  readonly machine: ResolvedMachine;
+
+  constructor(private readonly e: Engine) {
+    this.machine = e.m;
+  }
+
+  get nowNs(): number {
+    return this.e.now;
+  }
+
+  queueLength(cpu: number): number {
+    return this.e.runQ[cpu]!.length;
+  }
+
+  running(cpu: number): number {
+    return this.e.running[cpu]!;
+  }
+
+  load(cpu: number): number {
+    return this.e.runQ[cpu]!.length + (this.e.running[cpu]! >= 0 ? 1 : 0) + this.e.inbound[cpu]!;
+  }
+
+  queued(cpu: number): readonly number[] {
+    return this.e.runQ[cpu]!.members();
+  }
+
+  pidOf(h: number): number {
+    return this.e.procs[h]!.pid;
+  }
+
+  groupOf(h: number): string {
+    return this.e.cfg.groups[this.e.procs[h]!.group]!.name;
+  }
+
+  stateOf(h: number): ProcessStateName {
+    return STATE_NAMES[this.e.procs[h]!.state];
+  }
+
+  cpuOf(h: number): number {
+    const p = this.e.procs[h]!;
+    return p.cpu >= 0 ? p.cpu : p.lastCpu;
+  }
+
+  lastCpuOf(h: number): number {
+    return this.e.procs[h]!.lastCpu;
+  }
+
+  isAllowed(h: number, cpu: number): boolean {
+    return this.e.allowed(this.e.procs[h]!, cpu);
+  }
+
+  weightOf(h: number): number {
+    return this.e.procs[h]!.weight;
+  }
+
+  workingSetLines(h: number): number {
+    return this.e.procs[h]!.wsLines;
+  }
+
+  privateFootprintLines(h: number, cpu: number): number {
+    return this.e.cache.privateFootprint(this.e.procs[h]!, this.machine.cpuCore[cpu]!);
+  }
+
+  llcFootprintLines(h: number, socket: number): number {
+    return this.e.cache.llcFootprint(this.e.procs[h]!, socket);
+  }
+
+  homeNodeOf(h: number): number {
+    return this.e.procs[h]!.homeNode;
+  }
+
+  distance(cpuA: number, cpuB: number): number {
+    const m = this.machine;
+    return m.distances[m.cpuNode[cpuA]!]![m.cpuNode[cpuB]!]!;
+  }
+
+  lastRanNs(h: number): number {
+    return this.e.lastRanNs(h);
+  }
+
+  utilization(cpu: number): number {
+    return this.e.now > 0 ? this.e.busyNs[cpu]! / this.e.now : 0;
+  }
+}
