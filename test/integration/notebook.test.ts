@@ -144,6 +144,24 @@ suite('intro.lab.md as a notebook', () => {
       assert.ok(!text.includes(trace), `the saved file contains ${trace}`);
     }
   });
+
+  test('saving after an edit and its reversal writes the same bytes through the serializer', async () => {
+    // An unchanged, clean notebook may be saved without serializing it; an edit followed by
+    // the opposite edit leaves the content unchanged but the notebook dirty, so this save
+    // goes through serializeNotebook for every cell.
+    const cell = codeCells(notebook)[0];
+    const original = cell.document.getText();
+    const whole = () => new vscode.Range(cell.document.positionAt(0), cell.document.positionAt(cell.document.getText().length));
+    for (const text of [`${original}# edited\n`, original]) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(cell.document.uri, whole(), text);
+      assert.equal(await vscode.workspace.applyEdit(edit), true);
+    }
+    assert.equal(notebook.isDirty, true, 'the edits did not dirty the notebook');
+    assert.equal(await notebook.save(), true, 'save failed');
+    assert.equal(notebook.isDirty, false);
+    assert.deepEqual(await readFile(uri().fsPath), bytesBefore);
+  });
 });
 
 suite('a lab with an invalid cell', () => {
