@@ -111,7 +111,7 @@ export class CacheModel {
       const fetched = Math.max(0, w - fPriv) * touched;
       coh = Math.min(coh, fetched);
       const rest = fetched - coh;
-      fromLlc = rest * Math.min(1, fLlc / w);
+      fromLlc = w === 0 ? 0 : rest * Math.min(1, fLlc / w);
       fromDram = rest - fromLlc;
       newPriv = Math.min(w, fPriv + fetched);
     } else {

@@ -9,7 +9,7 @@
  * timer: the end of the burst or of the time slice, whichever is first; a generation counter
  * voids timers of segments that were stopped early.
  */
-import { MISS_CAUSES, type Reason } from './config';
+import { MISS_CAUSES, REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
 import { sample } from './distributions';
 import { SimPolicyError } from './errors';
@@ -17,12 +17,12 @@ import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
 import { LogHistogram } from './metrics';
 import { POLICIES } from './policies/index';
-import type { Policy, PolicyActions } from './policies/policy';
+import type { Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { Proc, ProcState } from './process';
 import { ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
 import type { MigrationRow, ProcessRow } from './result';
-import { Rng } from './rng';
+import { hashName, Rng } from './rng';
 import { makeDiscipline, type Discipline } from './scheduler/discipline';
 import { CpuSeries, MISS_INDEX } from './series';
 import { ArrivalSource, type ResolvedGroup } from './workload';
@@ -36,10 +36,19 @@ const EV_RELEASE = 4;
 const EV_BALANCE = 5;
 
 const CAPACITY = MISS_INDEX.capacity;
+const REASON_INDEX = Object.fromEntries(REASONS.map((r, i) => [r, i])) as Record<Reason, number>;
 const COHERENCE = MISS_INDEX.coherence;
 
 /** Default priority of processes without one: below every periodic task (whose default is its period). */
 const LOWEST_PRIORITY = Number.MAX_SAFE_INTEGER;
+
+const enum PolicyCall {
+  Place,
+  PlaceOnWake,
+  WakeReason,
+  Balance,
+  OnIdle,
+}
 
 export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete';
 /** Observer for tests and tools: called synchronously as the engine acts. */
@@ -68,6 +77,8 @@ export class Engine implements PolicyActions {
   readonly cache: CacheModel;
   readonly series: CpuSeries;
   private readonly sources: ArrivalSource[];
+  /** Per group, hash of the name of its per-process random streams. */
+  private readonly procStreamHash: number[];
   /** Group index of the process each group's pending arrival event stands for. */
   private readonly pendingArrivalIndex: number[];
   private activeSources = 0;
@@ -76,6 +87,8 @@ export class Engine implements PolicyActions {
 
   // Per-CPU state.
   readonly running: Int32Array;
+  /** Discipline key of the running process (fixed while it runs for edf/priority). */
+  private readonly runKey: Float64Array;
   private readonly lastPid: Float64Array;
   private readonly segStart: Float64Array;
   private readonly stallEnd: Float64Array;
@@ -90,6 +103,8 @@ export class Engine implements PolicyActions {
   readonly freqFactor: Float64Array;
   private readonly lastQueueChange: Float64Array;
   readonly inbound: Int32Array;
+  /** Per CPU: waiting + running + in transit towards it (kept current for cheap policy scans). */
+  readonly load: Int32Array;
   private readonly minVruntime: Float64Array;
   private inPolicyCallback = false;
 
@@ -106,7 +121,8 @@ export class Engine implements PolicyActions {
   inSystemArea = 0;
   private lastInSystemChange = 0;
   migrationsTotal = 0;
-  readonly migrationsByReason = new Map<Reason, number>();
+  /** Indexed like REASONS. */
+  readonly migrationsByReason = new Float64Array(REASONS.length);
   migrationCostNs = 0;
   readonly missesByCause = new Float64Array(MISS_CAUSES.length);
   stallNsTotal = 0;
@@ -119,13 +135,14 @@ export class Engine implements PolicyActions {
   readonly migrationRows: MigrationRow[] = [];
   migrationRowsOmitted = 0;
 
-  constructor(readonly cfg: ResolvedConfig, private readonly trace: TraceHook | null) {
+  constructor(readonly cfg: ResolvedConfig, private readonly trace: TraceHook | null, customPolicy: PolicyFactory | null = null) {
     const m = cfg.machine;
     this.m = m;
     this.endNs = cfg.durationNs;
     const n = m.cpuCount;
     this.disc = makeDiscipline(cfg.scheduler.kind, cfg.scheduler.quantumNs, n);
-    this.policy = POLICIES[cfg.policy.name]({
+    const factory = customPolicy ?? POLICIES[cfg.policy.name as keyof typeof POLICIES];
+    this.policy = factory({
       machine: m,
       params: cfg.policy.params,
       rng: new Rng(cfg.seed, 'policy'),
@@ -134,8 +151,9 @@ export class Engine implements PolicyActions {
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
-    this.series = new CpuSeries(n, cfg.maxBins);
+    this.series = new CpuSeries(n, cfg.maxBins, cfg.durationNs);
     this.running = new Int32Array(n).fill(-1);
+    this.runKey = new Float64Array(n);
     this.lastPid = new Float64Array(n).fill(-1);
     this.segStart = new Float64Array(n);
     this.stallEnd = new Float64Array(n);
@@ -149,10 +167,12 @@ export class Engine implements PolicyActions {
     this.freqFactor = new Float64Array(n).fill(1);
     this.lastQueueChange = new Float64Array(n);
     this.inbound = new Int32Array(n);
+    this.load = new Int32Array(n);
     this.minVruntime = new Float64Array(n + 1);
     this.view = new EngineView(this);
 
     this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
+    this.procStreamHash = cfg.groups.map((g) => hashName(`proc:${g.name}`));
     this.pendingArrivalIndex = cfg.groups.map(() => 0);
     cfg.groups.forEach((_, i) => {
       if (this.scheduleNextArrival(i)) this.activeSources++;
@@ -225,13 +245,9 @@ export class Engine implements PolicyActions {
     this.trace?.('arrive', this.now, p.pid, -1);
     if (g.periodic) {
       const nextRelease = this.now + p.periodNs;
-      if (nextRelease < this.endNs) this.q.push(nextRelease, EV_RELEASE, this.slotOf(p), 0);
+      if (nextRelease < this.endNs) this.q.push(nextRelease, EV_RELEASE, p.slot, 0);
     }
     this.placeNew(p);
-  }
-
-  private slotOf(p: Proc): number {
-    return p.slot;
   }
 
   private createProcess(g: ResolvedGroup, index: number): Proc {
@@ -271,10 +287,12 @@ export class Engine implements PolicyActions {
     p.wsLines = g.workingSetLines;
     p.dirtyFraction = g.dirtyFraction;
     p.memoryIntensity = g.memoryIntensity;
+    p.affinity = g.affinity;
     p.jobsDone = 0;
     p.jobMisses = 0;
     p.pendingJobs = 0;
-    p.rng.reseed(this.cfg.seed, `proc:${g.name}:${index}`);
+    // Only phased processes draw from their own stream (burst and sleep lengths).
+    if (g.phases) p.rng.reseedHashed(this.cfg.seed, this.procStreamHash[g.index]!, index);
     const task = g.periodic ? g.periodic[index]! : null;
     if (task) {
       p.periodNs = task.periodNs;
@@ -312,17 +330,44 @@ export class Engine implements PolicyActions {
       this.enqueueGlobal(p);
       return;
     }
-    const cpu = this.askPolicy(() => this.policy.place(this.view, this.slotOf(p)));
+    const cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
     this.checkTarget(p, cpu, 'place');
     this.enqueue(p, cpu);
   }
 
-  private askPolicy<T>(fn: () => T): T {
+  /**
+   * Calls into the policy (no closure per call: this is on the per-arrival path). Anything the
+   * policy throws comes out as a SimPolicyError naming it. Returns the CPU for PLACE and
+   * PLACE_ON_WAKE, the reason index for WAKE_REASON, else 0.
+   */
+  private callPolicy(call: PolicyCall, handle: number, cpu: number): number {
+    const outer = this.inPolicyCallback;
     this.inPolicyCallback = true;
+    const policy = this.policy;
     try {
-      return fn();
+      switch (call) {
+        case PolicyCall.Place:
+          return policy.place(this.view, handle);
+        case PolicyCall.PlaceOnWake:
+          return policy.placeOnWake!(this.view, handle);
+        case PolicyCall.WakeReason: {
+          const reason = policy.wakeReason!(this.view, handle, cpu);
+          const index = REASON_INDEX[reason];
+          if (index === undefined) throw new SimPolicyError(policy.name, `wakeReason returned "${String(reason)}", not one of ${REASONS.join(', ')}`);
+          return index;
+        }
+        case PolicyCall.Balance:
+          policy.balance!(this.view, this);
+          return 0;
+        case PolicyCall.OnIdle:
+          policy.onIdle!(this.view, this, cpu);
+          return 0;
+      }
+    } catch (e) {
+      if (e instanceof SimPolicyError) throw e;
+      throw new SimPolicyError(policy.name, `threw at ${this.now} ns: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
-      this.inPolicyCallback = false;
+      this.inPolicyCallback = outer;
     }
   }
 
@@ -340,7 +385,7 @@ export class Engine implements PolicyActions {
   }
 
   allowed(p: Proc, cpu: number): boolean {
-    const mask = this.cfg.groups[p.group]!.affinity;
+    const mask = p.affinity;
     return mask === null || mask[cpu] === 1;
   }
 
@@ -361,7 +406,8 @@ export class Engine implements PolicyActions {
     p.readySinceNs = this.now;
     if (p.vruntime < this.minVruntime[cpu]!) p.vruntime = this.minVruntime[cpu]!;
     this.noteQueue(cpu);
-    this.runQ[cpu]!.push(this.slotOf(p), this.disc.key(p), this.enqueueSeq++);
+    this.runQ[cpu]!.push(p.slot, this.disc.key(p), this.enqueueSeq++);
+    this.load[cpu]!++;
     const cur = this.running[cpu]!;
     if (cur < 0) {
       this.dispatch(cpu);
@@ -377,32 +423,32 @@ export class Engine implements PolicyActions {
     p.cpu = -1;
     p.readySinceNs = this.now;
     if (p.vruntime < this.minVruntime[n]!) p.vruntime = this.minVruntime[n]!;
-    gq.push(this.slotOf(p), this.disc.key(p), this.enqueueSeq++);
+    const key = this.disc.key(p);
+    gq.push(p.slot, key, this.enqueueSeq++);
     // An idle CPU takes it: the one it last ran on if idle, else the lowest-numbered idle one.
+    const running = this.running;
     const last = p.lastCpu;
-    if (last >= 0 && this.running[last]! < 0 && this.allowed(p, last)) {
+    if (last >= 0 && running[last]! < 0 && this.allowed(p, last)) {
       this.dispatch(last);
       return;
     }
     let worst = -1;
     let worstKey = -Infinity;
+    const runKey = this.runKey;
+    const preemptive = this.disc.preemptive;
     for (let cpu = 0; cpu < n; cpu++) {
-      if (!this.allowed(p, cpu)) continue;
-      const cur = this.running[cpu]!;
-      if (cur < 0) {
+      if (p.affinity !== null && p.affinity[cpu] !== 1) continue;
+      if (running[cpu]! < 0) {
         this.dispatch(cpu);
         return;
       }
-      if (this.disc.preemptive) {
-        const k = this.disc.key(this.procs[cur]!);
-        if (k > worstKey) {
-          worstKey = k;
-          worst = cpu;
-        }
+      if (preemptive && runKey[cpu]! > worstKey) {
+        worstKey = runKey[cpu]!;
+        worst = cpu;
       }
     }
     // Global EDF / global fixed priority: preempt the running process with the worst key.
-    if (worst >= 0 && this.disc.key(p) < worstKey) this.preempt(worst);
+    if (worst >= 0 && key < worstKey) this.preempt(worst);
   }
 
   /** Next process for `cpu`: its own queue head, or the best global-queue entry allowed on it. */
@@ -412,6 +458,7 @@ export class Engine implements PolicyActions {
       const rq = this.runQ[cpu]!;
       if (rq.length === 0) return null;
       this.noteQueue(cpu);
+      this.load[cpu]!--;
       return this.procs[rq.pop()]!;
     }
     if (gq.length === 0) return null;
@@ -451,7 +498,7 @@ export class Engine implements PolicyActions {
     const p = this.takeNext(cpu);
     if (p === null) {
       if (this.policy.onIdle && !this.inPolicyCallback) {
-        this.askPolicy(() => this.policy.onIdle!(this.view, this, cpu));
+        this.callPolicy(PolicyCall.OnIdle, -1, cpu);
       }
       return;
     }
@@ -509,7 +556,9 @@ export class Engine implements PolicyActions {
     p.state = ProcState.Running;
     p.cpu = cpu;
     p.lastCpu = cpu;
-    this.running[cpu] = this.slotOf(p);
+    this.running[cpu] = p.slot;
+    this.load[cpu]!++;
+    this.runKey[cpu] = this.disc.key(p);
     this.lastPid[cpu] = p.pid;
     if (p.vruntime > this.minVruntime[cpu]!) this.minVruntime[cpu] = p.vruntime;
     if (this.globalQ && p.vruntime > this.minVruntime[m.cpuCount]!) this.minVruntime[m.cpuCount] = p.vruntime;
@@ -527,7 +576,7 @@ export class Engine implements PolicyActions {
   private speed(cpu: number): number {
     let s = this.m.cpuSpeed[cpu]! * this.freqFactor[cpu]!;
     const smt = this.m.smt;
-    if (smt > 1) {
+    if (smt !== 1) {
       const first = cpu - (cpu % smt);
       for (let t = first; t < first + smt; t++) {
         if (t !== cpu && this.running[t]! >= 0) {
@@ -599,6 +648,7 @@ export class Engine implements PolicyActions {
     this.account(cpu);
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
+    this.load[cpu]!--;
     p.lastRanNs = this.now;
     this.timerGen[cpu]!++;
     this.trace?.('stop', this.now, p.pid, cpu);
@@ -619,13 +669,14 @@ export class Engine implements PolicyActions {
     if (this.globalQ) {
       p.state = ProcState.Ready;
       p.readySinceNs = this.now;
-      this.globalQ.push(this.slotOf(p), this.disc.key(p), this.enqueueSeq++);
+      this.globalQ.push(p.slot, this.disc.key(p), this.enqueueSeq++);
     } else {
       p.state = ProcState.Ready;
       p.cpu = cpu;
       p.readySinceNs = this.now;
       this.noteQueue(cpu);
-      this.runQ[cpu]!.push(this.slotOf(p), this.disc.key(p), this.enqueueSeq++);
+      this.runQ[cpu]!.push(p.slot, this.disc.key(p), this.enqueueSeq++);
+      this.load[cpu]!++;
     }
   }
 
@@ -669,7 +720,7 @@ export class Engine implements PolicyActions {
     p.state = ProcState.Sleeping;
     p.sleepStartNs = this.now;
     this.trace?.('sleep', this.now, p.pid, cpu);
-    this.q.push(this.now + sample(g.phases.sleepNs, p.rng), EV_WAKE, this.slotOf(p), 0);
+    this.q.push(this.now + sample(g.phases.sleepNs, p.rng), EV_WAKE, p.slot, 0);
     this.dispatch(cpu);
   }
 
@@ -722,7 +773,7 @@ export class Engine implements PolicyActions {
     this.cache.forget(p);
     p.state = ProcState.Free;
     this.live--;
-    this.freeSlots.push(this.slotOf(p));
+    this.freeSlots.push(p.slot);
   }
 
   rowOf(p: Proc, state: 'completed' | 'unfinished'): ProcessRow {
@@ -759,7 +810,7 @@ export class Engine implements PolicyActions {
 
   private onRelease(p: Proc): void {
     const next = this.now + p.periodNs;
-    if (next < this.endNs) this.q.push(next, EV_RELEASE, this.slotOf(p), 0);
+    if (next < this.endNs) this.q.push(next, EV_RELEASE, p.slot, 0);
     if (p.state === ProcState.Idle) {
       this.startJob(p, this.now);
       this.placeWoken(p);
@@ -776,11 +827,11 @@ export class Engine implements PolicyActions {
     const from = p.cpu;
     let cpu = from;
     if (this.policy.placeOnWake) {
-      cpu = this.askPolicy(() => this.policy.placeOnWake!(this.view, this.slotOf(p)));
+      cpu = this.callPolicy(PolicyCall.PlaceOnWake, p.slot, -1);
       this.checkTarget(p, cpu, 'placeOnWake');
     }
     if (cpu !== from) {
-      const reason = this.policy.wakeReason ? this.askPolicy(() => this.policy.wakeReason!(this.view, this.slotOf(p), cpu)) : 'load-balance';
+      const reason = this.policy.wakeReason ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]! : 'load-balance';
       this.beginTransit(p, from, cpu, reason);
     } else {
       this.enqueue(p, cpu);
@@ -800,6 +851,7 @@ export class Engine implements PolicyActions {
       case ProcState.Ready:
         this.noteQueue(from);
         this.runQ[from]!.remove(handle);
+        this.load[from]!--;
         this.beginTransit(p, from, cpu, reason);
         return true;
       case ProcState.Running: {
@@ -834,11 +886,13 @@ export class Engine implements PolicyActions {
     p.cpu = to;
     p.readySinceNs = this.now;
     this.inbound[to]!++;
-    this.q.push(this.now + copy, EV_MIGRATED, this.slotOf(p), 0);
+    this.load[to]!++;
+    this.q.push(this.now + copy, EV_MIGRATED, p.slot, 0);
   }
 
   private onMigrated(p: Proc): void {
     this.inbound[p.cpu]!--;
+    this.load[p.cpu]!--;
     // Time in transit counts as waiting: the process was ready but could not run.
     const transitNs = this.now - p.readySinceNs;
     p.waitNs += transitNs;
@@ -849,7 +903,7 @@ export class Engine implements PolicyActions {
   private recordMove(p: Proc, from: number, to: number, reason: Reason, copyNs: number): void {
     const m = this.m;
     this.migrationsTotal++;
-    this.migrationsByReason.set(reason, (this.migrationsByReason.get(reason) ?? 0) + 1);
+    this.migrationsByReason[REASON_INDEX[reason]]!++;
     this.migrationCostNs += copyNs;
     p.migrations++;
     if (from >= 0 && m.cpuCore[from] !== m.cpuCore[to]) {
@@ -884,7 +938,7 @@ export class Engine implements PolicyActions {
 
   private onBalance(): void {
     if (this.live === 0 && this.activeSources === 0) return;
-    this.askPolicy(() => this.policy.balance!(this.view, this));
+    this.callPolicy(PolicyCall.Balance, -1, -1);
     const next = this.now + this.policy.balanceIntervalNs!;
     if (next < this.endNs) this.q.push(next, EV_BALANCE, 0, 0);
   }

@@ -65,6 +65,8 @@ export class Proc implements CacheResident {
   wsLines = 0;
   dirtyFraction = 0;
   memoryIntensity = 0;
+  /** allowed[cpu] = 1 where it may run; null = anywhere (the group's mask, shared). */
+  affinity: Uint8Array | null = null;
   l2Core = -1;
   l2Stored = -Infinity;
   llcStored: Float64Array;

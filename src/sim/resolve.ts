@@ -4,12 +4,13 @@ import { SimConfigError } from './errors';
 import { resolveMachine, type ResolvedMachine } from './machine';
 import { POLICY_NAMES, type PolicyName } from './policies/index';
 import { resolveWorkload, type ResolvedGroup } from './workload';
-import { isRecord, num, oneOf, onlyKeys, optNum, optionalRecord, record } from './validate';
+import { isRecord, num, oneOf, onlyKeys, optNum, optionalRecord, record, str } from './validate';
 
 export interface ResolvedConfig {
   machine: ResolvedMachine;
   groups: ResolvedGroup[];
-  policy: { name: PolicyName; params: Record<string, number | string | boolean> };
+  /** A built-in policy name, or any name when the caller supplies its own policy. */
+  policy: { name: PolicyName | string; params: Record<string, number | string | boolean> };
   scheduler: { kind: SchedulerKind; quantumNs: number | undefined };
   durationNs: number;
   seed: number;
@@ -21,7 +22,8 @@ export interface ResolvedConfig {
 /** About 11.6 simulated days: far beyond any lab, well inside exact integer doubles. */
 const MAX_DURATION_NS = 1e15;
 
-export function resolveConfig(config: unknown): ResolvedConfig {
+/** `customPolicy`: the caller brings its own policy, so policy.name is just a label. */
+export function resolveConfig(config: unknown, customPolicy = false): ResolvedConfig {
   const c = record(config, 'config');
   onlyKeys(c, 'config', ['machine', 'workload', 'policy', 'scheduler', 'durationNs', 'seed', 'maxBins', 'maxProcessRows', 'maxMigrationRows']);
   const durationNs = num(c.durationNs, 'durationNs', { integer: true, min: 1, max: MAX_DURATION_NS });
@@ -31,7 +33,7 @@ export function resolveConfig(config: unknown): ResolvedConfig {
 
   const p = record(c.policy, 'policy');
   onlyKeys(p, 'policy', ['name', 'params']);
-  const name = oneOf(p.name, 'policy.name', POLICY_NAMES);
+  const name = customPolicy ? str(p.name, 'policy.name') : oneOf(p.name, 'policy.name', POLICY_NAMES);
   const params = optionalRecord(p.params, 'policy.params');
   for (const [key, value] of Object.entries(params)) {
     if (!['number', 'string', 'boolean'].includes(typeof value) || isRecord(value)) {

@@ -8,8 +8,8 @@
  * seeded through splitmix32; pure 32-bit integer arithmetic, identical on every platform.
  */
 
-/** FNV-1a over UTF-16 code units. */
-function hashName(name: string): number {
+/** FNV-1a over UTF-16 code units: the identity of a stream name. */
+export function hashName(name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) {
     h ^= name.charCodeAt(i);
@@ -18,13 +18,16 @@ function hashName(name: string): number {
   return h >>> 0;
 }
 
-function splitmix32(state: number): [number, number] {
+/** One splitmix32 step: advances `state` and returns a mixed output (as [next state, output] via the holder). */
+const mix = { state: 0, out: 0 };
+function splitmix32(state: number): void {
   const next = (state + 0x9e3779b9) | 0;
   let z = next;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   z ^= z >>> 16;
-  return [next, z >>> 0];
+  mix.state = next;
+  mix.out = z >>> 0;
 }
 
 export class Rng {
@@ -39,19 +42,28 @@ export class Rng {
 
   /** Re-initialises in place (lets the engine recycle per-process generators without allocating). */
   reseed(seed: number, stream: string): void {
+    this.reseedHashed(seed, hashName(stream), 0);
+  }
+
+  /**
+   * Seeds the stream numbered `index` within the family named by `nameHash` (from hashName):
+   * e.g. one stream per process of a group, without building a string per process.
+   */
+  reseedHashed(seed: number, nameHash: number, index: number): void {
     // Fold both halves of a 53-bit seed so seeds that differ only above bit 32 still differ.
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 4294967296) >>> 0;
-    let s = (hashName(stream) ^ lo ^ Math.imul(hi, 0x9e3779b1)) | 0;
-    let out: number;
-    [s, out] = splitmix32(s);
-    this.a = out;
-    [s, out] = splitmix32(s);
-    this.b = out;
-    [s, out] = splitmix32(s);
-    this.c = out;
-    [s, out] = splitmix32(s);
-    this.d = out | 1;
+    const s = (nameHash ^ lo ^ Math.imul(hi, 0x9e3779b1)) | 0;
+    // Mix the index in through one splitmix step of its own so neighbouring indexes decorrelate.
+    splitmix32((s + Math.imul(index, 0x632be5ab)) | 0);
+    splitmix32((mix.state ^ mix.out) | 0);
+    this.a = mix.out;
+    splitmix32(mix.state);
+    this.b = mix.out;
+    splitmix32(mix.state);
+    this.c = mix.out;
+    splitmix32(mix.state);
+    this.d = mix.out | 1;
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 

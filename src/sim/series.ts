@@ -1,16 +1,16 @@
 /**
- * Per-CPU time series binned on the fly. Bins start 1 us wide and double (merging pairs)
- * whenever the run outgrows `maxBins`, so the series never hold more than maxBins points
+ * Per-CPU time series binned on the fly. Bins are 1 us x a power of two wide and double
+ * (merging pairs) whenever the run outgrows `maxBins`, so the series never hold more than maxBins points
  * whatever the run length, and a short run still gets fine bins.
  */
 import { MISS_CAUSES, type MissCause } from './config';
 
-const FIRST_BIN_NS = 1000;
+const MIN_BIN_NS = 1000;
 export const MISS_INDEX: Record<MissCause, number> = { cold: 0, migration: 1, eviction: 2, capacity: 3, coherence: 4 };
 const NCAUSES = MISS_CAUSES.length;
 
 export class CpuSeries {
-  binNs = FIRST_BIN_NS;
+  binNs: number;
   /** Busy ns per bin, per CPU. */
   readonly busy: Float64Array[];
   /** Integral of queue length (ns x processes) per bin, per CPU. */
@@ -18,7 +18,14 @@ export class CpuSeries {
   /** Misses per bin, per CPU, per cause: misses[cpu * NCAUSES + cause]. */
   readonly misses: Float64Array[];
 
-  constructor(readonly cpuCount: number, readonly maxBins: number) {
+  /**
+   * Bins start fine enough that a run ending at an eighth of `durationNs` still fills the
+   * series, so a full-length run needs at most three merges.
+   */
+  constructor(readonly cpuCount: number, readonly maxBins: number, durationNs: number) {
+    let bin = MIN_BIN_NS;
+    while (bin * 2 * maxBins * 8 <= durationNs) bin *= 2;
+    this.binNs = bin;
     this.busy = Array.from({ length: cpuCount }, () => new Float64Array(maxBins));
     this.queueArea = Array.from({ length: cpuCount }, () => new Float64Array(maxBins));
     this.misses = Array.from({ length: cpuCount * NCAUSES }, () => new Float64Array(maxBins));

@@ -2,12 +2,18 @@
 import { Engine, type TraceHook } from './engine';
 import { resolveConfig } from './resolve';
 import type { SimConfig } from './config';
+import type { PolicyFactory } from './policies/policy';
 import type { SimResult } from './result';
 import { buildResult } from './results';
 
 export interface SimOptions {
   /** Observer of engine actions (tests, debugging); slows the run slightly. */
   trace?: TraceHook;
+  /**
+   * A policy of the caller's own (e.g. user code from a lab's policy cell) used instead of the
+   * built-in one named in config.policy.name, which then only labels the run.
+   */
+  policy?: PolicyFactory;
 }
 
 export class Simulation {
@@ -16,7 +22,7 @@ export class Simulation {
 
   /** Validates the config (throws SimConfigError naming the bad field). */
   constructor(config: SimConfig, options: SimOptions = {}) {
-    this.engine = new Engine(resolveConfig(config), options.trace ?? null);
+    this.engine = new Engine(resolveConfig(config, options.policy !== undefined), options.trace ?? null, options.policy ?? null);
   }
 
   /** Processes events up to `untilNs` (clamped to the end of the run). */

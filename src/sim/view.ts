@@ -33,7 +33,7 @@ export class EngineView implements SimView {
   }
 
   load(cpu: number): number {
-    return this.e.runQ[cpu]!.length + (this.e.running[cpu]! >= 0 ? 1 : 0) + this.e.inbound[cpu]!;
+    return this.e.load[cpu]!;
   }
 
   queued(cpu: number): readonly number[] {
@@ -63,6 +63,10 @@ export class EngineView implements SimView {
 
   isAllowed(h: number, cpu: number): boolean {
     return this.e.allowed(this.e.procs[h]!, cpu);
+  }
+
+  affinity(h: number): Readonly<Uint8Array> | null {
+    return this.e.procs[h]!.affinity;
   }
 
   weightOf(h: number): number {

@@ -41,8 +41,9 @@ export function leastLoadedCpu(view: SimView, h: number): number {
   let best = -1;
   let bestLoad = Infinity;
   const n = view.machine.cpuCount;
+  const mask = view.affinity(h);
   for (let cpu = 0; cpu < n; cpu++) {
-    if (!view.isAllowed(h, cpu)) continue;
+    if (mask !== null && mask[cpu] !== 1) continue;
     const load = view.load(cpu);
     if (load < bestLoad) {
       bestLoad = load;

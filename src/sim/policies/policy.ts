@@ -30,6 +30,8 @@ export interface SimView {
   cpuOf(handle: number): number;
   lastCpuOf(handle: number): number;
   isAllowed(handle: number, cpu: number): boolean;
+  /** The process's affinity mask (allowed[cpu] === 1), or null when it may run anywhere. Do not modify. */
+  affinity(handle: number): Readonly<Uint8Array> | null;
   weightOf(handle: number): number;
   workingSetLines(handle: number): number;
   /** Lines of the process in the private cache of `cpu`'s core. */
