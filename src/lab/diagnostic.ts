@@ -69,18 +69,33 @@ export function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The closest candidate within a distance that grows with the word, compared case-insensitively. */
+/** True when `short` is `long` with letters left out, first letter kept: "pts" in "points". */
+function isAbbreviation(short: string, long: string): boolean {
+  if (short.length < 2 || short[0] !== long[0]) return false;
+  let j = 0;
+  for (const c of long) if (c === short[j]) j++;
+  return j === short.length;
+}
+
+/**
+ * The closest candidate within a distance that grows with the word, compared case-insensitively;
+ * failing that, the only candidate the word abbreviates.
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const lower = word.toLowerCase();
+  const list = [...candidates];
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+  for (const candidate of list) {
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best;
+  if (best !== undefined) return best;
+  const abbreviated = list.filter((c) => isAbbreviation(lower, c.toLowerCase()));
+  return abbreviated.length === 1 ? abbreviated[0] : undefined;
 }
 
 /** " Did you mean "x"?" or "" — appended to unknown-name messages. */

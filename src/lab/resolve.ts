@@ -7,7 +7,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { MachineConfig, PolicyConfig, ProcessGroupConfig, SchedulerConfig, SimConfig, WorkloadConfig } from '../sim/config';
 import type { Diagnostic, Range } from './diagnostic';
 import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from './markdown';
-import { MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget } from './schema';
+import { MACHINE_PRESET_NAMES, PLANNED_POLICY_NAMES, POLICY_NAMES, type RefTarget } from './schema';
 import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validate';
 import { parseYaml } from './yaml';
 
@@ -26,6 +26,9 @@ interface Dependent {
 export interface ResolvedRun extends Dependent {
   name: string;
   cellIndex: number;
+  /** The machine cell or preset name, and the workload cell name, as written in the run. */
+  machineName: string;
+  workloadName: string;
   config: SimConfig;
   /** Set when the policy is a policy cell (user code) rather than a built-in. */
   policyCell?: number;
@@ -34,6 +37,8 @@ export interface ResolvedRun extends Dependent {
 export interface ResolvedCompare extends Dependent {
   name?: string;
   cellIndex: number;
+  machineName: string;
+  workloadName: string;
   policies: PolicyConfig[];
   seeds: number;
   metrics: string[];
@@ -264,9 +269,10 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       machine: new Set([...definedAt.machine.keys(), ...MACHINE_PRESET_NAMES]),
       workload: new Set(definedAt.workload.keys()),
       run: new Set(definedAt.run.keys()),
-      policy: new Set([...POLICY_NAMES, ...definedAt.policy.keys()]),
+      policy: new Set([...POLICY_NAMES, ...PLANNED_POLICY_NAMES, ...definedAt.policy.keys()]),
     },
     params: paramValues,
+    plannedPolicies: new Set(PLANNED_POLICY_NAMES.filter((n) => !definedAt.policy.has(n))),
   };
 
   const validated = new Map<number, CellValidation>();
@@ -349,7 +355,15 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     const policy = v.value.policy as PolicyConfig;
-    const run: ResolvedRun = { name, cellIndex: i, config: { ...common, policy, seed: (v.value.seed as number | undefined) ?? 1 }, dependsOn, inputsHash };
+    const run: ResolvedRun = {
+      name,
+      cellIndex: i,
+      machineName: v.value.machine as string,
+      workloadName: v.value.workload as string,
+      config: { ...common, policy, seed: (v.value.seed as number | undefined) ?? 1 },
+      dependsOn,
+      inputsHash,
+    };
     const policyCell = definedAt.policy.get(policy.name);
     if (policyCell !== undefined) run.policyCell = policyCell;
     lab.runs.push(run);
@@ -363,6 +377,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     lab.compares.push({
       name: v.value.name as string | undefined,
       cellIndex: i,
+      machineName: v.value.machine as string,
+      workloadName: v.value.workload as string,
       policies: v.value.policies as PolicyConfig[],
       seeds: (v.value.seeds as number | undefined) ?? 5,
       metrics: (v.value.metrics as string[] | undefined) ?? ['meanResponseS', 'migrations', 'cacheMisses', 'energyJ'],
@@ -372,9 +388,20 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     });
   }
 
+  /** False (with a warning on each use) when a referenced run could not be resolved. */
+  const runsResolved = (i: number, v: CellValidation) => {
+    let ok = true;
+    for (const ref of v.references) {
+      if (ref.target !== 'run' || lab.runs.some((r) => r.name === ref.name)) continue;
+      ok = false;
+      push(i, { range: ref.range, severity: 'warning', message: `Run "${ref.name}" has errors; fix its cell first`, code: 'broken-dependency' });
+    }
+    return ok;
+  };
+
   for (const i of indicesOf('chart')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
+    if (!v.value || hasErrors(v.diagnostics) || !runsResolved(i, v)) continue;
     const c = v.value;
     const chart: ResolvedChart = { cellIndex: i, runs: (c.runs as string[] | undefined) ?? (c.run ? [c.run as string] : []) };
     if (c.show !== undefined) chart.show = c.show as string;
@@ -386,7 +413,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   for (const i of indicesOf('check')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
+    if (!v.value || hasErrors(v.diagnostics) || !runsResolved(i, v)) continue;
     const a = code(i)!.attributes;
     const check: ResolvedCheck = {
       cellIndex: i,
@@ -397,7 +424,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       runs: [...new Set(v.references.filter((r) => r.target === 'run').map((r) => r.name))],
     };
     if (typeof a.id === 'string') check.id = a.id;
-    if (v.value.message !== undefined) check.message = v.value.message as string;
+    const message = (v.value.message as string | undefined) ?? (typeof a.message === 'string' ? a.message : undefined);
+    if (message !== undefined) check.message = message;
     lab.checks.push(check);
   }
 

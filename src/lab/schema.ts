@@ -2,9 +2,9 @@
 // hovers (language.ts) and the user documentation all read from here, so a key documented is
 // a key checked is a key completed.
 
-import { MACHINE_PRESETS } from '../sim/machine';
+import { MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES } from '../sim';
 import type { CellKind } from './markdown';
-import { example, type Dimension } from './units';
+import { DIMENSIONS, example, type Dimension } from './units';
 
 /** What a name in a cell may refer to. */
 export type RefTarget = 'machine' | 'workload' | 'run' | 'policy';
@@ -58,13 +58,21 @@ const name: Field = f({ type: 'name' }, 'The name other cells use to refer to th
 
 // ---- names shared with the simulator -------------------------------------------------------
 
-/**
- * Built-in placement / migration policies. The simulator does not export its list yet; keep this
- * the single lab-side copy until it does.
- */
-export const POLICIES: Readonly<Record<string, { doc: string; params: Readonly<Record<string, Field>> }>> = {
+/** The simulator's policy registry is the one list of built-in policy names. */
+export const POLICY_NAMES: readonly string[] = SIM_POLICY_NAMES;
+
+interface PolicyDoc {
+  doc: string;
+  /** Known parameters; undefined = not documented here, any single values are passed through. */
+  params?: Readonly<Record<string, Field>>;
+}
+
+/** Docs and parameters of policies, keyed by name; only names in POLICY_NAMES are usable. */
+const POLICY_DOCS: Readonly<Record<string, PolicyDoc>> = {
   pinned: { doc: 'Places each process round-robin when it arrives and never moves it.', params: {} },
+  random: { doc: 'Places each process on a random allowed CPU and never moves it.', params: {} },
   'least-loaded': { doc: 'Places each arriving process on the CPU with the shortest run queue; never migrates.', params: {} },
+  'global-queue': { doc: 'One shared run queue: any idle CPU takes the next waiting process, so processes move freely.', params: {} },
   'work-stealing': {
     doc: 'An idle CPU steals a waiting process from the busiest CPU.',
     params: { stealInterval: f(q('time'), 'How often an idle CPU tries to steal.', { default: '1ms' }) },
@@ -86,26 +94,47 @@ export const POLICIES: Readonly<Record<string, { doc: string; params: Readonly<R
   },
 };
 
-export const POLICY_NAMES = Object.keys(POLICIES);
+/**
+ * Policies documented here that the simulator does not register yet (its full policy library is
+ * a later task). Labs may name them; validation warns, and the simulator rejects the run.
+ */
+export const PLANNED_POLICY_NAMES: readonly string[] = Object.keys(POLICY_DOCS).filter((n) => !POLICY_NAMES.includes(n));
+
+/** Doc and parameters of a built-in policy (a generic doc for names documented nowhere here). */
+export function policyDoc(name: string): PolicyDoc {
+  return POLICY_DOCS[name] ?? { doc: `The simulator's ${name} policy.` };
+}
 
 export const MACHINE_PRESET_NAMES = Object.keys(MACHINE_PRESETS);
 
-/** Summary metrics a run reports, usable in compare `metrics:` and in check expressions. */
+/** Summary metrics a run reports (src/sim/result.ts Summary), usable in compare `metrics:` and check expressions. */
 export const METRICS: Readonly<Record<string, string>> = {
-  makespanS: 'Time until the last process finished, in seconds.',
-  meanResponseS: 'Mean response (turnaround) time of finished processes, in seconds.',
+  simulatedS: 'Simulated time the run covered, in seconds.',
+  makespanS: 'Time of the last completion, in seconds.',
+  arrived: 'Processes that arrived.',
+  completed: 'Processes that finished.',
+  unfinished: 'Processes still unfinished at the end.',
+  throughputPerS: 'Finished processes per second.',
+  meanResponseS: 'Mean response (turnaround) time of finished jobs, in seconds.',
   p95ResponseS: '95th percentile response time, in seconds.',
   p99ResponseS: '99th percentile response time, in seconds.',
-  meanWaitS: 'Mean time processes spent waiting in run queues, in seconds.',
-  throughputPerS: 'Finished processes per second.',
-  deadlineMissRatio: 'Fraction of jobs with a deadline that missed it (0..1).',
-  preemptions: 'Number of preemptions.',
-  contextSwitches: 'Number of context switches.',
+  meanWaitS: 'Mean time jobs spent waiting in run queues, in seconds.',
+  jobsCompleted: 'Jobs completed (each periodic release is one job).',
+  meanInSystem: 'Time-averaged number of processes in the system (Little: rate x time).',
+  arrivalRatePerS: 'Measured arrival rate, per second.',
+  meanSojournS: 'Mean time in system, counting unfinished processes up to the end, in seconds.',
   migrations: 'Number of migrations, all reasons.',
+  migrationCostS: 'Total cost of migrations (state copy, reload, coherence stalls), in seconds.',
   cacheMisses: 'Cache lines fetched, all causes.',
+  stallS: 'Time processes spent stalled on cache misses, in seconds.',
+  contextSwitches: 'Number of context switches.',
+  preemptions: 'Number of preemptions.',
+  meanUtilization: 'Mean CPU utilisation (0..1).',
   imbalanceCv: 'Coefficient of variation of per-CPU busy time (0 = perfectly even).',
-  imbalanceMaxMean: 'Max over mean of per-CPU busy time (1 = perfectly even).',
-  jainFairness: "Jain's fairness index of per-CPU busy time (1 = perfectly even).",
+  imbalanceMaxOverMean: 'Max over mean of per-CPU busy time (1 = perfectly even).',
+  jainIndex: "Jain's fairness index of per-CPU busy time (1 = perfectly even).",
+  deadlineMisses: 'Jobs that missed their deadline.',
+  deadlineMissRatio: 'Misses over jobs whose deadline fell within the run (0..1).',
   energyJ: 'Energy used by all CPUs, in joules.',
   edpJs: 'Energy-delay product, in joule-seconds.',
   peakTempC: 'Highest core temperature, in degrees Celsius.',
@@ -353,6 +382,7 @@ export const CELL_ATTRIBUTES: Readonly<Record<CellKind, Readonly<Record<string, 
     points: f(num(0), 'Points this check is worth.', { default: '1' }),
     hidden: f({ type: 'boolean' }, 'Hidden from students; restored at grading.'),
     solution: f({ type: 'boolean' }, 'Part of the instructor solution.'),
+    message: f({ type: 'string' }, 'Shown when the check fails (the body key message: wins).'),
   },
   policy: {
     name: f({ type: 'name' }, 'The name runs use for this policy.'),
@@ -396,41 +426,43 @@ export function fieldAt(root: Schema, path: readonly string[], policyName?: stri
 
 /** The object form of a policy value: `name` plus that policy's parameters. */
 export function policyObjectSchema(policyName: string | undefined): ObjectSchema {
-  const params = policyName ? (POLICIES[policyName]?.params ?? {}) : Object.assign({}, ...Object.values(POLICIES).map((p) => p.params));
+  const params = policyName ? (policyDoc(policyName).params ?? {}) : Object.assign({}, ...POLICY_NAMES.map((p) => policyDoc(p).params ?? {}));
   return obj({ name: f({ type: 'ref', target: 'policy' }, 'The policy to use.', { required: true }), ...params });
 }
 
-/** How a schema reads in hovers and docs: "time (ns, us, ms, s), at least 1ns". */
+/** How a schema reads after "must be": "a whole number from 1 to 64", "a time with a unit, e.g. 4ms". */
 export function describeSchema(schema: Schema): string {
+  const bounds = (min?: number, max?: number) =>
+    min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
   switch (schema.type) {
     case 'quantity':
-      return `${schema.dimension === 'fraction' ? 'fraction (0.3 or 30%)' : `${schema.dimension} with a unit, e.g. ${example(schema.dimension)}`}`;
+      return schema.dimension === 'fraction' ? 'a fraction such as 30% or 0.3' : `a ${DIMENSIONS[schema.dimension].label} with a unit, e.g. ${example(schema.dimension)}`;
     case 'integer':
-      return `whole number${schema.min !== undefined ? ` >= ${schema.min}` : ''}${schema.max !== undefined ? ` <= ${schema.max}` : ''}`;
+      return `a whole number${bounds(schema.min, schema.max)}`;
     case 'number':
-      return `number${schema.min !== undefined ? ` >= ${schema.min}` : ''}`;
+      return `a number${bounds(schema.min, schema.max)}`;
     case 'enum':
       return `one of ${Object.keys(schema.values).join(', ')}`;
     case 'list':
-      return `list of ${describeSchema(schema.items)}`;
+      return `a list of items, each ${describeSchema(schema.items)}`;
     case 'object':
-      return 'mapping';
+      return 'a mapping of keys';
     case 'ref':
-      return `name of a ${schema.target}${schema.target === 'machine' ? ' cell or preset' : schema.target === 'policy' ? ' (built-in or policy cell)' : ' cell'}`;
+      return `the name of a ${schema.target}${schema.target === 'machine' ? ' cell or preset' : schema.target === 'policy' ? ' (built-in or policy cell)' : ' cell'}`;
     case 'policy':
-      return 'policy name or { name, parameters }';
+      return 'a policy name, or { name: <policy>, <parameter>: <value> }';
     case 'distribution':
-      return 'distribution: 4ms, exp 4ms, uniform 1ms 3ms, lognormal 4ms 1.5, pareto 1ms 100ms 1.5';
+      return 'a distribution: 4ms, exp 4ms, uniform 1ms 3ms, lognormal 4ms 1.5 or pareto 1ms 100ms 1.5';
     case 'arrival':
-      return 'arrival: 0s, poisson 400/s, every 10ms, or a list of times';
+      return 'an arrival: 0s, poisson 400/s, every 10ms, or a list of times';
     case 'scheduler':
-      return 'scheduler: fair, fcfs, rr 4ms, edf, priority';
+      return 'a scheduler: fair, fcfs, rr 4ms, edf or priority';
     case 'expression':
-      return 'expression';
+      return 'an expression such as runs.a.migrations > 0';
     case 'json':
-      return 'any YAML';
+      return 'any YAML value';
     case 'name':
-      return 'name (letters, digits, - and _)';
+      return 'a name (letters, digits, - and _, starting with a letter)';
     case 'string':
       return 'text';
     case 'boolean':

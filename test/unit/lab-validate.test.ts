@@ -1,0 +1,202 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnostic } from '../../src/lab/diagnostic';
+import { parseLab } from '../../src/lab/markdown';
+import { resolveLab } from '../../src/lab/resolve';
+
+const MACHINE = '```machine\nname: duo\nsockets: 2\ncoresPerSocket: 4\n```\n';
+const WORKLOAD = '```workload\nname: mixed\nprocesses:\n  - { name: web, count: 4, demand: exp 4ms }\n```\n';
+const RUN = '```run\nname: base\nmachine: duo\nworkload: mixed\npolicy: pinned\n```\n';
+
+/** Diagnostics of one cell (by index) of a lab. */
+function diagnosticsOf(lab: string, cellIndex: number, params?: Record<string, string>): Diagnostic[] {
+  return resolveLab(parseLab(lab), { params }).diagnostics.get(cellIndex) ?? [];
+}
+
+/** [line, character, endLine, endCharacter] of a diagnostic. */
+const at = (d: Diagnostic) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character];
+
+/** Asserts exactly one diagnostic with this code, message and range. */
+function expectOne(ds: Diagnostic[], code: string, message: string | RegExp, range: number[], severity = 'error') {
+  assert.equal(ds.length, 1, `expected one diagnostic, got: ${JSON.stringify(ds, null, 1)}`);
+  const [d] = ds;
+  assert.equal(d.code, code);
+  if (typeof message === 'string') assert.equal(d.message, message);
+  else assert.match(d.message, message);
+  assert.deepEqual(at(d), range);
+  assert.equal(d.severity, severity);
+}
+
+test('1. unknown key, with "did you mean"', () => {
+  const lab = '```machine\nname: duo\nsokets: 2\n```\n';
+  expectOne(diagnosticsOf(lab, 0), 'unknown-key', 'Unknown key "sokets". Did you mean "sockets"?', [1, 0, 1, 6]);
+});
+
+test('2. unknown key in a nested flow mapping', () => {
+  const lab = '```machine\nname: duo\ncaches: { l1: 32KiB, llc: 8MiB }\n```\n';
+  expectOne(diagnosticsOf(lab, 0), 'unknown-key', 'Unknown key "l1" in caches. Did you mean "l1d"?', [1, 10, 1, 12]);
+});
+
+test('3. wrong type: text where a whole number is needed', () => {
+  const lab = '```machine\nname: duo\nsockets: two\n```\n';
+  expectOne(diagnosticsOf(lab, 0), 'wrong-type', '"sockets" must be a whole number from 1 to 64; got "two"', [1, 9, 1, 12]);
+});
+
+test('4. wrong type: a scalar where a list is needed', () => {
+  const lab = MACHINE + WORKLOAD + RUN + '```chart\nshow: load\nruns: base\n```\n';
+  expectOne(diagnosticsOf(lab, 3), 'wrong-type', /^"runs" must be a list of items, each the name of a run cell; got "base"$/, [1, 6, 1, 10]);
+});
+
+test('5. bad unit: points at the unit and lists the allowed ones', () => {
+  const lab = '```machine\nname: duo\ncaches: { l1d: 32kb }\n```\n';
+  expectOne(diagnosticsOf(lab, 0), 'bad-unit', 'Unknown size unit "kb": use one of B, KiB, MiB, GiB', [1, 17, 1, 19]);
+});
+
+test('6. bad unit inside a distribution', () => {
+  const lab = '```workload\nname: w\nprocesses:\n  - { name: web, demand: exp 4mz }\n```\n';
+  expectOne(diagnosticsOf(lab, 0), 'bad-unit', 'Unknown time unit "mz": use one of ns, us, µs, ms, s', [2, 30, 2, 32]);
+});
+
+test('7. a quantity without a unit', () => {
+  const lab = MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\nduration: 5\n```\n';
+  expectOne(diagnosticsOf(lab, 2), 'bad-unit', 'A time needs a unit: one of ns, us, µs, ms, s', [4, 10, 4, 11]);
+});
+
+test('8. out-of-range value', () => {
+  const lab = '```machine\nname: duo\nsockets: 0\n```\n';
+  expectOne(diagnosticsOf(lab, 0), 'out-of-range', '"sockets" must be at least 1; got 0', [1, 9, 1, 10]);
+  const pct = '```workload\nname: w\nprocesses:\n  - name: a\n    dirty: 150%\n```\n';
+  expectOne(diagnosticsOf(pct, 0), 'out-of-range', '"dirty" must be at most 100%; got 150%', [3, 11, 3, 15]);
+});
+
+test('9. missing required keys are reported on the first line', () => {
+  const lab = MACHINE + '```run\nname: r\nmachine: duo\npolicy: pinned\n```\n';
+  expectOne(diagnosticsOf(lab, 1), 'missing-key', 'Missing required key "workload": The workload cell to run.', [0, 0, 0, 7]);
+  // In a nested mapping, on the mapping itself.
+  const pstate = '```machine\nname: m\npstates: [ { freq: 1GHz } ]\n```\n';
+  expectOne(diagnosticsOf(pstate, 0), 'missing-key', /^Missing required key "volt" in pstates: Supply voltage/, [1, 11, 1, 11]);
+});
+
+test('10. duplicate names across cells', () => {
+  const lab = MACHINE + '```machine\nname: duo\nsockets: 1\n```\n';
+  expectOne(diagnosticsOf(lab, 1), 'duplicate-name', 'Duplicate machine name "duo": cell 1 already defines it', [0, 6, 0, 9]);
+  assert.equal(diagnosticsOf(lab, 0).length, 0, 'the first definition is fine');
+  const preset = '```machine\nname: laptop-4\n```\n';
+  expectOne(diagnosticsOf(preset, 0), 'duplicate-name', 'Duplicate machine name "laptop-4": it is a built-in preset', [0, 6, 0, 14]);
+});
+
+test('11. YAML syntax errors keep their position', () => {
+  const lab = '```machine\nname: duo\nsockets: 2\n  cores: 4\n```\n';
+  const [d] = diagnosticsOf(lab, 0);
+  assert.equal(d.code, 'yaml-syntax');
+  assert.equal(d.message, 'YAML: Nested mappings are not allowed in compact mappings');
+  assert.deepEqual(at(d), [1, 9, 1, 10]);
+  const unclosed = diagnosticsOf('```machine\nname: duo\ncaches: { l1d: 32KiB\n```\n', 0)[0];
+  assert.match(unclosed.message, /^YAML: Flow map .* must .* end with a \}$/);
+  assert.deepEqual(at(unclosed), [1, 20, 1, 20], 'at the end of the cell, where the } is missing');
+  const dup = '```machine\nname: duo\nname: trio\n```\n';
+  const dd = diagnosticsOf(dup, 0).find((x) => x.code === 'yaml-syntax');
+  assert.ok(dd && /unique/i.test(dd.message) && dd.range.start.line === 1, JSON.stringify(dd));
+});
+
+test('12. unknown machine / workload reference, with "did you mean"', () => {
+  const lab = MACHINE + WORKLOAD + '```run\nname: r\nmachine: dou\nworkload: mixd\npolicy: pinned\n```\n';
+  const ds = diagnosticsOf(lab, 2);
+  assert.equal(ds.length, 2, JSON.stringify(ds));
+  assert.equal(ds[0].code, 'unknown-reference');
+  assert.equal(ds[0].message, 'Unknown machine "dou". Did you mean "duo"?');
+  assert.deepEqual(at(ds[0]), [1, 9, 1, 12]);
+  assert.equal(ds[1].message, 'Unknown workload "mixd". Did you mean "mixed"?');
+  assert.deepEqual(at(ds[1]), [2, 10, 2, 14]);
+});
+
+test('13. unknown policy, inside a policy mapping too', () => {
+  const lab = MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: least-loded }\n```\n';
+  expectOne(diagnosticsOf(lab, 2), 'unknown-reference', 'Unknown policy "least-loded". Did you mean "least-loaded"?', [3, 16, 3, 27]);
+  const plain = MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinnned\n```\n';
+  expectOne(diagnosticsOf(plain, 2), 'unknown-reference', 'Unknown policy "pinnned". Did you mean "pinned"?', [3, 8, 3, 15]);
+  const param = MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: linux-cfs, migrationcost: 500us }\n```\n';
+  // (linux-cfs may also draw a warning while the simulator does not implement it yet.)
+  expectOne(diagnosticsOf(param, 2).filter((d) => d.code !== 'unimplemented-policy'), 'unknown-key', 'Unknown key "migrationcost" in policy linux-cfs. Did you mean "migrationCost"?', [3, 27, 3, 40]);
+});
+
+test('14. unknown run in a check expression; unknown metric', () => {
+  const lab = MACHINE + WORKLOAD + RUN + '```check id=q\nexpect: runs.bse.migrations > runs.base.migratoins\n```\n';
+  const ds = diagnosticsOf(lab, 3);
+  assert.equal(ds.length, 2, JSON.stringify(ds));
+  assert.equal(ds[0].message, 'Unknown run "bse". Did you mean "base"?');
+  assert.deepEqual(at(ds[0]), [0, 13, 0, 16]);
+  assert.equal(ds[1].code, 'unknown-metric');
+  assert.equal(ds[1].message, 'Unknown metric "migratoins". Did you mean "migrations"?');
+  assert.deepEqual(at(ds[1]), [0, 40, 0, 50]);
+});
+
+test('15. unknown $param, with "did you mean"', () => {
+  const lab = '```params\ndur: 5s\n```\n' + MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\nduration: $durr\n```\n';
+  expectOne(diagnosticsOf(lab, 3), 'unknown-param', 'Unknown parameter $durr. Did you mean $dur? Declare it in a params cell.', [4, 10, 4, 15]);
+});
+
+test('16. a parameter whose value is wrong where it is used', () => {
+  const lab = '```params\ndur: 5\n```\n' + MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\nduration: $dur\n```\n';
+  expectOne(diagnosticsOf(lab, 3), 'bad-unit', 'A time needs a unit: one of ns, us, µs, ms, s', [4, 10, 4, 14]);
+  // An override fixes it, and an override of an undeclared parameter is a problem of the whole lab.
+  assert.equal(diagnosticsOf(lab, 3, { dur: '2s' }).length, 0);
+  const lab2 = resolveLab(parseLab(lab), { params: { dru: '1s' } });
+  assert.deepEqual(lab2.problems, ['--param dru: no params cell declares "dru" (declared: dur)']);
+});
+
+test('17. enum values, with "did you mean" and the allowed list', () => {
+  const lab = MACHINE + WORKLOAD + RUN + '```chart\nshow: loads\nruns: [base]\n```\n';
+  expectOne(diagnosticsOf(lab, 3), 'bad-value', /^"loads" is not a valid show\. Did you mean "load"\? Use one of: load, queues, cache-misses/, [0, 6, 0, 11]);
+  const metric = MACHINE + WORKLOAD + '```compare\nmachine: duo\nworkload: mixed\npolicies: [pinned]\nmetrics: [energy]\n```\n';
+  expectOne(diagnosticsOf(metric, 2), 'bad-value', /^"energy" is not a valid metrics\. Did you mean "energyJ"\?/, [3, 10, 3, 16]);
+});
+
+test('18. chart needs exactly one of show / vegaLite', () => {
+  const none = MACHINE + WORKLOAD + RUN + '```chart\nruns: [base]\n```\n';
+  expectOne(diagnosticsOf(none, 3), 'missing-key', 'Needs one of "show" or "vegaLite"', [0, 0, 0, 12]);
+  const both = MACHINE + WORKLOAD + RUN + '```chart\nshow: load\nrun: base\nvegaLite: { mark: bar }\n```\n';
+  expectOne(diagnosticsOf(both, 3), 'conflicting-keys', 'Use only one of "show" and "vegaLite"', [0, 0, 0, 10]);
+});
+
+test('19. info-string attributes are checked', () => {
+  const lab = MACHINE + WORKLOAD + RUN + '```check pts=2\nexpect: runs.base.migrations >= 0\n```\n';
+  expectOne(diagnosticsOf(lab, 3), 'unknown-attribute', 'Unknown attribute "pts" on a check cell. Did you mean "points"?', [0, 0, 0, 0], 'warning');
+  const bad = MACHINE + WORKLOAD + RUN + '```check points=lots\nexpect: runs.base.migrations >= 0\n```\n';
+  expectOne(diagnosticsOf(bad, 3), 'bad-attribute', 'Attribute "points" must be a number of at least 0', [0, 0, 0, 0]);
+  const quote = MACHINE + WORKLOAD + RUN + '```check message="open\nexpect: runs.base.migrations >= 0\n```\n';
+  expectOne(diagnosticsOf(quote, 3), 'bad-attribute', 'Unterminated quoted value for "message"', [0, 0, 0, 0]);
+});
+
+test('20. a cell that is not a mapping; an empty cell', () => {
+  expectOne(diagnosticsOf('```machine\n- duo\n```\n', 0), 'wrong-type', 'A machine cell is a YAML mapping of keys, e.g. "name: ..."', [0, 0, 0, 5]);
+  const empty = diagnosticsOf('```run\n```\n', 0);
+  assert.deepEqual(
+    empty.map((d) => d.message.split(':')[0]),
+    ['Missing required key "name"', 'Missing required key "machine"', 'Missing required key "workload"', 'Missing required key "policy"'],
+  );
+  assert.ok(empty.every((d) => at(d).join() === '0,0,0,0'));
+});
+
+test('21. names must be identifiers; list lengths are checked', () => {
+  expectOne(diagnosticsOf('```machine\nname: my machine\n```\n', 0), 'wrong-type', /^"name" must be a name \(letters, digits, - and _, starting with a letter\); got "my machine"$/, [0, 6, 0, 16]);
+  const uu = '```workload\nname: rt\nprocesses:\n  - name: tasks\n    uunifast: { n: 8, utilization: 0.7, period: [10ms] }\n```\n';
+  expectOne(diagnosticsOf(uu, 0), 'out-of-range', '"period" needs at least 2 items', [3, 48, 3, 54]);
+});
+
+test('22. a broken dependency is flagged on the run, not silently dropped', () => {
+  const lab = '```machine\nname: duo\nsockets: 0\n```\n' + WORKLOAD + RUN;
+  const resolved = resolveLab(parseLab(lab));
+  expectOne(resolved.diagnostics.get(2) ?? [], 'broken-dependency', 'Machine "duo" has errors; fix its cell first', [1, 9, 1, 12], 'warning');
+  assert.equal(resolved.runs.length, 0);
+});
+
+test('23. policy cells need a name and add to the policy names', () => {
+  const noName = MACHINE + WORKLOAD + '```policy lang=ts\nexport default {}\n```\n';
+  expectOne(diagnosticsOf(noName, 2), 'missing-key', /^A policy cell needs a name/, [0, 0, 0, 0]);
+  const named = MACHINE + WORKLOAD + '```policy name=sticky lang=ts\nexport default {}\n```\n' + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: sticky, threshold: 3 }\n```\n';
+  const resolved = resolveLab(parseLab(named));
+  assert.equal(resolved.diagnostics.size, 0, JSON.stringify([...resolved.diagnostics]));
+  assert.deepEqual(resolved.runs[0].config.policy, { name: 'sticky', params: { threshold: 3 } });
+  assert.equal(resolved.runs[0].policyCell, 2);
+});
