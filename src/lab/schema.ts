@@ -46,6 +46,8 @@ export interface Field {
   /** Default as a user would write it, shown in hovers. */
   default?: string;
   required?: boolean;
+  /** Checked, but the simulator has no model for it yet: validation says so, resolve drops it. */
+  notSimulated?: boolean;
 }
 
 const q = (dimension: Dimension, min = 0, max?: number): Schema => ({ type: 'quantity', dimension, min, max });
@@ -53,7 +55,7 @@ const int = (min: number, max?: number): Schema => ({ type: 'integer', min, max 
 const num = (min: number, max?: number): Schema => ({ type: 'number', min, max });
 const list = (items: Schema, minItems?: number, maxItems?: number): Schema => ({ type: 'list', items, minItems, maxItems });
 const obj = (fields: Record<string, Field>, exactlyOne?: readonly string[]): ObjectSchema => ({ type: 'object', fields, exactlyOne });
-const f = (schema: Schema, doc: string, extra: { default?: string; required?: boolean } = {}): Field => ({ schema, doc, ...extra });
+const f = (schema: Schema, doc: string, extra: { default?: string; required?: boolean; notSimulated?: boolean } = {}): Field => ({ schema, doc, ...extra });
 const name: Field = f({ type: 'name' }, 'The name other cells use to refer to this one.', { required: true });
 
 // ---- names shared with the simulator -------------------------------------------------------
@@ -239,6 +241,7 @@ const machine = obj({
       idle: f(q('fraction', 0, 1), 'Power of an idle core as a fraction of its static power.', { default: '10%' }),
     }),
     'Power model.',
+    { notSimulated: true },
   ),
   thermal: f(
     obj({
@@ -249,6 +252,7 @@ const machine = obj({
       hysteresis: f(q('temperature'), 'Throttling ends this many degrees below the throttle point.', { default: '2C' }),
     }),
     'Lumped RC thermal model per core (HotSpot style).',
+    { notSimulated: true },
   ),
   governor: f(
     {
@@ -261,7 +265,7 @@ const machine = obj({
       },
     },
     'DVFS governor choosing each CPU frequency.',
-    { default: 'performance' },
+    { default: 'performance', notSimulated: true },
   ),
   events: f(
     list(
@@ -277,6 +281,7 @@ const machine = obj({
       }),
     ),
     'Faults and maintenance windows.',
+    { notSimulated: true },
   ),
 });
 

@@ -146,6 +146,7 @@ class Checker {
       }
       const value = this.check(entry.value, field.schema, entry.key);
       if (value !== undefined) out[entry.key] = value;
+      if (field.notSimulated) this.report(entry.keyRange, `"${entry.key}" is checked but the simulator does not model it yet; it has no effect on runs.`, 'not-simulated', 'info');
     }
     const missingAt = ownerSpan ?? { start: node.range.start, end: node.range.start };
     for (const [key, field] of Object.entries(schema.fields)) {

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CELL_SCHEMAS, CHART_KINDS, METRICS, PLANNED_POLICY_NAMES, POLICY_NAMES, type Schema } from '../../src/lab/schema';
+import { DIMENSIONS } from '../../src/lab/units';
+import { CELL_KINDS, parseLab } from '../../src/lab/markdown';
+import { resolveLab } from '../../src/lab/resolve';
+
+const doc = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
+
+test('docs/lab-format.md has a row for every key of every cell kind', () => {
+  const missing: string[] = [];
+  const visit = (schema: Schema, prefix: string) => {
+    while (schema.type === 'list') {
+      schema = schema.items;
+      prefix += '[]';
+    }
+    if (schema.type !== 'object') return;
+    for (const [key, field] of Object.entries(schema.fields)) {
+      const path = `${prefix}${prefix ? '.' : ''}${key}`.replace(/\]\./g, '].');
+      if (!doc.includes(`| \`${path}\` |`)) missing.push(path);
+      visit(field.schema, path);
+    }
+  };
+  for (const schema of Object.values(CELL_SCHEMAS)) visit(schema, '');
+  assert.deepEqual(missing, []);
+});
+
+test('docs name every cell kind, unit, policy, chart and metric', () => {
+  for (const kind of CELL_KINDS) assert.ok(doc.includes(`| \`${kind}\` |`), kind);
+  for (const info of Object.values(DIMENSIONS)) for (const unit of Object.keys(info.units)) assert.ok(doc.includes(`\`${unit}\``), unit);
+  for (const name of [...POLICY_NAMES, ...PLANNED_POLICY_NAMES]) assert.ok(doc.includes(`| \`${name}\``), name);
+  for (const name of Object.keys(CHART_KINDS)) assert.ok(doc.includes(`| \`${name}\` |`), name);
+  for (const name of Object.keys(METRICS)) assert.ok(doc.includes(`| \`${name}\` |`), name);
+});
+
+test('the examples in the docs are labs that validate without errors', () => {
+  const examples = [...doc.matchAll(/^````markdown\n([\s\S]*?)^````$/gm)].map((m) => m[1]);
+  assert.ok(examples.length >= 4);
+  const complete = examples[examples.length - 1];
+  const lab = resolveLab(parseLab(complete));
+  const errors = [...lab.diagnostics.values()].flat().filter((d) => d.severity === 'error');
+  assert.deepEqual(errors, []);
+  assert.equal(lab.runs.length, 2);
+});
