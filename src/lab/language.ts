@@ -3,7 +3,9 @@
 // indentation, `- ` list markers and single-line flow collections rather than from a parse.
 
 import type { Position, Range } from './diagnostic';
-import type { CellKind } from './markdown';
+import type { CellKind, LabCell } from './markdown';
+import { declaredName } from './resolve';
+import { validateParams } from './validate';
 import {
   CELL_DOCS,
   CELL_SCHEMAS,
@@ -29,6 +31,20 @@ export interface LabNames {
   run: readonly string[];
   policy: readonly string[];
   params: readonly string[];
+}
+
+/** The names the lab's cells define, for completions (duplicates and broken cells included). */
+export function labNames(cells: readonly LabCell[]): LabNames {
+  const names = { machine: [] as string[], workload: [] as string[], run: [] as string[], policy: [] as string[], params: [] as string[] };
+  for (const cell of cells) {
+    if (cell.kind === 'markdown') continue;
+    if (cell.kind === 'params') names.params.push(...validateParams(cell.value).params.keys());
+    else if (cell.kind === 'machine' || cell.kind === 'workload' || cell.kind === 'run' || cell.kind === 'policy') {
+      const declared = declaredName(cell);
+      if (declared && !names[cell.kind].includes(declared.name)) names[cell.kind].push(declared.name);
+    }
+  }
+  return names;
 }
 
 export interface CompletionItem {

@@ -111,8 +111,8 @@ function overrideValue(text: string): ParamValue {
   return text;
 }
 
-/** The `name:` of a YAML cell, read before validation so references can be checked. */
-function declaredName(cell: LabCodeCell): { name: string; range: Range } | undefined {
+/** The `name:` of a YAML cell (a policy cell's `name=`), read before validation so references can be checked. */
+export function declaredName(cell: LabCodeCell): { name: string; range: Range } | undefined {
   if (cell.kind === 'policy') {
     const attr = cell.attributes.name;
     if (typeof attr === 'string') return { name: attr, range: NO_RANGE };

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { completions, hover, type LabNames } from '../../src/lab/language';
+import { completions, hover, labNames, type LabNames } from '../../src/lab/language';
+import { parseLab } from '../../src/lab/markdown';
 import type { CellKind } from '../../src/lab/markdown';
 import { CELL_ATTRIBUTES, CELL_SCHEMAS, MACHINE_PRESET_NAMES, METRICS, PLANNED_POLICY_NAMES, POLICY_NAMES, type Schema } from '../../src/lab/schema';
 
@@ -115,4 +116,11 @@ test('every key of every cell schema has a one-sentence doc; quantities and defa
 test('policy and params cells have no YAML completions or hovers', () => {
   assert.deepEqual(completions('policy', 'export default {', { line: 0, character: 5 }, names), []);
   assert.equal(hover('params', 'dur: 5s', { line: 0, character: 1 }, names), undefined);
+});
+
+test('labNames collects the names cells define', () => {
+  const cells = parseLab(
+    '```params\ndur: 5s\n```\n```machine\nname: duo\n```\n```workload\nname: mixed\n```\n```run\nname: a\n```\n```run\nname: b\n```\n```policy name=sticky\nx\n```\n```machine\nsockets: oops\n```\n',
+  );
+  assert.deepEqual(labNames(cells), { machine: ['duo'], workload: ['mixed'], run: ['a', 'b'], policy: ['sticky'], params: ['dur'] });
 });

@@ -200,3 +200,42 @@ test('23. policy cells need a name and add to the policy names', () => {
   assert.deepEqual(resolved.runs[0].config.policy, { name: 'sticky', params: { threshold: 3 } });
   assert.equal(resolved.runs[0].policyCell, 2);
 });
+
+test('property: resolution, completions and hovers never throw, and every range lies inside its cell', async () => {
+  const fc = (await import('fast-check')).default;
+  const { completions, hover, labNames } = await import('../../src/lab/language');
+  const { CELL_KINDS } = await import('../../src/lab/markdown');
+  const pieces = [
+    'name: duo', 'sockets: 2', 'caches: { l1d: 32KiB', ' }', 'processes:', '  - { name: web, demand: exp 4ms }', '  - name: x',
+    '    arrival: poisson 400/s', 'machine: duo', 'workload: mixed', 'policy: { name: linux-cfs, migrationCost: 5 }', 'runs: [a, b',
+    'show: load', 'expect: runs.a.migrations > 0', 'duration: $dur', 'dur: 5s', '  ', ':', '- ', '{', '[', ']', '"', "'", 'µs', '\t', '#c', '*a', '&x y',
+  ];
+  const cellArb = fc.record({
+    kind: fc.constantFrom(...CELL_KINDS),
+    value: fc.array(fc.constantFrom(...pieces), { maxLength: 8 }).map((ls) => ls.join('\n')),
+    attributes: fc.constant({}),
+  });
+  fc.assert(
+    fc.property(fc.array(cellArb, { maxLength: 6 }), fc.nat(), (cells, seed) => {
+      const lab = resolveLab(cells);
+      for (const [index, ds] of lab.diagnostics) {
+        const lines = cells[index].value.split('\n');
+        for (const d of ds) {
+          for (const p of [d.range.start, d.range.end]) {
+            assert.ok(p.line >= 0 && p.line < Math.max(1, lines.length), `line out of cell: ${JSON.stringify(d)}`);
+            assert.ok(p.character >= 0 && p.character <= lines[p.line].length, `character out of line: ${JSON.stringify(d)}`);
+          }
+        }
+      }
+      const names = labNames(cells);
+      for (const cell of cells) {
+        const lines = cell.value.split('\n');
+        const line = seed % lines.length;
+        const character = seed % (lines[line].length + 1);
+        completions(cell.kind, cell.value, { line, character }, names);
+        hover(cell.kind, cell.value, { line, character }, names);
+      }
+    }),
+    { numRuns: 400 },
+  );
+});
