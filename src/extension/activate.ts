@@ -6,6 +6,7 @@ import type { RunHost } from '../lab/runHost';
 import { NOTEBOOK_TYPE } from './cells';
 import { LabController } from './controller';
 import { newLab } from './newLab';
+import { registerDiagnostics } from './diagnostics';
 import { registerRendererMessaging } from './rendererMessaging';
 import { LabSerializer } from './serializer';
 
@@ -31,6 +32,7 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),
     new LabController(sessionFor, NOTEBOOK_TYPE),
     registerRendererMessaging(RENDERER_ID),
+    registerDiagnostics(),
     vscode.commands.registerCommand('migration-lab.newLab', () => newLab(serializer)),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
     { dispose: () => runHost.dispose?.() },
