@@ -67,6 +67,17 @@ class Checker {
     readonly ctx: ValidationContext,
   ) {}
 
+  /**
+   * The span of characters [from, to) of a scalar's value in the cell, when the value appears
+   * verbatim in the source (not folded or escaped); otherwise the whole scalar.
+   */
+  within(node: Scalar, from: number, to: number, substituted = false): Span {
+    if (substituted) return node.range;
+    const text = String(node.value);
+    const verbatim = this.lines.text.slice(node.valueStart, node.valueStart + text.length) === text;
+    return verbatim ? { start: node.valueStart + from, end: node.valueStart + Math.max(to, from + 1) } : node.range;
+  }
+
   report(span: Span, message: string, code: string, severity: Severity = 'error'): undefined {
     this.diagnostics.push({ range: this.lines.range(span.start, span.end), severity, message, code });
     return undefined;
@@ -82,8 +93,7 @@ class Checker {
       const v = this.ctx.params.get(param);
       if (v === undefined) {
         unknown = true;
-        const start = node.valueStart + offset;
-        this.report({ start, end: start + param.length + 1 }, `Unknown parameter $${param}.${didYouMean(param, this.ctx.params.keys()).replace(/"([^"]+)"/, '$$$1')} Declare it in a params cell.`, 'unknown-param');
+        this.report(this.within(node, offset, offset + param.length + 1), `Unknown parameter $${param}.${didYouMean(param, this.ctx.params.keys()).replace(/"([^"]+)"/, '$$$1')} Declare it in a params cell.`, 'unknown-param');
       }
       return v;
     };
@@ -101,8 +111,7 @@ class Checker {
   /** Reports a syntax failure inside a scalar at its exact place (or the whole scalar after substitution). */
   failure<T>(node: Scalar, parsed: Parsed<T>, substituted: boolean): T | undefined {
     if (parsed.ok) return parsed.value;
-    const span = substituted || node.quoted ? node.range : { start: node.valueStart + parsed.start, end: node.valueStart + Math.max(parsed.end, parsed.start + 1) };
-    return this.report(span, parsed.message, parsed.code);
+    return this.report(substituted ? node.range : this.within(node, parsed.start, parsed.end), parsed.message, parsed.code);
   }
 
   check(node: YNode, schema: Schema, label: string): unknown {
@@ -214,7 +223,7 @@ class Checker {
       case 'string':
       case 'expression':
         if (typeof value !== 'string') return this.wrongType(node, label, schema);
-        if (schema.type === 'expression') this.expression(node, value);
+        if (schema.type === 'expression') this.expression(node, value, substituted);
         return value;
       case 'name':
         if (typeof value !== 'string' || !NAME.test(value)) {
@@ -292,22 +301,21 @@ class Checker {
   }
 
   /** Checks run and metric names in `runs.<run>.<metric>` references. */
-  expression(node: Scalar, text: string) {
+  expression(node: Scalar, text: string, substituted: boolean) {
     const re = /\bruns\.([A-Za-z_][\w]*)(?:\.([A-Za-z_]\w*))?/g;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const runStart = node.valueStart + m.index + 'runs.'.length;
+      const runAt = m.index + 'runs.'.length;
       const run = m[1];
-      if (!node.quoted || node.valueStart > node.range.start) {
-        if (!this.ctx.names.run.has(run)) {
-          this.report({ start: runStart, end: runStart + run.length }, `Unknown run "${run}".${didYouMean(run, this.ctx.names.run)}`, 'unknown-reference');
-        } else {
-          this.references.push({ target: 'run', name: run, range: this.lines.range(runStart, runStart + run.length) });
-        }
-        const metric = m[2];
-        if (metric !== undefined && !(metric in METRICS)) {
-          const start = runStart + run.length + 1;
-          this.report({ start, end: start + metric.length }, `Unknown metric "${metric}".${didYouMean(metric, Object.keys(METRICS))}`, 'unknown-metric');
-        }
+      if (!this.ctx.names.run.has(run)) {
+        this.report(this.within(node, runAt, runAt + run.length, substituted), `Unknown run "${run}".${didYouMean(run, this.ctx.names.run)}`, 'unknown-reference');
+      } else {
+        const span = this.within(node, runAt, runAt + run.length, substituted);
+        this.references.push({ target: 'run', name: run, range: this.lines.range(span.start, span.end) });
+      }
+      const metric = m[2];
+      if (metric !== undefined && !(metric in METRICS)) {
+        const metricAt = runAt + run.length + 1;
+        this.report(this.within(node, metricAt, metricAt + metric.length, substituted), `Unknown metric "${metric}".${didYouMean(metric, Object.keys(METRICS))}`, 'unknown-metric');
       }
     }
   }

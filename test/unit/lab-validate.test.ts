@@ -129,6 +129,11 @@ test('14. unknown run in a check expression; unknown metric', () => {
   assert.equal(ds[1].code, 'unknown-metric');
   assert.equal(ds[1].message, 'Unknown metric "migratoins". Did you mean "migrations"?');
   assert.deepEqual(at(ds[1]), [0, 40, 0, 50]);
+  // Quoted: still exact. Folded over lines: the whole value, since offsets no longer match the text.
+  const quoted = MACHINE + WORKLOAD + RUN + '```check\nexpect: "runs.bse.migrations > 0"\n```\n';
+  expectOne(diagnosticsOf(quoted, 3), 'unknown-reference', 'Unknown run "bse". Did you mean "base"?', [0, 14, 0, 17]);
+  const folded = MACHINE + WORKLOAD + RUN + '```check\nexpect: >-\n  runs.base.migrations >\n  runs.bse.migrations\n```\n';
+  expectOne(diagnosticsOf(folded, 3), 'unknown-reference', 'Unknown run "bse". Did you mean "base"?', [0, 8, 2, 21]);
 });
 
 test('15. unknown $param, with "did you mean"', () => {
