@@ -39,8 +39,7 @@ class SharedCache {
 
 /** Where the lines of one dispatch came from and what they cost (filled by CacheModel.charge). */
 export interface ReloadCharge {
-  cause: 'cold' | 'migration' | 'eviction';
-  /** Lines fetched from LLC or DRAM, attributed to `cause`. */
+  /** Lines fetched from LLC or DRAM (the caller attributes them to cold, migration or eviction). */
   reloadLines: number;
   /** Dirty lines transferred from the previous core's cache. */
   coherenceLines: number;
@@ -53,7 +52,7 @@ export interface ReloadCharge {
 export class CacheModel {
   private readonly l2: SharedCache[];
   private readonly llc: SharedCache[];
-  readonly out: ReloadCharge = { cause: 'cold', reloadLines: 0, coherenceLines: 0, reloadNs: 0, coherenceNs: 0, remotePenaltyNs: 0 };
+  readonly out: ReloadCharge = { reloadLines: 0, coherenceLines: 0, reloadNs: 0, coherenceNs: 0, remotePenaltyNs: 0 };
 
   constructor(private readonly m: ResolvedMachine) {
     this.l2 = Array.from({ length: m.coreCount }, () => new SharedCache(m.l2Lines));
@@ -87,7 +86,6 @@ export class CacheModel {
   charge(
     p: CacheResident,
     cpu: number,
-    cause: ReloadCharge['cause'],
     pendingCoherence: number,
     coherenceSocket: number,
     homeNode: number,
@@ -99,7 +97,6 @@ export class CacheModel {
     const socket = m.cpuSocket[cpu]!;
     const w = p.wsLines;
     const out = this.out;
-    out.cause = cause;
     const touched = w === 0 ? 0 : -Math.expm1(-(memoryIntensity * plannedWorkNs) / w);
     const fPriv = this.privateFootprint(p, core);
     const fLlc = this.llcFootprint(p, socket);
@@ -129,8 +126,8 @@ export class CacheModel {
     out.reloadNs = (fromLlc * m.llcNs + fromDram * dram) / mlp;
     out.coherenceNs = (coh * (coherenceSocket === socket ? m.modifiedLineNs : m.remoteCacheNs)) / mlp;
     out.remotePenaltyNs = (fromDram * (dram - m.localNs)) / mlp;
-    this.fillPrivate(p, core, newPriv);
-    this.fillLlc(p, socket, Math.min(w, m.llcLines, fLlc + fromDram + coh));
+    this.fillPrivate(p, core, newPriv, fPriv);
+    this.fillLlc(p, socket, Math.min(w, m.llcLines, fLlc + fromDram + coh), fLlc);
     return out;
   }
 
@@ -179,10 +176,10 @@ export class CacheModel {
     }
   }
 
-  private fillPrivate(p: CacheResident, core: number, target: number): void {
+  /** Sets `p`'s private footprint on `core` to `target` lines; `current` is its footprint there now. */
+  private fillPrivate(p: CacheResident, core: number, target: number, current: number): void {
     if (p.l2Core !== core) this.leavePrivate(p);
     const c = this.l2[core]!;
-    const current = p.l2Core === core ? Math.exp(p.l2Stored + c.logScale) : 0;
     const others = Math.max(0, c.total - current);
     const f = squeeze(c, others, target);
     p.l2Core = core;
@@ -190,9 +187,8 @@ export class CacheModel {
     c.total = others * f + target;
   }
 
-  private fillLlc(p: CacheResident, socket: number, target: number): void {
+  private fillLlc(p: CacheResident, socket: number, target: number, current: number): void {
     const c = this.llc[socket]!;
-    const current = Math.exp(p.llcStored[socket]! + c.logScale);
     const others = Math.max(0, c.total - current);
     const f = squeeze(c, others, target);
     p.llcStored[socket] = Math.log(target) - c.logScale;

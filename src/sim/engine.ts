@@ -35,6 +35,9 @@ const EV_MIGRATED = 3;
 const EV_RELEASE = 4;
 const EV_BALANCE = 5;
 
+const COLD = MISS_INDEX.cold;
+const MIGRATION = MISS_INDEX.migration;
+const EVICTION = MISS_INDEX.eviction;
 const CAPACITY = MISS_INDEX.capacity;
 const REASON_INDEX = Object.fromEntries(REASONS.map((r, i) => [r, i])) as Record<Reason, number>;
 const COHERENCE = MISS_INDEX.coherence;
@@ -518,11 +521,10 @@ export class Engine implements PolicyActions {
       overheadNs = m.contextSwitchNs;
       this.contextSwitches++;
     }
-    const cause = p.firstRunNs < 0 ? 'cold' : p.migrated ? 'migration' : 'eviction';
+    const causeIndex = p.firstRunNs < 0 ? COLD : p.migrated ? MIGRATION : EVICTION;
     // The run this dispatch is for: the rest of the burst or one slice, whichever is shorter.
     const plannedWork = Math.min(p.burstNs, this.disc.sliceNs * this.speed(cpu));
-    const ch = this.cache.charge(p, cpu, cause, p.pendingCoherence, p.coherenceSocket, p.homeNode, plannedWork, p.memoryIntensity);
-    const causeIndex = MISS_INDEX[cause];
+    const ch = this.cache.charge(p, cpu, p.pendingCoherence, p.coherenceSocket, p.homeNode, plannedWork, p.memoryIntensity);
     if (ch.reloadLines > 0) {
       this.missesByCause[causeIndex]! += ch.reloadLines;
       this.series.addMisses(cpu, causeIndex, now, now, ch.reloadLines);
