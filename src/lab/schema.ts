@@ -431,7 +431,7 @@ export function fieldAt(root: Schema, path: readonly string[], policyName?: stri
 
 /** The object form of a policy value: `name` plus that policy's parameters. */
 export function policyObjectSchema(policyName: string | undefined): ObjectSchema {
-  const params = policyName ? (policyDoc(policyName).params ?? {}) : Object.assign({}, ...POLICY_NAMES.map((p) => policyDoc(p).params ?? {}));
+  const params = policyName ? (policyDoc(policyName).params ?? {}) : Object.assign({}, ...[...POLICY_NAMES, ...PLANNED_POLICY_NAMES].map((p) => policyDoc(p).params ?? {}));
   return obj({ name: f({ type: 'ref', target: 'policy' }, 'The policy to use.', { required: true }), ...params });
 }
 

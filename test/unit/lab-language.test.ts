@@ -89,6 +89,8 @@ test('hover on values: enum docs, references, quantities in base units, metrics 
   assert.equal(hoverAt('run', 'machine: duo', 'duo')?.contents, '**duo** — Machine cell in this lab.');
   assert.equal(hoverAt('machine', 'caches: { l1d: 32KiB }', '32KiB')?.contents, '**32KiB** = 32768 B (size)');
   assert.equal(hoverAt('run', 'duration: 5s', '5s')?.contents, '**5s** = 5000000000 ns (time)');
+  assert.equal(hoverAt('run', 'policy: { name: linux-cfs, migrationCost: 500us }', '500us')?.contents, '**500us** = 500000 ns (time)');
+  assert.match(hoverAt('workload', 'processes:\n  - { name: web, arrival: poisson 400/s }', 'arrival')?.contents ?? '', /^\*\*arrival\*\* — When processes arrive/);
   assert.match(hoverAt('check', 'expect: runs.cfs.imbalanceCv < 1', 'runs')?.contents ?? '', /run cell \*\*cfs\*\* — \*\*imbalanceCv\*\*: Coefficient of variation/);
   assert.equal(hoverAt('machine', 'sockets: 2', '2'), undefined, 'plain numbers need no hover');
 });
