@@ -162,7 +162,7 @@ function machineConfig(v: Obj): MachineConfig {
       return out;
     }),
   );
-  copy(m, 'caches', v, 'caches', (c) => renamed(c, { line: 'lineBytes', l1d: 'l1dBytes', l2: 'l2Bytes', llc: 'llcBytes' }));
+  copy(m, 'caches', v, 'caches', (c) => renamed(c, { lineSize: 'lineBytes', l1d: 'l1dBytes', l2: 'l2Bytes', llc: 'llcBytes' }));
   copy(m, 'latency', v, 'latency', (c) =>
     renamed(c, { l1: 'l1Ns', l2: 'l2Ns', llc: 'llcNs', modifiedLine: 'modifiedLineNs', remoteCache: 'remoteCacheNs', memoryParallelism: 'memoryParallelism' }),
   );

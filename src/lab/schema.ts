@@ -194,7 +194,7 @@ const machine = obj({
   ),
   caches: f(
     obj({
-      line: f(q('bytes', 1), 'Cache line size in bytes.', { default: '64B' }),
+      lineSize: f(q('bytes', 1), 'Cache line size in bytes.', { default: '64B' }),
       l1d: f(q('bytes', 1), 'Private L1 data cache per core, in bytes.', { default: '32KiB' }),
       l2: f(q('bytes', 1), 'Private L2 cache per core, in bytes.', { default: '256KiB' }),
       llc: f(q('bytes', 1), 'Shared last-level cache per socket, in bytes.', { default: '8MiB' }),

@@ -32,8 +32,8 @@ test('top-level keys, minus those already written', () => {
 });
 
 test('nested keys in block and flow mappings, and in list items', () => {
-  assert.deepEqual(labelsAtEnd('machine', 'name: m\ncaches:\n  '), ['line', 'l1d', 'l2', 'llc']);
-  assert.deepEqual(labelsAtEnd('machine', 'caches: { l1d: 32KiB, '), ['line', 'l2', 'llc']);
+  assert.deepEqual(labelsAtEnd('machine', 'name: m\ncaches:\n  '), ['lineSize', 'l1d', 'l2', 'llc']);
+  assert.deepEqual(labelsAtEnd('machine', 'caches: { l1d: 32KiB, '), ['lineSize', 'l2', 'llc']);
   assert.deepEqual(labelsAtEnd('machine', 'pstates: [ { freq: 1.2GHz, '), ['volt']);
   const group = labelsAtEnd('workload', 'name: w\nprocesses:\n  - name: web\n    ');
   assert.ok(group.includes('arrival') && group.includes('workingSet') && group.includes('uunifast'), group.join());

@@ -182,7 +182,7 @@ test('every machine field maps to the simulator name and the simulator accepts i
   const text =
     '```machine\nname: hetero\npreset: server-2x8\nsockets: 2\nsmt: 2\nsmtShare: 60%\n' +
     'coreTypes:\n  - { name: big, count: 2, capacity: 1024, pstates: [ { freq: 2GHz, volt: 1V } ] }\n  - { name: little, count: 4, capacity: 446 }\n' +
-    'caches: { line: 64B, l1d: 48KiB, l2: 2MiB, llc: 32MiB }\n' +
+    'caches: { lineSize: 64B, l1d: 48KiB, l2: 2MiB, llc: 32MiB }\n' +
     'latency: { l1: 1ns, l2: 4ns, llc: 12ns, modifiedLine: 25ns, remoteCache: 70ns, memoryParallelism: 6 }\n' +
     'memory: { local: 60ns, remote: 100ns }\nnuma: { distances: [[10, 20], [20, 10]] }\ncontextSwitch: 5us\n' +
     'migration: { fixed: 2us, state: 16KiB, bandwidth: 10GB/s }\n```\n';
