@@ -101,3 +101,23 @@ export function screenshotPath(name) {
   mkdirSync(dir, { recursive: true });
   return join(dir, name);
 }
+
+/**
+ * Scrolls the notebook with the mouse wheel, as a person would, until the element that
+ * `find(page)` returns (a locator in any frame, or null while it is not rendered) is fully in view.
+ * Notebook cells and outputs are only rendered near the viewport, so an element that is not
+ * there yet means "further down". Returns the element's box in page coordinates.
+ */
+export async function scrollIntoView(page, find, what) {
+  const { height } = page.viewportSize();
+  const top = 100; // below the editor tabs and the notebook toolbar
+  await page.locator('.notebook-editor .cell-list-container').first().hover();
+  return waitFor(`${what} to scroll into view`, async () => {
+    const locator = await find(page);
+    const box = locator ? await locator.boundingBox().catch(() => null) : null;
+    if (box && box.y >= top && box.y + box.height <= height - 30) return box;
+    await page.mouse.wheel(0, box ? Math.max(-400, Math.min(400, box.y - top)) : 400);
+    await new Promise((r) => setTimeout(r, 100));
+    return null;
+  });
+}
