@@ -12,3 +12,4 @@ export { parseTrace } from './trace';
 export { uunifast } from './workload';
 export { distMean } from './distributions';
 export { canonicalJson, sha256Hex } from './digest';
+export { SIM_VERSION } from './version';

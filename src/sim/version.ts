@@ -1,0 +1,6 @@
+/**
+ * The simulator's model version. Bump it whenever a change to the model (a constant, a cost, an
+ * event rule) can change results: results records store it next to each run's digest, so
+ * `migration-lab verify` can tell "the simulator changed" from "the result drifted".
+ */
+export const SIM_VERSION = '1';
