@@ -4,7 +4,8 @@
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import embed, { type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
-import { CHART_MIME, RUN_MIME, type ChartOutput, type RunOutput } from '../src/lab/outputs';
+import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../src/lab/outputs';
+import { renderCompareTable } from './compareTable';
 import { themeConfig, themeKind } from './theme';
 import { renderRunTable } from './runTable';
 import { STYLES } from './styles';
@@ -78,6 +79,10 @@ export const activate: ActivationFunction = (context) => {
       const host = shell(element);
       if (item.mime === RUN_MIME) {
         renderRunTable(item.json() as RunOutput, host);
+        return;
+      }
+      if (item.mime === COMPARE_MIME) {
+        renderCompareTable(item.json() as CompareOutput, host);
         return;
       }
       if (item.mime === CHART_MIME) {

@@ -9,6 +9,12 @@ table.run-summary { border-collapse: collapse; }
 table.run-summary th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 1px 16px 1px 0; }
 table.run-summary td { font-variant-numeric: tabular-nums; padding: 1px 0; }
 .run-footer { margin-top: 6px; color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+table.compare { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+table.compare th, table.compare td { text-align: right; padding: 2px 10px; border-bottom: 1px solid var(--vscode-editorWidget-border, #8884); vertical-align: top; }
+table.compare th:first-child { text-align: left; }
+table.compare thead th { color: var(--vscode-descriptionForeground); font-weight: normal; }
+table.compare td.best { font-weight: 700; color: var(--vscode-charts-green, inherit); }
+table.compare .difference { font-size: 0.85em; color: var(--vscode-descriptionForeground); }
 .vega-embed { width: 100%; }
 .vega-embed summary { opacity: 0.6; }
 `;

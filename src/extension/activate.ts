@@ -7,6 +7,7 @@ import { NOTEBOOK_TYPE } from './cells';
 import { LabController } from './controller';
 import { newLab } from './newLab';
 import { registerDiagnostics } from './diagnostics';
+import { registerLanguageFeatures } from './languageFeatures';
 import { registerRendererMessaging } from './rendererMessaging';
 import { LabSerializer } from './serializer';
 
@@ -33,6 +34,7 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
     new LabController(sessionFor, NOTEBOOK_TYPE),
     registerRendererMessaging(RENDERER_ID),
     registerDiagnostics(),
+    registerLanguageFeatures(),
     vscode.commands.registerCommand('migration-lab.newLab', () => newLab(serializer)),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
     { dispose: () => runHost.dispose?.() },

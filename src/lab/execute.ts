@@ -5,10 +5,11 @@ import type { SimResult } from '../sim';
 import { loadChart, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
 import type { LabCell } from './markdown';
-import { CHART_MIME, RUN_MIME, type RunOutput } from './outputs';
+import { compareChart, runCompare } from './compare';
+import { CHART_MIME, COMPARE_MIME, RUN_MIME, type RunOutput } from './outputs';
 import { resolveLab, type ResolvedLab, type ResolvedRun } from './resolve';
 import { CancelledError, type RunHost } from './runHost';
-import { summaryMarkdown } from './summaryText';
+import { compareMarkdown, summaryMarkdown } from './summaryText';
 
 export interface OutputItemData {
   mime: string;
@@ -79,6 +80,21 @@ export class LabSession {
         }
         case 'chart':
           return { ok: true, outputs: [await this.chartOutput(lab, index, options)] };
+        case 'compare': {
+          const compare = lab.compares.find((c) => c.cellIndex === index)!;
+          const output = await runCompare(
+            compare,
+            (config) => this.host.run({ config, signal: options.signal }),
+            (fraction) => options.onProgress?.(fraction, 'Comparing'),
+          );
+          return {
+            ok: true,
+            outputs: [
+              { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
+              { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
+            ],
+          };
+        }
         default:
           return { ok: true, outputs: [] };
       }

@@ -1,13 +1,6 @@
 // Human-readable metric values. Summary keys carry their SI unit in the name
 // (meanResponseS, energyJ, peakTempC, throughputPerS), so the unit is read off the key.
 
-export interface MetricUnit {
-  /** Unit symbol shown after the value, '' for counts and ratios. */
-  symbol: string;
-  /** Factor from the SI value to the shown value. */
-  scale: number;
-}
-
 const SUFFIXES: ReadonlyArray<[suffix: string, unit: string]> = [
   ['PerS', '/s'],
   ['Js', 'J·s'],
@@ -27,14 +20,13 @@ export function unitOfKey(key: string): string {
   return '';
 }
 
-/** Formats a value in seconds with the largest unit that keeps it at or above 1. */
-function formatSeconds(seconds: number): string {
+/** The time unit that shows `seconds` with at least 1 before the point. */
+function secondsScale(seconds: number): { symbol: string; scale: number } {
   const abs = Math.abs(seconds);
-  if (abs === 0) return '0 s';
-  if (abs >= 1) return `${round(seconds)} s`;
-  if (abs >= 1e-3) return `${round(seconds * 1e3)} ms`;
-  if (abs >= 1e-6) return `${round(seconds * 1e6)} µs`;
-  return `${round(seconds * 1e9)} ns`;
+  if (abs >= 1 || abs === 0) return { symbol: 's', scale: 1 };
+  if (abs >= 1e-3) return { symbol: 'ms', scale: 1e3 };
+  if (abs >= 1e-6) return { symbol: 'µs', scale: 1e6 };
+  return { symbol: 'ns', scale: 1e9 };
 }
 
 /** Four significant digits, no exponent for everyday magnitudes. */
@@ -42,7 +34,8 @@ export function round(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   const abs = Math.abs(value);
-  if (abs >= 1e6 || abs < 1e-4) return value.toExponential(3);
+  if (abs >= 1e4) return Math.round(value).toLocaleString('en-US');
+  if (abs < 1e-4) return value.toExponential(3);
   return Number(value.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 6 });
 }
 
@@ -54,9 +47,15 @@ export function formatMetric(key: string, value: number | Record<string, number>
       .map(([k, v]) => `${k} ${round(v)}`);
     return parts.length > 0 ? parts.join(', ') : '—';
   }
+  return formatInterval(key, value, Number.NaN);
+}
+
+/** `mean ± halfWidth unit`, both in the unit that suits the mean (no ± when halfWidth is NaN). */
+export function formatInterval(key: string, mean: number, halfWidth: number): string {
   const unit = unitOfKey(key);
-  if (unit === 's') return formatSeconds(value);
-  return unit ? `${round(value)} ${unit}` : round(value);
+  const { symbol, scale } = unit === 's' ? secondsScale(mean) : { symbol: unit, scale: 1 };
+  const spread = Number.isFinite(halfWidth) ? ` ± ${round(halfWidth * scale)}` : '';
+  return `${round(mean * scale)}${spread}${symbol ? ` ${symbol}` : ''}`;
 }
 
 /** Metrics shown first, in this order; any others follow alphabetically. */

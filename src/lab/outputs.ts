@@ -1,9 +1,11 @@
 // What a cell produces, as plain JSON: the extension puts these into notebook outputs under the
 // project's own MIME types, the renderer draws them, and the command-line runner prints them.
 import type { TopLevelSpec } from 'vega-lite';
+import type { Interval } from './stats';
 
 export const RUN_MIME = 'application/vnd.migration-lab.run+json';
 export const CHART_MIME = 'application/vnd.migration-lab.chart+json';
+export const COMPARE_MIME = 'application/vnd.migration-lab.compare+json';
 
 /** A summary value: a number, or a breakdown (for example migrations by reason). */
 export type SummaryValue = number | Record<string, number>;
@@ -25,4 +27,24 @@ export interface RunOutput {
 export interface ChartOutput {
   title: string;
   spec: TopLevelSpec;
+}
+
+export interface CompareCell {
+  policy: string;
+  metric: string;
+  interval: Interval;
+  /** Paired difference (this policy minus the first), with its interval; absent for the first. */
+  difference?: Interval;
+  best: boolean;
+}
+
+/** The output of a `compare` cell: each policy x metric over the same seeds. */
+export interface CompareOutput {
+  name?: string;
+  machine: string;
+  workload: string;
+  policies: string[];
+  metrics: string[];
+  seeds: number;
+  cells: CompareCell[];
 }

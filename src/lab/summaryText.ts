@@ -1,7 +1,7 @@
 // A run summary as a Markdown table: the portable fallback next to the rich output, and what
 // the command-line runner prints.
-import { formatMetric, orderedSummaryKeys } from './format';
-import type { RunOutput } from './outputs';
+import { formatInterval, formatMetric, orderedSummaryKeys } from './format';
+import type { CompareOutput, RunOutput } from './outputs';
 
 export function summaryMarkdown(run: RunOutput): string {
   const rows = orderedSummaryKeys(run.summary).map((key) => `| ${key} | ${formatMetric(key, run.summary[key])} |`);
@@ -14,4 +14,24 @@ export function summaryMarkdown(run: RunOutput): string {
     '',
     `digest \`${run.digest}\``,
   ].join('\n');
+}
+
+/** A comparison as a Markdown table: mean ± 95 % half-width, best in bold. */
+export function compareMarkdown(output: CompareOutput): string {
+  const lines = [
+    `**compare**: ${output.policies.length} policies on ${output.machine}, ${output.workload}, ${output.seeds} seeds`,
+    '',
+    `| policy | ${output.metrics.join(' | ')} |`,
+    `|---|${output.metrics.map(() => '---:').join('|')}|`,
+  ];
+  for (const policy of output.policies) {
+    const cells = output.metrics.map((metric) => {
+      const cell = output.cells.find((c) => c.policy === policy && c.metric === metric);
+      if (!cell) return '';
+      const text = formatInterval(metric, cell.interval.mean, cell.interval.halfWidth);
+      return cell.best ? `**${text}**` : text;
+    });
+    lines.push(`| ${policy} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
 }
