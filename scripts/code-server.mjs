@@ -59,6 +59,8 @@ export function ensureDebianPackages(names) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     run('apt-get', ['update'], { env });
     run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
+    const stillMissing = missing.filter((name) => !debianPackages[name].present());
+    if (stillMissing.length > 0) throw new Error(`apt-get did not provide: ${stillMissing.join(' ')}`);
     return true;
   }
   log('missing Debian packages:');
@@ -70,7 +72,8 @@ export function ensureDebianPackages(names) {
 function run(command, args, { cwd = repoRoot, env = process.env } = {}) {
   const started = Date.now();
   log(`$ ${[command, ...args].join(' ')}${cwd === repoRoot ? '' : `   (in ${cwd.replace(repoRoot + '/', '')})`}`);
-  const result = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Progress goes to stderr, so that stdout of `ensure` is only the path it prints.
+  const result = spawnSync(command, args, { cwd, env, stdio: ['ignore', 2, 2] });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
   log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -94,7 +97,7 @@ export function ensureCodeServer() {
     throw new Error('cannot install code-server: Debian packages are missing (see above)');
   }
   const started = Date.now();
-  log(`installing code-server ${CODE_SERVER_VERSION} into ${installDir} (takes a few minutes, once)`);
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${installDir} (about a minute, once)`);
   // A fresh start: a half-finished install may hold partly rebuilt native modules.
   rmSync(installDir, { recursive: true, force: true });
   mkdirSync(installDir, { recursive: true });
@@ -242,13 +245,13 @@ export function realVsCodeAvailable(suiteName) {
     console.error(`${suiteName}: SKIPPED — no real VS Code or browser on this machine.\n${banner}\n`);
     return false;
   };
-  if (!ensureDebianPackages(['chromium', 'libkrb5-dev', 'ripgrep', 'build-essential', 'python3'])) {
-    return unavailable('missing Debian packages (see above)');
-  }
   try {
+    if (!ensureDebianPackages(['chromium', 'libkrb5-dev', 'ripgrep', 'build-essential', 'python3'])) {
+      return unavailable('missing Debian packages (see above)');
+    }
     ensureCodeServer();
   } catch (error) {
-    return unavailable(`code-server could not be installed: ${error?.message ?? error}`);
+    return unavailable(`VS Code (code-server) or Chromium could not be installed: ${error?.message ?? error}`);
   }
   return true;
 }
