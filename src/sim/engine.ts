@@ -884,6 +884,8 @@ export class Engine implements PolicyActions {
   private beginTransit(p: Proc, from: number, to: number, reason: Reason): void {
     const copy = from >= 0 ? this.copyNs(from, to) : 0;
     this.recordMove(p, from, to, reason, copy);
+    // Keep the process's lag behind its old queue when it joins the new one (fair discipline).
+    if (from >= 0) p.vruntime += this.minVruntime[to]! - this.minVruntime[from]!;
     p.state = ProcState.Transit;
     p.cpu = to;
     p.readySinceNs = this.now;

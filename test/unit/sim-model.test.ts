@@ -243,3 +243,26 @@ test('machine defaults and presets resolve; bad fields are named', () => {
   check({ cachez: {} }, 'machine.cachez');
   check({ memory: { localNs: 100, remoteNs: 50 } }, 'machine.memory.remoteNs');
 });
+
+test('fair: CPU time follows weights; rr: equal shares; fcfs: one at a time', () => {
+  const run = (kind: 'fair' | 'rr' | 'fcfs') =>
+    simulate({
+      machine: { sockets: 1, coresPerSocket: 1, contextSwitchNs: 0 },
+      workload: {
+        groups: [
+          { name: 'heavy', count: 1, demand: { kind: 'fixed', valueNs: 10e9 }, weight: 2048 },
+          { name: 'light', count: 1, demand: { kind: 'fixed', valueNs: 10e9 }, weight: 1024 },
+        ],
+      },
+      policy: { name: 'pinned' },
+      scheduler: { kind },
+      durationNs: 3e9,
+      seed: 1,
+    }).processes;
+  const share = (rows: ReturnType<typeof run>) => rows.find((p) => p.group === 'heavy')!.runS / rows.find((p) => p.group === 'light')!.runS;
+  assert.ok(Math.abs(share(run('fair')) - 2) < 0.01, `fair share ${share(run('fair'))}`);
+  assert.ok(Math.abs(share(run('rr')) - 1) < 0.01);
+  const fcfs = run('fcfs');
+  assert.equal(fcfs.find((p) => p.group === 'heavy')!.runS, 3);
+  assert.equal(fcfs.find((p) => p.group === 'light')!.runS, 0);
+});
