@@ -5,11 +5,14 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { MachineConfig, PolicyConfig, ProcessGroupConfig, SchedulerConfig, SimConfig, WorkloadConfig } from '../sim/config';
+import { SimConfigError } from '../sim/errors';
+import { resolveMachine } from '../sim/machine';
+import { resolveWorkload } from '../sim/workload';
 import type { Diagnostic, Range } from './diagnostic';
 import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from './markdown';
-import { MACHINE_PRESET_NAMES, PLANNED_POLICY_NAMES, POLICY_NAMES, type RefTarget } from './schema';
+import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, PLANNED_POLICY_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
 import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validate';
-import { parseYaml } from './yaml';
+import { parseYaml, type YNode } from './yaml';
 
 export interface ResolveOptions {
   /** Parameter overrides (e.g. from the command line), written as in YAML: "2s", "10", "fair". */
@@ -134,63 +137,90 @@ export function declaredName(cell: LabCodeCell): { name: string; range: Range } 
 
 type Obj = Record<string, unknown>;
 
-/** Copies `from[key]` to `to[target]` when present. */
-function copy(to: Obj, target: string, from: Obj | undefined, key: string, map: (v: never) => unknown = (v) => v) {
-  if (from && from[key] !== undefined) to[target] = map(from[key] as never);
-}
-
-/** Renames the keys of a nested lab object for the simulator; undefined stays undefined. */
-function renamed(from: unknown, names: Readonly<Record<string, string>>): Obj | undefined {
-  if (from === undefined) return undefined;
+/** Renames checked lab values to simulator keys (the schema's `sim` names); drops what is not simulated. */
+function toSim(value: unknown, schema: Schema): unknown {
+  if (schema.type === 'list' && Array.isArray(value)) return value.map((item) => toSim(item, schema.items));
+  if (schema.type !== 'object' || typeof value !== 'object' || value === null) return value;
   const out: Obj = {};
-  for (const [key, target] of Object.entries(names)) copy(out, target, from as Obj, key);
+  for (const [key, v] of Object.entries(value)) {
+    const field = schema.fields[key];
+    if (field && !field.notSimulated) out[field.sim ?? key] = toSim(v, field.schema);
+  }
   return out;
 }
 
-const pstatesConfig = (list: Obj[]) => list.map((p) => ({ freqHz: p.freq as number, voltV: p.volt as number }));
+const machineConfig = (v: Obj): MachineConfig => toSim(v, CELL_SCHEMAS.machine) as MachineConfig;
 
-function machineConfig(v: Obj): MachineConfig {
-  const m: Obj = {};
-  for (const key of ['preset', 'name', 'sockets', 'coresPerSocket', 'smt', 'smtShare', 'capacity']) copy(m, key, v, key);
-  copy(m, 'pstates', v, 'pstates', pstatesConfig);
-  copy(m, 'coreTypes', v, 'coreTypes', (types: Obj[]) =>
-    types.map((t) => {
-      const out: Obj = { count: t.count };
-      copy(out, 'name', t, 'name');
-      copy(out, 'capacity', t, 'capacity');
-      copy(out, 'pstates', t, 'pstates', pstatesConfig);
-      return out;
+/** Workload values to simulator groups; a `uunifast:` block becomes the group's count and task set. */
+function workloadConfig(v: Obj): WorkloadConfig {
+  const { groups } = toSim(v, CELL_SCHEMAS.workload) as { groups: Obj[] };
+  return {
+    groups: groups.map(({ uunifast, ...group }) => {
+      if (uunifast === undefined) return group as unknown as ProcessGroupConfig;
+      const { n, utilization, period } = uunifast as { n: number; utilization: number; period: [number, number] };
+      return { ...group, count: n, taskSet: { utilization, periodMinNs: period[0], periodMaxNs: period[1] } } as unknown as ProcessGroupConfig;
     }),
-  );
-  copy(m, 'caches', v, 'caches', (c) => renamed(c, { lineSize: 'lineBytes', l1d: 'l1dBytes', l2: 'l2Bytes', llc: 'llcBytes' }));
-  copy(m, 'latency', v, 'latency', (c) =>
-    renamed(c, { l1: 'l1Ns', l2: 'l2Ns', llc: 'llcNs', modifiedLine: 'modifiedLineNs', remoteCache: 'remoteCacheNs', memoryParallelism: 'memoryParallelism' }),
-  );
-  copy(m, 'memory', v, 'memory', (c) => renamed(c, { local: 'localNs', remote: 'remoteNs' }));
-  copy(m, 'numa', v, 'numa', (c) => renamed(c, { distances: 'distances' }));
-  copy(m, 'contextSwitchNs', v, 'contextSwitch');
-  copy(m, 'migration', v, 'migration', (c) => renamed(c, { fixed: 'fixedNs', state: 'stateBytes', bandwidth: 'interconnectBytesPerS' }));
-  return m as MachineConfig;
+  };
 }
 
-function groupConfig(g: Obj): ProcessGroupConfig {
-  const out: Obj = { name: g.name };
-  for (const key of ['count', 'arrival', 'demand', 'memoryIntensity', 'weight', 'priority', 'affinity', 'homeNode']) copy(out, key, g, key);
-  copy(out, 'phases', g, 'phases', (p) => renamed(p, { compute: 'computeNs', sleep: 'sleepNs' }));
-  copy(out, 'deadlineNs', g, 'deadline');
-  copy(out, 'workingSetBytes', g, 'workingSet');
-  copy(out, 'dirtyFraction', g, 'dirty');
-  copy(out, 'periodic', g, 'periodic', (p) => renamed(p, { period: 'periodNs', wcet: 'wcetNs', deadline: 'deadlineNs', offset: 'offsetNs' }));
-  if (g.uunifast !== undefined) {
-    const u = g.uunifast as Obj;
-    const [min, max] = u.period as [number, number];
-    out.count = u.n;
-    out.taskSet = { utilization: u.utilization, periodMinNs: min, periodMaxNs: max };
+/** A simulator config path ("groups[0].affinity[1]") in lab keys and indices, as far as it maps. */
+function labPath(simPath: string, schema: Schema): (string | number)[] {
+  const segments = simPath.split('.').flatMap((part) => {
+    const [name, ...indices] = part.split('[');
+    return [name, ...indices.map((i) => Number(i.replace(']', '')))].filter((x) => x !== '');
+  });
+  const path: (string | number)[] = [];
+  let current: Schema = schema;
+  for (const segment of segments) {
+    if (typeof segment === 'number' && current.type === 'list') {
+      path.push(segment);
+      current = current.items;
+    } else if (typeof segment === 'string' && current.type === 'object') {
+      const hit = Object.entries(current.fields).find(([key, field]) => (field.sim ?? key) === segment || (key === 'uunifast' && segment === 'taskSet'));
+      if (!hit) break;
+      path.push(hit[0]);
+      current = hit[1].schema;
+    } else break;
   }
-  return out as unknown as ProcessGroupConfig;
+  return path;
 }
 
-const workloadConfig = (v: Obj): WorkloadConfig => ({ groups: (v.processes as Obj[]).map(groupConfig) });
+/** The range of the deepest node along a lab path in a cell body (the value of a key). */
+function rangeAt(text: string, path: readonly (string | number)[]): Range {
+  const { root, lines } = parseYaml(text);
+  let node = root;
+  for (const segment of path) {
+    const next: YNode | undefined =
+      node?.kind === 'map' && typeof segment === 'string'
+        ? node.entries.find((e) => e.key === segment)?.value
+        : node?.kind === 'seq' && typeof segment === 'number'
+          ? node.items[segment]
+          : undefined;
+    if (!next) break;
+    node = next;
+  }
+  return node ? lines.range(node.range.start, node.range.end) : NO_RANGE;
+}
+
+/** "processes[0].affinity[1]" for messages. */
+const showPath = (path: readonly (string | number)[]) => path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+
+/**
+ * The simulator's own checks beyond the schema (matrix shapes, CPU numbers that must exist on the
+ * machine...), as a diagnostic on the offending value of a cell; undefined when it accepts.
+ */
+function simulatorCheck(check: () => void, prefix: 'machine' | 'workload', cellText: string, schema: Schema): Diagnostic | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof SimConfigError)) throw e;
+    const inCell = e.path === prefix || e.path.startsWith(`${prefix}.`);
+    const path = inCell ? labPath(e.path.slice(prefix.length + 1), schema) : [];
+    const where = path.length > 0 ? `${showPath(path)}: ` : '';
+    return { range: rangeAt(cellText, path), severity: 'error', message: `${where}${e.reason} (simulator check)`, code: 'simulator-check' };
+  }
+}
 
 // ---- resolution --------------------------------------------------------------------------------
 
@@ -290,7 +320,11 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   }
   for (const [name, i] of definedAt.machine) {
     const v = validated.get(i)!;
-    if (v.value && !hasErrors(v.diagnostics)) lab.machines.set(name, { cellIndex: i, config: machineConfig(v.value) });
+    if (!v.value || hasErrors(v.diagnostics)) continue;
+    const config = machineConfig(v.value);
+    const problem = simulatorCheck(() => resolveMachine(config), 'machine', cells[i].value, CELL_SCHEMAS.machine);
+    if (problem) push(i, problem);
+    else lab.machines.set(name, { cellIndex: i, config });
   }
   for (const [name, i] of definedAt.workload) {
     const v = validated.get(i)!;
@@ -337,6 +371,16 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     for (const p of used) {
       const at = paramCell.get(p);
       if (at !== undefined) deps.add(at);
+    }
+    if (!broken && machine && workload && workloadName !== undefined) {
+      const at = definedAt.workload.get(workloadName)!;
+      const seed = (v.seed as number | undefined) ?? 1;
+      const problem = simulatorCheck(() => resolveWorkload(workload, resolveMachine(machine), seed), 'workload', cells[at].value, CELL_SCHEMAS.workload);
+      if (problem) {
+        broken = true;
+        push(at, { ...problem, message: `${problem.message.replace(/ \(simulator check\)$/, '')} (with machine "${machineName}", in ${cells[i].kind} cell ${i + 1})` });
+        push(i, { range: keyRanges.get('workload') ?? NO_RANGE, severity: 'error', message: `Workload "${workloadName}" does not fit machine "${machineName}": ${problem.message}`, code: 'simulator-check' });
+      }
     }
     const dependsOn = [...deps].sort((a, b) => a - b);
     const usedValues = new Map([...used].filter((p) => paramValues.has(p)).map((p) => [p, paramValues.get(p)!]));

@@ -48,6 +48,8 @@ export interface Field {
   required?: boolean;
   /** Checked, but the simulator has no model for it yet: validation says so, resolve drops it. */
   notSimulated?: boolean;
+  /** The key in the simulator's config (src/sim/config.ts) when it differs: `l1d` is `l1dBytes`. */
+  sim?: string;
 }
 
 const q = (dimension: Dimension, min = 0, max?: number): Schema => ({ type: 'quantity', dimension, min, max });
@@ -55,7 +57,8 @@ const int = (min: number, max?: number): Schema => ({ type: 'integer', min, max 
 const num = (min: number, max?: number): Schema => ({ type: 'number', min, max });
 const list = (items: Schema, minItems?: number, maxItems?: number): Schema => ({ type: 'list', items, minItems, maxItems });
 const obj = (fields: Record<string, Field>, exactlyOne?: readonly string[]): ObjectSchema => ({ type: 'object', fields, exactlyOne });
-const f = (schema: Schema, doc: string, extra: { default?: string; required?: boolean; notSimulated?: boolean } = {}): Field => ({ schema, doc, ...extra });
+type FieldExtra = Pick<Field, 'default' | 'required' | 'notSimulated' | 'sim'>;
+const f = (schema: Schema, doc: string, extra: FieldExtra = {}): Field => ({ schema, doc, ...extra });
 const name: Field = f({ type: 'name' }, 'The name other cells use to refer to this one.', { required: true });
 
 // ---- names shared with the simulator -------------------------------------------------------
@@ -166,8 +169,8 @@ export const CHART_TABLES: Readonly<Record<string, string>> = {
 // ---- cell schemas ----------------------------------------------------------------------------
 
 const pstate = obj({
-  freq: f(q('frequency', 1), 'Clock frequency of this operating point, in Hz (e.g. 2.4GHz).', { required: true }),
-  volt: f(q('voltage', 0.01), 'Supply voltage at this operating point, in volts (e.g. 1.0V).', { required: true }),
+  freq: f(q('frequency', 1), 'Clock frequency of this operating point, in Hz (e.g. 2.4GHz).', { required: true, sim: 'freqHz' }),
+  volt: f(q('voltage', 0.01), 'Supply voltage at this operating point, in volts (e.g. 1.0V).', { required: true, sim: 'voltV' }),
 });
 const pstates = f(list(pstate, 1), 'Operating points (DVFS P-states), lowest to highest frequency.', { default: '1.2GHz/0.8V, 2.4GHz/1.0V, 3.2GHz/1.2V' });
 
@@ -194,28 +197,28 @@ const machine = obj({
   ),
   caches: f(
     obj({
-      lineSize: f(q('bytes', 1), 'Cache line size in bytes.', { default: '64B' }),
-      l1d: f(q('bytes', 1), 'Private L1 data cache per core, in bytes.', { default: '32KiB' }),
-      l2: f(q('bytes', 1), 'Private L2 cache per core, in bytes.', { default: '256KiB' }),
-      llc: f(q('bytes', 1), 'Shared last-level cache per socket, in bytes.', { default: '8MiB' }),
+      lineSize: f(q('bytes', 1), 'Cache line size in bytes.', { default: '64B', sim: 'lineBytes' }),
+      l1d: f(q('bytes', 1), 'Private L1 data cache per core, in bytes.', { default: '32KiB', sim: 'l1dBytes' }),
+      l2: f(q('bytes', 1), 'Private L2 cache per core, in bytes.', { default: '256KiB', sim: 'l2Bytes' }),
+      llc: f(q('bytes', 1), 'Shared last-level cache per socket, in bytes.', { default: '8MiB', sim: 'llcBytes' }),
     }),
     'Cache sizes.',
   ),
   latency: f(
     obj({
-      l1: f(q('time'), 'L1 hit latency, in ns.', { default: '1.3ns' }),
-      l2: f(q('time'), 'L2 hit latency, in ns.', { default: '4ns' }),
-      llc: f(q('time'), 'Hit latency of the local shared LLC, in ns.', { default: '13ns' }),
-      modifiedLine: f(q('time'), 'Fetching a line held modified in another core of the same socket, in ns.', { default: '25ns' }),
-      remoteCache: f(q('time'), 'Fetching a line from a cache of another socket, in ns.', { default: '67ns' }),
+      l1: f(q('time'), 'L1 hit latency, in ns.', { default: '1.3ns', sim: 'l1Ns' }),
+      l2: f(q('time'), 'L2 hit latency, in ns.', { default: '4ns', sim: 'l2Ns' }),
+      llc: f(q('time'), 'Hit latency of the local shared LLC, in ns.', { default: '13ns', sim: 'llcNs' }),
+      modifiedLine: f(q('time'), 'Fetching a line held modified in another core of the same socket, in ns.', { default: '25ns', sim: 'modifiedLineNs' }),
+      remoteCache: f(q('time'), 'Fetching a line from a cache of another socket, in ns.', { default: '67ns', sim: 'remoteCacheNs' }),
       memoryParallelism: f(num(1), 'Misses a core keeps in flight at once; the stall is misses x latency / this.', { default: '5' }),
     }),
     'Cache and coherence latencies.',
   ),
   memory: f(
     obj({
-      local: f(q('time'), 'DRAM latency to the local NUMA node, in ns.', { default: '60ns' }),
-      remote: f(q('time'), 'DRAM latency one NUMA hop away (distance 20), in ns.', { default: '100ns' }),
+      local: f(q('time'), 'DRAM latency to the local NUMA node, in ns.', { default: '60ns', sim: 'localNs' }),
+      remote: f(q('time'), 'DRAM latency one NUMA hop away (distance 20), in ns.', { default: '100ns', sim: 'remoteNs' }),
     }),
     'Memory (DRAM) latencies.',
   ),
@@ -225,12 +228,12 @@ const machine = obj({
     }),
     'NUMA topology.',
   ),
-  contextSwitch: f(q('time'), 'Direct cost of a context switch, in ns.', { default: '4.2us' }),
+  contextSwitch: f(q('time'), 'Direct cost of a context switch, in ns.', { default: '4.2us', sim: 'contextSwitchNs' }),
   migration: f(
     obj({
-      fixed: f(q('time'), 'Fixed cost of a migration (IPI, run-queue locks), in ns.', { default: '1us' }),
-      state: f(q('bytes'), 'Process state copied on a migration, in bytes.', { default: '16KiB' }),
-      bandwidth: f(q('bandwidth', 1), 'Interconnect bandwidth for copying that state, in bytes per second.', { default: '12.8GB/s' }),
+      fixed: f(q('time'), 'Fixed cost of a migration (IPI, run-queue locks), in ns.', { default: '1us', sim: 'fixedNs' }),
+      state: f(q('bytes'), 'Process state copied on a migration, in bytes.', { default: '16KiB', sim: 'stateBytes' }),
+      bandwidth: f(q('bandwidth', 1), 'Interconnect bandwidth for copying that state, in bytes per second.', { default: '12.8GB/s', sim: 'interconnectBytesPerS' }),
     }),
     'Cost of moving a process between CPUs.',
   ),
@@ -285,7 +288,7 @@ const machine = obj({
   ),
 });
 
-const dist = (doc: string, extra: { default?: string; required?: boolean } = {}) => f({ type: 'distribution' }, doc, extra);
+const dist = (doc: string, extra: FieldExtra = {}) => f({ type: 'distribution' }, doc, extra);
 
 const processGroup = obj({
   name: f({ type: 'name' }, 'Name of this group of processes.', { required: true }),
@@ -294,14 +297,14 @@ const processGroup = obj({
   demand: dist('CPU time each process needs at reference speed: 4ms, exp 4ms, uniform 1ms 3ms, lognormal 4ms 1.5, pareto 1ms 100ms 1.5.', { default: '10ms' }),
   phases: f(
     obj({
-      compute: dist('Length of each compute burst.', { required: true }),
-      sleep: dist('Length of each sleep (I/O wait) between bursts.', { required: true }),
+      compute: dist('Length of each compute burst.', { required: true, sim: 'computeNs' }),
+      sleep: dist('Length of each sleep (I/O wait) between bursts.', { required: true, sim: 'sleepNs' }),
     }),
     'Alternate compute bursts and sleeps until the demand is used up.',
   ),
-  deadline: f(q('time'), 'Relative deadline of each process, counted in deadline statistics.'),
-  workingSet: f(q('bytes'), 'Memory the process touches repeatedly, in bytes.', { default: '64KiB' }),
-  dirty: f(q('fraction', 0, 1), 'Share of the working set the process writes (dirty lines left in its cache).', { default: '0%' }),
+  deadline: f(q('time'), 'Relative deadline of each process, counted in deadline statistics.', { sim: 'deadlineNs' }),
+  workingSet: f(q('bytes'), 'Memory the process touches repeatedly, in bytes.', { default: '64KiB', sim: 'workingSetBytes' }),
+  dirty: f(q('fraction', 0, 1), 'Share of the working set the process writes (dirty lines left in its cache).', { default: '0%', sim: 'dirtyFraction' }),
   memoryIntensity: f(num(0), 'Accesses leaving L1 per ns of compute; drives capacity misses.', { default: '0.01' }),
   weight: f(int(1, 100_000), 'Weight for the fair scheduler (1024 = nice 0).', { default: '1024' }),
   priority: f(int(0), 'Priority for the priority scheduler: smaller is more urgent.', { default: 'period for periodic tasks, else lowest' }),
@@ -309,10 +312,10 @@ const processGroup = obj({
   homeNode: f(int(0), 'NUMA node holding the process memory.', { default: 'node of the first CPU it runs on' }),
   periodic: f(
     obj({
-      period: f(q('time', 1), 'A job is released every period.', { required: true }),
-      wcet: f(q('time', 1), 'Worst-case execution time of each job.', { required: true }),
-      deadline: f(q('time', 1), 'Relative deadline of each job.', { default: 'the period' }),
-      offset: f(q('time'), 'Release time of the first job.', { default: '0s' }),
+      period: f(q('time', 1), 'A job is released every period.', { required: true, sim: 'periodNs' }),
+      wcet: f(q('time', 1), 'Worst-case execution time of each job.', { required: true, sim: 'wcetNs' }),
+      deadline: f(q('time', 1), 'Relative deadline of each job.', { default: 'the period', sim: 'deadlineNs' }),
+      offset: f(q('time'), 'Release time of the first job.', { default: '0s', sim: 'offsetNs' }),
     }),
     'Make each process a periodic real-time task.',
   ),
@@ -328,7 +331,7 @@ const processGroup = obj({
 
 const workload = obj({
   name,
-  processes: f(list(processGroup, 1), 'Groups of processes: each entry describes count, arrival and demand.', { required: true }),
+  processes: f(list(processGroup, 1), 'Groups of processes: each entry describes count, arrival and demand.', { required: true, sim: 'groups' }),
 });
 
 const scheduler = f({ type: 'scheduler' }, 'Per-CPU dispatcher: fair, fcfs, rr 4ms, edf, priority.', { default: 'fair' });

@@ -244,3 +244,21 @@ test('property: resolution, completions and hovers never throw, and every range 
     { numRuns: 400 },
   );
 });
+
+test('24. the simulator\'s own checks land on the exact value: matrix shape, CPUs the machine lacks', () => {
+  const numa = '```machine\nname: duo\nsockets: 2\nnuma: { distances: [[10, 20, 20], [20, 10, 20], [20, 20, 10]] }\n```\n';
+  expectOne(diagnosticsOf(numa, 0), 'simulator-check', 'numa.distances: must have 2 rows (one per socket) (simulator check)', [2, 19, 2, 61]);
+  const diagonal = '```machine\nname: duo\nsockets: 2\nnuma: { distances: [[10, 20], [20, 11]] }\n```\n';
+  expectOne(diagnosticsOf(diagonal, 0), 'simulator-check', 'numa.distances[1][1]: a node is at distance 10 from itself (simulator check)', [2, 35, 2, 37]);
+
+  const affinity = MACHINE + '```workload\nname: mixed\nprocesses:\n  - { name: web, affinity: [0, 9] }\n```\n' + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\n```\n';
+  const resolved = resolveLab(parseLab(affinity));
+  expectOne(resolved.diagnostics.get(1) ?? [], 'simulator-check', 'processes[0].affinity[1]: must be at most 7 (with machine "duo", in run cell 3)', [2, 31, 2, 32]);
+  expectOne(
+    resolved.diagnostics.get(2) ?? [],
+    'simulator-check',
+    'Workload "mixed" does not fit machine "duo": processes[0].affinity[1]: must be at most 7 (simulator check)',
+    [2, 10, 2, 15],
+  );
+  assert.equal(resolved.runs.length, 0);
+});
