@@ -7,7 +7,7 @@ import type { Diagnostic } from './diagnostic';
 import type { LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type RunOutput } from './outputs';
-import { resolveLab, type ResolvedLab, type ResolvedRun } from './resolve';
+import { resolveLab, type ResolveOptions, type ResolvedLab, type ResolvedRun } from './resolve';
 import { CancelledError, type RunHost } from './runHost';
 import { compareMarkdown, summaryMarkdown } from './summaryText';
 
@@ -64,11 +64,15 @@ export function describeDiagnostics(diagnostics: readonly Diagnostic[]): string 
 export class LabSession {
   private readonly runs = new Map<string, CachedRun>();
 
-  constructor(private readonly host: RunHost) {}
+  /** `resolveOptions.params`: parameter overrides, as the command line's --param gives them. */
+  constructor(
+    private readonly host: RunHost,
+    private readonly resolveOptions: ResolveOptions = {},
+  ) {}
 
   async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
     try {
-      const lab = resolveLab(cells);
+      const lab = resolveLab(cells, this.resolveOptions);
       const cell = cells[index];
       if (cell.kind === 'markdown') return { ok: true, outputs: [] };
       assertValid(lab, index, `Invalid ${cell.kind} cell`);
