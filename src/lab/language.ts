@@ -285,7 +285,18 @@ export function completions(kind: CellKind, text: string, position: Position, na
   }
   const schema = schemaAt(root, ctx.path);
   if (!schema) return [];
+  if (schema.type === 'expression') return expressionCandidates(text, position, names);
   return valueCandidates(schema, ctx.partial, names).map((item) => ({ ...item, range }));
+}
+
+/** In a check expression: run names after `runs.`, metrics after `runs.<run>.`. */
+function expressionCandidates(text: string, position: Position, names: LabNames): CompletionItem[] {
+  const prefix = (text.split(/\r\n|\r|\n/)[position.line] ?? '').slice(0, position.character);
+  const m = /\bruns\.(?:([A-Za-z_]\w*)\.)?(\w*)$/.exec(prefix);
+  if (!m) return [];
+  const range: Range = { start: { line: position.line, character: position.character - m[2].length }, end: position };
+  if (m[1] === undefined) return names.run.map((label) => ({ label, kind: 'reference', documentation: 'Run cell in this lab.', range }));
+  return Object.entries(METRICS).map(([label, doc]) => ({ label, kind: 'value', documentation: doc, range }));
 }
 
 /** The word (key, name or value) around a position: letters, digits and . - _ $ % / µ °. */

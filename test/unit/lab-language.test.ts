@@ -64,6 +64,15 @@ test('value forms for schedulers, distributions and arrivals; units after a numb
   assert.deepEqual(dollar.range, { start: { line: 0, character: 10 }, end: { line: 0, character: 12 } });
 });
 
+test('check expressions complete run names after runs. and metrics after runs.<run>.', () => {
+  assert.deepEqual(labelsAtEnd('check', 'expect: runs.'), ['pinned', 'cfs']);
+  assert.deepEqual(labelsAtEnd('check', 'expect: runs.cfs.imbalanceCv < runs.p'), ['pinned', 'cfs']);
+  assert.deepEqual(labelsAtEnd('check', 'expect: runs.cfs.'), Object.keys(METRICS));
+  const item = completions('check', 'expect: runs.cfs.imb', { line: 0, character: 20 }, names)[0];
+  assert.deepEqual(item.range, { start: { line: 0, character: 17 }, end: { line: 0, character: 20 } });
+  assert.deepEqual(labelsAtEnd('check', 'expect: 1 <'), []);
+});
+
 test('policy mappings complete name first, then only that policy\'s parameters', () => {
   assert.ok(labelsAtEnd('run', 'policy: { ').includes('name'));
   // least-loaded takes no parameters and the name is given: nothing left to offer.
