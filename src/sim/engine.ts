@@ -17,7 +17,7 @@ import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
 import { LogHistogram } from './metrics';
 import { POLICIES } from './policies/index';
-import type { Policy, PolicyActions, PolicyFactory } from './policies/policy';
+import type { PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { Proc, ProcState } from './process';
 import { ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
@@ -56,6 +56,17 @@ const enum PolicyCall {
 export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete';
 /** Observer for tests and tools: called synchronously as the engine acts. */
 export type TraceHook = (kind: TraceKind, timeNs: number, pid: number, cpu: number) => void;
+
+/** The workload's periodic tasks, for policies that partition them before the run. */
+function periodicTasks(groups: readonly ResolvedGroup[]): PeriodicTaskInfo[] {
+  const tasks: PeriodicTaskInfo[] = [];
+  for (const g of groups) {
+    g.periodic?.forEach((t, indexInGroup) => {
+      tasks.push({ group: g.name, indexInGroup, periodNs: t.periodNs, wcetNs: t.wcetNs, deadlineNs: t.deadlineNs, affinity: g.affinity });
+    });
+  }
+  return tasks;
+}
 
 export class Engine implements PolicyActions {
   readonly m: ResolvedMachine;
@@ -150,6 +161,7 @@ export class Engine implements PolicyActions {
       params: cfg.policy.params,
       rng: new Rng(cfg.seed, 'policy'),
       path: 'policy',
+      tasks: periodicTasks(cfg.groups),
     });
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
@@ -367,6 +379,8 @@ export class Engine implements PolicyActions {
           return 0;
       }
     } catch (e) {
+      // The run cannot go on: free what the policy holds (a sandboxed policy's VM) now.
+      policy.dispose?.();
       if (e instanceof SimPolicyError) throw e;
       throw new SimPolicyError(policy.name, `threw at ${this.now} ns: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -952,6 +966,7 @@ export class Engine implements PolicyActions {
   /** Closes every open interval at `now` and lists live processes as unfinished. Call once. */
   finish(): void {
     this.finished = true;
+    this.policy.dispose?.();
     const n = this.m.cpuCount;
     for (let cpu = 0; cpu < n; cpu++) {
       if (this.running[cpu]! >= 0) this.account(cpu);

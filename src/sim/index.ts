@@ -3,7 +3,7 @@ export { Simulation, simulate, type SimOptions } from './simulation';
 export { SimConfigError, SimPolicyError } from './errors';
 export { MACHINE_PRESETS, resolveMachine, type ResolvedMachine } from './machine';
 export { POLICY_NAMES, type PolicyName } from './policies/index';
-export type { Policy, PolicyActions, PolicyContext, PolicyFactory, ProcessStateName, SimView } from './policies/policy';
+export type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyContext, PolicyFactory, ProcessStateName, SimView } from './policies/policy';
 export { REASONS, MISS_CAUSES, SCHEDULERS } from './config';
 export type * from './config';
 export type * from './result';

@@ -101,4 +101,52 @@ export class EngineView implements SimView {
   utilization(cpu: number): number {
     return this.e.now > 0 ? this.e.busyNs[cpu]! / this.e.now : 0;
   }
+
+  // Power, thermal and faults are not simulated yet (issue 4): every CPU is online, runs at its
+  // highest P-state (freqFactor stays 1) and sits at the ambient temperature.
+  online(_cpu: number): boolean {
+    return true;
+  }
+
+  capacity(cpu: number): number {
+    const m = this.machine;
+    return m.coreTypes[m.cpuType[cpu]!]!.capacity * this.e.freqFactor[cpu]!;
+  }
+
+  frequencyHz(cpu: number): number {
+    const pstates = this.machine.coreTypes[this.machine.cpuType[cpu]!]!.pstates;
+    return pstates[pstates.length - 1]!.freqHz * this.e.freqFactor[cpu]!;
+  }
+
+  temperatureC(_cpu: number): number {
+    return AMBIENT_C;
+  }
+
+  runNs(h: number): number {
+    return this.e.procs[h]!.runNs;
+  }
+
+  sleepNs(h: number): number {
+    return this.e.procs[h]!.sleepNs;
+  }
+
+  periodNs(h: number): number {
+    return this.e.procs[h]!.periodNs;
+  }
+
+  wcetNs(h: number): number {
+    const p = this.e.procs[h]!;
+    return p.periodNs > 0 ? p.wcetNs : 0;
+  }
+
+  deadlineNs(h: number): number {
+    return this.e.procs[h]!.deadlineNs;
+  }
+
+  indexInGroup(h: number): number {
+    return this.e.procs[h]!.indexInGroup;
+  }
 }
+
+/** HotSpot's ambient temperature (MODEL.md section 5). */
+const AMBIENT_C = 45;

@@ -45,6 +45,42 @@ export interface SimView {
   lastRanNs(handle: number): number;
   /** Busy fraction of `cpu` since the start of the run. */
   utilization(cpu: number): number;
+  /** False while `cpu` has failed or is out for maintenance: place nothing there, move work off it. */
+  online(cpu: number): boolean;
+  /** Compute capacity of `cpu` now, on Linux's 1024 scale (core type's capacity x current frequency / highest). */
+  capacity(cpu: number): number;
+  /** Current clock frequency of `cpu`. */
+  frequencyHz(cpu: number): number;
+  /** Current temperature of `cpu`'s core in degrees Celsius. */
+  temperatureC(cpu: number): number;
+  /** CPU time (wall ns on a CPU, stalls included) the process has used so far. */
+  runNs(handle: number): number;
+  /** Time the process has spent sleeping (waiting for I/O) so far. */
+  sleepNs(handle: number): number;
+  /** Periodic tasks: the period; 0 for other processes. */
+  periodNs(handle: number): number;
+  /** Periodic tasks: worst-case execution time of one job at reference speed; 0 for other processes. */
+  wcetNs(handle: number): number;
+  /** Absolute deadline of the process's current job; Infinity when it has none. */
+  deadlineNs(handle: number): number;
+  /** Position of the process within its group (0 for the group's first process). */
+  indexInGroup(handle: number): number;
+}
+
+/** A CPU leaving or rejoining service (machine events); policies move work off an offline CPU. */
+export type CpuEvent =
+  | { kind: 'offline'; cpu: number; cause: 'fault' | 'maintenance' }
+  | { kind: 'online'; cpu: number };
+
+/** A periodic task known before the run starts (partitioning policies plan with these). */
+export interface PeriodicTaskInfo {
+  group: string;
+  indexInGroup: number;
+  periodNs: number;
+  wcetNs: number;
+  deadlineNs: number;
+  /** The group's affinity mask, or null for every CPU. */
+  affinity: Readonly<Uint8Array> | null;
 }
 
 export interface PolicyActions {
@@ -74,6 +110,10 @@ export interface Policy {
   balance?(view: SimView, act: PolicyActions): void;
   /** `cpu` just ran out of work: it may pull something. */
   onIdle?(view: SimView, act: PolicyActions, cpu: number): void;
+  /** A CPU failed, went out for maintenance or came back (after the engine updated view.online). */
+  onCpuEvent?(view: SimView, act: PolicyActions, event: CpuEvent): void;
+  /** Frees what the policy holds outside the JS heap (a sandbox); called once when the run ends. */
+  dispose?(): void;
 }
 
 export interface PolicyContext {
@@ -83,16 +123,18 @@ export interface PolicyContext {
   rng: Rng;
   /** Used in error messages. */
   path: string;
+  /** Every periodic task of the workload (empty or absent when there are none). */
+  tasks?: readonly PeriodicTaskInfo[];
 }
 
 export type PolicyFactory = (ctx: PolicyContext) => Policy;
 
-/** First CPU in [start, start + n) (cyclically) allowed for `handle`; -1 if none. */
+/** First CPU in [start, start + n) (cyclically) allowed for `handle` and online; -1 if none. */
 export function nextAllowed(view: SimView, handle: number, start: number): number {
   const n = view.machine.cpuCount;
   for (let k = 0; k < n; k++) {
     const cpu = (start + k) % n;
-    if (view.isAllowed(handle, cpu)) return cpu;
+    if (view.isAllowed(handle, cpu) && view.online(cpu)) return cpu;
   }
   return -1;
 }
