@@ -2,7 +2,7 @@
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
 import type { SimResult } from '../sim';
-import { loadChart, type ChartRun } from './charts';
+import { buildChart, ChartError, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
 import type { LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
@@ -130,10 +130,14 @@ export class LabSession {
       const run = lab.runs.find((r) => r.name === name)!;
       assertValid(lab, run.cellIndex, `Run ${name} is invalid`);
       const result = await this.resultOf(run, options);
-      runs.push({ name, policy: run.config.policy.name, series: result.series });
+      runs.push({ name, policy: run.config.policy.name, result });
     }
-    const output = loadChart(runs);
-    return { items: [{ mime: CHART_MIME, data: output }] };
+    try {
+      return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };
+    } catch (error) {
+      if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
+      throw error;
+    }
   }
 }
 

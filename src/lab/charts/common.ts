@@ -1,0 +1,55 @@
+// What every chart shares: the runs it draws, bounded re-binning of time series, and one
+// colour per policy.
+import type { SimResult } from '../../sim';
+import { colorScale, policyColor } from '../colors';
+
+/** A finished run, as charts see it. */
+export interface ChartRun {
+  name: string;
+  policy: string;
+  result: SimResult;
+}
+
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Time columns a chart shows at most, whatever the run length. */
+export const MAX_COLUMNS = 200;
+
+/** Points a chart draws at most for event data (migrations, processes): more are sampled evenly. */
+export const MAX_POINTS = 3000;
+
+/** Averages consecutive bins so that at most `max` remain; returns the new bin width too. */
+export function coarsen(values: readonly number[], binNs: number, max = MAX_COLUMNS, combine: 'mean' | 'sum' = 'mean'): { values: number[]; binNs: number } {
+  const factor = Math.max(1, Math.ceil(values.length / max));
+  if (factor === 1) return { values: [...values], binNs };
+  const out: number[] = [];
+  for (let start = 0; start < values.length; start += factor) {
+    const end = Math.min(values.length, start + factor);
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += values[i];
+    out.push(combine === 'sum' ? sum : sum / (end - start));
+  }
+  return { values: out, binNs: binNs * factor };
+}
+
+/** Every k-th item so that at most `max` remain (keeps first and order). */
+export function sampleEvenly<T>(items: readonly T[], max = MAX_POINTS): T[] {
+  if (items.length <= max) return [...items];
+  const step = items.length / max;
+  return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)]);
+}
+
+/** A colour encoding for the `run` field: each run in the colour of its policy. */
+export function runColor(runs: readonly ChartRun[], title = 'run') {
+  const names = runs.map((r) => r.name);
+  return {
+    field: 'run',
+    type: 'nominal' as const,
+    title,
+    sort: names,
+    scale: colorScale(names, (name) => policyColor(runs.find((r) => r.name === name)!.policy)),
+  };
+}
+
+/** `pinned` or `pinned, cfs`: for titles. */
+export const runList = (runs: readonly ChartRun[]): string => runs.map((r) => r.name).join(', ');

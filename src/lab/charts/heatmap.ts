@@ -1,0 +1,82 @@
+// A per-CPU heat map over time (one row per CPU, one panel per run) above a line chart of one
+// number per run over time: the shape of the `load` and `queues` charts.
+import type { TopLevelSpec } from 'vega-lite';
+import type { ChartOutput } from '../outputs';
+import { coarsen, runColor, VEGA_LITE_SCHEMA, type ChartRun } from './common';
+
+export interface HeatmapOptions {
+  title: string;
+  subtitle: string;
+  /** The per-CPU series to draw. */
+  series: (cpu: ChartRun['result']['series']['cpus'][number]) => number[];
+  valueTitle: string;
+  valueFormat: string;
+  /** Fixed colour domain, or undefined to fit the data. */
+  domain?: [number, number];
+  /** The line below: one value per time column from the per-CPU values of that column. */
+  line: { title: string; of: (values: number[]) => number };
+}
+
+export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions, fileTitle: string): ChartOutput {
+  const cells: { run: string; cpu: number; t0: number; t1: number; value: number }[] = [];
+  const line: { run: string; t: number; value: number }[] = [];
+  for (const run of runs) {
+    const { binNs, cpus } = run.result.series;
+    const perCpu = cpus.map((c) => coarsen(options.series(c), binNs));
+    const binS = (perCpu[0]?.binNs ?? binNs) / 1e9;
+    perCpu.forEach((s, index) =>
+      s.values.forEach((value, bin) => cells.push({ run: run.name, cpu: cpus[index].cpu, t0: bin * binS, t1: (bin + 1) * binS, value })),
+    );
+    const columns = perCpu[0]?.values.length ?? 0;
+    for (let bin = 0; bin < columns; bin++) {
+      line.push({ run: run.name, t: (bin + 0.5) * binS, value: options.line.of(perCpu.map((s) => s.values[bin])) });
+    }
+  }
+  const names = runs.map((r) => r.name);
+  const spec: TopLevelSpec = {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: options.title, subtitle: options.subtitle },
+    vconcat: [
+      {
+        data: { values: cells },
+        facet: { row: { field: 'run', type: 'nominal', title: null, sort: names } },
+        spec: {
+          width: 560,
+          height: { step: 14 },
+          mark: { type: 'rect', tooltip: true },
+          encoding: {
+            x: { field: 't0', type: 'quantitative', title: 'time (s)' },
+            x2: { field: 't1' },
+            y: { field: 'cpu', type: 'ordinal', title: 'CPU' },
+            color: {
+              field: 'value',
+              type: 'quantitative',
+              title: options.valueTitle,
+              scale: { scheme: 'blues', ...(options.domain ? { domain: options.domain } : { domainMin: 0 }) },
+              legend: { format: options.valueFormat },
+            },
+            tooltip: [
+              { field: 'run', type: 'nominal' },
+              { field: 'cpu', type: 'ordinal', title: 'CPU' },
+              { field: 't0', type: 'quantitative', title: 'from (s)', format: '.3f' },
+              { field: 'value', type: 'quantitative', title: options.valueTitle, format: options.valueFormat },
+            ],
+          },
+        },
+      },
+      {
+        data: { values: line },
+        width: 560,
+        height: 120,
+        mark: { type: 'line', interpolate: 'step-after', tooltip: true },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time (s)' },
+          y: { field: 'value', type: 'quantitative', title: options.line.title },
+          color: runColor(runs),
+        },
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  };
+  return { title: fileTitle, spec };
+}

@@ -1,0 +1,43 @@
+// A chart cell's output: one of the named charts, or the user's own Vega-Lite spec over a
+// result table of the runs it names.
+import type { TopLevelSpec } from 'vega-lite';
+import type { ChartOutput } from '../outputs';
+import type { ResolvedChart } from '../resolve';
+import { resultTable, type TableName } from '../tables';
+import { cacheMissesChart } from './cacheMisses';
+import type { ChartRun } from './common';
+import { deadlinesChart } from './deadlines';
+import { ChartError } from './error';
+import { loadChart } from './load';
+import { migrationsChart } from './migrations';
+import { queuesChart } from './queues';
+import { responseChart } from './response';
+
+export type { ChartRun } from './common';
+export { ChartError } from './error';
+
+const NAMED_CHARTS: Record<string, (runs: readonly ChartRun[]) => ChartOutput> = {
+  load: loadChart,
+  queues: queuesChart,
+  'cache-misses': cacheMissesChart,
+  migrations: migrationsChart,
+  response: responseChart,
+  deadlines: deadlinesChart,
+};
+
+
+function rawChart(chart: ResolvedChart, runs: readonly ChartRun[]): ChartOutput {
+  const table = (chart.table ?? 'series') as TableName;
+  const values = runs.flatMap((run) => resultTable(run.result, table).map((row) => ({ run: run.name, ...row })));
+  const spec = { ...(chart.vegaLite as object), data: { values } } as TopLevelSpec;
+  return { title: chart.title ?? `${table}-${runs.map((r) => r.name).join('-')}`, spec };
+}
+
+export function buildChart(chart: ResolvedChart, runs: readonly ChartRun[]): ChartOutput {
+  if (chart.vegaLite !== undefined) return rawChart(chart, runs);
+  const build = NAMED_CHARTS[chart.show ?? ''];
+  if (!build) throw new ChartError(`The "${chart.show}" chart needs results this simulator does not produce yet.`);
+  const output = build(runs);
+  if (chart.title) output.spec = { ...output.spec, title: chart.title } as TopLevelSpec;
+  return output;
+}

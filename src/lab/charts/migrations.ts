@@ -1,0 +1,58 @@
+// `migrations`: a timeline of every move: at the time it happened, a line from the CPU a process
+// left to the CPU it went to (dot at the destination), coloured by the reason for the move.
+import type { TopLevelSpec } from 'vega-lite';
+import type { ChartOutput } from '../outputs';
+import { sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
+import { reasonScale } from './palettes';
+
+export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
+  const rows = runs.flatMap((run) =>
+    sampleEvenly(run.result.migrations).map((m) => ({
+      run: run.name, t: m.timeNs / 1e9, pid: m.pid, group: m.group, from: m.from, to: m.to, reason: m.reason,
+      costUs: m.totalNs / 1e3,
+    })),
+  );
+  const cpuCount = Math.max(1, ...runs.map((r) => r.result.series.cpus.length));
+  const names = runs.map((r) => r.name);
+  const counts = runs.map((r) => `${r.name}: ${r.result.summary.migrations}`).join(', ');
+  const y = { type: 'quantitative' as const, title: 'CPU', scale: { domain: [-0.5, cpuCount - 0.5] }, axis: { tickMinStep: 1 } };
+  const spec: TopLevelSpec = {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: 'Migrations over time', subtitle: `each line: a process moved from one CPU to another (${counts})` },
+    data: { values: rows },
+    facet: { row: { field: 'run', type: 'nominal', title: null, sort: names } },
+    spec: {
+      width: 560,
+      height: Math.max(80, cpuCount * 14),
+      layer: [
+        {
+          mark: { type: 'rule', opacity: 0.7 },
+          encoding: {
+            x: { field: 't', type: 'quantitative', title: 'time (s)' },
+            y: { field: 'from', ...y },
+            y2: { field: 'to' },
+            color: { field: 'reason', type: 'nominal', title: 'reason', scale: reasonScale },
+          },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 25, tooltip: true },
+          encoding: {
+            x: { field: 't', type: 'quantitative' },
+            y: { field: 'to', ...y },
+            color: { field: 'reason', type: 'nominal', scale: reasonScale },
+            tooltip: [
+              { field: 't', type: 'quantitative', title: 'time (s)', format: '.4f' },
+              { field: 'pid', type: 'quantitative', title: 'process' },
+              { field: 'group', type: 'nominal' },
+              { field: 'from', type: 'quantitative', title: 'from CPU' },
+              { field: 'to', type: 'quantitative', title: 'to CPU' },
+              { field: 'reason', type: 'nominal' },
+              { field: 'costUs', type: 'quantitative', title: 'cost (µs)', format: '.1f' },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  return { title: `migrations-${names.join('-')}`, spec };
+}
