@@ -48,7 +48,7 @@ export interface CellValidation {
   references: Reference[];
   /** Parameters the cell used as $name. */
   paramsUsed: Set<string>;
-  /** Where each top-level key's value is, for cross-cell messages (duplicate names). */
+  /** Where each top-level key's value is, for messages about what it names (a broken machine...). */
   keyRanges: Map<string, Range>;
 }
 
@@ -109,7 +109,7 @@ class Checker {
   }
 
   /** Reports a syntax failure inside a scalar at its exact place (or the whole scalar after substitution). */
-  failure<T>(node: Scalar, parsed: Parsed<T>, substituted: boolean): T | undefined {
+  valueOrReport<T>(node: Scalar, parsed: Parsed<T>, substituted: boolean): T | undefined {
     if (parsed.ok) return parsed.value;
     return this.report(substituted ? node.range : this.within(node, parsed.start, parsed.end), parsed.message, parsed.code);
   }
@@ -239,7 +239,7 @@ class Checker {
       }
       case 'quantity': {
         const parsed = parseQuantity(text, schema.dimension);
-        const v = this.failure(node, parsed, substituted);
+        const v = this.valueOrReport(node, parsed, substituted);
         if (v === undefined) return undefined;
         return this.inRange(node, label, v, schema.min, schema.max, (x) => formatQuantity(x, schema.dimension));
       }
@@ -256,17 +256,17 @@ class Checker {
         }
         this.references.push({ target: schema.target, name: value, range });
         if (schema.target === 'policy' && this.ctx.plannedPolicies.has(value)) {
-          this.report(node.range, `The simulator does not implement policy "${value}" yet; this run will fail.`, 'unimplemented-policy', 'warning');
+          this.report(node.range, `The simulator does not implement policy "${value}" yet; runs using it will fail.`, 'unimplemented-policy', 'warning');
         }
         return value;
       }
       case 'distribution':
         if (typeof value === 'number' && value !== 0) return this.report(node.range, `"${label}" needs a time unit, e.g. ${value}ms`, 'bad-unit');
-        return this.failure(node, parseDistribution(text), substituted);
+        return this.valueOrReport(node, parseDistribution(text), substituted);
       case 'arrival':
-        return this.failure(node, parseArrival(text), substituted);
+        return this.valueOrReport(node, parseArrival(text), substituted);
       case 'scheduler':
-        return this.failure(node, parseScheduler(text), substituted);
+        return this.valueOrReport(node, parseScheduler(text), substituted);
       default:
         return this.wrongType(node, label, schema);
     }
