@@ -28,7 +28,8 @@ const markerFile = join(installDir, `installed-${CODE_SERVER_VERSION}`);
 export const codeServerBin = join(packageDir, 'out', 'node', 'entry.js');
 
 export const isCI = process.env.CI === 'true' || process.env.CI === '1';
-export const chromiumPath = '/usr/bin/chromium';
+/** Debian's Chromium; CHROMIUM_PATH points elsewhere (e.g. Ubuntu's chromium-browser). */
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** What each Debian package provides, and how to tell it is there without dpkg. */
 const debianPackages = {
