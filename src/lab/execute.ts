@@ -1,10 +1,10 @@
 // Executes one cell of a lab. The whole notebook is resolved each time (it is cheap), so a
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
-import type { SimResult } from '../sim';
+import { sha256Hex, type SimResult } from '../sim';
 import { buildChart, ChartError, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
-import type { LabCell } from './markdown';
+import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type RunOutput } from './outputs';
 import { resolveLab, type ResolveOptions, type ResolvedLab, type ResolvedRun } from './resolve';
@@ -22,7 +22,12 @@ export interface OutputData {
 }
 
 export type CellOutcome =
-  | { ok: true; outputs: OutputData[] }
+  | {
+      ok: true;
+      outputs: OutputData[];
+      /** Hash of everything the outputs were computed from (see outputInputsHash). */
+      inputsHash?: string;
+    }
   | { ok: false; cancelled: true }
   | {
       ok: false;
@@ -61,6 +66,29 @@ export function describeDiagnostics(diagnostics: readonly Diagnostic[]): string 
     .join('\n');
 }
 
+/**
+ * The hash of everything a cell's output is computed from: the cell and, through their own
+ * hashes, the cells it uses. When it differs from the hash stored with the output, the output
+ * may be stale. Undefined for cells whose output depends on nothing else.
+ */
+export function outputInputsHash(lab: ResolvedLab, cells: readonly LabCell[], index: number): string | undefined {
+  const cell = cells[index];
+  const runHash = (name: string) => lab.runs.find((r) => r.name === name)?.inputsHash ?? `missing ${name}`;
+  const combine = (runs: readonly string[]) => sha256Hex([cell.value, ...runs.map(runHash)].join('\u0000'));
+  switch (cell.kind) {
+    case 'run':
+      return lab.runs.find((r) => r.cellIndex === index)?.inputsHash;
+    case 'compare':
+      return lab.compares.find((c) => c.cellIndex === index)?.inputsHash;
+    case 'chart':
+      return combine(lab.charts.find((c) => c.cellIndex === index)?.runs ?? []);
+    case 'check':
+      return combine(lab.checks.find((c) => c.cellIndex === index)?.runs ?? []);
+    default:
+      return undefined;
+  }
+}
+
 export class LabSession {
   private readonly runs = new Map<string, CachedRun>();
 
@@ -76,37 +104,38 @@ export class LabSession {
       const cell = cells[index];
       if (cell.kind === 'markdown') return { ok: true, outputs: [] };
       assertValid(lab, index, `Invalid ${cell.kind} cell`);
-      switch (cell.kind) {
-        case 'run': {
-          const run = lab.runs.find((r) => r.cellIndex === index)!;
-          const result = await this.resultOf(run, options);
-          return { ok: true, outputs: [runOutput(run, result)] };
-        }
-        case 'chart':
-          return { ok: true, outputs: [await this.chartOutput(lab, index, options)] };
-        case 'compare': {
-          const compare = lab.compares.find((c) => c.cellIndex === index)!;
-          const output = await runCompare(
-            compare,
-            (config) => this.host.run({ config, signal: options.signal }),
-            (fraction) => options.onProgress?.(fraction, 'Comparing'),
-          );
-          return {
-            ok: true,
-            outputs: [
-              { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
-              { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
-            ],
-          };
-        }
-        default:
-          return { ok: true, outputs: [] };
-      }
+      const outputs = await this.outputsOf(cell.kind, lab, index, options);
+      return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index) };
     } catch (error) {
       if (error instanceof CancelledError || options.signal.aborted) return { ok: false, cancelled: true };
       if (error instanceof CellError) return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at };
       const e = error instanceof Error ? error : new Error(String(error));
       return { ok: false, cancelled: false, title: e.name || 'Error', message: e.message };
+    }
+  }
+
+  private async outputsOf(kind: CellKind, lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData[]> {
+    switch (kind) {
+      case 'run': {
+        const run = lab.runs.find((r) => r.cellIndex === index)!;
+        return [runOutput(run, await this.resultOf(run, options))];
+      }
+      case 'chart':
+        return [await this.chartOutput(lab, index, options)];
+      case 'compare': {
+        const compare = lab.compares.find((c) => c.cellIndex === index)!;
+        const output = await runCompare(
+          compare,
+          (config) => this.host.run({ config, signal: options.signal }),
+          (fraction) => options.onProgress?.(fraction, 'Comparing'),
+        );
+        return [
+          { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
+          { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
+        ];
+      }
+      default:
+        return [];
     }
   }
 
