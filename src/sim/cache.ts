@@ -4,10 +4,11 @@
  * Two levels are tracked: a private cache per physical core (L2, shared by SMT siblings, L1d
  * inclusive in it) and a shared LLC per socket. A process's footprint in a cache grows to
  * min(working set, cache size) when it runs there; the others' footprints shrink in proportion
- * when the cache overflows (LRU sharing). Squeezing is O(1): each cache keeps the log of its
- * cumulative shrink factor, and a resident's footprint is stored as log(lines) minus that log
- * at the time it was set (actual = exp(stored + logScale)). Logs keep the factor from
- * underflowing however many squeezes a long run makes; footprints that shrink to nothing read 0.
+ * when the cache overflows (LRU sharing). Squeezing is O(1): each cache keeps its cumulative
+ * shrink factor `scale`, and a resident's footprint is stored divided by the scale at the time
+ * it was set (actual = stored x scale). Before the factor can underflow, the cache folds it into
+ * its residents' stored values (a rare O(residents) pass) and forgets footprints below a
+ * thousandth of a line.
  *
  * When a process is dispatched the lines it needs but the cache lacks are charged at once as
  * misses, each with the latency of where the line comes from (another core's cache when it was
@@ -21,19 +22,26 @@ import type { ResolvedMachine } from './machine';
 export interface CacheResident {
   /** Core whose private cache holds a footprint, -1 for none. */
   l2Core: number;
-  /** log(lines) - logScale of the cache at the time it was set. */
+  /** Footprint lines / scale of that cache when it was set. */
   l2Stored: number;
-  /** Per socket, stored LLC footprint in the same log form (-Infinity = none). */
+  /** Position in that cache's resident list. */
+  l2Index: number;
+  /** Per socket: stored LLC footprint (as above) and position in its resident list (-1 = none). */
   llcStored: Float64Array;
+  llcIndex: Int32Array;
   wsLines: number;
 }
 
-/** Smallest squeeze factor: keeps logScale finite when one process fills a whole cache. */
-const MIN_SQUEEZE = 1e-12;
+/** Fold the scale into the residents before it gets this small. */
+const RENORMALISE_BELOW = 1e-100;
+/** Footprints below this many lines are forgotten when folding. */
+const NEGLIGIBLE_LINES = 1e-3;
 
+/** One cache instance: its residents (for the rare fold) and the running total of their lines. */
 class SharedCache {
-  logScale = 0;
+  scale = 1;
   total = 0;
+  readonly residents: CacheResident[] = [];
   constructor(readonly capLines: number) {}
 }
 
@@ -60,11 +68,11 @@ export class CacheModel {
   }
 
   privateFootprint(p: CacheResident, core: number): number {
-    return p.l2Core === core ? Math.exp(p.l2Stored + this.l2[core]!.logScale) : 0;
+    return p.l2Core === core ? p.l2Stored * this.l2[core]!.scale : 0;
   }
 
   llcFootprint(p: CacheResident, socket: number): number {
-    return Math.exp(p.llcStored[socket]! + this.llc[socket]!.logScale);
+    return p.llcIndex[socket]! >= 0 ? p.llcStored[socket]! * this.llc[socket]!.scale : 0;
   }
 
   privateOccupancy(core: number): number {
@@ -156,10 +164,12 @@ export class CacheModel {
   leavePrivate(p: CacheResident): number {
     if (p.l2Core < 0) return 0;
     const c = this.l2[p.l2Core]!;
-    const lines = Math.exp(p.l2Stored + c.logScale);
+    const lines = p.l2Stored * c.scale;
     c.total = Math.max(0, c.total - lines);
+    removeResident(c, p.l2Index, (r, i) => (r.l2Index = i));
     p.l2Core = -1;
     p.l2Stored = 0;
+    p.l2Index = -1;
     return lines;
   }
 
@@ -167,32 +177,79 @@ export class CacheModel {
   forget(p: CacheResident): void {
     this.leavePrivate(p);
     for (let s = 0; s < this.llc.length; s++) {
-      const stored = p.llcStored[s]!;
-      if (stored !== -Infinity) {
-        const c = this.llc[s]!;
-        c.total = Math.max(0, c.total - Math.exp(stored + c.logScale));
-        p.llcStored[s] = -Infinity;
-      }
+      const index = p.llcIndex[s]!;
+      if (index < 0) continue;
+      const c = this.llc[s]!;
+      c.total = Math.max(0, c.total - p.llcStored[s]! * c.scale);
+      removeResident(c, index, (r, i) => (r.llcIndex[s] = i));
+      p.llcIndex[s] = -1;
+      p.llcStored[s] = 0;
     }
   }
 
   /** Sets `p`'s private footprint on `core` to `target` lines; `current` is its footprint there now. */
   private fillPrivate(p: CacheResident, core: number, target: number, current: number): void {
-    if (p.l2Core !== core) this.leavePrivate(p);
+    if (p.l2Core !== core) {
+      this.leavePrivate(p);
+      const c = this.l2[core]!;
+      p.l2Core = core;
+      p.l2Index = c.residents.length;
+      c.residents.push(p);
+    }
     const c = this.l2[core]!;
     const others = Math.max(0, c.total - current);
     const f = squeeze(c, others, target);
-    p.l2Core = core;
-    p.l2Stored = Math.log(target) - c.logScale;
     c.total = others * f + target;
+    p.l2Stored = target / c.scale;
+    if (c.scale < RENORMALISE_BELOW) this.fold(c, (r) => r.l2Stored, (r, v) => (r.l2Stored = v), (r) => this.leavePrivate(r));
   }
 
   private fillLlc(p: CacheResident, socket: number, target: number, current: number): void {
     const c = this.llc[socket]!;
+    if (p.llcIndex[socket]! < 0) {
+      p.llcIndex[socket] = c.residents.length;
+      c.residents.push(p);
+    }
     const others = Math.max(0, c.total - current);
     const f = squeeze(c, others, target);
-    p.llcStored[socket] = Math.log(target) - c.logScale;
     c.total = others * f + target;
+    p.llcStored[socket] = target / c.scale;
+    if (c.scale < RENORMALISE_BELOW) {
+      this.fold(
+        c,
+        (r) => r.llcStored[socket]!,
+        (r, v) => (r.llcStored[socket] = v),
+        (r) => {
+          c.total = Math.max(0, c.total - r.llcStored[socket]! * c.scale);
+          removeResident(c, r.llcIndex[socket]!, (x, i) => (x.llcIndex[socket] = i));
+          r.llcIndex[socket] = -1;
+          r.llcStored[socket] = 0;
+        },
+      );
+    }
+  }
+
+  /** Folds the cache's scale into its residents' stored values and drops negligible footprints. */
+  private fold(c: SharedCache, get: (r: CacheResident) => number, set: (r: CacheResident, v: number) => void, drop: (r: CacheResident) => void): void {
+    const scale = c.scale;
+    const gone: CacheResident[] = [];
+    for (const r of c.residents) {
+      const lines = get(r) * scale;
+      set(r, lines);
+      if (lines < NEGLIGIBLE_LINES) gone.push(r);
+    }
+    c.scale = 1;
+    for (const r of gone) drop(r);
+  }
+}
+
+/** Swap-removes the resident at `index`, telling the one moved into its place its new index. */
+function removeResident(c: SharedCache, index: number, setIndex: (r: CacheResident, i: number) => void): void {
+  const list = c.residents;
+  const last = list.pop()!;
+  if (index < list.length) {
+    list[index] = last;
+    setIndex(last, index);
   }
 }
 
@@ -200,7 +257,9 @@ export class CacheModel {
 function squeeze(c: SharedCache, others: number, target: number): number {
   const room = c.capLines - target;
   if (others <= room || others <= 0) return 1;
-  const f = Math.max(MIN_SQUEEZE, room / others);
-  c.logScale += Math.log(f);
+  // Never exactly 0 (that would make the scale unusable); 1e-30 of a footprint is nothing, and
+  // the fold that follows soon after forgets it.
+  const f = Math.max(1e-30, Math.max(0, room) / others);
+  c.scale *= f;
   return f;
 }

@@ -68,12 +68,15 @@ export class Proc implements CacheResident {
   /** allowed[cpu] = 1 where it may run; null = anywhere (the group's mask, shared). */
   affinity: Uint8Array | null = null;
   l2Core = -1;
-  l2Stored = -Infinity;
+  l2Stored = 0;
+  l2Index = -1;
   llcStored: Float64Array;
+  llcIndex: Int32Array;
   readonly rng: Rng;
 
   constructor(readonly slot: number, sockets: number) {
-    this.llcStored = new Float64Array(sockets).fill(-Infinity);
+    this.llcStored = new Float64Array(sockets);
+    this.llcIndex = new Int32Array(sockets).fill(-1);
     this.rng = new Rng(0, '');
   }
 }

@@ -266,3 +266,19 @@ test('fair: CPU time follows weights; rr: equal shares; fcfs: one at a time', ()
   assert.equal(fcfs.find((p) => p.group === 'heavy')!.runS, 3);
   assert.equal(fcfs.find((p) => p.group === 'light')!.runS, 0);
 });
+
+test('footprints stay exact over many squeezes (each switch evicts the whole cache)', () => {
+  const r = simulate({
+    machine: { sockets: 1, coresPerSocket: 1, caches: { l2Bytes: 64 << 10 } },
+    workload: { groups: [{ name: 'p', count: 3, demand: { kind: 'fixed', valueNs: 5e9 }, workingSetBytes: 64 << 10, memoryIntensity: 1 }] },
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'rr', quantumNs: 100_000 },
+    durationNs: 2e9,
+    seed: 1,
+  }).summary;
+  assert.ok(r.contextSwitches > 10_000);
+  // Every switch after the first three reloads all 1024 lines the others evicted.
+  const expected = (r.contextSwitches - 3) * 1024;
+  assert.ok(Math.abs(r.cacheMissesByCause.eviction - expected) <= 1, `${r.cacheMissesByCause.eviction} vs ${expected}`);
+  assert.equal(r.cacheMissesByCause.cold, 3 * 1024);
+});
