@@ -9,6 +9,7 @@ import { newLab } from './newLab';
 import { registerDiagnostics } from './diagnostics';
 import { registerLanguageFeatures } from './languageFeatures';
 import { registerRendererMessaging } from './rendererMessaging';
+import { registerStatusBar } from './statusBar';
 import { LabSerializer } from './serializer';
 
 export const RENDERER_ID = 'migration-lab-renderer';
@@ -35,6 +36,7 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
     registerRendererMessaging(RENDERER_ID),
     registerDiagnostics(),
     registerLanguageFeatures(),
+    registerStatusBar(),
     vscode.commands.registerCommand('migration-lab.newLab', () => newLab(serializer)),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
     { dispose: () => runHost.dispose?.() },

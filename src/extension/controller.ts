@@ -7,6 +7,11 @@ import { toLabCells } from './cells';
 
 export const CONTROLLER_ID = 'migration-lab-kernel';
 
+/** Metadata on every output this controller writes. */
+export interface OutputMetadata {
+  inputsHash?: string;
+}
+
 export class LabController implements vscode.Disposable {
   private readonly controller: vscode.NotebookController;
   /** The tail of each notebook's queue: new batches run after it. */
@@ -108,6 +113,8 @@ function toOutputs(outcome: CellOutcome): vscode.NotebookCellOutput[] {
     error.stack = '';
     return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)])];
   }
+  // The inputs hash rides on each output, so the status bar can tell when it went stale.
+  const metadata: OutputMetadata = { inputsHash: outcome.inputsHash };
   return outcome.outputs.map(
     (output) =>
       new vscode.NotebookCellOutput(
@@ -116,6 +123,7 @@ function toOutputs(outcome: CellOutcome): vscode.NotebookCellOutput[] {
             ? vscode.NotebookCellOutputItem.text(item.data, item.mime)
             : vscode.NotebookCellOutputItem.json(item.data, item.mime),
         ),
+        metadata,
       ),
   );
 }

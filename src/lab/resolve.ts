@@ -96,12 +96,13 @@ export interface ResolvedLab {
 
 const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
+/** Position-free: moving cells or adding Markdown between them leaves the hash unchanged. */
 function hashInputs(cells: readonly LabCell[], indices: readonly number[], params: ReadonlyMap<string, ParamValue>): string {
   const parts: string[] = [];
   for (const i of indices) {
     const cell = cells[i];
     const attributes = cell.kind === 'markdown' ? {} : cell.attributes;
-    parts.push(`${i}\u0000${cell.kind}\u0000${JSON.stringify(Object.entries(attributes).sort())}\u0000${cell.value}`);
+    parts.push(`${cell.kind}\u0000${JSON.stringify(Object.entries(attributes).sort())}\u0000${cell.value}`);
   }
   for (const [name, value] of [...params].sort(([a], [b]) => (a < b ? -1 : 1))) parts.push(`$${name}=${JSON.stringify(value)}`);
   return bytesToHex(sha256(utf8ToBytes(parts.join('\u0001'))));
