@@ -7,7 +7,8 @@ export const STYLES = `
 .run-heading { font-weight: 600; margin: 2px 0 6px; }
 table.run-summary { border-collapse: collapse; }
 table.run-summary th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 1px 16px 1px 0; }
-table.run-summary td { font-variant-numeric: tabular-nums; padding: 1px 0; }
+table.run-summary td { font-variant-numeric: tabular-nums; padding: 1px 28px 1px 0; }
+details summary { cursor: pointer; color: var(--vscode-textLink-foreground); margin: 4px 0; }
 .run-footer { margin-top: 6px; color: var(--vscode-descriptionForeground); font-size: 0.9em; }
 table.compare { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 table.compare th, table.compare td { text-align: right; padding: 2px 10px; border-bottom: 1px solid var(--vscode-editorWidget-border, #8884); vertical-align: top; }

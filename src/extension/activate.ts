@@ -38,6 +38,9 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
     registerLanguageFeatures(),
     registerStatusBar(),
     vscode.commands.registerCommand('migration-lab.newLab', () => newLab(serializer)),
+    vscode.commands.registerCommand('migration-lab.openWalkthrough', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false),
+    ),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
     { dispose: () => runHost.dispose?.() },
   );

@@ -66,8 +66,16 @@ const LEADING_KEYS = [
   'preemptions', 'deadlineMisses', 'deadlineMissRatio', 'energyJ', 'peakTempC',
 ];
 
-/** Summary keys in reading order: the leading metrics first, then the rest alphabetically. */
+/** The key metrics present in a summary (in reading order), and the rest alphabetically. */
+export function splitSummaryKeys(summary: Readonly<Record<string, unknown>>): { leading: string[]; rest: string[] } {
+  return {
+    leading: LEADING_KEYS.filter((k) => k in summary),
+    rest: Object.keys(summary).filter((k) => !LEADING_KEYS.includes(k)).sort(),
+  };
+}
+
+/** Summary keys in reading order: the key metrics first, then the rest alphabetically. */
 export function orderedSummaryKeys(summary: Readonly<Record<string, unknown>>): string[] {
-  const rest = Object.keys(summary).filter((k) => !LEADING_KEYS.includes(k)).sort();
-  return [...LEADING_KEYS.filter((k) => k in summary), ...rest];
+  const { leading, rest } = splitSummaryKeys(summary);
+  return [...leading, ...rest];
 }
