@@ -1,9 +1,11 @@
 /**
- * Runs one benchmark case in this process and prints one JSON line: events, wall time of the
- * simulation and of building the result, and this process's peak RSS. The runner starts a
- * fresh process per case so each peak RSS belongs to one case alone.
+ * Runs one benchmark case in this process and prints one JSON line. The case runs twice:
+ * first in the fresh process (*cold*: what a user's first run costs, JIT warm-up included;
+ * the peak RSS is read right after it), then again in the same process (*warm*: the
+ * simulator's steady-state speed). The runner starts a fresh process per case, so each peak
+ * RSS belongs to one case alone.
  */
-import { Simulation } from '../src/sim/index';
+import { Simulation, type SimResult } from '../src/sim/index';
 import { CASES } from './cases';
 
 const [name, durationArg] = process.argv.slice(2);
@@ -13,34 +15,48 @@ if (!c || durationArg === undefined) {
   process.exit(2);
 }
 const durationS = Number(durationArg);
-const sim = new Simulation(c.config(durationS));
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-sim.advance(sim.endNs);
-const t1 = performance.now();
-const cpu1 = process.cpuUsage(cpu0);
-// CPU time of this process: on a shared machine it is what the simulation itself cost.
-const simulateCpuMs = (cpu1.user + cpu1.system) / 1000;
-if (process.env.BENCH_SKIP_RESULT) {
-  console.log(JSON.stringify({ events: sim.events, simulateMs: t1 - t0, simulateCpuMs }));
-  process.exit(0);
+
+interface Timing {
+  events: number;
+  wallMs: number;
+  /** CPU time of this process (user + system, all threads). */
+  cpuMs: number;
+  resultMs: number;
+  result: SimResult;
 }
-const result = sim.result();
-const t2 = performance.now();
+
+function run(): Timing {
+  const sim = new Simulation(c!.config(durationS));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  sim.advance(sim.endNs);
+  const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  const result = sim.result();
+  return { events: sim.events, wallMs: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, resultMs: performance.now() - t1, result };
+}
+
+const cold = run();
+const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+const warm = run();
+if (warm.result.digest !== cold.result.digest) throw new Error('the same case gave two different digests');
+const s = cold.result.summary;
 console.log(
   JSON.stringify({
     name,
     durationS,
-    events: sim.events,
-    simulateMs: t1 - t0,
-    simulateCpuMs,
-    resultMs: t2 - t1,
-    arrived: result.summary.arrived,
-    completed: result.summary.completed,
-    jobsCompleted: result.summary.jobsCompleted,
-    deadlineMissRatio: result.summary.deadlineMissRatio,
-    meanUtilization: result.summary.meanUtilization,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    digest: result.digest,
+    events: cold.events,
+    coldWallMs: cold.wallMs,
+    coldCpuMs: cold.cpuMs,
+    warmWallMs: warm.wallMs,
+    warmCpuMs: warm.cpuMs,
+    resultMs: cold.resultMs,
+    arrived: s.arrived,
+    completed: s.completed,
+    jobsCompleted: s.jobsCompleted,
+    deadlineMissRatio: s.deadlineMissRatio,
+    meanUtilization: s.meanUtilization,
+    maxRssMiB,
+    digest: cold.result.digest,
   }),
 );

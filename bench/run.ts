@@ -1,8 +1,7 @@
 /**
  * `npm run bench`: bundles the simulator with esbuild (as the extension ships it), runs each
- * case in a fresh child process (so its peak RSS is its own), prints a table and writes
- * BENCHMARKS.md. Events/s counts simulation events over the simulation's wall time; the time to
- * build the result (tables, series, digest) is reported separately.
+ * case in a fresh child process (bench/case.ts: a cold run, then a warm one), prints a table
+ * and writes BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,8 +18,10 @@ interface Measurement {
   name: string;
   durationS: number;
   events: number;
-  simulateMs: number;
-  simulateCpuMs: number;
+  coldWallMs: number;
+  coldCpuMs: number;
+  warmWallMs: number;
+  warmCpuMs: number;
   resultMs: number;
   arrived: number;
   completed: number;
@@ -43,81 +44,96 @@ esbuild.buildSync({
 });
 
 const PLAN: Array<[string, number[]]> = [
-  ['edf-4cpu-20tasks', [10, 100]],
+  ['edf-4cpu-20tasks', [10, 100, 1000]],
   ['edf-32cpu-160tasks', [10, 100]],
   ['open-64cpu-poisson', [10, 60, 100]],
 ];
 
-/** Best of `repeat` runs (least interference from the rest of the machine). */
+/** Best of `repeat` processes for each timing (least disturbed by other load); largest peak RSS. */
 function measure(name: string, durationS: number, repeat: number): Measurement {
   const runs: Measurement[] = [];
   for (let i = 0; i < repeat; i++) {
-    const out = execFileSync(process.execPath, [outFile, name, String(durationS)], { encoding: 'utf8', env: { ...process.env, BENCH_SKIP_RESULT: '' } });
+    const out = execFileSync(process.execPath, [outFile, name, String(durationS)], { encoding: 'utf8' });
     runs.push(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
   }
-  const fastest = runs.reduce((a, b) => (b.simulateCpuMs < a.simulateCpuMs ? b : a));
-  // Speed: the fastest run (least disturbed by other load). Memory: the largest peak seen.
-  return { ...fastest, maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)) };
+  const min = (f: (m: Measurement) => number) => Math.min(...runs.map(f));
+  if (new Set(runs.map((r) => r.digest)).size !== 1) throw new Error(`${name}: processes disagree on the digest`);
+  return {
+    ...runs[0]!,
+    coldWallMs: min((r) => r.coldWallMs),
+    coldCpuMs: min((r) => r.coldCpuMs),
+    warmWallMs: min((r) => r.warmWallMs),
+    warmCpuMs: min((r) => r.warmCpuMs),
+    resultMs: min((r) => r.resultMs),
+    maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)),
+  };
 }
 
+const rate = (events: number, ms: number) => events / (ms / 1000);
+const fmt = (x: number, digits = 2) => x.toFixed(digits);
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 const rows: Measurement[] = [];
 for (const [name, durations] of PLAN) {
   for (const d of durations) {
     const m = measure(name, d, repeat);
     rows.push(m);
-    const evps = m.events / (m.simulateCpuMs / 1000);
     console.log(
-      `${name.padEnd(20)} ${String(d).padStart(4)} s  ${String(m.events).padStart(9)} events  ${(evps / 1e6).toFixed(2)} M ev/s (CPU)  ` +
-        `${(m.events / m.simulateMs / 1000).toFixed(2)} M ev/s (wall)  ${(d / (m.simulateCpuMs / 1000)).toFixed(0)} sim-s/s  ` +
-        `result ${m.resultMs.toFixed(0)} ms  peak RSS ${m.maxRssMiB.toFixed(0)} MiB`,
+      `${name.padEnd(20)} ${String(d).padStart(4)} s  ${String(m.events).padStart(9)} events  ` +
+        `warm ${fmt(rate(m.events, m.warmWallMs) / 1e6)} M ev/s (${fmt(rate(m.events, m.warmCpuMs) / 1e6)} per CPU s), ` +
+        `${fmt(d / (m.warmWallMs / 1000), 0)} sim-s/s  cold ${fmt(rate(m.events, m.coldWallMs) / 1e6)} M ev/s, ` +
+        `${fmt(d / (m.coldWallMs / 1000), 0)} sim-s/s  result ${fmt(m.resultMs, 0)} ms  peak RSS ${fmt(m.maxRssMiB, 0)} MiB`,
     );
   }
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const date = new Date().toISOString().slice(0, 10);
-const fmt = (x: number, digits = 2) => x.toFixed(digits);
 const table = rows
   .map((m) => {
-    const evps = m.events / (m.simulateCpuMs / 1000);
-    const wall = m.events / (m.simulateMs / 1000);
-    const work = m.jobsCompleted > m.completed ? `${m.jobsCompleted} jobs, miss ratio ${fmt(m.deadlineMissRatio, 4)}` : `${m.arrived} arrived, ${m.completed} completed`;
-    return `| ${m.name} | ${m.durationS} | ${m.events.toLocaleString('en-US')} | ${fmt(evps / 1e6)} | ${fmt(wall / 1e6)} | ${fmt(m.durationS / (m.simulateCpuMs / 1000), 0)} | ${fmt(m.simulateCpuMs, 0)} | ${fmt(m.resultMs, 0)} | ${fmt(m.maxRssMiB, 0)} | ${work} |`;
+    const work =
+      m.jobsCompleted > m.completed ? `${m.jobsCompleted.toLocaleString('en-US')} jobs, deadline-miss ratio ${fmt(m.deadlineMissRatio, 4)}` : `${m.arrived.toLocaleString('en-US')} arrived, ${m.completed.toLocaleString('en-US')} completed`;
+    return (
+      `| ${m.name} | ${m.durationS} | ${m.events.toLocaleString('en-US')} | ${fmt(rate(m.events, m.warmWallMs) / 1e6)} | ${fmt(rate(m.events, m.warmCpuMs) / 1e6)} | ` +
+      `${fmt(m.durationS / (m.warmWallMs / 1000), 0)} | ${fmt(rate(m.events, m.coldWallMs) / 1e6)} | ${fmt(m.durationS / (m.coldWallMs / 1000), 0)} | ` +
+      `${fmt(m.resultMs, 0)} | ${fmt(m.maxRssMiB, 0)} | ${work} |`
+    );
   })
   .join('\n');
 
 const md = `# Benchmarks
 
-Measured ${date} on ${cpu}, ${os.cpus().length} logical CPUs, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM,
-Node ${process.version}, ${os.platform()} ${os.release()}. One core: the simulator is single-threaded.
+Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, ${os.cpus().length} logical CPUs,
+${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. The simulator is
+single-threaded: every figure is for one core. Load average while measuring: ${os.loadavg().map((x) => fmt(x, 1)).join(' / ')}
+(the machine was shared with other work, so the best of ${repeat} processes is reported per row).
 
-Reproduce with \`npm run bench\` (\`BENCH_REPEAT\`, default 3: best of that many runs per row).
-Rates are per second of the simulating process's CPU time (\`process.cpuUsage\`), which is what
-the simulation costs on one core; the wall-clock rate is shown too (it also counts time the
-process waited for a core on a shared machine, and the JIT warm-up that dominates short runs).
-The runner bundles the simulator with esbuild, as the extension ships it, and runs every row
-in a fresh Node process, so the peak RSS (\`process.resourceUsage().maxRSS\`) belongs to that
-row alone (it includes Node itself, about 40-50 MiB).
+Reproduce with \`npm run bench\` (\`BENCH_REPEAT\` sets how many processes per row, default 3). The
+runner bundles the simulator with esbuild, as the extension ships it, and runs every row in a
+fresh Node process that simulates the case twice: *cold* (first run in the process, JIT
+warm-up included: what a user's first run costs) and *warm* (the same run again: the
+simulator's steady-state speed). *Per CPU s* divides by the process's CPU time
+(\`process.cpuUsage\`, all threads, so it includes the JIT compiler and GC threads). Peak RSS is
+\`process.resourceUsage().maxRSS\` right after the cold run and its result; it includes Node
+itself (about 45 MiB).
 
 Cases (bench/cases.ts):
 ${CASES.map((c) => `- \`${c.name}\`: ${c.describe}`).join('\n')}
 
-| case | simulated s | events | M events/s (CPU time) | M events/s (wall) | simulated s per CPU s | simulate CPU ms | result ms | peak RSS MiB | work |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
+| case | simulated s | events | warm M events/s | warm M events per CPU s | warm simulated s per wall s | cold M events/s | cold simulated s per wall s | result ms | peak RSS MiB | work |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${table}
 
-- *events* are engine events (arrivals, timer expiries of bursts and slices, wake-ups,
-  releases, migration completions, balance ticks), including timers voided by preemption.
-- *result ms* is building the result once the run is over: summary, per-process table
-  (capped at 10,000 rows), binned series (at most 1,000 points per series) and the SHA-256
-  digest of its canonical JSON.
-- Memory: per-process records are pooled and reused, the series are binned on the fly and
-  the response-time histogram has fixed size, so the peak RSS of a 100 s run stays close to
-  that of a 10 s run (compare the rows above) even though the open case sees 10x as many
-  processes.
-- Reference point (MODEL.md section 10): SimSo needs about 33 s of wall time to simulate
-  10 s of a 32-CPU, 160-task global-EDF system (32k-107k events/s).
+- *Events* are engine events: arrivals, timer expiries (end of a burst or of a slice),
+  wake-ups, periodic releases, migration completions, balance ticks, and timers voided by a
+  preemption (they are still popped from the queue).
+- *Result ms* is building the result after the run: summary, per-process table (at most
+  10,000 completed rows), binned series (at most 1,000 points per series) and the SHA-256 of
+  its canonical JSON.
+- Memory stays flat as the simulated duration grows: process records are pooled and reused,
+  series are binned on the fly into a fixed number of bins, response times go into a
+  fixed-size histogram, and the per-process and migration tables are capped. Compare the 10 s
+  and 100 s rows of each case (the open case sees ten times as many processes in the 100 s run).
+- Reference point (MODEL.md section 10): SimSo needs about 33 s of wall time to simulate 10 s
+  of a 32-CPU, 160-task global-EDF system (32k-107k events/s).
 `;
 writeFileSync(path.join(root, 'BENCHMARKS.md'), md);
 console.log('wrote BENCHMARKS.md');

@@ -166,7 +166,8 @@ export class CacheModel {
     const c = this.l2[p.l2Core]!;
     const lines = p.l2Stored * c.scale;
     c.total = Math.max(0, c.total - lines);
-    removeResident(c, p.l2Index, (r, i) => (r.l2Index = i));
+    const moved = removeResident(c, p.l2Index);
+    if (moved !== null) moved.l2Index = p.l2Index;
     p.l2Core = -1;
     p.l2Stored = 0;
     p.l2Index = -1;
@@ -177,14 +178,18 @@ export class CacheModel {
   forget(p: CacheResident): void {
     this.leavePrivate(p);
     for (let s = 0; s < this.llc.length; s++) {
-      const index = p.llcIndex[s]!;
-      if (index < 0) continue;
-      const c = this.llc[s]!;
-      c.total = Math.max(0, c.total - p.llcStored[s]! * c.scale);
-      removeResident(c, index, (r, i) => (r.llcIndex[s] = i));
-      p.llcIndex[s] = -1;
-      p.llcStored[s] = 0;
+      if (p.llcIndex[s]! >= 0) this.leaveLlc(p, s);
     }
+  }
+
+  private leaveLlc(p: CacheResident, socket: number): void {
+    const c = this.llc[socket]!;
+    const index = p.llcIndex[socket]!;
+    c.total = Math.max(0, c.total - p.llcStored[socket]! * c.scale);
+    const moved = removeResident(c, index);
+    if (moved !== null) moved.llcIndex[socket] = index;
+    p.llcIndex[socket] = -1;
+    p.llcStored[socket] = 0;
   }
 
   /** Sets `p`'s private footprint on `core` to `target` lines; `current` is its footprint there now. */
@@ -219,12 +224,7 @@ export class CacheModel {
         c,
         (r) => r.llcStored[socket]!,
         (r, v) => (r.llcStored[socket] = v),
-        (r) => {
-          c.total = Math.max(0, c.total - r.llcStored[socket]! * c.scale);
-          removeResident(c, r.llcIndex[socket]!, (x, i) => (x.llcIndex[socket] = i));
-          r.llcIndex[socket] = -1;
-          r.llcStored[socket] = 0;
-        },
+        (r) => this.leaveLlc(r, socket),
       );
     }
   }
@@ -243,14 +243,15 @@ export class CacheModel {
   }
 }
 
-/** Swap-removes the resident at `index`, telling the one moved into its place its new index. */
-function removeResident(c: SharedCache, index: number, setIndex: (r: CacheResident, i: number) => void): void {
+/** Swap-removes the resident at `index`; returns the resident moved into that slot (whose index the caller updates), if any. */
+function removeResident(c: SharedCache, index: number): CacheResident | null {
   const list = c.residents;
   const last = list.pop()!;
   if (index < list.length) {
     list[index] = last;
-    setIndex(last, index);
+    return last;
   }
+  return null;
 }
 
 /** Shrinks everyone in `c` by the factor that makes `others + target` fit; returns the factor. */
