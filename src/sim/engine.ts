@@ -279,6 +279,8 @@ export class Engine implements PolicyActions {
     }
     const now = this.now;
     p.pid = this.nextPid++;
+    // Ready but in no queue yet (cpu -1) while the policy places it: alive to the view.
+    p.state = ProcState.Ready;
     p.group = g.index;
     p.indexInGroup = index;
     p.cpu = -1;
@@ -860,7 +862,7 @@ export class Engine implements PolicyActions {
   migrate(handle: number, cpu: number, reason: Reason): boolean {
     const p = this.procs[handle];
     if (p === undefined || p.state === ProcState.Free || p.state === ProcState.Transit) return false;
-    if (this.globalQ) return false;
+    if (this.globalQ || p.cpu < 0) return false;
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !this.allowed(p, cpu)) return false;
     const from = p.cpu;
     switch (p.state) {

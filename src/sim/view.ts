@@ -24,6 +24,11 @@ export class EngineView implements SimView {
     return this.e.now;
   }
 
+  alive(h: number): boolean {
+    const p = this.e.procs[h];
+    return p !== undefined && p.state !== ProcState.Free;
+  }
+
   queueLength(cpu: number): number {
     return this.e.runQ[cpu]!.length;
   }

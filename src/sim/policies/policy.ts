@@ -15,6 +15,8 @@ export type ProcessStateName = 'ready' | 'running' | 'sleeping' | 'transit' | 'i
 export interface SimView {
   readonly nowNs: number;
   readonly machine: ResolvedMachine;
+  /** True while `handle` names a live process (handles of finished processes are reused). */
+  alive(handle: number): boolean;
   /** Processes waiting in `cpu`'s run queue (not counting the running one). */
   queueLength(cpu: number): number;
   /** Handle of the process running on `cpu`, or -1. */
