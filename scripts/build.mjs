@@ -61,6 +61,9 @@ const builds = [
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
+    // Vega's Node build uses a top-level await (ES modules only): the HTML export imports
+    // vega and vega-lite dynamically from node_modules instead of bundling them.
+    external: ['vega', 'vega-lite'],
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
