@@ -1,0 +1,118 @@
+// Runs a whole lab headless: every code cell in file order through the same LabSession the
+// extension uses, collecting what each cell produced by kind. A cell that fails (a crashing
+// policy, a time limit) is recorded as unavailable and the next cell runs.
+import type { SimResult } from '../sim';
+import type { Available, CheckScope } from '../lab/checks';
+import { LabSession, type CellOutcome, type OutputItemData } from '../lab/execute';
+import { describeDiagnostics } from '../lab/execute';
+import type { ParsedLabCell } from '../lab/markdown';
+import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../lab/outputs';
+import { declaredName, resolveLab, type ResolvedLab, type ResolveOptions } from '../lab/resolve';
+import type { RunHost } from '../lab/runHost';
+
+export interface RunDone {
+  output: RunOutput;
+  result: SimResult;
+  inputsHash: string;
+}
+
+export interface CompareDone {
+  output: CompareOutput;
+  inputsHash: string;
+}
+
+export interface LabExecution {
+  lab: ResolvedLab;
+  /** Per run name, in file order. */
+  runs: Map<string, Available<RunDone>>;
+  /** Per compare key (its name, else compare1, compare2... in file order). */
+  compares: Map<string, Available<CompareDone>>;
+  charts: { cellIndex: number; chart: Available<ChartOutput> }[];
+  /** Markdown text each cell printed (summaries, comparison tables), by cell index. */
+  text: Map<number, string[]>;
+}
+
+export interface ExecuteLabOptions extends ResolveOptions {
+  host: RunHost;
+  /** Wall-clock limit per cell; a cell over it is cancelled and fails. */
+  timeLimitMs?: number;
+  /** Cells to leave out (verify skips charts and stale runs). */
+  skip?: (cell: ParsedLabCell, index: number) => boolean;
+}
+
+/** The key a compare cell is known by in results and check expressions. */
+export function compareKeys(cells: readonly ParsedLabCell[]): Map<number, string> {
+  const keys = new Map<number, string>();
+  let ordinal = 0;
+  cells.forEach((cell, i) => {
+    if (cell.kind !== 'compare') return;
+    ordinal++;
+    keys.set(i, declaredName(cell)?.name ?? `compare${ordinal}`);
+  });
+  return keys;
+}
+
+function failure(outcome: Exclude<CellOutcome, { ok: true }>, timeLimitMs: number | undefined): string {
+  if (outcome.cancelled) return timeLimitMs ? `stopped after the time limit of ${timeLimitMs / 1000} s` : 'cancelled';
+  return `${outcome.title}: ${outcome.message}`;
+}
+
+const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>
+  outcome.ok ? outcome.outputs.flatMap((o) => o.items).filter((item) => item.mime === mime) : [];
+
+export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOptions): Promise<LabExecution> {
+  const lab = resolveLab(cells, options);
+  const session = new LabSession(options.host, options);
+  const execution: LabExecution = { lab, runs: new Map(), compares: new Map(), charts: [], text: new Map() };
+  const keys = compareKeys(cells);
+
+  for (let index = 0; index < cells.length; index++) {
+    const cell = cells[index];
+    if (cell.kind === 'markdown' || cell.kind === 'check' || options.skip?.(cell, index)) continue;
+    if (cell.kind !== 'run' && cell.kind !== 'compare' && cell.kind !== 'chart') continue;
+    const signal = options.timeLimitMs ? AbortSignal.timeout(options.timeLimitMs) : new AbortController().signal;
+    const outcome = await session.execute(cells, index, { signal });
+    execution.text.set(index, itemsOf(outcome, 'text/markdown').map((item) => String(item.data)));
+    const error = outcome.ok ? undefined : failure(outcome, options.timeLimitMs);
+
+    if (cell.kind === 'run') {
+      const name = declaredName(cell)?.name;
+      if (name === undefined || execution.runs.has(name)) continue;
+      const run = lab.runs.find((r) => r.cellIndex === index);
+      const output = itemsOf(outcome, RUN_MIME)[0]?.data as RunOutput | undefined;
+      if (run && output) {
+        // The session keeps the finished simulation; this returns it without running again.
+        const result = await session.resultOf(run, { signal });
+        execution.runs.set(name, { ok: true, value: { output, result, inputsHash: run.inputsHash } });
+      } else {
+        execution.runs.set(name, { ok: false, error: error ?? invalidCell(lab, index) });
+      }
+    } else if (cell.kind === 'compare') {
+      const key = keys.get(index)!;
+      const compare = lab.compares.find((c) => c.cellIndex === index);
+      const output = itemsOf(outcome, COMPARE_MIME)[0]?.data as CompareOutput | undefined;
+      execution.compares.set(key, compare && output ? { ok: true, value: { output, inputsHash: compare.inputsHash } } : { ok: false, error: error ?? invalidCell(lab, index) });
+    } else {
+      const chart = itemsOf(outcome, CHART_MIME)[0]?.data as ChartOutput | undefined;
+      execution.charts.push({ cellIndex: index, chart: chart ? { ok: true, value: chart } : { ok: false, error: error ?? invalidCell(lab, index) } });
+    }
+  }
+  return execution;
+}
+
+function invalidCell(lab: ResolvedLab, index: number): string {
+  const problems = lab.diagnostics.get(index) ?? [];
+  return problems.length > 0 ? `the cell is invalid: ${describeDiagnostics(problems).replace(/\n/g, '; ')}` : 'the cell produced no result';
+}
+
+/** What check expressions see after an execution. */
+export function checkScopeOf(execution: LabExecution): CheckScope {
+  return {
+    runs: Object.fromEntries([...execution.runs].map(([name, run]) => [name, run.ok ? { ok: true, value: run.value.output.summary } : run])),
+    compares: Object.fromEntries([...execution.compares].map(([key, compare]) => [key, compare.ok ? { ok: true, value: compare.value.output } : compare])),
+  };
+}
+
+/** True when some run, compare or chart cell failed. */
+export const anyCellFailed = (execution: LabExecution): boolean =>
+  [...execution.runs.values(), ...execution.compares.values(), ...execution.charts.map((c) => c.chart)].some((x) => !x.ok);

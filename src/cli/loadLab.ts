@@ -1,0 +1,16 @@
+// A lab read, split and validated, ready to execute; any problem is bad input.
+import { resolveLab, type ResolvedLab } from '../lab/resolve';
+import { BadInput, labProblemLines, readLab, type LabFile } from './problems';
+
+export interface ValidLab extends LabFile {
+  lab: ResolvedLab;
+  params: Record<string, string>;
+}
+
+export function loadValidLab(file: string, params: Record<string, string> = {}): ValidLab {
+  const labFile = readLab(file);
+  const lab = resolveLab(labFile.cells, { params });
+  const problems = labProblemLines(file, labFile.cells, lab);
+  if (problems.length > 0) throw new BadInput(problems);
+  return { ...labFile, lab, params };
+}

@@ -1,0 +1,25 @@
+// The results record of an execution (see src/lab/results.ts), and where it is kept.
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { recordCompare, resultsPathFor, serializeResults, type ResultsRecord } from '../lab/results';
+import type { LabExecution } from './executeLab';
+import { LAB_VERSION, SIM_VERSION } from './version';
+
+export function recordOf(file: string, execution: LabExecution): ResultsRecord {
+  const record: ResultsRecord = { format: 1, lab: basename(file), version: LAB_VERSION, params: {}, runs: {}, compares: {} };
+  for (const [name, { value }] of execution.lab.params) record.params[name] = value as string | number | boolean;
+  for (const [name, run] of execution.runs) {
+    if (!run.ok) continue;
+    const { output, inputsHash } = run.value;
+    record.runs[name] = { policy: output.policy, seed: output.seed, simVersion: SIM_VERSION, inputsHash, digest: output.digest, summary: output.summary };
+  }
+  for (const [key, compare] of execution.compares) if (compare.ok) record.compares[key] = recordCompare(compare.value.output, compare.value.inputsHash, SIM_VERSION);
+  return record;
+}
+
+/** Writes the record next to the lab; returns its path. */
+export function writeRecord(file: string, execution: LabExecution): string {
+  const path = resultsPathFor(file);
+  writeFileSync(path, serializeResults(recordOf(file, execution)));
+  return path;
+}
