@@ -18,6 +18,8 @@ const durationS = Number(durationArg);
 
 interface Timing {
   events: number;
+  /** Live JS heap after a full GC at the end of the run, before the result is built. */
+  liveHeapMiB: number;
   wallMs: number;
   /** CPU time of this process (user + system, all threads). */
   cpuMs: number;
@@ -32,8 +34,12 @@ function run(): Timing {
   sim.advance(sim.endNs);
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const liveHeapMiB = gc ? process.memoryUsage().heapUsed / 2 ** 20 : NaN;
+  const t2 = performance.now();
   const result = sim.result();
-  return { events: sim.events, wallMs: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, resultMs: performance.now() - t1, result };
+  return { events: sim.events, liveHeapMiB, wallMs: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, resultMs: performance.now() - t2, result };
 }
 
 const cold = run();
@@ -57,6 +63,7 @@ console.log(
     deadlineMissRatio: s.deadlineMissRatio,
     meanUtilization: s.meanUtilization,
     maxRssMiB,
+    liveHeapMiB: cold.liveHeapMiB,
     digest: cold.result.digest,
   }),
 );

@@ -29,6 +29,7 @@ interface Measurement {
   deadlineMissRatio: number;
   meanUtilization: number;
   maxRssMiB: number;
+  liveHeapMiB: number;
   digest: string;
 }
 
@@ -53,7 +54,7 @@ const PLAN: Array<[string, number[]]> = [
 function measure(name: string, durationS: number, repeat: number): Measurement {
   const runs: Measurement[] = [];
   for (let i = 0; i < repeat; i++) {
-    const out = execFileSync(process.execPath, [outFile, name, String(durationS)], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--expose-gc', outFile, name, String(durationS)], { encoding: 'utf8' });
     runs.push(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
   }
   const min = (f: (m: Measurement) => number) => Math.min(...runs.map(f));
@@ -66,6 +67,7 @@ function measure(name: string, durationS: number, repeat: number): Measurement {
     warmCpuMs: min((r) => r.warmCpuMs),
     resultMs: min((r) => r.resultMs),
     maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)),
+    liveHeapMiB: Math.max(...runs.map((r) => r.liveHeapMiB)),
   };
 }
 
@@ -81,7 +83,7 @@ for (const [name, durations] of PLAN) {
       `${name.padEnd(20)} ${String(d).padStart(4)} s  ${String(m.events).padStart(9)} events  ` +
         `warm ${fmt(rate(m.events, m.warmWallMs) / 1e6)} M ev/s (${fmt(rate(m.events, m.warmCpuMs) / 1e6)} per CPU s), ` +
         `${fmt(d / (m.warmWallMs / 1000), 0)} sim-s/s  cold ${fmt(rate(m.events, m.coldWallMs) / 1e6)} M ev/s, ` +
-        `${fmt(d / (m.coldWallMs / 1000), 0)} sim-s/s  result ${fmt(m.resultMs, 0)} ms  peak RSS ${fmt(m.maxRssMiB, 0)} MiB`,
+        `${fmt(d / (m.coldWallMs / 1000), 0)} sim-s/s  result ${fmt(m.resultMs, 0)} ms  live heap ${fmt(m.liveHeapMiB, 1)} MiB  peak RSS ${fmt(m.maxRssMiB, 0)} MiB`,
     );
   }
 }
@@ -94,7 +96,7 @@ const table = rows
     return (
       `| ${m.name} | ${m.durationS} | ${m.events.toLocaleString('en-US')} | ${fmt(rate(m.events, m.warmWallMs) / 1e6)} | ${fmt(rate(m.events, m.warmCpuMs) / 1e6)} | ` +
       `${fmt(m.durationS / (m.warmWallMs / 1000), 0)} | ${fmt(rate(m.events, m.coldWallMs) / 1e6)} | ${fmt(m.durationS / (m.coldWallMs / 1000), 0)} | ` +
-      `${fmt(m.resultMs, 0)} | ${fmt(m.maxRssMiB, 0)} | ${work} |`
+      `${fmt(m.resultMs, 0)} | ${fmt(m.liveHeapMiB, 1)} | ${fmt(m.maxRssMiB, 0)} | ${work} |`
     );
   })
   .join('\n');
@@ -113,13 +115,15 @@ warm-up included: what a user's first run costs) and *warm* (the same run again:
 simulator's steady-state speed). *Per CPU s* divides by the process's CPU time
 (\`process.cpuUsage\`, all threads, so it includes the JIT compiler and GC threads). Peak RSS is
 \`process.resourceUsage().maxRSS\` right after the cold run and its result; it includes Node
-itself (about 45 MiB).
+itself (about 45 MiB) and whatever garbage V8 had not yet collected. *Live heap* is the JS heap
+in use after a full garbage collection at the end of the cold run, before the result is built:
+the simulation's own state.
 
 Cases (bench/cases.ts):
 ${CASES.map((c) => `- \`${c.name}\`: ${c.describe}`).join('\n')}
 
-| case | simulated s | events | warm M events/s | warm M events per CPU s | warm simulated s per wall s | cold M events/s | cold simulated s per wall s | result ms | peak RSS MiB | work |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
+| case | simulated s | events | warm M events/s | warm M events per CPU s | warm simulated s per wall s | cold M events/s | cold simulated s per wall s | result ms | live heap MiB | peak RSS MiB | work |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${table}
 
 - *Events* are engine events: arrivals, timer expiries (end of a burst or of a slice),
@@ -130,8 +134,9 @@ ${table}
   its canonical JSON.
 - Memory stays flat as the simulated duration grows: process records are pooled and reused,
   series are binned on the fly into a fixed number of bins, response times go into a
-  fixed-size histogram, and the per-process and migration tables are capped. Compare the 10 s
-  and 100 s rows of each case (the open case sees ten times as many processes in the 100 s run).
+  fixed-size histogram, and the per-process and migration tables are capped. Compare the rows
+  of each case across durations (the open case sees ten times as many processes in the 100 s
+  run as in the 10 s one): the live heap stays put once the capped tables are full.
 - Reference point (MODEL.md section 10): SimSo needs about 33 s of wall time to simulate 10 s
   of a 32-CPU, 160-task global-EDF system (32k-107k events/s).
 `;
