@@ -215,7 +215,7 @@ export function instantiate(
     if (op === HostOp.queued) return v.queued(a).slice();
     const alive = Number.isInteger(a) && a >= 0 && v.alive(a);
     if (op === HostOp.alive) return alive;
-    if (!alive) return undefined;
+    if (!alive) return op === HostOp.migrate ? `${a} is not a live process` : undefined;
     switch (op) {
       case HostOp.pid: return v.pidOf(a);
       case HostOp.group: return v.groupOf(a);
