@@ -42,9 +42,6 @@ const CAPACITY = MISS_INDEX.capacity;
 const REASON_INDEX = Object.fromEntries(REASONS.map((r, i) => [r, i])) as Record<Reason, number>;
 const COHERENCE = MISS_INDEX.coherence;
 
-/** Default priority of processes without one: below every periodic task (whose default is its period). */
-const LOWEST_PRIORITY = Number.MAX_SAFE_INTEGER;
-
 const enum PolicyCall {
   Place,
   PlaceOnWake,
@@ -277,56 +274,12 @@ export class Engine implements PolicyActions {
       this.procs.push(p);
       this.qpos.push(-1);
     }
-    const now = this.now;
-    p.pid = this.nextPid++;
-    // Ready but in no queue yet (cpu -1) while the policy places it: alive to the view.
-    p.state = ProcState.Ready;
-    p.group = g.index;
-    p.indexInGroup = index;
-    p.cpu = -1;
-    p.lastCpu = -1;
-    p.arrivalNs = now;
-    p.readySinceNs = now;
-    p.waitNs = 0;
-    p.runNs = 0;
-    p.stallNs = 0;
-    p.sleepNs = 0;
-    p.migrations = 0;
-    p.misses = 0;
-    p.vruntime = 0;
-    p.weight = g.weight;
-    p.pendingCoherence = 0;
-    p.coherenceSocket = -1;
-    p.migrated = false;
-    p.pendingMigrationRow = -1;
-    p.firstRunNs = -1;
-    p.homeNode = g.homeNode;
-    p.wsLines = g.workingSetLines;
-    p.dirtyFraction = g.dirtyFraction;
-    p.memoryIntensity = g.memoryIntensity;
-    p.affinity = g.affinity;
-    p.jobsDone = 0;
-    p.jobMisses = 0;
-    p.pendingJobs = 0;
+    p.begin(this.nextPid++, g, index, this.now);
     // Only phased processes draw from their own stream (burst and sleep lengths).
     if (g.phases) p.rng.reseedHashed(this.cfg.seed, this.procStreamHash[g.index]!, index);
-    const task = g.periodic ? g.periodic[index]! : null;
-    if (task) {
-      p.periodNs = task.periodNs;
-      p.wcetNs = task.wcetNs;
-      p.relDeadlineNs = task.deadlineNs;
-      p.remainingNs = Infinity;
-      p.burstNs = task.wcetNs;
-      p.jobReleaseNs = now;
-      p.deadlineNs = now + task.deadlineNs;
-      p.prio = g.priority ?? task.periodNs;
-    } else {
-      p.periodNs = 0;
+    if (g.periodic === null) {
       p.remainingNs = this.sources[g.index]!.demandOf(index);
       p.burstNs = g.phases ? Math.min(p.remainingNs, sample(g.phases.computeNs, p.rng)) : p.remainingNs;
-      p.jobReleaseNs = now;
-      p.deadlineNs = now + g.deadlineNs;
-      p.prio = g.priority ?? LOWEST_PRIORITY;
       this.noteInSystem(+1);
       this.arrivedFinite++;
     }

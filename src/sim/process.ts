@@ -5,6 +5,10 @@
  */
 import type { CacheResident } from './cache';
 import { Rng } from './rng';
+import type { ResolvedGroup } from './workload';
+
+/** Default priority of processes without one: below every periodic task (whose default is its period). */
+const LOWEST_PRIORITY = Number.MAX_SAFE_INTEGER;
 
 export const enum ProcState {
   Ready = 0,
@@ -78,5 +82,63 @@ export class Proc implements CacheResident {
     this.llcStored = new Float64Array(sockets);
     this.llcIndex = new Int32Array(sockets).fill(-1);
     this.rng = new Rng(0, '');
+  }
+
+  /**
+   * Starts the record's life as process `pid`, the `index`-th of group `g`, arriving at `nowNs`.
+   * Sets every per-process field (a pooled record must not leak its previous life), except the
+   * demand of a non-periodic process, which the engine draws from the group's stream. The
+   * process is Ready but in no queue (cpu -1) while the policy places it.
+   */
+  begin(pid: number, g: ResolvedGroup, index: number, nowNs: number): void {
+    this.pid = pid;
+    this.state = ProcState.Ready;
+    this.group = g.index;
+    this.indexInGroup = index;
+    this.cpu = -1;
+    this.lastCpu = -1;
+    this.arrivalNs = nowNs;
+    this.readySinceNs = nowNs;
+    this.waitNs = 0;
+    this.runNs = 0;
+    this.stallNs = 0;
+    this.sleepNs = 0;
+    this.migrations = 0;
+    this.misses = 0;
+    this.vruntime = 0;
+    this.weight = g.weight;
+    this.pendingCoherence = 0;
+    this.coherenceSocket = -1;
+    this.migrated = false;
+    this.pendingMigrationRow = -1;
+    this.firstRunNs = -1;
+    this.lastRanNs = -1;
+    this.homeNode = g.homeNode;
+    this.wsLines = g.workingSetLines;
+    this.dirtyFraction = g.dirtyFraction;
+    this.memoryIntensity = g.memoryIntensity;
+    this.affinity = g.affinity;
+    this.jobsDone = 0;
+    this.jobMisses = 0;
+    this.pendingJobs = 0;
+    this.jobReleaseNs = nowNs;
+    const task = g.periodic ? g.periodic[index]! : null;
+    if (task) {
+      this.periodNs = task.periodNs;
+      this.wcetNs = task.wcetNs;
+      this.relDeadlineNs = task.deadlineNs;
+      this.remainingNs = Infinity;
+      this.burstNs = task.wcetNs;
+      this.deadlineNs = nowNs + task.deadlineNs;
+      this.prio = g.priority ?? task.periodNs;
+    } else {
+      this.periodNs = 0;
+      this.wcetNs = 0;
+      this.relDeadlineNs = 0;
+      this.remainingNs = 0;
+      this.burstNs = 0;
+      this.deadlineNs = nowNs + g.deadlineNs;
+      this.prio = g.priority ?? LOWEST_PRIORITY;
+    }
   }
 }
