@@ -54,7 +54,8 @@ export function compareKeys(cells: readonly ParsedLabCell[]): Map<number, string
 
 function failure(outcome: Exclude<CellOutcome, { ok: true }>, timeLimitMs: number | undefined): string {
   if (outcome.cancelled) return timeLimitMs ? `stopped after the time limit of ${timeLimitMs / 1000} s` : 'cancelled';
-  return `${outcome.title}: ${outcome.message}`;
+  // One line: these messages end up in check results, CSV cells and JUnit attributes.
+  return `${outcome.title}: ${outcome.message}`.replace(/\s*\n\s*/g, '; ');
 }
 
 const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>

@@ -1,19 +1,25 @@
 // migration-lab: the headless runner, on the same lab core as the extension.
 // Exit codes: 0 success, 1 checks failed (or verify found differences), 2 bad input.
 import { exportCommand } from './export';
+import { gradeCommand } from './grade';
 import { BadInput } from './problems';
+import { releaseCommand } from './release';
 import { runCommand } from './run';
 import { verifyCommand } from './verify';
 
 const USAGE = `usage: migration-lab <command> ...
   run <lab.lab.md> [--param name=value ...] [--json] [--out report.html]
   verify <lab.lab.md> [--param name=value ...] [--json]
-  export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]`;
+  export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]
+  release <instructor.lab.md> [--out student.lab.md]
+  grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds]`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   verify: verifyCommand,
   export: exportCommand,
+  release: releaseCommand,
+  grade: gradeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,24 @@
+// Runs the command-line runner from source (node --import tsx src/cli/main.ts) as a child
+// process, the way a user or CI job runs the built bin.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(__dirname, '..', '..');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], options: { cwd?: string; entry?: string } = {}): CliResult {
+  const entry = options.entry ?? join(REPO, 'src', 'cli', 'main.ts');
+  const nodeArgs = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+  // cwd is the repository so `--import tsx` resolves; paths in args are absolute.
+  const r = spawnSync(process.execPath, [...nodeArgs, ...args], { cwd: options.cwd ?? REPO, encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `ml-${prefix}-`));
