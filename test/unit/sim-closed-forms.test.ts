@@ -166,3 +166,17 @@ test('across sockets the LLC footprint does not follow: reload from (remote) DRA
   const local = migrationRun(machine, 1, 2 << 20).migrations[0]!;
   assert.ok(mig.totalNs > local.totalNs, 'cross-socket migration costs more than within a socket');
 });
+
+test('M/M/1 over independent seeds: 1/(mu - lambda) lies within three standard errors', () => {
+  for (const [kind, quantumNs] of [['fcfs', undefined], ['rr', 100_000]] as const) {
+    const means: number[] = [];
+    for (let seed = 100; seed < 110; seed++) {
+      means.push(simulate({ ...mm1(kind, quantumNs), durationNs: 20e9, seed }).summary.meanResponseS);
+    }
+    const mean = means.reduce((a, b) => a + b, 0) / means.length;
+    const sd = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / (means.length - 1));
+    const se = sd / Math.sqrt(means.length);
+    assert.ok(se / 0.002 < 0.03, `${kind}: standard error ${se} is small enough to mean something`);
+    assert.ok(Math.abs(mean - 0.002) < 3 * se, `${kind}: ${mean} vs 0.002 (se ${se})`);
+  }
+});
