@@ -19,6 +19,9 @@ export interface ResolvedConfig {
   maxMigrationRows: number;
 }
 
+/** CPUs x bins across all series (about 220 MiB of series at most). */
+const MAX_SERIES_POINTS = 4_000_000;
+
 /** About 11.6 simulated days: far beyond any lab, well inside exact integer doubles. */
 const MAX_DURATION_NS = 1e15;
 
@@ -49,7 +52,9 @@ export function resolveConfig(config: unknown, customPolicy = false): ResolvedCo
     throw new SimConfigError('scheduler.quantumNs', `only rr and fair use a quantum (kind is ${kind})`);
   }
 
-  const maxBins = optNum(c.maxBins, 'maxBins', 1000, { integer: true, min: 2, max: 100_000 });
+  // Series memory is CPUs x bins x 7 numbers: bound it, and shrink the default for huge machines.
+  const maxSeriesBins = 2 * Math.floor(MAX_SERIES_POINTS / machine.cpuCount / 2);
+  const maxBins = optNum(c.maxBins, 'maxBins', Math.min(1000, maxSeriesBins), { integer: true, min: 2, max: Math.min(100_000, maxSeriesBins) });
   if (maxBins % 2 !== 0) throw new SimConfigError('maxBins', 'must be even (bins merge in pairs)');
   return {
     machine,

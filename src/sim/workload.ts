@@ -46,6 +46,9 @@ export interface ResolvedGroup {
   periodic: PeriodicTask[] | null;
 }
 
+/** Largest `count` of one group (each live process costs a few hundred bytes). */
+export const MAX_GROUP_COUNT = 1_000_000;
+
 const GROUP_KEYS = [
   'name', 'count', 'arrival', 'demand', 'phases', 'deadlineNs', 'workingSetBytes', 'dirtyFraction',
   'memoryIntensity', 'weight', 'priority', 'affinity', 'homeNode', 'periodic', 'taskSet',
@@ -169,7 +172,8 @@ export function resolveWorkload(value: unknown, machine: ResolvedMachine, seed: 
     names.add(name);
     const isPeriodic = g.periodic !== undefined || g.taskSet !== undefined;
     const countGiven = g.count !== undefined;
-    let count = countGiven ? num(g.count, `${p}.count`, { integer: true, min: 0, max: 1e9 }) : Infinity;
+    // A closed group's processes can all be alive at once: keep that within memory.
+    let count = countGiven ? num(g.count, `${p}.count`, { integer: true, min: 0, max: MAX_GROUP_COUNT }) : Infinity;
     const { arrival, traceCount } = resolveArrival(g.arrival, `${p}.arrival`, countGiven);
     if (arrival.kind === 'trace') count = traceCount;
     if (!countGiven && arrival.kind === 'fixed') count = 1;

@@ -70,6 +70,15 @@ test('invalid configuration names the field', () => {
   );
   assert.throws(() => simulate(config({ policy: { name: 'nope' } })), (e: unknown) => e instanceof SimConfigError && e.path === 'policy.name');
   assert.throws(() => simulate(config({ durationNs: 0 })), (e: unknown) => e instanceof SimConfigError && e.path === 'durationNs');
+  // Series memory is bounded: a 4096-CPU machine cannot ask for 2000 bins per series.
+  assert.throws(
+    () => simulate(config({ machine: { sockets: 64, coresPerSocket: 64 }, maxBins: 2000 })),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'maxBins',
+  );
+  const countPath = 'workload.groups[1].count';
+  const huge = config();
+  huge.workload.groups[1]!.count = 2e9;
+  assert.throws(() => simulate(huge), (e: unknown) => e instanceof SimConfigError && e.path === countPath);
 });
 
 test('presets resolve', () => {
