@@ -12,6 +12,9 @@ import { ReportFileReporter } from './reporter';
 const suites = [
   () => import('./activation.test'),
   () => import('./notebook.test'),
+  () => import('./diagnostics.test'),
+  () => import('./language.test'),
+  () => import('./execution.test'),
 ];
 
 export async function run(): Promise<void> {

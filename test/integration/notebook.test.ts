@@ -3,52 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { parse as parseYaml } from 'yaml';
-import { extensionId, workspaceUri } from './workspace';
-
-const NOTEBOOK_TYPE = 'migration-lab';
-const RUN_MIME = 'application/vnd.migration-lab.run+json';
-const CHART_MIME = 'application/vnd.migration-lab.chart+json';
-const ERROR_MIME = 'application/vnd.code.notebook.error';
-
-/** Opens a lab as a notebook, shows it, and selects the Migration Lab controller for it. */
-async function openLab(uri: vscode.Uri): Promise<vscode.NotebookDocument> {
-  const notebook = await vscode.workspace.openNotebookDocument(uri);
-  const editor = await vscode.window.showNotebookDocument(notebook);
-  await vscode.commands.executeCommand('notebook.selectKernel', { editor, id: 'migration-lab-kernel', extension: extensionId });
-  return notebook;
-}
-
-function codeCells(notebook: vscode.NotebookDocument): vscode.NotebookCell[] {
-  return notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code);
-}
-
-/** Resolves when every given cell has an execution that ended at or after `since` (ms). */
-async function executed(cells: vscode.NotebookCell[], since: number, timeoutMs = 50_000): Promise<void> {
-  const done = () => cells.every((cell) => (cell.executionSummary?.timing?.endTime ?? 0) >= since && cell.executionSummary?.success !== undefined);
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) {
-      const waiting = cells.filter((cell) => !((cell.executionSummary?.timing?.endTime ?? 0) >= since)).map((cell) => cell.index);
-      throw new Error(`cells ${waiting.join(', ')} did not finish executing within ${timeoutMs / 1000} s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** The JSON of the first output item of `mime` in a cell. */
-function outputJson(cell: vscode.NotebookCell, mime: string): unknown {
-  for (const output of cell.outputs) {
-    for (const item of output.items) {
-      if (item.mime === mime) return JSON.parse(new TextDecoder().decode(item.data));
-    }
-  }
-  const shown = cell.outputs.flatMap((output) => output.items.map((item) => item.mime));
-  assert.fail(`cell ${cell.index} has no ${mime} output (it has: ${shown.join(', ') || 'none'})`);
-}
-
-function cellsOfKind(notebook: vscode.NotebookDocument, kind: string): vscode.NotebookCell[] {
-  return codeCells(notebook).filter((cell) => cell.document.languageId === `migration-lab-${kind}`);
-}
+import { CHART_MIME, cellsOfKind, codeCells, ERROR_MIME, executed, NOTEBOOK_TYPE, openLab, outputJson, RUN_MIME } from './labs';
+import { note } from './reporter';
+import { workspaceUri } from './workspace';
 
 /** Every inline data row of a Vega-Lite spec, wherever in the view composition it sits. */
 function dataRows(spec: unknown): Record<string, unknown>[] {
@@ -97,6 +54,7 @@ suite('intro.lab.md as a notebook', () => {
     const since = Date.now();
     await vscode.commands.executeCommand('notebook.execute', notebook.uri);
     await executed(codeCells(notebook), since);
+    note(`run all of intro.lab.md (${codeCells(notebook).length} code cells, cold session): ${Date.now() - since} ms`);
     const failed = codeCells(notebook).filter((cell) => cell.executionSummary?.success !== true);
     assert.deepEqual(
       failed.map((cell) => `cell ${cell.index}: ${cell.outputs.flatMap((o) => o.items.map((i) => new TextDecoder().decode(i.data))).join(' ')}`),
