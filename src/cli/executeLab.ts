@@ -83,7 +83,7 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
       const output = itemsOf(outcome, RUN_MIME)[0]?.data as RunOutput | undefined;
       if (run && output) {
         // The session keeps the finished simulation; this returns it without running again.
-        const result = await session.resultOf(run, { signal });
+        const result = await session.resultOf(lab, run, { signal });
         execution.runs.set(name, { ok: true, value: { output, result, inputsHash: run.inputsHash } });
       } else {
         execution.runs.set(name, { ok: false, error: error ?? invalidCell(lab, index) });

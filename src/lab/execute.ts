@@ -1,14 +1,14 @@
 // Executes one cell of a lab. The whole notebook is resolved each time (it is cheap), so a
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
-import { sha256Hex, type SimResult } from '../sim';
+import { sha256Hex, type SimConfig, type SimResult } from '../sim';
 import { buildChart, ChartError, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
 import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type RunOutput } from './outputs';
 import { resolveLab, type ResolveOptions, type ResolvedLab, type ResolvedRun } from './resolve';
-import { CancelledError, type RunHost } from './runHost';
+import { CancelledError, RunError, type RunHost } from './runHost';
 import { compareMarkdown, summaryMarkdown } from './summaryText';
 
 export interface OutputItemData {
@@ -92,10 +92,14 @@ export function outputInputsHash(lab: ResolvedLab, cells: readonly LabCell[], in
 export class LabSession {
   private readonly runs = new Map<string, CachedRun>();
 
-  /** `resolveOptions.params`: parameter overrides, as the command line's --param gives them. */
+  /**
+   * `resolveOptions.params`: parameter overrides, as the command line's --param gives them.
+   * `runsUserCode`: false in an untrusted workspace, where code in policy cells must not run.
+   */
   constructor(
     private readonly host: RunHost,
     private readonly resolveOptions: ResolveOptions = {},
+    private readonly runsUserCode = true,
   ) {}
 
   async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
@@ -118,7 +122,7 @@ export class LabSession {
     switch (kind) {
       case 'run': {
         const run = lab.runs.find((r) => r.cellIndex === index)!;
-        return [runOutput(run, await this.resultOf(run, options))];
+        return [runOutput(run, await this.resultOf(lab, run, options))];
       }
       case 'chart':
         return [await this.chartOutput(lab, index, options)];
@@ -126,7 +130,7 @@ export class LabSession {
         const compare = lab.compares.find((c) => c.cellIndex === index)!;
         const output = await runCompare(
           compare,
-          (config) => this.host.run({ config, signal: options.signal }),
+          (config) => this.simulate(lab, config, options),
           (fraction) => options.onProgress?.(fraction, 'Comparing'),
         );
         return [
@@ -140,16 +144,35 @@ export class LabSession {
   }
 
   /** The result of a run: from the cache while its inputs are unchanged, else simulated now. */
-  async resultOf(run: ResolvedRun, options: ExecuteOptions): Promise<SimResult> {
+  async resultOf(lab: ResolvedLab, run: ResolvedRun, options: ExecuteOptions): Promise<SimResult> {
     const cached = this.runs.get(run.name);
     if (cached && cached.inputsHash === run.inputsHash) return cached.result;
-    const result = await this.host.run({
-      config: run.config,
-      signal: options.signal,
-      onProgress: (fraction) => options.onProgress?.(fraction, `Simulating ${run.name}`),
-    });
+    const result = await this.simulate(lab, run.config, options, (fraction) => options.onProgress?.(fraction, `Simulating ${run.name}`));
     this.runs.set(run.name, { inputsHash: run.inputsHash, result });
     return result;
+  }
+
+  /** Runs one simulation; a policy named after a policy cell runs that cell's code, sandboxed. */
+  private async simulate(lab: ResolvedLab, config: SimConfig, options: ExecuteOptions, onProgress?: (fraction: number) => void): Promise<SimResult> {
+    const policyCell = lab.policies.get(config.policy.name);
+    if (policyCell && !this.runsUserCode) {
+      throw new CellError(
+        'Policy code does not run in an untrusted workspace',
+        `Policy ${policyCell.name} is code from this lab, and this workspace is not trusted. Trust the workspace (Workspaces: Manage Workspace Trust) to run it.`,
+      );
+    }
+    const policySource = policyCell && { name: policyCell.name, code: policyCell.code, lang: policyCell.lang };
+    try {
+      return await this.host.run({ config, policySource, signal: options.signal, onProgress });
+    } catch (error) {
+      if (policyCell && error instanceof RunError && error.location) {
+        const { line, column } = error.location;
+        const position = { line: line - 1, character: Math.max(0, column - 1) };
+        const diagnostic: Diagnostic = { range: { start: position, end: position }, severity: 'error', message: error.message, code: 'policy-failed' };
+        throw new CellError(`Policy ${policyCell.name} failed`, `line ${line}: ${error.message}`, { cellIndex: policyCell.cellIndex, diagnostics: [diagnostic] });
+      }
+      throw error;
+    }
   }
 
   private async chartOutput(lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData> {
@@ -158,8 +181,7 @@ export class LabSession {
     for (const name of chart.runs) {
       const run = lab.runs.find((r) => r.name === name)!;
       assertValid(lab, run.cellIndex, `Run ${name} is invalid`);
-      const result = await this.resultOf(run, options);
-      runs.push({ name, policy: run.config.policy.name, result });
+      runs.push({ name, policy: run.config.policy.name, result: await this.resultOf(lab, run, options) });
     }
     try {
       return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };

@@ -1,10 +1,19 @@
 // Where simulations run. The lab layer only asks for a result; the extension runs it in a
 // worker thread (Node) or web worker (browser) so the editor never freezes, the CLI in worker
-// threads, and tests may run it in-process.
-import { Simulation, type SimConfig, type SimResult } from '../sim';
+// threads, and tests may run it in-process (src/worker/runSimulation.ts).
+import type { SimConfig, SimResult } from '../sim';
+
+/** User code from a policy cell, compiled and sandboxed where the simulation runs. */
+export interface PolicySource {
+  name: string;
+  code: string;
+  lang: 'ts' | 'js';
+}
 
 export interface RunRequest {
   config: SimConfig;
+  /** Set when config.policy.name names a policy cell rather than a built-in policy. */
+  policySource?: PolicySource;
   signal: AbortSignal;
   /** Fraction of simulated time done, 0..1. */
   onProgress?: (fraction: number) => void;
@@ -22,28 +31,21 @@ export class CancelledError extends Error {
   }
 }
 
-/** Steps a simulation in slices of simulated time, calling `between` after each slice. */
-export async function runInSlices(
-  config: SimConfig,
-  slices: number,
-  between: (fraction: number) => Promise<void> | void,
-): Promise<SimResult> {
-  const simulation = new Simulation(config);
-  const step = Math.max(1, Math.ceil(simulation.endNs / slices));
-  while (!simulation.done) {
-    simulation.advance(Math.min(simulation.endNs, simulation.nowNs + step));
-    await between(simulation.endNs === 0 ? 1 : simulation.nowNs / simulation.endNs);
-  }
-  return simulation.result();
+/** Where in a policy cell's code a policy failed (1-based line and column). */
+export interface CodeLocation {
+  line: number;
+  column: number;
 }
 
-/** Runs in the calling thread, yielding between slices so cancellation can be seen. */
-export const inProcessRunHost: RunHost = {
-  run({ config, signal, onProgress }) {
-    return runInSlices(config, 50, async (fraction) => {
-      if (signal.aborted) throw new CancelledError();
-      onProgress?.(fraction);
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
-    });
-  },
-};
+/** A run that failed: bad configuration, or a user policy that broke (with where, if known). */
+export class RunError extends Error {
+  constructor(
+    name: string,
+    message: string,
+    readonly path?: string,
+    readonly location?: CodeLocation,
+  ) {
+    super(message);
+    this.name = name;
+  }
+}

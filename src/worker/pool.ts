@@ -1,8 +1,8 @@
 // A pool of simulation workers behind the RunHost interface. Workers are reused between
 // runs; cancelling a run terminates its worker, which stops the simulation at once.
 import type { SimResult } from '../sim';
-import { CancelledError, type RunHost, type RunRequest } from '../lab/runHost';
-import type { WorkerReply } from './protocol';
+import { CancelledError, RunError, type RunHost, type RunRequest } from '../lab/runHost';
+import type { RunMessage, WorkerReply } from './protocol';
 
 /** The little of a worker the pool needs; Node and web workers both fit behind it. */
 export interface SimWorker {
@@ -10,13 +10,6 @@ export interface SimWorker {
   onReply(handler: (reply: WorkerReply) => void): void;
   onCrash(handler: (error: Error) => void): void;
   terminate(): void;
-}
-
-export class RunError extends Error {
-  constructor(name: string, message: string, readonly path?: string) {
-    super(message);
-    this.name = name;
-  }
 }
 
 interface Job {
@@ -77,9 +70,9 @@ export class WorkerPool implements RunHost {
     worker.onReply((reply) => {
       if (reply.type === 'progress') job.request.onProgress?.(reply.fraction);
       else if (reply.type === 'result') finish(true, () => job.resolve(reply.result));
-      else finish(true, () => job.reject(new RunError(reply.name, reply.message, reply.path)));
+      else finish(true, () => job.reject(new RunError(reply.name, reply.message, reply.path, reply.location)));
     });
     worker.onCrash((error) => finish(false, () => job.reject(new RunError('WorkerCrashed', error.message))));
-    worker.post({ config: job.request.config });
+    worker.post({ config: job.request.config, policySource: job.request.policySource } satisfies RunMessage);
   }
 }

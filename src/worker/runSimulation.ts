@@ -1,0 +1,61 @@
+// Runs one simulation, compiling a policy cell's code into a sandboxed policy first. Shared by
+// the Node and web workers and by the in-process host.
+import { Simulation, SimConfigError, type SimResult } from '../sim';
+import { compilePolicy, PolicyCodeError, PolicyRuntimeError, type CompiledPolicy } from '../sandbox';
+import { CancelledError, RunError, type PolicySource, type RunHost, type RunRequest } from '../lab/runHost';
+
+/** Compiled policies by source text: a comparison runs the same code many times. */
+const compiled = new Map<string, Promise<CompiledPolicy>>();
+
+function compile(source: PolicySource): Promise<CompiledPolicy> {
+  const key = `${source.name}\u0000${source.lang}\u0000${source.code}`;
+  let policy = compiled.get(key);
+  if (!policy) {
+    policy = compilePolicy(source.code, source.lang, { name: source.name });
+    compiled.set(key, policy);
+    policy.catch(() => compiled.delete(key));
+  }
+  return policy;
+}
+
+/** Steps a simulation in slices of simulated time, calling `between` after each slice. */
+export async function runInSlices(
+  request: Pick<RunRequest, 'config' | 'policySource'>,
+  slices: number,
+  between: (fraction: number) => Promise<void> | void,
+): Promise<SimResult> {
+  const policy = request.policySource ? (await compile(request.policySource)).factory : undefined;
+  const simulation = new Simulation(request.config, { policy });
+  const step = Math.max(1, Math.ceil(simulation.endNs / slices));
+  while (!simulation.done) {
+    simulation.advance(Math.min(simulation.endNs, simulation.nowNs + step));
+    await between(simulation.endNs === 0 ? 1 : simulation.nowNs / simulation.endNs);
+  }
+  return simulation.result();
+}
+
+/** Any failure of a run as a RunError that can cross a worker boundary. */
+export function toRunError(error: unknown): RunError {
+  if (error instanceof RunError) return error;
+  if (error instanceof SimConfigError) return new RunError(error.name, error.message, error.path);
+  if (error instanceof PolicyCodeError || error instanceof PolicyRuntimeError) {
+    return new RunError(error.name, error.message, undefined, error.location ?? undefined);
+  }
+  if (error instanceof Error) return new RunError('SimulationError', error.message);
+  return new RunError('SimulationError', String(error));
+}
+
+/** Runs in the calling thread, yielding between slices so cancellation can be seen. */
+export const inProcessRunHost: RunHost = {
+  async run({ config, policySource, signal, onProgress }) {
+    try {
+      return await runInSlices({ config, policySource }, 50, async (fraction) => {
+        if (signal.aborted) throw new CancelledError();
+        onProgress?.(fraction);
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      });
+    } catch (error) {
+      throw error instanceof CancelledError ? error : toRunError(error);
+    }
+  },
+};
