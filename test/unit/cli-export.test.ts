@@ -1,0 +1,62 @@
+// `export`: a standalone HTML report (charts as inline SVG, no scripts) and CSV tables, opened
+// in Chromium and screenshotted under test-results/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { cli, REPO, tempDir } from './cli-helpers';
+
+const EXAMPLE = join(REPO, 'examples', 'intro.lab.md');
+
+test('export writes a standalone report and CSV tables for every run', async () => {
+  const dir = tempDir('export');
+  const html = join(dir, 'report.html');
+  const r = cli(['export', EXAMPLE, '--out', html, '--data', join(dir, 'data')]);
+  assert.equal(r.code, 0, r.stderr);
+  const text = readFileSync(html, 'utf8');
+  assert.doesNotMatch(text, /<script/i, 'nothing to run: the report is static');
+  assert.doesNotMatch(text, /<(link|img)[^>]+(href|src)="http/i, 'no external resources');
+  const svgs = text.match(/<svg/g) ?? [];
+  const chartCells = readFileSync(EXAMPLE, 'utf8').match(/^```chart/gm) ?? [];
+  assert.equal(svgs.length, chartCells.length, 'one inline SVG per chart cell');
+  assert.match(text, /<h1>Lab 1: why do processes migrate\?<\/h1>/);
+  assert.match(text, /<td>meanResponseS<\/td>|meanResponseS/);
+
+  const csvs = readdirSync(join(dir, 'data')).sort();
+  assert.deepEqual(csvs, ['balanced.migrations.csv', 'balanced.processes.csv', 'balanced.series.csv', 'balanced.summary.csv', 'pinned.migrations.csv', 'pinned.processes.csv', 'pinned.series.csv', 'pinned.summary.csv']);
+  const processes = readFileSync(join(dir, 'data', 'pinned.processes.csv'), 'utf8').trimEnd().split('\n');
+  assert.match(processes[0], /^pid,group,kind,state,arrivalS,finishS,responseS/);
+  assert.ok(processes.length > 10);
+
+  // Open it the way a student or grader would, and look at it.
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--headless'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.goto(pathToFileURL(html).href);
+    const sizes = await page.$$eval('figure.chart > svg', (nodes) => nodes.map((n) => n.getBoundingClientRect()).map((b) => [b.width, b.height]));
+    assert.equal(sizes.length, chartCells.length);
+    for (const [w, h] of sizes) assert.ok(w > 200 && h > 100, `chart drawn at ${w}x${h}`);
+    const marks = await page.$$eval('figure.chart svg path, figure.chart svg rect', (nodes) => nodes.length);
+    assert.ok(marks > 50, `the charts have marks (${marks})`);
+    mkdirSync(join(REPO, 'test-results'), { recursive: true });
+    const shot = join(REPO, 'test-results', 'export-report.png');
+    await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(existsSync(shot));
+    await page.locator('figure.chart').first().screenshot({ path: join(REPO, 'test-results', 'export-chart.png') });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('export on bad input: exit 2 and no report', () => {
+  const dir = tempDir('export-bad');
+  const r = cli(['export', join(dir, 'missing.lab.md'), '--out', join(dir, 'r.html')]);
+  assert.equal(r.code, 2);
+  assert.equal(existsSync(join(dir, 'r.html')), false);
+  const usage = cli(['export', EXAMPLE]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /usage: migration-lab export/);
+});
