@@ -47,6 +47,8 @@ const builds = [
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',
+    // QuickJS's single-file build mentions Node's modules on a path that only runs under Node.
+    external: ['fs', 'path', 'crypto', 'module', 'url'],
   },
   {
     ...common,

@@ -25,7 +25,7 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
   const sessionFor = (notebook: vscode.NotebookDocument) => {
     const key = notebook.uri.toString();
     let session = sessions.get(key);
-    if (!session) sessions.set(key, (session = new LabSession(runHost)));
+    if (!session) sessions.set(key, (session = new LabSession(runHost, {}, vscode.workspace.isTrusted)));
     return session;
   };
   const serializer = new LabSerializer();
@@ -42,6 +42,8 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
       vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false),
     ),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
+    // Sessions made before the user trusted the workspace refuse policy code: start afresh.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => sessions.clear()),
     { dispose: () => runHost.dispose?.() },
   );
 }
