@@ -93,6 +93,8 @@ export class Engine implements PolicyActions {
   /** Group index of the process each group's pending arrival event stands for. */
   private readonly pendingArrivalIndex: number[];
   private activeSources = 0;
+  /** Some group is an open stream: the run then always lasts durationNs. */
+  private readonly openStream: boolean;
   private live = 0;
   private nextPid = 0;
 
@@ -183,6 +185,7 @@ export class Engine implements PolicyActions {
     this.minVruntime = new Float64Array(n + 1);
     this.view = new EngineView(this);
 
+    this.openStream = cfg.groups.some((g) => g.count === Infinity);
     this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
     this.procStreamHash = cfg.groups.map((g) => hashName(`proc:${g.name}`));
     this.pendingArrivalIndex = cfg.groups.map(() => 0);
@@ -226,8 +229,9 @@ export class Engine implements PolicyActions {
           break;
       }
     }
-    if (q.length === 0) {
-      // Nothing left to happen: every finite process is done. The run ends here.
+    if (q.length === 0 && !this.openStream) {
+      // Nothing left to happen: every process is done. A closed workload's run ends here
+      // (an open stream observes the whole duration, so its window is always durationNs).
       this.finished = true;
     } else if (limit >= this.endNs) {
       this.now = this.endNs;

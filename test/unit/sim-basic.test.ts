@@ -87,3 +87,23 @@ test('presets resolve', () => {
     assert.equal(r.summary.completed, 70, name);
   }
 });
+
+test('a run stopped early (cancel) still accounts for everything, and then stays stopped', () => {
+  const sim = new Simulation(config());
+  sim.advance(100e6);
+  assert.equal(sim.nowNs, 100e6);
+  assert.equal(sim.done, false);
+  const r = sim.result();
+  assert.equal(sim.done, true);
+  assert.equal(r.summary.simulatedS, 0.1);
+  assert.ok(r.summary.unfinished > 0);
+  assert.equal(r.summary.completed + r.summary.unfinished, r.summary.arrived);
+  sim.advance(sim.endNs);
+  assert.equal(sim.nowNs, 100e6, 'advance after result() does nothing');
+  assert.equal(sim.result(), r);
+  // advance() clamps to the end of the run.
+  const whole = new Simulation({ ...config(), workload: { groups: [{ name: 'open', arrival: { kind: 'poisson', ratePerS: 100 } }] }, durationNs: 1e9 });
+  whole.advance(5e9);
+  assert.equal(whole.nowNs, 1e9);
+  assert.equal(whole.done, true);
+});
