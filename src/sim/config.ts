@@ -203,7 +203,7 @@ export interface SimConfig {
   workload: WorkloadConfig;
   policy: PolicyConfig;
   scheduler: SchedulerConfig;
-  /** Simulated time limit; the run ends earlier once every finite process has finished. */
+  /** Simulated time limit. A closed workload ends earlier, once nothing is left to happen; an open stream always runs this long. */
   durationNs: number;
   seed: number;
   /** Upper bound on points per time series (default 1000). */
