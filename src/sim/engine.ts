@@ -486,7 +486,7 @@ export class Engine implements PolicyActions {
     const m = this.m;
     p.waitNs += now - p.readySinceNs;
     if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
-      this.recordMove(p, p.lastCpu, cpu, 'load-balance', 0);
+      this.recordMove(p, p.lastCpu, cpu, this.policy.globalQueueReason ?? 'load-balance', 0);
     }
     if (p.homeNode < 0) p.homeNode = m.cpuNode[cpu]!; // first touch
     let overheadNs = 0;

@@ -45,6 +45,14 @@ export class EngineView implements SimView {
     return this.e.runQ[cpu]!.members();
   }
 
+  residents(cpu: number): number[] {
+    const out: number[] = [];
+    for (const p of this.e.procs) {
+      if (p.state !== ProcState.Free && p.cpu === cpu) out.push(p.slot);
+    }
+    return out;
+  }
+
   pidOf(h: number): number {
     return this.e.procs[h]!.pid;
   }

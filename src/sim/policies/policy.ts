@@ -25,6 +25,11 @@ export interface SimView {
   load(cpu: number): number;
   /** Handles waiting in `cpu`'s queue (heap order, not sorted). */
   queued(cpu: number): readonly number[];
+  /**
+   * Every live process whose CPU is `cpu` (running, waiting, headed there, or sleeping/idle
+   * there and due to wake there). Scans all processes: for rare events such as evacuation.
+   */
+  residents(cpu: number): number[];
   pidOf(handle: number): number;
   groupOf(handle: number): string;
   stateOf(handle: number): ProcessStateName;
@@ -100,6 +105,8 @@ export interface Policy {
    * best one allowed on it (the discipline orders it). place/placeOnWake are then not called.
    */
   readonly globalQueue?: boolean;
+  /** Reason recorded when a global-queue process is picked up by a CPU other than its last one (default load-balance). */
+  readonly globalQueueReason?: Reason;
   /** Period of balance() calls; absent = never. */
   readonly balanceIntervalNs?: number;
   /** CPU for a newly arrived process (must be in its affinity mask). */
