@@ -6,8 +6,9 @@ import { buildChart, ChartError, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
 import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
-import { CHART_MIME, COMPARE_MIME, RUN_MIME, type RunOutput } from './outputs';
-import { resolveLab, type ResolveOptions, type ResolvedLab, type ResolvedRun } from './resolve';
+import { CHART_MIME, COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from './outputs';
+import { resolveLab, type ResolveOptions, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
+import { evaluateCheck, type Available, type CheckScope } from './checks';
 import { CancelledError, RunError, type RunHost } from './runHost';
 import { compareMarkdown, summaryMarkdown } from './summaryText';
 
@@ -91,6 +92,7 @@ export function outputInputsHash(lab: ResolvedLab, cells: readonly LabCell[], in
 
 export class LabSession {
   private readonly runs = new Map<string, CachedRun>();
+  private readonly compares = new Map<string, { inputsHash: string; output: CompareOutput }>();
 
   /**
    * `resolveOptions.params`: parameter overrides, as the command line's --param gives them.
@@ -127,20 +129,57 @@ export class LabSession {
       case 'chart':
         return [await this.chartOutput(lab, index, options)];
       case 'compare': {
-        const compare = lab.compares.find((c) => c.cellIndex === index)!;
-        const output = await runCompare(
-          compare,
-          (config) => this.simulate(lab, config, options),
-          (fraction) => options.onProgress?.(fraction, 'Comparing'),
-        );
+        const output = await this.compareOf(lab, lab.compares.find((c) => c.cellIndex === index)!, options);
         return [
           { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
           { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
         ];
       }
+      case 'check':
+        return [await this.checkOutput(lab, lab.checks.find((c) => c.cellIndex === index)!, options)];
       default:
         return [];
     }
+  }
+
+  /** A comparison's output: from the cache while its inputs are unchanged, else run now. */
+  private async compareOf(lab: ResolvedLab, compare: ResolvedCompare, options: ExecuteOptions): Promise<CompareOutput> {
+    const cached = this.compares.get(compare.key);
+    if (cached && cached.inputsHash === compare.inputsHash) return cached.output;
+    const output = await runCompare(
+      compare,
+      (config) => this.simulate(lab, config, options),
+      (fraction) => options.onProgress?.(fraction, 'Comparing'),
+    );
+    this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
+    return output;
+  }
+
+  /** Evaluates a check over the runs and comparisons it names, running any not yet run. */
+  private async checkOutput(lab: ResolvedLab, check: ResolvedCheck, options: ExecuteOptions): Promise<OutputData> {
+    const available = async <T>(compute: () => Promise<T>): Promise<Available<T>> => {
+      try {
+        return { ok: true, value: await compute() };
+      } catch (error) {
+        if (error instanceof CancelledError || options.signal.aborted) throw error;
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    };
+    const runs: Record<string, Available<RunOutput['summary']>> = {};
+    for (const name of check.runs) {
+      const run = lab.runs.find((r) => r.name === name);
+      if (run) runs[name] = await available(async () => (await this.resultOf(lab, run, options)).summary as unknown as RunOutput['summary']);
+    }
+    const compares: Record<string, Available<CompareOutput>> = {};
+    const compareKeys = new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
+    for (const compare of lab.compares.filter((c) => compareKeys.has(c.key))) {
+      compares[compare.key] = await available(() => this.compareOf(lab, compare, options));
+    }
+    const result = evaluateCheck(check, { runs, compares } satisfies CheckScope);
+    const label = check.id ? `Check ${check.id}` : 'Check';
+    const points = `${result.score} of ${check.points} ${check.points === 1 ? 'point' : 'points'}`;
+    if (!result.passed) throw new CellError(`${label} failed (${points})`, result.message);
+    return { items: [{ mime: 'text/markdown', data: `✅ **${label} passed** (${points})` }] };
   }
 
   /** The result of a run: from the cache while its inputs are unchanged, else simulated now. */

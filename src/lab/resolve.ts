@@ -39,6 +39,8 @@ export interface ResolvedRun extends Dependent {
 
 export interface ResolvedCompare extends Dependent {
   name?: string;
+  /** What check expressions call it (compares.<key>): its name, else compare1, compare2... in file order. */
+  key: string;
   cellIndex: number;
   machineName: string;
   workloadName: string;
@@ -414,13 +416,16 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     lab.runs.push(run);
   }
 
+  let compareOrdinal = 0;
   for (const i of indicesOf('compare')) {
+    compareOrdinal++;
     const v = validated.get(i)!;
     if (!v.value || hasErrors(v.diagnostics)) continue;
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     lab.compares.push({
       name: v.value.name as string | undefined,
+      key: (v.value.name as string | undefined) ?? `compare${compareOrdinal}`,
       cellIndex: i,
       machineName: v.value.machine as string,
       workloadName: v.value.workload as string,
