@@ -12,7 +12,7 @@
  * Expected gain: each process ahead in the source queue but not in the target's would run
  * about `expectedRun` before this one.
  */
-import { evacuateOnCpuEvent, leastLoadedUsable, usable } from './helpers';
+import { evacuateOnCpuEvent, usable } from './helpers';
 import { readParams } from './params';
 import type { Policy, PolicyActions, PolicyContext, SimView } from './policy';
 
@@ -53,61 +53,110 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
     return bytes;
   }
 
-  /** Moves at most one waiting process off `src` when the saved waiting beats the reload. */
+  /**
+   * Moves at most one waiting process off `src` when the waiting it saves beats the reload it
+   * causes. A waiting process sits on average halfway down the queue, so it would start after
+   * about (queueLength + 1) / 2 runs here and after load(dst) runs there. The coldest waiting
+   * process (fewest lines left in this core's cache) is the cheapest to move and goes first.
+   */
   function balanceFrom(view: SimView, act: PolicyActions, src: number): void {
-    const queued = view.queued(src);
+    const queued = [...view.queued(src)].sort((a, b) => view.privateFootprintLines(a, src) - view.privateFootprintLines(b, src) || a - b);
+    const waitHere = (view.queueLength(src) + 1) / 2;
     for (const h of queued) {
-      const dst = leastLoadedUsable(view, h, undefined, src);
+      const dst = cheapestTarget(view, h, src);
       if (dst < 0) return;
-      const ahead = view.load(src) - 1 - view.load(dst);
-      if (ahead <= 0) return;
-      const gain = ahead * params.expectedRun;
-      if (gain > params.costFactor * reloadCostNs(view, h, src, dst)) {
+      const gain = (waitHere - view.load(dst)) * params.expectedRun;
+      if (gain > 0 && gain > params.costFactor * reloadCostNs(view, h, src, dst)) {
         act.migrate(h, dst, 'load-balance');
         return;
       }
     }
   }
 
-  /** Separates cache-heavy processes sharing a core whose private cache they overflow. */
+  /** Least-loaded usable CPU other than `src`; among equals the nearest (same core, same socket, then by distance). */
+  function cheapestTarget(view: SimView, h: number, src: number): number {
+    let best = -1;
+    let bestKey = Infinity;
+    for (let c = 0; c < n; c++) {
+      if (c === src || !usable(view, h, c)) continue;
+      const tier = m.cpuCore[c] === m.cpuCore[src] ? 0 : m.cpuSocket[c] === m.cpuSocket[src] ? 1 : view.distance(src, c);
+      const key = view.load(c) * 1000 + tier;
+      if (key < bestKey) {
+        bestKey = key;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Separates cache-heavy processes sharing a core whose private cache they overflow: the
+   * heaviest waiting one moves to a core with room that is no busier; when every core is as
+   * busy, it swaps places with a light process on a core that has room for it.
+   */
   function unclog(view: SimView, act: PolicyActions): void {
     const pressure = corePressure(view);
+    const bytesOf = (h: number): number => view.workingSetLines(h) * m.lineBytes;
     for (let src = 0; src < n; src++) {
       const core = m.cpuCore[src]!;
       if (pressure[core]! <= m.l2Bytes) continue;
       // The heaviest waiting process (the running one keeps its warm cache).
       let victim = -1;
-      let victimBytes = heavyBytes;
       for (const h of view.queued(src)) {
-        const b = view.workingSetLines(h) * m.lineBytes;
-        if (b >= victimBytes) {
-          victim = h;
-          victimBytes = b;
-        }
+        if (bytesOf(h) >= heavyBytes && (victim < 0 || bytesOf(h) > bytesOf(victim))) victim = h;
       }
       if (victim < 0) continue;
-      // A core with room for it, no busier than here; least pressure first.
+      const vb = bytesOf(victim);
       let dst = -1;
+      let partner = -1;
       for (let c = 0; c < n; c++) {
         const cc = m.cpuCore[c]!;
         if (cc === core || !usable(view, victim, c)) continue;
-        if (pressure[cc]! + victimBytes > m.l2Bytes || view.load(c) >= view.load(src)) continue;
-        if (dst < 0 || pressure[cc]! < pressure[m.cpuCore[dst]!]!) dst = c;
+        if (view.load(c) < view.load(src)) {
+          if (pressure[cc]! + vb <= m.l2Bytes && (dst < 0 || pressure[cc]! < pressure[m.cpuCore[dst]!]!)) {
+            dst = c;
+            partner = -1;
+          }
+          continue;
+        }
+        if (dst >= 0 && partner < 0) continue; // a plain move beats a swap
+        // Swap: a light waiting process there comes here, the heavy one goes there.
+        for (const h of view.queued(c)) {
+          const hb = bytesOf(h);
+          if (hb < heavyBytes && pressure[cc]! - hb + vb <= m.l2Bytes && usable(view, h, src) && (partner < 0 || hb < bytesOf(partner))) {
+            dst = c;
+            partner = h;
+          }
+        }
       }
-      if (dst >= 0 && act.migrate(victim, dst, 'cache-contention')) {
-        pressure[core]! -= victimBytes;
-        pressure[m.cpuCore[dst]!]! += victimBytes;
+      if (dst < 0 || !act.migrate(victim, dst, 'cache-contention')) continue;
+      pressure[core]! -= vb;
+      pressure[m.cpuCore[dst]!]! += vb;
+      if (partner >= 0 && act.migrate(partner, src, 'cache-contention')) {
+        pressure[core]! += bytesOf(partner);
+        pressure[m.cpuCore[dst]!]! -= bytesOf(partner);
       }
     }
+  }
+
+  /** Least-loaded usable CPU; among equals the one whose core's cache holds the least working set. */
+  function placeByPressure(view: SimView, h: number): number {
+    const pressure = corePressure(view);
+    let best = -1;
+    for (let c = 0; c < n; c++) {
+      if (!usable(view, h, c)) continue;
+      if (best < 0 || view.load(c) < view.load(best) || (view.load(c) === view.load(best) && pressure[m.cpuCore[c]!]! < pressure[m.cpuCore[best]!]!)) best = c;
+    }
+    return best;
   }
 
   return {
     name: 'cache-affinity',
     balanceIntervalNs: params.interval,
-    place: (view, h) => leastLoadedUsable(view, h),
+    place: placeByPressure,
     placeOnWake(view, h) {
       const prev = view.cpuOf(h);
-      const best = leastLoadedUsable(view, h);
+      const best = placeByPressure(view, h);
       if (prev < 0 || !usable(view, h, prev)) return best;
       const warm = view.privateFootprintLines(h, prev) > 0 ? params.affinityWeight : 0;
       return view.load(prev) - warm <= view.load(best) ? prev : best;

@@ -53,11 +53,20 @@ export function heterogeneityAware(ctx: PolicyContext): Policy {
     return best;
   }
 
+  /** Wake-up and arrival: light work stays on little cores while they have room, everything else goes where it runs soonest. */
   function choose(view: SimView, h: number): number {
     const d = demand(view, h);
+    const prev = view.cpuOf(h);
+    const prevIdle = prev >= 0 && usable(view, h, prev) && view.load(prev) === 0;
     if (d === 'light') {
+      if (prevIdle && !isBig(prev)) return prev;
+      // Little cores take light work until they hold a queue; only then spill to a big core.
       const little = fastest(view, h, (c) => !isBig(c));
-      if (little >= 0 && view.load(little) === 0) return little;
+      if (little >= 0 && view.load(little) <= 1) return little;
+    } else if (d === 'unknown' && prevIdle) {
+      return prev;
+    } else if (d === 'heavy' && prevIdle && isBig(prev)) {
+      return prev;
     }
     return fastest(view, h, () => true);
   }
@@ -67,8 +76,18 @@ export function heterogeneityAware(ctx: PolicyContext): Policy {
     balanceIntervalNs: params.interval,
     place: choose,
     placeOnWake: choose,
-    wakeReason: () => 'heterogeneity',
+    wakeReason: (view, h, cpu) => {
+      const prev = view.cpuOf(h);
+      return prev >= 0 && isBig(prev) !== isBig(cpu) ? 'heterogeneity' : 'load-balance';
+    },
     balance(view, act) {
+      // Plain balancing first: waiting work goes to an idle CPU at least as fast as its own.
+      for (let cpu = 0; cpu < n; cpu++) {
+        for (const h of view.queued(cpu)) {
+          const idle = fastest(view, h, (c) => c !== cpu && view.load(c) === 0 && view.capacity(c) >= view.capacity(cpu));
+          if (idle >= 0) act.migrate(h, idle, 'load-balance');
+        }
+      }
       if (homogeneous) return;
       for (let cpu = 0; cpu < n; cpu++) {
         if (isBig(cpu)) continue;
