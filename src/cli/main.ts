@@ -2,9 +2,11 @@
 // Exit codes: 0 success, 1 checks failed (or verify found differences), 2 bad input.
 import { exportCommand } from './export';
 import { gradeCommand } from './grade';
+import { mergeCommand } from './merge';
 import { BadInput } from './problems';
 import { releaseCommand } from './release';
 import { runCommand } from './run';
+import { sweepCommand } from './sweep';
 import { verifyCommand } from './verify';
 
 const USAGE = `usage: migration-lab <command> ...
@@ -12,7 +14,9 @@ const USAGE = `usage: migration-lab <command> ...
   verify <lab.lab.md> [--param name=value ...] [--json]
   export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]
   release <instructor.lab.md> [--out student.lab.md]
-  grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds]`;
+  grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds]
+  sweep <lab.lab.md> --param name=a,b,c ... [--seeds n] [--workers N] [--shard i/n] [--out sweep.json] [--csv table.csv]
+  merge <shard.json>... --out sweep.json [--csv table.csv]`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -20,6 +24,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: exportCommand,
   release: releaseCommand,
   grade: gradeCommand,
+  sweep: sweepCommand,
+  merge: mergeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

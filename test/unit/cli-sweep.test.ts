@@ -1,0 +1,128 @@
+// Sweeps: the same table however the work is split (workers, shards + merge).
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { combinations, inShard, mergeSweeps, parseShard, sweepItems, type SweepFile } from '../../src/cli/sweepPlan';
+import { cli, tempDir } from './cli-helpers';
+
+const LAB = `# Sweep
+
+\`\`\`params
+pol: least-loaded
+dur: 1s
+\`\`\`
+
+\`\`\`machine
+name: duo
+sockets: 2
+coresPerSocket: 2
+\`\`\`
+
+\`\`\`workload
+name: w
+processes:
+  - { name: web, count: 30, arrival: poisson 300/s, demand: exp 4ms }
+  - { name: batch, count: 6, arrival: 0s, demand: exp 200ms }
+\`\`\`
+
+\`\`\`run
+name: a
+machine: duo
+workload: w
+policy: $pol
+duration: $dur
+\`\`\`
+
+\`\`\`run
+name: b
+machine: duo
+workload: w
+policy: pinned
+duration: $dur
+\`\`\`
+`;
+
+test('combinations vary the first parameter slowest; shards partition the items', () => {
+  assert.deepEqual(combinations({ p: ['x', 'y'], q: ['1', '2'] }), [
+    { p: 'x', q: '1' },
+    { p: 'x', q: '2' },
+    { p: 'y', q: '1' },
+    { p: 'y', q: '2' },
+  ]);
+  assert.deepEqual(combinations({}), [{}]);
+  assert.deepEqual(parseShard('2/3'), { index: 2, count: 3 });
+  for (const bad of ['0/2', '3/2', '1', 'a/b', '1/0']) assert.equal(parseShard(bad), undefined, bad);
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 7 }), (seeds, values, count) => {
+      const items = sweepItems({ lab: 'l', labHash: 'h', version: 'v', params: { p: Array.from({ length: values }, (_, i) => `v${i}`) }, seeds, runs: ['a', 'b'] });
+      assert.equal(items.length, seeds * values * 2);
+      const owners = items.map((item) => Array.from({ length: count }, (_, i) => i + 1).filter((index) => inShard(item, { index, count })));
+      for (const o of owners) assert.equal(o.length, 1);
+    }),
+  );
+});
+
+test('merge refuses shards of different sweeps, gaps and disagreeing rows', () => {
+  const header = { lab: 'l', labHash: 'h', version: 'v', params: {}, seeds: 1, runs: ['a', 'b'], total: 2 };
+  const row = (index: number, digest = 'd') => ({ index, params: {}, seed: 1, run: index === 0 ? 'a' : 'b', policy: 'pinned', digest, metrics: { x: 1 } });
+  const file = (rows: SweepFile['rows'], h = header): SweepFile => ({ sweep: h, shard: { index: 1, count: 2 }, rows });
+  assert.equal(mergeSweeps([file([row(0)]), file([row(1)])]).rows.length, 2);
+  assert.throws(() => mergeSweeps([file([row(0)])]), /1 of 2 items missing/);
+  assert.throws(() => mergeSweeps([file([row(0)]), file([row(1)], { ...header, labHash: 'other' })]), /different sweep/);
+  assert.throws(() => mergeSweeps([file([row(0), row(1)]), file([row(1, 'e')])]), /item 1 differs/);
+});
+
+test('sweep: 1 or 2 workers, whole or two shards merged: the same bytes', () => {
+  const dir = tempDir('sweep');
+  const lab = join(dir, 'sweep.lab.md');
+  writeFileSync(lab, LAB);
+  const args = ['sweep', lab, '--param', 'pol=pinned,least-loaded,global-queue', '--param', 'dur=1s,500ms', '--seeds', '4'];
+  const whole = cli([...args, '--workers', '1', '--out', join(dir, 'whole.json'), '--csv', join(dir, 'whole.csv')]);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.match(whole.stderr, /48 of 48 simulations \(shard 1\/1\) on 1 worker\(s\) in [\d.]+ s: [\d.]+ runs\/s/);
+  assert.equal(cli([...args, '--workers', '2', '--out', join(dir, 'two.json')]).code, 0);
+  assert.equal(cli([...args, '--shard', '1/2', '--out', join(dir, 's1.json')]).code, 0);
+  assert.equal(cli([...args, '--shard', '2/2', '--out', join(dir, 's2.json')]).code, 0);
+  const merged = cli(['merge', join(dir, 's2.json'), join(dir, 's1.json'), '--out', join(dir, 'merged.json'), '--csv', join(dir, 'merged.csv')]);
+  assert.equal(merged.code, 0, merged.stderr);
+
+  const text = readFileSync(join(dir, 'whole.json'), 'utf8');
+  assert.equal(readFileSync(join(dir, 'two.json'), 'utf8'), text);
+  assert.equal(readFileSync(join(dir, 'merged.json'), 'utf8'), text);
+  assert.equal(readFileSync(join(dir, 'merged.csv'), 'utf8'), readFileSync(join(dir, 'whole.csv'), 'utf8'));
+  assert.notEqual(readFileSync(join(dir, 's1.json'), 'utf8'), text);
+
+  const file = JSON.parse(text) as SweepFile;
+  assert.equal(file.rows.length, 48);
+  // Row 0: first policy, first duration, seed 1, first run; seeds really differ.
+  assert.deepEqual([file.rows[0].params, file.rows[0].seed, file.rows[0].run, file.rows[0].policy], [{ pol: 'pinned', dur: '1s' }, 1, 'a', 'pinned']);
+  const digestsOfA = file.rows.filter((r) => r.run === 'a' && r.params.pol === 'global-queue' && r.params.dur === '1s').map((r) => r.digest);
+  assert.equal(new Set(digestsOfA).size, 4);
+  // The run that does not use $pol is the same simulation for every policy value.
+  const bSeed1 = file.rows.filter((r) => r.run === 'b' && r.seed === 1 && r.params.dur === '1s').map((r) => r.digest);
+  assert.equal(new Set(bSeed1).size, 1);
+  const header = readFileSync(join(dir, 'whole.csv'), 'utf8').split('\n')[0];
+  assert.match(header, /^index,param:dur,param:pol,seed,run,policy,digest,arrivalRatePerS,arrived,/);
+
+  const gap = cli(['merge', join(dir, 's1.json'), '--out', join(dir, 'gap.json')]);
+  assert.equal(gap.code, 2);
+  assert.match(gap.stderr, /24 of 48 items missing/);
+  assert.equal(existsSync(join(dir, 'gap.json')), false);
+});
+
+test('sweep bad input: undeclared parameter, bad value, bad shard', () => {
+  const dir = tempDir('sweep-bad');
+  const lab = join(dir, 'sweep.lab.md');
+  writeFileSync(lab, LAB);
+  const undeclared = cli(['sweep', lab, '--param', 'nope=1,2']);
+  assert.equal(undeclared.code, 2);
+  assert.match(undeclared.stderr, /--param nope: no params cell declares "nope"/);
+  const badValue = cli(['sweep', lab, '--param', 'pol=pinned,nonsense']);
+  assert.equal(badValue.code, 2);
+  assert.match(badValue.stderr, /with pol=nonsense:\n.*sweep\.lab\.md:\d+:\d+: .*nonsense/);
+  const shard = cli(['sweep', lab, '--shard', '3/2']);
+  assert.equal(shard.code, 2);
+  assert.match(shard.stderr, /--shard 3\/2: write i\/n/);
+});
