@@ -54,7 +54,9 @@ export function formatMetric(key: string, value: number | Record<string, number>
 export function formatInterval(key: string, mean: number, halfWidth: number): string {
   const unit = unitOfKey(key);
   const { symbol, scale } = unit === 's' ? secondsScale(mean) : { symbol: unit, scale: 1 };
-  const spread = Number.isFinite(halfWidth) ? ` ± ${round(halfWidth * scale)}` : '';
+  // Identical samples leave rounding noise (1e-16) as the half-width: show it as 0.
+  const width = Math.abs(halfWidth) <= Math.abs(mean) * 1e-9 ? 0 : halfWidth;
+  const spread = Number.isFinite(width) ? ` ± ${round(width * scale)}` : '';
   return `${round(mean * scale)}${spread}${symbol ? ` ${symbol}` : ''}`;
 }
 
