@@ -93,6 +93,9 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
       const compare = lab.compares.find((c) => c.cellIndex === index);
       const output = itemsOf(outcome, COMPARE_MIME)[0]?.data as CompareOutput | undefined;
       execution.compares.set(key, compare && output ? { ok: true, value: { output, inputsHash: compare.inputsHash } } : { ok: false, error: error ?? invalidCell(lab, index) });
+      // A comparison draws its own chart (means with intervals) next to its table.
+      const chart = itemsOf(outcome, CHART_MIME)[0]?.data as ChartOutput | undefined;
+      if (chart) execution.charts.push({ cellIndex: index, chart: { ok: true, value: chart } });
     } else {
       const chart = itemsOf(outcome, CHART_MIME)[0]?.data as ChartOutput | undefined;
       execution.charts.push({ cellIndex: index, chart: chart ? { ok: true, value: chart } : { ok: false, error: error ?? invalidCell(lab, index) } });

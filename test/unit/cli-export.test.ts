@@ -19,8 +19,9 @@ test('export writes a standalone report and CSV tables for every run', async () 
   assert.doesNotMatch(text, /<script/i, 'nothing to run: the report is static');
   assert.doesNotMatch(text, /<(link|img)[^>]+(href|src)="http/i, 'no external resources');
   const svgs = text.match(/<svg/g) ?? [];
-  const chartCells = readFileSync(EXAMPLE, 'utf8').match(/^```chart/gm) ?? [];
-  assert.equal(svgs.length, chartCells.length, 'one inline SVG per chart cell');
+  // Chart cells draw one chart each, and so does each comparison (its means with intervals).
+  const chartCells = readFileSync(EXAMPLE, 'utf8').match(/^```(chart|compare)/gm) ?? [];
+  assert.equal(svgs.length, chartCells.length, 'one inline SVG per chart and compare cell');
   assert.match(text, /<h1>Lab 1: why do processes migrate\?<\/h1>/);
   assert.match(text, /<td>meanResponseS<\/td>|meanResponseS/);
 
