@@ -46,6 +46,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     for (const texts of execution.text.values()) for (const text of texts) console.log(`${text}\n`);
     for (const [name, run] of execution.runs) if (!run.ok) console.log(`run ${name} failed: ${run.error}\n`);
     for (const [name, compare] of execution.compares) if (!compare.ok) console.log(`compare ${name} failed: ${compare.error}\n`);
+    for (const { cellIndex, chart } of execution.charts) if (!chart.ok) console.log(`chart at line ${lab.cells[cellIndex].kind === 'markdown' ? 0 : lab.cells[cellIndex].bodyLine} failed: ${chart.error}\n`);
     for (const c of checks) console.log(`${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`);
   }
   // A partial record would claim a reproducible state the lab is not in.
