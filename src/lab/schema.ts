@@ -3,8 +3,9 @@
 // a key checked is a key completed.
 
 import { MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES } from '../sim';
+import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../sim/policies/index';
 import type { CellKind } from './markdown';
-import { DIMENSIONS, example, type Dimension } from './units';
+import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
 
 /** What a name in a cell may refer to. */
 export type RefTarget = 'machine' | 'workload' | 'run' | 'policy';
@@ -72,27 +73,34 @@ interface PolicyDoc {
   params?: Readonly<Record<string, Field>>;
 }
 
-/** Docs and parameters of policies, keyed by name; only names in POLICY_NAMES are usable. */
+/** The lab form of a simulator policy parameter: times and fractions are written with units. */
+function policyParamField(spec: ParamSpec): Field {
+  switch (spec.kind) {
+    case 'time':
+      return f(q('time', spec.min ?? 0, spec.max), spec.doc, { default: formatQuantity(spec.default, 'time') });
+    case 'fraction':
+      return f(q('fraction', spec.min ?? 0, spec.max ?? 1), spec.doc, { default: formatQuantity(spec.default, 'fraction') });
+    case 'integer':
+      return f(int(spec.min ?? Number.MIN_SAFE_INTEGER, spec.max), spec.doc, { default: String(spec.default) });
+    case 'number':
+      return f(num(spec.min ?? -Infinity, spec.max), spec.doc, { default: String(spec.default) });
+    case 'boolean':
+      return f({ type: 'boolean' }, spec.doc, { default: String(spec.default) });
+  }
+}
+
+/**
+ * Docs and parameters of policies, keyed by name; only names in POLICY_NAMES are usable. Built-in
+ * policies come from the simulator's registry (summary and declared parameters), so the lab
+ * validates, completes and documents exactly what the simulator accepts.
+ */
 const POLICY_DOCS: Readonly<Record<string, PolicyDoc>> = {
-  pinned: { doc: 'Places each process round-robin when it arrives and never moves it.', params: {} },
-  random: { doc: 'Places each process on a random allowed CPU and never moves it.', params: {} },
-  'least-loaded': { doc: 'Places each arriving process on the CPU with the shortest run queue; never migrates.', params: {} },
-  'global-queue': { doc: 'One shared run queue: any idle CPU takes the next waiting process, so processes move freely.', params: {} },
-  'work-stealing': {
-    doc: 'An idle CPU steals a waiting process from the busiest CPU.',
-    params: { stealInterval: f(q('time'), 'How often an idle CPU tries to steal.', { default: '1ms' }) },
-  },
-  'linux-cfs': {
-    doc: 'Linux-style periodic load balancing over scheduling domains (SMT, LLC, NUMA) with cache-hot tasks kept in place.',
-    params: {
-      migrationCost: f(q('time'), 'A task that ran within this time counts as cache-hot and is not migrated (sched_migration_cost).', { default: '500us' }),
-      imbalancePct: f(int(100, 1000), 'A domain is balanced only when the busiest group exceeds the local one by this percentage (imbalance_pct).', { default: '117' }),
-    },
-  },
-  'cache-affinity': {
-    doc: 'Balances load but prefers to keep or return a process to the CPU whose cache still holds its working set.',
-    params: { affinityWeight: f(num(0), 'How many queued processes a warm cache is worth when choosing a CPU.', { default: '1' }) },
-  },
+  ...Object.fromEntries(
+    Object.entries(POLICY_INFO).map(([policy, info]) => [
+      policy,
+      { doc: info.summary, params: Object.fromEntries(Object.entries(info.params as ParamSpecs).map(([key, spec]) => [key, policyParamField(spec)])) },
+    ]),
+  ),
   'energy-aware': {
     doc: 'Linux EAS-style placement: picks the CPU that adds the least energy while no CPU is over 80 % utilised.',
     params: { overutilized: f(q('fraction', 0, 1), 'Utilisation above which normal load balancing takes over.', { default: '80%' }) },

@@ -25,10 +25,10 @@ export interface PolicyInfo {
 }
 
 export const POLICY_INFO = {
-  pinned: { factory: pinned, params: {}, reasons: [], summary: 'Round-robin placement on arrival; never migrates.', source: 'baseline' },
-  random: { factory: random, params: {}, reasons: [], summary: 'Uniformly random placement; never migrates.', source: 'baseline' },
-  'least-loaded': { factory: leastLoaded, params: {}, reasons: [], summary: 'Placement on the least-loaded CPU at arrival; never migrates.', source: 'baseline (join the shortest queue)' },
-  'global-queue': { factory: globalQueue, params: {}, reasons: ['load-balance'], summary: 'One shared run queue: any idle CPU takes the next waiting process.', source: 'M/M/c queue; Linux before 2.6 (O(n) scheduler)' },
+  pinned: { factory: pinned, params: {}, reasons: [], summary: 'Places each process round-robin when it arrives and never moves it.', source: 'baseline' },
+  random: { factory: random, params: {}, reasons: [], summary: 'Places each process on a random allowed CPU and never moves it.', source: 'baseline' },
+  'least-loaded': { factory: leastLoaded, params: {}, reasons: [], summary: 'Places each arriving process on the CPU with the shortest run queue; never migrates.', source: 'baseline (join the shortest queue)' },
+  'global-queue': { factory: globalQueue, params: {}, reasons: ['load-balance'], summary: 'One shared run queue: any idle CPU takes the next waiting process, so processes move freely.', source: 'M/M/c queue; Linux before 2.6 (O(n) scheduler)' },
   'round-robin': { factory: roundRobin, params: {}, reasons: ['load-balance'], summary: 'Each arrival and each wake-up goes to the next CPU in turn.', source: 'classic static assignment' },
   'periodic-push': { factory: periodicPush, params: PERIODIC_PUSH_PARAMS, reasons: ['load-balance'], summary: 'Sender-initiated: a CPU above the mean load by a threshold pushes waiting work to the least-loaded CPU.', source: 'Eager, Lazowska & Zahorjan 1986' },
   'work-stealing': { factory: workStealing, params: WORK_STEALING_PARAMS, reasons: ['load-balance'], summary: 'Receiver-initiated: an idle CPU steals a waiting process from the busiest queue.', source: 'Eager, Lazowska & Zahorjan 1986; Blumofe & Leiserson 1999' },
