@@ -13,6 +13,7 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
     })),
   );
   const cpuCount = Math.max(1, ...runs.map((r) => r.result.series.cpus.length));
+  const reasons = reasonScale(new Set(rows.map((r) => r.reason)));
   const names = runs.map((r) => r.name);
   const counts = runs.map((r) => `${r.name}: ${r.result.summary.migrations}`).join(', ');
   const y = { type: 'quantitative' as const, title: 'CPU', scale: { domain: [-0.5, cpuCount - 0.5] }, axis: { tickMinStep: 1 } };
@@ -31,7 +32,7 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
             x: { field: 't', type: 'quantitative', title: 'time (s)' },
             y: { field: 'from', ...y },
             y2: { field: 'to' },
-            color: { field: 'reason', type: 'nominal', title: 'reason', scale: reasonScale },
+            color: { field: 'reason', type: 'nominal', title: 'reason', scale: reasons },
           },
         },
         {
@@ -39,7 +40,7 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
           encoding: {
             x: { field: 't', type: 'quantitative' },
             y: { field: 'to', ...y },
-            color: { field: 'reason', type: 'nominal', scale: reasonScale },
+            color: { field: 'reason', type: 'nominal', scale: reasons },
             tooltip: [
               { field: 't', type: 'quantitative', title: 'time (s)', format: '.4f' },
               { field: 'pid', type: 'quantitative', title: 'process' },

@@ -24,4 +24,8 @@ const REASON_COLORS: Record<(typeof REASONS)[number], string> = {
 };
 
 export const causeScale = { domain: [...MISS_CAUSES], range: MISS_CAUSES.map((c) => CAUSE_COLORS[c]) };
-export const reasonScale = { domain: [...REASONS], range: REASONS.map((r) => REASON_COLORS[r]) };
+/** Colours for the reasons that occur (all ten when none does), each in its fixed colour. */
+export function reasonScale(present: ReadonlySet<string>) {
+  const reasons = REASONS.filter((r) => present.size === 0 || present.has(r));
+  return { domain: reasons, range: reasons.map((r) => REASON_COLORS[r]) };
+}
