@@ -4,6 +4,7 @@ import { evaluateCheck, type CheckScope } from './checks';
 import type { LabCell, LabCodeCell } from './markdown';
 import { CHECKSUM_ATTRIBUTE, cellChecksum, cellKey, cellLabel, isProtected, sameContent } from './release';
 import type { ResolvedCheck } from './resolve';
+import { validateParams } from './validate';
 
 export interface GradedCheck {
   name: string;
@@ -25,7 +26,7 @@ export function gradeChecks(checks: readonly ResolvedCheck[], scope: CheckScope)
 
 export interface IntegrityNote {
   cell: string;
-  problem: 'modified' | 'deleted' | 'checksum';
+  problem: 'modified' | 'deleted' | 'checksum' | 'redeclared';
   message: string;
 }
 
@@ -47,6 +48,9 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
     const key = isProtected(cell) ? cellKey(cell) : undefined;
     if (key !== undefined && !protectedSource.has(key)) protectedSource.set(key, cell as LabCodeCell);
   }
+  // A parameter of a protected params cell may not be declared again elsewhere: the first
+  // declaration in the file wins, so another params cell could change it.
+  const protectedParams = new Set([...protectedSource.values()].filter((c) => c.kind === 'params').flatMap((c) => [...validateParams(c.value).params.keys()]));
   const integrity: IntegrityNote[] = [];
   const placed = new Set<string>();
   const cells: LabCell[] = [];
@@ -54,6 +58,11 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
     const key = cell.kind === 'markdown' ? undefined : cellKey(cell);
     const original = key === undefined ? undefined : protectedSource.get(key);
     if (!original || cell.kind === 'markdown') {
+      const redeclared = cell.kind === 'params' ? [...validateParams(cell.value).params.keys()].filter((name) => protectedParams.has(name)) : [];
+      if (redeclared.length > 0) {
+        integrity.push({ cell: `params ${redeclared.join(', ')}`, problem: 'redeclared', message: `a params cell declares protected parameters again (${redeclared.join(', ')}); it was left out` });
+        continue;
+      }
       cells.push(cell);
       continue;
     }

@@ -84,3 +84,13 @@ test('reports: Classroom JSON and JUnit escape messages and carry integrity note
   assert.match(xml, /<testcase classname="a\.lab\.md" name="q&lt;2&gt;">\n {6}<failure message="a &quot;hidden&quot; check &amp; more">/);
   assert.match(xml, /<system-err>check q1 was deleted<\/system-err>/);
 });
+
+test('assembly: a second params cell cannot change a protected parameter', () => {
+  const sneaky = student.replace('# Assignment: spread the work\n', '# Assignment: spread the work\n\n```params\ndur: 1ms\nmine: 3\n```\n');
+  assert.notEqual(sneaky, student);
+  const a = assembleSubmission(instructor, parseLab(sneaky));
+  assert.deepEqual(a.integrity.map((n) => n.message), ['a params cell declares protected parameters again (dur); it was left out']);
+  const params = a.cells.filter((c) => c.kind === 'params');
+  assert.equal(params.length, 1);
+  assert.equal(params[0].value, 'dur: 2s');
+});
