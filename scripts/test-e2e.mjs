@@ -4,7 +4,9 @@
 // Debian's Chromium through playwright-core. Screenshots go to test-results/e2e/.
 // Closes with `e2e: N passed, N failed`; exits non-zero on any failure.
 //
-//   node scripts/test-e2e.mjs [--no-build]
+//   node scripts/test-e2e.mjs [--no-build] [--grep <text>]
+//
+// --grep runs only the tests whose full title contains <text> (mocha's grep, as a fixed string).
 import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +51,9 @@ writeFileSync(
   ),
 );
 
+// Screenshots of this run only: one left by an earlier run (say of a chart kind since removed,
+// or of a failure since fixed) would be mistaken for a current one.
+rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const serverLog = createWriteStream(join(resultsDir, 'code-server.log'));
 const port = await freePort();
@@ -67,7 +72,9 @@ process.env.MIGRATION_LAB_E2E_URL = workbenchUrl({ port, folder: workspace, exte
 process.env.MIGRATION_LAB_E2E_RESULTS = resultsDir;
 process.env.MIGRATION_LAB_E2E_WORKSPACE = workspace;
 
-const mocha = new Mocha({ ui: 'tdd', timeout: 120_000, reporter: 'spec', color: false });
+const grepAt = process.argv.indexOf('--grep');
+const grep = grepAt > 0 ? process.argv[grepAt + 1] : undefined;
+const mocha = new Mocha({ ui: 'tdd', timeout: 120_000, reporter: 'spec', color: false, ...(grep ? { fgrep: grep } : {}) });
 for (const file of readdirSync(suitesDir).filter((name) => name.endsWith('.e2e.mjs')).sort()) {
   mocha.addFile(join(suitesDir, file));
 }

@@ -2,15 +2,23 @@
 // a dark theme. Each test builds on the one before (one browser session, like a person's).
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
-import { framesWith, openWorkbench, pickQuickItem, quickOpen, runCommand, screenshotPath, scrollIntoView, waitFor } from './workbench.mjs';
+import {
+  CELL_STATE,
+  CHART_MARKS,
+  ERROR_OUTPUT,
+  framesWith,
+  openWorkbench,
+  pickQuickItem,
+  quickOpen,
+  runAll,
+  runCommand,
+  screenshotPath,
+  scrollIntoView,
+  waitFor,
+} from './workbench.mjs';
 
 const LAB = 'intro.lab.md';
-/** Data marks of a Vega SVG chart (axes and legends have other roles). */
-const CHART_MARKS = 'svg g.role-mark path, svg g.role-mark rect';
-/** What VS Code's built-in error renderer and our renderer draw for a failure. */
-const ERROR_OUTPUT = '.traceback, .error-output-header, .output-stream.error, .migration-lab-output.error';
 const AXIS_TITLE = 'svg g.role-axis-title text';
-const CELL_STATE = (state) => `.notebook-editor .codicon-notebook-state-${state}`;
 
 /** The first chart's SVG, in whichever output frame holds it; null while none is rendered. */
 async function chartSvg(page) {
@@ -50,22 +58,7 @@ suite('intro lab in VS Code in the browser', () => {
   });
 
   test('runs all cells from the command palette', async () => {
-    await runCommand(page, 'Notebook: Run All');
-    // With more than one kernel for the notebook type VS Code asks which one; pick ours.
-    const picker = page.locator('.quick-input-widget');
-    const started = await waitFor('cells to start running, or the kernel picker', async () =>
-      (await picker.isVisible())
-        ? 'picker'
-        : (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}, ${CELL_STATE('success')}, ${CELL_STATE('error')}`).count()) > 0 && 'running',
-    );
-    if (started === 'picker') await pickQuickItem(page, 'Migration Lab');
-    await waitFor(
-      'every shown code cell to finish',
-      async () =>
-        (await page.locator(CELL_STATE('success')).count()) > 0 &&
-        (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}`).count()) === 0,
-      90_000,
-    );
+    await runAll(page);
     assert.equal(await page.locator(CELL_STATE('error')).count(), 0, 'a cell shows the failed state');
   });
 

@@ -121,3 +121,93 @@ export async function scrollIntoView(page, find, what) {
     return null;
   });
 }
+
+/** Data marks of a Vega SVG chart (axes and legends have other roles). */
+export const CHART_MARKS = 'svg g.role-mark path, svg g.role-mark rect';
+/** A chart output of the Migration Lab renderer (vega-embed marks its container). */
+export const CHART_HOST = '.migration-lab-output.vega-embed';
+/**
+ * What VS Code's built-in error renderer and our renderer draw for a failure: an error output
+ * item is `div.output.error` in the output frame (VS Code 1.100); the others are stack traces,
+ * stderr streams and a chart the renderer could not draw.
+ */
+export const ERROR_OUTPUT = '.output.error, .traceback, .error-output-header, .output-stream.error, .migration-lab-output.error';
+export const CELL_STATE = (state) => `.notebook-editor .codicon-notebook-state-${state}`;
+
+/** Closes every editor, so the next notebook's outputs are the only ones in the page. */
+export async function closeAllEditors(page) {
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('.notebook-editor').first().waitFor({ state: 'hidden' });
+}
+
+/** Switches the colour theme by its label (e.g. "Light Modern") unless it is already the one shown. */
+export async function setTheme(page, label) {
+  const kind = label.startsWith('Light') ? 'vs' : 'vs-dark';
+  if (await page.locator(`.monaco-workbench.${kind}`).count()) return;
+  await runCommand(page, 'Preferences: Color Theme');
+  await pickQuickItem(page, label);
+  await page.locator(`.monaco-workbench.${kind}`).waitFor();
+}
+
+/**
+ * Notebook: Run All from the command palette, picking the Migration Lab kernel when VS Code
+ * asks, then waits until no shown cell is pending or executing. Returns when it was started (ms).
+ */
+export async function runAll(page, timeoutMs = 120_000) {
+  await runCommand(page, 'Notebook: Run All');
+  const started = Date.now();
+  const picker = page.locator('.quick-input-widget');
+  const state = await waitFor('cells to start running, or the kernel picker', async () =>
+    (await picker.isVisible())
+      ? 'picker'
+      : (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}, ${CELL_STATE('success')}, ${CELL_STATE('error')}`).count()) > 0 && 'running',
+  );
+  if (state === 'picker') await pickQuickItem(page, 'Migration Lab');
+  await waitFor(
+    'every shown code cell to finish',
+    async () =>
+      (await page.locator(`${CELL_STATE('success')}, ${CELL_STATE('error')}`).count()) > 0 &&
+      (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}`).count()) === 0,
+    timeoutMs,
+  );
+  return started;
+}
+
+/** Every element matching `selector` in any frame of the page, as element handles. */
+export async function allInFrames(page, selector) {
+  const handles = [];
+  for (const frame of page.frames()) handles.push(...(await frame.locator(selector).elementHandles().catch(() => [])));
+  return handles;
+}
+
+/**
+ * Scrolls the notebook from its top to its bottom with the mouse wheel, calling `visit()` at
+ * every position, so each cell (and its outputs, which VS Code renders only near the viewport)
+ * is drawn once. Stops when scrolling down moves nothing any more.
+ */
+export async function scrollThroughNotebook(page, visit, maxSteps = 200) {
+  await page.locator('.notebook-editor .cell-list-container').first().hover();
+  const { height } = page.viewportSize();
+  // VS Code moves a notebook about 50 px per wheel event, whatever the delta.
+  const wheelBy = async (pixels) => {
+    const start = await scrollTop(page);
+    for (let i = 0; i < 200 && Math.abs((await scrollTop(page)) - start) < Math.abs(pixels); i++) {
+      const before = await scrollTop(page);
+      await page.mouse.wheel(0, Math.sign(pixels) * 100);
+      await waitFor('the notebook to scroll', async () => (await scrollTop(page)) !== before, 300).catch(() => null);
+      if ((await scrollTop(page)) === before) break; // at the end
+    }
+    return (await scrollTop(page)) - start;
+  };
+  await wheelBy(-1e9);
+  for (let step = 0; step < maxSteps; step++) {
+    await visit();
+    if ((await wheelBy(height * 0.6)) === 0) return;
+  }
+  throw new Error(`the notebook did not reach its end in ${maxSteps} scroll steps`);
+}
+
+/** How far the notebook list is scrolled, in pixels (its rows container moves up by that much). */
+async function scrollTop(page) {
+  return page.locator('.notebook-editor .monaco-list-rows').first().evaluate((rows) => -parseFloat(rows.style.top || '0'));
+}

@@ -1,0 +1,209 @@
+// Every kind of chart, drawn in VS Code in the browser, in a light and a dark theme: a lab with
+// one chart cell per kind the docs list (docs/lab-format.md, the chart cell's `show`), written
+// into the throwaway workspace. Kinds the simulator cannot draw yet say so in their cell; the
+// kinds it can must draw data marks. Also measures how long each chart takes to render and
+// checks the stale-output marker a person sees after editing a machine.
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
+import { repoRoot } from '../../scripts/code-server.mjs';
+import {
+  allInFrames,
+  CHART_HOST,
+  CHART_MARKS,
+  env,
+  ERROR_OUTPUT,
+  openWorkbench,
+  quickOpen,
+  runAll,
+  screenshotPath,
+  setTheme,
+  waitFor,
+} from './workbench.mjs';
+
+const LAB = 'chart-kinds.lab.md';
+/** The kinds the simulator draws today (issue 6); energy, frequency and temperature come later. */
+const REQUIRED = ['load', 'queues', 'cache-misses', 'migrations', 'response', 'deadlines'];
+/** What a chart cell says when its kind needs results the simulator does not produce yet. */
+const NOT_YET = /needs results this simulator does not produce yet/;
+
+/** Every chart kind the docs list: "| `show` | ... | one of load, queues, ... |". */
+function documentedKinds() {
+  const row = readFileSync(join(repoRoot, 'docs', 'lab-format.md'), 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith('| `show` |'));
+  assert.ok(row, 'docs/lab-format.md has no row for the chart cell\'s `show`');
+  const kinds = /one of ([\w, -]+)/.exec(row)?.[1].split(',').map((k) => k.trim());
+  assert.ok(kinds?.length, `cannot read the kinds from: ${row}`);
+  return kinds;
+}
+
+/**
+ * Three runs of one workload (requests with deadlines, batch jobs, periodic tasks) under three
+ * policies, and one chart cell per kind. The `show:` line comes first in each chart cell: it is
+ * how the test finds the cell on screen.
+ */
+function chartKindsLab(kinds) {
+  const run = (name, policy) => `\`\`\`run\nname: ${name}\nmachine: duo\nworkload: mixed\npolicy: ${policy}\nduration: 2s\nseed: 7\n\`\`\`\n`;
+  return [
+    '# Every chart kind\n',
+    '```machine\nname: duo\nsockets: 2\ncoresPerSocket: 4\ncaches: { l1d: 32KiB, l2: 1MiB, llc: 16MiB }\n```\n',
+    '```workload\nname: mixed\nprocesses:\n' +
+      '  - { name: web, count: 200, arrival: poisson 400/s, demand: exp 4ms, workingSet: 256KiB, deadline: 20ms }\n' +
+      '  - { name: batch, count: 6, arrival: 0s, demand: 1s, workingSet: 8MiB, dirty: 30% }\n' +
+      '  - { name: tick, count: 2, periodic: { period: 10ms, wcet: 2ms } }\n```\n',
+    run('pinned', 'pinned'),
+    run('balanced', 'least-loaded'),
+    run('shared', 'global-queue'),
+    ...kinds.map((kind) => `The ${kind} chart.\n\n\`\`\`chart\nshow: ${kind}\nruns: [pinned, balanced, shared]\n\`\`\`\n`),
+  ].join('\n');
+}
+
+/**
+ * Installed in the output frames before anything renders: the renderer gives each output a
+ * shadow root first thing, so the time from attachShadow until the chart's SVG has data marks is
+ * its render time (Vega-Lite compile, Vega parse and SVG drawing). Notes the time, the number of
+ * marks and the chart's title. A MutationObserver on the document cannot see into shadow roots,
+ * so each new root is polled.
+ */
+function installRenderProbe({ hostSelector, marksSelector }) {
+  if (window.__chartRenders) return;
+  window.__chartRenders = [];
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    const started = performance.now();
+    const poll = setInterval(() => {
+      const host = root.querySelector(hostSelector);
+      const marks = host ? host.querySelectorAll(marksSelector).length : 0;
+      if (marks > 0) {
+        clearInterval(poll);
+        const title = host.querySelector('svg g.role-title text')?.textContent ?? '';
+        window.__chartRenders.push({ ms: Math.round(performance.now() - started), marks, title });
+      } else if (performance.now() - started > 60_000 || root.querySelector('.migration-lab-output:not(.vega-embed)')?.textContent) {
+        clearInterval(poll); // not a chart (a run table), or never drawn
+      }
+    }, 5);
+    return root;
+  };
+}
+
+suite('every chart kind in light and dark themes', () => {
+  const kinds = documentedKinds();
+  let session;
+  let page;
+  /** kind → 'drawn' | 'not yet' after the light pass. */
+  const status = new Map();
+  const lightFill = new Map();
+
+  /** The chart cell's row: the notebook row whose editor has the line `show: <kind>`. */
+  const chartRow = (kind) =>
+    page.locator('.notebook-editor .code-cell-row').filter({ has: page.locator('.view-line', { hasText: new RegExp(`^show:\\s+${kind}$`) }) });
+
+  /**
+   * Scrolls until the chart cell's output is in view; returns the output's container (a chart,
+   * or the error the cell shows) and its box. Outputs are drawn in the notebook's webview, laid
+   * over the list just below the cell's row (editor and status bar): the first output below it.
+   */
+  async function showChart(kind) {
+    const { height } = page.viewportSize();
+    await page.locator('.notebook-editor .cell-list-container').first().hover();
+    return waitFor(`the ${kind} chart to scroll into view`, async () => {
+      const row = chartRow(kind);
+      const rowBox = (await row.count()) ? await row.first().boundingBox() : null;
+      if (!rowBox) {
+        // Not rendered: up if a chart cell further down the lab is on screen, else down.
+        const shown = await page.locator('.notebook-editor .code-cell-row .view-line').allTextContents();
+        const below = shown.some((line) => kinds.indexOf(/^show:\s+(\S+)$/.exec(line)?.[1]) > kinds.indexOf(kind));
+        await page.mouse.wheel(0, below ? -100 : 100);
+        return null;
+      }
+      const below = [];
+      for (const output of await allInFrames(page, `.migration-lab-output, ${ERROR_OUTPUT}`)) {
+        const box = await output.boundingBox();
+        if (box && box.height > 0 && box.y >= rowBox.y + rowBox.height - 2) below.push({ output, box });
+      }
+      const found = below.sort((a, b) => a.box.y - b.box.y)[0];
+      if (found && found.box.y >= 60 && found.box.y + found.box.height <= height - 10) return found;
+      // Not drawn yet, or off screen: bring the cell towards the top.
+      await page.mouse.wheel(0, (found?.box.y ?? rowBox.y) > 60 ? 100 : -100);
+      return null;
+    }, 30_000);
+  }
+
+  suiteSetup(async () => {
+    writeFileSync(join(env('MIGRATION_LAB_E2E_WORKSPACE'), LAB), chartKindsLab(kinds));
+    session = await openWorkbench();
+    page = session.page;
+    await setTheme(page, 'Light Modern');
+  });
+
+  teardown(async function () {
+    if (this.currentTest?.state === 'failed') {
+      const name = this.currentTest.title.replace(/[^\w]+/g, '-');
+      await page?.screenshot({ path: screenshotPath(`failed-${name}.png`) }).catch(() => {});
+    }
+  });
+
+  suiteTeardown(async () => {
+    await session?.browser.close();
+  });
+
+  test('the docs list every required chart kind', () => {
+    assert.deepEqual(REQUIRED.filter((kind) => !kinds.includes(kind)), []);
+  });
+
+  test('runs the lab and draws every chart kind it can, with marks (light theme screenshots)', async () => {
+    await quickOpen(page, LAB);
+    await page.locator('.notebook-editor .code-cell-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The notebook's webview exists once its Markdown is shown: probe it before charts arrive.
+    await waitFor('the notebook webview', async () => (await allInFrames(page, '#container')).length > 0);
+    for (const frame of page.frames().slice(1)) {
+      await frame.evaluate(installRenderProbe, { hostSelector: CHART_HOST, marksSelector: CHART_MARKS }).catch(() => {});
+    }
+    await runAll(page);
+    for (const kind of kinds) {
+      const { output, box } = await showChart(kind);
+      const text = (await output.textContent()) ?? '';
+      if (NOT_YET.test(text)) {
+        status.set(kind, 'not yet');
+        console.log(`      ${kind}: not drawn yet (${text.trim().slice(0, 100)})`);
+        continue;
+      }
+      const marks = await waitFor(`the ${kind} chart's marks`, async () => (await output.$$(CHART_MARKS)).length || null, 30_000);
+      lightFill.set(kind, await output.$eval('svg g.role-axis-title text', (t) => t.getAttribute('fill')));
+      status.set(kind, 'drawn');
+      await page.screenshot({ path: screenshotPath(`chart-${kind}-light.png`), clip: box });
+      console.log(`      ${kind}: ${marks} marks, ${Math.round(box.width)}×${Math.round(box.height)} px`);
+    }
+    const missing = REQUIRED.filter((kind) => status.get(kind) !== 'drawn');
+    assert.deepEqual(missing, [], 'required chart kinds that were not drawn');
+  });
+
+  test('reports how long each chart took to render', async () => {
+    const renders = [];
+    for (const frame of page.frames().slice(1)) renders.push(...((await frame.evaluate(() => window.__chartRenders ?? []).catch(() => [])) ?? []));
+    const drawn = [...status.values()].filter((s) => s === 'drawn').length;
+    assert.ok(renders.length >= drawn, `the probe saw ${renders.length} charts render, ${drawn} were drawn`);
+    for (const r of renders) console.log(`      render: ${r.ms} ms, ${r.marks} marks — ${r.title}`);
+    const largest = renders.reduce((a, b) => (b.marks > a.marks ? b : a));
+    console.log(`      largest chart (${largest.marks} marks, ${largest.title}): rendered in ${largest.ms} ms`);
+    assert.ok(largest.ms < 10_000, 'the largest chart took more than 10 s to render');
+  });
+
+  test('redraws every chart in the dark theme (dark screenshots)', async () => {
+    await setTheme(page, 'Dark Modern');
+    for (const kind of kinds.filter((k) => status.get(k) === 'drawn')) {
+      const { output } = await showChart(kind);
+      await waitFor(`the ${kind} chart redrawn for the dark theme`, async () => {
+        const fill = await output.$eval('svg g.role-axis-title text', (t) => t.getAttribute('fill')).catch(() => null);
+        return fill && fill !== lightFill.get(kind);
+      });
+      // The redraw may have changed the chart's size: measure again.
+      const { box } = await showChart(kind);
+      await page.screenshot({ path: screenshotPath(`chart-${kind}-dark.png`), clip: box });
+    }
+    await setTheme(page, 'Light Modern');
+  });
+});
