@@ -14,6 +14,8 @@ import {
   CHART_MARKS,
   env,
   ERROR_OUTPUT,
+  mouseAway,
+  wheelNotebook,
   openWorkbench,
   quickOpen,
   runAll,
@@ -79,7 +81,10 @@ function installRenderProbe({ hostSelector, marksSelector }) {
       const marks = host ? host.querySelectorAll(marksSelector).length : 0;
       if (marks > 0) {
         clearInterval(poll);
-        const title = host.querySelector('svg g.role-title text')?.textContent ?? '';
+        // The chart's title is the largest title text (facet headers are titles too).
+        const titles = [...host.querySelectorAll('svg g.role-title text')];
+        const size = (t) => parseFloat(t.getAttribute('font-size') ?? '0');
+        const title = titles.sort((a, b) => size(b) - size(a))[0]?.textContent ?? '';
         window.__chartRenders.push({ ms: Math.round(performance.now() - started), marks, title });
       } else if (performance.now() - started > 60_000 || root.querySelector('.migration-lab-output:not(.vega-embed)')?.textContent) {
         clearInterval(poll); // not a chart (a run table), or never drawn
@@ -116,7 +121,7 @@ suite('every chart kind in light and dark themes', () => {
         // Not rendered: up if a chart cell further down the lab is on screen, else down.
         const shown = await page.locator('.notebook-editor .code-cell-row .view-line').allTextContents();
         const below = shown.some((line) => kinds.indexOf(/^show:\s+(\S+)$/.exec(line)?.[1]) > kinds.indexOf(kind));
-        await page.mouse.wheel(0, below ? -100 : 100);
+        await wheelNotebook(page, below ? -height / 2 : height / 2);
         return null;
       }
       const below = [];
@@ -125,9 +130,13 @@ suite('every chart kind in light and dark themes', () => {
         if (box && box.height > 0 && box.y >= rowBox.y + rowBox.height - 2) below.push({ output, box });
       }
       const found = below.sort((a, b) => a.box.y - b.box.y)[0];
-      if (found && found.box.y >= 60 && found.box.y + found.box.height <= height - 10) return found;
+      if (found && found.box.y >= 60 && found.box.y + found.box.height <= height - 10) {
+        await mouseAway(page);
+        return found;
+      }
       // Not drawn yet, or off screen: bring the cell towards the top.
-      await page.mouse.wheel(0, (found?.box.y ?? rowBox.y) > 60 ? 100 : -100);
+      const top = found?.box.y ?? rowBox.y;
+      await wheelNotebook(page, top > 60 ? Math.min(top - 60, height / 2) : Math.max(top - 60, -height / 2));
       return null;
     }, 30_000);
   }
@@ -205,5 +214,37 @@ suite('every chart kind in light and dark themes', () => {
       await page.screenshot({ path: screenshotPath(`chart-${kind}-dark.png`), clip: box });
     }
     await setTheme(page, 'Light Modern');
+  });
+
+  test('editing the machine marks the runs\' outputs stale; clicking the marker runs the cell again', async () => {
+    const STALE = 'output may be stale';
+    const row = (firstLine) =>
+      page.locator('.notebook-editor .code-cell-row').filter({ has: page.locator('.view-line', { hasText: new RegExp(`^${firstLine.replace(' ', '\\s+')}$`) }) });
+    const statusText = async (r) => (await r.locator('.cell-statusbar-container').first().textContent()) ?? '';
+    await page.locator('.notebook-editor .cell-list-container').first().hover();
+    await waitFor('the top of the notebook', async () => {
+      if (await row('name: duo').count()) return true;
+      await wheelNotebook(page, -page.viewportSize().height);
+      return false;
+    });
+    const machine = row('name: duo');
+    const pinned = row('name: pinned');
+    assert.ok(!(await statusText(pinned)).includes(STALE), 'the run is marked stale before any edit');
+
+    // Change the number of cores as a person would: click the line, retype its value.
+    await machine.locator('.view-line', { hasText: /^coresPerSocket:\s+4$/ }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('8');
+    await page.keyboard.press('Escape');
+    await waitFor('the stale marker on the run', async () => (await statusText(pinned)).includes(STALE), 10_000);
+    assert.ok(!(await statusText(machine)).includes(STALE), 'the machine cell itself is marked stale');
+    await mouseAway(page);
+    await page.screenshot({ path: screenshotPath('stale-marker.png') });
+
+    await pinned.locator('.cell-statusbar-container').getByText(STALE).click();
+    await waitFor('the run to run again and lose its marker', async () => !(await statusText(pinned)).includes(STALE), 30_000);
+    const balanced = row('name: balanced');
+    if (await balanced.count()) assert.ok((await statusText(balanced)).includes(STALE), 'the other run lost its marker too');
   });
 });

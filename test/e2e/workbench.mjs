@@ -207,6 +207,20 @@ export async function scrollThroughNotebook(page, visit, maxSteps = 200) {
   throw new Error(`the notebook did not reach its end in ${maxSteps} scroll steps`);
 }
 
+/**
+ * Scrolls the notebook under the mouse by about `pixels` (VS Code moves a notebook about 50 px
+ * per wheel event, whatever the event's delta), then lets it settle.
+ */
+export async function wheelNotebook(page, pixels) {
+  for (let i = 0; i < Math.ceil(Math.abs(pixels) / 50); i++) await page.mouse.wheel(0, Math.sign(pixels) * 50);
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+/** Moves the mouse off the notebook, so no chart shows a hover tooltip in a screenshot. */
+export async function mouseAway(page) {
+  await page.mouse.move(5, page.viewportSize().height - 5);
+}
+
 /** How far the notebook list is scrolled, in pixels (its rows container moves up by that much). */
 async function scrollTop(page) {
   return page.locator('.notebook-editor .monaco-list-rows').first().evaluate((rows) => -parseFloat(rows.style.top || '0'));
