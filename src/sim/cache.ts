@@ -55,12 +55,14 @@ export interface ReloadCharge {
   coherenceNs: number;
   /** Extra stall because DRAM lines came from a remote node (part of reloadNs). */
   remotePenaltyNs: number;
+  /** Of reloadLines, those fetched from DRAM (they cost DRAM energy). */
+  dramLines: number;
 }
 
 export class CacheModel {
   private readonly l2: SharedCache[];
   private readonly llc: SharedCache[];
-  readonly out: ReloadCharge = { reloadLines: 0, coherenceLines: 0, reloadNs: 0, coherenceNs: 0, remotePenaltyNs: 0 };
+  readonly out: ReloadCharge = { reloadLines: 0, coherenceLines: 0, reloadNs: 0, coherenceNs: 0, remotePenaltyNs: 0, dramLines: 0 };
 
   constructor(private readonly m: ResolvedMachine) {
     this.l2 = Array.from({ length: m.coreCount }, () => new SharedCache(m.l2Lines));
@@ -134,6 +136,7 @@ export class CacheModel {
     out.reloadNs = (fromLlc * m.llcNs + fromDram * dram) / mlp;
     out.coherenceNs = (coh * (coherenceSocket === socket ? m.modifiedLineNs : m.remoteCacheNs)) / mlp;
     out.remotePenaltyNs = (fromDram * (dram - m.localNs)) / mlp;
+    out.dramLines = fromDram;
     this.fillPrivate(p, core, newPriv, fPriv);
     this.fillLlc(p, socket, Math.min(w, m.llcLines, fLlc + fromDram + coh), fLlc);
     return out;
@@ -154,10 +157,14 @@ export class CacheModel {
    */
   capacityMissNs(p: CacheResident, cpu: number, homeNode: number): number {
     const m = this.m;
-    const socket = m.cpuSocket[cpu]!;
-    const hit = p.wsLines === 0 ? 1 : Math.min(1, this.llcFootprint(p, socket) / p.wsLines);
+    const hit = this.capacityLlcHit(p, cpu);
     const dram = m.dramNs[m.cpuNode[cpu]! * m.sockets + homeNode]!;
     return (hit * m.llcNs + (1 - hit) * dram) / m.memoryParallelism;
+  }
+
+  /** Probability that a capacity miss of `p` on `cpu` hits the LLC (the rest go to DRAM). */
+  capacityLlcHit(p: CacheResident, cpu: number): number {
+    return p.wsLines === 0 ? 1 : Math.min(1, this.llcFootprint(p, this.m.cpuSocket[cpu]!) / p.wsLines);
   }
 
   /** Drops `p`'s private footprint (its lines go with it on a migration); returns the lines it had. */

@@ -87,6 +87,81 @@ export interface MigrationCostConfig {
   interconnectBytesPerS?: number;
 }
 
+/**
+ * A processor idle state (C-state). An idle core draws `powerFraction` of its static power; entering
+ * and leaving costs energy, so a stay pays off only when longer than `breakEvenNs`; the core needs
+ * `exitNs` to start running again.
+ */
+export interface IdleStateConfig {
+  name?: string;
+  powerFraction: number;
+  exitNs: number;
+  breakEvenNs: number;
+}
+
+/** Power model (MODEL.md section 4). Present = energy is simulated. */
+export interface PowerConfig {
+  /** Switched capacitance C in P = C V^2 f, in uW/MHz/V^2 as in device trees (Cortex-A72: 436). */
+  dynamicCoefficient?: number;
+  /** Static (leakage) power of one core at ambient temperature, in watts. */
+  staticW?: number;
+  /** Relative rise of static power per kelvin above ambient (needs a thermal model; 0 = flat). */
+  staticPerK?: number;
+  /** Idle states, any order (default: three states from shallow to deep). [] = an idle core keeps its full static power. */
+  idleStates?: IdleStateConfig[];
+  /** Energy of one cache line fetched from DRAM, in joules. */
+  dramAccessJ?: number;
+  /** Dynamic power of a core stalled on memory, as a fraction of its power while computing. */
+  stallActivity?: number;
+}
+
+/** Lumped RC model per core (MODEL.md section 5). Present = temperature is simulated (implies a power model). */
+export interface ThermalConfig {
+  ambientC?: number;
+  /** Thermal resistance from a core to ambient, K/W. */
+  resistanceKPerW?: number;
+  /** Heat capacity of a core, J/K. */
+  capacitanceJPerK?: number;
+  /** Trip point: at this temperature the core's frequency is capped one or more P-states lower. */
+  throttleC?: number;
+  /** The cap is lifted a step when the core has cooled this far below the trip point. */
+  hysteresisC?: number;
+}
+
+export const GOVERNORS = ['performance', 'powersave', 'ondemand', 'schedutil', 'userspace'] as const;
+export type GovernorKind = (typeof GOVERNORS)[number];
+
+/** DVFS settings the governor uses. */
+export interface DvfsConfig {
+  /** `core`: each core has its own frequency; `cluster`: cores of one type on one socket share it. */
+  domain?: 'core' | 'cluster';
+  /** How often ondemand and schedutil re-evaluate utilisation. */
+  samplingNs?: number;
+  /** Time from a governor's request until the new frequency applies. */
+  switchLatencyNs?: number;
+  /** userspace: the lowest P-state at or above this frequency (per core type). */
+  frequencyHz?: number;
+  /** ondemand: load above which it jumps to the highest frequency. */
+  upThreshold?: number;
+}
+
+/** A scheduled machine event: a CPU fails for good, or leaves service for a maintenance window. */
+export type MachineEventConfig =
+  | {
+      kind: 'fail';
+      atNs: number;
+      cpu: number;
+      /** Processes on the CPU lose the work done since their last checkpoint (taken every this much work); absent = nothing lost. */
+      checkpointNs?: number;
+    }
+  | {
+      kind: 'maintenance';
+      atNs: number;
+      cpu: number;
+      /** Length of the window; absent = until the end of the run. */
+      durationNs?: number;
+    };
+
 export interface MachineConfig {
   /** Start from a named preset (MACHINE_PRESETS) and override the fields given here. */
   preset?: string;
@@ -109,6 +184,12 @@ export interface MachineConfig {
   numa?: NumaConfig;
   contextSwitchNs?: number;
   migration?: MigrationCostConfig;
+  power?: PowerConfig;
+  thermal?: ThermalConfig;
+  /** DVFS governor (default performance: every core at its highest P-state). */
+  governor?: GovernorKind;
+  dvfs?: DvfsConfig;
+  events?: MachineEventConfig[];
 }
 
 /** A duration drawn per process (all in nanoseconds of CPU time at reference speed, or of wall time for sleeps). */

@@ -12,12 +12,14 @@
 import { MISS_CAUSES, REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
 import { sample } from './distributions';
+import { buildDomains, initialPState, nextPState, samples, type Domains } from './dvfs';
 import { SimPolicyError } from './errors';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
 import { LogHistogram } from './metrics';
 import { POLICIES } from './policies/index';
-import type { PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
+import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
+import { EnergyMeter } from './power';
 import { Proc, ProcState } from './process';
 import { ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
@@ -25,6 +27,7 @@ import type { MigrationRow, ProcessRow } from './result';
 import { hashName, Rng } from './rng';
 import { makeDiscipline, type Discipline } from './scheduler/discipline';
 import { CpuSeries, MISS_INDEX } from './series';
+import { secondsUntil } from './thermal';
 import { ArrivalSource, type ResolvedGroup } from './workload';
 import { EngineView } from './view';
 
@@ -34,6 +37,17 @@ const EV_WAKE = 2;
 const EV_MIGRATED = 3;
 const EV_RELEASE = 4;
 const EV_BALANCE = 5;
+// Machine-side events (kinds from EV_GOVERNOR up): once every process is done they are dropped,
+// so they never keep a finished closed run going.
+const EV_GOVERNOR = 6;
+const EV_FREQ = 7;
+const EV_THERMAL = 8;
+const EV_MACHINE = 9;
+
+/** Per-CPU service state. */
+const ONLINE = 0;
+const IN_MAINTENANCE = 1;
+const FAILED = 2;
 
 const COLD = MISS_INDEX.cold;
 const MIGRATION = MISS_INDEX.migration;
@@ -48,6 +62,7 @@ const enum PolicyCall {
   WakeReason,
   Balance,
   OnIdle,
+  CpuEvent,
 }
 
 export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete';
@@ -112,8 +127,35 @@ export class Engine implements PolicyActions {
   private readonly capLat: Float64Array;
   private readonly timerGen: Int32Array;
   readonly busyNs: Float64Array;
-  /** Room for DVFS: current frequency / highest frequency of the CPU's core type. */
+  /** Current frequency / highest frequency of the CPU's core type. */
   readonly freqFactor: Float64Array;
+  /** Per CPU: index of its current P-state in its core type's list. */
+  readonly pstate: Int32Array;
+  /** Per CPU: ONLINE, IN_MAINTENANCE or FAILED. */
+  readonly offline: Uint8Array;
+  /** Per CPU: index of the machine event that took it offline. */
+  private readonly offlineBy: Int32Array;
+  /** Null when the machine has no power model: energy then costs nothing. */
+  readonly meter: EnergyMeter | null;
+  /** Per CPU: share of its capacity misses that go to DRAM (with a power model). */
+  private readonly capDram: Float64Array;
+  /** Frequency domains; null when every CPU stays at its highest P-state (performance, no thermal model). */
+  private readonly domains: Domains | null;
+  /** Per domain: the governor's P-state, the one it last requested, and a generation voiding stale switches. */
+  private readonly govIndex: Int32Array;
+  private readonly requested: Int32Array;
+  private readonly freqGen: Int32Array;
+  private readonly lastBusyNs: Float64Array;
+  private lastSampleNs = 0;
+  /** Per core: highest P-state the thermal throttle allows, the pending crossing's generation and direction, and since when it has been capped. */
+  private readonly cap: Int32Array;
+  private readonly thermGen: Int32Array;
+  private readonly thermDir: Int8Array;
+  private readonly throttledSinceNs: Float64Array;
+  throttledNs = 0;
+  failures = 0;
+  lostWorkNs = 0;
+  private cpuEvent: CpuEvent | null = null;
   private readonly lastQueueChange: Float64Array;
   readonly inbound: Int32Array;
   /** Per CPU: waiting + running + in transit towards it (kept current for cheap policy scans). */
@@ -179,11 +221,39 @@ export class Engine implements PolicyActions {
     this.timerGen = new Int32Array(n);
     this.busyNs = new Float64Array(n);
     this.freqFactor = new Float64Array(n).fill(1);
+    this.pstate = new Int32Array(n);
+    for (let cpu = 0; cpu < n; cpu++) this.pstate[cpu] = this.topPState(cpu);
+    this.offline = new Uint8Array(n);
+    this.offlineBy = new Int32Array(n).fill(-1);
+    this.capDram = new Float64Array(m.power === null ? 0 : n);
+    const dvfsActive = m.dvfs.governor !== 'performance' || m.thermal !== null;
+    this.domains = dvfsActive ? buildDomains(m.dvfs.domain, n, m.smt, m.cpuSocket, m.cpuType) : null;
+    const domainCount = this.domains?.cpus.length ?? 0;
+    this.govIndex = new Int32Array(domainCount);
+    this.requested = new Int32Array(domainCount);
+    this.freqGen = new Int32Array(domainCount);
+    this.lastBusyNs = new Float64Array(dvfsActive ? n : 0);
+    for (let d = 0; d < domainCount; d++) {
+      const cpus = this.domains!.cpus[d]!;
+      const index = initialPState(m.dvfs, this.pstatesOf(cpus[0]!));
+      this.govIndex[d] = index;
+      this.requested[d] = index;
+      for (const cpu of cpus) this.setPState(cpu, index);
+    }
+    this.cap = new Int32Array(m.thermal === null ? 0 : m.coreCount);
+    for (let core = 0; core < this.cap.length; core++) this.cap[core] = this.topPState(core * m.smt);
+    this.thermGen = new Int32Array(this.cap.length);
+    this.thermDir = new Int8Array(this.cap.length);
+    this.throttledSinceNs = new Float64Array(this.cap.length).fill(-1);
     this.lastQueueChange = new Float64Array(n);
     this.inbound = new Int32Array(n);
     this.load = new Int32Array(n);
     this.minVruntime = new Float64Array(n + 1);
     this.view = new EngineView(this);
+    if (m.power !== null) {
+      this.series.enablePower(m.thermal !== null);
+      this.meter = new EnergyMeter(m, m.power, m.thermal, this.series, this.running, this.procs, this.pstate);
+    } else this.meter = null;
 
     this.openStream = cfg.groups.some((g) => g.count === Infinity);
     this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
@@ -195,6 +265,10 @@ export class Engine implements PolicyActions {
     if (this.policy.balanceIntervalNs !== undefined && this.policy.balance) {
       this.q.push(this.policy.balanceIntervalNs, EV_BALANCE, 0, 0);
     }
+    if (this.domains !== null && samples(m.dvfs) && m.dvfs.samplingNs < this.endNs) this.q.push(m.dvfs.samplingNs, EV_GOVERNOR, 0, 0);
+    m.events.forEach((ev, i) => {
+      if (ev.atNs < this.endNs) this.q.push(ev.atNs, EV_MACHINE, i, 0);
+    });
   }
 
   // ---------------------------------------------------------------- main loop
@@ -206,6 +280,7 @@ export class Engine implements PolicyActions {
     const q = this.q;
     while (q.length > 0 && q.peekTime() < limit) {
       q.pop();
+      if (q.kind >= EV_GOVERNOR && this.workDone()) continue;
       this.now = q.time;
       this.events++;
       switch (q.kind) {
@@ -226,6 +301,21 @@ export class Engine implements PolicyActions {
           break;
         case EV_BALANCE:
           this.onBalance();
+          break;
+        case EV_GOVERNOR:
+          this.onGovernorTick();
+          break;
+        case EV_FREQ:
+          if (q.b === this.freqGen[q.a]) {
+            this.govIndex[q.a] = this.requested[q.a]!;
+            this.applyDomain(q.a);
+          }
+          break;
+        case EV_THERMAL:
+          if (q.b === this.thermGen[q.a]) this.onThermal(q.a);
+          break;
+        case EV_MACHINE:
+          this.onMachineEvent(q.a, q.b);
           break;
       }
     }
@@ -283,6 +373,7 @@ export class Engine implements PolicyActions {
     if (g.phases) p.rng.reseedHashed(this.cfg.seed, this.procStreamHash[g.index]!, index);
     if (g.periodic === null) {
       p.remainingNs = this.sources[g.index]!.demandOf(index);
+      p.demandNs = p.remainingNs;
       p.burstNs = g.phases ? Math.min(p.remainingNs, sample(g.phases.computeNs, p.rng)) : p.remainingNs;
       this.noteInSystem(+1);
       this.arrivedFinite++;
@@ -304,8 +395,10 @@ export class Engine implements PolicyActions {
       this.enqueueGlobal(p);
       return;
     }
-    const cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
+    let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
     this.checkTarget(p, cpu, 'place');
+    // A policy unaware of machine events may pick a CPU that is out: take the nearest usable one instead.
+    if (this.offline[cpu] !== ONLINE) cpu = this.usableInstead(p, cpu);
     this.enqueue(p, cpu);
   }
 
@@ -335,6 +428,9 @@ export class Engine implements PolicyActions {
           return 0;
         case PolicyCall.OnIdle:
           policy.onIdle!(this.view, this, cpu);
+          return 0;
+        case PolicyCall.CpuEvent:
+          policy.onCpuEvent!(this.view, this, this.cpuEvent!);
           return 0;
       }
     } catch (e) {
@@ -404,7 +500,8 @@ export class Engine implements PolicyActions {
     // An idle CPU takes it: the one it last ran on if idle, else the lowest-numbered idle one.
     const running = this.running;
     const last = p.lastCpu;
-    if (last >= 0 && running[last]! < 0 && this.allowed(p, last)) {
+    const offline = this.offline;
+    if (last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) {
       this.dispatch(last);
       return;
     }
@@ -413,7 +510,7 @@ export class Engine implements PolicyActions {
     const runKey = this.runKey;
     const preemptive = this.disc.preemptive;
     for (let cpu = 0; cpu < n; cpu++) {
-      if (p.affinity !== null && p.affinity[cpu] !== 1) continue;
+      if ((p.affinity !== null && p.affinity[cpu] !== 1) || offline[cpu] !== ONLINE) continue;
       if (running[cpu]! < 0) {
         this.dispatch(cpu);
         return;
@@ -471,6 +568,7 @@ export class Engine implements PolicyActions {
 
   /** Starts the next process on an idle `cpu`, or lets the policy pull work if there is none. */
   private dispatch(cpu: number): void {
+    if (this.offline[cpu] !== ONLINE) return;
     const p = this.takeNext(cpu);
     if (p === null) {
       if (this.policy.onIdle && !this.inPolicyCallback) {
@@ -486,14 +584,18 @@ export class Engine implements PolicyActions {
     const m = this.m;
     p.waitNs += now - p.readySinceNs;
     if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
-      this.recordMove(p, p.lastCpu, cpu, this.policy.globalQueueReason ?? 'load-balance', 0);
+      this.recordMove(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
     }
+    p.evacReason = -1;
     if (p.homeNode < 0) p.homeNode = m.cpuNode[cpu]!; // first touch
     let overheadNs = 0;
     if (this.lastPid[cpu] !== p.pid) {
       overheadNs = m.contextSwitchNs;
       this.contextSwitches++;
     }
+    // Leaving an idle state takes its exit latency.
+    const meter = this.meter;
+    if (meter !== null) overheadNs += meter.wake(cpu, now);
     const causeIndex = p.firstRunNs < 0 ? COLD : p.migrated ? MIGRATION : EVICTION;
     // The run this dispatch is for: the rest of the burst or one slice, whichever is shorter.
     const plannedWork = Math.min(p.burstNs, this.disc.sliceNs * this.speed(cpu));
@@ -508,6 +610,7 @@ export class Engine implements PolicyActions {
     }
     p.misses += ch.reloadLines + ch.coherenceLines;
     const stall = ch.reloadNs + ch.coherenceNs;
+    if (meter !== null && ch.dramLines > 0) meter.dram(p.slot, ch.dramLines);
     p.stallNs += stall;
     this.stallNsTotal += stall;
     if (p.migrated) {
@@ -539,12 +642,14 @@ export class Engine implements PolicyActions {
     if (this.globalQ && p.vruntime > this.minVruntime[m.cpuCount]!) this.minVruntime[m.cpuCount] = p.vruntime;
     this.capRate[cpu] = this.cache.capacityMissesPerRefNs(p.wsLines, p.memoryIntensity);
     this.capLat[cpu] = this.capRate[cpu]! > 0 ? this.cache.capacityMissNs(p, cpu, p.homeNode) : 0;
+    if (meter !== null) this.capDram[cpu] = this.capRate[cpu]! > 0 ? 1 - this.cache.capacityLlcHit(p, cpu) : 0;
     this.segStart[cpu] = now;
     this.stallEnd[cpu] = now + overheadNs + Math.round(stall);
     this.sliceEnd[cpu] = now + this.disc.sliceNs;
     this.trace?.('dispatch', now, p.pid, cpu);
     this.plan(cpu);
     if (m.smt > 1) this.replanSiblings(cpu);
+    if (meter !== null) this.powerChanged(m.cpuCore[cpu]!);
   }
 
   /** Work rate of `cpu` now: capacity x frequency factor, shared with a busy SMT sibling. */
@@ -612,6 +717,7 @@ export class Engine implements PolicyActions {
         const stall = capMisses * this.capLat[cpu]!;
         p.stallNs += stall;
         this.stallNsTotal += stall;
+        if (this.meter !== null) this.meter.dram(p.slot, capMisses * this.capDram[cpu]!);
       }
     }
     p.vruntime += (elapsed * 1024) / p.weight;
@@ -628,6 +734,7 @@ export class Engine implements PolicyActions {
     this.timerGen[cpu]!++;
     this.trace?.('stop', this.now, p.pid, cpu);
     if (this.m.smt > 1) this.replanSiblings(cpu);
+    if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
     return p;
   }
 
@@ -770,6 +877,7 @@ export class Engine implements PolicyActions {
       cpu: p.lastCpu,
       jobs: p.jobsDone,
       deadlineMisses: p.jobMisses,
+      ...(this.meter !== null ? { energyJ: p.energyJ } : {}),
     };
   }
 
@@ -805,6 +913,15 @@ export class Engine implements PolicyActions {
       cpu = this.callPolicy(PolicyCall.PlaceOnWake, p.slot, -1);
       this.checkTarget(p, cpu, 'placeOnWake');
     }
+    if (this.offline[cpu] !== ONLINE) {
+      // Asleep on a CPU that went out (and the policy left it there), or sent to one: evacuate.
+      const alt = this.usableInstead(p, cpu);
+      if (alt !== from) {
+        this.beginTransit(p, from, alt, this.offline[from] === ONLINE ? 'load-balance' : this.outReason(from));
+        return;
+      }
+      cpu = alt;
+    }
     if (cpu !== from) {
       const reason = this.policy.wakeReason ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]! : 'load-balance';
       this.beginTransit(p, from, cpu, reason);
@@ -820,7 +937,7 @@ export class Engine implements PolicyActions {
     const p = this.procs[handle];
     if (p === undefined || p.state === ProcState.Free || p.state === ProcState.Transit) return false;
     if (this.globalQ || p.cpu < 0) return false;
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !this.allowed(p, cpu)) return false;
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !this.allowed(p, cpu) || this.offline[cpu] !== ONLINE) return false;
     const from = p.cpu;
     switch (p.state) {
       case ProcState.Ready:
@@ -870,6 +987,14 @@ export class Engine implements PolicyActions {
   private onMigrated(p: Proc): void {
     this.inbound[p.cpu]!--;
     this.load[p.cpu]!--;
+    if (this.offline[p.cpu] !== ONLINE) {
+      // The target went out while the process was on its way: on to a usable CPU.
+      const alt = this.usableInstead(p, p.cpu);
+      if (alt !== p.cpu) {
+        this.beginTransit(p, p.cpu, alt, this.outReason(p.cpu));
+        return;
+      }
+    }
     // Time in transit counts as waiting: the process was ready but could not run.
     const transitNs = this.now - p.readySinceNs;
     p.waitNs += transitNs;
@@ -920,6 +1045,247 @@ export class Engine implements PolicyActions {
     if (next < this.endNs) this.q.push(next, EV_BALANCE, 0, 0);
   }
 
+  // ---------------------------------------------------------------- power, DVFS, heat
+
+  private workDone(): boolean {
+    return this.live === 0 && this.activeSources === 0 && !this.openStream;
+  }
+
+  private pstatesOf(cpu: number): readonly { freqHz: number; voltV: number }[] {
+    return this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates;
+  }
+
+  private topPState(cpu: number): number {
+    return this.pstatesOf(cpu).length - 1;
+  }
+
+  private setPState(cpu: number, index: number): void {
+    const pstates = this.pstatesOf(cpu);
+    this.pstate[cpu] = index;
+    this.freqFactor[cpu] = pstates[index]!.freqHz / pstates[pstates.length - 1]!.freqHz;
+  }
+
+  /**
+   * Dynamic-power activity of running `cpu`: its share of the core's throughput (SMT) times the
+   * mix of computing and memory stalls at its current rate.
+   */
+  private activityOf(cpu: number): number {
+    const full = this.m.cpuSpeed[cpu]! * this.freqFactor[cpu]!;
+    const speed = this.speed(cpu);
+    const computing = Math.min(1, this.rate[cpu]! / speed);
+    const stall = this.m.power!.stallActivity;
+    return (speed / full) * (computing + stall * (1 - computing));
+  }
+
+  /** What `core` does changed (a thread started or stopped, a new P-state, power off): close the interval, take the new power. */
+  private powerChanged(core: number): void {
+    const meter = this.meter!;
+    const now = this.now;
+    meter.touch(core, now);
+    const smt = this.m.smt;
+    for (let cpu = core * smt; cpu < core * smt + smt; cpu++) meter.activity[cpu] = this.running[cpu]! >= 0 ? this.activityOf(cpu) : 0;
+    meter.refresh(core, now);
+    if (this.m.thermal !== null) this.scheduleThermal(core);
+  }
+
+  /** Puts domain `d` at min(governor's P-state, thermal caps of its cores): running work is booked at the old speed and re-planned. */
+  private applyDomain(d: number): void {
+    const m = this.m;
+    const cpus = this.domains!.cpus[d]!;
+    let index = this.govIndex[d]!;
+    if (this.cap.length > 0) for (const cpu of cpus) index = Math.min(index, this.cap[m.cpuCore[cpu]!]!);
+    if (this.pstate[cpus[0]!] === index) return;
+    const meter = this.meter;
+    for (const cpu of cpus) {
+      if (this.running[cpu]! >= 0) this.account(cpu);
+      if (meter !== null && cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!, this.now);
+    }
+    for (const cpu of cpus) this.setPState(cpu, index);
+    for (const cpu of cpus) if (this.running[cpu]! >= 0) this.plan(cpu);
+    if (meter !== null) for (const cpu of cpus) if (cpu % m.smt === 0) this.powerChanged(m.cpuCore[cpu]!);
+  }
+
+  /** ondemand / schedutil: each domain's busiest CPU over the last period sets its next P-state. */
+  private onGovernorTick(): void {
+    const m = this.m;
+    const domains = this.domains!;
+    const now = this.now;
+    const window = now - this.lastSampleNs;
+    this.lastSampleNs = now;
+    for (let d = 0; d < domains.cpus.length; d++) {
+      const cpus = domains.cpus[d]!;
+      let busiest = 0;
+      for (const cpu of cpus) {
+        const busy = this.busyNs[cpu]! + (this.running[cpu]! >= 0 ? now - this.segStart[cpu]! : 0);
+        busiest = Math.max(busiest, (busy - this.lastBusyNs[cpu]!) / window);
+        this.lastBusyNs[cpu] = busy;
+      }
+      const next = nextPState(m.dvfs, this.pstatesOf(cpus[0]!), this.pstate[cpus[0]!]!, Math.min(1, busiest));
+      if (next === this.requested[d]) continue;
+      this.requested[d] = next;
+      const gen = ++this.freqGen[d]!;
+      if (m.dvfs.switchLatencyNs === 0) {
+        this.govIndex[d] = next;
+        this.applyDomain(d);
+      } else this.q.push(now + m.dvfs.switchLatencyNs, EV_FREQ, d, gen);
+    }
+    const next = now + m.dvfs.samplingNs;
+    if (next < this.endNs) this.q.push(next, EV_GOVERNOR, 0, 0);
+  }
+
+  /**
+   * Arms `core`'s next thermal crossing: reaching the trip point while a lower P-state is left,
+   * or cooling below trip - hysteresis while capped. Exact time from the RC closed form.
+   */
+  private scheduleThermal(core: number): void {
+    const th = this.m.thermal!;
+    const meter = this.meter!;
+    meter.touch(core, this.now);
+    const gen = ++this.thermGen[core]!;
+    const { a, g } = meter.heatOf(core);
+    const theta = meter.theta[core]!;
+    const trip = th.throttleC - th.ambientC;
+    const release = trip - th.hysteresisC;
+    const first = core * this.m.smt;
+    let seconds = Infinity;
+    if (this.pstate[first]! > 0 && a / g > trip) {
+      seconds = theta >= trip ? 0 : secondsUntil(theta, trip, a, g, th.capacitanceJPerK);
+      this.thermDir[core] = 1;
+    } else if (this.cap[core]! < this.topPState(first) && a / g < release) {
+      seconds = theta <= release ? 0 : secondsUntil(theta, release, a, g, th.capacitanceJPerK);
+      this.thermDir[core] = -1;
+    }
+    if (seconds === Infinity) return;
+    const at = this.now + Math.ceil(seconds * 1e9);
+    if (at < this.endNs) this.q.push(at, EV_THERMAL, core, gen);
+  }
+
+  /** The core reached its trip point (cap to the highest P-state that keeps it below) or cooled enough (lift the cap a step). */
+  private onThermal(core: number): void {
+    const th = this.m.thermal!;
+    const meter = this.meter!;
+    const first = core * this.m.smt;
+    const top = this.topPState(first);
+    let cap: number;
+    if (this.thermDir[core] > 0) {
+      const trip = th.throttleC - th.ambientC;
+      cap = this.pstate[first]! - 1;
+      while (cap > 0 && meter.steadyThetaAt(core, cap) > trip) cap--;
+    } else cap = Math.min(top, this.cap[core]! + 1);
+    const was = this.cap[core]!;
+    this.cap[core] = cap;
+    if (was === top && cap < top) this.throttledSinceNs[core] = this.now;
+    else if (was < top && cap === top) {
+      this.throttledNs += this.now - this.throttledSinceNs[core]!;
+      this.throttledSinceNs[core] = -1;
+    }
+    this.applyDomain(this.domains!.of[first]!);
+    this.scheduleThermal(core);
+  }
+
+  // ---------------------------------------------------------------- faults and maintenance
+
+  private onMachineEvent(index: number, phase: number): void {
+    const ev = this.m.events[index]!;
+    if (phase === 1) {
+      this.bringOnline(ev.cpu, index);
+      return;
+    }
+    if (ev.kind === 'fail') {
+      this.failures++;
+      this.takeOffline(ev.cpu, FAILED, index, ev.checkpointNs);
+    } else {
+      if (ev.endNs < this.endNs) this.q.push(ev.endNs, EV_MACHINE, index, 1);
+      this.takeOffline(ev.cpu, IN_MAINTENANCE, index, 0);
+    }
+  }
+
+  /** Migration reason for moving work off offline `cpu`. */
+  private outReason(cpu: number): 'fault' | 'maintenance' {
+    return this.offline[cpu] === FAILED ? 'fault' : 'maintenance';
+  }
+
+  /** Least-loaded online CPU `p` may use other than `cpu` (lowest number on ties); `cpu` itself when there is none. */
+  private usableInstead(p: Proc, cpu: number): number {
+    let best = cpu;
+    let bestLoad = Infinity;
+    for (let c = 0; c < this.m.cpuCount; c++) {
+      if (c === cpu || this.offline[c] !== ONLINE || !this.allowed(p, c)) continue;
+      if (this.load[c]! < bestLoad) {
+        bestLoad = this.load[c]!;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Takes `cpu` out of service: the running process stops (a failure loses its work since the
+   * last checkpoint), the policy is told and moves what it wants, and the engine evacuates the rest.
+   */
+  private takeOffline(cpu: number, state: number, index: number, checkpointNs: number): void {
+    if (this.offline[cpu] !== ONLINE) {
+      // Already out: a failure during maintenance makes it permanent.
+      if (state === FAILED) {
+        this.offline[cpu] = FAILED;
+        this.offlineBy[cpu] = index;
+        this.switchOff(cpu);
+      }
+      return;
+    }
+    this.offline[cpu] = state;
+    this.offlineBy[cpu] = index;
+    const reason = this.outReason(cpu);
+    if (this.running[cpu]! >= 0) {
+      const p = this.stop(cpu);
+      if (checkpointNs > 0) this.loseWork(p, checkpointNs);
+      if (this.globalQ) p.evacReason = REASONS.indexOf(reason);
+      this.requeue(p, cpu);
+    }
+    if (state === FAILED) this.switchOff(cpu);
+    if (this.policy.onCpuEvent) {
+      this.cpuEvent = { kind: 'offline', cpu, cause: reason };
+      this.callPolicy(PolicyCall.CpuEvent, -1, cpu);
+    }
+    if (this.globalQ) {
+      for (let c = 0; c < this.m.cpuCount && this.globalQ.length > 0; c++) if (this.running[c]! < 0) this.dispatch(c);
+      return;
+    }
+    for (const p of this.procs) {
+      if (p.state === ProcState.Free || p.state === ProcState.Transit || p.cpu !== cpu) continue;
+      const to = this.usableInstead(p, cpu);
+      if (to !== cpu) this.migrate(p.slot, to, reason);
+    }
+  }
+
+  private switchOff(cpu: number): void {
+    if (this.meter === null) return;
+    this.meter.off[cpu] = 1;
+    this.powerChanged(this.m.cpuCore[cpu]!);
+  }
+
+  /** The work `p` did since its last checkpoint is lost: it must be done again. */
+  private loseWork(p: Proc, checkpointNs: number): void {
+    const done = p.periodNs > 0 ? p.wcetNs - p.burstNs : p.demandNs - p.remainingNs;
+    const lost = done % checkpointNs;
+    if (!(lost > 0)) return;
+    p.burstNs += lost;
+    if (p.periodNs === 0) p.remainingNs += lost;
+    this.lostWorkNs += lost;
+  }
+
+  /** The maintenance window `index` ends: `cpu` is back and takes work again. */
+  private bringOnline(cpu: number, index: number): void {
+    if (this.offline[cpu] !== IN_MAINTENANCE || this.offlineBy[cpu] !== index) return;
+    this.offline[cpu] = ONLINE;
+    this.offlineBy[cpu] = -1;
+    if (this.policy.onCpuEvent) {
+      this.cpuEvent = { kind: 'online', cpu };
+      this.callPolicy(PolicyCall.CpuEvent, -1, cpu);
+    }
+    if (this.running[cpu]! < 0) this.dispatch(cpu);
+  }
+
   // ---------------------------------------------------------------- end of run
 
   /** Closes every open interval at `now` and lists live processes as unfinished. Call once. */
@@ -930,6 +1296,10 @@ export class Engine implements PolicyActions {
     for (let cpu = 0; cpu < n; cpu++) {
       if (this.running[cpu]! >= 0) this.account(cpu);
       this.noteQueue(cpu);
+    }
+    if (this.meter !== null) for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core, this.now);
+    for (let core = 0; core < this.cap.length; core++) {
+      if (this.throttledSinceNs[core]! >= 0) this.throttledNs += this.now - this.throttledSinceNs[core]!;
     }
     this.noteInSystem(0);
     for (const p of this.procs) {

@@ -7,7 +7,11 @@
  * siblings are adjacent and a socket's CPUs are contiguous.
  */
 import type { CoreTypeConfig, MachineConfig, PStateConfig } from './config';
+import { resolveDvfs, type ResolvedDvfs } from './dvfs';
 import { SimConfigError } from './errors';
+import { resolveEvents, type ResolvedMachineEvent } from './events';
+import { resolvePower, type ResolvedPower } from './power';
+import { resolveThermal, type ResolvedThermal } from './thermal';
 import { array, isRecord, num, onlyKeys, optNum, optionalRecord, record, str } from './validate';
 
 const KiB = 1024;
@@ -58,6 +62,13 @@ export interface ResolvedMachine {
   migrationFixedNs: number;
   stateBytes: number;
   interconnectBytesPerS: number;
+  /** Null: energy is not simulated (and costs nothing). */
+  power: ResolvedPower | null;
+  /** Null: temperature is not simulated. */
+  thermal: ResolvedThermal | null;
+  dvfs: ResolvedDvfs;
+  /** Sorted by time. */
+  events: ResolvedMachineEvent[];
 }
 
 const DEFAULT_PSTATES: PStateConfig[] = [
@@ -150,7 +161,7 @@ export const MACHINE_PRESETS: Record<string, MachineConfig> = {
 
 const MACHINE_KEYS = [
   'preset', 'name', 'sockets', 'coresPerSocket', 'smt', 'smtShare', 'capacity', 'pstates', 'coreTypes',
-  'caches', 'latency', 'memory', 'numa', 'contextSwitchNs', 'migration',
+  'caches', 'latency', 'memory', 'numa', 'contextSwitchNs', 'migration', 'power', 'thermal', 'governor', 'dvfs', 'events',
 ] as const;
 
 /** Overlay `over` on `base` one level deep for the nested sections, so partial overrides keep preset values. */
@@ -292,6 +303,9 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
     cpuSpeed[cpu] = types[type]!.capacity / 1024;
   }
 
+  const thermal = resolveThermal(m.thermal, `${path}.thermal`);
+  const power = resolvePower(m.power, `${path}.power`, thermal);
+
   return {
     name: m.name === undefined ? `${sockets}x${coresPerSocket}${smt > 1 ? `x${smt}` : ''}` : str(m.name, `${path}.name`),
     sockets,
@@ -327,5 +341,9 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
     migrationFixedNs: optNum(mig.fixedNs, `${path}.migration.fixedNs`, 1000, { integer: true, min: 0 }),
     stateBytes: optNum(mig.stateBytes, `${path}.migration.stateBytes`, 16 * KiB, { integer: true, min: 0 }),
     interconnectBytesPerS: optNum(mig.interconnectBytesPerS, `${path}.migration.interconnectBytesPerS`, 12.8e9, { above: 0 }),
+    power,
+    thermal,
+    dvfs: resolveDvfs(m.governor, m.dvfs, path, types),
+    events: resolveEvents(m.events, `${path}.events`, cpuCount),
   };
 }

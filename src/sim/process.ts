@@ -32,6 +32,12 @@ export class Proc implements CacheResident {
   arrivalNs = 0;
   /** Remaining total demand in reference ns (Infinity for periodic tasks). */
   remainingNs = 0;
+  /** Total demand drawn at arrival (reference ns; 0 for periodic tasks). */
+  demandNs = 0;
+  /** Energy of the CPU while it ran plus its DRAM accesses (with a power model). */
+  energyJ = 0;
+  /** Index into REASONS of the evacuation a global-queue pick-up completes, -1 if none. */
+  evacReason = -1;
   /** Remaining work of the current compute burst (reference ns). */
   burstNs = 0;
   readySinceNs = 0;
@@ -105,6 +111,9 @@ export class Proc implements CacheResident {
     this.sleepNs = 0;
     this.migrations = 0;
     this.misses = 0;
+    this.energyJ = 0;
+    this.evacReason = -1;
+    this.demandNs = 0;
     this.vruntime = 0;
     this.weight = g.weight;
     this.pendingCoherence = 0;

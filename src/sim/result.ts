@@ -44,6 +44,30 @@ export interface Summary {
   processRowsOmitted: number;
   /** Migrations not listed in `migrations` (maxMigrationRows). */
   migrationRowsOmitted: number;
+
+  // With a power model (machine.power or machine.thermal):
+  /** Energy of every core plus DRAM, in joules. */
+  energyJ?: number;
+  /** Core energy per CPU (static, dynamic, idle-state transitions); DRAM energy is apart. */
+  energyByCpuJ?: number[];
+  dramEnergyJ?: number;
+  /** Energy-delay product: energyJ x makespanS. */
+  edpJs?: number;
+
+  // With a thermal model (machine.thermal):
+  peakTempC?: number;
+  /** Time average over all cores. */
+  meanTempC?: number;
+  /** Core-seconds spent with the frequency capped by the thermal throttle. */
+  throttledS?: number;
+
+  // With machine events (machine.events):
+  /** CPU failures that happened within the run. */
+  failures?: number;
+  /** Processes moved off failed or maintenance CPUs (migrations with reason fault or maintenance). */
+  evacuations?: number;
+  /** Work (at reference speed) lost at failures and done again. */
+  lostWorkS?: number;
 }
 
 export interface ProcessRow {
@@ -66,6 +90,8 @@ export interface ProcessRow {
   cpu: number;
   jobs: number;
   deadlineMisses: number;
+  /** With a power model: energy of the CPU while it ran plus its DRAM accesses. */
+  energyJ?: number;
 }
 
 export interface MigrationRow {
@@ -92,12 +118,41 @@ export interface CpuSeriesResult {
   /** Time-averaged number of waiting processes per bin. */
   queueLength: number[];
   missesByCause: Record<MissCause, number[]>;
+  /** With a power model: time-averaged clock frequency per bin (0 while failed). */
+  frequencyHz?: number[];
+  /** With a power model: mean power per bin (energy in the bin / its width). */
+  powerW?: number[];
+  /** With a thermal model: time-averaged temperature of the CPU's core per bin. */
+  temperatureC?: number[];
+}
+
+/** Machine facts the energy, frequency and temperature charts draw as reference lines. */
+export interface ThermalInfo {
+  ambientC: number;
+  /** Trip point where throttling starts. */
+  tripC: number;
+  hysteresisC: number;
+}
+
+export interface FrequencyInfo {
+  governor: string;
+  /** Lowest and highest P-state frequency over all core types. */
+  minHz: number;
+  maxHz: number;
 }
 
 export interface SimResult {
   summary: Summary;
   processes: ProcessRow[];
-  series: { binNs: number; bins: number; cpus: CpuSeriesResult[] };
+  series: {
+    binNs: number;
+    bins: number;
+    cpus: CpuSeriesResult[];
+    /** With a power model. */
+    frequency?: FrequencyInfo;
+    /** With a thermal model. */
+    thermal?: ThermalInfo;
+  };
   migrations: MigrationRow[];
   digest: string;
 }

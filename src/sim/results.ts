@@ -60,7 +60,30 @@ function summarize(e: Engine): Summary {
     events: e.events,
     processRowsOmitted: e.processRowsOmitted,
     migrationRowsOmitted: e.migrationRowsOmitted,
+    ...energySummary(e),
+    ...eventSummary(e),
   };
+}
+
+function energySummary(e: Engine): Partial<Summary> {
+  const meter = e.meter;
+  if (meter === null) return {};
+  const byCpu = Array.from(meter.energyJ);
+  const energyJ = byCpu.reduce((a, b) => a + b, 0) + meter.dramJ;
+  const out: Partial<Summary> = { energyJ, energyByCpuJ: byCpu, dramEnergyJ: meter.dramJ, edpJs: (energyJ * e.lastCompletionNs) / S };
+  const th = e.m.thermal;
+  if (th !== null) {
+    out.peakTempC = th.ambientC + meter.peakTheta;
+    out.meanTempC = th.ambientC + (e.now > 0 ? meter.thetaAreaKS / ((e.now / S) * e.m.coreCount) : 0);
+    out.throttledS = e.throttledNs / S;
+  }
+  return out;
+}
+
+function eventSummary(e: Engine): Partial<Summary> {
+  if (e.m.events.length === 0) return {};
+  const evacuations = e.migrationsByReason[REASONS.indexOf('fault')]! + e.migrationsByReason[REASONS.indexOf('maintenance')]!;
+  return { failures: e.failures, evacuations, lostWorkS: e.lostWorkNs / S };
 }
 
 function seriesOf(e: Engine): SimResult['series'] {
@@ -83,9 +106,29 @@ function seriesOf(e: Engine): SimResult['series'] {
     MISS_CAUSES.forEach((c, i) => {
       missesByCause[c] = Array.from(s.misses[cpu * MISS_CAUSES.length + i]!.subarray(0, bins));
     });
-    cpus.push({ cpu, socket: e.m.cpuSocket[cpu]!, utilization, queueLength, missesByCause });
+    const row: CpuSeriesResult = { cpu, socket: e.m.cpuSocket[cpu]!, utilization, queueLength, missesByCause };
+    if (e.meter !== null) {
+      row.frequencyHz = perBin(s.frequencyArea[cpu]!, bins, (b) => width(b));
+      row.powerW = perBin(s.energy[cpu]!, bins, (b) => width(b) / S);
+      if (e.m.thermal !== null) row.temperatureC = perBin(s.temperatureArea[cpu]!, bins, (b) => width(b) / S);
+    }
+    cpus.push(row);
   }
-  return { binNs: w, bins, cpus };
+  const out: SimResult['series'] = { binNs: w, bins, cpus };
+  if (e.meter !== null) {
+    const freqs = e.m.coreTypes.flatMap((t) => t.pstates.map((p) => p.freqHz));
+    out.frequency = { governor: e.m.dvfs.governor, minHz: Math.min(...freqs), maxHz: Math.max(...freqs) };
+  }
+  const th = e.m.thermal;
+  if (th !== null) out.thermal = { ambientC: th.ambientC, tripC: th.throttleC, hysteresisC: th.hysteresisC };
+  return out;
+}
+
+/** Per-bin values: the bin's integral divided by its width in the integral's time unit. */
+function perBin(area: Float64Array, bins: number, widthOf: (b: number) => number): number[] {
+  const out = new Array<number>(bins);
+  for (let b = 0; b < bins; b++) out[b] = area[b]! / widthOf(b);
+  return out;
 }
 
 export function buildResult(e: Engine): SimResult {

@@ -17,6 +17,10 @@ export class CpuSeries {
   readonly queueArea: Float64Array[];
   /** Misses per bin, per CPU, per cause: misses[cpu * NCAUSES + cause]. */
   readonly misses: Float64Array[];
+  /** With a power model, per CPU and bin: joules, Hz x ns, and (with a thermal model) C x s. Empty otherwise. */
+  energy: Float64Array[] = [];
+  frequencyArea: Float64Array[] = [];
+  temperatureArea: Float64Array[] = [];
 
   /**
    * Bins start fine enough that a run ending at an eighth of `durationNs` still fills the
@@ -37,6 +41,9 @@ export class CpuSeries {
       for (const arr of this.busy) mergePairs(arr);
       for (const arr of this.queueArea) mergePairs(arr);
       for (const arr of this.misses) mergePairs(arr);
+      for (const arr of this.energy) mergePairs(arr);
+      for (const arr of this.frequencyArea) mergePairs(arr);
+      for (const arr of this.temperatureArea) mergePairs(arr);
       this.binNs *= 2;
     }
   }
@@ -79,6 +86,35 @@ export class CpuSeries {
     if (count === 0) return;
     this.cover(Math.max(t0 + 1, t1));
     this.spread(this.misses[cpu * NCAUSES + cause]!, t0, t1, count);
+  }
+
+  /** Allocates the power series (and the temperature series when `thermal`). */
+  enablePower(thermal: boolean): void {
+    const make = (): Float64Array[] => Array.from({ length: this.cpuCount }, () => new Float64Array(this.maxBins));
+    this.energy = make();
+    this.frequencyArea = make();
+    if (thermal) this.temperatureArea = make();
+  }
+
+  /** `joules` spent over [t0, t1) (a lump at t0 when t1 <= t0). */
+  addEnergy(cpu: number, t0: number, t1: number, joules: number): void {
+    if (joules === 0) return;
+    this.cover(Math.max(t0 + 1, t1));
+    this.spread(this.energy[cpu]!, t0, t1, joules);
+  }
+
+  /** Frequency x time (Hz x ns) over [t0, t1). */
+  addFrequency(cpu: number, t0: number, t1: number, hzNs: number): void {
+    if (t1 <= t0) return;
+    this.cover(t1);
+    this.spread(this.frequencyArea[cpu]!, t0, t1, hzNs);
+  }
+
+  /** Temperature x time (C x s) over [t0, t1). */
+  addTemperature(cpu: number, t0: number, t1: number, cS: number): void {
+    if (t1 <= t0) return;
+    this.cover(t1);
+    this.spread(this.temperatureArea[cpu]!, t0, t1, cS);
   }
 
   /** Number of bins that cover [0, endNs). */

@@ -115,10 +115,8 @@ export class EngineView implements SimView {
     return this.e.now > 0 ? this.e.busyNs[cpu]! / this.e.now : 0;
   }
 
-  // Power, thermal and faults are not simulated yet (issue 4): every CPU is online, runs at its
-  // highest P-state (freqFactor stays 1) and sits at the ambient temperature.
-  online(_cpu: number): boolean {
-    return true;
+  online(cpu: number): boolean {
+    return this.e.offline[cpu] === 0;
   }
 
   capacity(cpu: number): number {
@@ -127,12 +125,32 @@ export class EngineView implements SimView {
   }
 
   frequencyHz(cpu: number): number {
-    const pstates = this.machine.coreTypes[this.machine.cpuType[cpu]!]!.pstates;
-    return pstates[pstates.length - 1]!.freqHz * this.e.freqFactor[cpu]!;
+    return this.machine.coreTypes[this.machine.cpuType[cpu]!]!.pstates[this.e.pstate[cpu]!]!.freqHz;
   }
 
-  temperatureC(_cpu: number): number {
-    return AMBIENT_C;
+  /** The core's temperature from the RC model; the ambient temperature when heat is not simulated. */
+  temperatureC(cpu: number): number {
+    const th = this.machine.thermal;
+    if (th === null || this.e.meter === null) return AMBIENT_C;
+    return this.e.meter.temperatureC(this.machine.cpuCore[cpu]!, this.e.now);
+  }
+
+  /** Power `cpu` draws now, in watts (0 without a power model). */
+  powerW(cpu: number): number {
+    return this.e.meter === null ? 0 : this.e.meter.powerW(cpu);
+  }
+
+  /** Energy `cpu`'s core share has used so far (up to its last change), in joules (0 without a power model). */
+  energyJ(cpu: number): number {
+    return this.e.meter === null ? 0 : this.e.meter.energyJ[cpu]!;
+  }
+
+  /** Dynamic power of a fully busy `cpu` at P-state `index` of its core type (0 without a power model): for energy-aware placement. */
+  busyPowerW(cpu: number, index = this.e.pstate[cpu]!): number {
+    const power = this.machine.power;
+    if (power === null) return 0;
+    const ps = this.machine.coreTypes[this.machine.cpuType[cpu]!]!.pstates[index]!;
+    return power.dynamicWPerHzV2 * ps.voltV * ps.voltV * ps.freqHz + power.staticW / this.machine.smt;
   }
 
   runNs(h: number): number {

@@ -1,0 +1,304 @@
+/**
+ * Power and energy (MODEL.md section 4). A core draws static (leakage) power while powered and
+ * dynamic power C x V^2 x f x activity while it runs; an idle core sits in an idle state that
+ * cuts its static power at the price of an exit latency and a transition energy; every line
+ * fetched from DRAM costs a fixed energy.
+ *
+ * Power is constant between engine events (static power may follow temperature, whose integral
+ * the thermal closed form gives), so energy is integrated exactly interval by interval, never
+ * sampled. The meter keeps per-CPU energy (a CPU is a hardware thread: a core's static power is
+ * split evenly among its threads) and adds each interval's energy to the process that ran.
+ */
+import type { IdleStateConfig } from './config';
+import { SimConfigError } from './errors';
+import type { ResolvedMachine } from './machine';
+import type { CpuSeries } from './series';
+import { thetaAfter, thetaIntegral, type ResolvedThermal } from './thermal';
+import { array, num, onlyKeys, optNum, optionalRecord, record, str } from './validate';
+
+export interface ResolvedIdleState {
+  name: string;
+  powerFraction: number;
+  exitNs: number;
+  breakEvenNs: number;
+}
+
+export interface ResolvedPower {
+  /** C in watts per (Hz x V^2): the device-tree uW/MHz/V^2 figure x 1e-12. */
+  dynamicWPerHzV2: number;
+  staticW: number;
+  staticPerK: number;
+  /** Sorted by break-even time, shallowest first. */
+  idleStates: ResolvedIdleState[];
+  dramAccessJ: number;
+  stallActivity: number;
+}
+
+/**
+ * Default idle states: break-even 0.1 / 2 / 10 ms at 0.5 / 0.1 / 0 of static power (the
+ * simso-energy figures in MODEL.md section 4); exit latencies are estimates of the C1/C3/C6 class.
+ */
+const DEFAULT_IDLE_STATES: ResolvedIdleState[] = [
+  { name: 'C1', powerFraction: 0.5, exitNs: 2_000, breakEvenNs: 100_000 },
+  { name: 'C3', powerFraction: 0.1, exitNs: 50_000, breakEvenNs: 2_000_000 },
+  { name: 'C6', powerFraction: 0, exitNs: 150_000, breakEvenNs: 10_000_000 },
+];
+
+const POWER_KEYS = ['dynamicCoefficient', 'staticW', 'staticPerK', 'idleStates', 'dramAccessJ', 'stallActivity'] as const;
+
+function resolveIdleStates(value: unknown, path: string): ResolvedIdleState[] {
+  if (value === undefined) return DEFAULT_IDLE_STATES.map((s) => ({ ...s }));
+  return array(value, path)
+    .map((item, i) => {
+      const p = `${path}[${i}]`;
+      const s = record(item, p) as Record<string, unknown> & Partial<IdleStateConfig>;
+      onlyKeys(s, p, ['name', 'powerFraction', 'exitNs', 'breakEvenNs']);
+      return {
+        name: s.name === undefined ? `C${i + 1}` : str(s.name, `${p}.name`),
+        powerFraction: num(s.powerFraction, `${p}.powerFraction`, { min: 0, max: 1 }),
+        exitNs: num(s.exitNs, `${p}.exitNs`, { integer: true, min: 0 }),
+        breakEvenNs: num(s.breakEvenNs, `${p}.breakEvenNs`, { min: 0 }),
+      };
+    })
+    .sort((a, b) => a.breakEvenNs - b.breakEvenNs);
+}
+
+/**
+ * Checks a machine's `power` section. Absent: null, unless a thermal model needs power to heat
+ * (then every default applies).
+ */
+export function resolvePower(value: unknown, path: string, thermal: ResolvedThermal | null): ResolvedPower | null {
+  if (value === undefined && thermal === null) return null;
+  const p = optionalRecord(value, path);
+  onlyKeys(p, path, POWER_KEYS as unknown as string[]);
+  const staticW = optNum(p.staticW, `${path}.staticW`, 0.3, { min: 0 });
+  const staticPerK = optNum(p.staticPerK, `${path}.staticPerK`, 0, { min: 0 });
+  if (staticPerK > 0 && thermal === null) {
+    throw new SimConfigError(`${path}.staticPerK`, 'static power can follow temperature only with a thermal model (machine.thermal)');
+  }
+  // Leakage rising with temperature must not outrun cooling, or the core would heat without bound.
+  if (thermal !== null && staticPerK * staticW * thermal.resistanceKPerW >= 1) {
+    throw new SimConfigError(`${path}.staticPerK`, `thermal runaway: staticPerK x staticW x thermal resistance must be below 1 (is ${staticPerK * staticW * thermal.resistanceKPerW})`);
+  }
+  return {
+    // Cortex-A72's 436 uW/MHz/V^2 (MODEL.md section 4).
+    dynamicWPerHzV2: optNum(p.dynamicCoefficient, `${path}.dynamicCoefficient`, 436, { min: 0 }) * 1e-12,
+    staticW,
+    staticPerK,
+    idleStates: resolveIdleStates(p.idleStates, `${path}.idleStates`),
+    // About 20 nJ per 64-byte line from DDR (estimate: ~40 pJ/bit including I/O).
+    dramAccessJ: optNum(p.dramAccessJ, `${path}.dramAccessJ`, 20e-9, { min: 0 }),
+    stallActivity: optNum(p.stallActivity, `${path}.stallActivity`, 0.3, { min: 0, max: 1 }),
+  };
+}
+
+/** Dynamic power of one fully active thread at P-state (f, V). */
+export function dynamicPowerW(power: ResolvedPower, freqHz: number, voltV: number): number {
+  return power.dynamicWPerHzV2 * voltV * voltV * freqHz;
+}
+
+const IDLE = -1;
+const OFF = -2;
+
+/** Something energy can be attributed to (the engine's process record). */
+export interface EnergyConsumer {
+  energyJ: number;
+}
+
+/**
+ * Per-CPU power state and energy integration. The engine changes what a core does, then calls
+ * touch(core) (closes the interval at the old power) and refresh(core) (takes the new power).
+ */
+export class EnergyMeter {
+  /** Core energy per CPU so far (DRAM energy is kept apart). */
+  readonly energyJ: Float64Array;
+  /** Per CPU: activity of the running thread (0 idle), set by the engine before refresh. */
+  readonly activity: Float64Array;
+  /** Per CPU: 1 while the CPU is switched off (failed). */
+  readonly off: Uint8Array;
+  private readonly dynW: Float64Array;
+  /** Static power of the thread at ambient (idle state and power-off applied). */
+  private readonly staticW: Float64Array;
+  /** Process slot whose run the current interval belongs to; IDLE or OFF otherwise. */
+  private readonly occupant: Int32Array;
+  private readonly idleState: Int32Array;
+  private readonly idleSinceNs: Float64Array;
+  /** Length of the CPU's last idle period: the idle governor's guess for the next one. */
+  private readonly lastIdleNs: Float64Array;
+  // Per core.
+  private readonly sinceNs: Float64Array;
+  /** Temperature above ambient at sinceNs. */
+  readonly theta: Float64Array;
+  private readonly heatA: Float64Array;
+  private readonly heatG: Float64Array;
+  dramJ = 0;
+  transitionJ = 0;
+  /** Highest temperature above ambient reached by any core, and the time integral over all cores. */
+  peakTheta = 0;
+  thetaAreaKS = 0;
+  private readonly smt: number;
+  private readonly staticPerThread: number;
+  private readonly gBase: number;
+
+  constructor(
+    private readonly m: ResolvedMachine,
+    readonly power: ResolvedPower,
+    readonly thermal: ResolvedThermal | null,
+    private readonly series: CpuSeries,
+    private readonly running: Int32Array,
+    private readonly procs: readonly EnergyConsumer[],
+    private readonly pstate: Int32Array,
+  ) {
+    const n = m.cpuCount;
+    this.smt = m.smt;
+    this.staticPerThread = power.staticW / m.smt;
+    this.gBase = thermal === null ? 1 : 1 / thermal.resistanceKPerW;
+    this.energyJ = new Float64Array(n);
+    this.activity = new Float64Array(n);
+    this.off = new Uint8Array(n);
+    this.dynW = new Float64Array(n);
+    this.staticW = new Float64Array(n);
+    this.occupant = new Int32Array(n).fill(OFF);
+    this.idleState = new Int32Array(n).fill(-1);
+    this.idleSinceNs = new Float64Array(n);
+    this.lastIdleNs = new Float64Array(n).fill(Infinity);
+    this.sinceNs = new Float64Array(m.coreCount);
+    this.theta = new Float64Array(m.coreCount);
+    this.heatA = new Float64Array(m.coreCount);
+    this.heatG = new Float64Array(m.coreCount).fill(this.gBase);
+    for (let core = 0; core < m.coreCount; core++) this.refresh(core);
+  }
+
+  /** The idle governor picks the deepest state whose break-even time the last idle period would have covered. */
+  private enterIdle(cpu: number, now: number): void {
+    const states = this.power.idleStates;
+    const guess = this.lastIdleNs[cpu]!;
+    let chosen = -1;
+    for (let i = 0; i < states.length; i++) if (states[i]!.breakEvenNs <= guess) chosen = i;
+    this.idleState[cpu] = chosen;
+    this.idleSinceNs[cpu] = now;
+  }
+
+  /**
+   * `cpu` starts running: ends its idle period. Returns the exit latency to add to the dispatch
+   * and books the state's transition energy (break-even x power saved per second in the state).
+   */
+  wake(cpu: number, now: number): number {
+    if (this.occupant[cpu] !== IDLE) return 0;
+    const idleNs = now - this.idleSinceNs[cpu]!;
+    if (idleNs <= 0) return 0;
+    this.lastIdleNs[cpu] = idleNs;
+    const state = this.idleState[cpu]!;
+    if (state < 0) return 0;
+    const s = this.power.idleStates[state]!;
+    const joules = ((s.breakEvenNs * 1e-9) * this.staticPerThread * (1 - s.powerFraction));
+    if (joules > 0) {
+      this.energyJ[cpu]! += joules;
+      this.transitionJ += joules;
+      this.series.addEnergy(cpu, now, now, joules);
+    }
+    return s.exitNs;
+  }
+
+  /** Books `lines` fetched from DRAM by process `slot` running on `cpu`. */
+  dram(slot: number, lines: number): void {
+    const joules = lines * this.power.dramAccessJ;
+    this.dramJ += joules;
+    this.procs[slot]!.energyJ += joules;
+  }
+
+  /** Integrates `core`'s energy and temperature from its last change up to `now` at the power set then. */
+  touch(core: number, now: number): void {
+    const since = this.sinceNs[core]!;
+    const dt = now - since;
+    if (dt <= 0) return;
+    const dtS = dt * 1e-9;
+    const th = this.thermal;
+    let integral = 0;
+    if (th !== null) {
+      const theta0 = this.theta[core]!;
+      const a = this.heatA[core]!;
+      const g = this.heatG[core]!;
+      const theta1 = thetaAfter(theta0, a, g, th.capacitanceJPerK, dtS);
+      integral = thetaIntegral(theta0, a, g, th.capacitanceJPerK, dtS);
+      this.theta[core] = theta1;
+      if (theta1 > this.peakTheta) this.peakTheta = theta1;
+      this.thetaAreaKS += integral;
+    }
+    const k = this.power.staticPerK;
+    const first = core * this.smt;
+    for (let cpu = first; cpu < first + this.smt; cpu++) {
+      const st = this.staticW[cpu]!;
+      const joules = (this.dynW[cpu]! + st) * dtS + st * k * integral;
+      this.energyJ[cpu]! += joules;
+      const occ = this.occupant[cpu]!;
+      if (occ >= 0) this.procs[occ]!.energyJ += joules;
+      this.series.addEnergy(cpu, since, now, joules);
+      const types = this.m.coreTypes[this.m.cpuType[cpu]!]!;
+      this.series.addFrequency(cpu, since, now, this.off[cpu] === 1 ? 0 : types.pstates[this.pstate[cpu]!]!.freqHz * dt);
+      if (th !== null) this.series.addTemperature(cpu, since, now, th.ambientC * dtS + integral);
+    }
+    this.sinceNs[core] = now;
+  }
+
+  /** Takes `core`'s new state (running, activity, P-state, power-off) after touch(core, now). */
+  refresh(core: number, now = 0): void {
+    const first = core * this.smt;
+    let a = 0;
+    let staticSum = 0;
+    for (let cpu = first; cpu < first + this.smt; cpu++) {
+      const slot = this.running[cpu]!;
+      if (this.off[cpu] === 1) {
+        this.dynW[cpu] = 0;
+        this.staticW[cpu] = 0;
+        this.occupant[cpu] = OFF;
+        continue;
+      }
+      if (slot < 0 && this.occupant[cpu] !== IDLE) this.enterIdle(cpu, now);
+      this.occupant[cpu] = slot < 0 ? IDLE : slot;
+      const type = this.m.coreTypes[this.m.cpuType[cpu]!]!;
+      const ps = type.pstates[this.pstate[cpu]!]!;
+      this.dynW[cpu] = slot < 0 ? 0 : dynamicPowerW(this.power, ps.freqHz, ps.voltV) * this.activity[cpu]!;
+      const state = this.idleState[cpu]!;
+      this.staticW[cpu] = slot < 0 && state >= 0 ? this.staticPerThread * this.power.idleStates[state]!.powerFraction : this.staticPerThread;
+      a += this.dynW[cpu]! + this.staticW[cpu]!;
+      staticSum += this.staticW[cpu]!;
+    }
+    this.heatA[core] = a;
+    this.heatG[core] = this.gBase - this.power.staticPerK * staticSum;
+  }
+
+  /** Power of `cpu` now (at the temperature of its core's last change). */
+  powerW(cpu: number): number {
+    const core = this.m.cpuCore[cpu]!;
+    const st = this.staticW[cpu]!;
+    return this.dynW[cpu]! + st * (1 + this.power.staticPerK * this.theta[core]!);
+  }
+
+  /** Temperature of `core` at `now` (closed form from its last change), in degrees Celsius. */
+  temperatureC(core: number, now: number): number {
+    const th = this.thermal;
+    if (th === null) return NaN;
+    const dtS = (now - this.sinceNs[core]!) * 1e-9;
+    return th.ambientC + (dtS > 0 ? thetaAfter(this.theta[core]!, this.heatA[core]!, this.heatG[core]!, th.capacitanceJPerK, dtS) : this.theta[core]!);
+  }
+
+  /** Coefficients of `core`'s heat equation now: power at ambient (A) and g = 1/R - dP/dT. */
+  heatOf(core: number): { a: number; g: number } {
+    return { a: this.heatA[core]!, g: this.heatG[core]! };
+  }
+
+  /** Steady-state temperature above ambient `core` would settle at with every thread at P-state `index` (activities unchanged). */
+  steadyThetaAt(core: number, index: number): number {
+    const first = core * this.smt;
+    let a = 0;
+    for (let cpu = first; cpu < first + this.smt; cpu++) {
+      if (this.off[cpu] === 1) continue;
+      const type = this.m.coreTypes[this.m.cpuType[cpu]!]!;
+      const ps = type.pstates[Math.min(index, type.pstates.length - 1)]!;
+      const dyn = this.occupant[cpu]! >= 0 ? dynamicPowerW(this.power, ps.freqHz, ps.voltV) * this.activity[cpu]! : 0;
+      a += dyn + this.staticW[cpu]!;
+    }
+    return a / this.heatG[core]!;
+  }
+}
