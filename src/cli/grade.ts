@@ -1,5 +1,6 @@
 // migration-lab grade <submission.lab.md>... --source <instructor.lab.md>
 //   [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds]
+//   [--memory-limit MB] [--workers N]
 // Restores protected cells from the source, merges hidden checks back, runs each submission
 // (student policies in the sandbox, each cell under a time limit) and scores every check of
 // the source. A broken submission scores 0 on what it breaks; grading goes on with the next.
@@ -9,13 +10,13 @@ import { parseLab, serializeLab, type ParsedLabCell } from '../lab/markdown';
 import { intOption, parseCommandArgs } from './args';
 import { toCsv } from './csv';
 import { checkScopeOf, executeLab } from './executeLab';
-import { simulationPool } from './host';
+import { simulationPool, WORKER_HEAP_MB } from './host';
 import { loadValidLab } from './loadLab';
 import { BadInput } from './problems';
 import { checkIdProblems } from './release';
 
 const USAGE =
-  'usage: migration-lab grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds]';
+  'usage: migration-lab grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds] [--memory-limit MB] [--workers N]';
 
 function readSubmission(file: string): ParsedLabCell[] {
   try {
@@ -33,6 +34,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     csv: { type: 'string' },
     'time-limit': { type: 'string' },
     workers: { type: 'string' },
+    'memory-limit': { type: 'string' },
   } as const;
   const { positionals, values } = parseCommandArgs('grade', argv, options, USAGE);
   if (positionals.length === 0 || typeof values.source !== 'string') throw new BadInput([USAGE]);
@@ -44,7 +46,8 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   const submissions = positionals.map((file) => ({ file, cells: readSubmission(file) }));
 
   const grades: SubmissionGrade[] = [];
-  const host = simulationPool(intOption(values, 'workers', 2));
+  // Per simulation worker; policy code has its own, smaller limit inside the sandbox.
+  const host = simulationPool(intOption(values, 'workers', 2), intOption(values, 'memory-limit', WORKER_HEAP_MB));
   try {
     for (const { file, cells } of submissions) {
       const assembly = assembleSubmission(source.cells, cells);

@@ -13,6 +13,12 @@ export function workerScript(): string {
   return join(__dirname, 'simWorker.dev.cjs');
 }
 
-export function simulationPool(workers = availableParallelism()): WorkerPool {
-  return nodeWorkerPool(workerScript(), Math.max(1, workers));
+/**
+ * Heap limit of each simulation worker. A lab (or a submission) with millions of processes then
+ * fails its run with "out of memory" instead of aborting the whole runner.
+ */
+export const WORKER_HEAP_MB = 2048;
+
+export function simulationPool(workers = availableParallelism(), heapMb = WORKER_HEAP_MB): WorkerPool {
+  return nodeWorkerPool(workerScript(), Math.max(1, workers), { maxOldGenerationSizeMb: heapMb });
 }

@@ -14,7 +14,7 @@ const USAGE = `usage: migration-lab <command> ...
   verify <lab.lab.md> [--param name=value ...] [--json]
   export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]
   release <instructor.lab.md> [--out student.lab.md]
-  grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds]
+  grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds] [--memory-limit MB]
   sweep <lab.lab.md> --param name=a,b,c ... [--seeds n] [--workers N] [--shard i/n] [--out sweep.json] [--csv table.csv]
   merge <shard.json>... --out sweep.json [--csv table.csv]`;
 

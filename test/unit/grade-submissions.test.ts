@@ -29,6 +29,8 @@ const EXPECTED: Record<string, { even: number; faster: number; balanced: number;
   empty: { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [/check even was deleted/, /machine duo was deleted/] },
   // prose, no cells.
   'not-a-lab': { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [/check faster was deleted/] },
+  // a memory bomb in YAML: eight million processes; the worker hits its heap limit, not the grader.
+  'huge-workload': { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [] },
 };
 
 const submission = (name: string) => join(DIR, 'submissions', `${name}.lab.md`);
@@ -38,7 +40,7 @@ let batch: CliResult;
 
 before(() => {
   out = tempDir('grade');
-  batch = cli(['grade', ...Object.keys(EXPECTED).map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv'), '--junit', join(out, 'junit.xml'), '--time-limit', '30']);
+  batch = cli(['grade', ...Object.keys(EXPECTED).map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv'), '--junit', join(out, 'junit.xml'), '--time-limit', '30', '--memory-limit', '256']);
 });
 
 test('batch grading exits 1 (some checks failed) and writes a CSV with the exact score of every check', () => {
@@ -70,6 +72,8 @@ test('hidden checks explain without revealing; broken runs say which cell and wh
   assert.doesNotMatch(batch.stdout, /imbalanceCv < 0\.4/);
   const wrong = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('wrong-types.lab.md'))!;
   assert.match(wrong, /FAIL even \(0\/2\): .*run "yours" has no result: .*Unknown time unit "parsecs".*"seed" must be a whole number/);
+  const huge = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('huge-workload.lab.md'))!;
+  assert.match(huge, /FAIL bounded \(0\/1\): Too many migrations: each one costs cache reloads \(run "yours" has no result: .*memory limit/);
 });
 
 test('GitHub Classroom result JSON for one submission', () => {
