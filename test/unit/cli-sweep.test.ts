@@ -126,3 +126,16 @@ test('sweep bad input: undeclared parameter, bad value, bad shard', () => {
   assert.equal(shard.code, 2);
   assert.match(shard.stderr, /--shard 3\/2: write i\/n/);
 });
+
+test('sweeps run policy cells in the sandbox too', () => {
+  const dir = tempDir('sweep-policy');
+  const lab = join(dir, 'sweep.lab.md');
+  const policy = '```policy name=mine lang=js\ndefinePolicy({\n  place(view, p) {\n    let best = 0;\n    for (const cpu of view.cpus) if (view.load(cpu) < view.load(best)) best = cpu;\n    return best;\n  },\n});\n```\n\n';
+  writeFileSync(lab, LAB.replace('```machine', `${policy}\`\`\`machine`));
+  const r = cli(['sweep', lab, '--param', 'pol=mine,least-loaded', '--seeds', '2', '--out', join(dir, 'out.json')]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = (JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as SweepFile).rows.filter((row) => row.run === 'a');
+  assert.deepEqual(rows.map((row) => row.policy), ['mine', 'mine', 'least-loaded', 'least-loaded']);
+  // The cell is least-loaded written by hand (ties to the lowest CPU, as the built-in does).
+  assert.deepEqual(rows.slice(0, 2).map((row) => row.digest), rows.slice(2).map((row) => row.digest));
+});
