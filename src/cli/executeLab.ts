@@ -3,8 +3,7 @@
 // policy, a time limit) is recorded as unavailable and the next cell runs.
 import type { SimResult } from '../sim';
 import type { Available, CheckScope } from '../lab/checks';
-import { LabSession, type CellOutcome, type OutputItemData } from '../lab/execute';
-import { describeDiagnostics } from '../lab/execute';
+import { describeDiagnostics, LabSession, type CellOutcome, type OutputItemData } from '../lab/execute';
 import type { ParsedLabCell } from '../lab/markdown';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../lab/outputs';
 import { declaredName, resolveLab, type ResolvedLab, type ResolveOptions } from '../lab/resolve';
@@ -69,8 +68,9 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
 
   for (let index = 0; index < cells.length; index++) {
     const cell = cells[index];
-    if (cell.kind === 'markdown' || cell.kind === 'check' || options.skip?.(cell, index)) continue;
+    // Checks are graded afterwards, all at once, over everything that ran (src/lab/grade.ts).
     if (cell.kind !== 'run' && cell.kind !== 'compare' && cell.kind !== 'chart') continue;
+    if (options.skip?.(cell, index)) continue;
     const signal = options.timeLimitMs ? AbortSignal.timeout(options.timeLimitMs) : new AbortController().signal;
     const outcome = await session.execute(cells, index, { signal });
     execution.text.set(index, itemsOf(outcome, 'text/markdown').map((item) => String(item.data)));
