@@ -76,6 +76,9 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     });
   }
   const report = verifyAgainst(record, entries, SIM_VERSION);
+  // Overrides are part of a run's inputs: a record made with --param verifies only with it.
+  const differing = Object.entries(record.params).filter(([name, value]) => lab.lab.params.has(name) && JSON.stringify(lab.lab.params.get(name)!.value) !== JSON.stringify(value));
+  if (differing.length > 0) console.error(`note: the record was made with ${differing.map(([k, v]) => `--param ${k}=${v}`).join(' ')}`);
   if (values.json) console.log(JSON.stringify({ lab: lab.file, record: resultsPathFor(lab.file), entries: report }, null, 2));
   else for (const entry of report) console.log(describeEntry(entry));
   return report.every((e) => e.status === 'identical') ? 0 : 1;

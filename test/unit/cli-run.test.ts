@@ -119,6 +119,8 @@ test('--param overrides a declared parameter: a different simulation and inputs 
   assert.equal(v.code, 1);
   assert.match(v.stdout, /run mine: stale/);
   assert.match(v.stdout, /run pinned: identical/);
+  assert.match(v.stderr, /note: the record was made with --param pol=global-queue/);
+  assert.equal(cli(['verify', lab, '--param', 'pol=global-queue']).code, 0);
 });
 
 test('a failed check: exit 1, with the values that made it fail', () => {
