@@ -210,21 +210,34 @@ export class EnergyMeter {
   /** Integrates `core`'s energy and temperature from its last change up to `now` at the power set then. */
   touch(core: number, now: number): void {
     const since = this.sinceNs[core]!;
-    const dt = now - since;
-    if (dt <= 0) return;
-    const dtS = dt * 1e-9;
-    const th = this.thermal;
-    let integral = 0;
-    if (th !== null) {
-      const theta0 = this.theta[core]!;
+    if (now <= since) return;
+    if (this.thermal === null) this.integrate(core, since, now, 0, 0);
+    else {
+      // Temperature is not linear in time: split at bin edges so each bin gets its exact share.
+      const th = this.thermal;
+      const width = this.series.widthCovering(now);
       const a = this.heatA[core]!;
       const g = this.heatG[core]!;
-      const theta1 = thetaAfter(theta0, a, g, th.capacitanceJPerK, dtS);
-      integral = thetaIntegral(theta0, a, g, th.capacitanceJPerK, dtS);
-      this.theta[core] = theta1;
-      if (theta1 > this.peakTheta) this.peakTheta = theta1;
-      this.thetaAreaKS += integral;
+      let theta = this.theta[core]!;
+      for (let start = since; start < now; ) {
+        const end = Math.min(now, (Math.floor(start / width) + 1) * width);
+        const dtS = (end - start) * 1e-9;
+        const integral = thetaIntegral(theta, a, g, th.capacitanceJPerK, dtS);
+        this.integrate(core, start, end, integral, th.ambientC * dtS + integral);
+        theta = thetaAfter(theta, a, g, th.capacitanceJPerK, dtS);
+        this.thetaAreaKS += integral;
+        if (theta > this.peakTheta) this.peakTheta = theta;
+        start = end;
+      }
+      this.theta[core] = theta;
     }
+    this.sinceNs[core] = now;
+  }
+
+  /** Books [t0, t1) of `core` at its current power; `integral` is that of theta over it (K s), `temperatureCS` of T (C s). */
+  private integrate(core: number, t0: number, t1: number, integral: number, temperatureCS: number): void {
+    const dt = t1 - t0;
+    const dtS = dt * 1e-9;
     const k = this.power.staticPerK;
     const first = core * this.smt;
     for (let cpu = first; cpu < first + this.smt; cpu++) {
@@ -233,12 +246,11 @@ export class EnergyMeter {
       this.energyJ[cpu]! += joules;
       const occ = this.occupant[cpu]!;
       if (occ >= 0) this.procs[occ]!.energyJ += joules;
-      this.series.addEnergy(cpu, since, now, joules);
+      this.series.addEnergy(cpu, t0, t1, joules);
       const types = this.m.coreTypes[this.m.cpuType[cpu]!]!;
-      this.series.addFrequency(cpu, since, now, this.off[cpu] === 1 ? 0 : types.pstates[this.pstate[cpu]!]!.freqHz * dt);
-      if (th !== null) this.series.addTemperature(cpu, since, now, th.ambientC * dtS + integral);
+      this.series.addFrequency(cpu, t0, t1, this.off[cpu] === 1 ? 0 : types.pstates[this.pstate[cpu]!]!.freqHz * dt);
+      if (this.thermal !== null) this.series.addTemperature(cpu, t0, t1, temperatureCS);
     }
-    this.sinceNs[core] = now;
   }
 
   /** Takes `core`'s new state (running, activity, P-state, power-off) after touch(core, now). */

@@ -103,6 +103,12 @@ export class CpuSeries {
     this.spread(this.energy[cpu]!, t0, t1, joules);
   }
 
+  /** Makes the bins reach `t`; returns the bin width then (for callers that split an interval at bin edges). */
+  widthCovering(t: number): number {
+    this.cover(t);
+    return this.binNs;
+  }
+
   /** Frequency x time (Hz x ns) over [t0, t1). */
   addFrequency(cpu: number, t0: number, t1: number, hzNs: number): void {
     if (t1 <= t0) return;
