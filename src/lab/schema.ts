@@ -148,11 +148,15 @@ export const METRICS: Readonly<Record<string, string>> = {
   jainIndex: "Jain's fairness index of per-CPU busy time (1 = perfectly even).",
   deadlineMisses: 'Jobs that missed their deadline.',
   deadlineMissRatio: 'Misses over jobs whose deadline fell within the run (0..1).',
-  energyJ: 'Energy used by all CPUs, in joules.',
-  edpJs: 'Energy-delay product, in joule-seconds.',
-  peakTempC: 'Highest core temperature, in degrees Celsius.',
-  meanTempC: 'Mean core temperature, in degrees Celsius.',
-  throttledS: 'Total time cores spent throttled, in seconds.',
+  energyJ: 'Energy used by all cores and DRAM, in joules (machines with power or thermal).',
+  dramEnergyJ: 'Energy of DRAM accesses, in joules (machines with power or thermal).',
+  edpJs: 'Energy-delay product (energy x makespan), in joule-seconds.',
+  peakTempC: 'Highest core temperature, in degrees Celsius (machines with thermal).',
+  meanTempC: 'Mean core temperature over cores and time, in degrees Celsius (machines with thermal).',
+  throttledS: 'Core-seconds spent with the frequency capped by thermal throttling (machines with thermal).',
+  failures: 'CPU failures within the run (machines with events).',
+  evacuations: 'Processes moved off failed or maintenance CPUs (machines with events).',
+  lostWorkS: 'Work lost at failures since the last checkpoint and done again, in seconds (machines with events).',
 };
 
 export const CHART_KINDS: Readonly<Record<string, string>> = {
@@ -248,22 +252,34 @@ const machine = obj({
   power: f(
     obj({
       dynamicCoefficient: f(num(0), 'Switched capacitance C in P = C V^2 f, in uW/MHz/V^2 (Cortex-A72: 436).', { default: '436' }),
-      static: f(q('power'), 'Static (leakage) power per core while powered, in watts.', { default: '0.3W' }),
-      idle: f(q('fraction', 0, 1), 'Power of an idle core as a fraction of its static power.', { default: '10%' }),
+      static: f(q('power'), 'Static (leakage) power per core while powered, at ambient temperature, in watts.', { default: '0.3W', sim: 'staticW' }),
+      staticPerKelvin: f(num(0), 'Relative rise of static power per kelvin above ambient (0.01 = 1 % per K); needs thermal.', { default: '0', sim: 'staticPerK' }),
+      idleStates: f(
+        list(
+          obj({
+            name: f({ type: 'name' }, 'Name of the idle state, e.g. C1.'),
+            power: f(q('fraction', 0, 1), 'Power of a core in this state as a fraction of its static power.', { required: true, sim: 'powerFraction' }),
+            exit: f(q('time'), 'Time to wake from this state before the core runs again.', { required: true, sim: 'exitNs' }),
+            breakEven: f(q('time'), 'Shortest stay for which entering the state saves energy (its transition energy is this x the power saved).', { required: true, sim: 'breakEvenNs' }),
+          }),
+        ),
+        'Idle states (C-states); an idle core enters the deepest one whose break-even its last idle period would have covered. An empty list keeps idle cores at full static power.',
+        { default: 'C1 50%/2us/100us, C3 10%/50us/2ms, C6 0%/150us/10ms' },
+      ),
+      dramAccess: f(q('energy'), 'Energy of one cache line fetched from DRAM, in joules.', { default: '20nJ', sim: 'dramAccessJ' }),
+      stallActivity: f(q('fraction', 0, 1), 'Dynamic power of a core stalled on memory, as a fraction of its power while computing.', { default: '30%' }),
     }),
-    'Power model.',
-    { notSimulated: true },
+    'Power model: energy per CPU and per process, idle states, DRAM energy.',
   ),
   thermal: f(
     obj({
-      ambient: f(q('temperature'), 'Ambient temperature, in degrees Celsius.', { default: '45C' }),
-      resistance: f(q('thermalResistance', 0.001), 'Thermal resistance from a core to ambient, in K/W.', { default: '2K/W' }),
-      capacitance: f(q('heatCapacity', 0.000001), 'Heat capacity of a core, in J/K.', { default: '0.05J/K' }),
-      throttle: f(q('temperature'), 'Temperature at which a core is throttled to a lower P-state, in degrees Celsius.', { default: '85C' }),
-      hysteresis: f(q('temperature'), 'Throttling ends this many degrees below the throttle point.', { default: '2C' }),
+      ambient: f(q('temperature'), 'Ambient temperature, in degrees Celsius.', { default: '45C', sim: 'ambientC' }),
+      resistance: f(q('thermalResistance', 0.001), 'Thermal resistance from a core to ambient, in K/W.', { default: '2K/W', sim: 'resistanceKPerW' }),
+      capacitance: f(q('heatCapacity', 0.000001), 'Heat capacity of a core, in J/K.', { default: '0.05J/K', sim: 'capacitanceJPerK' }),
+      throttle: f(q('temperature'), 'Trip point: at this temperature the core is throttled to a lower P-state, in degrees Celsius.', { default: '85C', sim: 'throttleC' }),
+      hysteresis: f(q('temperature'), 'Throttling is lifted a step once the core is this many degrees below the trip point.', { default: '2C', sim: 'hysteresisC' }),
     }),
-    'Lumped RC thermal model per core (HotSpot style).',
-    { notSimulated: true },
+    'Lumped RC thermal model per core (HotSpot style), solved exactly between events; implies a power model.',
   ),
   governor: f(
     {
@@ -273,26 +289,37 @@ const machine = obj({
         powersave: 'Always the lowest P-state.',
         ondemand: 'Jump to the highest P-state when busy, step down when idle.',
         schedutil: 'Frequency follows utilisation with 25 % headroom.',
+        userspace: 'A fixed frequency (dvfs.frequency).',
       },
     },
     'DVFS governor choosing each CPU frequency.',
-    { default: 'performance', notSimulated: true },
+    { default: 'performance' },
+  ),
+  dvfs: f(
+    obj({
+      domain: f({ type: 'enum', values: { core: 'Each core has its own frequency.', cluster: 'Cores of one type on one socket share a frequency.' } }, 'Frequency domain.', { default: 'core' }),
+      sampling: f(q('time', 0.000001), 'How often ondemand and schedutil re-evaluate utilisation.', { default: '10ms', sim: 'samplingNs' }),
+      switchLatency: f(q('time'), 'Time from a governor request until the new frequency applies.', { default: '40us', sim: 'switchLatencyNs' }),
+      frequency: f(q('frequency', 1), 'Fixed frequency for the userspace governor (the lowest P-state at or above it).', { sim: 'frequencyHz' }),
+      upThreshold: f(q('fraction', 0.01, 1), 'Load above which the ondemand governor jumps to the highest frequency.', { default: '80%' }),
+    }),
+    'DVFS settings used by the governor.',
   ),
   events: f(
     list(
       obj({
-        at: f(q('time'), 'When the event happens, in simulated time.', { required: true }),
+        at: f(q('time'), 'When the event happens, in simulated time.', { required: true, sim: 'atNs' }),
         cpu: f(int(0), 'The CPU affected (CPU numbers count sockets, then cores, then SMT threads).', { required: true }),
         event: f(
-          { type: 'enum', values: { fail: 'The CPU fails; its processes are evacuated.', maintenance: 'The CPU is drained and isolated, then returns.' } },
+          { type: 'enum', values: { fail: 'The CPU fails for good; its processes are evacuated (reason fault).', maintenance: 'The CPU is drained (reason maintenance) and isolated, then returns.' } },
           'What happens to the CPU.',
-          { required: true },
+          { required: true, sim: 'kind' },
         ),
-        duration: f(q('time'), 'How long a maintenance window lasts.', { default: 'until the end of the run' }),
+        duration: f(q('time'), 'How long a maintenance window lasts.', { default: 'until the end of the run', sim: 'durationNs' }),
+        checkpoint: f(q('time'), 'Failures only: processes checkpoint every this much work; the work since the last checkpoint is lost and redone.', { default: 'nothing lost', sim: 'checkpointNs' }),
       }),
     ),
     'Faults and maintenance windows.',
-    { notSimulated: true },
   ),
 });
 

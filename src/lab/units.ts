@@ -22,7 +22,7 @@ export const DIMENSIONS = {
   frequency: { label: 'frequency', units: { Hz: 1, kHz: 1e3, MHz: 1e6, GHz: 1e9 } },
   voltage: { label: 'voltage', units: { V: 1, mV: 1e-3 } },
   power: { label: 'power', units: { W: 1, mW: 1e-3 } },
-  energy: { label: 'energy', units: { J: 1, mJ: 1e-3 } },
+  energy: { label: 'energy', units: { J: 1, mJ: 1e-3, uJ: 1e-6, nJ: 1e-9 } },
   temperature: { label: 'temperature', units: { C: 1, '°C': 1 } },
   thermalResistance: { label: 'thermal resistance', units: { 'K/W': 1 } },
   heatCapacity: { label: 'heat capacity', units: { 'J/K': 1 } },

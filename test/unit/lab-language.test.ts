@@ -50,7 +50,7 @@ test('enum values, references to cells, presets and policies', () => {
   assert.deepEqual(labelsAtEnd('chart', 'runs:\n  - '), ['pinned', 'cfs']);
   assert.deepEqual(labelsAtEnd('compare', 'policies:\n  - '), [...POLICY_NAMES, ...PLANNED_POLICY_NAMES, 'sticky']);
   assert.deepEqual(labelsAtEnd('compare', 'metrics: ['), Object.keys(METRICS));
-  assert.deepEqual(labelsAtEnd('machine', 'governor: '), ['performance', 'powersave', 'ondemand', 'schedutil']);
+  assert.deepEqual(labelsAtEnd('machine', 'governor: '), ['performance', 'powersave', 'ondemand', 'schedutil', 'userspace']);
 });
 
 test('value forms for schedulers, distributions and arrivals; units after a number; $params', () => {

@@ -24,6 +24,8 @@ const DUO = {
   ],
   caches: { l1dBytes: 32 * 1024, l2Bytes: 1024 ** 2, llcBytes: 16 * 1024 ** 2 },
   memory: { localNs: 90, remoteNs: 150 },
+  power: { dynamicCoefficient: 436, staticW: 0.3 },
+  thermal: { ambientC: 45, resistanceKPerW: 2, capacitanceJPerK: 0.05, throttleC: 85 },
 };
 const MIXED = {
   groups: [
@@ -36,16 +38,9 @@ test('the lab from the brief validates with no error', () => {
   const lab = resolveLab(parseLab(BRIEF));
   const all = [...lab.diagnostics.values()].flat();
   assert.deepEqual(all.filter((d) => d.severity === 'error'), []);
-  // The only other notes: power/thermal are not modelled yet, and policies the simulator does
-  // not register yet (its policy library comes later).
-  const notSimulated = all.filter((d) => d.code === 'not-simulated');
-  assert.deepEqual(
-    notSimulated.map((d) => [d.severity, d.message.split('"')[1], d.range.start.line]),
-    [
-      ['info', 'power', 6],
-      ['info', 'thermal', 7],
-    ],
-  );
+  // Power and thermal are simulated: no not-simulated notes. The only other notes are policies
+  // the simulator does not register yet.
+  assert.deepEqual(all.filter((d) => d.code === 'not-simulated'), []);
   for (const d of all.filter((x) => x.code !== 'not-simulated')) {
     assert.equal(d.code, 'unimplemented-policy', d.message);
     const name = /policy "([^"]+)"/.exec(d.message)![1];
@@ -210,6 +205,66 @@ test('every machine field maps to the simulator name and the simulator accepts i
   assert.equal(m.cpuCount, 2 * 6 * 2);
   assert.equal(m.l1dBytes, 48 * 1024);
   assert.equal(m.interconnectBytesPerS, 1e10);
+});
+
+test('power, thermal, DVFS and event keys map to the simulator names and the simulator accepts them', () => {
+  const text =
+    '```machine\nname: hot\nsockets: 1\ncoresPerSocket: 2\n' +
+    'power: { dynamicCoefficient: 436, static: 0.3W, staticPerKelvin: 0.005, dramAccess: 15nJ, stallActivity: 20%,\n' +
+    '  idleStates: [ { name: C1, power: 50%, exit: 2us, breakEven: 100us }, { name: C6, power: 0, exit: 150us, breakEven: 10ms } ] }\n' +
+    'thermal: { ambient: 40C, resistance: 3K/W, capacitance: 0.02J/K, throttle: 80C, hysteresis: 3C }\n' +
+    'governor: userspace\n' +
+    'dvfs: { domain: cluster, sampling: 4ms, switchLatency: 40us, frequency: 2.4GHz, upThreshold: 90% }\n' +
+    'events:\n  - { at: 1s, cpu: 1, event: fail, checkpoint: 10ms }\n  - { at: 2s, cpu: 0, event: maintenance, duration: 500ms }\n```\n';
+  const lab = resolveLab(parseLab(text));
+  assert.deepEqual([...lab.diagnostics], []);
+  const config = lab.machines.get('hot')!.config;
+  assert.deepEqual(config, {
+    name: 'hot',
+    sockets: 1,
+    coresPerSocket: 2,
+    power: {
+      dynamicCoefficient: 436,
+      staticW: 0.3,
+      staticPerK: 0.005,
+      dramAccessJ: 15 * 1e-9,
+      stallActivity: 0.2,
+      idleStates: [
+        { name: 'C1', powerFraction: 0.5, exitNs: 2000, breakEvenNs: 100_000 },
+        { name: 'C6', powerFraction: 0, exitNs: 150_000, breakEvenNs: 10_000_000 },
+      ],
+    },
+    thermal: { ambientC: 40, resistanceKPerW: 3, capacitanceJPerK: 0.02, throttleC: 80, hysteresisC: 3 },
+    governor: 'userspace',
+    dvfs: { domain: 'cluster', samplingNs: 4e6, switchLatencyNs: 40_000, frequencyHz: 2.4e9, upThreshold: 0.9 },
+    events: [
+      { atNs: 1e9, cpu: 1, kind: 'fail', checkpointNs: 1e7 },
+      { atNs: 2e9, cpu: 0, kind: 'maintenance', durationNs: 5e8 },
+    ],
+  });
+  const m = resolveMachine(config);
+  assert.equal(m.power?.dramAccessJ, 15 * 1e-9);
+  assert.equal(m.thermal?.throttleC, 80);
+  assert.equal(m.dvfs.governor, 'userspace');
+  assert.deepEqual(m.events.map((e) => [e.kind, e.cpu, e.endNs]), [['fail', 1, Infinity], ['maintenance', 0, 2.5e9]]);
+});
+
+test('the simulator\'s checks of power, thermal and events land on the offending value', () => {
+  const text = (machine: string) => `\`\`\`machine\nname: m\nsockets: 1\ncoresPerSocket: 2\n${machine}\n\`\`\`\n`;
+  const messageAt = (machine: string) => {
+    const diagnostics = [...resolveLab(parseLab(text(machine))).diagnostics.values()].flat().filter((d) => d.severity === 'error');
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    return [diagnostics[0]!.message, diagnostics[0]!.range.start.line];
+  };
+  const [cpu, cpuLine] = messageAt('events:\n  - { at: 1s, cpu: 7, event: fail }');
+  assert.match(String(cpu), /CPU 7 does not exist/);
+  assert.equal(cpuLine, 4, "the line of the event in the cell body");
+  const [trip] = messageAt('thermal: { ambient: 45C, throttle: 40C }');
+  assert.match(String(trip), /trip point \(40 C\) must be above the ambient temperature \(45 C\)/);
+  const [window] = messageAt('events:\n  - { at: 1s, cpu: 0, event: maintenance, duration: 0s }');
+  assert.match(String(window), /must end after it starts/);
+  const [volt] = messageAt('pstates: [ { freq: 1GHz, volt: 0V } ]');
+  assert.match(String(volt), /volt/);
 });
 
 test('every workload field maps to the simulator name and the simulator accepts it', () => {
