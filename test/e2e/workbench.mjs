@@ -116,8 +116,7 @@ export async function scrollIntoView(page, find, what) {
     const locator = await find(page);
     const box = locator ? await locator.boundingBox().catch(() => null) : null;
     if (box && box.y >= top && box.y + box.height <= height - 30) return box;
-    await page.mouse.wheel(0, box ? Math.max(-400, Math.min(400, box.y - top)) : 400);
-    await new Promise((r) => setTimeout(r, 100));
+    await wheelNotebook(page, box ? Math.max(-height / 2, Math.min(height / 2, box.y - top)) : height / 2);
     return null;
   });
 }
@@ -188,21 +187,18 @@ export async function allInFrames(page, selector) {
 export async function scrollThroughNotebook(page, visit, maxSteps = 200) {
   await page.locator('.notebook-editor .cell-list-container').first().hover();
   const { height } = page.viewportSize();
-  // VS Code moves a notebook about 50 px per wheel event, whatever the delta.
-  const wheelBy = async (pixels) => {
-    const start = await scrollTop(page);
-    for (let i = 0; i < 200 && Math.abs((await scrollTop(page)) - start) < Math.abs(pixels); i++) {
-      const before = await scrollTop(page);
-      await page.mouse.wheel(0, Math.sign(pixels) * 100);
-      await waitFor('the notebook to scroll', async () => (await scrollTop(page)) !== before, 300).catch(() => null);
-      if ((await scrollTop(page)) === before) break; // at the end
-    }
-    return (await scrollTop(page)) - start;
-  };
-  await wheelBy(-1e9);
+  for (let i = 0; i < maxSteps; i++) {
+    const before = await scrollTop(page);
+    await wheelNotebook(page, -height);
+    if ((await scrollTop(page)) === before) break;
+  }
   for (let step = 0; step < maxSteps; step++) {
     await visit();
-    if ((await wheelBy(height * 0.6)) === 0) return;
+    const before = await scrollTop(page);
+    await wheelNotebook(page, height * 0.6);
+    // Smooth scrolling may still be moving: the end is where the position stays put.
+    await new Promise((r) => setTimeout(r, 150));
+    if ((await scrollTop(page)) === before) return;
   }
   throw new Error(`the notebook did not reach its end in ${maxSteps} scroll steps`);
 }

@@ -281,6 +281,19 @@ suite('diagnostics in lab cells', () => {
     assert.deepEqual({ name, message }, { name: 'Run unknown-machine is invalid', message: 'line 2, column 10: Unknown machine "duoo". Did you mean "duo"?' });
   });
 
+  test('a check of a broken run refuses, with the run\'s errors', async () => {
+    const check = cellStartingWith(notebook, 'message: unknown metric');
+    await setCellText(check, 'message: unknown metric\nexpect: runs.twice.migrations >= 0');
+    await until('the check to warn about its run', () =>
+      vscode.languages.getDiagnostics(check.document.uri).some((d) => d.message === 'Run "twice" has errors; fix its cell first'),
+    );
+    await execute(notebook, [check]);
+    assert.equal(check.executionSummary?.success, false, 'the check of a broken run was graded');
+    const { name, message } = outputJson(check, ERROR_MIME) as { name?: string; message?: string };
+    assert.notEqual(name, 'TypeError', `the check crashed: ${message}`);
+    assert.match(String(message), /line 5, column 1: YAML: Map keys must be unique/);
+  });
+
   test('diagnostics follow edits: a fix clears them, a new mistake shows up where it is', async () => {
     const target = cellStartingWith(notebook, 'name: wrong-type');
     await setCellText(target, 'name: wrong-type\nsockets: 2');

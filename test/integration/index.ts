@@ -15,6 +15,7 @@ const suites = [
   () => import('./diagnostics.test'),
   () => import('./language.test'),
   () => import('./execution.test'),
+  () => import('./examples.test'),
 ];
 
 export async function run(): Promise<void> {
