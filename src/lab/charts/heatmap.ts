@@ -1,5 +1,7 @@
 // A per-CPU heat map over time (one row per CPU, one panel per run) above a line chart of one
-// number per run over time: the shape of the `load` and `queues` charts.
+// number per run over time: the shape of the `load`, `queues`, `energy`, `frequency` and
+// `temperature` charts.
+import type { ColorScheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput } from '../outputs';
 import { coarsen, runColor, VEGA_LITE_SCHEMA, type ChartRun } from './common';
@@ -13,8 +15,17 @@ export interface HeatmapOptions {
   valueFormat: string;
   /** Fixed colour domain, or undefined to fit the data. */
   domain?: [number, number];
+  /** Vega colour scheme of the heat map; default blues. */
+  scheme?: ColorScheme;
   /** The line below: one value per time column from the per-CPU values of that column. */
-  line: { title: string; of: (values: number[]) => number };
+  line: {
+    title: string;
+    of: (values: number[]) => number;
+    /** Draw the running total of value x column width (power in W becomes energy in J). */
+    cumulative?: boolean;
+    /** A horizontal reference line, e.g. the throttle trip point. */
+    rule?: { value: number; label: string };
+  };
 }
 
 export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions, fileTitle: string): ChartOutput {
@@ -28,8 +39,11 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
       s.values.forEach((value, bin) => cells.push({ run: run.name, cpu: cpus[index].cpu, t0: bin * binS, t1: (bin + 1) * binS, value })),
     );
     const columns = perCpu[0]?.values.length ?? 0;
+    let total = 0;
     for (let bin = 0; bin < columns; bin++) {
-      line.push({ run: run.name, t: (bin + 0.5) * binS, value: options.line.of(perCpu.map((s) => s.values[bin])) });
+      const value = options.line.of(perCpu.map((s) => s.values[bin]));
+      total += value * binS;
+      line.push({ run: run.name, t: options.line.cumulative ? (bin + 1) * binS : (bin + 0.5) * binS, value: options.line.cumulative ? total : value });
     }
   }
   const names = runs.map((r) => r.name);
@@ -52,7 +66,7 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
               field: 'value',
               type: 'quantitative',
               title: options.valueTitle,
-              scale: { scheme: 'blues', ...(options.domain ? { domain: options.domain } : { domainMin: 0 }) },
+              scale: { scheme: options.scheme ?? 'blues', domain: options.domain, zero: options.domain ? undefined : false },
               legend: { format: options.valueFormat },
             },
             tooltip: [
@@ -65,15 +79,33 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
         },
       },
       {
-        data: { values: line },
         width: 560,
         height: 120,
-        mark: { type: 'line', interpolate: 'step-after', tooltip: true },
-        encoding: {
-          x: { field: 't', type: 'quantitative', title: 'time (s)' },
-          y: { field: 'value', type: 'quantitative', title: options.line.title },
-          color: runColor(runs),
-        },
+        layer: [
+          {
+            data: { values: line },
+            mark: { type: 'line', interpolate: options.line.cumulative ? 'linear' : 'step-after', tooltip: true },
+            encoding: {
+              x: { field: 't', type: 'quantitative', title: 'time (s)' },
+              y: { field: 'value', type: 'quantitative', title: options.line.title, scale: { zero: !options.line.rule } },
+              color: runColor(runs),
+            },
+          },
+          ...(options.line.rule
+            ? [
+                {
+                  data: { values: [options.line.rule] },
+                  mark: { type: 'rule' as const, strokeDash: [4, 3], color: '#D55E00' },
+                  encoding: { y: { field: 'value', type: 'quantitative' as const } },
+                },
+                {
+                  data: { values: [options.line.rule] },
+                  mark: { type: 'text' as const, align: 'left' as const, dx: 4, dy: -6, color: '#D55E00' },
+                  encoding: { y: { field: 'value', type: 'quantitative' as const }, x: { value: 0 }, text: { field: 'label' } },
+                },
+              ]
+            : []),
+        ],
       },
     ],
     resolve: { scale: { color: 'independent' } },

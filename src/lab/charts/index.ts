@@ -10,6 +10,7 @@ import { deadlinesChart } from './deadlines';
 import { ChartError } from './error';
 import { loadChart } from './load';
 import { migrationsChart } from './migrations';
+import { energyChart, frequencyChart, temperatureChart } from './power';
 import { queuesChart } from './queues';
 import { responseChart } from './response';
 
@@ -23,6 +24,9 @@ const NAMED_CHARTS: Record<string, (runs: readonly ChartRun[]) => ChartOutput> =
   migrations: migrationsChart,
   response: responseChart,
   deadlines: deadlinesChart,
+  energy: energyChart,
+  frequency: frequencyChart,
+  temperature: temperatureChart,
 };
 
 
