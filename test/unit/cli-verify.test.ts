@@ -25,10 +25,12 @@ test('every example verifies identical on two runs, and the record is stable tex
       assert.match(verify.stdout, /: identical/);
       assert.doesNotMatch(verify.stdout, /stale|drifted|new|removed|failed/);
     }
-    // Running again writes the same bytes: sorted keys, no timestamps, no absolute paths.
-    cli(['run', lab]);
-    assert.equal(readFileSync(lab.replace(/\.md$/, '.results.json'), 'utf8'), record, example);
     assert.ok(!record.includes(dir), 'the record holds no absolute paths');
+    if (example === EXAMPLES[0]) {
+      // Running again writes the same bytes: sorted keys, no timestamps.
+      cli(['run', lab]);
+      assert.equal(readFileSync(lab.replace(/\.md$/, '.results.json'), 'utf8'), record, example);
+    }
   }
 });
 
