@@ -45,8 +45,10 @@ export interface Assembly {
 export function assembleSubmission(source: readonly LabCell[], submission: readonly LabCell[]): Assembly {
   const protectedSource = new Map<string, LabCodeCell>();
   for (const cell of source) {
-    const key = isProtected(cell) ? cellKey(cell) : undefined;
-    if (key !== undefined && !protectedSource.has(key)) protectedSource.set(key, cell as LabCodeCell);
+    if (cell.kind === 'markdown') continue;
+    // Hidden cells (a hidden run that a hidden check reads) come back the same way.
+    const key = isProtected(cell) || cell.attributes.hidden === true ? cellKey(cell) : undefined;
+    if (key !== undefined && !protectedSource.has(key)) protectedSource.set(key, cell);
   }
   // A parameter of a protected params cell may not be declared again elsewhere: the first
   // declaration in the file wins, so another params cell could change it.

@@ -107,3 +107,13 @@ test('release refuses checks without a distinct id (file:line:col, exit 2, nothi
   assert.match(r.stderr, /a\.lab\.md:9:1: check id "q" is already used by the check on line 5/);
   assert.equal(existsSync(join(dir, 'student.lab.md')), false);
 });
+
+test('assembly: a hidden run read by a hidden check is merged back too', () => {
+  const source = parseLab('```run\nname: a\nmachine: m\nworkload: w\npolicy: pinned\n```\n\n```run hidden\nname: secret\nmachine: m\nworkload: w\npolicy: random\n```\n\n```check id=q hidden\nexpect: runs.secret.migrations == 0\n```\n');
+  const release = releaseLab(source);
+  assert.deepEqual(release.removed, ['run secret (hidden)', 'check q (hidden)']);
+  const a = assembleSubmission(source, parseLab(serializeLab(release.cells)));
+  assert.deepEqual(a.integrity, []);
+  assert.deepEqual(a.cells.map((c) => (c.kind === 'markdown' ? 'md' : `${c.kind}`)), ['run', 'run', 'check']);
+  assert.match(a.cells[1].value, /name: secret/);
+});
