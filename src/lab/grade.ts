@@ -47,7 +47,7 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
   for (const cell of source) {
     if (cell.kind === 'markdown') continue;
     // Hidden cells (a hidden run that a hidden check reads) come back the same way.
-    const key = isProtected(cell) || cell.attributes.hidden === true ? cellKey(cell) : undefined;
+    const key = cell.attributes.hidden === true || isProtected(cell) ? cellKey(cell) : undefined;
     if (key !== undefined && !protectedSource.has(key)) protectedSource.set(key, cell);
   }
   // A parameter of a protected params cell may not be declared again elsewhere: the first
