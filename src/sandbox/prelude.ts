@@ -12,8 +12,17 @@
  * move) throws here, inside the VM, so the error's stack runs through the user's line.
  */
 
-/** Order of the per-CPU blocks in the snapshot. */
+/**
+ * Snapshot layout (one Float64Array per hook call): a header [hook code, nowNs, a, b], then the
+ * per-CPU blocks in SNAPSHOT_FIELDS order (cpuCount numbers each), then the affinity mask of the
+ * call's subject process (1 = allowed) so place() loops need no host call to check it.
+ */
+export const SNAPSHOT_HEADER = 4;
 export const SNAPSHOT_FIELDS = ['load', 'running', 'queueLength', 'online', 'capacity', 'frequencyHz', 'temperatureC'] as const;
+
+export function snapshotLength(cpuCount: number): number {
+  return SNAPSHOT_HEADER + (SNAPSHOT_FIELDS.length + 1) * cpuCount;
+}
 
 /** Host operations, by code (an integer is cheaper to pass than a name). */
 export const HostOp = {
@@ -75,8 +84,14 @@ export const PRELUDE = String.raw`
   const REASONS = Object.freeze(setup.reasons.slice());
   const n = setup.machine.cpuCount;
   const sockets = setup.machine.sockets;
-  let snap = new Float64Array(${SNAPSHOT_FIELDS.length} * n);
+  const H = ${SNAPSHOT_HEADER};
+  const LOAD = H, RUNNING = H + n, QUEUE = H + 2 * n, ONLINE = H + 3 * n, CAPACITY = H + 4 * n, FREQUENCY = H + 5 * n, TEMPERATURE = H + 6 * n, MASK = H + 7 * n;
+  let snap = new Float64Array(H + 8 * n);
   let now = 0;
+  /** The process the current hook is about (place, placeOnWake), -1 for the others. */
+  let subject = -1;
+  /** Processes seen in this call (through view.queued) whose affinity allows every CPU. */
+  const anywhere = new Set();
 
   const logs = [];
   globalThis.console = Object.freeze({
@@ -127,16 +142,26 @@ export const PRELUDE = String.raw`
     cpuCount: n,
     cpus: cpuIds,
     params: Object.freeze(setup.params),
-    load(cpu) { return snap[cpuArg(cpu, 'view.load')]; },
-    running(cpu) { return snap[n + cpuArg(cpu, 'view.running')]; },
-    queueLength(cpu) { return snap[2 * n + cpuArg(cpu, 'view.queueLength')]; },
-    idle(cpu) { return snap[cpuArg(cpu, 'view.idle')] === 0; },
-    online(cpu) { return snap[3 * n + cpuArg(cpu, 'view.online')] === 1; },
-    capacity(cpu) { return snap[4 * n + cpuArg(cpu, 'view.capacity')]; },
-    frequencyHz(cpu) { return snap[5 * n + cpuArg(cpu, 'view.frequencyHz')]; },
-    temperatureC(cpu) { return snap[6 * n + cpuArg(cpu, 'view.temperatureC')]; },
+    load(cpu) { return snap[LOAD + cpuArg(cpu, 'view.load')]; },
+    running(cpu) { return snap[RUNNING + cpuArg(cpu, 'view.running')]; },
+    queueLength(cpu) { return snap[QUEUE + cpuArg(cpu, 'view.queueLength')]; },
+    idle(cpu) { return snap[LOAD + cpuArg(cpu, 'view.idle')] === 0; },
+    online(cpu) { return snap[ONLINE + cpuArg(cpu, 'view.online')] === 1; },
+    capacity(cpu) { return snap[CAPACITY + cpuArg(cpu, 'view.capacity')]; },
+    frequencyHz(cpu) { return snap[FREQUENCY + cpuArg(cpu, 'view.frequencyHz')]; },
+    temperatureC(cpu) { return snap[TEMPERATURE + cpuArg(cpu, 'view.temperatureC')]; },
     utilization(cpu) { return host(OP.utilization, cpuArg(cpu, 'view.utilization')); },
-    queued(cpu) { return host(OP.queued, cpuArg(cpu, 'view.queued')); },
+    queued(cpu) {
+      // [handle, may run anywhere (1/0)] pairs in one buffer: one host call, and isAllowed for
+      // these processes needs none afterwards.
+      const pairs = new Float64Array(host(OP.queued, cpuArg(cpu, 'view.queued')));
+      const out = [];
+      for (let i = 0; i < pairs.length; i += 2) {
+        out.push(pairs[i]);
+        if (pairs[i + 1] === 1) anywhere.add(pairs[i]);
+      }
+      return out;
+    },
     distance(a, b) { return setup.distances[m.cpus[cpuArg(a, 'view.distance')].node][m.cpus[cpuArg(b, 'view.distance')].node]; },
     alive(p) { return host(OP.alive, p) === true; },
     pidOf(p) { return ask(OP.pid, p, 0, 'view.pidOf'); },
@@ -145,7 +170,11 @@ export const PRELUDE = String.raw`
     stateOf(p) { return ask(OP.state, p, 0, 'view.stateOf'); },
     cpuOf(p) { return ask(OP.cpuOf, p, 0, 'view.cpuOf'); },
     lastCpuOf(p) { return ask(OP.lastCpu, p, 0, 'view.lastCpuOf'); },
-    isAllowed(p, cpu) { return ask(OP.allowed, p, cpuArg(cpu, 'view.isAllowed'), 'view.isAllowed'); },
+    isAllowed(p, cpu) {
+      cpuArg(cpu, 'view.isAllowed');
+      if (p === subject) return snap[MASK + cpu] === 1;
+      return anywhere.has(p) || ask(OP.allowed, p, cpu, 'view.isAllowed');
+    },
     weightOf(p) { return ask(OP.weight, p, 0, 'view.weightOf'); },
     workingSetBytes(p) { return ask(OP.workingSetBytes, p, 0, 'view.workingSetBytes'); },
     privateFootprintBytes(p, cpu) { return ask(OP.privateFootprintBytes, p, cpuArg(cpu, 'view.privateFootprintBytes'), 'view.privateFootprintBytes'); },
@@ -206,31 +235,36 @@ export const PRELUDE = String.raw`
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= n) {
       throw new RangeError(hook + ' returned ' + JSON.stringify(cpu) + ' for process ' + p + '; return a CPU number 0..' + (n - 1));
     }
-    if (snap[3 * n + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
-    if (host(OP.allowed, p, cpu) !== true) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
+    if (snap[ONLINE + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
+    if (snap[MASK + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
     return cpu;
   }
 
   /** Default reaction to a CPU going offline: move everything on it to the least-loaded allowed online CPU. */
   function evacuate(cpu, reason) {
     const victims = [];
-    const r = snap[n + cpu];
+    const r = snap[RUNNING + cpu];
     if (r >= 0) victims.push(r);
-    for (const p of host(OP.queued, cpu)) victims.push(p);
+    for (const p of view.queued(cpu)) victims.push(p);
     for (const p of victims) {
       let best = -1;
       for (let c = 0; c < n; c++) {
-        if (c === cpu || snap[3 * n + c] !== 1 || host(OP.allowed, p, c) !== true) continue;
-        if (best < 0 || snap[c] < snap[best]) best = c;
+        if (c === cpu || snap[ONLINE + c] !== 1 || host(OP.allowed, p, c) !== true) continue;
+        if (best < 0 || snap[LOAD + c] < snap[LOAD + best]) best = c;
       }
       if (best >= 0) act.migrate(p, best, reason);
     }
   }
 
-  /** The host's single entry point: run one hook on a fresh snapshot. */
-  globalThis.__ml_call = function (hook, buffer, nowNs, a, b) {
+  /** The host's single entry point: run one hook on a fresh snapshot (its header says which). */
+  globalThis.__ml_call = function (buffer) {
     snap = new Float64Array(buffer);
-    now = nowNs;
+    const hook = snap[0];
+    now = snap[1];
+    const a = snap[2];
+    const b = snap[3];
+    subject = hook === ${HookCode.place} || hook === ${HookCode.placeOnWake} ? a : -1;
+    anywhere.clear();
     const d = definition;
     switch (hook) {
       case ${HookCode.place}:

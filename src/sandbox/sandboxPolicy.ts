@@ -8,7 +8,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { REASONS, type Reason } from '../sim/config';
 import type { CpuEvent, Policy, PolicyActions, PolicyContext, SimView } from '../sim/policies/policy';
 import { PolicyCodeError, PolicyRuntimeError, type CodeLocation } from './errors';
-import { HookCode, HostOp, PRELUDE, PRELUDE_FILE, REASON_BITS, SNAPSHOT_FIELDS, type HookName } from './prelude';
+import { HookCode, HostOp, PRELUDE, PRELUDE_FILE, REASON_BITS, SNAPSHOT_HEADER, snapshotLength, type HookName } from './prelude';
 
 export interface SandboxLimits {
   /** Wall-clock budget of one hook call (the VM is interrupted past it). */
@@ -189,30 +189,45 @@ export function instantiate(
   params: Record<string, number | string | boolean>,
 ): Policy & { readonly logs: readonly string[] } {
   const n = ctx.machine.cpuCount;
-  const fields = SNAPSHOT_FIELDS.length;
-  const snap = new Float64Array(fields * n);
+  const snap = new Float64Array(snapshotLength(n));
+  const H = SNAPSHOT_HEADER;
+  const MASK = H + 7 * n;
   // Set on every call: the view and actions of the call in progress.
   let view: SimView | null = null;
   let act: PolicyActions | null = null;
   let disposed = false;
 
+  /** Fills the per-CPU blocks of the snapshot (the header and the subject's mask are set by call()). */
   function takeSnapshot(v: SimView): ArrayBuffer {
     for (let cpu = 0; cpu < n; cpu++) {
-      snap[cpu] = v.load(cpu);
-      snap[n + cpu] = v.running(cpu);
-      snap[2 * n + cpu] = v.queueLength(cpu);
-      snap[3 * n + cpu] = v.online(cpu) ? 1 : 0;
-      snap[4 * n + cpu] = v.capacity(cpu);
-      snap[5 * n + cpu] = v.frequencyHz(cpu);
-      snap[6 * n + cpu] = v.temperatureC(cpu);
+      snap[H + cpu] = v.load(cpu);
+      snap[H + n + cpu] = v.running(cpu);
+      snap[H + 2 * n + cpu] = v.queueLength(cpu);
+      snap[H + 3 * n + cpu] = v.online(cpu) ? 1 : 0;
+      snap[H + 4 * n + cpu] = v.capacity(cpu);
+      snap[H + 5 * n + cpu] = v.frequencyHz(cpu);
+      snap[H + 6 * n + cpu] = v.temperatureC(cpu);
     }
     return snap.buffer;
+  }
+
+  function fillSubjectMask(v: SimView, h: number): void {
+    const mask = v.affinity(h);
+    for (let cpu = 0; cpu < n; cpu++) snap[MASK + cpu] = mask === null || mask[cpu] === 1 ? 1 : 0;
   }
 
   function host(op: number, a: number, b: number, c: number): HostValue {
     const v = view!;
     if (op === HostOp.utilization) return v.utilization(a);
-    if (op === HostOp.queued) return v.queued(a).slice();
+    if (op === HostOp.queued) {
+      const queued = v.queued(a);
+      const pairs = new Float64Array(2 * queued.length);
+      for (let i = 0; i < queued.length; i++) {
+        pairs[2 * i] = queued[i]!;
+        pairs[2 * i + 1] = v.affinity(queued[i]!) === null ? 1 : 0;
+      }
+      return pairs.buffer;
+    }
     const alive = Number.isInteger(a) && a >= 0 && v.alive(a);
     if (op === HostOp.alive) return alive;
     if (!alive) return op === HostOp.migrate ? `${a} is not a live process` : undefined;
@@ -301,11 +316,16 @@ export function instantiate(
     if (disposed) throw new PolicyRuntimeError(policyName, hook, v.nowNs, 'the policy was already stopped by an earlier error', null);
     view = v;
     act = a;
-    const args = [context.newNumber(HookCode[hook]), context.newArrayBuffer(takeSnapshot(v)), context.newNumber(v.nowNs), context.newNumber(x), context.newNumber(y)];
+    snap[0] = HookCode[hook];
+    snap[1] = v.nowNs;
+    snap[2] = x;
+    snap[3] = y;
+    if (hook === 'place' || hook === 'placeOnWake') fillSubjectMask(v, x);
+    const arg = context.newArrayBuffer(takeSnapshot(v));
     deadline.at = clock() + limits.cpuBudgetMs;
-    const result = context.callFunction(callFn, context.undefined, args);
+    const result = context.callFunction(callFn, context.undefined, arg);
     deadline.at = Infinity;
-    for (const h of args) h.dispose();
+    arg.dispose();
     view = null;
     act = null;
     if (result.error) {
