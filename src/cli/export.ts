@@ -1,8 +1,9 @@
 // migration-lab export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]
+// Exit 1 when a cell or a check failed (the report shows which), as for run.
 import { writeFileSync } from 'node:fs';
 import { gradeChecks } from '../lab/grade';
 import { paramOverrides, parseCommandArgs } from './args';
-import { checkScopeOf, executeLab } from './executeLab';
+import { anyCellFailed, checkScopeOf, executeLab } from './executeLab';
 import { htmlReport, writeRunTables } from './exportReport';
 import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';
@@ -24,5 +25,6 @@ export async function exportCommand(argv: string[]): Promise<number> {
     console.log(`report written to ${values.out}`);
   }
   if (typeof values.data === 'string') console.log(`${writeRunTables(values.data, execution).length} tables written to ${values.data}`);
-  return 0;
+  // The report is written either way (it shows what failed); the exit code says so, as run's does.
+  return anyCellFailed(execution) || checks.some((c) => !c.passed) ? 1 : 0;
 }
