@@ -13,7 +13,7 @@ import { checkScopeOf, executeLab } from './executeLab';
 import { simulationPool, WORKER_HEAP_MB } from './host';
 import { loadValidLab } from './loadLab';
 import { BadInput } from './problems';
-import { checkIdProblems } from './release';
+import { checkProblems } from './release';
 
 const USAGE =
   'usage: migration-lab grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds] [--memory-limit MB] [--workers N]';
@@ -41,7 +41,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   if (typeof values.classroom === 'string' && positionals.length > 1) throw new BadInput(['--classroom takes one submission; use --junit or --csv for several']);
   const timeLimitMs = intOption(values, 'time-limit', 60) * 1000;
   const source = loadValidLab(values.source);
-  const idProblems = checkIdProblems(source);
+  const idProblems = checkProblems(source);
   if (idProblems.length > 0) throw new BadInput(idProblems);
   const submissions = positionals.map((file) => ({ file, cells: readSubmission(file) }));
 

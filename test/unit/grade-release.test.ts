@@ -95,16 +95,17 @@ test('assembly: a second params cell cannot change a protected parameter', () =>
   assert.equal(params[0].value, 'dur: 2s');
 });
 
-test('release refuses checks without a distinct id (file:line:col, exit 2, nothing written)', async () => {
+test('release refuses checks without a distinct id or with an expression that does not parse (file:line:col, exit 2, nothing written)', async () => {
   const { cli, tempDir } = await import('./cli-helpers');
   const { existsSync, writeFileSync } = await import('node:fs');
   const dir = tempDir('release');
   const lab = join(dir, 'a.lab.md');
-  writeFileSync(lab, '```check points=1\nexpect: 1 < 2\n```\n\n```check id=q\nexpect: 1 < 2\n```\n\n```check id=q\nexpect: 2 < 3\n```\n');
+  writeFileSync(lab, '```check points=1\nexpect: 1 < 2\n```\n\n```check id=q\nexpect: 1 < 2\n```\n\n```check id=q\nexpect: 2 < 3\n```\n\n```check id=r\nexpect: (1 < 2\n```\n');
   const r = cli(['release', lab, '--out', join(dir, 'student.lab.md')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /a\.lab\.md:1:1: a check needs an id for grading/);
   assert.match(r.stderr, /a\.lab\.md:9:1: check id "q" is already used by the check on line 5/);
+  assert.match(r.stderr, /a\.lab\.md:14:15: Expected "\)" before the end/);
   assert.equal(existsSync(join(dir, 'student.lab.md')), false);
 });
 
