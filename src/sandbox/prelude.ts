@@ -15,13 +15,16 @@
 /**
  * Snapshot layout (one Float64Array per hook call): a header [hook code, nowNs, a, b], then the
  * per-CPU blocks in SNAPSHOT_FIELDS order (cpuCount numbers each), then the affinity mask of the
- * call's subject process (1 = allowed) so place() loops need no host call to check it.
+ * call's subject process (1 = allowed) so place() loops need no host call to check it, then
+ * cpuCount + 1 offsets into the queue area, which lists each CPU's waiting processes as
+ * [handle, may run anywhere (1/0)] pairs: view.queued and isAllowed on them need no host call.
  */
 export const SNAPSHOT_HEADER = 4;
 export const SNAPSHOT_FIELDS = ['load', 'running', 'queueLength', 'online', 'capacity', 'frequencyHz', 'temperatureC'] as const;
 
-export function snapshotLength(cpuCount: number): number {
-  return SNAPSHOT_HEADER + (SNAPSHOT_FIELDS.length + 1) * cpuCount;
+/** Length of a snapshot with `queued` waiting processes in all. */
+export function snapshotLength(cpuCount: number, queued: number): number {
+  return SNAPSHOT_HEADER + (SNAPSHOT_FIELDS.length + 1) * cpuCount + cpuCount + 1 + 2 * queued;
 }
 
 /** Host operations, by code (an integer is cheaper to pass than a name). */
@@ -86,7 +89,8 @@ export const PRELUDE = String.raw`
   const sockets = setup.machine.sockets;
   const H = ${SNAPSHOT_HEADER};
   const LOAD = H, RUNNING = H + n, QUEUE = H + 2 * n, ONLINE = H + 3 * n, CAPACITY = H + 4 * n, FREQUENCY = H + 5 * n, TEMPERATURE = H + 6 * n, MASK = H + 7 * n;
-  let snap = new Float64Array(H + 8 * n);
+  const QSTART = H + 8 * n, QAREA = QSTART + n + 1;
+  let snap = new Float64Array(QAREA);
   let now = 0;
   /** The process the current hook is about (place, placeOnWake), -1 for the others. */
   let subject = -1;
@@ -152,13 +156,11 @@ export const PRELUDE = String.raw`
     temperatureC(cpu) { return snap[TEMPERATURE + cpuArg(cpu, 'view.temperatureC')]; },
     utilization(cpu) { return host(OP.utilization, cpuArg(cpu, 'view.utilization')); },
     queued(cpu) {
-      // [handle, may run anywhere (1/0)] pairs in one buffer: one host call, and isAllowed for
-      // these processes needs none afterwards.
-      const pairs = new Float64Array(host(OP.queued, cpuArg(cpu, 'view.queued')));
+      cpuArg(cpu, 'view.queued');
       const out = [];
-      for (let i = 0; i < pairs.length; i += 2) {
-        out.push(pairs[i]);
-        if (pairs[i + 1] === 1) anywhere.add(pairs[i]);
+      for (let i = QAREA + snap[QSTART + cpu], end = QAREA + snap[QSTART + cpu + 1]; i < end; i += 2) {
+        out.push(snap[i]);
+        if (snap[i + 1] === 1) anywhere.add(snap[i]);
       }
       return out;
     },

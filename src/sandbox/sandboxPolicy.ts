@@ -189,16 +189,37 @@ export function instantiate(
   params: Record<string, number | string | boolean>,
 ): Policy & { readonly logs: readonly string[] } {
   const n = ctx.machine.cpuCount;
-  const snap = new Float64Array(snapshotLength(n));
   const H = SNAPSHOT_HEADER;
   const MASK = H + 7 * n;
+  const QSTART = H + 8 * n;
+  const QAREA = QSTART + n + 1;
+  // Grown when the queues hold more than fits; only the used part is copied into the VM.
+  let snap = new Float64Array(snapshotLength(n, 64));
   // Set on every call: the view and actions of the call in progress.
   let view: SimView | null = null;
   let act: PolicyActions | null = null;
   let disposed = false;
 
-  /** Fills the per-CPU blocks of the snapshot (the header and the subject's mask are set by call()). */
+  /** Fills the per-CPU blocks and queues of the snapshot (the header and the subject's mask are set by call()). */
   function takeSnapshot(v: SimView): ArrayBuffer {
+    let queued = 0;
+    for (let cpu = 0; cpu < n; cpu++) queued += v.queueLength(cpu);
+    const length = snapshotLength(n, queued);
+    if (length > snap.length) {
+      const bigger = new Float64Array(Math.max(length, 2 * snap.length));
+      bigger.set(snap.subarray(0, QAREA));
+      snap = bigger;
+    }
+    let at = 0;
+    for (let cpu = 0; cpu < n; cpu++) {
+      snap[QSTART + cpu] = at;
+      for (const h of v.queued(cpu)) {
+        snap[QAREA + at] = h;
+        snap[QAREA + at + 1] = v.affinity(h) === null ? 1 : 0;
+        at += 2;
+      }
+    }
+    snap[QSTART + n] = at;
     for (let cpu = 0; cpu < n; cpu++) {
       snap[H + cpu] = v.load(cpu);
       snap[H + n + cpu] = v.running(cpu);
@@ -208,7 +229,7 @@ export function instantiate(
       snap[H + 5 * n + cpu] = v.frequencyHz(cpu);
       snap[H + 6 * n + cpu] = v.temperatureC(cpu);
     }
-    return snap.buffer;
+    return snap.buffer.slice(0, length * 8) as ArrayBuffer;
   }
 
   function fillSubjectMask(v: SimView, h: number): void {
@@ -219,15 +240,6 @@ export function instantiate(
   function host(op: number, a: number, b: number, c: number): HostValue {
     const v = view!;
     if (op === HostOp.utilization) return v.utilization(a);
-    if (op === HostOp.queued) {
-      const queued = v.queued(a);
-      const pairs = new Float64Array(2 * queued.length);
-      for (let i = 0; i < queued.length; i++) {
-        pairs[2 * i] = queued[i]!;
-        pairs[2 * i + 1] = v.affinity(queued[i]!) === null ? 1 : 0;
-      }
-      return pairs.buffer;
-    }
     const alive = Number.isInteger(a) && a >= 0 && v.alive(a);
     if (op === HostOp.alive) return alive;
     if (!alive) return op === HostOp.migrate ? `${a} is not a live process` : undefined;
