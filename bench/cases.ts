@@ -9,7 +9,7 @@ export interface BenchCase {
 
 const S = 1e9;
 
-export const CASES: BenchCase[] = [
+const BASE_CASES: BenchCase[] = [
   {
     name: 'edf-4cpu-20tasks',
     describe: '4 CPUs, 20 periodic tasks (UUniFast, U = 3.2, periods 5-100 ms), global EDF',
@@ -49,3 +49,22 @@ export const CASES: BenchCase[] = [
     }),
   },
 ];
+
+/**
+ * The same case with power and heat switched on (machine `power:` and `thermal:` with their
+ * defaults: idle states, DRAM energy, RC temperature per core, throttling at 85 C). The
+ * governor stays `performance`, so the work is the same and the rows measure what energy and
+ * temperature accounting cost.
+ */
+function withPowerAndHeat(c: BenchCase): BenchCase {
+  return {
+    name: `${c.name}+heat`,
+    describe: `${c.name} with power and heat on (default power and thermal models)`,
+    config: (d) => {
+      const cfg = c.config(d);
+      return { ...cfg, machine: { ...cfg.machine, power: {}, thermal: {} } };
+    },
+  };
+}
+
+export const CASES: BenchCase[] = [...BASE_CASES, ...BASE_CASES.map(withPowerAndHeat)];

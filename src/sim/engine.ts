@@ -568,12 +568,16 @@ export class Engine implements PolicyActions {
 
   /** Starts the next process on an idle `cpu`, or lets the policy pull work if there is none. */
   private dispatch(cpu: number): void {
-    if (this.offline[cpu] !== ONLINE) return;
+    if (this.offline[cpu] !== ONLINE) {
+      if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
+      return;
+    }
     const p = this.takeNext(cpu);
     if (p === null) {
       if (this.policy.onIdle && !this.inPolicyCallback) {
         this.callPolicy(PolicyCall.OnIdle, -1, cpu);
       }
+      if (this.meter !== null && this.running[cpu]! < 0) this.powerChanged(this.m.cpuCore[cpu]!);
       return;
     }
     this.start(cpu, p);
@@ -671,8 +675,10 @@ export class Engine implements PolicyActions {
   /** Computes the running segment's finish time and arms the CPU timer. */
   private plan(cpu: number): void {
     const p = this.procs[this.running[cpu]!]!;
-    const rate = 1 / (1 / this.speed(cpu) + this.capRate[cpu]! * this.capLat[cpu]!);
+    const speed = this.speed(cpu);
+    const rate = 1 / (1 / speed + this.capRate[cpu]! * this.capLat[cpu]!);
     this.rate[cpu] = rate;
+    if (this.meter !== null) this.meter.activity[cpu] = this.activityOf(cpu, speed, rate);
     const progressFrom = Math.max(this.stallEnd[cpu]!, this.now);
     const finish = progressFrom + Math.max(0, Math.ceil(p.burstNs / rate));
     this.finishAt[cpu] = finish;
@@ -734,7 +740,9 @@ export class Engine implements PolicyActions {
     this.timerGen[cpu]!++;
     this.trace?.('stop', this.now, p.pid, cpu);
     if (this.m.smt > 1) this.replanSiblings(cpu);
-    if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
+    // Close the run's power interval (charged to p); the core's new power is taken when the
+    // dispatch that always follows a stop starts the next process or finds none.
+    if (this.meter !== null) this.meter.touch(this.m.cpuCore[cpu]!, this.now);
     return p;
   }
 
@@ -860,7 +868,7 @@ export class Engine implements PolicyActions {
 
   rowOf(p: Proc, state: 'completed' | 'unfinished'): ProcessRow {
     const done = state === 'completed';
-    return {
+    const row: ProcessRow = {
       pid: p.pid,
       group: this.cfg.groups[p.group]!.name,
       kind: p.periodNs > 0 ? 'periodic' : 'process',
@@ -877,8 +885,9 @@ export class Engine implements PolicyActions {
       cpu: p.lastCpu,
       jobs: p.jobsDone,
       deadlineMisses: p.jobMisses,
-      ...(this.meter !== null ? { energyJ: p.energyJ } : {}),
     };
+    if (this.meter !== null) row.energyJ = p.energyJ;
+    return row;
   }
 
   // ---------------------------------------------------------------- sleep, release
@@ -1066,13 +1075,13 @@ export class Engine implements PolicyActions {
   }
 
   /**
-   * Dynamic-power activity of running `cpu`: its share of the core's throughput (SMT) times the
-   * mix of computing and memory stalls at its current rate.
+   * Dynamic-power activity of `cpu` running at `speed` (work per ns, SMT share included) and
+   * `rate` (with capacity-miss stalls): its share of the core's throughput times the mix of
+   * computing and stalling. Kept in meter.activity by plan(), read when the core's power is taken.
    */
-  private activityOf(cpu: number): number {
+  private activityOf(cpu: number, speed: number, rate: number): number {
     const full = this.m.cpuSpeed[cpu]! * this.freqFactor[cpu]!;
-    const speed = this.speed(cpu);
-    const computing = Math.min(1, this.rate[cpu]! / speed);
+    const computing = Math.min(1, rate / speed);
     const stall = this.m.power!.stallActivity;
     return (speed / full) * (computing + stall * (1 - computing));
   }
@@ -1082,8 +1091,6 @@ export class Engine implements PolicyActions {
     const meter = this.meter!;
     const now = this.now;
     meter.touch(core, now);
-    const smt = this.m.smt;
-    for (let cpu = core * smt; cpu < core * smt + smt; cpu++) meter.activity[cpu] = this.running[cpu]! >= 0 ? this.activityOf(cpu) : 0;
     meter.refresh(core, now);
     if (this.m.thermal !== null) this.scheduleThermal(core);
   }
@@ -1098,9 +1105,15 @@ export class Engine implements PolicyActions {
     const meter = this.meter;
     for (const cpu of cpus) {
       if (this.running[cpu]! >= 0) this.account(cpu);
-      if (meter !== null && cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!, this.now);
+      if (meter !== null) {
+        if (cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!, this.now);
+        meter.flushFrequency(cpu, this.now);
+      }
     }
-    for (const cpu of cpus) this.setPState(cpu, index);
+    for (const cpu of cpus) {
+      this.setPState(cpu, index);
+      meter?.operatingPointChanged(cpu);
+    }
     for (const cpu of cpus) if (this.running[cpu]! >= 0) this.plan(cpu);
     if (meter !== null) for (const cpu of cpus) if (cpu % m.smt === 0) this.powerChanged(m.cpuCore[cpu]!);
   }
@@ -1135,14 +1148,15 @@ export class Engine implements PolicyActions {
 
   /**
    * Arms `core`'s next thermal crossing: reaching the trip point while a lower P-state is left,
-   * or cooling below trip - hysteresis while capped. Exact time from the RC closed form.
+   * or cooling below trip - hysteresis while capped. Exact time from the RC closed form. The
+   * core's meter must be up to date (touched at now).
    */
   private scheduleThermal(core: number): void {
     const th = this.m.thermal!;
     const meter = this.meter!;
-    meter.touch(core, this.now);
     const gen = ++this.thermGen[core]!;
-    const { a, g } = meter.heatOf(core);
+    const a = meter.heatA[core]!;
+    const g = meter.heatG[core]!;
     const theta = meter.theta[core]!;
     const trip = th.throttleC - th.ambientC;
     const release = trip - th.hysteresisC;
@@ -1180,6 +1194,7 @@ export class Engine implements PolicyActions {
       this.throttledSinceNs[core] = -1;
     }
     this.applyDomain(this.domains!.of[first]!);
+    meter.touch(core, this.now);
     this.scheduleThermal(core);
   }
 
@@ -1241,6 +1256,7 @@ export class Engine implements PolicyActions {
       if (checkpointNs > 0) this.loseWork(p, checkpointNs);
       if (this.globalQ) p.evacReason = REASONS.indexOf(reason);
       this.requeue(p, cpu);
+      if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
     }
     if (state === FAILED) this.switchOff(cpu);
     if (this.policy.onCpuEvent) {
@@ -1260,6 +1276,7 @@ export class Engine implements PolicyActions {
 
   private switchOff(cpu: number): void {
     if (this.meter === null) return;
+    this.meter.flushFrequency(cpu, this.now);
     this.meter.off[cpu] = 1;
     this.powerChanged(this.m.cpuCore[cpu]!);
   }
@@ -1297,7 +1314,10 @@ export class Engine implements PolicyActions {
       if (this.running[cpu]! >= 0) this.account(cpu);
       this.noteQueue(cpu);
     }
-    if (this.meter !== null) for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core, this.now);
+    if (this.meter !== null) {
+      for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core, this.now);
+      for (let cpu = 0; cpu < n; cpu++) this.meter.flushFrequency(cpu, this.now);
+    }
     for (let core = 0; core < this.cap.length; core++) {
       if (this.throttledSinceNs[core]! >= 0) this.throttledNs += this.now - this.throttledSinceNs[core]!;
     }

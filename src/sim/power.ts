@@ -13,7 +13,7 @@ import type { IdleStateConfig } from './config';
 import { SimConfigError } from './errors';
 import type { ResolvedMachine } from './machine';
 import type { CpuSeries } from './series';
-import { thetaAfter, thetaIntegral, type ResolvedThermal } from './thermal';
+import { thetaAfter, type ResolvedThermal } from './thermal';
 import { array, num, onlyKeys, optNum, optionalRecord, record, str } from './validate';
 
 export interface ResolvedIdleState {
@@ -97,6 +97,16 @@ export function dynamicPowerW(power: ResolvedPower, freqHz: number, voltV: numbe
   return power.dynamicWPerHzV2 * voltV * voltV * freqHz;
 }
 
+/**
+ * exp(x) - 1: a Taylor polynomial where it is exact to double precision (|x| < 0.02: the next
+ * term is below 3e-16 relative), Math.expm1 elsewhere. Intervals between events are mostly far
+ * shorter than a thermal time constant, and this is on the per-event path.
+ */
+function expm1(x: number): number {
+  if (x > -0.02 && x < 0.02) return x * (1 + x * (1 / 2 + x * (1 / 6 + x * (1 / 24 + x * (1 / 120 + x * (1 / 720))))));
+  return Math.expm1(x);
+}
+
 const IDLE = -1;
 const OFF = -2;
 
@@ -112,7 +122,7 @@ export interface EnergyConsumer {
 export class EnergyMeter {
   /** Core energy per CPU so far (DRAM energy is kept apart). */
   readonly energyJ: Float64Array;
-  /** Per CPU: activity of the running thread (0 idle), set by the engine before refresh. */
+  /** Per CPU: dynamic-power activity of its current run (read while it runs), kept by the engine when it plans the run. */
   readonly activity: Float64Array;
   /** Per CPU: 1 while the CPU is switched off (failed). */
   readonly off: Uint8Array;
@@ -125,12 +135,20 @@ export class EnergyMeter {
   private readonly idleSinceNs: Float64Array;
   /** Length of the CPU's last idle period: the idle governor's guess for the next one. */
   private readonly lastIdleNs: Float64Array;
+  /** Per CPU: dynamic power when fully active at its current P-state (see operatingPointChanged). */
+  private readonly dynFullW: Float64Array;
+  /** Static power of a thread in each idle state; break-even times in the same order. */
+  private readonly idleStaticW: Float64Array;
+  private readonly breakEvenNs: Float64Array;
+  /** Since when the frequency series has been booked (it changes only with the P-state). */
+  private readonly freqSinceNs: Float64Array;
   // Per core.
   private readonly sinceNs: Float64Array;
   /** Temperature above ambient at sinceNs. */
   readonly theta: Float64Array;
-  private readonly heatA: Float64Array;
-  private readonly heatG: Float64Array;
+  /** Per core: power at ambient (A) and g = 1/R - dP/dT of its heat equation now. */
+  readonly heatA: Float64Array;
+  readonly heatG: Float64Array;
   dramJ = 0;
   transitionJ = 0;
   /** Highest temperature above ambient reached by any core, and the time integral over all cores. */
@@ -162,6 +180,11 @@ export class EnergyMeter {
     this.idleState = new Int32Array(n).fill(-1);
     this.idleSinceNs = new Float64Array(n);
     this.lastIdleNs = new Float64Array(n).fill(Infinity);
+    this.freqSinceNs = new Float64Array(n);
+    this.dynFullW = new Float64Array(n);
+    this.idleStaticW = Float64Array.from(power.idleStates, (s) => this.staticPerThread * s.powerFraction);
+    this.breakEvenNs = Float64Array.from(power.idleStates, (s) => s.breakEvenNs);
+    for (let cpu = 0; cpu < n; cpu++) this.operatingPointChanged(cpu);
     this.sinceNs = new Float64Array(m.coreCount);
     this.theta = new Float64Array(m.coreCount);
     this.heatA = new Float64Array(m.coreCount);
@@ -171,10 +194,10 @@ export class EnergyMeter {
 
   /** The idle governor picks the deepest state whose break-even time the last idle period would have covered. */
   private enterIdle(cpu: number, now: number): void {
-    const states = this.power.idleStates;
+    const breakEven = this.breakEvenNs;
     const guess = this.lastIdleNs[cpu]!;
     let chosen = -1;
-    for (let i = 0; i < states.length; i++) if (states[i]!.breakEvenNs <= guess) chosen = i;
+    while (chosen + 1 < breakEven.length && breakEven[chosen + 1]! <= guess) chosen++;
     this.idleState[cpu] = chosen;
     this.idleSinceNs[cpu] = now;
   }
@@ -207,38 +230,55 @@ export class EnergyMeter {
     this.procs[slot]!.energyJ += joules;
   }
 
-  /** Integrates `core`'s energy and temperature from its last change up to `now` at the power set then. */
+  /**
+   * Integrates `core`'s energy and temperature from its last change up to `now` at the power set
+   * then. The interval is split at bin edges (usually it lies in one bin), so each bin of the
+   * power and temperature series gets its exact share: temperature is not linear in time.
+   */
   touch(core: number, now: number): void {
     const since = this.sinceNs[core]!;
     if (now <= since) return;
-    if (this.thermal === null) this.integrate(core, since, now, 0, 0);
-    else {
-      // Temperature is not linear in time: split at bin edges so each bin gets its exact share.
-      const th = this.thermal;
-      const width = this.series.widthCovering(now);
-      const a = this.heatA[core]!;
+    const width = this.series.widthCovering(now);
+    let bin = Math.floor(since / width);
+    let start = since;
+    const th = this.thermal;
+    if (th === null) {
+      for (;;) {
+        const end = Math.min(now, (bin + 1) * width);
+        this.integrate(core, bin, end - start, 0, 0);
+        if (end >= now) break;
+        start = end;
+        bin++;
+      }
+    } else {
       const g = this.heatG[core]!;
+      const inf = this.heatA[core]! / g;
+      const tau = th.capacitanceJPerK / g;
       let theta = this.theta[core]!;
-      for (let start = since; start < now; ) {
-        const end = Math.min(now, (Math.floor(start / width) + 1) * width);
+      for (;;) {
+        const end = Math.min(now, (bin + 1) * width);
         const dtS = (end - start) * 1e-9;
-        const integral = thetaIntegral(theta, a, g, th.capacitanceJPerK, dtS);
-        this.integrate(core, start, end, integral, th.ambientC * dtS + integral);
-        theta = thetaAfter(theta, a, g, th.capacitanceJPerK, dtS);
+        // The closed forms of thermal.ts (thetaAfter, thetaIntegral) sharing one expm1.
+        const m = expm1(-dtS / tau);
+        const integral = inf * dtS - (theta - inf) * tau * m;
+        this.integrate(core, bin, end - start, integral, th.ambientC * dtS + integral);
+        theta = inf + (theta - inf) * (1 + m);
         this.thetaAreaKS += integral;
         if (theta > this.peakTheta) this.peakTheta = theta;
+        if (end >= now) break;
         start = end;
+        bin++;
       }
       this.theta[core] = theta;
     }
     this.sinceNs[core] = now;
   }
 
-  /** Books [t0, t1) of `core` at its current power; `integral` is that of theta over it (K s), `temperatureCS` of T (C s). */
-  private integrate(core: number, t0: number, t1: number, integral: number, temperatureCS: number): void {
-    const dt = t1 - t0;
+  /** Books `dt` ns of `core` in series bin `bin` at its current power; `integral` is theta's over it (K s), `temperatureCS` T's (C s). */
+  private integrate(core: number, bin: number, dt: number, integral: number, temperatureCS: number): void {
     const dtS = dt * 1e-9;
     const k = this.power.staticPerK;
+    const series = this.series;
     const first = core * this.smt;
     for (let cpu = first; cpu < first + this.smt; cpu++) {
       const st = this.staticW[cpu]!;
@@ -246,11 +286,24 @@ export class EnergyMeter {
       this.energyJ[cpu]! += joules;
       const occ = this.occupant[cpu]!;
       if (occ >= 0) this.procs[occ]!.energyJ += joules;
-      this.series.addEnergy(cpu, t0, t1, joules);
-      const types = this.m.coreTypes[this.m.cpuType[cpu]!]!;
-      this.series.addFrequency(cpu, t0, t1, this.off[cpu] === 1 ? 0 : types.pstates[this.pstate[cpu]!]!.freqHz * dt);
-      if (this.thermal !== null) this.series.addTemperature(cpu, t0, t1, temperatureCS);
+      series.energy[cpu]![bin]! += joules;
+      if (this.thermal !== null) series.temperatureArea[cpu]![bin]! += temperatureCS;
     }
+  }
+
+  /** `cpu`'s P-state changed (after flushFrequency and touch; before refresh). */
+  operatingPointChanged(cpu: number): void {
+    const ps = this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates[this.pstate[cpu]!]!;
+    this.dynFullW[cpu] = dynamicPowerW(this.power, ps.freqHz, ps.voltV);
+  }
+
+  /** Books `cpu`'s frequency series up to `now`: call before its P-state changes or it is switched off, and at the end. */
+  flushFrequency(cpu: number, now: number): void {
+    const since = this.freqSinceNs[cpu]!;
+    if (now <= since) return;
+    const hz = this.off[cpu] === 1 ? 0 : this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates[this.pstate[cpu]!]!.freqHz;
+    this.series.addFrequency(cpu, since, now, hz * (now - since));
+    this.freqSinceNs[cpu] = now;
   }
 
   /** Takes `core`'s new state (running, activity, P-state, power-off) after touch(core, now). */
@@ -268,11 +321,9 @@ export class EnergyMeter {
       }
       if (slot < 0 && this.occupant[cpu] !== IDLE) this.enterIdle(cpu, now);
       this.occupant[cpu] = slot < 0 ? IDLE : slot;
-      const type = this.m.coreTypes[this.m.cpuType[cpu]!]!;
-      const ps = type.pstates[this.pstate[cpu]!]!;
-      this.dynW[cpu] = slot < 0 ? 0 : dynamicPowerW(this.power, ps.freqHz, ps.voltV) * this.activity[cpu]!;
+      this.dynW[cpu] = slot < 0 ? 0 : this.dynFullW[cpu]! * this.activity[cpu]!;
       const state = this.idleState[cpu]!;
-      this.staticW[cpu] = slot < 0 && state >= 0 ? this.staticPerThread * this.power.idleStates[state]!.powerFraction : this.staticPerThread;
+      this.staticW[cpu] = slot < 0 && state >= 0 ? this.idleStaticW[state]! : this.staticPerThread;
       a += this.dynW[cpu]! + this.staticW[cpu]!;
       staticSum += this.staticW[cpu]!;
     }
@@ -293,11 +344,6 @@ export class EnergyMeter {
     if (th === null) return NaN;
     const dtS = (now - this.sinceNs[core]!) * 1e-9;
     return th.ambientC + (dtS > 0 ? thetaAfter(this.theta[core]!, this.heatA[core]!, this.heatG[core]!, th.capacitanceJPerK, dtS) : this.theta[core]!);
-  }
-
-  /** Coefficients of `core`'s heat equation now: power at ambient (A) and g = 1/R - dP/dT. */
-  heatOf(core: number): { a: number; g: number } {
-    return { a: this.heatA[core]!, g: this.heatG[core]! };
   }
 
   /** Steady-state temperature above ambient `core` would settle at with every thread at P-state `index` (activities unchanged). */

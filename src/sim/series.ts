@@ -105,7 +105,7 @@ export class CpuSeries {
 
   /** Makes the bins reach `t`; returns the bin width then (for callers that split an interval at bin edges). */
   widthCovering(t: number): number {
-    this.cover(t);
+    if (t > this.binNs * this.maxBins) this.cover(t);
     return this.binNs;
   }
 
@@ -116,10 +116,17 @@ export class CpuSeries {
     this.spread(this.frequencyArea[cpu]!, t0, t1, hzNs);
   }
 
-  /** Temperature x time (C x s) over [t0, t1). */
-  addTemperature(cpu: number, t0: number, t1: number, cS: number): void {
-    if (t1 <= t0) return;
+  /** Energy (J) and temperature x time (C x s) of one power interval [t0, t1), in one pass over its bins. */
+  addEnergyAndTemperature(cpu: number, t0: number, t1: number, joules: number, cS: number): void {
     this.cover(t1);
+    const w = this.binNs;
+    const b = Math.floor(t0 / w);
+    if (b === Math.min(this.maxBins - 1, Math.floor((t1 - 1) / w))) {
+      this.energy[cpu]![b]! += joules;
+      this.temperatureArea[cpu]![b]! += cS;
+      return;
+    }
+    this.spread(this.energy[cpu]!, t0, t1, joules);
     this.spread(this.temperatureArea[cpu]!, t0, t1, cS);
   }
 
