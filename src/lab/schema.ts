@@ -101,10 +101,6 @@ const POLICY_DOCS: Readonly<Record<string, PolicyDoc>> = {
       { doc: info.summary, params: Object.fromEntries(Object.entries(info.params as ParamSpecs).map(([key, spec]) => [key, policyParamField(spec)])) },
     ]),
   ),
-  'energy-aware': {
-    doc: 'Linux EAS-style placement: picks the CPU that adds the least energy while no CPU is over 80 % utilised.',
-    params: { overutilized: f(q('fraction', 0, 1), 'Utilisation above which normal load balancing takes over.', { default: '80%' }) },
-  },
 };
 
 /**

@@ -181,6 +181,9 @@ export class FakeMachine implements SimView, PolicyActions {
   temperatureC(): number {
     return 45;
   }
+  busyPowerW(): number {
+    return 0;
+  }
   runNs(h: number): number {
     return this.procs[h]!.runNs;
   }

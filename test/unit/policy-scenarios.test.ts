@@ -165,3 +165,31 @@ test('linux-cfs keeps cache-hot tasks in place: fewer migrations than with sched
   assert.ok(hotAware.migrations < 0.7 * careless.migrations);
   assert.ok(hotAware.cacheMissesByCause.migration < 0.7 * careless.cacheMissesByCause.migration);
 });
+
+test('energy-aware spends less energy than least-loaded at low load on a big/little machine', (t) => {
+  // Six light interactive processes (1 ms bursts, 9 ms sleeps) on phone-4+4 with its power model.
+  const light: ProcessGroupConfig[] = [{ name: 'light', count: 6, demand: { kind: 'fixed', valueNs: 100 * MS }, phases: { computeNs: { kind: 'exp', meanNs: 1 * MS }, sleepNs: { kind: 'exp', meanNs: 9 * MS } } }];
+  for (const governor of ['performance', 'schedutil'] as const) {
+    const machine: MachineConfig = { preset: 'phone-4+4', power: {}, governor };
+    const base = run('least-loaded', machine, light).summary;
+    const r = run('energy-aware', machine, light).summary;
+    note(t, `${governor}: least-loaded vs energy-aware`, { leastLoadedJ: base.energyJ!, energyJ: r.energyJ!, leastLoadedMeanMs: base.meanResponseS * 1e3, meanMs: r.meanResponseS * 1e3, energyMoves: r.migrationsByReason.energy });
+    assert.ok(r.energyJ! < 0.8 * base.energyJ!);
+    assert.ok(r.completed === base.completed && r.completed === 6);
+    assert.ok(r.migrationsByReason.energy > 0);
+  }
+});
+
+test('thermal-aware lowers peakTempC and avoids throttling where least-loaded throttles', (t) => {
+  // Two CPU-bound processes on laptop-4 with a poorly cooled package (20 K/W): a busy core reaches the 85 C trip point.
+  const machine: MachineConfig = { preset: 'laptop-4', power: {}, thermal: { resistanceKPerW: 20 } };
+  const hot: ProcessGroupConfig[] = [{ name: 'hot', count: 2, demand: { kind: 'fixed', valueNs: 1500 * MS } }];
+  const base = run('least-loaded', machine, hot, { durationNs: 3e9 }).summary;
+  const r = run('thermal-aware', machine, hot, { durationNs: 3e9 }).summary;
+  note(t, 'least-loaded vs thermal-aware', { leastLoadedPeakC: base.peakTempC!, peakC: r.peakTempC!, leastLoadedThrottledS: base.throttledS!, throttledS: r.throttledS!, leastLoadedMakespanS: base.makespanS, makespanS: r.makespanS, thermalMoves: r.migrationsByReason.thermal });
+  assert.ok(base.throttledS! > 0.5, 'the baseline does throttle');
+  assert.ok(r.peakTempC! < base.peakTempC! - 3);
+  assert.equal(r.throttledS, 0);
+  assert.ok(r.makespanS < base.makespanS);
+  assert.ok(r.migrationsByReason.thermal > 0);
+});

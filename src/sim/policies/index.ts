@@ -7,6 +7,7 @@ import type { Reason } from '../config';
 import { periodicPush, PERIODIC_PUSH_PARAMS, workStealing, WORK_STEALING_PARAMS } from './balancing';
 import { globalQueue, leastLoaded, pinned, random } from './baseline';
 import { cacheAffinity, CACHE_AFFINITY_PARAMS } from './cacheAffinity';
+import { energyAware, ENERGY_AWARE_PARAMS } from './energyAware';
 import { heterogeneityAware, HETEROGENEITY_PARAMS } from './heterogeneity';
 import { linuxCfs, LINUX_CFS_PARAMS } from './linuxCfs';
 import { numaAware, NUMA_AWARE_PARAMS } from './numaAware';
@@ -14,6 +15,7 @@ import type { ParamSpecs } from './params';
 import { powerOfTwo, POWER_OF_TWO_PARAMS, roundRobin } from './placement';
 import type { PolicyFactory } from './policy';
 import { globalEdf, partitionedEdf } from './realtime';
+import { thermalAware, THERMAL_AWARE_PARAMS } from './thermalAware';
 
 export interface PolicyInfo {
   factory: PolicyFactory;
@@ -37,6 +39,8 @@ export const POLICY_INFO = {
   'cache-affinity': { factory: cacheAffinity, params: CACHE_AFFINITY_PARAMS, reasons: ['load-balance', 'cache-contention'], summary: 'Moves a process only when the expected gain beats the cache reload cost; separates cache-heavy processes that clog one core.', source: 'Thiebaut & Stone 1987; Squillante & Lazowska 1993' },
   'numa-aware': { factory: numaAware, params: NUMA_AWARE_PARAMS, reasons: ['numa', 'load-balance'], summary: 'Keeps each process on the NUMA node holding its memory, bringing it home when there is room.', source: 'Linux automatic NUMA balancing (task_numa_fault)' },
   'heterogeneity-aware': { factory: heterogeneityAware, params: HETEROGENEITY_PARAMS, reasons: ['heterogeneity', 'load-balance'], summary: 'Heavy work to big cores, light work to little ones; misfit processes move up.', source: 'Linux capacity-aware scheduling (misfit tasks)' },
+  'energy-aware': { factory: energyAware, params: ENERGY_AWARE_PARAMS, reasons: ['energy', 'load-balance'], summary: 'Linux EAS-style placement: picks the CPU that adds the least energy while no CPU is over 80 % utilised; plain balancing once one is.', source: 'Linux Documentation/scheduler/sched-energy.rst; kernel/sched/fair.c find_energy_efficient_cpu' },
+  'thermal-aware': { factory: thermalAware, params: THERMAL_AWARE_PARAMS, reasons: ['thermal'], summary: 'Moves work off cores close to their thermal trip point to cooler idle cores before they throttle.', source: 'Gomaa, Powell & Vijaykumar, ASPLOS 2004 (heat-and-run)' },
   'global-edf': { factory: globalEdf, params: {}, reasons: ['deadline'], summary: 'One deadline-ordered queue for all CPUs; jobs resume wherever a CPU frees up.', source: 'Goossens, Funk & Baruah 2003' },
   'partitioned-edf': { factory: partitionedEdf, params: {}, reasons: [], summary: 'Periodic tasks partitioned first-fit decreasing by utilisation; EDF on each CPU; no migration.', source: 'Davis & Burns 2011 (survey); Liu & Layland 1973' },
 } as const satisfies Record<string, PolicyInfo>;

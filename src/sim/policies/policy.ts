@@ -60,6 +60,12 @@ export interface SimView {
   frequencyHz(cpu: number): number;
   /** Current temperature of `cpu`'s core in degrees Celsius. */
   temperatureC(cpu: number): number;
+  /**
+   * Power `cpu` would draw fully busy at P-state `pstate` of its core type (default: its current
+   * one), dynamic plus its share of static, in watts; 0 when the machine has no power model.
+   * The energy model energy-aware placement reasons with.
+   */
+  busyPowerW(cpu: number, pstate?: number): number;
   /** CPU time (wall ns on a CPU, stalls included) the process has used so far. */
   runNs(handle: number): number;
   /** Time the process has spent sleeping (waiting for I/O) so far. */
