@@ -408,22 +408,30 @@ const check = obj({
 /** Root schema per YAML cell kind. Params cells are free maps of names (validate.ts). */
 export const CELL_SCHEMAS: Readonly<Record<Exclude<CellKind, 'policy' | 'params'>, ObjectSchema>> = { machine, workload, run, compare, chart, check };
 
+/** Grading attributes any cell may carry (see docs/grading.md). */
+const GRADING_ATTRIBUTES: Readonly<Record<string, Field>> = {
+  id: f({ type: 'name' }, 'Grade id of this cell: checks report under it; release and grade match cells by it.'),
+  locked: f({ type: 'boolean' }, 'Protected: grading restores this cell from the instructor source.'),
+  hidden: f({ type: 'boolean' }, 'Hidden from students; restored at grading.'),
+  solution: f({ type: 'boolean' }, 'Part of the instructor solution; removed from the student version.'),
+  checksum: f({ type: 'string' }, 'Checksum of a protected cell, written by release; grading reports tampering.'),
+};
+
 /** Info-string attributes each cell kind accepts. */
 export const CELL_ATTRIBUTES: Readonly<Record<CellKind, Readonly<Record<string, Field>>>> = {
-  machine: {},
-  workload: {},
-  run: {},
-  compare: {},
-  chart: {},
-  params: {},
+  machine: GRADING_ATTRIBUTES,
+  workload: GRADING_ATTRIBUTES,
+  run: GRADING_ATTRIBUTES,
+  compare: GRADING_ATTRIBUTES,
+  chart: GRADING_ATTRIBUTES,
+  params: GRADING_ATTRIBUTES,
   check: {
-    id: f({ type: 'name' }, 'Grade id of this check.'),
+    ...GRADING_ATTRIBUTES,
     points: f(num(0), 'Points this check is worth.', { default: '1' }),
-    hidden: f({ type: 'boolean' }, 'Hidden from students; restored at grading.'),
-    solution: f({ type: 'boolean' }, 'Part of the instructor solution.'),
     message: f({ type: 'string' }, 'Shown when the check fails (the body key message: wins).'),
   },
   policy: {
+    ...GRADING_ATTRIBUTES,
     name: f({ type: 'name' }, 'The name runs use for this policy.'),
     lang: f({ type: 'enum', values: { ts: 'TypeScript', js: 'JavaScript' } }, 'Language of the policy code.', { default: 'ts' }),
   },

@@ -2,6 +2,7 @@
 // numbers in base units, distributions/arrivals/schedulers become simulator configs. Every
 // problem becomes a diagnostic with the exact cell-relative range of the offending text.
 
+import { parseCheckExpression } from './checks';
 import { closest, didYouMean, type Diagnostic, type LineIndex, type Range, type Severity } from './diagnostic';
 import type { Attributes, CellKind } from './markdown';
 import { parseInfoString } from './markdown';
@@ -300,9 +301,15 @@ class Checker {
     return records.length === node.items.length ? { kind: 'trace', records } : undefined;
   }
 
-  /** Checks run and metric names in `runs.<run>.<metric>` references. */
+  /** Checks the expression's syntax, and run and metric names in `runs.<run>.<metric>` references. */
   expression(node: Scalar, text: string, substituted: boolean) {
-    const re = /\bruns\.([A-Za-z_][\w]*)(?:\.([A-Za-z_]\w*))?/g;
+    const parsed = parseCheckExpression(text);
+    if (!parsed.ok) {
+      this.report(this.within(node, parsed.start, Math.max(parsed.end, parsed.start + 1), substituted), parsed.message, 'bad-expression');
+      return;
+    }
+    // Names may contain '-' like run names do (checks.ts reads them the same way).
+    const re = /\bruns\.([A-Za-z_][\w-]*\w|[A-Za-z_])(?:\.([A-Za-z_]\w*))?/g;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const runAt = m.index + 'runs.'.length;
       const run = m[1];
