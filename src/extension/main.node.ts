@@ -5,7 +5,10 @@ import { activateLab } from './activate';
 
 export function activate(context: vscode.ExtensionContext): void {
   activateLab(context, {
-    createRunHost: (ctx) => nodeWorkerPool(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'simWorker.node.js').fsPath),
+    // A heap limit per worker: a lab that asks for millions of processes fails its run instead
+    // of taking the extension host down with it.
+    createRunHost: (ctx) =>
+      nodeWorkerPool(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'simWorker.node.js').fsPath, undefined, { maxOldGenerationSizeMb: 1024 }),
   });
 }
 

@@ -205,10 +205,11 @@ export class LabSession {
       return await this.host.run({ config, policySource, signal: options.signal, onProgress });
     } catch (error) {
       if (policyCell && error instanceof RunError && error.location) {
+        // The message already names the hook, time and line: it goes to the cell as it is.
         const { line, column } = error.location;
         const position = { line: line - 1, character: Math.max(0, column - 1) };
         const diagnostic: Diagnostic = { range: { start: position, end: position }, severity: 'error', message: error.message, code: 'policy-failed' };
-        throw new CellError(`Policy ${policyCell.name} failed`, `line ${line}: ${error.message}`, { cellIndex: policyCell.cellIndex, diagnostics: [diagnostic] });
+        throw new CellError(`Policy ${policyCell.name} failed`, error.message, { cellIndex: policyCell.cellIndex, diagnostics: [diagnostic] });
       }
       throw error;
     }
