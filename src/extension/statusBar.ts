@@ -1,13 +1,22 @@
 // Cell status bar items: "output may be stale" when a cell, or a cell it uses, changed since its
-// output was computed (click to re-run); the seed of a run; the grade id and points of a check.
+// output was computed (click to re-run); whether a run or comparison still matches the lab's
+// results record; the seed of a run; the grade id and points of a check.
 import * as vscode from 'vscode';
 import { outputInputsHash } from '../lab/execute';
 import { resolveLab } from '../lab/resolve';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 import type { OutputMetadata } from './controller';
+import { staleness } from '../lab/results';
+import { ResultsRecords } from './resultsRecords';
+
+const RECORD_TEXT = {
+  current: ['$(pass) matches the results record', 'The inputs of this cell are those of the result recorded in the .lab.results.json file.'],
+  stale: ['$(history) results record is stale', 'This cell or a cell it uses changed since the results record was written: run `migration-lab run` to record it again.'],
+} as const;
 
 export function registerStatusBar(): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
+  const records = new ResultsRecords();
   const provider: vscode.NotebookCellStatusBarItemProvider = {
     onDidChangeCellStatusBarItems: changed.event,
     provideCellStatusBarItems(cell) {
@@ -24,6 +33,16 @@ export function registerStatusBar(): vscode.Disposable {
         items.push(stale);
       }
       const run = lab.runs.find((r) => r.cellIndex === cell.index);
+      const compare = lab.compares.find((c) => c.cellIndex === cell.index);
+      const record = records.get(cell.notebook);
+      const recorded = run ? record?.runs[run.name] : compare ? record?.compares[compare.key] : undefined;
+      const state = recorded && staleness(recorded, (run ?? compare)!.inputsHash);
+      if (state === 'current' || state === 'stale') {
+        const [text, tooltip] = RECORD_TEXT[state];
+        const item = new vscode.NotebookCellStatusBarItem(text, vscode.NotebookCellStatusBarAlignment.Right);
+        item.tooltip = tooltip;
+        items.push(item);
+      }
       if (run) items.push(new vscode.NotebookCellStatusBarItem(`seed ${run.config.seed}`, vscode.NotebookCellStatusBarAlignment.Right));
       const check = lab.checks.find((c) => c.cellIndex === cell.index);
       if (check) {
@@ -35,6 +54,8 @@ export function registerStatusBar(): vscode.Disposable {
   };
   return vscode.Disposable.from(
     changed,
+    records,
+    records.onDidChange(() => changed.fire()),
     vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, provider),
     // Any edit can make another cell's output stale.
     vscode.workspace.onDidChangeNotebookDocument((event) => {
