@@ -4,7 +4,7 @@
  * and writes BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,10 @@ interface Measurement {
   jobsCompleted: number;
   deadlineMissRatio: number;
   meanUtilization: number;
+  /** With power and heat on (null otherwise). */
+  energyJ: number | null;
+  peakTempC: number | null;
+  meanTempC: number | null;
   maxRssMiB: number;
   liveHeapMiB: number;
   digest: string;
@@ -74,6 +78,62 @@ function measure(name: string, durationS: number, repeat: number): Measurement {
 const rate = (events: number, ms: number) => events / (ms / 1000);
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
+
+/**
+ * Power and heat: each case with and without the default power and thermal models (bench/cases.ts
+ * `+heat`), at one duration. Same work (performance governor), so the time ratio is what energy
+ * and temperature accounting cost.
+ */
+const ENERGY_PLAN: Array<[string, number]> = [
+  ['edf-4cpu-20tasks', 1000],
+  ['edf-32cpu-160tasks', 100],
+  ['open-64cpu-poisson', 60],
+];
+const ENERGY_HEADING = '## Power and heat';
+
+function energySection(pairs: Array<[Measurement, Measurement]>): string {
+  const lines = pairs.map(([off, on]) => {
+    const wall = on.warmWallMs / off.warmWallMs - 1;
+    const cpu = on.warmCpuMs / off.warmCpuMs - 1;
+    return (
+      `| ${off.name} | ${off.durationS} | ${on.events.toLocaleString('en-US')} | ${fmt(rate(off.events, off.warmWallMs) / 1e6)} | ${fmt(rate(on.events, on.warmWallMs) / 1e6)} | ` +
+      `${fmt(wall * 100, 0)} % | ${fmt(cpu * 100, 0)} % | ${fmt(on.energyJ ?? NaN, 1)} | ${fmt(on.peakTempC ?? NaN, 1)} | ${fmt(on.meanTempC ?? NaN, 1)} |`
+    );
+  });
+  return `${ENERGY_HEADING}
+
+Each case again with \`power: {}\` and \`thermal: {}\` on its machine (the default models: static
+and dynamic power per core, three idle states, DRAM energy, an RC temperature per core solved in
+closed form between events, throttling at 85 C). The governor stays \`performance\`, so the work
+is the same (a few more events: idle-state exit latencies shift some timings) and the slowdown is
+what energy and temperature accounting cost. *Slowdown* compares warm runs, best of ${repeat}
+processes each, by wall time and by CPU time (the latter is less disturbed by other load).
+
+| case | simulated s | events (on) | warm M events/s off | warm M events/s on | slowdown (wall) | slowdown (CPU) | energy J | peak C | mean C |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${lines.join('\n')}
+`;
+}
+
+function measureEnergy(): string {
+  const pairs = ENERGY_PLAN.map(([name, d]): [Measurement, Measurement] => {
+    const pair: [Measurement, Measurement] = [measure(name, d, repeat), measure(`${name}+heat`, d, repeat)];
+    console.log(`${name.padEnd(20)} ${String(d).padStart(4)} s  power and heat cost ${fmt((pair[1].warmWallMs / pair[0].warmWallMs - 1) * 100, 0)} % wall, ${fmt((pair[1].warmCpuMs / pair[0].warmCpuMs - 1) * 100, 0)} % CPU`);
+    return pair;
+  });
+  return energySection(pairs);
+}
+
+if (process.env.BENCH_ONLY === 'energy') {
+  // Re-measure only the power-and-heat section, keeping the rest of BENCHMARKS.md.
+  const file = path.join(root, 'BENCHMARKS.md');
+  const current = readFileSync(file, 'utf8');
+  const at = current.indexOf(ENERGY_HEADING);
+  writeFileSync(file, `${(at >= 0 ? current.slice(0, at) : `${current.trimEnd()}\n\n`)}${measureEnergy()}`);
+  console.log('updated the power and heat section of BENCHMARKS.md');
+  process.exit(0);
+}
+
 const rows: Measurement[] = [];
 for (const [name, durations] of PLAN) {
   for (const d of durations) {
@@ -108,7 +168,8 @@ ${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM, Node ${process.version}, ${os.platfo
 single-threaded: every figure is for one core. Load average while measuring: ${os.loadavg().map((x) => fmt(x, 1)).join(' / ')}
 (the machine was shared with other work, so the best of ${repeat} processes is reported per row).
 
-Reproduce with \`npm run bench\` (\`BENCH_REPEAT\` sets how many processes per row, default 3). The
+Reproduce with \`npm run bench\` (\`BENCH_REPEAT\` sets how many processes per row, default 3;
+\`BENCH_ONLY=energy\` re-measures only the power-and-heat section at the end). The
 runner bundles the simulator with esbuild, as the extension ships it, and runs every row in a
 fresh Node process that simulates the case twice: *cold* (first run in the process, JIT
 warm-up included: what a user's first run costs) and *warm* (the same run again: the
@@ -139,6 +200,7 @@ ${table}
   run as in the 10 s one): the live heap stays put once the capped tables are full.
 - Reference point (MODEL.md section 10): SimSo needs about 33 s of wall time to simulate 10 s
   of a 32-CPU, 160-task global-EDF system (32k-107k events/s).
-`;
+
+${measureEnergy()}`;
 writeFileSync(path.join(root, 'BENCHMARKS.md'), md);
 console.log('wrote BENCHMARKS.md');

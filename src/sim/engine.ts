@@ -252,7 +252,7 @@ export class Engine implements PolicyActions {
     this.view = new EngineView(this);
     if (m.power !== null) {
       this.series.enablePower(m.thermal !== null);
-      this.meter = new EnergyMeter(m, m.power, m.thermal, this.series, this.running, this.procs, this.pstate);
+      this.meter = new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.pstate);
     } else this.meter = null;
 
     this.openStream = cfg.groups.some((g) => g.count === Infinity);
@@ -599,7 +599,7 @@ export class Engine implements PolicyActions {
     }
     // Leaving an idle state takes its exit latency.
     const meter = this.meter;
-    if (meter !== null) overheadNs += meter.wake(cpu, now);
+    if (meter !== null) overheadNs += meter.wake(cpu);
     const causeIndex = p.firstRunNs < 0 ? COLD : p.migrated ? MIGRATION : EVICTION;
     // The run this dispatch is for: the rest of the burst or one slice, whichever is shorter.
     const plannedWork = Math.min(p.burstNs, this.disc.sliceNs * this.speed(cpu));
@@ -742,7 +742,7 @@ export class Engine implements PolicyActions {
     if (this.m.smt > 1) this.replanSiblings(cpu);
     // Close the run's power interval (charged to p); the core's new power is taken when the
     // dispatch that always follows a stop starts the next process or finds none.
-    if (this.meter !== null) this.meter.touch(this.m.cpuCore[cpu]!, this.now);
+    if (this.meter !== null) this.meter.touch(this.m.cpuCore[cpu]!);
     return p;
   }
 
@@ -1089,9 +1089,8 @@ export class Engine implements PolicyActions {
   /** What `core` does changed (a thread started or stopped, a new P-state, power off): close the interval, take the new power. */
   private powerChanged(core: number): void {
     const meter = this.meter!;
-    const now = this.now;
-    meter.touch(core, now);
-    meter.refresh(core, now);
+    meter.touch(core);
+    meter.refresh(core);
     if (this.m.thermal !== null) this.scheduleThermal(core);
   }
 
@@ -1106,8 +1105,8 @@ export class Engine implements PolicyActions {
     for (const cpu of cpus) {
       if (this.running[cpu]! >= 0) this.account(cpu);
       if (meter !== null) {
-        if (cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!, this.now);
-        meter.flushFrequency(cpu, this.now);
+        if (cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!);
+        meter.flushFrequency(cpu);
       }
     }
     for (const cpu of cpus) {
@@ -1160,12 +1159,14 @@ export class Engine implements PolicyActions {
     const theta = meter.theta[core]!;
     const trip = th.throttleC - th.ambientC;
     const release = trip - th.hysteresisC;
-    const first = core * this.m.smt;
+    const steady = a / g;
     let seconds = Infinity;
-    if (this.pstate[first]! > 0 && a / g > trip) {
-      seconds = theta >= trip ? 0 : secondsUntil(theta, trip, a, g, th.capacitanceJPerK);
-      this.thermDir[core] = 1;
-    } else if (this.cap[core]! < this.topPState(first) && a / g < release) {
+    if (steady > trip) {
+      if (this.pstate[core * this.m.smt]! > 0) {
+        seconds = theta >= trip ? 0 : secondsUntil(theta, trip, a, g, th.capacitanceJPerK);
+        this.thermDir[core] = 1;
+      }
+    } else if (steady < release && this.throttledSinceNs[core]! >= 0) {
       seconds = theta <= release ? 0 : secondsUntil(theta, release, a, g, th.capacitanceJPerK);
       this.thermDir[core] = -1;
     }
@@ -1194,7 +1195,7 @@ export class Engine implements PolicyActions {
       this.throttledSinceNs[core] = -1;
     }
     this.applyDomain(this.domains!.of[first]!);
-    meter.touch(core, this.now);
+    meter.touch(core);
     this.scheduleThermal(core);
   }
 
@@ -1276,7 +1277,7 @@ export class Engine implements PolicyActions {
 
   private switchOff(cpu: number): void {
     if (this.meter === null) return;
-    this.meter.flushFrequency(cpu, this.now);
+    this.meter.flushFrequency(cpu);
     this.meter.off[cpu] = 1;
     this.powerChanged(this.m.cpuCore[cpu]!);
   }
@@ -1315,8 +1316,8 @@ export class Engine implements PolicyActions {
       this.noteQueue(cpu);
     }
     if (this.meter !== null) {
-      for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core, this.now);
-      for (let cpu = 0; cpu < n; cpu++) this.meter.flushFrequency(cpu, this.now);
+      for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core);
+      for (let cpu = 0; cpu < n; cpu++) this.meter.flushFrequency(cpu);
     }
     for (let core = 0; core < this.cap.length; core++) {
       if (this.throttledSinceNs[core]! >= 0) this.throttledNs += this.now - this.throttledSinceNs[core]!;

@@ -159,6 +159,8 @@ export class EnergyMeter {
   private readonly gBase: number;
 
   constructor(
+    /** The engine's clock (read, not passed: times beyond 2^31 ns would be boxed on every call). */
+    private readonly clock: { readonly now: number },
     private readonly m: ResolvedMachine,
     readonly power: ResolvedPower,
     readonly thermal: ResolvedThermal | null,
@@ -193,21 +195,22 @@ export class EnergyMeter {
   }
 
   /** The idle governor picks the deepest state whose break-even time the last idle period would have covered. */
-  private enterIdle(cpu: number, now: number): void {
+  private enterIdle(cpu: number): void {
     const breakEven = this.breakEvenNs;
     const guess = this.lastIdleNs[cpu]!;
     let chosen = -1;
     while (chosen + 1 < breakEven.length && breakEven[chosen + 1]! <= guess) chosen++;
     this.idleState[cpu] = chosen;
-    this.idleSinceNs[cpu] = now;
+    this.idleSinceNs[cpu] = this.clock.now;
   }
 
   /**
    * `cpu` starts running: ends its idle period. Returns the exit latency to add to the dispatch
    * and books the state's transition energy (break-even x power saved per second in the state).
    */
-  wake(cpu: number, now: number): number {
+  wake(cpu: number): number {
     if (this.occupant[cpu] !== IDLE) return 0;
+    const now = this.clock.now;
     const idleNs = now - this.idleSinceNs[cpu]!;
     if (idleNs <= 0) return 0;
     this.lastIdleNs[cpu] = idleNs;
@@ -235,7 +238,8 @@ export class EnergyMeter {
    * then. The interval is split at bin edges (usually it lies in one bin), so each bin of the
    * power and temperature series gets its exact share: temperature is not linear in time.
    */
-  touch(core: number, now: number): void {
+  touch(core: number): void {
+    const now = this.clock.now;
     const since = this.sinceNs[core]!;
     if (now <= since) return;
     const width = this.series.widthCovering(now);
@@ -298,7 +302,8 @@ export class EnergyMeter {
   }
 
   /** Books `cpu`'s frequency series up to `now`: call before its P-state changes or it is switched off, and at the end. */
-  flushFrequency(cpu: number, now: number): void {
+  flushFrequency(cpu: number): void {
+    const now = this.clock.now;
     const since = this.freqSinceNs[cpu]!;
     if (now <= since) return;
     const hz = this.off[cpu] === 1 ? 0 : this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates[this.pstate[cpu]!]!.freqHz;
@@ -306,8 +311,8 @@ export class EnergyMeter {
     this.freqSinceNs[cpu] = now;
   }
 
-  /** Takes `core`'s new state (running, activity, P-state, power-off) after touch(core, now). */
-  refresh(core: number, now = 0): void {
+  /** Takes `core`'s new state (running, activity, P-state, power-off) after touch(core). */
+  refresh(core: number): void {
     const first = core * this.smt;
     let a = 0;
     let staticSum = 0;
@@ -319,7 +324,7 @@ export class EnergyMeter {
         this.occupant[cpu] = OFF;
         continue;
       }
-      if (slot < 0 && this.occupant[cpu] !== IDLE) this.enterIdle(cpu, now);
+      if (slot < 0 && this.occupant[cpu] !== IDLE) this.enterIdle(cpu);
       this.occupant[cpu] = slot < 0 ? IDLE : slot;
       this.dynW[cpu] = slot < 0 ? 0 : this.dynFullW[cpu]! * this.activity[cpu]!;
       const state = this.idleState[cpu]!;
@@ -338,8 +343,9 @@ export class EnergyMeter {
     return this.dynW[cpu]! + st * (1 + this.power.staticPerK * this.theta[core]!);
   }
 
-  /** Temperature of `core` at `now` (closed form from its last change), in degrees Celsius. */
-  temperatureC(core: number, now: number): number {
+  /** Temperature of `core` now (closed form from its last change), in degrees Celsius. */
+  temperatureC(core: number): number {
+    const now = this.clock.now;
     const th = this.thermal;
     if (th === null) return NaN;
     const dtS = (now - this.sinceNs[core]!) * 1e-9;

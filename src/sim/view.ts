@@ -132,7 +132,7 @@ export class EngineView implements SimView {
   temperatureC(cpu: number): number {
     const th = this.machine.thermal;
     if (th === null || this.e.meter === null) return AMBIENT_C;
-    return this.e.meter.temperatureC(this.machine.cpuCore[cpu]!, this.e.now);
+    return this.e.meter.temperatureC(this.machine.cpuCore[cpu]!);
   }
 
   /** Power `cpu` draws now, in watts (0 without a power model). */
