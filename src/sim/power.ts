@@ -234,8 +234,8 @@ export class EnergyMeter {
   }
 
   /**
-   * Integrates `core`'s energy and temperature from its last change up to `now` at the power set
-   * then. The interval is split at bin edges (usually it lies in one bin), so each bin of the
+   * Integrates `core`'s energy and temperature from its last change up to now at the power set
+   * then. The interval is split at bin edges (it mostly lies in one bin), so each bin of the
    * power and temperature series gets its exact share: temperature is not linear in time.
    */
   touch(core: number): void {
@@ -245,42 +245,36 @@ export class EnergyMeter {
     const width = this.series.widthCovering(now);
     let bin = Math.floor(since / width);
     let start = since;
-    const th = this.thermal;
-    if (th === null) {
-      for (;;) {
-        const end = Math.min(now, (bin + 1) * width);
-        this.integrate(core, bin, end - start, 0, 0);
-        if (end >= now) break;
-        start = end;
-        bin++;
-      }
-    } else {
-      const g = this.heatG[core]!;
-      const inf = this.heatA[core]! / g;
-      const tau = th.capacitanceJPerK / g;
-      let theta = this.theta[core]!;
-      for (;;) {
-        const end = Math.min(now, (bin + 1) * width);
-        const dtS = (end - start) * 1e-9;
-        // The closed forms of thermal.ts (thetaAfter, thetaIntegral) sharing one expm1.
-        const m = expm1(-dtS / tau);
-        const integral = inf * dtS - (theta - inf) * tau * m;
-        this.integrate(core, bin, end - start, integral, th.ambientC * dtS + integral);
-        theta = inf + (theta - inf) * (1 + m);
-        this.thetaAreaKS += integral;
-        if (theta > this.peakTheta) this.peakTheta = theta;
-        if (end >= now) break;
-        start = end;
-        bin++;
-      }
-      this.theta[core] = theta;
+    while (now > (bin + 1) * width) {
+      const end = (bin + 1) * width;
+      this.piece(core, bin, end - start);
+      start = end;
+      bin++;
     }
+    this.piece(core, bin, now - start);
     this.sinceNs[core] = now;
   }
 
-  /** Books `dt` ns of `core` in series bin `bin` at its current power; `integral` is theta's over it (K s), `temperatureCS` T's (C s). */
-  private integrate(core: number, bin: number, dt: number, integral: number, temperatureCS: number): void {
+  /** Books `dt` ns of `core` (within series bin `bin`) at its current power, advancing its temperature. */
+  private piece(core: number, bin: number, dt: number): void {
     const dtS = dt * 1e-9;
+    const th = this.thermal;
+    let integral = 0;
+    let temperatureCS = 0;
+    if (th !== null) {
+      const g = this.heatG[core]!;
+      const inf = this.heatA[core]! / g;
+      const tau = th.capacitanceJPerK / g;
+      const theta = this.theta[core]!;
+      // The closed forms of thermal.ts (thetaAfter, thetaIntegral) sharing one expm1.
+      const m = expm1(-dtS / tau);
+      integral = inf * dtS - (theta - inf) * tau * m;
+      temperatureCS = th.ambientC * dtS + integral;
+      const after = inf + (theta - inf) * (1 + m);
+      this.theta[core] = after;
+      this.thetaAreaKS += integral;
+      if (after > this.peakTheta) this.peakTheta = after;
+    }
     const k = this.power.staticPerK;
     const series = this.series;
     const first = core * this.smt;
@@ -291,7 +285,7 @@ export class EnergyMeter {
       const occ = this.occupant[cpu]!;
       if (occ >= 0) this.procs[occ]!.energyJ += joules;
       series.energy[cpu]![bin]! += joules;
-      if (this.thermal !== null) series.temperatureArea[cpu]![bin]! += temperatureCS;
+      if (th !== null) series.temperatureArea[cpu]![bin]! += temperatureCS;
     }
   }
 
@@ -301,7 +295,7 @@ export class EnergyMeter {
     this.dynFullW[cpu] = dynamicPowerW(this.power, ps.freqHz, ps.voltV);
   }
 
-  /** Books `cpu`'s frequency series up to `now`: call before its P-state changes or it is switched off, and at the end. */
+  /** Books `cpu`'s frequency series up to now: call before its P-state changes or it is switched off, and at the end. */
   flushFrequency(cpu: number): void {
     const now = this.clock.now;
     const since = this.freqSinceNs[cpu]!;
