@@ -51,6 +51,7 @@ export const HostOp = {
   utilization: 19,
   migrate: 20,
   indexInGroup: 21,
+  snapshot: 22,
 } as const;
 
 /** Hook codes for __ml_call. */
@@ -91,6 +92,20 @@ export const PRELUDE = String.raw`
   const LOAD = H, RUNNING = H + n, QUEUE = H + 2 * n, ONLINE = H + 3 * n, CAPACITY = H + 4 * n, FREQUENCY = H + 5 * n, TEMPERATURE = H + 6 * n, MASK = H + 7 * n;
   const QSTART = H + 8 * n, QAREA = QSTART + n + 1;
   let snap = new Float64Array(QAREA);
+  /** After a move the snapshot is out of date; the next read of per-CPU state fetches a fresh one. */
+  let stale = false;
+  function fresh() {
+    if (stale) {
+      const header = snap.subarray(0, H);
+      const mask = snap.subarray(MASK, MASK + n);
+      const next = new Float64Array(host(OP.snapshot));
+      next.set(header, 0);
+      next.set(mask, MASK);
+      snap = next;
+      stale = false;
+    }
+    return snap;
+  }
   let now = 0;
   /** The process the current hook is about (place, placeOnWake), -1 for the others. */
   let subject = -1;
@@ -106,7 +121,8 @@ export const PRELUDE = String.raw`
   globalThis.__ml_logs = logs;
 
   function cpuArg(cpu, what) {
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= n) {
+    // (cpu >>> 0) === cpu: a whole number >= 0 (cheaper than Number.isInteger in QuickJS).
+    if ((cpu >>> 0) !== cpu || cpu >= n) {
       throw new RangeError(what + ': ' + String(cpu) + ' is not a CPU (this machine has CPUs 0..' + (n - 1) + ')');
     }
     return cpu;
@@ -146,17 +162,18 @@ export const PRELUDE = String.raw`
     cpuCount: n,
     cpus: cpuIds,
     params: Object.freeze(setup.params),
-    load(cpu) { return snap[LOAD + cpuArg(cpu, 'view.load')]; },
-    running(cpu) { return snap[RUNNING + cpuArg(cpu, 'view.running')]; },
-    queueLength(cpu) { return snap[QUEUE + cpuArg(cpu, 'view.queueLength')]; },
-    idle(cpu) { return snap[LOAD + cpuArg(cpu, 'view.idle')] === 0; },
-    online(cpu) { return snap[ONLINE + cpuArg(cpu, 'view.online')] === 1; },
-    capacity(cpu) { return snap[CAPACITY + cpuArg(cpu, 'view.capacity')]; },
-    frequencyHz(cpu) { return snap[FREQUENCY + cpuArg(cpu, 'view.frequencyHz')]; },
-    temperatureC(cpu) { return snap[TEMPERATURE + cpuArg(cpu, 'view.temperatureC')]; },
+    load(cpu) { return (stale ? fresh() : snap)[LOAD + cpuArg(cpu, 'view.load')]; },
+    running(cpu) { return (stale ? fresh() : snap)[RUNNING + cpuArg(cpu, 'view.running')]; },
+    queueLength(cpu) { return (stale ? fresh() : snap)[QUEUE + cpuArg(cpu, 'view.queueLength')]; },
+    idle(cpu) { return (stale ? fresh() : snap)[LOAD + cpuArg(cpu, 'view.idle')] === 0; },
+    online(cpu) { return (stale ? fresh() : snap)[ONLINE + cpuArg(cpu, 'view.online')] === 1; },
+    capacity(cpu) { return (stale ? fresh() : snap)[CAPACITY + cpuArg(cpu, 'view.capacity')]; },
+    frequencyHz(cpu) { return (stale ? fresh() : snap)[FREQUENCY + cpuArg(cpu, 'view.frequencyHz')]; },
+    temperatureC(cpu) { return (stale ? fresh() : snap)[TEMPERATURE + cpuArg(cpu, 'view.temperatureC')]; },
     utilization(cpu) { return host(OP.utilization, cpuArg(cpu, 'view.utilization')); },
     queued(cpu) {
       cpuArg(cpu, 'view.queued');
+      if (stale) fresh();
       const out = [];
       for (let i = QAREA + snap[QSTART + cpu], end = QAREA + snap[QSTART + cpu + 1]; i < end; i += 2) {
         out.push(snap[i]);
@@ -194,9 +211,9 @@ export const PRELUDE = String.raw`
     migrate(p, cpu, reason) {
       const r = REASONS.indexOf(reason);
       if (r < 0) throw new TypeError('act.migrate: reason ' + JSON.stringify(reason) + ' is not one of ' + REASONS.join(', '));
-      const result = host(OP.migrate, p, cpuArg(cpu, 'act.migrate'), r);
-      if (typeof result === 'string') throw new Error('act.migrate: ' + result);
-      snap = new Float64Array(result);
+      const error = host(OP.migrate, p, cpuArg(cpu, 'act.migrate'), r);
+      if (error !== undefined) throw new Error('act.migrate: ' + error);
+      stale = true;
     },
   });
 
@@ -237,7 +254,7 @@ export const PRELUDE = String.raw`
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= n) {
       throw new RangeError(hook + ' returned ' + JSON.stringify(cpu) + ' for process ' + p + '; return a CPU number 0..' + (n - 1));
     }
-    if (snap[ONLINE + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
+    if (fresh()[ONLINE + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
     if (snap[MASK + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
     return cpu;
   }
@@ -245,13 +262,13 @@ export const PRELUDE = String.raw`
   /** Default reaction to a CPU going offline: move everything on it to the least-loaded allowed online CPU. */
   function evacuate(cpu, reason) {
     const victims = [];
-    const r = snap[RUNNING + cpu];
+    const r = fresh()[RUNNING + cpu];
     if (r >= 0) victims.push(r);
     for (const p of view.queued(cpu)) victims.push(p);
     for (const p of victims) {
       let best = -1;
       for (let c = 0; c < n; c++) {
-        if (c === cpu || snap[ONLINE + c] !== 1 || host(OP.allowed, p, c) !== true) continue;
+        if (c === cpu || fresh()[ONLINE + c] !== 1 || host(OP.allowed, p, c) !== true) continue;
         if (best < 0 || snap[LOAD + c] < snap[LOAD + best]) best = c;
       }
       if (best >= 0) act.migrate(p, best, reason);
@@ -261,6 +278,7 @@ export const PRELUDE = String.raw`
   /** The host's single entry point: run one hook on a fresh snapshot (its header says which). */
   globalThis.__ml_call = function (buffer) {
     snap = new Float64Array(buffer);
+    stale = false;
     const hook = snap[0];
     now = snap[1];
     const a = snap[2];

@@ -240,6 +240,7 @@ export function instantiate(
   function host(op: number, a: number, b: number, c: number): HostValue {
     const v = view!;
     if (op === HostOp.utilization) return v.utilization(a);
+    if (op === HostOp.snapshot) return takeSnapshot(v);
     const alive = Number.isInteger(a) && a >= 0 && v.alive(a);
     if (op === HostOp.alive) return alive;
     if (!alive) return op === HostOp.migrate ? `${a} is not a live process` : undefined;
@@ -267,7 +268,7 @@ export function instantiate(
     return undefined;
   }
 
-  /** act.migrate: an impossible move is the user's mistake, reported, never silently dropped. */
+  /** act.migrate: undefined when done; an impossible move is the user's mistake, reported (never silently dropped). */
   function migrate(v: SimView, p: number, cpu: number, reason: Reason): HostValue {
     if (act === null) return 'moves can only be made in balance, onIdle and onCpuEvent (place and placeOnWake return a CPU instead)';
     const pid = v.pidOf(p);
@@ -278,7 +279,7 @@ export function instantiate(
     if (!v.online(cpu)) return `CPU ${cpu} is offline`;
     if (!v.isAllowed(p, cpu)) return `CPU ${cpu} is outside the affinity mask of process ${p} (pid ${pid})`;
     if (!act!.migrate(p, cpu, reason)) return `the simulator refused to move process ${p} (pid ${pid}) to CPU ${cpu}`;
-    return takeSnapshot(v);
+    return undefined;
   }
 
   const vm = newVm(module, limits, {
