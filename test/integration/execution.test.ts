@@ -127,7 +127,9 @@ suite('cancelling a long run', () => {
     const answerMs = performance.now() - asked;
     note(`completion during the long run answered in ${answerMs.toFixed(0)} ms`);
     assert.ok(completions.items.some((item) => item.label === 'stream'), 'the completion during the run is wrong');
-    assert.ok(answerMs < 1_000, `a completion took ${answerMs.toFixed(0)} ms while a run executed`);
+    // A host blocked by the simulation would answer only when the run ends, minutes later; on a
+    // loaded two-core machine a free host still takes a few hundred ms.
+    assert.ok(answerMs < 2_000, `a completion took ${answerMs.toFixed(0)} ms while a run executed`);
     assert.ok((long().executionSummary?.timing?.endTime ?? 0) < since, 'the long run ended before it was cancelled');
 
     const cancelled = Date.now();
