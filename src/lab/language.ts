@@ -14,7 +14,6 @@ import {
   MACHINE_PRESET_NAMES,
   METRICS,
   policyDoc,
-  PLANNED_POLICY_NAMES,
   policyObjectSchema,
   POLICY_NAMES,
   schemaAt,
@@ -225,7 +224,6 @@ function refCandidates(target: RefTarget, names: LabNames): { label: string; doc
     case 'policy':
       return [
         ...POLICY_NAMES.map((n) => ({ label: n, doc: policyDoc(n).doc })),
-        ...PLANNED_POLICY_NAMES.filter((n) => !names.policy.includes(n)).map((n) => ({ label: n, doc: `${policyDoc(n).doc} (Not implemented by the simulator yet.)` })),
         ...names.policy.map((n) => ({ label: n, doc: 'Policy cell in this lab.' })),
       ];
     case 'workload':

@@ -10,7 +10,7 @@ import { resolveMachine } from '../sim/machine';
 import { resolveWorkload } from '../sim/workload';
 import type { Diagnostic, Range } from './diagnostic';
 import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from './markdown';
-import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, PLANNED_POLICY_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
+import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
 import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validate';
 import { parseYaml, type YNode } from './yaml';
 
@@ -140,14 +140,14 @@ export function declaredName(cell: LabCodeCell): { name: string; range: Range } 
 
 type Obj = Record<string, unknown>;
 
-/** Renames checked lab values to simulator keys (the schema's `sim` names); drops what is not simulated. */
+/** Renames checked lab values to simulator keys (the schema's `sim` names). */
 function toSim(value: unknown, schema: Schema): unknown {
   if (schema.type === 'list' && Array.isArray(value)) return value.map((item) => toSim(item, schema.items));
   if (schema.type !== 'object' || typeof value !== 'object' || value === null) return value;
   const out: Obj = {};
   for (const [key, v] of Object.entries(value)) {
     const field = schema.fields[key];
-    if (field && !field.notSimulated) out[field.sim ?? key] = toSim(v, field.schema);
+    if (field) out[field.sim ?? key] = toSim(v, field.schema);
   }
   return out;
 }
@@ -302,10 +302,9 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       machine: new Set([...definedAt.machine.keys(), ...MACHINE_PRESET_NAMES]),
       workload: new Set(definedAt.workload.keys()),
       run: new Set(definedAt.run.keys()),
-      policy: new Set([...POLICY_NAMES, ...PLANNED_POLICY_NAMES, ...definedAt.policy.keys()]),
+      policy: new Set([...POLICY_NAMES, ...definedAt.policy.keys()]),
     },
     params: paramValues,
-    plannedPolicies: new Set(PLANNED_POLICY_NAMES.filter((n) => !definedAt.policy.has(n))),
   };
 
   const validated = new Map<number, CellValidation>();

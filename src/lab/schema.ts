@@ -47,8 +47,6 @@ export interface Field {
   /** Default as a user would write it, shown in hovers. */
   default?: string;
   required?: boolean;
-  /** Checked, but the simulator has no model for it yet: validation says so, resolve drops it. */
-  notSimulated?: boolean;
   /** The key in the simulator's config (src/sim/config.ts) when it differs: `l1d` is `l1dBytes`. */
   sim?: string;
 }
@@ -58,7 +56,7 @@ const int = (min: number, max?: number): Schema => ({ type: 'integer', min, max 
 const num = (min: number, max?: number): Schema => ({ type: 'number', min, max });
 const list = (items: Schema, minItems?: number, maxItems?: number): Schema => ({ type: 'list', items, minItems, maxItems });
 const obj = (fields: Record<string, Field>, exactlyOne?: readonly string[]): ObjectSchema => ({ type: 'object', fields, exactlyOne });
-type FieldExtra = Pick<Field, 'default' | 'required' | 'notSimulated' | 'sim'>;
+type FieldExtra = Pick<Field, 'default' | 'required' | 'sim'>;
 const f = (schema: Schema, doc: string, extra: FieldExtra = {}): Field => ({ schema, doc, ...extra });
 const name: Field = f({ type: 'name' }, 'The name other cells use to refer to this one.', { required: true });
 
@@ -102,12 +100,6 @@ const POLICY_DOCS: Readonly<Record<string, PolicyDoc>> = {
     ]),
   ),
 };
-
-/**
- * Policies documented here that the simulator does not register yet (its full policy library is
- * a later task). Labs may name them; validation warns, and the simulator rejects the run.
- */
-export const PLANNED_POLICY_NAMES: readonly string[] = Object.keys(POLICY_DOCS).filter((n) => !POLICY_NAMES.includes(n));
 
 /** Doc and parameters of a built-in policy (a generic doc for names documented nowhere here). */
 export function policyDoc(name: string): PolicyDoc {
@@ -473,7 +465,7 @@ export function fieldAt(root: Schema, path: readonly string[], policyName?: stri
 
 /** The object form of a policy value: `name` plus that policy's parameters. */
 export function policyObjectSchema(policyName: string | undefined): ObjectSchema {
-  const params = policyName ? (policyDoc(policyName).params ?? {}) : Object.assign({}, ...[...POLICY_NAMES, ...PLANNED_POLICY_NAMES].map((p) => policyDoc(p).params ?? {}));
+  const params = policyName ? (policyDoc(policyName).params ?? {}) : Object.assign({}, ...POLICY_NAMES.map((p) => policyDoc(p).params ?? {}));
   return obj({ name: f({ type: 'ref', target: 'policy' }, 'The policy to use.', { required: true }), ...params });
 }
 

@@ -11,7 +11,6 @@ import {
   CELL_SCHEMAS,
   describeSchema,
   METRICS,
-  PLANNED_POLICY_NAMES,
   POLICY_NAMES,
   policyDoc,
   policyObjectSchema,
@@ -39,7 +38,6 @@ export interface ValidationContext {
   /** Declared parameters with their effective values (overrides applied). */
   params: ReadonlyMap<string, ParamValue>;
   /** Policy names that are valid but not runnable yet (warned about where used). */
-  plannedPolicies: ReadonlySet<string>;
 }
 
 export interface CellValidation {
@@ -156,7 +154,6 @@ class Checker {
       }
       const value = this.check(entry.value, field.schema, entry.key);
       if (value !== undefined) out[entry.key] = value;
-      if (field.notSimulated) this.report(entry.keyRange, `"${entry.key}" is checked but the simulator does not model it yet; it has no effect on runs.`, 'not-simulated', 'info');
     }
     const missingAt = ownerSpan ?? { start: node.range.start, end: node.range.start };
     for (const [key, field] of Object.entries(schema.fields)) {
@@ -183,7 +180,7 @@ class Checker {
     const nameEntry = node.entries.find((e) => e.key === 'name');
     const policyName = nameEntry?.value.kind === 'scalar' && typeof nameEntry.value.value === 'string' ? nameEntry.value.value : undefined;
     // Parameters of policy cells (and of built-ins documented nowhere) are not known here: any single values pass.
-    const documented = policyName !== undefined && (POLICY_NAMES.includes(policyName) || PLANNED_POLICY_NAMES.includes(policyName)) && policyDoc(policyName).params !== undefined;
+    const documented = policyName !== undefined && POLICY_NAMES.includes(policyName) && policyDoc(policyName).params !== undefined;
     const schema = documented ? policyObjectSchema(policyName) : undefined;
     let checked: Record<string, unknown> | undefined;
     if (schema) {
@@ -256,9 +253,6 @@ class Checker {
           return this.report(node.range, `Unknown ${schema.target} "${value}".${didYouMean(value, known)}`, 'unknown-reference');
         }
         this.references.push({ target: schema.target, name: value, range });
-        if (schema.target === 'policy' && this.ctx.plannedPolicies.has(value)) {
-          this.report(node.range, `The simulator does not implement policy "${value}" yet; runs using it will fail.`, 'unimplemented-policy', 'warning');
-        }
         return value;
       }
       case 'distribution':

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { completions, hover, labNames, type LabNames } from '../../src/lab/language';
 import { parseLab } from '../../src/lab/markdown';
 import type { CellKind } from '../../src/lab/markdown';
-import { CELL_ATTRIBUTES, CELL_SCHEMAS, MACHINE_PRESET_NAMES, METRICS, PLANNED_POLICY_NAMES, POLICY_NAMES, type Schema } from '../../src/lab/schema';
+import { CELL_ATTRIBUTES, CELL_SCHEMAS, MACHINE_PRESET_NAMES, METRICS, POLICY_NAMES, type Schema } from '../../src/lab/schema';
 
 const names: LabNames = { machine: ['duo'], workload: ['mixed'], run: ['pinned', 'cfs'], policy: ['sticky'], params: ['dur', 'seed'] };
 
@@ -45,10 +45,10 @@ test('enum values, references to cells, presets and policies', () => {
   assert.deepEqual(labelsAtEnd('chart', 'show: '), ['load', 'queues', 'cache-misses', 'migrations', 'energy', 'frequency', 'temperature', 'deadlines', 'response']);
   assert.deepEqual(labelsAtEnd('run', 'machine: '), ['duo', ...MACHINE_PRESET_NAMES]);
   assert.deepEqual(labelsAtEnd('run', 'workload: mi'), ['mixed']);
-  assert.deepEqual(labelsAtEnd('run', 'policy: '), [...POLICY_NAMES, ...PLANNED_POLICY_NAMES, 'sticky']);
+  assert.deepEqual(labelsAtEnd('run', 'policy: '), [...POLICY_NAMES, 'sticky']);
   assert.deepEqual(labelsAtEnd('chart', 'runs: [pinned, '), ['pinned', 'cfs']);
   assert.deepEqual(labelsAtEnd('chart', 'runs:\n  - '), ['pinned', 'cfs']);
-  assert.deepEqual(labelsAtEnd('compare', 'policies:\n  - '), [...POLICY_NAMES, ...PLANNED_POLICY_NAMES, 'sticky']);
+  assert.deepEqual(labelsAtEnd('compare', 'policies:\n  - '), [...POLICY_NAMES, 'sticky']);
   assert.deepEqual(labelsAtEnd('compare', 'metrics: ['), Object.keys(METRICS));
   assert.deepEqual(labelsAtEnd('machine', 'governor: '), ['performance', 'powersave', 'ondemand', 'schedutil', 'userspace']);
 });
@@ -77,7 +77,7 @@ test('policy mappings complete name first, then only that policy\'s parameters',
   assert.ok(labelsAtEnd('run', 'policy: { ').includes('name'));
   // least-loaded takes no parameters and the name is given: nothing left to offer.
   assert.deepEqual(labelsAtEnd('run', 'policy: { name: least-loaded, '), []);
-  assert.deepEqual(labelsAtEnd('run', 'policy: { name: '), [...POLICY_NAMES, ...PLANNED_POLICY_NAMES, 'sticky']);
+  assert.deepEqual(labelsAtEnd('run', 'policy: { name: '), [...POLICY_NAMES, 'sticky']);
 });
 
 test('hover on keys: doc, type with unit, default', () => {

@@ -129,6 +129,34 @@ test('a maintenance window leaves the CPU with zero busy time inside it, and the
   assert.equal(s.arrived, s.completed + s.unfinished, 'counts conserved');
 });
 
+test('overlapping maintenance windows keep the CPU out until the last one ends', () => {
+  // Work stealing: CPU 0 pulls work again once it is back.
+  const cfg = batch('work-stealing', [
+    { kind: 'maintenance', atNs: 10e6, cpu: 0, durationNs: 20e6 },
+    { kind: 'maintenance', atNs: 20e6, cpu: 0, durationNs: 40e6 },
+  ]);
+  const { result, events } = traced(cfg);
+  assert.ok(!ranOnAfter(events, 0, 10e6, 60e6 - 1), 'out from 10 ms to 60 ms');
+  assert.ok(ranOnAfter(events, 0, 60e6), 'back at 60 ms');
+  assert.equal(result.summary.completed, 40);
+});
+
+test('with every CPU out, arrivals wait and run when one comes back', () => {
+  const cfg: SimConfig = {
+    machine: { sockets: 1, coresPerSocket: 2, events: [{ kind: 'maintenance', atNs: 0, cpu: 0, durationNs: 50e6 }, { kind: 'fail', atNs: 0, cpu: 1 }] },
+    workload: { groups: [{ name: 'job', count: 3, arrival: { kind: 'fixed', atNs: 1e6, everyNs: 1e6 }, demand: { kind: 'fixed', valueNs: 5e6 } }] },
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'fcfs' },
+    durationNs: 1e9,
+    seed: 1,
+  };
+  const { result, events } = traced(cfg);
+  assert.equal(result.summary.completed, 3);
+  const first = events.find((e) => e.kind === 'dispatch')!;
+  assert.deepEqual([first.t, first.cpu], [50e6, 0], 'nothing runs before CPU 0 returns at 50 ms');
+  assert.ok(!ranOnAfter(events, 1, 0));
+});
+
 test('machine events are told to the policy: offline with a cause, online when a window ends', () => {
   const seen: string[] = [];
   const watcher: PolicyFactory = () => ({
