@@ -133,8 +133,8 @@ export class Engine implements PolicyActions {
   readonly pstate: Int32Array;
   /** Per CPU: ONLINE, IN_MAINTENANCE or FAILED. */
   readonly offline: Uint8Array;
-  /** Per CPU: index of the machine event that took it offline. */
-  private readonly offlineBy: Int32Array;
+  /** Per CPU: maintenance windows open now (overlapping windows keep it out until the last ends). */
+  private readonly maintenanceHolds: Int32Array;
   /** Null when the machine has no power model: energy then costs nothing. */
   readonly meter: EnergyMeter | null;
   /** Per CPU: share of its capacity misses that go to DRAM (with a power model). */
@@ -224,7 +224,7 @@ export class Engine implements PolicyActions {
     this.pstate = new Int32Array(n);
     for (let cpu = 0; cpu < n; cpu++) this.pstate[cpu] = this.topPState(cpu);
     this.offline = new Uint8Array(n);
-    this.offlineBy = new Int32Array(n).fill(-1);
+    this.maintenanceHolds = new Int32Array(n);
     this.capDram = new Float64Array(m.power === null ? 0 : n);
     const dvfsActive = m.dvfs.governor !== 'performance' || m.thermal !== null;
     this.domains = dvfsActive ? buildDomains(m.dvfs.domain, n, m.smt, m.cpuSocket, m.cpuType) : null;
@@ -259,6 +259,10 @@ export class Engine implements PolicyActions {
     this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
     this.procStreamHash = cfg.groups.map((g) => hashName(`proc:${g.name}`));
     this.pendingArrivalIndex = cfg.groups.map(() => 0);
+    // Machine events first: at equal times they take effect before anything else happens then.
+    m.events.forEach((ev, i) => {
+      if (ev.atNs < this.endNs) this.q.push(ev.atNs, EV_MACHINE, i, 0);
+    });
     cfg.groups.forEach((_, i) => {
       if (this.scheduleNextArrival(i)) this.activeSources++;
     });
@@ -266,9 +270,6 @@ export class Engine implements PolicyActions {
       this.q.push(this.policy.balanceIntervalNs, EV_BALANCE, 0, 0);
     }
     if (this.domains !== null && samples(m.dvfs) && m.dvfs.samplingNs < this.endNs) this.q.push(m.dvfs.samplingNs, EV_GOVERNOR, 0, 0);
-    m.events.forEach((ev, i) => {
-      if (ev.atNs < this.endNs) this.q.push(ev.atNs, EV_MACHINE, i, 0);
-    });
   }
 
   // ---------------------------------------------------------------- main loop
@@ -396,6 +397,8 @@ export class Engine implements PolicyActions {
       return;
     }
     let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
+    // Every CPU it may use is out (failed or in maintenance): it waits on one of them.
+    if (cpu < 0 && this.usableInstead(p, -1) < 0) cpu = this.parking(p);
     this.checkTarget(p, cpu, 'place');
     // A policy unaware of machine events may pick a CPU that is out: take the nearest usable one instead.
     if (this.offline[cpu] !== ONLINE) cpu = this.usableInstead(p, cpu);
@@ -920,6 +923,7 @@ export class Engine implements PolicyActions {
     let cpu = from;
     if (this.policy.placeOnWake) {
       cpu = this.callPolicy(PolicyCall.PlaceOnWake, p.slot, -1);
+      if (cpu < 0 && this.usableInstead(p, -1) < 0) cpu = from;
       this.checkTarget(p, cpu, 'placeOnWake');
     }
     if (this.offline[cpu] !== ONLINE) {
@@ -1204,15 +1208,16 @@ export class Engine implements PolicyActions {
   private onMachineEvent(index: number, phase: number): void {
     const ev = this.m.events[index]!;
     if (phase === 1) {
-      this.bringOnline(ev.cpu, index);
+      this.bringOnline(ev.cpu);
       return;
     }
     if (ev.kind === 'fail') {
       this.failures++;
-      this.takeOffline(ev.cpu, FAILED, index, ev.checkpointNs);
+      this.takeOffline(ev.cpu, FAILED, ev.checkpointNs);
     } else {
       if (ev.endNs < this.endNs) this.q.push(ev.endNs, EV_MACHINE, index, 1);
-      this.takeOffline(ev.cpu, IN_MAINTENANCE, index, 0);
+      this.maintenanceHolds[ev.cpu]!++;
+      this.takeOffline(ev.cpu, IN_MAINTENANCE, 0);
     }
   }
 
@@ -1235,22 +1240,27 @@ export class Engine implements PolicyActions {
     return best;
   }
 
+  /** Where a process waits when every CPU it may use is out: the first CPU of its affinity. */
+  private parking(p: Proc): number {
+    let cpu = 0;
+    while (!this.allowed(p, cpu)) cpu++;
+    return cpu;
+  }
+
   /**
    * Takes `cpu` out of service: the running process stops (a failure loses its work since the
    * last checkpoint), the policy is told and moves what it wants, and the engine evacuates the rest.
    */
-  private takeOffline(cpu: number, state: number, index: number, checkpointNs: number): void {
+  private takeOffline(cpu: number, state: number, checkpointNs: number): void {
     if (this.offline[cpu] !== ONLINE) {
       // Already out: a failure during maintenance makes it permanent.
-      if (state === FAILED) {
+      if (state === FAILED && this.offline[cpu] !== FAILED) {
         this.offline[cpu] = FAILED;
-        this.offlineBy[cpu] = index;
         this.switchOff(cpu);
       }
       return;
     }
     this.offline[cpu] = state;
-    this.offlineBy[cpu] = index;
     const reason = this.outReason(cpu);
     if (this.running[cpu]! >= 0) {
       const p = this.stop(cpu);
@@ -1292,11 +1302,10 @@ export class Engine implements PolicyActions {
     this.lostWorkNs += lost;
   }
 
-  /** The maintenance window `index` ends: `cpu` is back and takes work again. */
-  private bringOnline(cpu: number, index: number): void {
-    if (this.offline[cpu] !== IN_MAINTENANCE || this.offlineBy[cpu] !== index) return;
+  /** A maintenance window of `cpu` ends: unless another is still open (or it failed meanwhile), it is back and takes work again. */
+  private bringOnline(cpu: number): void {
+    if (--this.maintenanceHolds[cpu]! > 0 || this.offline[cpu] !== IN_MAINTENANCE) return;
     this.offline[cpu] = ONLINE;
-    this.offlineBy[cpu] = -1;
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'online', cpu };
       this.callPolicy(PolicyCall.CpuEvent, -1, cpu);

@@ -4,7 +4,7 @@ export { SimConfigError, SimPolicyError } from './errors';
 export { MACHINE_PRESETS, resolveMachine, type ResolvedMachine } from './machine';
 export { POLICY_NAMES, type PolicyName } from './policies/index';
 export type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyContext, PolicyFactory, ProcessStateName, SimView } from './policies/policy';
-export { REASONS, MISS_CAUSES, SCHEDULERS } from './config';
+export { REASONS, MISS_CAUSES, SCHEDULERS, GOVERNORS } from './config';
 export type * from './config';
 export type * from './result';
 export type { TraceHook, TraceKind } from './engine';
