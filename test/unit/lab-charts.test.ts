@@ -1,0 +1,83 @@
+// Chart specs: bounded marks for long runs, one colour per policy in every chart, clear errors
+// when a run lacks what a chart draws, and specs that Vega-Lite compiles.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { simulate, type SimConfig } from '../../src/sim';
+import { buildChart, ChartError, type ChartRun } from '../../src/lab/charts';
+import { MAX_COLUMNS, MAX_POINTS, coarsen, sampleEvenly } from '../../src/lab/charts/common';
+import { policyColor } from '../../src/lab/colors';
+import type { ResolvedChart } from '../../src/lab/resolve';
+
+function config(policy: string, durationNs: number, extra: Partial<SimConfig['machine']> = {}): SimConfig {
+  return {
+    machine: { sockets: 1, coresPerSocket: 4, ...extra },
+    workload: { groups: [{ name: 'job', arrival: { kind: 'poisson', ratePerS: 600 }, demand: { kind: 'exp', meanNs: 5e6 }, workingSetBytes: 256 * 1024 }] },
+    policy: { name: policy },
+    scheduler: { kind: 'fair' },
+    durationNs,
+    seed: 1,
+  };
+}
+
+const run = (name: string, policy: string, durationNs = 2e9, extra = {}): ChartRun => ({ name, policy, result: simulate(config(policy, durationNs, extra)) });
+const chart = (show: string, runs: string[]): ResolvedChart => ({ cellIndex: 0, show, runs });
+
+test('coarsen keeps at most MAX_COLUMNS columns and preserves the mean or the sum', () => {
+  const values = Array.from({ length: 1000 }, (_, i) => i % 7);
+  const mean = coarsen(values, 1000);
+  assert.ok(mean.values.length <= MAX_COLUMNS);
+  assert.equal(mean.binNs, 5000);
+  const sum = coarsen(values, 1000, MAX_COLUMNS, 'sum');
+  assert.equal(sum.values.reduce((a, b) => a + b, 0), values.reduce((a, b) => a + b, 0));
+  assert.equal(sampleEvenly(Array.from({ length: 10_000 }, (_, i) => i)).length, MAX_POINTS);
+});
+
+test('charts of a long run stay small: the load heat map has at most MAX_COLUMNS columns per CPU', () => {
+  const long = run('long', 'work-stealing', 60e9);
+  const output = buildChart(chart('load', ['long']), [long]);
+  const cells = (output.spec as { vconcat: { data: { values: { cpu: number }[] } }[] }).vconcat[0].data.values;
+  assert.ok(cells.length <= 4 * MAX_COLUMNS, `${cells.length} marks`);
+  const migrations = buildChart(chart('migrations', ['long']), [long]);
+  assert.ok((migrations.spec as { data: { values: unknown[] } }).data.values.length <= MAX_POINTS);
+});
+
+test('each run is drawn in the colour of its policy, the same in every chart', () => {
+  const runs = [run('a', 'pinned'), run('b', 'work-stealing')];
+  for (const show of ['load', 'queues', 'cache-misses', 'response']) {
+    const text = JSON.stringify(buildChart(chart(show, ['a', 'b']), runs).spec);
+    const scale = /"domain":\["a","b"\],"range":\["([^"]+)","([^"]+)"\]/.exec(text);
+    assert.ok(scale, show);
+    assert.deepEqual([scale[1], scale[2]], [policyColor('pinned'), policyColor('work-stealing')], show);
+  }
+  assert.notEqual(policyColor('pinned'), policyColor('work-stealing'));
+});
+
+// vega-lite's Node build is an ES module with top-level await: load it as one.
+const compileVegaLite = async () => (await import('vega-lite')).compile;
+
+test('every named chart compiles with Vega-Lite', async () => {
+  const compile = await compileVegaLite();
+  const runs = [run('a', 'pinned', 1e9, { power: {}, thermal: {} }), run('b', 'least-loaded', 1e9, { power: {}, thermal: {} })];
+  for (const show of ['load', 'queues', 'cache-misses', 'migrations', 'response', 'energy', 'frequency', 'temperature']) {
+    const output = buildChart(chart(show, ['a', 'b']), runs);
+    assert.doesNotThrow(() => compile(output.spec), show);
+  }
+});
+
+test('a chart the runs cannot feed says what is missing', () => {
+  const runs = [run('plain', 'pinned', 1e9)];
+  assert.throws(() => buildChart(chart('energy', ['plain']), runs), (e: Error) => e instanceof ChartError && /give its machine a power: section/.test(e.message));
+  assert.throws(() => buildChart(chart('temperature', ['plain']), runs), (e: Error) => e instanceof ChartError && /thermal:/.test(e.message));
+  assert.throws(() => buildChart(chart('deadlines', ['plain']), runs), (e: Error) => e instanceof ChartError && /deadlines/.test(e.message));
+});
+
+test('a raw Vega-Lite spec gets the rows of the table it names, tagged with the run', async () => {
+  const compile = await compileVegaLite();
+  const runs = [run('a', 'work-stealing')];
+  const raw: ResolvedChart = { cellIndex: 0, runs: ['a'], table: 'migrations', vegaLite: { mark: 'bar', encoding: { x: { field: 'reason' }, y: { aggregate: 'count' } } } };
+  const output = buildChart(raw, runs);
+  const values = (output.spec as { data: { values: { run: string; reason: string }[] } }).data.values;
+  assert.equal(values.length, runs[0].result.migrations.length);
+  assert.ok(values.every((v) => v.run === 'a' && typeof v.reason === 'string'));
+  assert.doesNotThrow(() => compile(output.spec));
+});
