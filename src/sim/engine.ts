@@ -153,6 +153,8 @@ export class Engine implements PolicyActions {
   private readonly thermDir: Int8Array;
   private readonly throttledSinceNs: Float64Array;
   throttledNs = 0;
+  /** Per CPU: since when its frequency series is booked (empty when no series is kept: plain machines). */
+  private readonly freqSinceNs: Float64Array;
   failures = 0;
   lostWorkNs = 0;
   private cpuEvent: CpuEvent | null = null;
@@ -250,8 +252,11 @@ export class Engine implements PolicyActions {
     this.load = new Int32Array(n);
     this.minVruntime = new Float64Array(n + 1);
     this.view = new EngineView(this);
+    // Frequency series whenever frequencies can change or energy is shown against them.
+    const machineSeries = m.power !== null || this.domains !== null;
+    this.freqSinceNs = new Float64Array(machineSeries ? n : 0);
+    if (machineSeries) this.series.enableMachineSeries(m.power !== null, m.thermal !== null);
     if (m.power !== null) {
-      this.series.enablePower(m.thermal !== null);
       this.meter = new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.pstate);
     } else this.meter = null;
 
@@ -1060,6 +1065,16 @@ export class Engine implements PolicyActions {
 
   // ---------------------------------------------------------------- power, DVFS, heat
 
+  /** Books `cpu`'s frequency series up to now (before its P-state changes or it fails, and at the end); 0 Hz while failed. */
+  private flushFrequency(cpu: number): void {
+    if (this.freqSinceNs.length === 0) return;
+    const since = this.freqSinceNs[cpu]!;
+    if (this.now <= since) return;
+    const hz = this.offline[cpu] === FAILED ? 0 : this.pstatesOf(cpu)[this.pstate[cpu]!]!.freqHz;
+    this.series.addFrequency(cpu, since, this.now, hz * (this.now - since));
+    this.freqSinceNs[cpu] = this.now;
+  }
+
   private workDone(): boolean {
     return this.live === 0 && this.activeSources === 0 && !this.openStream;
   }
@@ -1108,10 +1123,8 @@ export class Engine implements PolicyActions {
     const meter = this.meter;
     for (const cpu of cpus) {
       if (this.running[cpu]! >= 0) this.account(cpu);
-      if (meter !== null) {
-        if (cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!);
-        meter.flushFrequency(cpu);
-      }
+      if (meter !== null && cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!);
+      this.flushFrequency(cpu);
     }
     for (const cpu of cpus) {
       this.setPState(cpu, index);
@@ -1252,6 +1265,8 @@ export class Engine implements PolicyActions {
    * last checkpoint), the policy is told and moves what it wants, and the engine evacuates the rest.
    */
   private takeOffline(cpu: number, state: number, checkpointNs: number): void {
+    // Its frequency series shows 0 Hz from a failure on: book what it ran at until now.
+    if (state === FAILED) this.flushFrequency(cpu);
     if (this.offline[cpu] !== ONLINE) {
       // Already out: a failure during maintenance makes it permanent.
       if (state === FAILED && this.offline[cpu] !== FAILED) {
@@ -1285,9 +1300,9 @@ export class Engine implements PolicyActions {
     }
   }
 
+  /** The CPU failed: it draws nothing from now on. */
   private switchOff(cpu: number): void {
     if (this.meter === null) return;
-    this.meter.flushFrequency(cpu);
     this.meter.off[cpu] = 1;
     this.powerChanged(this.m.cpuCore[cpu]!);
   }
@@ -1324,10 +1339,8 @@ export class Engine implements PolicyActions {
       if (this.running[cpu]! >= 0) this.account(cpu);
       this.noteQueue(cpu);
     }
-    if (this.meter !== null) {
-      for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core);
-      for (let cpu = 0; cpu < n; cpu++) this.meter.flushFrequency(cpu);
-    }
+    if (this.meter !== null) for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core);
+    for (let cpu = 0; cpu < this.freqSinceNs.length; cpu++) this.flushFrequency(cpu);
     for (let core = 0; core < this.cap.length; core++) {
       if (this.throttledSinceNs[core]! >= 0) this.throttledNs += this.now - this.throttledSinceNs[core]!;
     }

@@ -140,8 +140,6 @@ export class EnergyMeter {
   /** Static power of a thread in each idle state; break-even times in the same order. */
   private readonly idleStaticW: Float64Array;
   private readonly breakEvenNs: Float64Array;
-  /** Since when the frequency series has been booked (it changes only with the P-state). */
-  private readonly freqSinceNs: Float64Array;
   // Per core.
   private readonly sinceNs: Float64Array;
   /** Temperature above ambient at sinceNs. */
@@ -182,7 +180,6 @@ export class EnergyMeter {
     this.idleState = new Int32Array(n).fill(-1);
     this.idleSinceNs = new Float64Array(n);
     this.lastIdleNs = new Float64Array(n).fill(Infinity);
-    this.freqSinceNs = new Float64Array(n);
     this.dynFullW = new Float64Array(n);
     this.idleStaticW = Float64Array.from(power.idleStates, (s) => this.staticPerThread * s.powerFraction);
     this.breakEvenNs = Float64Array.from(power.idleStates, (s) => s.breakEvenNs);
@@ -289,20 +286,10 @@ export class EnergyMeter {
     }
   }
 
-  /** `cpu`'s P-state changed (after flushFrequency and touch; before refresh). */
+  /** `cpu`'s P-state changed (after touch; before refresh). */
   operatingPointChanged(cpu: number): void {
     const ps = this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates[this.pstate[cpu]!]!;
     this.dynFullW[cpu] = dynamicPowerW(this.power, ps.freqHz, ps.voltV);
-  }
-
-  /** Books `cpu`'s frequency series up to now: call before its P-state changes or it is switched off, and at the end. */
-  flushFrequency(cpu: number): void {
-    const now = this.clock.now;
-    const since = this.freqSinceNs[cpu]!;
-    if (now <= since) return;
-    const hz = this.off[cpu] === 1 ? 0 : this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates[this.pstate[cpu]!]!.freqHz;
-    this.series.addFrequency(cpu, since, now, hz * (now - since));
-    this.freqSinceNs[cpu] = now;
   }
 
   /** Takes `core`'s new state (running, activity, P-state, power-off) after touch(core). */

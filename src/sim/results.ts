@@ -107,15 +107,13 @@ function seriesOf(e: Engine): SimResult['series'] {
       missesByCause[c] = Array.from(s.misses[cpu * MISS_CAUSES.length + i]!.subarray(0, bins));
     });
     const row: CpuSeriesResult = { cpu, socket: e.m.cpuSocket[cpu]!, utilization, queueLength, missesByCause };
-    if (e.meter !== null) {
-      row.frequencyHz = perBin(s.frequencyArea[cpu]!, bins, (b) => width(b));
-      row.powerW = perBin(s.energy[cpu]!, bins, (b) => width(b) / S);
-      if (e.m.thermal !== null) row.temperatureC = perBin(s.temperatureArea[cpu]!, bins, (b) => width(b) / S);
-    }
+    if (s.frequencyArea.length > 0) row.frequencyHz = perBin(s.frequencyArea[cpu]!, bins, (b) => width(b));
+    if (s.energy.length > 0) row.powerW = perBin(s.energy[cpu]!, bins, (b) => width(b) / S);
+    if (s.temperatureArea.length > 0) row.temperatureC = perBin(s.temperatureArea[cpu]!, bins, (b) => width(b) / S);
     cpus.push(row);
   }
   const out: SimResult['series'] = { binNs: w, bins, cpus };
-  if (e.meter !== null) {
+  if (s.frequencyArea.length > 0) {
     const freqs = e.m.coreTypes.flatMap((t) => t.pstates.map((p) => p.freqHz));
     out.frequency = { governor: e.m.dvfs.governor, minHz: Math.min(...freqs), maxHz: Math.max(...freqs) };
   }

@@ -17,7 +17,7 @@ export class CpuSeries {
   readonly queueArea: Float64Array[];
   /** Misses per bin, per CPU, per cause: misses[cpu * NCAUSES + cause]. */
   readonly misses: Float64Array[];
-  /** With a power model, per CPU and bin: joules, Hz x ns, and (with a thermal model) C x s. Empty otherwise. */
+  /** Per CPU and bin: Hz x ns (with a power model or DVFS), joules (power model), C x s (thermal model). Empty otherwise. */
   energy: Float64Array[] = [];
   frequencyArea: Float64Array[] = [];
   temperatureArea: Float64Array[] = [];
@@ -88,11 +88,11 @@ export class CpuSeries {
     this.spread(this.misses[cpu * NCAUSES + cause]!, t0, t1, count);
   }
 
-  /** Allocates the power series (and the temperature series when `thermal`). */
-  enablePower(thermal: boolean): void {
+  /** Allocates the frequency series, the power series (`power`) and the temperature series (`thermal`). */
+  enableMachineSeries(power: boolean, thermal: boolean): void {
     const make = (): Float64Array[] => Array.from({ length: this.cpuCount }, () => new Float64Array(this.maxBins));
-    this.energy = make();
     this.frequencyArea = make();
+    if (power) this.energy = make();
     if (thermal) this.temperatureArea = make();
   }
 

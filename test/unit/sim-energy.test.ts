@@ -174,3 +174,18 @@ test('invalid power and DVFS settings name the field', () => {
   bad({ dvfs: { frequencyHz: 2e9 } }, 'machine.dvfs.frequencyHz', /only the userspace governor/);
   bad({ dvfs: { domain: 'socket' } }, 'machine.dvfs.domain', /core, cluster/);
 });
+
+test('a governor without a power model still reports the frequency series (and no energy)', () => {
+  const cfg = halfIdle('schedutil');
+  cfg.machine = { sockets: 1, coresPerSocket: 4, pstates: PSTATES, governor: 'schedutil' };
+  const r = simulate(cfg);
+  assert.equal(r.summary.energyJ, undefined);
+  assert.ok(!('powerW' in r.series.cpus[0]!));
+  const freqs = r.series.cpus.flatMap((c) => c.frequencyHz!);
+  assert.ok(freqs.some((f) => f < 3.2e9 - 1) && freqs.every((f) => f >= 1.2e9 - 1 && f <= 3.2e9 + 1), 'between the lowest and highest P-state, and below the top at times');
+  assert.deepEqual(r.series.frequency, { governor: 'schedutil', minHz: 1.2e9, maxHz: 3.2e9 });
+  // Same frequency decisions as with power on: energy accounting does not change the run.
+  const withPower = simulate({ ...cfg, machine: { ...cfg.machine, power: { idleStates: [] } } });
+  assert.deepEqual(withPower.series.cpus.map((c) => c.frequencyHz), r.series.cpus.map((c) => c.frequencyHz));
+  assert.equal(withPower.summary.meanResponseS, r.summary.meanResponseS);
+});
