@@ -47,7 +47,7 @@ interface Vm {
 }
 
 /** Creates a runtime + context with the prelude evaluated and the host bridge bound to `host`. */
-function newVm(
+export function newVm(
   module: QuickJSWASMModule,
   limits: SandboxLimits,
   setup: object,
@@ -77,7 +77,8 @@ function newVm(
   return { runtime, context, deadline };
 }
 
-type HostValue = number | boolean | string | undefined | readonly number[] | ArrayBuffer;
+/** What a host operation answers: a fact, an error message (strings), nothing, or a snapshot. */
+type HostValue = number | boolean | string | undefined | ArrayBuffer;
 
 function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
   switch (typeof v) {
@@ -90,14 +91,7 @@ function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
     case 'undefined':
       return vm.undefined;
   }
-  if (v instanceof ArrayBuffer) return vm.newArrayBuffer(v);
-  const arr = vm.newArray();
-  for (let i = 0; i < v.length; i++) {
-    const h = vm.newNumber(v[i]!);
-    vm.setProp(arr, i, h);
-    h.dispose();
-  }
-  return arr;
+  return vm.newArrayBuffer(v);
 }
 
 /** The machine facts the prelude's view.machine exposes (static for the run). */
@@ -123,8 +117,6 @@ function machineSetup(ctx: PolicyContext): object {
     })),
   };
 }
-
-const STATE_OF_TRANSIT = 'transit';
 
 /** Evaluates the user's script in `vm`; errors come back as PolicyCodeError with the user's line. */
 export function evaluateScript(vm: QuickJSContext, s: PolicyScript): void {
@@ -274,7 +266,7 @@ export function instantiate(
     const pid = v.pidOf(p);
     const state = v.stateOf(p);
     const at = v.cpuOf(p);
-    if (state === STATE_OF_TRANSIT) return `process ${p} (pid ${pid}) is already moving to CPU ${at}`;
+    if (state === 'transit') return `process ${p} (pid ${pid}) is already moving to CPU ${at}`;
     if (at === cpu) return `process ${p} (pid ${pid}) is already on CPU ${cpu}`;
     if (!v.online(cpu)) return `CPU ${cpu} is offline`;
     if (!v.isAllowed(p, cpu)) return `CPU ${cpu} is outside the affinity mask of process ${p} (pid ${pid})`;
@@ -396,5 +388,3 @@ export function describe(vm: QuickJSContext): PolicyDescription | null {
   result.value.dispose();
   return typeof raw === 'string' ? (JSON.parse(raw) as PolicyDescription) : null;
 }
-
-export { newVm };
