@@ -117,3 +117,27 @@ test('policies record only the reasons their registry entry declares (a mixed wo
     }
   }
 });
+
+test('in a full run, every policy survives a CPU failure and a maintenance window, and nothing runs on the CPU while it is out', () => {
+  const groups = [
+    { name: 'batch', count: 60, arrival: { kind: 'poisson' as const, ratePerS: 300 }, demand: { kind: 'exp' as const, meanNs: 20e6 } },
+    { name: 'io', count: 40, arrival: { kind: 'poisson' as const, ratePerS: 300 }, demand: { kind: 'exp' as const, meanNs: 10e6 }, phases: { computeNs: { kind: 'exp' as const, meanNs: 1e6 }, sleepNs: { kind: 'exp' as const, meanNs: 2e6 } } },
+  ];
+  const machine = {
+    preset: 'server-2x8',
+    events: [
+      { kind: 'fail' as const, atNs: 50e6, cpu: 3 },
+      { kind: 'maintenance' as const, atNs: 100e6, cpu: 5, durationNs: 200e6 },
+    ],
+  };
+  for (const name of POLICY_NAMES) {
+    const r = simulate({ machine, workload: { groups }, policy: { name }, scheduler: { kind: name.endsWith('edf') ? 'edf' : 'fair' }, durationNs: 1e9, seed: 5 });
+    assert.equal(r.summary.completed, 100, `${name}: every process finishes`);
+    const { binNs, cpus } = r.series;
+    const busyAfter = (cpu: number, fromNs: number, toNs: number) =>
+      cpus[cpu]!.utilization.slice(Math.ceil(fromNs / binNs) + 1, Math.floor(toNs / binNs)).reduce((a, b) => a + b, 0);
+    assert.equal(busyAfter(3, 50e6, 1e9), 0, `${name}: CPU 3 idle after its failure`);
+    assert.equal(busyAfter(5, 100e6, 300e6), 0, `${name}: CPU 5 idle during maintenance`);
+    if ((BOUND as readonly string[]).includes(name)) assert.ok(r.summary.migrationsByReason.fault + r.summary.migrationsByReason.maintenance > 0, `${name}: evacuations recorded`);
+  }
+});
