@@ -242,3 +242,30 @@ test('balance and onIdle can migrate; moves are recorded with the reason given',
   assert.ok(r.summary.migrationsByReason['cpu-contention'] > 0);
   assert.equal(r.summary.migrations, r.summary.migrationsByReason['cpu-contention']);
 });
+
+test('a cell policy without onCpuEvent still evacuates a failing CPU (the default hook), and one with it is called', async () => {
+  const machine = { preset: 'laptop-4', events: [{ kind: 'fail' as const, atNs: 20e6, cpu: 1 }] };
+  const groups = [{ name: 'long', count: 8, demand: { kind: 'fixed' as const, valueNs: 100e6 } }];
+  const plain = await compilePolicy(`definePolicy({ place(view, p) { return p % view.cpuCount; } });`, 'js', { name: 'plain' });
+  const r = simulate({ machine, workload: { groups }, policy: { name: 'plain' }, scheduler: { kind: 'fair' }, durationNs: 1e9, seed: 1 }, { policy: plain.factory });
+  assert.equal(r.summary.completed, 8);
+  assert.ok(r.summary.migrationsByReason.fault >= 2, 'the processes on CPU 1 moved with reason fault');
+  const custom = await compilePolicy(`let seen = [];
+definePolicy({
+  place(view, p) { return p % view.cpuCount; },
+  onCpuEvent(view, act, event) {
+    seen.push(event.kind + ':' + event.cpu + ':' + event.cause);
+    for (const p of view.queued(event.cpu)) act.migrate(p, 0, event.cause);
+    console.log(seen.join(','));
+  },
+});`, 'js', { name: 'custom' });
+  const instance = { logs: [] as readonly string[] };
+  const factory: typeof custom.factory = (ctx) => {
+    const p = custom.factory(ctx) as ReturnType<typeof custom.factory> & { logs: readonly string[] };
+    Object.defineProperty(instance, 'logs', { get: () => p.logs });
+    return p;
+  };
+  const c = simulate({ machine, workload: { groups }, policy: { name: 'custom' }, scheduler: { kind: 'fair' }, durationNs: 1e9, seed: 1 }, { policy: factory });
+  assert.equal(c.summary.completed, 8);
+  assert.deepEqual(instance.logs, ['offline:1:fault']);
+});
