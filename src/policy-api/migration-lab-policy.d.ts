@@ -45,7 +45,9 @@ type CpuEvent = { readonly kind: 'offline'; readonly cpu: number; readonly cause
 
 /** One CPU (hardware thread) of the machine. */
 interface CpuInfo {
+  /** The CPU's number. */
   readonly cpu: number;
+  /** The socket (package) it is on; CPUs of a socket share its last-level cache. */
   readonly socket: number;
   /** Physical core: SMT siblings share it (and its private caches). */
   readonly core: number;
@@ -56,6 +58,7 @@ interface CpuInfo {
 }
 
 interface CoreTypeInfo {
+  /** The core type's name, e.g. "big" or "little". */
   readonly name: string;
   /** Compute capacity at the highest P-state on Linux's 1024 scale (1024 = reference speed). */
   readonly capacity: number;
@@ -65,18 +68,25 @@ interface CoreTypeInfo {
 
 /** Static facts about the machine. */
 interface MachineInfo {
+  /** The machine's name (its preset or the machine cell's name). */
   readonly name: string;
+  /** Number of CPUs (hardware threads), numbered 0..cpuCount-1. */
   readonly cpuCount: number;
+  /** Number of sockets; each is one NUMA node. */
   readonly sockets: number;
+  /** Physical cores per socket. */
   readonly coresPerSocket: number;
   /** Hardware threads per core. */
   readonly smt: number;
+  /** Cache line size. */
   readonly lineBytes: number;
+  /** Private level-1 data cache per core. */
   readonly l1dBytes: number;
   /** Private cache per core. */
   readonly l2Bytes: number;
   /** Shared last-level cache per socket. */
   readonly llcBytes: number;
+  /** The kinds of core (one for most machines; big and little on phone-4+4). */
   readonly coreTypes: readonly CoreTypeInfo[];
   /** Indexed by CPU number. */
   readonly cpus: readonly CpuInfo[];
@@ -86,7 +96,9 @@ interface MachineInfo {
 interface PolicyView {
   /** Simulated time now. */
   readonly nowNs: number;
+  /** Static facts about the machine: sockets, caches, core types, and each CPU's socket, core and node. */
   readonly machine: MachineInfo;
+  /** Number of CPUs. */
   readonly cpuCount: number;
   /** [0, 1, ..., cpuCount - 1], for `for (const cpu of view.cpus)`. */
   readonly cpus: readonly number[];
@@ -109,7 +121,9 @@ interface PolicyView {
   online(cpu: number): boolean;
   /** Compute capacity now (1024 = reference speed at full frequency). */
   capacity(cpu: number): number;
+  /** Clock frequency now (it changes with the DVFS governor and thermal throttling). */
   frequencyHz(cpu: number): number;
+  /** Temperature of the CPU's core now, in degrees C (the ambient temperature without a thermal model). */
   temperatureC(cpu: number): number;
   /** Busy fraction of the CPU since the start of the run. */
   utilization(cpu: number): number;
@@ -126,6 +140,7 @@ interface PolicyView {
   groupOf(p: Proc): string;
   /** Position of the process within its group (0 = first). */
   indexInGroup(p: Proc): number;
+  /** ready (waiting), running, sleeping (I/O), transit (moving) or idle (periodic task between jobs). */
   stateOf(p: Proc): ProcessState;
   /** The CPU it waits on, runs on, is headed to, or last ran on; -1 before it first ran. */
   cpuOf(p: Proc): number;
@@ -135,6 +150,7 @@ interface PolicyView {
   isAllowed(p: Proc, cpu: number): boolean;
   /** Weight for the fair scheduler (1024 = nice 0). */
   weightOf(p: Proc): number;
+  /** How much memory the process touches (its working set). */
   workingSetBytes(p: Proc): number;
   /** How much of the process's working set is in the private cache of `cpu`'s core now. */
   privateFootprintBytes(p: Proc, cpu: number): number;
