@@ -63,7 +63,7 @@ function check(module: QuickJSWASMModule, s: PolicyScript, limits: SandboxLimits
   const vm = newVm(module, limits, CHECK_SETUP, () => undefined);
   try {
     vm.deadline.at = performance.now() + limits.cpuBudgetMs;
-    evaluateScript(vm.context, s);
+    evaluateScript(vm.context, s, limits.cpuBudgetMs);
     vm.deadline.at = Infinity;
     const desc = describe(vm.context);
     if (desc === null) {

@@ -119,12 +119,13 @@ function machineSetup(ctx: PolicyContext): object {
 }
 
 /** Evaluates the user's script in `vm`; errors come back as PolicyCodeError with the user's line. */
-export function evaluateScript(vm: QuickJSContext, s: PolicyScript): void {
+export function evaluateScript(vm: QuickJSContext, s: PolicyScript, budgetMs: number): void {
   const result = vm.evalCode(s.script, s.fileName, { type: 'global', strict: true });
   if (result.error) {
     const err = dumpError(vm, result.error);
     result.error.dispose();
-    throw new PolicyCodeError(s.name, describeError(err), locate(err, s.fileName));
+    const reason = isInterrupt(err) ? `the code outside the hooks ran longer than the CPU-time budget of ${budgetMs} ms (an endless loop?)` : describeError(err);
+    throw new PolicyCodeError(s.name, reason, locate(err, s.fileName));
   }
   result.value.dispose();
 }
@@ -151,6 +152,11 @@ function dumpError(vm: QuickJSContext, handle: QuickJSHandle): DumpedError {
 }
 
 const SANDBOX_GLOBALS = /^'?(process|require|fetch|globalThis\.process|XMLHttpRequest|WebSocket|importScripts|Deno|Bun|setTimeout|setInterval)'? is not defined$/;
+
+/** QuickJS's error when the interrupt handler stopped it (the CPU-time budget ran out). */
+function isInterrupt(e: DumpedError): boolean {
+  return e.name === 'InternalError' && e.message === 'interrupted';
+}
 
 function describeError(e: DumpedError): string {
   if (e.name === 'InternalError' && e.message === 'out of memory') return 'ran out of memory';
@@ -284,7 +290,7 @@ export function instantiate(
   const { context, runtime, deadline } = vm;
   try {
     deadline.at = clock() + limits.cpuBudgetMs;
-    evaluateScript(context, s);
+    evaluateScript(context, s, limits.cpuBudgetMs);
   } catch (e) {
     dispose();
     throw e;
@@ -336,8 +342,7 @@ export function instantiate(
     if (result.error) {
       const err = dumpError(context, result.error);
       result.error.dispose();
-      const interrupted = err.name === 'InternalError' && err.message === 'interrupted';
-      const reason = interrupted ? `ran longer than its CPU-time budget of ${limits.cpuBudgetMs} ms (an endless loop?)` : describeError(err);
+      const reason = isInterrupt(err) ? `ran longer than its CPU-time budget of ${limits.cpuBudgetMs} ms (an endless loop?)` : describeError(err);
       const location = locate(err, s.fileName) ?? (s.hookLines[hook] !== undefined ? { line: s.hookLines[hook], column: 0 } : null);
       dispose();
       throw new PolicyRuntimeError(policyName, hook, v.nowNs, reason, location);

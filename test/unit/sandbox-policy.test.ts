@@ -196,6 +196,14 @@ test('syntax errors point at the line and column, in TS and JS', async () => {
   await assert.rejects(compilePolicy('const x: = 1;', 'ts', { name: 'cell' }), (e: unknown) => e instanceof PolicyCodeError && e.location?.line === 1);
 });
 
+test('an endless loop outside the hooks is stopped at compile time', async () => {
+  await assert.rejects(compilePolicy('let i = 0;\nwhile (true) i++;\ndefinePolicy({ place: () => 0 });', 'js', { name: 'cell', cpuBudgetMs: 20 }), (e: unknown) => {
+    assert.ok(e instanceof PolicyCodeError);
+    assert.match(e.message, /outside the hooks ran longer than the CPU-time budget of 20 ms/);
+    return true;
+  });
+});
+
 test('code that never calls definePolicy, or defines it wrongly, is rejected with a hint', async () => {
   await assert.rejects(compilePolicy('const x = 1;', 'js', { name: 'cell' }), /never calls definePolicy/);
   await assert.rejects(compilePolicy('definePolicy({ balance() {} });', 'js', { name: 'cell' }), /place\(view, p\) is required/);
