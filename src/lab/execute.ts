@@ -7,7 +7,7 @@ import type { Diagnostic } from './diagnostic';
 import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from './outputs';
-import { resolveLab, type ResolveOptions, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
+import { resolveLab, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
 import { evaluateCheck, type Available, type CheckScope } from './checks';
 import { CancelledError, RunError, type RunHost } from './runHost';
 import { compareMarkdown, summaryMarkdown } from './summaryText';
@@ -123,20 +123,20 @@ export class LabSession {
   private async outputsOf(kind: CellKind, lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData[]> {
     switch (kind) {
       case 'run': {
-        const run = lab.runs.find((r) => r.cellIndex === index)!;
+        const run = resolved(lab, index, lab.runs);
         return [runOutput(run, await this.resultOf(lab, run, options))];
       }
       case 'chart':
-        return [await this.chartOutput(lab, index, options)];
+        return [await this.chartOutput(lab, resolved(lab, index, lab.charts), options)];
       case 'compare': {
-        const output = await this.compareOf(lab, lab.compares.find((c) => c.cellIndex === index)!, options);
+        const output = await this.compareOf(lab, resolved(lab, index, lab.compares), options);
         return [
           { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
           { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
         ];
       }
       case 'check':
-        return [await this.checkOutput(lab, lab.checks.find((c) => c.cellIndex === index)!, options)];
+        return [await this.checkOutput(lab, resolved(lab, index, lab.checks), options)];
       default:
         return [];
     }
@@ -167,8 +167,7 @@ export class LabSession {
     };
     const runs: Record<string, Available<RunOutput['summary']>> = {};
     for (const name of check.runs) {
-      const run = lab.runs.find((r) => r.name === name);
-      if (run) runs[name] = await available(async () => (await this.resultOf(lab, run, options)).summary as unknown as RunOutput['summary']);
+      runs[name] = await available(async () => (await this.resultOf(lab, validRun(lab, name), options)).summary as unknown as RunOutput['summary']);
     }
     const compares: Record<string, Available<CompareOutput>> = {};
     const compareKeys = new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
@@ -215,12 +214,10 @@ export class LabSession {
     }
   }
 
-  private async chartOutput(lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData> {
-    const chart = lab.charts.find((c) => c.cellIndex === index)!;
+  private async chartOutput(lab: ResolvedLab, chart: ResolvedChart, options: ExecuteOptions): Promise<OutputData> {
     const runs: ChartRun[] = [];
     for (const name of chart.runs) {
-      const run = lab.runs.find((r) => r.name === name)!;
-      assertValid(lab, run.cellIndex, `Run ${name} is invalid`);
+      const run = validRun(lab, name);
       runs.push({ name, policy: run.config.policy.name, result: await this.resultOf(lab, run, options) });
     }
     try {
@@ -230,6 +227,29 @@ export class LabSession {
       throw error;
     }
   }
+}
+
+/**
+ * The resolved item of a valid cell. A valid cell is left out of the model only when a cell it
+ * uses is broken; its warnings then say which, and the cell refuses to run with them.
+ */
+function resolved<T extends { cellIndex: number }>(lab: ResolvedLab, index: number, items: readonly T[]): T {
+  const item = items.find((i) => i.cellIndex === index);
+  if (item) return item;
+  const problems = lab.diagnostics.get(index) ?? [];
+  throw new CellError('A cell this one uses is invalid', problems.length > 0 ? describeDiagnostics(problems) : 'Fix the cells it names first.', {
+    cellIndex: index,
+    diagnostics: problems,
+  });
+}
+
+/** The run of that name; a broken one throws its own cell's errors. */
+function validRun(lab: ResolvedLab, name: string): ResolvedRun {
+  const run = lab.runs.find((r) => r.name === name);
+  if (run) return run;
+  const cellIndex = lab.runCells.get(name);
+  if (cellIndex !== undefined) assertValid(lab, cellIndex, `Run ${name} is invalid`);
+  throw new CellError(`Run ${name} is invalid`, `Run ${name} could not be resolved; fix its cell first.`);
 }
 
 function assertValid(lab: ResolvedLab, index: number, title: string): void {

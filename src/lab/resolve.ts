@@ -85,6 +85,8 @@ export interface ResolvedLab {
   workloads: Map<string, { cellIndex: number; config: WorkloadConfig }>;
   policies: Map<string, ResolvedPolicyCell>;
   runs: ResolvedRun[];
+  /** The cell defining each run name, valid or not (a broken run is absent from `runs`). */
+  runCells: Map<string, number>;
   compares: ResolvedCompare[];
   charts: ResolvedChart[];
   checks: ResolvedCheck[];
@@ -235,6 +237,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     workloads: new Map(),
     policies: new Map(),
     runs: [],
+    runCells: new Map(),
     compares: [],
     charts: [],
     checks: [],
@@ -297,6 +300,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     }
     definedAt[target].set(declared.name, i);
   }
+  lab.runCells = definedAt.run;
   const ctx: ValidationContext = {
     names: {
       machine: new Set([...definedAt.machine.keys(), ...MACHINE_PRESET_NAMES]),
@@ -437,20 +441,18 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     });
   }
 
-  /** False (with a warning on each use) when a referenced run could not be resolved. */
-  const runsResolved = (i: number, v: CellValidation) => {
-    let ok = true;
+  /** Warns on each use of a run that could not be resolved (running the cell then says why). */
+  const warnOnBrokenRuns = (i: number, v: CellValidation) => {
     for (const ref of v.references) {
       if (ref.target !== 'run' || lab.runs.some((r) => r.name === ref.name)) continue;
-      ok = false;
       push(i, { range: ref.range, severity: 'warning', message: `Run "${ref.name}" has errors; fix its cell first`, code: 'broken-dependency' });
     }
-    return ok;
   };
 
   for (const i of indicesOf('chart')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics) || !runsResolved(i, v)) continue;
+    if (!v.value || hasErrors(v.diagnostics)) continue;
+    warnOnBrokenRuns(i, v);
     const c = v.value;
     const chart: ResolvedChart = { cellIndex: i, runs: (c.runs as string[] | undefined) ?? (c.run ? [c.run as string] : []) };
     if (c.show !== undefined) chart.show = c.show as string;
@@ -462,7 +464,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   for (const i of indicesOf('check')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics) || !runsResolved(i, v)) continue;
+    if (!v.value || hasErrors(v.diagnostics)) continue;
+    warnOnBrokenRuns(i, v);
     const a = code(i)!.attributes;
     const check: ResolvedCheck = {
       cellIndex: i,

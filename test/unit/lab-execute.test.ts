@@ -170,3 +170,16 @@ test('a cancelled run ends as cancelled, not as an error', async () => {
   const outcome = await new LabSession(inProcessRunHost).execute(cells, indexOf(cells, 'run'), { signal: controller.signal });
   assert.deepEqual(outcome, { ok: false, cancelled: true });
 });
+
+test('a chart or check of a broken run refuses with that run cell\'s errors', async () => {
+  const cells = parseLab(LAB.replace('name: a\nmachine: quad', 'name: a\nmachine: quadd'));
+  const session = new LabSession(inProcessRunHost);
+  const chart = await session.execute(cells, indexOf(cells, 'chart'), { signal: signal() });
+  assert.ok(!chart.ok && !chart.cancelled);
+  assert.equal(chart.title, 'Run a is invalid');
+  assert.equal(chart.message, 'line 2, column 10: Unknown machine "quadd". Did you mean "quad"?');
+  assert.equal(chart.at?.cellIndex, indexOf(cells, 'run'));
+  const check = await session.execute(cells, indexOf(cells, 'check'), { signal: signal() });
+  assert.ok(!check.ok && !check.cancelled);
+  assert.match(check.message, /run "a" has no result: line 2, column 10: Unknown machine "quadd"/);
+});
