@@ -101,7 +101,9 @@ interface Token {
 
 function tokens(text: string): Token[] {
   const out: Token[] = [];
-  const re = /\S+/g;
+  // A number and the unit after it are one token even with a space between ("exp 4 ms"), as
+  // quantities allow everywhere else.
+  const re = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s+(?=[A-Za-zµ°%])(?!after\b)\S+|\S+/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ text: m[0], start: m.index });
   return out;
 }

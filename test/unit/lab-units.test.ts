@@ -159,3 +159,11 @@ test('property: formatQuantity output parses back to the same value', () => {
     }),
   );
 });
+
+test('a space between a number and its unit is allowed inside distributions, arrivals and schedulers', () => {
+  assert.deepEqual(parseDistribution('exp 4 ms'), { ok: true, value: { kind: 'exp', meanNs: 4e6 } });
+  assert.deepEqual(parseDistribution('uniform 1 ms 3 ms'), { ok: true, value: { kind: 'uniform', minNs: 1e6, maxNs: 3e6 } });
+  assert.deepEqual(parseArrival('poisson 400/s after 1 s'), { ok: true, value: { kind: 'poisson', ratePerS: 400, startNs: 1e9 } });
+  const unknownUnit = parseDistribution('4 parsecs');
+  assert.ok(!unknownUnit.ok && unknownUnit.code === 'bad-unit', JSON.stringify(unknownUnit));
+});
