@@ -8,7 +8,7 @@ export function deadlinesChart(runs: readonly ChartRun[]): ChartOutput {
   const perRun = runs.map((r) => ({ run: r.name, ratio: r.result.summary.deadlineMissRatio, misses: r.result.summary.deadlineMisses }));
   const perTask = runs.flatMap((r) =>
     sampleEvenly(r.result.processes.filter((p) => p.kind === 'periodic' && p.jobs > 0), 200).map((p) => ({
-      run: r.name, task: `${p.group} ${p.pid}`, ratio: p.deadlineMisses / p.jobs, misses: p.deadlineMisses, jobs: p.jobs,
+      run: r.name, task: `${p.group} ${p.pid}`, misses: p.deadlineMisses, jobs: p.jobs,
     })),
   );
   if (perTask.length === 0 && perRun.every((r) => r.misses === 0 && r.ratio === 0)) {
@@ -17,7 +17,7 @@ export function deadlinesChart(runs: readonly ChartRun[]): ChartOutput {
   const color = runColor(runs);
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Deadline misses', subtitle: 'share of jobs that finished after their deadline: per run (left), per periodic task (right)' },
+    title: { text: 'Deadline misses', subtitle: 'share of jobs that missed their deadline per run (left); missed deadlines per periodic task (right)' },
     hconcat: [
       {
         data: { values: perRun },
@@ -26,7 +26,7 @@ export function deadlinesChart(runs: readonly ChartRun[]): ChartOutput {
         mark: { type: 'bar', tooltip: true },
         encoding: {
           x: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.name) },
-          y: { field: 'ratio', type: 'quantitative', title: 'missed', axis: { format: '.0%' }, scale: { domainMin: 0 } },
+          y: { field: 'ratio', type: 'quantitative', title: 'missed', axis: { format: '.1~%', tickMinStep: 0.001 }, scale: { domainMin: 0, nice: true } },
           color,
         },
       },
@@ -38,13 +38,14 @@ export function deadlinesChart(runs: readonly ChartRun[]): ChartOutput {
         encoding: {
           x: { field: 'task', type: 'nominal', title: 'task', sort: null },
           xOffset: { field: 'run', sort: runs.map((r) => r.name) },
-          y: { field: 'ratio', type: 'quantitative', title: 'missed', axis: { format: '.0%' }, scale: { domainMin: 0 } },
+          // A count, not a share: a job still unfinished at the end has missed its deadline too.
+          y: { field: 'misses', type: 'quantitative', title: 'missed deadlines', axis: { tickMinStep: 1 } },
           color,
           tooltip: [
             { field: 'run', type: 'nominal' },
             { field: 'task', type: 'nominal' },
-            { field: 'misses', type: 'quantitative' },
-            { field: 'jobs', type: 'quantitative' },
+            { field: 'misses', type: 'quantitative', title: 'missed deadlines' },
+            { field: 'jobs', type: 'quantitative', title: 'jobs completed' },
           ],
         },
       },

@@ -50,7 +50,8 @@ export function frequencyChart(runs: readonly ChartRun[]): ChartOutput {
       series: (cpu) => (cpu.frequencyHz ?? []).map((hz) => hz / 1e9),
       valueTitle: 'GHz',
       valueFormat: '.2f',
-      domain: Number.isFinite(minHz) ? [0, maxHz / 1e9] : undefined,
+      // From the lowest P-state: the contrast shows the governor's choices (a failed CPU, at 0, clamps to the palest).
+      domain: Number.isFinite(minHz) ? [minHz / 1e9, maxHz / 1e9] : undefined,
       scheme: 'purples',
       line: { title: 'mean GHz', of: (values) => sum(values) / values.length },
     },
