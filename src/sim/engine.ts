@@ -19,7 +19,7 @@ import type { ResolvedMachine } from './machine';
 import { LogHistogram } from './metrics';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
-import { EnergyMeter } from './power';
+import { dynamicPowerW, EnergyMeter } from './power';
 import { Proc, ProcState } from './process';
 import { ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
@@ -78,6 +78,23 @@ function periodicTasks(groups: readonly ResolvedGroup[]): PeriodicTaskInfo[] {
     });
   }
   return tasks;
+}
+
+/**
+ * An upper bound on any core's steady temperature: every thread fully active at its type's
+ * highest P-state, static power at its highest. Below the trip point, no core can ever throttle.
+ */
+function hottestSteadyC(m: ResolvedMachine): number {
+  const th = m.thermal!;
+  const power = m.power!;
+  let hottest = 0;
+  for (const type of m.coreTypes) {
+    const top = type.pstates[type.pstates.length - 1]!;
+    const watts = m.smt * dynamicPowerW(power, top.freqHz, top.voltV) + power.staticW;
+    // With leakage rising by staticPerK per kelvin: theta = P / (1/R - staticPerK x staticW).
+    hottest = Math.max(hottest, watts / (1 / th.resistanceKPerW - power.staticPerK * power.staticW));
+  }
+  return th.ambientC + hottest;
 }
 
 export class Engine implements PolicyActions {
@@ -153,6 +170,8 @@ export class Engine implements PolicyActions {
   private readonly thermDir: Int8Array;
   private readonly throttledSinceNs: Float64Array;
   throttledNs = 0;
+  /** Some core could reach the trip point (else no crossing is ever looked for). */
+  private readonly canThrottle: boolean;
   /** Per CPU: since when its frequency series is booked (empty when no series is kept: plain machines). */
   private readonly freqSinceNs: Float64Array;
   failures = 0;
@@ -247,6 +266,7 @@ export class Engine implements PolicyActions {
     this.thermGen = new Int32Array(this.cap.length);
     this.thermDir = new Int8Array(this.cap.length);
     this.throttledSinceNs = new Float64Array(this.cap.length).fill(-1);
+    this.canThrottle = m.thermal !== null && hottestSteadyC(m) >= m.thermal.throttleC;
     this.lastQueueChange = new Float64Array(n);
     this.inbound = new Int32Array(n);
     this.load = new Int32Array(n);
@@ -1110,7 +1130,7 @@ export class Engine implements PolicyActions {
     const meter = this.meter!;
     meter.touch(core);
     meter.refresh(core);
-    if (this.m.thermal !== null) this.scheduleThermal(core);
+    if (this.canThrottle) this.scheduleThermal(core);
   }
 
   /** Puts domain `d` at min(governor's P-state, thermal caps of its cores): running work is booked at the old speed and re-planned. */
