@@ -2,6 +2,7 @@
 // (Node worker thread and web worker), the notebook renderer (ESM, runs in the notebook
 // webview), the command-line runner, and the integration-test suite that runs inside VS
 // Code's extension host.
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const args = new Set(process.argv.slice(2));
@@ -82,6 +83,10 @@ if (!production) {
     external: ['vscode', 'mocha'],
   });
 }
+
+// The policy API types ship as they are: policy cells' completions and hovers read them.
+mkdirSync('dist', { recursive: true });
+copyFileSync('src/policy-api/migration-lab-policy.d.ts', 'dist/policy-api.d.ts');
 
 if (watch) {
   for (const options of builds) {

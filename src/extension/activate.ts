@@ -8,6 +8,7 @@ import { LabController } from './controller';
 import { newLab } from './newLab';
 import { registerDiagnostics } from './diagnostics';
 import { registerLanguageFeatures } from './languageFeatures';
+import { registerPolicyFeatures } from './policyFeatures';
 import { registerRendererMessaging } from './rendererMessaging';
 import { registerStatusBar } from './statusBar';
 import { LabSerializer } from './serializer';
@@ -36,6 +37,7 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
     registerRendererMessaging(RENDERER_ID),
     registerDiagnostics(),
     registerLanguageFeatures(),
+    registerPolicyFeatures(context.extensionUri),
     registerStatusBar(),
     vscode.commands.registerCommand('migration-lab.newLab', () => newLab(serializer)),
     vscode.commands.registerCommand('migration-lab.openWalkthrough', () =>
