@@ -19,6 +19,8 @@ const LAB = [
   cell('chart', 'show: load\nruns: ['),
   cell('check', 'expect: runs.'),
   cell('check', 'expect: runs.base.'),
+  // A policy being written: completions after view. and inside act.migrate's reason.
+  cell('policy name=drafting lang=ts', 'definePolicy({\n  place(view, p) { return view.\n  onIdle(view, act, cpu) { act.migrate(p, cpu, \''),
 ].join('\n');
 
 /** What the completion providers offer at a position, without VS Code's plain-word suggestions. */
@@ -129,5 +131,13 @@ suite('completions and hovers in lab cells', () => {
     assert.match(await hoverAt(run, 3, 'least-loaded'), /shortest run queue/);
     assert.match(await hoverAt(run, 1, 'duo'), /Machine cell in this lab/);
     assert.match(await hoverAt(doc('name: duo'), 2, '32KiB'), /32768 B/);
+  });
+
+  test('policy cells complete and explain the policy API from its shipped types', async () => {
+    const policy = doc('definePolicy({');
+    assertIncludes(await completionsAt(policy, 1), ['load', 'queueLength', 'isAllowed', 'temperatureC'], 'view members');
+    assertIncludes(await completionsAt(policy, 2), ['load-balance', 'cache-contention', 'thermal', 'maintenance'], 'reasons');
+    assertIncludes(await completionsAt(policy, 0, 0), ['place', 'balance', 'onIdle', 'definePolicy'], 'hooks and globals');
+    assert.match(await hoverAt(policy, 2, 'migrate'), /migrate\(/);
   });
 });
