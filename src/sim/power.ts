@@ -317,13 +317,6 @@ export class EnergyMeter {
     this.heatG[core] = this.gBase - this.power.staticPerK * staticSum;
   }
 
-  /** Power of `cpu` now (at the temperature of its core's last change). */
-  powerW(cpu: number): number {
-    const core = this.m.cpuCore[cpu]!;
-    const st = this.staticW[cpu]!;
-    return this.dynW[cpu]! + st * (1 + this.power.staticPerK * this.theta[core]!);
-  }
-
   /** Temperature of `core` now (closed form from its last change), in degrees Celsius. */
   temperatureC(core: number): number {
     const now = this.clock.now;

@@ -2,6 +2,7 @@
 import type { Engine } from './engine';
 import type { ResolvedMachine } from './machine';
 import type { ProcessStateName, SimView } from './policies/policy';
+import { dynamicPowerW } from './power';
 import { ProcState } from './process';
 
 const STATE_NAMES: Record<ProcState, ProcessStateName> = {
@@ -135,22 +136,12 @@ export class EngineView implements SimView {
     return this.e.meter.temperatureC(this.machine.cpuCore[cpu]!);
   }
 
-  /** Power `cpu` draws now, in watts (0 without a power model). */
-  powerW(cpu: number): number {
-    return this.e.meter === null ? 0 : this.e.meter.powerW(cpu);
-  }
-
-  /** Energy `cpu`'s core share has used so far (up to its last change), in joules (0 without a power model). */
-  energyJ(cpu: number): number {
-    return this.e.meter === null ? 0 : this.e.meter.energyJ[cpu]!;
-  }
-
-  /** Dynamic power of a fully busy `cpu` at P-state `index` of its core type (0 without a power model): for energy-aware placement. */
+  /** Power of a fully busy `cpu` at P-state `index` of its core type (default: its current one): dynamic plus its share of static; 0 without a power model. */
   busyPowerW(cpu: number, index = this.e.pstate[cpu]!): number {
     const power = this.machine.power;
     if (power === null) return 0;
     const ps = this.machine.coreTypes[this.machine.cpuType[cpu]!]!.pstates[index]!;
-    return power.dynamicWPerHzV2 * ps.voltV * ps.voltV * ps.freqHz + power.staticW / this.machine.smt;
+    return dynamicPowerW(power, ps.freqHz, ps.voltV) + power.staticW / this.machine.smt;
   }
 
   runNs(h: number): number {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { simulate, SimConfigError, type MachineConfig, type SimConfig } from '../../src/sim/index';
+import { simulate, SimConfigError, type MachineConfig, type PolicyFactory, type SimConfig } from '../../src/sim/index';
 
 const C = 436e-12; // W per Hz V^2 (436 uW/MHz/V^2)
 const STATIC = 0.3;
@@ -188,4 +188,24 @@ test('a governor without a power model still reports the frequency series (and n
   const withPower = simulate({ ...cfg, machine: { ...cfg.machine, power: { idleStates: [] } } });
   assert.deepEqual(withPower.series.cpus.map((c) => c.frequencyHz), r.series.cpus.map((c) => c.frequencyHz));
   assert.equal(withPower.summary.meanResponseS, r.summary.meanResponseS);
+});
+
+test('policies see the operating point: frequency, capacity and busy power of each CPU', () => {
+  const seen: number[][] = [];
+  const watcher: PolicyFactory = () => ({
+    name: 'watcher',
+    place: () => 0,
+    balanceIntervalNs: 10e6,
+    balance(view) {
+      seen.push([view.frequencyHz(0), view.capacity(0), view.busyPowerW(0), view.busyPowerW(0, 2), view.temperatureC(0)]);
+    },
+  });
+  simulate(config(oneCpu({ governor: 'userspace', dvfs: { frequencyHz: 2.4e9 } }), [computeBound(30e6)]), { policy: watcher });
+  assert.ok(seen.length >= 3);
+  const [f, capacity, busy, busyTop, temp] = seen[0]!;
+  assert.equal(f, 2.4e9);
+  assert.equal(capacity, 1024 * 0.75);
+  close(busy!, C * 2.4e9 + STATIC, 1e-12, 'busy power at the current P-state');
+  close(busyTop!, C * 1.44 * 3.2e9 + STATIC, 1e-12, 'busy power at the top P-state');
+  assert.equal(temp, 45, 'no thermal model: the ambient temperature');
 });
