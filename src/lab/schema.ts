@@ -190,6 +190,8 @@ const machine = obj({
         count: f(int(1, 256), 'Cores of this type per socket.', { required: true }),
         capacity: f(int(1, 4096), 'Compute capacity at the highest P-state on the 1024 scale (1024 = reference speed).', { default: '1024' }),
         pstates,
+        dynamicCoefficient: f(num(0), 'Switched capacitance of this type in uW/MHz/V^2 (Cortex-A53: 84-120, A72: 436).', { default: 'power.dynamicCoefficient' }),
+        static: f(q('power'), 'Static power of one core of this type, in watts.', { default: 'power.static', sim: 'staticW' }),
       }),
       1,
     ),

@@ -43,6 +43,9 @@ export interface CoreTypeConfig {
   /** Compute capacity at the highest P-state on Linux's 1024 scale (1024 = reference speed). */
   capacity?: number;
   pstates?: PStateConfig[];
+  /** This type's switched capacitance (uW/MHz/V^2) and static power per core (W); default: machine.power's. */
+  dynamicCoefficient?: number;
+  staticW?: number;
 }
 
 export interface CachesConfig {

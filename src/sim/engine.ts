@@ -88,12 +88,13 @@ function hottestSteadyC(m: ResolvedMachine): number {
   const th = m.thermal!;
   const power = m.power!;
   let hottest = 0;
-  for (const type of m.coreTypes) {
+  m.coreTypes.forEach((type, i) => {
     const top = type.pstates[type.pstates.length - 1]!;
-    const watts = m.smt * dynamicPowerW(power, top.freqHz, top.voltV) + power.staticW;
+    const staticW = power.types[i]!.staticW;
+    const watts = m.smt * dynamicPowerW(power, i, top.freqHz, top.voltV) + staticW;
     // With leakage rising by staticPerK per kelvin: theta = P / (1/R - staticPerK x staticW).
-    hottest = Math.max(hottest, watts / (1 / th.resistanceKPerW - power.staticPerK * power.staticW));
-  }
+    hottest = Math.max(hottest, watts / (1 / th.resistanceKPerW - power.staticPerK * staticW));
+  });
   return th.ambientC + hottest;
 }
 

@@ -20,6 +20,9 @@ const MiB = 1024 * 1024;
 export interface ResolvedCoreType {
   name: string;
   capacity: number;
+  /** Power figures of this type when given (machine.power supplies the rest). */
+  dynamicCoefficient?: number;
+  staticW?: number;
   /** Sorted by frequency, ascending. */
   pstates: PStateConfig[];
 }
@@ -206,12 +209,14 @@ function resolveCoreTypes(m: Record<string, unknown>, path: string): { types: Re
   list.forEach((item, i) => {
     const p = `${path}.coreTypes[${i}]`;
     const t = record(item, p) as Record<string, unknown> & Partial<CoreTypeConfig>;
-    onlyKeys(t, p, ['name', 'count', 'capacity', 'pstates']);
+    onlyKeys(t, p, ['name', 'count', 'capacity', 'pstates', 'dynamicCoefficient', 'staticW']);
     const count = num(t.count, `${p}.count`, { integer: true, min: 1, max: 1024 });
     types.push({
       name: t.name === undefined ? `type${i}` : str(t.name, `${p}.name`),
       capacity: optNum(t.capacity, `${p}.capacity`, 1024, { above: 0, max: 4096 }),
       pstates: resolvePStates(t.pstates ?? m.pstates, `${p}.pstates`),
+      ...(t.dynamicCoefficient === undefined ? {} : { dynamicCoefficient: num(t.dynamicCoefficient, `${p}.dynamicCoefficient`, { min: 0 }) }),
+      ...(t.staticW === undefined ? {} : { staticW: num(t.staticW, `${p}.staticW`, { min: 0 }) }),
     });
     for (let k = 0; k < count; k++) perSocket.push(i);
   });
@@ -304,7 +309,7 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
   }
 
   const thermal = resolveThermal(m.thermal, `${path}.thermal`);
-  const power = resolvePower(m.power, `${path}.power`, thermal);
+  const power = resolvePower(m.power, `${path}.power`, thermal, types);
 
   return {
     name: m.name === undefined ? `${sockets}x${coresPerSocket}${smt > 1 ? `x${smt}` : ''}` : str(m.name, `${path}.name`),

@@ -11,7 +11,7 @@
  */
 import type { IdleStateConfig } from './config';
 import { SimConfigError } from './errors';
-import type { ResolvedMachine } from './machine';
+import type { ResolvedCoreType, ResolvedMachine } from './machine';
 import type { CpuSeries } from './series';
 import { thetaAfter, type ResolvedThermal } from './thermal';
 import { array, num, onlyKeys, optNum, optionalRecord, record, str } from './validate';
@@ -23,10 +23,17 @@ export interface ResolvedIdleState {
   breakEvenNs: number;
 }
 
-export interface ResolvedPower {
+/** The power figures of one core type. */
+export interface TypePower {
   /** C in watts per (Hz x V^2): the device-tree uW/MHz/V^2 figure x 1e-12. */
   dynamicWPerHzV2: number;
+  /** Static power of one core of this type at ambient temperature. */
   staticW: number;
+}
+
+export interface ResolvedPower {
+  /** Indexed like the machine's core types. */
+  types: TypePower[];
   staticPerK: number;
   /** Sorted by break-even time, shallowest first. */
   idleStates: ResolvedIdleState[];
@@ -67,23 +74,31 @@ function resolveIdleStates(value: unknown, path: string): ResolvedIdleState[] {
  * Checks a machine's `power` section. Absent: null, unless a thermal model needs power to heat
  * (then every default applies).
  */
-export function resolvePower(value: unknown, path: string, thermal: ResolvedThermal | null): ResolvedPower | null {
-  if (value === undefined && thermal === null) return null;
+export function resolvePower(value: unknown, path: string, thermal: ResolvedThermal | null, coreTypes: readonly ResolvedCoreType[]): ResolvedPower | null {
+  if (value === undefined && thermal === null) {
+    coreTypes.forEach((t, i) => {
+      const key = t.staticW !== undefined ? 'staticW' : t.dynamicCoefficient !== undefined ? 'dynamicCoefficient' : null;
+      if (key !== null) throw new SimConfigError(`${path.replace(/\.power$/, '')}.coreTypes[${i}].${key}`, 'a core type\'s power figures need a power model (machine.power)');
+    });
+    return null;
+  }
   const p = optionalRecord(value, path);
   onlyKeys(p, path, POWER_KEYS as unknown as string[]);
   const staticW = optNum(p.staticW, `${path}.staticW`, 0.3, { min: 0 });
+  // Cortex-A72's 436 uW/MHz/V^2 (MODEL.md section 4).
+  const coefficient = optNum(p.dynamicCoefficient, `${path}.dynamicCoefficient`, 436, { min: 0 });
+  const types = coreTypes.map((t) => ({ dynamicWPerHzV2: (t.dynamicCoefficient ?? coefficient) * 1e-12, staticW: t.staticW ?? staticW }));
+  const hottestStatic = Math.max(...types.map((t) => t.staticW));
   const staticPerK = optNum(p.staticPerK, `${path}.staticPerK`, 0, { min: 0 });
   if (staticPerK > 0 && thermal === null) {
     throw new SimConfigError(`${path}.staticPerK`, 'static power can follow temperature only with a thermal model (machine.thermal)');
   }
   // Leakage rising with temperature must not outrun cooling, or the core would heat without bound.
-  if (thermal !== null && staticPerK * staticW * thermal.resistanceKPerW >= 1) {
-    throw new SimConfigError(`${path}.staticPerK`, `thermal runaway: staticPerK x staticW x thermal resistance must be below 1 (is ${staticPerK * staticW * thermal.resistanceKPerW})`);
+  if (thermal !== null && staticPerK * hottestStatic * thermal.resistanceKPerW >= 1) {
+    throw new SimConfigError(`${path}.staticPerK`, `thermal runaway: staticPerK x staticW x thermal resistance must be below 1 (is ${staticPerK * hottestStatic * thermal.resistanceKPerW})`);
   }
   return {
-    // Cortex-A72's 436 uW/MHz/V^2 (MODEL.md section 4).
-    dynamicWPerHzV2: optNum(p.dynamicCoefficient, `${path}.dynamicCoefficient`, 436, { min: 0 }) * 1e-12,
-    staticW,
+    types,
     staticPerK,
     idleStates: resolveIdleStates(p.idleStates, `${path}.idleStates`),
     // About 20 nJ per 64-byte line from DDR (estimate: ~40 pJ/bit including I/O).
@@ -92,9 +107,9 @@ export function resolvePower(value: unknown, path: string, thermal: ResolvedTher
   };
 }
 
-/** Dynamic power of one fully active thread at P-state (f, V). */
-export function dynamicPowerW(power: ResolvedPower, freqHz: number, voltV: number): number {
-  return power.dynamicWPerHzV2 * voltV * voltV * freqHz;
+/** Dynamic power of one fully active thread of core type `type` at P-state (f, V). */
+export function dynamicPowerW(power: ResolvedPower, type: number, freqHz: number, voltV: number): number {
+  return power.types[type]!.dynamicWPerHzV2 * voltV * voltV * freqHz;
 }
 
 /**
@@ -137,8 +152,8 @@ export class EnergyMeter {
   private readonly lastIdleNs: Float64Array;
   /** Per CPU: dynamic power when fully active at its current P-state (see operatingPointChanged). */
   private readonly dynFullW: Float64Array;
-  /** Static power of a thread in each idle state; break-even times in the same order. */
-  private readonly idleStaticW: Float64Array;
+  /** Fraction of static power in each idle state; break-even times in the same order. */
+  private readonly idleFraction: Float64Array;
   private readonly breakEvenNs: Float64Array;
   // Per core.
   private readonly sinceNs: Float64Array;
@@ -153,7 +168,8 @@ export class EnergyMeter {
   peakTheta = 0;
   thetaAreaKS = 0;
   private readonly smt: number;
-  private readonly staticPerThread: number;
+  /** Per CPU: its share of its core's static power (the core type's, split among its threads). */
+  private readonly staticPerThread: Float64Array;
   private readonly gBase: number;
 
   constructor(
@@ -169,7 +185,7 @@ export class EnergyMeter {
   ) {
     const n = m.cpuCount;
     this.smt = m.smt;
-    this.staticPerThread = power.staticW / m.smt;
+    this.staticPerThread = Float64Array.from(m.cpuType, (type) => power.types[type]!.staticW / m.smt);
     this.gBase = thermal === null ? 1 : 1 / thermal.resistanceKPerW;
     this.energyJ = new Float64Array(n);
     this.activity = new Float64Array(n);
@@ -181,7 +197,7 @@ export class EnergyMeter {
     this.idleSinceNs = new Float64Array(n);
     this.lastIdleNs = new Float64Array(n).fill(Infinity);
     this.dynFullW = new Float64Array(n);
-    this.idleStaticW = Float64Array.from(power.idleStates, (s) => this.staticPerThread * s.powerFraction);
+    this.idleFraction = Float64Array.from(power.idleStates, (s) => s.powerFraction);
     this.breakEvenNs = Float64Array.from(power.idleStates, (s) => s.breakEvenNs);
     for (let cpu = 0; cpu < n; cpu++) this.operatingPointChanged(cpu);
     this.sinceNs = new Float64Array(m.coreCount);
@@ -214,7 +230,7 @@ export class EnergyMeter {
     const state = this.idleState[cpu]!;
     if (state < 0) return 0;
     const s = this.power.idleStates[state]!;
-    const joules = ((s.breakEvenNs * 1e-9) * this.staticPerThread * (1 - s.powerFraction));
+    const joules = s.breakEvenNs * 1e-9 * this.staticPerThread[cpu]! * (1 - s.powerFraction);
     if (joules > 0) {
       this.energyJ[cpu]! += joules;
       this.transitionJ += joules;
@@ -289,7 +305,7 @@ export class EnergyMeter {
   /** `cpu`'s P-state changed (after touch; before refresh). */
   operatingPointChanged(cpu: number): void {
     const ps = this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates[this.pstate[cpu]!]!;
-    this.dynFullW[cpu] = dynamicPowerW(this.power, ps.freqHz, ps.voltV);
+    this.dynFullW[cpu] = dynamicPowerW(this.power, this.m.cpuType[cpu]!, ps.freqHz, ps.voltV);
   }
 
   /** Takes `core`'s new state (running, activity, P-state, power-off) after touch(core). */
@@ -309,7 +325,7 @@ export class EnergyMeter {
       this.occupant[cpu] = slot < 0 ? IDLE : slot;
       this.dynW[cpu] = slot < 0 ? 0 : this.dynFullW[cpu]! * this.activity[cpu]!;
       const state = this.idleState[cpu]!;
-      this.staticW[cpu] = slot < 0 && state >= 0 ? this.idleStaticW[state]! : this.staticPerThread;
+      this.staticW[cpu] = this.staticPerThread[cpu]! * (slot < 0 && state >= 0 ? this.idleFraction[state]! : 1);
       a += this.dynW[cpu]! + this.staticW[cpu]!;
       staticSum += this.staticW[cpu]!;
     }
@@ -334,7 +350,7 @@ export class EnergyMeter {
       if (this.off[cpu] === 1) continue;
       const type = this.m.coreTypes[this.m.cpuType[cpu]!]!;
       const ps = type.pstates[Math.min(index, type.pstates.length - 1)]!;
-      const dyn = this.occupant[cpu]! >= 0 ? dynamicPowerW(this.power, ps.freqHz, ps.voltV) * this.activity[cpu]! : 0;
+      const dyn = this.occupant[cpu]! >= 0 ? dynamicPowerW(this.power, this.m.cpuType[cpu]!, ps.freqHz, ps.voltV) * this.activity[cpu]! : 0;
       a += dyn + this.staticW[cpu]!;
     }
     return a / this.heatG[core]!;

@@ -140,8 +140,9 @@ export class EngineView implements SimView {
   busyPowerW(cpu: number, index = this.e.pstate[cpu]!): number {
     const power = this.machine.power;
     if (power === null) return 0;
-    const ps = this.machine.coreTypes[this.machine.cpuType[cpu]!]!.pstates[index]!;
-    return dynamicPowerW(power, ps.freqHz, ps.voltV) + power.staticW / this.machine.smt;
+    const type = this.machine.cpuType[cpu]!;
+    const ps = this.machine.coreTypes[type]!.pstates[index]!;
+    return dynamicPowerW(power, type, ps.freqHz, ps.voltV) + power.types[type]!.staticW / this.machine.smt;
   }
 
   runNs(h: number): number {

@@ -169,11 +169,11 @@ test('a run may name a machine preset; the simulator accepts it', () => {
 test('every machine field maps to the simulator name and the simulator accepts it', () => {
   const text =
     '```machine\nname: hetero\npreset: server-2x8\nsockets: 2\nsmt: 2\nsmtShare: 60%\n' +
-    'coreTypes:\n  - { name: big, count: 2, capacity: 1024, pstates: [ { freq: 2GHz, volt: 1V } ] }\n  - { name: little, count: 4, capacity: 446 }\n' +
+    'coreTypes:\n  - { name: big, count: 2, capacity: 1024, pstates: [ { freq: 2GHz, volt: 1V } ] }\n  - { name: little, count: 4, capacity: 446, dynamicCoefficient: 100, static: 50mW }\n' +
     'caches: { lineSize: 64B, l1d: 48KiB, l2: 2MiB, llc: 32MiB }\n' +
     'latency: { l1: 1ns, l2: 4ns, llc: 12ns, modifiedLine: 25ns, remoteCache: 70ns, memoryParallelism: 6 }\n' +
     'memory: { local: 60ns, remote: 100ns }\nnuma: { distances: [[10, 20], [20, 10]] }\ncontextSwitch: 5us\n' +
-    'migration: { fixed: 2us, state: 16KiB, bandwidth: 10GB/s }\n```\n';
+    'migration: { fixed: 2us, state: 16KiB, bandwidth: 10GB/s }\npower: { static: 0.2W }\n```\n';
   const lab = resolveLab(parseLab(text));
   assert.deepEqual([...lab.diagnostics], []);
   const config = lab.machines.get('hetero')!.config;
@@ -185,7 +185,7 @@ test('every machine field maps to the simulator name and the simulator accepts i
     smtShare: 0.6,
     coreTypes: [
       { name: 'big', count: 2, capacity: 1024, pstates: [{ freqHz: 2e9, voltV: 1 }] },
-      { name: 'little', count: 4, capacity: 446 },
+      { name: 'little', count: 4, capacity: 446, dynamicCoefficient: 100, staticW: 0.05 },
     ],
     caches: { lineBytes: 64, l1dBytes: 48 * 1024, l2Bytes: 2 * 1024 ** 2, llcBytes: 32 * 1024 ** 2 },
     latency: { l1Ns: 1, l2Ns: 4, llcNs: 12, modifiedLineNs: 25, remoteCacheNs: 70, memoryParallelism: 6 },
@@ -193,11 +193,13 @@ test('every machine field maps to the simulator name and the simulator accepts i
     numa: { distances: [[10, 20], [20, 10]] },
     contextSwitchNs: 5000,
     migration: { fixedNs: 2000, stateBytes: 16 * 1024, interconnectBytesPerS: 1e10 },
+    power: { staticW: 0.2 },
   });
   const m = resolveMachine(config);
   assert.equal(m.cpuCount, 2 * 6 * 2);
   assert.equal(m.l1dBytes, 48 * 1024);
   assert.equal(m.interconnectBytesPerS, 1e10);
+  assert.deepEqual(m.power?.types.map((t) => t.staticW), [0.2, 0.05], 'the little type has its own static power');
 });
 
 test('power, thermal, DVFS and event keys map to the simulator names and the simulator accepts them', () => {

@@ -209,3 +209,31 @@ test('policies see the operating point: frequency, capacity and busy power of ea
   close(busyTop!, C * 1.44 * 3.2e9 + STATIC, 1e-12, 'busy power at the top P-state');
   assert.equal(temp, 45, 'no thermal model: the ambient temperature');
 });
+
+test('each core type has its own power figures (big and little)', () => {
+  const machine: MachineConfig = {
+    sockets: 1,
+    contextSwitchNs: 0,
+    coreTypes: [
+      { name: 'little', count: 1, capacity: 512, pstates: [{ freqHz: 1.4e9, voltV: 1.0 }], dynamicCoefficient: 100, staticW: 0.05 },
+      { name: 'big', count: 1, capacity: 1024, pstates: [{ freqHz: 1.8e9, voltV: 1.2 }] },
+    ],
+    power: { dynamicCoefficient: 436, staticW: 0.2, idleStates: [] },
+  };
+  const runOn = (cpu: number) => {
+    const pin: PolicyFactory = () => ({ name: 'pin', place: () => cpu });
+    return simulate(config(machine, [computeBound(20e6)]), { policy: pin }).summary;
+  };
+  const little = runOn(0);
+  const big = runOn(1);
+  close(little.makespanS, 0.04, 1e-9, 'half the capacity: twice the time');
+  close(big.makespanS, 0.02, 1e-9, 'reference speed');
+  close(little.energyByCpuJ![0]!, (100e-12 * 1.4e9 + 0.05) * 0.04, 1e-9, 'little core at its own figures');
+  close(little.energyByCpuJ![1]!, 0.2 * 0.04, 1e-9, 'idle big core at the machine static power');
+  close(big.energyByCpuJ![1]!, (436e-12 * 1.44 * 1.8e9 + 0.2) * 0.02, 1e-9, 'big core at the machine figures');
+  assert.ok(little.energyJ! < big.energyJ!, 'the little core does the same work for less energy');
+  assert.throws(
+    () => simulate(config({ ...machine, power: undefined }, [computeBound(1e6)])),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'machine.coreTypes[0].staticW' && /power model/.test(e.message),
+  );
+});
