@@ -138,6 +138,9 @@ export const MACHINE_PRESETS: Record<string, MachineConfig> = {
         name: 'little',
         count: 4,
         capacity: 446,
+        // Cortex-A53: 84-120 uW/MHz/V^2 in device trees; its leakage is an estimate.
+        dynamicCoefficient: 100,
+        staticW: 0.05,
         pstates: [
           { freqHz: 408e6, voltV: 0.8 },
           { freqHz: 816e6, voltV: 0.85 },
@@ -149,6 +152,9 @@ export const MACHINE_PRESETS: Record<string, MachineConfig> = {
         name: 'big',
         count: 4,
         capacity: 1024,
+        // Cortex-A72 (MODEL.md section 4); leakage about HotSniper's 0.27 W per core.
+        dynamicCoefficient: 436,
+        staticW: 0.27,
         pstates: [
           { freqHz: 408e6, voltV: 0.8 },
           { freqHz: 1008e6, voltV: 0.9 },

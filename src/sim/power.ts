@@ -75,13 +75,8 @@ function resolveIdleStates(value: unknown, path: string): ResolvedIdleState[] {
  * (then every default applies).
  */
 export function resolvePower(value: unknown, path: string, thermal: ResolvedThermal | null, coreTypes: readonly ResolvedCoreType[]): ResolvedPower | null {
-  if (value === undefined && thermal === null) {
-    coreTypes.forEach((t, i) => {
-      const key = t.staticW !== undefined ? 'staticW' : t.dynamicCoefficient !== undefined ? 'dynamicCoefficient' : null;
-      if (key !== null) throw new SimConfigError(`${path.replace(/\.power$/, '')}.coreTypes[${i}].${key}`, 'a core type\'s power figures need a power model (machine.power)');
-    });
-    return null;
-  }
+  // Without a power model a core type's power figures (a preset's, say) are simply unused.
+  if (value === undefined && thermal === null) return null;
   const p = optionalRecord(value, path);
   onlyKeys(p, path, POWER_KEYS as unknown as string[]);
   const staticW = optNum(p.staticW, `${path}.staticW`, 0.3, { min: 0 });

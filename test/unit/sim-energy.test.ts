@@ -232,8 +232,18 @@ test('each core type has its own power figures (big and little)', () => {
   close(little.energyByCpuJ![1]!, 0.2 * 0.04, 1e-9, 'idle big core at the machine static power');
   close(big.energyByCpuJ![1]!, (436e-12 * 1.44 * 1.8e9 + 0.2) * 0.02, 1e-9, 'big core at the machine figures');
   assert.ok(little.energyJ! < big.energyJ!, 'the little core does the same work for less energy');
-  assert.throws(
-    () => simulate(config({ ...machine, power: undefined }, [computeBound(1e6)])),
-    (e: unknown) => e instanceof SimConfigError && e.path === 'machine.coreTypes[0].staticW' && /power model/.test(e.message),
-  );
+  // Without a power model the figures are unused: no energy, same timing.
+  const plain = simulate(config({ ...machine, power: undefined }, [computeBound(20e6)]), { policy: () => ({ name: 'pin', place: () => 0 }) }).summary;
+  assert.equal(plain.energyJ, undefined);
+  assert.equal(plain.makespanS, little.makespanS);
+});
+
+test('the phone-4+4 preset carries little (Cortex-A53) and big (Cortex-A72) power figures', () => {
+  const r = simulate({ ...config({ preset: 'phone-4+4', power: {} }, [computeBound(1e6)]), durationNs: 1e6 });
+  assert.ok(r.summary.energyJ! > 0);
+  const pin = (cpu: number): PolicyFactory => () => ({ name: 'pin', place: () => cpu });
+  const onLittle = simulate(config({ preset: 'phone-4+4', power: { idleStates: [] } }, [computeBound(10e6)]), { policy: pin(0) });
+  const onBig = simulate(config({ preset: 'phone-4+4', power: { idleStates: [] } }, [computeBound(10e6)]), { policy: pin(4) });
+  assert.ok(onLittle.summary.makespanS > 2 * onBig.summary.makespanS, 'little is slower');
+  assert.ok(onLittle.summary.energyByCpuJ![0]! < onBig.summary.energyByCpuJ![4]!, 'and spends less on the work');
 });
