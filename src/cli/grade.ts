@@ -40,9 +40,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0 || typeof values.source !== 'string') throw new BadInput([USAGE]);
   if (typeof values.classroom === 'string' && positionals.length > 1) throw new BadInput(['--classroom takes one submission; use --junit or --csv for several']);
   const timeLimitMs = intOption(values, 'time-limit', 60) * 1000;
-  const source = loadValidLab(values.source);
-  const idProblems = checkProblems(source);
-  if (idProblems.length > 0) throw new BadInput(idProblems);
+  const source = loadValidLab(values.source, {}, checkProblems);
   const submissions = positionals.map((file) => ({ file, cells: readSubmission(file) }));
 
   const grades: SubmissionGrade[] = [];

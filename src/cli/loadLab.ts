@@ -7,10 +7,11 @@ export interface ValidLab extends LabFile {
   params: Record<string, string>;
 }
 
-export function loadValidLab(file: string, params: Record<string, string> = {}): ValidLab {
+/** `moreProblems`: a command's own demands on the lab, reported together with the cells' problems. */
+export function loadValidLab(file: string, params: Record<string, string> = {}, moreProblems: (lab: LabFile) => string[] = () => []): ValidLab {
   const labFile = readLab(file);
   const lab = resolveLab(labFile.cells, { params });
-  const problems = labProblemLines(file, labFile.cells, lab);
+  const problems = [...labProblemLines(file, labFile.cells, lab), ...moreProblems(labFile)];
   if (problems.length > 0) throw new BadInput(problems);
   return { ...labFile, lab, params };
 }
