@@ -202,5 +202,8 @@ ${table}
   of a 32-CPU, 160-task global-EDF system (32k-107k events/s).
 
 ${measureEnergy()}`;
-writeFileSync(path.join(root, 'BENCHMARKS.md'), md);
+// The policy-sandbox and sweep sections come from bench/policies.ts and bench/sweep.ts: keep them.
+const previous = readFileSync(path.join(root, 'BENCHMARKS.md'), 'utf8');
+const kept = previous.indexOf('\n## Policy sandbox');
+writeFileSync(path.join(root, 'BENCHMARKS.md'), kept >= 0 ? `${md.trimEnd()}\n${previous.slice(kept)}` : md);
 console.log('wrote BENCHMARKS.md');
