@@ -6,7 +6,7 @@ import type { Available, CheckScope } from '../lab/checks';
 import { describeDiagnostics, LabSession, type CellOutcome, type OutputItemData } from '../lab/execute';
 import type { ParsedLabCell } from '../lab/markdown';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../lab/outputs';
-import { declaredName, resolveLab, type ResolvedLab, type ResolveOptions } from '../lab/resolve';
+import { compareKeys, declaredName, resolveLab, type ResolvedLab, type ResolveOptions } from '../lab/resolve';
 import type { RunHost } from '../lab/runHost';
 
 export interface RunDone {
@@ -37,18 +37,6 @@ export interface ExecuteLabOptions extends ResolveOptions {
   timeLimitMs?: number;
   /** Cells to leave out (verify skips charts and stale runs). */
   skip?: (cell: ParsedLabCell, index: number) => boolean;
-}
-
-/** The key a compare cell is known by in results and check expressions. */
-export function compareKeys(cells: readonly ParsedLabCell[]): Map<number, string> {
-  const keys = new Map<number, string>();
-  let ordinal = 0;
-  cells.forEach((cell, i) => {
-    if (cell.kind !== 'compare') return;
-    ordinal++;
-    keys.set(i, declaredName(cell)?.name ?? `compare${ordinal}`);
-  });
-  return keys;
 }
 
 function failure(outcome: Exclude<CellOutcome, { ok: true }>, timeLimitMs: number | undefined): string {

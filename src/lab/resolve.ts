@@ -419,16 +419,15 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     lab.runs.push(run);
   }
 
-  let compareOrdinal = 0;
+  const keys = compareKeys(cells);
   for (const i of indicesOf('compare')) {
-    compareOrdinal++;
     const v = validated.get(i)!;
     if (!v.value || hasErrors(v.diagnostics)) continue;
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     lab.compares.push({
       name: v.value.name as string | undefined,
-      key: (v.value.name as string | undefined) ?? `compare${compareOrdinal}`,
+      key: keys.get(i)!,
       cellIndex: i,
       machineName: v.value.machine as string,
       workloadName: v.value.workload as string,
@@ -482,6 +481,18 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   }
 
   return lab;
+}
+
+/** The key each compare cell is known by in results and check expressions: its name, else compare1, compare2... in file order. */
+export function compareKeys(cells: readonly LabCell[]): Map<number, string> {
+  const keys = new Map<number, string>();
+  let ordinal = 0;
+  cells.forEach((cell, i) => {
+    if (cell.kind !== 'compare') return;
+    ordinal++;
+    keys.set(i, declaredName(cell)?.name ?? `compare${ordinal}`);
+  });
+  return keys;
 }
 
 /** Every simulation a comparison needs: each policy with seeds 1..n. */
