@@ -176,7 +176,11 @@ const pstates = f(list(pstate, 1), 'Operating points (DVFS P-states), lowest to 
 
 const machine = obj({
   name,
-  preset: f({ type: 'ref', target: 'machine' }, 'Start from a named machine preset and override the keys given here.'),
+  // Built-in presets only: a machine cell cannot be the base of another (the simulator knows presets, not cells).
+  preset: f(
+    { type: 'enum', values: Object.fromEntries(MACHINE_PRESET_NAMES.map((n) => [n, `Built-in machine ${MACHINE_PRESETS[n].name ?? n}.`])) },
+    'Start from a built-in machine preset and override the keys given here.',
+  ),
   sockets: f(int(1, 64), 'Number of sockets (packages); each socket is one NUMA node with its own LLC.', { default: '1' }),
   coresPerSocket: f(int(1, 256), 'Cores per socket (ignored when coreTypes is given).', { default: '4' }),
   smt: f(int(1, 8), 'Hardware threads per core; threads of one core share its L1d and L2.', { default: '1' }),
