@@ -3,7 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { simulate, type MachineConfig, type PolicyFactory, type SimConfig } from '../../src/sim/index';
+import { simulate, type MachineConfig, type SimConfig } from '../../src/sim/index';
+import { moveOnce } from './sim-policies';
 
 /** One CPU with no overheads, so queueing theory applies exactly. */
 const bareCpu: MachineConfig = { sockets: 1, coresPerSocket: 1, contextSwitchNs: 0 };
@@ -86,23 +87,6 @@ test('rate-monotonic priorities meet deadlines below the Liu & Layland bound', (
   assert.equal(r.deadlineMisses, 0);
 });
 
-/** A test policy: everything starts on CPU 0; at `atNs` the first process moves to `to`. */
-function moveOnce(to: number, atNs: number): PolicyFactory {
-  return () => {
-    let done = false;
-    return {
-      name: 'move-once',
-      balanceIntervalNs: atNs,
-      place: () => 0,
-      balance(view, act) {
-        if (done) return;
-        const h = view.running(0);
-        if (h >= 0) done = act.migrate(h, to, 'load-balance');
-      },
-    };
-  };
-}
-
 function migrationRun(machine: MachineConfig, to: number, workingSetBytes: number, dirtyFraction = 0) {
   return simulate(
     {
@@ -114,7 +98,7 @@ function migrationRun(machine: MachineConfig, to: number, workingSetBytes: numbe
       durationNs: 1e9,
       seed: 1,
     },
-    { policy: moveOnce(to, 5e6) },
+    { policy: moveOnce(to, 5e6, 'load-balance') },
   );
 }
 

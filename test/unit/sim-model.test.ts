@@ -9,24 +9,10 @@ import {
   SimPolicyError,
   uunifast,
   type MachineConfig,
-  type PolicyFactory,
   type SimConfig,
 } from '../../src/sim/index';
+import { moveOnce } from './sim-policies';
 import { Rng } from '../../src/sim/rng';
-
-function moveOnce(to: number, atNs: number): PolicyFactory {
-  return () => {
-    let done = false;
-    return {
-      name: 'move-once',
-      balanceIntervalNs: atNs,
-      place: () => 0,
-      balance(view, act) {
-        if (!done && view.running(0) >= 0) done = act.migrate(view.running(0), to, 'cache-contention');
-      },
-    };
-  };
-}
 
 function moveCostNs(machine: MachineConfig, workingSetBytes: number, to = 1): number {
   const r = simulate(
@@ -38,7 +24,7 @@ function moveCostNs(machine: MachineConfig, workingSetBytes: number, to = 1): nu
       durationNs: 1e9,
       seed: 1,
     },
-    { policy: moveOnce(to, 5e6) },
+    { policy: moveOnce(to, 5e6, 'cache-contention') },
   );
   assert.equal(r.migrations.length, 1);
   return r.migrations[0]!.reloadNs;
@@ -65,7 +51,7 @@ test('the per-migration cost row adds up', () => {
       durationNs: 1e9,
       seed: 1,
     },
-    { policy: moveOnce(1, 5e6) },
+    { policy: moveOnce(1, 5e6, 'cache-contention') },
   );
   const m = r.migrations[0]!;
   assert.equal(m.reason, 'cache-contention');
