@@ -8,21 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import {
-  allInFrames,
-  CHART_HOST,
-  CHART_MARKS,
-  env,
-  ERROR_OUTPUT,
-  mouseAway,
-  wheelNotebook,
-  openWorkbench,
-  quickOpen,
-  runAll,
-  screenshotPath,
-  setTheme,
-  waitFor,
-} from './workbench.mjs';
+import { CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, mouseAway, openWorkbench, quickOpen, runAll, screenshotIfFailed, screenshotPath, setTheme, waitFor, wheelNotebook } from './workbench.mjs';
 
 const LAB = 'chart-kinds.lab.md';
 /** The kinds the simulator draws today; a kind the docs add later may say it is not drawn yet. */
@@ -157,10 +143,7 @@ suite('every chart kind in light and dark themes', () => {
   });
 
   teardown(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = this.currentTest.title.replace(/[^\w]+/g, '-');
-      await page?.screenshot({ path: screenshotPath(`failed-${name}.png`) }).catch(() => {});
-    }
+    await screenshotIfFailed(this.currentTest, page);
   });
 
   suiteTeardown(async () => {

@@ -6,22 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import {
-  allInFrames,
-  CELL_STATE,
-  CHART_HOST,
-  CHART_MARKS,
-  closeAllEditors,
-  env,
-  ERROR_OUTPUT,
-  openWorkbench,
-  quickOpen,
-  runAll,
-  screenshotPath,
-  scrollThroughNotebook,
-  setTheme,
-  waitFor,
-} from './workbench.mjs';
+import { CELL_STATE, CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, closeAllEditors, env, openWorkbench, quickOpen, runAll, screenshotIfFailed, scrollThroughNotebook, setTheme, waitFor } from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
 // The repo's list, not the workspace's: other suites add their own labs to the workspace.
@@ -43,10 +28,7 @@ suite('every example lab runs and draws', () => {
   });
 
   teardown(async function () {
-    if (this.currentTest?.state === 'failed') {
-      const name = this.currentTest.title.replace(/[^\w]+/g, '-');
-      await page?.screenshot({ path: screenshotPath(`failed-${name}.png`) }).catch(() => {});
-    }
+    await screenshotIfFailed(this.currentTest, page);
     // Pass or fail, the next example starts alone: a notebook left open (even hidden) would
     // lend it its outputs and cells.
     if (page && (await page.locator('.notebook-editor').count())) await closeAllEditors(page).catch(() => {});

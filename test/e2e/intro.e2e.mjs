@@ -2,20 +2,7 @@
 // a dark theme. Each test builds on the one before (one browser session, like a person's).
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
-import {
-  CELL_STATE,
-  CHART_MARKS,
-  ERROR_OUTPUT,
-  framesWith,
-  openWorkbench,
-  pickQuickItem,
-  quickOpen,
-  runAll,
-  runCommand,
-  screenshotPath,
-  scrollIntoView,
-  waitFor,
-} from './workbench.mjs';
+import { CELL_STATE, CHART_MARKS, ERROR_OUTPUT, framesWith, openWorkbench, pickQuickItem, quickOpen, runAll, runCommand, screenshotIfFailed, screenshotPath, scrollIntoView, waitFor } from './workbench.mjs';
 
 const LAB = 'intro.lab.md';
 const AXIS_TITLE = 'svg g.role-axis-title text';
@@ -36,11 +23,7 @@ suite('intro lab in VS Code in the browser', () => {
   });
 
   teardown(async function () {
-    // A picture of the moment a test failed says more than its timeout message.
-    if (this.currentTest?.state === 'failed') {
-      const name = this.currentTest.title.replace(/[^\w]+/g, '-');
-      await page?.screenshot({ path: screenshotPath(`failed-${name}.png`) }).catch(() => {});
-    }
+    await screenshotIfFailed(this.currentTest, page);
   });
 
   suiteTeardown(async () => {

@@ -102,6 +102,13 @@ export function screenshotPath(name) {
   return join(dir, name);
 }
 
+/** For a mocha teardown: a picture of the moment a test failed says more than its timeout message. */
+export async function screenshotIfFailed(test, page) {
+  if (test?.state !== 'failed') return;
+  const name = test.title.replace(/[^\w]+/g, '-');
+  await page?.screenshot({ path: screenshotPath(`failed-${name}.png`) }).catch(() => {});
+}
+
 /**
  * Scrolls the notebook with the mouse wheel, as a person would, until the element that
  * `find(page)` returns (a locator in any frame, or null while it is not rendered) is fully in view.
