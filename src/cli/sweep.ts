@@ -4,7 +4,7 @@
 // (each run's seed replaced), over worker threads. A shard writes its part; `merge` joins them.
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { SimResult } from '../sim';
+import type { RunSummary } from '../lab/runHost';
 import { resolveLab, type ResolvedLab } from '../lab/resolve';
 import { intOption, parseCommandArgs } from './args';
 import { toCsv } from './csv';
@@ -61,14 +61,14 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const host = simulationPool(workers);
   const signal = new AbortController().signal;
   const started = performance.now();
-  let results: SimResult[];
+  let results: RunSummary[];
   try {
     results = await Promise.all(
       mine.map((item) => {
         const lab = labs.get(JSON.stringify(item.params))!;
         const run = lab.runs.find((r) => r.name === item.run)!;
         const cell = lab.policies.get(run.config.policy.name);
-        return host.run({ config: { ...run.config, seed: item.seed }, policySource: cell && { name: cell.name, code: cell.code, lang: cell.lang }, signal });
+        return host.summarize({ config: { ...run.config, seed: item.seed }, policySource: cell && { name: cell.name, code: cell.code, lang: cell.lang }, signal });
       }),
     );
   } finally {

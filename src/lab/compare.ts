@@ -1,11 +1,11 @@
 // A comparison: every policy on the same seeds (common random numbers: each seed gives every
 // policy the same arrivals and demands), reported as mean and 95 % interval per metric, and as
 // paired differences against the first policy, which cancel the seed-to-seed noise.
-import type { SimResult } from '../sim';
 import type { TopLevelSpec } from 'vega-lite';
 import { colorScale } from './colors';
 import type { ChartOutput, CompareCell, CompareOutput } from './outputs';
 import { compareConfigs, type ResolvedCompare } from './resolve';
+import type { RunSummary } from './runHost';
 import { meanInterval } from './stats';
 
 /** Metrics where more is better; every other metric is better when lower. */
@@ -14,7 +14,7 @@ const HIGHER_IS_BETTER = new Set(['throughputPerS', 'completed', 'jainIndex', 'm
 export const isHigherBetter = (metric: string): boolean => HIGHER_IS_BETTER.has(metric);
 
 /** A metric's value in a summary; breakdowns (by reason, by cause) count as their total. */
-function metricValue(result: SimResult, metric: string): number {
+export function metricValue(result: RunSummary, metric: string): number {
   const value = (result.summary as unknown as Record<string, number | Record<string, number> | undefined>)[metric];
   if (value === undefined) return Number.NaN;
   return typeof value === 'number' ? value : Object.values(value).reduce((a, b) => a + b, 0);
@@ -26,7 +26,7 @@ function metricValue(result: SimResult, metric: string): number {
  */
 export async function runCompare(
   compare: ResolvedCompare,
-  simulate: (config: ReturnType<typeof compareConfigs>[number]['config']) => Promise<SimResult>,
+  simulate: (config: ReturnType<typeof compareConfigs>[number]['config']) => Promise<RunSummary>,
   onProgress?: (fraction: number) => void,
 ): Promise<CompareOutput> {
   const jobs = compareConfigs(compare);

@@ -9,7 +9,7 @@ import { compareChart, runCompare } from './compare';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from './outputs';
 import { resolveLab, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
 import { evaluateCheck, type Available, type CheckScope } from './checks';
-import { CancelledError, RunError, type RunHost } from './runHost';
+import { CancelledError, RunError, type RunHost, type RunRequest } from './runHost';
 import { compareMarkdown, summaryMarkdown } from './summaryText';
 
 export interface OutputItemData {
@@ -148,7 +148,8 @@ export class LabSession {
     if (cached && cached.inputsHash === compare.inputsHash) return cached.output;
     const output = await runCompare(
       compare,
-      (config) => this.simulate(lab, config, options),
+      // A comparison reads summaries only: the workers need not send the tables and series.
+      (config) => this.simulate(lab, config, options, (request) => this.host.summarize(request)),
       (fraction) => options.onProgress?.(fraction, 'Comparing'),
     );
     this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
@@ -185,13 +186,17 @@ export class LabSession {
   async resultOf(lab: ResolvedLab, run: ResolvedRun, options: ExecuteOptions): Promise<SimResult> {
     const cached = this.runs.get(run.name);
     if (cached && cached.inputsHash === run.inputsHash) return cached.result;
-    const result = await this.simulate(lab, run.config, options, (fraction) => options.onProgress?.(fraction, `Simulating ${run.name}`));
+    const onProgress = (fraction: number) => options.onProgress?.(fraction, `Simulating ${run.name}`);
+    const result = await this.simulate(lab, run.config, options, (request) => this.host.run({ ...request, onProgress }));
     this.runs.set(run.name, { inputsHash: run.inputsHash, result });
     return result;
   }
 
-  /** Runs one simulation; a policy named after a policy cell runs that cell's code, sandboxed. */
-  private async simulate(lab: ResolvedLab, config: SimConfig, options: ExecuteOptions, onProgress?: (fraction: number) => void): Promise<SimResult> {
+  /**
+   * Runs one simulation through `call` (the host's run or summarize); a policy named after a
+   * policy cell runs that cell's code, sandboxed.
+   */
+  private async simulate<T>(lab: ResolvedLab, config: SimConfig, options: ExecuteOptions, call: (request: RunRequest) => Promise<T>): Promise<T> {
     const policyCell = lab.policies.get(config.policy.name);
     if (policyCell && !this.runsUserCode) {
       throw new CellError(
@@ -201,7 +206,7 @@ export class LabSession {
     }
     const policySource = policyCell && { name: policyCell.name, code: policyCell.code, lang: policyCell.lang };
     try {
-      return await this.host.run({ config, policySource, signal: options.signal, onProgress });
+      return await call({ config, policySource, signal: options.signal });
     } catch (error) {
       if (policyCell && error instanceof RunError && error.location) {
         // The message already names the hook, time and line: it goes to the cell as it is.

@@ -19,8 +19,17 @@ export interface RunRequest {
   onProgress?: (fraction: number) => void;
 }
 
+/** What a sweep or a comparison reads of a run: its summary metrics and the digest naming it. */
+export type RunSummary = Pick<SimResult, 'summary' | 'digest'>;
+
 export interface RunHost {
+  /** The whole result: summary, tables and series (what charts read). */
   run(request: RunRequest): Promise<SimResult>;
+  /**
+   * Only the summary and digest. The run is the same (the digest still names the whole
+   * result), but a worker sends back a few hundred bytes instead of the tables and series.
+   */
+  summarize(request: RunRequest): Promise<RunSummary>;
   dispose?(): void;
 }
 

@@ -11,5 +11,5 @@ export type { TraceHook, TraceKind } from './engine';
 export { parseTrace } from './trace';
 export { uunifast } from './workload';
 export { distMean } from './distributions';
-export { canonicalJson, sha256Hex } from './digest';
+export { canonicalDigest, canonicalJson, portableSha256, sha256Hex, type Sha256, type Sha256Factory } from './digest';
 export { SIM_VERSION } from './version';

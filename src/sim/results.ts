@@ -1,6 +1,6 @@
 /** Turns a finished engine into a SimResult (summary, tables, series) and stamps its digest. */
 import { MISS_CAUSES, REASONS, type MissCause, type Reason } from './config';
-import { digestOf } from './digest';
+import { digestOf, type Sha256Factory } from './digest';
 import type { Engine } from './engine';
 import { imbalance } from './metrics';
 import type { CpuSeriesResult, SimResult, Summary } from './result';
@@ -129,12 +129,12 @@ function perBin(area: Float64Array, bins: number, widthOf: (b: number) => number
   return out;
 }
 
-export function buildResult(e: Engine): SimResult {
+export function buildResult(e: Engine, sha256?: Sha256Factory): SimResult {
   const result: Omit<SimResult, 'digest'> = {
     summary: summarize(e),
     processes: e.processRows,
     series: seriesOf(e),
     migrations: e.migrationRows,
   };
-  return { ...result, digest: digestOf(result) };
+  return { ...result, digest: digestOf(result, sha256) };
 }

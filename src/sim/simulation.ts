@@ -2,6 +2,7 @@
 import { Engine, type TraceHook } from './engine';
 import { resolveConfig } from './resolve';
 import type { SimConfig } from './config';
+import type { Sha256Factory } from './digest';
 import type { PolicyFactory } from './policies/policy';
 import type { SimResult } from './result';
 import { buildResult } from './results';
@@ -14,15 +15,22 @@ export interface SimOptions {
    * built-in one named in config.policy.name, which then only labels the run.
    */
   policy?: PolicyFactory;
+  /**
+   * The SHA-256 the result's digest is computed with, e.g. node:crypto's where Node runs (much
+   * faster); defaults to a portable one. Every implementation gives the same digest.
+   */
+  sha256?: Sha256Factory;
 }
 
 export class Simulation {
   private readonly engine: Engine;
+  private readonly sha256: Sha256Factory | undefined;
   private cached: SimResult | null = null;
 
   /** Validates the config (throws SimConfigError naming the bad field). */
   constructor(config: SimConfig, options: SimOptions = {}) {
     this.engine = new Engine(resolveConfig(config, options.policy !== undefined), options.trace ?? null, options.policy ?? null);
+    this.sha256 = options.sha256;
   }
 
   /** Processes events up to `untilNs` (clamped to the end of the run). */
@@ -54,7 +62,7 @@ export class Simulation {
   result(): SimResult {
     if (this.cached === null) {
       this.engine.finish();
-      this.cached = buildResult(this.engine);
+      this.cached = buildResult(this.engine, this.sha256);
     }
     return this.cached;
   }

@@ -1,7 +1,7 @@
 // A pool of simulation workers behind the RunHost interface. Workers are reused between
 // runs; cancelling a run terminates its worker, which stops the simulation at once.
 import type { SimResult } from '../sim';
-import { CancelledError, RunError, type RunHost, type RunRequest } from '../lab/runHost';
+import { CancelledError, RunError, type RunHost, type RunRequest, type RunSummary } from '../lab/runHost';
 import type { RunMessage, WorkerReply } from './protocol';
 
 /** The little of a worker the pool needs; Node and web workers both fit behind it. */
@@ -12,11 +12,11 @@ export interface SimWorker {
   terminate(): void;
 }
 
-interface Job {
-  request: RunRequest;
-  resolve(result: SimResult): void;
-  reject(error: Error): void;
-}
+/** A run waiting for a worker, with what its caller wants back. */
+type Job = { request: RunRequest; reject(error: Error): void } & (
+  | { reply: 'result'; resolve(result: SimResult): void }
+  | { reply: 'summary'; resolve(summary: RunSummary): void }
+);
 
 export class WorkerPool implements RunHost {
   private readonly idle: SimWorker[] = [];
@@ -29,11 +29,17 @@ export class WorkerPool implements RunHost {
   ) {}
 
   run(request: RunRequest): Promise<SimResult> {
-    if (request.signal.aborted) return Promise.reject(new CancelledError());
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ request, resolve, reject });
-      this.pump();
-    });
+    return new Promise((resolve, reject) => this.enqueue({ request, reply: 'result', resolve, reject }));
+  }
+
+  summarize(request: RunRequest): Promise<RunSummary> {
+    return new Promise((resolve, reject) => this.enqueue({ request, reply: 'summary', resolve, reject }));
+  }
+
+  private enqueue(job: Job): void {
+    if (job.request.signal.aborted) return job.reject(new CancelledError());
+    this.waiting.push(job);
+    this.pump();
   }
 
   dispose(): void {
@@ -69,10 +75,13 @@ export class WorkerPool implements RunHost {
     job.request.signal.addEventListener('abort', onAbort);
     worker.onReply((reply) => {
       if (reply.type === 'progress') job.request.onProgress?.(reply.fraction);
-      else if (reply.type === 'result') finish(true, () => job.resolve(reply.result));
-      else finish(true, () => job.reject(new RunError(reply.name, reply.message, reply.path, reply.location)));
+      else if (reply.type === 'result' && job.reply === 'result') finish(true, () => job.resolve(reply.result));
+      else if (reply.type === 'summary' && job.reply === 'summary') finish(true, () => job.resolve({ summary: reply.summary, digest: reply.digest }));
+      else if (reply.type === 'error') finish(true, () => job.reject(new RunError(reply.name, reply.message, reply.path, reply.location)));
+      else finish(false, () => job.reject(new RunError('WorkerProtocol', `a worker answered a ${job.reply} request with a ${reply.type}`)));
     });
     worker.onCrash((error) => finish(false, () => job.reject(new RunError('WorkerCrashed', error.message))));
-    worker.post({ config: job.request.config, policySource: job.request.policySource } satisfies RunMessage);
+    const { config, policySource, onProgress } = job.request;
+    worker.post({ config, policySource, reply: job.reply, progress: onProgress !== undefined } satisfies RunMessage);
   }
 }

@@ -1,6 +1,6 @@
 // Runs one simulation, compiling a policy cell's code into a sandboxed policy first. Shared by
 // the Node and web workers and by the in-process host.
-import { Simulation, SimConfigError, type SimResult } from '../sim';
+import { Simulation, SimConfigError, type Sha256Factory, type SimResult } from '../sim';
 import { compilePolicy, PolicyCodeError, PolicyRuntimeError, type CompiledPolicy } from '../sandbox';
 import { CancelledError, RunError, type PolicySource, type RunHost, type RunRequest } from '../lab/runHost';
 
@@ -23,9 +23,10 @@ export async function runInSlices(
   request: Pick<RunRequest, 'config' | 'policySource'>,
   slices: number,
   between: (fraction: number) => Promise<void> | void,
+  sha256?: Sha256Factory,
 ): Promise<SimResult> {
   const policy = request.policySource ? (await compile(request.policySource)).factory : undefined;
-  const simulation = new Simulation(request.config, { policy });
+  const simulation = new Simulation(request.config, { policy, sha256 });
   const step = Math.max(1, Math.ceil(simulation.endNs / slices));
   while (!simulation.done) {
     simulation.advance(Math.min(simulation.endNs, simulation.nowNs + step));
@@ -47,6 +48,10 @@ export function toRunError(error: unknown): RunError {
 
 /** Runs in the calling thread, yielding between slices so cancellation can be seen. */
 export const inProcessRunHost: RunHost = {
+  async summarize(request) {
+    const { summary, digest } = await inProcessRunHost.run(request);
+    return { summary, digest };
+  },
   async run({ config, policySource, signal, onProgress }) {
     try {
       return await runInSlices({ config, policySource }, 50, async (fraction) => {

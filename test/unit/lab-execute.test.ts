@@ -61,7 +61,11 @@ message: This one fails on purpose.
 /** Counts simulations, so tests can see when a cached result was reused. */
 function countingHost(): RunHost & { runs: RunRequest[] } {
   const runs: RunRequest[] = [];
-  return { runs, run: (request) => (runs.push(request), inProcessRunHost.run(request)) };
+  return {
+    runs,
+    run: (request) => (runs.push(request), inProcessRunHost.run(request)),
+    summarize: (request) => (runs.push(request), inProcessRunHost.summarize(request)),
+  };
 }
 
 const signal = () => new AbortController().signal;
