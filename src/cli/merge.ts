@@ -1,12 +1,12 @@
-// migration-lab merge <shard.json>... --out sweep.json [--csv table.csv]
-// Joins sweep shards into exactly the file an unsharded sweep writes.
-import { readFileSync, writeFileSync } from 'node:fs';
+// migration-lab merge <shard.json>... --out sweep.json [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv]
+// Joins sweep shards into exactly the files an unsharded sweep writes.
+import { readFileSync } from 'node:fs';
 import { parseCommandArgs } from './args';
-import { toCsv } from './csv';
 import { BadInput } from './problems';
-import { mergeSweeps, serializeSweep, sweepTable, type SweepFile } from './sweepPlan';
+import { mergeSweeps, type SweepFile } from './sweepPlan';
+import { writeSweepOutputs } from './sweepOutputs';
 
-const USAGE = 'usage: migration-lab merge <shard.json>... --out sweep.json [--csv table.csv]';
+const USAGE = 'usage: migration-lab merge <shard.json>... --out sweep.json [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv]';
 
 function readShard(path: string): SweepFile {
   try {
@@ -19,8 +19,10 @@ function readShard(path: string): SweepFile {
 }
 
 export async function mergeCommand(argv: string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs('merge', argv, { out: { type: 'string' }, csv: { type: 'string' } }, USAGE);
-  if (positionals.length === 0 || (typeof values.out !== 'string' && typeof values.csv !== 'string')) throw new BadInput([USAGE]);
+  const options = { out: { type: 'string' }, csv: { type: 'string' }, stats: { type: 'string' }, 'stats-csv': { type: 'string' } } as const;
+  const { positionals, values } = parseCommandArgs('merge', argv, options, USAGE);
+  const outputs = { out: values.out as string | undefined, csv: values.csv as string | undefined, stats: values.stats as string | undefined, statsCsv: values['stats-csv'] as string | undefined };
+  if (positionals.length === 0 || Object.values(outputs).every((path) => path === undefined)) throw new BadInput([USAGE]);
   let merged: SweepFile;
   try {
     merged = mergeSweeps(positionals.map(readShard));
@@ -28,8 +30,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     if (error instanceof BadInput) throw error;
     throw new BadInput([`merge: ${(error as Error).message}`]);
   }
-  if (typeof values.out === 'string') writeFileSync(values.out, serializeSweep(merged));
-  if (typeof values.csv === 'string') writeFileSync(values.csv, toCsv(sweepTable(merged)));
+  writeSweepOutputs(merged, outputs);
   console.error(`${merged.rows.length} rows from ${positionals.length} shard(s)`);
   return 0;
 }

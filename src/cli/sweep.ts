@@ -1,19 +1,35 @@
-// migration-lab sweep <lab.lab.md> --param name=a,b,c ... --seeds 30 [--workers N] [--shard i/n]
-//   [--out sweep.json] [--csv table.csv]
+// migration-lab sweep <lab.lab.md> --param name=a,b,c ... --seeds 30 [--workers N]
+//   [--shard i/n | --shard slurm] [--out sweep.json] [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv]
 // Runs every run of the lab for every combination of the swept parameters and seeds 1..n
 // (each run's seed replaced), over worker threads. A shard writes its part; `merge` joins them.
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { RunSummary } from '../lab/runHost';
 import { resolveLab, type ResolvedLab } from '../lab/resolve';
 import { intOption, parseCommandArgs } from './args';
-import { toCsv } from './csv';
 import { simulationPool } from './host';
 import { BadInput, labProblemLines, readLab } from './problems';
-import { combinations, inShard, labHash, parseShard, serializeSweep, sweepItems, sweepRow, sweepTable, type SweepFile, type SweepHeader } from './sweepPlan';
+import { combinations } from '../lab/sweep';
+import { inShard, labHash, parseShard, slurmShard, sweepItems, sweepRow, type Shard, type SweepFile, type SweepHeader } from './sweepPlan';
+import { writeSweepOutputs } from './sweepOutputs';
 import { LAB_VERSION } from './version';
 
-const USAGE = 'usage: migration-lab sweep <lab.lab.md> --param name=a,b,c ... [--seeds n] [--workers N] [--shard i/n] [--out sweep.json] [--csv table.csv]';
+const USAGE =
+  'usage: migration-lab sweep <lab.lab.md> --param name=a,b,c ... [--seeds n] [--workers N] [--shard i/n | --shard slurm] [--out sweep.json] [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv]';
+
+/** `--shard 2/4`, or `--shard slurm` for the task of a Slurm job array this process is. */
+function shardOption(text: string | undefined): Shard {
+  if (text === undefined) return { index: 1, count: 1 };
+  if (text === 'slurm') {
+    try {
+      return slurmShard(process.env);
+    } catch (error) {
+      throw new BadInput([`--shard slurm: ${(error as Error).message}`]);
+    }
+  }
+  const shard = parseShard(text);
+  if (!shard) throw new BadInput([`--shard ${text}: write i/n with 1 <= i <= n, e.g. --shard 2/4, or --shard slurm in a Slurm job array`]);
+  return shard;
+}
 
 function sweptParams(values: string[]): Record<string, string[]> {
   const params: Record<string, string[]> = {};
@@ -33,11 +49,15 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     shard: { type: 'string' },
     out: { type: 'string' },
     csv: { type: 'string' },
+    stats: { type: 'string' },
+    'stats-csv': { type: 'string' },
   } as const;
   const { positionals, values } = parseCommandArgs('sweep', argv, options, USAGE);
   if (positionals.length !== 1) throw new BadInput([USAGE]);
-  const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(String(values.shard));
-  if (!shard) throw new BadInput([`--shard ${String(values.shard)}: write i/n with 1 <= i <= n, e.g. --shard 2/4`]);
+  const shard = shardOption(values.shard as string | undefined);
+  if (shard.count > 1 && (values.stats !== undefined || values['stats-csv'] !== undefined)) {
+    throw new BadInput(['--stats and --stats-csv need the whole sweep: a shard has only some seeds of each combination. Give them to merge instead.']);
+  }
   const seeds = intOption(values, 'seeds', 1);
   const workers = intOption(values, 'workers', availableParallelism());
   const { file, text, cells } = readLab(positionals[0]);
@@ -81,8 +101,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     rows: mine.map((item, k) => sweepRow(item, labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name, results[k].digest, results[k].summary as never)),
   };
   const outPath = typeof values.out === 'string' ? values.out : `${file.replace(/\.lab\.md$/, '')}.sweep${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}.json`;
-  writeFileSync(outPath, serializeSweep(out));
-  if (typeof values.csv === 'string') writeFileSync(values.csv, toCsv(sweepTable(out)));
+  writeSweepOutputs(out, { out: outPath, csv: values.csv as string | undefined, stats: values.stats as string | undefined, statsCsv: values['stats-csv'] as string | undefined });
   // Wall-clock figures go to stderr only: the files stay identical from run to run.
   console.error(`${mine.length} of ${items.length} simulations (shard ${shard.index}/${shard.count}) on ${workers} worker(s) in ${seconds.toFixed(2)} s: ${(mine.length / seconds).toFixed(1)} runs/s; written to ${outPath}`);
   return 0;

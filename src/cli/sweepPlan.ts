@@ -1,10 +1,11 @@
 // A parameter sweep as a fixed, ordered list of simulations: every combination of the swept
 // parameter values (in the order given), every seed 1..n, every run of the lab. Item k always
 // means the same simulation, so shards (`--shard i/n` takes items with k % n == i - 1) and
-// their merge give the same table whatever the split.
+// their merge give the same table whatever the split. Also the files a sweep writes: rows,
+// and statistics per combination (src/lab/sweep.ts) once every item is there.
 import { canonicalJson, sha256Hex } from '../sim/digest';
 import type { SummaryValue } from '../lab/outputs';
-import { summaryValues } from '../lab/results';
+import { aggregateSweep, combinations, sweepMetrics, type SweepGroup } from '../lab/sweep';
 
 export interface SweepHeader {
   lab: string;
@@ -52,13 +53,6 @@ export function parseShard(text: string): Shard | undefined {
   return index >= 1 && index <= count ? { index, count } : undefined;
 }
 
-/** Every combination of parameter values, first parameter varying slowest. */
-export function combinations(params: Record<string, string[]>): Record<string, string>[] {
-  let combos: Record<string, string>[] = [{}];
-  for (const [name, values] of Object.entries(params)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
-  return combos;
-}
-
 export function sweepItems(header: Omit<SweepHeader, 'total'>): SweepItem[] {
   const items: SweepItem[] = [];
   for (const params of combinations(header.params)) {
@@ -73,7 +67,28 @@ export const labHash = (text: string): string => sha256Hex(text);
 
 export function sweepRow(item: SweepItem, policy: string, digest: string, summary: Record<string, SummaryValue>): SweepRow {
   // Rounded as the file stores them, so a table made now equals one made from a merged file.
-  return { ...item, policy, digest, metrics: JSON.parse(canonicalJson(summaryValues(summary))) as Record<string, number> };
+  return { ...item, policy, digest, metrics: sweepMetrics(summary) };
+}
+
+/**
+ * `--shard slurm`: the shard of this task of a Slurm job array, from its environment. Works
+ * for any contiguous range with any first index and step (`--array=1-N`, `--array=0-(N-1)`,
+ * `--array=0-30:10`): task k of the range is shard k + 1 of as many as the range has.
+ */
+export function slurmShard(env: Readonly<Record<string, string | undefined>>): Shard {
+  const read = (name: string, fallback?: number): number => {
+    const text = env[name];
+    if (text === undefined && fallback !== undefined) return fallback;
+    if (text === undefined || !/^\d+$/.test(text)) throw new Error(`${name} is ${text === undefined ? 'not set' : `"${text}"`}: --shard slurm runs inside a task of a Slurm job array (sbatch --array=1-N)`);
+    return Number(text);
+  };
+  const [id, min, max, step] = [read('SLURM_ARRAY_TASK_ID'), read('SLURM_ARRAY_TASK_MIN'), read('SLURM_ARRAY_TASK_MAX'), read('SLURM_ARRAY_TASK_STEP', 1)];
+  const count = Math.floor((max - min) / step) + 1;
+  const listed = env.SLURM_ARRAY_TASK_COUNT === undefined ? count : read('SLURM_ARRAY_TASK_COUNT');
+  if (step < 1 || (id - min) % step !== 0 || id < min || id > max || listed !== count) {
+    throw new Error(`the job array is not one range (task ${id} of ${min}-${max}:${step}, ${listed} tasks): submit it as --array=1-N or --array=0-(N-1)`);
+  }
+  return { index: (id - min) / step + 1, count };
 }
 
 /** Headers agree when every field does: same lab text, version, parameters, seeds and runs. */
@@ -95,6 +110,38 @@ export function mergeSweeps(files: readonly SweepFile[]): SweepFile {
   const missing = Array.from({ length: header.total }, (_, i) => i).filter((i) => !rows.has(i));
   if (missing.length > 0) throw new Error(`${missing.length} of ${header.total} items missing (first: ${missing.slice(0, 5).join(', ')}): a shard was not merged`);
   return { sweep: header, shard: { index: 1, count: 1 }, rows: [...rows.values()].sort((a, b) => a.index - b.index) };
+}
+
+/** A sweep's statistics: mean and 95 % interval of every metric per combination, run and policy. */
+export interface SweepStatsFile {
+  sweep: SweepHeader;
+  groups: SweepGroup[];
+}
+
+/** Statistics of a complete sweep (unsharded or merged): a shard has only some of each group's seeds. */
+export function sweepStats(file: SweepFile): SweepStatsFile {
+  if (file.rows.length !== file.sweep.total) throw new Error(`statistics need every item of the sweep (this file has ${file.rows.length} of ${file.sweep.total}): merge the shards first`);
+  return { sweep: file.sweep, groups: aggregateSweep(file.rows) };
+}
+
+/** Stable text of a statistics file: sorted keys, one group per line. */
+export function serializeStats(stats: SweepStatsFile): string {
+  return `{"groups":[\n${stats.groups.map((g) => canonicalJson(g)).join(',\n')}\n],"sweep":${canonicalJson(stats.sweep)}}\n`;
+}
+
+/** One CSV-ready record per group and metric: parameters, run, policy, metric, n, mean, half-width, ends. */
+export function statsTable(stats: SweepStatsFile): Record<string, string | number>[] {
+  return stats.groups.flatMap((g) =>
+    Object.entries(g.metrics).map(([metric, m]) => ({
+      ...Object.fromEntries(Object.keys(g.params).sort().map((k) => [`param:${k}`, g.params[k]])),
+      run: g.run,
+      policy: g.policy,
+      metric,
+      n: g.n,
+      // The 12 digits of the JSON file, without the floating-point noise of the last bits.
+      ...Object.fromEntries((['mean', 'halfWidth', 'low', 'high'] as const).map((k) => [k, Number(m[k].toPrecision(12))])),
+    })),
+  );
 }
 
 /** Stable text of a sweep file: sorted keys, one row per line. */

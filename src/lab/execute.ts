@@ -2,12 +2,13 @@
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
 import { sha256Hex, type SimConfig, type SimResult } from '../sim';
-import { buildChart, ChartError, type ChartRun } from './charts';
+import { buildChart, ChartError, sweepChart, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
 import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from './outputs';
-import { resolveLab, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
+import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
+import { aggregateSweep, sweepMetrics, type SweepGroup, type SweepSample } from './sweep';
 import { evaluateCheck, type Available, type CheckScope } from './checks';
 import { CancelledError, RunError, type RunHost, type RunRequest } from './runHost';
 import { compareMarkdown, summaryMarkdown } from './summaryText';
@@ -93,6 +94,8 @@ export function outputInputsHash(lab: ResolvedLab, cells: readonly LabCell[], in
 export class LabSession {
   private readonly runs = new Map<string, CachedRun>();
   private readonly compares = new Map<string, { inputsHash: string; output: CompareOutput }>();
+  /** Sweeps of `show: sweep` charts, by the hash of the chart cell, its runs and the overrides. */
+  private readonly sweeps = new Map<string, SweepGroup[]>();
 
   /**
    * `resolveOptions.params`: parameter overrides, as the command line's --param gives them.
@@ -110,7 +113,7 @@ export class LabSession {
       const cell = cells[index];
       if (cell.kind === 'markdown') return { ok: true, outputs: [] };
       assertValid(lab, index, `Invalid ${cell.kind} cell`);
-      const outputs = await this.outputsOf(cell.kind, lab, index, options);
+      const outputs = await this.outputsOf(cells, lab, index, options);
       return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index) };
     } catch (error) {
       if (error instanceof CancelledError || options.signal.aborted) return { ok: false, cancelled: true };
@@ -120,14 +123,17 @@ export class LabSession {
     }
   }
 
-  private async outputsOf(kind: CellKind, lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData[]> {
-    switch (kind) {
+  private async outputsOf(cells: readonly LabCell[], lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData[]> {
+    switch (cells[index].kind as CellKind) {
       case 'run': {
         const run = resolved(lab, index, lab.runs);
         return [runOutput(run, await this.resultOf(lab, run, options))];
       }
-      case 'chart':
-        return [await this.chartOutput(lab, resolved(lab, index, lab.charts), options)];
+      case 'chart': {
+        const chart = resolved(lab, index, lab.charts);
+        if (chart.sweep) return [{ items: [{ mime: CHART_MIME, data: sweepChart(chart.sweep, await this.sweepOf(cells, lab, chart, chart.sweep, options)) }] }];
+        return [await this.chartOutput(lab, chart, options)];
+      }
       case 'compare': {
         const output = await this.compareOf(lab, resolved(lab, index, lab.compares), options);
         return [
@@ -154,6 +160,45 @@ export class LabSession {
     );
     this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
     return output;
+  }
+
+  /**
+   * A sweep chart's sweep: at each value of the parameter the lab is resolved again with that
+   * value (as `migration-lab sweep --param` does), and each of the chart's runs is simulated
+   * for seeds 1..n, summaries only. Cached while the chart, its runs and the overrides stay the same.
+   */
+  private async sweepOf(cells: readonly LabCell[], lab: ResolvedLab, chart: ResolvedChart, sweep: ChartSweep, options: ExecuteOptions): Promise<SweepGroup[]> {
+    const key = sha256Hex([cells[chart.cellIndex].value, ...chart.runs.map((name) => validRun(lab, name).inputsHash), JSON.stringify(this.resolveOptions.params ?? {})].join('\u0000'));
+    const cached = this.sweeps.get(key);
+    if (cached) return cached;
+    const jobs: { params: Record<string, string>; seed: number; run: ResolvedRun; at: ResolvedLab }[] = [];
+    for (const value of sweep.values) {
+      const params = { ...this.resolveOptions.params, [sweep.param]: value };
+      const at = resolveLab(cells, { ...this.resolveOptions, params });
+      for (const name of chart.runs) {
+        const run = at.runs.find((r) => r.name === name);
+        if (!run) {
+          // The first cell the value breaks (a workload that takes it, say), else the run's own.
+          const broken = [...at.diagnostics].find(([, ds]) => ds.some((d) => d.severity === 'error'));
+          const cellIndex = broken?.[0] ?? at.runCells.get(name) ?? chart.cellIndex;
+          const errors = (at.diagnostics.get(cellIndex) ?? []).filter((d) => d.severity === 'error');
+          const why = errors.length > 0 ? `the ${cells[cellIndex].kind} cell (cell ${cellIndex + 1}) has ${describeDiagnostics(errors)}` : `run ${name} could not be resolved`;
+          throw new CellError(`The sweep fails at ${sweep.param} = ${value}`, `With $${sweep.param} = ${value}, ${why}`, { cellIndex, diagnostics: errors });
+        }
+      }
+      for (let seed = 1; seed <= sweep.seeds; seed++) for (const name of chart.runs) jobs.push({ params: { [sweep.param]: value }, seed, run: at.runs.find((r) => r.name === name)!, at });
+    }
+    let done = 0;
+    const samples: SweepSample[] = await Promise.all(
+      jobs.map(async ({ params, seed, run, at }) => {
+        const { summary } = await this.simulate(at, { ...run.config, seed }, options, (request) => this.host.summarize(request));
+        options.onProgress?.(++done / jobs.length, `Sweeping $${sweep.param}`);
+        return { params, seed, run: run.name, policy: run.config.policy.name, metrics: sweepMetrics(summary as unknown as RunOutput['summary']) };
+      }),
+    );
+    const groups = aggregateSweep(samples);
+    this.sweeps.set(key, groups);
+    return groups;
   }
 
   /** Evaluates a check over the runs and comparisons it names, running any not yet run. */

@@ -51,9 +51,20 @@ export interface ResolvedCompare extends Dependent {
   base: Omit<SimConfig, 'policy' | 'seed'>;
 }
 
+/** What a `show: sweep` chart sweeps: one parameter over values, each run over seeds 1..n. */
+export interface ChartSweep {
+  param: string;
+  /** As the command line's --param takes them: "400/s", "2". */
+  values: string[];
+  seeds: number;
+  metric: string;
+}
+
 export interface ResolvedChart {
   cellIndex: number;
   show?: string;
+  /** Set for `show: sweep`. */
+  sweep?: ChartSweep;
   /** Runs charted, from `runs:` or `run:`. */
   runs: string[];
   table?: string;
@@ -458,6 +469,10 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (c.table !== undefined || c.vegaLite !== undefined) chart.table = (c.table as string | undefined) ?? 'series';
     if (c.vegaLite !== undefined) chart.vegaLite = c.vegaLite;
     if (c.title !== undefined) chart.title = c.title as string;
+    const sweep = chartSweep(c, v.keyRanges, lab.params);
+    push(i, ...sweep.diagnostics);
+    if (sweep.diagnostics.length > 0) continue;
+    if (sweep.value) chart.sweep = sweep.value;
     lab.charts.push(chart);
   }
 
@@ -481,6 +496,33 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   }
 
   return lab;
+}
+
+const SWEEP_KEYS = ['param', 'values', 'seeds', 'metric'] as const;
+
+/** The sweep of a chart cell: `param` and `values` with `show: sweep`, and those keys with no other kind. */
+function chartSweep(c: Obj, keyRanges: ReadonlyMap<string, Range>, params: ResolvedLab['params']): { value?: ChartSweep; diagnostics: Diagnostic[] } {
+  const at = (key: string) => keyRanges.get(key) ?? NO_RANGE;
+  const error = (key: string, message: string, code: string): Diagnostic => ({ range: at(key), severity: 'error', message, code });
+  if (c.show !== 'sweep') {
+    return { diagnostics: SWEEP_KEYS.filter((k) => c[k] !== undefined).map((k) => error(k, `"${k}" belongs to show: sweep charts`, 'unknown-key')) };
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const key of ['param', 'values', 'runs'] as const) {
+    if (c[key] === undefined) diagnostics.push(error('show', `A sweep chart needs "${key}": ${key === 'runs' ? 'the runs to sweep' : key === 'param' ? 'the parameter to sweep' : 'the values to give it'}`, 'missing-key'));
+  }
+  const param = c.param as string | undefined;
+  if (param !== undefined && !params.has(param)) {
+    const declared = [...params.keys()];
+    diagnostics.push(error('param', `No params cell declares "${param}" (declared: ${declared.join(', ') || 'none'})`, 'unknown-param'));
+  }
+  const values = (c.values as unknown[] | undefined) ?? [];
+  if (values.some((v) => v === null || typeof v === 'object')) diagnostics.push(error('values', 'Each value is one number or word, as in a params cell', 'wrong-type'));
+  if (diagnostics.length > 0 || param === undefined) return { diagnostics };
+  return {
+    value: { param, values: values.map(String), seeds: (c.seeds as number | undefined) ?? 5, metric: (c.metric as string | undefined) ?? 'meanResponseS' },
+    diagnostics,
+  };
 }
 
 /** The key each compare cell is known by in results and check expressions: its name, else compare1, compare2... in file order. */

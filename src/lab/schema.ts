@@ -157,6 +157,7 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
   temperature: 'Temperature of each core over time, with the throttle limit.',
   deadlines: 'Deadline misses over time.',
   response: 'Distribution of response times per run.',
+  sweep: 'A metric against a swept parameter: mean and 95 % interval over seeds, one line per policy.',
 };
 
 export const CHART_TABLES: Readonly<Record<string, string>> = {
@@ -394,6 +395,10 @@ const chart = obj(
     table: f({ type: 'enum', values: CHART_TABLES }, 'The result table a raw Vega-Lite spec reads.', { default: 'series' }),
     vegaLite: f({ type: 'json' }, 'A raw Vega-Lite spec; its data is the chosen run table.'),
     title: f({ type: 'string' }, 'Chart title.'),
+    param: f({ type: 'name' }, 'show: sweep: the parameter (declared in a params cell) to sweep.'),
+    values: f(list({ type: 'json' }, 2), 'show: sweep: the values to give the parameter, as you would write them in the params cell.'),
+    seeds: f(int(1, 1000), 'show: sweep: runs per value with seeds 1..n, for the mean and its 95 % interval.', { default: '5' }),
+    metric: f({ type: 'enum', values: METRICS }, 'show: sweep: the summary metric to plot.', { default: 'meanResponseS' }),
   },
   ['show', 'vegaLite'],
 );

@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { combinations, inShard, mergeSweeps, parseShard, sweepItems, type SweepFile } from '../../src/cli/sweepPlan';
+import { inShard, mergeSweeps, parseShard, slurmShard, sweepItems, type SweepFile, type SweepStatsFile } from '../../src/cli/sweepPlan';
+import { combinations } from '../../src/lab/sweep';
 import { cli, tempDir } from './cli-helpers';
 
 const LAB = `# Sweep
@@ -79,13 +80,14 @@ test('sweep: 1 or 2 workers, whole or two shards merged: the same bytes', () => 
   const lab = join(dir, 'sweep.lab.md');
   writeFileSync(lab, LAB);
   const args = ['sweep', lab, '--param', 'pol=pinned,least-loaded,global-queue', '--param', 'dur=1s,500ms', '--seeds', '4'];
-  const whole = cli([...args, '--workers', '1', '--out', join(dir, 'whole.json'), '--csv', join(dir, 'whole.csv')]);
+  const stats = (name: string) => ['--stats', join(dir, `${name}.stats.json`), '--stats-csv', join(dir, `${name}.stats.csv`)];
+  const whole = cli([...args, '--workers', '1', '--out', join(dir, 'whole.json'), '--csv', join(dir, 'whole.csv'), ...stats('whole')]);
   assert.equal(whole.code, 0, whole.stderr);
   assert.match(whole.stderr, /48 of 48 simulations \(shard 1\/1\) on 1 worker\(s\) in [\d.]+ s: [\d.]+ runs\/s/);
   assert.equal(cli([...args, '--workers', '2', '--out', join(dir, 'two.json')]).code, 0);
   assert.equal(cli([...args, '--shard', '1/2', '--out', join(dir, 's1.json')]).code, 0);
   assert.equal(cli([...args, '--shard', '2/2', '--out', join(dir, 's2.json')]).code, 0);
-  const merged = cli(['merge', join(dir, 's2.json'), join(dir, 's1.json'), '--out', join(dir, 'merged.json'), '--csv', join(dir, 'merged.csv')]);
+  const merged = cli(['merge', join(dir, 's2.json'), join(dir, 's1.json'), '--out', join(dir, 'merged.json'), '--csv', join(dir, 'merged.csv'), ...stats('merged')]);
   assert.equal(merged.code, 0, merged.stderr);
 
   const text = readFileSync(join(dir, 'whole.json'), 'utf8');
@@ -93,6 +95,7 @@ test('sweep: 1 or 2 workers, whole or two shards merged: the same bytes', () => 
   assert.equal(readFileSync(join(dir, 'merged.json'), 'utf8'), text);
   assert.equal(readFileSync(join(dir, 'merged.csv'), 'utf8'), readFileSync(join(dir, 'whole.csv'), 'utf8'));
   assert.notEqual(readFileSync(join(dir, 's1.json'), 'utf8'), text);
+  for (const ext of ['stats.json', 'stats.csv']) assert.equal(readFileSync(join(dir, `merged.${ext}`), 'utf8'), readFileSync(join(dir, `whole.${ext}`), 'utf8'), ext);
 
   const file = JSON.parse(text) as SweepFile;
   assert.equal(file.rows.length, 48);
@@ -106,10 +109,48 @@ test('sweep: 1 or 2 workers, whole or two shards merged: the same bytes', () => 
   const header = readFileSync(join(dir, 'whole.csv'), 'utf8').split('\n')[0];
   assert.match(header, /^index,param:dur,param:pol,seed,run,policy,digest,arrivalRatePerS,arrived,/);
 
+  // Statistics: one group per combination and run, each over the 4 seeds of its rows.
+  const statsFile = JSON.parse(readFileSync(join(dir, 'whole.stats.json'), 'utf8')) as SweepStatsFile;
+  assert.equal(statsFile.groups.length, 12);
+  const group = statsFile.groups.find((g) => g.run === 'a' && g.params.pol === 'global-queue' && g.params.dur === '1s')!;
+  const samples = file.rows.filter((r) => r.run === 'a' && r.params.pol === 'global-queue' && r.params.dur === '1s').map((r) => r.metrics.meanResponseS);
+  assert.equal(group.n, 4);
+  const mean = samples.reduce((a, b) => a + b, 0) / 4;
+  assert.ok(Math.abs(group.metrics.meanResponseS.mean - mean) <= mean * 1e-11);
+  const csvLines = readFileSync(join(dir, 'whole.stats.csv'), 'utf8').split('\n');
+  assert.equal(csvLines[0], 'param:dur,param:pol,run,policy,metric,n,mean,halfWidth,low,high');
+  assert.ok(csvLines.some((line) => line.startsWith('1s,global-queue,a,global-queue,meanResponseS,4,')));
+  const shardStats = cli([...args, '--shard', '1/2', ...stats('shard')]);
+  assert.equal(shardStats.code, 2);
+  assert.match(shardStats.stderr, /--stats and --stats-csv need the whole sweep/);
+
   const gap = cli(['merge', join(dir, 's1.json'), '--out', join(dir, 'gap.json')]);
   assert.equal(gap.code, 2);
   assert.match(gap.stderr, /24 of 48 items missing/);
   assert.equal(existsSync(join(dir, 'gap.json')), false);
+});
+
+test('--shard slurm: task k of any contiguous job array range is shard k + 1', () => {
+  const task = (id: number, min: number, max: number, step?: number, count?: number) =>
+    slurmShard({ SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: String(min), SLURM_ARRAY_TASK_MAX: String(max), SLURM_ARRAY_TASK_STEP: step === undefined ? undefined : String(step), SLURM_ARRAY_TASK_COUNT: count === undefined ? undefined : String(count) });
+  // --array=1-4 and --array=0-3 name the same four shards.
+  assert.deepEqual([1, 2, 3, 4].map((id) => task(id, 1, 4, 1, 4)), [1, 2, 3, 4].map((index) => ({ index, count: 4 })));
+  assert.deepEqual([0, 1, 2, 3].map((id) => task(id, 0, 3, 1, 4)), [1, 2, 3, 4].map((index) => ({ index, count: 4 })));
+  assert.deepEqual(task(20, 10, 30, 10, 3), { index: 2, count: 3 });
+  assert.deepEqual(task(7, 7, 7), { index: 1, count: 1 });
+  // Every shard exactly once, whatever the first index.
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 50 }), (min, n) => {
+      const shards = Array.from({ length: n }, (_, k) => task(min + k, min, min + n - 1, 1, n));
+      assert.deepEqual(shards.map((s) => s.index), Array.from({ length: n }, (_, k) => k + 1));
+      assert.ok(shards.every((s) => s.count === n));
+    }),
+  );
+  assert.throws(() => task(3, 1, 8, 1, 3), /not one range/); // --array=1,3,8
+  assert.throws(() => slurmShard({}), /SLURM_ARRAY_TASK_ID is not set/);
+  const outside = cli(['sweep', join(tempDir('sweep-slurm'), 'x.lab.md'), '--shard', 'slurm']);
+  assert.equal(outside.code, 2);
+  assert.match(outside.stderr, /--shard slurm: SLURM_ARRAY_TASK_ID is not set: --shard slurm runs inside a task of a Slurm job array/);
 });
 
 test('sweep bad input: undeclared parameter, bad value, bad shard', () => {

@@ -16,6 +16,7 @@ import { responseChart } from './response';
 
 export type { ChartRun } from './common';
 export { ChartError } from './error';
+export { sweepChart } from './sweep';
 
 const NAMED_CHARTS: Record<string, (runs: readonly ChartRun[]) => ChartOutput> = {
   load: loadChart,
@@ -39,6 +40,8 @@ function rawChart(chart: ResolvedChart, runs: readonly ChartRun[]): ChartOutput 
 
 export function buildChart(chart: ResolvedChart, runs: readonly ChartRun[]): ChartOutput {
   if (chart.vegaLite !== undefined) return rawChart(chart, runs);
+  // A sweep chart runs a sweep of its own (LabSession) and is drawn by sweepChart.
+  if (chart.show === 'sweep') throw new ChartError('A sweep chart is drawn from its sweep, not from single runs.');
   const build = NAMED_CHARTS[chart.show ?? ''];
   if (!build) throw new ChartError(`The "${chart.show}" chart needs results this simulator does not produce yet.`);
   const output = build(runs);
