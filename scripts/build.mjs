@@ -1,13 +1,17 @@
 // One build script for every bundle: the extension (Node and web), the simulation workers
 // (Node worker thread and web worker), the notebook renderer (ESM, runs in the notebook
 // webview), the command-line runner, and the integration-test suite that runs inside VS
-// Code's extension host.
-import { copyFileSync, mkdirSync } from 'node:fs';
+// Code's extension host. `--library` builds the npm package in library/ instead (see
+// library/README.md): the library for Node and for browsers, its bundled type declarations,
+// and the command-line runner with its worker.
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+import { generateDtsBundle } from 'dts-bundle-generator';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
-const production = args.has('--production');
+const library = args.has('--library');
+const production = args.has('--production') || library;
 
 const common = {
   bundle: true,
@@ -82,6 +86,41 @@ if (!production) {
     // suites' `import { suite, test } from 'mocha'`.
     external: ['vscode', 'mocha'],
   });
+}
+
+/** The npm package: what it ships is built from scratch, so nothing stale goes into the tarball. */
+function libraryBuilds() {
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+  const packageManifest = JSON.parse(readFileSync('library/package.json', 'utf8'));
+  if (packageManifest.version !== manifest.version) {
+    throw new Error(`library/package.json is version ${packageManifest.version}, package.json ${manifest.version}: give them the same version`);
+  }
+  rmSync('library/dist', { recursive: true, force: true });
+  mkdirSync('library/dist', { recursive: true });
+  copyFileSync('LICENSE', 'library/LICENSE');
+  const entry = { index: 'src/library/index.ts' };
+  const fromApp = (name) => ({ ...builds.find((b) => Object.keys(b.entryPoints)[0] === name), outdir: 'library/dist' });
+  return [
+    { ...common, entryPoints: entry, outdir: 'library/dist', outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs' },
+    // QuickJS's single-file build mentions Node's modules on a path that only runs under Node.
+    { ...common, entryPoints: { 'index.browser': entry.index }, outdir: 'library/dist', outExtension: { '.js': '.mjs' }, platform: 'browser', format: 'esm', external: ['fs', 'path', 'crypto', 'module', 'url'] },
+    fromApp('cli'),
+    fromApp('simWorker.node'),
+  ];
+}
+
+/** One .d.ts for the package's public API: only the types its exports reach. */
+function writeLibraryTypes() {
+  const [types] = generateDtsBundle([{ filePath: 'src/library/index.ts', output: { noBanner: true, exportReferencedTypes: false } }], { preferredConfigPath: 'tsconfig.json' });
+  writeFileSync('library/dist/index.d.ts', types);
+}
+
+if (library) {
+  const started = Date.now();
+  await Promise.all(libraryBuilds().map((options) => esbuild.build({ ...options, logLevel: 'warning' })));
+  writeLibraryTypes();
+  console.log(`library built in library/dist in ${Date.now() - started} ms: pack it with  npm pack ./library`);
+  process.exit(0);
 }
 
 // The policy API types ship as they are: policy cells' completions and hovers read them.

@@ -1,7 +1,6 @@
 // Bad input: reported as `file:line:col: message` lines, exit code 2, nothing written.
 import { readFileSync } from 'node:fs';
-import type { ResolvedLab } from '../lab/resolve';
-import { cellPositionToFile, parseLab, type ParsedLabCell } from '../lab/markdown';
+import { parseLab, type ParsedLabCell } from '../lab/markdown';
 
 export class BadInput extends Error {
   constructor(readonly lines: string[]) {
@@ -9,23 +8,8 @@ export class BadInput extends Error {
   }
 }
 
-/** `file:line:col: message` (1-based) for each error diagnostic of a code cell. */
-export function cellProblemLines(file: string, cells: readonly ParsedLabCell[], lab: ResolvedLab, cellIndex: number): string[] {
-  const cell = cells[cellIndex];
-  if (cell.kind === 'markdown') return [];
-  return (lab.diagnostics.get(cellIndex) ?? [])
-    .filter((d) => d.severity === 'error')
-    .map((d) => {
-      const at = cellPositionToFile(cell, d.range.start.line, d.range.start.character);
-      return `${file}:${at.line + 1}:${at.character + 1}: ${d.message}`;
-    });
-}
-
-/** Every error of a resolved lab, in file order; empty when the lab is valid. */
-export function labProblemLines(file: string, cells: readonly ParsedLabCell[], lab: ResolvedLab): string[] {
-  const lines = cells.flatMap((_, i) => cellProblemLines(file, cells, lab, i));
-  return [...lines, ...lab.problems.map((p) => `${file}:1:1: ${p}`)];
-}
+// Shared with the library (src/library), which runs where node:fs does not exist.
+export { cellProblemLines, labProblemLines } from '../lab/problemLines';
 
 export interface LabFile {
   file: string;

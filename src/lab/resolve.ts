@@ -109,6 +109,9 @@ export interface ResolvedLab {
   problems: string[];
 }
 
+/** What a comparison uses when it does not say (a compare cell, the library's compare()). */
+export const COMPARE_DEFAULTS = { seeds: 5, metrics: ['meanResponseS', 'migrations', 'cacheMisses', 'energyJ'] } as const;
+
 const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** Position-free: moving cells or adding Markdown between them leaves the hash unchanged. */
@@ -443,8 +446,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       machineName: v.value.machine as string,
       workloadName: v.value.workload as string,
       policies: v.value.policies as PolicyConfig[],
-      seeds: (v.value.seeds as number | undefined) ?? 5,
-      metrics: (v.value.metrics as string[] | undefined) ?? ['meanResponseS', 'migrations', 'cacheMisses', 'energyJ'],
+      seeds: (v.value.seeds as number | undefined) ?? COMPARE_DEFAULTS.seeds,
+      metrics: (v.value.metrics as string[] | undefined) ?? [...COMPARE_DEFAULTS.metrics],
       base: common,
       dependsOn,
       inputsHash,
