@@ -1,7 +1,9 @@
 // End-to-end tests: a person's use of the extension in VS Code in a browser. Starts
 // code-server (the extension loaded from this repo through extensionDevelopmentPath) on a
 // throwaway copy of examples/, then runs the mocha suites in test/e2e/*.e2e.mjs, which drive
-// Debian's Chromium through playwright-core. Screenshots go to test-results/e2e/.
+// Debian's Chromium through playwright-core. Screenshots go to test-results/e2e/. A second
+// code-server, on a copy of its own, runs the extension as a web extension, in the browser's
+// web-worker extension host (MIGRATION_LAB_E2E_WEB_URL, for test/e2e/web.e2e.mjs).
 // Closes with `e2e: N passed, N failed`; exits non-zero on any failure.
 //
 //   node scripts/test-e2e.mjs [--no-build] [--grep <text>]
@@ -28,49 +30,52 @@ if (!skipBuild) {
 if (!realVsCodeAvailable('e2e')) process.exit(0);
 
 const root = mkdtempSync(join(tmpdir(), 'migration-lab-e2e-'));
-const workspace = join(root, 'workspace');
-cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
-// Settings a fresh profile needs so that nothing but the lab claims the screen.
-const userDataDir = join(root, 'user-data');
-mkdirSync(join(userDataDir, 'User'), { recursive: true });
-writeFileSync(
-  join(userDataDir, 'User', 'settings.json'),
-  JSON.stringify(
-    {
-      'workbench.colorTheme': 'Default Light Modern',
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.enableExperiments': false,
-      'extensions.ignoreRecommendations': true,
-      'telemetry.telemetryLevel': 'off',
-      'chat.commandCenter.enabled': false,
-      'window.commandCenter': false,
-    },
-    null,
-    2,
-  ),
-);
+
+/** A copy of examples/ to open, and a fresh profile whose settings let nothing but the lab claim the screen. */
+function sandbox(name, settings = {}) {
+  const workspace = join(root, name, 'workspace');
+  cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
+  const userDataDir = join(root, name, 'user-data');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const defaults = {
+    'workbench.colorTheme': 'Default Light Modern',
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'chat.commandCenter.enabled': false,
+    'window.commandCenter': false,
+  };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...defaults, ...settings }, null, 2));
+  return { workspace, userDataDir, extensionsDir: join(root, name, 'extensions') };
+}
+const { workspace, userDataDir, extensionsDir } = sandbox('node');
+// The web extension: VS Code 1.100's browser workbench ignores the `extensionDevelopmentKind`
+// of its payload (its running-location tracker reads a property the browser environment
+// service names differently), but honours the user setting remote.extensionKind, which may
+// name "web" and puts the extension in the web-worker extension host, as on vscode.dev.
+const web = sandbox('web', { 'remote.extensionKind': { 'migration-lab.migration-lab': ['web'] } });
 
 // Screenshots of this run only: one left by an earlier run (say of a chart kind since removed,
 // or of a failure since fixed) would be mistaken for a current one.
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 const serverLog = createWriteStream(join(resultsDir, 'code-server.log'));
+const webServerLog = createWriteStream(join(resultsDir, 'code-server-web.log'));
 const port = await freePort();
 const started = Date.now();
-const server = await startCodeServer({
-  port,
-  userDataDir,
-  extensionsDir: join(root, 'extensions'),
-  folder: workspace,
-  output: serverLog,
-});
+const server = await startCodeServer({ port, userDataDir, extensionsDir, folder: workspace, output: serverLog });
+const webPort = await freePort();
+const webServer = await startCodeServer({ port: webPort, userDataDir: web.userDataDir, extensionsDir: web.extensionsDir, folder: web.workspace, output: webServerLog });
 
 // The suites read where VS Code is and where to save screenshots from the environment, so
 // each can also be pointed at a code-server started by hand.
 process.env.MIGRATION_LAB_E2E_URL = workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: repoRoot });
 process.env.MIGRATION_LAB_E2E_RESULTS = resultsDir;
 process.env.MIGRATION_LAB_E2E_WORKSPACE = workspace;
+process.env.MIGRATION_LAB_E2E_WEB_URL = workbenchUrl({ port: webPort, folder: web.workspace, extensionDevelopmentPath: repoRoot });
+process.env.MIGRATION_LAB_E2E_WEB_WORKSPACE = web.workspace;
 
 const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt > 0 ? process.argv[grepAt + 1] : undefined;
@@ -85,8 +90,9 @@ try {
     const runner = mocha.run(() => resolve(runner.stats));
   });
 } finally {
-  await server.stop();
+  await Promise.all([server.stop(), webServer.stop()]);
   serverLog.end();
+  webServerLog.end();
 }
 
 const passed = stats?.passes ?? 0;

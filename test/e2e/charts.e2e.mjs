@@ -12,7 +12,9 @@ import { CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, mouseAway, ope
 
 const LAB = 'chart-kinds.lab.md';
 /** The kinds the simulator draws today; a kind the docs add later may say it is not drawn yet. */
-const REQUIRED = ['load', 'queues', 'cache-misses', 'migrations', 'response', 'deadlines', 'energy', 'frequency', 'temperature'];
+const REQUIRED = ['load', 'queues', 'cache-misses', 'migrations', 'response', 'deadlines', 'energy', 'frequency', 'temperature', 'sweep'];
+/** What a chart cell of a kind needs besides `show:` and `runs:`: a sweep sweeps the lab's `rate`. */
+const EXTRA_KEYS = { sweep: 'param: rate\nvalues: [200/s, 400/s, 600/s]\nseeds: 3\n' };
 /** What a chart cell says when its kind needs results the simulator does not produce yet. */
 const NOT_YET = /needs results this simulator does not produce yet/;
 /** Page y below the editor tabs, breadcrumbs and notebook toolbar, which cover the notebook's top. */
@@ -38,6 +40,7 @@ function chartKindsLab(kinds) {
   const run = (name, policy) => `\`\`\`run\nname: ${name}\nmachine: duo\nworkload: mixed\npolicy: ${policy}\nduration: 2s\nseed: 7\n\`\`\`\n`;
   return [
     '# Every chart kind\n',
+    '```params\nrate: 400/s\n```\n',
     // P-states, a power model and a thermal model, for the energy, frequency and temperature charts.
     '```machine\nname: duo\nsockets: 2\ncoresPerSocket: 4\ncaches: { l1d: 32KiB, l2: 1MiB, llc: 16MiB }\n' +
       'pstates: [ { freq: 1.2GHz, volt: 0.8V }, { freq: 2.4GHz, volt: 1.0V }, { freq: 3.2GHz, volt: 1.2V } ]\n' +
@@ -45,13 +48,13 @@ function chartKindsLab(kinds) {
       'thermal: { ambient: 45C, resistance: 2K/W, capacitance: 0.05J/K, throttle: 85C }\n' +
       'governor: schedutil\n```\n',
     '```workload\nname: mixed\nprocesses:\n' +
-      '  - { name: web, count: 200, arrival: poisson 400/s, demand: exp 4ms, workingSet: 256KiB, deadline: 20ms }\n' +
+      '  - { name: web, count: 200, arrival: poisson $rate, demand: exp 4ms, workingSet: 256KiB, deadline: 20ms }\n' +
       '  - { name: batch, count: 6, arrival: 0s, demand: 1s, workingSet: 8MiB, dirty: 30% }\n' +
       '  - { name: tick, count: 2, periodic: { period: 10ms, wcet: 2ms } }\n```\n',
     run('pinned', 'pinned'),
     run('balanced', 'least-loaded'),
     run('shared', 'global-queue'),
-    ...kinds.map((kind) => `The ${kind} chart.\n\n\`\`\`chart\nshow: ${kind}\nruns: [pinned, balanced, shared]\n\`\`\`\n`),
+    ...kinds.map((kind) => `The ${kind} chart.\n\n\`\`\`chart\nshow: ${kind}\nruns: [pinned, balanced, shared]\n${EXTRA_KEYS[kind] ?? ''}\`\`\`\n`),
   ].join('\n');
 }
 

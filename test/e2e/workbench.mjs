@@ -13,16 +13,19 @@ export function env(name) {
   return value;
 }
 
-/** Opens the workbench and waits until the explorer shows the workspace. */
-export async function openWorkbench() {
+/** Opens the workbench (the web-extension one at MIGRATION_LAB_E2E_WEB_URL, say) and waits until the explorer shows the workspace. */
+export async function openWorkbench(url = env('MIGRATION_LAB_E2E_URL')) {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const consoleErrors = [];
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
-  await page.goto(env('MIGRATION_LAB_E2E_URL'));
+  // Every dedicated worker any frame of the page starts (extension hosts, simulation workers).
+  const workers = [];
+  page.on('worker', (worker) => workers.push(worker));
+  await page.goto(url);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-  return { browser, page, consoleErrors };
+  return { browser, page, consoleErrors, workers };
 }
 
 /** Runs a command by its label from the command palette (Ctrl+Shift+P; F1 does not reach the web workbench). */
