@@ -1,8 +1,7 @@
 // Runs one simulation, compiling a policy cell's code into a sandboxed policy first. Shared by
 // the Node and web workers and by the in-process host.
 import { Simulation, SimConfigError, type Sha256Factory, type SimResult } from '../sim';
-import type { CompiledPolicy } from '../sandbox';
-import { PolicyCodeError, PolicyRuntimeError } from '../sandbox/errors';
+import { compilePolicy, PolicyCodeError, PolicyRuntimeError, type CompiledPolicy } from '../sandbox';
 import { CancelledError, RunError, type PolicySource, type RunHost, type RunRequest } from '../lab/runHost';
 
 /** Compiled policies by source text: a comparison runs the same code many times. */
@@ -12,9 +11,7 @@ function compile(source: PolicySource): Promise<CompiledPolicy> {
   const key = `${source.name}\u0000${source.lang}\u0000${source.code}`;
   let policy = compiled.get(key);
   if (!policy) {
-    // Loaded on first use: a worker that runs built-in policies only (most sweeps) starts
-    // without evaluating the sandbox and its TypeScript transpiler.
-    policy = import('../sandbox').then(({ compilePolicy }) => compilePolicy(source.code, source.lang, { name: source.name }));
+    policy = compilePolicy(source.code, source.lang, { name: source.name });
     compiled.set(key, policy);
     policy.catch(() => compiled.delete(key));
   }

@@ -22,3 +22,41 @@ export function cli(args: string[], options: { cwd?: string; entry?: string } = 
 }
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `ml-${prefix}-`));
+
+/** A small lab to sweep: two runs, one of them under the swept policy `$pol`, for `$dur`. */
+export const SWEEP_LAB = `# Sweep
+
+\`\`\`params
+pol: least-loaded
+dur: 1s
+\`\`\`
+
+\`\`\`machine
+name: duo
+sockets: 2
+coresPerSocket: 2
+\`\`\`
+
+\`\`\`workload
+name: w
+processes:
+  - { name: web, count: 30, arrival: poisson 300/s, demand: exp 4ms }
+  - { name: batch, count: 6, arrival: 0s, demand: exp 200ms }
+\`\`\`
+
+\`\`\`run
+name: a
+machine: duo
+workload: w
+policy: $pol
+duration: $dur
+\`\`\`
+
+\`\`\`run
+name: b
+machine: duo
+workload: w
+policy: pinned
+duration: $dur
+\`\`\`
+`;

@@ -6,44 +6,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { inShard, mergeSweeps, parseShard, slurmShard, sweepItems, type SweepFile, type SweepStatsFile } from '../../src/cli/sweepPlan';
 import { combinations } from '../../src/lab/sweep';
-import { cli, tempDir } from './cli-helpers';
+import { cli, SWEEP_LAB as LAB, tempDir } from './cli-helpers';
 
-const LAB = `# Sweep
-
-\`\`\`params
-pol: least-loaded
-dur: 1s
-\`\`\`
-
-\`\`\`machine
-name: duo
-sockets: 2
-coresPerSocket: 2
-\`\`\`
-
-\`\`\`workload
-name: w
-processes:
-  - { name: web, count: 30, arrival: poisson 300/s, demand: exp 4ms }
-  - { name: batch, count: 6, arrival: 0s, demand: exp 200ms }
-\`\`\`
-
-\`\`\`run
-name: a
-machine: duo
-workload: w
-policy: $pol
-duration: $dur
-\`\`\`
-
-\`\`\`run
-name: b
-machine: duo
-workload: w
-policy: pinned
-duration: $dur
-\`\`\`
-`;
 
 test('combinations vary the first parameter slowest; shards partition the items', () => {
   assert.deepEqual(combinations({ p: ['x', 'y'], q: ['1', '2'] }), [

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { REPO } from './cli-helpers';
+import { REPO, SWEEP_LAB } from './cli-helpers';
 
 const TOOLS = ['munged', 'mungekey', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'sinfo'];
 const missing = TOOLS.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
@@ -20,41 +20,6 @@ if (missing.length > 0 && !isCI) {
   console.error(`\n${banner}\nslurm: SKIPPED — ${missing.join(', ')} not installed (apt-get install slurm-wlm munge)\n${banner}\n`);
 }
 
-const LAB = `# A small sweep for Slurm
-
-\`\`\`params
-pol: least-loaded
-\`\`\`
-
-\`\`\`machine
-name: duo
-sockets: 1
-coresPerSocket: 2
-\`\`\`
-
-\`\`\`workload
-name: w
-processes:
-  - { name: web, count: 40, arrival: poisson 300/s, demand: exp 3ms }
-  - { name: batch, count: 4, arrival: 0s, demand: exp 50ms }
-\`\`\`
-
-\`\`\`run
-name: a
-machine: duo
-workload: w
-policy: $pol
-duration: 300ms
-\`\`\`
-
-\`\`\`run
-name: b
-machine: duo
-workload: w
-policy: pinned
-duration: 300ms
-\`\`\`
-`;
 const SWEEP = ['--param', 'pol=least-loaded,work-stealing', '--seeds', '4'];
 const OUTPUTS = ['sweep.json', 'sweep.csv', 'stats.json', 'stats.csv'];
 
@@ -79,7 +44,7 @@ test('a sweep as Slurm job arrays (from 1 and from 0), merged by dependent jobs,
   });
   run('bash', [join(REPO, 'scripts', 'slurm-local.sh'), 'start', cluster], env);
   const lab = join(dir, 'study.lab.md');
-  writeFileSync(lab, LAB);
+  writeFileSync(lab, SWEEP_LAB);
   run(process.execPath, [join(REPO, 'dist', 'cli.js'), 'sweep', lab, ...SWEEP, '--workers', '1', '--out', join(dir, 'whole.json'), '--csv', join(dir, 'whole.csv'), '--stats', join(dir, 'whole-stats.json'), '--stats-csv', join(dir, 'whole-stats.csv')], env);
 
   const started = Date.now();
