@@ -9,7 +9,7 @@ export type * from './config';
 export type * from './result';
 export type { TraceHook, TraceKind } from './engine';
 export { parseTrace } from './trace';
-export { uunifast } from './workload';
+export { processesUpTo, uunifast } from './workload';
 export { distMean } from './distributions';
 export { canonicalDigest, canonicalJson, portableSha256, sha256Hex, type Sha256, type Sha256Factory } from './digest';
 export { SIM_VERSION } from './version';

@@ -3,7 +3,7 @@
  * an ArrivalSource then yields each group's arrival times from the group's own random stream,
  * so arrivals do not depend on the policy (common random numbers).
  */
-import type { DistConfig, PhasesConfig, ProcessGroupConfig } from './config';
+import type { DistConfig, PhasesConfig, ProcessGroupConfig, WorkloadConfig } from './config';
 import { checkDist, sample } from './distributions';
 import { SimConfigError } from './errors';
 import type { ResolvedMachine } from './machine';
@@ -48,6 +48,24 @@ export interface ResolvedGroup {
 
 /** Largest `count` of one group (each live process costs a few hundred bytes). */
 export const MAX_GROUP_COUNT = 1_000_000;
+
+/**
+ * How many processes a workload creates in a run of `durationNs`: each closed group's count
+ * (a trace's length; one for a fixed arrival or a periodic task without a count), and for an
+ * open Poisson stream its expected arrivals. All of them may be alive at once, so this bounds
+ * the memory a run needs (about 1 KiB per live process).
+ */
+export function processesUpTo(workload: WorkloadConfig, durationNs: number): number {
+  return workload.groups.reduce((total, g) => {
+    if (g.count !== undefined) return total + g.count;
+    const arrival = g.arrival;
+    if (arrival?.kind === 'trace') return total + arrival.records.length;
+    if (arrival?.kind === 'poisson' && g.periodic === undefined && g.taskSet === undefined) {
+      return total + Math.ceil((arrival.ratePerS * Math.max(0, durationNs - (arrival.startNs ?? 0))) / 1e9);
+    }
+    return total + 1;
+  }, 0);
+}
 
 const GROUP_KEYS = [
   'name', 'count', 'arrival', 'demand', 'phases', 'deadlineNs', 'workingSetBytes', 'dirtyFraction',

@@ -3,10 +3,11 @@
 // profile puts it there), reads the labs through the workspace file system, runs simulations
 // in web workers and policy cells in QuickJS, all inside Chromium. A person runs the intro,
 // the assignment and the sweep lab; every run's digest shown equals the command line's for the
-// same lab.
+// same lab. What the browser cannot do (cap a worker's memory) the cell says, and the tab
+// survives.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
@@ -112,6 +113,28 @@ suite('the lab as a web extension, in the browser\'s web-worker extension host',
       await closeAllEditors(page);
     });
   }
+
+  test('a run too large for a browser tab is refused, with the reason in its cell', async () => {
+    const lab = 'too-large.lab.md';
+    const groups = Array.from({ length: 8 }, (_, i) => `  - { name: g${i}, count: 1000000, arrival: 0s, demand: 1s, workingSet: 8MiB }`).join('\n');
+    writeFileSync(join(env('MIGRATION_LAB_E2E_WEB_WORKSPACE'), lab), `# Too large\n\n\`\`\`workload\nname: huge\nprocesses:\n${groups}\n\`\`\`\n\n\`\`\`run\nname: big\nmachine: laptop-4\nworkload: huge\npolicy: pinned\nduration: 2s\n\`\`\`\n`);
+    await quickOpen(page, lab);
+    await page.locator('.notebook-editor .code-cell-row').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await runAll(page);
+    const message = await waitFor('the refusal in the run cell', async () => {
+      for (const error of await allInFrames(page, ERROR_OUTPUT)) {
+        const text = (await error.textContent()) ?? '';
+        if (/Too large to run in the browser/.test(text)) return text;
+      }
+      return null;
+    });
+    assert.match(message, /about 8,000,000 processes.*Run this lab in VS Code on the desktop/s);
+    const run = page.locator('.notebook-editor .code-cell-row').filter({ hasText: 'name: big' });
+    assert.equal(await run.locator('.codicon-notebook-state-error').count(), 1, 'the run cell shows the failed state');
+    await mouseAway(page);
+    await page.screenshot({ path: screenshotPath('web-too-large.png') });
+    await closeAllEditors(page);
+  });
 
   test('simulations ran in web workers the extension started from a blob URL', async () => {
     const urls = session.workers.map((w) => w.url());

@@ -1,0 +1,35 @@
+// What the browser cannot do that the desktop does: cap a simulation worker's memory. A Node
+// worker over its heap limit fails its run on its own; a web worker that runs out of memory
+// takes the whole page down with it (VS Code's tab, and unsaved work). So in the browser, runs
+// that may need more memory than a worker can safely take are refused before they start,
+// with a message the cell shows.
+import { processesUpTo } from '../sim';
+import { RunError, type RunHost, type RunRequest } from '../lab/runHost';
+
+/** About 0.6 GiB of live processes (about 1.1 KiB each), well inside a browser tab's memory. */
+export const BROWSER_MAX_PROCESSES = 500_000;
+
+function refusal({ config }: RunRequest): RunError | undefined {
+  const processes = processesUpTo(config.workload, config.durationNs);
+  if (processes <= BROWSER_MAX_PROCESSES) return undefined;
+  return new RunError(
+    'Too large to run in the browser',
+    `This run creates about ${processes.toLocaleString('en-US')} processes. A browser cannot limit the memory of a simulation worker ` +
+      `(on the desktop a run over its limit simply fails), and running out of memory would close this tab, so in the browser ` +
+      `a run may have at most ${BROWSER_MAX_PROCESSES.toLocaleString('en-US')}. Run this lab in VS Code on the desktop, or on the command line (migration-lab run).`,
+  );
+}
+
+export function withBrowserMemoryLimit(host: RunHost): RunHost {
+  return {
+    run: (request) => {
+      const refused = refusal(request);
+      return refused ? Promise.reject(refused) : host.run(request);
+    },
+    summarize: (request) => {
+      const refused = refusal(request);
+      return refused ? Promise.reject(refused) : host.summarize(request);
+    },
+    dispose: () => host.dispose?.(),
+  };
+}
