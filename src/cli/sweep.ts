@@ -98,7 +98,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const out: SweepFile = {
     sweep: header,
     shard,
-    rows: mine.map((item, k) => sweepRow(item, labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name, results[k].digest, results[k].summary as never)),
+    rows: mine.map((item, k) => sweepRow(item, labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name, results[k].digest, results[k].summary)),
   };
   const outPath = typeof values.out === 'string' ? values.out : `${file.replace(/\.lab\.md$/, '')}.sweep${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}.json`;
   writeSweepOutputs(out, { out: outPath, csv: values.csv as string | undefined, stats: values.stats as string | undefined, statsCsv: values['stats-csv'] as string | undefined });

@@ -4,7 +4,6 @@
 // their merge give the same table whatever the split. Also the files a sweep writes: rows,
 // and statistics per combination (src/lab/sweep.ts) once every item is there.
 import { canonicalJson, sha256Hex } from '../sim/digest';
-import type { SummaryValue } from '../lab/outputs';
 import { aggregateSweep, combinations, sweepMetrics, type SweepGroup } from '../lab/sweep';
 
 export interface SweepHeader {
@@ -65,7 +64,7 @@ export const inShard = (item: SweepItem, shard: Shard): boolean => item.index % 
 
 export const labHash = (text: string): string => sha256Hex(text);
 
-export function sweepRow(item: SweepItem, policy: string, digest: string, summary: Record<string, SummaryValue>): SweepRow {
+export function sweepRow(item: SweepItem, policy: string, digest: string, summary: Parameters<typeof sweepMetrics>[0]): SweepRow {
   // Rounded as the file stores them, so a table made now equals one made from a merged file.
   return { ...item, policy, digest, metrics: sweepMetrics(summary) };
 }

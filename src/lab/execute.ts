@@ -8,7 +8,7 @@ import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from './outputs';
 import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
-import { aggregateSweep, sweepMetrics, type SweepGroup, type SweepSample } from './sweep';
+import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type SweepSample } from './sweep';
 import { evaluateCheck, type Available, type CheckScope } from './checks';
 import { CancelledError, RunError, type RunHost, type RunRequest } from './runHost';
 import { compareMarkdown, summaryMarkdown } from './summaryText';
@@ -171,29 +171,17 @@ export class LabSession {
     const key = sha256Hex([cells[chart.cellIndex].value, ...chart.runs.map((name) => validRun(lab, name).inputsHash), JSON.stringify(this.resolveOptions.params ?? {})].join('\u0000'));
     const cached = this.sweeps.get(key);
     if (cached) return cached;
-    const jobs: { params: Record<string, string>; seed: number; run: ResolvedRun; at: ResolvedLab }[] = [];
-    for (const value of sweep.values) {
-      const params = { ...this.resolveOptions.params, [sweep.param]: value };
-      const at = resolveLab(cells, { ...this.resolveOptions, params });
-      for (const name of chart.runs) {
-        const run = at.runs.find((r) => r.name === name);
-        if (!run) {
-          // The first cell the value breaks (a workload that takes it, say), else the run's own.
-          const broken = [...at.diagnostics].find(([, ds]) => ds.some((d) => d.severity === 'error'));
-          const cellIndex = broken?.[0] ?? at.runCells.get(name) ?? chart.cellIndex;
-          const errors = (at.diagnostics.get(cellIndex) ?? []).filter((d) => d.severity === 'error');
-          const why = errors.length > 0 ? `the ${cells[cellIndex].kind} cell (cell ${cellIndex + 1}) has ${describeDiagnostics(errors)}` : `run ${name} could not be resolved`;
-          throw new CellError(`The sweep fails at ${sweep.param} = ${value}`, `With $${sweep.param} = ${value}, ${why}`, { cellIndex, diagnostics: errors });
-        }
-      }
-      for (let seed = 1; seed <= sweep.seeds; seed++) for (const name of chart.runs) jobs.push({ params: { [sweep.param]: value }, seed, run: at.runs.find((r) => r.name === name)!, at });
+    const plan = planChartSweep(cells, chart.runs, sweep, this.resolveOptions);
+    if (!plan.ok) {
+      const where = plan.errors.length > 0 ? `the ${cells[plan.cellIndex].kind} cell (cell ${plan.cellIndex + 1}) has ${describeDiagnostics(plan.errors)}` : 'a run it sweeps could not be resolved';
+      throw new CellError(`The sweep fails at ${sweep.param} = ${plan.value}`, `With $${sweep.param} = ${plan.value}, ${where}`, plan.cellIndex >= 0 ? { cellIndex: plan.cellIndex, diagnostics: plan.errors } : undefined);
     }
     let done = 0;
     const samples: SweepSample[] = await Promise.all(
-      jobs.map(async ({ params, seed, run, at }) => {
+      plan.jobs.map(async ({ params, seed, run, lab: at }) => {
         const { summary } = await this.simulate(at, { ...run.config, seed }, options, (request) => this.host.summarize(request));
-        options.onProgress?.(++done / jobs.length, `Sweeping $${sweep.param}`);
-        return { params, seed, run: run.name, policy: run.config.policy.name, metrics: sweepMetrics(summary as unknown as RunOutput['summary']) };
+        options.onProgress?.(++done / plan.jobs.length, `Sweeping $${sweep.param}`);
+        return { params, seed, run: run.name, policy: run.config.policy.name, metrics: sweepMetrics(summary) };
       }),
     );
     const groups = aggregateSweep(samples);

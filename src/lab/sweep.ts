@@ -2,8 +2,12 @@
 // the lab over seeds 1..n at each combination, and the metrics aggregated per combination, run
 // and policy as mean and 95 % interval over the seeds. The command line's `sweep` and `merge`
 // and the `show: sweep` chart cell share these, so a chart and a sweep file agree to the digit.
+import type { Summary } from '../sim';
 import { canonicalJson } from '../sim/digest';
+import type { Diagnostic } from './diagnostic';
+import type { LabCell } from './markdown';
 import type { SummaryValue } from './outputs';
+import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedLab, type ResolvedRun } from './resolve';
 import { summaryValues } from './results';
 import { meanInterval, type Interval } from './stats';
 
@@ -19,8 +23,41 @@ export function combinations(params: Readonly<Record<string, readonly string[]>>
  * and rounded to the 12 significant digits of the canonical form, as sweep files store them,
  * so statistics made now equal statistics made from a file read back.
  */
-export function sweepMetrics(summary: Readonly<Record<string, SummaryValue>>): Record<string, number> {
-  return JSON.parse(canonicalJson(summaryValues(summary as Record<string, SummaryValue>))) as Record<string, number>;
+export function sweepMetrics(summary: Summary | Readonly<Record<string, SummaryValue>>): Record<string, number> {
+  return JSON.parse(canonicalJson(summaryValues(summary as unknown as Record<string, SummaryValue>))) as Record<string, number>;
+}
+
+/** One simulation of a chart's sweep: a run of the lab resolved with one value of the parameter. */
+export interface ChartSweepJob {
+  params: Record<string, string>;
+  seed: number;
+  run: ResolvedRun;
+  /** The lab as resolved with that value (its policy cells run the job's policy). */
+  lab: ResolvedLab;
+}
+
+export type ChartSweepPlan =
+  | { ok: true; jobs: ChartSweepJob[] }
+  /** A value the lab cannot take: the first cell it breaks, with its errors. */
+  | { ok: false; value: string; cellIndex: number; errors: Diagnostic[] };
+
+/**
+ * The simulations of a `show: sweep` chart, in the order of `migration-lab sweep`: for each
+ * value of the parameter the lab is resolved again with it, and each run goes over seeds 1..n.
+ */
+export function planChartSweep(cells: readonly LabCell[], runs: readonly string[], sweep: ChartSweep, options: ResolveOptions): ChartSweepPlan {
+  const jobs: ChartSweepJob[] = [];
+  for (const value of sweep.values) {
+    const lab = resolveLab(cells, { ...options, params: { ...options.params, [sweep.param]: value } });
+    const resolved = runs.map((name) => lab.runs.find((r) => r.name === name));
+    if (resolved.some((r) => r === undefined)) {
+      const broken = [...lab.diagnostics].find(([, ds]) => ds.some((d) => d.severity === 'error'));
+      const cellIndex = broken?.[0] ?? lab.runCells.get(runs[resolved.indexOf(undefined)]) ?? -1;
+      return { ok: false, value, cellIndex, errors: (lab.diagnostics.get(cellIndex) ?? []).filter((d) => d.severity === 'error') };
+    }
+    for (let seed = 1; seed <= sweep.seeds; seed++) for (const run of resolved) jobs.push({ params: { [sweep.param]: value }, seed, run: run!, lab });
+  }
+  return { ok: true, jobs };
 }
 
 /** One simulation of a sweep, as aggregation sees it. */
