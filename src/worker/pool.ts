@@ -74,6 +74,8 @@ export class WorkerPool implements RunHost {
     const onAbort = () => finish(false, () => job.reject(new CancelledError()));
     job.request.signal.addEventListener('abort', onAbort);
     worker.onReply((reply) => {
+      // A terminated worker's last messages may still arrive: after a cancel they are stale.
+      if (settled) return;
       if (reply.type === 'progress') job.request.onProgress?.(reply.fraction);
       else if (reply.type === 'result' && job.reply === 'result') finish(true, () => job.resolve(reply.result));
       else if (reply.type === 'summary' && job.reply === 'summary') finish(true, () => job.resolve({ summary: reply.summary, digest: reply.digest }));

@@ -202,7 +202,7 @@ const CASES: Case[] = [
     body: 'title: unknown kind\nshow: pie\nruns: [base]',
     expected: {
       where: [1, 'pie'],
-      message: '"pie" is not a valid show. Use one of: load, queues, cache-misses, migrations, energy, frequency, temperature, deadlines, response',
+      message: '"pie" is not a valid show. Use one of: load, queues, cache-misses, migrations, energy, frequency, temperature, deadlines, response, sweep',
     },
   },
 ];
