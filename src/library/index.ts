@@ -19,7 +19,7 @@ import { inProcessRunHost } from '../worker/runSimulation';
 export { simulate, Simulation, SimConfigError, SimPolicyError, MACHINE_PRESETS, POLICY_NAMES, REASONS, MISS_CAUSES, SCHEDULERS, GOVERNORS, SIM_VERSION, canonicalJson } from '../sim';
 export type * from '../sim/config';
 export type * from '../sim/result';
-export type { SimOptions, PolicyName, Policy, PolicyFactory, PolicyContext, PolicyActions, SimView } from '../sim';
+export type { SimOptions, PolicyName, Policy, PolicyFactory, PolicyContext, PolicyActions, SimView, Sha256, Sha256Factory } from '../sim';
 export type { CompareCell, CompareOutput, RunOutput, SummaryValue } from '../lab/outputs';
 export type { Interval } from '../lab/stats';
 export type { GradedCheck } from '../lab/grade';
