@@ -38,6 +38,8 @@ export type Stop = 'steps' | 'wall';
 export const formatSteps = (steps: number) => steps.toLocaleString('en-US');
 
 export class Budget {
+  constructor(readonly wallCeilingMs = WALL_CEILING_MS) {}
+
   private polls = 0;
   private deadline = -Infinity;
   /** What stopped the current (or last) entry, if anything. */
@@ -61,7 +63,7 @@ export class Budget {
   spend<T>(steps: number, enter: () => T): T {
     this.stopped = null;
     this.polls = Math.ceil(steps / STEPS_PER_POLL);
-    this.deadline = performance.now() + WALL_CEILING_MS;
+    this.deadline = performance.now() + this.wallCeilingMs;
     try {
       return enter();
     } finally {
@@ -72,13 +74,13 @@ export class Budget {
 }
 
 /** Why an entry was stopped, for the user; `what` ("the code outside the hooks") leads when the hook is not already named. */
-export function stopMessage(stop: Stop, steps: number, what?: string): string {
+export function stopMessage(stop: Stop, steps: number, wallCeilingMs: number, what?: string): string {
   const lead = what ? `${what} ` : '';
   if (stop === 'steps') {
     return `${lead}ran past its budget of ${formatSteps(steps)} steps (loop iterations and function calls) in one call: an endless loop, or far too much work for one decision`;
   }
   return (
-    `${lead}ran longer than the sandbox's wall-clock safety limit of ${WALL_CEILING_MS / 1000} s in one call ` +
+    `${lead}ran longer than the sandbox's wall-clock safety limit of ${wallCeilingMs / 1000} s in one call ` +
     `(work inside built-in functions, such as indexOf over a huge array, is not counted in steps; this limit depends on the machine)`
   );
 }

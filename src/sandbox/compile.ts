@@ -7,7 +7,7 @@ import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { SimConfigError } from '../sim/errors';
 import type { PolicyFactory } from '../sim/policies/policy';
 import { REASONS } from '../sim/config';
-import { HOOK_STEPS } from './budget';
+import { HOOK_STEPS, WALL_CEILING_MS } from './budget';
 import { PolicyCodeError } from './errors';
 import { HOOK_NAMES, type HookName } from './prelude';
 import { loadQuickJs } from './quickjs';
@@ -22,6 +22,8 @@ export interface CompileOptions {
   hookSteps?: number;
   /** Memory limit of the policy's sandbox; default 64 MiB. */
   memoryBytes?: number;
+  /** The last-resort wall-clock ceiling of one call, in ms; default WALL_CEILING_MS (tests shorten it). */
+  wallCeilingMs?: number;
 }
 
 export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
@@ -76,6 +78,7 @@ export async function compilePolicy(code: string, lang: PolicyLanguage, options:
   const limits: SandboxLimits = {
     hookSteps: options.hookSteps ?? HOOK_STEPS,
     memoryBytes: options.memoryBytes ?? DEFAULT_MEMORY_BYTES,
+    wallCeilingMs: options.wallCeilingMs ?? WALL_CEILING_MS,
   };
   const s: PolicyScript = {
     name: options.name,

@@ -101,6 +101,13 @@ export const PRELUDE = String.raw`
   const isInteger = Number.isInteger;
   const stringify = JSON.stringify;
   const toText = String;
+  // Constructors too: the global object stays writable (the user's own declarations live on it),
+  // so the prelude never looks a global up again once user code has run.
+  const F64 = Float64Array;
+  const SetOf = Set;
+  const RangeErr = RangeError;
+  const TypeErr = TypeError;
+  const Err = Error;
 
   const OP = ${JSON.stringify(HostOp)};
   const REASONS = freeze(setup.reasons.slice());
@@ -109,14 +116,14 @@ export const PRELUDE = String.raw`
   const H = ${SNAPSHOT_HEADER};
   const LOAD = H, RUNNING = H + n, QUEUE = H + 2 * n, ONLINE = H + 3 * n, CAPACITY = H + 4 * n, FREQUENCY = H + 5 * n, TEMPERATURE = H + 6 * n, MASK = H + 7 * n;
   const QSTART = H + 8 * n, QAREA = QSTART + n + 1;
-  let snap = new Float64Array(QAREA);
+  let snap = new F64(QAREA);
   /** After a move the snapshot is out of date; the next read of per-CPU state fetches a fresh one. */
   let stale = false;
   function fresh() {
     if (stale) {
       const header = snap.subarray(0, H);
       const mask = snap.subarray(MASK, MASK + n);
-      const next = new Float64Array(host(OP.snapshot));
+      const next = new F64(host(OP.snapshot));
       next.set(header, 0);
       next.set(mask, MASK);
       snap = next;
@@ -128,7 +135,7 @@ export const PRELUDE = String.raw`
   /** The process the current hook is about (place, placeOnWake), -1 for the others. */
   let subject = -1;
   /** Processes seen in this call (through view.queued) whose affinity allows every CPU. */
-  const anywhere = new Set();
+  const anywhere = new SetOf();
 
   /** One log argument as text; whatever user code hides in it (toJSON, getters) runs under the hook's budget. */
   function logText(a) {
@@ -159,20 +166,20 @@ export const PRELUDE = String.raw`
   function cpuArg(cpu, what) {
     // (cpu >>> 0) === cpu: a whole number >= 0 (cheaper than Number.isInteger in QuickJS).
     if ((cpu >>> 0) !== cpu || cpu >= n) {
-      throw new RangeError(what + ': ' + toText(cpu) + ' is not a CPU (this machine has CPUs 0..' + (n - 1) + ')');
+      throw new RangeErr(what + ': ' + toText(cpu) + ' is not a CPU (this machine has CPUs 0..' + (n - 1) + ')');
     }
     return cpu;
   }
   function socketArg(socket, what) {
     if (!isInteger(socket) || socket < 0 || socket >= sockets) {
-      throw new RangeError(what + ': ' + toText(socket) + ' is not a socket (this machine has sockets 0..' + (sockets - 1) + ')');
+      throw new RangeErr(what + ': ' + toText(socket) + ' is not a socket (this machine has sockets 0..' + (sockets - 1) + ')');
     }
     return socket;
   }
   /** A per-process query; the host answers undefined for a handle that names no live process. */
   function ask(op, p, b, what) {
     const v = host(op, p, b);
-    if (v === undefined) throw new RangeError(what + ': ' + toText(p) + ' is not a live process');
+    if (v === undefined) throw new RangeErr(what + ': ' + toText(p) + ' is not a live process');
     return v;
   }
 
@@ -246,9 +253,9 @@ export const PRELUDE = String.raw`
   const act = freeze({
     migrate(p, cpu, reason) {
       const r = REASONS.indexOf(reason);
-      if (r < 0) throw new TypeError('act.migrate: reason ' + quote(reason) + ' is not one of ' + REASONS.join(', '));
+      if (r < 0) throw new TypeErr('act.migrate: reason ' + quote(reason) + ' is not one of ' + REASONS.join(', '));
       const error = host(OP.migrate, p, cpuArg(cpu, 'act.migrate'), r);
-      if (error !== undefined) throw new Error('act.migrate: ' + error);
+      if (error !== undefined) throw new Err('act.migrate: ' + error);
       stale = true;
     },
   });
@@ -266,27 +273,27 @@ export const PRELUDE = String.raw`
   function copyParams(raw) {
     const out = {};
     if (raw === undefined) return out;
-    if (raw === null || typeof raw !== 'object') throw new TypeError('definePolicy: params must be an object of defaults, e.g. params: { threshold: 2 }');
+    if (raw === null || typeof raw !== 'object') throw new TypeErr('definePolicy: params must be an object of defaults, e.g. params: { threshold: 2 }');
     const names = ownKeys(raw);
     for (let i = 0; i < names.length; i++) {
       const key = names[i];
-      if (typeof key !== 'string') throw new TypeError('definePolicy: params keys must be names');
+      if (typeof key !== 'string') throw new TypeErr('definePolicy: params keys must be names');
       const value = raw[key];
       const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && value - value === 0);
-      if (!ok) throw new TypeError('definePolicy: params.' + key + ' must be a number, a string or a boolean');
+      if (!ok) throw new TypeErr('definePolicy: params.' + key + ' must be a number, a string or a boolean');
       defineProperty(out, key, { value, enumerable: true });
     }
     return out;
   }
 
   function definePolicy(def) {
-    if (definition !== null) throw new Error('definePolicy: a policy cell defines one policy; definePolicy was called twice');
-    if (def === null || typeof def !== 'object') throw new TypeError('definePolicy: pass an object with the hooks, e.g. definePolicy({ place(view, p) { return 0; } })');
+    if (definition !== null) throw new Err('definePolicy: a policy cell defines one policy; definePolicy was called twice');
+    if (def === null || typeof def !== 'object') throw new TypeErr('definePolicy: pass an object with the hooks, e.g. definePolicy({ place(view, p) { return 0; } })');
     const keys = ownKeys(def);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       if (typeof key !== 'string' || KEYS.indexOf(key) < 0) {
-        throw new TypeError('definePolicy: unknown key "' + toText(key) + '" (known: ' + KEYS.join(', ') + ')');
+        throw new TypeErr('definePolicy: unknown key "' + toText(key) + '" (known: ' + KEYS.join(', ') + ')');
       }
     }
     // Each property is read exactly once: a getter or a Proxy cannot answer differently later.
@@ -294,16 +301,16 @@ export const PRELUDE = String.raw`
     for (let i = 0; i < HOOKS.length; i++) {
       const h = HOOKS[i];
       const fn = def[h];
-      if (fn !== undefined && typeof fn !== 'function') throw new TypeError('definePolicy: ' + h + ' must be a function');
+      if (fn !== undefined && typeof fn !== 'function') throw new TypeErr('definePolicy: ' + h + ' must be a function');
       if (fn !== undefined) found[h] = fn;
     }
-    if (found.place === undefined) throw new TypeError('definePolicy: place(view, p) is required: it returns the CPU for a new process');
+    if (found.place === undefined) throw new TypeErr('definePolicy: place(view, p) is required: it returns the CPU for a new process');
     const interval = def.balanceIntervalNs;
     const name = def.name;
     const params = copyParams(def.params);
-    if (interval !== undefined && !(typeof interval === 'number' && interval >= 1000 && interval <= 1e15)) throw new RangeError('definePolicy: balanceIntervalNs must be a number of nanoseconds >= 1000');
-    if (interval !== undefined && found.balance === undefined) throw new TypeError('definePolicy: balanceIntervalNs is set but there is no balance(view, act) hook');
-    if (found.balance !== undefined && interval === undefined) throw new TypeError('definePolicy: balance(view, act) needs balanceIntervalNs, how often it runs (e.g. 4e6 for every 4 ms)');
+    if (interval !== undefined && !(typeof interval === 'number' && interval >= 1000 && interval <= 1e15)) throw new RangeErr('definePolicy: balanceIntervalNs must be a number of nanoseconds >= 1000');
+    if (interval !== undefined && found.balance === undefined) throw new TypeErr('definePolicy: balanceIntervalNs is set but there is no balance(view, act) hook');
+    if (found.balance !== undefined && interval === undefined) throw new TypeErr('definePolicy: balance(view, act) needs balanceIntervalNs, how often it runs (e.g. 4e6 for every 4 ms)');
     definition = def;
     hooks = freeze(found);
     described = stringify({
@@ -317,10 +324,10 @@ export const PRELUDE = String.raw`
 
   function checkPlacement(hook, p, cpu) {
     if (!isInteger(cpu) || cpu < 0 || cpu >= n) {
-      throw new RangeError(hook + ' returned ' + quote(cpu) + ' for process ' + p + '; return a CPU number 0..' + (n - 1));
+      throw new RangeErr(hook + ' returned ' + quote(cpu) + ' for process ' + p + '; return a CPU number 0..' + (n - 1));
     }
-    if (fresh()[ONLINE + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
-    if (snap[MASK + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
+    if (fresh()[ONLINE + cpu] !== 1) throw new RangeErr(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
+    if (snap[MASK + cpu] !== 1) throw new RangeErr(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
     return cpu;
   }
 
@@ -344,7 +351,7 @@ export const PRELUDE = String.raw`
 
   /** Runs one hook on a fresh snapshot (its header says which); returns a number, which the host checks again. */
   function call(buffer) {
-    snap = new Float64Array(buffer);
+    snap = new F64(buffer);
     stale = false;
     const hook = snap[0];
     now = snap[1];
@@ -361,7 +368,7 @@ export const PRELUDE = String.raw`
           const cpu = out.cpu;
           const reason = out.reason;
           const r = REASONS.indexOf(reason);
-          if (r < 0) throw new TypeError('placeOnWake() returned reason ' + quote(reason) + ', not one of ' + REASONS.join(', '));
+          if (r < 0) throw new TypeErr('placeOnWake() returned reason ' + quote(reason) + ', not one of ' + REASONS.join(', '));
           return checkPlacement('placeOnWake()', a, cpu) * ${REASON_BITS} + r;
         }
         return checkPlacement('placeOnWake()', a, out) * ${REASON_BITS} + REASONS.indexOf('load-balance');
@@ -411,12 +418,12 @@ export const PRELUDE = String.raw`
       getPrototypeOf((async function* () {})()),
       [][Symbol.iterator](),
       new Map()[Symbol.iterator](),
-      new Set()[Symbol.iterator](),
+      new SetOf()[Symbol.iterator](),
       ''[Symbol.iterator](),
       /x/[Symbol.matchAll](''),
       (function () { return arguments; })(),
     ];
-    const seen = new Set();
+    const seen = new SetOf();
     const stack = roots.slice();
     while (stack.length > 0) {
       const o = stack.pop();

@@ -254,7 +254,7 @@ export function instantiate(
       view = null;
       act = null;
     }
-    if (!entry.ok) fail(hook, v, describeFailure(entry.failure, limits.hookSteps), locate(entry.failure, s.fileName));
+    if (!entry.ok) fail(hook, v, describeFailure(entry.failure, limits.hookSteps, limits.wallCeilingMs), locate(entry.failure, s.fileName));
     if (typeof entry.value !== 'number') fail(hook, v, `the sandbox answered ${typeof entry.value} instead of a number`, null);
     return entry.value;
   }

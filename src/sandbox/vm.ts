@@ -15,6 +15,8 @@ export interface SandboxLimits {
   hookSteps: number;
   /** Memory limit of the policy's QuickJS runtime. */
   memoryBytes: number;
+  /** The last-resort wall-clock ceiling of one entry (budget.ts), in ms. */
+  wallCeilingMs: number;
 }
 
 /** The compiled script and where its hooks are defined (for errors with no user frame on the stack). */
@@ -62,7 +64,7 @@ export function newVm(module: QuickJSWASMModule, limits: SandboxLimits, setup: o
   const runtime = module.newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(STACK_OVERFLOW_BYTES);
-  const budget = new Budget();
+  const budget = new Budget(limits.wallCeilingMs);
   runtime.setInterruptHandler(budget.interrupt);
   const context = runtime.newContext();
 
@@ -177,8 +179,8 @@ function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
 const SANDBOX_GLOBALS = /^'?(process|require|fetch|globalThis\.process|XMLHttpRequest|WebSocket|importScripts|Deno|Bun|setTimeout|setInterval)'? is not defined$/;
 
 /** A failure as the user reads it; `what` names an entry its context does not name already ("the code outside the hooks"). */
-export function describeFailure(f: Failure, steps: number, what?: string): string {
-  if (f.stop !== null) return stopMessage(f.stop, steps, what);
+export function describeFailure(f: Failure, steps: number, wallCeilingMs: number, what?: string): string {
+  if (f.stop !== null) return stopMessage(f.stop, steps, wallCeilingMs, what);
   if (f.name === 'InternalError' && f.message === 'out of memory') return 'ran out of memory';
   if (f.name === 'InternalError' && f.message === 'stack overflow') return 'stack overflow (unbounded recursion?)';
   const base = `${f.name}: ${f.message}`;
@@ -203,5 +205,8 @@ export function locate(f: Failure, fileName: string): CodeLocation | null {
 /** Evaluates the user's script in `vm`; errors come back as PolicyCodeError with the user's line. */
 export function evaluateScript(vm: Vm, s: PolicyScript): void {
   const entry = vm.evaluate(s.script, s.fileName, TOP_LEVEL_STEPS);
-  if (!entry.ok) throw new PolicyCodeError(s.name, describeFailure(entry.failure, TOP_LEVEL_STEPS, 'the code outside the hooks'), locate(entry.failure, s.fileName));
+  if (!entry.ok) {
+    const reason = describeFailure(entry.failure, TOP_LEVEL_STEPS, vm.budget.wallCeilingMs, 'the code outside the hooks');
+    throw new PolicyCodeError(s.name, reason, locate(entry.failure, s.fileName));
+  }
 }
