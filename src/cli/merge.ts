@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCommandArgs } from './args';
 import { toCsv } from './csv';
+import { refuseOverwrites } from './outputs';
 import { BadInput } from './problems';
 import { mergeSweeps, serializeSweep, sweepTable, type SweepFile } from './sweepPlan';
 
@@ -21,6 +22,7 @@ function readShard(path: string): SweepFile {
 export async function mergeCommand(argv: string[]): Promise<number> {
   const { positionals, values } = parseCommandArgs('merge', argv, { out: { type: 'string' }, csv: { type: 'string' } }, USAGE);
   if (positionals.length === 0 || (typeof values.out !== 'string' && typeof values.csv !== 'string')) throw new BadInput([USAGE]);
+  refuseOverwrites(positionals, [{ option: '--out', path: typeof values.out === 'string' ? values.out : undefined }, { option: '--csv', path: typeof values.csv === 'string' ? values.csv : undefined }]);
   let merged: SweepFile;
   try {
     merged = mergeSweeps(positionals.map(readShard));

@@ -6,14 +6,15 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { SimResult } from '../sim';
 import { resolveLab, type ResolvedLab } from '../lab/resolve';
-import { intOption, parseCommandArgs } from './args';
+import { intOption, LIMIT_OPTIONS, LIMIT_USAGE, parseCommandArgs, runLimits } from './args';
+import { refuseOverwrites } from './outputs';
 import { toCsv } from './csv';
 import { simulationPool } from './host';
 import { BadInput, labProblemLines, readLab } from './problems';
 import { combinations, inShard, labHash, parseShard, serializeSweep, sweepItems, sweepRow, sweepTable, type SweepFile, type SweepHeader } from './sweepPlan';
 import { LAB_VERSION } from './version';
 
-const USAGE = 'usage: migration-lab sweep <lab.lab.md> --param name=a,b,c ... [--seeds n] [--workers N] [--shard i/n] [--out sweep.json] [--csv table.csv]';
+const USAGE = `usage: migration-lab sweep <lab.lab.md> --param name=a,b,c ... [--seeds n] [--workers N] [--shard i/n] [--out sweep.json] [--csv table.csv] ${LIMIT_USAGE}`;
 
 function sweptParams(values: string[]): Record<string, string[]> {
   const params: Record<string, string[]> = {};
@@ -33,6 +34,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     shard: { type: 'string' },
     out: { type: 'string' },
     csv: { type: 'string' },
+    ...LIMIT_OPTIONS,
   } as const;
   const { positionals, values } = parseCommandArgs('sweep', argv, options, USAGE);
   if (positionals.length !== 1) throw new BadInput([USAGE]);
@@ -58,7 +60,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const header: SweepHeader = { ...base, total: items.length };
   const mine = items.filter((item) => inShard(item, shard));
 
-  const host = simulationPool(workers);
+  const outPath = typeof values.out === 'string' ? values.out : `${file.replace(/\.lab\.md$/, '')}.sweep${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}.json`;
+  refuseOverwrites([file], [{ option: '--out', path: outPath }, { option: '--csv', path: typeof values.csv === 'string' ? values.csv : undefined }]);
+  const host = simulationPool(workers, runLimits(values));
   const signal = new AbortController().signal;
   const started = performance.now();
   let results: SimResult[];
@@ -80,7 +84,6 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     shard,
     rows: mine.map((item, k) => sweepRow(item, labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name, results[k].digest, results[k].summary as never)),
   };
-  const outPath = typeof values.out === 'string' ? values.out : `${file.replace(/\.lab\.md$/, '')}.sweep${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}.json`;
   writeFileSync(outPath, serializeSweep(out));
   if (typeof values.csv === 'string') writeFileSync(values.csv, toCsv(sweepTable(out)));
   // Wall-clock figures go to stderr only: the files stay identical from run to run.

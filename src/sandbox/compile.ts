@@ -10,7 +10,7 @@ import { REASONS } from '../sim/config';
 import { HOOK_STEPS, WALL_CEILING_MS } from './budget';
 import { PolicyCodeError } from './errors';
 import { HOOK_NAMES, type HookName } from './prelude';
-import { loadQuickJs } from './quickjs';
+import { DEFAULT_MEMORY_BYTES, loadQuickJs } from './quickjs';
 import { describe, instantiate, type PolicyDescription } from './sandboxPolicy';
 import { toScript, type PolicyLanguage } from './transpile';
 import { evaluateScript, newVm, type PolicyScript, type SandboxLimits } from './vm';
@@ -26,7 +26,7 @@ export interface CompileOptions {
   wallCeilingMs?: number;
 }
 
-export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
+export { DEFAULT_MEMORY_BYTES };
 
 export interface CompiledPolicy {
   name: string;

@@ -1,7 +1,16 @@
+// Entry of a Node simulation worker: a worker thread (the editor) or a child process (the CLI).
 import { parentPort } from 'node:worker_threads';
-import { handleRun } from './handleRun';
-import type { RunMessage } from './protocol';
+import { handleJob } from './handleJob';
+import type { Job, WorkerReply } from './protocol';
+import { currentThreadId } from './usage';
 
-parentPort!.on('message', (message: RunMessage) => {
-  void handleRun(message, (reply) => parentPort!.postMessage(reply));
-});
+if (parentPort) {
+  const port = parentPort;
+  const tid = currentThreadId();
+  if (tid !== undefined) port.postMessage({ type: 'thread', tid } satisfies WorkerReply);
+  port.on('message', (job: Job) => void handleJob(job, (reply) => port.postMessage(reply)));
+} else if (process.send) {
+  process.on('message', (job: Job) => void handleJob(job, (reply) => process.send!(reply)));
+  // The runner went away (or stopped us): nothing is left to do.
+  process.on('disconnect', () => process.exit(0));
+}

@@ -40,7 +40,7 @@ let batch: CliResult;
 
 before(() => {
   out = tempDir('grade');
-  batch = cli(['grade', ...Object.keys(EXPECTED).map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv'), '--junit', join(out, 'junit.xml'), '--time-limit', '30', '--memory-limit', '256']);
+  batch = cli(['grade', ...Object.keys(EXPECTED).map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv'), '--junit', join(out, 'junit.xml'), '--memory-limit', '256']);
 });
 
 test('batch grading exits 1 (some checks failed) and writes a CSV with the exact score of every check', () => {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compilePolicy, PolicyCodeError, PolicyRuntimeError } from '../../src/sandbox/index';
+import { compilePolicy, DEFAULT_MEMORY_BYTES, loadQuickJs, PolicyCodeError, PolicyRuntimeError } from '../../src/sandbox/index';
 import { simulate, type SimConfig } from '../../src/sim/index';
 
 function config(extra: Partial<SimConfig> = {}): SimConfig {
@@ -176,6 +176,17 @@ test('catch and finally do not outlast the budget', async () => {
     try { for (;;) {} } catch (e) { for (;;) {} } finally { for (;;) {} }
   },
 });`), PolicyRuntimeError, 2, BUDGET);
+});
+
+test('memory: arrays of a million elements stop at the sandbox cap (QuickJS alone counts allocations, not their sizes)', async () => {
+  refused(await attempt(`const hoard = [];
+definePolicy({
+  place(view, p) {
+    for (;;) hoard.push(new Array(1000000).fill(p));
+  },
+});`), PolicyRuntimeError, 4, /ran out of memory/);
+  const memory = (await loadQuickJs()).getWasmMemory();
+  assert.ok(memory.buffer.byteLength <= 16 * 1024 * 1024 + DEFAULT_MEMORY_BYTES, `the module grew to ${memory.buffer.byteLength} bytes`);
 });
 
 test('work hidden inside built-in calls is stopped by the wall-clock ceiling, which says it depends on the machine', async () => {
