@@ -63,13 +63,10 @@ test('a failed policy explains itself in every check that reads its run, hidden 
 });
 
 test('a policy slow enough to pass the per-call budget is stopped by the CPU-time limit of its run', () => {
-  const started = Date.now();
   const r = cli(['grade', submission('slow'), '--source', SOURCE, '--cpu-limit', '3']);
-  const seconds = (Date.now() - started) / 1000;
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /slow\.lab\.md: 0\/5/);
   assert.match(r.stdout, /FAIL even \(0\/2\): .*run "yours" has no result: it ran past its CPU-time limit of 3 s per run, so its worker was stopped/);
-  assert.ok(seconds < 15, `grading took ${seconds} s`);
 });
 
 test('release keeps the policy stub and drops the solution and hidden check', () => {
