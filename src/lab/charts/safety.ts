@@ -43,28 +43,30 @@ export interface SpecProblem {
 /** What a user's Vega-Lite spec (as YAML) may not do, each at its place in the cell. */
 export function chartSpecProblems(root: YNode): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  const walk = (node: YNode, key: string | undefined) => {
+  /** `key`: the key of the entry the node is the value of; `link`: inside an href (a value or a condition of it). */
+  const walk = (node: YNode, key: string | undefined, link: boolean) => {
     if (node.kind === 'map') {
       for (const entry of node.entries) {
         const refused = REFUSED_KEYS[entry.key];
-        if (refused !== undefined) {
-          problems.push({ span: entry.keyRange, message: refused });
-          continue;
-        }
-        walk(entry.value, entry.key);
+        if (refused !== undefined) problems.push({ span: entry.keyRange, message: refused });
+        else walk(entry.value, entry.key, link || entry.key === 'href');
       }
-    } else if (node.kind === 'seq') {
-      for (const item of node.items) walk(item, key);
-    } else if (typeof node.value === 'string') {
-      if (key === 'href' && !SAFE_HREF.test(node.value)) problems.push({ span: node.range, message: 'a link may only go to http:, https:, mailto: or # addresses' });
-      if (LARGE_VALUE_FUNCTIONS.test(node.value)) problems.push({ span: node.range, message: 'sequence(), pad(), span() and repeat() are not allowed in chart expressions: they build values of any size' });
-    } else if (typeof node.value === 'number' && key !== undefined && COUNT_KEYS.has(key) && node.value > MAX_COUNT) {
+      return;
+    }
+    if (node.kind === 'seq') {
+      for (const item of node.items) walk(item, key, link);
+      return;
+    }
+    const value = node.value;
+    if (typeof value === 'string') {
+      if (link && (key === 'href' || key === 'value') && !SAFE_HREF.test(value)) problems.push({ span: node.range, message: 'a link may only go to http:, https:, mailto: or # addresses' });
+      if (LARGE_VALUE_FUNCTIONS.test(value)) problems.push({ span: node.range, message: 'sequence(), pad(), span() and repeat() are not allowed in chart expressions: they build values of any size' });
+      if ((key === 'mark' || key === 'type') && value === 'image') problems.push({ span: node.range, message: 'image marks load pictures from URLs: not allowed in charts' });
+    } else if (typeof value === 'number' && key !== undefined && COUNT_KEYS.has(key) && value > MAX_COUNT) {
       problems.push({ span: node.range, message: `${key}: at most ${MAX_COUNT.toLocaleString('en-US')}` });
     }
-    if (key === 'mark' && node.kind === 'scalar' && node.value === 'image') problems.push({ span: node.range, message: 'image marks load pictures from URLs: not allowed in charts' });
-    if (key === 'type' && node.kind === 'scalar' && node.value === 'image') problems.push({ span: node.range, message: 'image marks load pictures from URLs: not allowed in charts' });
   };
-  walk(root, undefined);
+  walk(root, undefined, false);
   return problems;
 }
 
