@@ -116,11 +116,16 @@ function closingLine(follower, extraFailures = 0) {
   return failed;
 }
 
-async function runInCodeServer(sandbox) {
+/**
+ * One VS Code session. `restricted`: workspace trust on and the folder untrusted (a fresh
+ * user-data dir trusts nothing), running only the restricted-mode suite.
+ */
+async function runInCodeServer(sandbox, { restricted = false } = {}) {
   const { chromium } = await import('playwright-core');
   mkdirSync(logDir, { recursive: true });
-  const serverLog = createWriteStream(join(logDir, 'code-server.log'));
-  const browserLog = createWriteStream(join(logDir, 'browser-console.log'));
+  const suffix = restricted ? '-restricted' : '';
+  const serverLog = createWriteStream(join(logDir, `code-server${suffix}.log`));
+  const browserLog = createWriteStream(join(logDir, `browser-console${suffix}.log`));
   const port = await freePort();
   const started = Date.now();
   const server = await startCodeServer({
@@ -128,8 +133,9 @@ async function runInCodeServer(sandbox) {
     userDataDir: join(sandbox.root, 'user-data'),
     extensionsDir: join(sandbox.root, 'extensions'),
     folder: sandbox.workspace,
-    env: { MIGRATION_LAB_TEST_REPORT: sandbox.report },
+    env: { MIGRATION_LAB_TEST_REPORT: sandbox.report, ...(restricted ? { MIGRATION_LAB_TEST_SUITES: 'restricted' } : {}) },
     output: serverLog,
+    workspaceTrust: restricted,
   });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   const follower = new ReportFollower(sandbox.report);
@@ -144,7 +150,7 @@ async function runInCodeServer(sandbox) {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: testsModule,
     });
-    console.log(`integration: VS Code ${url.split('?')[0]} (code-server, extension host tests)`);
+    console.log(`integration: VS Code ${url.split('?')[0]} (code-server, extension host tests${restricted ? ', workspace trust on, folder untrusted' : ''})`);
     await page.goto(url);
     const deadline = Date.now() + timeoutMs;
     while (!follower.finished) {
@@ -167,7 +173,22 @@ async function runInCodeServer(sandbox) {
   if (timedOut) {
     console.log(`  ✘ timed out after ${timeoutMs / 1000} s waiting for the tests to finish (see test-results/integration/*.log)`);
   }
-  return closingLine(follower, timedOut ? 1 : 0);
+  return { follower, extraFailures: timedOut ? 1 : 0 };
+}
+
+/** The suites in a normal session, then the restricted-mode suite in a session of its own. */
+async function runBothInCodeServer(sandbox) {
+  const normal = await runInCodeServer(sandbox);
+  const restrictedSandbox = makeSandbox();
+  const restricted = await runInCodeServer(restrictedSandbox, { restricted: true });
+  rmSync(restrictedSandbox.root, { recursive: true, force: true });
+  const both = new ReportFollower(sandbox.report);
+  both.passed = normal.follower.passed + restricted.follower.passed;
+  both.failed = normal.follower.failed + restricted.follower.failed;
+  both.pending = normal.follower.pending + restricted.follower.pending;
+  // Each session must report something: one that ran nothing is a failure.
+  const silent = [normal, restricted].filter((r) => r.follower.passed + r.follower.failed === 0).length;
+  return closingLine(both, normal.extraFailures + restricted.extraFailures + silent);
 }
 
 async function runInElectron(sandbox) {
@@ -199,7 +220,7 @@ async function runInElectron(sandbox) {
 if (!skipBuild) build();
 if (!electron && !realVsCodeAvailable('integration')) process.exit(0);
 const sandbox = makeSandbox();
-const failed = electron ? await runInElectron(sandbox) : await runInCodeServer(sandbox);
+const failed = electron ? await runInElectron(sandbox) : await runBothInCodeServer(sandbox);
 if (failed === 0) rmSync(sandbox.root, { recursive: true, force: true });
 else console.log(`integration: kept the sandbox for inspection: ${sandbox.root}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -97,7 +97,7 @@ export function outputInputsHash(lab: ResolvedLab, cells: readonly LabCell[], in
 export class LabSession {
   private readonly runs = new Map<string, CachedRun>();
   private readonly compares = new Map<string, { inputsHash: string; output: CompareOutput }>();
-  /** The last resolution, for the same cells array: running a whole lab resolves it once. */
+  /** The last resolution and the cells it was of: running a whole lab resolves it once. */
   private resolved: { cells: readonly LabCell[]; lab: ResolvedLab } | undefined;
 
   /**
@@ -112,7 +112,7 @@ export class LabSession {
 
   async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
     try {
-      if (this.resolved?.cells !== cells) this.resolved = { cells, lab: resolveLab(cells, this.resolveOptions) };
+      if (this.resolved === undefined || !sameCells(this.resolved.cells, cells)) this.resolved = { cells, lab: resolveLab(cells, this.resolveOptions) };
       const lab = this.resolved.lab;
       const cell = cells[index];
       if (cell.kind === 'markdown') return { ok: true, outputs: [] };
@@ -256,6 +256,21 @@ export class LabSession {
       throw error;
     }
   }
+}
+
+/** True when two versions of a lab's cells say the same (the editor makes a new array for every cell it runs). */
+function sameCells(a: readonly LabCell[], b: readonly LabCell[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.kind !== y.kind || x.value !== y.value) return false;
+    if (x.kind === 'markdown' || y.kind === 'markdown') continue;
+    const keys = Object.keys(x.attributes);
+    if (keys.length !== Object.keys(y.attributes).length || keys.some((k) => x.attributes[k] !== y.attributes[k])) return false;
+  }
+  return true;
 }
 
 /**

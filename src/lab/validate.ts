@@ -409,7 +409,8 @@ export function validateAttributes(kind: CellKind, attributes: Attributes): Diag
 }
 
 /** Attribute problems found while reading the info string itself (unterminated quotes...). */
-export function infoStringDiagnostics(info: string): Diagnostic[] {
+export function infoStringDiagnostics(info: string | ReturnType<typeof parseInfoString>): Diagnostic[] {
   const at: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return parseInfoString(info).problems.map((p) => ({ range: at, severity: 'error' as const, message: p.message, code: 'bad-attribute' }));
+  const parsed = typeof info === 'string' ? parseInfoString(info) : info;
+  return parsed.problems.map((p) => ({ range: at, severity: 'error' as const, message: p.message, code: 'bad-attribute' }));
 }
