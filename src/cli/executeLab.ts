@@ -39,10 +39,14 @@ export interface ExecuteLabOptions extends ResolveOptions {
   skip?: (cell: ParsedLabCell, index: number) => boolean;
 }
 
-/** Why a cell failed, on one line: these messages end up in check results, CSV cells and JUnit attributes. */
+/**
+ * Why a cell failed, on one line and without control characters: these messages end up in
+ * check results, CSV cells, JUnit attributes and a grader's log, and part of them (what a
+ * policy threw) is a student's text, which must not start lines or move the cursor there.
+ */
 export function failure(outcome: Exclude<CellOutcome, { ok: true }>): string {
   if (outcome.cancelled) return 'cancelled';
-  return `${outcome.title}: ${outcome.message}`.replace(/\s*\n\s*/g, '; ');
+  return `${outcome.title}: ${outcome.message}`.replace(/\s*[\n\r]\s*/g, '; ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>

@@ -74,12 +74,28 @@ function hiddenFailure(outcome: Exclude<CellOutcome, { ok: true }> | undefined, 
 }
 
 /**
+ * The text a submission is graded from: its code cells only, each written afresh in canonical
+ * form. Markdown never changes a result, and without it no trick in it (an unclosed comment or
+ * HTML block) can change how the cells after it are read once the assignment's cells are put
+ * back in. Read back, it must give exactly the assembled cells.
+ */
+function gradingText(cells: readonly LabCell[]): { text: string; assembled: ParsedLabCell[] } {
+  const code = cells.flatMap((c) => (c.kind === 'markdown' ? [] : [{ kind: c.kind, value: c.value.replace(/\r\n?/g, '\n'), attributes: c.attributes }]));
+  const text = serializeLab(code);
+  const assembled = parseLab(text);
+  const same =
+    assembled.length === code.length &&
+    assembled.every((c, i) => c.kind !== 'markdown' && c.kind === code[i]!.kind && c.value === code[i]!.value && JSON.stringify(c.attributes) === JSON.stringify(code[i]!.attributes));
+  if (!same) throw new Error('the assembled submission does not read back as the cells it was made of');
+  return { text, assembled };
+}
+
+/**
  * Runs the cells the checks need, one at a time, in a worker process of this submission's own,
  * and collects what the checks read. Only the worker ever resolves the submission's text.
  */
 async function resultsOf(cells: LabCell[], needed: Needed, limits: RunLimits, submissionCpuMs: number): Promise<CheckScope> {
-  const text = serializeLab(cells);
-  const assembled = parseLab(text);
+  const { text, assembled } = gradingText(cells);
   const pool = simulationPool(1, limits);
   const account = new CpuAccount(submissionCpuMs);
   const signal = new AbortController().signal;

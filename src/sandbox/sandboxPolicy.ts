@@ -87,8 +87,13 @@ class LogBuffer {
   dropped = 0;
   add(line: HostArg): void {
     if (typeof line !== 'string') return;
-    if (this.lines.length >= LOG_LINES) this.dropped++;
-    else this.lines.push(line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS)}…` : line);
+    if (this.lines.length >= LOG_LINES) {
+      this.dropped++;
+      return;
+    }
+    const kept = line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS)}…` : line;
+    // Printed in terminals and logs: no escape sequences or carriage returns of the policy's.
+    this.lines.push(kept.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd'));
   }
   get all(): readonly string[] {
     return this.dropped > 0 ? [...this.lines, `… ${this.dropped} more lines not kept (the first ${LOG_LINES} are)`] : this.lines;

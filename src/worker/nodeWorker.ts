@@ -1,5 +1,6 @@
 // Simulation workers as Node worker threads (the editor's extension host on the desktop).
-// Each thread tells its pool its OS thread id, so the pool can read its CPU time.
+// Each thread tells its pool its OS thread id once it has loaded, so the pool can read the CPU
+// time it spends from then on.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from './limits';
@@ -15,10 +16,16 @@ import { RunLimitError } from '../lab/runHost';
  */
 export function nodeWorker(script: string, resourceLimits?: ResourceLimits): SimWorker {
   const worker = new Worker(script, resourceLimits ? { resourceLimits } : {});
-  let tid: number | undefined;
+  /** The thread, once it said it is ready, and its CPU time then. */
+  let thread: { tid: number; baseMs: number } | undefined;
+  let ready = false;
   let replyHandler: (reply: WorkerReply) => void = () => {};
   worker.on('message', (reply: WorkerReply) => {
-    if (reply.type === 'thread') tid = reply.tid;
+    if (reply.type === 'ready') {
+      ready = true;
+      const base = reply.tid === undefined ? undefined : threadUsage(process.pid, reply.tid);
+      if (base !== undefined) thread = { tid: reply.tid!, baseMs: base.cpuMs };
+    }
     replyHandler(reply);
   });
   return {
@@ -33,7 +40,12 @@ export function nodeWorker(script: string, resourceLimits?: ResourceLimits): Sim
       });
     },
     terminate: () => void worker.terminate(),
-    usage: () => (tid === undefined ? undefined : threadUsage(process.pid, tid)),
+    // Until it is ready nothing counts; where /proc cannot tell, the pool counts wall time.
+    usage: () => {
+      if (!ready) return { cpuMs: 0 };
+      const now = thread && threadUsage(process.pid, thread.tid);
+      return now && thread ? { cpuMs: now.cpuMs - thread.baseMs } : undefined;
+    },
   };
 }
 

@@ -60,7 +60,8 @@ export class WorkerPool implements RunHost {
   ) {}
 
   async run(request: RunRequest): Promise<SimResult> {
-    const reply = await this.submit({ kind: 'simulate', config: request.config, policySource: request.policySource }, { ...request, cpuLimitMs: request.cpuLimitMs });
+    const { config, policySource, ...options } = request;
+    const reply = await this.submit({ kind: 'simulate', config, policySource }, options);
     return (reply as Extract<WorkerReply, { type: 'result' }>).result;
   }
 
@@ -152,7 +153,7 @@ export class WorkerPool implements RunHost {
     task.signal.addEventListener('abort', onAbort);
     worker.onReply((reply) => {
       switch (reply.type) {
-        case 'thread':
+        case 'ready':
           return;
         case 'progress':
           return task.onProgress?.(reply.fraction);

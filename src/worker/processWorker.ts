@@ -35,7 +35,12 @@ export function processWorker(script: string, limits: RunLimits): SimWorker {
   let replyHandler: (reply: WorkerReply) => void = () => {};
   let crashHandler: (error: Error) => void = () => {};
   let terminated = false;
-  child.on('message', (reply: WorkerReply) => replyHandler(reply));
+  /** The process's CPU time when it said it is ready: its budget counts from there. */
+  let baseMs: number | undefined;
+  child.on('message', (reply: WorkerReply) => {
+    if (reply.type === 'ready' && child.pid !== undefined) baseMs = processUsage(child.pid)?.cpuMs ?? 0;
+    replyHandler(reply);
+  });
   // 'close' comes after stderr is drained, so the crash message has the worker's last words.
   child.on('close', (code, signal) => {
     if (!terminated) crashHandler(crashOf(code, signal, stderr, limits.memoryMb));
@@ -51,7 +56,12 @@ export function processWorker(script: string, limits: RunLimits): SimWorker {
       terminated = true;
       child.kill('SIGKILL');
     },
-    usage: () => (child.pid === undefined ? undefined : processUsage(child.pid)),
+    usage: () => {
+      const now = child.pid === undefined ? undefined : processUsage(child.pid);
+      if (now === undefined) return undefined;
+      // Memory counts from the start; CPU time once Node has loaded the worker.
+      return { cpuMs: baseMs === undefined ? 0 : now.cpuMs - baseMs, rssMb: now.rssMb };
+    },
   };
 }
 

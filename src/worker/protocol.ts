@@ -23,8 +23,11 @@ export interface ErrorReply {
 }
 
 export type WorkerReply =
-  /** A worker thread's OS thread id, sent once at start, so its pool can read its CPU time. */
-  | { type: 'thread'; tid: number }
+  /**
+   * Sent once the worker has loaded: its CPU time counts from here (a run's budget is the run's,
+   * not Node's start-up). A worker thread adds its OS thread id, so its pool can read its CPU time.
+   */
+  | { type: 'ready'; tid?: number }
   | { type: 'progress'; fraction: number }
   | { type: 'result'; result: SimResult; logs?: readonly string[] }
   | { type: 'drawn'; svg: string }

@@ -7,10 +7,11 @@ import { currentThreadId } from './usage';
 if (parentPort) {
   const port = parentPort;
   const tid = currentThreadId();
-  if (tid !== undefined) port.postMessage({ type: 'thread', tid } satisfies WorkerReply);
   port.on('message', (job: Job) => void handleJob(job, (reply) => port.postMessage(reply)));
+  port.postMessage({ type: 'ready', ...(tid !== undefined ? { tid } : {}) } satisfies WorkerReply);
 } else if (process.send) {
   process.on('message', (job: Job) => void handleJob(job, (reply) => process.send!(reply)));
   // The runner went away (or stopped us): nothing is left to do.
   process.on('disconnect', () => process.exit(0));
+  process.send({ type: 'ready' } satisfies WorkerReply);
 }

@@ -1,5 +1,5 @@
 // The shipped assignment (examples/assignment.lab.md) graded end to end through the CLI: its
-// release, and 25 submissions, each with the exact score it must get, decided from what the
+// release, and 27 submissions, each with the exact score it must get, decided from what the
 // policy in it does once the assignment's locked and hidden cells are restored. They include
 // every bypass a hostile student tried (a locked run given a new id, a copy of it placed first,
 // a shadowing machine, a guessed hidden run and check) and every attack on the sandbox, each
@@ -54,6 +54,10 @@ const EXPECTED: Record<string, { scores: Scores; integrity?: RegExp[]; says?: Re
   'policy-syntax-error': { scores: [0, 0, 0, 0], says: [/policy mine \(line 3\): syntax error/] },
   empty: { scores: [0, 0, 0, 0], integrity: [/machine octo was deleted/, /workload skewed was deleted/, /run baseline was deleted/, /run mine was deleted/, /check frugal was deleted/] },
   'policy-logs': { scores: [4, 4, 2, 3] },
+  // What the student's code throws is printed on one line, with no control characters.
+  'forged-output': { scores: [0, 0, 0, 0], says: [/Error: nothing; PASS balances \(4\/4\): passed; \ufffd\[2K {2}PASS faster/] },
+  // The assignment's cells put back after an unclosed HTML comment are still read as cells.
+  'unclosed-comment': { scores: [4, 4, 2, 3], integrity: [/run baseline was deleted/, /run mine was deleted/, /check balances was deleted/] },
 };
 
 const names = Object.keys(EXPECTED);
@@ -86,6 +90,12 @@ test('every submission gets its exact score, in a CSV row of its own', () => {
 
 test('sandbox attacks are refused with the line of the student code, in the checks that read the run', () => {
   for (const [name, { says = [] }] of Object.entries(EXPECTED)) for (const pattern of says) assert.match(blockOf(name), pattern, name);
+});
+
+test('a forged result line in an error message starts no line of its own', () => {
+  const forged = blockOf('forged-output');
+  assert.deepEqual(forged.split('\n').filter((l) => /^\s*PASS/.test(l)), []);
+  assert.doesNotMatch(batch.stdout, /[\u001b\r]/);
 });
 
 test('nothing a student reads names a hidden cell or a hidden value', () => {
