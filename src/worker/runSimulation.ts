@@ -43,6 +43,9 @@ export async function runInSlices(
     return simulation.result();
   } finally {
     if (instance?.logs && instance.logs.length > 0) onLogs?.(instance.logs);
+    // However the run ended (finished, failed, cancelled between slices): free the sandbox, so
+    // its memory goes back to the thread's capped QuickJS heap.
+    instance?.dispose?.();
   }
 }
 

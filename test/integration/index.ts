@@ -22,6 +22,7 @@ const suites =
         () => import('./diagnostics.test'),
         () => import('./language.test'),
         () => import('./execution.test'),
+        () => import('./policy-logs.test'),
         () => import('./examples.test'),
       ];
 
