@@ -316,7 +316,8 @@ function runOutputs(run: ResolvedRun, result: SimResult, logs: readonly string[]
     ...(logs ? { logs } : {}),
   };
   const summary = { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
-  return logs ? [summary, { items: [{ mime: LOG_MIME, data: logLines(run.config.policy.name, logs) }] }] : [summary];
+  // Under its run cell, what the policy printed needs no heading (the CLI and reports add one).
+  return logs ? [summary, { items: [{ mime: LOG_MIME, data: `${logs.join('\n')}\n` }] }] : [summary];
 }
 
 /** What a policy printed, as the text of a cell's standard output. */

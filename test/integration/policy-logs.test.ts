@@ -30,7 +30,7 @@ suite('policy logs in the editor', () => {
     await execute(notebook, [talks]);
     assert.equal(talks.executionSummary?.success, true);
     assert.equal(outputItems(talks, RUN_MIME).length, 1);
-    assert.equal(stdout(talks), 'policy chatty printed:\nplacing 0 on 0\nplacing 1 on 1\nplacing 2 on 2\n');
+    assert.equal(stdout(talks), 'placing 0 on 0\nplacing 1 on 1\nplacing 2 on 2\n');
   });
 
   test('a failed run shows what its policy printed before it failed, then the error at its line', async () => {
