@@ -5,13 +5,15 @@
 //   node scripts/test-integration.mjs --electron  desktop VS Code via @vscode/test-electron
 //                                                 (needs to download VS Code: not possible here)
 //   add --no-build when scripts/build.mjs has just run
+//   add --restricted-only to run only the restricted-mode session (workspace trust on, the
+//                                                 folder untrusted; the desktop run has none)
 //
 // Every run gets a throwaway user-data dir, extensions dir and copy of examples/ as its
 // workspace. The tests report to a JSON-lines file (MIGRATION_LAB_TEST_REPORT) that this
 // script follows, printing each test, and closing with `integration: N passed, N failed`.
 // Exits non-zero on any failure, crash or timeout.
 import { spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,6 +29,7 @@ import {
 const electron = process.argv.includes('--electron');
 // `npm test` has just built everything; a run on its own builds first.
 const skipBuild = process.argv.includes('--no-build');
+const restrictedOnly = process.argv.includes('--restricted-only');
 const timeoutMs = Number(process.env.MIGRATION_LAB_INTEGRATION_TIMEOUT_MS ?? 10 * 60_000);
 const testsModule = join(repoRoot, 'out', 'test', 'index.js');
 const logDir = join(repoRoot, 'test-results', 'integration');
@@ -44,7 +47,18 @@ function makeSandbox() {
   const root = mkdtempSync(join(tmpdir(), 'migration-lab-integration-'));
   const workspace = join(root, 'workspace');
   cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
-  return { root, workspace, report: join(root, 'report.jsonl') };
+  return { root, workspace, report: join(root, 'report.jsonl'), screen: join(root, 'screen.txt') };
+}
+
+/**
+ * In the restricted session, what the user sees: the workbench's text, written to `file` on
+ * every poll (the tests read it), and a screenshot of it.
+ */
+async function recordScreen(page, file) {
+  const text = await page.evaluate(() => document.body.innerText).catch(() => undefined);
+  if (text === undefined) return;
+  writeFileSync(file, text);
+  await page.screenshot({ path: join(logDir, 'restricted.png') }).catch(() => undefined);
 }
 
 /** Prints report events as they arrive; keeps the tallies. */
@@ -133,7 +147,7 @@ async function runInCodeServer(sandbox, { restricted = false } = {}) {
     userDataDir: join(sandbox.root, 'user-data'),
     extensionsDir: join(sandbox.root, 'extensions'),
     folder: sandbox.workspace,
-    env: { MIGRATION_LAB_TEST_REPORT: sandbox.report, ...(restricted ? { MIGRATION_LAB_TEST_SUITES: 'restricted' } : {}) },
+    env: { MIGRATION_LAB_TEST_REPORT: sandbox.report, ...(restricted ? { MIGRATION_LAB_TEST_SUITES: 'restricted', MIGRATION_LAB_TEST_SCREEN: sandbox.screen } : {}) },
     output: serverLog,
     workspaceTrust: restricted,
   });
@@ -156,6 +170,7 @@ async function runInCodeServer(sandbox, { restricted = false } = {}) {
     while (!follower.finished) {
       follower.poll();
       if (follower.finished) break;
+      if (restricted) await recordScreen(page, sandbox.screen);
       if (Date.now() > deadline) {
         timedOut = true;
         break;
@@ -178,7 +193,8 @@ async function runInCodeServer(sandbox, { restricted = false } = {}) {
 
 /** The suites in a normal session, then the restricted-mode suite in a session of its own. */
 async function runBothInCodeServer(sandbox) {
-  const normal = await runInCodeServer(sandbox);
+  const none = { follower: new ReportFollower(sandbox.report), extraFailures: 0 };
+  const normal = restrictedOnly ? none : await runInCodeServer(sandbox);
   const restrictedSandbox = makeSandbox();
   const restricted = await runInCodeServer(restrictedSandbox, { restricted: true });
   rmSync(restrictedSandbox.root, { recursive: true, force: true });
@@ -187,7 +203,7 @@ async function runBothInCodeServer(sandbox) {
   both.failed = normal.follower.failed + restricted.follower.failed;
   both.pending = normal.follower.pending + restricted.follower.pending;
   // Each session must report something: one that ran nothing is a failure.
-  const silent = [normal, restricted].filter((r) => r.follower.passed + r.follower.failed === 0).length;
+  const silent = (restrictedOnly ? [restricted] : [normal, restricted]).filter((r) => r.follower.passed + r.follower.failed === 0).length;
   return closingLine(both, normal.extraFailures + restricted.extraFailures + silent);
 }
 
