@@ -50,6 +50,7 @@ function bundle(checkout: string, name: string): string {
     `import { readFileSync } from 'node:fs';
 import { parseLab } from ${JSON.stringify(path.join(checkout, 'src', 'lab', 'markdown'))};
 import { resolveLab } from ${JSON.stringify(path.join(checkout, 'src', 'lab', 'resolve'))};
+import { LabSession } from ${JSON.stringify(path.join(checkout, 'src', 'lab', 'execute'))};
 const text = readFileSync(process.argv[2], 'utf8');
 let t = performance.now();
 const cells = parseLab(text);
@@ -60,7 +61,19 @@ const coldMs = performance.now() - t;
 t = performance.now();
 resolveLab(parseLab(text));
 const againMs = performance.now() - t;
-console.log(JSON.stringify({ cells: cells.length, runs: lab.runs.length, parseMs, coldMs, againMs }));
+// Every code cell executed in turn, as Run All does, with runs that fail at once (no simulation):
+// what is left is what executing a whole lab costs in resolving it.
+(async () => {
+  let executeAllMs = -1;
+  if (process.argv[3] === 'execute') {
+    const session = new LabSession({ run: () => Promise.reject(new Error('not simulated')) });
+    const signal = new AbortController().signal;
+    t = performance.now();
+    for (let i = 0; i < cells.length; i++) if (cells[i].kind !== 'markdown') await session.execute(cells, i, { signal });
+    executeAllMs = performance.now() - t;
+  }
+  console.log(JSON.stringify({ cells: cells.length, runs: lab.runs.length, parseMs, coldMs, againMs, executeAllMs }));
+})();
 `,
   );
   const outfile = path.join(outDir, `resolve-${name}.cjs`);
@@ -74,7 +87,11 @@ interface Sample {
   parseMs: number;
   coldMs: number;
   againMs: number;
+  executeAllMs: number;
 }
+
+/** Executing every cell resolves the lab once per cell in the baseline (quadratic): measured up to this size only. */
+const EXECUTE_ALL_UP_TO = 600;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -92,14 +109,18 @@ function main(): void {
     const samples = new Map<string, Sample[]>(builds.map(([name]) => [name, []]));
     for (let k = 0; k < repeat; k++) {
       // Alternating, so a change of load on the machine hits both alike.
-      for (const [name, script] of builds) samples.get(name)!.push(JSON.parse(execFileSync(process.execPath, [script, labs[i]!], { encoding: 'utf8' }).trim()) as Sample);
+      for (const [name, script] of builds) {
+        const args = [script, labs[i]!, ...(size <= EXECUTE_ALL_UP_TO || name === 'current' ? ['execute'] : [])];
+        samples.get(name)!.push(JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }).trim()) as Sample);
+      }
     }
     for (const [name] of builds) {
       const s = samples.get(name)!;
-      const m = { parse: median(s.map((x) => x.parseMs)), cold: median(s.map((x) => x.coldMs)), again: median(s.map((x) => x.againMs)) };
-      const line = `| ${name === 'current' ? 'this checkout' : 'baseline'} | ${size.toLocaleString('en-US')} | ${s[0]!.runs} | ${m.parse.toFixed(0)} | ${m.cold.toFixed(0)} | ${m.again.toFixed(0)} |`;
+      const m = { parse: median(s.map((x) => x.parseMs)), cold: median(s.map((x) => x.coldMs)), again: median(s.map((x) => x.againMs)), all: median(s.map((x) => x.executeAllMs)) };
+      const all = m.all >= 0 ? m.all.toFixed(0) : 'not measured';
+      const line = `| ${name === 'current' ? 'this checkout' : 'baseline'} | ${size.toLocaleString('en-US')} | ${s[0]!.runs} | ${m.parse.toFixed(0)} | ${m.cold.toFixed(0)} | ${m.again.toFixed(0)} | ${all} |`;
       rows.push(line);
-      console.log(`${name.padEnd(9)} ${String(size).padStart(5)} cells: parse ${m.parse.toFixed(0)} ms, resolve ${m.cold.toFixed(0)} ms cold, ${m.again.toFixed(0)} ms again`);
+      console.log(`${name.padEnd(9)} ${String(size).padStart(5)} cells: parse ${m.parse.toFixed(0)} ms, resolve ${m.cold.toFixed(0)} ms cold, ${m.again.toFixed(0)} ms again, executing every cell ${all} ms`);
     }
   }
   if (process.env.BENCH_NO_WRITE) return;
@@ -111,10 +132,12 @@ alternating processes): labs of ${SIZES.join(', ')} cells (a machine, a workload
 a run, a compare, a chart and a check per group, with prose between), parsed and resolved in
 fresh processes; median of ${repeat} processes. *Cold* is the first resolve in a process, *again*
 a second resolve of the same text (the editor on an edit pause, most cells unchanged).
+*Every cell* executes each code cell in turn as Run All does, with runs that fail at once (no
+simulation), so what it measures is the resolving (the baseline up to ${EXECUTE_ALL_UP_TO} cells only).
 Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${load}.
 
-| code | cells | runs | parse ms | resolve ms (cold) | resolve ms (again) |
-|---|---:|---:|---:|---:|---:|
+| code | cells | runs | parse ms | resolve ms (cold) | resolve ms (again) | every cell ms |
+|---|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 `;
   const file = path.join(root, 'BENCHMARKS.md');
