@@ -45,6 +45,9 @@ const builds = [
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
+    // The CLI's workers draw report charts with Vega, loaded from node_modules as for the CLI
+    // (below); the editor's workers never draw, so the extension needs neither.
+    external: ['vega', 'vega-lite'],
   },
   {
     ...common,

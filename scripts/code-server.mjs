@@ -155,9 +155,10 @@ export function freePort(preferred = 0) {
 
 /**
  * Starts code-server with throwaway-able directories and resolves once it answers /healthz.
- * `output` receives its stdout and stderr (defaults to this process's stderr).
+ * `output` receives its stdout and stderr (defaults to this process's stderr). Workspace trust
+ * is disabled unless `workspaceTrust` is set.
  */
-export async function startCodeServer({ port, userDataDir, extensionsDir, folder, env = {}, output = process.stderr }) {
+export async function startCodeServer({ port, userDataDir, extensionsDir, folder, env = {}, output = process.stderr, workspaceTrust = false }) {
   const bin = ensureCodeServer();
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
@@ -169,7 +170,8 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, folder
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    // Workspace trust on (a restricted-mode test): a fresh user-data dir trusts no folder.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     // Its own config file, so nothing is written to ~/.config/code-server.
     '--config', join(dirname(userDataDir), 'code-server.yaml'),

@@ -5,13 +5,15 @@
 //   node scripts/test-integration.mjs --electron  desktop VS Code via @vscode/test-electron
 //                                                 (needs to download VS Code: not possible here)
 //   add --no-build when scripts/build.mjs has just run
+//   add --restricted-only to run only the restricted-mode session (workspace trust on, the
+//                                                 folder untrusted; the desktop run has none)
 //
 // Every run gets a throwaway user-data dir, extensions dir and copy of examples/ as its
 // workspace. The tests report to a JSON-lines file (MIGRATION_LAB_TEST_REPORT) that this
 // script follows, printing each test, and closing with `integration: N passed, N failed`.
 // Exits non-zero on any failure, crash or timeout.
 import { spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,6 +29,7 @@ import {
 const electron = process.argv.includes('--electron');
 // `npm test` has just built everything; a run on its own builds first.
 const skipBuild = process.argv.includes('--no-build');
+const restrictedOnly = process.argv.includes('--restricted-only');
 const timeoutMs = Number(process.env.MIGRATION_LAB_INTEGRATION_TIMEOUT_MS ?? 10 * 60_000);
 const testsModule = join(repoRoot, 'out', 'test', 'index.js');
 const logDir = join(repoRoot, 'test-results', 'integration');
@@ -44,7 +47,18 @@ function makeSandbox() {
   const root = mkdtempSync(join(tmpdir(), 'migration-lab-integration-'));
   const workspace = join(root, 'workspace');
   cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
-  return { root, workspace, report: join(root, 'report.jsonl') };
+  return { root, workspace, report: join(root, 'report.jsonl'), screen: join(root, 'screen.txt') };
+}
+
+/**
+ * In the restricted session, what the user sees: the workbench's text, written to `file` on
+ * every poll (the tests read it), and a screenshot of it.
+ */
+async function recordScreen(page, file) {
+  const text = await page.evaluate(() => document.body.innerText).catch(() => undefined);
+  if (text === undefined) return;
+  writeFileSync(file, text);
+  await page.screenshot({ path: join(logDir, 'restricted.png') }).catch(() => undefined);
 }
 
 /** Prints report events as they arrive; keeps the tallies. */
@@ -116,11 +130,16 @@ function closingLine(follower, extraFailures = 0) {
   return failed;
 }
 
-async function runInCodeServer(sandbox) {
+/**
+ * One VS Code session. `restricted`: workspace trust on and the folder untrusted (a fresh
+ * user-data dir trusts nothing), running only the restricted-mode suite.
+ */
+async function runInCodeServer(sandbox, { restricted = false } = {}) {
   const { chromium } = await import('playwright-core');
   mkdirSync(logDir, { recursive: true });
-  const serverLog = createWriteStream(join(logDir, 'code-server.log'));
-  const browserLog = createWriteStream(join(logDir, 'browser-console.log'));
+  const suffix = restricted ? '-restricted' : '';
+  const serverLog = createWriteStream(join(logDir, `code-server${suffix}.log`));
+  const browserLog = createWriteStream(join(logDir, `browser-console${suffix}.log`));
   const port = await freePort();
   const started = Date.now();
   const server = await startCodeServer({
@@ -128,8 +147,9 @@ async function runInCodeServer(sandbox) {
     userDataDir: join(sandbox.root, 'user-data'),
     extensionsDir: join(sandbox.root, 'extensions'),
     folder: sandbox.workspace,
-    env: { MIGRATION_LAB_TEST_REPORT: sandbox.report },
+    env: { MIGRATION_LAB_TEST_REPORT: sandbox.report, ...(restricted ? { MIGRATION_LAB_TEST_SUITES: 'restricted', MIGRATION_LAB_TEST_SCREEN: sandbox.screen } : {}) },
     output: serverLog,
+    workspaceTrust: restricted,
   });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   const follower = new ReportFollower(sandbox.report);
@@ -144,12 +164,13 @@ async function runInCodeServer(sandbox) {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: testsModule,
     });
-    console.log(`integration: VS Code ${url.split('?')[0]} (code-server, extension host tests)`);
+    console.log(`integration: VS Code ${url.split('?')[0]} (code-server, extension host tests${restricted ? ', workspace trust on, folder untrusted' : ''})`);
     await page.goto(url);
     const deadline = Date.now() + timeoutMs;
     while (!follower.finished) {
       follower.poll();
       if (follower.finished) break;
+      if (restricted) await recordScreen(page, sandbox.screen);
       if (Date.now() > deadline) {
         timedOut = true;
         break;
@@ -167,7 +188,23 @@ async function runInCodeServer(sandbox) {
   if (timedOut) {
     console.log(`  ✘ timed out after ${timeoutMs / 1000} s waiting for the tests to finish (see test-results/integration/*.log)`);
   }
-  return closingLine(follower, timedOut ? 1 : 0);
+  return { follower, extraFailures: timedOut ? 1 : 0 };
+}
+
+/** The suites in a normal session, then the restricted-mode suite in a session of its own. */
+async function runBothInCodeServer(sandbox) {
+  const none = { follower: new ReportFollower(sandbox.report), extraFailures: 0 };
+  const normal = restrictedOnly ? none : await runInCodeServer(sandbox);
+  const restrictedSandbox = makeSandbox();
+  const restricted = await runInCodeServer(restrictedSandbox, { restricted: true });
+  rmSync(restrictedSandbox.root, { recursive: true, force: true });
+  const both = new ReportFollower(sandbox.report);
+  both.passed = normal.follower.passed + restricted.follower.passed;
+  both.failed = normal.follower.failed + restricted.follower.failed;
+  both.pending = normal.follower.pending + restricted.follower.pending;
+  // Each session must report something: one that ran nothing is a failure.
+  const silent = (restrictedOnly ? [restricted] : [normal, restricted]).filter((r) => r.follower.passed + r.follower.failed === 0).length;
+  return closingLine(both, normal.extraFailures + restricted.extraFailures + silent);
 }
 
 async function runInElectron(sandbox) {
@@ -199,7 +236,7 @@ async function runInElectron(sandbox) {
 if (!skipBuild) build();
 if (!electron && !realVsCodeAvailable('integration')) process.exit(0);
 const sandbox = makeSandbox();
-const failed = electron ? await runInElectron(sandbox) : await runInCodeServer(sandbox);
+const failed = electron ? await runInElectron(sandbox) : await runBothInCodeServer(sandbox);
 if (failed === 0) rmSync(sandbox.root, { recursive: true, force: true });
 else console.log(`integration: kept the sandbox for inspection: ${sandbox.root}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -4,6 +4,7 @@
 import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import embed, { type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
+import { lockedLoader, withoutUsermeta } from '../src/lab/charts/safety';
 import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../src/lab/outputs';
 import { renderCompareTable } from './compareTable';
 import { themeConfig, themeKind } from './theme';
@@ -30,8 +31,11 @@ export const activate: ActivationFunction = (context) => {
     live.view?.finalize();
     live.host.replaceChildren();
     live.host.classList.toggle('light', lightCharts);
-    live.view = await embed(live.host, live.chart.spec, {
+    // usermeta removed: vega-embed would take embed options (a loader, actions...) from it.
+    live.view = await embed(live.host, withoutUsermeta(live.chart.spec), {
       renderer: 'svg',
+      // Charts draw the lab's results and nothing else: no file, no network, safe links only.
+      loader: lockedLoader() as never,
       config: themeConfig(lightCharts),
       // Vega's default expression evaluation uses `new Function`; the interpreter keeps
       // charts working under a strict content security policy.

@@ -1,6 +1,6 @@
 // Runs a whole lab headless: every code cell in file order through the same LabSession the
 // extension uses, collecting what each cell produced by kind. A cell that fails (a crashing
-// policy, a time limit) is recorded as unavailable and the next cell runs.
+// policy, a run over its budget) is recorded as unavailable and the next cell runs.
 import type { SimResult } from '../sim';
 import type { Available, CheckScope } from '../lab/checks';
 import { describeDiagnostics, LabSession, type CellOutcome, type OutputItemData } from '../lab/execute';
@@ -29,20 +29,24 @@ export interface LabExecution {
   charts: { cellIndex: number; chart: Available<ChartOutput> }[];
   /** Markdown text each cell printed (summaries, comparison tables), by cell index. */
   text: Map<number, string[]>;
+  /** What each run's policy printed with console.log, by run name (runs that printed nothing are absent). */
+  logs: Map<string, readonly string[]>;
 }
 
 export interface ExecuteLabOptions extends ResolveOptions {
   host: RunHost;
-  /** Wall-clock limit per cell; a cell over it is cancelled and fails. */
-  timeLimitMs?: number;
   /** Cells to leave out (verify skips charts and stale runs). */
   skip?: (cell: ParsedLabCell, index: number) => boolean;
 }
 
-function failure(outcome: Exclude<CellOutcome, { ok: true }>, timeLimitMs: number | undefined): string {
-  if (outcome.cancelled) return timeLimitMs ? `stopped after the time limit of ${timeLimitMs / 1000} s` : 'cancelled';
-  // One line: these messages end up in check results, CSV cells and JUnit attributes.
-  return `${outcome.title}: ${outcome.message}`.replace(/\s*\n\s*/g, '; ');
+/**
+ * Why a cell failed, on one line and without control characters: these messages end up in
+ * check results, CSV cells, JUnit attributes and a grader's log, and part of them (what a
+ * policy threw) is a student's text, which must not start lines or move the cursor there.
+ */
+export function failure(outcome: Exclude<CellOutcome, { ok: true }>): string {
+  if (outcome.cancelled) return 'cancelled';
+  return `${outcome.title}: ${outcome.message}`.replace(/\s*[\n\r]\s*/g, '; ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>
@@ -51,7 +55,7 @@ const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>
 export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOptions): Promise<LabExecution> {
   const lab = resolveLab(cells, options);
   const session = new LabSession(options.host, options);
-  const execution: LabExecution = { lab, runs: new Map(), compares: new Map(), charts: [], text: new Map() };
+  const execution: LabExecution = { lab, runs: new Map(), compares: new Map(), charts: [], text: new Map(), logs: new Map() };
   const keys = compareKeys(cells);
 
   for (let index = 0; index < cells.length; index++) {
@@ -59,16 +63,18 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
     // Checks are graded afterwards, all at once, over everything that ran (src/lab/grade.ts).
     if (cell.kind !== 'run' && cell.kind !== 'compare' && cell.kind !== 'chart') continue;
     if (options.skip?.(cell, index)) continue;
-    const signal = options.timeLimitMs ? AbortSignal.timeout(options.timeLimitMs) : new AbortController().signal;
+    const signal = new AbortController().signal;
     const outcome = await session.execute(cells, index, { signal });
     execution.text.set(index, itemsOf(outcome, 'text/markdown').map((item) => String(item.data)));
-    const error = outcome.ok ? undefined : failure(outcome, options.timeLimitMs);
+    const error = outcome.ok ? undefined : failure(outcome);
 
     if (cell.kind === 'run') {
       const name = declaredName(cell)?.name;
       if (name === undefined || execution.runs.has(name)) continue;
       const run = lab.runs.find((r) => r.cellIndex === index);
       const output = itemsOf(outcome, RUN_MIME)[0]?.data as RunOutput | undefined;
+      const logs = output?.logs ?? (outcome.ok || outcome.cancelled ? undefined : outcome.logs);
+      if (logs) execution.logs.set(name, logs);
       if (run && output) {
         // The session keeps the finished simulation; this returns it without running again.
         const result = await session.resultOf(lab, run, { signal });

@@ -1,30 +1,41 @@
 // migration-lab export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]
+//   [--cpu-limit seconds] [--memory-limit MB]
 // Exit 1 when a cell or a check failed (the report shows which), as for run.
 import { writeFileSync } from 'node:fs';
 import { gradeChecks } from '../lab/grade';
-import { paramOverrides, parseCommandArgs } from './args';
+import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
 import { anyCellFailed, checkScopeOf, executeLab } from './executeLab';
-import { htmlReport, writeRunTables } from './exportReport';
+import { htmlReport, runTablePaths, writeRunTables } from './exportReport';
 import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';
+import { refuseOverwrites } from './outputs';
 import { BadInput } from './problems';
 
-const USAGE = 'usage: migration-lab export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]';
+const USAGE = `usage: migration-lab export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...] ${LIMIT_USAGE}`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs('export', argv, { out: { type: 'string' }, data: { type: 'string' }, param: { type: 'string', multiple: true } }, USAGE);
+  const { positionals, values } = parseCommandArgs('export', argv, { out: { type: 'string' }, data: { type: 'string' }, param: { type: 'string', multiple: true }, ...LIMIT_OPTIONS }, USAGE);
   if (positionals.length !== 1 || (typeof values.out !== 'string' && typeof values.data !== 'string')) throw new BadInput([USAGE]);
   const lab = loadValidLab(positionals[0], paramOverrides(values));
-  const host = simulationPool();
-  const execution = await executeLab(lab.cells, { host, params: lab.params }).finally(() => host.dispose());
-  const checks = gradeChecks(execution.lab.checks, checkScopeOf(execution));
-  // Everything is computed before anything is written.
-  const html = typeof values.out === 'string' ? await htmlReport(lab, execution, checks) : undefined;
-  if (html !== undefined) {
-    writeFileSync(values.out as string, html);
-    console.log(`report written to ${values.out}`);
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  const data = typeof values.data === 'string' ? values.data : undefined;
+  refuseOverwrites([lab.file], [{ option: '--out', path: out }, ...(data ? lab.lab.runs.flatMap((r) => runTablePaths(data, r.name).map((path) => ({ option: '--data', path }))) : [])]);
+  const host = simulationPool(undefined, runLimits(values));
+  let html: string | undefined;
+  const signal = new AbortController().signal;
+  try {
+    const execution = await executeLab(lab.cells, { host, params: lab.params });
+    const checks = gradeChecks(execution.lab.checks, checkScopeOf(execution));
+    // Everything is computed (charts drawn in workers, under the run budget) before anything is written.
+    if (out !== undefined) html = await htmlReport(lab, execution, checks, (spec) => host.draw(spec, { signal }));
+    if (html !== undefined) {
+      writeFileSync(out!, html);
+      console.log(`report written to ${out}`);
+    }
+    if (data !== undefined) console.log(`${writeRunTables(data, execution).length} tables written to ${data}`);
+    // The report is written either way (it shows what failed); the exit code says so, as run's does.
+    return anyCellFailed(execution) || checks.some((c) => !c.passed) ? 1 : 0;
+  } finally {
+    host.dispose();
   }
-  if (typeof values.data === 'string') console.log(`${writeRunTables(values.data, execution).length} tables written to ${values.data}`);
-  // The report is written either way (it shows what failed); the exit code says so, as run's does.
-  return anyCellFailed(execution) || checks.some((c) => !c.passed) ? 1 : 0;
 }

@@ -1,29 +1,161 @@
 // migration-lab grade <submission.lab.md>... --source <instructor.lab.md>
-//   [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds]
-//   [--memory-limit MB] [--workers N]
-// Restores protected cells from the source, merges hidden checks back, runs each submission
-// (student policies in the sandbox, each cell under a time limit) and scores every check of
-// the source. A broken submission scores 0 on what it breaks; grading goes on with the next.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { assembleSubmission, classroomResult, gradeChecks, junitXml, maxScore, scoreRows, totalScore, type SubmissionGrade } from '../lab/grade';
-import { parseLab, serializeLab, type ParsedLabCell } from '../lab/markdown';
-import { intOption, parseCommandArgs } from './args';
+//   [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--workers N]
+//   [--cpu-limit seconds] [--memory-limit MB] [--submission-cpu-limit seconds]
+// Restores protected cells from the source, merges hidden cells back, and runs, for each
+// submission, only the cells the source's checks read: in a worker process of the submission's
+// own, under the run budget and the submission's, so whatever one submission does (run out of
+// memory, never end, abort V8) costs only that submission. The source itself is graded first
+// under the same limits: if it does not pass all of its own checks, no scores are written.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Available, CheckScope } from '../lab/checks';
+import type { CellOutcome } from '../lab/execute';
+import { assembleSubmission, classroomResult, gradeChecks, junitXml, maxScore, scoreRows, totalScore, type GradedCheck, type SubmissionGrade } from '../lab/grade';
+import { parseLab, serializeLab, type LabCell, type ParsedLabCell } from '../lab/markdown';
+import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput, type SummaryValue } from '../lab/outputs';
+import { compareKeys, declaredName, type ResolvedLab } from '../lab/resolve';
+import { RunError } from '../lab/runHost';
+import { CpuAccount, DEFAULT_SUBMISSION_CPU_S, type RunLimits } from '../worker/limits';
+import { intOption, LIMIT_OPTIONS, LIMIT_USAGE, numberOption, parseCommandArgs, runLimits } from './args';
 import { toCsv } from './csv';
-import { checkScopeOf, executeLab } from './executeLab';
-import { simulationPool, WORKER_HEAP_MB } from './host';
-import { loadValidLab } from './loadLab';
+import { failure } from './executeLab';
+import { simulationPool } from './host';
+import { loadValidLab, type ValidLab } from './loadLab';
+import { refuseOverwrites } from './outputs';
 import { BadInput } from './problems';
 import { checkProblems } from './release';
 
-const USAGE =
-  'usage: migration-lab grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--time-limit seconds] [--memory-limit MB] [--workers N]';
+const USAGE = `usage: migration-lab grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--workers N] ${LIMIT_USAGE} [--submission-cpu-limit seconds]`;
 
-function readSubmission(file: string): ParsedLabCell[] {
+/** Exit code when the instructor's own lab fails its checks: the setup is wrong, no scores are posted. */
+export const BASELINE_FAILED = 3;
+
+/** A submission larger than this is not read (graded 0, with the reason). */
+const MAX_SUBMISSION_BYTES = 4 * 1024 * 1024;
+
+/** The results graded checks read, and which of them the student never sees. */
+interface Needed {
+  runs: Set<string>;
+  compares: Set<string>;
+  hidden: Set<string>;
+  /** Simulations each needed comparison of the source runs (its CPU limit is that many runs'). */
+  compareSize: Map<string, number>;
+}
+
+function neededBy(source: ValidLab): Needed {
+  const lab: ResolvedLab = source.lab;
+  const runs = new Set(lab.checks.flatMap((c) => c.runs));
+  const compares = new Set(lab.checks.flatMap((c) => [...c.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]!)));
+  const hidden = new Set<string>();
+  source.cells.forEach((cell) => {
+    if (cell.kind === 'markdown' || cell.attributes.hidden !== true) return;
+    const name = declaredName(cell)?.name;
+    if (name !== undefined) hidden.add(`${cell.kind}:${name}`);
+  });
+  const compareSize = new Map(lab.compares.map((c) => [c.key, c.policies.length * c.seeds]));
+  return { runs, compares, hidden, compareSize };
+}
+
+/** A submission's file, read and split; one that cannot be read is graded as empty, with a note. */
+function readSubmission(file: string): { cells: ParsedLabCell[]; problem?: string } {
   try {
-    return parseLab(readFileSync(file, 'utf8'));
+    if (statSync(file).size > MAX_SUBMISSION_BYTES) return { cells: [], problem: `the file is larger than ${MAX_SUBMISSION_BYTES / 1024 / 1024} MB and was not read` };
+    return { cells: parseLab(readFileSync(file, 'utf8')) };
   } catch (error) {
     throw new BadInput([`${file}:1:1: cannot read the submission: ${(error as Error).message}`]);
   }
+}
+
+/** What a hidden run's failure may tell: the line of the student's own policy, nothing of the run. */
+function hiddenFailure(outcome: Exclude<CellOutcome, { ok: true }> | undefined, cells: readonly LabCell[]): string {
+  const at = outcome && !outcome.cancelled ? outcome.at : undefined;
+  const cell = at ? cells[at.cellIndex] : undefined;
+  if (cell?.kind !== 'policy' || !at?.diagnostics[0]) return '';
+  return `your policy ${declaredName(cell)?.name ?? ''} failed at line ${at.diagnostics[0].range.start.line + 1}`;
+}
+
+/**
+ * The text a submission is graded from: its code cells only, each written afresh in canonical
+ * form. Markdown never changes a result, and without it no trick in it (an unclosed comment or
+ * HTML block) can change how the cells after it are read once the assignment's cells are put
+ * back in. Read back, it must give exactly the assembled cells.
+ */
+function gradingText(cells: readonly LabCell[]): { text: string; assembled: ParsedLabCell[] } {
+  const code = cells.flatMap((c) => (c.kind === 'markdown' ? [] : [{ kind: c.kind, value: c.value.replace(/\r\n?/g, '\n'), attributes: c.attributes }]));
+  const text = serializeLab(code);
+  const assembled = parseLab(text);
+  const same =
+    assembled.length === code.length &&
+    assembled.every((c, i) => c.kind !== 'markdown' && c.kind === code[i]!.kind && c.value === code[i]!.value && JSON.stringify(c.attributes) === JSON.stringify(code[i]!.attributes));
+  if (!same) throw new Error('the assembled submission does not read back as the cells it was made of');
+  return { text, assembled };
+}
+
+/**
+ * Runs the cells the checks need, one at a time, in a worker process of this submission's own,
+ * and collects what the checks read. Only the worker ever resolves the submission's text.
+ */
+async function resultsOf(cells: LabCell[], needed: Needed, limits: RunLimits, submissionCpuMs: number): Promise<CheckScope> {
+  const { text, assembled } = gradingText(cells);
+  const pool = simulationPool(1, limits);
+  const account = new CpuAccount(submissionCpuMs);
+  const signal = new AbortController().signal;
+  const runs: Record<string, Available<Readonly<Record<string, SummaryValue>>>> = {};
+  const compares: Record<string, Available<CompareOutput>> = {};
+  /** Executes cell `index` of the submission; the item it defines is hidden if the source hides it. */
+  const execute = async (index: number, kind: 'run' | 'compare', name: string, cpuLimitMs: number): Promise<Available<unknown>> => {
+    const hidden = needed.hidden.has(`${kind}:${name}`);
+    let outcome: CellOutcome;
+    try {
+      outcome = (await pool.executeCell(text, index, { signal, account, cpuLimitMs })) as CellOutcome;
+    } catch (error) {
+      // The worker was stopped (a limit) or died: the message says which limit, never which run.
+      return { ok: false, error: error instanceof RunError ? error.message : String(error), ...(hidden ? { hidden } : {}) };
+    }
+    if (outcome.ok) {
+      const item = outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === (kind === 'run' ? RUN_MIME : COMPARE_MIME));
+      if (item) return { ok: true, value: kind === 'run' ? (item.data as RunOutput).summary : item.data };
+    }
+    if (hidden) return { ok: false, error: hiddenFailure(outcome.ok ? undefined : outcome, assembled), hidden };
+    return { ok: false, error: outcome.ok ? 'the cell produced no result' : failure(outcome) };
+  };
+  try {
+    const runCells = new Map<string, number>();
+    assembled.forEach((cell, i) => {
+      const name = cell.kind === 'run' ? declaredName(cell)?.name : undefined;
+      if (name !== undefined && !runCells.has(name)) runCells.set(name, i);
+    });
+    for (const name of needed.runs) {
+      const index = runCells.get(name);
+      if (index !== undefined) runs[name] = (await execute(index, 'run', name, limits.cpuMs)) as Available<Readonly<Record<string, SummaryValue>>>;
+    }
+    for (const [index, key] of compareKeys(assembled)) {
+      if (!needed.compares.has(key) || key in compares) continue;
+      compares[key] = (await execute(index, 'compare', key, limits.cpuMs * (needed.compareSize.get(key) ?? 1))) as Available<CompareOutput>;
+    }
+  } finally {
+    pool.dispose();
+  }
+  return { runs, compares };
+}
+
+const describeGrade = (g: SubmissionGrade): string[] => [
+  `${g.submission}: ${totalScore(g.checks)}/${maxScore(g.checks)}`,
+  ...g.checks.map((c) => `  ${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`),
+  ...g.integrity.map((n) => `  INTEGRITY ${n.message}`),
+];
+
+/** Runs `grade` over items with at most `width` at once, keeping their order. */
+async function inOrder<T, R>(items: readonly T[], width: number, grade: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await grade(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+  return out;
 }
 
 export async function gradeCommand(argv: string[]): Promise<number> {
@@ -32,38 +164,44 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     classroom: { type: 'string' },
     junit: { type: 'string' },
     csv: { type: 'string' },
-    'time-limit': { type: 'string' },
     workers: { type: 'string' },
-    'memory-limit': { type: 'string' },
+    'submission-cpu-limit': { type: 'string' },
+    ...LIMIT_OPTIONS,
   } as const;
   const { positionals, values } = parseCommandArgs('grade', argv, options, USAGE);
   if (positionals.length === 0 || typeof values.source !== 'string') throw new BadInput([USAGE]);
   if (typeof values.classroom === 'string' && positionals.length > 1) throw new BadInput(['--classroom takes one submission; use --junit or --csv for several']);
-  const timeLimitMs = intOption(values, 'time-limit', 60) * 1000;
+  const output = (option: 'classroom' | 'junit' | 'csv') => (typeof values[option] === 'string' ? (values[option] as string) : undefined);
+  refuseOverwrites([values.source, ...positionals], (['classroom', 'junit', 'csv'] as const).map((o) => ({ option: `--${o}`, path: output(o) })));
+  const limits = runLimits(values);
+  const submissionCpuMs = numberOption(values, 'submission-cpu-limit', DEFAULT_SUBMISSION_CPU_S) * 1000;
   const source = loadValidLab(values.source, {}, checkProblems);
-  const submissions = positionals.map((file) => ({ file, cells: readSubmission(file) }));
+  const needed = neededBy(source);
+  const grade = async (file: string, cells: readonly LabCell[], problem?: string): Promise<SubmissionGrade> => {
+    const assembly = assembleSubmission(source.cells, cells);
+    const checks: GradedCheck[] = gradeChecks(source.lab.checks, await resultsOf(assembly.cells, needed, limits, submissionCpuMs));
+    const integrity = problem ? [{ cell: file, problem: 'unreadable' as const, message: problem }, ...assembly.integrity] : assembly.integrity;
+    return { submission: file, checks, integrity };
+  };
 
-  const grades: SubmissionGrade[] = [];
-  // Per simulation worker; policy code has its own, smaller limit inside the sandbox.
-  const host = simulationPool(intOption(values, 'workers', 2), intOption(values, 'memory-limit', WORKER_HEAP_MB));
-  try {
-    for (const { file, cells } of submissions) {
-      const assembly = assembleSubmission(source.cells, cells);
-      const reparsed = parseLab(serializeLab(assembly.cells));
-      const execution = await executeLab(reparsed, { host, timeLimitMs });
-      grades.push({ submission: file, checks: gradeChecks(source.lab.checks, checkScopeOf(execution)), integrity: assembly.integrity });
-    }
-  } finally {
-    host.dispose();
+  // The baseline: the instructor's lab must pass every one of its own checks under these limits.
+  const baseline = await grade(source.file, source.cells);
+  if (!baseline.checks.every((c) => c.passed)) {
+    console.error(`grade: the instructor's lab ${source.file} does not pass its own checks under these limits, so no scores were written:`);
+    // (Its integrity notes are about itself: every hidden cell "collides" with its own copy.)
+    for (const line of describeGrade({ ...baseline, integrity: [] }).slice(1)) console.error(line);
+    console.error('Fix the lab, or raise --cpu-limit, --memory-limit or --submission-cpu-limit.');
+    return BASELINE_FAILED;
   }
 
-  for (const g of grades) {
-    console.log(`${g.submission}: ${totalScore(g.checks)}/${maxScore(g.checks)}`);
-    for (const c of g.checks) console.log(`  ${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`);
-    for (const n of g.integrity) console.log(`  INTEGRITY ${n.message}`);
-  }
-  if (typeof values.classroom === 'string') writeFileSync(values.classroom, `${JSON.stringify(classroomResult(grades[0]), null, 2)}\n`);
-  if (typeof values.junit === 'string') writeFileSync(values.junit, junitXml(grades));
-  if (typeof values.csv === 'string') writeFileSync(values.csv, toCsv(scoreRows(grades)));
+  const submissions = positionals.map((file) => ({ file, ...readSubmission(file) }));
+  const grades = await inOrder(submissions, intOption(values, 'workers', 2), (s) => grade(s.file, s.cells, s.problem));
+  for (const g of grades) for (const line of describeGrade(g)) console.log(line);
+  const classroom = output('classroom');
+  const junit = output('junit');
+  const csv = output('csv');
+  if (classroom !== undefined) writeFileSync(classroom, `${JSON.stringify(classroomResult(grades[0]!), null, 2)}\n`);
+  if (junit !== undefined) writeFileSync(junit, junitXml(grades));
+  if (csv !== undefined) writeFileSync(csv, toCsv(scoreRows(grades)));
   return grades.every((g) => g.checks.every((c) => c.passed)) ? 0 : 1;
 }

@@ -1,10 +1,12 @@
-// Simulation workers for the command line: worker threads running the bundled simulator
-// (dist/simWorker.node.js), or its TypeScript source when the CLI itself runs under tsx.
+// Simulation workers for the command line: child processes running the bundled worker
+// (dist/simWorker.node.js), or its TypeScript source when the CLI itself runs under tsx. A
+// process per worker contains any failure of a run, even V8 aborting, to that run.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from '../worker/limits';
 import type { WorkerPool } from '../worker/pool';
-import { nodeWorkerPool } from '../worker/nodeWorker';
+import { processWorkerPool } from '../worker/processWorker';
 
 export function workerScript(): string {
   const bundled = join(__dirname, 'simWorker.node.js');
@@ -13,12 +15,6 @@ export function workerScript(): string {
   return join(__dirname, 'simWorker.dev.cjs');
 }
 
-/**
- * Heap limit of each simulation worker. A lab (or a submission) with millions of processes then
- * fails its run with "out of memory" instead of aborting the whole runner.
- */
-export const WORKER_HEAP_MB = 2048;
-
-export function simulationPool(workers = availableParallelism(), heapMb = WORKER_HEAP_MB): WorkerPool {
-  return nodeWorkerPool(workerScript(), Math.max(1, workers), { maxOldGenerationSizeMb: heapMb });
+export function simulationPool(workers = availableParallelism(), limits: RunLimits = DEFAULT_RUN_LIMITS): WorkerPool {
+  return processWorkerPool(workerScript(), Math.max(1, workers), limits);
 }

@@ -2,6 +2,7 @@
 // Joins sweep shards into exactly the files an unsharded sweep writes.
 import { readFileSync } from 'node:fs';
 import { parseCommandArgs } from './args';
+import { refuseOverwrites } from './outputs';
 import { BadInput } from './problems';
 import { mergeSweeps, type SweepFile } from './sweepPlan';
 import { writeSweepOutputs } from './sweepOutputs';
@@ -23,6 +24,12 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const { positionals, values } = parseCommandArgs('merge', argv, options, USAGE);
   const outputs = { out: values.out as string | undefined, csv: values.csv as string | undefined, stats: values.stats as string | undefined, statsCsv: values['stats-csv'] as string | undefined };
   if (positionals.length === 0 || Object.values(outputs).every((path) => path === undefined)) throw new BadInput([USAGE]);
+  refuseOverwrites(positionals, [
+    { option: '--out', path: outputs.out },
+    { option: '--csv', path: outputs.csv },
+    { option: '--stats', path: outputs.stats },
+    { option: '--stats-csv', path: outputs.statsCsv },
+  ]);
   let merged: SweepFile;
   try {
     merged = mergeSweeps(positionals.map(readShard));

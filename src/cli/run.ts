@@ -1,10 +1,14 @@
 // migration-lab run <lab.lab.md> [--param name=value ...] [--json] [--out report.html]
-// Runs every cell in order, prints summaries, comparison tables and checks, and writes the
-// results record next to the lab. Exit 1 when a cell or a check failed.
+//   [--cpu-limit seconds] [--memory-limit MB]
+// Runs every cell in order, prints summaries, comparison tables, what policies printed and
+// checks, and writes the results record next to the lab. Exit 1 when a cell or a check failed.
 import { writeFileSync } from 'node:fs';
 import { gradeChecks, type GradedCheck } from '../lab/grade';
+import { logLines } from '../lab/execute';
+import { resultsPathFor } from '../lab/results';
 import { anyCellFailed, checkScopeOf, executeLab, type LabExecution } from './executeLab';
-import { paramOverrides, parseCommandArgs } from './args';
+import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
+import { refuseOverwrites } from './outputs';
 import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';
 import { BadInput } from './problems';
@@ -12,39 +16,61 @@ import { writeRecord } from './record';
 import { htmlReport } from './exportReport';
 import { LAB_VERSION } from './version';
 
-const USAGE = 'usage: migration-lab run <lab.lab.md> [--param name=value ...] [--json] [--out report.html]';
+const USAGE = `usage: migration-lab run <lab.lab.md> [--param name=value ...] [--json] [--out report.html] ${LIMIT_USAGE}`;
 
 export function runJson(file: string, execution: LabExecution, checks: GradedCheck[]): unknown {
   return {
     lab: file,
     version: LAB_VERSION,
-    runs: [...execution.runs].map(([name, run]) =>
-      run.ok ? { name, policy: run.value.output.policy, seed: run.value.output.seed, digest: run.value.output.digest, summary: run.value.output.summary } : { name, error: run.error },
-    ),
+    runs: [...execution.runs].map(([name, run]) => {
+      const logs = execution.logs.get(name);
+      const printed = logs ? { logs } : {};
+      return run.ok
+        ? { name, policy: run.value.output.policy, seed: run.value.output.seed, digest: run.value.output.digest, summary: run.value.output.summary, ...printed }
+        : { name, error: run.error, ...printed };
+    }),
     compares: [...execution.compares].map(([name, compare]) => (compare.ok ? { ...compare.value.output, name } : { name, error: compare.error })),
     checks: checks.map(({ name, points, passed, score, message }) => ({ name, points, passed, score, message })),
   };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs('run', argv, { param: { type: 'string', multiple: true }, json: { type: 'boolean' }, out: { type: 'string' } }, USAGE);
+  const options = { param: { type: 'string', multiple: true }, json: { type: 'boolean' }, out: { type: 'string' }, ...LIMIT_OPTIONS } as const;
+  const { positionals, values } = parseCommandArgs('run', argv, options, USAGE);
   if (positionals.length !== 1) throw new BadInput([USAGE]);
   const lab = loadValidLab(positionals[0], paramOverrides(values));
-  const host = simulationPool();
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  refuseOverwrites([lab.file], [{ option: 'the results record', path: resultsPathFor(lab.file) }, { option: '--out', path: out }]);
+  const host = simulationPool(undefined, runLimits(values));
   let execution: LabExecution;
+  let checks: GradedCheck[];
+  let report: string | undefined;
   try {
     execution = await executeLab(lab.cells, { host, params: lab.params });
+    checks = gradeChecks(execution.lab.checks, checkScopeOf(execution));
+    // Charts are drawn in the workers, under the run budget.
+    const signal = new AbortController().signal;
+    if (out !== undefined) report = await htmlReport(lab, execution, checks, (spec) => host.draw(spec, { signal }));
   } finally {
     host.dispose();
   }
-  const checks = gradeChecks(execution.lab.checks, checkScopeOf(execution));
   const failed = anyCellFailed(execution);
 
   if (values.json) {
     console.log(JSON.stringify(runJson(lab.file, execution, checks), null, 2));
   } else {
-    for (const texts of execution.text.values()) for (const text of texts) console.log(`${text}\n`);
-    for (const [name, run] of execution.runs) if (!run.ok) console.log(`run ${name} failed: ${run.error}\n`);
+    for (const [index, texts] of execution.text) {
+      for (const text of texts) console.log(`${text}\n`);
+      const run = execution.lab.runs.find((r) => r.cellIndex === index);
+      const logs = run && execution.logs.get(run.name);
+      if (run && logs) console.log(`${logLines(run.config.policy.name, logs)}`);
+    }
+    for (const [name, run] of execution.runs) {
+      if (run.ok) continue;
+      const logs = execution.logs.get(name);
+      const policy = execution.lab.runs.find((r) => r.name === name)?.config.policy.name;
+      console.log(`run ${name} failed: ${run.error}\n${logs && policy ? `${logLines(policy, logs)}` : ''}`);
+    }
     for (const [name, compare] of execution.compares) if (!compare.ok) console.log(`compare ${name} failed: ${compare.error}\n`);
     for (const { cellIndex, chart } of execution.charts) if (!chart.ok) console.log(`chart at line ${lab.cells[cellIndex].kind === 'markdown' ? 0 : lab.cells[cellIndex].bodyLine} failed: ${chart.error}\n`);
     for (const c of checks) console.log(`${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`);
@@ -54,6 +80,6 @@ export async function runCommand(argv: string[]): Promise<number> {
     const path = writeRecord(lab.file, execution);
     if (!values.json) console.log(`results recorded in ${path}`);
   }
-  if (typeof values.out === 'string') writeFileSync(values.out, await htmlReport(lab, execution, checks));
+  if (out !== undefined) writeFileSync(out, report!);
   return failed || checks.some((c) => !c.passed) ? 1 : 0;
 }

@@ -5,7 +5,8 @@
 import { availableParallelism } from 'node:os';
 import type { RunSummary } from '../lab/runHost';
 import { resolveLab, type ResolvedLab } from '../lab/resolve';
-import { intOption, parseCommandArgs } from './args';
+import { intOption, LIMIT_OPTIONS, LIMIT_USAGE, parseCommandArgs, runLimits } from './args';
+import { refuseOverwrites } from './outputs';
 import { simulationPool } from './host';
 import { BadInput, labProblemLines, readLab } from './problems';
 import { combinations } from '../lab/sweep';
@@ -14,7 +15,8 @@ import { writeSweepOutputs } from './sweepOutputs';
 import { LAB_VERSION } from './version';
 
 const USAGE =
-  'usage: migration-lab sweep <lab.lab.md> --param name=a,b,c ... [--seeds n] [--workers N] [--shard i/n | --shard slurm] [--out sweep.json] [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv]';
+  'usage: migration-lab sweep <lab.lab.md> --param name=a,b,c ... [--seeds n] [--workers N] [--shard i/n | --shard slurm] [--out sweep.json] [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv] ' +
+  LIMIT_USAGE;
 
 /** `--shard 2/4`, or `--shard slurm` for the task of a Slurm job array this process is. */
 function shardOption(text: string | undefined): Shard {
@@ -51,6 +53,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     csv: { type: 'string' },
     stats: { type: 'string' },
     'stats-csv': { type: 'string' },
+    ...LIMIT_OPTIONS,
   } as const;
   const { positionals, values } = parseCommandArgs('sweep', argv, options, USAGE);
   if (positionals.length !== 1) throw new BadInput([USAGE]);
@@ -78,7 +81,17 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const header: SweepHeader = { ...base, total: items.length };
   const mine = items.filter((item) => inShard(item, shard));
 
-  const host = simulationPool(workers);
+  const outPath = typeof values.out === 'string' ? values.out : `${file.replace(/\.lab\.md$/, '')}.sweep${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}.json`;
+  refuseOverwrites(
+    [file],
+    [
+      { option: '--out', path: outPath },
+      { option: '--csv', path: values.csv as string | undefined },
+      { option: '--stats', path: values.stats as string | undefined },
+      { option: '--stats-csv', path: values['stats-csv'] as string | undefined },
+    ],
+  );
+  const host = simulationPool(workers, runLimits(values));
   const signal = new AbortController().signal;
   const started = performance.now();
   let results: RunSummary[];
@@ -100,7 +113,6 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     shard,
     rows: mine.map((item, k) => sweepRow(item, labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name, results[k].digest, results[k].summary)),
   };
-  const outPath = typeof values.out === 'string' ? values.out : `${file.replace(/\.lab\.md$/, '')}.sweep${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}.json`;
   writeSweepOutputs(out, { out: outPath, csv: values.csv as string | undefined, stats: values.stats as string | undefined, statsCsv: values['stats-csv'] as string | undefined });
   // Wall-clock figures go to stderr only: the files stay identical from run to run.
   console.error(`${mine.length} of ${items.length} simulations (shard ${shard.index}/${shard.count}) on ${workers} worker(s) in ${seconds.toFixed(2)} s: ${(mine.length / seconds).toFixed(1)} runs/s; written to ${outPath}`);

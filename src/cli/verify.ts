@@ -1,11 +1,11 @@
-// migration-lab verify <lab.lab.md> [--param name=value ...] [--json]
+// migration-lab verify <lab.lab.md> [--param name=value ...] [--json] [--cpu-limit seconds] [--memory-limit MB]
 // Re-runs a lab against its results record and reports, per run and comparison: identical,
 // drifted (with the metrics that moved), stale (its inputs changed; not re-run), new, removed.
 // Exit 0 when everything is identical, 1 otherwise.
 import { readFileSync } from 'node:fs';
 import { canonicalJson, sha256Hex } from '../sim/digest';
 import { parseResults, resultsPathFor, staleness, summaryValues, verifyAgainst, type CurrentEntry, type ResultsRecord, type VerifyEntry } from '../lab/results';
-import { paramOverrides, parseCommandArgs } from './args';
+import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
 import { compareKeys } from '../lab/resolve';
 import { executeLab } from './executeLab';
 import { simulationPool } from './host';
@@ -13,7 +13,7 @@ import { loadValidLab } from './loadLab';
 import { BadInput } from './problems';
 import { SIM_VERSION } from './version';
 
-const USAGE = 'usage: migration-lab verify <lab.lab.md> [--param name=value ...] [--json]';
+const USAGE = `usage: migration-lab verify <lab.lab.md> [--param name=value ...] [--json] ${LIMIT_USAGE}`;
 
 function readRecord(labFile: string): ResultsRecord {
   const path = resultsPathFor(labFile);
@@ -38,7 +38,7 @@ export function describeEntry(e: VerifyEntry): string {
 }
 
 export async function verifyCommand(argv: string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs('verify', argv, { param: { type: 'string', multiple: true }, json: { type: 'boolean' } }, USAGE);
+  const { positionals, values } = parseCommandArgs('verify', argv, { param: { type: 'string', multiple: true }, json: { type: 'boolean' }, ...LIMIT_OPTIONS }, USAGE);
   if (positionals.length !== 1) throw new BadInput([USAGE]);
   const lab = loadValidLab(positionals[0], paramOverrides(values));
   const record = readRecord(lab.file);
@@ -51,7 +51,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     const compare = lab.lab.compares.find((c) => c.cellIndex === index);
     return compare !== undefined && staleness(record.compares[keys.get(index)!], compare.inputsHash) === 'current';
   };
-  const host = simulationPool();
+  const host = simulationPool(undefined, runLimits(values));
   const execution = await executeLab(lab.cells, { host, params: lab.params, skip: (cell, i) => cell.kind === 'chart' || !current(i) }).finally(() => host.dispose());
 
   const entries: CurrentEntry[] = [];

@@ -111,7 +111,9 @@ function toOutputs(outcome: CellOutcome): vscode.NotebookCellOutput[] {
     const error = new Error(outcome.message);
     error.name = outcome.title;
     error.stack = '';
-    return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)])];
+    const failed = new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)]);
+    // What the policy printed before it failed is often what explains the failure.
+    return outcome.logs ? [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.stdout(outcome.logs.join('\n') + '\n')]), failed] : [failed];
   }
   // The inputs hash rides on each output, so the status bar can tell when it went stale.
   const metadata: OutputMetadata = { inputsHash: outcome.inputsHash };

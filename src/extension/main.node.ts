@@ -5,10 +5,9 @@ import { activateLab } from './activate';
 
 export function activate(context: vscode.ExtensionContext): void {
   activateLab(context, {
-    // A heap limit per worker: a lab that asks for millions of processes fails its run instead
-    // of taking the extension host down with it.
-    createRunHost: (ctx) =>
-      nodeWorkerPool(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'simWorker.node.js').fsPath, undefined, { maxOldGenerationSizeMb: 1024 }),
+    // The run budget (src/worker/limits.ts): a lab that asks for millions of processes, or one
+    // that never ends, fails its run instead of taking the extension host down with it.
+    createRunHost: (ctx) => nodeWorkerPool(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'simWorker.node.js').fsPath),
   });
 }
 

@@ -253,8 +253,12 @@ export function parseCheckExpression(text: string): ParsedCheck {
 
 // ---- scope -------------------------------------------------------------------------------------
 
-/** A result a check may read, or why there is none (the run failed, its policy crashed). */
-export type Available<T> = { ok: true; value: T } | { ok: false; error: string };
+/**
+ * A result a check may read, or why there is none (the run failed, its policy crashed). A
+ * hidden run (grading) is never named in a message: its error says only what the student may
+ * know, such as the line of their own policy that failed.
+ */
+export type Available<T> = { ok: true; value: T } | { ok: false; error: string; hidden?: boolean };
 
 /** What check expressions see: `runs.<run>.<metric>` and `compares.<name>.<policy>.<metric>.mean`. */
 export interface CheckScope {
@@ -330,7 +334,9 @@ class Evaluator {
     if (node.object.kind === 'name' && (node.object.name === 'runs' || node.object.name === 'compares')) {
       const table = node.object.name === 'runs' ? this.scope.runs : this.scope.compares;
       const available = Object.hasOwn(table, node.property) ? table[node.property] : undefined;
-      if (available && !available.ok) throw new CheckEvalError(`${node.object.name === 'runs' ? 'run' : 'comparison'} "${node.property}" has no result: ${available.error}`, false);
+      const what = node.object.name === 'runs' ? 'run' : 'comparison';
+      if (available && !available.ok && available.hidden) throw new CheckEvalError(`a hidden ${what} it reads could not finish${available.error ? `: ${available.error}` : ''}`, false);
+      if (available && !available.ok) throw new CheckEvalError(`${what} "${node.property}" has no result: ${available.error}`, false);
     }
     const object = this.value(node.object);
     if (typeof object !== 'object') throw new CheckEvalError(`${this.text(node.object)} is ${describe(object)}, which has no "${node.property}"`, true);

@@ -54,6 +54,9 @@ export class LineIndex {
   }
 }
 
+const MAX_SUGGESTED_LENGTH = 64;
+const MAX_CANDIDATES = 500;
+
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -82,11 +85,16 @@ function isAbbreviation(short: string, long: string): boolean {
  * failing that, the only candidate the word abbreviates.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  // Bounded work however many names a lab has: a long word or a long list gets no suggestion
+  // from the candidates past the first few hundred, and lengths too far apart are skipped
+  // without computing a distance.
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
   const lower = word.toLowerCase();
-  const list = [...candidates];
+  const list = [...candidates].slice(0, MAX_CANDIDATES);
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of list) {
+    if (Math.abs(candidate.length - word.length) >= bestDistance || candidate.length > MAX_SUGGESTED_LENGTH) continue;
     const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

@@ -6,7 +6,7 @@ import { buildChart, ChartError, sweepChart, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
 import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
-import { CHART_MIME, COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from './outputs';
+import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from './outputs';
 import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
 import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type SweepSample } from './sweep';
 import { evaluateCheck, type Available, type CheckScope } from './checks';
@@ -38,6 +38,8 @@ export type CellOutcome =
       message: string;
       /** Where in which cell, when the problem is invalid input (the cell itself or one it uses). */
       at?: { cellIndex: number; diagnostics: Diagnostic[] };
+      /** What the failed run's policy printed before it stopped. */
+      logs?: readonly string[];
     };
 
 export interface ExecuteOptions {
@@ -48,6 +50,7 @@ export interface ExecuteOptions {
 interface CachedRun {
   inputsHash: string;
   result: SimResult;
+  logs?: readonly string[];
 }
 
 /** A problem that stops a cell, shown in the cell as `title: message`. */
@@ -56,6 +59,7 @@ export class CellError extends Error {
     readonly title: string,
     message: string,
     readonly at?: { cellIndex: number; diagnostics: Diagnostic[] },
+    readonly logs?: readonly string[],
   ) {
     super(message);
   }
@@ -96,6 +100,8 @@ export class LabSession {
   private readonly compares = new Map<string, { inputsHash: string; output: CompareOutput }>();
   /** Sweeps of `show: sweep` charts, by the hash of the chart cell, its runs and the overrides. */
   private readonly sweeps = new Map<string, SweepGroup[]>();
+  /** The last resolution and the cells it was of: running a whole lab resolves it once. */
+  private resolved: { cells: readonly LabCell[]; lab: ResolvedLab } | undefined;
 
   /**
    * `resolveOptions.params`: parameter overrides, as the command line's --param gives them.
@@ -109,7 +115,8 @@ export class LabSession {
 
   async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
     try {
-      const lab = resolveLab(cells, this.resolveOptions);
+      if (this.resolved === undefined || !sameCells(this.resolved.cells, cells)) this.resolved = { cells, lab: resolveLab(cells, this.resolveOptions) };
+      const lab = this.resolved.lab;
       const cell = cells[index];
       if (cell.kind === 'markdown') return { ok: true, outputs: [] };
       assertValid(lab, index, `Invalid ${cell.kind} cell`);
@@ -117,7 +124,7 @@ export class LabSession {
       return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index) };
     } catch (error) {
       if (error instanceof CancelledError || options.signal.aborted) return { ok: false, cancelled: true };
-      if (error instanceof CellError) return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at };
+      if (error instanceof CellError) return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at, ...(error.logs ? { logs: error.logs } : {}) };
       const e = error instanceof Error ? error : new Error(String(error));
       return { ok: false, cancelled: false, title: e.name || 'Error', message: e.message };
     }
@@ -127,7 +134,8 @@ export class LabSession {
     switch (cells[index].kind as CellKind) {
       case 'run': {
         const run = resolved(lab, index, lab.runs);
-        return [runOutput(run, await this.resultOf(lab, run, options))];
+        const result = await this.resultOf(lab, run, options);
+        return runOutputs(run, result, this.runs.get(run.name)?.logs);
       }
       case 'chart': {
         const chart = resolved(lab, index, lab.charts);
@@ -219,17 +227,30 @@ export class LabSession {
   async resultOf(lab: ResolvedLab, run: ResolvedRun, options: ExecuteOptions): Promise<SimResult> {
     const cached = this.runs.get(run.name);
     if (cached && cached.inputsHash === run.inputsHash) return cached.result;
+    let logs: readonly string[] | undefined;
     const onProgress = (fraction: number) => options.onProgress?.(fraction, `Simulating ${run.name}`);
-    const result = await this.simulate(lab, run.config, options, (request) => this.host.run({ ...request, onProgress }));
-    this.runs.set(run.name, { inputsHash: run.inputsHash, result });
+    const result = await this.simulate(lab, run.config, options, (request) => this.host.run({ ...request, onProgress }), (lines) => (logs = lines));
+    this.runs.set(run.name, { inputsHash: run.inputsHash, result, ...(logs ? { logs } : {}) });
     return result;
+  }
+
+  /** What the policy of a finished run printed (absent when nothing, or not run yet). */
+  logsOf(run: ResolvedRun): readonly string[] | undefined {
+    const cached = this.runs.get(run.name);
+    return cached && cached.inputsHash === run.inputsHash ? cached.logs : undefined;
   }
 
   /**
    * Runs one simulation through `call` (the host's run or summarize); a policy named after a
-   * policy cell runs that cell's code, sandboxed.
+   * policy cell runs that cell's code, sandboxed. What the policy printed goes to `onLogs`.
    */
-  private async simulate<T>(lab: ResolvedLab, config: SimConfig, options: ExecuteOptions, call: (request: RunRequest) => Promise<T>): Promise<T> {
+  private async simulate<T>(
+    lab: ResolvedLab,
+    config: SimConfig,
+    options: ExecuteOptions,
+    call: (request: RunRequest) => Promise<T>,
+    onLogs?: (lines: readonly string[]) => void,
+  ): Promise<T> {
     const policyCell = lab.policies.get(config.policy.name);
     if (policyCell && !this.runsUserCode) {
       throw new CellError(
@@ -238,16 +259,18 @@ export class LabSession {
       );
     }
     const policySource = policyCell && { name: policyCell.name, code: policyCell.code, lang: policyCell.lang };
+    let logs: readonly string[] | undefined;
     try {
-      return await call({ config, policySource, signal: options.signal });
+      return await call({ config, policySource, signal: options.signal, onLogs: (lines) => ((logs = lines), onLogs?.(lines)) });
     } catch (error) {
       if (policyCell && error instanceof RunError && error.location) {
         // The message already names the hook, time and line: it goes to the cell as it is.
         const { line, column } = error.location;
         const position = { line: line - 1, character: Math.max(0, column - 1) };
         const diagnostic: Diagnostic = { range: { start: position, end: position }, severity: 'error', message: error.message, code: 'policy-failed' };
-        throw new CellError(`Policy ${policyCell.name} failed`, error.message, { cellIndex: policyCell.cellIndex, diagnostics: [diagnostic] });
+        throw new CellError(`Policy ${policyCell.name} failed`, error.message, { cellIndex: policyCell.cellIndex, diagnostics: [diagnostic] }, logs);
       }
+      if (error instanceof RunError && logs) throw new CellError(error.name, error.message, undefined, logs);
       throw error;
     }
   }
@@ -265,6 +288,21 @@ export class LabSession {
       throw error;
     }
   }
+}
+
+/** True when two versions of a lab's cells say the same (the editor makes a new array for every cell it runs). */
+function sameCells(a: readonly LabCell[], b: readonly LabCell[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.kind !== y.kind || x.value !== y.value) return false;
+    if (x.kind === 'markdown' || y.kind === 'markdown') continue;
+    const keys = Object.keys(x.attributes);
+    if (keys.length !== Object.keys(y.attributes).length || keys.some((k) => x.attributes[k] !== y.attributes[k])) return false;
+  }
+  return true;
 }
 
 /**
@@ -295,7 +333,8 @@ function assertValid(lab: ResolvedLab, index: number, title: string): void {
   if (errors.length > 0) throw new CellError(title, describeDiagnostics(errors), { cellIndex: index, diagnostics: errors });
 }
 
-function runOutput(run: ResolvedRun, result: SimResult): OutputData {
+/** A run cell's outputs: its summary (table and text) and, when its policy printed, what it printed. */
+function runOutputs(run: ResolvedRun, result: SimResult, logs: readonly string[] | undefined): OutputData[] {
   const data: RunOutput = {
     name: run.name,
     policy: run.config.policy.name,
@@ -306,6 +345,14 @@ function runOutput(run: ResolvedRun, result: SimResult): OutputData {
     durationS: run.config.durationNs / 1e9,
     digest: result.digest,
     summary: result.summary as unknown as RunOutput['summary'],
+    ...(logs ? { logs } : {}),
   };
-  return { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
+  const summary = { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
+  // Under its run cell, what the policy printed needs no heading (the CLI and reports add one).
+  return logs ? [summary, { items: [{ mime: LOG_MIME, data: `${logs.join('\n')}\n` }] }] : [summary];
+}
+
+/** What a policy printed, as the text of a cell's standard output. */
+export function logLines(policy: string, logs: readonly string[]): string {
+  return `policy ${policy} printed:\n${logs.join('\n')}\n`;
 }

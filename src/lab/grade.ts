@@ -2,7 +2,7 @@
 // graders read: GitHub Classroom's result JSON, JUnit XML, and a CSV row per submission.
 import { evaluateCheck, type CheckScope } from './checks';
 import type { LabCell, LabCodeCell } from './markdown';
-import { CHECKSUM_ATTRIBUTE, cellChecksum, cellKey, cellLabel, isProtected, sameContent } from './release';
+import { CHECKSUM_ATTRIBUTE, cellChecksum, cellKeys, cellLabel, isProtected, sameContent } from './release';
 import type { ResolvedCheck } from './resolve';
 import { validateParams } from './validate';
 
@@ -26,7 +26,7 @@ export function gradeChecks(checks: readonly ResolvedCheck[], scope: CheckScope)
 
 export interface IntegrityNote {
   cell: string;
-  problem: 'modified' | 'deleted' | 'checksum' | 'redeclared';
+  problem: 'modified' | 'deleted' | 'checksum' | 'redeclared' | 'shadowed' | 'duplicate' | 'reserved' | 'unreadable';
   message: string;
 }
 
@@ -36,57 +36,75 @@ export interface Assembly {
   integrity: IntegrityNote[];
 }
 
+interface ProtectedCell {
+  cell: LabCodeCell;
+  label: string;
+  hidden: boolean;
+  placed: boolean;
+}
+
+/** Where a submission's cell is, for notes that may not name what it collides with. */
+const whereIs = (cell: LabCodeCell) => `${cell.kind} cell${cell.bodyLine !== undefined ? ` at line ${cell.bodyLine}` : ''}`;
+
 /**
- * Restores protected cells (checks and `locked` cells) from the instructor's source into a
- * submission: an edited copy is replaced in place, a deleted one is put back at the end, and
- * hidden cells (never released) are merged in. Every edit or deletion is reported; a
- * `checksum=` that no longer matches the cell it sits on is reported too.
+ * Restores protected cells (checks and `locked` cells) and hidden cells from the instructor's
+ * source into a submission. A submission cell that shares a protected cell's kind and id, or
+ * its kind and name, stands for it: it is replaced by the source's copy where it stands (a
+ * second one is left out), whatever id it was given. A protected cell with no stand-in is put
+ * back at the end. Every edit, stand-in, copy and deletion of a visible cell is reported;
+ * notes about hidden cells never name them.
  */
 export function assembleSubmission(source: readonly LabCell[], submission: readonly LabCell[]): Assembly {
-  const protectedSource = new Map<string, LabCodeCell>();
+  const byKey = new Map<string, ProtectedCell>();
+  const originals: ProtectedCell[] = [];
   for (const cell of source) {
     if (cell.kind === 'markdown') continue;
-    // Hidden cells (a hidden run that a hidden check reads) come back the same way.
-    const key = cell.attributes.hidden === true || isProtected(cell) ? cellKey(cell) : undefined;
-    if (key !== undefined && !protectedSource.has(key)) protectedSource.set(key, cell);
+    const hidden = cell.attributes.hidden === true;
+    if (!hidden && !isProtected(cell)) continue;
+    const original: ProtectedCell = { cell, label: cellLabel(cell), hidden, placed: false };
+    originals.push(original);
+    for (const key of cellKeys(cell)) if (!byKey.has(key)) byKey.set(key, original);
   }
   // A parameter of a protected params cell may not be declared again elsewhere: the first
   // declaration in the file wins, so another params cell could change it.
-  const protectedParams = new Set([...protectedSource.values()].filter((c) => c.kind === 'params').flatMap((c) => [...validateParams(c.value).params.keys()]));
+  const protectedParams = new Set(originals.filter((o) => o.cell.kind === 'params').flatMap((o) => [...validateParams(o.cell.value).params.keys()]));
   const integrity: IntegrityNote[] = [];
-  const placed = new Set<string>();
+  const note = (cell: string, problem: IntegrityNote['problem'], message: string) => integrity.push({ cell, problem, message });
   const cells: LabCell[] = [];
   for (const cell of submission) {
-    const key = cell.kind === 'markdown' ? undefined : cellKey(cell);
-    const original = key === undefined ? undefined : protectedSource.get(key);
-    if (!original || cell.kind === 'markdown') {
-      const redeclared = cell.kind === 'params' ? [...validateParams(cell.value).params.keys()].filter((name) => protectedParams.has(name)) : [];
-      if (redeclared.length > 0) {
-        integrity.push({ cell: `params ${redeclared.join(', ')}`, problem: 'redeclared', message: `a params cell declares protected parameters again (${redeclared.join(', ')}); it was left out` });
-        continue;
-      }
+    if (cell.kind === 'markdown') {
       cells.push(cell);
       continue;
     }
-    if (placed.has(key!)) continue; // a second copy of a protected cell: the first one stands
-    placed.add(key!);
-    const label = cellLabel(original);
-    const claimed = cell.attributes[CHECKSUM_ATTRIBUTE];
-    if (typeof claimed === 'string' && claimed !== cellChecksum(cell)) {
-      integrity.push({ cell: label, problem: 'checksum', message: `${label}: its checksum does not match its content (it was edited after release)` });
+    const matches = [...new Set(cellKeys(cell).flatMap((key) => byKey.get(key) ?? []))];
+    if (matches.length === 0) {
+      const redeclared = cell.kind === 'params' ? [...validateParams(cell.value).params.keys()].filter((name) => protectedParams.has(name)) : [];
+      if (redeclared.length > 0) note(`params ${redeclared.join(', ')}`, 'redeclared', `a params cell declares protected parameters again (${redeclared.join(', ')}); it was left out`);
+      else cells.push(cell);
+      continue;
     }
-    if (!sameContent(cell, original) && !integrity.some((n) => n.cell === label)) {
-      integrity.push({ cell: label, problem: 'modified', message: `${label} differs from the source; the source version was graded` });
+    for (const original of matches) {
+      const { label } = original;
+      if (original.hidden) {
+        note(whereIs(cell), 'reserved', `the ${whereIs(cell)} has the name or id of a cell the assignment keeps; the assignment's own cell was used instead`);
+      } else if (original.placed) {
+        note(label, 'duplicate', `${label}: another copy (${whereIs(cell)}) was left out; the source version was graded`);
+      } else {
+        const claimed = cell.attributes[CHECKSUM_ATTRIBUTE];
+        const sameKeys = cellKeys(cell).join() === cellKeys(original.cell).join();
+        if (!sameKeys) note(label, 'shadowed', `${label}: a copy with another id or name (${whereIs(cell)}) stood in for it; the source version was graded`);
+        else if (typeof claimed === 'string' && claimed !== cellChecksum(cell)) note(label, 'checksum', `${label}: its checksum does not match its content (it was edited after release)`);
+        else if (!sameContent(cell, original.cell)) note(label, 'modified', `${label} differs from the source; the source version was graded`);
+      }
+      if (original.placed) continue;
+      original.placed = true;
+      cells.push(original.cell);
     }
-    cells.push(original);
   }
-  for (const [key, original] of protectedSource) {
-    if (placed.has(key)) continue;
-    if (original.attributes.hidden !== true) {
-      const label = cellLabel(original);
-      integrity.push({ cell: label, problem: 'deleted', message: `${label} was deleted; the source version was graded` });
-    }
-    cells.push(original);
+  for (const original of originals) {
+    if (original.placed) continue;
+    if (!original.hidden) note(original.label, 'deleted', `${original.label} was deleted; the source version was graded`);
+    cells.push(original.cell);
   }
   return { cells, integrity };
 }

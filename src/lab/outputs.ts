@@ -6,6 +6,8 @@ import type { Interval } from './stats';
 export const RUN_MIME = 'application/vnd.migration-lab.run+json';
 export const CHART_MIME = 'application/vnd.migration-lab.chart+json';
 export const COMPARE_MIME = 'application/vnd.migration-lab.compare+json';
+/** What a policy printed: VS Code shows items of this MIME type as the cell's standard output. */
+export const LOG_MIME = 'application/vnd.code.notebook.stdout';
 
 /** A summary value: a number, or a breakdown (for example migrations by reason). */
 export type SummaryValue = number | Record<string, number>;
@@ -21,6 +23,8 @@ export interface RunOutput {
   durationS: number;
   digest: string;
   summary: Record<string, SummaryValue>;
+  /** What the run's policy cell printed with console.log (capped by the sandbox); absent when nothing. */
+  logs?: readonly string[];
 }
 
 /** The output of a `chart` cell: a complete Vega-Lite spec with its data inlined. */

@@ -14,13 +14,24 @@ export const isProtected = (cell: LabCell): cell is LabCodeCell => cell.kind ===
 
 /** What identifies a protected cell across versions: its id (checks, or any locked cell), else its kind and name. */
 export function cellKey(cell: LabCodeCell): string | undefined {
-  if (typeof cell.attributes.id === 'string') return `${cell.kind}:${cell.attributes.id}`;
+  return cellKeys(cell)[0];
+}
+
+/**
+ * Every key a cell answers to: its kind and id, and its kind and name. A submission's cell
+ * that shares either with a protected cell stands in its place (and is replaced by it): a new
+ * id does not make a student's copy of a locked run a different run.
+ */
+export function cellKeys(cell: LabCodeCell): string[] {
+  const keys: string[] = [];
+  if (typeof cell.attributes.id === 'string') keys.push(`${cell.kind}#${cell.attributes.id}`);
   const name = declaredName(cell)?.name;
-  return name === undefined ? undefined : `${cell.kind}:${name}`;
+  if (name !== undefined) keys.push(`${cell.kind}:${name}`);
+  return keys;
 }
 
 /** A readable name for messages: `check q1`, `machine duo`. */
-export const cellLabel = (cell: LabCodeCell): string => (cellKey(cell) ?? cell.kind).replace(':', ' ');
+export const cellLabel = (cell: LabCodeCell): string => (cellKey(cell) ?? cell.kind).replace(/[:#]/, ' ');
 
 function withoutChecksum(attributes: Attributes): Attributes {
   const { [CHECKSUM_ATTRIBUTE]: _checksum, ...rest } = attributes;

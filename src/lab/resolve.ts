@@ -245,6 +245,60 @@ function simulatorCheck(check: () => void, prefix: 'machine' | 'workload', cellT
 
 const hasErrors = (ds: readonly Diagnostic[] | undefined) => (ds ?? []).some((d) => d.severity === 'error');
 
+/**
+ * Validations of recent resolves, by the cell's kind, text and attributes and by everything a
+ * validation reads besides (the names the lab defines, the parameter values): on an edit
+ * pause, the cells that did not change, in a lab whose names did not change, are not validated
+ * again. Validations are never modified by their readers.
+ */
+const validations = new Map<string, CellValidation>();
+const VALIDATIONS_KEPT = 8192;
+
+/** Recent validation contexts by their text, each with a short id for the keys above. */
+const contexts = new Map<string, string>();
+
+function contextKey(ctx: ValidationContext): string {
+  const names = Object.entries(ctx.names).map(([target, set]) => `${target}:${[...set].sort().join(',')}`);
+  const text = JSON.stringify([names, [...ctx.params].sort(([a], [b]) => (a < b ? -1 : 1))]);
+  let id = contexts.get(text);
+  if (id === undefined) {
+    id = `c${contexts.size}`;
+    if (contexts.size >= 64) {
+      // Forget them all (and the validations made under them): ids must stay unique.
+      contexts.clear();
+      validations.clear();
+      id = 'c0';
+    }
+    contexts.set(text, id);
+  }
+  return id;
+}
+
+function validatedCell(cell: LabCodeCell, ctx: ValidationContext, context: string): CellValidation {
+  const key = `${cell.kind}\u0000${JSON.stringify(cell.attributes)}\u0000${context}\u0000${cell.value}`;
+  let v = validations.get(key);
+  if (v === undefined) {
+    v = validateCell(cell.kind as Exclude<CellKind, 'policy' | 'params'>, cell.value, cell.attributes, ctx);
+    if (validations.size >= VALIDATIONS_KEPT) validations.delete(validations.keys().next().value!);
+    validations.set(key, v);
+  }
+  return v;
+}
+
+/** Machines resolved recently, by their config: runs and edit pauses resolve the same ones again. */
+const machinesByConfig = new Map<string, ReturnType<typeof resolveMachine>>();
+
+function resolvedMachine(config: MachineConfig): ReturnType<typeof resolveMachine> {
+  const key = JSON.stringify(config);
+  let machine = machinesByConfig.get(key);
+  if (machine === undefined) {
+    machine = resolveMachine(config);
+    if (machinesByConfig.size >= 256) machinesByConfig.delete(machinesByConfig.keys().next().value!);
+    machinesByConfig.set(key, machine);
+  }
+  return machine;
+}
+
 export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = {}): ResolvedLab {
   const lab: ResolvedLab = {
     machines: new Map(),
@@ -270,7 +324,10 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   for (let i = 0; i < cells.length; i++) {
     const meta = cells[i].metadata;
-    if (isCellLayout(meta) && meta.type === 'code' && parseInfoString(meta.info).kind === cells[i].kind) push(i, ...infoStringDiagnostics(meta.info));
+    if (isCellLayout(meta) && meta.type === 'code') {
+      const info = parseInfoString(meta.info);
+      if (info.kind === cells[i].kind) push(i, ...infoStringDiagnostics(info));
+    }
   }
 
   // Parameters first: every other cell may use them.
@@ -326,10 +383,11 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   };
 
   const validated = new Map<number, CellValidation>();
+  const context = contextKey(ctx);
   for (let i = 0; i < cells.length; i++) {
     const cell = code(i);
     if (!cell || cell.kind === 'params' || cell.kind === 'policy') continue;
-    const v = validateCell(cell.kind, cell.value, cell.attributes, ctx);
+    const v = validatedCell(cell, ctx, context);
     validated.set(i, v);
     push(i, ...v.diagnostics);
   }
@@ -342,7 +400,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const v = validated.get(i)!;
     if (!v.value || hasErrors(v.diagnostics)) continue;
     const config = machineConfig(v.value);
-    const problem = simulatorCheck(() => resolveMachine(config), 'machine', cells[i].value, CELL_SCHEMAS.machine);
+    const problem = simulatorCheck(() => resolvedMachine(config), 'machine', cells[i].value, CELL_SCHEMAS.machine);
     if (problem) push(i, problem);
     else lab.machines.set(name, { cellIndex: i, config });
   }
@@ -351,6 +409,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (v.value && !hasErrors(v.diagnostics)) lab.workloads.set(name, { cellIndex: i, config: workloadConfig(v.value) });
   }
 
+  const workloadChecks = new Map<string, Diagnostic | undefined>();
   /** The cells a run-like cell reads, or undefined (with a diagnostic) when one of them is broken. */
   const inputs = (i: number, v: Obj, keyRanges: Map<string, Range>) => {
     const deps = new Set<number>([i]);
@@ -395,7 +454,10 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (!broken && machine && workload && workloadName !== undefined) {
       const at = definedAt.workload.get(workloadName)!;
       const seed = (v.seed as number | undefined) ?? 1;
-      const problem = simulatorCheck(() => resolveWorkload(workload, resolveMachine(machine), seed), 'workload', cells[at].value, CELL_SCHEMAS.workload);
+      // Many runs share a machine, a workload and a seed: each combination is checked once.
+      const key = JSON.stringify([machineName, workloadName, seed]);
+      if (!workloadChecks.has(key)) workloadChecks.set(key, simulatorCheck(() => resolveWorkload(workload, resolvedMachine(machine), seed), 'workload', cells[at].value, CELL_SCHEMAS.workload));
+      const problem = workloadChecks.get(key);
       if (problem) {
         broken = true;
         push(at, { ...problem, message: `${problem.message.replace(/ \(simulator check\)$/, '')} (with machine "${machineName}", in ${cells[i].kind} cell ${i + 1})` });
@@ -455,9 +517,10 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   }
 
   /** Warns on each use of a run that could not be resolved (running the cell then says why). */
+  const resolvedRuns = new Set(lab.runs.map((r) => r.name));
   const warnOnBrokenRuns = (i: number, v: CellValidation) => {
     for (const ref of v.references) {
-      if (ref.target !== 'run' || lab.runs.some((r) => r.name === ref.name)) continue;
+      if (ref.target !== 'run' || resolvedRuns.has(ref.name)) continue;
       push(i, { range: ref.range, severity: 'warning', message: `Run "${ref.name}" has errors; fix its cell first`, code: 'broken-dependency' });
     }
   };

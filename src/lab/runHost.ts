@@ -17,6 +17,10 @@ export interface RunRequest {
   signal: AbortSignal;
   /** Fraction of simulated time done, 0..1. */
   onProgress?: (fraction: number) => void;
+  /** What a policy cell printed with console.log (capped), once the run ends, finished or failed. */
+  onLogs?: (lines: readonly string[]) => void;
+  /** CPU time this run may take instead of the host's default limit (ms). */
+  cpuLimitMs?: number;
 }
 
 /** What a sweep or a comparison reads of a run: its summary metrics and the digest naming it. */
@@ -56,5 +60,18 @@ export class RunError extends Error {
   ) {
     super(message);
     this.name = name;
+  }
+}
+
+/** Which budget stopped a run: its CPU time, its memory, or the CPU time of its whole submission. */
+export type LimitKind = 'cpu' | 'memory' | 'submission';
+
+/** A run stopped by its budget: its worker was stopped; the message names the limit. */
+export class RunLimitError extends RunError {
+  constructor(
+    readonly limit: LimitKind,
+    message: string,
+  ) {
+    super('RunLimit', message);
   }
 }

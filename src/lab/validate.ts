@@ -2,6 +2,7 @@
 // numbers in base units, distributions/arrivals/schedulers become simulator configs. Every
 // problem becomes a diagnostic with the exact cell-relative range of the offending text.
 
+import { chartSpecProblems } from './charts/safety';
 import { parseCheckExpression } from './checks';
 import { closest, didYouMean, type Diagnostic, type LineIndex, type Range, type Severity } from './diagnostic';
 import type { Attributes, CellKind } from './markdown';
@@ -129,6 +130,8 @@ class Checker {
         return out.every((v) => v !== undefined) ? out : undefined;
       }
       case 'json':
+        // A raw Vega-Lite spec draws the lab's results and nothing else (charts/safety.ts).
+        if (label === 'vegaLite') for (const p of chartSpecProblems(node)) this.report(p.span, p.message, 'unsafe-chart');
         return toPlain(node);
       case 'policy':
         return this.policy(node, label);
@@ -406,7 +409,8 @@ export function validateAttributes(kind: CellKind, attributes: Attributes): Diag
 }
 
 /** Attribute problems found while reading the info string itself (unterminated quotes...). */
-export function infoStringDiagnostics(info: string): Diagnostic[] {
+export function infoStringDiagnostics(info: string | ReturnType<typeof parseInfoString>): Diagnostic[] {
   const at: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return parseInfoString(info).problems.map((p) => ({ range: at, severity: 'error' as const, message: p.message, code: 'bad-attribute' }));
+  const parsed = typeof info === 'string' ? parseInfoString(info) : info;
+  return parsed.problems.map((p) => ({ range: at, severity: 'error' as const, message: p.message, code: 'bad-attribute' }));
 }

@@ -78,7 +78,24 @@ function shortMessage(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
+/**
+ * Recent parses by text: resolving a lab reads each cell's YAML several times (its name, its
+ * validation, positions for simulator errors), and the editor resolves again on every edit
+ * pause with most cells unchanged. Parses are never modified by their readers.
+ */
+const parses = new Map<string, ParsedYaml>();
+const PARSES_KEPT = 8192;
+
 export function parseYaml(text: string): ParsedYaml {
+  const known = parses.get(text);
+  if (known !== undefined) return known;
+  const parsed = parseYamlText(text);
+  if (parses.size >= PARSES_KEPT) parses.delete(parses.keys().next().value!);
+  parses.set(text, parsed);
+  return parsed;
+}
+
+function parseYamlText(text: string): ParsedYaml {
   const lines = new LineIndex(text);
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];

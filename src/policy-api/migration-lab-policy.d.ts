@@ -8,10 +8,11 @@
  * move processes only with `act.migrate(p, cpu, reason)`.
  *
  * The code runs in a sandbox: no `process`, `require`, `fetch`, timers, file system or network;
- * `Date` is absent and `Math.random()` is seeded, so a run is repeatable. Each hook call has a
- * CPU-time budget (50 ms by default) and the policy a memory limit (64 MiB by default).
- * `console.log(...)` works and keeps the first 200 lines for the lab to show (it is declared by
- * the standard library typings, so it is not repeated here).
+ * `Date` is absent and `Math.random()` is seeded, so a run is repeatable; the built-in objects
+ * are frozen. Each hook call may take 1,000,000 steps (loop iterations and function calls,
+ * counted the same on every machine) and the policy 64 MiB of memory. `console.log(...)` works
+ * and its first 200 lines show under the run (it is declared by the standard library typings,
+ * so it is not repeated here).
  *
  * Times are nanoseconds of simulated time; sizes are bytes; CPUs are numbered 0..cpuCount-1.
  * See docs/writing-policies.md for a walk-through.

@@ -7,23 +7,26 @@ import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { SimConfigError } from '../sim/errors';
 import type { PolicyFactory } from '../sim/policies/policy';
 import { REASONS } from '../sim/config';
+import { HOOK_STEPS, WALL_CEILING_MS } from './budget';
 import { PolicyCodeError } from './errors';
-import type { HookName } from './prelude';
-import { loadQuickJs } from './quickjs';
-import { describe, evaluateScript, instantiate, newVm, type PolicyDescription, type PolicyScript, type SandboxLimits } from './sandboxPolicy';
+import { HOOK_NAMES, type HookName } from './prelude';
+import { DEFAULT_MEMORY_BYTES, loadQuickJs } from './quickjs';
+import { describe, instantiate, type PolicyDescription } from './sandboxPolicy';
 import { toScript, type PolicyLanguage } from './transpile';
+import { evaluateScript, newVm, type PolicyScript, type SandboxLimits } from './vm';
 
 export interface CompileOptions {
   /** The policy's name (the policy cell's name): run and compare cells refer to it. */
   name: string;
-  /** Wall-clock budget of one decision (one hook call); default 50 ms. */
-  cpuBudgetMs?: number;
+  /** Steps one decision (one hook call) may take; default HOOK_STEPS (see budget.ts). */
+  hookSteps?: number;
   /** Memory limit of the policy's sandbox; default 64 MiB. */
   memoryBytes?: number;
+  /** The last-resort wall-clock ceiling of one call, in ms; default WALL_CEILING_MS (tests shorten it). */
+  wallCeilingMs?: number;
 }
 
-export const DEFAULT_CPU_BUDGET_MS = 50;
-export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
+export { DEFAULT_MEMORY_BYTES };
 
 export interface CompiledPolicy {
   name: string;
@@ -35,8 +38,6 @@ export interface CompiledPolicy {
   /** For SimOptions.policy. Each call (each run) creates a fresh sandbox, freed when the run ends. */
   factory: PolicyFactory;
 }
-
-const HOOK_NAMES: readonly HookName[] = ['place', 'placeOnWake', 'balance', 'onIdle', 'onCpuEvent'];
 
 /** Line where each hook is defined (method, property or function syntax): where to point when a hook returns something invalid. */
 function findHookLines(code: string): Partial<Record<HookName, number>> {
@@ -62,24 +63,22 @@ const CHECK_SETUP = {
 function check(module: QuickJSWASMModule, s: PolicyScript, limits: SandboxLimits): PolicyDescription {
   const vm = newVm(module, limits, CHECK_SETUP, () => undefined);
   try {
-    vm.deadline.at = performance.now() + limits.cpuBudgetMs;
-    evaluateScript(vm.context, s, limits.cpuBudgetMs);
-    vm.deadline.at = Infinity;
-    const desc = describe(vm.context);
+    evaluateScript(vm, s);
+    const desc = describe(vm);
     if (desc === null) {
       throw new PolicyCodeError(s.name, 'the code never calls definePolicy({ place(view, p) { ... } }); see docs/writing-policies.md', null);
     }
     return desc;
   } finally {
-    vm.context.dispose();
-    vm.runtime.dispose();
+    vm.dispose();
   }
 }
 
 export async function compilePolicy(code: string, lang: PolicyLanguage, options: CompileOptions): Promise<CompiledPolicy> {
   const limits: SandboxLimits = {
-    cpuBudgetMs: options.cpuBudgetMs ?? DEFAULT_CPU_BUDGET_MS,
+    hookSteps: options.hookSteps ?? HOOK_STEPS,
     memoryBytes: options.memoryBytes ?? DEFAULT_MEMORY_BYTES,
+    wallCeilingMs: options.wallCeilingMs ?? WALL_CEILING_MS,
   };
   const s: PolicyScript = {
     name: options.name,

@@ -52,14 +52,20 @@ export const HostOp = {
   migrate: 20,
   indexInGroup: 21,
   snapshot: 22,
+  log: 23,
 } as const;
 
-/** Hook codes for __ml_call. */
+/** Hook codes for the prelude's call(). */
 export const HookCode = { place: 0, placeOnWake: 1, balance: 2, onIdle: 3, onCpuEvent: 4 } as const;
 export type HookName = keyof typeof HookCode;
+export const HOOK_NAMES = Object.keys(HookCode) as HookName[];
 
 /** Reasons fit in 4 bits: place results come back as cpu * 16 + reason index. */
 export const REASON_BITS = 16;
+
+/** What console.log keeps: lines per run and characters per line (the host caps again). */
+export const LOG_LINES = 200;
+export const LOG_LINE_CHARS = 1000;
 
 export const PRELUDE_FILE = 'migration-lab-prelude.js';
 
@@ -84,21 +90,40 @@ export const PRELUDE = String.raw`
     return ((s0 + s1) >>> 0) / 4294967296;
   };
 
+  // The intrinsics this prelude relies on, taken before any user code runs; lockDown() below
+  // freezes them all, so user code can neither replace them nor reach this closure through them.
+  const freeze = Object.freeze;
+  const getPrototypeOf = Object.getPrototypeOf;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const defineProperty = Object.defineProperty;
+  const ownKeys = Reflect.ownKeys;
+  const apply = Reflect.apply;
+  const isInteger = Number.isInteger;
+  const stringify = JSON.stringify;
+  const toText = String;
+  // Constructors too: the global object stays writable (the user's own declarations live on it),
+  // so the prelude never looks a global up again once user code has run.
+  const F64 = Float64Array;
+  const SetOf = Set;
+  const RangeErr = RangeError;
+  const TypeErr = TypeError;
+  const Err = Error;
+
   const OP = ${JSON.stringify(HostOp)};
-  const REASONS = Object.freeze(setup.reasons.slice());
+  const REASONS = freeze(setup.reasons.slice());
   const n = setup.machine.cpuCount;
   const sockets = setup.machine.sockets;
   const H = ${SNAPSHOT_HEADER};
   const LOAD = H, RUNNING = H + n, QUEUE = H + 2 * n, ONLINE = H + 3 * n, CAPACITY = H + 4 * n, FREQUENCY = H + 5 * n, TEMPERATURE = H + 6 * n, MASK = H + 7 * n;
   const QSTART = H + 8 * n, QAREA = QSTART + n + 1;
-  let snap = new Float64Array(QAREA);
+  let snap = new F64(QAREA);
   /** After a move the snapshot is out of date; the next read of per-CPU state fetches a fresh one. */
   let stale = false;
   function fresh() {
     if (stale) {
       const header = snap.subarray(0, H);
       const mask = snap.subarray(MASK, MASK + n);
-      const next = new Float64Array(host(OP.snapshot));
+      const next = new F64(host(OP.snapshot));
       next.set(header, 0);
       next.set(mask, MASK);
       snap = next;
@@ -110,39 +135,57 @@ export const PRELUDE = String.raw`
   /** The process the current hook is about (place, placeOnWake), -1 for the others. */
   let subject = -1;
   /** Processes seen in this call (through view.queued) whose affinity allows every CPU. */
-  const anywhere = new Set();
+  const anywhere = new SetOf();
 
-  const logs = [];
-  globalThis.console = Object.freeze({
+  /** One log argument as text; whatever user code hides in it (toJSON, getters) runs under the hook's budget. */
+  function logText(a) {
+    if (typeof a === 'string') return a;
+    try {
+      const json = stringify(a);
+      if (typeof json === 'string') return json;
+    } catch (e) {}
+    try {
+      return toText(a);
+    } catch (e) {
+      return '[value that cannot be printed]';
+    }
+  }
+  /** A value in a message: strings quoted, as JSON would. */
+  const quote = (x) => (typeof x === 'string' ? stringify(x) : logText(x));
+  let logged = 0;
+  const console = freeze({
     log(...args) {
-      if (logs.length < 200) logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      if (logged >= ${LOG_LINES}) return;
+      logged++;
+      let line = '';
+      for (let i = 0; i < args.length && line.length < ${LOG_LINE_CHARS}; i++) line += (i > 0 ? ' ' : '') + logText(args[i]);
+      host(OP.log, line.length > ${LOG_LINE_CHARS} ? line.slice(0, ${LOG_LINE_CHARS}) : line);
     },
   });
-  globalThis.__ml_logs = logs;
 
   function cpuArg(cpu, what) {
     // (cpu >>> 0) === cpu: a whole number >= 0 (cheaper than Number.isInteger in QuickJS).
     if ((cpu >>> 0) !== cpu || cpu >= n) {
-      throw new RangeError(what + ': ' + String(cpu) + ' is not a CPU (this machine has CPUs 0..' + (n - 1) + ')');
+      throw new RangeErr(what + ': ' + toText(cpu) + ' is not a CPU (this machine has CPUs 0..' + (n - 1) + ')');
     }
     return cpu;
   }
   function socketArg(socket, what) {
-    if (!Number.isInteger(socket) || socket < 0 || socket >= sockets) {
-      throw new RangeError(what + ': ' + String(socket) + ' is not a socket (this machine has sockets 0..' + (sockets - 1) + ')');
+    if (!isInteger(socket) || socket < 0 || socket >= sockets) {
+      throw new RangeErr(what + ': ' + toText(socket) + ' is not a socket (this machine has sockets 0..' + (sockets - 1) + ')');
     }
     return socket;
   }
   /** A per-process query; the host answers undefined for a handle that names no live process. */
   function ask(op, p, b, what) {
     const v = host(op, p, b);
-    if (v === undefined) throw new RangeError(what + ': ' + String(p) + ' is not a live process');
+    if (v === undefined) throw new RangeErr(what + ': ' + toText(p) + ' is not a live process');
     return v;
   }
 
-  const cpuIds = Object.freeze(Array.from({ length: n }, (_, i) => i));
+  const cpuIds = freeze(Array.from({ length: n }, (_, i) => i));
   const m = setup.machine;
-  const machine = Object.freeze({
+  const machine = freeze({
     name: m.name,
     cpuCount: n,
     sockets: m.sockets,
@@ -152,16 +195,16 @@ export const PRELUDE = String.raw`
     l1dBytes: m.l1dBytes,
     l2Bytes: m.l2Bytes,
     llcBytes: m.llcBytes,
-    coreTypes: Object.freeze(m.coreTypes.map((t) => Object.freeze(t))),
-    cpus: Object.freeze(m.cpus.map((c) => Object.freeze(c))),
+    coreTypes: freeze(m.coreTypes.map((t) => freeze({ name: t.name, capacity: t.capacity, pstates: freeze(t.pstates.map((p) => freeze(p))) }))),
+    cpus: freeze(m.cpus.map((c) => freeze(c))),
   });
 
-  const view = Object.freeze({
+  const view = freeze({
     get nowNs() { return now; },
     machine,
     cpuCount: n,
     cpus: cpuIds,
-    params: Object.freeze(setup.params),
+    params: freeze(setup.params),
     load(cpu) { return (stale ? fresh() : snap)[LOAD + cpuArg(cpu, 'view.load')]; },
     running(cpu) { return (stale ? fresh() : snap)[RUNNING + cpuArg(cpu, 'view.running')]; },
     queueLength(cpu) { return (stale ? fresh() : snap)[QUEUE + cpuArg(cpu, 'view.queueLength')]; },
@@ -207,55 +250,84 @@ export const PRELUDE = String.raw`
     deadlineNs(p) { return ask(OP.deadlineNs, p, 0, 'view.deadlineNs'); },
   });
 
-  const act = Object.freeze({
+  const act = freeze({
     migrate(p, cpu, reason) {
       const r = REASONS.indexOf(reason);
-      if (r < 0) throw new TypeError('act.migrate: reason ' + JSON.stringify(reason) + ' is not one of ' + REASONS.join(', '));
+      if (r < 0) throw new TypeErr('act.migrate: reason ' + quote(reason) + ' is not one of ' + REASONS.join(', '));
       const error = host(OP.migrate, p, cpuArg(cpu, 'act.migrate'), r);
-      if (error !== undefined) throw new Error('act.migrate: ' + error);
+      if (error !== undefined) throw new Err('act.migrate: ' + error);
       stale = true;
     },
   });
 
+  // ---- the definition: read once, while the user's top level runs (under its budget) ----------
+
+  const HOOKS = freeze(['place', 'placeOnWake', 'balance', 'onIdle', 'onCpuEvent']);
+  const KEYS = freeze(['name', 'params', 'balanceIntervalNs', 'place', 'placeOnWake', 'balance', 'onIdle', 'onCpuEvent']);
+  /** The object passed to definePolicy (hooks are called with it as this), its hooks and what it declares. */
   let definition = null;
-  const HOOKS = ['place', 'placeOnWake', 'balance', 'onIdle', 'onCpuEvent'];
-  globalThis.definePolicy = function definePolicy(def) {
-    if (definition !== null) throw new Error('definePolicy: a policy cell defines one policy; definePolicy was called twice');
-    if (def === null || typeof def !== 'object') throw new TypeError('definePolicy: pass an object with the hooks, e.g. definePolicy({ place(view, p) { return 0; } })');
-    for (const key of Object.keys(def)) {
-      if (!HOOKS.includes(key) && key !== 'name' && key !== 'params' && key !== 'balanceIntervalNs') {
-        throw new TypeError('definePolicy: unknown key "' + key + '" (known: name, params, balanceIntervalNs, ' + HOOKS.join(', ') + ')');
+  let hooks = null;
+  let described = null;
+
+  /** The params a definition declares, copied: whole numbers, strings and booleans only. */
+  function copyParams(raw) {
+    const out = {};
+    if (raw === undefined) return out;
+    if (raw === null || typeof raw !== 'object') throw new TypeErr('definePolicy: params must be an object of defaults, e.g. params: { threshold: 2 }');
+    const names = ownKeys(raw);
+    for (let i = 0; i < names.length; i++) {
+      const key = names[i];
+      if (typeof key !== 'string') throw new TypeErr('definePolicy: params keys must be names');
+      const value = raw[key];
+      const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && value - value === 0);
+      if (!ok) throw new TypeErr('definePolicy: params.' + key + ' must be a number, a string or a boolean');
+      defineProperty(out, key, { value, enumerable: true });
+    }
+    return out;
+  }
+
+  function definePolicy(def) {
+    if (definition !== null) throw new Err('definePolicy: a policy cell defines one policy; definePolicy was called twice');
+    if (def === null || typeof def !== 'object') throw new TypeErr('definePolicy: pass an object with the hooks, e.g. definePolicy({ place(view, p) { return 0; } })');
+    const keys = ownKeys(def);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (typeof key !== 'string' || KEYS.indexOf(key) < 0) {
+        throw new TypeErr('definePolicy: unknown key "' + toText(key) + '" (known: ' + KEYS.join(', ') + ')');
       }
     }
-    if (typeof def.place !== 'function') throw new TypeError('definePolicy: place(view, p) is required: it returns the CPU for a new process');
-    for (const h of HOOKS) if (def[h] !== undefined && typeof def[h] !== 'function') throw new TypeError('definePolicy: ' + h + ' must be a function');
-    if (def.balanceIntervalNs !== undefined && !(def.balanceIntervalNs >= 1000)) throw new RangeError('definePolicy: balanceIntervalNs must be a number of nanoseconds >= 1000');
-    if (def.balanceIntervalNs !== undefined && typeof def.balance !== 'function') throw new TypeError('definePolicy: balanceIntervalNs is set but there is no balance(view, act) hook');
-    if (def.balance !== undefined && def.balanceIntervalNs === undefined) throw new TypeError('definePolicy: balance(view, act) needs balanceIntervalNs, how often it runs (e.g. 4e6 for every 4 ms)');
+    // Each property is read exactly once: a getter or a Proxy cannot answer differently later.
+    const found = {};
+    for (let i = 0; i < HOOKS.length; i++) {
+      const h = HOOKS[i];
+      const fn = def[h];
+      if (fn !== undefined && typeof fn !== 'function') throw new TypeErr('definePolicy: ' + h + ' must be a function');
+      if (fn !== undefined) found[h] = fn;
+    }
+    if (found.place === undefined) throw new TypeErr('definePolicy: place(view, p) is required: it returns the CPU for a new process');
+    const interval = def.balanceIntervalNs;
+    const name = def.name;
+    const params = copyParams(def.params);
+    if (interval !== undefined && !(typeof interval === 'number' && interval >= 1000 && interval <= 1e15)) throw new RangeErr('definePolicy: balanceIntervalNs must be a number of nanoseconds >= 1000');
+    if (interval !== undefined && found.balance === undefined) throw new TypeErr('definePolicy: balanceIntervalNs is set but there is no balance(view, act) hook');
+    if (found.balance !== undefined && interval === undefined) throw new TypeErr('definePolicy: balance(view, act) needs balanceIntervalNs, how often it runs (e.g. 4e6 for every 4 ms)');
     definition = def;
-    return def;
-  };
-  globalThis.exports = {};
-  globalThis.REASONS = REASONS;
-
-  /** What the host needs to know about the definition once the user's code has run. */
-  globalThis.__ml_describe = function () {
-    if (definition === null) return null;
-    const params = definition.params ?? {};
-    return JSON.stringify({
-      name: typeof definition.name === 'string' ? definition.name : null,
+    hooks = freeze(found);
+    described = stringify({
+      name: typeof name === 'string' ? name : null,
       params,
-      balanceIntervalNs: definition.balanceIntervalNs ?? null,
-      hooks: HOOKS.filter((h) => typeof definition[h] === 'function'),
+      balanceIntervalNs: interval === undefined ? null : interval,
+      hooks: HOOKS.filter((h) => found[h] !== undefined),
     });
-  };
+    return def;
+  }
 
   function checkPlacement(hook, p, cpu) {
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= n) {
-      throw new RangeError(hook + ' returned ' + JSON.stringify(cpu) + ' for process ' + p + '; return a CPU number 0..' + (n - 1));
+    if (!isInteger(cpu) || cpu < 0 || cpu >= n) {
+      throw new RangeErr(hook + ' returned ' + quote(cpu) + ' for process ' + p + '; return a CPU number 0..' + (n - 1));
     }
-    if (fresh()[ONLINE + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
-    if (snap[MASK + cpu] !== 1) throw new RangeError(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
+    if (fresh()[ONLINE + cpu] !== 1) throw new RangeErr(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
+    if (snap[MASK + cpu] !== 1) throw new RangeErr(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
     return cpu;
   }
 
@@ -264,8 +336,10 @@ export const PRELUDE = String.raw`
     const victims = [];
     const r = fresh()[RUNNING + cpu];
     if (r >= 0) victims.push(r);
-    for (const p of view.queued(cpu)) victims.push(p);
-    for (const p of victims) {
+    const queued = view.queued(cpu);
+    for (let i = 0; i < queued.length; i++) victims.push(queued[i]);
+    for (let i = 0; i < victims.length; i++) {
+      const p = victims[i];
       let best = -1;
       for (let c = 0; c < n; c++) {
         if (c === cpu || fresh()[ONLINE + c] !== 1 || host(OP.allowed, p, c) !== true) continue;
@@ -275,9 +349,9 @@ export const PRELUDE = String.raw`
     }
   }
 
-  /** The host's single entry point: run one hook on a fresh snapshot (its header says which). */
-  globalThis.__ml_call = function (buffer) {
-    snap = new Float64Array(buffer);
+  /** Runs one hook on a fresh snapshot (its header says which); returns a number, which the host checks again. */
+  function call(buffer) {
+    snap = new F64(buffer);
     stale = false;
     const hook = snap[0];
     now = snap[1];
@@ -285,33 +359,104 @@ export const PRELUDE = String.raw`
     const b = snap[3];
     subject = hook === ${HookCode.place} || hook === ${HookCode.placeOnWake} ? a : -1;
     anywhere.clear();
-    const d = definition;
     switch (hook) {
       case ${HookCode.place}:
-        return checkPlacement('place()', a, d.place(view, a));
+        return checkPlacement('place()', a, apply(hooks.place, definition, [view, a]));
       case ${HookCode.placeOnWake}: {
-        const out = d.placeOnWake(view, a);
+        const out = apply(hooks.placeOnWake, definition, [view, a]);
         if (out !== null && typeof out === 'object') {
-          const r = REASONS.indexOf(out.reason);
-          if (r < 0) throw new TypeError('placeOnWake() returned reason ' + JSON.stringify(out.reason) + ', not one of ' + REASONS.join(', '));
-          return checkPlacement('placeOnWake()', a, out.cpu) * ${REASON_BITS} + r;
+          const cpu = out.cpu;
+          const reason = out.reason;
+          const r = REASONS.indexOf(reason);
+          if (r < 0) throw new TypeErr('placeOnWake() returned reason ' + quote(reason) + ', not one of ' + REASONS.join(', '));
+          return checkPlacement('placeOnWake()', a, cpu) * ${REASON_BITS} + r;
         }
         return checkPlacement('placeOnWake()', a, out) * ${REASON_BITS} + REASONS.indexOf('load-balance');
       }
       case ${HookCode.balance}:
-        d.balance(view, act);
+        apply(hooks.balance, definition, [view, act]);
         return 0;
       case ${HookCode.onIdle}:
-        d.onIdle(view, act, a);
+        apply(hooks.onIdle, definition, [view, act, a]);
         return 0;
       case ${HookCode.onCpuEvent}: {
-        const event = a === 1 ? Object.freeze({ kind: 'online', cpu: b }) : Object.freeze({ kind: 'offline', cpu: b, cause: a === 2 ? 'maintenance' : 'fault' });
-        if (typeof d.onCpuEvent === 'function') d.onCpuEvent(view, act, event);
+        const event = a === 1 ? freeze({ kind: 'online', cpu: b }) : freeze({ kind: 'offline', cpu: b, cause: a === 2 ? 'maintenance' : 'fault' });
+        if (hooks.onCpuEvent !== undefined) apply(hooks.onCpuEvent, definition, [view, act, event]);
         else if (event.kind === 'offline') evacuate(b, event.cause);
         return 0;
       }
     }
     return 0;
-  };
+  }
+
+  /** What a thrown value says, as JSON [name, message, stack, line]: read here, under a budget, never by the host. */
+  function describeError(e) {
+    let name = 'Error', message = '', stack = '', line = -1;
+    if ((typeof e === 'object' && e !== null) || typeof e === 'function') {
+      try { const v = e.name; if (typeof v === 'string') name = v; } catch (x) {}
+      try { const v = e.message; if (typeof v === 'string') message = v; } catch (x) {}
+      try { const v = e.stack; if (typeof v === 'string') stack = v; } catch (x) {}
+      try { const v = e.lineNumber; if (typeof v === 'number') line = v; } catch (x) {}
+    } else {
+      message = 'threw ' + logText(e);
+    }
+    return stringify([name.slice(0, 200), message.slice(0, 2000), stack.slice(0, 4000), line]);
+  }
+
+  /**
+   * Freezes every object reachable from the global object and the intrinsics that no global
+   * names (iterator and generator prototypes...): user code cannot change what built-ins do,
+   * neither for itself nor for this prelude.
+   */
+  function lockDown() {
+    const roots = [
+      globalThis,
+      getPrototypeOf(function* () {}),
+      getPrototypeOf(async function () {}),
+      getPrototypeOf(async function* () {}),
+      getPrototypeOf((function* () {})()),
+      getPrototypeOf((async function* () {})()),
+      [][Symbol.iterator](),
+      new Map()[Symbol.iterator](),
+      new SetOf()[Symbol.iterator](),
+      ''[Symbol.iterator](),
+      /x/[Symbol.matchAll](''),
+      (function () { return arguments; })(),
+    ];
+    const seen = new SetOf();
+    const stack = roots.slice();
+    while (stack.length > 0) {
+      const o = stack.pop();
+      if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
+      seen.add(o);
+      // The global object stays open for the user's own top-level declarations.
+      if (o !== globalThis) freeze(o);
+      stack.push(getPrototypeOf(o));
+      const keys = ownKeys(o);
+      for (let i = 0; i < keys.length; i++) {
+        const d = getOwnPropertyDescriptor(o, keys[i]);
+        if (d === undefined) continue;
+        if ('value' in d) stack.push(d.value);
+        else stack.push(d.get, d.set);
+      }
+    }
+  }
+
+  const fixed = (name, value) => defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
+  fixed('definePolicy', definePolicy);
+  fixed('console', console);
+  fixed('REASONS', REASONS);
+  lockDown();
+  // After the lock-down: the module shim the transpiled code writes to is the user's own.
+  globalThis.exports = {};
+
+  // The host's handle on the prelude: the completion value of this script, on no global.
+  return freeze({
+    call,
+    describeError,
+    describe() {
+      return described;
+    },
+  });
 })();
 `;

@@ -1,23 +1,19 @@
 /**
- * One run's instance of a user policy: a fresh QuickJS runtime (its own memory limit) holding
- * the prelude and the user's script, bridged to the simulator's Policy interface. Each hook
- * call gets a CPU-time budget; anything that goes wrong becomes a PolicyRuntimeError naming the
- * hook, the simulated time and the user's line.
+ * One run's instance of a user policy: a fresh VM (vm.ts: its own memory limit and step
+ * budget) holding the prelude and the user's script, bridged to the simulator's Policy
+ * interface. The host checks everything that comes back (CPU numbers, reasons, process
+ * handles, the declared interval) itself: the prelude checks first to blame the user's line,
+ * but it runs in the same VM as the user's code. Anything that goes wrong becomes a
+ * PolicyRuntimeError naming the hook, the simulated time and the user's line.
  */
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { REASONS, type Reason } from '../sim/config';
 import type { CpuEvent, Policy, PolicyActions, PolicyContext, SimView } from '../sim/policies/policy';
-import { PolicyCodeError, PolicyRuntimeError, type CodeLocation } from './errors';
-import { HookCode, HostOp, PRELUDE, PRELUDE_FILE, REASON_BITS, SNAPSHOT_HEADER, snapshotLength, type HookName } from './prelude';
+import { PolicyRuntimeError } from './errors';
+import { HookCode, HostOp, HOOK_NAMES, LOG_LINE_CHARS, LOG_LINES, REASON_BITS, SNAPSHOT_HEADER, snapshotLength, type HookName } from './prelude';
+import { describeFailure, evaluateScript, locate, newVm, type HostArg, type HostValue, type PolicyScript, type SandboxLimits, type Vm } from './vm';
 
-export interface SandboxLimits {
-  /** Wall-clock budget of one hook call (the VM is interrupted past it). */
-  cpuBudgetMs: number;
-  /** Memory limit of the policy's QuickJS runtime. */
-  memoryBytes: number;
-}
-
-/** What the user's code declared (read once at compile time). */
+/** What the user's code declared (read once at compile time, checked by the host). */
 export interface PolicyDescription {
   name: string | null;
   params: Record<string, number | string | boolean>;
@@ -25,73 +21,40 @@ export interface PolicyDescription {
   hooks: HookName[];
 }
 
-/** The compiled script and where its hooks are defined (for errors with no user frame on the stack). */
-export interface PolicyScript {
-  name: string;
-  /** The script QuickJS runs (lines match the user's code). */
-  script: string;
-  fileName: string;
-  hookLines: Partial<Record<HookName, number>>;
+/** A run's policy instance: a Policy that also keeps what the code printed. */
+export type SandboxedPolicy = Policy & { readonly logs: readonly string[] };
+
+/** What definePolicy registered, as the prelude reported it; null when the code never called it. */
+export function describe(vm: Vm): PolicyDescription | null {
+  const entry = vm.enter('describe', 10_000);
+  if (!entry.ok || typeof entry.value !== 'string') return null;
+  return checkDescription(JSON.parse(entry.value));
 }
 
-const STACK_OVERFLOW_BYTES = 512 * 1024;
+const PARAM_NAME = /^[A-Za-z_$][\w$-]{0,63}$/;
 
-/** Clock for the CPU-time budget: wall time is the only clock JS has; it never affects results. */
-const clock: () => number = () => performance.now();
-
-interface Vm {
-  runtime: QuickJSRuntime;
-  context: QuickJSContext;
-  /** Deadline of the current call (clock() ms), Infinity between calls. */
-  deadline: { at: number };
-}
-
-/** Creates a runtime + context with the prelude evaluated and the host bridge bound to `host`. */
-export function newVm(
-  module: QuickJSWASMModule,
-  limits: SandboxLimits,
-  setup: object,
-  host: (op: number, a: number, b: number, c: number) => HostValue,
-): Vm {
-  const runtime = module.newRuntime();
-  runtime.setMemoryLimit(limits.memoryBytes);
-  runtime.setMaxStackSize(STACK_OVERFLOW_BYTES);
-  const deadline = { at: Infinity };
-  runtime.setInterruptHandler(() => clock() > deadline.at);
-  const context = runtime.newContext();
-  const hostFn = context.newFunction('__host', (op, a, b, c) =>
-    toHandle(context, host(context.getNumber(op), a ? context.getNumber(a) : 0, b ? context.getNumber(b) : 0, c ? context.getNumber(c) : 0)),
-  );
-  context.setProp(context.global, '__host', hostFn);
-  hostFn.dispose();
-  const setupHandle = context.newString(JSON.stringify(setup));
-  context.setProp(context.global, '__setup', setupHandle);
-  setupHandle.dispose();
-  const result = context.evalCode(PRELUDE, PRELUDE_FILE);
-  if (result.error) {
-    const detail = JSON.stringify(context.dump(result.error));
-    result.error.dispose();
-    throw new Error(`sandbox prelude failed: ${detail}`);
+/** The prelude's description, checked again here: only what a definePolicy call can declare gets through. */
+function checkDescription(raw: unknown): PolicyDescription {
+  const bad = (why: string): never => {
+    throw new Error(`the policy's description is invalid: ${why}`);
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad('not an object');
+  const d = raw as Record<string, unknown>;
+  const name = d.name === null || typeof d.name === 'string' ? d.name : bad('name');
+  const interval = d.balanceIntervalNs;
+  if (!(interval === null || (typeof interval === 'number' && interval >= 1000 && interval <= 1e15))) bad('balanceIntervalNs must be >= 1000 ns');
+  const hooks = Array.isArray(d.hooks) ? d.hooks : bad('hooks');
+  if (!hooks.every((h): h is HookName => HOOK_NAMES.includes(h as HookName)) || !hooks.includes('place')) bad('hooks');
+  if ((interval !== null) !== hooks.includes('balance')) bad('balance and balanceIntervalNs go together');
+  const params: Record<string, number | string | boolean> = {};
+  const rawParams = d.params;
+  if (rawParams === null || typeof rawParams !== 'object' || Array.isArray(rawParams)) return bad('params');
+  for (const [key, value] of Object.entries(rawParams)) {
+    if (!PARAM_NAME.test(key)) bad(`params: "${key.slice(0, 40)}" is not a parameter name`);
+    if (!(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) bad(`params.${key}`);
+    params[key] = value;
   }
-  result.value.dispose();
-  return { runtime, context, deadline };
-}
-
-/** What a host operation answers: a fact, an error message (strings), nothing, or a snapshot. */
-type HostValue = number | boolean | string | undefined | ArrayBuffer;
-
-function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
-  switch (typeof v) {
-    case 'number':
-      return vm.newNumber(v);
-    case 'boolean':
-      return v ? vm.true : vm.false;
-    case 'string':
-      return vm.newString(v);
-    case 'undefined':
-      return vm.undefined;
-  }
-  return vm.newArrayBuffer(v);
+  return { name: name as string | null, params, balanceIntervalNs: interval as number | null, hooks: hooks as HookName[] };
 }
 
 /** The machine facts the prelude's view.machine exposes (static for the run). */
@@ -118,64 +81,26 @@ function machineSetup(ctx: PolicyContext): object {
   };
 }
 
-/** Evaluates the user's script in `vm`; errors come back as PolicyCodeError with the user's line. */
-export function evaluateScript(vm: QuickJSContext, s: PolicyScript, budgetMs: number): void {
-  const result = vm.evalCode(s.script, s.fileName, { type: 'global', strict: true });
-  if (result.error) {
-    const err = dumpError(vm, result.error);
-    result.error.dispose();
-    const reason = isInterrupt(err) ? `the code outside the hooks ran longer than the CPU-time budget of ${budgetMs} ms (an endless loop?)` : describeError(err);
-    throw new PolicyCodeError(s.name, reason, locate(err, s.fileName));
+/** What console.log printed, capped here too (the prelude's own cap is the user's to undo). */
+class LogBuffer {
+  readonly lines: string[] = [];
+  dropped = 0;
+  add(line: HostArg): void {
+    if (typeof line !== 'string') return;
+    if (this.lines.length >= LOG_LINES) {
+      this.dropped++;
+      return;
+    }
+    const kept = line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS)}…` : line;
+    // Printed in terminals and logs: no escape sequences or carriage returns of the policy's.
+    this.lines.push(kept.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd'));
   }
-  result.value.dispose();
-}
-
-interface DumpedError {
-  name: string;
-  message: string;
-  stack: string;
-  lineNumber?: number;
-}
-
-function dumpError(vm: QuickJSContext, handle: QuickJSHandle): DumpedError {
-  const d: unknown = vm.dump(handle);
-  if (d !== null && typeof d === 'object') {
-    const o = d as Record<string, unknown>;
-    return {
-      name: typeof o.name === 'string' ? o.name : 'Error',
-      message: typeof o.message === 'string' ? o.message : String(d),
-      stack: typeof o.stack === 'string' ? o.stack : '',
-      ...(typeof o.lineNumber === 'number' ? { lineNumber: o.lineNumber } : {}),
-    };
+  get all(): readonly string[] {
+    return this.dropped > 0 ? [...this.lines, `… ${this.dropped} more lines not kept (the first ${LOG_LINES} are)`] : this.lines;
   }
-  return { name: 'Error', message: `threw ${JSON.stringify(d)}`, stack: '' };
 }
 
-const SANDBOX_GLOBALS = /^'?(process|require|fetch|globalThis\.process|XMLHttpRequest|WebSocket|importScripts|Deno|Bun|setTimeout|setInterval)'? is not defined$/;
-
-/** QuickJS's error when the interrupt handler stopped it (the CPU-time budget ran out). */
-function isInterrupt(e: DumpedError): boolean {
-  return e.name === 'InternalError' && e.message === 'interrupted';
-}
-
-function describeError(e: DumpedError): string {
-  if (e.name === 'InternalError' && e.message === 'out of memory') return 'ran out of memory';
-  if (e.name === 'InternalError' && e.message === 'stack overflow') return 'stack overflow (unbounded recursion?)';
-  const base = `${e.name}: ${e.message}`;
-  if (e.name === 'ReferenceError' && SANDBOX_GLOBALS.test(e.message)) {
-    return `${base} (policy code runs in a sandbox: no process, require, fetch, timers, file system or network; use the view and act.migrate)`;
-  }
-  return base;
-}
-
-/** The first frame of the user's file in a QuickJS stack ("at place (policy.ts:12:7)"). */
-function locate(e: DumpedError, fileName: string): CodeLocation | null {
-  const escaped = fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${escaped}:(\\d+)(?::(\\d+))?`).exec(e.stack);
-  if (match) return { line: Number(match[1]), column: match[2] ? Number(match[2]) : 0 };
-  if (e.lineNumber !== undefined) return { line: e.lineNumber, column: 0 };
-  return null;
-}
+const isIndex = (x: HostArg, below: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < below;
 
 /** Creates the per-run VM and the Policy that drives it. */
 export function instantiate(
@@ -185,8 +110,9 @@ export function instantiate(
   limits: SandboxLimits,
   ctx: PolicyContext,
   params: Record<string, number | string | boolean>,
-): Policy & { readonly logs: readonly string[] } {
+): SandboxedPolicy {
   const n = ctx.machine.cpuCount;
+  const sockets = ctx.machine.sockets;
   const H = SNAPSHOT_HEADER;
   const MASK = H + 7 * n;
   const QSTART = H + 8 * n;
@@ -197,6 +123,7 @@ export function instantiate(
   let view: SimView | null = null;
   let act: PolicyActions | null = null;
   let disposed = false;
+  const logs = new LogBuffer();
 
   /** Fills the per-CPU blocks and queues of the snapshot (the header and the subject's mask are set by call()). */
   function takeSnapshot(v: SimView): ArrayBuffer {
@@ -235,33 +162,40 @@ export function instantiate(
     for (let cpu = 0; cpu < n; cpu++) snap[MASK + cpu] = mask === null || mask[cpu] === 1 ? 1 : 0;
   }
 
-  function host(op: number, a: number, b: number, c: number): HostValue {
-    const v = view!;
-    if (op === HostOp.utilization) return v.utilization(a);
+  /** The host side of `__host(op, a, b, c)`: every argument checked, whatever the prelude passed. */
+  function host(op: HostArg, a: HostArg, b: HostArg, c: HostArg): HostValue {
+    if (op === HostOp.log) return void logs.add(a);
+    const v = view;
+    if (v === null) return undefined;
     if (op === HostOp.snapshot) return takeSnapshot(v);
-    const alive = Number.isInteger(a) && a >= 0 && v.alive(a);
+    if (op === HostOp.utilization) return isIndex(a, n) ? v.utilization(a) : undefined;
+    const alive = typeof a === 'number' && Number.isInteger(a) && a >= 0 && v.alive(a);
     if (op === HostOp.alive) return alive;
-    if (!alive) return op === HostOp.migrate ? `${a} is not a live process` : undefined;
+    if (!alive) return op === HostOp.migrate ? `${String(a)} is not a live process` : undefined;
+    const p = a as number;
     switch (op) {
-      case HostOp.pid: return v.pidOf(a);
-      case HostOp.group: return v.groupOf(a);
-      case HostOp.indexInGroup: return v.indexInGroup(a);
-      case HostOp.state: return v.stateOf(a);
-      case HostOp.cpuOf: return v.cpuOf(a);
-      case HostOp.lastCpu: return v.lastCpuOf(a);
-      case HostOp.allowed: return v.isAllowed(a, b);
-      case HostOp.weight: return v.weightOf(a);
-      case HostOp.workingSetBytes: return v.workingSetLines(a) * v.machine.lineBytes;
-      case HostOp.privateFootprintBytes: return v.privateFootprintLines(a, b) * v.machine.lineBytes;
-      case HostOp.llcFootprintBytes: return v.llcFootprintLines(a, b) * v.machine.lineBytes;
-      case HostOp.homeNode: return v.homeNodeOf(a);
-      case HostOp.lastRanNs: return v.lastRanNs(a);
-      case HostOp.runNs: return v.runNs(a);
-      case HostOp.sleepNs: return v.sleepNs(a);
-      case HostOp.periodNs: return v.periodNs(a);
-      case HostOp.wcetNs: return v.wcetNs(a);
-      case HostOp.deadlineNs: return v.deadlineNs(a);
-      case HostOp.migrate: return migrate(v, a, b, REASONS[c]!);
+      case HostOp.pid: return v.pidOf(p);
+      case HostOp.group: return v.groupOf(p);
+      case HostOp.indexInGroup: return v.indexInGroup(p);
+      case HostOp.state: return v.stateOf(p);
+      case HostOp.cpuOf: return v.cpuOf(p);
+      case HostOp.lastCpu: return v.lastCpuOf(p);
+      case HostOp.allowed: return isIndex(b, n) ? v.isAllowed(p, b) : undefined;
+      case HostOp.weight: return v.weightOf(p);
+      case HostOp.workingSetBytes: return v.workingSetLines(p) * v.machine.lineBytes;
+      case HostOp.privateFootprintBytes: return isIndex(b, n) ? v.privateFootprintLines(p, b) * v.machine.lineBytes : undefined;
+      case HostOp.llcFootprintBytes: return isIndex(b, sockets) ? v.llcFootprintLines(p, b) * v.machine.lineBytes : undefined;
+      case HostOp.homeNode: return v.homeNodeOf(p);
+      case HostOp.lastRanNs: return v.lastRanNs(p);
+      case HostOp.runNs: return v.runNs(p);
+      case HostOp.sleepNs: return v.sleepNs(p);
+      case HostOp.periodNs: return v.periodNs(p);
+      case HostOp.wcetNs: return v.wcetNs(p);
+      case HostOp.deadlineNs: return v.deadlineNs(p);
+      case HostOp.migrate:
+        if (!isIndex(b, n)) return `${String(b)} is not a CPU (this machine has CPUs 0..${n - 1})`;
+        if (!isIndex(c, REASONS.length)) return `no valid reason was given (one of ${REASONS.join(', ')})`;
+        return migrate(v, p, b, REASONS[c]!);
     }
     return undefined;
   }
@@ -276,7 +210,7 @@ export function instantiate(
     if (at === cpu) return `process ${p} (pid ${pid}) is already on CPU ${cpu}`;
     if (!v.online(cpu)) return `CPU ${cpu} is offline`;
     if (!v.isAllowed(p, cpu)) return `CPU ${cpu} is outside the affinity mask of process ${p} (pid ${pid})`;
-    if (!act!.migrate(p, cpu, reason)) return `the simulator refused to move process ${p} (pid ${pid}) to CPU ${cpu}`;
+    if (!act.migrate(p, cpu, reason)) return `the simulator refused to move process ${p} (pid ${pid}) to CPU ${cpu}`;
     return undefined;
   }
 
@@ -287,42 +221,28 @@ export function instantiate(
     distances: ctx.machine.distances,
     params,
   }, host);
-  const { context, runtime, deadline } = vm;
   try {
-    deadline.at = clock() + limits.cpuBudgetMs;
-    evaluateScript(context, s, limits.cpuBudgetMs);
+    evaluateScript(vm, s);
   } catch (e) {
     dispose();
     throw e;
-  } finally {
-    deadline.at = Infinity;
   }
-  const callFn = context.getProp(context.global, '__ml_call');
   const policyName = s.name;
   let lastWakeReason: Reason = 'load-balance';
-  let finalLogs: readonly string[] = [];
-
-  function readLogs(): string[] {
-    const h = context.getProp(context.global, '__ml_logs');
-    const logs = context.dump(h) as string[];
-    h.dispose();
-    return logs;
-  }
 
   function dispose(): void {
     if (disposed) return;
     disposed = true;
-    try {
-      finalLogs = readLogs();
-    } catch {
-      // A runtime that ran out of memory may not manage even this; the logs are a convenience.
-    }
-    if (callFn?.alive) callFn.dispose();
-    context.dispose();
-    runtime.dispose();
+    vm.dispose();
   }
 
-  /** Runs one hook; returns its numeric result. */
+  /** Fails the run: the hook, the simulated time, the user's line. */
+  function fail(hook: HookName, v: SimView, reason: string, location: ReturnType<typeof locate>): never {
+    dispose();
+    throw new PolicyRuntimeError(policyName, hook, v.nowNs, reason, location ?? (s.hookLines[hook] !== undefined ? { line: s.hookLines[hook], column: 0 } : null));
+  }
+
+  /** Runs one hook; returns its numeric result (already checked by the prelude, not trusted for it). */
   function call(hook: HookName, v: SimView, a: PolicyActions | null, x: number, y: number): number {
     if (disposed) throw new PolicyRuntimeError(policyName, hook, v.nowNs, 'the policy was already stopped by an earlier error', null);
     view = v;
@@ -332,36 +252,39 @@ export function instantiate(
     snap[2] = x;
     snap[3] = y;
     if (hook === 'place' || hook === 'placeOnWake') fillSubjectMask(v, x);
-    const arg = context.newArrayBuffer(takeSnapshot(v));
-    deadline.at = clock() + limits.cpuBudgetMs;
-    const result = context.callFunction(callFn, context.undefined, arg);
-    deadline.at = Infinity;
-    arg.dispose();
-    view = null;
-    act = null;
-    if (result.error) {
-      const err = dumpError(context, result.error);
-      result.error.dispose();
-      const reason = isInterrupt(err) ? `ran longer than its CPU-time budget of ${limits.cpuBudgetMs} ms (an endless loop?)` : describeError(err);
-      const location = locate(err, s.fileName) ?? (s.hookLines[hook] !== undefined ? { line: s.hookLines[hook], column: 0 } : null);
-      dispose();
-      throw new PolicyRuntimeError(policyName, hook, v.nowNs, reason, location);
+    let entry;
+    try {
+      entry = vm.enter('call', limits.hookSteps, takeSnapshot(v));
+    } finally {
+      view = null;
+      act = null;
     }
-    const out = context.getNumber(result.value);
-    result.value.dispose();
-    return out;
+    if (!entry.ok) fail(hook, v, describeFailure(entry.failure, limits.hookSteps, limits.wallCeilingMs), locate(entry.failure, s.fileName));
+    if (typeof entry.value !== 'number') fail(hook, v, `the sandbox answered ${typeof entry.value} instead of a number`, null);
+    return entry.value;
+  }
+
+  /** A CPU a placement hook chose, checked here: a whole number, a CPU of this machine, online and allowed. */
+  function placement(hook: 'place' | 'placeOnWake', v: SimView, h: number, cpu: number): number {
+    const mask = v.affinity(h);
+    if (!isIndex(cpu, n)) fail(hook, v, `${hook}() returned ${String(cpu)} for process ${h}; return a CPU number 0..${n - 1}`, null);
+    if (!v.online(cpu)) fail(hook, v, `${hook}() returned CPU ${cpu} for process ${h}, but that CPU is offline`, null);
+    if (mask !== null && mask[cpu] !== 1) fail(hook, v, `${hook}() returned CPU ${cpu} for process ${h}, outside its affinity mask`, null);
+    return cpu;
   }
 
   const has = new Set(desc.hooks);
-  const policy: Policy & { readonly logs: readonly string[] } = {
+  const policy: SandboxedPolicy = {
     name: policyName,
-    place: (v, h) => call('place', v, null, h, 0),
+    place: (v, h) => placement('place', v, h, call('place', v, null, h, 0)),
     ...(has.has('placeOnWake')
       ? {
           placeOnWake: (v: SimView, h: number) => {
             const code = call('placeOnWake', v, null, h, 0);
-            lastWakeReason = REASONS[code % REASON_BITS]!;
-            return Math.floor(code / REASON_BITS);
+            const r = code % REASON_BITS;
+            if (!Number.isInteger(code) || code < 0 || r >= REASONS.length) fail('placeOnWake', v, 'placeOnWake() gave no valid CPU and reason', null);
+            lastWakeReason = REASONS[r]!;
+            return placement('placeOnWake', v, h, Math.floor(code / REASON_BITS));
           },
           wakeReason: () => lastWakeReason,
         }
@@ -374,22 +297,10 @@ export function instantiate(
     onCpuEvent: (v: SimView, a: PolicyActions, e: CpuEvent) =>
       void call('onCpuEvent', v, a, e.kind === 'online' ? 1 : e.cause === 'maintenance' ? 2 : 0, e.cpu),
     dispose,
-    /** What the policy printed with console.log (first 200 lines), kept after the run ends. */
+    /** What the policy printed with console.log (the first LOG_LINES lines), kept after the run ends. */
     get logs(): readonly string[] {
-      return disposed ? finalLogs : readLogs();
+      return logs.all;
     },
   };
   return policy;
-}
-
-/** Reads what definePolicy registered (null when the code never called it). */
-export function describe(vm: QuickJSContext): PolicyDescription | null {
-  const result = vm.evalCode('globalThis.__ml_describe()', 'describe.js');
-  if (result.error) {
-    result.error.dispose();
-    return null;
-  }
-  const raw: unknown = vm.dump(result.value);
-  result.value.dispose();
-  return typeof raw === 'string' ? (JSON.parse(raw) as PolicyDescription) : null;
 }

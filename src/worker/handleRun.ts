@@ -1,23 +1,30 @@
-// The body of a simulation worker, shared by the Node and web entry points.
+// The body of a simulation worker, shared by the Node and web entry points: one simulate job.
 import type { Sha256Factory } from '../sim';
 import type { RunMessage, WorkerReply } from './protocol';
 import { runInSlices, toRunError } from './runSimulation';
 
 /** `sha256`: the platform's native hash for the result's digest (same digest as the portable one). */
 export async function handleRun(message: RunMessage, post: (reply: WorkerReply) => void, sha256?: Sha256Factory): Promise<void> {
+  let logs: readonly string[] | undefined;
   try {
     let lastReport = -1;
     // Without progress to report, the run goes in one slice.
-    const result = await runInSlices(message, message.progress ? 100 : 1, (fraction) => {
-      // A worker has nothing else to do, so progress is posted without yielding.
-      if (message.progress && fraction - lastReport >= 0.01) {
-        lastReport = fraction;
-        post({ type: 'progress', fraction });
-      }
-    }, sha256);
-    post(message.reply === 'summary' ? { type: 'summary', summary: result.summary, digest: result.digest } : { type: 'result', result });
+    const result = await runInSlices(
+      message,
+      message.progress ? 100 : 1,
+      (fraction) => {
+        // A worker has nothing else to do, so progress is posted without yielding.
+        if (message.progress && fraction - lastReport >= 0.01) {
+          lastReport = fraction;
+          post({ type: 'progress', fraction });
+        }
+      },
+      { sha256, onLogs: (lines) => (logs = lines) },
+    );
+    const withLogs = logs ? { logs } : {};
+    post(message.reply === 'summary' ? { type: 'summary', summary: result.summary, digest: result.digest, ...withLogs } : { type: 'result', result, ...withLogs });
   } catch (error) {
     const { name, message: text, path, location } = toRunError(error);
-    post({ type: 'error', name, message: text, path, location });
+    post({ type: 'error', name, message: text, path, location, ...(logs ? { logs } : {}) });
   }
 }

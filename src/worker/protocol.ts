@@ -1,18 +1,45 @@
-// Messages between a run host and a simulation worker.
+// Messages between a run host and a simulation worker. A job is one unit of work under one
+// budget: a simulation, a chart to draw (Node workers only), or one cell of a lab that the
+// worker resolves itself (grading: a submission's text is never resolved outside its worker).
 import type { SimConfig, SimResult, Summary } from '../sim';
 import type { CodeLocation, PolicySource } from '../lab/runHost';
 
-export interface RunMessage {
-  config: SimConfig;
-  policySource?: PolicySource;
-  /** What the caller reads: the whole result, or only its summary and digest (sweeps, comparisons). */
-  reply: 'result' | 'summary';
-  /** Whether to post progress while running: each post is a message the caller has to take in. */
-  progress: boolean;
+export type Job =
+  | {
+      kind: 'simulate';
+      config: SimConfig;
+      policySource?: PolicySource;
+      /** What the caller reads: the whole result, or only its summary and digest (sweeps, comparisons). */
+      reply: 'result' | 'summary';
+      /** Whether to post progress while running: each post is a message the caller has to take in. */
+      progress: boolean;
+    }
+  | { kind: 'draw'; spec: unknown }
+  | { kind: 'cell'; labText: string; index: number };
+
+/** The old name of a simulate job, kept for the web worker's entry. */
+export type RunMessage = Extract<Job, { kind: 'simulate' }>;
+
+/** A run that failed, as it crosses the worker boundary. */
+export interface ErrorReply {
+  type: 'error';
+  name: string;
+  message: string;
+  path?: string;
+  location?: CodeLocation;
+  logs?: readonly string[];
 }
 
 export type WorkerReply =
+  /**
+   * Sent once the worker has loaded: its CPU time counts from here (a run's budget is the run's,
+   * not Node's start-up). A worker thread adds its OS thread id, so its pool can read its CPU time.
+   */
+  | { type: 'ready'; tid?: number }
   | { type: 'progress'; fraction: number }
-  | { type: 'result'; result: SimResult }
-  | { type: 'summary'; summary: Summary; digest: string }
-  | { type: 'error'; name: string; message: string; path?: string; location?: CodeLocation };
+  | { type: 'result'; result: SimResult; logs?: readonly string[] }
+  | { type: 'summary'; summary: Summary; digest: string; logs?: readonly string[] }
+  | { type: 'drawn'; svg: string }
+  /** A cell job's outcome (src/lab/execute.ts CellOutcome), plain JSON. */
+  | { type: 'cell'; outcome: unknown }
+  | ErrorReply;

@@ -1,6 +1,7 @@
 // Runs one simulation, compiling a policy cell's code into a sandboxed policy first. Shared by
 // the Node and web workers and by the in-process host.
 import { Simulation, SimConfigError, type Sha256Factory, type SimResult } from '../sim';
+import type { Policy, PolicyFactory } from '../sim/policies/policy';
 import { compilePolicy, PolicyCodeError, PolicyRuntimeError, type CompiledPolicy } from '../sandbox';
 import { CancelledError, RunError, type PolicySource, type RunHost, type RunRequest } from '../lab/runHost';
 
@@ -18,21 +19,35 @@ function compile(source: PolicySource): Promise<CompiledPolicy> {
   return policy;
 }
 
-/** Steps a simulation in slices of simulated time, calling `between` after each slice. */
+/**
+ * Steps a simulation in slices of simulated time, calling `between` after each slice. What a
+ * policy cell printed goes to `onLogs` when the run ends, finished or failed; `sha256` is the
+ * platform's native hash for the digest (the same digest as the portable one).
+ */
 export async function runInSlices(
   request: Pick<RunRequest, 'config' | 'policySource'>,
   slices: number,
   between: (fraction: number) => Promise<void> | void,
-  sha256?: Sha256Factory,
+  { sha256, onLogs }: { sha256?: Sha256Factory; onLogs?: (lines: readonly string[]) => void } = {},
 ): Promise<SimResult> {
-  const policy = request.policySource ? (await compile(request.policySource)).factory : undefined;
-  const simulation = new Simulation(request.config, { policy, sha256 });
-  const step = Math.max(1, Math.ceil(simulation.endNs / slices));
-  while (!simulation.done) {
-    simulation.advance(Math.min(simulation.endNs, simulation.nowNs + step));
-    await between(simulation.endNs === 0 ? 1 : simulation.nowNs / simulation.endNs);
+  const compiled = request.policySource ? await compile(request.policySource) : undefined;
+  // A sandboxed policy keeps what it printed (src/sandbox/sandboxPolicy.ts).
+  let instance: (Policy & { readonly logs?: readonly string[] }) | undefined;
+  const policy: PolicyFactory | undefined = compiled && ((ctx) => (instance = compiled.factory(ctx)));
+  try {
+    const simulation = new Simulation(request.config, { policy, sha256 });
+    const step = Math.max(1, Math.ceil(simulation.endNs / slices));
+    while (!simulation.done) {
+      simulation.advance(Math.min(simulation.endNs, simulation.nowNs + step));
+      await between(simulation.endNs === 0 ? 1 : simulation.nowNs / simulation.endNs);
+    }
+    return simulation.result();
+  } finally {
+    if (instance?.logs && instance.logs.length > 0) onLogs?.(instance.logs);
+    // However the run ended (finished, failed, cancelled between slices): free the sandbox, so
+    // its memory goes back to the thread's capped QuickJS heap.
+    instance?.dispose?.();
   }
-  return simulation.result();
 }
 
 /** Any failure of a run as a RunError that can cross a worker boundary. */
@@ -52,13 +67,18 @@ export const inProcessRunHost: RunHost = {
     const { summary, digest } = await inProcessRunHost.run(request);
     return { summary, digest };
   },
-  async run({ config, policySource, signal, onProgress }) {
+  async run({ config, policySource, signal, onProgress, onLogs }) {
     try {
-      return await runInSlices({ config, policySource }, 50, async (fraction) => {
-        if (signal.aborted) throw new CancelledError();
-        onProgress?.(fraction);
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      });
+      return await runInSlices(
+        { config, policySource },
+        50,
+        async (fraction) => {
+          if (signal.aborted) throw new CancelledError();
+          onProgress?.(fraction);
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        },
+        { onLogs },
+      );
     } catch (error) {
       throw error instanceof CancelledError ? error : toRunError(error);
     }

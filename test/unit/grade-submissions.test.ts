@@ -31,16 +31,20 @@ const EXPECTED: Record<string, { even: number; faster: number; balanced: number;
   'not-a-lab': { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [/check faster was deleted/] },
   // a memory bomb in YAML: eight million processes; the worker hits its heap limit, not the grader.
   'huge-workload': { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [] },
+  // a run that never ends (requests for ever, 100,000 s of them): stopped at its CPU-time limit.
+  'never-ends': { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [] },
+  // and after those two, a good one again: graded as if nothing had happened.
+  'correct-again': { even: 2, faster: 1, balanced: 2, bounded: 1, integrity: [] },
 };
 
-const submission = (name: string) => join(DIR, 'submissions', `${name}.lab.md`);
+const submission = (name: string) => join(DIR, 'submissions', `${name === 'correct-again' ? 'correct' : name}.lab.md`);
 
 let out: string;
 let batch: CliResult;
 
 before(() => {
   out = tempDir('grade');
-  batch = cli(['grade', ...Object.keys(EXPECTED).map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv'), '--junit', join(out, 'junit.xml'), '--time-limit', '30', '--memory-limit', '256']);
+  batch = cli(['grade', ...Object.keys(EXPECTED).map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv'), '--junit', join(out, 'junit.xml'), '--memory-limit', '256', '--cpu-limit', '20']);
 });
 
 test('batch grading exits 1 (some checks failed) and writes a CSV with the exact score of every check', () => {
@@ -73,7 +77,9 @@ test('hidden checks explain without revealing; broken runs say which cell and wh
   const wrong = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('wrong-types.lab.md'))!;
   assert.match(wrong, /FAIL even \(0\/2\): .*run "yours" has no result: .*Unknown time unit "parsecs".*"seed" must be a whole number/);
   const huge = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('huge-workload.lab.md'))!;
-  assert.match(huge, /FAIL bounded \(0\/1\): Too many migrations: each one costs cache reloads \(run "yours" has no result: .*memory limit/);
+  assert.match(huge, /FAIL bounded \(0\/1\): Too many migrations: each one costs cache reloads \(run "yours" has no result: it used more than its memory limit of 256 MB per run, so its worker was stopped\)/);
+  const endless = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('never-ends.lab.md'))!;
+  assert.match(endless, /FAIL even \(0\/2\): .*\(run "yours" has no result: it ran past its CPU-time limit of 20 s per run, so its worker was stopped\)/);
 });
 
 test('GitHub Classroom result JSON for one submission', () => {

@@ -47,7 +47,7 @@ test('the worked example and the assignment example type-check against the shipp
   assert.equal(workedExample.length, 1);
   assert.deepEqual(typeErrors(workedExample[0]!), []);
   const assignment = readFileSync(join(root, 'examples/assignment.lab.md'), 'utf8');
-  const cell = /```policy name=mine lang=ts\n([\s\S]*?)^```$/m.exec(assignment);
+  const cell = /```policy name=mine lang=ts[^\n]*\n([\s\S]*?)^```$/m.exec(assignment);
   assert.ok(cell);
   assert.deepEqual(typeErrors(cell[1]!), []);
 });

@@ -1,0 +1,212 @@
+/**
+ * One QuickJS VM for user policy code: a runtime with its own memory limit and budget
+ * (budget.ts), the prelude evaluated in it, and the only ways the host enters it. Every entry
+ * runs under the armed budget, and nothing that comes back is trusted: values are read by type
+ * (a number is read only if it is a number, so no valueOf or toJSON runs on the host's behalf)
+ * and a thrown value is described by the prelude, inside the VM, under a budget of its own.
+ */
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { Budget, PRELUDE_STEPS, REPORT_STEPS, stopMessage, TOP_LEVEL_STEPS, type Stop } from './budget';
+import { PolicyCodeError, type CodeLocation } from './errors';
+import { PRELUDE, PRELUDE_FILE } from './prelude';
+
+export interface SandboxLimits {
+  /** Steps one hook call may take (see budget.ts). */
+  hookSteps: number;
+  /** Memory limit of the policy's QuickJS runtime. */
+  memoryBytes: number;
+  /** The last-resort wall-clock ceiling of one entry (budget.ts), in ms. */
+  wallCeilingMs: number;
+}
+
+/** The compiled script and where its hooks are defined (for errors with no user frame on the stack). */
+export interface PolicyScript {
+  name: string;
+  /** The script QuickJS runs (lines match the user's code). */
+  script: string;
+  fileName: string;
+  hookLines: Partial<Record<string, number>>;
+}
+
+const STACK_OVERFLOW_BYTES = 512 * 1024;
+
+/** What a host operation answers: a fact, an error message (strings), nothing, or a snapshot. */
+export type HostValue = number | boolean | string | undefined | ArrayBuffer;
+
+/** An argument the VM passed to the host: a number or a string, anything else is nothing. */
+export type HostArg = number | string | undefined;
+
+/** How an entry ended: a number, or what went wrong. */
+export type Entry = { ok: true; value: number | string | undefined } | { ok: false; failure: Failure };
+
+export interface Failure {
+  /** Set when the budget stopped it (then name and message are QuickJS's "interrupted"). */
+  stop: Stop | null;
+  name: string;
+  message: string;
+  stack: string;
+  lineNumber?: number;
+}
+
+export interface Vm {
+  runtime: QuickJSRuntime;
+  context: QuickJSContext;
+  budget: Budget;
+  /** Calls one of the prelude's functions (call, describe) with `steps` to spend. */
+  enter(fn: 'call' | 'describe', steps: number, arg?: ArrayBuffer): Entry;
+  /** Evaluates code (the user's script) with `steps` to spend. */
+  evaluate(code: string, fileName: string, steps: number): Entry;
+  dispose(): void;
+}
+
+/** Creates a runtime + context with the prelude evaluated and the host bridge bound to `host`. */
+export function newVm(module: QuickJSWASMModule, limits: SandboxLimits, setup: object, host: (op: HostArg, a: HostArg, b: HostArg, c: HostArg) => HostValue): Vm {
+  const runtime = module.newRuntime();
+  runtime.setMemoryLimit(limits.memoryBytes);
+  runtime.setMaxStackSize(STACK_OVERFLOW_BYTES);
+  const budget = new Budget(limits.wallCeilingMs);
+  runtime.setInterruptHandler(budget.interrupt);
+  const context = runtime.newContext();
+
+  /** A value the VM handed over, read without running any of its code. */
+  const arg = (h: QuickJSHandle | undefined): HostArg => {
+    if (h === undefined) return undefined;
+    const type = context.typeof(h);
+    if (type === 'number') return context.getNumber(h);
+    if (type === 'string') return context.getString(h);
+    return undefined;
+  };
+  const hostFn = context.newFunction('__host', (op, a, b, c) => toHandle(context, host(arg(op), arg(a), arg(b), arg(c))));
+  context.setProp(context.global, '__host', hostFn);
+  hostFn.dispose();
+  const setupHandle = context.newString(JSON.stringify(setup));
+  context.setProp(context.global, '__setup', setupHandle);
+  setupHandle.dispose();
+
+  const prelude = budget.spend(PRELUDE_STEPS, () => context.evalCode(PRELUDE, PRELUDE_FILE));
+  if (prelude.error) {
+    prelude.error.dispose();
+    context.dispose();
+    runtime.dispose();
+    throw new Error(`the sandbox's prelude failed${budget.stopped ? ` (${budget.stopped})` : ''}`);
+  }
+  // The prelude's functions, held by the host only (the prelude object is frozen, with no getters).
+  const api = prelude.value;
+  const functions = {
+    call: context.getProp(api, 'call'),
+    describe: context.getProp(api, 'describe'),
+    describeError: context.getProp(api, 'describeError'),
+  };
+  api.dispose();
+
+  /** What a thrown value says, asked of the prelude (never read by the host: it may be a Proxy). */
+  function failure(error: QuickJSHandle): Failure {
+    // When the budget stopped the VM, the value thrown is QuickJS's own uncatchable error, whose
+    // stack still tells where the user's code was.
+    const stop = budget.stopped;
+    const described = budget.spend(REPORT_STEPS, () => context.callFunction(functions.describeError, context.undefined, error));
+    error.dispose();
+    const unreadable: Failure = { stop, name: 'Error', message: 'threw a value that cannot be read', stack: '' };
+    if (described.error) {
+      described.error.dispose();
+      return unreadable;
+    }
+    const text = arg(described.value);
+    described.value.dispose();
+    try {
+      const [name, message, stack, line] = JSON.parse(String(text)) as unknown[];
+      if (typeof name === 'string' && typeof message === 'string' && typeof stack === 'string' && typeof line === 'number') {
+        return { stop, name, message, stack, ...(line >= 1 && Number.isInteger(line) ? { lineNumber: line } : {}) };
+      }
+    } catch {
+      // fall through: the prelude always answers JSON, so this is not its answer
+    }
+    return unreadable;
+  }
+
+  function settle(result: ReturnType<QuickJSContext['evalCode']>): Entry {
+    if (result.error) return { ok: false, failure: failure(result.error) };
+    const value = arg(result.value);
+    result.value.dispose();
+    return { ok: true, value };
+  }
+
+  let disposed = false;
+  return {
+    runtime,
+    context,
+    budget,
+    enter(fn, steps, buffer) {
+      return settle(
+        budget.spend(steps, () => {
+          if (buffer === undefined) return context.callFunction(functions[fn], context.undefined);
+          const handle = context.newArrayBuffer(buffer);
+          try {
+            return context.callFunction(functions[fn], context.undefined, handle);
+          } finally {
+            handle.dispose();
+          }
+        }),
+      );
+    },
+    evaluate(code, fileName, steps) {
+      return settle(budget.spend(steps, () => context.evalCode(code, fileName, { type: 'global', strict: true })));
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const handle of Object.values(functions)) if (handle.alive) handle.dispose();
+      context.dispose();
+      runtime.dispose();
+    },
+  };
+}
+
+function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
+  switch (typeof v) {
+    case 'number':
+      return vm.newNumber(v);
+    case 'boolean':
+      return v ? vm.true : vm.false;
+    case 'string':
+      return vm.newString(v);
+    case 'undefined':
+      return vm.undefined;
+  }
+  return vm.newArrayBuffer(v);
+}
+
+const SANDBOX_GLOBALS = /^'?(process|require|fetch|globalThis\.process|XMLHttpRequest|WebSocket|importScripts|Deno|Bun|setTimeout|setInterval)'? is not defined$/;
+
+/** A failure as the user reads it; `what` names an entry its context does not name already ("the code outside the hooks"). */
+export function describeFailure(f: Failure, steps: number, wallCeilingMs: number, what?: string): string {
+  if (f.stop !== null) return stopMessage(f.stop, steps, wallCeilingMs, what);
+  if (f.name === 'InternalError' && f.message === 'out of memory') return 'ran out of memory';
+  if (f.name === 'InternalError' && f.message === 'stack overflow') return 'stack overflow (unbounded recursion?)';
+  const base = `${f.name}: ${f.message}`;
+  if (f.name === 'ReferenceError' && SANDBOX_GLOBALS.test(f.message)) {
+    return `${base} (policy code runs in a sandbox: no process, require, fetch, timers, file system or network; use the view and act.migrate)`;
+  }
+  if (f.name === 'TypeError' && /read-only|not extensible|frozen/i.test(f.message)) {
+    return `${base} (the sandbox's built-in objects are frozen: define your own helpers instead of changing them)`;
+  }
+  return base;
+}
+
+/** The first frame of the user's file in a QuickJS stack ("at place (policy.ts:12:7)"). */
+export function locate(f: Failure, fileName: string): CodeLocation | null {
+  const escaped = fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${escaped}:(\\d+)(?::(\\d+))?`).exec(f.stack);
+  if (match) return { line: Number(match[1]), column: match[2] ? Number(match[2]) : 0 };
+  if (f.lineNumber !== undefined) return { line: f.lineNumber, column: 0 };
+  return null;
+}
+
+/** Evaluates the user's script in `vm`; errors come back as PolicyCodeError with the user's line. */
+export function evaluateScript(vm: Vm, s: PolicyScript): void {
+  const entry = vm.evaluate(s.script, s.fileName, TOP_LEVEL_STEPS);
+  if (!entry.ok) {
+    const reason = describeFailure(entry.failure, TOP_LEVEL_STEPS, vm.budget.wallCeilingMs, 'the code outside the hooks');
+    throw new PolicyCodeError(s.name, reason, locate(entry.failure, s.fileName));
+  }
+}
