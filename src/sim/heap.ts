@@ -1,7 +1,8 @@
 /**
  * The engine's event queue: a binary min-heap over parallel typed arrays. Entries are ordered
- * by (time, insertion sequence), so simultaneous events run in the order they were scheduled,
- * which keeps runs deterministic. The heap moves only 32-bit entry ids; entry payloads live in
+ * by (time, kind, insertion sequence): the engine numbers its event kinds in the order they
+ * apply at one instant, and events of one kind at one instant run in the order they were
+ * scheduled, which keeps runs deterministic. The heap moves only 32-bit entry ids; entry payloads live in
  * columns and are recycled through a free list, so steady-state scheduling allocates nothing.
  */
 export class EventQueue {
@@ -42,6 +43,11 @@ export class EventQueue {
   /** Time of the earliest event; Infinity when empty. */
   peekTime(): number {
     return this.size === 0 ? Infinity : this.timeNs[this.heap[0]!]!;
+  }
+
+  /** Kind of the earliest event; -1 when empty. */
+  peekKind(): number {
+    return this.size === 0 ? -1 : this.kindOf[this.heap[0]!]!;
   }
 
   push(timeNs: number, kind: number, a: number, b: number): void {
@@ -99,7 +105,10 @@ export class EventQueue {
   private less(x: number, y: number): boolean {
     const tx = this.timeNs[x]!;
     const ty = this.timeNs[y]!;
-    return tx < ty || (tx === ty && this.seq[x]! < this.seq[y]!);
+    if (tx !== ty) return tx < ty;
+    const kx = this.kindOf[x]!;
+    const ky = this.kindOf[y]!;
+    return kx < ky || (kx === ky && this.seq[x]! < this.seq[y]!);
   }
 
   private grow(): void {
