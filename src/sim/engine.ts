@@ -496,10 +496,6 @@ export class Engine implements PolicyActions {
     if (g.periodic) {
       const nextRelease = this.now + p.periodNs;
       if (nextRelease < this.endNs) this.q.push(nextRelease, EV_RELEASE, p.slot, 0);
-    } else if (p.remainingNs <= 0) {
-      // Nothing to do: done on arrival, without ever running.
-      this.complete(p, -1);
-      return;
     }
     this.placeNew(p);
   }
@@ -540,21 +536,17 @@ export class Engine implements PolicyActions {
 
   /** Placement of a new process (no migration: it has no CPU yet). */
   private placeNew(p: Proc): void {
-    let cpu = -1;
-    if (this.globalQ === null) {
-      cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
-      // Every CPU it may use is out (failed or in maintenance): it waits on one of them.
-      if (cpu < 0 && this.usableInstead(p, -1) < 0) cpu = this.parking(p);
-      this.checkTarget(p, cpu, 'place');
-      // A policy unaware of machine events may pick a CPU that is out: take the nearest usable one instead.
-      if (this.offline[cpu] !== ONLINE) cpu = this.usableInstead(p, cpu);
+    if (this.globalQ) {
+      this.enqueueGlobal(p, Placement.New);
+      return;
     }
-    if (p.burstNs <= 0) {
-      // A first compute burst of length 0: straight to its first sleep, there.
-      p.cpu = cpu;
-      this.afterBurst(p, cpu);
-    } else if (cpu < 0) this.enqueueGlobal(p, Placement.New);
-    else this.enqueue(p, cpu, Placement.New);
+    let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
+    // Every CPU it may use is out (failed or in maintenance): it waits on one of them.
+    if (cpu < 0 && this.usableInstead(p, -1) < 0) cpu = this.parking(p);
+    this.checkTarget(p, cpu, 'place');
+    // A policy unaware of machine events may pick a CPU that is out: take the nearest usable one instead.
+    if (this.offline[cpu] !== ONLINE) cpu = this.usableInstead(p, cpu);
+    this.enqueue(p, cpu, Placement.New);
   }
 
   /**
@@ -1071,18 +1063,10 @@ export class Engine implements PolicyActions {
     this.markResched(cpu);
   }
 
-  /** `cpu`'s running process finished its burst now (accounted). */
+  /** `cpu`'s running process finished its burst now (accounted): its next job or its wait for one, a sleep, or completion. */
   private burstDone(cpu: number, p: Proc): void {
     this.stop(cpu);
     this.markResched(cpu);
-    this.afterBurst(p, cpu);
-  }
-
-  /**
-   * What follows a finished burst of `p`, which runs nowhere now (`cpu`: where it was, -1 for
-   * none): a periodic task's next job or its wait for one, a sleep, or completion.
-   */
-  private afterBurst(p: Proc, cpu: number): void {
     p.burstNs = 0;
     const g = this.cfg.groups[p.group]!;
     if (p.periodNs > 0) {
@@ -1126,7 +1110,7 @@ export class Engine implements PolicyActions {
     }
   }
 
-  /** A non-periodic process (off any CPU now; `cpu`: where it ran last, -1 for none) is done. */
+  /** A non-periodic process that last ran on `cpu` is done. */
   private complete(p: Proc, cpu: number): void {
     const now = this.now;
     p.remainingNs = 0;
@@ -1190,9 +1174,7 @@ export class Engine implements PolicyActions {
     const g = this.cfg.groups[p.group]!;
     p.burstNs = Math.min(p.remainingNs, sample(g.phases!.computeNs, p.rng));
     this.trace?.('wake', this.now, p.pid, p.cpu);
-    // A compute burst of length 0 is over as soon as it begins: it never runs.
-    if (p.burstNs <= 0) this.afterBurst(p, p.cpu);
-    else this.placeWoken(p);
+    this.placeWoken(p);
   }
 
   private onRelease(p: Proc): void {
