@@ -229,15 +229,17 @@ export class Engine implements PolicyActions {
   // Phase 3 of an instant: which CPUs decide, and what they know.
   /** Per CPU: it decides at the end of this instant (1) or not (0). */
   private readonly resched: Uint8Array;
-  /** CPUs that decide, ascending. */
-  private readonly reschedList: number[] = [];
+  /** The CPUs that decide (reschedCount of them, in no order). */
+  private readonly reschedList: Int32Array;
+  private reschedCount = 0;
   /** The global queue changed: its best processes may take CPUs. */
   private globalDirty = false;
   /** Per CPU: its running process's slice ran out now (with work left). */
   private readonly sliceOver: Uint8Array;
   /** Per CPU: the policy's onIdle was asked this instant (once per CPU and instant). */
   private readonly idleAsked: Uint8Array;
-  private readonly idleAskedList: number[] = [];
+  private readonly idleAskedList: Int32Array;
+  private idleAskedCount = 0;
 
   // Metrics.
   readonly response = new LogHistogram();
@@ -348,8 +350,10 @@ export class Engine implements PolicyActions {
     this.fair = cfg.scheduler.kind === 'fair';
     this.sleeperCreditNs = sleeperCreditNs(n);
     this.resched = new Uint8Array(n);
+    this.reschedList = new Int32Array(n);
     this.sliceOver = new Uint8Array(n);
     this.idleAsked = new Uint8Array(n);
+    this.idleAskedList = new Int32Array(n);
     this.view = new EngineView(this);
     // Frequency series whenever frequencies can change or energy is shown against them.
     const machineSeries = m.power !== null || this.domains !== null;
@@ -378,24 +382,69 @@ export class Engine implements PolicyActions {
   // ---------------------------------------------------------------- main loop
 
   /**
-   * Applies every instant before min(untilNs, endNs), whole. A closed run (every process done)
-   * ends at its last completion; otherwise, reaching endNs applies the burst ends due exactly
-   * then (a job finishing at the end of the run finishes) and ends the run there. Slicing a run
-   * into several calls changes nothing: the clock only ever moves to the time of an event.
+   * Applies every instant before min(untilNs, endNs), whole, in its three phases (see the file
+   * comment): the queue yields an instant's timers first and its other events kind by kind; when
+   * the next event is later, the instant's decisions are made (they may schedule more events at
+   * the same time, which then run first). A closed run (every process done) ends at its last
+   * completion; otherwise, reaching endNs applies the burst ends due exactly then (a job
+   * finishing at the end of the run finishes) and ends the run there. Slicing a run into several
+   * calls changes nothing: the clock only ever moves to the time of an event.
    */
   advance(untilNs: number): void {
     if (this.finished) return;
-    if (this.workDone()) {
-      this.finished = true;
-      return;
-    }
     const limit = Math.min(untilNs, this.endNs);
     const q = this.q;
-    while (q.length > 0 && q.peekTime() < limit) {
-      this.runInstant(q.peekTime());
-      if (this.workDone()) {
-        this.finished = true;
-        return;
+    for (;;) {
+      const next = q.peekTime();
+      if (next !== this.now) {
+        if (this.reschedCount > 0 || this.globalDirty) {
+          this.decide();
+          continue;
+        }
+        if (this.idleAskedCount > 0) this.clearIdleAsked();
+        if (this.workDone()) {
+          this.finished = true;
+          return;
+        }
+        if (next >= limit) break;
+        this.now = next;
+      } else if (next >= limit) break;
+      q.pop();
+      this.events++;
+      switch (q.kind) {
+        case EV_TIMER:
+          if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
+          break;
+        case EV_MACHINE:
+          this.onMachineEvent(q.a, q.b);
+          break;
+        case EV_FREQ:
+          if (q.b === this.freqGen[q.a]) {
+            this.govIndex[q.a] = this.requested[q.a]!;
+            this.applyDomain(q.a);
+          }
+          break;
+        case EV_THERMAL:
+          if (q.b === this.thermGen[q.a]) this.onThermal(q.a);
+          break;
+        case EV_GOVERNOR:
+          this.onGovernorTick();
+          break;
+        case EV_ARRIVAL:
+          this.onArrival(q.a);
+          break;
+        case EV_RELEASE:
+          this.onRelease(this.procs[q.a]!);
+          break;
+        case EV_WAKE:
+          this.onWake(this.procs[q.a]!);
+          break;
+        case EV_MIGRATED:
+          this.onMigrated(this.procs[q.a]!);
+          break;
+        case EV_BALANCE:
+          this.onBalance();
+          break;
       }
     }
     if (limit < this.endNs) {
@@ -403,10 +452,10 @@ export class Engine implements PolicyActions {
       return;
     }
     this.now = this.endNs;
-    while (q.length > 0 && q.peekTime() === this.endNs && q.peekKind() === EV_TIMER) {
+    while (q.peekTime() === this.endNs && q.peekKind() === EV_TIMER) {
       q.pop();
       this.events++;
-      this.apply(q.kind, q.a, q.b);
+      if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
     }
     this.finished = true;
   }
@@ -416,62 +465,10 @@ export class Engine implements PolicyActions {
     return this.finished ? this.now : Math.max(this.now, this.processedToNs);
   }
 
-  /** Applies instant `t` in its three phases (see the file comment). */
-  private runInstant(t: number): void {
-    const q = this.q;
-    this.now = t;
-    for (;;) {
-      // Phases 1 and 2: the queue yields timers first, then the other kinds in order.
-      while (q.length > 0 && q.peekTime() === t) {
-        q.pop();
-        this.events++;
-        this.apply(q.kind, q.a, q.b);
-      }
-      if (this.reschedList.length === 0 && !this.globalDirty) break;
-      this.decide();
-      if (q.peekTime() !== t) break;
-    }
-    const asked = this.idleAskedList;
-    for (let i = 0; i < asked.length; i++) this.idleAsked[asked[i]!] = 0;
-    asked.length = 0;
-  }
-
-  private apply(kind: number, a: number, b: number): void {
-    switch (kind) {
-      case EV_TIMER:
-        if (b === this.timerGen[a]) this.onTimer(a);
-        break;
-      case EV_MACHINE:
-        this.onMachineEvent(a, b);
-        break;
-      case EV_FREQ:
-        if (b === this.freqGen[a]) {
-          this.govIndex[a] = this.requested[a]!;
-          this.applyDomain(a);
-        }
-        break;
-      case EV_THERMAL:
-        if (b === this.thermGen[a]) this.onThermal(a);
-        break;
-      case EV_GOVERNOR:
-        this.onGovernorTick();
-        break;
-      case EV_ARRIVAL:
-        this.onArrival(a);
-        break;
-      case EV_RELEASE:
-        this.onRelease(this.procs[a]!);
-        break;
-      case EV_WAKE:
-        this.onWake(this.procs[a]!);
-        break;
-      case EV_MIGRATED:
-        this.onMigrated(this.procs[a]!);
-        break;
-      case EV_BALANCE:
-        this.onBalance();
-        break;
-    }
+  /** The instant is over: each CPU may ask onIdle again at the next one. */
+  private clearIdleAsked(): void {
+    for (let i = 0; i < this.idleAskedCount; i++) this.idleAsked[this.idleAskedList[i]!] = 0;
+    this.idleAskedCount = 0;
   }
 
   // ---------------------------------------------------------------- arrivals
@@ -714,17 +711,13 @@ export class Engine implements PolicyActions {
   private markResched(cpu: number): void {
     if (this.resched[cpu] === 1) return;
     this.resched[cpu] = 1;
-    const list = this.reschedList;
-    let i = list.length;
-    list.push(cpu);
-    while (i > 0 && list[i - 1]! > cpu) {
-      list[i] = list[i - 1]!;
-      i--;
-    }
-    list[i] = cpu;
+    this.reschedList[this.reschedCount++] = cpu;
   }
 
-  /** Phase 3: the global queue's best processes take CPUs, then each marked CPU decides, lowest number first. */
+  /**
+   * Phase 3: the global queue's best processes take CPUs, then each marked CPU decides, lowest
+   * number first (a CPU marked while others decide decides too, in its turn).
+   */
   private decide(): void {
     const list = this.reschedList;
     for (;;) {
@@ -732,11 +725,15 @@ export class Engine implements PolicyActions {
         this.globalDirty = false;
         this.decideGlobal();
       }
-      if (list.length === 0) {
+      if (this.reschedCount === 0) {
         if (this.globalDirty) continue;
         return;
       }
-      const cpu = list.shift()!;
+      // The lowest marked CPU (a handful at most are marked at once).
+      let at = 0;
+      for (let i = 1; i < this.reschedCount; i++) if (list[i]! < list[at]!) at = i;
+      const cpu = list[at]!;
+      list[at] = list[--this.reschedCount]!;
       this.resched[cpu] = 0;
       this.decideCpu(cpu);
     }
@@ -762,7 +759,7 @@ export class Engine implements PolicyActions {
       }
       if (this.policy.onIdle && this.idleAsked[cpu] === 0) {
         this.idleAsked[cpu] = 1;
-        this.idleAskedList.push(cpu);
+        this.idleAskedList[this.idleAskedCount++] = cpu;
         this.callPolicy(PolicyCall.OnIdle, -1, cpu);
       }
       if (this.meter !== null && this.running[cpu]! < 0) this.powerChanged(this.m.cpuCore[cpu]!);
@@ -809,42 +806,55 @@ export class Engine implements PolicyActions {
    */
   private decideGlobal(): void {
     const gq = this.globalQ!;
+    let preempted = -1;
     while (gq.length > 0) {
-      const p = this.procs[gq.peek()]!;
+      const slot = gq.peek();
+      // The process just preempted came after every one running now, and no CPU is idle: it, and
+      // everything behind it, waits.
+      if (slot === preempted && !this.anyAffinity) break;
+      const p = this.procs[slot]!;
       const cpu = this.globalTarget(p, gq.keyAt(0), gq.tieAt(0), gq.orderAt(0));
       if (cpu < 0) {
         // The best one fits nowhere now; with affinity masks another one may.
-        if (this.anyAffinity) this.decideGlobalPastHead();
-        return;
+        if (this.anyAffinity && this.decideGlobalPastHead()) continue;
+        break;
       }
       gq.pop();
-      this.takeCpu(cpu, p);
+      preempted = this.takeCpu(cpu, p);
     }
+    // What preempted processes re-queued has been looked at.
+    this.globalDirty = false;
   }
 
-  /** decideGlobal when the head fits nowhere: every other waiting process, best first, tries (rare; sorts a copy). */
-  private decideGlobalPastHead(): void {
+  /** decideGlobal when the head fits nowhere: every other waiting process, best first, tries (rare; sorts a copy). True if one started. */
+  private decideGlobalPastHead(): boolean {
     const gq = this.globalQ!;
     const members = gq.members();
     const ranked = members.map((slot, i) => ({ slot, key: gq.keyAt(i), tie: gq.tieAt(i), order: gq.orderAt(i) }));
     ranked.sort((a, b) => (before(a.key, a.tie, a.order, b.key, b.tie, b.order) ? -1 : 1));
+    let started = false;
     for (const r of ranked) {
       const p = this.procs[r.slot]!;
       const cpu = this.globalTarget(p, r.key, r.tie, r.order);
       if (cpu < 0) continue;
       gq.remove(r.slot);
       this.takeCpu(cpu, p);
+      started = true;
     }
+    return started;
   }
 
-  /** Global queue: `p` starts on `cpu`, preempting what runs there. */
-  private takeCpu(cpu: number, p: Proc): void {
+  /** Global queue: `p` starts on `cpu`, preempting what runs there. Returns the preempted process's slot, -1 if none. */
+  private takeCpu(cpu: number, p: Proc): number {
+    let preempted = -1;
     if (this.running[cpu]! >= 0) {
       const q = this.stop(cpu);
       this.preemptions++;
       this.requeue(q, cpu);
+      preempted = q.slot;
     }
     this.start(cpu, p);
+    return preempted;
   }
 
   /** Where a global-queue process with order (key, tie, order) may run now; -1 if nowhere. */
@@ -854,14 +864,20 @@ export class Engine implements PolicyActions {
     const offline = this.offline;
     const last = p.lastCpu;
     if (last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) return last;
+    const runKey = this.runKey;
     let worst = -1;
+    let worstKey = -Infinity;
     for (let cpu = 0; cpu < n; cpu++) {
       if (offline[cpu] !== ONLINE || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
       if (running[cpu]! < 0) return cpu;
-      if (worst < 0 || before(this.runKey[worst]!, this.runTie[worst]!, this.runOrder[worst]!, this.runKey[cpu]!, this.runTie[cpu]!, this.runOrder[cpu]!)) worst = cpu;
+      const k = runKey[cpu]!;
+      if (k > worstKey || (k === worstKey && before(k, this.runTie[worst]!, this.runOrder[worst]!, k, this.runTie[cpu]!, this.runOrder[cpu]!))) {
+        worst = cpu;
+        worstKey = k;
+      }
     }
     if (!this.disc.preemptive || worst < 0) return -1;
-    return before(key, tie, order, this.runKey[worst]!, this.runTie[worst]!, this.runOrder[worst]!) ? worst : -1;
+    return before(key, tie, order, worstKey, this.runTie[worst]!, this.runOrder[worst]!) ? worst : -1;
   }
 
   // ---------------------------------------------------------------- running

@@ -5,6 +5,9 @@
  * scheduled, which keeps runs deterministic. The heap moves only 32-bit entry ids; entry payloads live in
  * columns and are recycled through a free list, so steady-state scheduling allocates nothing.
  */
+/** Sequence numbers of one kind stay below this, so kind x SEQ_PER_KIND + sequence orders by kind first. */
+const SEQ_PER_KIND = 2 ** 48;
+
 export class EventQueue {
   private heap: Int32Array;
   private size = 0;
@@ -58,7 +61,8 @@ export class EventQueue {
       id = this.used++;
     }
     this.timeNs[id] = timeNs;
-    this.seq[id] = this.nextSeq++;
+    // One number orders by kind, then scheduling order (2^48 events per run is far beyond any run).
+    this.seq[id] = kind * SEQ_PER_KIND + this.nextSeq++;
     this.kindOf[id] = kind;
     this.argA[id] = a;
     this.argB[id] = b;
@@ -105,10 +109,7 @@ export class EventQueue {
   private less(x: number, y: number): boolean {
     const tx = this.timeNs[x]!;
     const ty = this.timeNs[y]!;
-    if (tx !== ty) return tx < ty;
-    const kx = this.kindOf[x]!;
-    const ky = this.kindOf[y]!;
-    return kx < ky || (kx === ky && this.seq[x]! < this.seq[y]!);
+    return tx < ty || (tx === ty && this.seq[x]! < this.seq[y]!);
   }
 
   private grow(): void {
