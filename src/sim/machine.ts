@@ -244,12 +244,12 @@ export const MIGRATION = {
 } satisfies Section;
 
 export const MACHINE = {
+  name: { kind: 'name', doc: 'Name of the machine, shown with its results.', defaultText: 'sockets x cores' },
   preset: {
     kind: 'enum',
     values: Object.fromEntries(Object.entries(MACHINE_PRESETS).map(([n, m]) => [n, `Built-in machine ${m.name ?? n}.`])),
     doc: 'Start from a built-in machine preset and override the keys given here.',
   },
-  name: { kind: 'name', doc: 'Name of the machine, shown with its results.', defaultText: 'sockets x cores' },
   sockets: { kind: 'number', unit: 'count', min: 1, max: 64, default: 1, doc: 'Number of sockets (packages); each socket is one NUMA node with its own LLC.' },
   coresPerSocket: { kind: 'number', unit: 'count', min: 1, max: 1024, default: 4, doc: 'Cores per socket (ignored when coreTypes is given).' },
   smt: { kind: 'number', unit: 'count', min: 1, max: 8, default: 1, doc: 'Hardware threads per core; threads of one core share its L1d and L2.' },
@@ -263,7 +263,7 @@ export const MACHINE = {
     source: 'estimate: two busy threads give 1.25x one core (typical SMT gain 20-30 %)',
   },
   capacity: CORE_TYPE.capacity,
-  pstates: pstates('1.2GHz/0.8V, 2.4GHz/1.0V, 3.2GHz/1.2V'),
+  pstates: pstates('1.2GHz/0.8V, 2.4GHz/1.0V, 3.2GHz/1.2V', 'estimate: three steps of a generic 3.2 GHz part'),
   coreTypes: { kind: 'list', items: { kind: 'section', keys: CORE_TYPE, doc: 'One kind of core.' }, minItems: 1, doc: 'Heterogeneous cores (big/little clusters); replaces coresPerSocket, capacity and pstates.' },
   caches: { kind: 'section', keys: CACHES, doc: 'Cache sizes.' },
   latency: { kind: 'section', keys: LATENCY, doc: 'Cache and coherence latencies.' },
