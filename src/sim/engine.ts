@@ -707,8 +707,9 @@ export class Engine implements PolicyActions {
 
   // ---------------------------------------------------------------- deciding (phase 3)
 
-  /** `cpu` decides at the end of this instant what it runs. */
+  /** `cpu` decides at the end of this instant what it runs (with the global queue, the queue's best processes choose their CPUs first). */
   private markResched(cpu: number): void {
+    if (this.globalQ !== null) this.globalDirty = true;
     if (this.resched[cpu] === 1) return;
     this.resched[cpu] = 1;
     this.reschedList[this.reschedCount++] = cpu;
