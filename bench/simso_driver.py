@@ -1,9 +1,9 @@
 """Runs one periodic task set under SimSo's global EDF with zero overheads (driven by
 bench/simso-compare.ts). Reads {cpus, horizon, tasks: [{period, wcet, deadline}]} as JSON on
-stdin, in whole microseconds; writes one JSON object on stdout: every job (task, release,
+stdin, in whole nanoseconds; writes one JSON object on stdout: every job (task, release,
 deadline, end or null) and SimSo's own counts of job migrations, task migrations and
-preemptions. SimSo's time unit is set to one "ms" = one cycle, so every date is an exact
-integer number of microseconds.
+preemptions. SimSo's time unit is set to one "ms" = one cycle, so SimSo's "ms" is our
+nanosecond and every date is an exact integer.
 """
 import contextlib
 import io
