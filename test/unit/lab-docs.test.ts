@@ -6,6 +6,7 @@ import { CELL_SCHEMAS, CHART_KINDS, METRICS, POLICY_NAMES, type Schema } from '.
 import { DIMENSIONS } from '../../src/lab/units';
 import { CELL_KINDS, parseLab } from '../../src/lab/markdown';
 import { resolveLab } from '../../src/lab/resolve';
+import { blocksIn, GENERATED, regenerate } from '../../src/lab/docTables';
 
 const doc = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
 
@@ -43,4 +44,17 @@ test('the examples in the docs are labs that validate without errors', () => {
   const errors = [...lab.diagnostics.values()].flat().filter((d) => d.severity === 'error');
   assert.deepEqual(errors, []);
   assert.equal(lab.runs.length, 2);
+});
+
+test('the generated tables of the docs are up to date (npm run docs rewrites them)', () => {
+  for (const [doc, blocks] of Object.entries(GENERATED)) {
+    const text = readFileSync(join(import.meta.dirname, '../..', doc), 'utf8');
+    assert.deepEqual(blocksIn(text).sort(), Object.keys(blocks).sort(), `${doc} has every generated block`);
+    assert.equal(regenerate(doc, text), text, `${doc} is stale: run npm run docs`);
+  }
+  // And the check bites: a changed default is a stale doc.
+  const lab = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
+  const edited = lab.replace('| `processes[].workingSet` | Memory the process touches repeatedly (0 = no cache effects). | a size with a unit, e.g. 256KiB | `64KiB` |', '| `processes[].workingSet` | x | y | `0B` |');
+  assert.notEqual(edited, lab);
+  assert.notEqual(regenerate('docs/lab-format.md', edited), edited);
 });
