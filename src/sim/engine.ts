@@ -190,6 +190,8 @@ export class Engine implements PolicyActions {
   readonly pstate: Int32Array;
   /** Per CPU: ONLINE, IN_MAINTENANCE or FAILED. */
   readonly offline: Uint8Array;
+  /** CPUs online and running nothing. */
+  private idleOnline: number;
   /** Per CPU: maintenance windows open now (overlapping windows keep it out until the last ends). */
   private readonly maintenanceHolds: Int32Array;
   /** Null when the machine has no power model: energy then costs nothing. */
@@ -321,6 +323,7 @@ export class Engine implements PolicyActions {
     this.pstate = new Int32Array(n);
     for (let cpu = 0; cpu < n; cpu++) this.pstate[cpu] = this.topPState(cpu);
     this.offline = new Uint8Array(n);
+    this.idleOnline = n;
     this.maintenanceHolds = new Int32Array(n);
     this.capDram = new Float64Array(m.power === null ? 0 : n);
     const dvfsActive = m.dvfs.governor !== 'performance' || m.thermal !== null;
@@ -810,10 +813,11 @@ export class Engine implements PolicyActions {
     let preempted = -1;
     while (gq.length > 0) {
       const slot = gq.peek();
-      // The process just preempted came after every one running now, and no CPU is idle: it, and
-      // everything behind it, waits.
-      if (slot === preempted && !this.anyAffinity) break;
       const p = this.procs[slot]!;
+      // No CPU is idle, and the best waiting process cannot preempt either: it is the one just
+      // preempted (it came after every one running now), or it waited since before this instant
+      // (it came after every one running then, and those that started since go before it).
+      if (this.idleOnline === 0 && !this.anyAffinity && (slot === preempted || p.readySinceNs < this.now || !this.disc.preemptive)) break;
       const cpu = this.globalTarget(p, gq.keyAt(0), gq.tieAt(0), gq.orderAt(0));
       if (cpu < 0) {
         // The best one fits nowhere now; with affinity masks another one may.
@@ -864,7 +868,9 @@ export class Engine implements PolicyActions {
     const running = this.running;
     const offline = this.offline;
     const last = p.lastCpu;
-    if (last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) return last;
+    const idle = this.idleOnline > 0;
+    if (idle && last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) return last;
+    if (!idle && !this.disc.preemptive) return -1;
     const runKey = this.runKey;
     let worst = -1;
     let worstKey = -Infinity;
@@ -940,6 +946,7 @@ export class Engine implements PolicyActions {
     p.cpu = cpu;
     p.lastCpu = cpu;
     this.running[cpu] = p.slot;
+    this.idleOnline--;
     this.load[cpu]!++;
     this.runKey[cpu] = this.disc.key(p);
     this.runTie[cpu] = p.jobReleaseNs;
@@ -1039,6 +1046,7 @@ export class Engine implements PolicyActions {
     this.account(cpu);
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
+    if (this.offline[cpu] === ONLINE) this.idleOnline++;
     this.load[cpu]!--;
     p.lastRanNs = this.now;
     this.timerGen[cpu]!++;
@@ -1565,6 +1573,7 @@ export class Engine implements PolicyActions {
       }
       return;
     }
+    if (this.running[cpu]! < 0) this.idleOnline--;
     this.offline[cpu] = state;
     const reason = this.outReason(cpu);
     if (this.running[cpu]! >= 0) {
@@ -1612,6 +1621,7 @@ export class Engine implements PolicyActions {
   private bringOnline(cpu: number): void {
     if (--this.maintenanceHolds[cpu]! > 0 || this.offline[cpu] !== IN_MAINTENANCE) return;
     this.offline[cpu] = ONLINE;
+    if (this.running[cpu]! < 0) this.idleOnline++;
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'online', cpu };
       this.callPolicy(PolicyCall.CpuEvent, -1, cpu);
