@@ -643,10 +643,10 @@ export class Engine implements PolicyActions {
     this.globalDirty = true;
   }
 
-  /** `fair`: the vruntime `p` joins queue `queue` with (see Placement). */
+  /** `fair`: the vruntime `p` joins queue `queue` with (see Placement); the queue's minimum is brought up to date first. */
   private placeVruntime(p: Proc, queue: number, how: Placement): void {
-    if (how === Placement.Move) return;
     const min = this.raiseMinVruntime(queue);
+    if (how === Placement.Move) return;
     if (how === Placement.New) p.vruntime = min;
     else if (p.vruntime < min - this.sleeperCreditNs) p.vruntime = min - this.sleeperCreditNs;
   }
@@ -1037,13 +1037,14 @@ export class Engine implements PolicyActions {
     }
     p.vruntime += (elapsed * 1024) / p.weight;
     this.segStart[cpu] = now;
-    // CFS advances min_vruntime as the running process accrues vruntime (update_curr).
-    if (this.fair) this.raiseMinVruntime(this.globalQ === null ? cpu : this.m.cpuCount);
   }
 
   /** Takes the running process off `cpu` (after accounting); the CPU is then idle. */
   private stop(cpu: number): Proc {
     this.account(cpu);
+    // CFS advances min_vruntime as the running process accrues vruntime (update_curr). Between
+    // a stop and a placement it can only rise, so reading it there and here gives the same value.
+    if (this.fair) this.raiseMinVruntime(this.globalQ === null ? cpu : this.m.cpuCount);
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
     if (this.offline[cpu] === ONLINE) this.idleOnline++;
