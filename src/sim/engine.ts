@@ -190,8 +190,9 @@ export class Engine implements PolicyActions {
   readonly pstate: Int32Array;
   /** Per CPU: ONLINE, IN_MAINTENANCE or FAILED. */
   readonly offline: Uint8Array;
-  /** CPUs online and running nothing. */
+  /** CPUs online and running nothing: how many, and which (bit cpu % 32 of word cpu >> 5). */
   private idleOnline: number;
+  private readonly idleBits: Int32Array;
   /** Per CPU: maintenance windows open now (overlapping windows keep it out until the last ends). */
   private readonly maintenanceHolds: Int32Array;
   /** Null when the machine has no power model: energy then costs nothing. */
@@ -324,6 +325,8 @@ export class Engine implements PolicyActions {
     for (let cpu = 0; cpu < n; cpu++) this.pstate[cpu] = this.topPState(cpu);
     this.offline = new Uint8Array(n);
     this.idleOnline = n;
+    this.idleBits = new Int32Array((n + 31) >> 5);
+    for (let cpu = 0; cpu < n; cpu++) this.idleBits[cpu >> 5]! |= 1 << (cpu & 31);
     this.maintenanceHolds = new Int32Array(n);
     this.capDram = new Float64Array(m.power === null ? 0 : n);
     const dvfsActive = m.dvfs.governor !== 'performance' || m.thermal !== null;
@@ -414,41 +417,7 @@ export class Engine implements PolicyActions {
       } else if (next >= limit) break;
       q.pop();
       this.events++;
-      switch (q.kind) {
-        case EV_TIMER:
-          if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
-          break;
-        case EV_MACHINE:
-          this.onMachineEvent(q.a, q.b);
-          break;
-        case EV_FREQ:
-          if (q.b === this.freqGen[q.a]) {
-            this.govIndex[q.a] = this.requested[q.a]!;
-            this.applyDomain(q.a);
-          }
-          break;
-        case EV_THERMAL:
-          if (q.b === this.thermGen[q.a]) this.onThermal(q.a);
-          break;
-        case EV_GOVERNOR:
-          this.onGovernorTick();
-          break;
-        case EV_ARRIVAL:
-          this.onArrival(q.a);
-          break;
-        case EV_RELEASE:
-          this.onRelease(this.procs[q.a]!);
-          break;
-        case EV_WAKE:
-          this.onWake(this.procs[q.a]!);
-          break;
-        case EV_MIGRATED:
-          this.onMigrated(this.procs[q.a]!);
-          break;
-        case EV_BALANCE:
-          this.onBalance();
-          break;
-      }
+      this.apply(q.kind, q.a, q.b);
     }
     if (limit < this.endNs) {
       this.processedToNs = Math.max(this.processedToNs, limit);
@@ -461,6 +430,44 @@ export class Engine implements PolicyActions {
       if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
     }
     this.finished = true;
+  }
+
+  private apply(kind: number, a: number, b: number): void {
+    switch (kind) {
+      case EV_TIMER:
+        if (b === this.timerGen[a]) this.onTimer(a);
+        break;
+      case EV_MACHINE:
+        this.onMachineEvent(a, b);
+        break;
+      case EV_FREQ:
+        if (b === this.freqGen[a]) {
+          this.govIndex[a] = this.requested[a]!;
+          this.applyDomain(a);
+        }
+        break;
+      case EV_THERMAL:
+        if (b === this.thermGen[a]) this.onThermal(a);
+        break;
+      case EV_GOVERNOR:
+        this.onGovernorTick();
+        break;
+      case EV_ARRIVAL:
+        this.onArrival(a);
+        break;
+      case EV_RELEASE:
+        this.onRelease(this.procs[a]!);
+        break;
+      case EV_WAKE:
+        this.onWake(this.procs[a]!);
+        break;
+      case EV_MIGRATED:
+        this.onMigrated(this.procs[a]!);
+        break;
+      case EV_BALANCE:
+        this.onBalance();
+        break;
+    }
   }
 
   /** How far the run has got: its end once finished, else the time every event before has been applied to. */
@@ -862,21 +869,40 @@ export class Engine implements PolicyActions {
     return preempted;
   }
 
+  /** `cpu` is online and idle (or no longer). */
+  private setIdle(cpu: number, idle: boolean): void {
+    const bit = 1 << (cpu & 31);
+    const word = this.idleBits[cpu >> 5]!;
+    if (idle === ((word & bit) !== 0)) return;
+    this.idleBits[cpu >> 5] = word ^ bit;
+    this.idleOnline += idle ? 1 : -1;
+  }
+
   /** Where a global-queue process with order (key, tie, order) may run now; -1 if nowhere. */
   private globalTarget(p: Proc, key: number, tie: number, order: number): number {
     const n = this.m.cpuCount;
     const running = this.running;
     const offline = this.offline;
     const last = p.lastCpu;
-    const idle = this.idleOnline > 0;
-    if (idle && last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) return last;
-    if (!idle && !this.disc.preemptive) return -1;
+    if (this.idleOnline > 0) {
+      if (last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) return last;
+      // The lowest-numbered idle CPU it may use.
+      const bits = this.idleBits;
+      for (let w = 0; w < bits.length; w++) {
+        let word = bits[w]!;
+        while (word !== 0) {
+          const cpu = (w << 5) + (31 - Math.clz32(word & -word));
+          if (p.affinity === null || p.affinity[cpu] === 1) return cpu;
+          word &= word - 1;
+        }
+      }
+    }
+    if (!this.disc.preemptive) return -1;
     const runKey = this.runKey;
     let worst = -1;
     let worstKey = -Infinity;
     for (let cpu = 0; cpu < n; cpu++) {
-      if (offline[cpu] !== ONLINE || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
-      if (running[cpu]! < 0) return cpu;
+      if (offline[cpu] !== ONLINE || running[cpu]! < 0 || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
       const k = runKey[cpu]!;
       if (k > worstKey || (k === worstKey && before(k, this.runTie[worst]!, this.runOrder[worst]!, k, this.runTie[cpu]!, this.runOrder[cpu]!))) {
         worst = cpu;
@@ -946,7 +972,7 @@ export class Engine implements PolicyActions {
     p.cpu = cpu;
     p.lastCpu = cpu;
     this.running[cpu] = p.slot;
-    this.idleOnline--;
+    this.setIdle(cpu, false);
     this.load[cpu]!++;
     this.runKey[cpu] = this.disc.key(p);
     this.runTie[cpu] = p.jobReleaseNs;
@@ -1047,7 +1073,7 @@ export class Engine implements PolicyActions {
     if (this.fair) this.raiseMinVruntime(this.globalQ === null ? cpu : this.m.cpuCount);
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
-    if (this.offline[cpu] === ONLINE) this.idleOnline++;
+    if (this.offline[cpu] === ONLINE) this.setIdle(cpu, true);
     this.load[cpu]!--;
     p.lastRanNs = this.now;
     this.timerGen[cpu]!++;
@@ -1574,7 +1600,7 @@ export class Engine implements PolicyActions {
       }
       return;
     }
-    if (this.running[cpu]! < 0) this.idleOnline--;
+    if (this.running[cpu]! < 0) this.setIdle(cpu, false);
     this.offline[cpu] = state;
     const reason = this.outReason(cpu);
     if (this.running[cpu]! >= 0) {
@@ -1622,7 +1648,7 @@ export class Engine implements PolicyActions {
   private bringOnline(cpu: number): void {
     if (--this.maintenanceHolds[cpu]! > 0 || this.offline[cpu] !== IN_MAINTENANCE) return;
     this.offline[cpu] = ONLINE;
-    if (this.running[cpu]! < 0) this.idleOnline++;
+    if (this.running[cpu]! < 0) this.setIdle(cpu, true);
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'online', cpu };
       this.callPolicy(PolicyCall.CpuEvent, -1, cpu);
