@@ -746,6 +746,8 @@ export class Engine implements PolicyActions {
       const cpu = list[at]!;
       list[at] = list[--this.reschedCount]!;
       this.resched[cpu] = 0;
+      // A CPU that runs something has nothing to decide unless its slice ran out or a waiting process may preempt it.
+      if (this.running[cpu]! >= 0 && this.sliceOver[cpu] === 0 && (this.globalQ !== null || !this.disc.preemptive)) continue;
       this.decideCpu(cpu);
     }
   }
