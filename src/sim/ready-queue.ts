@@ -90,24 +90,12 @@ export class ReadyQueue {
   }
 
   private swap(i: number, j: number): void {
-    const s = this.slots;
-    const k = this.keys;
-    const t = this.ties;
-    const o = this.orders;
-    const ts = s[i]!;
-    s[i] = s[j]!;
-    s[j] = ts;
-    const tk = k[i]!;
-    k[i] = k[j]!;
-    k[j] = tk;
-    const tt = t[i]!;
-    t[i] = t[j]!;
-    t[j] = tt;
-    const to = o[i]!;
-    o[i] = o[j]!;
-    o[j] = to;
-    this.pos[s[i]!] = i;
-    this.pos[s[j]!] = j;
+    swapIn(this.slots, i, j);
+    swapIn(this.keys, i, j);
+    swapIn(this.ties, i, j);
+    swapIn(this.orders, i, j);
+    this.pos[this.slots[i]!] = i;
+    this.pos[this.slots[j]!] = j;
   }
 
   private up(i: number): void {
@@ -132,6 +120,12 @@ export class ReadyQueue {
       i = c;
     }
   }
+}
+
+function swapIn(column: number[], i: number, j: number): void {
+  const t = column[i]!;
+  column[i] = column[j]!;
+  column[j] = t;
 }
 
 /** (key, tie, order) a goes strictly before (key, tie, order) b. */
