@@ -105,6 +105,24 @@ test('a burst that ends exactly when a more urgent job arrives completes then: n
   assert.equal(r.meanResponseS, 0.0055);
 });
 
+test('a job that completes exactly at its deadline meets it, also when that instant is the end of the run', () => {
+  // Implicit deadlines at U = 1: every job ends exactly at its deadline; the run ends at 30 ms,
+  // where the third job completes and a fourth release would be (it does not belong to the run).
+  const full = counts(realTime([{ period: 10_000, wcet: 10_000 }], 1, 'priority', 'pinned', 30_000));
+  assert.deepEqual(full, { jobs: 3, completed: 3, misses: 0, preemptions: 0, jobMigrations: 0, taskMigrations: 0 });
+  // A constrained deadline (5 ms of 10) met exactly, preempted once by a more urgent task, under RM and EDF.
+  const set: Task[] = [{ period: 10_000, wcet: 4000, deadline: 5000 }, { period: 20_000, wcet: 1000, deadline: 1000, offset: 2000 }];
+  for (const scheduler of ['priority', 'edf'] as const) {
+    const config = realTime(set, 1, scheduler, 'pinned', 20_000);
+    // The first task's priority follows its deadline (deadline-monotonic), so the second one goes first.
+    if (scheduler === 'priority') config.workload.groups.forEach((g, i) => (g.priority = i === 0 ? 2 : 1));
+    const r = counts(config);
+    assert.equal(r.misses, 0, scheduler);
+    assert.equal(r.completed, 3, scheduler);
+    assert.equal(r.preemptions, 1, scheduler);
+  }
+});
+
 /** A random periodic task set (log-uniform periods in whole microseconds, so equal deadlines are rare). */
 function randomSet(seed: number, n: number, utilization: number): Task[] {
   let s = seed;
