@@ -1,8 +1,10 @@
 // The one declarative description of lab cells. Validation (validate.ts), completions and
 // hovers (language.ts) and the user documentation all read from here, so a key documented is
-// a key checked is a key completed.
+// a key checked is a key completed. The keys the simulator reads (machine, workload group, run)
+// are derived from the simulator's own parameter spec (src/sim/spec.ts), so their units,
+// defaults and bounds are the simulator's; only the lab's own keys are written here.
 
-import { MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES } from '../sim';
+import { GROUP, MACHINE, MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES, RUN, SCHEDULER, TASK_SET, type KeySpec, type Section, type Unit } from '../sim';
 import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../sim/policies/index';
 import type { CellKind } from './markdown';
 import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
@@ -13,9 +15,10 @@ export type RefTarget = 'machine' | 'workload' | 'run' | 'policy';
 export type Schema =
   | ObjectSchema
   | { type: 'list'; items: Schema; minItems?: number; maxItems?: number }
-  | { type: 'quantity'; dimension: Dimension; min?: number; max?: number }
-  | { type: 'integer'; min?: number; max?: number }
-  | { type: 'number'; min?: number; max?: number }
+  /** `above`: exclusive lower bound; `integer`: a whole number of the base unit (whole nanoseconds, whole bytes). */
+  | { type: 'quantity'; dimension: Dimension; min?: number; above?: number; max?: number; integer?: boolean }
+  | { type: 'integer'; min?: number; above?: number; max?: number }
+  | { type: 'number'; min?: number; above?: number; max?: number }
   | { type: 'string' }
   /** A name other cells refer to: letters, digits, `-` and `_`. */
   | { type: 'name' }
@@ -75,7 +78,7 @@ interface PolicyDoc {
 function policyParamField(spec: ParamSpec): Field {
   switch (spec.kind) {
     case 'time':
-      return f(q('time', spec.min ?? 0, spec.max), spec.doc, { default: formatQuantity(spec.default, 'time') });
+      return f({ type: 'quantity', dimension: 'time', min: spec.min ?? 0, max: spec.max, integer: true }, spec.doc, { default: formatQuantity(spec.default, 'time') });
     case 'fraction':
       return f(q('fraction', spec.min ?? 0, spec.max ?? 1), spec.doc, { default: formatQuantity(spec.default, 'fraction') });
     case 'integer':
@@ -101,6 +104,72 @@ const POLICY_DOCS: Readonly<Record<string, PolicyDoc>> = {
   ),
 };
 
+// ---- fields derived from the simulator's parameter spec ------------------------------------
+
+/** The lab dimension of each simulator unit (null: a plain number). */
+const DIMENSION_OF: Readonly<Record<Unit, Dimension | null>> = {
+  ns: 'time',
+  B: 'bytes',
+  Hz: 'frequency',
+  V: 'voltage',
+  W: 'power',
+  J: 'energy',
+  C: 'temperature',
+  'K/W': 'thermalResistance',
+  'J/K': 'heatCapacity',
+  'B/s': 'bandwidth',
+  '/s': 'rate',
+  fraction: 'fraction',
+  count: null,
+  number: null,
+};
+
+/** How the lab writes a simulator key's value. */
+export function schemaOfKey(spec: KeySpec): Schema {
+  switch (spec.kind) {
+    case 'number': {
+      const dimension = DIMENSION_OF[spec.unit];
+      const whole = spec.integer === true || spec.unit === 'count' || spec.unit === 'B';
+      const bounds = { min: spec.min, above: spec.above, max: spec.max };
+      if (dimension !== null) return { type: 'quantity', dimension, ...bounds, integer: whole };
+      return { type: whole ? 'integer' : 'number', ...bounds };
+    }
+    case 'enum':
+      return { type: 'enum', values: spec.values };
+    case 'name':
+      return { type: 'name' };
+    case 'list':
+      return { type: 'list', items: schemaOfKey(spec.items), minItems: spec.minItems, maxItems: spec.maxItems };
+    case 'section':
+      return obj(fieldsOf(spec.keys));
+    case 'distribution':
+    case 'arrival':
+      return { type: spec.kind };
+  }
+}
+
+/** A simulator key's default as a lab writes it (its words when it is not a constant). */
+function defaultOfKey(spec: KeySpec): string | undefined {
+  if (spec.kind === 'number' && spec.default !== undefined) {
+    const dimension = DIMENSION_OF[spec.unit];
+    return dimension === null ? String(spec.default) : formatQuantity(spec.default, dimension);
+  }
+  if (spec.kind === 'enum' && spec.default !== undefined) return spec.default;
+  return spec.defaultText;
+}
+
+/** The lab field of the simulator key `simKey`. */
+export function fieldOfKey(simKey: string, spec: KeySpec): Field {
+  const extra: FieldExtra = { default: defaultOfKey(spec), required: spec.required };
+  if (spec.lab !== undefined && spec.lab !== simKey) extra.sim = simKey;
+  return f(schemaOfKey(spec), spec.doc, extra);
+}
+
+/** A simulator section's keys as lab fields, by their lab names. */
+function fieldsOf(section: Section): Record<string, Field> {
+  return Object.fromEntries(Object.entries(section).map(([simKey, spec]) => [spec.lab ?? simKey, fieldOfKey(simKey, spec)]));
+}
+
 /** Doc and parameters of a built-in policy (a generic doc for names documented nowhere here). */
 export function policyDoc(name: string): PolicyDoc {
   return POLICY_DOCS[name] ?? { doc: `The simulator's ${name} policy.` };
@@ -120,21 +189,25 @@ export const METRICS: Readonly<Record<string, string>> = {
   p95ResponseS: '95th percentile response time, in seconds.',
   p99ResponseS: '99th percentile response time, in seconds.',
   meanWaitS: 'Mean time jobs spent waiting in run queues, in seconds.',
+  jobsReleased: 'Jobs released within the run (each process is one job, each periodic release one).',
   jobsCompleted: 'Jobs completed (each periodic release is one job).',
+  jobsUnfinished: 'Jobs released and not completed at the end (jobsReleased = jobsCompleted + jobsUnfinished).',
   meanInSystem: 'Time-averaged number of processes in the system (Little: rate x time).',
   arrivalRatePerS: 'Measured arrival rate, per second.',
   meanSojournS: 'Mean time in system, counting unfinished processes up to the end, in seconds.',
-  migrations: 'Number of migrations, all reasons.',
+  migrations: 'Number of migrations, all reasons (jobMigrations + taskMigrations).',
+  jobMigrations: 'Moves of a job that had already run: it resumes on another CPU.',
+  taskMigrations: 'Moves of a task between jobs, or of a job that had not run yet: it starts elsewhere than its task last ran.',
   migrationCostS: 'Total cost of migrations (state copy, reload, coherence stalls), in seconds.',
   cacheMisses: 'Cache lines fetched, all causes.',
   stallS: 'Time processes spent stalled on cache misses, in seconds.',
   contextSwitches: 'Number of context switches.',
-  preemptions: 'Number of preemptions.',
+  preemptions: 'Times a running job was stopped with work left so that another one runs on its CPU.',
   meanUtilization: 'Mean CPU utilisation (0..1).',
   imbalanceCv: 'Coefficient of variation of per-CPU busy time (0 = perfectly even).',
   imbalanceMaxOverMean: 'Max over mean of per-CPU busy time (1 = perfectly even).',
   jainIndex: "Jain's fairness index of per-CPU busy time (1 = perfectly even).",
-  deadlineMisses: 'Jobs that missed their deadline.',
+  deadlineMisses: 'Jobs that missed their deadline: completed after it, or unfinished at the end with it passed (completing exactly at it meets it).',
   deadlineMissRatio: 'Misses over jobs whose deadline fell within the run (0..1).',
   energyJ: 'Energy used by all cores and DRAM, in joules (machines with power or thermal).',
   dramEnergyJ: 'Energy of DRAM accesses, in joules (machines with power or thermal).',
@@ -169,193 +242,21 @@ export const CHART_TABLES: Readonly<Record<string, string>> = {
 
 // ---- cell schemas ----------------------------------------------------------------------------
 
-const pstate = obj({
-  freq: f(q('frequency', 1), 'Clock frequency of this operating point, in Hz (e.g. 2.4GHz).', { required: true, sim: 'freqHz' }),
-  volt: f(q('voltage', 0.01), 'Supply voltage at this operating point, in volts (e.g. 1.0V).', { required: true, sim: 'voltV' }),
-});
-const pstates = f(list(pstate, 1), 'Operating points (DVFS P-states), lowest to highest frequency.', { default: '1.2GHz/0.8V, 2.4GHz/1.0V, 3.2GHz/1.2V' });
+// The name of a machine cell is the machine's name in the simulator too.
+const machine = obj({ ...fieldsOf(MACHINE), name });
 
-const machine = obj({
-  name,
-  // Built-in presets only: a machine cell cannot be the base of another (the simulator knows presets, not cells).
-  preset: f(
-    { type: 'enum', values: Object.fromEntries(MACHINE_PRESET_NAMES.map((n) => [n, `Built-in machine ${MACHINE_PRESETS[n].name ?? n}.`])) },
-    'Start from a built-in machine preset and override the keys given here.',
-  ),
-  sockets: f(int(1, 64), 'Number of sockets (packages); each socket is one NUMA node with its own LLC.', { default: '1' }),
-  coresPerSocket: f(int(1, 256), 'Cores per socket (ignored when coreTypes is given).', { default: '4' }),
-  smt: f(int(1, 8), 'Hardware threads per core; threads of one core share its L1d and L2.', { default: '1' }),
-  smtShare: f(q('fraction', 0.01, 1), 'Throughput of a thread while its sibling is busy, as a fraction of a lone thread.', { default: '62.5%' }),
-  capacity: f(int(1, 4096), 'Compute capacity of a core at its highest P-state on the 1024 scale.', { default: '1024' }),
-  pstates,
-  coreTypes: f(
-    list(
-      obj({
-        name: f({ type: 'name' }, 'Name of this kind of core, e.g. big or little.'),
-        count: f(int(1, 256), 'Cores of this type per socket.', { required: true }),
-        capacity: f(int(1, 4096), 'Compute capacity at the highest P-state on the 1024 scale (1024 = reference speed).', { default: '1024' }),
-        pstates,
-        dynamicCoefficient: f(num(0), 'Switched capacitance of this type in uW/MHz/V^2 (Cortex-A53: 84-120, A72: 436).', { default: 'power.dynamicCoefficient' }),
-        static: f(q('power'), 'Static power of one core of this type, in watts.', { default: 'power.static', sim: 'staticW' }),
-      }),
-      1,
-    ),
-    'Heterogeneous cores (big/little clusters); replaces coresPerSocket.',
-  ),
-  caches: f(
-    obj({
-      lineSize: f(q('bytes', 1), 'Cache line size in bytes.', { default: '64B', sim: 'lineBytes' }),
-      l1d: f(q('bytes', 1), 'Private L1 data cache per core, in bytes.', { default: '32KiB', sim: 'l1dBytes' }),
-      l2: f(q('bytes', 1), 'Private L2 cache per core, in bytes.', { default: '256KiB', sim: 'l2Bytes' }),
-      llc: f(q('bytes', 1), 'Shared last-level cache per socket, in bytes.', { default: '8MiB', sim: 'llcBytes' }),
-    }),
-    'Cache sizes.',
-  ),
-  latency: f(
-    obj({
-      l1: f(q('time'), 'L1 hit latency, in ns.', { default: '1.3ns', sim: 'l1Ns' }),
-      l2: f(q('time'), 'L2 hit latency, in ns.', { default: '4ns', sim: 'l2Ns' }),
-      llc: f(q('time'), 'Hit latency of the local shared LLC, in ns.', { default: '13ns', sim: 'llcNs' }),
-      modifiedLine: f(q('time'), 'Fetching a line held modified in another core of the same socket, in ns.', { default: '25ns', sim: 'modifiedLineNs' }),
-      remoteCache: f(q('time'), 'Fetching a line from a cache of another socket, in ns.', { default: '67ns', sim: 'remoteCacheNs' }),
-      memoryParallelism: f(num(1), 'Misses a core keeps in flight at once; the stall is misses x latency / this.', { default: '5' }),
-    }),
-    'Cache and coherence latencies.',
-  ),
-  memory: f(
-    obj({
-      local: f(q('time'), 'DRAM latency to the local NUMA node, in ns.', { default: '60ns', sim: 'localNs' }),
-      remote: f(q('time'), 'DRAM latency one NUMA hop away (distance 20), in ns.', { default: '100ns', sim: 'remoteNs' }),
-    }),
-    'Memory (DRAM) latencies.',
-  ),
-  numa: f(
-    obj({
-      distances: f(list(list(int(10, 255), 1), 1), 'Sockets x sockets distance matrix, Linux convention: 10 local, 20 one hop.', { default: '10 on the diagonal, 20 elsewhere' }),
-    }),
-    'NUMA topology.',
-  ),
-  contextSwitch: f(q('time'), 'Direct cost of a context switch, in ns.', { default: '4.2us', sim: 'contextSwitchNs' }),
-  migration: f(
-    obj({
-      fixed: f(q('time'), 'Fixed cost of a migration (IPI, run-queue locks), in ns.', { default: '1us', sim: 'fixedNs' }),
-      state: f(q('bytes'), 'Process state copied on a migration, in bytes.', { default: '16KiB', sim: 'stateBytes' }),
-      bandwidth: f(q('bandwidth', 1), 'Interconnect bandwidth for copying that state, in bytes per second.', { default: '12.8GB/s', sim: 'interconnectBytesPerS' }),
-    }),
-    'Cost of moving a process between CPUs.',
-  ),
-  power: f(
-    obj({
-      dynamicCoefficient: f(num(0), 'Switched capacitance C in P = C V^2 f, in uW/MHz/V^2 (Cortex-A72: 436).', { default: '436' }),
-      static: f(q('power'), 'Static (leakage) power per core while powered, at ambient temperature, in watts.', { default: '0.3W', sim: 'staticW' }),
-      staticPerKelvin: f(num(0), 'Relative rise of static power per kelvin above ambient (0.01 = 1 % per K); needs thermal.', { default: '0', sim: 'staticPerK' }),
-      idleStates: f(
-        list(
-          obj({
-            name: f({ type: 'name' }, 'Name of the idle state, e.g. C1.'),
-            power: f(q('fraction', 0, 1), 'Power of a core in this state as a fraction of its static power.', { required: true, sim: 'powerFraction' }),
-            exit: f(q('time'), 'Time to wake from this state before the core runs again.', { required: true, sim: 'exitNs' }),
-            breakEven: f(q('time'), 'Shortest stay for which entering the state saves energy (its transition energy is this x the power saved).', { required: true, sim: 'breakEvenNs' }),
-          }),
-        ),
-        'Idle states (C-states); an idle core enters the deepest one whose break-even its last idle period would have covered. An empty list keeps idle cores at full static power.',
-        { default: 'C1 50%/2us/100us, C3 10%/50us/2ms, C6 0%/150us/10ms' },
-      ),
-      dramAccess: f(q('energy'), 'Energy of one cache line fetched from DRAM, in joules.', { default: '20nJ', sim: 'dramAccessJ' }),
-      stallActivity: f(q('fraction', 0, 1), 'Dynamic power of a core stalled on memory, as a fraction of its power while computing.', { default: '30%' }),
-    }),
-    'Power model: energy per CPU and per process, idle states, DRAM energy.',
-  ),
-  thermal: f(
-    obj({
-      ambient: f(q('temperature'), 'Ambient temperature, in degrees Celsius.', { default: '45C', sim: 'ambientC' }),
-      resistance: f(q('thermalResistance', 0.001), 'Thermal resistance from a core to ambient, in K/W.', { default: '2K/W', sim: 'resistanceKPerW' }),
-      capacitance: f(q('heatCapacity', 0.000001), 'Heat capacity of a core, in J/K.', { default: '0.05J/K', sim: 'capacitanceJPerK' }),
-      throttle: f(q('temperature'), 'Trip point: at this temperature the core is throttled to a lower P-state, in degrees Celsius.', { default: '85C', sim: 'throttleC' }),
-      hysteresis: f(q('temperature'), 'Throttling is lifted a step once the core is this many degrees below the trip point.', { default: '2C', sim: 'hysteresisC' }),
-    }),
-    'Lumped RC thermal model per core (HotSpot style), solved exactly between events; implies a power model.',
-  ),
-  governor: f(
-    {
-      type: 'enum',
-      values: {
-        performance: 'Always the highest P-state.',
-        powersave: 'Always the lowest P-state.',
-        ondemand: 'Jump to the highest P-state when busy, step down when idle.',
-        schedutil: 'Frequency follows utilisation with 25 % headroom.',
-        userspace: 'A fixed frequency (dvfs.frequency).',
-      },
-    },
-    'DVFS governor choosing each CPU frequency.',
-    { default: 'performance' },
-  ),
-  dvfs: f(
-    obj({
-      domain: f({ type: 'enum', values: { core: 'Each core has its own frequency.', cluster: 'Cores of one type on one socket share a frequency.' } }, 'Frequency domain.', { default: 'core' }),
-      sampling: f(q('time', 0.000001), 'How often ondemand and schedutil re-evaluate utilisation.', { default: '10ms', sim: 'samplingNs' }),
-      switchLatency: f(q('time'), 'Time from a governor request until the new frequency applies.', { default: '40us', sim: 'switchLatencyNs' }),
-      frequency: f(q('frequency', 1), 'Fixed frequency for the userspace governor (the lowest P-state at or above it).', { sim: 'frequencyHz' }),
-      upThreshold: f(q('fraction', 0.01, 1), 'Load above which the ondemand governor jumps to the highest frequency.', { default: '80%' }),
-    }),
-    'DVFS settings used by the governor.',
-  ),
-  events: f(
-    list(
-      obj({
-        at: f(q('time'), 'When the event happens, in simulated time.', { required: true, sim: 'atNs' }),
-        cpu: f(int(0), 'The CPU affected (CPU numbers count sockets, then cores, then SMT threads).', { required: true }),
-        event: f(
-          { type: 'enum', values: { fail: 'The CPU fails for good; its processes are evacuated (reason fault).', maintenance: 'The CPU is drained (reason maintenance) and isolated, then returns.' } },
-          'What happens to the CPU.',
-          { required: true, sim: 'kind' },
-        ),
-        duration: f(q('time'), 'How long a maintenance window lasts.', { default: 'until the end of the run', sim: 'durationNs' }),
-        checkpoint: f(q('time'), 'Failures only: processes checkpoint every this much work; the work since the last checkpoint is lost and redone.', { default: 'nothing lost', sim: 'checkpointNs' }),
-      }),
-    ),
-    'Faults and maintenance windows.',
-  ),
-});
-
-const dist = (doc: string, extra: FieldExtra = {}) => f({ type: 'distribution' }, doc, extra);
-
+/** A lab group is the simulator's, with `uunifast` (count and task set in one) in place of `taskSet`. */
+const { taskSet: _taskSet, ...groupFields } = fieldsOf(GROUP);
+void _taskSet;
 const processGroup = obj({
-  name: f({ type: 'name' }, 'Name of this group of processes.', { required: true }),
-  count: f(int(1, 1_000_000), 'How many processes; absent with a poisson arrival = an open stream for the whole run.'),
-  arrival: f({ type: 'arrival' }, 'When processes arrive: 0s (all at once), poisson 400/s, every 10ms, or a list of times.', { default: '0s' }),
-  demand: dist('CPU time each process needs at reference speed: 4ms, exp 4ms, uniform 1ms 3ms, lognormal 4ms 1.5, pareto 1ms 100ms 1.5.', { default: '10ms' }),
-  phases: f(
-    obj({
-      compute: dist('Length of each compute burst.', { required: true, sim: 'computeNs' }),
-      sleep: dist('Length of each sleep (I/O wait) between bursts.', { required: true, sim: 'sleepNs' }),
-    }),
-    'Alternate compute bursts and sleeps until the demand is used up.',
-  ),
-  deadline: f(q('time'), 'Relative deadline of each process, counted in deadline statistics.', { sim: 'deadlineNs' }),
-  workingSet: f(q('bytes'), 'Memory the process touches repeatedly, in bytes.', { default: '64KiB', sim: 'workingSetBytes' }),
-  dirty: f(q('fraction', 0, 1), 'Share of the working set the process writes (dirty lines left in its cache).', { default: '0%', sim: 'dirtyFraction' }),
-  memoryIntensity: f(num(0), 'Accesses leaving L1 per ns of compute; drives capacity misses.', { default: '0.01' }),
-  weight: f(int(1, 100_000), 'Weight for the fair scheduler (1024 = nice 0).', { default: '1024' }),
-  priority: f(int(0), 'Priority for the priority scheduler: smaller is more urgent.', { default: 'period for periodic tasks, else lowest' }),
-  affinity: f(list(int(0), 1), 'CPUs the processes may run on.', { default: 'all CPUs' }),
-  homeNode: f(int(0), 'NUMA node holding the process memory.', { default: 'node of the first CPU it runs on' }),
-  periodic: f(
-    obj({
-      period: f(q('time', 1), 'A job is released every period.', { required: true, sim: 'periodNs' }),
-      wcet: f(q('time', 1), 'Worst-case execution time of each job.', { required: true, sim: 'wcetNs' }),
-      deadline: f(q('time', 1), 'Relative deadline of each job.', { default: 'the period', sim: 'deadlineNs' }),
-      offset: f(q('time'), 'Release time of the first job.', { default: '0s', sim: 'offsetNs' }),
-    }),
-    'Make each process a periodic real-time task.',
-  ),
+  ...groupFields,
   uunifast: f(
     obj({
-      n: f(int(1, 10_000), 'Number of periodic tasks to generate.', { required: true }),
-      utilization: f(num(0.000001), 'Total utilisation of the task set (may exceed 1 on several CPUs).', { required: true }),
-      period: f(list(q('time', 1), 2, 2), 'Range [min, max] periods are drawn from (log-uniform).', { required: true }),
+      n: f({ type: 'integer', min: 1, max: GROUP.count.max }, 'Number of periodic tasks to generate.', { required: true }),
+      utilization: fieldOfKey('utilization', TASK_SET.utilization),
+      period: f({ type: 'list', items: schemaOfKey(TASK_SET.periodMinNs), minItems: 2, maxItems: 2 }, 'Range [min, max] periods are drawn from (log-uniform).', { required: true }),
     }),
-    'Generate a random periodic task set with UUniFast.',
+    'Generate a random periodic task set with UUniFast (Bini & Buttazzo 2005).',
   ),
 });
 
@@ -364,7 +265,8 @@ const workload = obj({
   processes: f(list(processGroup, 1), 'Groups of processes: each entry describes count, arrival and demand.', { required: true, sim: 'groups' }),
 });
 
-const scheduler = f({ type: 'scheduler' }, 'Per-CPU dispatcher: fair, fcfs, rr 4ms, edf, priority.', { default: 'fair' });
+const scheduler = f({ type: 'scheduler' }, 'Per-CPU dispatcher (who runs next on one CPU): fair, fcfs, rr 4ms, edf, priority.', { default: SCHEDULER.kind.default });
+const duration = fieldOfKey('durationNs', RUN.durationNs);
 
 const run = obj({
   name,
@@ -372,8 +274,8 @@ const run = obj({
   workload: f({ type: 'ref', target: 'workload' }, 'The workload cell to run.', { required: true }),
   policy: f({ type: 'policy' }, 'The placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.', { required: true }),
   scheduler,
-  duration: f(q('time', 1), 'Simulated time limit; the run ends earlier once every process has finished.', { default: '10s' }),
-  seed: f(int(0, 2 ** 31 - 1), 'Random seed: the same seed gives the same run.', { default: '1' }),
+  duration,
+  seed: fieldOfKey('seed', RUN.seed),
 });
 
 const compare = obj({
@@ -383,7 +285,7 @@ const compare = obj({
   policies: f(list({ type: 'policy' }, 1), 'Policies to compare, each a name or { name, params }.', { required: true }),
   scheduler,
   seeds: f(int(1, 1000), 'Runs per policy with seeds 1..n; results show mean and 95 % confidence interval.', { default: '5' }),
-  duration: f(q('time', 1), 'Simulated time limit of each run.', { default: '10s' }),
+  duration: { ...duration, doc: 'Simulated time limit of each run (a run whose processes have all finished ends at its last completion).' },
   metrics: f(list({ type: 'enum', values: METRICS }, 1), 'Summary metrics to tabulate.', { default: 'meanResponseS, migrations, cacheMisses, energyJ' }),
 });
 
@@ -482,15 +384,20 @@ export function policyObjectSchema(policyName: string | undefined): ObjectSchema
 
 /** How a schema reads after "must be": "a whole number from 1 to 64", "a time with a unit, e.g. 4ms". */
 export function describeSchema(schema: Schema): string {
-  const bounds = (min?: number, max?: number) =>
-    min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
+  const bounds = (min?: number, max?: number, above?: number) => {
+    if (above !== undefined) return max !== undefined ? ` greater than ${above} and at most ${max}` : ` greater than ${above}`;
+    return min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
+  };
   switch (schema.type) {
-    case 'quantity':
-      return schema.dimension === 'fraction' ? 'a fraction such as 30% or 0.3' : `a ${DIMENSIONS[schema.dimension].label} with a unit, e.g. ${example(schema.dimension)}`;
+    case 'quantity': {
+      if (schema.dimension === 'fraction') return 'a fraction such as 30% or 0.3';
+      const whole = schema.integer && schema.dimension === 'time' ? ' in whole nanoseconds' : '';
+      return `a ${DIMENSIONS[schema.dimension].label}${whole} with a unit, e.g. ${example(schema.dimension)}`;
+    }
     case 'integer':
-      return `a whole number${bounds(schema.min, schema.max)}`;
+      return `a whole number${bounds(schema.min, schema.max, schema.above)}`;
     case 'number':
-      return `a number${bounds(schema.min, schema.max)}`;
+      return `a number${bounds(schema.min, schema.max, schema.above)}`;
     case 'enum':
       return `one of ${Object.keys(schema.values).join(', ')}`;
     case 'list':

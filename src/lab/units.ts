@@ -1,6 +1,8 @@
 // Quantities with units, and the small value syntaxes built on them: distributions
 // (`exp 4ms`), arrivals (`poisson 400/s`) and per-CPU schedulers (`rr 4ms`).
-// Every value is converted to the simulator's base unit (ns, bytes, Hz, V, W, J, °C, ...).
+// Every value is converted to the simulator's base unit (ns, bytes, Hz, V, W, J, °C, ...)
+// exactly, never rounded: a value finer than the simulator keeps (a time that must be whole
+// nanoseconds, a size in bytes) is refused where it is checked, with an error at the value.
 
 import type { ArrivalConfig, DistConfig, SchedulerConfig } from '../sim/config';
 
@@ -9,15 +11,13 @@ export interface DimensionInfo {
   label: string;
   /** Unit symbol -> factor to the base unit. The first unit is the base. */
   units: Record<string, number>;
-  /** Round to an integer (nanoseconds, bytes). */
-  integer?: boolean;
   /** A bare number is accepted as-is in base units (fractions like 0.3). */
   bareNumber?: boolean;
 }
 
 export const DIMENSIONS = {
-  time: { label: 'time', units: { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 }, integer: true },
-  bytes: { label: 'size', units: { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }, integer: true },
+  time: { label: 'time', units: { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 } },
+  bytes: { label: 'size', units: { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 } },
   bandwidth: { label: 'bandwidth', units: { 'B/s': 1, 'KiB/s': 1024, 'MiB/s': 1024 ** 2, 'GiB/s': 1024 ** 3, 'MB/s': 1e6, 'GB/s': 1e9 } },
   frequency: { label: 'frequency', units: { Hz: 1, kHz: 1e3, MHz: 1e6, GHz: 1e9 } },
   voltage: { label: 'voltage', units: { V: 1, mV: 1e-3 } },
@@ -53,7 +53,19 @@ const fail = (code: string, message: string, start: number, end: number): Syntax
 
 const NUMBER = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$/;
 
-/** Parses `32KiB`, `4 ms`, `30%`, `400/s` into the dimension's base unit. */
+/**
+ * `numberText` x `factor`, exactly: a power-of-ten factor shifts the decimal exponent of the
+ * text itself (4.2us is 4200 ns, not 4200.000000000001); other factors (powers of 1024) scale
+ * the number's binary value, which is exact.
+ */
+function scaled(numberText: string, factor: number): number {
+  const exponent = Math.round(Math.log10(factor));
+  if (10 ** exponent !== factor) return Number(numberText) * factor;
+  const [mantissa, ownExponent = '0'] = numberText.split(/[eE]/);
+  return Number(`${mantissa}e${Number(ownExponent) + exponent}`);
+}
+
+/** Parses `32KiB`, `4 ms`, `30%`, `400/s` into the dimension's base unit, exactly. */
 export function parseQuantity(text: string, dimension: Dimension): Parsed<number> {
   const info: DimensionInfo = DIMENSIONS[dimension];
   const trimmed = text.trim();
@@ -71,8 +83,17 @@ export function parseQuantity(text: string, dimension: Dimension): Parsed<number
   if (factor === undefined) {
     return fail('bad-unit', `Unknown ${info.label} unit "${unit}": use one of ${unitList(dimension)}`, unitStart, lead + trimmed.length);
   }
-  const value = number * factor;
-  return { ok: true, value: info.integer ? Math.round(value) : value };
+  return { ok: true, value: scaled(numberText, factor) };
+}
+
+/** How a dimension's base unit reads in "a whole number of ..." messages. */
+const BASE_UNIT_NAMES: Partial<Record<Dimension, string>> = { time: 'nanoseconds', bytes: 'bytes' };
+
+/** The message for a value that is not a whole number of the base unit (a time in whole ns, a size in bytes). */
+export function notWhole(text: string, dimension: Dimension): string {
+  const base = BASE_UNIT_NAMES[dimension] ?? Object.keys(DIMENSIONS[dimension].units)[0];
+  const why = dimension === 'time' ? ": the simulator's clock counts whole nanoseconds" : '';
+  return `${text.trim()} is not a whole number of ${base}${why}`;
 }
 
 /** A value written with the dimension's most natural unit, for messages and docs. */
@@ -108,11 +129,16 @@ function tokens(text: string): Token[] {
   return out;
 }
 
-/** Parses one token as a non-negative quantity, shifting error offsets to the token's place. */
-function tokenQuantity(token: Token, dimension: Dimension): Parsed<number> {
+/**
+ * Parses one token as a non-negative quantity, shifting error offsets to the token's place;
+ * `whole`: it must be a whole number of the base unit (a time the simulator keeps in whole ns).
+ */
+function tokenQuantity(token: Token, dimension: Dimension, whole = false): Parsed<number> {
   const q = parseQuantity(token.text, dimension);
+  const end = token.start + token.text.length;
   if (!q.ok) return { ...q, start: q.start + token.start, end: q.end + token.start };
-  if (q.value < 0) return fail('out-of-range', `"${token.text}" must not be negative`, token.start, token.start + token.text.length);
+  if (q.value < 0) return fail('out-of-range', `"${token.text}" must not be negative`, token.start, end);
+  if (whole && !Number.isInteger(q.value)) return fail('too-fine', notWhole(token.text, dimension), token.start, end);
   return q;
 }
 
@@ -121,6 +147,13 @@ function tokenNumber(token: Token, what: string, exclusiveMin: number): Parsed<n
   if (!Number.isFinite(n) || token.text.trim() === '') return fail('bad-number', `Expected a number for the ${what}, got "${token.text}"`, token.start, token.start + token.text.length);
   if (n <= exclusiveMin) return fail('out-of-range', `The ${what} must be greater than ${exclusiveMin}`, token.start, token.start + token.text.length);
   return { ok: true, value: n };
+}
+
+/** A fixed duration: whole nanoseconds, at least 1 (every process has work, every sleep takes time). */
+function fixedTime(token: Token): Parsed<number> {
+  const v = tokenQuantity(token, 'time', true);
+  if (v.ok && v.value < 1) return fail('out-of-range', `"${token.text}" must be at least 1ns`, token.start, token.start + token.text.length);
+  return v;
 }
 
 /** Distribution forms, for completions, hovers and messages. */
@@ -142,7 +175,7 @@ export function parseDistribution(text: string): Parsed<DistConfig> {
     case 'exp': {
       const bad = arity(1);
       if (bad) return bad;
-      const v = tokenQuantity(args[0], 'time');
+      const v = head.text === 'exp' ? tokenQuantity(args[0], 'time') : fixedTime(args[0]);
       if (!v.ok) return v;
       return { ok: true, value: head.text === 'exp' ? { kind: 'exp', meanNs: v.value } : { kind: 'fixed', valueNs: v.value } };
     }
@@ -180,7 +213,7 @@ export function parseDistribution(text: string): Parsed<DistConfig> {
     }
     default: {
       if (args.length > 0) return fail('bad-syntax', `Unknown distribution "${head.text}": ${forms}`, head.start, head.start + head.text.length);
-      const v = tokenQuantity(head, 'time');
+      const v = fixedTime(head);
       if (!v.ok) return /^[a-z]+$/i.test(head.text) ? fail('bad-syntax', `Unknown distribution "${head.text}": ${forms}`, v.start, v.end) : v;
       return { ok: true, value: { kind: 'fixed', valueNs: v.value } };
     }
@@ -203,26 +236,26 @@ export function parseArrival(text: string): Parsed<ArrivalConfig> {
     if (!rate.ok) return rate;
     if (rate.value === 0) return fail('out-of-range', 'The arrival rate must be greater than 0', parts[1].start, parts[1].start + parts[1].text.length);
     if (words.length === 2) return { ok: true, value: { kind: 'poisson', ratePerS: rate.value } };
-    const after = tokenQuantity(parts[3], 'time');
+    const after = tokenQuantity(parts[3], 'time', true);
     if (!after.ok) return after;
     return { ok: true, value: { kind: 'poisson', ratePerS: rate.value, startNs: after.value } };
   }
   const everyAt = words.indexOf('every');
   if (everyAt >= 0) {
     if (everyAt > 1 || words.length !== everyAt + 2) return fail('bad-syntax', 'Expected "every <time>" or "<start> every <time>", e.g. every 10ms', parts[0].start, text.trimEnd().length);
-    const every = tokenQuantity(parts[everyAt + 1], 'time');
+    const every = tokenQuantity(parts[everyAt + 1], 'time', true);
     if (!every.ok) return every;
     if (every.value === 0) return fail('out-of-range', 'The interval must be greater than 0', parts[everyAt + 1].start, parts[everyAt + 1].start + parts[everyAt + 1].text.length);
     let atNs = 0;
     if (everyAt === 1) {
-      const at = tokenQuantity(parts[0], 'time');
+      const at = tokenQuantity(parts[0], 'time', true);
       if (!at.ok) return at;
       atNs = at.value;
     }
     return { ok: true, value: { kind: 'fixed', atNs, everyNs: every.value } };
   }
   if (parts.length !== 1) return fail('bad-syntax', `Unknown arrival: ${forms}`, parts[0].start, text.trimEnd().length);
-  const at = tokenQuantity(parts[0], 'time');
+  const at = tokenQuantity(parts[0], 'time', true);
   if (!at.ok) return /^[a-z]+$/i.test(words[0]) ? fail('bad-syntax', `Unknown arrival "${words[0]}": ${forms}`, at.start, at.end) : at;
   return { ok: true, value: { kind: 'fixed', atNs: at.value } };
 }
@@ -244,16 +277,26 @@ export function parseScheduler(text: string): Parsed<SchedulerConfig> {
     return fail('bad-syntax', takesQuantum ? `"${kind}" takes at most one time slice, e.g. ${kind} 4ms` : `"${kind}" takes no arguments`, args[0].start, text.trimEnd().length);
   }
   if (args.length === 0) return { ok: true, value: { kind } };
-  const q = tokenQuantity(args[0], 'time');
+  const q = tokenQuantity(args[0], 'time', true);
   if (!q.ok) return q;
   if (q.value === 0) return fail('out-of-range', 'The time slice must be greater than 0', args[0].start, args[0].start + args[0].text.length);
   return { ok: true, value: { kind, quantumNs: q.value } };
 }
 
-/** A base-unit value written with the largest unit that keeps it at or above 1: 1500000 ns -> "1.5ms". */
+/**
+ * A base-unit value written in the unit (the base unit, or one that keeps it at or above 1) with
+ * the shortest number, the larger unit on ties: 1500000 ns -> "1.5ms", 12.8e9 B/s -> "12.8GB/s",
+ * 65536 B -> "64KiB", 0.3 W -> "0.3W".
+ */
 export function formatQuantity(value: number, dimension: Dimension): string {
-  const units = Object.entries(DIMENSIONS[dimension].units as Record<string, number>).sort((a, b) => b[1] - a[1]);
   if (dimension === 'fraction') return `${Number((value * 100).toPrecision(6))}%`;
-  const [unit, factor] = units.find(([, f]) => Math.abs(value) >= f) ?? units[units.length - 1];
-  return `${Number((value / factor).toPrecision(6))}${unit}`;
+  const units = Object.entries(DIMENSIONS[dimension].units as Record<string, number>).sort((a, b) => b[1] - a[1]);
+  // The base unit always may: 0.3W rather than 300mW when neither is shorter.
+  const fits = units.filter(([, f]) => Math.abs(value) >= f || f === 1);
+  let best = { text: '', length: Infinity };
+  for (const [unit, factor] of fits.length > 0 ? fits : [units[units.length - 1]]) {
+    const number = String(Number((value / factor).toPrecision(6)));
+    if (number.length < best.length) best = { text: `${number}${unit}`, length: number.length };
+  }
+  return best.text;
 }

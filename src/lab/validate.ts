@@ -20,7 +20,7 @@ import {
   type RefTarget,
   type Schema,
 } from './schema';
-import { formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Parsed } from './units';
+import { formatQuantity, notWhole, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Parsed } from './units';
 import { parseYaml, type Span, type YNode } from './yaml';
 import type { PolicyConfig, TraceRecord } from '../sim/config';
 
@@ -236,13 +236,14 @@ class Checker {
       case 'integer':
       case 'number': {
         if (typeof value !== 'number' || (schema.type === 'integer' && !Number.isInteger(value))) return this.wrongType(node, label, schema);
-        return this.inRange(node, label, value, schema.min, schema.max, String);
+        return this.inRange(node, label, value, schema, String);
       }
       case 'quantity': {
         const parsed = parseQuantity(text, schema.dimension);
         const v = this.valueOrReport(node, parsed, substituted);
         if (v === undefined) return undefined;
-        return this.inRange(node, label, v, schema.min, schema.max, (x) => formatQuantity(x, schema.dimension));
+        if (schema.integer && !Number.isInteger(v)) return this.report(node.range, `"${label}": ${notWhole(text, schema.dimension)}`, 'too-fine');
+        return this.inRange(node, label, v, schema, (x) => formatQuantity(x, schema.dimension));
       }
       case 'enum': {
         if (typeof value === 'string' && value in schema.values) return value;
@@ -270,19 +271,23 @@ class Checker {
     }
   }
 
-  inRange(node: YNode, label: string, value: number, min: number | undefined, max: number | undefined, show: (x: number) => string): number | undefined {
+  inRange(node: YNode, label: string, value: number, bounds: { min?: number; above?: number; max?: number }, show: (x: number) => string): number | undefined {
+    const { min, above, max } = bounds;
     if (min !== undefined && value < min) return this.report(node.range, `"${label}" must be at least ${show(min)}; got ${show(value)}`, 'out-of-range');
+    if (above !== undefined && value <= above) return this.report(node.range, `"${label}" must be greater than ${show(above)}; got ${show(value)}`, 'out-of-range');
     if (max !== undefined && value > max) return this.report(node.range, `"${label}" must be at most ${show(max)}; got ${show(value)}`, 'out-of-range');
     return value;
   }
 
   /** A trace: a list of arrival times, or of { at, demand } records. */
   trace(node: Extract<YNode, { kind: 'seq' }>, label: string): { kind: 'trace'; records: TraceRecord[] } | undefined {
+    // The simulator's trace records: whole nanoseconds, a demand of at least 1 ns.
+    const at: Schema = { type: 'quantity', dimension: 'time', min: 0, integer: true };
     const recordSchema: ObjectSchema = {
       type: 'object',
       fields: {
-        at: { schema: { type: 'quantity', dimension: 'time', min: 0 }, doc: 'Arrival time.', required: true },
-        demand: { schema: { type: 'quantity', dimension: 'time', min: 0 }, doc: 'CPU demand of this process.' },
+        at: { schema: at, doc: 'Arrival time.', required: true },
+        demand: { schema: { type: 'quantity', dimension: 'time', min: 1, integer: true }, doc: 'CPU demand of this process.' },
       },
     };
     const records: TraceRecord[] = [];
@@ -291,8 +296,8 @@ class Checker {
         const r = this.object(item, recordSchema, `${label} record`);
         if (r && typeof r.at === 'number') records.push(r.demand === undefined ? { atNs: r.at } : { atNs: r.at, demandNs: r.demand as number });
       } else {
-        const at = this.scalar(item, { type: 'quantity', dimension: 'time', min: 0 }, label);
-        if (typeof at === 'number') records.push({ atNs: at });
+        const time = this.scalar(item, at, label);
+        if (typeof time === 'number') records.push({ atNs: time });
       }
     }
     return records.length === node.items.length ? { kind: 'trace', records } : undefined;

@@ -32,6 +32,14 @@ export interface CacheResident {
   wsLines: number;
 }
 
+/**
+ * exp(x) - 1, with the call into the runtime skipped where the result is exactly -1 in double
+ * precision (exp(x) < 2^-54 for x < -38): a long run touches every missing line.
+ */
+function expm1(x: number): number {
+  return x < -38 ? -1 : Math.expm1(x);
+}
+
 /** Fold the scale into the residents before it gets this small. */
 const RENORMALISE_BELOW = 1e-100;
 /** Footprints below this many lines are forgotten when folding. */
@@ -107,7 +115,7 @@ export class CacheModel {
     const socket = m.cpuSocket[cpu]!;
     const w = p.wsLines;
     const out = this.out;
-    const touched = w === 0 ? 0 : -Math.expm1(-(memoryIntensity * plannedWorkNs) / w);
+    const touched = w === 0 ? 0 : -expm1(-(memoryIntensity * plannedWorkNs) / w);
     const fPriv = this.privateFootprint(p, core);
     const fLlc = this.llcFootprint(p, socket);
     let coh = Math.min(pendingCoherence, w) * touched;

@@ -14,7 +14,8 @@ export function checkDist(value: unknown, path: string): DistConfig {
   switch (kind) {
     case 'fixed':
       onlyKeys(d, path, ['kind', 'valueNs']);
-      return { kind, valueNs: num(d.valueNs, `${path}.valueNs`, { min: 0 }) };
+      // A fixed draw is used as given: whole nanoseconds, at least 1 (every process has work, every sleep takes time).
+      return { kind, valueNs: num(d.valueNs, `${path}.valueNs`, { integer: true, min: 1 }) };
     case 'exp':
       onlyKeys(d, path, ['kind', 'meanNs']);
       return { kind, meanNs: num(d.meanNs, `${path}.meanNs`, pos) };

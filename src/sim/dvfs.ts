@@ -11,10 +11,11 @@
  *   every sampling period from the busy time of the period rather than PELT's decaying average.
  * A governor's request takes effect after the switch latency; a thermal cap applies at once.
  */
-import { GOVERNORS, type GovernorKind, type PStateConfig } from './config';
+import type { GovernorKind, PStateConfig } from './config';
 import { SimConfigError } from './errors';
 import type { ResolvedCoreType } from './machine';
-import { num, oneOf, onlyKeys, optNum, optionalRecord } from './validate';
+import { onlySectionKeys, readEnum, readNumber, readOptionalNumber, type EnumKey, type Section } from './spec';
+import { optionalRecord } from './validate';
 
 export interface ResolvedDvfs {
   governor: GovernorKind;
@@ -26,14 +27,44 @@ export interface ResolvedDvfs {
   upThreshold: number;
 }
 
+export const GOVERNOR = {
+  kind: 'enum',
+  values: {
+    performance: 'Always the highest P-state.',
+    powersave: 'Always the lowest P-state.',
+    ondemand: 'Every sampling period, the highest P-state above upThreshold load, else min + load x (max - min) (cpufreq_ondemand.c).',
+    schedutil: 'Frequency follows utilisation with 25 % headroom: 1.25 x f_max x utilisation (cpufreq_schedutil.c).',
+    userspace: 'A fixed frequency (dvfs.frequency): the lowest P-state at or above it.',
+  } satisfies Record<GovernorKind, string>,
+  default: 'performance',
+  doc: 'DVFS governor choosing each CPU frequency.',
+} satisfies EnumKey;
+
+export const DVFS = {
+  domain: { kind: 'enum', values: { core: 'Each core has its own frequency.', cluster: 'Cores of one type on one socket share a frequency (the busiest CPU sets it).' }, default: 'core', doc: 'Frequency domain.' },
+  samplingNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'sampling',
+    integer: true,
+    min: 1000,
+    default: 10_000_000,
+    doc: 'How often ondemand and schedutil look at the last period\'s busy time.',
+    source: "ondemand's classic 10 ms sampling rate",
+  },
+  switchLatencyNs: { kind: 'number', unit: 'ns', lab: 'switchLatency', integer: true, min: 0, default: 40_000, doc: 'Time from a governor request until the new frequency applies.', source: 'RK3399 transition latency' },
+  frequencyHz: { kind: 'number', unit: 'Hz', lab: 'frequency', above: 0, doc: 'Fixed frequency of the userspace governor (the lowest P-state at or above it).', defaultText: 'none: the userspace governor needs one' },
+  upThreshold: { kind: 'number', unit: 'fraction', above: 0, max: 1, default: 0.8, doc: 'Load above which the ondemand governor jumps to the highest frequency.', source: 'cpufreq_ondemand.c (up_threshold 80)' },
+} satisfies Section;
+
 /** Headroom schedutil adds to utilisation (get_next_freq: freq = 1.25 x max x util / max capacity). */
 const SCHEDUTIL_HEADROOM = 1.25;
 
 export function resolveDvfs(governor: unknown, value: unknown, path: string, types: readonly ResolvedCoreType[]): ResolvedDvfs {
-  const kind = governor === undefined ? 'performance' : oneOf(governor, `${path}.governor`, GOVERNORS);
+  const kind = readEnum<GovernorKind>(GOVERNOR, governor, `${path}.governor`);
   const d = optionalRecord(value, `${path}.dvfs`);
-  onlyKeys(d, `${path}.dvfs`, ['domain', 'samplingNs', 'switchLatencyNs', 'frequencyHz', 'upThreshold']);
-  const frequencyHz = d.frequencyHz === undefined ? 0 : num(d.frequencyHz, `${path}.dvfs.frequencyHz`, { above: 0 });
+  onlySectionKeys(d, `${path}.dvfs`, DVFS);
+  const frequencyHz = readOptionalNumber(DVFS.frequencyHz, d.frequencyHz, `${path}.dvfs.frequencyHz`) ?? 0;
   if (kind === 'userspace') {
     if (frequencyHz === 0) throw new SimConfigError(`${path}.dvfs.frequencyHz`, 'the userspace governor needs a frequency');
     for (const t of types) {
@@ -46,13 +77,11 @@ export function resolveDvfs(governor: unknown, value: unknown, path: string, typ
   }
   return {
     governor: kind,
-    domain: d.domain === undefined ? 'core' : oneOf(d.domain, `${path}.dvfs.domain`, ['core', 'cluster'] as const),
-    // ondemand's classic 10 ms sampling rate; schedutil evaluates at least this often here.
-    samplingNs: optNum(d.samplingNs, `${path}.dvfs.samplingNs`, 10_000_000, { integer: true, min: 1000 }),
-    // RK3399's transition latency (MODEL.md section 4).
-    switchLatencyNs: optNum(d.switchLatencyNs, `${path}.dvfs.switchLatencyNs`, 40_000, { integer: true, min: 0 }),
+    domain: readEnum<'core' | 'cluster'>(DVFS.domain, d.domain, `${path}.dvfs.domain`),
+    samplingNs: readNumber(DVFS.samplingNs, d.samplingNs, `${path}.dvfs.samplingNs`),
+    switchLatencyNs: readNumber(DVFS.switchLatencyNs, d.switchLatencyNs, `${path}.dvfs.switchLatencyNs`),
     frequencyHz,
-    upThreshold: optNum(d.upThreshold, `${path}.dvfs.upThreshold`, 0.8, { above: 0, max: 1 }),
+    upThreshold: readNumber(DVFS.upThreshold, d.upThreshold, `${path}.dvfs.upThreshold`),
   };
 }
 

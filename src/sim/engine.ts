@@ -1,13 +1,25 @@
 /**
  * The discrete-event engine. Time is an integer number of nanoseconds; events are ordered by
- * (time, scheduling order). One process record per live process (pooled), flat per-CPU arrays,
- * and no allocation on the per-event path.
+ * (time, kind, scheduling order). One process record per live process (pooled), flat per-CPU
+ * arrays, and no allocation on the per-event path.
  *
  * A running process occupies a *segment* on its CPU: it first stalls (context switch plus the
  * cache reload charged at dispatch), then progresses through its current compute burst at
  * `rate` reference-ns per ns (CPU speed, slowed by capacity-miss stalls). A CPU has one pending
  * timer: the end of the burst or of the time slice, whichever is first; a generation counter
  * voids timers of segments that were stopped early.
+ *
+ * One instant (runInstant) is applied in three phases, so nothing depends on the order in which
+ * simultaneous events happened to be scheduled:
+ *  1. every burst end and slice expiry due now (timers): completions, sleeps, next jobs;
+ *  2. everything else due now, kind by kind in the order of the EV_ numbers below (machine
+ *     events, frequency and thermal changes, governor ticks, arrivals, releases, wake-ups,
+ *     landings of moved processes, balancing), events of one kind in scheduling order;
+ *  3. each CPU that something happened to decides, once, what runs (decide): an idle CPU takes
+ *     the best waiting process, a running one is preempted only by a process that goes before
+ *     it. Decisions never stop a process with no work left: its burst end was phase 1.
+ * A decision that schedules more work at the same instant (a move with no copy cost) runs the
+ * phases again for it.
  */
 import { MISS_CAUSES, REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
@@ -21,28 +33,44 @@ import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { dynamicPowerW, EnergyMeter } from './power';
 import { Proc, ProcState } from './process';
-import { ReadyQueue } from './ready-queue';
+import { before, ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
 import type { MigrationRow, ProcessRow } from './result';
 import { hashName, Rng } from './rng';
-import { makeDiscipline, type Discipline } from './scheduler/discipline';
+import { makeDiscipline, sleeperCreditNs, type Discipline } from './scheduler/discipline';
 import { CpuSeries, MISS_INDEX } from './series';
 import { secondsUntil } from './thermal';
 import { ArrivalSource, type ResolvedGroup } from './workload';
 import { EngineView } from './view';
 
-const EV_ARRIVAL = 0;
-const EV_TIMER = 1;
-const EV_WAKE = 2;
-const EV_MIGRATED = 3;
-const EV_RELEASE = 4;
-const EV_BALANCE = 5;
-// Machine-side events (kinds from EV_GOVERNOR up): once every process is done they are dropped,
-// so they never keep a finished closed run going.
-const EV_GOVERNOR = 6;
-const EV_FREQ = 7;
-const EV_THERMAL = 8;
-const EV_MACHINE = 9;
+// Event kinds, numbered in the order they apply at one instant (the queue orders by time, then kind).
+/** End of a running burst or of its time slice (phase 1). */
+const EV_TIMER = 0;
+/** A CPU fails, or a maintenance window opens or closes: first, so nothing is placed on a CPU going out. */
+const EV_MACHINE = 1;
+/** A governor's P-state request takes effect. */
+const EV_FREQ = 2;
+/** A core reaches its trip point or has cooled enough. */
+const EV_THERMAL = 3;
+/** ondemand / schedutil sampling tick. */
+const EV_GOVERNOR = 4;
+const EV_ARRIVAL = 5;
+const EV_RELEASE = 6;
+const EV_WAKE = 7;
+/** A moved process lands on its target CPU. */
+const EV_MIGRATED = 8;
+/** Last: a balancing policy sees the instant's arrivals and wake-ups. */
+const EV_BALANCE = 9;
+
+/** How a process joining a queue gets its virtual runtime under `fair`. */
+const enum Placement {
+  /** A new process: at the queue's minimum vruntime. */
+  New,
+  /** Waking up (or a periodic task's next release): max(own, minimum - sleeper credit). */
+  Wake,
+  /** Moved from another queue: keeps its lag behind the minimum (transferred when it left). */
+  Move,
+}
 
 /** Per-CPU service state. */
 const ONLINE = 0;
@@ -101,7 +129,10 @@ function hottestSteadyC(m: ResolvedMachine): number {
 export class Engine implements PolicyActions {
   readonly m: ResolvedMachine;
   readonly endNs: number;
+  /** The instant being applied, or the last one applied. Moves only to the time of an event of the run. */
   now = 0;
+  /** Every event before this time has been applied (the progress of a run advanced in slices). */
+  private processedToNs = 0;
   /** Set when the run has ended (all work done, time limit reached, or result() taken). */
   finished = false;
   events = 0;
@@ -114,6 +145,12 @@ export class Engine implements PolicyActions {
   readonly runQ: ReadyQueue[];
   readonly globalQ: ReadyQueue | null;
   private enqueueSeq = 0;
+  /** Periodic tasks in the workload (non-periodic processes are ordered after them by pid). */
+  private readonly taskCount: number;
+  /** Per group: index of its first periodic task among all tasks. */
+  private readonly firstTaskOf: number[];
+  /** Some group has an affinity mask (the global queue then has to look past its head). */
+  private readonly anyAffinity: boolean;
 
   readonly disc: Discipline;
   readonly policy: Policy;
@@ -133,8 +170,10 @@ export class Engine implements PolicyActions {
 
   // Per-CPU state.
   readonly running: Int32Array;
-  /** Discipline key of the running process (fixed while it runs for edf/priority). */
+  /** Queue order (key, tie, order) of the running process (fixed while it runs for edf/priority). */
   private readonly runKey: Float64Array;
+  private readonly runTie: Float64Array;
+  private readonly runOrder: Float64Array;
   private readonly lastPid: Float64Array;
   private readonly segStart: Float64Array;
   private readonly stallEnd: Float64Array;
@@ -151,6 +190,9 @@ export class Engine implements PolicyActions {
   readonly pstate: Int32Array;
   /** Per CPU: ONLINE, IN_MAINTENANCE or FAILED. */
   readonly offline: Uint8Array;
+  /** CPUs online and running nothing: how many, and which (bit cpu % 32 of word cpu >> 5). */
+  private idleOnline: number;
+  private readonly idleBits: Int32Array;
   /** Per CPU: maintenance windows open now (overlapping windows keep it out until the last ends). */
   private readonly maintenanceHolds: Int32Array;
   /** Null when the machine has no power model: energy then costs nothing. */
@@ -182,8 +224,25 @@ export class Engine implements PolicyActions {
   readonly inbound: Int32Array;
   /** Per CPU: waiting + running + in transit towards it (kept current for cheap policy scans). */
   readonly load: Int32Array;
+  /** `fair`: per queue (CPUs, then the global queue) the minimum vruntime, as CFS keeps it. */
   private readonly minVruntime: Float64Array;
-  private inPolicyCallback = false;
+  private readonly fair: boolean;
+  private readonly sleeperCreditNs: number;
+
+  // Phase 3 of an instant: which CPUs decide, and what they know.
+  /** Per CPU: it decides at the end of this instant (1) or not (0). */
+  private readonly resched: Uint8Array;
+  /** The CPUs that decide (reschedCount of them, in no order). */
+  private readonly reschedList: Int32Array;
+  private reschedCount = 0;
+  /** The global queue changed: its best processes may take CPUs. */
+  private globalDirty = false;
+  /** Per CPU: its running process's slice ran out now (with work left). */
+  private readonly sliceOver: Uint8Array;
+  /** Per CPU: the policy's onIdle was asked this instant (once per CPU and instant). */
+  private readonly idleAsked: Uint8Array;
+  private readonly idleAskedList: Int32Array;
+  private idleAskedCount = 0;
 
   // Metrics.
   readonly response = new LogHistogram();
@@ -191,19 +250,28 @@ export class Engine implements PolicyActions {
   arrived = 0;
   arrivedFinite = 0;
   completed = 0;
+  /** Jobs released within the run: each non-periodic process is one, each periodic release one. */
+  jobsReleased = 0;
   jobsCompleted = 0;
+  /** Set at the end: jobs released and not completed (running, waiting, or queued behind their task's earlier job). */
+  jobsUnfinished = 0;
   lastCompletionNs = 0;
   sojournDoneNs = 0;
   private inSystem = 0;
   inSystemArea = 0;
   private lastInSystemChange = 0;
   migrationsTotal = 0;
+  /** Moves of a job that had already run (it resumes elsewhere). */
+  jobMigrations = 0;
+  /** Moves of a task whose current job had not run yet (it starts elsewhere than its last job ran). */
+  taskMigrations = 0;
   /** Indexed like REASONS. */
   readonly migrationsByReason = new Float64Array(REASONS.length);
   migrationCostNs = 0;
   readonly missesByCause = new Float64Array(MISS_CAUSES.length);
   stallNsTotal = 0;
   contextSwitches = 0;
+  /** A running process stopped with work left so that another one runs on its CPU. */
   preemptions = 0;
   deadlineMisses = 0;
   jobsDue = 0;
@@ -226,12 +294,22 @@ export class Engine implements PolicyActions {
       path: 'policy',
       tasks: periodicTasks(cfg.groups),
     });
+    this.firstTaskOf = [];
+    let tasks = 0;
+    for (const g of cfg.groups) {
+      this.firstTaskOf.push(tasks);
+      tasks += g.periodic?.length ?? 0;
+    }
+    this.taskCount = tasks;
+    this.anyAffinity = cfg.groups.some((g) => g.affinity !== null);
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
     this.series = new CpuSeries(n, cfg.maxBins, cfg.durationNs);
     this.running = new Int32Array(n).fill(-1);
     this.runKey = new Float64Array(n);
+    this.runTie = new Float64Array(n);
+    this.runOrder = new Float64Array(n);
     this.lastPid = new Float64Array(n).fill(-1);
     this.segStart = new Float64Array(n);
     this.stallEnd = new Float64Array(n);
@@ -246,6 +324,9 @@ export class Engine implements PolicyActions {
     this.pstate = new Int32Array(n);
     for (let cpu = 0; cpu < n; cpu++) this.pstate[cpu] = this.topPState(cpu);
     this.offline = new Uint8Array(n);
+    this.idleOnline = n;
+    this.idleBits = new Int32Array((n + 31) >> 5);
+    for (let cpu = 0; cpu < n; cpu++) this.idleBits[cpu >> 5]! |= 1 << (cpu & 31);
     this.maintenanceHolds = new Int32Array(n);
     this.capDram = new Float64Array(m.power === null ? 0 : n);
     const dvfsActive = m.dvfs.governor !== 'performance' || m.thermal !== null;
@@ -272,6 +353,13 @@ export class Engine implements PolicyActions {
     this.inbound = new Int32Array(n);
     this.load = new Int32Array(n);
     this.minVruntime = new Float64Array(n + 1);
+    this.fair = cfg.scheduler.kind === 'fair';
+    this.sleeperCreditNs = sleeperCreditNs(n);
+    this.resched = new Uint8Array(n);
+    this.reschedList = new Int32Array(n);
+    this.sliceOver = new Uint8Array(n);
+    this.idleAsked = new Uint8Array(n);
+    this.idleAskedList = new Int32Array(n);
     this.view = new EngineView(this);
     // Frequency series whenever frequencies can change or energy is shown against them.
     const machineSeries = m.power !== null || this.domains !== null;
@@ -285,7 +373,6 @@ export class Engine implements PolicyActions {
     this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
     this.procStreamHash = cfg.groups.map((g) => hashName(`proc:${g.name}`));
     this.pendingArrivalIndex = cfg.groups.map(() => 0);
-    // Machine events first: at equal times they take effect before anything else happens then.
     m.events.forEach((ev, i) => {
       if (ev.atNs < this.endNs) this.q.push(ev.atNs, EV_MACHINE, i, 0);
     });
@@ -300,62 +387,98 @@ export class Engine implements PolicyActions {
 
   // ---------------------------------------------------------------- main loop
 
-  /** Processes every event before min(untilNs, endNs). */
+  /**
+   * Applies every instant before min(untilNs, endNs), whole, in its three phases (see the file
+   * comment): the queue yields an instant's timers first and its other events kind by kind; when
+   * the next event is later, the instant's decisions are made (they may schedule more events at
+   * the same time, which then run first). A closed run (every process done) ends at its last
+   * completion; otherwise, reaching endNs applies the burst ends due exactly then (a job
+   * finishing at the end of the run finishes) and ends the run there. Slicing a run into several
+   * calls changes nothing: the clock only ever moves to the time of an event.
+   */
   advance(untilNs: number): void {
     if (this.finished) return;
     const limit = Math.min(untilNs, this.endNs);
     const q = this.q;
-    while (q.length > 0 && q.peekTime() < limit) {
+    for (;;) {
+      const next = q.peekTime();
+      if (next !== this.now) {
+        if (this.reschedCount > 0 || this.globalDirty) {
+          this.decide();
+          continue;
+        }
+        if (this.idleAskedCount > 0) this.clearIdleAsked();
+        if (this.workDone()) {
+          this.finished = true;
+          return;
+        }
+        if (next >= limit) break;
+        this.now = next;
+      } else if (next >= limit) break;
       q.pop();
-      if (q.kind >= EV_GOVERNOR && this.workDone()) continue;
-      this.now = q.time;
       this.events++;
-      switch (q.kind) {
-        case EV_TIMER:
-          if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
-          break;
-        case EV_ARRIVAL:
-          this.onArrival(q.a);
-          break;
-        case EV_WAKE:
-          this.onWake(this.procs[q.a]!);
-          break;
-        case EV_MIGRATED:
-          this.onMigrated(this.procs[q.a]!);
-          break;
-        case EV_RELEASE:
-          this.onRelease(this.procs[q.a]!);
-          break;
-        case EV_BALANCE:
-          this.onBalance();
-          break;
-        case EV_GOVERNOR:
-          this.onGovernorTick();
-          break;
-        case EV_FREQ:
-          if (q.b === this.freqGen[q.a]) {
-            this.govIndex[q.a] = this.requested[q.a]!;
-            this.applyDomain(q.a);
-          }
-          break;
-        case EV_THERMAL:
-          if (q.b === this.thermGen[q.a]) this.onThermal(q.a);
-          break;
-        case EV_MACHINE:
-          this.onMachineEvent(q.a, q.b);
-          break;
-      }
+      this.apply(q.kind, q.a, q.b);
     }
-    if (q.length === 0 && !this.openStream) {
-      // Nothing left to happen: every process is done. A closed workload's run ends here
-      // (an open stream observes the whole duration, so its window is always durationNs).
-      this.finished = true;
-    } else if (limit >= this.endNs) {
-      this.now = this.endNs;
-      this.finished = true;
-    } else {
-      this.now = Math.max(this.now, limit);
+    if (limit < this.endNs) {
+      this.processedToNs = Math.max(this.processedToNs, limit);
+      return;
     }
+    this.now = this.endNs;
+    while (q.peekTime() === this.endNs && q.peekKind() === EV_TIMER) {
+      q.pop();
+      this.events++;
+      if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
+    }
+    this.finished = true;
+  }
+
+  private apply(kind: number, a: number, b: number): void {
+    switch (kind) {
+      case EV_TIMER:
+        if (b === this.timerGen[a]) this.onTimer(a);
+        break;
+      case EV_MACHINE:
+        this.onMachineEvent(a, b);
+        break;
+      case EV_FREQ:
+        if (b === this.freqGen[a]) {
+          this.govIndex[a] = this.requested[a]!;
+          this.applyDomain(a);
+        }
+        break;
+      case EV_THERMAL:
+        if (b === this.thermGen[a]) this.onThermal(a);
+        break;
+      case EV_GOVERNOR:
+        this.onGovernorTick();
+        break;
+      case EV_ARRIVAL:
+        this.onArrival(a);
+        break;
+      case EV_RELEASE:
+        this.onRelease(this.procs[a]!);
+        break;
+      case EV_WAKE:
+        this.onWake(this.procs[a]!);
+        break;
+      case EV_MIGRATED:
+        this.onMigrated(this.procs[a]!);
+        break;
+      case EV_BALANCE:
+        this.onBalance();
+        break;
+    }
+  }
+
+  /** How far the run has got: its end once finished, else the time every event before has been applied to. */
+  get progressNs(): number {
+    return this.finished ? this.now : Math.max(this.now, this.processedToNs);
+  }
+
+  /** The instant is over: each CPU may ask onIdle again at the next one. */
+  private clearIdleAsked(): void {
+    for (let i = 0; i < this.idleAskedCount; i++) this.idleAsked[this.idleAskedList[i]!] = 0;
+    this.idleAskedCount = 0;
   }
 
   // ---------------------------------------------------------------- arrivals
@@ -375,6 +498,7 @@ export class Engine implements PolicyActions {
     const g = this.cfg.groups[gi]!;
     const p = this.createProcess(g, this.pendingArrivalIndex[gi]!);
     if (!this.scheduleNextArrival(gi)) this.activeSources--;
+    this.jobsReleased++;
     this.trace?.('arrive', this.now, p.pid, -1);
     if (g.periodic) {
       const nextRelease = this.now + p.periodNs;
@@ -395,7 +519,8 @@ export class Engine implements PolicyActions {
       this.procs.push(p);
       this.qpos.push(-1);
     }
-    p.begin(this.nextPid++, g, index, this.now);
+    const pid = this.nextPid++;
+    p.begin(pid, g, index, this.now, g.periodic ? this.firstTaskOf[g.index]! + index : this.taskCount + pid);
     // Only phased processes draw from their own stream (burst and sleep lengths).
     if (g.phases) p.rng.reseedHashed(this.cfg.seed, this.procStreamHash[g.index]!, index);
     if (g.periodic === null) {
@@ -419,7 +544,7 @@ export class Engine implements PolicyActions {
   /** Placement of a new process (no migration: it has no CPU yet). */
   private placeNew(p: Proc): void {
     if (this.globalQ) {
-      this.enqueueGlobal(p);
+      this.enqueueGlobal(p, Placement.New);
       return;
     }
     let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
@@ -428,7 +553,7 @@ export class Engine implements PolicyActions {
     this.checkTarget(p, cpu, 'place');
     // A policy unaware of machine events may pick a CPU that is out: take the nearest usable one instead.
     if (this.offline[cpu] !== ONLINE) cpu = this.usableInstead(p, cpu);
-    this.enqueue(p, cpu);
+    this.enqueue(p, cpu, Placement.New);
   }
 
   /**
@@ -437,8 +562,6 @@ export class Engine implements PolicyActions {
    * PLACE_ON_WAKE, the reason index for WAKE_REASON, else 0.
    */
   private callPolicy(call: PolicyCall, handle: number, cpu: number): number {
-    const outer = this.inPolicyCallback;
-    this.inPolicyCallback = true;
     const policy = this.policy;
     try {
       switch (call) {
@@ -467,8 +590,6 @@ export class Engine implements PolicyActions {
       policy.dispose?.();
       if (e instanceof SimPolicyError) throw e;
       throw new SimPolicyError(policy.name, `threw at ${this.now} ns: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      this.inPolicyCallback = outer;
     }
   }
 
@@ -500,57 +621,66 @@ export class Engine implements PolicyActions {
     }
   }
 
-  /** Makes `p` ready on `cpu`'s queue; dispatches or preempts as the discipline says. */
-  private enqueue(p: Proc, cpu: number): void {
+  /** Puts `p` in `queue` at its place by the discipline's order. */
+  private pushReady(queue: ReadyQueue, p: Proc): void {
+    const key = this.disc.key(p);
+    if (this.disc.ties === 'release') queue.push(p.slot, key, p.jobReleaseNs, p.order);
+    else queue.push(p.slot, key, 0, this.enqueueSeq++);
+  }
+
+  /** Makes `p` ready on `cpu`'s queue; the CPU decides at the end of the instant whether it runs. */
+  private enqueue(p: Proc, cpu: number, how: Placement): void {
     p.state = ProcState.Ready;
     p.cpu = cpu;
     p.readySinceNs = this.now;
-    if (p.vruntime < this.minVruntime[cpu]!) p.vruntime = this.minVruntime[cpu]!;
+    if (this.fair) this.placeVruntime(p, cpu, how);
     this.noteQueue(cpu);
-    this.runQ[cpu]!.push(p.slot, this.disc.key(p), this.enqueueSeq++);
+    this.pushReady(this.runQ[cpu]!, p);
     this.load[cpu]!++;
-    const cur = this.running[cpu]!;
-    if (cur < 0) {
-      this.dispatch(cpu);
-    } else if (this.disc.preemptive && this.disc.key(p) < this.disc.key(this.procs[cur]!)) {
-      this.preempt(cpu);
-    }
+    // A busy CPU under a non-preemptive discipline has nothing to decide until its slice ends.
+    if (this.running[cpu]! < 0 || this.disc.preemptive) this.markResched(cpu);
   }
 
-  private enqueueGlobal(p: Proc): void {
-    const gq = this.globalQ!;
-    const n = this.m.cpuCount;
+  private enqueueGlobal(p: Proc, how: Placement): void {
     p.state = ProcState.Ready;
     p.cpu = -1;
     p.readySinceNs = this.now;
-    if (p.vruntime < this.minVruntime[n]!) p.vruntime = this.minVruntime[n]!;
-    const key = this.disc.key(p);
-    gq.push(p.slot, key, this.enqueueSeq++);
-    // An idle CPU takes it: the one it last ran on if idle, else the lowest-numbered idle one.
-    const running = this.running;
-    const last = p.lastCpu;
-    const offline = this.offline;
-    if (last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) {
-      this.dispatch(last);
-      return;
+    if (this.fair) this.placeVruntime(p, this.m.cpuCount, how);
+    this.pushReady(this.globalQ!, p);
+    this.globalDirty = true;
+  }
+
+  /** `fair`: the vruntime `p` joins queue `queue` with (see Placement); the queue's minimum is brought up to date first. */
+  private placeVruntime(p: Proc, queue: number, how: Placement): void {
+    const min = this.raiseMinVruntime(queue);
+    if (how === Placement.Move) return;
+    if (how === Placement.New) p.vruntime = min;
+    else if (p.vruntime < min - this.sleeperCreditNs) p.vruntime = min - this.sleeperCreditNs;
+  }
+
+  /**
+   * `fair`: queue `queue`'s minimum vruntime, kept as CFS keeps min_vruntime (update_min_vruntime):
+   * it never decreases, and follows the smaller of the running processes' vruntime (accrued up
+   * to now) and the leftmost waiting one. `queue` is a CPU, or cpuCount for the global queue.
+   */
+  private raiseMinVruntime(queue: number): number {
+    const n = this.m.cpuCount;
+    let least: number;
+    if (queue < n) {
+      least = this.runQ[queue]!.peekKey();
+      if (this.running[queue]! >= 0) least = Math.min(least, this.vruntimeNow(queue));
+    } else {
+      least = this.globalQ!.peekKey();
+      for (let cpu = 0; cpu < n; cpu++) if (this.running[cpu]! >= 0) least = Math.min(least, this.vruntimeNow(cpu));
     }
-    let worst = -1;
-    let worstKey = -Infinity;
-    const runKey = this.runKey;
-    const preemptive = this.disc.preemptive;
-    for (let cpu = 0; cpu < n; cpu++) {
-      if ((p.affinity !== null && p.affinity[cpu] !== 1) || offline[cpu] !== ONLINE) continue;
-      if (running[cpu]! < 0) {
-        this.dispatch(cpu);
-        return;
-      }
-      if (preemptive && runKey[cpu]! > worstKey) {
-        worstKey = runKey[cpu]!;
-        worst = cpu;
-      }
-    }
-    // Global EDF / global fixed priority: preempt the running process with the worst key.
-    if (worst >= 0 && key < worstKey) this.preempt(worst);
+    if (least !== Infinity && least > this.minVruntime[queue]!) this.minVruntime[queue] = least;
+    return this.minVruntime[queue]!;
+  }
+
+  /** Vruntime of `cpu`'s running process including what it accrued since it was last accounted. */
+  private vruntimeNow(cpu: number): number {
+    const p = this.procs[this.running[cpu]!]!;
+    return p.vruntime + ((this.now - this.segStart[cpu]!) * 1024) / p.weight;
   }
 
   /** Next process for `cpu`: its own queue head, or the best global-queue entry allowed on it. */
@@ -563,54 +693,229 @@ export class Engine implements PolicyActions {
       this.load[cpu]!--;
       return this.procs[rq.pop()]!;
     }
-    if (gq.length === 0) return null;
-    const head = gq.peek();
-    if (this.allowed(this.procs[head]!, cpu)) return this.procs[gq.pop()]!;
-    // Head not allowed here: take the best allowed entry (rare; linear scan).
+    const index = this.bestGlobalFor(cpu);
+    if (index < 0) return null;
+    const slot = gq.members()[index]!;
+    gq.remove(slot);
+    return this.procs[slot]!;
+  }
+
+  /** Heap index of the best global-queue entry allowed on `cpu`, -1 if none. */
+  private bestGlobalFor(cpu: number): number {
+    const gq = this.globalQ!;
+    if (gq.length === 0) return -1;
+    if (this.allowed(this.procs[gq.peek()]!, cpu)) return 0;
+    // Head not allowed here: the best allowed entry (rare; linear scan).
     const members = gq.members();
     let best = -1;
-    let bestKey = Infinity;
-    for (let i = 0; i < members.length; i++) {
-      const slot = members[i]!;
-      const key = gq.keyAt(i);
-      if (this.allowed(this.procs[slot]!, cpu) && (best < 0 || key < bestKey || (key === bestKey && this.procs[slot]!.pid < this.procs[best]!.pid))) {
-        best = slot;
-        bestKey = key;
-      }
+    for (let i = 1; i < members.length; i++) {
+      if (!this.allowed(this.procs[members[i]!]!, cpu)) continue;
+      if (best < 0 || before(gq.keyAt(i), gq.tieAt(i), gq.orderAt(i), gq.keyAt(best), gq.tieAt(best), gq.orderAt(best))) best = i;
     }
-    if (best < 0) return null;
-    gq.remove(best);
-    return this.procs[best]!;
+    return best;
   }
 
-  private hasWaiting(cpu: number): boolean {
-    if (this.globalQ === null) return this.runQ[cpu]!.length > 0;
-    const gq = this.globalQ;
-    if (gq.length === 0) return false;
-    if (this.allowed(this.procs[gq.peek()]!, cpu)) return true;
-    const members = gq.members();
-    for (let i = 0; i < members.length; i++) if (this.allowed(this.procs[members[i]!]!, cpu)) return true;
-    return false;
+  // ---------------------------------------------------------------- deciding (phase 3)
+
+  /** `cpu` decides at the end of this instant what it runs (with the global queue, the queue's best processes choose their CPUs first). */
+  private markResched(cpu: number): void {
+    if (this.globalQ !== null) this.globalDirty = true;
+    if (this.resched[cpu] === 1) return;
+    this.resched[cpu] = 1;
+    this.reschedList[this.reschedCount++] = cpu;
   }
 
-  // ---------------------------------------------------------------- running
+  /**
+   * Phase 3: the global queue's best processes take CPUs, then each marked CPU decides, lowest
+   * number first (a CPU marked while others decide decides too, in its turn).
+   */
+  private decide(): void {
+    const list = this.reschedList;
+    for (;;) {
+      if (this.globalDirty) {
+        this.globalDirty = false;
+        this.decideGlobal();
+      }
+      if (this.reschedCount === 0) {
+        if (this.globalDirty) continue;
+        return;
+      }
+      // The lowest marked CPU (a handful at most are marked at once).
+      let at = 0;
+      for (let i = 1; i < this.reschedCount; i++) if (list[i]! < list[at]!) at = i;
+      const cpu = list[at]!;
+      list[at] = list[--this.reschedCount]!;
+      this.resched[cpu] = 0;
+      // A CPU that runs something has nothing to decide unless its slice ran out or a waiting process may preempt it.
+      if (this.running[cpu]! >= 0 && this.sliceOver[cpu] === 0 && (this.globalQ !== null || !this.disc.preemptive)) continue;
+      this.decideCpu(cpu);
+    }
+  }
 
-  /** Starts the next process on an idle `cpu`, or lets the policy pull work if there is none. */
-  private dispatch(cpu: number): void {
+  /**
+   * What `cpu` runs now: an idle CPU takes the best waiting process (or asks the policy's onIdle,
+   * once per instant); at the end of a slice the running process gives way to a waiting one that
+   * is not behind it; under a preemptive discipline a waiting process that goes before it
+   * preempts it (with the global queue, decideGlobal makes those choices).
+   */
+  private decideCpu(cpu: number): void {
     if (this.offline[cpu] !== ONLINE) {
       if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
       return;
     }
-    const p = this.takeNext(cpu);
-    if (p === null) {
-      if (this.policy.onIdle && !this.inPolicyCallback) {
+    const cur = this.running[cpu]!;
+    if (cur < 0) {
+      const p = this.takeNext(cpu);
+      if (p !== null) {
+        this.start(cpu, p);
+        return;
+      }
+      if (this.policy.onIdle && this.idleAsked[cpu] === 0) {
+        this.idleAsked[cpu] = 1;
+        this.idleAskedList[this.idleAskedCount++] = cpu;
         this.callPolicy(PolicyCall.OnIdle, -1, cpu);
       }
       if (this.meter !== null && this.running[cpu]! < 0) this.powerChanged(this.m.cpuCore[cpu]!);
       return;
     }
-    this.start(cpu, p);
+    if (this.sliceOver[cpu] === 1) {
+      this.sliceOver[cpu] = 0;
+      if (this.waitingNotBehind(cpu, cur)) this.switchProcess(cpu);
+      else {
+        this.sliceEnd[cpu] = this.now + this.disc.sliceNs;
+        this.plan(cpu);
+      }
+      return;
+    }
+    if (this.disc.preemptive && this.globalQ === null && this.waitingGoesBefore(cpu)) this.switchProcess(cpu);
   }
+
+  /** At the end of a slice: some process waiting for `cpu` has a key no larger than the running `cur`'s. */
+  private waitingNotBehind(cpu: number, cur: number): boolean {
+    const key = this.disc.key(this.procs[cur]!);
+    if (this.globalQ === null) return this.runQ[cpu]!.peekKey() <= key;
+    const index = this.bestGlobalFor(cpu);
+    return index >= 0 && this.globalQ.keyAt(index) <= key;
+  }
+
+  /** Per-CPU queue: its head goes before the running process. */
+  private waitingGoesBefore(cpu: number): boolean {
+    const rq = this.runQ[cpu]!;
+    return rq.length > 0 && before(rq.keyAt(0), rq.tieAt(0), rq.orderAt(0), this.runKey[cpu]!, this.runTie[cpu]!, this.runOrder[cpu]!);
+  }
+
+  /** The running process (with work left) gives `cpu` to the best waiting one: a preemption. */
+  private switchProcess(cpu: number): void {
+    const p = this.stop(cpu);
+    this.preemptions++;
+    this.requeue(p, cpu);
+    this.start(cpu, this.takeNext(cpu)!);
+  }
+
+  /**
+   * The global queue's best processes take CPUs, best first, as SimSo's global EDF assigns them:
+   * an idle CPU (the process's last one if idle, else the lowest-numbered), else, under a
+   * preemptive discipline, the CPU whose running process comes last, if it goes before that one.
+   */
+  private decideGlobal(): void {
+    const gq = this.globalQ!;
+    let preempted = -1;
+    while (gq.length > 0) {
+      const slot = gq.peek();
+      const p = this.procs[slot]!;
+      // No CPU is idle, and the best waiting process cannot preempt either: it is the one just
+      // preempted (it came after every one running now), or it waited since before this instant
+      // (it came after every one running then, and those that started since go before it).
+      if (this.idleOnline === 0 && !this.anyAffinity && (slot === preempted || p.readySinceNs < this.now || !this.disc.preemptive)) break;
+      const cpu = this.globalTarget(p, gq.keyAt(0), gq.tieAt(0), gq.orderAt(0));
+      if (cpu < 0) {
+        // The best one fits nowhere now; with affinity masks another one may.
+        if (this.anyAffinity && this.decideGlobalPastHead()) continue;
+        break;
+      }
+      gq.pop();
+      preempted = this.takeCpu(cpu, p);
+    }
+    // What preempted processes re-queued has been looked at.
+    this.globalDirty = false;
+  }
+
+  /** decideGlobal when the head fits nowhere: every other waiting process, best first, tries (rare; sorts a copy). True if one started. */
+  private decideGlobalPastHead(): boolean {
+    const gq = this.globalQ!;
+    const members = gq.members();
+    const ranked = members.map((slot, i) => ({ slot, key: gq.keyAt(i), tie: gq.tieAt(i), order: gq.orderAt(i) }));
+    ranked.sort((a, b) => (before(a.key, a.tie, a.order, b.key, b.tie, b.order) ? -1 : 1));
+    let started = false;
+    for (const r of ranked) {
+      const p = this.procs[r.slot]!;
+      const cpu = this.globalTarget(p, r.key, r.tie, r.order);
+      if (cpu < 0) continue;
+      gq.remove(r.slot);
+      this.takeCpu(cpu, p);
+      started = true;
+    }
+    return started;
+  }
+
+  /** Global queue: `p` starts on `cpu`, preempting what runs there. Returns the preempted process's slot, -1 if none. */
+  private takeCpu(cpu: number, p: Proc): number {
+    let preempted = -1;
+    if (this.running[cpu]! >= 0) {
+      const q = this.stop(cpu);
+      this.preemptions++;
+      this.requeue(q, cpu);
+      preempted = q.slot;
+    }
+    this.start(cpu, p);
+    return preempted;
+  }
+
+  /** `cpu` is online and idle (or no longer). */
+  private setIdle(cpu: number, idle: boolean): void {
+    const bit = 1 << (cpu & 31);
+    const word = this.idleBits[cpu >> 5]!;
+    if (idle === ((word & bit) !== 0)) return;
+    this.idleBits[cpu >> 5] = word ^ bit;
+    this.idleOnline += idle ? 1 : -1;
+  }
+
+  /** Where a global-queue process with order (key, tie, order) may run now; -1 if nowhere. */
+  private globalTarget(p: Proc, key: number, tie: number, order: number): number {
+    const n = this.m.cpuCount;
+    const running = this.running;
+    const offline = this.offline;
+    const last = p.lastCpu;
+    if (this.idleOnline > 0) {
+      if (last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) return last;
+      // The lowest-numbered idle CPU it may use.
+      const bits = this.idleBits;
+      for (let w = 0; w < bits.length; w++) {
+        let word = bits[w]!;
+        while (word !== 0) {
+          const cpu = (w << 5) + (31 - Math.clz32(word & -word));
+          if (p.affinity === null || p.affinity[cpu] === 1) return cpu;
+          word &= word - 1;
+        }
+      }
+    }
+    if (!this.disc.preemptive) return -1;
+    const runKey = this.runKey;
+    let worst = -1;
+    let worstKey = -Infinity;
+    for (let cpu = 0; cpu < n; cpu++) {
+      if (offline[cpu] !== ONLINE || running[cpu]! < 0 || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
+      const k = runKey[cpu]!;
+      if (k > worstKey || (k === worstKey && before(k, this.runTie[worst]!, this.runOrder[worst]!, k, this.runTie[cpu]!, this.runOrder[cpu]!))) {
+        worst = cpu;
+        worstKey = k;
+      }
+    }
+    if (!this.disc.preemptive || worst < 0) return -1;
+    return before(key, tie, order, worstKey, this.runTie[worst]!, this.runOrder[worst]!) ? worst : -1;
+  }
+
+  // ---------------------------------------------------------------- running
 
   private start(cpu: number, p: Proc): void {
     const now = this.now;
@@ -620,6 +925,7 @@ export class Engine implements PolicyActions {
       this.recordMove(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
     }
     p.evacReason = -1;
+    p.jobRan = true;
     if (p.homeNode < 0) p.homeNode = m.cpuNode[cpu]!; // first touch
     let overheadNs = 0;
     if (this.lastPid[cpu] !== p.pid) {
@@ -668,11 +974,13 @@ export class Engine implements PolicyActions {
     p.cpu = cpu;
     p.lastCpu = cpu;
     this.running[cpu] = p.slot;
+    this.setIdle(cpu, false);
     this.load[cpu]!++;
     this.runKey[cpu] = this.disc.key(p);
+    this.runTie[cpu] = p.jobReleaseNs;
+    this.runOrder[cpu] = p.order;
     this.lastPid[cpu] = p.pid;
-    if (p.vruntime > this.minVruntime[cpu]!) this.minVruntime[cpu] = p.vruntime;
-    if (this.globalQ && p.vruntime > this.minVruntime[m.cpuCount]!) this.minVruntime[m.cpuCount] = p.vruntime;
+    this.sliceOver[cpu] = 0;
     this.capRate[cpu] = this.cache.capacityMissesPerRefNs(p.wsLines, p.memoryIntensity);
     this.capLat[cpu] = this.capRate[cpu]! > 0 ? this.cache.capacityMissNs(p, cpu, p.homeNode) : 0;
     if (meter !== null) this.capDram[cpu] = this.capRate[cpu]! > 0 ? 1 - this.cache.capacityLlcHit(p, cpu) : 0;
@@ -762,43 +1070,41 @@ export class Engine implements PolicyActions {
   /** Takes the running process off `cpu` (after accounting); the CPU is then idle. */
   private stop(cpu: number): Proc {
     this.account(cpu);
+    // CFS advances min_vruntime as the running process accrues vruntime (update_curr). Between
+    // a stop and a placement it can only rise, so reading it there and here gives the same value.
+    if (this.fair) this.raiseMinVruntime(this.globalQ === null ? cpu : this.m.cpuCount);
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
+    if (this.offline[cpu] === ONLINE) this.setIdle(cpu, true);
     this.load[cpu]!--;
     p.lastRanNs = this.now;
     this.timerGen[cpu]!++;
+    this.sliceOver[cpu] = 0;
     this.trace?.('stop', this.now, p.pid, cpu);
     if (this.m.smt > 1) this.replanSiblings(cpu);
-    // Close the run's power interval (charged to p); the core's new power is taken when the
-    // dispatch that always follows a stop starts the next process or finds none.
+    // Close the run's power interval (charged to p); the core's new power is taken when the CPU
+    // decides (every caller marks it, or starts the next process at once).
     if (this.meter !== null) this.meter.touch(this.m.cpuCore[cpu]!);
     return p;
   }
 
-  /** Puts the running process back in the queue and dispatches the best waiting one. */
-  private preempt(cpu: number): void {
-    const p = this.stop(cpu);
-    this.preemptions++;
-    this.requeue(p, cpu);
-    if (this.running[cpu]! < 0) this.dispatch(cpu);
-  }
-
   /** Re-queues a process that stopped on `cpu` without moving. */
   private requeue(p: Proc, cpu: number): void {
+    p.state = ProcState.Ready;
+    p.readySinceNs = this.now;
     if (this.globalQ) {
-      p.state = ProcState.Ready;
-      p.readySinceNs = this.now;
-      this.globalQ.push(p.slot, this.disc.key(p), this.enqueueSeq++);
+      this.pushReady(this.globalQ, p);
+      this.globalDirty = true;
     } else {
-      p.state = ProcState.Ready;
       p.cpu = cpu;
-      p.readySinceNs = this.now;
       this.noteQueue(cpu);
-      this.runQ[cpu]!.push(p.slot, this.disc.key(p), this.enqueueSeq++);
+      this.pushReady(this.runQ[cpu]!, p);
       this.load[cpu]!++;
+      this.markResched(cpu);
     }
   }
 
+  /** Phase 1: `cpu`'s burst or slice ended. */
   private onTimer(cpu: number): void {
     this.account(cpu);
     const p = this.procs[this.running[cpu]!]!;
@@ -806,21 +1112,19 @@ export class Engine implements PolicyActions {
       this.burstDone(cpu, p);
       return;
     }
-    // Slice expired with work left.
-    if (this.hasWaiting(cpu)) {
-      this.preempt(cpu);
-    } else {
-      this.sliceEnd[cpu] = this.now + this.disc.sliceNs;
-      this.plan(cpu);
-    }
+    // The slice ran out with work left: whether another process goes first is decided in phase 3.
+    this.sliceOver[cpu] = 1;
+    this.markResched(cpu);
   }
 
+  /** `cpu`'s running process finished its burst now (accounted): its next job or its wait for one, a sleep, or completion. */
   private burstDone(cpu: number, p: Proc): void {
+    this.stop(cpu);
+    this.markResched(cpu);
     p.burstNs = 0;
     const g = this.cfg.groups[p.group]!;
     if (p.periodNs > 0) {
       this.jobDone(p);
-      this.stop(cpu);
       if (p.pendingJobs > 0) {
         p.pendingJobs--;
         this.startJob(p, p.jobReleaseNs + p.periodNs);
@@ -828,27 +1132,26 @@ export class Engine implements PolicyActions {
       } else {
         p.state = ProcState.Idle;
       }
-      this.dispatch(cpu);
       return;
     }
     if (p.remainingNs <= 0.5 || g.phases === null) {
-      this.complete(cpu, p);
+      this.complete(p, cpu);
       return;
     }
-    this.stop(cpu);
     p.state = ProcState.Sleeping;
     p.sleepStartNs = this.now;
     this.trace?.('sleep', this.now, p.pid, cpu);
     this.q.push(this.now + sample(g.phases.sleepNs, p.rng), EV_WAKE, p.slot, 0);
-    this.dispatch(cpu);
   }
 
   private startJob(p: Proc, releaseNs: number): void {
     p.jobReleaseNs = releaseNs;
     p.deadlineNs = releaseNs + p.relDeadlineNs;
     p.burstNs = p.wcetNs;
+    p.jobRan = false;
   }
 
+  /** A periodic job completed now; finishing exactly at its deadline meets it. */
   private jobDone(p: Proc): void {
     const response = this.now - p.jobReleaseNs;
     this.response.add(response);
@@ -861,8 +1164,8 @@ export class Engine implements PolicyActions {
     }
   }
 
-  private complete(cpu: number, p: Proc): void {
-    this.stop(cpu);
+  /** A non-periodic process that last ran on `cpu` is done. */
+  private complete(p: Proc, cpu: number): void {
     const now = this.now;
     p.remainingNs = 0;
     const response = now - p.arrivalNs;
@@ -885,7 +1188,6 @@ export class Engine implements PolicyActions {
     if (this.processRows.length < this.cfg.maxProcessRows) this.processRows.push(this.rowOf(p, 'completed'));
     else this.processRowsOmitted++;
     this.release(p);
-    this.dispatch(cpu);
   }
 
   private release(p: Proc): void {
@@ -932,6 +1234,7 @@ export class Engine implements PolicyActions {
   private onRelease(p: Proc): void {
     const next = this.now + p.periodNs;
     if (next < this.endNs) this.q.push(next, EV_RELEASE, p.slot, 0);
+    this.jobsReleased++;
     if (p.state === ProcState.Idle) {
       this.startJob(p, this.now);
       this.placeWoken(p);
@@ -942,10 +1245,12 @@ export class Engine implements PolicyActions {
 
   private placeWoken(p: Proc): void {
     if (this.globalQ) {
-      this.enqueueGlobal(p);
+      this.enqueueGlobal(p, Placement.Wake);
       return;
     }
     const from = p.cpu;
+    // Placed as a waker on the queue it slept on; a move then carries its lag to the target.
+    if (this.fair) this.placeVruntime(p, from, Placement.Wake);
     let cpu = from;
     if (this.policy.placeOnWake) {
       cpu = this.callPolicy(PolicyCall.PlaceOnWake, p.slot, -1);
@@ -965,7 +1270,7 @@ export class Engine implements PolicyActions {
       const reason = this.policy.wakeReason ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]! : 'load-balance';
       this.beginTransit(p, from, cpu, reason);
     } else {
-      this.enqueue(p, cpu);
+      this.enqueue(p, cpu, Placement.Move);
     }
   }
 
@@ -987,8 +1292,8 @@ export class Engine implements PolicyActions {
         return true;
       case ProcState.Running: {
         this.stop(from);
+        this.markResched(from);
         this.beginTransit(p, from, cpu, reason);
-        this.dispatch(from);
         return true;
       }
       case ProcState.Sleeping:
@@ -1014,7 +1319,7 @@ export class Engine implements PolicyActions {
     const copy = from >= 0 ? this.copyNs(from, to) : 0;
     this.recordMove(p, from, to, reason, copy);
     // Keep the process's lag behind its old queue when it joins the new one (fair discipline).
-    if (from >= 0) p.vruntime += this.minVruntime[to]! - this.minVruntime[from]!;
+    if (this.fair && from >= 0) p.vruntime += this.raiseMinVruntime(to) - this.raiseMinVruntime(from);
     p.state = ProcState.Transit;
     p.cpu = to;
     p.readySinceNs = this.now;
@@ -1037,13 +1342,15 @@ export class Engine implements PolicyActions {
     // Time in transit counts as waiting: the process was ready but could not run.
     const transitNs = this.now - p.readySinceNs;
     p.waitNs += transitNs;
-    this.enqueue(p, p.cpu);
+    this.enqueue(p, p.cpu, Placement.Move);
   }
 
   /** Books a migration and leaves the process's private-cache lines behind (dirty ones become coherence traffic). */
   private recordMove(p: Proc, from: number, to: number, reason: Reason, copyNs: number): void {
     const m = this.m;
     this.migrationsTotal++;
+    if (p.jobRan) this.jobMigrations++;
+    else this.taskMigrations++;
     this.migrationsByReason[REASON_INDEX[reason]]!++;
     this.migrationCostNs += copyNs;
     p.migrations++;
@@ -1078,7 +1385,6 @@ export class Engine implements PolicyActions {
   }
 
   private onBalance(): void {
-    if (this.live === 0 && this.activeSources === 0) return;
     this.callPolicy(PolicyCall.Balance, -1, -1);
     const next = this.now + this.policy.balanceIntervalNs!;
     if (next < this.endNs) this.q.push(next, EV_BALANCE, 0, 0);
@@ -1296,6 +1602,7 @@ export class Engine implements PolicyActions {
       }
       return;
     }
+    if (this.running[cpu]! < 0) this.setIdle(cpu, false);
     this.offline[cpu] = state;
     const reason = this.outReason(cpu);
     if (this.running[cpu]! >= 0) {
@@ -1305,13 +1612,14 @@ export class Engine implements PolicyActions {
       this.requeue(p, cpu);
       if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
     }
+    this.markResched(cpu);
     if (state === FAILED) this.switchOff(cpu);
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'offline', cpu, cause: reason };
       this.callPolicy(PolicyCall.CpuEvent, -1, cpu);
     }
     if (this.globalQ) {
-      for (let c = 0; c < this.m.cpuCount && this.globalQ.length > 0; c++) if (this.running[c]! < 0) this.dispatch(c);
+      this.globalDirty = true;
       return;
     }
     for (const p of this.procs) {
@@ -1342,17 +1650,23 @@ export class Engine implements PolicyActions {
   private bringOnline(cpu: number): void {
     if (--this.maintenanceHolds[cpu]! > 0 || this.offline[cpu] !== IN_MAINTENANCE) return;
     this.offline[cpu] = ONLINE;
+    if (this.running[cpu]! < 0) this.setIdle(cpu, true);
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'online', cpu };
       this.callPolicy(PolicyCall.CpuEvent, -1, cpu);
     }
-    if (this.running[cpu]! < 0) this.dispatch(cpu);
+    this.markResched(cpu);
+    if (this.globalQ) this.globalDirty = true;
   }
 
   // ---------------------------------------------------------------- end of run
 
-  /** Closes every open interval at `now` and lists live processes as unfinished. Call once. */
+  /**
+   * Closes every open interval at the end of the run (for a run stopped early, where it had got
+   * to) and lists live processes as unfinished. Call once.
+   */
   finish(): void {
+    this.now = this.progressNs;
     this.finished = true;
     this.policy.dispose?.();
     const n = this.m.cpuCount;
@@ -1371,6 +1685,7 @@ export class Engine implements PolicyActions {
       if (p.periodNs > 0) {
         // The current job (if released and not done) and every pending one are due if their deadline passed.
         const active = p.state !== ProcState.Idle;
+        this.jobsUnfinished += (active ? 1 : 0) + p.pendingJobs;
         if (active && p.deadlineNs <= this.now) {
           this.jobsDue++;
           this.deadlineMisses++;
@@ -1384,6 +1699,7 @@ export class Engine implements PolicyActions {
           }
         }
       } else {
+        this.jobsUnfinished++;
         this.sojournDoneNs += this.now - p.arrivalNs;
         if (p.deadlineNs <= this.now) {
           this.jobsDue++;

@@ -1,9 +1,13 @@
 /**
  * The engine's event queue: a binary min-heap over parallel typed arrays. Entries are ordered
- * by (time, insertion sequence), so simultaneous events run in the order they were scheduled,
- * which keeps runs deterministic. The heap moves only 32-bit entry ids; entry payloads live in
+ * by (time, kind, insertion sequence): the engine numbers its event kinds in the order they
+ * apply at one instant, and events of one kind at one instant run in the order they were
+ * scheduled, which keeps runs deterministic. The heap moves only 32-bit entry ids; entry payloads live in
  * columns and are recycled through a free list, so steady-state scheduling allocates nothing.
  */
+/** Sequence numbers of one kind stay below this, so kind x SEQ_PER_KIND + sequence orders by kind first. */
+const SEQ_PER_KIND = 2 ** 48;
+
 export class EventQueue {
   private heap: Int32Array;
   private size = 0;
@@ -44,6 +48,11 @@ export class EventQueue {
     return this.size === 0 ? Infinity : this.timeNs[this.heap[0]!]!;
   }
 
+  /** Kind of the earliest event; -1 when empty. */
+  peekKind(): number {
+    return this.size === 0 ? -1 : this.kindOf[this.heap[0]!]!;
+  }
+
   push(timeNs: number, kind: number, a: number, b: number): void {
     let id: number;
     if (this.freeCount > 0) id = this.free[--this.freeCount]!;
@@ -52,7 +61,8 @@ export class EventQueue {
       id = this.used++;
     }
     this.timeNs[id] = timeNs;
-    this.seq[id] = this.nextSeq++;
+    // One number orders by kind, then scheduling order (2^48 events per run is far beyond any run).
+    this.seq[id] = kind * SEQ_PER_KIND + this.nextSeq++;
     this.kindOf[id] = kind;
     this.argA[id] = a;
     this.argB[id] = b;

@@ -13,3 +13,7 @@ export { processesUpTo, uunifast } from './workload';
 export { distMean } from './distributions';
 export { canonicalDigest, canonicalJson, portableSha256, sha256Hex, type Sha256, type Sha256Factory } from './digest';
 export { SIM_VERSION } from './version';
+export type { EnumKey, KeySpec, ListKey, NameKey, NumberKey, Section, SectionKey, SyntaxKey, Unit } from './spec';
+export { MACHINE } from './machine';
+export { GROUP, PERIODIC, TASK_SET } from './workload';
+export { RUN, SCHEDULER } from './resolve';

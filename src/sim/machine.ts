@@ -7,12 +7,13 @@
  * siblings are adjacent and a socket's CPUs are contiguous.
  */
 import type { CoreTypeConfig, MachineConfig, PStateConfig } from './config';
-import { resolveDvfs, type ResolvedDvfs } from './dvfs';
+import { DVFS, GOVERNOR, resolveDvfs, type ResolvedDvfs } from './dvfs';
 import { SimConfigError } from './errors';
-import { resolveEvents, type ResolvedMachineEvent } from './events';
-import { resolvePower, type ResolvedPower } from './power';
-import { resolveThermal, type ResolvedThermal } from './thermal';
-import { array, isRecord, num, onlyKeys, optNum, optionalRecord, record, str } from './validate';
+import { EVENT, resolveEvents, type ResolvedMachineEvent } from './events';
+import { POWER, resolvePower, type ResolvedPower } from './power';
+import { onlySectionKeys, readNumber, type Section } from './spec';
+import { resolveThermal, THERMAL, type ResolvedThermal } from './thermal';
+import { array, isRecord, optionalRecord, record, str } from './validate';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -168,10 +169,123 @@ export const MACHINE_PRESETS: Record<string, MachineConfig> = {
   },
 };
 
-const MACHINE_KEYS = [
-  'preset', 'name', 'sockets', 'coresPerSocket', 'smt', 'smtShare', 'capacity', 'pstates', 'coreTypes',
-  'caches', 'latency', 'memory', 'numa', 'contextSwitchNs', 'migration', 'power', 'thermal', 'governor', 'dvfs', 'events',
-] as const;
+// ---- the machine's keys (spec.ts) ----------------------------------------------------------
+
+export const PSTATE = {
+  freqHz: { kind: 'number', unit: 'Hz', lab: 'freq', above: 0, required: true, doc: 'Clock frequency of this operating point.' },
+  voltV: { kind: 'number', unit: 'V', lab: 'volt', above: 0, required: true, doc: 'Supply voltage at this operating point.' },
+} satisfies Section;
+
+const pstates = (defaultText: string, source?: string) =>
+  ({
+    kind: 'list',
+    items: { kind: 'section', keys: PSTATE, doc: 'One operating point.' },
+    minItems: 1,
+    doc: 'Operating points (DVFS P-states), lowest to highest frequency; work runs at the highest unless a governor or the thermal throttle lowers it.',
+    defaultText,
+    source,
+  }) as const;
+
+export const CORE_TYPE = {
+  name: { kind: 'name', doc: 'Name of this kind of core, e.g. big or little.', defaultText: 'type0, type1...' },
+  count: { kind: 'number', unit: 'count', min: 1, max: 1024, required: true, doc: 'Cores of this type per socket.' },
+  capacity: { kind: 'number', unit: 'count', min: 1, max: 4096, default: 1024, doc: 'Compute capacity at the highest P-state on the 1024 scale (1024 = reference speed).' },
+  pstates: pstates("the machine's pstates"),
+  dynamicCoefficient: { kind: 'number', unit: 'number', min: 0, doc: 'Switched capacitance of this type in uW/MHz/V^2 (Cortex-A53: 84-120, A72: 436).', defaultText: 'power.dynamicCoefficient' },
+  staticW: { kind: 'number', unit: 'W', lab: 'static', min: 0, doc: 'Static power of one core of this type.', defaultText: 'power.static' },
+} satisfies Section;
+
+export const CACHES = {
+  lineBytes: { kind: 'number', unit: 'B', lab: 'lineSize', min: 8, max: 4096, default: 64, doc: 'Cache line size.', source: 'all current x86 and Arm server parts' },
+  l1dBytes: { kind: 'number', unit: 'B', lab: 'l1d', min: 8, default: 32 * KiB, doc: 'Private L1 data cache per core.', source: 'HotSniper base configuration' },
+  l2Bytes: { kind: 'number', unit: 'B', lab: 'l2', min: 8, default: 256 * KiB, doc: 'Private L2 cache per core (shared by its SMT threads).', source: 'HotSniper base configuration' },
+  llcBytes: { kind: 'number', unit: 'B', lab: 'llc', min: 8, default: 8 * MiB, doc: 'Shared last-level cache per socket.', source: 'HotSniper gainestown.cfg' },
+} satisfies Section;
+
+const XEON_GUIDE = 'Intel Performance Analysis Guide for Core i7 and Xeon 5500';
+
+export const LATENCY = {
+  l1Ns: { kind: 'number', unit: 'ns', lab: 'l1', min: 0, default: 1.3, doc: 'L1 hit latency (for reference: hits in the private cache cost no stall in the model).', source: `~4 cycles at 3 GHz (${XEON_GUIDE})` },
+  l2Ns: { kind: 'number', unit: 'ns', lab: 'l2', min: 0, default: 4, doc: 'L2 hit latency (for reference, as l1).', source: `~12 cycles at 3 GHz (${XEON_GUIDE})` },
+  llcNs: { kind: 'number', unit: 'ns', lab: 'llc', min: 0, default: 13, doc: 'Hit latency of the local shared LLC.', source: `~40 cycles at 3 GHz (${XEON_GUIDE}; AnandTech LMBench tables: L3 34-56 cycles)` },
+  modifiedLineNs: { kind: 'number', unit: 'ns', lab: 'modifiedLine', min: 0, default: 25, doc: 'Fetching a line held modified in another core of the same socket.', source: `~75 cycles (${XEON_GUIDE})` },
+  remoteCacheNs: { kind: 'number', unit: 'ns', lab: 'remoteCache', min: 0, default: 67, doc: 'Fetching a line from a cache of another socket.', source: `100-300 cycles (${XEON_GUIDE})` },
+  memoryParallelism: {
+    kind: 'number',
+    unit: 'number',
+    min: 1,
+    max: 64,
+    default: 5,
+    doc: 'Misses a core keeps in flight at once; the stall is misses x latency / this.',
+    source: 'calibrated: a migration within a socket re-fetching 256 KiB then costs ~10 us and 1 MiB ~43 us, as measured (9-12 us, 32-50 us)',
+  },
+} satisfies Section;
+
+export const MEMORY = {
+  localNs: { kind: 'number', unit: 'ns', lab: 'local', min: 0, default: 60, doc: 'DRAM latency to the local NUMA node.', source: XEON_GUIDE },
+  remoteNs: { kind: 'number', unit: 'ns', lab: 'remote', min: 0, default: 100, doc: 'DRAM latency one NUMA hop away (distance 20); at least memory.local.', source: `remote/local ~1.7 (${XEON_GUIDE})` },
+} satisfies Section;
+
+export const NUMA = {
+  distances: {
+    kind: 'list',
+    items: { kind: 'list', items: { kind: 'number', unit: 'count', min: 10, max: 255, doc: 'Distance from one node to another.' }, minItems: 1, doc: 'One row of the matrix.' },
+    minItems: 1,
+    doc: 'Sockets x sockets distance matrix, Linux convention: 10 local, 20 one hop; DRAM latency grows linearly from memory.local at 10 to memory.remote at 20.',
+    defaultText: '10 on the diagonal, 20 elsewhere',
+    source: 'Linux include/linux/topology.h (LOCAL_DISTANCE 10, REMOTE_DISTANCE 20)',
+  },
+} satisfies Section;
+
+export const MIGRATION = {
+  fixedNs: { kind: 'number', unit: 'ns', lab: 'fixed', integer: true, min: 0, default: 1000, doc: 'Fixed cost of a migration (IPI, run-queue locks, bookkeeping).', source: 'estimate' },
+  stateBytes: { kind: 'number', unit: 'B', lab: 'state', min: 0, default: 16 * KiB, doc: 'Process state copied on a migration (registers, kernel stack, scheduler entity).', source: 'estimate; Linux kernel stacks are 16 KiB on x86-64' },
+  interconnectBytesPerS: { kind: 'number', unit: 'B/s', lab: 'bandwidth', above: 0, default: 12.8e9, doc: 'Bandwidth for copying that state; cross-socket copies are slowed by NUMA distance / 10.', source: 'QPI at 6.4 GT/s, one direction' },
+} satisfies Section;
+
+export const MACHINE = {
+  name: { kind: 'name', doc: 'Name of the machine, shown with its results.', defaultText: 'sockets x cores' },
+  preset: {
+    kind: 'enum',
+    values: Object.fromEntries(Object.entries(MACHINE_PRESETS).map(([n, m]) => [n, `Built-in machine ${m.name ?? n}.`])),
+    doc: 'Start from a built-in machine preset and override the keys given here.',
+  },
+  sockets: { kind: 'number', unit: 'count', min: 1, max: 64, default: 1, doc: 'Number of sockets (packages); each socket is one NUMA node with its own LLC.' },
+  coresPerSocket: { kind: 'number', unit: 'count', min: 1, max: 1024, default: 4, doc: 'Cores per socket (ignored when coreTypes is given).' },
+  smt: { kind: 'number', unit: 'count', min: 1, max: 8, default: 1, doc: 'Hardware threads per core; threads of one core share its L1d and L2.' },
+  smtShare: {
+    kind: 'number',
+    unit: 'fraction',
+    above: 0,
+    max: 1,
+    default: 0.625,
+    doc: 'Throughput of a thread while its sibling is busy, as a fraction of a lone thread.',
+    source: 'estimate: two busy threads give 1.25x one core (typical SMT gain 20-30 %)',
+  },
+  capacity: CORE_TYPE.capacity,
+  pstates: pstates('1.2GHz/0.8V, 2.4GHz/1.0V, 3.2GHz/1.2V', 'estimate: three steps of a generic 3.2 GHz part'),
+  coreTypes: { kind: 'list', items: { kind: 'section', keys: CORE_TYPE, doc: 'One kind of core.' }, minItems: 1, doc: 'Heterogeneous cores (big/little clusters); replaces coresPerSocket, capacity and pstates.' },
+  caches: { kind: 'section', keys: CACHES, doc: 'Cache sizes.' },
+  latency: { kind: 'section', keys: LATENCY, doc: 'Cache and coherence latencies.' },
+  memory: { kind: 'section', keys: MEMORY, doc: 'Memory (DRAM) latencies.' },
+  numa: { kind: 'section', keys: NUMA, doc: 'NUMA topology.' },
+  contextSwitchNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'contextSwitch',
+    integer: true,
+    min: 0,
+    default: 4200,
+    doc: 'Direct cost of a context switch (its cache cost is modelled apart).',
+    source: 'Li, Ding & Shen, Quantifying the cost of context switch, ExpCS 2007 (4.2-8.7 us)',
+  },
+  migration: { kind: 'section', keys: MIGRATION, doc: 'Cost of moving a process between CPUs.' },
+  power: { kind: 'section', keys: POWER, doc: 'Power model: energy per CPU and per process, idle states, DRAM energy. Present = energy is simulated.' },
+  thermal: { kind: 'section', keys: THERMAL, doc: 'Lumped RC thermal model per core (HotSpot style), solved exactly between events; implies a power model.' },
+  governor: GOVERNOR,
+  dvfs: { kind: 'section', keys: DVFS, doc: 'DVFS settings used by the governor.' },
+  events: { kind: 'list', items: { kind: 'section', keys: EVENT, doc: 'One event.' }, doc: 'Faults and maintenance windows.', defaultText: 'none' },
+} satisfies Section;
 
 /** Overlay `over` on `base` one level deep for the nested sections, so partial overrides keep preset values. */
 function overlay(base: MachineConfig, over: Record<string, unknown>): Record<string, unknown> {
@@ -189,10 +303,10 @@ function resolvePStates(value: unknown, path: string): PStateConfig[] {
   if (list.length === 0) throw new SimConfigError(path, 'needs at least one P-state');
   const states = list.map((item, i) => {
     const p = record(item, `${path}[${i}]`);
-    onlyKeys(p, `${path}[${i}]`, ['freqHz', 'voltV']);
+    onlySectionKeys(p, `${path}[${i}]`, PSTATE);
     return {
-      freqHz: num(p.freqHz, `${path}[${i}].freqHz`, { above: 0 }),
-      voltV: num(p.voltV, `${path}[${i}].voltV`, { above: 0 }),
+      freqHz: readNumber(PSTATE.freqHz, p.freqHz, `${path}[${i}].freqHz`),
+      voltV: readNumber(PSTATE.voltV, p.voltV, `${path}[${i}].voltV`),
     };
   });
   return states.sort((a, b) => a.freqHz - b.freqHz);
@@ -200,10 +314,10 @@ function resolvePStates(value: unknown, path: string): PStateConfig[] {
 
 function resolveCoreTypes(m: Record<string, unknown>, path: string): { types: ResolvedCoreType[]; perSocket: number[] } {
   if (m.coreTypes === undefined) {
-    const cores = optNum(m.coresPerSocket, `${path}.coresPerSocket`, 4, { integer: true, min: 1, max: 1024 });
+    const cores = readNumber(MACHINE.coresPerSocket, m.coresPerSocket, `${path}.coresPerSocket`);
     const type: ResolvedCoreType = {
       name: 'default',
-      capacity: optNum(m.capacity, `${path}.capacity`, 1024, { above: 0, max: 4096 }),
+      capacity: readNumber(MACHINE.capacity, m.capacity, `${path}.capacity`),
       pstates: resolvePStates(m.pstates, `${path}.pstates`),
     };
     return { types: [type], perSocket: new Array<number>(cores).fill(0) };
@@ -215,14 +329,14 @@ function resolveCoreTypes(m: Record<string, unknown>, path: string): { types: Re
   list.forEach((item, i) => {
     const p = `${path}.coreTypes[${i}]`;
     const t = record(item, p) as Record<string, unknown> & Partial<CoreTypeConfig>;
-    onlyKeys(t, p, ['name', 'count', 'capacity', 'pstates', 'dynamicCoefficient', 'staticW']);
-    const count = num(t.count, `${p}.count`, { integer: true, min: 1, max: 1024 });
+    onlySectionKeys(t, p, CORE_TYPE);
+    const count = readNumber(CORE_TYPE.count, t.count, `${p}.count`);
     types.push({
       name: t.name === undefined ? `type${i}` : str(t.name, `${p}.name`),
-      capacity: optNum(t.capacity, `${p}.capacity`, 1024, { above: 0, max: 4096 }),
+      capacity: readNumber(CORE_TYPE.capacity, t.capacity, `${p}.capacity`),
       pstates: resolvePStates(t.pstates ?? m.pstates, `${p}.pstates`),
-      ...(t.dynamicCoefficient === undefined ? {} : { dynamicCoefficient: num(t.dynamicCoefficient, `${p}.dynamicCoefficient`, { min: 0 }) }),
-      ...(t.staticW === undefined ? {} : { staticW: num(t.staticW, `${p}.staticW`, { min: 0 }) }),
+      ...(t.dynamicCoefficient === undefined ? {} : { dynamicCoefficient: readNumber(CORE_TYPE.dynamicCoefficient, t.dynamicCoefficient, `${p}.dynamicCoefficient`) }),
+      ...(t.staticW === undefined ? {} : { staticW: readNumber(CORE_TYPE.staticW, t.staticW, `${p}.staticW`) }),
     });
     for (let k = 0; k < count; k++) perSocket.push(i);
   });
@@ -239,7 +353,7 @@ function resolveDistances(value: unknown, path: string, sockets: number): number
     const cells = array(row, `${path}[${a}]`);
     if (cells.length !== sockets) throw new SimConfigError(`${path}[${a}]`, `must have ${sockets} entries`);
     return cells.map((d, b) => {
-      const v = num(d, `${path}[${a}][${b}]`, { min: 10, max: 255 });
+      const v = readNumber(NUMA.distances.items.items, d, `${path}[${a}][${b}]`);
       if (a === b && v !== 10) throw new SimConfigError(`${path}[${a}][${b}]`, 'a node is at distance 10 from itself');
       return v;
     });
@@ -249,7 +363,7 @@ function resolveDistances(value: unknown, path: string, sockets: number): number
 /** Applies defaults and checks every field. `config` may be partial or undefined. */
 export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachine {
   const given = optionalRecord(config, path);
-  onlyKeys(given, path, MACHINE_KEYS);
+  onlySectionKeys(given, path, MACHINE);
   let m: Record<string, unknown> = given;
   if (given.preset !== undefined) {
     const presetName = str(given.preset, `${path}.preset`);
@@ -262,9 +376,9 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
     if (rest.coresPerSocket !== undefined && rest.coreTypes === undefined) delete m.coreTypes;
   }
 
-  const sockets = optNum(m.sockets, `${path}.sockets`, 1, { integer: true, min: 1, max: 64 });
-  const smt = optNum(m.smt, `${path}.smt`, 1, { integer: true, min: 1, max: 8 });
-  const smtShare = optNum(m.smtShare, `${path}.smtShare`, 0.625, { above: 0, max: 1 });
+  const sockets = readNumber(MACHINE.sockets, m.sockets, `${path}.sockets`);
+  const smt = readNumber(MACHINE.smt, m.smt, `${path}.smt`);
+  const smtShare = readNumber(MACHINE.smtShare, m.smtShare, `${path}.smtShare`);
   const { types, perSocket } = resolveCoreTypes(m, path);
   const coresPerSocket = perSocket.length;
   const coreCount = sockets * coresPerSocket;
@@ -272,21 +386,24 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
   if (cpuCount > 4096) throw new SimConfigError(path, `at most 4096 CPUs (got ${cpuCount})`);
 
   const caches = optionalRecord(m.caches, `${path}.caches`);
-  onlyKeys(caches, `${path}.caches`, ['lineBytes', 'l1dBytes', 'l2Bytes', 'llcBytes']);
-  const lineBytes = optNum(caches.lineBytes, `${path}.caches.lineBytes`, 64, { integer: true, min: 8, max: 4096 });
-  const l1dBytes = optNum(caches.l1dBytes, `${path}.caches.l1dBytes`, 32 * KiB, { integer: true, min: lineBytes });
-  const l2Bytes = optNum(caches.l2Bytes, `${path}.caches.l2Bytes`, 256 * KiB, { integer: true, min: lineBytes });
-  const llcBytes = optNum(caches.llcBytes, `${path}.caches.llcBytes`, 8 * MiB, { integer: true, min: lineBytes });
+  onlySectionKeys(caches, `${path}.caches`, CACHES);
+  const lineBytes = readNumber(CACHES.lineBytes, caches.lineBytes, `${path}.caches.lineBytes`);
+  // A cache holds at least one line.
+  const atLeastALine = { min: lineBytes };
+  const l1dBytes = readNumber(CACHES.l1dBytes, caches.l1dBytes, `${path}.caches.l1dBytes`, atLeastALine);
+  const l2Bytes = readNumber(CACHES.l2Bytes, caches.l2Bytes, `${path}.caches.l2Bytes`, atLeastALine);
+  const llcBytes = readNumber(CACHES.llcBytes, caches.llcBytes, `${path}.caches.llcBytes`, atLeastALine);
 
   const lat = optionalRecord(m.latency, `${path}.latency`);
-  onlyKeys(lat, `${path}.latency`, ['l1Ns', 'l2Ns', 'llcNs', 'modifiedLineNs', 'remoteCacheNs', 'memoryParallelism']);
+  onlySectionKeys(lat, `${path}.latency`, LATENCY);
+  const latency = (key: keyof typeof LATENCY) => readNumber(LATENCY[key], lat[key], `${path}.latency.${key}`);
   const mem = optionalRecord(m.memory, `${path}.memory`);
-  onlyKeys(mem, `${path}.memory`, ['localNs', 'remoteNs']);
-  const localNs = optNum(mem.localNs, `${path}.memory.localNs`, 60, { min: 0 });
-  const remoteNs = optNum(mem.remoteNs, `${path}.memory.remoteNs`, 100, { min: localNs });
+  onlySectionKeys(mem, `${path}.memory`, MEMORY);
+  const localNs = readNumber(MEMORY.localNs, mem.localNs, `${path}.memory.localNs`);
+  const remoteNs = readNumber(MEMORY.remoteNs, mem.remoteNs, `${path}.memory.remoteNs`, { min: localNs });
 
   const numa = optionalRecord(m.numa, `${path}.numa`);
-  onlyKeys(numa, `${path}.numa`, ['distances']);
+  onlySectionKeys(numa, `${path}.numa`, NUMA);
   const distances = resolveDistances(numa.distances, `${path}.numa.distances`, sockets);
   const dramNs = new Float64Array(sockets * sockets);
   for (let a = 0; a < sockets; a++) {
@@ -296,7 +413,7 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
   }
 
   const mig = optionalRecord(m.migration, `${path}.migration`);
-  onlyKeys(mig, `${path}.migration`, ['fixedNs', 'stateBytes', 'interconnectBytesPerS']);
+  onlySectionKeys(mig, `${path}.migration`, MIGRATION);
 
   const cpuCore = new Int32Array(cpuCount);
   const cpuSocket = new Int32Array(cpuCount);
@@ -337,21 +454,20 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
     llcBytes,
     l2Lines: Math.floor(l2Bytes / lineBytes),
     llcLines: Math.floor(llcBytes / lineBytes),
-    // ~4 / ~12 / ~40 / ~75 / ~200 cycles at 3 GHz (Intel Xeon 5500 performance analysis guide).
-    l1Ns: optNum(lat.l1Ns, `${path}.latency.l1Ns`, 1.3, { min: 0 }),
-    l2Ns: optNum(lat.l2Ns, `${path}.latency.l2Ns`, 4, { min: 0 }),
-    llcNs: optNum(lat.llcNs, `${path}.latency.llcNs`, 13, { min: 0 }),
-    modifiedLineNs: optNum(lat.modifiedLineNs, `${path}.latency.modifiedLineNs`, 25, { min: 0 }),
-    remoteCacheNs: optNum(lat.remoteCacheNs, `${path}.latency.remoteCacheNs`, 67, { min: 0 }),
-    memoryParallelism: optNum(lat.memoryParallelism, `${path}.latency.memoryParallelism`, 5, { min: 1, max: 64 }),
+    l1Ns: latency('l1Ns'),
+    l2Ns: latency('l2Ns'),
+    llcNs: latency('llcNs'),
+    modifiedLineNs: latency('modifiedLineNs'),
+    remoteCacheNs: latency('remoteCacheNs'),
+    memoryParallelism: latency('memoryParallelism'),
     localNs,
     remoteNs,
     distances,
     dramNs,
-    contextSwitchNs: optNum(m.contextSwitchNs, `${path}.contextSwitchNs`, 4200, { integer: true, min: 0 }),
-    migrationFixedNs: optNum(mig.fixedNs, `${path}.migration.fixedNs`, 1000, { integer: true, min: 0 }),
-    stateBytes: optNum(mig.stateBytes, `${path}.migration.stateBytes`, 16 * KiB, { integer: true, min: 0 }),
-    interconnectBytesPerS: optNum(mig.interconnectBytesPerS, `${path}.migration.interconnectBytesPerS`, 12.8e9, { above: 0 }),
+    contextSwitchNs: readNumber(MACHINE.contextSwitchNs, m.contextSwitchNs, `${path}.contextSwitchNs`),
+    migrationFixedNs: readNumber(MIGRATION.fixedNs, mig.fixedNs, `${path}.migration.fixedNs`),
+    stateBytes: readNumber(MIGRATION.stateBytes, mig.stateBytes, `${path}.migration.stateBytes`),
+    interconnectBytesPerS: readNumber(MIGRATION.interconnectBytesPerS, mig.interconnectBytesPerS, `${path}.migration.interconnectBytesPerS`),
     power,
     thermal,
     dvfs: resolveDvfs(m.governor, m.dvfs, path, types),

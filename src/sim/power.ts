@@ -13,8 +13,9 @@ import type { IdleStateConfig } from './config';
 import { SimConfigError } from './errors';
 import type { ResolvedCoreType, ResolvedMachine } from './machine';
 import type { CpuSeries } from './series';
+import { onlySectionKeys, readNumber, type Section } from './spec';
 import { thetaAfter, type ResolvedThermal } from './thermal';
-import { array, num, onlyKeys, optNum, optionalRecord, record, str } from './validate';
+import { array, optionalRecord, record, str } from './validate';
 
 export interface ResolvedIdleState {
   name: string;
@@ -51,7 +52,49 @@ const DEFAULT_IDLE_STATES: ResolvedIdleState[] = [
   { name: 'C6', powerFraction: 0, exitNs: 150_000, breakEvenNs: 10_000_000 },
 ];
 
-const POWER_KEYS = ['dynamicCoefficient', 'staticW', 'staticPerK', 'idleStates', 'dramAccessJ', 'stallActivity'] as const;
+export const IDLE_STATE = {
+  name: { kind: 'name', doc: 'Name of the idle state, e.g. C1.', defaultText: 'C1, C2...' },
+  powerFraction: { kind: 'number', unit: 'fraction', lab: 'power', min: 0, max: 1, required: true, doc: 'Power of a core in this state as a fraction of its static power.' },
+  exitNs: { kind: 'number', unit: 'ns', lab: 'exit', integer: true, min: 0, required: true, doc: 'Time to wake from this state before the core runs again.' },
+  breakEvenNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'breakEven',
+    min: 0,
+    required: true,
+    doc: 'Shortest stay for which entering the state saves energy (its transition energy is this x the power saved).',
+  },
+} satisfies Section;
+
+export const POWER = {
+  dynamicCoefficient: {
+    kind: 'number',
+    unit: 'number',
+    min: 0,
+    default: 436,
+    doc: 'Switched capacitance C in P = C V^2 f, in uW/MHz/V^2 as device trees give it (Cortex-A72: 436).',
+    source: 'Cortex-A72 in Linux device trees (A53 84-120, A73 211); 2.0 W at 3.2 GHz / 1.2 V',
+  },
+  staticW: { kind: 'number', unit: 'W', lab: 'static', min: 0, default: 0.3, doc: 'Static (leakage) power per core while powered, at ambient temperature.', source: 'HotSniper, 14 nm: 0.27 W at 1 GHz' },
+  staticPerK: {
+    kind: 'number',
+    unit: 'number',
+    lab: 'staticPerKelvin',
+    min: 0,
+    default: 0,
+    doc: 'Relative rise of static power per kelvin above ambient (0.01 = 1 % per K); needs thermal, and staticPerK x static x resistance must stay below 1.',
+    source: 'off by default',
+  },
+  idleStates: {
+    kind: 'list',
+    items: { kind: 'section', keys: IDLE_STATE, doc: 'One idle state.' },
+    doc: 'Idle states (C-states); an idle core enters the deepest one whose break-even its last idle period would have covered. An empty list keeps idle cores at full static power.',
+    defaultText: 'C1 50%/2us/100us, C3 10%/50us/2ms, C6 0%/150us/10ms',
+    source: 'power fractions and break-evens from the simso-energy figures; exit latencies are estimates',
+  },
+  dramAccessJ: { kind: 'number', unit: 'J', lab: 'dramAccess', min: 0, default: 20e-9, doc: 'Energy of one cache line fetched from DRAM.', source: 'estimate: ~40 pJ/bit with I/O' },
+  stallActivity: { kind: 'number', unit: 'fraction', min: 0, max: 1, default: 0.3, doc: 'Dynamic power of a core stalled on memory, as a fraction of its power while computing.', source: 'estimate' },
+} satisfies Section;
 
 function resolveIdleStates(value: unknown, path: string): ResolvedIdleState[] {
   if (value === undefined) return DEFAULT_IDLE_STATES.map((s) => ({ ...s }));
@@ -59,12 +102,12 @@ function resolveIdleStates(value: unknown, path: string): ResolvedIdleState[] {
     .map((item, i) => {
       const p = `${path}[${i}]`;
       const s = record(item, p) as Record<string, unknown> & Partial<IdleStateConfig>;
-      onlyKeys(s, p, ['name', 'powerFraction', 'exitNs', 'breakEvenNs']);
+      onlySectionKeys(s, p, IDLE_STATE);
       return {
         name: s.name === undefined ? `C${i + 1}` : str(s.name, `${p}.name`),
-        powerFraction: num(s.powerFraction, `${p}.powerFraction`, { min: 0, max: 1 }),
-        exitNs: num(s.exitNs, `${p}.exitNs`, { integer: true, min: 0 }),
-        breakEvenNs: num(s.breakEvenNs, `${p}.breakEvenNs`, { min: 0 }),
+        powerFraction: readNumber(IDLE_STATE.powerFraction, s.powerFraction, `${p}.powerFraction`),
+        exitNs: readNumber(IDLE_STATE.exitNs, s.exitNs, `${p}.exitNs`),
+        breakEvenNs: readNumber(IDLE_STATE.breakEvenNs, s.breakEvenNs, `${p}.breakEvenNs`),
       };
     })
     .sort((a, b) => a.breakEvenNs - b.breakEvenNs);
@@ -78,13 +121,12 @@ export function resolvePower(value: unknown, path: string, thermal: ResolvedTher
   // Without a power model a core type's power figures (a preset's, say) are simply unused.
   if (value === undefined && thermal === null) return null;
   const p = optionalRecord(value, path);
-  onlyKeys(p, path, POWER_KEYS as unknown as string[]);
-  const staticW = optNum(p.staticW, `${path}.staticW`, 0.3, { min: 0 });
-  // Cortex-A72's 436 uW/MHz/V^2 (MODEL.md section 4).
-  const coefficient = optNum(p.dynamicCoefficient, `${path}.dynamicCoefficient`, 436, { min: 0 });
+  onlySectionKeys(p, path, POWER);
+  const staticW = readNumber(POWER.staticW, p.staticW, `${path}.staticW`);
+  const coefficient = readNumber(POWER.dynamicCoefficient, p.dynamicCoefficient, `${path}.dynamicCoefficient`);
   const types = coreTypes.map((t) => ({ dynamicWPerHzV2: (t.dynamicCoefficient ?? coefficient) * 1e-12, staticW: t.staticW ?? staticW }));
   const hottestStatic = Math.max(...types.map((t) => t.staticW));
-  const staticPerK = optNum(p.staticPerK, `${path}.staticPerK`, 0, { min: 0 });
+  const staticPerK = readNumber(POWER.staticPerK, p.staticPerK, `${path}.staticPerK`);
   if (staticPerK > 0 && thermal === null) {
     throw new SimConfigError(`${path}.staticPerK`, 'static power can follow temperature only with a thermal model (machine.thermal)');
   }
@@ -96,9 +138,8 @@ export function resolvePower(value: unknown, path: string, thermal: ResolvedTher
     types,
     staticPerK,
     idleStates: resolveIdleStates(p.idleStates, `${path}.idleStates`),
-    // About 20 nJ per 64-byte line from DDR (estimate: ~40 pJ/bit including I/O).
-    dramAccessJ: optNum(p.dramAccessJ, `${path}.dramAccessJ`, 20e-9, { min: 0 }),
-    stallActivity: optNum(p.stallActivity, `${path}.stallActivity`, 0.3, { min: 0, max: 1 }),
+    dramAccessJ: readNumber(POWER.dramAccessJ, p.dramAccessJ, `${path}.dramAccessJ`),
+    stallActivity: readNumber(POWER.stallActivity, p.stallActivity, `${path}.stallActivity`),
   };
 }
 

@@ -53,7 +53,7 @@ export class Proc implements CacheResident {
   prio = 0;
   /** Absolute deadline of the current job (Infinity when none). */
   deadlineNs = Infinity;
-  /** Periodic: release time of the current job and jobs released but not started. */
+  /** Release time of the current job (a non-periodic process: its arrival); periodic: jobs released but not started. */
   jobReleaseNs = 0;
   pendingJobs = 0;
   jobsDone = 0;
@@ -64,6 +64,13 @@ export class Proc implements CacheResident {
   /** Dirty lines left in another core's cache by the last migration, and that core's socket. */
   pendingCoherence = 0;
   coherenceSocket = -1;
+  /**
+   * Where the process comes among equal keys and equal releases in a deadline or priority queue:
+   * its task's index (periodic tasks in workload order), then non-periodic processes by pid.
+   */
+  order = 0;
+  /** The current job has run (a move now is a job migration; before, a task migration). */
+  jobRan = false;
   /** The next dispatch follows a migration (its reload misses are migration misses). */
   migrated = false;
   /** Index into the migration log of the move whose cost the next dispatch completes, -1 if none. */
@@ -91,13 +98,16 @@ export class Proc implements CacheResident {
   }
 
   /**
-   * Starts the record's life as process `pid`, the `index`-th of group `g`, arriving at `nowNs`.
+   * Starts the record's life as process `pid`, the `index`-th of group `g`, arriving at `nowNs`
+   * (`order`: see the field).
    * Sets every per-process field (a pooled record must not leak its previous life), except the
    * demand of a non-periodic process, which the engine draws from the group's stream. The
    * process is Ready but in no queue (cpu -1) while the policy places it.
    */
-  begin(pid: number, g: ResolvedGroup, index: number, nowNs: number): void {
+  begin(pid: number, g: ResolvedGroup, index: number, nowNs: number, order: number): void {
     this.pid = pid;
+    this.order = order;
+    this.jobRan = false;
     this.state = ProcState.Ready;
     this.group = g.index;
     this.indexInGroup = index;

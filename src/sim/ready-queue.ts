@@ -1,13 +1,16 @@
 /**
- * A run queue: an indexed binary min-heap of process slots ordered by (key, sequence). The
- * discipline decides the key (arrival order, virtual runtime, absolute deadline, priority);
- * the sequence breaks ties first-come first-served. `pos` (shared, indexed by slot) lets a
- * policy pull any queued process out in O(log n) when it migrates it.
+ * A run queue: an indexed binary min-heap of process slots ordered by (key, tie, order). The
+ * discipline decides all three (scheduler/discipline.ts): the key (virtual runtime, absolute
+ * deadline, priority, or nothing), then for deadline and priority disciplines the job's release
+ * time and its task's index, for the others the order the process joined a queue (first come,
+ * first served). `pos` (shared, indexed by slot) lets a policy pull any queued process out in
+ * O(log n) when it migrates it.
  */
 export class ReadyQueue {
   private slots: number[] = [];
   private keys: number[] = [];
-  private seqs: number[] = [];
+  private ties: number[] = [];
+  private orders: number[] = [];
 
   /** `pos[slot]` is the slot's index in whichever queue holds it, -1 when in none. */
   constructor(private readonly pos: Int32Array | number[]) {}
@@ -34,10 +37,19 @@ export class ReadyQueue {
     return this.keys[index]!;
   }
 
-  push(slot: number, key: number, seq: number): void {
+  tieAt(index: number): number {
+    return this.ties[index]!;
+  }
+
+  orderAt(index: number): number {
+    return this.orders[index]!;
+  }
+
+  push(slot: number, key: number, tie: number, order: number): void {
     this.slots.push(slot);
     this.keys.push(key);
-    this.seqs.push(seq);
+    this.ties.push(tie);
+    this.orders.push(order);
     this.up(this.slots.length - 1);
   }
 
@@ -59,12 +71,14 @@ export class ReadyQueue {
     if (i !== lastIndex) {
       this.slots[i] = this.slots[lastIndex]!;
       this.keys[i] = this.keys[lastIndex]!;
-      this.seqs[i] = this.seqs[lastIndex]!;
+      this.ties[i] = this.ties[lastIndex]!;
+      this.orders[i] = this.orders[lastIndex]!;
       this.pos[this.slots[i]!] = i;
     }
     this.slots.pop();
     this.keys.pop();
-    this.seqs.pop();
+    this.ties.pop();
+    this.orders.pop();
     if (i < this.slots.length) {
       if (i > 0 && this.less(i, (i - 1) >> 1)) this.up(i);
       else this.down(i);
@@ -72,26 +86,16 @@ export class ReadyQueue {
   }
 
   private less(i: number, j: number): boolean {
-    const ki = this.keys[i]!;
-    const kj = this.keys[j]!;
-    return ki < kj || (ki === kj && this.seqs[i]! < this.seqs[j]!);
+    return before(this.keys[i]!, this.ties[i]!, this.orders[i]!, this.keys[j]!, this.ties[j]!, this.orders[j]!);
   }
 
   private swap(i: number, j: number): void {
-    const s = this.slots;
-    const k = this.keys;
-    const q = this.seqs;
-    const ts = s[i]!;
-    s[i] = s[j]!;
-    s[j] = ts;
-    const tk = k[i]!;
-    k[i] = k[j]!;
-    k[j] = tk;
-    const tq = q[i]!;
-    q[i] = q[j]!;
-    q[j] = tq;
-    this.pos[s[i]!] = i;
-    this.pos[s[j]!] = j;
+    swapIn(this.slots, i, j);
+    swapIn(this.keys, i, j);
+    swapIn(this.ties, i, j);
+    swapIn(this.orders, i, j);
+    this.pos[this.slots[i]!] = i;
+    this.pos[this.slots[j]!] = j;
   }
 
   private up(i: number): void {
@@ -116,4 +120,15 @@ export class ReadyQueue {
       i = c;
     }
   }
+}
+
+function swapIn(column: number[], i: number, j: number): void {
+  const t = column[i]!;
+  column[i] = column[j]!;
+  column[j] = t;
+}
+
+/** (key, tie, order) a goes strictly before (key, tie, order) b. */
+export function before(keyA: number, tieA: number, orderA: number, keyB: number, tieB: number, orderB: number): boolean {
+  return keyA < keyB || (keyA === keyB && (tieA < tieB || (tieA === tieB && orderA < orderB)));
 }

@@ -15,13 +15,22 @@ export interface Summary {
   p95ResponseS: number;
   p99ResponseS: number;
   meanWaitS: number;
+  /** Jobs released within the run: each non-periodic process is one job, each periodic release one. */
+  jobsReleased: number;
   jobsCompleted: number;
+  /** Jobs released and not completed at the end (running, waiting, or queued behind their task's earlier job). */
+  jobsUnfinished: number;
   /** Non-periodic processes only: time-averaged number in the system, arrival rate, and mean
    * time in system counting unfinished processes up to the end (Little: L = rate x time). */
   meanInSystem: number;
   arrivalRatePerS: number;
   meanSojournS: number;
+  /** Every move of a process to another CPU: jobMigrations + taskMigrations. */
   migrations: number;
+  /** Moves of a job that had already run: it resumes on another CPU (SimSo's migrations). */
+  jobMigrations: number;
+  /** Moves of a task whose current job had not run yet: between jobs, or a job that starts elsewhere than its task last ran (SimSo's task migrations). */
+  taskMigrations: number;
   migrationsByReason: Record<Reason, number>;
   /** Total cost of migrations: state copy + reload + coherence stalls. */
   migrationCostS: number;
@@ -30,11 +39,13 @@ export interface Summary {
   /** Time processes spent stalled on cache misses. */
   stallS: number;
   contextSwitches: number;
+  /** Times a running job was stopped with work left so that another one runs on its CPU. */
   preemptions: number;
   meanUtilization: number;
   imbalanceCv: number;
   imbalanceMaxOverMean: number;
   jainIndex: number;
+  /** Jobs that missed their deadline: completed after it, or unfinished at the end with their deadline passed. */
   deadlineMisses: number;
   /** Misses / jobs whose deadline fell within the run. */
   deadlineMissRatio: number;

@@ -33,13 +33,17 @@ export class Simulation {
     this.sha256 = options.sha256;
   }
 
-  /** Processes events up to `untilNs` (clamped to the end of the run). */
+  /**
+   * Applies every instant before `untilNs` (clamped to the end of the run). However a run is
+   * sliced into calls, its result is the same.
+   */
   advance(untilNs: number): void {
     if (this.cached === null) this.engine.advance(untilNs);
   }
 
+  /** How far the run has got (its end once done: the last completion of a closed run). */
   get nowNs(): number {
-    return this.engine.now;
+    return this.engine.progressNs;
   }
 
   get endNs(): number {

@@ -12,7 +12,8 @@
  * With B = 0 this is the step response T(t) = T_amb + P R (1 - exp(-t / RC)). No fixed time step.
  */
 import { SimConfigError } from './errors';
-import { onlyKeys, optNum, optionalRecord } from './validate';
+import { onlySectionKeys, readNumber, type Section } from './spec';
+import { optionalRecord } from './validate';
 
 export interface ResolvedThermal {
   ambientC: number;
@@ -22,27 +23,40 @@ export interface ResolvedThermal {
   hysteresisC: number;
 }
 
-const THERMAL_KEYS = ['ambientC', 'resistanceKPerW', 'capacitanceJPerK', 'throttleC', 'hysteresisC'] as const;
+export const THERMAL = {
+  ambientC: { kind: 'number', unit: 'C', lab: 'ambient', min: -273.15, max: 200, default: 45, doc: 'Ambient temperature.', source: 'HotSpot (Skadron et al., ISCA 2003)' },
+  resistanceKPerW: {
+    kind: 'number',
+    unit: 'K/W',
+    lab: 'resistance',
+    above: 0,
+    default: 2,
+    doc: 'Thermal resistance from a core to ambient: a core drawing P watts settles at ambient + P x this.',
+    source: 'estimate: with 0.05 J/K a 0.1 s time constant, a core with its share of the spreader',
+  },
+  capacitanceJPerK: { kind: 'number', unit: 'J/K', lab: 'capacitance', above: 0, default: 0.05, doc: 'Heat capacity of a core.', source: 'estimate (see resistance)' },
+  throttleC: { kind: 'number', unit: 'C', lab: 'throttle', max: 300, default: 85, doc: 'Trip point: at this temperature the core is throttled to a lower P-state (above ambient).', source: 'typical trip point' },
+  hysteresisC: { kind: 'number', unit: 'C', lab: 'hysteresis', min: 0, default: 2, doc: 'Throttling is lifted a step once the core is this many degrees below the trip point.', source: 'typical hysteresis' },
+} satisfies Section;
 
 /** Checks a machine's `thermal` section; null when absent (temperature is not simulated). */
 export function resolveThermal(value: unknown, path: string): ResolvedThermal | null {
   if (value === undefined) return null;
   const t = optionalRecord(value, path);
-  onlyKeys(t, path, THERMAL_KEYS);
-  // HotSpot's ambient; 2 K/W and 0.05 J/K give a 0.1 s time constant (a core with its share of the spreader, estimate).
-  const ambientC = optNum(t.ambientC, `${path}.ambientC`, 45, { min: -273.15, max: 200 });
-  const throttleC = optNum(t.throttleC, `${path}.throttleC`, 85, { max: 300 });
+  onlySectionKeys(t, path, THERMAL);
+  const ambientC = readNumber(THERMAL.ambientC, t.ambientC, `${path}.ambientC`);
+  const throttleC = readNumber(THERMAL.throttleC, t.throttleC, `${path}.throttleC`);
   if (throttleC <= ambientC) {
     throw new SimConfigError(`${path}.throttleC`, `the trip point (${throttleC} C) must be above the ambient temperature (${ambientC} C)`);
   }
-  const hysteresisC = optNum(t.hysteresisC, `${path}.hysteresisC`, 2, { min: 0 });
+  const hysteresisC = readNumber(THERMAL.hysteresisC, t.hysteresisC, `${path}.hysteresisC`);
   if (hysteresisC >= throttleC - ambientC) {
     throw new SimConfigError(`${path}.hysteresisC`, `must be smaller than trip point minus ambient (${throttleC - ambientC} C)`);
   }
   return {
     ambientC,
-    resistanceKPerW: optNum(t.resistanceKPerW, `${path}.resistanceKPerW`, 2, { above: 0 }),
-    capacitanceJPerK: optNum(t.capacitanceJPerK, `${path}.capacitanceJPerK`, 0.05, { above: 0 }),
+    resistanceKPerW: readNumber(THERMAL.resistanceKPerW, t.resistanceKPerW, `${path}.resistanceKPerW`),
+    capacitanceJPerK: readNumber(THERMAL.capacitanceJPerK, t.capacitanceJPerK, `${path}.capacitanceJPerK`),
     throttleC,
     hysteresisC,
   };

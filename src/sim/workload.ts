@@ -8,6 +8,7 @@ import { checkDist, sample } from './distributions';
 import { SimConfigError } from './errors';
 import type { ResolvedMachine } from './machine';
 import { Rng } from './rng';
+import { onlySectionKeys, readNumber, readOptionalNumber, type Section } from './spec';
 import { array, num, onlyKeys, optNum, record, str } from './validate';
 
 export interface PeriodicTask {
@@ -67,10 +68,67 @@ export function processesUpTo(workload: WorkloadConfig, durationNs: number): num
   }, 0);
 }
 
-const GROUP_KEYS = [
-  'name', 'count', 'arrival', 'demand', 'phases', 'deadlineNs', 'workingSetBytes', 'dirtyFraction',
-  'memoryIntensity', 'weight', 'priority', 'affinity', 'homeNode', 'periodic', 'taskSet',
-] as const;
+// ---- a workload group's keys (spec.ts) --------------------------------------------------------
+
+export const PHASES = {
+  computeNs: { kind: 'distribution', lab: 'compute', required: true, doc: 'Length of each compute burst (CPU time at reference speed).' },
+  sleepNs: { kind: 'distribution', lab: 'sleep', required: true, doc: 'Length of each sleep (I/O wait) between bursts.' },
+} satisfies Section;
+
+export const PERIODIC = {
+  periodNs: { kind: 'number', unit: 'ns', lab: 'period', integer: true, min: 1, required: true, doc: 'A job is released every period.' },
+  wcetNs: { kind: 'number', unit: 'ns', lab: 'wcet', integer: true, min: 1, required: true, doc: 'Worst-case execution time of each job, at reference speed.' },
+  deadlineNs: { kind: 'number', unit: 'ns', lab: 'deadline', integer: true, min: 1, doc: 'Relative deadline of each job.', defaultText: 'the period' },
+  offsetNs: { kind: 'number', unit: 'ns', lab: 'offset', integer: true, min: 0, default: 0, doc: 'Release time of the first job.' },
+} satisfies Section;
+
+export const TASK_SET = {
+  utilization: { kind: 'number', unit: 'number', above: 0, max: 4096, required: true, doc: 'Total utilisation of the task set (may exceed 1 on several CPUs).' },
+  periodMinNs: { kind: 'number', unit: 'ns', integer: true, min: 1, required: true, doc: 'Shortest period drawn (log-uniform between the two).' },
+  periodMaxNs: { kind: 'number', unit: 'ns', integer: true, min: 1, required: true, doc: 'Longest period drawn (at least the shortest).' },
+} satisfies Section;
+
+export const GROUP = {
+  name: { kind: 'name', required: true, doc: 'Name of this group of processes.' },
+  count: {
+    kind: 'number',
+    unit: 'count',
+    min: 0,
+    max: MAX_GROUP_COUNT,
+    doc: 'How many processes (periodic tasks for periodic and taskSet); absent with a poisson arrival = an open stream for the whole run.',
+    defaultText: 'an open stream with poisson arrivals, else 1',
+  },
+  arrival: { kind: 'arrival', doc: 'When processes arrive: all at one time, a Poisson stream, one every interval, or a trace.', defaultText: '0s (all at once)' },
+  demand: { kind: 'distribution', doc: 'CPU time each process needs at reference speed.', defaultText: '10ms' },
+  phases: { kind: 'section', keys: PHASES, doc: 'Alternate compute bursts and sleeps until the demand is used up.' },
+  deadlineNs: { kind: 'number', unit: 'ns', lab: 'deadline', integer: true, min: 1, doc: 'Relative deadline of each process, counted in deadline statistics.', defaultText: 'none' },
+  workingSetBytes: {
+    kind: 'number',
+    unit: 'B',
+    lab: 'workingSet',
+    min: 0,
+    max: 2 ** 44,
+    default: 64 * 1024,
+    doc: 'Memory the process touches repeatedly (0 = no cache effects).',
+    source: 'estimate: a small working set that fits the default 256 KiB L2 four times over, so a migration costs a visible reload (about 3 us) without dominating',
+  },
+  dirtyFraction: { kind: 'number', unit: 'fraction', lab: 'dirty', min: 0, max: 1, default: 0, doc: 'Share of the working set the process writes (dirty lines left in its cache).' },
+  memoryIntensity: {
+    kind: 'number',
+    unit: 'number',
+    min: 0,
+    max: 10,
+    default: 0.02,
+    doc: 'Accesses leaving L1 per ns of reference-speed compute; drives capacity misses and how much of the working set a short run touches.',
+    source: 'estimate: about 7 L1 misses per 1000 instructions at 3 instructions per ns',
+  },
+  weight: { kind: 'number', unit: 'count', min: 1, max: 1_000_000, default: 1024, doc: 'Weight for the fair scheduler (1024 = nice 0, Linux sched_prio_to_weight).' },
+  priority: { kind: 'number', unit: 'count', min: 0, doc: 'Priority for the priority scheduler: smaller is more urgent.', defaultText: 'the period for periodic tasks, else after every periodic task' },
+  affinity: { kind: 'list', items: { kind: 'number', unit: 'count', min: 0, doc: 'A CPU number.' }, minItems: 1, doc: 'CPUs the processes may run on.', defaultText: 'every CPU' },
+  homeNode: { kind: 'number', unit: 'count', min: 0, doc: 'NUMA node holding the process memory.', defaultText: 'the node of the first CPU it runs on (first touch)' },
+  periodic: { kind: 'section', keys: PERIODIC, doc: 'Make each process a periodic real-time task.' },
+  taskSet: { kind: 'section', keys: TASK_SET, doc: 'count periodic tasks with total utilisation split by UUniFast and log-uniform periods.' },
+} satisfies Section;
 
 /**
  * UUniFast (Bini & Buttazzo 2005): n utilisations summing to `total`, uniformly distributed
@@ -141,22 +199,22 @@ function resolvePeriodic(g: Record<string, unknown>, path: string, count: number
   if (g.periodic !== undefined && g.taskSet !== undefined) throw new SimConfigError(`${path}.taskSet`, 'give either periodic or taskSet, not both');
   if (g.periodic !== undefined) {
     const p = record(g.periodic, `${path}.periodic`);
-    onlyKeys(p, `${path}.periodic`, ['periodNs', 'wcetNs', 'deadlineNs', 'offsetNs']);
-    const periodNs = num(p.periodNs, `${path}.periodic.periodNs`, { integer: true, min: 1 });
+    onlySectionKeys(p, `${path}.periodic`, PERIODIC);
+    const periodNs = readNumber(PERIODIC.periodNs, p.periodNs, `${path}.periodic.periodNs`);
     const task: PeriodicTask = {
       periodNs,
-      wcetNs: num(p.wcetNs, `${path}.periodic.wcetNs`, { integer: true, min: 1 }),
-      deadlineNs: optNum(p.deadlineNs, `${path}.periodic.deadlineNs`, periodNs, { integer: true, min: 1 }),
-      offsetNs: optNum(p.offsetNs, `${path}.periodic.offsetNs`, 0, { integer: true, min: 0 }),
+      wcetNs: readNumber(PERIODIC.wcetNs, p.wcetNs, `${path}.periodic.wcetNs`),
+      deadlineNs: readOptionalNumber(PERIODIC.deadlineNs, p.deadlineNs, `${path}.periodic.deadlineNs`) ?? periodNs,
+      offsetNs: readNumber(PERIODIC.offsetNs, p.offsetNs, `${path}.periodic.offsetNs`),
     };
     return Array.from({ length: count }, () => ({ ...task }));
   }
   if (g.taskSet !== undefined) {
     const t = record(g.taskSet, `${path}.taskSet`);
-    onlyKeys(t, `${path}.taskSet`, ['utilization', 'periodMinNs', 'periodMaxNs']);
-    const utilization = num(t.utilization, `${path}.taskSet.utilization`, { above: 0, max: 4096 });
-    const periodMinNs = num(t.periodMinNs, `${path}.taskSet.periodMinNs`, { integer: true, min: 1 });
-    const periodMaxNs = num(t.periodMaxNs, `${path}.taskSet.periodMaxNs`, { integer: true, min: periodMinNs });
+    onlySectionKeys(t, `${path}.taskSet`, TASK_SET);
+    const utilization = readNumber(TASK_SET.utilization, t.utilization, `${path}.taskSet.utilization`);
+    const periodMinNs = readNumber(TASK_SET.periodMinNs, t.periodMinNs, `${path}.taskSet.periodMinNs`);
+    const periodMaxNs = readNumber(TASK_SET.periodMaxNs, t.periodMaxNs, `${path}.taskSet.periodMaxNs`, { min: periodMinNs });
     const rng = new Rng(seed, `taskset:${name}`);
     return uunifast(count, utilization, rng).map((u) => {
       // Log-uniform periods (Emberson, Stafford & Davis 2010), rounded to whole microseconds.
@@ -171,7 +229,7 @@ function resolvePeriodic(g: Record<string, unknown>, path: string, count: number
 function resolvePhases(value: unknown, path: string): PhasesConfig | null {
   if (value === undefined) return null;
   const p = record(value, path);
-  onlyKeys(p, path, ['computeNs', 'sleepNs']);
+  onlySectionKeys(p, path, PHASES);
   return { computeNs: checkDist(p.computeNs, `${path}.computeNs`), sleepNs: checkDist(p.sleepNs, `${path}.sleepNs`) };
 }
 
@@ -184,14 +242,14 @@ export function resolveWorkload(value: unknown, machine: ResolvedMachine, seed: 
   return groups.map((item, index) => {
     const p = `${path}.groups[${index}]`;
     const g = record(item, p) as Record<string, unknown> & Partial<ProcessGroupConfig>;
-    onlyKeys(g, p, GROUP_KEYS);
+    onlySectionKeys(g, p, GROUP);
     const name = str(g.name, `${p}.name`);
     if (names.has(name)) throw new SimConfigError(`${p}.name`, `duplicate group name "${name}"`);
     names.add(name);
     const isPeriodic = g.periodic !== undefined || g.taskSet !== undefined;
     const countGiven = g.count !== undefined;
     // A closed group's processes can all be alive at once: keep that within memory.
-    let count = countGiven ? num(g.count, `${p}.count`, { integer: true, min: 0, max: MAX_GROUP_COUNT }) : Infinity;
+    let count = countGiven ? readNumber(GROUP.count, g.count, `${p}.count`) : Infinity;
     const { arrival, traceCount } = resolveArrival(g.arrival, `${p}.arrival`, countGiven);
     if (arrival.kind === 'trace') count = traceCount;
     if (!countGiven && arrival.kind === 'fixed') count = 1;
@@ -207,10 +265,10 @@ export function resolveWorkload(value: unknown, machine: ResolvedMachine, seed: 
       if (cpus.length === 0) throw new SimConfigError(`${p}.affinity`, 'needs at least one CPU');
       affinity = new Uint8Array(machine.cpuCount);
       cpus.forEach((c, i) => {
-        affinity![num(c, `${p}.affinity[${i}]`, { integer: true, min: 0, max: machine.cpuCount - 1 })] = 1;
+        affinity![readNumber(GROUP.affinity.items, c, `${p}.affinity[${i}]`, { max: machine.cpuCount - 1 })] = 1;
       });
     }
-    const wsBytes = optNum(g.workingSetBytes, `${p}.workingSetBytes`, 0, { integer: true, min: 0, max: 2 ** 44 });
+    const wsBytes = readNumber(GROUP.workingSetBytes, g.workingSetBytes, `${p}.workingSetBytes`);
     return {
       index,
       name,
@@ -218,14 +276,14 @@ export function resolveWorkload(value: unknown, machine: ResolvedMachine, seed: 
       arrival,
       demand: g.demand === undefined ? { kind: 'fixed', valueNs: 10_000_000 } : checkDist(g.demand, `${p}.demand`),
       phases: resolvePhases(g.phases, `${p}.phases`),
-      deadlineNs: optNum(g.deadlineNs, `${p}.deadlineNs`, Infinity, { integer: true, min: 1 }),
+      deadlineNs: readOptionalNumber(GROUP.deadlineNs, g.deadlineNs, `${p}.deadlineNs`) ?? Infinity,
       workingSetLines: Math.ceil(wsBytes / machine.lineBytes),
-      dirtyFraction: optNum(g.dirtyFraction, `${p}.dirtyFraction`, 0, { min: 0, max: 1 }),
-      memoryIntensity: optNum(g.memoryIntensity, `${p}.memoryIntensity`, 0.02, { min: 0, max: 10 }),
-      weight: optNum(g.weight, `${p}.weight`, 1024, { above: 0, max: 1e9 }),
-      priority: g.priority === undefined ? undefined : num(g.priority, `${p}.priority`),
+      dirtyFraction: readNumber(GROUP.dirtyFraction, g.dirtyFraction, `${p}.dirtyFraction`),
+      memoryIntensity: readNumber(GROUP.memoryIntensity, g.memoryIntensity, `${p}.memoryIntensity`),
+      weight: readNumber(GROUP.weight, g.weight, `${p}.weight`),
+      priority: readOptionalNumber(GROUP.priority, g.priority, `${p}.priority`),
       affinity,
-      homeNode: optNum(g.homeNode, `${p}.homeNode`, -1, { integer: true, min: 0, max: machine.sockets - 1 }),
+      homeNode: g.homeNode === undefined ? -1 : readNumber(GROUP.homeNode, g.homeNode, `${p}.homeNode`, { max: machine.sockets - 1 }),
       periodic,
     };
   });

@@ -117,7 +117,7 @@ suite('completions and hovers in lab cells', () => {
       assert.ok(l1d.includes(part), `the l1d hover lacks ${JSON.stringify(part)}:\n${l1d}`);
     }
     const duration = await hoverAt(doc('name: base'), 4, 'duration');
-    for (const part of ['Simulated time limit', 'a time with a unit', 'Default: `10s`']) {
+    for (const part of ['Simulated time limit', 'a time in whole nanoseconds with a unit', 'Default: `10s`']) {
       assert.ok(duration.includes(part), `the duration hover lacks ${JSON.stringify(part)}:\n${duration}`);
     }
     const sockets = await hoverAt(doc('name: duo'), 1, 'sockets');

@@ -131,7 +131,7 @@ test('a changed simulator constant is reported as drift, with the metrics that m
     setup(b) {
       b.onLoad({ filter: /src[\\/]sim[\\/]machine\.ts$/ }, (args) => {
         const source = readFileSync(args.path, 'utf8');
-        const patched = source.replace(/(contextSwitchNs`, )4200(,)/, '$19000$2');
+        const patched = source.replace(/(contextSwitchNs: \{[^}]*default: )4200(,)/, '$19000$2');
         assert.notEqual(patched, source, 'the constant to patch is where the test expects it');
         return { contents: patched, loader: 'ts' };
       });

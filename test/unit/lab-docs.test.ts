@@ -2,30 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CELL_SCHEMAS, CHART_KINDS, METRICS, POLICY_NAMES, type Schema } from '../../src/lab/schema';
+import { CHART_KINDS, METRICS, POLICY_NAMES } from '../../src/lab/schema';
 import { DIMENSIONS } from '../../src/lab/units';
 import { CELL_KINDS, parseLab } from '../../src/lab/markdown';
 import { resolveLab } from '../../src/lab/resolve';
+import { blocksIn, GENERATED, regenerate } from '../../src/lab/docTables';
 
 const doc = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
-
-test('docs/lab-format.md has a row for every key of every cell kind', () => {
-  const missing: string[] = [];
-  const visit = (schema: Schema, prefix: string) => {
-    while (schema.type === 'list') {
-      schema = schema.items;
-      prefix += '[]';
-    }
-    if (schema.type !== 'object') return;
-    for (const [key, field] of Object.entries(schema.fields)) {
-      const path = `${prefix}${prefix ? '.' : ''}${key}`.replace(/\]\./g, '].');
-      if (!doc.includes(`| \`${path}\` |`)) missing.push(path);
-      visit(field.schema, path);
-    }
-  };
-  for (const schema of Object.values(CELL_SCHEMAS)) visit(schema, '');
-  assert.deepEqual(missing, []);
-});
 
 test('docs name every cell kind, unit, policy, chart and metric', () => {
   for (const kind of CELL_KINDS) assert.ok(doc.includes(`| \`${kind}\` |`), kind);
@@ -43,4 +26,17 @@ test('the examples in the docs are labs that validate without errors', () => {
   const errors = [...lab.diagnostics.values()].flat().filter((d) => d.severity === 'error');
   assert.deepEqual(errors, []);
   assert.equal(lab.runs.length, 2);
+});
+
+test('the generated tables of the docs are up to date (npm run docs rewrites them)', () => {
+  for (const [doc, blocks] of Object.entries(GENERATED)) {
+    const text = readFileSync(join(import.meta.dirname, '../..', doc), 'utf8');
+    assert.deepEqual(blocksIn(text).sort(), Object.keys(blocks).sort(), `${doc} has every generated block`);
+    assert.equal(regenerate(doc, text), text, `${doc} is stale: run npm run docs`);
+  }
+  // And the check bites: a changed default is a stale doc.
+  const lab = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
+  const edited = lab.replace('| `processes[].workingSet` | Memory the process touches repeatedly (0 = no cache effects). | a size with a unit, e.g. 256KiB | `64KiB` |', '| `processes[].workingSet` | x | y | `0B` |');
+  assert.notEqual(edited, lab);
+  assert.notEqual(regenerate('docs/lab-format.md', edited), edited);
 });

@@ -83,7 +83,7 @@ test('policy mappings complete name first, then only that policy\'s parameters',
 test('hover on keys: doc, type with unit, default', () => {
   const h = hoverAt('machine', 'name: duo\ncaches: { l1d: 32KiB }', 'l1d');
   assert.ok(h);
-  assert.equal(h.contents, '**l1d** — Private L1 data cache per core, in bytes.\n\nType: a size with a unit, e.g. 256KiB.\n\nDefault: `32KiB`.');
+  assert.equal(h.contents, '**l1d** — Private L1 data cache per core.\n\nType: a size with a unit, e.g. 256KiB.\n\nDefault: `32KiB`.');
   assert.deepEqual(h.range, { start: { line: 1, character: 10 }, end: { line: 1, character: 13 } });
   const nested = hoverAt('workload', 'name: w\nprocesses:\n  - name: web\n    demand: exp 4ms', 'demand');
   assert.match(nested?.contents ?? '', /^\*\*demand\*\* — CPU time each process needs/);

@@ -222,7 +222,8 @@ test('power, thermal, DVFS and event keys map to the simulator names and the sim
       dynamicCoefficient: 436,
       staticW: 0.3,
       staticPerK: 0.005,
-      dramAccessJ: 15 * 1e-9,
+      // 15nJ is exactly 15e-9 J (units scale decimally, never through a rounding multiplication).
+      dramAccessJ: 15e-9,
       stallActivity: 0.2,
       idleStates: [
         { name: 'C1', powerFraction: 0.5, exitNs: 2000, breakEvenNs: 100_000 },
@@ -238,7 +239,7 @@ test('power, thermal, DVFS and event keys map to the simulator names and the sim
     ],
   });
   const m = resolveMachine(config);
-  assert.equal(m.power?.dramAccessJ, 15 * 1e-9);
+  assert.equal(m.power?.dramAccessJ, 15e-9);
   assert.equal(m.thermal?.throttleC, 80);
   assert.equal(m.dvfs.governor, 'userspace');
   assert.deepEqual(m.events.map((e) => [e.kind, e.cpu, e.endNs]), [['fail', 1, Infinity], ['maintenance', 0, 2.5e9]]);
@@ -256,8 +257,10 @@ test('the simulator\'s checks of power, thermal and events land on the offending
   assert.equal(cpuLine, 4, "the line of the event in the cell body");
   const [trip] = messageAt('thermal: { ambient: 45C, throttle: 40C }');
   assert.match(String(trip), /trip point \(40 C\) must be above the ambient temperature \(45 C\)/);
-  const [window] = messageAt('events:\n  - { at: 1s, cpu: 0, event: maintenance, duration: 0s }');
-  assert.match(String(window), /must end after it starts/);
+  // A window of no length is refused by the key's own bound (the simulator's spec), at the value.
+  const [window, windowLine] = messageAt('events:\n  - { at: 1s, cpu: 0, event: maintenance, duration: 0s }');
+  assert.match(String(window), /"duration" must be greater than 0ns/);
+  assert.equal(windowLine, 4);
   const [volt] = messageAt('pstates: [ { freq: 1GHz, volt: 0V } ]');
   assert.match(String(volt), /volt/);
 });

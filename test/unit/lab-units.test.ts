@@ -54,14 +54,26 @@ test('every declared unit is accepted (no unit is listed but unparseable)', () =
   for (const [dimension, info] of Object.entries(DIMENSIONS)) {
     for (const [unit, factor] of Object.entries(info.units as Record<string, number>)) {
       const got = value(parseQuantity(`2${unit}`, dimension as Dimension));
-      assert.equal(got, 'integer' in info && info.integer ? Math.round(2 * factor) : 2 * factor, `2${unit}`);
+      assert.equal(got, 2 * factor, `2${unit}`);
     }
   }
 });
 
-test('time and bytes are integers (nanoseconds, bytes)', () => {
-  assert.equal(value(parseQuantity('1.0000004ms', 'time')), 1_000_000);
+test('quantities are exact: nothing is rounded (the keys that need whole numbers refuse the rest)', () => {
+  assert.equal(value(parseQuantity('1.0000004ms', 'time')), 1_000_000.4);
+  assert.equal(value(parseQuantity('1.3ns', 'time')), 1.3);
+  // Decimal units shift the decimal point: 4.2 x 1000 in floating point would be 4200.000000000001.
+  assert.equal(value(parseQuantity('4.2us', 'time')), 4200);
+  assert.equal(value(parseQuantity('1.1us', 'time')), 1100);
+  assert.equal(value(parseQuantity('1.2e-3s', 'time')), 1_200_000);
   assert.equal(value(parseQuantity('0.5KiB', 'bytes')), 512);
+  assert.equal(value(parseQuantity('0.1KiB', 'bytes')), 102.4);
+  // Times inside distributions, arrivals and schedulers that the simulator keeps in whole ns.
+  const fine = parseDistribution('1.5ns');
+  assert.ok(!fine.ok && fine.code === 'too-fine' && /1.5ns is not a whole number of nanoseconds/.test(fine.message), JSON.stringify(fine));
+  assert.ok(!parseArrival('every 0.5ns').ok);
+  assert.ok(!parseScheduler('rr 2.5ns').ok);
+  assert.deepEqual(parseDistribution('exp 1.5ns'), { ok: true, value: { kind: 'exp', meanNs: 1.5 } }, 'a mean is a parameter, kept exactly');
 });
 
 test('bad units name the allowed units and point at the unit', () => {

@@ -6,13 +6,13 @@ import { test } from 'node:test';
 import { simulate, type MachineConfig, type SimConfig } from '../../src/sim/index';
 import { moveOnce } from './sim-policies';
 
-/** One CPU with no overheads, so queueing theory applies exactly. */
+/** One CPU with no overheads, so queueing theory applies exactly (workloads set workingSetBytes: 0: no cache effects either). */
 const bareCpu: MachineConfig = { sockets: 1, coresPerSocket: 1, contextSwitchNs: 0 };
 
 function mm1(kind: 'fcfs' | 'rr', quantumNs?: number): SimConfig {
   return {
     machine: bareCpu,
-    workload: { groups: [{ name: 'jobs', arrival: { kind: 'poisson', ratePerS: 500 }, demand: { kind: 'exp', meanNs: 1e6 } }] },
+    workload: { groups: [{ name: 'jobs', arrival: { kind: 'poisson', ratePerS: 500 }, demand: { kind: 'exp', meanNs: 1e6 }, workingSetBytes: 0 }] },
     policy: { name: 'pinned' },
     scheduler: quantumNs === undefined ? { kind } : { kind, quantumNs },
     durationNs: 200e9,
@@ -45,7 +45,7 @@ test('M/M/1 round robin with a small quantum (processor sharing): same mean resp
 test('utilisation = rate x demand on several CPUs below saturation', () => {
   const r = simulate({
     machine: { sockets: 1, coresPerSocket: 4, contextSwitchNs: 0 },
-    workload: { groups: [{ name: 'jobs', arrival: { kind: 'poisson', ratePerS: 2000 }, demand: { kind: 'uniform', minNs: 0.5e6, maxNs: 1.5e6 } }] },
+    workload: { groups: [{ name: 'jobs', arrival: { kind: 'poisson', ratePerS: 2000 }, demand: { kind: 'uniform', minNs: 0.5e6, maxNs: 1.5e6 }, workingSetBytes: 0 }] },
     policy: { name: 'global-queue' },
     scheduler: { kind: 'fcfs' },
     durationNs: 50e9,
@@ -59,7 +59,7 @@ test('EDF on one CPU meets every implicit deadline iff utilisation <= 1', () => 
   const run = (utilization: number) =>
     simulate({
       machine: bareCpu,
-      workload: { groups: [{ name: 'rt', count: 8, taskSet: { utilization, periodMinNs: 5e6, periodMaxNs: 50e6 } }] },
+      workload: { groups: [{ name: 'rt', count: 8, taskSet: { utilization, periodMinNs: 5e6, periodMaxNs: 50e6 }, workingSetBytes: 0 }] },
       policy: { name: 'pinned' },
       scheduler: { kind: 'edf' },
       durationNs: 2e9,
@@ -77,7 +77,7 @@ test('rate-monotonic priorities meet deadlines below the Liu & Layland bound', (
   const bound = n * (2 ** (1 / n) - 1); // 0.743
   const r = simulate({
     machine: bareCpu,
-    workload: { groups: [{ name: 'rt', count: n, taskSet: { utilization: bound - 0.01, periodMinNs: 10e6, periodMaxNs: 100e6 } }] },
+    workload: { groups: [{ name: 'rt', count: n, taskSet: { utilization: bound - 0.01, periodMinNs: 10e6, periodMaxNs: 100e6 }, workingSetBytes: 0 }] },
     policy: { name: 'pinned' },
     scheduler: { kind: 'priority' },
     durationNs: 5e9,

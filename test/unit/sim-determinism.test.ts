@@ -65,7 +65,11 @@ test('common random numbers: arrivals and demands do not depend on the policy', 
   for (const a of arrivals) assert.equal(a, arrivals[0]);
   // Each process's demand is the same too: compare run + stall-free demand through completed rows of
   // a configuration without caches or switches, where runS equals the demand exactly.
-  const bare: SimConfig = { ...open, machine: { sockets: 1, coresPerSocket: 4, contextSwitchNs: 0 } };
+  const bare: SimConfig = {
+    ...open,
+    machine: { sockets: 1, coresPerSocket: 4, contextSwitchNs: 0 },
+    workload: { groups: [{ ...open.workload.groups[0]!, workingSetBytes: 0 }] },
+  };
   const demand = (name: 'pinned' | 'least-loaded') =>
     new Map(simulate({ ...bare, policy: { name } }).processes.filter((p) => p.state === 'completed').map((p) => [p.pid, p.runS]));
   const a = demand('pinned');

@@ -85,7 +85,7 @@ test('several cache-heavy processes on one core clog it: eviction misses', () =>
 test('SMT siblings share throughput; little cores run slower', () => {
   const twoOnSmt = simulate({
     machine: { sockets: 1, coresPerSocket: 1, smt: 2, contextSwitchNs: 0 },
-    workload: { groups: [{ name: 'p', count: 2, demand: { kind: 'fixed', valueNs: 10e6 } }] },
+    workload: { groups: [{ name: 'p', count: 2, demand: { kind: 'fixed', valueNs: 10e6 }, workingSetBytes: 0 }] },
     policy: { name: 'pinned' },
     scheduler: { kind: 'fcfs' },
     durationNs: 1e9,
@@ -96,7 +96,7 @@ test('SMT siblings share throughput; little cores run slower', () => {
 
   const phone = simulate({
     machine: { preset: 'phone-4+4', contextSwitchNs: 0 },
-    workload: { groups: [{ name: 'p', count: 8, demand: { kind: 'fixed', valueNs: 10e6 } }] },
+    workload: { groups: [{ name: 'p', count: 8, demand: { kind: 'fixed', valueNs: 10e6 }, workingSetBytes: 0 }] },
     policy: { name: 'pinned' },
     scheduler: { kind: 'fcfs' },
     durationNs: 1e9,
@@ -189,7 +189,7 @@ test('traces: CSV and JSON give the same arrivals', () => {
   assert.throws(() => parseTrace('[{"atNs":-1}]', 'json'), (e: unknown) => e instanceof SimConfigError && e.path === 'trace[0].atNs');
   const r = simulate({
     machine: { sockets: 1, coresPerSocket: 1, contextSwitchNs: 0 },
-    workload: { groups: [{ name: 't', arrival: { kind: 'trace', records: csv }, demand: { kind: 'fixed', valueNs: 3e6 } }] },
+    workload: { groups: [{ name: 't', arrival: { kind: 'trace', records: csv }, demand: { kind: 'fixed', valueNs: 3e6 }, workingSetBytes: 0 }] },
     policy: { name: 'pinned' },
     scheduler: { kind: 'fcfs' },
     durationNs: 1e9,

@@ -12,8 +12,10 @@ export function leastLoadedUsable(view: SimView, handle: number, accept?: (cpu: 
   let best = -1;
   let bestLoad = Infinity;
   const n = view.machine.cpuCount;
+  // usable(), with the process's mask read once (this runs on every placement).
+  const mask = view.affinity(handle);
   for (let cpu = 0; cpu < n; cpu++) {
-    if (cpu === except || !usable(view, handle, cpu) || (accept !== undefined && !accept(cpu))) continue;
+    if (cpu === except || (mask !== null && mask[cpu] !== 1) || !view.online(cpu) || (accept !== undefined && !accept(cpu))) continue;
     const load = view.load(cpu);
     if (load < bestLoad) {
       bestLoad = load;

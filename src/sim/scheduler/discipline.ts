@@ -1,6 +1,8 @@
 /**
- * Per-CPU dispatch disciplines: the order of a run queue (a key; ties go first-come first-served)
- * and when the running process is stopped for another one.
+ * Per-CPU dispatch disciplines: the order of a run queue and when the running process is
+ * stopped for another one. A queue is ordered by a key, then, among equal keys, either by
+ * release (deadline and priority disciplines: the job released earlier first, then the lower
+ * task index, as SimSo breaks ties) or first come, first served (the others).
  */
 import type { SchedulerKind } from '../config';
 import type { Proc } from '../process';
@@ -9,14 +11,27 @@ export interface Discipline {
   readonly kind: SchedulerKind;
   /** Longest uninterrupted run before the next waiting process gets the CPU; Infinity = run until it blocks. */
   readonly sliceNs: number;
-  /** A newly ready process with a smaller key than the running one preempts it at once. */
+  /** A newly ready process that goes before the running one preempts it at once. */
   readonly preemptive: boolean;
+  /** Equal keys: `release` = earlier job release, then lower task index; `arrival` = first come, first served. */
+  readonly ties: 'release' | 'arrival';
   key(p: Proc): number;
 }
 
+/** Linux's scaling of scheduler latencies with the CPU count: 1 + log2(min(cpus, 8)) (kernel/sched/fair.c, SCHED_TUNABLESCALING_LOG). */
+const tunableScale = (cpuCount: number): number => 1 + Math.floor(Math.log2(Math.min(cpuCount, 8)));
+
 /** Linux EEVDF base slice 0.70 ms scaled by 1 + log2(min(cpus, 8)) (kernel/sched/fair.c). */
 export function defaultFairSliceNs(cpuCount: number): number {
-  return 700_000 * (1 + Math.floor(Math.log2(Math.min(cpuCount, 8))));
+  return 700_000 * tunableScale(cpuCount);
+}
+
+/**
+ * `fair`: how far behind the queue's minimum vruntime a waking process may be placed. CFS's
+ * place_entity with GENTLE_FAIR_SLEEPERS: half of sched_latency (6 ms, scaled like the slice).
+ */
+export function sleeperCreditNs(cpuCount: number): number {
+  return 3_000_000 * tunableScale(cpuCount);
 }
 
 export const DEFAULT_RR_QUANTUM_NS = 10_000_000;
@@ -24,15 +39,15 @@ export const DEFAULT_RR_QUANTUM_NS = 10_000_000;
 export function makeDiscipline(kind: SchedulerKind, quantumNs: number | undefined, cpuCount: number): Discipline {
   switch (kind) {
     case 'fcfs':
-      return { kind, sliceNs: Infinity, preemptive: false, key: () => 0 };
+      return { kind, sliceNs: Infinity, preemptive: false, ties: 'arrival', key: () => 0 };
     case 'rr':
-      return { kind, sliceNs: quantumNs ?? DEFAULT_RR_QUANTUM_NS, preemptive: false, key: () => 0 };
+      return { kind, sliceNs: quantumNs ?? DEFAULT_RR_QUANTUM_NS, preemptive: false, ties: 'arrival', key: () => 0 };
     case 'fair':
       // Weighted virtual runtime; the process furthest behind runs next for one slice.
-      return { kind, sliceNs: quantumNs ?? defaultFairSliceNs(cpuCount), preemptive: false, key: (p) => p.vruntime };
+      return { kind, sliceNs: quantumNs ?? defaultFairSliceNs(cpuCount), preemptive: false, ties: 'arrival', key: (p) => p.vruntime };
     case 'edf':
-      return { kind, sliceNs: Infinity, preemptive: true, key: (p) => p.deadlineNs };
+      return { kind, sliceNs: Infinity, preemptive: true, ties: 'release', key: (p) => p.deadlineNs };
     case 'priority':
-      return { kind, sliceNs: Infinity, preemptive: true, key: (p) => p.prio };
+      return { kind, sliceNs: Infinity, preemptive: true, ties: 'release', key: (p) => p.prio };
   }
 }
