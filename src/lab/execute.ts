@@ -231,25 +231,22 @@ export class LabSession {
 
 /**
  * The resolved item of a valid cell. A valid cell is left out of the model only when a cell it
- * uses is broken; its warnings then say which, and the cell refuses to run with them.
+ * uses is broken (ResolvedLab.blocked says which), and then refuses to run, naming that cell.
  */
 function resolved<T extends { cellIndex: number }>(lab: ResolvedLab, index: number, items: readonly T[]): T {
   const item = items.find((i) => i.cellIndex === index);
   if (item) return item;
-  const problems = lab.diagnostics.get(index) ?? [];
-  throw new CellError('A cell this one uses is invalid', problems.length > 0 ? describeDiagnostics(problems) : 'Fix the cells it names first.', {
-    cellIndex: index,
-    diagnostics: problems,
-  });
+  throw new CellError('A cell this one uses is invalid', (lab.blocked.get(index) ?? ['Fix the cells it names first.']).join('\n'));
 }
 
-/** The run of that name; a broken one throws its own cell's errors. */
+/** The run of that name; a broken one throws its own cell's errors, a blocked one what it waits for. */
 function validRun(lab: ResolvedLab, name: string): ResolvedRun {
   const run = lab.runs.find((r) => r.name === name);
   if (run) return run;
   const cellIndex = lab.runCells.get(name);
   if (cellIndex !== undefined) assertValid(lab, cellIndex, `Run ${name} is invalid`);
-  throw new CellError(`Run ${name} is invalid`, `Run ${name} could not be resolved; fix its cell first.`);
+  const blocked = cellIndex === undefined ? undefined : lab.blocked.get(cellIndex);
+  throw new CellError(`Run ${name} is invalid`, blocked ? blocked.join('\n') : `Run ${name} could not be resolved; fix its cell first.`);
 }
 
 function assertValid(lab: ResolvedLab, index: number, title: string): void {

@@ -94,11 +94,18 @@ export interface ResolvedLab {
   params: Map<string, { value: ParamValue; cellIndex: number }>;
   /** Diagnostics per cell index (cells without problems have none). */
   diagnostics: Map<number, Diagnostic[]>;
+  /**
+   * Why a cell without problems of its own is left out of the model: the cells it uses that have
+   * errors. Not diagnostics, so one mistake shows once, where it is; running the cell says this.
+   */
+  blocked: Map<number, string[]>;
   /** Problems not tied to a cell, e.g. an override for an undeclared parameter. */
   problems: string[];
 }
 
 const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export const POLICY_NEEDS_NAME = 'A policy cell needs a name: set it from the cell\'s status bar (or its quick fix), or write ```policy name=my-policy in the file';
 
 /** Position-free: moving cells or adding Markdown between them leaves the hash unchanged. */
 function hashInputs(cells: readonly LabCell[], indices: readonly number[], params: ReadonlyMap<string, ParamValue>): string {
@@ -243,7 +250,13 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     checks: [],
     params: new Map(),
     diagnostics: new Map(),
+    blocked: new Map(),
     problems: [],
+  };
+  const block = (index: number, reason: string) => {
+    const list = lab.blocked.get(index) ?? [];
+    if (!list.includes(reason)) list.push(reason);
+    lab.blocked.set(index, list);
   };
   const push = (index: number, ...ds: Diagnostic[]) => {
     if (ds.length === 0) return;
@@ -282,13 +295,19 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   // Names, so references can be checked in any order.
   const definedAt: Record<RefTarget, Map<string, number>> = { machine: new Map(), workload: new Map(), run: new Map(), policy: new Map() };
+  /** Cells whose name cannot be read, per kind: an unknown name of that kind may be theirs. */
+  const unnamed = new Map<RefTarget, number[]>();
   for (let i = 0; i < cells.length; i++) {
     const cell = code(i);
     if (!cell || !(cell.kind in definedAt)) continue;
     const target = cell.kind as RefTarget;
     const declared = declaredName(cell);
     if (!declared) {
-      if (cell.kind === 'policy') push(i, { range: NO_RANGE, severity: 'error', message: 'A policy cell needs a name: write ```policy name=my-policy', code: 'missing-key' });
+      unnamed.set(target, [...(unnamed.get(target) ?? []), i]);
+      if (cell.kind === 'policy') {
+        const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: cell.value.split('\n')[0].length } };
+        push(i, { range: firstLine, severity: 'error', message: POLICY_NEEDS_NAME, code: 'policy-needs-name' });
+      }
       continue;
     }
     const builtIn = (target === 'policy' && POLICY_NAMES.includes(declared.name)) || (target === 'machine' && MACHINE_PRESET_NAMES.includes(declared.name));
@@ -309,6 +328,15 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       policy: new Set([...POLICY_NAMES, ...definedAt.policy.keys()]),
     },
     params: paramValues,
+    unreadable: new Set(unnamed.keys()),
+  };
+  /** Blocks a cell on each unknown name it uses of a kind with an unnamed cell; true if any. */
+  const waitsForNames = (i: number, v: CellValidation): boolean => {
+    for (const ref of v.excused) {
+      const where = unnamed.get(ref.target)!.map((at) => cellLabel(cells, at)).join(', ');
+      block(i, `${ref.target} "${ref.name}" is not defined yet: ${where} has no name it can be found by; fix that first`);
+    }
+    return v.excused.length > 0;
   };
 
   const validated = new Map<number, CellValidation>();
@@ -355,7 +383,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       }
       if (!machine) {
         broken = true;
-        push(i, { range: keyRanges.get('machine') ?? NO_RANGE, severity: 'warning', message: `Machine "${machineName}" has errors; fix its cell first`, code: 'broken-dependency' });
+        block(i, `${cellLabel(cells, at!)} has errors; fix it first`);
       }
     }
     const workloadName = v.workload as string | undefined;
@@ -366,7 +394,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       workload = lab.workloads.get(workloadName)?.config;
       if (!workload) {
         broken = true;
-        push(i, { range: keyRanges.get('workload') ?? NO_RANGE, severity: 'warning', message: `Workload "${workloadName}" has errors; fix its cell first`, code: 'broken-dependency' });
+        block(i, `${cellLabel(cells, at)} has errors; fix it first`);
       }
     }
     const policies = (v.policies as PolicyConfig[] | undefined) ?? (v.policy ? [v.policy as PolicyConfig] : []);
@@ -401,7 +429,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   for (const [name, i] of definedAt.run) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     const policy = v.value.policy as PolicyConfig;
@@ -422,7 +450,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   const keys = compareKeys(cells);
   for (const i of indicesOf('compare')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     lab.compares.push({
@@ -440,18 +468,19 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     });
   }
 
-  /** Warns on each use of a run that could not be resolved (running the cell then says why). */
-  const warnOnBrokenRuns = (i: number, v: CellValidation) => {
+  /** Notes each run used that could not be resolved: the cell stays in the model and, run, says why. */
+  const blockOnBrokenRuns = (i: number, v: CellValidation) => {
     for (const ref of v.references) {
       if (ref.target !== 'run' || lab.runs.some((r) => r.name === ref.name)) continue;
-      push(i, { range: ref.range, severity: 'warning', message: `Run "${ref.name}" has errors; fix its cell first`, code: 'broken-dependency' });
+      const at = definedAt.run.get(ref.name)!;
+      block(i, lab.blocked.has(at) ? `${cellLabel(cells, at)} cannot run: ${lab.blocked.get(at)!.join('; ')}` : `${cellLabel(cells, at)} has errors; fix it first`);
     }
   };
 
   for (const i of indicesOf('chart')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
-    warnOnBrokenRuns(i, v);
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    blockOnBrokenRuns(i, v);
     const c = v.value;
     const chart: ResolvedChart = { cellIndex: i, runs: (c.runs as string[] | undefined) ?? (c.run ? [c.run as string] : []) };
     if (c.show !== undefined) chart.show = c.show as string;
@@ -463,8 +492,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   for (const i of indicesOf('check')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
-    warnOnBrokenRuns(i, v);
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    blockOnBrokenRuns(i, v);
     const a = code(i)!.attributes;
     const check: ResolvedCheck = {
       cellIndex: i,
@@ -481,6 +510,14 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   }
 
   return lab;
+}
+
+/** How messages name a cell: `cell 3 (machine duo)`, numbered from 1 over every cell as VS Code counts them. */
+export function cellLabel(cells: readonly LabCell[], index: number): string {
+  const cell = cells[index];
+  if (cell.kind === 'markdown') return `cell ${index + 1}`;
+  const name = cell.kind === 'check' ? (typeof cell.attributes.id === 'string' ? cell.attributes.id : undefined) : declaredName(cell)?.name;
+  return `cell ${index + 1} (${cell.kind}${name ? ` ${name}` : ''})`;
 }
 
 /** The key each compare cell is known by in results and check expressions: its name, else compare1, compare2... in file order. */
