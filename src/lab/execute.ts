@@ -22,12 +22,19 @@ export interface OutputData {
   items: OutputItemData[];
 }
 
+/** What a check cell scored, for the lab's total. */
+export interface CheckScore {
+  score: number;
+  points: number;
+}
+
 export type CellOutcome =
   | {
       ok: true;
       outputs: OutputData[];
       /** Hash of everything the outputs were computed from (see outputInputsHash). */
       inputsHash?: string;
+      check?: CheckScore;
     }
   | { ok: false; cancelled: true }
   | {
@@ -37,6 +44,9 @@ export type CellOutcome =
       message: string;
       /** Where in which cell, when the problem is invalid input (the cell itself or one it uses). */
       at?: { cellIndex: number; diagnostics: Diagnostic[] };
+      /** A failed check's score (0) and points; a check that could not be evaluated has none. */
+      check?: CheckScore;
+      inputsHash?: string;
     };
 
 export interface ExecuteOptions {
@@ -55,6 +65,7 @@ export class CellError extends Error {
     readonly title: string,
     message: string,
     readonly at?: { cellIndex: number; diagnostics: Diagnostic[] },
+    readonly check?: CheckScore,
   ) {
     super(message);
   }
@@ -72,9 +83,14 @@ export function describeDiagnostics(diagnostics: readonly Diagnostic[]): string 
  * hashes, the cells it uses. When it differs from the hash stored with the output, the output
  * may be stale. Undefined for cells whose output depends on nothing else.
  */
-export function outputInputsHash(lab: ResolvedLab, cells: readonly LabCell[], index: number): string | undefined {
+export function outputInputsHash(
+  lab: ResolvedLab,
+  cells: readonly LabCell[],
+  index: number,
+  /** The inputs hash of each run the output was computed from: the runs' own, or recorded ones. */
+  runHash = (name: string) => lab.runs.find((r) => r.name === name)?.inputsHash ?? `missing ${name}`,
+): string | undefined {
   const cell = cells[index];
-  const runHash = (name: string) => lab.runs.find((r) => r.name === name)?.inputsHash ?? `missing ${name}`;
   const combine = (runs: readonly string[]) => sha256Hex([cell.value, ...runs.map(runHash)].join('\u0000'));
   switch (cell.kind) {
     case 'run':
@@ -101,7 +117,7 @@ export class LabSession {
   constructor(
     private readonly host: RunHost,
     private readonly resolveOptions: ResolveOptions = {},
-    private readonly runsUserCode = true,
+    readonly runsUserCode = true,
   ) {}
 
   async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
@@ -111,10 +127,14 @@ export class LabSession {
       if (cell.kind === 'markdown') return { ok: true, outputs: [] };
       assertValid(lab, index, `Invalid ${cell.kind} cell`);
       const outputs = await this.outputsOf(cell.kind, lab, index, options);
-      return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index) };
+      const check = lab.checks.find((c) => c.cellIndex === index);
+      return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index), ...(check ? { check: { score: check.points, points: check.points } } : {}) };
     } catch (error) {
       if (error instanceof CancelledError || options.signal.aborted) return { ok: false, cancelled: true };
-      if (error instanceof CellError) return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at };
+      if (error instanceof CellError) {
+        const check = error.check && { check: error.check, inputsHash: outputInputsHash(resolveLab(cells, this.resolveOptions), cells, index) };
+        return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at, ...check };
+      }
       const e = error instanceof Error ? error : new Error(String(error));
       return { ok: false, cancelled: false, title: e.name || 'Error', message: e.message };
     }
@@ -129,11 +149,7 @@ export class LabSession {
       case 'chart':
         return [await this.chartOutput(lab, resolved(lab, index, lab.charts), options)];
       case 'compare': {
-        const output = await this.compareOf(lab, resolved(lab, index, lab.compares), options);
-        return [
-          { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
-          { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
-        ];
+        return compareOutputData(await this.compareOf(lab, resolved(lab, index, lab.compares), options));
       }
       case 'check':
         return [await this.checkOutput(lab, resolved(lab, index, lab.checks), options)];
@@ -170,15 +186,11 @@ export class LabSession {
       runs[name] = await available(async () => (await this.resultOf(lab, validRun(lab, name), options)).summary as unknown as RunOutput['summary']);
     }
     const compares: Record<string, Available<CompareOutput>> = {};
-    const compareKeys = new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
-    for (const compare of lab.compares.filter((c) => compareKeys.has(c.key))) {
+    const keys = comparesReadBy(check);
+    for (const compare of lab.compares.filter((c) => keys.has(c.key))) {
       compares[compare.key] = await available(() => this.compareOf(lab, compare, options));
     }
-    const result = evaluateCheck(check, { runs, compares } satisfies CheckScope);
-    const label = check.id ? `Check ${check.id}` : 'Check';
-    const points = `${result.score} of ${check.points} ${check.points === 1 ? 'point' : 'points'}`;
-    if (!result.passed) throw new CellError(`${label} failed (${points})`, result.message);
-    return { items: [{ mime: 'text/markdown', data: `✅ **${label} passed** (${points})` }] };
+    return checkOutputData(check, { runs, compares });
   }
 
   /** The result of a run: from the cache while its inputs are unchanged, else simulated now. */
@@ -254,6 +266,32 @@ function assertValid(lab: ResolvedLab, index: number, title: string): void {
   if (errors.length > 0) throw new CellError(title, describeDiagnostics(errors), { cellIndex: index, diagnostics: errors });
 }
 
+/** The keys of the comparisons a check's expression reads (`compares.<key>...`). */
+export const comparesReadBy = (check: ResolvedCheck): Set<string> => new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
+
+/** A check's output when it passes; a CellError with its score when it fails. */
+export function checkOutputData(check: ResolvedCheck, scope: CheckScope): OutputData {
+  const result = evaluateCheck(check, scope);
+  const label = check.id ? `Check ${check.id}` : 'Check';
+  const points = `${result.score} of ${check.points} ${check.points === 1 ? 'point' : 'points'}`;
+  if (!result.passed) throw new CellError(`${label} failed (${points})`, result.message, undefined, { score: result.score, points: check.points });
+  // U+2713 (not the emoji): it draws in any font that has the Dingbats block.
+  return { items: [{ mime: 'text/markdown', data: `**\u2713 ${label} passed** (${points})` }] };
+}
+
+/** A comparison's outputs: the table (with a Markdown copy) and the chart of means with intervals. */
+export function compareOutputData(output: CompareOutput): OutputData[] {
+  return [
+    { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
+    { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
+  ];
+}
+
+/** A run's output: its summary (with a Markdown copy). */
+export function runOutputData(data: RunOutput): OutputData {
+  return { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
+}
+
 function runOutput(run: ResolvedRun, result: SimResult): OutputData {
   const data: RunOutput = {
     name: run.name,
@@ -266,5 +304,5 @@ function runOutput(run: ResolvedRun, result: SimResult): OutputData {
     digest: result.digest,
     summary: result.summary as unknown as RunOutput['summary'],
   };
-  return { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
+  return runOutputData(data);
 }

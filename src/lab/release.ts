@@ -6,21 +6,14 @@
 //     a hash of their content, so an edited copy is evident; grading restores them anyway.
 import { sha256Hex } from '../sim/digest';
 import type { Attributes, LabCell, LabCodeCell } from './markdown';
-import { declaredName } from './resolve';
+import { cellKey, cellLabel } from './resolve';
 
 export const CHECKSUM_ATTRIBUTE = 'checksum';
 
 export const isProtected = (cell: LabCell): cell is LabCodeCell => cell.kind === 'check' || (cell.kind !== 'markdown' && cell.attributes.locked === true);
 
-/** What identifies a protected cell across versions: its id (checks, or any locked cell), else its kind and name. */
-export function cellKey(cell: LabCodeCell): string | undefined {
-  if (typeof cell.attributes.id === 'string') return `${cell.kind}:${cell.attributes.id}`;
-  const name = declaredName(cell)?.name;
-  return name === undefined ? undefined : `${cell.kind}:${name}`;
-}
-
-/** A readable name for messages: `check q1`, `machine duo`. */
-export const cellLabel = (cell: LabCodeCell): string => (cellKey(cell) ?? cell.kind).replace(':', ' ');
+// Defined with the names they are read from; re-exported here, where grading looks for them.
+export { cellKey, cellLabel };
 
 function withoutChecksum(attributes: Attributes): Attributes {
   const { [CHECKSUM_ATTRIBUTE]: _checksum, ...rest } = attributes;

@@ -1,8 +1,7 @@
 // A lab as one standalone HTML file: its text, each cell's source, summary and comparison
-// tables, check results, and every chart as inline SVG drawn headless by Vega (no canvas, no
-// scripts in the page), so it opens anywhere and can be handed in or handed out.
+// tables, check results, and every chart as inline SVG drawn headless by Vega (./chartSvg.ts;
+// no canvas, no scripts in the page), so it opens anywhere and can be handed in or handed out.
 import MarkdownIt from 'markdown-it';
-import type { TopLevelSpec } from 'vega-lite';
 import type { LabCell } from './markdown';
 
 export type ReportItem =
@@ -15,25 +14,11 @@ export interface ReportInput {
   title: string;
   /** Version and provenance line under the title. */
   subtitle: string;
+  /** Points earned of the total, when the lab has checks. */
+  score?: { earned: number; total: number };
   cells: readonly LabCell[];
   /** What each cell produced, by cell index. */
   outputs: ReadonlyMap<number, readonly ReportItem[]>;
-}
-
-/** Renders a Vega-Lite spec to SVG text without a browser. */
-export async function chartSvg(spec: TopLevelSpec): Promise<string> {
-  // Notebook charts may size to their container; a file has none, so give them a width.
-  const sized = { ...spec, ...(spec as { width?: unknown }).width === 'container' ? { width: 640 } : {} } as TopLevelSpec;
-  // Vega's Node build (which Vega-Lite imports) probes for the optional `canvas` package with a
-  // top-level await, so it loads only as an ES module: imported when a chart is drawn.
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const compiled = vegaLite.compile(sized).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -92,7 +77,7 @@ export function reportHtml(input: ReportInput): string {
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
-    `<header><p>${escapeHtml(input.subtitle)}</p></header>`,
+    `<header><p>${escapeHtml(input.subtitle)}</p>${input.score ? `<p class="score">Score: <strong>${input.score.earned} of ${input.score.total} ${input.score.total === 1 ? 'point' : 'points'}</strong></p>` : ''}</header>`,
     ...input.cells.map((cell, i) => cellHtml(cell, input.outputs.get(i) ?? [])),
     '</body>',
     '</html>',

@@ -333,7 +333,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   /** Blocks a cell on each unknown name it uses of a kind with an unnamed cell; true if any. */
   const waitsForNames = (i: number, v: CellValidation): boolean => {
     for (const ref of v.excused) {
-      const where = unnamed.get(ref.target)!.map((at) => cellLabel(cells, at)).join(', ');
+      const where = unnamed.get(ref.target)!.map((at) => cellPlace(cells, at)).join(', ');
       block(i, `${ref.target} "${ref.name}" is not defined yet: ${where} has no name it can be found by; fix that first`);
     }
     return v.excused.length > 0;
@@ -383,7 +383,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       }
       if (!machine) {
         broken = true;
-        block(i, `${cellLabel(cells, at!)} has errors; fix it first`);
+        block(i, `${cellPlace(cells, at!)} has errors; fix it first`);
       }
     }
     const workloadName = v.workload as string | undefined;
@@ -394,7 +394,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       workload = lab.workloads.get(workloadName)?.config;
       if (!workload) {
         broken = true;
-        block(i, `${cellLabel(cells, at)} has errors; fix it first`);
+        block(i, `${cellPlace(cells, at)} has errors; fix it first`);
       }
     }
     const policies = (v.policies as PolicyConfig[] | undefined) ?? (v.policy ? [v.policy as PolicyConfig] : []);
@@ -473,7 +473,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     for (const ref of v.references) {
       if (ref.target !== 'run' || lab.runs.some((r) => r.name === ref.name)) continue;
       const at = definedAt.run.get(ref.name)!;
-      block(i, lab.blocked.has(at) ? `${cellLabel(cells, at)} cannot run: ${lab.blocked.get(at)!.join('; ')}` : `${cellLabel(cells, at)} has errors; fix it first`);
+      block(i, lab.blocked.has(at) ? `${cellPlace(cells, at)} cannot run: ${lab.blocked.get(at)!.join('; ')}` : `${cellPlace(cells, at)} has errors; fix it first`);
     }
   };
 
@@ -512,12 +512,20 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   return lab;
 }
 
-/** How messages name a cell: `cell 3 (machine duo)`, numbered from 1 over every cell as VS Code counts them. */
-export function cellLabel(cells: readonly LabCell[], index: number): string {
+/** What identifies a protected cell across versions: its id (checks, or any locked cell), else its kind and name. */
+export function cellKey(cell: LabCodeCell): string | undefined {
+  if (typeof cell.attributes.id === 'string') return `${cell.kind}:${cell.attributes.id}`;
+  const name = declaredName(cell)?.name;
+  return name === undefined ? undefined : `${cell.kind}:${name}`;
+}
+
+/** A readable name for messages: `check q1`, `machine duo`. */
+export const cellLabel = (cell: LabCodeCell): string => (cellKey(cell) ?? cell.kind).replace(':', ' ');
+
+/** Where a cell is, for messages: `cell 3 (machine duo)`, numbered from 1 over every cell as VS Code counts them. */
+export function cellPlace(cells: readonly LabCell[], index: number): string {
   const cell = cells[index];
-  if (cell.kind === 'markdown') return `cell ${index + 1}`;
-  const name = cell.kind === 'check' ? (typeof cell.attributes.id === 'string' ? cell.attributes.id : undefined) : declaredName(cell)?.name;
-  return `cell ${index + 1} (${cell.kind}${name ? ` ${name}` : ''})`;
+  return cell.kind === 'markdown' ? `cell ${index + 1}` : `cell ${index + 1} (${cellLabel(cell)})`;
 }
 
 /** The key each compare cell is known by in results and check expressions: its name, else compare1, compare2... in file order. */

@@ -25,23 +25,36 @@ export async function openWorkbench() {
   return { browser, page, consoleErrors };
 }
 
-/** Runs a command by its label from the command palette (Ctrl+Shift+P; F1 does not reach the web workbench). */
-export async function runCommand(page, label) {
-  await closeQuickInput(page);
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${label}`);
-  await clickQuickItem(page, label);
+/**
+ * Runs a command by its label from the command palette (Ctrl+Shift+P; F1 does not reach the web
+ * workbench). Right after the workbench opens, the extension under test may not have registered
+ * its commands yet, and an open palette does not refresh: it is opened again until the command
+ * is listed.
+ */
+export async function runCommand(page, label, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await closeQuickInput(page);
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${label}`);
+    try {
+      await clickQuickItem(page, label, Math.min(5_000, Math.max(1_000, deadline - Date.now())));
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
 }
 
 /**
  * Clicks the quick input row labelled exactly `label`: Enter would take the best fuzzy match,
  * which is not always the one asked for (e.g. "Browse Color Themes in Marketplace").
  */
-async function clickQuickItem(page, label) {
+async function clickQuickItem(page, label, timeout = 30_000) {
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(label, { exact: true }) }).first();
-  await row.waitFor({ state: 'visible' });
+  await row.waitFor({ state: 'visible', timeout });
   await row.click();
 }
 
