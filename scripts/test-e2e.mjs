@@ -28,7 +28,8 @@ if (!skipBuild) {
 if (!realVsCodeAvailable('e2e')) process.exit(0);
 
 const root = mkdtempSync(join(tmpdir(), 'migration-lab-e2e-'));
-const workspace = join(root, 'workspace');
+// Named as the repo's folder is, so the workbench shows what `npm start` shows (README screenshots).
+const workspace = join(root, 'examples');
 cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
 // Settings a fresh profile needs so that nothing but the lab claims the screen.
 const userDataDir = join(root, 'user-data');

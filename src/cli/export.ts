@@ -1,10 +1,9 @@
 // migration-lab export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]
 // Exit 1 when a cell or a check failed (the report shows which), as for run.
-import { writeFileSync } from 'node:fs';
 import { gradeChecks } from '../lab/grade';
 import { paramOverrides, parseCommandArgs } from './args';
 import { anyCellFailed, checkScopeOf, executeLab } from './executeLab';
-import { htmlReport, writeRunTables } from './exportReport';
+import { htmlReport, writeReport, writeRunTables } from './exportReport';
 import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';
 import { BadInput } from './problems';
@@ -21,7 +20,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   // Everything is computed before anything is written.
   const html = typeof values.out === 'string' ? await htmlReport(lab, execution, checks) : undefined;
   if (html !== undefined) {
-    writeFileSync(values.out as string, html);
+    writeReport(values.out as string, html);
     console.log(`report written to ${values.out}`);
   }
   if (typeof values.data === 'string') console.log(`${writeRunTables(values.data, execution).length} tables written to ${values.data}`);

@@ -1,7 +1,6 @@
 // migration-lab run <lab.lab.md> [--param name=value ...] [--json] [--out report.html]
 // Runs every cell in order, prints summaries, comparison tables and checks, and writes the
 // results record next to the lab. Exit 1 when a cell or a check failed.
-import { writeFileSync } from 'node:fs';
 import { gradeChecks, type GradedCheck } from '../lab/grade';
 import { anyCellFailed, checkScopeOf, executeLab, type LabExecution } from './executeLab';
 import { paramOverrides, parseCommandArgs } from './args';
@@ -9,7 +8,7 @@ import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';
 import { BadInput } from './problems';
 import { writeRecord } from './record';
-import { htmlReport } from './exportReport';
+import { htmlReport, writeReport } from './exportReport';
 import { LAB_VERSION } from './version';
 
 const USAGE = 'usage: migration-lab run <lab.lab.md> [--param name=value ...] [--json] [--out report.html]';
@@ -54,6 +53,6 @@ export async function runCommand(argv: string[]): Promise<number> {
     const path = writeRecord(lab.file, execution);
     if (!values.json) console.log(`results recorded in ${path}`);
   }
-  if (typeof values.out === 'string') writeFileSync(values.out, await htmlReport(lab, execution, checks));
+  if (typeof values.out === 'string') writeReport(values.out, await htmlReport(lab, execution, checks));
   return failed || checks.some((c) => !c.passed) ? 1 : 0;
 }

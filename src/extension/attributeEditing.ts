@@ -29,7 +29,8 @@ export function attributesItem(cell: vscode.NotebookCell): vscode.NotebookCellSt
   if (!kind) return undefined;
   const attributes = attributesOf(cell);
   const labCell = toLabCells(cell.notebook)[cell.index];
-  const unnamedPolicy = kind === 'policy' && labCell.kind === 'policy' && declaredName(labCell) === undefined;
+  // An empty cell is one just inserted: nothing is missing yet.
+  const unnamedPolicy = kind === 'policy' && labCell.kind === 'policy' && labCell.value.trim() !== '' && declaredName(labCell) === undefined;
   const shown = describeAttributes(kind, attributes);
   // Cells with nothing set show the icon alone: most cells never need an attribute.
   const text = unnamedPolicy ? `$(warning) no name${shown ? ` · ${shown}` : ''}` : shown ? `$(tag) ${shown}` : '$(tag)';
@@ -61,10 +62,10 @@ async function askValue(kind: CellKind, entry: AttributeEntry, placeholder?: str
   });
 }
 
-/** Names a policy cell through an input box, proposing a name no other policy has. */
-async function namePolicy(cell: vscode.NotebookCell): Promise<void> {
+/** Names a policy cell: `name`, or one typed into an input box that proposes a name no other policy has. */
+async function namePolicy(cell: vscode.NotebookCell, name?: string): Promise<void> {
   const entry = attributeEntries('policy', attributesOf(cell)).find((e) => e.key === 'name')!;
-  const name = await askValue('policy', entry, unusedPolicyName(cell.notebook));
+  name ??= await askValue('policy', entry, unusedPolicyName(cell.notebook));
   if (name !== undefined) await setAttributes(cell, withAttribute(attributesOf(cell), 'name', name));
 }
 
@@ -119,10 +120,7 @@ const needsNameFixes: vscode.CodeActionProvider = {
     const now = new vscode.CodeAction(`Name this policy "${name}"`, vscode.CodeActionKind.QuickFix);
     now.diagnostics = [diagnostic];
     now.isPreferred = true;
-    now.edit = new vscode.WorkspaceEdit();
-    now.edit.set(cell.notebook.uri, [
-      vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, attributes: withAttribute(attributesOf(cell), 'name', name) } satisfies LabCellMetadata),
-    ]);
+    now.command = { title: now.title, command: NAME_POLICY_COMMAND, arguments: [cell, name] };
     const ask = new vscode.CodeAction('Name this policy…', vscode.CodeActionKind.QuickFix);
     ask.diagnostics = [diagnostic];
     ask.command = { title: 'Name this policy…', command: NAME_POLICY_COMMAND, arguments: [cell] };
@@ -133,9 +131,9 @@ const needsNameFixes: vscode.CodeActionProvider = {
 export function registerAttributeEditing(): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand(EDIT_ATTRIBUTES_COMMAND, editAttributes),
-    vscode.commands.registerCommand(NAME_POLICY_COMMAND, (cell?: vscode.NotebookCell) => {
+    vscode.commands.registerCommand(NAME_POLICY_COMMAND, (cell?: vscode.NotebookCell, name?: string) => {
       cell ??= activeCell();
-      return cell && kindOf(cell) === 'policy' ? namePolicy(cell) : undefined;
+      return cell && kindOf(cell) === 'policy' ? namePolicy(cell, name) : undefined;
     }),
     vscode.languages.registerCodeActionsProvider({ language: languageOf('policy') }, needsNameFixes, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );

@@ -21,11 +21,22 @@ export async function chooseCellKind(cell: vscode.NotebookCell): Promise<void> {
   pick.placeholder = `What kind of cell is this? (Enter: ${suggested})`;
   pick.items = CELL_KINDS.map((kind) => ({ cellKind: kind, label: kind, description: CELL_DOCS[kind] }));
   pick.activeItems = pick.items.filter((item) => item.cellKind === suggested);
-  const chosen = await new Promise<CellKind | undefined>((resolve) => {
-    pick.onDidAccept(() => resolve(pick.selectedItems[0]?.cellKind));
-    pick.onDidHide(() => resolve(undefined));
-    pick.show();
-  });
+  pick.ignoreFocusOut = true;
+  // Just after inserting a cell the notebook selects it and moves the focus into its editor, and
+  // that can close a quick pick shown meanwhile: one closed at once, unanswered, is shown again.
+  await selectionSettled(cell.notebook);
+  const ask = () =>
+    new Promise<CellKind | undefined>((resolve) => {
+      const done = (kind: CellKind | undefined) => {
+        listeners.forEach((listener) => listener.dispose());
+        resolve(kind);
+      };
+      const listeners = [pick.onDidAccept(() => done(pick.selectedItems[0]?.cellKind)), pick.onDidHide(() => done(undefined))];
+      pick.show();
+    });
+  const shown = Date.now();
+  let chosen = await ask();
+  if (!chosen && Date.now() - shown < 1_000) chosen = await ask();
   pick.dispose();
   // The user may have typed into the cell meanwhile: then it is theirs.
   if (!chosen || cell.document.getText() !== '' || cell.index < 0) return;
@@ -37,13 +48,32 @@ export async function chooseCellKind(cell: vscode.NotebookCell): Promise<void> {
   await vscode.workspace.applyEdit(edit);
 }
 
+/** Resolves at the notebook's next selection change, or after a moment if none comes. */
+function selectionSettled(notebook: vscode.NotebookDocument): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      subscription.dispose();
+      setTimeout(resolve, 0);
+    };
+    const timer = setTimeout(done, 300);
+    const subscription = vscode.window.onDidChangeNotebookEditorSelection((event) => {
+      if (event.notebookEditor.notebook === notebook) done();
+    });
+  });
+}
+
 export function registerNewCells(): vscode.Disposable {
+  /** One question at a time: a second one would close the first. */
+  let asking = false;
   return vscode.workspace.onDidChangeNotebookDocument((event) => {
     if (event.notebook.notebookType !== NOTEBOOK_TYPE || vscode.window.activeNotebookEditor?.notebook !== event.notebook) return;
     for (const change of event.contentChanges) {
       for (const cell of change.addedCells) {
         // Pasted, moved or undone cells come with their text: only a fresh, empty one is asked about.
-        if (cell.kind === vscode.NotebookCellKind.Code && cell.document.getText() === '') void chooseCellKind(cell);
+        if (asking || cell.kind !== vscode.NotebookCellKind.Code || cell.document.getText() !== '') continue;
+        asking = true;
+        void chooseCellKind(cell).finally(() => (asking = false));
       }
     }
   });

@@ -2,7 +2,7 @@
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
 import { sha256Hex, type SimConfig, type SimResult } from '../sim';
-import { buildChart, ChartError, type ChartRun } from './charts';
+import { buildChart, ChartError, offlineSpans, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
 import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
@@ -230,7 +230,8 @@ export class LabSession {
     const runs: ChartRun[] = [];
     for (const name of chart.runs) {
       const run = validRun(lab, name);
-      runs.push({ name, policy: run.config.policy.name, result: await this.resultOf(lab, run, options) });
+      const result = await this.resultOf(lab, run, options);
+      runs.push({ name, policy: run.config.policy.name, result, offline: offlineSpans(run.config, result) });
     }
     try {
       return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };

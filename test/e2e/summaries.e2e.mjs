@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
-import { allInFrames, closeAllEditors, env, mouseAway, openWorkbench, quickOpen, runAll, screenshotIfFailed, screenshotPath, setTheme, waitFor, wheelNotebook } from './workbench.mjs';
+import { allInFrames, closeAllEditors, env, leaveWorkspaceAsFound, mouseAway, openWorkbench, quickOpen, runAll, screenshotIfFailed, screenshotPath, setTheme, waitFor, wheelNotebook } from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
 const EXERCISE = 'intro-12-batch.lab.md';
@@ -52,6 +52,7 @@ async function photographSummaries(page, lab, runs, prefix) {
 }
 
 suite('run summaries a student reads first', () => {
+  leaveWorkspaceAsFound();
   let session;
   let page;
 

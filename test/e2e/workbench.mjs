@@ -2,8 +2,9 @@
 // command palette and Quick Open. Selectors are VS Code's own DOM classes (1.100); outputs of
 // a notebook live in iframes inside the notebook's webview, so lookups there go through every
 // frame of the page.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { suiteSetup, suiteTeardown } from 'mocha';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../scripts/code-server.mjs';
 
@@ -11,6 +12,22 @@ export function env(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the e2e suites through scripts/test-e2e.mjs`);
   return value;
+}
+
+/**
+ * Call first in a suite: files the suite adds to the workspace (labs it writes, results records
+ * and reports its runs leave) are removed when it ends, so each suite starts in a workspace with
+ * the examples only, as a person's would be (and as the README's screenshot shows it).
+ */
+export function leaveWorkspaceAsFound() {
+  const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
+  let found;
+  suiteSetup(() => {
+    found = new Set(readdirSync(workspace));
+  });
+  suiteTeardown(() => {
+    for (const name of readdirSync(workspace)) if (!found.has(name)) rmSync(join(workspace, name), { recursive: true, force: true });
+  });
 }
 
 /** Opens the workbench and waits until the explorer shows the workspace. */

@@ -14,6 +14,7 @@ const suites = [
   () => import('./notebook.test'),
   () => import('./diagnostics.test'),
   () => import('./language.test'),
+  () => import('./editing.test'),
   () => import('./execution.test'),
   () => import('./examples.test'),
 ];

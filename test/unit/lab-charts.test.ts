@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { simulate, type SimConfig } from '../../src/sim';
-import { buildChart, ChartError, type ChartRun } from '../../src/lab/charts';
+import { buildChart, ChartError, offlineSpans, type ChartRun } from '../../src/lab/charts';
 import { MAX_COLUMNS, MAX_POINTS, coarsen, sampleEvenly } from '../../src/lab/charts/common';
 import { policyColor } from '../../src/lab/colors';
 import type { ResolvedChart } from '../../src/lab/resolve';
@@ -80,4 +80,26 @@ test('a raw Vega-Lite spec gets the rows of the table it names, tagged with the 
   assert.equal(values.length, runs[0].result.migrations.length);
   assert.ok(values.every((v) => v.run === 'a' && typeof v.reason === 'string'));
   assert.doesNotThrow(() => compile(output.spec));
+});
+
+test('a CPU out of service is drawn as such over every per-CPU chart, for exactly its time out', async () => {
+  const compile = await compileVegaLite();
+  const events = [
+    { kind: 'fail' as const, atNs: 300e6, cpu: 2 },
+    { kind: 'maintenance' as const, atNs: 500e6, cpu: 1, durationNs: 200e6 },
+  ];
+  const config_ = config('least-loaded', 1e9, { power: {}, thermal: {}, events });
+  const result = simulate(config_);
+  const faulty: ChartRun = { name: 'faulty', policy: 'least-loaded', result, offline: offlineSpans(config_, result) };
+  assert.deepEqual(faulty.offline, [
+    { cpu: 2, state: 'failed', fromS: 0.3, toS: result.summary.simulatedS },
+    { cpu: 1, state: 'maintenance', fromS: 0.5, toS: 0.7 },
+  ]);
+  for (const show of ['load', 'queues', 'energy', 'frequency', 'temperature']) {
+    const output = buildChart(chart(show, ['faulty']), [faulty]);
+    const heat = (output.spec as { vconcat: { data: { values: { layer: string; cpu: number; t0: number; t1: number; state?: string }[] } }[] }).vconcat[0].data.values;
+    const out = heat.filter((row) => row.layer === 'offline').map(({ cpu, t0, t1, state }) => ({ cpu, state, fromS: t0, toS: t1 }));
+    assert.deepEqual(out, faulty.offline, show);
+    assert.doesNotThrow(() => compile(output.spec), show);
+  }
 });

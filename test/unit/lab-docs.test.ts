@@ -44,3 +44,8 @@ test('the examples in the docs are labs that validate without errors', () => {
   assert.deepEqual(errors, []);
   assert.equal(lab.runs.length, 2);
 });
+
+test('the walkthrough lists every chart kind', () => {
+  const walkthrough = readFileSync(join(import.meta.dirname, '../../media/walkthrough/charts.md'), 'utf8');
+  assert.deepEqual(Object.keys(CHART_KINDS).filter((kind) => !walkthrough.includes(`| \`${kind}\` |`)), []);
+});

@@ -1,6 +1,7 @@
 // A per-CPU heat map over time (one row per CPU, one panel per run) above a line chart of one
 // number per run over time: the shape of the `load`, `queues`, `energy`, `frequency` and
-// `temperature` charts.
+// `temperature` charts. A CPU out of service (failed, or in maintenance) is drawn dark and
+// labelled over that time, in every one of them.
 import type { ColorScheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput } from '../outputs';
@@ -28,16 +29,21 @@ export interface HeatmapOptions {
   };
 }
 
+/** Drawn over the heat map where a CPU is out of service: the value there means nothing. */
+const OFFLINE_FILL = '#4d4d4d';
+
 export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions, fileTitle: string): ChartOutput {
-  const cells: { run: string; cpu: number; t0: number; t1: number; value: number }[] = [];
+  // One table for both layers of the faceted heat map (a facet's layers share its data).
+  const cells: { layer: 'value' | 'offline'; run: string; cpu: number; t0: number; t1: number; value?: number; state?: string }[] = [];
   const line: { run: string; t: number; value: number }[] = [];
   for (const run of runs) {
     const { binNs, cpus } = run.result.series;
     const perCpu = cpus.map((c) => coarsen(options.series(c), binNs));
     const binS = (perCpu[0]?.binNs ?? binNs) / 1e9;
     perCpu.forEach((s, index) =>
-      s.values.forEach((value, bin) => cells.push({ run: run.name, cpu: cpus[index].cpu, t0: bin * binS, t1: (bin + 1) * binS, value })),
+      s.values.forEach((value, bin) => cells.push({ layer: 'value', run: run.name, cpu: cpus[index].cpu, t0: bin * binS, t1: (bin + 1) * binS, value })),
     );
+    for (const span of run.offline ?? []) cells.push({ layer: 'offline', run: run.name, cpu: span.cpu, t0: span.fromS, t1: span.toS, state: span.state });
     const columns = perCpu[0]?.values.length ?? 0;
     let total = 0;
     for (let bin = 0; bin < columns; bin++) {
@@ -57,25 +63,51 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
         spec: {
           width: 560,
           height: { step: 14 },
-          mark: { type: 'rect', tooltip: true },
           encoding: {
             x: { field: 't0', type: 'quantitative', title: 'time (s)' },
             x2: { field: 't1' },
             y: { field: 'cpu', type: 'ordinal', title: 'CPU' },
-            color: {
-              field: 'value',
-              type: 'quantitative',
-              title: options.valueTitle,
-              scale: { scheme: options.scheme ?? 'blues', domain: options.domain, zero: options.domain ? undefined : false },
-              legend: { format: options.valueFormat },
-            },
-            tooltip: [
-              { field: 'run', type: 'nominal' },
-              { field: 'cpu', type: 'ordinal', title: 'CPU' },
-              { field: 't0', type: 'quantitative', title: 'from (s)', format: '.3f' },
-              { field: 'value', type: 'quantitative', title: options.valueTitle, format: options.valueFormat },
-            ],
           },
+          layer: [
+            {
+              transform: [{ filter: "datum.layer === 'value'" }],
+              mark: { type: 'rect', tooltip: true },
+              encoding: {
+                color: {
+                  field: 'value',
+                  type: 'quantitative',
+                  title: options.valueTitle,
+                  scale: { scheme: options.scheme ?? 'blues', domain: options.domain, zero: options.domain ? undefined : false },
+                  legend: { format: options.valueFormat },
+                },
+                tooltip: [
+                  { field: 'run', type: 'nominal' },
+                  { field: 'cpu', type: 'ordinal', title: 'CPU' },
+                  { field: 't0', type: 'quantitative', title: 'from (s)', format: '.3f' },
+                  { field: 'value', type: 'quantitative', title: options.valueTitle, format: options.valueFormat },
+                ],
+              },
+            },
+            {
+              // Out of service: dark, labelled, whatever the value scale (a failed CPU is idle, not "pale").
+              transform: [{ filter: "datum.layer === 'offline'" }],
+              mark: { type: 'rect', color: OFFLINE_FILL, tooltip: true },
+              encoding: {
+                tooltip: [
+                  { field: 'run', type: 'nominal' },
+                  { field: 'cpu', type: 'ordinal', title: 'CPU' },
+                  { field: 'state', type: 'nominal', title: 'out of service' },
+                  { field: 't0', type: 'quantitative', title: 'from (s)', format: '.3f' },
+                  { field: 't1', type: 'quantitative', title: 'until (s)', format: '.3f' },
+                ],
+              },
+            },
+            {
+              transform: [{ filter: "datum.layer === 'offline'" }],
+              mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, fontSize: 9, color: '#ffffff' },
+              encoding: { x: { field: 't0', type: 'quantitative' }, text: { field: 'state' } },
+            },
+          ],
         },
       },
       {
