@@ -19,6 +19,7 @@ import { EXPORT_COMMAND, exportLab } from './exportLab';
 import type { DrawChart } from '../cli/htmlReport';
 import { ResultsRecords } from './resultsRecords';
 import { LabSerializer } from './serializer';
+import { showWelcome } from './welcome';
 
 export const RENDERER_ID = 'migration-lab-renderer';
 
@@ -27,6 +28,8 @@ export interface Platform {
   createRunHost(context: vscode.ExtensionContext): RunHost;
   /** Draws a chart as SVG for an exported report; absent where Vega cannot be loaded on demand. */
   drawChart?: DrawChart;
+  /** What `npm start` asks to open on start (see welcome.ts); desktop only. */
+  welcomeRequest?: string;
 }
 
 export function activateLab(context: vscode.ExtensionContext, platform: Platform): void {
@@ -40,6 +43,7 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
   };
   const serializer = new LabSerializer();
 
+  const walkthrough = `${context.extension.id}#gettingStarted`;
   const controller = new LabController(sessionFor, NOTEBOOK_TYPE);
   const records = new ResultsRecords();
 
@@ -64,12 +68,11 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
       }
       return exportLab(runHost, platform.drawChart, uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString()) : undefined);
     }),
-    vscode.commands.registerCommand('migration-lab.openWalkthrough', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false),
-    ),
+    vscode.commands.registerCommand('migration-lab.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthrough, false)),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
     // Sessions made before the user trusted the workspace refuse policy code: start afresh.
     vscode.workspace.onDidGrantWorkspaceTrust(() => sessions.clear()),
     { dispose: () => runHost.dispose?.() },
   );
+  void showWelcome(context, platform.welcomeRequest, walkthrough);
 }

@@ -12,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
       nodeWorkerPool(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'simWorker.node.js').fsPath, undefined, { maxOldGenerationSizeMb: 1024 }),
     // Vega is bundled apart (dist/chartSvg.node.js) and loaded on the first export only, so it
     // does not slow down activation.
+    welcomeRequest: process.env.MIGRATION_LAB_WELCOME,
     drawChart: (spec) => (require(vscode.Uri.joinPath(context.extensionUri, 'dist', 'chartSvg.node.js').fsPath) as typeof import('../lab/chartSvg')).chartSvg(spec),
   });
 }

@@ -1,5 +1,5 @@
 /**
- * DVFS: frequency domains and the governors that pick their P-states (MODEL.md section 4; Linux
+ * DVFS: frequency domains and the governors that pick their P-states (docs/model.md, Energy and DVFS; Linux
  * drivers/cpufreq). A domain is one core, or every core of one type on one socket (a cluster).
  * Governors:
  * - performance / powersave: always the highest / lowest P-state;
@@ -49,7 +49,7 @@ export function resolveDvfs(governor: unknown, value: unknown, path: string, typ
     domain: d.domain === undefined ? 'core' : oneOf(d.domain, `${path}.dvfs.domain`, ['core', 'cluster'] as const),
     // ondemand's classic 10 ms sampling rate; schedutil evaluates at least this often here.
     samplingNs: optNum(d.samplingNs, `${path}.dvfs.samplingNs`, 10_000_000, { integer: true, min: 1000 }),
-    // RK3399's transition latency (MODEL.md section 4).
+    // RK3399's transition latency (docs/model.md, Energy and DVFS).
     switchLatencyNs: optNum(d.switchLatencyNs, `${path}.dvfs.switchLatencyNs`, 40_000, { integer: true, min: 0 }),
     frequencyHz,
     upThreshold: optNum(d.upThreshold, `${path}.dvfs.upThreshold`, 0.8, { above: 0, max: 1 }),

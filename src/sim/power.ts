@@ -1,5 +1,5 @@
 /**
- * Power and energy (MODEL.md section 4). A core draws static (leakage) power while powered and
+ * Power and energy (docs/model.md, Energy and DVFS). A core draws static (leakage) power while powered and
  * dynamic power C x V^2 x f x activity while it runs; an idle core sits in an idle state that
  * cuts its static power at the price of an exit latency and a transition energy; every line
  * fetched from DRAM costs a fixed energy.
@@ -43,7 +43,7 @@ export interface ResolvedPower {
 
 /**
  * Default idle states: break-even 0.1 / 2 / 10 ms at 0.5 / 0.1 / 0 of static power (the
- * simso-energy figures in MODEL.md section 4); exit latencies are estimates of the C1/C3/C6 class.
+ * simso-energy figures in docs/model.md, Energy and DVFS); exit latencies are estimates of the C1/C3/C6 class.
  */
 const DEFAULT_IDLE_STATES: ResolvedIdleState[] = [
   { name: 'C1', powerFraction: 0.5, exitNs: 2_000, breakEvenNs: 100_000 },
@@ -80,7 +80,7 @@ export function resolvePower(value: unknown, path: string, thermal: ResolvedTher
   const p = optionalRecord(value, path);
   onlyKeys(p, path, POWER_KEYS as unknown as string[]);
   const staticW = optNum(p.staticW, `${path}.staticW`, 0.3, { min: 0 });
-  // Cortex-A72's 436 uW/MHz/V^2 (MODEL.md section 4).
+  // Cortex-A72's 436 uW/MHz/V^2 (docs/model.md, Energy and DVFS).
   const coefficient = optNum(p.dynamicCoefficient, `${path}.dynamicCoefficient`, 436, { min: 0 });
   const types = coreTypes.map((t) => ({ dynamicWPerHzV2: (t.dynamicCoefficient ?? coefficient) * 1e-12, staticW: t.staticW ?? staticW }));
   const hottestStatic = Math.max(...types.map((t) => t.staticW));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CELL_SCHEMAS, CHART_KINDS, METRICS, POLICY_NAMES, type Schema } from '../../src/lab/schema';
 import { DIMENSIONS } from '../../src/lab/units';
 import { CELL_KINDS, parseLab } from '../../src/lab/markdown';
@@ -48,4 +48,20 @@ test('the examples in the docs are labs that validate without errors', () => {
 test('the walkthrough lists every chart kind', () => {
   const walkthrough = readFileSync(join(import.meta.dirname, '../../media/walkthrough/charts.md'), 'utf8');
   assert.deepEqual(Object.keys(CHART_KINDS).filter((kind) => !walkthrough.includes(`| \`${kind}\` |`)), []);
+});
+
+test('the docs cite only files in the repository: every relative link resolves, and no design note outside it is named', () => {
+  const root = join(import.meta.dirname, '../..');
+  const pages = ['README.md', 'BENCHMARKS.md', 'CHANGELOG.md', ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`), ...readdirSync(join(root, 'media/walkthrough')).map((f) => `media/walkthrough/${f}`)];
+  const broken: string[] = [];
+  for (const page of pages.filter((p) => p.endsWith('.md'))) {
+    const text = readFileSync(join(root, page), 'utf8');
+    if (/MODEL\.md/.test(text)) broken.push(`${page}: cites MODEL.md, which is not in the repository`);
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^(https?:|mailto:|#|command:)/.test(target)) continue;
+      const path = join(root, dirname(page), target.split('#')[0]);
+      if (!existsSync(path)) broken.push(`${page}: link to ${target}`);
+    }
+  }
+  assert.deepEqual(broken, []);
 });
