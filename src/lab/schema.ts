@@ -5,6 +5,7 @@
 import { MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES } from '../sim';
 import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../sim/policies/index';
 import type { CellKind } from './markdown';
+import { SELECTABLE_METRICS } from './metrics';
 import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
 
 /** What a name in a cell may refer to. */
@@ -108,44 +109,8 @@ export function policyDoc(name: string): PolicyDoc {
 
 export const MACHINE_PRESET_NAMES = Object.keys(MACHINE_PRESETS);
 
-/** Summary metrics a run reports (src/sim/result.ts Summary), usable in compare `metrics:` and check expressions. */
-export const METRICS: Readonly<Record<string, string>> = {
-  simulatedS: 'Simulated time the run covered, in seconds.',
-  makespanS: 'Time of the last completion, in seconds.',
-  arrived: 'Processes that arrived.',
-  completed: 'Processes that finished.',
-  unfinished: 'Processes still unfinished at the end.',
-  throughputPerS: 'Finished processes per second.',
-  meanResponseS: 'Mean response (turnaround) time of finished jobs, in seconds.',
-  p95ResponseS: '95th percentile response time, in seconds.',
-  p99ResponseS: '99th percentile response time, in seconds.',
-  meanWaitS: 'Mean time jobs spent waiting in run queues, in seconds.',
-  jobsCompleted: 'Jobs completed (each periodic release is one job).',
-  meanInSystem: 'Time-averaged number of processes in the system (Little: rate x time).',
-  arrivalRatePerS: 'Measured arrival rate, per second.',
-  meanSojournS: 'Mean time in system, counting unfinished processes up to the end, in seconds.',
-  migrations: 'Number of migrations, all reasons.',
-  migrationCostS: 'Total cost of migrations (state copy, reload, coherence stalls), in seconds.',
-  cacheMisses: 'Cache lines fetched, all causes.',
-  stallS: 'Time processes spent stalled on cache misses, in seconds.',
-  contextSwitches: 'Number of context switches.',
-  preemptions: 'Number of preemptions.',
-  meanUtilization: 'Mean CPU utilisation (0..1).',
-  imbalanceCv: 'Coefficient of variation of per-CPU busy time (0 = perfectly even).',
-  imbalanceMaxOverMean: 'Max over mean of per-CPU busy time (1 = perfectly even).',
-  jainIndex: "Jain's fairness index of per-CPU busy time (1 = perfectly even).",
-  deadlineMisses: 'Jobs that missed their deadline.',
-  deadlineMissRatio: 'Misses over jobs whose deadline fell within the run (0..1).',
-  energyJ: 'Energy used by all cores and DRAM, in joules (machines with power or thermal).',
-  dramEnergyJ: 'Energy of DRAM accesses, in joules (machines with power or thermal).',
-  edpJs: 'Energy-delay product (energy x makespan), in joule-seconds.',
-  peakTempC: 'Highest core temperature, in degrees Celsius (machines with thermal).',
-  meanTempC: 'Mean core temperature over cores and time, in degrees Celsius (machines with thermal).',
-  throttledS: 'Core-seconds spent with the frequency capped by thermal throttling (machines with thermal).',
-  failures: 'CPU failures within the run (machines with events).',
-  evacuations: 'Processes moved off failed or maintenance CPUs (machines with events).',
-  lostWorkS: 'Work lost at failures since the last checkpoint and done again, in seconds (machines with events).',
-};
+/** Summary metrics usable in compare `metrics:` and check expressions, with their explanations (src/lab/metrics.ts). */
+export const METRICS: Readonly<Record<string, string>> = SELECTABLE_METRICS;
 
 export const CHART_KINDS: Readonly<Record<string, string>> = {
   load: 'Busy share of each CPU over time (a heat map: one row per CPU).',

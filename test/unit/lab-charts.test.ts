@@ -103,3 +103,48 @@ test('a CPU out of service is drawn as such over every per-CPU chart, for exactl
     assert.doesNotThrow(() => compile(output.spec), show);
   }
 });
+
+/** Titles of every quantitative x or y axis of a spec, wherever in the composition it sits. */
+function quantitativeAxisTitles(spec: unknown): string[] {
+  const titles: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    const encoding = record.encoding as Record<string, { type?: string; title?: unknown }> | undefined;
+    for (const channel of ['x', 'y'] as const) {
+      const e = encoding?.[channel];
+      if (e?.type === 'quantitative' && typeof e.title === 'string') titles.push(e.title);
+    }
+    for (const [key, value] of Object.entries(record)) if (key !== 'data') visit(value);
+  };
+  visit(spec);
+  return titles;
+}
+
+test('every axis of every chart says its unit', async () => {
+  const runs = [run('a', 'pinned', 1e9, { power: {}, thermal: {} }), run('b', 'least-loaded', 1e9, { power: {}, thermal: {} })];
+  const titles: string[] = [];
+  for (const show of ['load', 'queues', 'cache-misses', 'migrations', 'response', 'energy', 'frequency', 'temperature']) {
+    titles.push(...quantitativeAxisTitles(buildChart(chart(show, ['a', 'b']), runs).spec).map((t) => `${show}: ${t}`));
+  }
+  const { compareChart } = await import('../../src/lab/compare');
+  const interval = (mean: number) => ({ mean, halfWidth: mean / 10, n: 3 });
+  const comparison = compareChart({
+    machine: 'm',
+    workload: 'w',
+    policies: ['pinned', 'least-loaded'],
+    seeds: 3,
+    metrics: ['meanResponseS', 'migrations', 'imbalanceCv'],
+    cells: ['pinned', 'least-loaded'].flatMap((policy, i) => [
+      { policy, metric: 'meanResponseS', interval: interval(0.0042 + i / 1000), best: false },
+      { policy, metric: 'migrations', interval: interval(10 + i), best: false },
+      { policy, metric: 'imbalanceCv', interval: interval(0.4 + i / 10), best: false },
+    ]),
+  });
+  const compareTitles = quantitativeAxisTitles(comparison.spec);
+  assert.deepEqual(compareTitles, ['meanResponseS (ms)', 'migrations (count)', 'imbalanceCv (no unit)']);
+  titles.push(...compareTitles.map((t) => `compare: ${t}`));
+  assert.ok(titles.length > 10);
+  assert.deepEqual(titles.filter((t) => !/\(.+\)/.test(t)), [], 'axes without a unit');
+});

@@ -65,3 +65,8 @@ test('the docs cite only files in the repository: every relative link resolves, 
   }
   assert.deepEqual(broken, []);
 });
+
+test('the metrics table of docs/lab-format.md is the table of metric definitions, word for word', () => {
+  const rows = Object.entries(METRICS).map(([name, explanation]) => `| \`${name}\` | ${explanation} |`);
+  assert.ok(doc.includes(['| metric | meaning |', '|---|---|', ...rows].join('\n') + '\n'), 'docs/lab-format.md: the metrics table differs from src/lab/metrics.ts');
+});

@@ -41,7 +41,7 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
           encoding: {
             x: { field: 't0', type: 'quantitative', title: 'time (s)' },
             x2: { field: 't1' },
-            y: { field: 'perS', type: 'quantitative', title: 'misses/s', stack: 'zero', aggregate: 'sum', axis: { format: '~s' } },
+            y: { field: 'perS', type: 'quantitative', title: 'misses per second (1/s)', stack: 'zero', aggregate: 'sum', axis: { format: '~s' } },
             color: { field: 'cause', type: 'nominal', title: 'cause', scale: causeScale },
             order: { field: 'cause' },
             tooltip: [
@@ -60,7 +60,7 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
         mark: { type: 'point', filled: true, tooltip: true },
         encoding: {
           x: { field: 't', type: 'quantitative', title: 'time of migration (s)' },
-          y: { field: 'lines', type: 'quantitative', title: 'lines re-fetched' },
+          y: { field: 'lines', type: 'quantitative', title: 'lines re-fetched (count)' },
           color: runColor(runs),
           tooltip: [
             { field: 'run', type: 'nominal' },
