@@ -38,6 +38,8 @@ export interface MetricDefinition {
   notSelectable?: boolean;
   /** Counts processes, not jobs: meaningless for periodic tasks, which never finish (left out of their main table). */
   processesOnly?: boolean;
+  /** Says more than the process counts only when there are periodic tasks (in the main table of their runs only). */
+  periodicOnly?: boolean;
 }
 
 export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary, MetricDefinition>> = {
@@ -50,10 +52,10 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary, MetricDefinition
   p95ResponseS: { meaning: '95th percentile of the response times of the jobs that completed.', unit: 'seconds', group: 'finished', finishedOnly: true, better: 'lower', key: true },
   p99ResponseS: { meaning: '99th percentile of the response times of the jobs that completed.', unit: 'seconds', group: 'finished', finishedOnly: true, better: 'lower', key: true },
   meanWaitS: { meaning: 'Mean time the completed processes spent waiting in run queues.', unit: 'seconds', group: 'finished', finishedOnly: true, better: 'lower', key: true, processesOnly: true },
-  jobsCompleted: { meaning: 'Jobs completed: each non-periodic process is one job, each release of a periodic task one.', unit: 'count', group: 'jobs', better: 'higher', key: true },
+  jobsCompleted: { meaning: 'Jobs completed: each non-periodic process is one job, each release of a periodic task one.', unit: 'count', group: 'jobs', better: 'higher', key: true, periodicOnly: true },
   deadlineMisses: { meaning: 'Jobs that missed their deadline: completed after it, or unfinished at the end with it passed.', unit: 'count', group: 'jobs', better: 'lower', key: true },
   deadlineMissRatio: { meaning: 'Deadline misses over the jobs whose deadline fell within the run.', unit: 'fraction', group: 'jobs', better: 'lower', key: true },
-  meanSojournS: { meaning: 'Mean time in the system of every non-periodic process, unfinished ones counted up to the end of the run.', unit: 'seconds', group: 'everyProcess', better: 'lower', key: true },
+  meanSojournS: { meaning: 'Mean time in the system of every non-periodic process, unfinished ones counted up to the end of the run.', unit: 'seconds', group: 'everyProcess', better: 'lower', key: true, processesOnly: true },
   meanInSystem: { meaning: 'Time-averaged number of non-periodic processes in the system (Little: arrival rate x mean time in system).', unit: 'number', group: 'everyProcess' },
   arrivalRatePerS: { meaning: 'Measured arrival rate of non-periodic processes.', unit: 'per-second', group: 'everyProcess' },
   meanUtilization: { meaning: 'Mean busy share of the CPUs over the run.', unit: 'fraction', group: 'load', key: true },
@@ -97,6 +99,12 @@ export const GROUP_TITLES: Readonly<Record<MetricGroup, string>> = {
   heat: 'Heat',
   faults: 'Faults',
   run: 'The run',
+};
+
+/** What a group is called in a run with periodic tasks, where response times are of jobs and tasks never finish. */
+const PERIODIC_TITLES: Partial<Record<MetricGroup, string>> = {
+  processes: 'Processes (periodic tasks run until the end)',
+  finished: 'Over completed jobs only',
 };
 
 /** The definition of a summary key, if it is one. */
@@ -173,13 +181,14 @@ export function summaryGroups(summary: Readonly<Record<string, unknown>>): { key
   const present = Object.keys(summary);
   const definedOrder = Object.keys(METRIC_DEFINITIONS);
   const realtime = periodic(summary);
-  const isMain = (d: MetricDefinition) => Boolean(d.key) && !(realtime && d.processesOnly);
+  const isMain = (d: MetricDefinition) => Boolean(d.key) && !(realtime && d.processesOnly) && !(!realtime && d.periodicOnly);
   const inGroup = (group: MetricGroup, main: boolean) =>
     definedOrder.filter((k) => {
       const d = METRIC_DEFINITIONS[k as keyof Summary];
       return present.includes(k) && d.group === group && isMain(d) === main;
     });
-  const groups = (main: boolean) => order.map((group) => ({ group, title: GROUP_TITLES[group], keys: inGroup(group, main) })).filter((g) => g.keys.length > 0);
+  const title = (group: MetricGroup) => (realtime && PERIODIC_TITLES[group]) || GROUP_TITLES[group];
+  const groups = (main: boolean) => order.map((group) => ({ group, title: title(group), keys: inGroup(group, main) })).filter((g) => g.keys.length > 0);
   const rest = groups(false);
   const unknown = present.filter((k) => !metricDefinition(k));
   if (unknown.length > 0) rest.push({ group: 'run', title: 'Other', keys: unknown.sort() });

@@ -8,7 +8,7 @@ import type { CompareOutput, RunOutput } from './outputs';
 /** The title of a group, with what a finished-only group leaves out. */
 export function groupHeading(group: SummaryGroup, summary: RunOutput['summary']): string {
   const left = unfinishedCount(summary);
-  return group.group === 'finished' && left > 0 ? `${group.title} (${left} did not finish and are not counted)` : group.title;
+  return group.group === 'finished' && left > 0 ? `${group.title} (${left} did not finish and ${left === 1 ? 'is' : 'are'} not counted)` : group.title;
 }
 
 export function summaryMarkdown(run: RunOutput): string {

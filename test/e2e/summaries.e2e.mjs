@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
+import { repoRoot } from '../../scripts/code-server.mjs';
 import { allInFrames, closeAllEditors, env, leaveWorkspaceAsFound, mouseAway, openWorkbench, quickOpen, runAll, screenshotIfFailed, screenshotPath, setTheme, waitFor, wheelNotebook } from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
@@ -46,6 +47,7 @@ async function photographSummaries(page, lab, runs, prefix) {
   await runAll(page);
   for (const run of runs) {
     const { output, box } = await showRunSummary(page, run);
+    await mouseAway(page);
     await page.screenshot({ path: screenshotPath(`summary-${prefix}-${run}.png`), clip: box });
     console.log(`      ${run}: ${(await output.textContent())?.replace(/\s+/g, ' ').slice(0, 160)}`);
   }
@@ -77,6 +79,27 @@ suite('run summaries a student reads first', () => {
 
   test('the intro exercise (12 batch jobs): summaries of pinned and cfs', async () => {
     await photographSummaries(page, EXERCISE, ['pinned', 'cfs'], 'intro-12-batch');
+  });
+
+  test('hovering a metric of a summary shows its definition, the one the docs give', async () => {
+    await quickOpen(page, EXERCISE);
+    await page.locator('.notebook-editor .code-cell-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await runAll(page);
+    const { output } = await showRunSummary(page, 'cfs');
+    const name = await output.$('th[data-metric="makespanS"]');
+    assert.ok(name, 'the summary shows makespanS');
+    await name.hover();
+    const definition = await output.$('.metric-definition');
+    const shown = await waitFor('the definition under the table', async () => {
+      const text = (await definition.textContent()) ?? '';
+      return text.startsWith('makespanS:') && text;
+    });
+    // docs/lab-format.md's metrics table is the table of definitions (test/unit/lab-docs.test.ts).
+    const documented = /^\| `makespanS` \| (.+) \|$/m.exec(readFileSync(join(repoRoot, 'docs', 'lab-format.md'), 'utf8'))?.[1];
+    assert.equal(shown, `makespanS: ${documented}`);
+    assert.equal(await name.getAttribute('title'), documented);
+    const box = await output.boundingBox();
+    await page.screenshot({ path: screenshotPath('summary-hover-definition.png'), clip: box });
   });
 
   test('the real-time lab: summaries of its three runs', async () => {
