@@ -29,8 +29,27 @@ export interface HeatmapOptions {
   };
 }
 
-/** Drawn over the heat map where a CPU is out of service: the value there means nothing. */
-const OFFLINE_FILL = '#4d4d4d';
+/** Drawn over the heat map where a CPU is out of service (the value there means nothing): dark, labelled. */
+const OFFLINE_LAYERS = [
+  {
+    transform: [{ filter: "datum.layer === 'offline'" }],
+    mark: { type: 'rect' as const, color: '#4d4d4d', tooltip: true },
+    encoding: {
+      tooltip: [
+        { field: 'run', type: 'nominal' as const },
+        { field: 'cpu', type: 'ordinal' as const, title: 'CPU' },
+        { field: 'state', type: 'nominal' as const, title: 'out of service' },
+        { field: 't0', type: 'quantitative' as const, title: 'from (s)', format: '.3f' },
+        { field: 't1', type: 'quantitative' as const, title: 'until (s)', format: '.3f' },
+      ],
+    },
+  },
+  {
+    transform: [{ filter: "datum.layer === 'offline'" }],
+    mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, dx: 3, fontSize: 9, color: '#ffffff' },
+    encoding: { x: { field: 't0', type: 'quantitative' as const }, text: { field: 'state' } },
+  },
+];
 
 export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions, fileTitle: string): ChartOutput {
   // One table for both layers of the faceted heat map (a facet's layers share its data).
@@ -53,6 +72,33 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
     }
   }
   const names = runs.map((r) => r.name);
+  const position = {
+    x: { field: 't0', type: 'quantitative' as const, title: 'time (s)' },
+    x2: { field: 't1' },
+    y: { field: 'cpu', type: 'ordinal' as const, title: 'CPU' },
+  };
+  const value = {
+    mark: { type: 'rect' as const, tooltip: true },
+    encoding: {
+      color: {
+        field: 'value',
+        type: 'quantitative' as const,
+        title: options.valueTitle,
+        scale: { scheme: options.scheme ?? 'blues', domain: options.domain, zero: options.domain ? undefined : false },
+        legend: { format: options.valueFormat },
+      },
+      tooltip: [
+        { field: 'run', type: 'nominal' as const },
+        { field: 'cpu', type: 'ordinal' as const, title: 'CPU' },
+        { field: 't0', type: 'quantitative' as const, title: 'from (s)', format: '.3f' },
+        { field: 'value', type: 'quantitative' as const, title: options.valueTitle, format: options.valueFormat },
+      ],
+    },
+  };
+  // Layers only when a CPU was out of service: they filter every cell, which costs render time.
+  const cellSpec = cells.some((c) => c.layer === 'offline')
+    ? { width: 560, height: { step: 14 }, encoding: position, layer: [{ transform: [{ filter: "datum.layer === 'value'" }], ...value }, ...OFFLINE_LAYERS] }
+    : { width: 560, height: { step: 14 }, mark: value.mark, encoding: { ...position, ...value.encoding } };
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: options.title, subtitle: options.subtitle },
@@ -60,55 +106,7 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
       {
         data: { values: cells },
         facet: { row: { field: 'run', type: 'nominal', title: null, sort: names } },
-        spec: {
-          width: 560,
-          height: { step: 14 },
-          encoding: {
-            x: { field: 't0', type: 'quantitative', title: 'time (s)' },
-            x2: { field: 't1' },
-            y: { field: 'cpu', type: 'ordinal', title: 'CPU' },
-          },
-          layer: [
-            {
-              transform: [{ filter: "datum.layer === 'value'" }],
-              mark: { type: 'rect', tooltip: true },
-              encoding: {
-                color: {
-                  field: 'value',
-                  type: 'quantitative',
-                  title: options.valueTitle,
-                  scale: { scheme: options.scheme ?? 'blues', domain: options.domain, zero: options.domain ? undefined : false },
-                  legend: { format: options.valueFormat },
-                },
-                tooltip: [
-                  { field: 'run', type: 'nominal' },
-                  { field: 'cpu', type: 'ordinal', title: 'CPU' },
-                  { field: 't0', type: 'quantitative', title: 'from (s)', format: '.3f' },
-                  { field: 'value', type: 'quantitative', title: options.valueTitle, format: options.valueFormat },
-                ],
-              },
-            },
-            {
-              // Out of service: dark, labelled, whatever the value scale (a failed CPU is idle, not "pale").
-              transform: [{ filter: "datum.layer === 'offline'" }],
-              mark: { type: 'rect', color: OFFLINE_FILL, tooltip: true },
-              encoding: {
-                tooltip: [
-                  { field: 'run', type: 'nominal' },
-                  { field: 'cpu', type: 'ordinal', title: 'CPU' },
-                  { field: 'state', type: 'nominal', title: 'out of service' },
-                  { field: 't0', type: 'quantitative', title: 'from (s)', format: '.3f' },
-                  { field: 't1', type: 'quantitative', title: 'until (s)', format: '.3f' },
-                ],
-              },
-            },
-            {
-              transform: [{ filter: "datum.layer === 'offline'" }],
-              mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, fontSize: 9, color: '#ffffff' },
-              encoding: { x: { field: 't0', type: 'quantitative' }, text: { field: 'state' } },
-            },
-          ],
-        },
+        spec: cellSpec,
       },
       {
         width: 560,
