@@ -5,12 +5,13 @@
 import { formatDifference, formatInterval, scaleFor, unitLabel } from '../src/lab/format';
 import { metricExplanation } from '../src/lab/metrics';
 import type { CompareOutput } from '../src/lab/outputs';
+import { compareSetting } from '../src/lab/summaryText';
 
 export function renderCompareTable(output: CompareOutput, into: HTMLElement): void {
   const doc = into.ownerDocument;
   const heading = doc.createElement('div');
   heading.className = 'run-heading';
-  heading.textContent = `${output.policies.length} policies on ${output.machine}, ${output.workload}, ${output.seeds} seeds each (same seeds for every policy)`;
+  heading.textContent = `${compareSetting(output)} (the same seeds for every policy)`;
   into.append(heading);
 
   const scales = output.metrics.map((metric) => scaleFor(metric, output.cells.filter((c) => c.metric === metric).map((c) => c.interval.mean)));

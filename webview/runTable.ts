@@ -6,7 +6,7 @@
 import { formatMetric } from '../src/lab/format';
 import { metricDefinition, metricExplanation, summaryGroups, unfinishedCount, type SummaryGroup } from '../src/lab/metrics';
 import type { RunOutput } from '../src/lab/outputs';
-import { groupHeading } from '../src/lab/summaryText';
+import { groupHeading, runSetting } from '../src/lab/summaryText';
 
 const HINT = 'Hover a metric for what it means.';
 
@@ -46,7 +46,7 @@ export function renderRunTable(run: RunOutput, into: HTMLElement): void {
   const doc = into.ownerDocument;
   const heading = doc.createElement('div');
   heading.className = 'run-heading';
-  heading.textContent = `${run.name}: ${run.policy} on ${run.machine}, ${run.workload}, ${run.scheduler}, ${run.durationS} s`;
+  heading.textContent = `${run.name}: ${runSetting(run)}`;
   into.append(heading);
 
   const definition = doc.createElement('div');

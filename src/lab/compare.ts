@@ -67,6 +67,7 @@ export async function runCompare(
     policies,
     metrics: compare.metrics,
     seeds: compare.seeds,
+    ...(compare.base.window ? { window: { startS: compare.base.window.startNs / 1e9, endS: compare.base.window.endNs / 1e9 } } : {}),
     cells,
   };
 }

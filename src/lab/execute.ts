@@ -302,6 +302,7 @@ function runOutput(run: ResolvedRun, result: SimResult): OutputData {
     workload: run.workloadName,
     seed: run.config.seed,
     durationS: run.config.durationNs / 1e9,
+    ...(result.window ? { window: result.window } : {}),
     digest: result.digest,
     summary: result.summary as unknown as RunOutput['summary'],
   };

@@ -12,6 +12,7 @@ import type { Diagnostic, Range } from './diagnostic';
 import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from './markdown';
 import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
 import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validate';
+import { formatQuantity } from './units';
 import { parseYaml, type YNode } from './yaml';
 
 export interface ResolveOptions {
@@ -418,11 +419,18 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     }
     const dependsOn = [...deps].sort((a, b) => a - b);
     const usedValues = new Map([...used].filter((p) => paramValues.has(p)).map((p) => [p, paramValues.get(p)!]));
+    const durationNs = (v.duration as number | undefined) ?? 10e9;
+    const window = v.window as SimConfig['window'];
+    if (window && window.endNs > durationNs) {
+      broken = true;
+      push(i, { range: keyRanges.get('window') ?? NO_RANGE, severity: 'error', message: `The window ends after the run: it must end by the duration (${formatQuantity(durationNs, 'time')})`, code: 'out-of-range' });
+    }
     const common = {
       machine: machine!,
       workload: workload!,
       scheduler: (v.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
-      durationNs: (v.duration as number | undefined) ?? 10e9,
+      durationNs,
+      ...(window ? { window } : {}),
     };
     return { broken, dependsOn, inputsHash: hashInputs(cells, dependsOn, usedValues), common };
   };

@@ -16,6 +16,7 @@ export interface RecordedRun {
   workload?: string;
   scheduler?: string;
   durationS?: number;
+  window?: RunOutput['window'];
   simVersion: string;
   /** sha256 of the cells the run depends on and the parameter values it uses. */
   inputsHash: string;
@@ -34,6 +35,7 @@ export interface RecordedCompare {
   /** `<policy>.<metric>` -> mean over seeds. */
   means: Record<string, number>;
   /** The whole table, so it can be shown again (absent in older records). */
+  window?: CompareOutput['window'];
   machine?: string;
   workload?: string;
   metrics?: string[];
@@ -69,19 +71,20 @@ export function recordCompare(output: CompareOutput, inputsHash: string, simVers
     workload: output.workload,
     metrics: output.metrics,
     cells: output.cells,
+    ...(output.window ? { window: output.window } : {}),
   };
 }
 
 export function recordRun(output: RunOutput, inputsHash: string, simVersion: string): RecordedRun {
-  const { policy, seed, machine, workload, scheduler, durationS, digest, summary } = output;
-  return { policy, seed, machine, workload, scheduler, durationS, simVersion, inputsHash, digest, summary };
+  const { policy, seed, machine, workload, scheduler, durationS, window, digest, summary } = output;
+  return { policy, seed, machine, workload, scheduler, durationS, ...(window ? { window } : {}), simVersion, inputsHash, digest, summary };
 }
 
 /** A recorded run as the output it was, or undefined when the record predates the fields it needs. */
 export function recordedRunOutput(name: string, recorded: RecordedRun): RunOutput | undefined {
-  const { policy, seed, machine, workload, scheduler, durationS, digest, summary } = recorded;
+  const { policy, seed, machine, workload, scheduler, durationS, window, digest, summary } = recorded;
   if (machine === undefined || workload === undefined || scheduler === undefined || durationS === undefined) return undefined;
-  return { name, policy, scheduler, machine, workload, seed, durationS, digest, summary };
+  return { name, policy, scheduler, machine, workload, seed, durationS, ...(window ? { window } : {}), digest, summary };
 }
 
 /**
@@ -96,7 +99,8 @@ export function recordedCompareOutput(name: string | undefined, recorded: Record
   const number = (x: number | null) => (x === null ? Number.NaN : x);
   const interval = (i: CompareCell['interval']) => ({ ...i, mean: number(i.mean), halfWidth: number(i.halfWidth) });
   const restored = cells.map((c) => ({ ...c, interval: interval(c.interval), ...(c.difference ? { difference: interval(c.difference) } : {}) }));
-  return { ...(name === undefined ? {} : { name }), machine, workload, policies: recorded.policies, metrics, seeds: recorded.seeds, cells: restored };
+  const window = recorded.window ? { window: recorded.window } : {};
+  return { ...(name === undefined ? {} : { name }), machine, workload, policies: recorded.policies, metrics, seeds: recorded.seeds, ...window, cells: restored };
 }
 
 /** The record with these runs and comparisons written over their old entries (the others kept). */

@@ -26,6 +26,8 @@ export type Schema =
   /** `poisson 400/s`, `0s`, `every 10ms`, or a list of times (a trace). */
   | { type: 'arrival' }
   | { type: 'scheduler' }
+  /** A stretch of simulated time, `1s..5s`. */
+  | { type: 'timeRange' }
   | { type: 'ref'; target: RefTarget }
   /** A policy name, or `{ name: <policy>, <param>: <value>... }`. */
   | { type: 'policy' }
@@ -330,6 +332,9 @@ const workload = obj({
 
 const scheduler = f({ type: 'scheduler' }, 'Per-CPU dispatcher: fair, fcfs, rr 4ms, edf, priority.', { default: 'fair' });
 
+const WINDOW_DOC =
+  'Observation window, e.g. 1s..5s: every summary metric, chart and check covers only this stretch of the run (leave out a warm-up); it must end by the duration.';
+
 const run = obj({
   name,
   machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset to run on.', { required: true }),
@@ -337,6 +342,7 @@ const run = obj({
   policy: f({ type: 'policy' }, 'The placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.', { required: true }),
   scheduler,
   duration: f(q('time', 1), 'Simulated time limit; the run ends earlier once every process has finished.', { default: '10s' }),
+  window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
   seed: f(int(0, 2 ** 31 - 1), 'Random seed: the same seed gives the same run.', { default: '1' }),
 });
 
@@ -348,6 +354,7 @@ const compare = obj({
   scheduler,
   seeds: f(int(1, 1000), 'Runs per policy with seeds 1..n; results show mean and 95 % confidence interval.', { default: '5' }),
   duration: f(q('time', 1), 'Simulated time limit of each run.', { default: '10s' }),
+  window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
   metrics: f(list({ type: 'enum', values: METRICS }, 1), 'Summary metrics to tabulate.', { default: 'meanResponseS, migrations, cacheMisses, energyJ' }),
 });
 
@@ -467,6 +474,8 @@ export function describeSchema(schema: Schema): string {
       return 'an arrival: 0s, poisson 400/s, every 10ms, or a list of times';
     case 'scheduler':
       return 'a scheduler: fair, fcfs, rr 4ms, edf or priority';
+    case 'timeRange':
+      return 'a time range, e.g. 1s..5s';
     case 'expression':
       return 'an expression such as runs.a.migrations > 0';
     case 'json':

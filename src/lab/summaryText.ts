@@ -11,6 +11,18 @@ export function groupHeading(group: SummaryGroup, summary: RunOutput['summary'])
   return group.group === 'finished' && left > 0 ? `${group.title} (${left} did not finish and ${left === 1 ? 'is' : 'are'} not counted)` : group.title;
 }
 
+/** How long a run was observed: `5 s`, or `observed from 1 s to 5 s of 10 s` with a window. */
+export function observedSpan(durationS: number, window: RunOutput['window']): string {
+  return window ? `observed from ${window.startS} s to ${window.endS} s of ${durationS} s` : `${durationS} s`;
+}
+
+/** A run's setting in one line: `linux-cfs on duo, mixed, fair, 5 s`. */
+export const runSetting = (run: RunOutput): string => `${run.policy} on ${run.machine}, ${run.workload}, ${run.scheduler}, ${observedSpan(run.durationS, run.window)}`;
+
+/** A comparison's setting in one line. */
+export const compareSetting = (output: CompareOutput): string =>
+  `${output.policies.length} policies on ${output.machine}, ${output.workload}, ${output.seeds} seeds${output.window ? `, each observed from ${output.window.startS} s to ${output.window.endS} s` : ''}`;
+
 export function summaryMarkdown(run: RunOutput): string {
   const { key, rest } = summaryGroups(run.summary);
   const rows = [...key, ...rest].flatMap((group) => [
@@ -18,7 +30,7 @@ export function summaryMarkdown(run: RunOutput): string {
     ...group.keys.map((k) => `| ${k} | ${formatMetric(k, run.summary[k] as number)} |`),
   ]);
   return [
-    `**${run.name}**: ${run.policy} on ${run.machine}, ${run.workload}, ${run.scheduler}, ${run.durationS} s, seed ${run.seed}`,
+    `**${run.name}**: ${runSetting(run)}, seed ${run.seed}`,
     '',
     '| metric | value |',
     '|---|---|',
@@ -33,7 +45,7 @@ export function compareMarkdown(output: CompareOutput): string {
   const scales = output.metrics.map((metric) => scaleFor(metric, output.cells.filter((c) => c.metric === metric).map((c) => c.interval.mean)));
   const header = output.metrics.map((metric, i) => (unitLabel(scales[i]) ? `${metric} (${unitLabel(scales[i])})` : metric));
   const lines = [
-    `**compare**: ${output.policies.length} policies on ${output.machine}, ${output.workload}, ${output.seeds} seeds`,
+    `**compare**: ${compareSetting(output)}`,
     '',
     `| policy | ${header.join(' | ')} |`,
     `|---|${output.metrics.map(() => '---:').join('|')}|`,

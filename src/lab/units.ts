@@ -250,6 +250,19 @@ export function parseScheduler(text: string): Parsed<SchedulerConfig> {
   return { ok: true, value: { kind, quantumNs: q.value } };
 }
 
+/** An observation window `1s..5s` (start, then end, each a time): [startNs, endNs), positions kept for errors. */
+export function parseTimeRange(text: string): Parsed<{ startNs: number; endNs: number }> {
+  const at = text.indexOf('..');
+  if (at < 0) return fail('bad-syntax', `Expected a time range like 1s..5s (from, two dots, to), got "${text.trim()}"`, 0, text.length);
+  const shift = (q: Parsed<number>, by: number): Parsed<number> => (q.ok ? q : { ...q, start: q.start + by, end: q.end + by });
+  const start = shift(parseQuantity(text.slice(0, at), 'time'), 0);
+  if (!start.ok) return start;
+  const end = shift(parseQuantity(text.slice(at + 2), 'time'), at + 2);
+  if (!end.ok) return end;
+  if (end.value <= start.value) return fail('out-of-range', `The window must end after it starts (${text.slice(0, at).trim()} .. ${text.slice(at + 2).trim()})`, 0, text.length);
+  return { ok: true, value: { startNs: start.value, endNs: end.value } };
+}
+
 /** A base-unit value written with the largest unit that keeps it at or above 1: 1500000 ns -> "1.5ms". */
 export function formatQuantity(value: number, dimension: Dimension): string {
   const units = Object.entries(DIMENSIONS[dimension].units as Record<string, number>).sort((a, b) => b[1] - a[1]);

@@ -19,7 +19,7 @@ import {
   type RefTarget,
   type Schema,
 } from './schema';
-import { formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Parsed } from './units';
+import { formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, parseTimeRange, type Parsed } from './units';
 import { parseYaml, type Span, type YNode } from './yaml';
 import type { PolicyConfig, TraceRecord } from '../sim/config';
 
@@ -274,6 +274,8 @@ class Checker {
         return this.valueOrReport(node, parseArrival(text), substituted);
       case 'scheduler':
         return this.valueOrReport(node, parseScheduler(text), substituted);
+      case 'timeRange':
+        return this.valueOrReport(node, parseTimeRange(text), substituted);
       default:
         return this.wrongType(node, label, schema);
     }

@@ -290,6 +290,11 @@ export interface SimConfig {
   /** Simulated time limit. A closed workload ends earlier, once nothing is left to happen; an open stream always runs this long. */
   durationNs: number;
   seed: number;
+  /**
+   * Observe only [startNs, endNs) of the run (endNs <= durationNs): every summary metric, series
+   * and table of the result covers that window alone (window.ts).
+   */
+  window?: { startNs: number; endNs: number };
   /** Upper bound on points per time series (default 1000). */
   maxBins?: number;
   /** Completed processes listed in the per-process table (default 10000); unfinished are always listed. */

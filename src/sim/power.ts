@@ -162,6 +162,9 @@ export class EnergyMeter {
   /** Highest temperature above ambient reached by any core, and the time integral over all cores. */
   peakTheta = 0;
   thetaAreaKS = 0;
+  /** The highest temperature above ambient from `watchFromNs` on (an observation window's start; window.ts). */
+  watchFromNs = Infinity;
+  peakThetaWatched = 0;
   private readonly smt: number;
   /** Per CPU: its share of its core's static power (the core type's, split among its threads). */
   private readonly staticPerThread: Float64Array;
@@ -255,16 +258,16 @@ export class EnergyMeter {
     let start = since;
     while (now > (bin + 1) * width) {
       const end = (bin + 1) * width;
-      this.piece(core, bin, end - start);
+      this.piece(core, bin, end - start, end);
       start = end;
       bin++;
     }
-    this.piece(core, bin, now - start);
+    this.piece(core, bin, now - start, now);
     this.sinceNs[core] = now;
   }
 
-  /** Books `dt` ns of `core` (within series bin `bin`) at its current power, advancing its temperature. */
-  private piece(core: number, bin: number, dt: number): void {
+  /** Books `dt` ns of `core` (within series bin `bin`, ending at `endNs`) at its current power, advancing its temperature. */
+  private piece(core: number, bin: number, dt: number, endNs: number): void {
     const dtS = dt * 1e-9;
     const th = this.thermal;
     let integral = 0;
@@ -282,6 +285,8 @@ export class EnergyMeter {
       this.theta[core] = after;
       this.thetaAreaKS += integral;
       if (after > this.peakTheta) this.peakTheta = after;
+      // Between touches the temperature moves monotonically, so a piece's end is its highest point after its start.
+      if (endNs >= this.watchFromNs && after > this.peakThetaWatched) this.peakThetaWatched = after;
     }
     const k = this.power.staticPerK;
     const series = this.series;

@@ -17,7 +17,8 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
       for (const cpu of cpus) cpu.missesByCause[cause].forEach((v, i) => (total[i] += v));
       const coarse = coarsen(total, binNs, undefined, 'sum');
       const binS = coarse.binNs / 1e9;
-      coarse.values.forEach((count, bin) => overTime.push({ run: run.name, cause, t0: bin * binS, t1: (bin + 1) * binS, perS: count / binS }));
+      const originS = (run.result.series.startNs ?? 0) / 1e9;
+      coarse.values.forEach((count, bin) => overTime.push({ run: run.name, cause, t0: originS + bin * binS, t1: originS + (bin + 1) * binS, perS: count / binS }));
     }
     for (const m of sampleEvenly(run.result.migrations)) {
       perMigration.push({

@@ -20,12 +20,12 @@ export interface ChartRun {
   offline?: readonly OfflineSpan[];
 }
 
-/** When each CPU of a run's machine was out of service, clipped to the run. */
+/** When each CPU of a run's machine was out of service, clipped to the run (or to its observation window). */
 export function offlineSpans(config: SimConfig, result: SimResult): OfflineSpan[] {
-  const endS = result.summary.simulatedS;
+  const { startS, endS } = result.window ?? { startS: 0, endS: result.summary.simulatedS };
   return resolveMachine(config.machine)
-    .events.filter((e) => e.atNs / 1e9 < endS)
-    .map((e) => ({ cpu: e.cpu, state: e.kind === 'fail' ? 'failed' : 'maintenance', fromS: e.atNs / 1e9, toS: Math.min(endS, e.endNs / 1e9) }));
+    .events.filter((e) => e.atNs / 1e9 < endS && e.endNs / 1e9 > startS)
+    .map((e) => ({ cpu: e.cpu, state: e.kind === 'fail' ? 'failed' : 'maintenance', fromS: Math.max(startS, e.atNs / 1e9), toS: Math.min(endS, e.endNs / 1e9) }));
 }
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

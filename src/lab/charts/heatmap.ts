@@ -57,10 +57,11 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
   const line: { run: string; t: number; value: number }[] = [];
   for (const run of runs) {
     const { binNs, cpus } = run.result.series;
+    const originS = (run.result.series.startNs ?? 0) / 1e9;
     const perCpu = cpus.map((c) => coarsen(options.series(c), binNs));
     const binS = (perCpu[0]?.binNs ?? binNs) / 1e9;
     perCpu.forEach((s, index) =>
-      s.values.forEach((value, bin) => cells.push({ layer: 'value', run: run.name, cpu: cpus[index].cpu, t0: bin * binS, t1: (bin + 1) * binS, value })),
+      s.values.forEach((value, bin) => cells.push({ layer: 'value', run: run.name, cpu: cpus[index].cpu, t0: originS + bin * binS, t1: originS + (bin + 1) * binS, value })),
     );
     for (const span of run.offline ?? []) cells.push({ layer: 'offline', run: run.name, cpu: span.cpu, t0: span.fromS, t1: span.toS, state: span.state });
     const columns = perCpu[0]?.values.length ?? 0;
@@ -68,7 +69,7 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
     for (let bin = 0; bin < columns; bin++) {
       const value = options.line.of(perCpu.map((s) => s.values[bin]));
       total += value * binS;
-      line.push({ run: run.name, t: options.line.cumulative ? (bin + 1) * binS : (bin + 0.5) * binS, value: options.line.cumulative ? total : value });
+      line.push({ run: run.name, t: originS + (options.line.cumulative ? (bin + 1) * binS : (bin + 0.5) * binS), value: options.line.cumulative ? total : value });
     }
   }
   const names = runs.map((r) => r.name);
