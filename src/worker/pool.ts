@@ -68,8 +68,10 @@ export class WorkerPool implements RunHost {
     const onAbort = () => finish(false, () => job.reject(new CancelledError()));
     job.request.signal.addEventListener('abort', onAbort);
     worker.onReply((reply) => {
-      if (reply.type === 'progress') job.request.onProgress?.(reply.fraction);
-      else if (reply.type === 'result') finish(true, () => job.resolve(reply.result));
+      // A worker stopped by a cancel may still deliver progress it sent before: the job is over.
+      if (reply.type === 'progress') {
+        if (!settled) job.request.onProgress?.(reply.fraction);
+      } else if (reply.type === 'result') finish(true, () => job.resolve(reply.result));
       else finish(true, () => job.reject(new RunError(reply.name, reply.message, reply.path, reply.location)));
     });
     worker.onCrash((error) => finish(false, () => job.reject(new RunError('WorkerCrashed', error.message))));
