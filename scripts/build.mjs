@@ -21,6 +21,19 @@ const common = {
   target: 'es2022',
 };
 
+/**
+ * Vega's Node build of vega-canvas probes for the optional `canvas` package with a top-level
+ * await, which a CommonJS bundle cannot hold. Without that package it returns no canvas, as its
+ * browser build does outside a page: the extension's chart drawing takes the browser build (charts
+ * of an exported report are drawn as SVG, which needs no canvas).
+ */
+const vegaCanvasWithoutProbe = {
+  name: 'vega-canvas-without-probe',
+  setup(build) {
+    build.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: new URL('../node_modules/vega-canvas/build/vega-canvas.browser.js', import.meta.url).pathname }));
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
@@ -30,6 +43,15 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],
+  },
+  {
+    ...common,
+    // Loaded by the desktop extension on the first Export Lab to HTML only.
+    entryPoints: { 'drawChart.node': 'src/lab/charts/draw.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    plugins: [vegaCanvasWithoutProbe],
   },
   {
     ...common,

@@ -33,7 +33,8 @@ const root = mkdtempSync(join(tmpdir(), 'migration-lab-e2e-'));
 
 /** A copy of examples/ to open, and a fresh profile whose settings let nothing but the lab claim the screen. */
 function sandbox(name, settings = {}) {
-  const workspace = join(root, name, 'workspace');
+  // Named as the repo's folder is, so the workbench shows what `npm start` shows (README screenshots).
+  const workspace = join(root, name, 'examples');
   cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
   const userDataDir = join(root, name, 'user-data');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });

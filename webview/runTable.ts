@@ -1,17 +1,42 @@
-// The summary of a run cell: the key metrics with units in a compact two-column table, every
-// other metric behind "All metrics", then seed and digest.
-import { formatMetric, splitSummaryKeys } from '../src/lab/format';
+// The summary of a run cell, in the order a student reads it (src/lab/metrics.ts): what finished
+// and what did not first (jobs and deadlines first for real-time runs), the metrics over finished
+// processes only flagged when some did not finish, then the costs; every other metric behind
+// "All metrics"; then seed and digest. Each metric explains itself: hovering (or focusing) its
+// name shows its definition in the line under the table, and as the name's tooltip.
+import { formatMetric } from '../src/lab/format';
+import { metricDefinition, metricExplanation, summaryGroups, unfinishedCount, type SummaryGroup } from '../src/lab/metrics';
 import type { RunOutput } from '../src/lab/outputs';
+import { groupHeading, runSetting } from '../src/lab/summaryText';
 
-/** A table of metric/value pairs, `columns` pairs per row. */
-function metricsTable(doc: Document, run: RunOutput, keys: readonly string[], columns: number): HTMLTableElement {
+const HINT = 'Hover a metric for what it means.';
+
+/** A table of metric/value pairs under group headings, `columns` pairs per row. */
+function metricsTable(doc: Document, run: RunOutput, groups: readonly SummaryGroup[], columns: number, explain: (key?: string) => void): HTMLTableElement {
   const table = doc.createElement('table');
   table.className = 'run-summary';
-  for (let i = 0; i < keys.length; i += columns) {
-    const row = table.insertRow();
-    for (const key of keys.slice(i, i + columns)) {
-      row.append(Object.assign(doc.createElement('th'), { textContent: key }));
-      row.insertCell().textContent = formatMetric(key, run.summary[key]);
+  const unfinished = unfinishedCount(run.summary);
+  for (const group of groups) {
+    const heading = table.insertRow();
+    heading.className = 'group';
+    const title = Object.assign(doc.createElement('th'), { colSpan: columns * 2, textContent: groupHeading(group, run.summary) });
+    if (group.group === 'finished' && unfinished > 0) title.classList.add('warn');
+    heading.append(title);
+    for (let i = 0; i < group.keys.length; i += columns) {
+      const row = table.insertRow();
+      for (const key of group.keys.slice(i, i + columns)) {
+        const name = Object.assign(doc.createElement('th'), { textContent: key, tabIndex: 0 });
+        const explanation = metricExplanation(key);
+        if (explanation) name.title = explanation;
+        name.dataset.metric = key;
+        name.addEventListener('mouseenter', () => explain(key));
+        name.addEventListener('focus', () => explain(key));
+        name.addEventListener('mouseleave', () => explain());
+        name.addEventListener('blur', () => explain());
+        row.append(name);
+        const value = row.insertCell();
+        value.textContent = formatMetric(key, run.summary[key] as number);
+        if (metricDefinition(key)?.finishedOnly && unfinished > 0) value.classList.add('warn');
+      }
     }
   }
   return table;
@@ -21,17 +46,28 @@ export function renderRunTable(run: RunOutput, into: HTMLElement): void {
   const doc = into.ownerDocument;
   const heading = doc.createElement('div');
   heading.className = 'run-heading';
-  heading.textContent = `${run.name}: ${run.policy} on ${run.machine}, ${run.workload}, ${run.scheduler}, ${run.durationS} s`;
+  heading.textContent = `${run.name}: ${runSetting(run)}`;
   into.append(heading);
 
-  const { leading, rest } = splitSummaryKeys(run.summary);
-  into.append(metricsTable(doc, run, leading, 2));
-  if (rest.length > 0) {
+  const definition = doc.createElement('div');
+  definition.className = 'metric-definition';
+  definition.setAttribute('aria-live', 'polite');
+  const explain = (key?: string) => {
+    const text = key && metricExplanation(key);
+    definition.replaceChildren(...(text ? [Object.assign(doc.createElement('strong'), { textContent: key }), doc.createTextNode(`: ${text}`)] : [doc.createTextNode(HINT)]));
+  };
+  explain();
+
+  const { key, rest } = summaryGroups(run.summary);
+  into.append(metricsTable(doc, run, key, 2, explain));
+  const more = rest.reduce((n, g) => n + g.keys.length, 0);
+  if (more > 0) {
     const details = doc.createElement('details');
-    details.append(Object.assign(doc.createElement('summary'), { textContent: `All metrics (${rest.length} more)` }));
-    details.append(metricsTable(doc, run, rest, 2));
+    details.append(Object.assign(doc.createElement('summary'), { textContent: `All metrics (${more} more)` }));
+    details.append(metricsTable(doc, run, rest, 2, explain));
     into.append(details);
   }
+  into.append(definition);
 
   const footer = doc.createElement('div');
   footer.className = 'run-footer';

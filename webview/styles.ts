@@ -8,6 +8,13 @@ export const STYLES = `
 table.run-summary { border-collapse: collapse; }
 table.run-summary th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 1px 16px 1px 0; }
 table.run-summary td { font-variant-numeric: tabular-nums; padding: 1px 28px 1px 0; }
+table.run-summary tr.group th { color: var(--vscode-foreground); font-weight: 600; padding-top: 6px; }
+table.run-summary th[data-metric] { cursor: help; }
+table.run-summary th[data-metric]:hover, table.run-summary th[data-metric]:focus { color: var(--vscode-textLink-foreground); outline: none; }
+.warn { color: var(--vscode-editorWarning-foreground, #b26b00); }
+.metric-definition { margin-top: 6px; max-width: 72em; color: var(--vscode-descriptionForeground); }
+.metric-definition strong { color: var(--vscode-foreground); font-weight: 600; }
+table.compare thead .unit { font-size: 0.85em; }
 details summary { cursor: pointer; color: var(--vscode-textLink-foreground); margin: 4px 0; }
 .run-footer { margin-top: 6px; color: var(--vscode-descriptionForeground); font-size: 0.9em; }
 table.compare { border-collapse: collapse; font-variant-numeric: tabular-nums; }

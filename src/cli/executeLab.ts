@@ -37,6 +37,10 @@ export interface ExecuteLabOptions extends ResolveOptions {
   host: RunHost;
   /** Cells to leave out (verify skips charts and stale runs). */
   skip?: (cell: ParsedLabCell, index: number) => boolean;
+  /** Stops the execution (the editor's Cancel); cells not run yet are cancelled. */
+  signal?: AbortSignal;
+  /** False in an untrusted workspace: policy cells' code must not run (see LabSession). */
+  runsUserCode?: boolean;
 }
 
 /**
@@ -54,7 +58,7 @@ const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>
 
 export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOptions): Promise<LabExecution> {
   const lab = resolveLab(cells, options);
-  const session = new LabSession(options.host, options);
+  const session = new LabSession(options.host, options, options.runsUserCode ?? true);
   const execution: LabExecution = { lab, runs: new Map(), compares: new Map(), charts: [], text: new Map(), logs: new Map() };
   const keys = compareKeys(cells);
 
@@ -63,7 +67,7 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
     // Checks are graded afterwards, all at once, over everything that ran (src/lab/grade.ts).
     if (cell.kind !== 'run' && cell.kind !== 'compare' && cell.kind !== 'chart') continue;
     if (options.skip?.(cell, index)) continue;
-    const signal = new AbortController().signal;
+    const signal = options.signal ?? new AbortController().signal;
     const outcome = await session.execute(cells, index, { signal });
     execution.text.set(index, itemsOf(outcome, 'text/markdown').map((item) => String(item.data)));
     const error = outcome.ok ? undefined : failure(outcome);

@@ -1,11 +1,10 @@
 // migration-lab export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]
 //   [--cpu-limit seconds] [--memory-limit MB]
 // Exit 1 when a cell or a check failed (the report shows which), as for run.
-import { writeFileSync } from 'node:fs';
 import { gradeChecks } from '../lab/grade';
 import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
 import { anyCellFailed, checkScopeOf, executeLab } from './executeLab';
-import { htmlReport, runTablePaths, writeRunTables } from './exportReport';
+import { htmlReport, runTablePaths, writeReport, writeRunTables } from './exportReport';
 import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';
 import { refuseOverwrites } from './outputs';
@@ -29,7 +28,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     // Everything is computed (charts drawn in workers, under the run budget) before anything is written.
     if (out !== undefined) html = await htmlReport(lab, execution, checks, (spec) => host.draw(spec, { signal }));
     if (html !== undefined) {
-      writeFileSync(out!, html);
+      writeReport(out!, html);
       console.log(`report written to ${out}`);
     }
     if (data !== undefined) console.log(`${writeRunTables(data, execution).length} tables written to ${data}`);

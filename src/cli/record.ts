@@ -1,7 +1,7 @@
 // The results record of an execution (see src/lab/results.ts), and where it is kept.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { recordCompare, resultsPathFor, serializeResults, type ResultsRecord } from '../lab/results';
+import { recordCompare, recordRun, resultsPathFor, serializeResults, type ResultsRecord } from '../lab/results';
 import type { LabExecution } from './executeLab';
 import { LAB_VERSION, SIM_VERSION } from './version';
 
@@ -10,8 +10,7 @@ export function recordOf(file: string, execution: LabExecution): ResultsRecord {
   for (const [name, { value }] of execution.lab.params) record.params[name] = value as string | number | boolean;
   for (const [name, run] of execution.runs) {
     if (!run.ok) continue;
-    const { output, inputsHash } = run.value;
-    record.runs[name] = { policy: output.policy, seed: output.seed, simVersion: SIM_VERSION, inputsHash, digest: output.digest, summary: output.summary };
+    record.runs[name] = recordRun(run.value.output, run.value.inputsHash, SIM_VERSION);
   }
   for (const [key, compare] of execution.compares) if (compare.ok) record.compares[key] = recordCompare(compare.value.output, compare.value.inputsHash, SIM_VERSION);
   return record;

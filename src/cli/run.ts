@@ -2,7 +2,6 @@
 //   [--cpu-limit seconds] [--memory-limit MB]
 // Runs every cell in order, prints summaries, comparison tables, what policies printed and
 // checks, and writes the results record next to the lab. Exit 1 when a cell or a check failed.
-import { writeFileSync } from 'node:fs';
 import { gradeChecks, type GradedCheck } from '../lab/grade';
 import { logLines } from '../lab/execute';
 import { resultsPathFor } from '../lab/results';
@@ -13,7 +12,7 @@ import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';
 import { BadInput } from './problems';
 import { writeRecord } from './record';
-import { htmlReport } from './exportReport';
+import { htmlReport, writeReport } from './exportReport';
 import { LAB_VERSION } from './version';
 
 const USAGE = `usage: migration-lab run <lab.lab.md> [--param name=value ...] [--json] [--out report.html] ${LIMIT_USAGE}`;
@@ -80,6 +79,6 @@ export async function runCommand(argv: string[]): Promise<number> {
     const path = writeRecord(lab.file, execution);
     if (!values.json) console.log(`results recorded in ${path}`);
   }
-  if (out !== undefined) writeFileSync(out, report!);
+  if (out !== undefined) writeReport(out, report!);
   return failed || checks.some((c) => !c.passed) ? 1 : 0;
 }

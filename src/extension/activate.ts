@@ -6,18 +6,30 @@ import type { RunHost } from '../lab/runHost';
 import { NOTEBOOK_TYPE } from './cells';
 import { LabController } from './controller';
 import { newLab } from './newLab';
+import { registerAttributeEditing } from './attributeEditing';
+import { registerNewCells } from './newCells';
 import { registerDiagnostics } from './diagnostics';
 import { registerLanguageFeatures } from './languageFeatures';
 import { registerPolicyFeatures } from './policyFeatures';
 import { registerRendererMessaging } from './rendererMessaging';
 import { registerStatusBar } from './statusBar';
+import { registerKeptResults } from './keptResults';
+import { registerLabScore } from './labScore';
+import { EXPORT_COMMAND, exportLab } from './exportLab';
+import type { DrawChart } from '../cli/htmlReport';
+import { ResultsRecords } from './resultsRecords';
 import { LabSerializer } from './serializer';
+import { showWelcome } from './welcome';
 
 export const RENDERER_ID = 'migration-lab-renderer';
 
 /** What differs between the desktop (Node) and web extension hosts. */
 export interface Platform {
   createRunHost(context: vscode.ExtensionContext): RunHost;
+  /** Draws a chart as SVG for an exported report; absent where Vega cannot be loaded on demand. */
+  drawChart?: DrawChart;
+  /** What `npm start` asks to open on start (see welcome.ts); desktop only. */
+  welcomeRequest?: string;
 }
 
 export function activateLab(context: vscode.ExtensionContext, platform: Platform): void {
@@ -31,21 +43,36 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
   };
   const serializer = new LabSerializer();
 
+  const walkthrough = `${context.extension.id}#gettingStarted`;
+  const controller = new LabController(sessionFor, NOTEBOOK_TYPE);
+  const records = new ResultsRecords();
+
   context.subscriptions.push(
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: true }),
-    new LabController(sessionFor, NOTEBOOK_TYPE),
+    controller,
+    records,
+    registerKeptResults(context.extension.id, controller, records, sessionFor),
     registerRendererMessaging(RENDERER_ID),
     registerDiagnostics(),
     registerLanguageFeatures(),
     registerPolicyFeatures(context.extensionUri),
-    registerStatusBar(),
+    registerStatusBar(records),
+    registerLabScore(),
+    registerAttributeEditing(),
+    registerNewCells(),
     vscode.commands.registerCommand('migration-lab.newLab', () => newLab(serializer)),
-    vscode.commands.registerCommand('migration-lab.openWalkthrough', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false),
-    ),
+    vscode.commands.registerCommand(EXPORT_COMMAND, (uri?: vscode.Uri) => {
+      if (!platform.drawChart) {
+        void vscode.window.showErrorMessage('Export Lab to HTML needs VS Code on the desktop; in the browser, use `migration-lab export` on the lab file.');
+        return undefined;
+      }
+      return exportLab(runHost, platform.drawChart, uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString()) : undefined);
+    }),
+    vscode.commands.registerCommand('migration-lab.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthrough, false)),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
     // Sessions made before the user trusted the workspace refuse policy code: start afresh.
     vscode.workspace.onDidGrantWorkspaceTrust(() => sessions.clear()),
     { dispose: () => runHost.dispose?.() },
   );
+  void showWelcome(context, platform.welcomeRequest, walkthrough);
 }

@@ -2,7 +2,7 @@
 // shows them as pending up front, reports progress, cancels through the execution token,
 // and shows errors in the cell that failed while the others still run.
 import * as vscode from 'vscode';
-import type { LabSession, CellOutcome } from '../lab/execute';
+import type { CellOutcome, CheckScore, LabSession } from '../lab/execute';
 import { toLabCells } from './cells';
 
 export const CONTROLLER_ID = 'migration-lab-kernel';
@@ -10,6 +10,17 @@ export const CONTROLLER_ID = 'migration-lab-kernel';
 /** Metadata on every output this controller writes. */
 export interface OutputMetadata {
   inputsHash?: string;
+  /** On a check cell's output: its score and points, for the lab's total. */
+  check?: CheckScore;
+  /** Set on outputs shown again from the results record (its file name) rather than computed now. */
+  restoredFrom?: string;
+}
+
+/** A cell that finished running, with what it produced. */
+export interface CellRun {
+  notebook: vscode.NotebookDocument;
+  cell: vscode.NotebookCell;
+  outcome: CellOutcome;
 }
 
 export class LabController implements vscode.Disposable {
@@ -19,6 +30,9 @@ export class LabController implements vscode.Disposable {
   private readonly executionOrder = new Map<string, number>();
   /** Cells already waiting or running, so a second request for one is ignored. */
   private readonly pending = new Set<vscode.NotebookCell>();
+  private readonly ran = new vscode.EventEmitter<CellRun>();
+  /** Fires when a cell has run (not when it was cancelled), after its outputs are shown. */
+  readonly onDidRunCell = this.ran.event;
 
   constructor(
     private readonly sessionFor: (notebook: vscode.NotebookDocument) => LabSession,
@@ -36,6 +50,24 @@ export class LabController implements vscode.Disposable {
 
   dispose(): void {
     this.controller.dispose();
+    this.ran.dispose();
+  }
+
+  /** Runs cells as Run Cell does (the controller must be the notebook's selected one). */
+  execute(cells: vscode.NotebookCell[]): Promise<void> {
+    return cells.length === 0 ? Promise.resolve() : this.enqueue(cells, cells[0].notebook);
+  }
+
+  /**
+   * Shows outputs computed earlier (from the results record) in a cell, through an execution
+   * without an order number or timing, as outputs that were already there when it opened.
+   */
+  async restore(cell: vscode.NotebookCell, outcome: Exclude<CellOutcome, { cancelled: true }>, from: string): Promise<void> {
+    if (this.pending.has(cell) || cell.outputs.length > 0) return;
+    const execution = this.controller.createNotebookCellExecution(cell);
+    execution.start();
+    await execution.replaceOutput(toOutputs(outcome, from));
+    execution.end(outcome.ok);
   }
 
   /** Resolves when this batch has finished, so callers (and tests) can await execution. */
@@ -73,6 +105,7 @@ export class LabController implements vscode.Disposable {
         const outcome = await this.runCell(execution, notebook);
         await execution.replaceOutput(toOutputs(outcome));
         execution.end(outcome.ok ? true : outcome.cancelled ? undefined : false, Date.now());
+        if (outcome.ok || !outcome.cancelled) this.ran.fire({ notebook, cell: execution.cell, outcome });
       } catch (error) {
         // Never leave a cell spinning: whatever happened, end its execution.
         await execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(asError(error))]));
@@ -105,18 +138,19 @@ export class LabController implements vscode.Disposable {
   }
 }
 
-function toOutputs(outcome: CellOutcome): vscode.NotebookCellOutput[] {
+function toOutputs(outcome: CellOutcome, restoredFrom?: string): vscode.NotebookCellOutput[] {
   if (!outcome.ok) {
     if (outcome.cancelled) return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text('Cancelled.', 'text/plain')])];
     const error = new Error(outcome.message);
     error.name = outcome.title;
     error.stack = '';
-    const failed = new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)]);
+    const metadata: OutputMetadata = { inputsHash: outcome.inputsHash, check: outcome.check, restoredFrom };
+    const failed = new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)], metadata);
     // What the policy printed before it failed is often what explains the failure.
     return outcome.logs ? [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.stdout(outcome.logs.join('\n') + '\n')]), failed] : [failed];
   }
   // The inputs hash rides on each output, so the status bar can tell when it went stale.
-  const metadata: OutputMetadata = { inputsHash: outcome.inputsHash };
+  const metadata: OutputMetadata = { inputsHash: outcome.inputsHash, check: outcome.check, restoredFrom };
   return outcome.outputs.map(
     (output) =>
       new vscode.NotebookCellOutput(

@@ -2,7 +2,7 @@
 // resolution the run uses, so the editor and the run never disagree about what is wrong.
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../lab/diagnostic';
-import { resolveLab } from '../lab/resolve';
+import { cellPlace, resolveLab } from '../lab/resolve';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 
 const SEVERITY = {
@@ -11,13 +11,16 @@ const SEVERITY = {
   info: vscode.DiagnosticSeverity.Information,
 } as const;
 
-export function toVscodeDiagnostic(d: Diagnostic): vscode.Diagnostic {
+/** `where` names the cell (`Cell 3 (machine duo)`): the Problems panel lists cells only by the notebook's name. */
+export function toVscodeDiagnostic(d: Diagnostic, where?: string): vscode.Diagnostic {
   const range = new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
-  const diagnostic = new vscode.Diagnostic(range, d.message, SEVERITY[d.severity]);
+  const diagnostic = new vscode.Diagnostic(range, where ? `${where}: ${d.message}` : d.message, SEVERITY[d.severity]);
   diagnostic.source = 'migration-lab';
   diagnostic.code = d.code;
   return diagnostic;
 }
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function registerDiagnostics(): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('migration-lab');
@@ -25,9 +28,13 @@ export function registerDiagnostics(): vscode.Disposable {
 
   const publish = (notebook: vscode.NotebookDocument) => {
     if (notebook.notebookType !== NOTEBOOK_TYPE) return;
-    const lab = resolveLab(toLabCells(notebook));
+    const cells = toLabCells(notebook);
+    const lab = resolveLab(cells);
     for (const cell of notebook.getCells()) {
-      collection.set(cell.document.uri, (lab.diagnostics.get(cell.index) ?? []).map(toVscodeDiagnostic));
+      // A cell just inserted is empty: it is not wrong until something is typed into it.
+      const problems = cells[cell.index].value.trim() === '' ? [] : (lab.diagnostics.get(cell.index) ?? []);
+      const where = capitalize(cellPlace(cells, cell.index));
+      collection.set(cell.document.uri, problems.map((d) => toVscodeDiagnostic(d, where)));
     }
   };
   // Typing fires many changes: publish once the user pauses.

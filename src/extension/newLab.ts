@@ -1,7 +1,6 @@
-// "Migration Lab: New Lab": an untitled lab with a machine, a workload, two runs and a chart,
-// ready to run.
+// "Migration Lab: New Lab": an untitled lab (`lab-1.lab.md`) with a machine, a workload, two runs
+// and a chart, ready to run.
 import * as vscode from 'vscode';
-import { NOTEBOOK_TYPE } from './cells';
 
 const TEMPLATE = `# My lab
 
@@ -42,8 +41,37 @@ runs: [pinned, balanced]
 \`\`\`
 `;
 
-export async function newLab(serializer: vscode.NotebookSerializer): Promise<void> {
+/**
+ * Opens the template as an untitled notebook named `lab-N.lab.md` in the first workspace folder
+ * (N the first number no file or open notebook uses there), so saving proposes a name the lab
+ * can be saved under: only `*.lab.md` files open as labs.
+ */
+export async function newLab(serializer: vscode.NotebookSerializer): Promise<vscode.NotebookDocument> {
   const data = await serializer.deserializeNotebook(new TextEncoder().encode(TEMPLATE), new vscode.CancellationTokenSource().token);
-  const notebook = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+  const notebook = await vscode.workspace.openNotebookDocument(await untitledLabUri());
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(0, data.cells)]);
+  await vscode.workspace.applyEdit(edit);
   await vscode.window.showNotebookDocument(notebook);
+  return notebook;
+}
+
+async function untitledLabUri(): Promise<vscode.Uri> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const taken = new Set(vscode.workspace.notebookDocuments.map((n) => n.uri.path));
+  for (let n = 1; ; n++) {
+    const name = `lab-${n}.lab.md`;
+    const file = folder ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(`/${name}`);
+    if (taken.has(file.path) || (folder && (await exists(file)))) continue;
+    return file.with({ scheme: 'untitled' });
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,22 +1,22 @@
 // Cell status bar items: "output may be stale" when a cell, or a cell it uses, changed since its
 // output was computed (click to re-run); whether a run or comparison still matches the lab's
-// results record; the seed of a run; the grade id and points of a check.
+// results record; the seed of a run; the cell's attributes (name, grade id, points...).
 import * as vscode from 'vscode';
 import { outputInputsHash } from '../lab/execute';
 import { resolveLab } from '../lab/resolve';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 import type { OutputMetadata } from './controller';
 import { staleness } from '../lab/results';
-import { ResultsRecords } from './resultsRecords';
+import type { ResultsRecords } from './resultsRecords';
+import { attributesItem } from './attributeEditing';
 
 const RECORD_TEXT = {
   current: ['$(pass) matches the results record', 'The inputs of this cell are those of the result recorded in the .lab.results.json file.'],
-  stale: ['$(history) results record is stale', 'This cell or a cell it uses changed since the results record was written: run `migration-lab run` to record it again.'],
+  stale: ['$(history) results record is stale', 'This cell or a cell it uses changed since the results record was written: run the cell (or `migration-lab run`) to record it again.'],
 } as const;
 
-export function registerStatusBar(): vscode.Disposable {
+export function registerStatusBar(records: ResultsRecords): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
-  const records = new ResultsRecords();
   const provider: vscode.NotebookCellStatusBarItemProvider = {
     onDidChangeCellStatusBarItems: changed.event,
     provideCellStatusBarItems(cell) {
@@ -37,24 +37,25 @@ export function registerStatusBar(): vscode.Disposable {
       const record = records.get(cell.notebook);
       const recorded = run ? record?.runs[run.name] : compare ? record?.compares[compare.key] : undefined;
       const state = recorded && staleness(recorded, (run ?? compare)!.inputsHash);
-      if (state === 'current' || state === 'stale') {
+      const restoredFrom = (cell.outputs[0]?.metadata as OutputMetadata | undefined)?.restoredFrom;
+      if (restoredFrom) {
+        const item = new vscode.NotebookCellStatusBarItem('$(history) restored from the results record', vscode.NotebookCellStatusBarAlignment.Right);
+        item.tooltip = `This output was shown again from ${restoredFrom}, where it was recorded when the cell last ran; it was not computed now. Run the cell to compute it again.`;
+        items.push(item);
+      } else if (state === 'current' || state === 'stale') {
         const [text, tooltip] = RECORD_TEXT[state];
         const item = new vscode.NotebookCellStatusBarItem(text, vscode.NotebookCellStatusBarAlignment.Right);
         item.tooltip = tooltip;
         items.push(item);
       }
       if (run) items.push(new vscode.NotebookCellStatusBarItem(`seed ${run.config.seed}`, vscode.NotebookCellStatusBarAlignment.Right));
-      const check = lab.checks.find((c) => c.cellIndex === cell.index);
-      if (check) {
-        const text = `${check.id ? `${check.id} · ` : ''}${check.points} ${check.points === 1 ? 'point' : 'points'}${check.hidden ? ' · hidden' : ''}`;
-        items.push(new vscode.NotebookCellStatusBarItem(text, vscode.NotebookCellStatusBarAlignment.Right));
-      }
+      const attributes = attributesItem(cell);
+      if (attributes) items.push(attributes);
       return items;
     },
   };
   return vscode.Disposable.from(
     changed,
-    records,
     records.onDidChange(() => changed.fire()),
     vscode.notebooks.registerNotebookCellStatusBarItemProvider(NOTEBOOK_TYPE, provider),
     // Any edit can make another cell's output stale.

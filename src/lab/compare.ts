@@ -6,12 +6,10 @@ import { colorScale } from './colors';
 import type { ChartOutput, CompareCell, CompareOutput } from './outputs';
 import { compareConfigs, type ResolvedCompare } from './resolve';
 import type { RunSummary } from './runHost';
+import { scaleFor, unitLabel } from './format';
+import { metricDefinition } from './metrics';
 import { meanInterval } from './stats';
 
-/** Metrics where more is better; every other metric is better when lower. */
-const HIGHER_IS_BETTER = new Set(['throughputPerS', 'completed', 'jainIndex', 'meanUtilization', 'jobsCompleted']);
-
-export const isHigherBetter = (metric: string): boolean => HIGHER_IS_BETTER.has(metric);
 
 /** A metric's value in a summary; breakdowns (by reason, by cause) count as their total. */
 export function metricValue(result: RunSummary, metric: string): number {
@@ -55,9 +53,11 @@ export async function runCompare(
         best: false,
       };
     });
+    // Only metrics with a better direction have a best (more migrations are not worse in themselves).
+    const better = metricDefinition(metric)?.better;
     const means = rows.map((r) => r.interval.mean).filter(Number.isFinite);
-    const bestMean = isHigherBetter(metric) ? Math.max(...means) : Math.min(...means);
-    for (const row of rows) row.best = row.interval.mean === bestMean;
+    const bestMean = better === 'higher' ? Math.max(...means) : Math.min(...means);
+    for (const row of rows) row.best = better !== undefined && row.interval.mean === bestMean;
     cells.push(...rows);
   }
   return {
@@ -67,52 +67,62 @@ export async function runCompare(
     policies,
     metrics: compare.metrics,
     seeds: compare.seeds,
+    ...(compare.base.window ? { window: { startS: compare.base.window.startNs / 1e9, endS: compare.base.window.endNs / 1e9 } } : {}),
     cells,
   };
 }
 
-/** One small chart per metric: the mean per policy with its 95 % interval as a whisker. */
+/** One small chart per metric: the mean per policy with its 95 % interval as a whisker, on an axis in the metric's unit. */
 export function compareChart(output: CompareOutput): ChartOutput {
-  const values = output.cells.map((c) => ({
-    policy: c.policy,
-    metric: c.metric,
-    mean: c.interval.mean,
-    low: c.interval.mean - (Number.isFinite(c.interval.halfWidth) ? c.interval.halfWidth : 0),
-    high: c.interval.mean + (Number.isFinite(c.interval.halfWidth) ? c.interval.halfWidth : 0),
-  }));
   const color = { field: 'policy', type: 'nominal' as const, title: 'policy', scale: colorScale(output.policies), sort: output.policies };
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Policies compared over ${output.seeds} seeds`, subtitle: 'mean with 95 % confidence interval' },
-    data: { values },
-    facet: { field: 'metric', type: 'nominal', title: null, sort: output.metrics },
-    columns: 3,
-    resolve: { scale: { x: 'independent' } },
-    spec: {
+  const panels = output.metrics.map((metric) => {
+    const cells = output.cells.filter((c) => c.metric === metric);
+    const scale = scaleFor(metric, cells.map((c) => c.interval.mean));
+    const halfWidth = (c: CompareCell) => (Number.isFinite(c.interval.halfWidth) ? c.interval.halfWidth : 0);
+    const values = cells.map((c) => ({
+      policy: c.policy,
+      mean: c.interval.mean * scale.factor,
+      low: (c.interval.mean - halfWidth(c)) * scale.factor,
+      high: (c.interval.mean + halfWidth(c)) * scale.factor,
+    }));
+    const unit = unitLabel(scale);
+    const format = `,.${scale.decimals}f`;
+    return {
+      title: { text: metric, fontSize: 11 },
+      data: { values },
       width: 200,
       height: { step: 16 },
-      encoding: { y: { field: 'policy', type: 'nominal', title: null, sort: output.policies } },
+      encoding: { y: { field: 'policy', type: 'nominal' as const, title: null, sort: output.policies } },
       layer: [
         {
-          mark: { type: 'rule' },
-          encoding: { x: { field: 'low', type: 'quantitative', title: null, scale: { zero: false } }, x2: { field: 'high' }, color },
+          mark: { type: 'rule' as const },
+          encoding: {
+            x: { field: 'low', type: 'quantitative' as const, title: unit ? `${metric} (${unit})` : `${metric} (${metricDefinition(metric)?.unit === 'count' ? 'count' : 'no unit'})`, scale: { zero: false }, axis: { format, tickCount: 4 } },
+            x2: { field: 'high' },
+            color,
+          },
         },
         {
-          mark: { type: 'point', filled: true, size: 60, tooltip: true },
+          mark: { type: 'point' as const, filled: true, size: 60, tooltip: true },
           encoding: {
-            x: { field: 'mean', type: 'quantitative' },
+            x: { field: 'mean', type: 'quantitative' as const },
             color,
             tooltip: [
-              { field: 'policy', type: 'nominal' },
-              { field: 'metric', type: 'nominal' },
-              { field: 'mean', type: 'quantitative', format: '.4~g' },
-              { field: 'low', type: 'quantitative', title: '95 % low', format: '.4~g' },
-              { field: 'high', type: 'quantitative', title: '95 % high', format: '.4~g' },
+              { field: 'policy', type: 'nominal' as const },
+              { field: 'mean', type: 'quantitative' as const, title: unit ? `mean (${unit})` : 'mean', format },
+              { field: 'low', type: 'quantitative' as const, title: '95 % low', format },
+              { field: 'high', type: 'quantitative' as const, title: '95 % high', format },
             ],
           },
         },
       ],
-    },
+    };
+  });
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: `Policies compared over ${output.seeds} seeds`, subtitle: 'mean with 95 % confidence interval, each metric on an axis in its own unit' },
+    columns: 3,
+    concat: panels,
   };
   return { title: `compare-${output.name ?? output.policies.join('-')}`, spec };
 }

@@ -2,7 +2,7 @@
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
 import { sha256Hex, type SimConfig, type SimResult } from '../sim';
-import { buildChart, ChartError, sweepChart, type ChartRun } from './charts';
+import { buildChart, ChartError, offlineSpans, sweepChart, type ChartRun } from './charts';
 import type { Diagnostic } from './diagnostic';
 import type { CellKind, LabCell } from './markdown';
 import { compareChart, runCompare } from './compare';
@@ -23,12 +23,19 @@ export interface OutputData {
   items: OutputItemData[];
 }
 
+/** What a check cell scored, for the lab's total. */
+export interface CheckScore {
+  score: number;
+  points: number;
+}
+
 export type CellOutcome =
   | {
       ok: true;
       outputs: OutputData[];
       /** Hash of everything the outputs were computed from (see outputInputsHash). */
       inputsHash?: string;
+      check?: CheckScore;
     }
   | { ok: false; cancelled: true }
   | {
@@ -40,6 +47,9 @@ export type CellOutcome =
       at?: { cellIndex: number; diagnostics: Diagnostic[] };
       /** What the failed run's policy printed before it stopped. */
       logs?: readonly string[];
+      /** A failed check's score (0) and points; a check that could not be evaluated has none. */
+      check?: CheckScore;
+      inputsHash?: string;
     };
 
 export interface ExecuteOptions {
@@ -60,6 +70,7 @@ export class CellError extends Error {
     message: string,
     readonly at?: { cellIndex: number; diagnostics: Diagnostic[] },
     readonly logs?: readonly string[],
+    readonly check?: CheckScore,
   ) {
     super(message);
   }
@@ -77,9 +88,14 @@ export function describeDiagnostics(diagnostics: readonly Diagnostic[]): string 
  * hashes, the cells it uses. When it differs from the hash stored with the output, the output
  * may be stale. Undefined for cells whose output depends on nothing else.
  */
-export function outputInputsHash(lab: ResolvedLab, cells: readonly LabCell[], index: number): string | undefined {
+export function outputInputsHash(
+  lab: ResolvedLab,
+  cells: readonly LabCell[],
+  index: number,
+  /** The inputs hash of each run the output was computed from: the runs' own, or recorded ones. */
+  runHash = (name: string) => lab.runs.find((r) => r.name === name)?.inputsHash ?? `missing ${name}`,
+): string | undefined {
   const cell = cells[index];
-  const runHash = (name: string) => lab.runs.find((r) => r.name === name)?.inputsHash ?? `missing ${name}`;
   const combine = (runs: readonly string[]) => sha256Hex([cell.value, ...runs.map(runHash)].join('\u0000'));
   switch (cell.kind) {
     case 'run':
@@ -110,7 +126,7 @@ export class LabSession {
   constructor(
     private readonly host: RunHost,
     private readonly resolveOptions: ResolveOptions = {},
-    private readonly runsUserCode = true,
+    readonly runsUserCode = true,
   ) {}
 
   async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
@@ -121,10 +137,14 @@ export class LabSession {
       if (cell.kind === 'markdown') return { ok: true, outputs: [] };
       assertValid(lab, index, `Invalid ${cell.kind} cell`);
       const outputs = await this.outputsOf(cells, lab, index, options);
-      return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index) };
+      const check = lab.checks.find((c) => c.cellIndex === index);
+      return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index), ...(check ? { check: { score: check.points, points: check.points } } : {}) };
     } catch (error) {
       if (error instanceof CancelledError || options.signal.aborted) return { ok: false, cancelled: true };
-      if (error instanceof CellError) return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at, ...(error.logs ? { logs: error.logs } : {}) };
+      if (error instanceof CellError) {
+        const check = error.check && this.resolved && { check: error.check, inputsHash: outputInputsHash(this.resolved.lab, cells, index) };
+        return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at, ...(error.logs ? { logs: error.logs } : {}), ...check };
+      }
       const e = error instanceof Error ? error : new Error(String(error));
       return { ok: false, cancelled: false, title: e.name || 'Error', message: e.message };
     }
@@ -143,11 +163,7 @@ export class LabSession {
         return [await this.chartOutput(lab, chart, options)];
       }
       case 'compare': {
-        const output = await this.compareOf(lab, resolved(lab, index, lab.compares), options);
-        return [
-          { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
-          { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
-        ];
+        return compareOutputData(await this.compareOf(lab, resolved(lab, index, lab.compares), options));
       }
       case 'check':
         return [await this.checkOutput(lab, resolved(lab, index, lab.checks), options)];
@@ -212,15 +228,11 @@ export class LabSession {
       runs[name] = await available(async () => (await this.resultOf(lab, validRun(lab, name), options)).summary as unknown as RunOutput['summary']);
     }
     const compares: Record<string, Available<CompareOutput>> = {};
-    const compareKeys = new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
-    for (const compare of lab.compares.filter((c) => compareKeys.has(c.key))) {
+    const keys = comparesReadBy(check);
+    for (const compare of lab.compares.filter((c) => keys.has(c.key))) {
       compares[compare.key] = await available(() => this.compareOf(lab, compare, options));
     }
-    const result = evaluateCheck(check, { runs, compares } satisfies CheckScope);
-    const label = check.id ? `Check ${check.id}` : 'Check';
-    const points = `${result.score} of ${check.points} ${check.points === 1 ? 'point' : 'points'}`;
-    if (!result.passed) throw new CellError(`${label} failed (${points})`, result.message);
-    return { items: [{ mime: 'text/markdown', data: `✅ **${label} passed** (${points})` }] };
+    return checkOutputData(check, { runs, compares });
   }
 
   /** The result of a run: from the cache while its inputs are unchanged, else simulated now. */
@@ -279,7 +291,8 @@ export class LabSession {
     const runs: ChartRun[] = [];
     for (const name of chart.runs) {
       const run = validRun(lab, name);
-      runs.push({ name, policy: run.config.policy.name, result: await this.resultOf(lab, run, options) });
+      const result = await this.resultOf(lab, run, options);
+      runs.push({ name, policy: run.config.policy.name, result, offline: offlineSpans(run.config, result) });
     }
     try {
       return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };
@@ -307,30 +320,53 @@ function sameCells(a: readonly LabCell[], b: readonly LabCell[]): boolean {
 
 /**
  * The resolved item of a valid cell. A valid cell is left out of the model only when a cell it
- * uses is broken; its warnings then say which, and the cell refuses to run with them.
+ * uses is broken (ResolvedLab.blocked says which), and then refuses to run, naming that cell.
  */
 function resolved<T extends { cellIndex: number }>(lab: ResolvedLab, index: number, items: readonly T[]): T {
   const item = items.find((i) => i.cellIndex === index);
   if (item) return item;
-  const problems = lab.diagnostics.get(index) ?? [];
-  throw new CellError('A cell this one uses is invalid', problems.length > 0 ? describeDiagnostics(problems) : 'Fix the cells it names first.', {
-    cellIndex: index,
-    diagnostics: problems,
-  });
+  throw new CellError('A cell this one uses is invalid', (lab.blocked.get(index) ?? ['Fix the cells it names first.']).join('\n'));
 }
 
-/** The run of that name; a broken one throws its own cell's errors. */
+/** The run of that name; a broken one throws its own cell's errors, a blocked one what it waits for. */
 function validRun(lab: ResolvedLab, name: string): ResolvedRun {
   const run = lab.runs.find((r) => r.name === name);
   if (run) return run;
   const cellIndex = lab.runCells.get(name);
   if (cellIndex !== undefined) assertValid(lab, cellIndex, `Run ${name} is invalid`);
-  throw new CellError(`Run ${name} is invalid`, `Run ${name} could not be resolved; fix its cell first.`);
+  const blocked = cellIndex === undefined ? undefined : lab.blocked.get(cellIndex);
+  throw new CellError(`Run ${name} is invalid`, blocked ? blocked.join('\n') : `Run ${name} could not be resolved; fix its cell first.`);
 }
 
 function assertValid(lab: ResolvedLab, index: number, title: string): void {
   const errors = (lab.diagnostics.get(index) ?? []).filter((d) => d.severity === 'error');
   if (errors.length > 0) throw new CellError(title, describeDiagnostics(errors), { cellIndex: index, diagnostics: errors });
+}
+
+/** The keys of the comparisons a check's expression reads (`compares.<key>...`). */
+export const comparesReadBy = (check: ResolvedCheck): Set<string> => new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
+
+/** A check's output when it passes; a CellError with its score when it fails. */
+export function checkOutputData(check: ResolvedCheck, scope: CheckScope): OutputData {
+  const result = evaluateCheck(check, scope);
+  const label = check.id ? `Check ${check.id}` : 'Check';
+  const points = `${result.score} of ${check.points} ${check.points === 1 ? 'point' : 'points'}`;
+  if (!result.passed) throw new CellError(`${label} failed (${points})`, result.message, undefined, undefined, { score: result.score, points: check.points });
+  // U+2713 (not the emoji): it draws in any font that has the Dingbats block.
+  return { items: [{ mime: 'text/markdown', data: `**\u2713 ${label} passed** (${points})` }] };
+}
+
+/** A comparison's outputs: the table (with a Markdown copy) and the chart of means with intervals. */
+export function compareOutputData(output: CompareOutput): OutputData[] {
+  return [
+    { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
+    { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
+  ];
+}
+
+/** A run's output: its summary (with a Markdown copy). */
+export function runOutputData(data: RunOutput): OutputData {
+  return { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
 }
 
 /** A run cell's outputs: its summary (table and text) and, when its policy printed, what it printed. */
@@ -343,11 +379,12 @@ function runOutputs(run: ResolvedRun, result: SimResult, logs: readonly string[]
     workload: run.workloadName,
     seed: run.config.seed,
     durationS: run.config.durationNs / 1e9,
+    ...(result.window ? { window: result.window } : {}),
     digest: result.digest,
     summary: result.summary as unknown as RunOutput['summary'],
     ...(logs ? { logs } : {}),
   };
-  const summary = { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
+  const summary = runOutputData(data);
   // Under its run cell, what the policy printed needs no heading (the CLI and reports add one).
   return logs ? [summary, { items: [{ mime: LOG_MIME, data: `${logs.join('\n')}\n` }] }] : [summary];
 }

@@ -21,10 +21,18 @@ export interface RunOutput {
   workload: string;
   seed: number;
   durationS: number;
+  /** Set when the summary covers an observation window of the run, not all of it. */
+  window?: ObservedWindow;
   digest: string;
   summary: Record<string, SummaryValue>;
   /** What the run's policy cell printed with console.log (capped by the sandbox); absent when nothing. */
   logs?: readonly string[];
+}
+
+/** The stretch of a run a summary covers (src/sim/window.ts), in seconds. */
+export interface ObservedWindow {
+  startS: number;
+  endS: number;
 }
 
 /** The output of a `chart` cell: a complete Vega-Lite spec with its data inlined. */
@@ -50,5 +58,7 @@ export interface CompareOutput {
   policies: string[];
   metrics: string[];
   seeds: number;
+  /** Set when every run of the comparison is observed over a window only. */
+  window?: ObservedWindow;
   cells: CompareCell[];
 }

@@ -6,32 +6,14 @@
 //     a hash of their content, so an edited copy is evident; grading restores them anyway.
 import { sha256Hex } from '../sim/digest';
 import type { Attributes, LabCell, LabCodeCell } from './markdown';
-import { declaredName } from './resolve';
+import { cellKey, cellKeys, cellLabel } from './resolve';
 
 export const CHECKSUM_ATTRIBUTE = 'checksum';
 
 export const isProtected = (cell: LabCell): cell is LabCodeCell => cell.kind === 'check' || (cell.kind !== 'markdown' && cell.attributes.locked === true);
 
-/** What identifies a protected cell across versions: its id (checks, or any locked cell), else its kind and name. */
-export function cellKey(cell: LabCodeCell): string | undefined {
-  return cellKeys(cell)[0];
-}
-
-/**
- * Every key a cell answers to: its kind and id, and its kind and name. A submission's cell
- * that shares either with a protected cell stands in its place (and is replaced by it): a new
- * id does not make a student's copy of a locked run a different run.
- */
-export function cellKeys(cell: LabCodeCell): string[] {
-  const keys: string[] = [];
-  if (typeof cell.attributes.id === 'string') keys.push(`${cell.kind}#${cell.attributes.id}`);
-  const name = declaredName(cell)?.name;
-  if (name !== undefined) keys.push(`${cell.kind}:${name}`);
-  return keys;
-}
-
-/** A readable name for messages: `check q1`, `machine duo`. */
-export const cellLabel = (cell: LabCodeCell): string => (cellKey(cell) ?? cell.kind).replace(/[:#]/, ' ');
+// Defined with the names they are read from; re-exported here, where grading looks for them.
+export { cellKey, cellKeys, cellLabel };
 
 function withoutChecksum(attributes: Attributes): Attributes {
   const { [CHECKSUM_ATTRIBUTE]: _checksum, ...rest } = attributes;

@@ -20,6 +20,8 @@ export interface ReportInput {
   title: string;
   /** Version and provenance line under the title. */
   subtitle: string;
+  /** Points earned of the total, when the lab has checks. */
+  score?: { earned: number; total: number };
   cells: readonly LabCell[];
   /** What each cell produced, by cell index. */
   outputs: ReadonlyMap<number, readonly ReportItem[]>;
@@ -103,7 +105,7 @@ export function reportHtml(input: ReportInput): string {
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
-    `<header><p>${escapeHtml(input.subtitle)}</p></header>`,
+    `<header><p>${escapeHtml(input.subtitle)}</p>${input.score ? `<p class="score">Score: <strong>${input.score.earned} of ${input.score.total} ${input.score.total === 1 ? 'point' : 'points'}</strong></p>` : ''}</header>`,
     ...input.cells.map((cell, i) => cellHtml(cell, input.outputs.get(i) ?? [], input.image)),
     '</body>',
     '</html>',

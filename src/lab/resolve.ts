@@ -12,6 +12,7 @@ import type { Diagnostic, Range } from './diagnostic';
 import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from './markdown';
 import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
 import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validate';
+import { formatQuantity } from './units';
 import { parseYaml, type YNode } from './yaml';
 
 export interface ResolveOptions {
@@ -105,6 +106,11 @@ export interface ResolvedLab {
   params: Map<string, { value: ParamValue; cellIndex: number }>;
   /** Diagnostics per cell index (cells without problems have none). */
   diagnostics: Map<number, Diagnostic[]>;
+  /**
+   * Why a cell without problems of its own is left out of the model: the cells it uses that have
+   * errors. Not diagnostics, so one mistake shows once, where it is; running the cell says this.
+   */
+  blocked: Map<number, string[]>;
   /** Problems not tied to a cell, e.g. an override for an undeclared parameter. */
   problems: string[];
 }
@@ -113,6 +119,8 @@ export interface ResolvedLab {
 export const COMPARE_DEFAULTS = { seeds: 5, metrics: ['meanResponseS', 'migrations', 'cacheMisses', 'energyJ'] } as const;
 
 const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export const POLICY_NEEDS_NAME = 'A policy cell needs a name: set it from the cell\'s status bar (or its quick fix), or write ```policy name=my-policy in the file';
 
 /** Position-free: moving cells or adding Markdown between them leaves the hash unchanged. */
 function hashInputs(cells: readonly LabCell[], indices: readonly number[], params: ReadonlyMap<string, ParamValue>): string {
@@ -311,7 +319,13 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     checks: [],
     params: new Map(),
     diagnostics: new Map(),
+    blocked: new Map(),
     problems: [],
+  };
+  const block = (index: number, reason: string) => {
+    const list = lab.blocked.get(index) ?? [];
+    if (!list.includes(reason)) list.push(reason);
+    lab.blocked.set(index, list);
   };
   const push = (index: number, ...ds: Diagnostic[]) => {
     if (ds.length === 0) return;
@@ -353,13 +367,19 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   // Names, so references can be checked in any order.
   const definedAt: Record<RefTarget, Map<string, number>> = { machine: new Map(), workload: new Map(), run: new Map(), policy: new Map() };
+  /** Cells whose name cannot be read, per kind: an unknown name of that kind may be theirs. */
+  const unnamed = new Map<RefTarget, number[]>();
   for (let i = 0; i < cells.length; i++) {
     const cell = code(i);
     if (!cell || !(cell.kind in definedAt)) continue;
     const target = cell.kind as RefTarget;
     const declared = declaredName(cell);
     if (!declared) {
-      if (cell.kind === 'policy') push(i, { range: NO_RANGE, severity: 'error', message: 'A policy cell needs a name: write ```policy name=my-policy', code: 'missing-key' });
+      unnamed.set(target, [...(unnamed.get(target) ?? []), i]);
+      if (cell.kind === 'policy') {
+        const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: cell.value.split('\n')[0].length } };
+        push(i, { range: firstLine, severity: 'error', message: POLICY_NEEDS_NAME, code: 'policy-needs-name' });
+      }
       continue;
     }
     const builtIn = (target === 'policy' && POLICY_NAMES.includes(declared.name)) || (target === 'machine' && MACHINE_PRESET_NAMES.includes(declared.name));
@@ -380,6 +400,15 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       policy: new Set([...POLICY_NAMES, ...definedAt.policy.keys()]),
     },
     params: paramValues,
+    unreadable: new Set(unnamed.keys()),
+  };
+  /** Blocks a cell on each unknown name it uses of a kind with an unnamed cell; true if any. */
+  const waitsForNames = (i: number, v: CellValidation): boolean => {
+    for (const ref of v.excused) {
+      const where = unnamed.get(ref.target)!.map((at) => cellPlace(cells, at)).join(', ');
+      block(i, `${ref.target} "${ref.name}" is not defined yet: ${where} has no name it can be found by; fix that first`);
+    }
+    return v.excused.length > 0;
   };
 
   const validated = new Map<number, CellValidation>();
@@ -428,7 +457,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       }
       if (!machine) {
         broken = true;
-        push(i, { range: keyRanges.get('machine') ?? NO_RANGE, severity: 'warning', message: `Machine "${machineName}" has errors; fix its cell first`, code: 'broken-dependency' });
+        block(i, `${cellPlace(cells, at!)} has errors; fix it first`);
       }
     }
     const workloadName = v.workload as string | undefined;
@@ -439,7 +468,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       workload = lab.workloads.get(workloadName)?.config;
       if (!workload) {
         broken = true;
-        push(i, { range: keyRanges.get('workload') ?? NO_RANGE, severity: 'warning', message: `Workload "${workloadName}" has errors; fix its cell first`, code: 'broken-dependency' });
+        block(i, `${cellPlace(cells, at)} has errors; fix it first`);
       }
     }
     const policies = (v.policies as PolicyConfig[] | undefined) ?? (v.policy ? [v.policy as PolicyConfig] : []);
@@ -466,18 +495,25 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     }
     const dependsOn = [...deps].sort((a, b) => a - b);
     const usedValues = new Map([...used].filter((p) => paramValues.has(p)).map((p) => [p, paramValues.get(p)!]));
+    const durationNs = (v.duration as number | undefined) ?? 10e9;
+    const window = v.window as SimConfig['window'];
+    if (window && window.endNs > durationNs) {
+      broken = true;
+      push(i, { range: keyRanges.get('window') ?? NO_RANGE, severity: 'error', message: `The window ends after the run: it must end by the duration (${formatQuantity(durationNs, 'time')})`, code: 'out-of-range' });
+    }
     const common = {
       machine: machine!,
       workload: workload!,
       scheduler: (v.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
-      durationNs: (v.duration as number | undefined) ?? 10e9,
+      durationNs,
+      ...(window ? { window } : {}),
     };
     return { broken, dependsOn, inputsHash: hashInputs(cells, dependsOn, usedValues), common };
   };
 
   for (const [name, i] of definedAt.run) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     const policy = v.value.policy as PolicyConfig;
@@ -498,7 +534,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   const keys = compareKeys(cells);
   for (const i of indicesOf('compare')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     lab.compares.push({
@@ -516,19 +552,20 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     });
   }
 
-  /** Warns on each use of a run that could not be resolved (running the cell then says why). */
+  /** Notes each run used that could not be resolved: the cell stays in the model and, run, says why. */
   const resolvedRuns = new Set(lab.runs.map((r) => r.name));
-  const warnOnBrokenRuns = (i: number, v: CellValidation) => {
+  const blockOnBrokenRuns = (i: number, v: CellValidation) => {
     for (const ref of v.references) {
       if (ref.target !== 'run' || resolvedRuns.has(ref.name)) continue;
-      push(i, { range: ref.range, severity: 'warning', message: `Run "${ref.name}" has errors; fix its cell first`, code: 'broken-dependency' });
+      const at = definedAt.run.get(ref.name)!;
+      block(i, lab.blocked.has(at) ? `${cellPlace(cells, at)} cannot run: ${lab.blocked.get(at)!.join('; ')}` : `${cellPlace(cells, at)} has errors; fix it first`);
     }
   };
 
   for (const i of indicesOf('chart')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
-    warnOnBrokenRuns(i, v);
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    blockOnBrokenRuns(i, v);
     const c = v.value;
     const chart: ResolvedChart = { cellIndex: i, runs: (c.runs as string[] | undefined) ?? (c.run ? [c.run as string] : []) };
     if (c.show !== undefined) chart.show = c.show as string;
@@ -544,8 +581,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   for (const i of indicesOf('check')) {
     const v = validated.get(i)!;
-    if (!v.value || hasErrors(v.diagnostics)) continue;
-    warnOnBrokenRuns(i, v);
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    blockOnBrokenRuns(i, v);
     const a = code(i)!.attributes;
     const check: ResolvedCheck = {
       cellIndex: i,
@@ -589,6 +626,33 @@ function chartSweep(c: Obj, keyRanges: ReadonlyMap<string, Range>, params: Resol
     value: { param, values: values.map(String), seeds: (c.seeds as number | undefined) ?? 5, metric: (c.metric as string | undefined) ?? 'meanResponseS' },
     diagnostics,
   };
+}
+
+/** What identifies a protected cell across versions: its id (checks, or any locked cell), else its kind and name. */
+export function cellKey(cell: LabCodeCell): string | undefined {
+  return cellKeys(cell)[0];
+}
+
+/**
+ * Every key a cell answers to: its kind and id, and its kind and name. A submission's cell
+ * that shares either with a protected cell stands in its place (and is replaced by it): a new
+ * id does not make a student's copy of a locked run a different run.
+ */
+export function cellKeys(cell: LabCodeCell): string[] {
+  const keys: string[] = [];
+  if (typeof cell.attributes.id === 'string') keys.push(`${cell.kind}#${cell.attributes.id}`);
+  const name = declaredName(cell)?.name;
+  if (name !== undefined) keys.push(`${cell.kind}:${name}`);
+  return keys;
+}
+
+/** A readable name for messages: `check q1`, `machine duo`. */
+export const cellLabel = (cell: LabCodeCell): string => (cellKey(cell) ?? cell.kind).replace(/[:#]/, ' ');
+
+/** Where a cell is, for messages: `cell 3 (machine duo)`, numbered from 1 over every cell as VS Code counts them. */
+export function cellPlace(cells: readonly LabCell[], index: number): string {
+  const cell = cells[index];
+  return cell.kind === 'markdown' ? `cell ${index + 1}` : `cell ${index + 1} (${cellLabel(cell)})`;
 }
 
 /** The key each compare cell is known by in results and check expressions: its name, else compare1, compare2... in file order. */

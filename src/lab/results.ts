@@ -4,13 +4,19 @@
 // written in sorted order, one per line, so the file diffs well under version control.
 // `migration-lab verify` re-runs a lab against it; the extension reads it for "stale" markers.
 import { canonicalJson, sha256Hex } from '../sim/digest';
-import type { CompareOutput, SummaryValue } from './outputs';
+import type { CompareCell, CompareOutput, RunOutput, SummaryValue } from './outputs';
 
 export const RESULTS_FORMAT = 1;
 
 export interface RecordedRun {
   policy: string;
   seed: number;
+  /** How the run was set up, so its summary can be shown again as it was (absent in older records). */
+  machine?: string;
+  workload?: string;
+  scheduler?: string;
+  durationS?: number;
+  window?: RunOutput['window'];
   simVersion: string;
   /** sha256 of the cells the run depends on and the parameter values it uses. */
   inputsHash: string;
@@ -28,6 +34,12 @@ export interface RecordedCompare {
   digest: string;
   /** `<policy>.<metric>` -> mean over seeds. */
   means: Record<string, number>;
+  /** The whole table, so it can be shown again (absent in older records). */
+  window?: CompareOutput['window'];
+  machine?: string;
+  workload?: string;
+  metrics?: string[];
+  cells?: CompareCell[];
 }
 
 export interface ResultsRecord {
@@ -48,7 +60,66 @@ export function resultsPathFor(labPath: string): string {
 export function recordCompare(output: CompareOutput, inputsHash: string, simVersion: string): RecordedCompare {
   const means: Record<string, number> = {};
   for (const cell of output.cells) means[`${cell.policy}.${cell.metric}`] = cell.interval.mean;
-  return { policies: output.policies, seeds: output.seeds, simVersion, inputsHash, digest: sha256Hex(canonicalJson(output.cells)), means };
+  return {
+    policies: output.policies,
+    seeds: output.seeds,
+    simVersion,
+    inputsHash,
+    digest: sha256Hex(canonicalJson(output.cells)),
+    means,
+    machine: output.machine,
+    workload: output.workload,
+    metrics: output.metrics,
+    cells: output.cells,
+    ...(output.window ? { window: output.window } : {}),
+  };
+}
+
+export function recordRun(output: RunOutput, inputsHash: string, simVersion: string): RecordedRun {
+  const { policy, seed, machine, workload, scheduler, durationS, window, digest, summary } = output;
+  return { policy, seed, machine, workload, scheduler, durationS, ...(window ? { window } : {}), simVersion, inputsHash, digest, summary };
+}
+
+/** A recorded run as the output it was, or undefined when the record predates the fields it needs. */
+export function recordedRunOutput(name: string, recorded: RecordedRun): RunOutput | undefined {
+  const { policy, seed, machine, workload, scheduler, durationS, window, digest, summary } = recorded;
+  if (machine === undefined || workload === undefined || scheduler === undefined || durationS === undefined) return undefined;
+  return { name, policy, scheduler, machine, workload, seed, durationS, ...(window ? { window } : {}), digest, summary };
+}
+
+/**
+ * A recorded comparison as the output it was; undefined when the record predates the table, or
+ * when the table is not the one its digest was taken of (edited by hand).
+ */
+export function recordedCompareOutput(name: string | undefined, recorded: RecordedCompare): CompareOutput | undefined {
+  const { machine, workload, metrics, cells } = recorded;
+  if (machine === undefined || workload === undefined || metrics === undefined || cells === undefined) return undefined;
+  if (sha256Hex(canonicalJson(cells)) !== recorded.digest) return undefined;
+  // JSON has no NaN: a half-width of fewer than two seeds comes back as null.
+  const number = (x: number | null) => (x === null ? Number.NaN : x);
+  const interval = (i: CompareCell['interval']) => ({ ...i, mean: number(i.mean), halfWidth: number(i.halfWidth) });
+  const restored = cells.map((c) => ({ ...c, interval: interval(c.interval), ...(c.difference ? { difference: interval(c.difference) } : {}) }));
+  const window = recorded.window ? { window: recorded.window } : {};
+  return { ...(name === undefined ? {} : { name }), machine, workload, policies: recorded.policies, metrics, seeds: recorded.seeds, ...window, cells: restored };
+}
+
+/** The record with these runs and comparisons written over their old entries (the others kept). */
+export function withRecorded(
+  previous: ResultsRecord | undefined,
+  lab: string,
+  version: string,
+  params: ResultsRecord['params'],
+  runs: Readonly<Record<string, RecordedRun>>,
+  compares: Readonly<Record<string, RecordedCompare>>,
+): ResultsRecord {
+  return {
+    format: RESULTS_FORMAT,
+    lab,
+    version,
+    params,
+    runs: { ...previous?.runs, ...runs },
+    compares: { ...previous?.compares, ...compares },
+  };
 }
 
 function sortKeys(value: unknown): unknown {

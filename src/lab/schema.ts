@@ -7,6 +7,7 @@
 import { GROUP, MACHINE, MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES, RUN, SCHEDULER, TASK_SET, type KeySpec, type Section, type Unit } from '../sim';
 import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../sim/policies/index';
 import type { CellKind } from './markdown';
+import { SELECTABLE_METRICS } from './metrics';
 import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
 
 /** What a name in a cell may refer to. */
@@ -28,6 +29,8 @@ export type Schema =
   /** `poisson 400/s`, `0s`, `every 10ms`, or a list of times (a trace). */
   | { type: 'arrival' }
   | { type: 'scheduler' }
+  /** A stretch of simulated time, `1s..5s`. */
+  | { type: 'timeRange' }
   | { type: 'ref'; target: RefTarget }
   /** A policy name, or `{ name: <policy>, <param>: <value>... }`. */
   | { type: 'policy' }
@@ -177,48 +180,8 @@ export function policyDoc(name: string): PolicyDoc {
 
 export const MACHINE_PRESET_NAMES = Object.keys(MACHINE_PRESETS);
 
-/** Summary metrics a run reports (src/sim/result.ts Summary), usable in compare `metrics:` and check expressions. */
-export const METRICS: Readonly<Record<string, string>> = {
-  simulatedS: 'Simulated time the run covered, in seconds.',
-  makespanS: 'Time of the last completion, in seconds.',
-  arrived: 'Processes that arrived.',
-  completed: 'Processes that finished.',
-  unfinished: 'Processes still unfinished at the end.',
-  throughputPerS: 'Finished processes per second.',
-  meanResponseS: 'Mean response (turnaround) time of finished jobs, in seconds.',
-  p95ResponseS: '95th percentile response time, in seconds.',
-  p99ResponseS: '99th percentile response time, in seconds.',
-  meanWaitS: 'Mean time jobs spent waiting in run queues, in seconds.',
-  jobsReleased: 'Jobs released within the run (each process is one job, each periodic release one).',
-  jobsCompleted: 'Jobs completed (each periodic release is one job).',
-  jobsUnfinished: 'Jobs released and not completed at the end (jobsReleased = jobsCompleted + jobsUnfinished).',
-  meanInSystem: 'Time-averaged number of processes in the system (Little: rate x time).',
-  arrivalRatePerS: 'Measured arrival rate, per second.',
-  meanSojournS: 'Mean time in system, counting unfinished processes up to the end, in seconds.',
-  migrations: 'Number of migrations, all reasons (jobMigrations + taskMigrations).',
-  jobMigrations: 'Moves of a job that had already run: it resumes on another CPU.',
-  taskMigrations: 'Moves of a task between jobs, or of a job that had not run yet: it starts elsewhere than its task last ran.',
-  migrationCostS: 'Total cost of migrations (state copy, reload, coherence stalls), in seconds.',
-  cacheMisses: 'Cache lines fetched, all causes.',
-  stallS: 'Time processes spent stalled on cache misses, in seconds.',
-  contextSwitches: 'Number of context switches.',
-  preemptions: 'Times a running job was stopped with work left so that another one runs on its CPU.',
-  meanUtilization: 'Mean CPU utilisation (0..1).',
-  imbalanceCv: 'Coefficient of variation of per-CPU busy time (0 = perfectly even).',
-  imbalanceMaxOverMean: 'Max over mean of per-CPU busy time (1 = perfectly even).',
-  jainIndex: "Jain's fairness index of per-CPU busy time (1 = perfectly even).",
-  deadlineMisses: 'Jobs that missed their deadline: completed after it, or unfinished at the end with it passed (completing exactly at it meets it).',
-  deadlineMissRatio: 'Misses over jobs whose deadline fell within the run (0..1).',
-  energyJ: 'Energy used by all cores and DRAM, in joules (machines with power or thermal).',
-  dramEnergyJ: 'Energy of DRAM accesses, in joules (machines with power or thermal).',
-  edpJs: 'Energy-delay product (energy x makespan), in joule-seconds.',
-  peakTempC: 'Highest core temperature, in degrees Celsius (machines with thermal).',
-  meanTempC: 'Mean core temperature over cores and time, in degrees Celsius (machines with thermal).',
-  throttledS: 'Core-seconds spent with the frequency capped by thermal throttling (machines with thermal).',
-  failures: 'CPU failures within the run (machines with events).',
-  evacuations: 'Processes moved off failed or maintenance CPUs (machines with events).',
-  lostWorkS: 'Work lost at failures since the last checkpoint and done again, in seconds (machines with events).',
-};
+/** Summary metrics usable in compare `metrics:` and check expressions, with their explanations (src/lab/metrics.ts). */
+export const METRICS: Readonly<Record<string, string>> = SELECTABLE_METRICS;
 
 export const CHART_KINDS: Readonly<Record<string, string>> = {
   load: 'Busy share of each CPU over time (a heat map: one row per CPU).',
@@ -268,6 +231,9 @@ const workload = obj({
 const scheduler = f({ type: 'scheduler' }, 'Per-CPU dispatcher (who runs next on one CPU): fair, fcfs, rr 4ms, edf, priority.', { default: SCHEDULER.kind.default });
 const duration = fieldOfKey('durationNs', RUN.durationNs);
 
+const WINDOW_DOC =
+  'Observation window, e.g. 1s..5s: every summary metric, chart and check covers only this stretch of the run (leave out a warm-up); it must end by the duration.';
+
 const run = obj({
   name,
   machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset to run on.', { required: true }),
@@ -275,6 +241,7 @@ const run = obj({
   policy: f({ type: 'policy' }, 'The placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.', { required: true }),
   scheduler,
   duration,
+  window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
   seed: fieldOfKey('seed', RUN.seed),
 });
 
@@ -286,6 +253,7 @@ const compare = obj({
   scheduler,
   seeds: f(int(1, 1000), 'Runs per policy with seeds 1..n; results show mean and 95 % confidence interval.', { default: '5' }),
   duration: { ...duration, doc: 'Simulated time limit of each run (a run whose processes have all finished ends at its last completion).' },
+  window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
   metrics: f(list({ type: 'enum', values: METRICS }, 1), 'Summary metrics to tabulate.', { default: 'meanResponseS, migrations, cacheMisses, energyJ' }),
 });
 
@@ -414,6 +382,8 @@ export function describeSchema(schema: Schema): string {
       return 'an arrival: 0s, poisson 400/s, every 10ms, or a list of times';
     case 'scheduler':
       return 'a scheduler: fair, fcfs, rr 4ms, edf or priority';
+    case 'timeRange':
+      return 'a time range, e.g. 1s..5s';
     case 'expression':
       return 'an expression such as runs.a.migrations > 0';
     case 'json':

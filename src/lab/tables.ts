@@ -9,10 +9,11 @@ export type Row = Record<string, string | number | null>;
 
 function seriesRows(result: SimResult): Row[] {
   const { binNs, cpus } = result.series;
+  const startNs = result.series.startNs ?? 0;
   const rows: Row[] = [];
   for (const cpu of cpus) {
     cpu.utilization.forEach((utilization, bin) => {
-      const row: Row = { cpu: cpu.cpu, socket: cpu.socket, tS: (bin * binNs) / 1e9, utilization, queueLength: cpu.queueLength[bin] };
+      const row: Row = { cpu: cpu.cpu, socket: cpu.socket, tS: (startNs + bin * binNs) / 1e9, utilization, queueLength: cpu.queueLength[bin] };
       for (const cause of MISS_CAUSES) row[`misses_${cause}`] = cpu.missesByCause[cause][bin];
       rows.push(row);
     });

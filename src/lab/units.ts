@@ -283,6 +283,24 @@ export function parseScheduler(text: string): Parsed<SchedulerConfig> {
   return { ok: true, value: { kind, quantumNs: q.value } };
 }
 
+/** An observation window `1s..5s` (start, then end, each a time): [startNs, endNs), positions kept for errors. */
+export function parseTimeRange(text: string): Parsed<{ startNs: number; endNs: number }> {
+  const at = text.indexOf('..');
+  if (at < 0) return fail('bad-syntax', `Expected a time range like 1s..5s (from, two dots, to), got "${text.trim()}"`, 0, text.length);
+  const shift = (q: Parsed<number>, by: number): Parsed<number> => (q.ok ? q : { ...q, start: q.start + by, end: q.end + by });
+  // Each end is a time the simulator's clock keeps: whole nanoseconds.
+  const time = (part: string, by: number): Parsed<number> => {
+    const q = shift(parseQuantity(part, 'time'), by);
+    return !q.ok || Number.isInteger(q.value) ? q : fail('too-fine', notWhole(part, 'time'), by, by + part.length);
+  };
+  const start = time(text.slice(0, at), 0);
+  if (!start.ok) return start;
+  const end = time(text.slice(at + 2), at + 2);
+  if (!end.ok) return end;
+  if (end.value <= start.value) return fail('out-of-range', `The window must end after it starts (${text.slice(0, at).trim()} .. ${text.slice(at + 2).trim()})`, 0, text.length);
+  return { ok: true, value: { startNs: start.value, endNs: end.value } };
+}
+
 /**
  * A base-unit value written in the unit (the base unit, or one that keeps it at or above 1) with
  * the shortest number, the larger unit on ties: 1500000 ns -> "1.5ms", 12.8e9 B/s -> "12.8GB/s",

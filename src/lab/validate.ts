@@ -20,7 +20,7 @@ import {
   type RefTarget,
   type Schema,
 } from './schema';
-import { formatQuantity, notWhole, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Parsed } from './units';
+import { formatQuantity, notWhole, parseArrival, parseDistribution, parseQuantity, parseScheduler, parseTimeRange, type Parsed } from './units';
 import { parseYaml, type Span, type YNode } from './yaml';
 import type { PolicyConfig, TraceRecord } from '../sim/config';
 
@@ -38,6 +38,11 @@ export interface ValidationContext {
   names: Readonly<Record<RefTarget, ReadonlySet<string>>>;
   /** Declared parameters with their effective values (overrides applied). */
   params: ReadonlyMap<string, ParamValue>;
+  /**
+   * Kinds with a cell whose name cannot be read (its text has errors): an unknown name of such a
+   * kind may be that cell's, so it is excused (see CellValidation.excused), not reported.
+   */
+  unreadable?: ReadonlySet<RefTarget>;
   /** Policy names that are valid but not runnable yet (warned about where used). */
 }
 
@@ -50,6 +55,8 @@ export interface CellValidation {
   paramsUsed: Set<string>;
   /** Where each top-level key's value is, for messages about what it names (a broken machine...). */
   keyRanges: Map<string, Range>;
+  /** Unknown names of an unreadable kind (ValidationContext.unreadable): the cell waits for that cell's fix. */
+  excused: Reference[];
 }
 
 type Scalar = Extract<YNode, { kind: 'scalar' }>;
@@ -60,6 +67,7 @@ const PARAM = /\$([A-Za-z_][\w]*)/g;
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
   readonly references: Reference[] = [];
+  readonly excused: Reference[] = [];
   readonly paramsUsed = new Set<string>();
 
   constructor(
@@ -254,6 +262,10 @@ class Checker {
         const known = this.ctx.names[schema.target];
         const range = this.lines.range(node.range.start, node.range.end);
         if (!known.has(value)) {
+          if (this.ctx.unreadable?.has(schema.target)) {
+            this.excused.push({ target: schema.target, name: value, range });
+            return undefined;
+          }
           return this.report(node.range, `Unknown ${schema.target} "${value}".${didYouMean(value, known)}`, 'unknown-reference');
         }
         this.references.push({ target: schema.target, name: value, range });
@@ -266,6 +278,8 @@ class Checker {
         return this.valueOrReport(node, parseArrival(text), substituted);
       case 'scheduler':
         return this.valueOrReport(node, parseScheduler(text), substituted);
+      case 'timeRange':
+        return this.valueOrReport(node, parseTimeRange(text), substituted);
       default:
         return this.wrongType(node, label, schema);
     }
@@ -315,7 +329,10 @@ class Checker {
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const runAt = m.index + 'runs.'.length;
       const run = m[1];
-      if (!this.ctx.names.run.has(run)) {
+      if (!this.ctx.names.run.has(run) && this.ctx.unreadable?.has('run')) {
+        const span = this.within(node, runAt, runAt + run.length, substituted);
+        this.excused.push({ target: 'run', name: run, range: this.lines.range(span.start, span.end) });
+      } else if (!this.ctx.names.run.has(run)) {
         this.report(this.within(node, runAt, runAt + run.length, substituted), `Unknown run "${run}".${didYouMean(run, this.ctx.names.run)}`, 'unknown-reference');
       } else {
         const span = this.within(node, runAt, runAt + run.length, substituted);
@@ -350,13 +367,18 @@ export function validateCell(kind: Exclude<CellKind, 'policy' | 'params'>, text:
   const keyRanges = new Map<string, Range>();
   let value: Record<string, unknown> | undefined;
   const root: YNode = parsed.root ?? { kind: 'map', range: { start: 0, end: 0 }, entries: [] };
+  // After a syntax error the structure is a guess: checking keys against it would only report
+  // follow-on errors (a missing "processes" that is there, a key that is half of another).
+  if (parsed.diagnostics.some((d) => d.severity === 'error')) {
+    return { value, diagnostics: checker.diagnostics, references: [], paramsUsed: checker.paramsUsed, keyRanges, excused: [] };
+  }
   if (root.kind !== 'map') {
     checker.report(root.range, `A ${kind} cell is a YAML mapping of keys, e.g. "name: ..."`, 'wrong-type');
   } else {
     value = checker.object(root, CELL_SCHEMAS[kind], '', firstLineSpan(text));
     for (const entry of root.entries) keyRanges.set(entry.key, parsed.lines.range(entry.value.range.start, entry.value.range.end));
   }
-  return { value, diagnostics: checker.diagnostics, references: checker.references, paramsUsed: checker.paramsUsed, keyRanges };
+  return { value, diagnostics: checker.diagnostics, references: checker.references, paramsUsed: checker.paramsUsed, keyRanges, excused: checker.excused };
 }
 
 export interface ParamsValidation {

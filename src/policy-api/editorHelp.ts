@@ -99,7 +99,7 @@ function receiverInterface(receiver: string): string | null {
  */
 export function policyCompletions(api: PolicyApi, linePrefix: string): PolicyCompletion[] {
   if (/\bmigrate\([^)]*,[^)]*,\s*['"][a-z-]*$/.test(linePrefix) || /\breason\s*:\s*['"][a-z-]*$/.test(linePrefix)) {
-    return api.reasons.map((r) => ({ label: r, detail: 'Reason', documentation: 'A migration reason code (MODEL.md section 1).', kind: 'reason' }));
+    return api.reasons.map((r) => ({ label: r, detail: 'Reason', documentation: 'A migration reason code (docs/model.md, Migration).', kind: 'reason' }));
   }
   const dotted = /([\w.\]![]+)\.(\w*)$/.exec(linePrefix);
   if (dotted) {

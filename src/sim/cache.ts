@@ -1,5 +1,5 @@
 /**
- * Cache footprint model (Thiebaut & Stone 1987; MODEL.md section 2).
+ * Cache footprint model (Thiebaut & Stone 1987; docs/model.md, Caches, coherence and NUMA).
  *
  * Two levels are tracked: a private cache per physical core (L2, shared by SMT siblings, L1d
  * inclusive in it) and a shared LLC per socket. A process's footprint in a cache grows to

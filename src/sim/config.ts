@@ -4,7 +4,7 @@
  * Every machine field is optional: `resolveMachine` (machine.ts) fills documented defaults.
  */
 
-/** Why a process moved (MODEL.md section 1). Every migration carries exactly one of these. */
+/** Why a process moved (docs/model.md, Migration). Every migration carries exactly one of these. */
 export const REASONS = [
   'load-balance',
   'cache-contention',
@@ -20,7 +20,7 @@ export const REASONS = [
 export type Reason = (typeof REASONS)[number];
 
 /**
- * Why a cache line had to be fetched into a core's private cache (MODEL.md section 2):
+ * Why a cache line had to be fetched into a core's private cache (docs/model.md, Caches, coherence and NUMA):
  * first touch, reload after a migration, reload after other processes evicted it, streaming
  * misses because the working set exceeds the cache, and dirty lines pulled from the old core.
  */
@@ -102,7 +102,7 @@ export interface IdleStateConfig {
   breakEvenNs: number;
 }
 
-/** Power model (MODEL.md section 4). Present = energy is simulated. */
+/** Power model (docs/model.md, Energy and DVFS). Present = energy is simulated. */
 export interface PowerConfig {
   /** Switched capacitance C in P = C V^2 f, in uW/MHz/V^2 as in device trees (Cortex-A72: 436). */
   dynamicCoefficient?: number;
@@ -118,7 +118,7 @@ export interface PowerConfig {
   stallActivity?: number;
 }
 
-/** Lumped RC model per core (MODEL.md section 5). Present = temperature is simulated (implies a power model). */
+/** Lumped RC model per core (docs/model.md, Heat). Present = temperature is simulated (implies a power model). */
 export interface ThermalConfig {
   ambientC?: number;
   /** Thermal resistance from a core to ambient, K/W. */
@@ -290,6 +290,11 @@ export interface SimConfig {
   /** Simulated time limit. A closed workload ends earlier, once nothing is left to happen; an open stream always runs this long. */
   durationNs: number;
   seed: number;
+  /**
+   * Observe only [startNs, endNs) of the run (endNs <= durationNs): every summary metric, series
+   * and table of the result covers that window alone (window.ts).
+   */
+  window?: { startNs: number; endNs: number };
   /** Upper bound on points per time series (default 1000). */
   maxBins?: number;
   /** Completed processes listed in the per-process table (default 10000); unfinished are always listed. */

@@ -1,5 +1,5 @@
 /**
- * DVFS: frequency domains and the governors that pick their P-states (MODEL.md section 4; Linux
+ * DVFS: frequency domains and the governors that pick their P-states (docs/model.md, Energy and DVFS; Linux
  * drivers/cpufreq). A domain is one core, or every core of one type on one socket (a cluster).
  * Governors:
  * - performance / powersave: always the highest / lowest P-state;

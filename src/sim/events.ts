@@ -1,5 +1,5 @@
 /**
- * Scheduled machine events (MODEL.md section 6): a CPU fails at a given time and stays down,
+ * Scheduled machine events (docs/model.md, Faults and maintenance): a CPU fails at a given time and stays down,
  * or leaves service for a maintenance window and returns. The engine takes the CPU offline,
  * tells the policy (which chooses where the CPU's processes go) and evacuates whatever the
  * policy left behind, so evacuation happens under every policy, `pinned` included.

@@ -1,5 +1,5 @@
 /**
- * Machine topology and hardware costs, with defaults from MODEL.md section 2 (sources in
+ * Machine topology and hardware costs, with defaults from docs/model.md, Caches, coherence and NUMA (sources in
  * docs/model.md). `resolveMachine` is the single place defaults are applied; the engine only
  * ever sees a ResolvedMachine, whose per-CPU facts are flat arrays indexed by CPU number.
  *
@@ -153,7 +153,7 @@ export const MACHINE_PRESETS: Record<string, MachineConfig> = {
         name: 'big',
         count: 4,
         capacity: 1024,
-        // Cortex-A72 (MODEL.md section 4); leakage about HotSniper's 0.27 W per core.
+        // Cortex-A72 (docs/model.md, Energy and DVFS); leakage about HotSniper's 0.27 W per core.
         dynamicCoefficient: 436,
         staticW: 0.27,
         pstates: [

@@ -26,6 +26,15 @@ export class LogHistogram {
     return this.count === 0 ? 0 : this.sum / this.count;
   }
 
+  /** The durations added since `earlier` was this histogram's state (it must be an earlier state of the same run). */
+  since(earlier: LogHistogram): LogHistogram {
+    const out = new LogHistogram();
+    out.count = this.count - earlier.count;
+    out.sum = this.sum - earlier.sum;
+    for (let b = 0; b < BUCKETS; b++) out.counts[b] = this.counts[b]! - earlier.counts[b]!;
+    return out;
+  }
+
   /** q-quantile (0 < q <= 1): geometric middle of the bucket holding the ceil(q n)-th value. */
   quantile(q: number): number {
     if (this.count === 0) return 0;

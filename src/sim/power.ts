@@ -1,5 +1,5 @@
 /**
- * Power and energy (MODEL.md section 4). A core draws static (leakage) power while powered and
+ * Power and energy (docs/model.md, Energy and DVFS). A core draws static (leakage) power while powered and
  * dynamic power C x V^2 x f x activity while it runs; an idle core sits in an idle state that
  * cuts its static power at the price of an exit latency and a transition energy; every line
  * fetched from DRAM costs a fixed energy.
@@ -44,7 +44,7 @@ export interface ResolvedPower {
 
 /**
  * Default idle states: break-even 0.1 / 2 / 10 ms at 0.5 / 0.1 / 0 of static power (the
- * simso-energy figures in MODEL.md section 4); exit latencies are estimates of the C1/C3/C6 class.
+ * simso-energy figures in docs/model.md, Energy and DVFS); exit latencies are estimates of the C1/C3/C6 class.
  */
 const DEFAULT_IDLE_STATES: ResolvedIdleState[] = [
   { name: 'C1', powerFraction: 0.5, exitNs: 2_000, breakEvenNs: 100_000 },
@@ -203,6 +203,9 @@ export class EnergyMeter {
   /** Highest temperature above ambient reached by any core, and the time integral over all cores. */
   peakTheta = 0;
   thetaAreaKS = 0;
+  /** The highest temperature above ambient from `watchFromNs` on (an observation window's start; window.ts). */
+  watchFromNs = Infinity;
+  peakThetaWatched = 0;
   private readonly smt: number;
   /** Per CPU: its share of its core's static power (the core type's, split among its threads). */
   private readonly staticPerThread: Float64Array;
@@ -296,16 +299,16 @@ export class EnergyMeter {
     let start = since;
     while (now > (bin + 1) * width) {
       const end = (bin + 1) * width;
-      this.piece(core, bin, end - start);
+      this.piece(core, bin, end - start, end);
       start = end;
       bin++;
     }
-    this.piece(core, bin, now - start);
+    this.piece(core, bin, now - start, now);
     this.sinceNs[core] = now;
   }
 
-  /** Books `dt` ns of `core` (within series bin `bin`) at its current power, advancing its temperature. */
-  private piece(core: number, bin: number, dt: number): void {
+  /** Books `dt` ns of `core` (within series bin `bin`, ending at `endNs`) at its current power, advancing its temperature. */
+  private piece(core: number, bin: number, dt: number, endNs: number): void {
     const dtS = dt * 1e-9;
     const th = this.thermal;
     let integral = 0;
@@ -323,6 +326,8 @@ export class EnergyMeter {
       this.theta[core] = after;
       this.thetaAreaKS += integral;
       if (after > this.peakTheta) this.peakTheta = after;
+      // Between touches the temperature moves monotonically, so a piece's end is its highest point after its start.
+      if (endNs >= this.watchFromNs && after > this.peakThetaWatched) this.peakThetaWatched = after;
     }
     const k = this.power.staticPerK;
     const series = this.series;

@@ -153,11 +153,15 @@ export interface FrequencyInfo {
 }
 
 export interface SimResult {
+  /** Set when the result covers an observation window of the run (config.window) rather than all of it. */
+  window?: { startS: number; endS: number };
   summary: Summary;
   processes: ProcessRow[];
   series: {
     binNs: number;
     bins: number;
+    /** Time bin 0 starts at (an observation window's first bin; absent = 0). */
+    startNs?: number;
     cpus: CpuSeriesResult[];
     /** With a power model. */
     frequency?: FrequencyInfo;

@@ -1,15 +1,105 @@
-/** Turns a finished engine into a SimResult (summary, tables, series) and stamps its digest. */
+/**
+ * Turns a finished engine into a SimResult (summary, tables, series) and stamps its digest. The
+ * summary is computed from the run's counters (RunCounters) rather than from the engine, so the
+ * same formulas give the summary of an observation window from the difference of two sets of
+ * counters (window.ts).
+ */
 import { MISS_CAUSES, REASONS, type MissCause, type Reason } from './config';
 import { digestOf, type Sha256Factory } from './digest';
 import type { Engine } from './engine';
-import { imbalance } from './metrics';
+import { imbalance, type LogHistogram } from './metrics';
 import type { CpuSeriesResult, SimResult, Summary } from './result';
 
 const S = 1e9;
 
-function byReason(e: Engine): Record<Reason, number> {
+/** Everything a summary is computed from, at one instant of a run (open intervals closed there). */
+export interface RunCounters {
+  /** The time span the counters cover (a whole run: its end). */
+  spanNs: number;
+  busyNs: ArrayLike<number>;
+  /** Indexed like MISS_CAUSES and REASONS. */
+  missesByCause: ArrayLike<number>;
+  migrationsByReason: ArrayLike<number>;
+  response: LogHistogram;
+  waitSumNs: number;
+  arrived: number;
+  arrivedFinite: number;
+  completed: number;
+  jobsReleased: number;
+  jobsCompleted: number;
+  /** Jobs released and not completed at the end of the span (its state there, not a difference). */
+  jobsUnfinished: number;
+  /** Time of the last completion, counted from the start of the span (0 when none). */
+  makespanNs: number;
+  /** Time in system of the non-periodic processes within the span, and how many were in it. */
+  sojournNs: number;
+  sojournCount: number;
+  inSystemArea: number;
+  migrationsTotal: number;
+  /** Moves of a job that had started running, and of a task between jobs (they sum to migrationsTotal). */
+  jobMigrations: number;
+  taskMigrations: number;
+  migrationCostNs: number;
+  stallNsTotal: number;
+  contextSwitches: number;
+  preemptions: number;
+  deadlineMisses: number;
+  jobsDue: number;
+  events: number;
+  unfinished: number;
+  processRowsOmitted: number;
+  migrationRowsOmitted: number;
+  /** With a power model. */
+  energy: { byCpuJ: number[]; dramJ: number } | null;
+  /** With a thermal model: ambient, peak and integral of the temperature rise over all cores. */
+  thermal: { ambientC: number; peakTheta: number; thetaAreaKS: number; coreCount: number; throttledNs: number } | null;
+  /** With machine events. */
+  faults: { failures: number; lostWorkNs: number } | null;
+}
+
+/** The counters of a finished engine: everything from the start of the run to its end. */
+export function countersOf(e: Engine): RunCounters {
+  const meter = e.meter;
+  const th = e.m.thermal;
+  return {
+    spanNs: e.now,
+    busyNs: e.busyNs,
+    missesByCause: e.missesByCause,
+    migrationsByReason: e.migrationsByReason,
+    response: e.response,
+    waitSumNs: e.waitSumNs,
+    arrived: e.arrived,
+    arrivedFinite: e.arrivedFinite,
+    completed: e.completed,
+    jobsReleased: e.jobsReleased,
+    jobsCompleted: e.jobsCompleted,
+    jobsUnfinished: e.jobsUnfinished,
+    makespanNs: e.lastCompletionNs,
+    sojournNs: e.sojournDoneNs,
+    sojournCount: e.arrivedFinite,
+    inSystemArea: e.inSystemArea,
+    migrationsTotal: e.migrationsTotal,
+    jobMigrations: e.jobMigrations,
+    taskMigrations: e.taskMigrations,
+    migrationCostNs: e.migrationCostNs,
+    stallNsTotal: e.stallNsTotal,
+    contextSwitches: e.contextSwitches,
+    preemptions: e.preemptions,
+    deadlineMisses: e.deadlineMisses,
+    jobsDue: e.jobsDue,
+    events: e.events,
+    unfinished: e.processRows.filter((r) => r.state === 'unfinished').length,
+    processRowsOmitted: e.processRowsOmitted,
+    migrationRowsOmitted: e.migrationRowsOmitted,
+    energy: meter === null ? null : { byCpuJ: Array.from(meter.energyJ), dramJ: meter.dramJ },
+    thermal: meter === null || th === null ? null : { ambientC: th.ambientC, peakTheta: meter.peakTheta, thetaAreaKS: meter.thetaAreaKS, coreCount: e.m.coreCount, throttledNs: e.throttledNs },
+    faults: e.m.events.length === 0 ? null : { failures: e.failures, lostWorkNs: e.lostWorkNs },
+  };
+}
+
+function byReason(c: RunCounters): Record<Reason, number> {
   const out = {} as Record<Reason, number>;
-  REASONS.forEach((r, i) => (out[r] = e.migrationsByReason[i]!));
+  REASONS.forEach((r, i) => (out[r] = c.migrationsByReason[i]!));
   return out;
 }
 
@@ -19,82 +109,83 @@ function byCause(values: ArrayLike<number>): Record<MissCause, number> {
   return out;
 }
 
-function summarize(e: Engine): Summary {
-  const T = e.now;
-  const n = e.m.cpuCount;
+export function summarize(c: RunCounters): Summary {
+  const T = c.spanNs;
+  const n = c.busyNs.length;
   let busy = 0;
-  for (let cpu = 0; cpu < n; cpu++) busy += e.busyNs[cpu]!;
-  const imb = imbalance(e.busyNs);
+  for (let cpu = 0; cpu < n; cpu++) busy += c.busyNs[cpu]!;
+  const imb = imbalance(c.busyNs);
   let misses = 0;
-  for (let i = 0; i < e.missesByCause.length; i++) misses += e.missesByCause[i]!;
-  const unfinished = e.processRows.filter((r) => r.state === 'unfinished').length;
+  for (let i = 0; i < c.missesByCause.length; i++) misses += c.missesByCause[i]!;
   return {
     simulatedS: T / S,
-    makespanS: e.lastCompletionNs / S,
-    arrived: e.arrived,
-    completed: e.completed,
-    unfinished,
-    throughputPerS: T > 0 ? (e.completed * S) / T : 0,
-    meanResponseS: e.response.mean() / S,
-    p95ResponseS: e.response.quantile(0.95) / S,
-    p99ResponseS: e.response.quantile(0.99) / S,
-    meanWaitS: e.completed > 0 ? e.waitSumNs / e.completed / S : 0,
-    jobsReleased: e.jobsReleased,
-    jobsCompleted: e.jobsCompleted,
-    jobsUnfinished: e.jobsUnfinished,
-    meanInSystem: T > 0 ? e.inSystemArea / T : 0,
-    arrivalRatePerS: T > 0 ? (e.arrivedFinite * S) / T : 0,
-    meanSojournS: e.arrivedFinite > 0 ? e.sojournDoneNs / e.arrivedFinite / S : 0,
-    migrations: e.migrationsTotal,
-    jobMigrations: e.jobMigrations,
-    taskMigrations: e.taskMigrations,
-    migrationsByReason: byReason(e),
-    migrationCostS: e.migrationCostNs / S,
+    makespanS: c.makespanNs / S,
+    arrived: c.arrived,
+    completed: c.completed,
+    unfinished: c.unfinished,
+    throughputPerS: T > 0 ? (c.completed * S) / T : 0,
+    meanResponseS: c.response.mean() / S,
+    p95ResponseS: c.response.quantile(0.95) / S,
+    p99ResponseS: c.response.quantile(0.99) / S,
+    meanWaitS: c.completed > 0 ? c.waitSumNs / c.completed / S : 0,
+    jobsReleased: c.jobsReleased,
+    jobsCompleted: c.jobsCompleted,
+    jobsUnfinished: c.jobsUnfinished,
+    meanInSystem: T > 0 ? c.inSystemArea / T : 0,
+    arrivalRatePerS: T > 0 ? (c.arrivedFinite * S) / T : 0,
+    meanSojournS: c.sojournCount > 0 ? c.sojournNs / c.sojournCount / S : 0,
+    migrations: c.migrationsTotal,
+    jobMigrations: c.jobMigrations,
+    taskMigrations: c.taskMigrations,
+    migrationsByReason: byReason(c),
+    migrationCostS: c.migrationCostNs / S,
     cacheMisses: Math.round(misses),
-    cacheMissesByCause: byCause(e.missesByCause),
-    stallS: e.stallNsTotal / S,
-    contextSwitches: e.contextSwitches,
-    preemptions: e.preemptions,
+    cacheMissesByCause: byCause(c.missesByCause),
+    stallS: c.stallNsTotal / S,
+    contextSwitches: c.contextSwitches,
+    preemptions: c.preemptions,
     meanUtilization: T > 0 ? busy / (n * T) : 0,
     imbalanceCv: imb.cv,
     imbalanceMaxOverMean: imb.maxOverMean,
     jainIndex: imb.jain,
-    deadlineMisses: e.deadlineMisses,
-    deadlineMissRatio: e.jobsDue > 0 ? e.deadlineMisses / e.jobsDue : 0,
-    events: e.events,
-    processRowsOmitted: e.processRowsOmitted,
-    migrationRowsOmitted: e.migrationRowsOmitted,
-    ...energySummary(e),
-    ...eventSummary(e),
+    deadlineMisses: c.deadlineMisses,
+    deadlineMissRatio: c.jobsDue > 0 ? c.deadlineMisses / c.jobsDue : 0,
+    events: c.events,
+    processRowsOmitted: c.processRowsOmitted,
+    migrationRowsOmitted: c.migrationRowsOmitted,
+    ...energySummary(c),
+    ...eventSummary(c),
   };
 }
 
-function energySummary(e: Engine): Partial<Summary> {
-  const meter = e.meter;
-  if (meter === null) return {};
-  const byCpu = Array.from(meter.energyJ);
-  const energyJ = byCpu.reduce((a, b) => a + b, 0) + meter.dramJ;
-  const out: Partial<Summary> = { energyJ, energyByCpuJ: byCpu, dramEnergyJ: meter.dramJ, edpJs: (energyJ * e.lastCompletionNs) / S };
-  const th = e.m.thermal;
+function energySummary(c: RunCounters): Partial<Summary> {
+  if (c.energy === null) return {};
+  const byCpu = c.energy.byCpuJ;
+  const energyJ = byCpu.reduce((a, b) => a + b, 0) + c.energy.dramJ;
+  const out: Partial<Summary> = { energyJ, energyByCpuJ: byCpu, dramEnergyJ: c.energy.dramJ, edpJs: (energyJ * c.makespanNs) / S };
+  const th = c.thermal;
   if (th !== null) {
-    out.peakTempC = th.ambientC + meter.peakTheta;
-    out.meanTempC = th.ambientC + (e.now > 0 ? meter.thetaAreaKS / ((e.now / S) * e.m.coreCount) : 0);
-    out.throttledS = e.throttledNs / S;
+    out.peakTempC = th.ambientC + th.peakTheta;
+    out.meanTempC = th.ambientC + (c.spanNs > 0 ? th.thetaAreaKS / ((c.spanNs / S) * th.coreCount) : 0);
+    out.throttledS = th.throttledNs / S;
   }
   return out;
 }
 
-function eventSummary(e: Engine): Partial<Summary> {
-  if (e.m.events.length === 0) return {};
-  const evacuations = e.migrationsByReason[REASONS.indexOf('fault')]! + e.migrationsByReason[REASONS.indexOf('maintenance')]!;
-  return { failures: e.failures, evacuations, lostWorkS: e.lostWorkNs / S };
+function eventSummary(c: RunCounters): Partial<Summary> {
+  if (c.faults === null) return {};
+  const evacuations = c.migrationsByReason[REASONS.indexOf('fault')]! + c.migrationsByReason[REASONS.indexOf('maintenance')]!;
+  return { failures: c.faults.failures, evacuations, lostWorkS: c.faults.lostWorkNs / S };
 }
 
-function seriesOf(e: Engine): SimResult['series'] {
+/** The run's time series; from `fromNs` on (an observation window's start: from the first bin that starts there or later). */
+export function seriesOf(e: Engine, fromNs = 0): SimResult['series'] {
   const T = e.now;
   const s = e.series;
-  const bins = s.binsFor(T);
+  const all = s.binsFor(T);
   const w = s.binNs;
+  const first = Math.min(all, Math.ceil(fromNs / w));
+  const bins = all - first;
   const width = (b: number): number => Math.max(1, Math.min(w, T - b * w));
   const cpus: CpuSeriesResult[] = [];
   for (let cpu = 0; cpu < e.m.cpuCount; cpu++) {
@@ -102,21 +193,22 @@ function seriesOf(e: Engine): SimResult['series'] {
     const area = s.queueArea[cpu]!;
     const utilization: number[] = new Array<number>(bins);
     const queueLength: number[] = new Array<number>(bins);
-    for (let b = 0; b < bins; b++) {
-      utilization[b] = Math.min(1, busy[b]! / width(b));
-      queueLength[b] = area[b]! / width(b);
+    for (let i = 0; i < bins; i++) {
+      const b = first + i;
+      utilization[i] = Math.min(1, busy[b]! / width(b));
+      queueLength[i] = area[b]! / width(b);
     }
     const missesByCause = {} as Record<MissCause, number[]>;
     MISS_CAUSES.forEach((c, i) => {
-      missesByCause[c] = Array.from(s.misses[cpu * MISS_CAUSES.length + i]!.subarray(0, bins));
+      missesByCause[c] = Array.from(s.misses[cpu * MISS_CAUSES.length + i]!.subarray(first, all));
     });
     const row: CpuSeriesResult = { cpu, socket: e.m.cpuSocket[cpu]!, utilization, queueLength, missesByCause };
-    if (s.frequencyArea.length > 0) row.frequencyHz = perBin(s.frequencyArea[cpu]!, bins, (b) => width(b));
-    if (s.energy.length > 0) row.powerW = perBin(s.energy[cpu]!, bins, (b) => width(b) / S);
-    if (s.temperatureArea.length > 0) row.temperatureC = perBin(s.temperatureArea[cpu]!, bins, (b) => width(b) / S);
+    if (s.frequencyArea.length > 0) row.frequencyHz = perBin(s.frequencyArea[cpu]!, first, all, (b) => width(b));
+    if (s.energy.length > 0) row.powerW = perBin(s.energy[cpu]!, first, all, (b) => width(b) / S);
+    if (s.temperatureArea.length > 0) row.temperatureC = perBin(s.temperatureArea[cpu]!, first, all, (b) => width(b) / S);
     cpus.push(row);
   }
-  const out: SimResult['series'] = { binNs: w, bins, cpus };
+  const out: SimResult['series'] = first > 0 ? { binNs: w, bins, startNs: first * w, cpus } : { binNs: w, bins, cpus };
   if (s.frequencyArea.length > 0) {
     const freqs = e.m.coreTypes.flatMap((t) => t.pstates.map((p) => p.freqHz));
     out.frequency = { governor: e.m.dvfs.governor, minHz: Math.min(...freqs), maxHz: Math.max(...freqs) };
@@ -126,19 +218,26 @@ function seriesOf(e: Engine): SimResult['series'] {
   return out;
 }
 
-/** Per-bin values: the bin's integral divided by its width in the integral's time unit. */
-function perBin(area: Float64Array, bins: number, widthOf: (b: number) => number): number[] {
-  const out = new Array<number>(bins);
-  for (let b = 0; b < bins; b++) out[b] = area[b]! / widthOf(b);
+/** Per-bin values of bins [first, end): the bin's integral divided by its width in the integral's time unit. */
+function perBin(area: Float64Array, first: number, end: number, widthOf: (b: number) => number): number[] {
+  const out = new Array<number>(end - first);
+  for (let b = first; b < end; b++) out[b - first] = area[b]! / widthOf(b);
   return out;
 }
 
-export function buildResult(e: Engine, sha256?: Sha256Factory): SimResult {
-  const result: Omit<SimResult, 'digest'> = {
-    summary: summarize(e),
-    processes: e.processRows,
-    series: seriesOf(e),
-    migrations: e.migrationRows,
-  };
+/** Stamps a result's digest: a hash of everything else in it (`sha256`: the platform's native hash, same digest). */
+export function withDigest(result: Omit<SimResult, 'digest'>, sha256?: Sha256Factory): SimResult {
   return { ...result, digest: digestOf(result, sha256) };
+}
+
+export function buildResult(e: Engine, sha256?: Sha256Factory): SimResult {
+  return withDigest(
+    {
+      summary: summarize(countersOf(e)),
+      processes: e.processRows,
+      series: seriesOf(e),
+      migrations: e.migrationRows,
+    },
+    sha256,
+  );
 }

@@ -5,7 +5,8 @@ import type { SimConfig } from './config';
 import type { Sha256Factory } from './digest';
 import type { PolicyFactory } from './policies/policy';
 import type { SimResult } from './result';
-import { buildResult } from './results';
+import { buildResult, withDigest } from './results';
+import { resolveWindow, windowResult, type ObservationWindow } from './window';
 
 export interface SimOptions {
   /** Observer of engine actions (tests, debugging); slows the run slightly. */
@@ -23,31 +24,56 @@ export interface SimOptions {
 }
 
 export class Simulation {
+  /** The run to the end (of the observation window, when there is one). */
   private readonly engine: Engine;
   private readonly sha256: Sha256Factory | undefined;
+  /** With an observation window starting after 0: the same run to the window's start, simulated first. */
+  private readonly before: Engine | null;
+  private readonly window: ObservationWindow | undefined;
   private cached: SimResult | null = null;
 
   /** Validates the config (throws SimConfigError naming the bad field). */
   constructor(config: SimConfig, options: SimOptions = {}) {
-    this.engine = new Engine(resolveConfig(config, options.policy !== undefined), options.trace ?? null, options.policy ?? null);
+    const { window, ...run } = config;
+    const custom = options.policy !== undefined;
+    const resolved = resolveConfig(run, custom);
+    this.window = resolveWindow(window, resolved.durationNs);
+    const policy = options.policy ?? null;
+    if (this.window === undefined) {
+      this.engine = new Engine(resolved, options.trace ?? null, policy);
+      this.before = null;
+    } else {
+      this.engine = new Engine({ ...resolved, durationNs: this.window.endNs }, options.trace ?? null, policy);
+      this.before = this.window.startNs > 0 ? new Engine({ ...resolved, durationNs: this.window.startNs }, null, policy) : null;
+      if (this.before?.meter) this.engine.meter!.watchFromNs = this.window.startNs;
+    }
     this.sha256 = options.sha256;
   }
 
   /**
    * Applies every instant before `untilNs` (clamped to the end of the run). However a run is
-   * sliced into calls, its result is the same.
+   * sliced into calls, its result is the same. With a window the two runs are one clock: the run
+   * to the window's start first, then the run to its end.
    */
   advance(untilNs: number): void {
-    if (this.cached === null) this.engine.advance(untilNs);
+    if (this.cached !== null) return;
+    const offset = this.before === null ? 0 : this.before.endNs;
+    if (this.before !== null && !this.before.finished) {
+      this.before.advance(untilNs);
+      if (!this.before.finished) return;
+    }
+    this.engine.advance(untilNs - offset);
   }
 
   /** How far the run has got (its end once done: the last completion of a closed run). */
   get nowNs(): number {
-    return this.engine.progressNs;
+    if (this.before === null) return this.engine.progressNs;
+    return this.before.finished ? this.before.endNs + this.engine.progressNs : this.before.progressNs;
   }
 
+  /** Simulated time to run: the run's duration (with a window starting at s, s for the run to it plus the window's end). */
   get endNs(): number {
-    return this.engine.endNs;
+    return (this.before?.endNs ?? 0) + this.engine.endNs;
   }
 
   get done(): boolean {
@@ -56,7 +82,7 @@ export class Simulation {
 
   /** Events processed so far. */
   get events(): number {
-    return this.engine.events;
+    return this.engine.events + (this.before?.events ?? 0);
   }
 
   /**
@@ -65,11 +91,24 @@ export class Simulation {
    */
   result(): SimResult {
     if (this.cached === null) {
+      if (this.before !== null) {
+        if (!this.before.finished) this.before.advance(this.before.endNs);
+        this.before.finish();
+      }
       this.engine.finish();
-      this.cached = buildResult(this.engine, this.sha256);
+      if (this.window === undefined) this.cached = buildResult(this.engine, this.sha256);
+      // A window from 0 is the run to its end, said to be a window.
+      else if (this.before === null) this.cached = withDigest({ ...withoutDigest(buildResult(this.engine, this.sha256)), window: { startS: 0, endS: this.engine.now / 1e9 } }, this.sha256);
+      else this.cached = windowResult(this.engine, this.before, this.window, this.sha256);
     }
     return this.cached;
   }
+}
+
+function withoutDigest(result: SimResult): Omit<SimResult, 'digest'> {
+  const { digest: _digest, ...rest } = result;
+  void _digest;
+  return rest;
 }
 
 export function simulate(config: SimConfig, options: SimOptions = {}): SimResult {

@@ -1,5 +1,5 @@
 /**
- * Lumped RC thermal model per core (HotSpot, Skadron et al. 2003; MODEL.md section 5):
+ * Lumped RC thermal model per core (HotSpot, Skadron et al. 2003; docs/model.md, Heat):
  *
  *   C dT/dt = P(T) - (T - T_amb) / R,  with P(T) = A + B (T - T_amb)
  *

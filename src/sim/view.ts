@@ -171,5 +171,5 @@ export class EngineView implements SimView {
   }
 }
 
-/** HotSpot's ambient temperature (MODEL.md section 5). */
+/** HotSpot's ambient temperature (docs/model.md, Heat). */
 const AMBIENT_C = 45;

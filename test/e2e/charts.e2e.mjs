@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, mouseAway, openWorkbench, quickOpen, runAll, screenshotIfFailed, screenshotPath, setTheme, waitFor, wheelNotebook } from './workbench.mjs';
+import { CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, leaveWorkspaceAsFound, mouseAway, openWorkbench, quickOpen, runAll, screenshotIfFailed, screenshotPath, setTheme, waitFor, wheelNotebook } from './workbench.mjs';
 
 const LAB = 'chart-kinds.lab.md';
 /** The kinds the simulator draws today; a kind the docs add later may say it is not drawn yet. */
@@ -91,6 +91,7 @@ function installRenderProbe({ hostSelector, marksSelector }) {
 }
 
 suite('every chart kind in light and dark themes', () => {
+  leaveWorkspaceAsFound();
   const kinds = documentedKinds();
   let session;
   let page;

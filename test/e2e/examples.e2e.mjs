@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { CELL_STATE, CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, closeAllEditors, env, openWorkbench, quickOpen, runAll, screenshotIfFailed, scrollThroughNotebook, setTheme, waitFor } from './workbench.mjs';
+import { CELL_STATE, CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, closeAllEditors, env, leaveWorkspaceAsFound, openWorkbench, quickOpen, runAll, screenshotIfFailed, scrollThroughNotebook, setTheme, waitFor } from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
 // The repo's list, not the workspace's: other suites add their own labs to the workspace.
@@ -18,6 +18,7 @@ function expectedCharts(text) {
 }
 
 suite('every example lab runs and draws', () => {
+  leaveWorkspaceAsFound();
   let session;
   let page;
 

@@ -2,7 +2,7 @@
 // a dark theme. Each test builds on the one before (one browser session, like a person's).
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
-import { CELL_STATE, CHART_MARKS, ERROR_OUTPUT, framesWith, openWorkbench, pickQuickItem, quickOpen, runAll, runCommand, screenshotIfFailed, screenshotPath, scrollIntoView, waitFor } from './workbench.mjs';
+import { CELL_STATE, CHART_MARKS, ERROR_OUTPUT, framesWith, leaveWorkspaceAsFound, openWorkbench, pickQuickItem, quickOpen, runAll, runCommand, screenshotIfFailed, screenshotPath, scrollIntoView, waitFor } from './workbench.mjs';
 
 const LAB = 'intro.lab.md';
 const AXIS_TITLE = 'svg g.role-axis-title text';
@@ -14,6 +14,7 @@ async function chartSvg(page) {
 }
 
 suite('intro lab in VS Code in the browser', () => {
+  leaveWorkspaceAsFound();
   let session;
   let page;
 

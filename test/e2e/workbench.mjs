@@ -2,8 +2,9 @@
 // command palette and Quick Open. Selectors are VS Code's own DOM classes (1.100); outputs of
 // a notebook live in iframes inside the notebook's webview, so lookups there go through every
 // frame of the page.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { suiteSetup, suiteTeardown } from 'mocha';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../scripts/code-server.mjs';
 
@@ -11,6 +12,22 @@ export function env(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the e2e suites through scripts/test-e2e.mjs`);
   return value;
+}
+
+/**
+ * Call first in a suite: files the suite adds to the workspace (labs it writes, results records
+ * and reports its runs leave) are removed when it ends, so each suite starts in a workspace with
+ * the examples only, as a person's would be (and as the README's screenshot shows it).
+ */
+export function leaveWorkspaceAsFound() {
+  const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
+  let found;
+  suiteSetup(() => {
+    found = new Set(readdirSync(workspace));
+  });
+  suiteTeardown(() => {
+    for (const name of readdirSync(workspace)) if (!found.has(name)) rmSync(join(workspace, name), { recursive: true, force: true });
+  });
 }
 
 /** Opens the workbench (the web-extension one at MIGRATION_LAB_E2E_WEB_URL, say) and waits until the explorer shows the workspace. */
@@ -28,23 +45,36 @@ export async function openWorkbench(url = env('MIGRATION_LAB_E2E_URL')) {
   return { browser, page, consoleErrors, workers };
 }
 
-/** Runs a command by its label from the command palette (Ctrl+Shift+P; F1 does not reach the web workbench). */
-export async function runCommand(page, label) {
-  await closeQuickInput(page);
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${label}`);
-  await clickQuickItem(page, label);
+/**
+ * Runs a command by its label from the command palette (Ctrl+Shift+P; F1 does not reach the web
+ * workbench). Right after the workbench opens, the extension under test may not have registered
+ * its commands yet, and an open palette does not refresh: it is opened again until the command
+ * is listed.
+ */
+export async function runCommand(page, label, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await closeQuickInput(page);
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${label}`);
+    try {
+      await clickQuickItem(page, label, Math.min(5_000, Math.max(1_000, deadline - Date.now())));
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
 }
 
 /**
  * Clicks the quick input row labelled exactly `label`: Enter would take the best fuzzy match,
  * which is not always the one asked for (e.g. "Browse Color Themes in Marketplace").
  */
-async function clickQuickItem(page, label) {
+async function clickQuickItem(page, label, timeout = 30_000) {
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(label, { exact: true }) }).first();
-  await row.waitFor({ state: 'visible' });
+  await row.waitFor({ state: 'visible', timeout });
   await row.click();
 }
 

@@ -21,6 +21,7 @@ const suites =
         () => import('./notebook.test'),
         () => import('./diagnostics.test'),
         () => import('./language.test'),
+        () => import('./editing.test'),
         () => import('./execution.test'),
         () => import('./policy-logs.test'),
         () => import('./examples.test'),

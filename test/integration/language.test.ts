@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { cell, cellStartingWith, writeLab } from './labs';
+import { extensionId } from './workspace';
 
 const LAB = [
   '# Completions and hovers\n',
@@ -19,6 +20,9 @@ const LAB = [
   cell('chart', 'show: load\nruns: ['),
   cell('check', 'expect: runs.'),
   cell('check', 'expect: runs.base.'),
+  // Metrics named where they are used: a comparison's metrics and a check expression.
+  cell('compare', 'machine: duo\nworkload: mixed\npolicies: [pinned, least-loaded]\nmetrics: [makespanS, meanSojournS]'),
+  cell('check', 'expect: runs.base.makespanS < 2s'),
   // A policy being written: completions after view. and inside act.migrate's reason.
   cell('policy name=drafting lang=ts', 'definePolicy({\n  place(view, p) { return view.\n  onIdle(view, act, cpu) { act.migrate(p, cpu, \''),
 ].join('\n');
@@ -131,6 +135,16 @@ suite('completions and hovers in lab cells', () => {
     assert.match(await hoverAt(run, 3, 'least-loaded'), /shortest run queue/);
     assert.match(await hoverAt(run, 1, 'duo'), /Machine cell in this lab/);
     assert.match(await hoverAt(doc('name: duo'), 2, '32KiB'), /32768 B/);
+  });
+
+  test('hovering a metric where it is used gives its definition, the docs\' own words', async () => {
+    const docs = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(vscode.extensions.getExtension(extensionId)!.extensionUri, 'docs', 'lab-format.md')));
+    const documented = (metric: string) => new RegExp(`^\\| \`${metric}\` \\| (.+) \\|$`, 'm').exec(docs)?.[1];
+    const makespan = documented('makespanS');
+    assert.match(makespan ?? '', /Finished processes only/);
+    assert.ok((await hoverAt(doc('machine: duo'), 3, 'makespanS')).includes(makespan!), 'in a compare cell\'s metrics');
+    assert.ok((await hoverAt(doc('machine: duo'), 3, 'meanSojournS')).includes(documented('meanSojournS')!), 'the second metric of the list');
+    assert.ok((await hoverAt(doc('expect: runs.base.makespanS < 2s'), 0, 'makespanS')).includes(makespan!), 'in a check expression');
   });
 
   test('policy cells complete and explain the policy API from its shipped types', async () => {

@@ -1,7 +1,7 @@
 // `export`: a standalone HTML report (charts as inline SVG, no scripts) and CSV tables, opened
 // in Chromium and screenshotted under test-results/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
@@ -62,4 +62,49 @@ test('export on bad input: exit 2 and no report', () => {
   const usage = cli(['export', EXAMPLE]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /usage: migration-lab export/);
+});
+
+const SMALL = `# Small
+\`\`\`machine
+name: duo
+sockets: 1
+coresPerSocket: 2
+\`\`\`
+\`\`\`workload
+name: jobs
+processes:
+  - { name: job, count: 4, arrival: 0s, demand: 10ms }
+\`\`\`
+\`\`\`run
+name: a
+machine: duo
+workload: jobs
+policy: pinned
+duration: 1s
+\`\`\`
+\`\`\`check id=done points=2
+expect: runs.a.unfinished == 0
+\`\`\`
+\`\`\`check id=impossible points=1
+expect: runs.a.completed > 4
+\`\`\`
+`;
+
+test('export --out into folders that do not exist yet makes them; a path that cannot be written is a clear error', () => {
+  const dir = tempDir('export-out');
+  const lab = join(dir, 'small.lab.md');
+  writeFileSync(lab, SMALL);
+  const nested = join(dir, 'reports', 'week 1', 'small.html');
+  const r = cli(['export', lab, '--out', nested]);
+  assert.equal(r.code, 1, r.stderr); // a check fails on purpose
+  const html = readFileSync(nested, 'utf8');
+  assert.match(html, /Score: <strong>2 of 3 points<\/strong>/);
+
+  writeFileSync(join(dir, 'file'), 'in the way');
+  const blocked = cli(['export', lab, '--out', join(dir, 'file', 'small.html')]);
+  assert.equal(blocked.code, 2);
+  assert.equal(blocked.stderr.trim(), `--out ${join(dir, 'file', 'small.html')}: cannot write the report: a file is in the way of its folder`);
+  const folder = cli(['export', lab, '--out', join(dir, 'reports')]);
+  assert.equal(folder.code, 2);
+  assert.equal(folder.stderr.trim(), `--out ${join(dir, 'reports')}: cannot write the report: it is a folder`);
 });

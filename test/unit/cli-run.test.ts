@@ -95,7 +95,8 @@ test('text output: summaries, the comparison table, checks; the record written n
   const r = cli(['run', lab]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\*\*mine\*\*/);
-  assert.match(r.stdout, /\| policy \| meanResponseS \| migrations \|/);
+  // Each metric in its own unit, named in the header.
+  assert.match(r.stdout, /\| policy \| meanResponseS \(ms\) \| migrations \|/);
   assert.match(r.stdout, /PASS moves \(2\/2\): passed/);
   const record = JSON.parse(readFileSync(join(dir, 'test.lab.results.json'), 'utf8'));
   assert.deepEqual(Object.keys(record), ['compares', 'format', 'lab', 'params', 'runs', 'version']);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { simulate, type SimConfig } from '../../src/sim';
-import { buildChart, ChartError, type ChartRun } from '../../src/lab/charts';
+import { buildChart, ChartError, offlineSpans, type ChartRun } from '../../src/lab/charts';
 import { MAX_COLUMNS, MAX_POINTS, coarsen, sampleEvenly } from '../../src/lab/charts/common';
 import { policyColor } from '../../src/lab/colors';
 import type { ResolvedChart } from '../../src/lab/resolve';
@@ -80,4 +80,71 @@ test('a raw Vega-Lite spec gets the rows of the table it names, tagged with the 
   assert.equal(values.length, runs[0].result.migrations.length);
   assert.ok(values.every((v) => v.run === 'a' && typeof v.reason === 'string'));
   assert.doesNotThrow(() => compile(output.spec));
+});
+
+test('a CPU out of service is drawn as such over every per-CPU chart, for exactly its time out', async () => {
+  const compile = await compileVegaLite();
+  const events = [
+    { kind: 'fail' as const, atNs: 300e6, cpu: 2 },
+    { kind: 'maintenance' as const, atNs: 500e6, cpu: 1, durationNs: 200e6 },
+  ];
+  const config_ = config('least-loaded', 1e9, { power: {}, thermal: {}, events });
+  const result = simulate(config_);
+  const faulty: ChartRun = { name: 'faulty', policy: 'least-loaded', result, offline: offlineSpans(config_, result) };
+  assert.deepEqual(faulty.offline, [
+    { cpu: 2, state: 'failed', fromS: 0.3, toS: result.summary.simulatedS },
+    { cpu: 1, state: 'maintenance', fromS: 0.5, toS: 0.7 },
+  ]);
+  for (const show of ['load', 'queues', 'energy', 'frequency', 'temperature']) {
+    const output = buildChart(chart(show, ['faulty']), [faulty]);
+    const heat = (output.spec as { vconcat: { data: { values: { layer: string; cpu: number; t0: number; t1: number; state?: string }[] } }[] }).vconcat[0].data.values;
+    const out = heat.filter((row) => row.layer === 'offline').map(({ cpu, t0, t1, state }) => ({ cpu, state, fromS: t0, toS: t1 }));
+    assert.deepEqual(out, faulty.offline, show);
+    assert.doesNotThrow(() => compile(output.spec), show);
+  }
+});
+
+/** Titles of every quantitative x or y axis of a spec, wherever in the composition it sits. */
+function quantitativeAxisTitles(spec: unknown): string[] {
+  const titles: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    const encoding = record.encoding as Record<string, { type?: string; title?: unknown }> | undefined;
+    for (const channel of ['x', 'y'] as const) {
+      const e = encoding?.[channel];
+      if (e?.type === 'quantitative' && typeof e.title === 'string') titles.push(e.title);
+    }
+    for (const [key, value] of Object.entries(record)) if (key !== 'data') visit(value);
+  };
+  visit(spec);
+  return titles;
+}
+
+test('every axis of every chart says its unit', async () => {
+  const runs = [run('a', 'pinned', 1e9, { power: {}, thermal: {} }), run('b', 'least-loaded', 1e9, { power: {}, thermal: {} })];
+  const titles: string[] = [];
+  for (const show of ['load', 'queues', 'cache-misses', 'migrations', 'response', 'energy', 'frequency', 'temperature']) {
+    titles.push(...quantitativeAxisTitles(buildChart(chart(show, ['a', 'b']), runs).spec).map((t) => `${show}: ${t}`));
+  }
+  const { compareChart } = await import('../../src/lab/compare');
+  const interval = (mean: number) => ({ mean, halfWidth: mean / 10, n: 3 });
+  const comparison = compareChart({
+    machine: 'm',
+    workload: 'w',
+    policies: ['pinned', 'least-loaded'],
+    seeds: 3,
+    metrics: ['meanResponseS', 'migrations', 'imbalanceCv'],
+    cells: ['pinned', 'least-loaded'].flatMap((policy, i) => [
+      { policy, metric: 'meanResponseS', interval: interval(0.0042 + i / 1000), best: false },
+      { policy, metric: 'migrations', interval: interval(10 + i), best: false },
+      { policy, metric: 'imbalanceCv', interval: interval(0.4 + i / 10), best: false },
+    ]),
+  });
+  const compareTitles = quantitativeAxisTitles(comparison.spec);
+  assert.deepEqual(compareTitles, ['meanResponseS (ms)', 'migrations (count)', 'imbalanceCv (no unit)']);
+  titles.push(...compareTitles.map((t) => `compare: ${t}`));
+  assert.ok(titles.length > 10);
+  assert.deepEqual(titles.filter((t) => !/\(.+\)/.test(t)), [], 'axes without a unit');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CHART_KINDS, METRICS, POLICY_NAMES } from '../../src/lab/schema';
 import { DIMENSIONS } from '../../src/lab/units';
 import { CELL_KINDS, parseLab } from '../../src/lab/markdown';
@@ -39,4 +39,30 @@ test('the generated tables of the docs are up to date (npm run docs rewrites the
   const edited = lab.replace('| `processes[].workingSet` | Memory the process touches repeatedly (0 = no cache effects). | a size with a unit, e.g. 256KiB | `64KiB` |', '| `processes[].workingSet` | x | y | `0B` |');
   assert.notEqual(edited, lab);
   assert.notEqual(regenerate('docs/lab-format.md', edited), edited);
+});
+
+test('the walkthrough lists every chart kind', () => {
+  const walkthrough = readFileSync(join(import.meta.dirname, '../../media/walkthrough/charts.md'), 'utf8');
+  assert.deepEqual(Object.keys(CHART_KINDS).filter((kind) => !walkthrough.includes(`| \`${kind}\` |`)), []);
+});
+
+test('the docs cite only files in the repository: every relative link resolves, and no design note outside it is named', () => {
+  const root = join(import.meta.dirname, '../..');
+  const pages = ['README.md', 'BENCHMARKS.md', 'CHANGELOG.md', ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`), ...readdirSync(join(root, 'media/walkthrough')).map((f) => `media/walkthrough/${f}`)];
+  const broken: string[] = [];
+  for (const page of pages.filter((p) => p.endsWith('.md'))) {
+    const text = readFileSync(join(root, page), 'utf8');
+    if (/MODEL\.md/.test(text)) broken.push(`${page}: cites MODEL.md, which is not in the repository`);
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^(https?:|mailto:|#|command:)/.test(target)) continue;
+      const path = join(root, dirname(page), target.split('#')[0]);
+      if (!existsSync(path)) broken.push(`${page}: link to ${target}`);
+    }
+  }
+  assert.deepEqual(broken, []);
+});
+
+test('the metrics table of docs/lab-format.md is the table of metric definitions, word for word', () => {
+  const rows = Object.entries(METRICS).map(([name, explanation]) => `| \`${name}\` | ${explanation} |`);
+  assert.ok(doc.includes(['| metric | meaning |', '|---|---|', ...rows].join('\n') + '\n'), 'docs/lab-format.md: the metrics table differs from src/lab/metrics.ts');
 });

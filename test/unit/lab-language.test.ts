@@ -23,7 +23,7 @@ function hoverAt(kind: CellKind, text: string, marker: string) {
 
 test('top-level keys, minus those already written', () => {
   const labels = labelsAtEnd('run', 'name: r\nmachine: duo\n');
-  assert.deepEqual(labels, ['workload', 'policy', 'scheduler', 'duration', 'seed']);
+  assert.deepEqual(labels, ['workload', 'policy', 'scheduler', 'duration', 'window', 'seed']);
   const item = completions('run', 'name: r\nmac', { line: 1, character: 3 }, names).find((c) => c.label === 'machine');
   assert.ok(item);
   assert.equal(item.insertText, 'machine: ');

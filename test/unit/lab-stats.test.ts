@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { meanInterval, tQuantile95 } from '../../src/lab/stats';
-import { formatInterval, formatMetric, unitOfKey } from '../../src/lab/format';
+import { formatDifference, formatInterval, formatMetric, onScale, scaleFor, unitOf } from '../../src/lab/format';
 
 test('t quantiles: the table for few samples, the normal limit for many', () => {
   assert.equal(tQuantile95(1), 12.706);
@@ -33,17 +33,31 @@ test('95 % intervals cover the true mean about 95 % of the time', () => {
   assert.ok(covered / trials > 0.93 && covered / trials < 0.97, `${covered / trials}`);
 });
 
-test('metric units come from the key; times pick a readable unit', () => {
-  assert.equal(unitOfKey('meanResponseS'), 's');
-  assert.equal(unitOfKey('throughputPerS'), '/s');
-  assert.equal(unitOfKey('energyJ'), 'J');
-  assert.equal(unitOfKey('edpJs'), 'J·s');
-  assert.equal(unitOfKey('peakTempC'), '°C');
-  assert.equal(unitOfKey('migrations'), '');
+test('each metric in its own unit and precision: times pick a readable unit, fractions read as percentages, counts as whole numbers', () => {
+  assert.equal(unitOf('meanResponseS'), 'seconds');
+  assert.equal(unitOf('throughputPerS'), 'per-second');
+  assert.equal(unitOf('deadlineMissRatio'), 'fraction');
+  assert.equal(unitOf('migrations'), 'count');
   assert.equal(formatMetric('meanResponseS', 0.0042), '4.2 ms');
   assert.equal(formatMetric('makespanS', 3.5), '3.5 s');
+  assert.equal(formatMetric('makespanS', 0.1981234), '198.1 ms');
   assert.equal(formatMetric('migrations', 123456), '123,456');
+  assert.equal(formatMetric('meanUtilization', 0.75471), '75.5 %');
+  assert.equal(formatMetric('deadlineMissRatio', 0.0351), '3.51 %');
+  assert.equal(formatMetric('energyJ', 92.0449), '92.04 J');
+  assert.equal(formatMetric('peakTempC', 49.4567), '49.46 °C');
   assert.equal(formatMetric('migrationsByReason', { 'load-balance': 3, fault: 0 }), 'load-balance 3');
-  assert.equal(formatInterval('meanResponseS', 0.302, 0.0014), '302 ± 1.4 ms');
-  assert.equal(formatInterval('makespanS', 1.378, 1.6e-16), '1.378 ± 0 s');
+  assert.equal(formatInterval('meanResponseS', 0.302, 0.0014), '302.0 ± 1.4 ms');
+  assert.equal(formatInterval('makespanS', 1.378, 1.6e-16), '1.378 ± 0.000 s');
+});
+
+test('values shown together share one scale: a column of means, their intervals and paired differences', () => {
+  const scale = scaleFor('meanResponseS', [0.08539, 0.0837]);
+  assert.deepEqual(scale, { symbol: 'ms', factor: 1e3, decimals: 2 });
+  assert.equal(formatInterval('meanResponseS', 0.0837, 0.0009446, scale), '83.70 ± 0.94 ms');
+  // Float noise in a difference of identical runs reads as 0, in the metric's unit (not 8.4e-17 s).
+  assert.equal(formatDifference({ mean: 8.371e-17, halfWidth: 0 }, scale), '0.00 ± 0.00 ms');
+  assert.equal(formatDifference({ mean: -0.001696, halfWidth: 0.000829 }, scale), '\u22121.70 ± 0.83 ms');
+  assert.equal(formatDifference({ mean: 2, halfWidth: Number.NaN }, scaleFor('migrations', [10, 12])), '+2');
+  assert.equal(onScale(-0.0001, scale), '-0.10');
 });

@@ -189,16 +189,34 @@ test('21. names must be identifiers; list lengths are checked', () => {
   expectOne(diagnosticsOf(uu, 0), 'out-of-range', '"period" needs at least 2 items', [3, 48, 3, 54]);
 });
 
-test('22. a broken dependency is flagged on the run, not silently dropped', () => {
-  const lab = '```machine\nname: duo\nsockets: 0\n```\n' + WORKLOAD + RUN;
+test('22. a broken dependency is shown once, where it is; the run waits for it, saying which cell', () => {
+  const lab = '```machine\nname: duo\nsockets: 0\n```\n' + WORKLOAD + RUN + '```chart\nshow: load\nruns: [base]\n```\n';
   const resolved = resolveLab(parseLab(lab));
-  expectOne(resolved.diagnostics.get(2) ?? [], 'broken-dependency', 'Machine "duo" has errors; fix its cell first', [1, 9, 1, 12], 'warning');
+  assert.deepEqual([...resolved.diagnostics.keys()], [0]);
   assert.equal(resolved.runs.length, 0);
+  assert.deepEqual(resolved.blocked.get(2), ['cell 1 (machine duo) has errors; fix it first']);
+  assert.deepEqual(resolved.blocked.get(3), ['cell 3 (run base) cannot run: cell 1 (machine duo) has errors; fix it first']);
+});
+
+test('22b. after a YAML syntax error: the syntax error alone, in its cell; cells using a name it hides wait for it', () => {
+  // "name mixed" (no colon) hides the workload's name and breaks the mapping.
+  const lab = MACHINE + '```workload\nname mixed\nprocesses:\n  - { name: web, count: 4, demand: exp 4ms }\n```\n' + RUN + '```check\nexpect: runs.base.completed > 0\n```\n';
+  const resolved = resolveLab(parseLab(lab));
+  const shown = [...resolved.diagnostics].flatMap(([i, ds]) => ds.map((d) => `${i} ${d.code}`));
+  assert.deepEqual(shown, ['1 yaml-syntax']);
+  assert.deepEqual(resolved.blocked.get(2), ['workload "mixed" is not defined yet: cell 2 (workload) has no name it can be found by; fix that first']);
+  assert.match(resolved.blocked.get(3)?.[0] ?? '', /^cell 3 \(run base\) cannot run: workload "mixed"/);
+});
+
+test('22c. a flow mapping left open reports the syntax error only, not the keys it swallowed', () => {
+  const lab = '```machine\nname: duo\ncaches: { l1d: 32KiB\nsockets: 2\n```\n';
+  const ds = diagnosticsOf(lab, 0);
+  assert.ok(ds.length > 0 && ds.every((d) => d.code === 'yaml-syntax'), JSON.stringify(ds));
 });
 
 test('23. policy cells need a name and add to the policy names', () => {
   const noName = MACHINE + WORKLOAD + '```policy lang=ts\nexport default {}\n```\n';
-  expectOne(diagnosticsOf(noName, 2), 'missing-key', /^A policy cell needs a name/, [0, 0, 0, 0]);
+  expectOne(diagnosticsOf(noName, 2), 'policy-needs-name', /^A policy cell needs a name/, [0, 0, 0, 'export default {}'.length]);
   const named = MACHINE + WORKLOAD + '```policy name=sticky lang=ts\nexport default {}\n```\n' + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: sticky, threshold: 3 }\n```\n';
   const resolved = resolveLab(parseLab(named));
   assert.equal(resolved.diagnostics.size, 0, JSON.stringify([...resolved.diagnostics]));

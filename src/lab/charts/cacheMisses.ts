@@ -17,7 +17,8 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
       for (const cpu of cpus) cpu.missesByCause[cause].forEach((v, i) => (total[i] += v));
       const coarse = coarsen(total, binNs, undefined, 'sum');
       const binS = coarse.binNs / 1e9;
-      coarse.values.forEach((count, bin) => overTime.push({ run: run.name, cause, t0: bin * binS, t1: (bin + 1) * binS, perS: count / binS }));
+      const originS = (run.result.series.startNs ?? 0) / 1e9;
+      coarse.values.forEach((count, bin) => overTime.push({ run: run.name, cause, t0: originS + bin * binS, t1: originS + (bin + 1) * binS, perS: count / binS }));
     }
     for (const m of sampleEvenly(run.result.migrations)) {
       perMigration.push({
@@ -41,7 +42,7 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
           encoding: {
             x: { field: 't0', type: 'quantitative', title: 'time (s)' },
             x2: { field: 't1' },
-            y: { field: 'perS', type: 'quantitative', title: 'misses/s', stack: 'zero', aggregate: 'sum', axis: { format: '~s' } },
+            y: { field: 'perS', type: 'quantitative', title: 'misses per second (1/s)', stack: 'zero', aggregate: 'sum', axis: { format: '~s' } },
             color: { field: 'cause', type: 'nominal', title: 'cause', scale: causeScale },
             order: { field: 'cause' },
             tooltip: [
@@ -60,7 +61,7 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
         mark: { type: 'point', filled: true, tooltip: true },
         encoding: {
           x: { field: 't', type: 'quantitative', title: 'time of migration (s)' },
-          y: { field: 'lines', type: 'quantitative', title: 'lines re-fetched' },
+          y: { field: 'lines', type: 'quantitative', title: 'lines re-fetched (count)' },
           color: runColor(runs),
           tooltip: [
             { field: 'run', type: 'nominal' },

@@ -1,13 +1,31 @@
 // What every chart shares: the runs it draws, bounded re-binning of time series, and one
 // colour per policy.
-import type { SimResult } from '../../sim';
+import { resolveMachine, type SimConfig, type SimResult } from '../../sim';
 import { colorScale, policyColor } from '../colors';
+
+/** A time a CPU was out of service: failed (for good) or in a maintenance window. */
+export interface OfflineSpan {
+  cpu: number;
+  state: 'failed' | 'maintenance';
+  fromS: number;
+  toS: number;
+}
 
 /** A finished run, as charts see it. */
 export interface ChartRun {
   name: string;
   policy: string;
   result: SimResult;
+  /** CPUs out of service during the run (machine events), drawn as such on per-CPU charts. */
+  offline?: readonly OfflineSpan[];
+}
+
+/** When each CPU of a run's machine was out of service, clipped to the run (or to its observation window). */
+export function offlineSpans(config: SimConfig, result: SimResult): OfflineSpan[] {
+  const { startS, endS } = result.window ?? { startS: 0, endS: result.summary.simulatedS };
+  return resolveMachine(config.machine)
+    .events.filter((e) => e.atNs / 1e9 < endS && e.endNs / 1e9 > startS)
+    .map((e) => ({ cpu: e.cpu, state: e.kind === 'fail' ? 'failed' : 'maintenance', fromS: Math.max(startS, e.atNs / 1e9), toS: Math.min(endS, e.endNs / 1e9) }));
 }
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

@@ -26,7 +26,7 @@ export function deadlinesChart(runs: readonly ChartRun[]): ChartOutput {
         mark: { type: 'bar', tooltip: true },
         encoding: {
           x: { field: 'run', type: 'nominal', title: null, sort: runs.map((r) => r.name) },
-          y: { field: 'ratio', type: 'quantitative', title: 'missed', axis: { format: '.1~%', tickMinStep: 0.001 }, scale: { domainMin: 0, nice: true } },
+          y: { field: 'ratio', type: 'quantitative', title: 'jobs that missed their deadline (%)', axis: { format: '.1~%', tickMinStep: 0.001 }, scale: { domainMin: 0, nice: true } },
           color,
         },
       },
@@ -39,7 +39,7 @@ export function deadlinesChart(runs: readonly ChartRun[]): ChartOutput {
           x: { field: 'task', type: 'nominal', title: 'task', sort: null },
           xOffset: { field: 'run', sort: runs.map((r) => r.name) },
           // A count, not a share: a job still unfinished at the end has missed its deadline too.
-          y: { field: 'misses', type: 'quantitative', title: 'missed deadlines', axis: { tickMinStep: 1 } },
+          y: { field: 'misses', type: 'quantitative', title: 'missed deadlines (count)', axis: { tickMinStep: 1 } },
           color,
           tooltip: [
             { field: 'run', type: 'nominal' },

@@ -1,6 +1,7 @@
 // A per-CPU heat map over time (one row per CPU, one panel per run) above a line chart of one
 // number per run over time: the shape of the `load`, `queues`, `energy`, `frequency` and
-// `temperature` charts.
+// `temperature` charts. A CPU out of service (failed, or in maintenance) is drawn dark and
+// labelled over that time, in every one of them.
 import type { ColorScheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput } from '../outputs';
@@ -28,25 +29,77 @@ export interface HeatmapOptions {
   };
 }
 
+/** Drawn over the heat map where a CPU is out of service (the value there means nothing): dark, labelled. */
+const OFFLINE_LAYERS = [
+  {
+    transform: [{ filter: "datum.layer === 'offline'" }],
+    mark: { type: 'rect' as const, color: '#4d4d4d', tooltip: true },
+    encoding: {
+      tooltip: [
+        { field: 'run', type: 'nominal' as const },
+        { field: 'cpu', type: 'ordinal' as const, title: 'CPU' },
+        { field: 'state', type: 'nominal' as const, title: 'out of service' },
+        { field: 't0', type: 'quantitative' as const, title: 'from (s)', format: '.3f' },
+        { field: 't1', type: 'quantitative' as const, title: 'until (s)', format: '.3f' },
+      ],
+    },
+  },
+  {
+    transform: [{ filter: "datum.layer === 'offline'" }],
+    mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, dx: 3, fontSize: 9, color: '#ffffff' },
+    encoding: { x: { field: 't0', type: 'quantitative' as const }, text: { field: 'state' } },
+  },
+];
+
 export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions, fileTitle: string): ChartOutput {
-  const cells: { run: string; cpu: number; t0: number; t1: number; value: number }[] = [];
+  // One table for both layers of the faceted heat map (a facet's layers share its data).
+  const cells: { layer: 'value' | 'offline'; run: string; cpu: number; t0: number; t1: number; value?: number; state?: string }[] = [];
   const line: { run: string; t: number; value: number }[] = [];
   for (const run of runs) {
     const { binNs, cpus } = run.result.series;
+    const originS = (run.result.series.startNs ?? 0) / 1e9;
     const perCpu = cpus.map((c) => coarsen(options.series(c), binNs));
     const binS = (perCpu[0]?.binNs ?? binNs) / 1e9;
     perCpu.forEach((s, index) =>
-      s.values.forEach((value, bin) => cells.push({ run: run.name, cpu: cpus[index].cpu, t0: bin * binS, t1: (bin + 1) * binS, value })),
+      s.values.forEach((value, bin) => cells.push({ layer: 'value', run: run.name, cpu: cpus[index].cpu, t0: originS + bin * binS, t1: originS + (bin + 1) * binS, value })),
     );
+    for (const span of run.offline ?? []) cells.push({ layer: 'offline', run: run.name, cpu: span.cpu, t0: span.fromS, t1: span.toS, state: span.state });
     const columns = perCpu[0]?.values.length ?? 0;
     let total = 0;
     for (let bin = 0; bin < columns; bin++) {
       const value = options.line.of(perCpu.map((s) => s.values[bin]));
       total += value * binS;
-      line.push({ run: run.name, t: options.line.cumulative ? (bin + 1) * binS : (bin + 0.5) * binS, value: options.line.cumulative ? total : value });
+      line.push({ run: run.name, t: originS + (options.line.cumulative ? (bin + 1) * binS : (bin + 0.5) * binS), value: options.line.cumulative ? total : value });
     }
   }
   const names = runs.map((r) => r.name);
+  const position = {
+    x: { field: 't0', type: 'quantitative' as const, title: 'time (s)' },
+    x2: { field: 't1' },
+    y: { field: 'cpu', type: 'ordinal' as const, title: 'CPU' },
+  };
+  const value = {
+    mark: { type: 'rect' as const, tooltip: true },
+    encoding: {
+      color: {
+        field: 'value',
+        type: 'quantitative' as const,
+        title: options.valueTitle,
+        scale: { scheme: options.scheme ?? 'blues', domain: options.domain, zero: options.domain ? undefined : false },
+        legend: { format: options.valueFormat },
+      },
+      tooltip: [
+        { field: 'run', type: 'nominal' as const },
+        { field: 'cpu', type: 'ordinal' as const, title: 'CPU' },
+        { field: 't0', type: 'quantitative' as const, title: 'from (s)', format: '.3f' },
+        { field: 'value', type: 'quantitative' as const, title: options.valueTitle, format: options.valueFormat },
+      ],
+    },
+  };
+  // Layers only when a CPU was out of service: they filter every cell, which costs render time.
+  const cellSpec = cells.some((c) => c.layer === 'offline')
+    ? { width: 560, height: { step: 14 }, encoding: position, layer: [{ transform: [{ filter: "datum.layer === 'value'" }], ...value }, ...OFFLINE_LAYERS] }
+    : { width: 560, height: { step: 14 }, mark: value.mark, encoding: { ...position, ...value.encoding } };
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: options.title, subtitle: options.subtitle },
@@ -54,29 +107,7 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
       {
         data: { values: cells },
         facet: { row: { field: 'run', type: 'nominal', title: null, sort: names } },
-        spec: {
-          width: 560,
-          height: { step: 14 },
-          mark: { type: 'rect', tooltip: true },
-          encoding: {
-            x: { field: 't0', type: 'quantitative', title: 'time (s)' },
-            x2: { field: 't1' },
-            y: { field: 'cpu', type: 'ordinal', title: 'CPU' },
-            color: {
-              field: 'value',
-              type: 'quantitative',
-              title: options.valueTitle,
-              scale: { scheme: options.scheme ?? 'blues', domain: options.domain, zero: options.domain ? undefined : false },
-              legend: { format: options.valueFormat },
-            },
-            tooltip: [
-              { field: 'run', type: 'nominal' },
-              { field: 'cpu', type: 'ordinal', title: 'CPU' },
-              { field: 't0', type: 'quantitative', title: 'from (s)', format: '.3f' },
-              { field: 'value', type: 'quantitative', title: options.valueTitle, format: options.valueFormat },
-            ],
-          },
-        },
+        spec: cellSpec,
       },
       {
         width: 560,

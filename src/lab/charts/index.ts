@@ -14,7 +14,7 @@ import { energyChart, frequencyChart, temperatureChart } from './power';
 import { queuesChart } from './queues';
 import { responseChart } from './response';
 
-export type { ChartRun } from './common';
+export { offlineSpans, type ChartRun } from './common';
 export { ChartError } from './error';
 export { sweepChart } from './sweep';
 

@@ -19,10 +19,10 @@ export function loadChart(runs: readonly ChartRun[]): ChartOutput {
       title: 'Load per CPU over time',
       subtitle: 'utilisation of each CPU (top); imbalance across CPUs, as coefficient of variation (bottom)',
       series: (cpu) => cpu.utilization,
-      valueTitle: 'utilisation',
+      valueTitle: 'utilisation (%)',
       valueFormat: '.0%',
       domain: [0, 1],
-      line: { title: 'imbalance (CV)', of: imbalanceCv },
+      line: { title: 'imbalance (CV, no unit)', of: imbalanceCv },
     },
     `load-${runs.map((r) => r.name).join('-')}`,
   );

@@ -16,7 +16,7 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
   const reasons = reasonScale(new Set(rows.map((r) => r.reason)));
   const names = runs.map((r) => r.name);
   const counts = runs.map((r) => `${r.name}: ${r.result.summary.migrations}`).join(', ');
-  const y = { type: 'quantitative' as const, title: 'CPU', scale: { domain: [-0.5, cpuCount - 0.5] }, axis: { tickMinStep: 1 } };
+  const y = { type: 'quantitative' as const, title: 'CPU (number)', scale: { domain: [-0.5, cpuCount - 0.5] }, axis: { tickMinStep: 1 } };
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: 'Migrations over time', subtitle: `each line: a process moved from one CPU to another (${counts})` },

@@ -48,12 +48,12 @@ export function frequencyChart(runs: readonly ChartRun[]): ChartOutput {
       title: 'CPU frequency (DVFS)',
       subtitle: `clock of each CPU, governor ${governors} (top); mean over CPUs (bottom)`,
       series: (cpu) => (cpu.frequencyHz ?? []).map((hz) => hz / 1e9),
-      valueTitle: 'GHz',
+      valueTitle: 'frequency (GHz)',
       valueFormat: '.2f',
       // From the lowest P-state: the contrast shows the governor's choices (a failed CPU, at 0, clamps to the palest).
       domain: Number.isFinite(minHz) ? [minHz / 1e9, maxHz / 1e9] : undefined,
       scheme: 'purples',
-      line: { title: 'mean GHz', of: (values) => sum(values) / values.length },
+      line: { title: 'mean frequency (GHz)', of: (values) => sum(values) / values.length },
     },
     fileTitle('frequency', runs),
   );
@@ -68,7 +68,7 @@ export function temperatureChart(runs: readonly ChartRun[]): ChartOutput {
       title: 'Core temperature',
       subtitle: 'temperature of each core (top); the hottest core, against the throttle trip point (bottom)',
       series: (cpu) => cpu.temperatureC ?? [],
-      valueTitle: '°C',
+      valueTitle: 'temperature (°C)',
       valueFormat: '.1f',
       scheme: 'orangered',
       line: {

@@ -11,9 +11,9 @@ export function queuesChart(runs: readonly ChartRun[]): ChartOutput {
       title: 'Run-queue length per CPU over time',
       subtitle: 'processes waiting on each CPU, time-averaged (top); the longest queue of each run (bottom)',
       series: (cpu) => cpu.queueLength,
-      valueTitle: 'waiting',
+      valueTitle: 'waiting (processes)',
       valueFormat: '.1f',
-      line: { title: 'longest queue', of: (values) => Math.max(...values) },
+      line: { title: 'longest queue (processes)', of: (values) => Math.max(...values) },
     },
     `queues-${runs.map((r) => r.name).join('-')}`,
   );

@@ -32,11 +32,11 @@ export function responseChart(runs: readonly ChartRun[]): ChartOutput {
             field: 'log10',
             type: 'quantitative',
             bin: { maxbins: 30 },
-            title: 'response time',
+            title: 'response time (s, log scale)',
             // The bins are on a log scale; label them with the times they stand for.
             axis: { labelExpr: "format(pow(10, datum.value), '.2~s') + 's'", tickCount: 6 },
           },
-          y: { aggregate: 'count', type: 'quantitative', title: 'processes' },
+          y: { aggregate: 'count', type: 'quantitative', title: 'processes (count)' },
           color,
         },
       },
@@ -46,7 +46,7 @@ export function responseChart(runs: readonly ChartRun[]): ChartOutput {
         mark: { type: 'line', interpolate: 'step-after', tooltip: true },
         encoding: {
           x: { field: 'responseS', type: 'quantitative', title: 'response time (s)', scale: { type: 'log' }, axis: { tickCount: 5, format: '~s', grid: false } },
-          y: { field: 'fraction', type: 'quantitative', title: 'fraction finished within', axis: { format: '.0%' } },
+          y: { field: 'fraction', type: 'quantitative', title: 'finished within that time (% of processes)', axis: { format: '.0%' } },
           color,
         },
       },

@@ -3,7 +3,7 @@
 // spaced in the order the cell lists them, labelled as written (2ms, 64KiB, 400/s).
 import type { TopLevelSpec } from 'vega-lite';
 import { colorScale, policyColor } from '../colors';
-import { unitOfKey } from '../format';
+import { scaleFor, unitOf } from '../format';
 import type { ChartOutput } from '../outputs';
 import type { ChartSweep } from '../resolve';
 import type { SweepGroup } from '../sweep';
@@ -34,7 +34,8 @@ export function sweepChart(sweep: ChartSweep, groups: readonly SweepGroup[]): Ch
     // The legend shows the lines' colour, not the pale band's.
     legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
   };
-  const unit = unitOfKey(sweep.metric);
+  // The points are in the metric's base unit (seconds, joules...): the axis says which; a fraction stays 0..1.
+  const unit = unitOf(sweep.metric) === 'fraction' ? '0..1' : scaleFor(sweep.metric, [1]).symbol;
   const x = { field: 'value', type: 'ordinal' as const, sort: sweep.values, title: `$${sweep.param}`, axis: { labelAngle: 0 } };
   const y = { type: 'quantitative' as const, title: unit ? `${sweep.metric} (${unit})` : sweep.metric, scale: { zero: false } };
   const seeds = Math.max(...groups.map((g) => g.n));

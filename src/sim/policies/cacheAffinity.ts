@@ -2,11 +2,11 @@
  * `cache-affinity`: load balancing that counts what a move costs in cache reloads. A waiting
  * process moves only when the waiting time it is expected to save exceeds the time it will
  * spend re-fetching the lines it leaves behind; and when cache-heavy processes share one core
- * and together overflow its private cache ("clogged cache", MODEL.md section 2), the heaviest
+ * and together overflow its private cache ("clogged cache", docs/model.md, Caches, coherence and NUMA), the heaviest
  * waiting one moves to a core with room, reason cache-contention. Wake-ups stay on the CPU
  * whose cache still holds the process's footprint unless elsewhere is clearly less loaded.
  *
- * Cost model (the simulator's own, MODEL.md section 2): lines of the process in the source
+ * Cost model (the simulator's own, docs/model.md, Caches, coherence and NUMA): lines of the process in the source
  * core's private cache, reloaded from the socket's LLC (same socket) or from the remote socket's
  * cache (across sockets), divided by the memory-level parallelism, plus the fixed migration cost.
  * Expected gain: each process ahead in the source queue but not in the target's would run

@@ -1,6 +1,6 @@
 /**
  * `energy-aware`: Linux energy-aware scheduling (Documentation/scheduler/sched-energy.rst,
- * kernel/sched/fair.c find_energy_efficient_cpu), MODEL.md section 4.
+ * kernel/sched/fair.c find_energy_efficient_cpu), docs/model.md, Energy and DVFS.
  *
  * - Each process's utilisation is estimated from what it did so far: the fraction of its time it
  *   spent running, times the capacity of the CPU it ran on (new processes: `newUtil` of 1024).

@@ -1,6 +1,6 @@
 /**
  * Registry of the built-in migration policies: factory, parameters, the migration reasons each
- * one records (MODEL.md section 1), a one-line summary and where it comes from. docs/policies.md
+ * one records (docs/model.md, Migration), a one-line summary and where it comes from. docs/policies.md
  * explains each in full; a test keeps the two in step.
  */
 import type { Reason } from '../config';

@@ -1,6 +1,6 @@
 /**
  * `linux-cfs`: the Linux fair-class load balancer (kernel/sched/fair.c, topology.c), reduced to
- * the decisions that move processes. MODEL.md section 3 lists the parameters and their sources.
+ * the decisions that move processes. docs/policies.md, linux-cfs lists the parameters and their sources.
  *
  * - Scheduling domains: each CPU sees nested domains SMT (threads of a core) -> MC (CPUs sharing
  *   the socket's last-level cache) -> NUMA (the whole machine); a level whose span equals the

@@ -2,7 +2,7 @@
  * `thermal-aware`: moves work off cores that are about to throttle. A core whose temperature is
  * within `margin` of the machine's trip point (thermal.throttleC) hands its running and waiting
  * processes to idle cores that are at least `margin` cooler, before the thermal governor caps its
- * clock (MODEL.md section 5: throttling lowers the frequency until the core cools below the trip
+ * clock (docs/model.md, Heat: throttling lowers the frequency until the core cools below the trip
  * point minus the hysteresis). Spreading the heat keeps every core below the trip point longer,
  * so work runs at full speed: the idea of thermal-aware task migration (e.g. "heat-and-run",
  * Gomaa, Powell & Vijaykumar, ASPLOS 2004). Placement goes to the least-loaded CPU, the coolest
