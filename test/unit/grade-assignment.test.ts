@@ -28,9 +28,9 @@ const EXPECTED: Record<string, { scores: Scores; integrity?: RegExp[]; says?: Re
   solution: { scores: [4, 4, 2, 3] },
   untouched: { scores: [0, 0, 0, 0] },
   'least-loaded': { scores: [4, 4, 0, 0] },
-  // Placing by pid spreads the work about as evenly as the baseline: since simulator version 2
-  // (fair's min_vruntime as CFS keeps it) its imbalanceCv is 0.321 against the baseline's 0.362
-  // (0.367 before), so it earns balances.
+  // Placing by pid spreads the work about as evenly as the baseline: under simulator version 2
+  // (issue 11's model) its imbalanceCv is 0.321 against the baseline's 0.362 (0.367 under version
+  // 1, a narrow miss), so it earns balances.
   'round-robin': { scores: [4, 4, 0, 0] },
   // Issue 12, bypass 1: the locked run given an id of its own and switched to a built-in.
   'locked-run-new-id': { scores: [0, 0, 0, 0], integrity: [/run mine: a copy with another id or name \(run cell at line \d+\) stood in for it; the source version was graded/] },
