@@ -50,7 +50,7 @@ test('a real-time run leads with its jobs and deadlines; process counts and proc
   assert.equal(periodic(realtime), true);
   const { key, rest } = summaryGroups(realtime);
   assert.equal(key[0].group, 'jobs');
-  assert.deepEqual(key[0].keys, ['jobsCompleted', 'deadlineMisses', 'deadlineMissRatio']);
+  assert.deepEqual(key[0].keys, ['jobsReleased', 'jobsCompleted', 'jobsUnfinished', 'deadlineMisses', 'deadlineMissRatio']);
   assert.equal(key.find((g) => g.group === 'finished')?.title, 'Over completed jobs only');
   const main = key.flatMap((g) => g.keys);
   for (const k of ['makespanS', 'throughputPerS', 'meanWaitS', 'meanSojournS']) {
