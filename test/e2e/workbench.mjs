@@ -176,10 +176,13 @@ export async function closeAllEditors(page) {
   await page.locator('.notebook-editor').first().waitFor({ state: 'hidden' });
 }
 
-/** Switches the colour theme by its label (e.g. "Light Modern") unless it is already the one shown. */
+/**
+ * Switches the colour theme by its label (e.g. "Light Modern"), always through the picker: right
+ * after the workbench opens it may still show the default theme before the one an earlier suite
+ * saved in the settings, so the class it shows then does not say which theme it will settle on.
+ */
 export async function setTheme(page, label) {
   const kind = label.startsWith('Light') ? 'vs' : 'vs-dark';
-  if (await page.locator(`.monaco-workbench.${kind}`).count()) return;
   await runCommand(page, 'Preferences: Color Theme');
   await pickQuickItem(page, label);
   await page.locator(`.monaco-workbench.${kind}`).waitFor();
@@ -249,9 +252,13 @@ export async function wheelNotebook(page, pixels) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
-/** Moves the mouse off the notebook, so no chart shows a hover tooltip in a screenshot. */
+/**
+ * Moves the mouse off the notebook, so no chart shows a hover tooltip in a screenshot: to the
+ * middle of the status bar, where no item is (its corners have items with tooltips of their own).
+ */
 export async function mouseAway(page) {
-  await page.mouse.move(5, page.viewportSize().height - 5);
+  const { width, height } = page.viewportSize();
+  await page.mouse.move(width / 2, height - 5);
 }
 
 /** How far the notebook list is scrolled, in pixels (its rows container moves up by that much). */
