@@ -177,12 +177,13 @@ export async function closeAllEditors(page) {
 }
 
 /**
- * Switches the colour theme by its label (e.g. "Light Modern"), always through the picker: right
- * after the workbench opens it may still show the default theme before the one an earlier suite
- * saved in the settings, so the class it shows then does not say which theme it will settle on.
+ * Switches the colour theme by its label (e.g. "Light Modern") unless it is already the one shown.
+ * Right after the workbench opens it shows the default (light) theme before one an earlier suite
+ * saved in the settings: so every suite that switches themes switches back to light at its end.
  */
 export async function setTheme(page, label) {
   const kind = label.startsWith('Light') ? 'vs' : 'vs-dark';
+  if (await page.locator(`.monaco-workbench.${kind}`).count()) return;
   await runCommand(page, 'Preferences: Color Theme');
   await pickQuickItem(page, label);
   await page.locator(`.monaco-workbench.${kind}`).waitFor();
