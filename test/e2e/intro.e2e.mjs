@@ -88,5 +88,13 @@ suite('intro lab in VS Code in the browser', () => {
     });
     await screenshots('dark');
     assert.notEqual(darkFill, lightFill);
+
+    // Back to light, as the workbench was found: the theme is saved in the settings, and the
+    // suites after this one photograph the light theme.
+    await runCommand(page, 'Preferences: Color Theme');
+    await pickQuickItem(page, 'Light Modern');
+    await page.locator('.monaco-workbench.vs').waitFor();
+    await scrollIntoView(page, chartSvg, 'the chart');
+    assert.equal(await waitFor('the chart redrawn in the light theme again', async () => ((await axisTitleFill()) === lightFill ? lightFill : null)), lightFill);
   });
 });

@@ -179,7 +179,11 @@ export async function closeAllEditors(page) {
   await page.locator('.notebook-editor').first().waitFor({ state: 'hidden' });
 }
 
-/** Switches the colour theme by its label (e.g. "Light Modern") unless it is already the one shown. */
+/**
+ * Switches the colour theme by its label (e.g. "Light Modern") unless it is already the one shown.
+ * Right after the workbench opens it shows the default (light) theme before one an earlier suite
+ * saved in the settings: so every suite that switches themes switches back to light at its end.
+ */
 export async function setTheme(page, label) {
   const kind = label.startsWith('Light') ? 'vs' : 'vs-dark';
   if (await page.locator(`.monaco-workbench.${kind}`).count()) return;
@@ -252,9 +256,13 @@ export async function wheelNotebook(page, pixels) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
-/** Moves the mouse off the notebook, so no chart shows a hover tooltip in a screenshot. */
+/**
+ * Moves the mouse off the notebook, so no chart shows a hover tooltip in a screenshot: to the
+ * middle of the status bar, where no item is (its corners have items with tooltips of their own).
+ */
 export async function mouseAway(page) {
-  await page.mouse.move(5, page.viewportSize().height - 5);
+  const { width, height } = page.viewportSize();
+  await page.mouse.move(width / 2, height - 5);
 }
 
 /** How far the notebook list is scrolled, in pixels (its rows container moves up by that much). */
