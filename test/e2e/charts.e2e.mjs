@@ -6,9 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
+import { suite, suiteSetup, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, leaveWorkspaceAsFound, mouseAway, openWorkbench, quickOpen, runAll, screenshotIfFailed, screenshotPath, setTheme, waitFor, wheelNotebook } from './workbench.mjs';
+import { CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, leaveWorkspaceAsFound, mouseAway, quickOpen, runAll, screenshotPath, setTheme, waitFor, wheelNotebook, workbenchSuite } from './workbench.mjs';
 
 const LAB = 'chart-kinds.lab.md';
 /** The kinds the simulator draws today; a kind the docs add later may say it is not drawn yet. */
@@ -93,8 +93,6 @@ function installRenderProbe({ hostSelector, marksSelector }) {
 suite('every chart kind in light and dark themes', () => {
   leaveWorkspaceAsFound();
   const kinds = documentedKinds();
-  let session;
-  let page;
   /** kind → 'drawn' | 'not yet' after the light pass. */
   const status = new Map();
   const lightFill = new Map();
@@ -139,19 +137,11 @@ suite('every chart kind in light and dark themes', () => {
     }, 30_000);
   }
 
-  suiteSetup(async () => {
-    writeFileSync(join(env('MIGRATION_LAB_E2E_WORKSPACE'), LAB), chartKindsLab(kinds));
-    session = await openWorkbench();
-    page = session.page;
-    await setTheme(page, 'Light Modern');
-  });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, page);
-  });
-
-  suiteTeardown(async () => {
-    await session?.browser.close();
+  const workbench = workbenchSuite({ theme: 'Light Modern', before: () => writeFileSync(join(env('MIGRATION_LAB_E2E_WORKSPACE'), LAB), chartKindsLab(kinds)) });
+  let session;
+  let page;
+  suiteSetup(() => {
+    ({ session, page } = workbench);
   });
 
   test('the docs list every chart kind the simulator draws', () => {

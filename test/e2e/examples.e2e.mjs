@@ -4,9 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
+import { suite, suiteSetup, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { CELL_STATE, CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, closeAllEditors, env, leaveWorkspaceAsFound, openWorkbench, quickOpen, runAll, screenshotIfFailed, scrollThroughNotebook, setTheme, waitFor } from './workbench.mjs';
+import { CELL_STATE, CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, leaveWorkspaceAsFound, quickOpen, runAll, scrollThroughNotebook, waitFor, workbenchSuite } from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
 // The repo's list, not the workspace's: other suites add their own labs to the workspace.
@@ -19,24 +19,13 @@ function expectedCharts(text) {
 
 suite('every example lab runs and draws', () => {
   leaveWorkspaceAsFound();
+  // Pass or fail, the next example starts alone: a notebook left open (even hidden) would lend
+  // it its outputs and cells.
+  const workbench = workbenchSuite({ theme: 'Light Modern', closeEditorsAfterEach: true });
   let session;
   let page;
-
-  suiteSetup(async () => {
-    session = await openWorkbench();
-    page = session.page;
-    await setTheme(page, 'Light Modern');
-  });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, page);
-    // Pass or fail, the next example starts alone: a notebook left open (even hidden) would
-    // lend it its outputs and cells.
-    if (page && (await page.locator('.notebook-editor').count())) await closeAllEditors(page).catch(() => {});
-  });
-
-  suiteTeardown(async () => {
-    await session?.browser.close();
+  suiteSetup(() => {
+    ({ session, page } = workbench);
   });
 
   test('there are examples to run', () => {

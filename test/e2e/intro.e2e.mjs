@@ -1,8 +1,8 @@
 // A person opens the introductory lab, runs every cell, and reads the chart, in a light and
 // a dark theme. Each test builds on the one before (one browser session, like a person's).
 import * as assert from 'node:assert/strict';
-import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
-import { CELL_STATE, CHART_MARKS, ERROR_OUTPUT, framesWith, leaveWorkspaceAsFound, openWorkbench, pickQuickItem, quickOpen, runAll, runCommand, screenshotIfFailed, screenshotPath, scrollIntoView, waitFor } from './workbench.mjs';
+import { suite, suiteSetup, test } from 'mocha';
+import { CELL_STATE, CHART_MARKS, ERROR_OUTPUT, framesWith, leaveWorkspaceAsFound, pickQuickItem, quickOpen, runAll, runCommand, screenshotPath, scrollIntoView, waitFor, workbenchSuite } from './workbench.mjs';
 
 const LAB = 'intro.lab.md';
 const AXIS_TITLE = 'svg g.role-axis-title text';
@@ -15,20 +15,11 @@ async function chartSvg(page) {
 
 suite('intro lab in VS Code in the browser', () => {
   leaveWorkspaceAsFound();
+  const workbench = workbenchSuite();
   let session;
   let page;
-
-  suiteSetup(async () => {
-    session = await openWorkbench();
-    page = session.page;
-  });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, page);
-  });
-
-  suiteTeardown(async () => {
-    await session?.browser.close();
+  suiteSetup(() => {
+    ({ session, page } = workbench);
   });
 
   test('opens intro.lab.md as a notebook through Quick Open', async () => {

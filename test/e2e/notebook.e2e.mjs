@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
+import { suite, suiteSetup, test } from 'mocha';
 import {
   CELL_STATE,
   CHART_MARKS,
@@ -17,16 +17,14 @@ import {
   env,
   leaveWorkspaceAsFound,
   mouseAway,
-  openWorkbench,
   pickQuickItem,
   quickOpen,
   runAll,
   runCommand,
-  screenshotIfFailed,
   screenshotPath,
-  setTheme,
   waitFor,
   wheelNotebook,
+  workbenchSuite,
 } from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
@@ -105,22 +103,11 @@ async function insertCell(page, afterLine, kind) {
 
 suite('a new lab written in the notebook', () => {
   leaveWorkspaceAsFound();
+  const workbench = workbenchSuite({ theme: 'Light Modern' });
   let session;
   let page;
-
-  suiteSetup(async () => {
-    session = await openWorkbench();
-    page = session.page;
-
-    await setTheme(page, 'Light Modern');
-  });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, page);
-  });
-
-  suiteTeardown(async () => {
-    await session?.browser.close();
+  suiteSetup(() => {
+    ({ session, page } = workbench);
   });
 
   test('New Lab opens an untitled lab-1.lab.md, which saves as a lab', async () => {

@@ -4,9 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
+import { suite, suiteSetup, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { allInFrames, closeAllEditors, env, leaveWorkspaceAsFound, mouseAway, openWorkbench, quickOpen, runAll, screenshotIfFailed, screenshotPath, setTheme, waitFor, wheelNotebook } from './workbench.mjs';
+import { allInFrames, env, leaveWorkspaceAsFound, mouseAway, quickOpen, runAll, screenshotPath, waitFor, wheelNotebook, workbenchSuite } from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
 const EXERCISE = 'intro-12-batch.lab.md';
@@ -55,26 +55,21 @@ async function photographSummaries(page, lab, runs, prefix) {
 
 suite('run summaries a student reads first', () => {
   leaveWorkspaceAsFound();
+  const workbench = workbenchSuite({
+    theme: 'Light Modern',
+    closeEditorsAfterEach: true,
+    // The intro lab's exercise: its batch jobs raised from 6 to 12, as its questions ask.
+    before: () => {
+      const intro = readFileSync(join(workspace, 'intro.lab.md'), 'utf8');
+      const exercise = intro.replace('name: batch, count: 6,', 'name: batch, count: 12,');
+      assert.notEqual(exercise, intro, 'the intro lab no longer has 6 batch jobs to raise to 12');
+      writeFileSync(join(workspace, EXERCISE), exercise);
+    },
+  });
   let session;
   let page;
-
-  suiteSetup(async () => {
-    const intro = readFileSync(join(workspace, 'intro.lab.md'), 'utf8');
-    const exercise = intro.replace('name: batch, count: 6,', 'name: batch, count: 12,');
-    assert.notEqual(exercise, intro, 'the intro lab no longer has 6 batch jobs to raise to 12');
-    writeFileSync(join(workspace, EXERCISE), exercise);
-    session = await openWorkbench();
-    page = session.page;
-    await setTheme(page, 'Light Modern');
-  });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, page);
-    if (page && (await page.locator('.notebook-editor').count())) await closeAllEditors(page).catch(() => {});
-  });
-
-  suiteTeardown(async () => {
-    await session?.browser.close();
+  suiteSetup(() => {
+    ({ session, page } = workbench);
   });
 
   test('the intro exercise (12 batch jobs): summaries of pinned and cfs', async () => {

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite, suiteSetup, suiteTeardown, teardown, test } from 'mocha';
+import { suite, suiteSetup, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
 import {
   CELL_STATE,
@@ -21,16 +21,14 @@ import {
   closeAllEditors,
   env,
   mouseAway,
-  openWorkbench,
   quickOpen,
   runAll,
   runCommand,
-  screenshotIfFailed,
   screenshotPath,
   scrollIntoView,
   scrollThroughNotebook,
-  setTheme,
   waitFor,
+  workbenchSuite,
 } from './workbench.mjs';
 
 const LABS = ['intro.lab.md', 'assignment.lab.md', 'load-sweep.lab.md'];
@@ -56,23 +54,18 @@ async function digestsShown(page) {
 
 suite('the lab as a web extension, in the browser\'s web-worker extension host', function () {
   this.timeout(400_000);
+  const expected = new Map();
+  const workbench = workbenchSuite({
+    url: env('MIGRATION_LAB_E2E_WEB_URL'),
+    theme: 'Light Modern',
+    before: () => {
+      for (const lab of LABS) expected.set(lab, cliDigests(lab));
+    },
+  });
   let session;
   let page;
-  const expected = new Map();
-
-  suiteSetup(async () => {
-    for (const lab of LABS) expected.set(lab, cliDigests(lab));
-    session = await openWorkbench(env('MIGRATION_LAB_E2E_WEB_URL'));
-    page = session.page;
-    await setTheme(page, 'Light Modern');
-  });
-
-  teardown(async function () {
-    await screenshotIfFailed(this.currentTest, page);
-  });
-
-  suiteTeardown(async () => {
-    await session?.browser.close();
+  suiteSetup(() => {
+    ({ session, page } = workbench);
   });
 
   for (const lab of LABS) {

@@ -4,7 +4,7 @@
 // frame of the page.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { suiteSetup, suiteTeardown } from 'mocha';
+import { suiteSetup, suiteTeardown, teardown } from 'mocha';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../scripts/code-server.mjs';
 
@@ -28,6 +28,32 @@ export function leaveWorkspaceAsFound() {
   suiteTeardown(() => {
     for (const name of readdirSync(workspace)) if (!found.has(name)) rmSync(join(workspace, name), { recursive: true, force: true });
   });
+}
+
+/**
+ * The browser session of a suite, opened once for all its tests (like a person's): `before`
+ * runs first (to write the labs the suite opens), then the workbench at `url` opens, in `theme`
+ * when given. After each test a failure is photographed and, with `closeEditorsAfterEach`, every
+ * editor is closed (the next test starts alone); the browser closes when the suite ends. The
+ * returned object has the session and its page once the suite has started.
+ */
+export function workbenchSuite({ url, theme, closeEditorsAfterEach = false, before } = {}) {
+  const workbench = { session: undefined, page: undefined };
+  suiteSetup(async () => {
+    await before?.();
+    workbench.session = await openWorkbench(url);
+    workbench.page = workbench.session.page;
+    if (theme) await setTheme(workbench.page, theme);
+  });
+  teardown(async function () {
+    const { page } = workbench;
+    await screenshotIfFailed(this.currentTest, page);
+    if (closeEditorsAfterEach && page && (await page.locator('.notebook-editor').count())) await closeAllEditors(page).catch(() => {});
+  });
+  suiteTeardown(async () => {
+    await workbench.session?.browser.close();
+  });
+  return workbench;
 }
 
 /** Opens the workbench (the web-extension one at MIGRATION_LAB_E2E_WEB_URL, say) and waits until the explorer shows the workspace. */
