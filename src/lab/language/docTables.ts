@@ -4,7 +4,7 @@
 // its doc between `<!-- generated: NAME -->` and `<!-- end generated -->`; `npm run docs`
 // rewrites them and a unit test fails when a doc is stale.
 
-import { GROUP, MACHINE, RUN, SCHEDULER, type KeySpec, type Section } from '../sim';
+import { GROUP, MACHINE, RUN, SCHEDULER, type KeySpec, type Section } from '../../sim';
 import { CELL_SCHEMAS, describeSchema, fieldOfKey, METRICS, type ObjectSchema, type Schema } from './schema';
 
 /** `| key | meaning | value | default |` rows for every key of a schema, nested keys as `a.b`, list items as `a[].b`. */

@@ -1,13 +1,13 @@
-// The one declarative description of lab cells. Validation (validate.ts), completions and
-// hovers (language.ts) and the user documentation all read from here, so a key documented is
+// The one declarative description of lab cells. Validation (validateCell.ts), completions and
+// hovers (editorHelp.ts) and the user documentation all read from here, so a key documented is
 // a key checked is a key completed. The keys the simulator reads (machine, workload group, run)
 // are derived from the simulator's own parameter spec (src/sim/spec.ts), so their units,
 // defaults and bounds are the simulator's; only the lab's own keys are written here.
 
-import { GROUP, MACHINE, MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES, RUN, SCHEDULER, TASK_SET, type KeySpec, type Section, type Unit } from '../sim';
-import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../sim/policies/index';
-import type { CellKind } from './markdown';
-import { SELECTABLE_METRICS } from './metrics';
+import { GROUP, MACHINE, MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES, RUN, SCHEDULER, TASK_SET, type KeySpec, type Section, type Unit } from '../../sim';
+import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../../sim';
+import type { CellKind } from '../document/markdown';
+import { SELECTABLE_METRICS } from '../outputs/metrics';
 import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
 
 /** What a name in a cell may refer to. */
@@ -180,7 +180,7 @@ export function policyDoc(name: string): PolicyDoc {
 
 export const MACHINE_PRESET_NAMES = Object.keys(MACHINE_PRESETS);
 
-/** Summary metrics usable in compare `metrics:` and check expressions, with their explanations (src/lab/metrics.ts). */
+/** Summary metrics usable in compare `metrics:` and check expressions, with their explanations (src/lab/outputs/metrics.ts). */
 export const METRICS: Readonly<Record<string, string>> = SELECTABLE_METRICS;
 
 export const CHART_KINDS: Readonly<Record<string, string>> = {
@@ -278,7 +278,7 @@ const check = obj({
   message: f({ type: 'string' }, 'Shown when the check fails: say what to look at.'),
 });
 
-/** Root schema per YAML cell kind. Params cells are free maps of names (validate.ts). */
+/** Root schema per YAML cell kind. Params cells are free maps of names (validateCell.ts). */
 export const CELL_SCHEMAS: Readonly<Record<Exclude<CellKind, 'policy' | 'params'>, ObjectSchema>> = { machine, workload, run, compare, chart, check };
 
 /** Grading attributes any cell may carry (see docs/grading.md). */

@@ -1,17 +1,18 @@
 // Executes one cell of a lab. The whole notebook is resolved each time (it is cheap), so a
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
-import { sha256Hex, type SimConfig, type SimResult } from '../sim';
-import { buildChart, ChartError, offlineSpans, sweepChart, type ChartRun } from './charts';
-import type { Diagnostic } from './diagnostic';
-import type { CellKind, LabCell } from './markdown';
-import { compareChart, runCompare } from './compare';
-import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from './outputs';
-import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from './resolve';
-import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type SweepSample } from './sweep';
-import { evaluateCheck, type Available, type CheckScope } from './checks';
-import { CancelledError, RunError, type RunHost, type RunRequest } from './runHost';
-import { compareMarkdown, summaryMarkdown } from './summaryText';
+import { sha256Hex, type SimConfig, type SimResult } from '../../sim';
+import { buildChart, ChartError, offlineSpans, sweepChart, type ChartRun } from '../charts';
+import type { Diagnostic } from '../document/diagnostic';
+import type { CellKind, LabCell } from '../document/markdown';
+import { compareChart } from '../charts/compare';
+import { runCompare } from '../run/compare';
+import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../outputs/contract';
+import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from '../language/resolveLab';
+import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type SweepSample } from '../run/sweep';
+import { evaluateCheck, type Available, type CheckScope } from '../grading/checks';
+import { CancelledError, RunError, type RunHost, type RunRequest } from '../run/runHost';
+import { compareMarkdown, summaryMarkdown } from '../outputs/summaryText';
 
 export interface OutputItemData {
   mime: string;

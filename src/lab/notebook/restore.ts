@@ -2,12 +2,12 @@
 // tables as they were recorded, and checks graded again over those recorded values. Each carries
 // the inputs hash it was computed from, so an output whose cells changed since is marked stale
 // like any other. Charts need a run's full result, which the record does not keep.
-import type { Available, CheckScope } from './checks';
+import type { Available, CheckScope } from '../grading/checks';
 import { CellError, checkOutputData, compareOutputData, comparesReadBy, outputInputsHash, runOutputData, type CellOutcome } from './execute';
-import type { LabCell } from './markdown';
-import type { CompareOutput, SummaryValue } from './outputs';
-import { compareKeys, declaredName, type ResolvedLab } from './resolve';
-import { recordedCompareOutput, recordedRunOutput, type ResultsRecord } from './results';
+import type { LabCell } from '../document/markdown';
+import type { CompareOutput, SummaryValue } from '../outputs/contract';
+import { compareKeys, declaredName, type ResolvedLab } from '../language/resolveLab';
+import { recordedCompareOutput, recordedRunOutput, type ResultsRecord } from '../run/resultsRecord';
 
 export interface RestoredOutput {
   cellIndex: number;

@@ -4,9 +4,9 @@
 //     by a "YOUR ANSWER HERE" comment); a solution cell without markers is removed whole;
 //   - protected cells (every check, and any cell marked `locked`) get a `checksum=` attribute,
 //     a hash of their content, so an edited copy is evident; grading restores them anyway.
-import { sha256Hex } from '../sim/digest';
-import type { Attributes, LabCell, LabCodeCell } from './markdown';
-import { cellKey, cellKeys, cellLabel } from './resolve';
+import { sha256Hex } from '../../sim';
+import type { Attributes, LabCell, LabCodeCell } from '../document/markdown';
+import { cellKey, cellKeys, cellLabel } from '../language/resolveLab';
 
 export const CHECKSUM_ATTRIBUTE = 'checksum';
 

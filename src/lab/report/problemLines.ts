@@ -1,7 +1,7 @@
 // A lab's problems as `file:line:col: message` lines (1-based, positions in the file), the way
 // the command line reports bad input and the library returns it.
-import { cellPositionToFile, type ParsedLabCell } from './markdown';
-import type { ResolvedLab } from './resolve';
+import { cellPositionToFile, type ParsedLabCell } from '../document/markdown';
+import type { ResolvedLab } from '../language/resolveLab';
 
 /** `file:line:col: message` (1-based) for each error diagnostic of a code cell. */
 export function cellProblemLines(file: string, cells: readonly ParsedLabCell[], lab: ResolvedLab, cellIndex: number): string[] {

@@ -1,6 +1,6 @@
 // A run's results as flat tables (rows of plain values): what raw Vega-Lite charts read and
 // what CSV exports write.
-import { MISS_CAUSES, type SimResult } from '../sim';
+import { MISS_CAUSES, type SimResult } from '../../sim';
 
 export const TABLE_NAMES = ['series', 'processes', 'migrations', 'summary'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];

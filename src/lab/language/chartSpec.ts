@@ -1,22 +1,12 @@
-// What a chart may do, wherever it is drawn (the editor's renderer, the CLI's reports): it
-// draws the lab's own results and nothing else. A user's Vega-Lite spec may not load data or
-// images (no `url`, no `data:` of its own, no generators), may not change how it is embedded
-// (`usermeta`), links only to safe schemes, and stays within a number of rows and marks. The
-// spec is checked when its cell is validated (exact positions); the loader below refuses every
-// file and network access at draw time as a second line.
-import type { Span, YNode } from '../yaml';
-
-/** Rows a chart's data may hold (the lab's result tables are far smaller: see tables.ts). */
-export const MAX_CHART_ROWS = 200_000;
-
-/** Marks (points, bars, lines, text...) one chart may draw. */
-export const MAX_CHART_MARKS = 100_000;
+// What a user's Vega-Lite spec (a raw `chart` cell, as YAML) may not do, each at its place in
+// the cell: load data or images (no `url`, no `data:` of its own, no generators), change how it
+// is embedded (`usermeta`), link to unsafe schemes, or ask for unbounded counts. Checked when the
+// cell is validated; the loader of src/lab/outputs/chartSafety.ts refuses the same at draw time.
+import { SAFE_HREF } from '../outputs/chartSafety';
+import type { Span, YNode } from './yaml';
 
 /** The largest count a spec may ask for (ticks, bins, steps of a density...). */
 const MAX_COUNT = 10_000;
-
-/** Link targets a chart may have: the web, mail, and places in the same page. */
-export const SAFE_HREF = /^\s*(https?:\/\/|mailto:|#)/i;
 
 /** Keys that load data or images, or make data from nothing. */
 const REFUSED_KEYS: Record<string, string> = {
@@ -68,42 +58,4 @@ export function chartSpecProblems(root: YNode): SpecProblem[] {
   };
   walk(root, undefined, false);
   return problems;
-}
-
-/** A Vega spec's `usermeta` removed (vega-embed reads embed options from it), at every level. */
-export function withoutUsermeta<T>(spec: T): T {
-  if (Array.isArray(spec)) return spec.map(withoutUsermeta) as T;
-  if (spec === null || typeof spec !== 'object') return spec;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(spec)) if (key !== 'usermeta') out[key] = withoutUsermeta(value);
-  return out as T;
-}
-
-/** Why a loader refused: no chart may read a file or reach the network. */
-export class ChartLoadRefused extends Error {
-  constructor(uri: string) {
-    super(`charts cannot load files or URLs (${uri.slice(0, 120)}): they draw the lab's own results`);
-    this.name = 'ChartLoadRefused';
-  }
-}
-
-/**
- * A Vega loader that refuses every file and network access: data and images never load;
- * link targets pass only on safe schemes (others become no link at all: Vega's own sanitizer
- * would reject them and crash the SVG renderer).
- */
-export function lockedLoader() {
-  const refuse = (uri: unknown) => Promise.reject(new ChartLoadRefused(String(uri)));
-  return {
-    options: {},
-    fileAccess: false,
-    load: refuse,
-    http: refuse,
-    file: refuse,
-    sanitize(uri: unknown, options?: { context?: string }) {
-      if (options?.context === 'href' && typeof uri === 'string' && SAFE_HREF.test(uri)) return Promise.resolve({ href: uri, rel: 'noopener noreferrer' });
-      if (options?.context === 'href') return Promise.resolve({ href: null });
-      return refuse(uri);
-    },
-  };
 }

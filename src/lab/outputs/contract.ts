@@ -1,13 +1,20 @@
 // What a cell produces, as plain JSON: the extension puts these into notebook outputs under the
 // project's own MIME types, the renderer draws them, and the command-line runner prints them.
 import type { TopLevelSpec } from 'vega-lite';
-import type { Interval } from './stats';
 
 export const RUN_MIME = 'application/vnd.migration-lab.run+json';
 export const CHART_MIME = 'application/vnd.migration-lab.chart+json';
 export const COMPARE_MIME = 'application/vnd.migration-lab.compare+json';
 /** What a policy printed: VS Code shows items of this MIME type as the cell's standard output. */
 export const LOG_MIME = 'application/vnd.code.notebook.stdout';
+
+/** A mean over seeds with its 95 % confidence interval (src/lab/run/stats.ts computes it). */
+export interface Interval {
+  mean: number;
+  /** Half-width of the 95 % confidence interval (NaN with fewer than two samples). */
+  halfWidth: number;
+  n: number;
+}
 
 /** A summary value: a number, or a breakdown (for example migrations by reason). */
 export type SummaryValue = number | Record<string, number>;

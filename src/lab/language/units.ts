@@ -4,7 +4,7 @@
 // exactly, never rounded: a value finer than the simulator keeps (a time that must be whole
 // nanoseconds, a size in bytes) is refused where it is checked, with an error at the value.
 
-import type { ArrivalConfig, DistConfig, SchedulerConfig } from '../sim/config';
+import type { ArrivalConfig, DistConfig, SchedulerConfig } from '../../sim';
 
 export interface DimensionInfo {
   /** What the quantity measures, for messages and hovers. */

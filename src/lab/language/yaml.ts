@@ -3,7 +3,7 @@
 // source text, all with offsets into the cell body.
 
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, type Node as YamlLibNode } from 'yaml';
-import { LineIndex, type Diagnostic } from './diagnostic';
+import { LineIndex, type Diagnostic } from '../document/diagnostic';
 
 /** Offsets into the cell body, end exclusive. */
 export interface Span {

@@ -2,10 +2,10 @@
 // the text as typed (often not valid YAML yet), so the key path at the cursor is found from
 // indentation, `- ` list markers and single-line flow collections rather than from a parse.
 
-import type { Position, Range } from './diagnostic';
-import type { CellKind, LabCell } from './markdown';
-import { declaredName } from './resolve';
-import { validateParams } from './validate';
+import type { Position, Range } from '../document/diagnostic';
+import type { CellKind, LabCell } from '../document/markdown';
+import { declaredName } from './resolveLab';
+import { validateParams } from './validateCell';
 import {
   CELL_DOCS,
   CELL_SCHEMAS,

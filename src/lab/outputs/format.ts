@@ -1,4 +1,4 @@
-// Human-readable metric values, in each metric's own unit and precision (src/lab/metrics.ts):
+// Human-readable metric values, in each metric's own unit and precision (src/lab/outputs/metrics.ts):
 // times in s, ms, µs or ns, fractions as percentages, counts as whole numbers. Numbers shown
 // together (the means of one column of a comparison, a mean with its interval and difference)
 // share one unit and one number of decimals, so they line up and compare at a glance.

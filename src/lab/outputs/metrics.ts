@@ -4,7 +4,7 @@
 // hovers, completions, validation and docs/lab-format.md all read it, so a metric is explained
 // the same way wherever it is shown. Keyed by the simulator's Summary: a metric the simulator
 // adds does not typecheck until it is defined here.
-import type { Summary } from '../sim';
+import type { Summary } from '../../sim';
 
 /** How a metric's numbers read. */
 export type MetricUnit =

@@ -1,7 +1,7 @@
 // Where simulations run. The lab layer only asks for a result; the extension runs it in a
 // worker thread (Node) or web worker (browser) so the editor never freezes, the CLI in worker
 // threads, and tests may run it in-process (src/worker/runSimulation.ts).
-import type { SimConfig, SimResult } from '../sim';
+import type { SimConfig, SimResult } from '../../sim';
 
 /** User code from a policy cell, compiled and sandboxed where the simulation runs. */
 export interface PolicySource {

@@ -2,11 +2,11 @@
 // numbers in base units, distributions/arrivals/schedulers become simulator configs. Every
 // problem becomes a diagnostic with the exact cell-relative range of the offending text.
 
-import { chartSpecProblems } from './charts/safety';
-import { parseCheckExpression } from './checks';
-import { closest, didYouMean, type Diagnostic, type LineIndex, type Range, type Severity } from './diagnostic';
-import type { Attributes, CellKind } from './markdown';
-import { parseInfoString } from './markdown';
+import { chartSpecProblems } from './chartSpec';
+import { parseCheckExpression } from './checkExpression';
+import { closest, didYouMean, type Diagnostic, type LineIndex, type Range, type Severity } from '../document/diagnostic';
+import type { Attributes, CellKind } from '../document/markdown';
+import { parseInfoString } from '../document/markdown';
 import {
   CELL_ATTRIBUTES,
   CELL_SCHEMAS,
@@ -22,7 +22,7 @@ import {
 } from './schema';
 import { formatQuantity, notWhole, parseArrival, parseDistribution, parseQuantity, parseScheduler, parseTimeRange, type Parsed } from './units';
 import { parseYaml, type Span, type YNode } from './yaml';
-import type { PolicyConfig, TraceRecord } from '../sim/config';
+import type { PolicyConfig, TraceRecord } from '../../sim';
 
 export type ParamValue = string | number | boolean;
 
@@ -138,7 +138,7 @@ class Checker {
         return out.every((v) => v !== undefined) ? out : undefined;
       }
       case 'json':
-        // A raw Vega-Lite spec draws the lab's results and nothing else (charts/safety.ts).
+        // A raw Vega-Lite spec draws the lab's results and nothing else (chartSpec.ts).
         if (label === 'vegaLite') for (const p of chartSpecProblems(node)) this.report(p.span, p.message, 'unsafe-chart');
         return toPlain(node);
       case 'policy':
@@ -324,7 +324,7 @@ class Checker {
       this.report(this.within(node, parsed.start, Math.max(parsed.end, parsed.start + 1), substituted), parsed.message, 'bad-expression');
       return;
     }
-    // Names may contain '-' like run names do (checks.ts reads them the same way).
+    // Names may contain '-' like run names do (checkExpression.ts reads them the same way).
     const re = /\bruns\.([A-Za-z_][\w-]*\w|[A-Za-z_])(?:\.([A-Za-z_]\w*))?/g;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const runAt = m.index + 'runs.'.length;

@@ -2,9 +2,9 @@
 // the notebook edits them: which ones a kind takes, how each reads in one line, checking a new
 // value and setting or clearing one. The file format is unchanged: the attributes stay on the
 // fence line, and the serializer writes them back there.
-import type { Attributes, CellKind } from './markdown';
+import type { Attributes, CellKind } from '../document/markdown';
 import { CELL_ATTRIBUTES, type Field } from './schema';
-import { validateAttributes } from './validate';
+import { validateAttributes } from './validateCell';
 
 /** Written by `release`, not by hand: shown nowhere for editing. */
 const NOT_EDITABLE = new Set(['checksum']);

@@ -4,14 +4,14 @@
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { MachineConfig, PolicyConfig, ProcessGroupConfig, SchedulerConfig, SimConfig, WorkloadConfig } from '../sim/config';
-import { SimConfigError } from '../sim/errors';
-import { resolveMachine } from '../sim/machine';
-import { resolveWorkload } from '../sim/workload';
-import type { Diagnostic, Range } from './diagnostic';
-import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from './markdown';
+import type { MachineConfig, PolicyConfig, ProcessGroupConfig, SchedulerConfig, SimConfig, WorkloadConfig } from '../../sim';
+import { SimConfigError } from '../../sim';
+import { resolveMachine } from '../../sim';
+import { resolveWorkload } from '../../sim';
+import type { Diagnostic, Range } from '../document/diagnostic';
+import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from '../document/markdown';
 import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
-import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validate';
+import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validateCell';
 import { formatQuantity } from './units';
 import { parseYaml, type YNode } from './yaml';
 

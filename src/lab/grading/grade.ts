@@ -1,10 +1,10 @@
 // Grading: every check of a lab evaluated against one execution's results, and the reports
 // graders read: GitHub Classroom's result JSON, JUnit XML, and a CSV row per submission.
 import { evaluateCheck, type CheckScope } from './checks';
-import type { LabCell, LabCodeCell } from './markdown';
+import type { LabCell, LabCodeCell } from '../document/markdown';
 import { CHECKSUM_ATTRIBUTE, cellChecksum, cellKeys, cellLabel, isProtected, sameContent } from './release';
-import type { ResolvedCheck } from './resolve';
-import { validateParams } from './validate';
+import type { ResolvedCheck } from '../language/resolveLab';
+import { validateParams } from '../language/validateCell';
 
 export interface GradedCheck {
   name: string;

@@ -3,8 +3,8 @@
 // and which kind to suggest after the cells above it (a workload after a machine, a run after a
 // workload, a chart after runs).
 import { freshPolicyName } from './cellAttributes';
-import type { LabNames } from './language';
-import type { Attributes, CellKind } from './markdown';
+import type { LabNames } from './editorHelp';
+import type { Attributes, CellKind } from '../document/markdown';
 import { POLICY_NAMES } from './schema';
 
 export interface CellTemplate {

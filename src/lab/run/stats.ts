@@ -1,4 +1,5 @@
 // Means with 95 % confidence intervals (Student's t), for comparisons over seeds.
+import type { Interval } from '../outputs/contract';
 
 /** Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom. */
 const T975 = [
@@ -13,13 +14,6 @@ export function tQuantile95(df: number): number {
   const z = 1.959964;
   // Cornish-Fisher expansion of t in powers of 1/df (Abramowitz & Stegun 26.7.5).
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
-}
-
-export interface Interval {
-  mean: number;
-  /** Half-width of the 95 % confidence interval (NaN with fewer than two samples). */
-  halfWidth: number;
-  n: number;
 }
 
 export function meanInterval(samples: readonly number[]): Interval {

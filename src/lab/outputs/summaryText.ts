@@ -1,9 +1,9 @@
 // A run summary and a comparison as Markdown tables: the portable fallback next to the rich
 // outputs, what the command-line runner prints, and what an exported report shows. Metrics come
-// in the reading order of src/lab/metrics.ts, each in its own unit and precision.
+// in the reading order of src/lab/outputs/metrics.ts, each in its own unit and precision.
 import { formatDifference, formatInterval, formatMetric, scaleFor, unitLabel } from './format';
 import { summaryGroups, unfinishedCount, type SummaryGroup } from './metrics';
-import type { CompareOutput, RunOutput } from './outputs';
+import type { CompareOutput, RunOutput } from './contract';
 
 /** The title of a group, with what a finished-only group leaves out. */
 export function groupHeading(group: SummaryGroup, summary: RunOutput['summary']): string {

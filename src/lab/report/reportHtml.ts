@@ -4,7 +4,7 @@
 // a stranger's lab is safe to open: no scripts, no raw HTML, images only from the lab's own
 // folder and inlined, and a content security policy that lets the page fetch nothing at all.
 import MarkdownIt from 'markdown-it';
-import type { LabCell } from './markdown';
+import type { LabCell } from '../document/markdown';
 
 export type ReportItem =
   | { kind: 'markdown'; text: string }

@@ -2,14 +2,14 @@
 // the lab over seeds 1..n at each combination, and the metrics aggregated per combination, run
 // and policy as mean and 95 % interval over the seeds. The command line's `sweep` and `merge`
 // and the `show: sweep` chart cell share these, so a chart and a sweep file agree to the digit.
-import type { Summary } from '../sim';
-import { canonicalJson } from '../sim/digest';
-import type { Diagnostic } from './diagnostic';
-import type { LabCell } from './markdown';
-import type { SummaryValue } from './outputs';
-import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedLab, type ResolvedRun } from './resolve';
-import { summaryValues } from './results';
-import { meanInterval, type Interval } from './stats';
+import type { Summary } from '../../sim';
+import { canonicalJson } from '../../sim';
+import type { Diagnostic } from '../document/diagnostic';
+import type { LabCell } from '../document/markdown';
+import type { Interval, SummaryValue } from '../outputs/contract';
+import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedLab, type ResolvedRun } from '../language/resolveLab';
+import { summaryValues } from './resultsRecord';
+import { meanInterval } from './stats';
 
 /** Every combination of parameter values, first parameter varying slowest. */
 export function combinations(params: Readonly<Record<string, readonly string[]>>): Record<string, string>[] {

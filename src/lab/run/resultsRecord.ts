@@ -3,8 +3,8 @@
 // the digest of its result, with the summary so a drift can say which metrics moved. Keys are
 // written in sorted order, one per line, so the file diffs well under version control.
 // `migration-lab verify` re-runs a lab against it; the extension reads it for "stale" markers.
-import { canonicalJson, sha256Hex } from '../sim/digest';
-import type { CompareCell, CompareOutput, RunOutput, SummaryValue } from './outputs';
+import { canonicalJson, sha256Hex } from '../../sim';
+import type { CompareCell, CompareOutput, RunOutput, SummaryValue } from '../outputs/contract';
 
 export const RESULTS_FORMAT = 1;
 
