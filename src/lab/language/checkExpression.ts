@@ -1,7 +1,8 @@
-// Check cells: the syntax of a small, safe expression language over run and comparison results. It is
-// parsed here by hand (no eval, no Function) because check expressions come from lab files
-// that may be student submissions: the only things an expression can reach are the values in
-// its scope, and the only operations are arithmetic, comparison and logic.
+// Check cells' syntax: a small, safe expression language over run and comparison results (its
+// evaluation is src/lab/grading/checks.ts). It is parsed here by hand (no eval, no Function)
+// because check expressions come from lab files that may be student submissions: the only
+// things an expression can reach are the values in its scope, and the only operations are
+// arithmetic, comparison and logic.
 //
 //   expr    := or
 //   or      := and ('||' and)*
