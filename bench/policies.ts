@@ -8,7 +8,7 @@
 import os from 'node:os';
 import { compilePolicy } from '../src/sandbox/index';
 import { Simulation, simulate, type SimConfig } from '../src/sim/index';
-import type { PolicyFactory } from '../src/sim/policies/policy';
+import type { PolicyFactory } from '../src/sim';
 
 const LEAST_LOADED = `
 definePolicy({

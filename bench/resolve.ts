@@ -13,7 +13,7 @@
  * Writes the "Resolving labs" section of BENCHMARKS.md unless BENCH_NO_WRITE is set.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,12 @@ export function labOfSize(cells: number): string {
   return parts.join('\n');
 }
 
+/** A lab module of `checkout`: in its room (src/lab/<room>/), or flat in src/lab for checkouts before the rooms. */
+function labModule(checkout: string, room: string, name: string, flatName = name): string {
+  const inRoom = path.join(checkout, 'src', 'lab', room, name);
+  return existsSync(`${inRoom}.ts`) ? inRoom : path.join(checkout, 'src', 'lab', flatName);
+}
+
 /** Bundles the measuring entry against the sources of `checkout`. */
 function bundle(checkout: string, name: string): string {
   mkdirSync(outDir, { recursive: true });
@@ -48,9 +54,9 @@ function bundle(checkout: string, name: string): string {
   writeFileSync(
     entry,
     `import { readFileSync } from 'node:fs';
-import { parseLab } from ${JSON.stringify(path.join(checkout, 'src', 'lab', 'markdown'))};
-import { resolveLab } from ${JSON.stringify(path.join(checkout, 'src', 'lab', 'resolve'))};
-import { LabSession } from ${JSON.stringify(path.join(checkout, 'src', 'lab', 'execute'))};
+import { parseLab } from ${JSON.stringify(labModule(checkout, 'document', 'markdown'))};
+import { resolveLab } from ${JSON.stringify(labModule(checkout, 'language', 'resolveLab', 'resolve'))};
+import { LabSession } from ${JSON.stringify(labModule(checkout, 'notebook', 'execute'))};
 const text = readFileSync(process.argv[2], 'utf8');
 let t = performance.now();
 const cells = parseLab(text);

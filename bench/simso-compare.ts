@@ -17,7 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulate, uunifast, type SimConfig } from '../src/sim/index';
-import { Rng } from '../src/sim/rng';
+import { Rng } from '../src/sim';
 import { exactSchedule, type ExactCounts, type Task } from '../test/unit/rt-exact';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -19,9 +19,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { parseLab } from '../src/lab/markdown';
-import type { RunRequest } from '../src/lab/runHost';
-import { resolveLab } from '../src/lab/resolve';
+import { parseLab } from '../src/lab/document/markdown';
+import type { RunRequest } from '../src/lab/run/runHost';
+import { resolveLab } from '../src/lab/language/resolveLab';
 import { nodeWorkerPool } from '../src/worker/nodeWorker';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -136,7 +136,7 @@ function libraryBuilds() {
 
 /** One .d.ts for the package's public API: only the types its exports reach. */
 function writeLibraryTypes() {
-  const [types] = generateDtsBundle([{ filePath: 'src/library/index.ts', output: { noBanner: true, exportReferencedTypes: false } }], { preferredConfigPath: 'tsconfig.json' });
+  const [types] = generateDtsBundle([{ filePath: 'src/library/index.ts', output: { noBanner: true, exportReferencedTypes: false } }], { preferredConfigPath: 'tsconfig.base.json' });
   writeFileSync('library/dist/index.d.ts', types);
 }
 

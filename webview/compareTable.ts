@@ -2,10 +2,10 @@
 // its header) and precision; each entry is the mean ± the half-width of its 95 % interval, with
 // the paired difference against the first policy below, on the same scale. The best mean of
 // each metric is highlighted. Hovering a metric's header explains it.
-import { formatDifference, formatInterval, scaleFor, unitLabel } from '../src/lab/format';
-import { metricExplanation } from '../src/lab/metrics';
-import type { CompareOutput } from '../src/lab/outputs';
-import { compareSetting } from '../src/lab/summaryText';
+import { formatDifference, formatInterval, scaleFor, unitLabel } from '../src/lab/outputs/format';
+import { metricExplanation } from '../src/lab/outputs/metrics';
+import type { CompareOutput } from '../src/lab/outputs/contract';
+import { compareSetting } from '../src/lab/outputs/summaryText';
 
 export function renderCompareTable(output: CompareOutput, into: HTMLElement): void {
   const doc = into.ownerDocument;

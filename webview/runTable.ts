@@ -1,12 +1,12 @@
-// The summary of a run cell, in the order a student reads it (src/lab/metrics.ts): what finished
+// The summary of a run cell, in the order a student reads it (src/lab/outputs/metrics.ts): what finished
 // and what did not first (jobs and deadlines first for real-time runs), the metrics over finished
 // processes only flagged when some did not finish, then the costs; every other metric behind
 // "All metrics"; then seed and digest. Each metric explains itself: hovering (or focusing) its
 // name shows its definition in the line under the table, and as the name's tooltip.
-import { formatMetric } from '../src/lab/format';
-import { metricDefinition, metricExplanation, summaryGroups, unfinishedCount, type SummaryGroup } from '../src/lab/metrics';
-import type { RunOutput } from '../src/lab/outputs';
-import { groupHeading, runSetting } from '../src/lab/summaryText';
+import { formatMetric } from '../src/lab/outputs/format';
+import { metricDefinition, metricExplanation, summaryGroups, unfinishedCount, type SummaryGroup } from '../src/lab/outputs/metrics';
+import type { RunOutput } from '../src/lab/outputs/contract';
+import { groupHeading, runSetting } from '../src/lab/outputs/summaryText';
 
 const HINT = 'Hover a metric for what it means.';
 

@@ -2,12 +2,12 @@
 // extension uses, collecting what each cell produced by kind. A cell that fails (a crashing
 // policy, a run over its budget) is recorded as unavailable and the next cell runs.
 import type { SimResult } from '../sim';
-import type { Available, CheckScope } from '../lab/checks';
-import { describeDiagnostics, LabSession, type CellOutcome, type OutputItemData } from '../lab/execute';
-import type { ParsedLabCell } from '../lab/markdown';
-import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../lab/outputs';
-import { compareKeys, declaredName, resolveLab, type ResolvedLab, type ResolveOptions } from '../lab/resolve';
-import type { RunHost } from '../lab/runHost';
+import type { Available, CheckScope } from '../lab/grading/checks';
+import { describeDiagnostics, LabSession, type CellOutcome, type OutputItemData } from '../lab/notebook/execute';
+import type { ParsedLabCell } from '../lab/document/markdown';
+import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../lab/outputs/contract';
+import { compareKeys, declaredName, resolveLab, type ResolvedLab, type ResolveOptions } from '../lab/language/resolveLab';
+import type { RunHost } from '../lab/run/runHost';
 
 export interface RunDone {
   output: RunOutput;
@@ -64,7 +64,7 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
 
   for (let index = 0; index < cells.length; index++) {
     const cell = cells[index];
-    // Checks are graded afterwards, all at once, over everything that ran (src/lab/grade.ts).
+    // Checks are graded afterwards, all at once, over everything that ran (src/lab/grading/grade.ts).
     if (cell.kind !== 'run' && cell.kind !== 'compare' && cell.kind !== 'chart') continue;
     if (options.skip?.(cell, index)) continue;
     const signal = options.signal ?? new AbortController().signal;

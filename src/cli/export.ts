@@ -1,7 +1,7 @@
 // migration-lab export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...]
 //   [--cpu-limit seconds] [--memory-limit MB]
 // Exit 1 when a cell or a check failed (the report shows which), as for run.
-import { gradeChecks } from '../lab/grade';
+import { gradeChecks } from '../lab/grading/grade';
 import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
 import { anyCellFailed, checkScopeOf, executeLab } from './executeLab';
 import { htmlReport, runTablePaths, writeReport, writeRunTables } from './exportReport';

@@ -1,9 +1,9 @@
 // An execution as a standalone HTML report (./htmlReport.ts) and each run's tables as CSV.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { resultTable, TABLE_NAMES } from '../lab/tables';
+import { resultTable, TABLE_NAMES } from '../lab/run/tables';
 import { toCsv } from './csv';
-import type { GradedCheck } from '../lab/grade';
+import type { GradedCheck } from '../lab/grading/grade';
 import type { LabExecution } from './executeLab';
 import { htmlReport as reportWithCharts, type DrawChart } from './htmlReport';
 import type { ValidLab } from './loadLab';

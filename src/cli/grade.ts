@@ -7,13 +7,13 @@
 // memory, never end, abort V8) costs only that submission. The source itself is graded first
 // under the same limits: if it does not pass all of its own checks, no scores are written.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import type { Available, CheckScope } from '../lab/checks';
-import type { CellOutcome } from '../lab/execute';
-import { assembleSubmission, classroomResult, gradeChecks, junitXml, maxScore, scoreRows, totalScore, type GradedCheck, type SubmissionGrade } from '../lab/grade';
-import { parseLab, serializeLab, type LabCell, type ParsedLabCell } from '../lab/markdown';
-import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput, type SummaryValue } from '../lab/outputs';
-import { compareKeys, declaredName, type ResolvedLab } from '../lab/resolve';
-import { RunError } from '../lab/runHost';
+import type { Available, CheckScope } from '../lab/grading/checks';
+import type { CellOutcome } from '../lab/notebook/execute';
+import { assembleSubmission, classroomResult, gradeChecks, junitXml, maxScore, scoreRows, totalScore, type GradedCheck, type SubmissionGrade } from '../lab/grading/grade';
+import { parseLab, serializeLab, type LabCell, type ParsedLabCell } from '../lab/document/markdown';
+import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput, type SummaryValue } from '../lab/outputs/contract';
+import { compareKeys, declaredName, type ResolvedLab } from '../lab/language/resolveLab';
+import { RunError } from '../lab/run/runHost';
 import { CpuAccount, DEFAULT_SUBMISSION_CPU_S, type RunLimits } from '../worker/limits';
 import { intOption, LIMIT_OPTIONS, LIMIT_USAGE, numberOption, parseCommandArgs, runLimits } from './args';
 import { toCsv } from './csv';

@@ -1,10 +1,10 @@
-// An execution as a standalone HTML report (src/lab/report.ts): what `migration-lab export`
+// An execution as a standalone HTML report (src/lab/report/reportHtml.ts): what `migration-lab export`
 // writes and what the editor's Export Lab to HTML writes. No Node APIs, so the web extension
 // builds the same report; the caller says how charts are drawn and where images come from.
-import { logLines } from '../lab/execute';
-import { maxScore, totalScore, type GradedCheck } from '../lab/grade';
+import { logLines } from '../lab/notebook/execute';
+import { maxScore, totalScore, type GradedCheck } from '../lab/grading/grade';
 import type { TopLevelSpec } from 'vega-lite';
-import { reportHtml, type ImageSource, type ReportItem } from '../lab/report';
+import { reportHtml, type ImageSource, type ReportItem } from '../lab/report/reportHtml';
 import type { LabExecution } from './executeLab';
 import type { ValidLab } from './loadLab';
 import { LAB_VERSION } from './version';

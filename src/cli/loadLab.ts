@@ -1,5 +1,5 @@
 // A lab read, split and validated, ready to execute; any problem is bad input.
-import { resolveLab, type ResolvedLab } from '../lab/resolve';
+import { resolveLab, type ResolvedLab } from '../lab/language/resolveLab';
 import { BadInput, labProblemLines, readLab, type LabFile } from './problems';
 
 export interface ValidLab extends LabFile {

@@ -1,6 +1,6 @@
 // Bad input: reported as `file:line:col: message` lines, exit code 2, nothing written.
 import { readFileSync } from 'node:fs';
-import { parseLab, type ParsedLabCell } from '../lab/markdown';
+import { parseLab, type ParsedLabCell } from '../lab/document/markdown';
 
 export class BadInput extends Error {
   constructor(readonly lines: string[]) {
@@ -9,7 +9,7 @@ export class BadInput extends Error {
 }
 
 // Shared with the library (src/library), which runs where node:fs does not exist.
-export { cellProblemLines, labProblemLines } from '../lab/problemLines';
+export { cellProblemLines, labProblemLines } from '../lab/report/problemLines';
 
 export interface LabFile {
   file: string;

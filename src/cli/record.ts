@@ -1,7 +1,7 @@
-// The results record of an execution (see src/lab/results.ts), and where it is kept.
+// The results record of an execution (see src/lab/run/resultsRecord.ts), and where it is kept.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { recordCompare, recordRun, resultsPathFor, serializeResults, type ResultsRecord } from '../lab/results';
+import { recordCompare, recordRun, resultsPathFor, serializeResults, type ResultsRecord } from '../lab/run/resultsRecord';
 import type { LabExecution } from './executeLab';
 import { LAB_VERSION, SIM_VERSION } from './version';
 

@@ -1,9 +1,9 @@
 // migration-lab release <instructor.lab.md> [--out student.lab.md]
-// Writes the student version (src/lab/release.ts); without --out, prints it.
+// Writes the student version (src/lab/grading/release.ts); without --out, prints it.
 import { writeFileSync } from 'node:fs';
-import { serializeLab } from '../lab/markdown';
-import { releaseLab } from '../lab/release';
-import { compareKeys, declaredName } from '../lab/resolve';
+import { serializeLab } from '../lab/document/markdown';
+import { releaseLab } from '../lab/grading/release';
+import { compareKeys, declaredName } from '../lab/language/resolveLab';
 import { parseCommandArgs } from './args';
 import { loadValidLab } from './loadLab';
 import { refuseOverwrites } from './outputs';

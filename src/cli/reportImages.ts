@@ -4,7 +4,7 @@
 // nothing when it is opened.
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
-import type { ImageSource } from '../lab/report';
+import type { ImageSource } from '../lab/report/reportHtml';
 
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 20 * 1024 * 1024;

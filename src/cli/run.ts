@@ -2,9 +2,9 @@
 //   [--cpu-limit seconds] [--memory-limit MB]
 // Runs every cell in order, prints summaries, comparison tables, what policies printed and
 // checks, and writes the results record next to the lab. Exit 1 when a cell or a check failed.
-import { gradeChecks, type GradedCheck } from '../lab/grade';
-import { logLines } from '../lab/execute';
-import { resultsPathFor } from '../lab/results';
+import { gradeChecks, type GradedCheck } from '../lab/grading/grade';
+import { logLines } from '../lab/notebook/execute';
+import { resultsPathFor } from '../lab/run/resultsRecord';
 import { anyCellFailed, checkScopeOf, executeLab, type LabExecution } from './executeLab';
 import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
 import { refuseOverwrites } from './outputs';

@@ -3,13 +3,13 @@
 // Runs every run of the lab for every combination of the swept parameters and seeds 1..n
 // (each run's seed replaced), over worker threads. A shard writes its part; `merge` joins them.
 import { availableParallelism } from 'node:os';
-import type { RunSummary } from '../lab/runHost';
-import { resolveLab, type ResolvedLab } from '../lab/resolve';
+import type { RunSummary } from '../lab/run/runHost';
+import { resolveLab, type ResolvedLab } from '../lab/language/resolveLab';
 import { intOption, LIMIT_OPTIONS, LIMIT_USAGE, parseCommandArgs, runLimits } from './args';
 import { refuseOverwrites } from './outputs';
 import { simulationPool } from './host';
 import { BadInput, labProblemLines, readLab } from './problems';
-import { combinations } from '../lab/sweep';
+import { combinations } from '../lab/run/sweep';
 import { inShard, labHash, parseShard, slurmShard, sweepItems, sweepRow, type Shard, type SweepFile, type SweepHeader } from './sweepPlan';
 import { writeSweepOutputs } from './sweepOutputs';
 import { LAB_VERSION } from './version';

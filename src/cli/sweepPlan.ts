@@ -2,9 +2,9 @@
 // parameter values (in the order given), every seed 1..n, every run of the lab. Item k always
 // means the same simulation, so shards (`--shard i/n` takes items with k % n == i - 1) and
 // their merge give the same table whatever the split. Also the files a sweep writes: rows,
-// and statistics per combination (src/lab/sweep.ts) once every item is there.
-import { canonicalJson, sha256Hex } from '../sim/digest';
-import { aggregateSweep, combinations, sweepMetrics, type SweepGroup } from '../lab/sweep';
+// and statistics per combination (src/lab/run/sweep.ts) once every item is there.
+import { canonicalJson, sha256Hex } from '../sim';
+import { aggregateSweep, combinations, sweepMetrics, type SweepGroup } from '../lab/run/sweep';
 
 export interface SweepHeader {
   lab: string;

@@ -3,10 +3,10 @@
 // drifted (with the metrics that moved), stale (its inputs changed; not re-run), new, removed.
 // Exit 0 when everything is identical, 1 otherwise.
 import { readFileSync } from 'node:fs';
-import { canonicalJson, sha256Hex } from '../sim/digest';
-import { parseResults, resultsPathFor, staleness, summaryValues, verifyAgainst, type CurrentEntry, type ResultsRecord, type VerifyEntry } from '../lab/results';
+import { canonicalJson, sha256Hex } from '../sim';
+import { parseResults, resultsPathFor, staleness, summaryValues, verifyAgainst, type CurrentEntry, type ResultsRecord, type VerifyEntry } from '../lab/run/resultsRecord';
 import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
-import { compareKeys } from '../lab/resolve';
+import { compareKeys } from '../lab/language/resolveLab';
 import { executeLab } from './executeLab';
 import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';

@@ -1,8 +1,8 @@
 // Wires the lab into VS Code. Everything here is glue: the lab model, the simulator and the
 // renderer know nothing of VS Code.
 import * as vscode from 'vscode';
-import { LabSession } from '../lab/execute';
-import type { RunHost } from '../lab/runHost';
+import { LabSession } from '../lab/notebook/execute';
+import type { RunHost } from '../lab/run/runHost';
 import { NOTEBOOK_TYPE } from './cells';
 import { LabController } from './controller';
 import { newLab } from './newLab';

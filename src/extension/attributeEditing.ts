@@ -4,11 +4,11 @@
 // box. A policy cell without a name gets a quick fix. The attributes travel in the cell's
 // metadata and the serializer writes them back on the fence line: the file format is unchanged.
 import * as vscode from 'vscode';
-import { attributeEntries, attributeProblem, describeAttributes, freshPolicyName, withAttribute, type AttributeEntry } from '../lab/cellAttributes';
-import { labNames } from '../lab/language';
-import type { Attributes, CellKind } from '../lab/markdown';
-import { declaredName } from '../lab/resolve';
-import { POLICY_NAMES } from '../lab/schema';
+import { attributeEntries, attributeProblem, describeAttributes, freshPolicyName, withAttribute, type AttributeEntry } from '../lab/language/cellAttributes';
+import { labNames } from '../lab/language/editorHelp';
+import type { Attributes, CellKind } from '../lab/document/markdown';
+import { declaredName } from '../lab/language/resolveLab';
+import { POLICY_NAMES } from '../lab/language/schema';
 import { languageOf, toLabCells, type LabCellMetadata } from './cells';
 
 export const EDIT_ATTRIBUTES_COMMAND = 'migration-lab.editCellAttributes';

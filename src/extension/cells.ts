@@ -2,7 +2,7 @@
 // its language id (`migration-lab-run` is a run cell); the cell's layout (how it was written)
 // and info-string attributes travel in the cell metadata.
 import * as vscode from 'vscode';
-import { isCellKind, type Attributes, type CellLayout, type LabCell } from '../lab/markdown';
+import { isCellKind, type Attributes, type CellLayout, type LabCell } from '../lab/document/markdown';
 
 export const NOTEBOOK_TYPE = 'migration-lab';
 const LANGUAGE_PREFIX = 'migration-lab-';

@@ -2,7 +2,7 @@
 // shows them as pending up front, reports progress, cancels through the execution token,
 // and shows errors in the cell that failed while the others still run.
 import * as vscode from 'vscode';
-import type { CellOutcome, CheckScore, LabSession } from '../lab/execute';
+import type { CellOutcome, CheckScore, LabSession } from '../lab/notebook/execute';
 import { toLabCells } from './cells';
 
 export const CONTROLLER_ID = 'migration-lab-kernel';

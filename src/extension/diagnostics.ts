@@ -1,8 +1,8 @@
 // Problems in cells: squiggles where they are and entries in the Problems panel, from the same
 // resolution the run uses, so the editor and the run never disagree about what is wrong.
 import * as vscode from 'vscode';
-import type { Diagnostic } from '../lab/diagnostic';
-import { cellPlace, resolveLab } from '../lab/resolve';
+import type { Diagnostic } from '../lab/document/diagnostic';
+import { cellPlace, resolveLab } from '../lab/language/resolveLab';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 
 const SEVERITY = {

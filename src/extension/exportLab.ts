@@ -5,10 +5,10 @@
 import * as vscode from 'vscode';
 import { checkScopeOf, executeLab } from '../cli/executeLab';
 import { htmlReport, type DrawChart } from '../cli/htmlReport';
-import { gradeChecks, maxScore, totalScore } from '../lab/grade';
-import { parseLab, serializeLab } from '../lab/markdown';
-import { cellPlace, resolveLab } from '../lab/resolve';
-import type { RunHost } from '../lab/runHost';
+import { gradeChecks, maxScore, totalScore } from '../lab/grading/grade';
+import { parseLab, serializeLab } from '../lab/document/markdown';
+import { cellPlace, resolveLab } from '../lab/language/resolveLab';
+import type { RunHost } from '../lab/run/runHost';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 
 export const EXPORT_COMMAND = 'migration-lab.exportHtml';

@@ -5,11 +5,11 @@
 // the status bar, as any output whose cells changed), and its charts whose runs are recorded as
 // current are drawn again (a chart needs the full result, which the record does not keep).
 import * as vscode from 'vscode';
-import type { LabSession } from '../lab/execute';
-import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../lab/outputs';
-import { compareKeys, resolveLab, type ResolvedLab } from '../lab/resolve';
-import { restoredOutputs } from '../lab/restore';
-import { recordCompare, recordRun, resultsPathFor, staleness, type RecordedCompare, type RecordedRun, type ResultsRecord } from '../lab/results';
+import type { LabSession } from '../lab/notebook/execute';
+import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../lab/outputs/contract';
+import { compareKeys, resolveLab, type ResolvedLab } from '../lab/language/resolveLab';
+import { restoredOutputs } from '../lab/notebook/restore';
+import { recordCompare, recordRun, resultsPathFor, staleness, type RecordedCompare, type RecordedRun, type ResultsRecord } from '../lab/run/resultsRecord';
 import { SIM_VERSION } from '../sim';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 import { CONTROLLER_ID, type CellRun, type LabController } from './controller';

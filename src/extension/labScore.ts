@@ -2,7 +2,7 @@
 // points earned of the total, from the check cells' outputs (each carries its score), so it
 // counts the checks run in this session and those restored from the results record alike.
 import * as vscode from 'vscode';
-import { resolveLab } from '../lab/resolve';
+import { resolveLab } from '../lab/language/resolveLab';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 import type { OutputMetadata } from './controller';
 

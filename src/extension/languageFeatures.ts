@@ -2,8 +2,8 @@
 // Cell documents have the `vscode-notebook-cell` scheme; their notebook gives the names that
 // other cells define (machines, workloads, runs, policies, params).
 import * as vscode from 'vscode';
-import { completions, hover, labNames, type CompletionItem } from '../lab/language';
-import { CELL_KINDS, type CellKind } from '../lab/markdown';
+import { completions, hover, labNames, type CompletionItem } from '../lab/language/editorHelp';
+import { CELL_KINDS, type CellKind } from '../lab/document/markdown';
 import { languageOf, toLabCells } from './cells';
 
 const COMPLETION_KIND: Record<CompletionItem['kind'], vscode.CompletionItemKind> = {

@@ -3,10 +3,10 @@
 // with a template that is valid in this lab (it uses the lab's own machine, workload and runs).
 // Escape leaves the cell empty; an empty cell shows no problems until something is typed.
 import * as vscode from 'vscode';
-import { cellTemplate, suggestedKind } from '../lab/cellTemplates';
-import { labNames } from '../lab/language';
-import { CELL_KINDS, type CellKind } from '../lab/markdown';
-import { CELL_DOCS } from '../lab/schema';
+import { cellTemplate, suggestedKind } from '../lab/language/cellTemplates';
+import { labNames } from '../lab/language/editorHelp';
+import { CELL_KINDS, type CellKind } from '../lab/document/markdown';
+import { CELL_DOCS } from '../lab/language/schema';
 import { languageOf, NOTEBOOK_TYPE, toLabCells, type LabCellMetadata } from './cells';
 
 /** Asks for the kind of cell and fills it; resolves when done (or dismissed). */

@@ -3,7 +3,7 @@
 // when the file changes, so the status bar can say whether a run cell still matches its recorded
 // result and a reopened lab can show its last outputs again.
 import * as vscode from 'vscode';
-import { parseResults, resultsPathFor, serializeResults, withRecorded, type RecordedCompare, type RecordedRun, type ResultsRecord } from '../lab/results';
+import { parseResults, resultsPathFor, serializeResults, withRecorded, type RecordedCompare, type RecordedRun, type ResultsRecord } from '../lab/run/resultsRecord';
 import { LAB_VERSION } from '../cli/version';
 
 export class ResultsRecords implements vscode.Disposable {

@@ -1,7 +1,7 @@
 // Reads and writes *.lab.md files. Outputs are transient (registered with transientOutputs),
 // so running a lab never changes the file; unchanged cells are written back byte for byte.
 import * as vscode from 'vscode';
-import { parseLab, serializeLab } from '../lab/markdown';
+import { parseLab, serializeLab } from '../lab/document/markdown';
 import { fromVscodeCell, toVscodeCell } from './cells';
 
 export class LabSerializer implements vscode.NotebookSerializer {

@@ -2,11 +2,11 @@
 // output was computed (click to re-run); whether a run or comparison still matches the lab's
 // results record; the seed of a run; the cell's attributes (name, grade id, points...).
 import * as vscode from 'vscode';
-import { outputInputsHash } from '../lab/execute';
-import { resolveLab } from '../lab/resolve';
+import { outputInputsHash } from '../lab/notebook/execute';
+import { resolveLab } from '../lab/language/resolveLab';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 import type { OutputMetadata } from './controller';
-import { staleness } from '../lab/results';
+import { staleness } from '../lab/run/resultsRecord';
 import type { ResultsRecords } from './resultsRecords';
 import { attributesItem } from './attributeEditing';
 

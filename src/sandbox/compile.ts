@@ -4,9 +4,9 @@
  * call) and reads what it declares; each run then gets its own sandbox (see sandboxPolicy.ts).
  */
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
-import { SimConfigError } from '../sim/errors';
-import type { PolicyFactory } from '../sim/policies/policy';
-import { REASONS } from '../sim/config';
+import { SimConfigError } from '../sim';
+import type { PolicyFactory } from '../sim';
+import { REASONS } from '../sim';
 import { HOOK_STEPS, WALL_CEILING_MS } from './budget';
 import { PolicyCodeError } from './errors';
 import { HOOK_NAMES, type HookName } from './prelude';

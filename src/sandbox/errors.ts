@@ -2,7 +2,7 @@
  * Errors from user policy code, each carrying the place in the user's cell (1-based line and
  * column of the code as written, TypeScript or JavaScript) so the lab can put the diagnostic on it.
  */
-import { SimPolicyError } from '../sim/errors';
+import { SimPolicyError } from '../sim';
 
 /** Where in the policy cell's code something went wrong (1-based; column 0 when unknown). */
 export interface CodeLocation {

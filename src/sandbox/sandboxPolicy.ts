@@ -7,8 +7,8 @@
  * PolicyRuntimeError naming the hook, the simulated time and the user's line.
  */
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
-import { REASONS, type Reason } from '../sim/config';
-import type { CpuEvent, Policy, PolicyActions, PolicyContext, SimView } from '../sim/policies/policy';
+import { REASONS, type Reason } from '../sim';
+import type { CpuEvent, Policy, PolicyActions, PolicyContext, SimView } from '../sim';
 import { PolicyRuntimeError } from './errors';
 import { HookCode, HostOp, HOOK_NAMES, LOG_LINE_CHARS, LOG_LINES, REASON_BITS, SNAPSHOT_HEADER, snapshotLength, type HookName } from './prelude';
 import { describeFailure, evaluateScript, locate, newVm, type HostArg, type HostValue, type PolicyScript, type SandboxLimits, type Vm } from './vm';

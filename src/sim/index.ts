@@ -17,3 +17,8 @@ export type { EnumKey, KeySpec, ListKey, NameKey, NumberKey, Section, SectionKey
 export { MACHINE } from './machine';
 export { GROUP, PERIODIC, TASK_SET } from './workload';
 export { RUN, SCHEDULER } from './resolve';
+export { POLICY_INFO } from './policies/index';
+export type { ParamSpec, ParamSpecs } from './policies/params';
+export { resolveWorkload } from './workload';
+export { resolveConfig } from './resolve';
+export { Rng } from './rng';

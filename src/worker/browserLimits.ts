@@ -4,7 +4,7 @@
 // that may need more memory than a worker can safely take are refused before they start,
 // with a message the cell shows.
 import { processesUpTo } from '../sim';
-import { RunError, type RunHost, type RunRequest } from '../lab/runHost';
+import { RunError, type RunHost, type RunRequest } from '../lab/run/runHost';
 
 /** About 0.6 GiB of live processes (about 1.1 KiB each), well inside a browser tab's memory. */
 export const BROWSER_MAX_PROCESSES = 500_000;

@@ -2,8 +2,8 @@
 // only Node workers take: drawing a chart to SVG, and executing one cell of a lab's text,
 // resolved here (grading: a submission is only ever resolved and run inside its own worker).
 import { drawChartSvg } from '../lab/charts/draw';
-import { LabSession } from '../lab/execute';
-import { parseLab, type ParsedLabCell } from '../lab/markdown';
+import { LabSession } from '../lab/notebook/execute';
+import { parseLab, type ParsedLabCell } from '../lab/document/markdown';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Sha256Factory } from '../sim';
 import { handleRun } from './handleRun';

@@ -8,7 +8,7 @@ import type { SimWorker } from './pool';
 import { WorkerPool } from './pool';
 import type { WorkerReply } from './protocol';
 import { threadUsage } from './usage';
-import { RunLimitError } from '../lab/runHost';
+import { RunLimitError } from '../lab/run/runHost';
 
 /**
  * `resourceLimits`: a worker over its heap limit is stopped with an error (the run fails) instead

@@ -3,7 +3,7 @@
 // its worker stopped, and so does a cancelled one: either stops the work at once, whatever it
 // is doing, and costs only that job.
 import type { SimResult } from '../sim';
-import { CancelledError, RunError, RunLimitError, type LimitKind, type RunHost, type RunRequest, type RunSummary } from '../lab/runHost';
+import { CancelledError, RunError, RunLimitError, type LimitKind, type RunHost, type RunRequest, type RunSummary } from '../lab/run/runHost';
 import { CpuAccount, DEFAULT_RUN_LIMITS, RSS_HEADROOM_MB, type RunLimits, type Usage } from './limits';
 import type { Job, WorkerReply } from './protocol';
 

@@ -4,7 +4,7 @@
 // by --max-old-space-size; its CPU time and resident memory are read from /proc by the pool.
 import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { RunLimitError } from '../lab/runHost';
+import { RunLimitError } from '../lab/run/runHost';
 import { DEFAULT_RUN_LIMITS, type RunLimits } from './limits';
 import { WorkerPool, type SimWorker } from './pool';
 import type { WorkerReply } from './protocol';

@@ -2,7 +2,7 @@
 // budget: a simulation, a chart to draw (Node workers only), or one cell of a lab that the
 // worker resolves itself (grading: a submission's text is never resolved outside its worker).
 import type { SimConfig, SimResult, Summary } from '../sim';
-import type { CodeLocation, PolicySource } from '../lab/runHost';
+import type { CodeLocation, PolicySource } from '../lab/run/runHost';
 
 export type Job =
   | {
@@ -40,6 +40,6 @@ export type WorkerReply =
   | { type: 'result'; result: SimResult; logs?: readonly string[] }
   | { type: 'summary'; summary: Summary; digest: string; logs?: readonly string[] }
   | { type: 'drawn'; svg: string }
-  /** A cell job's outcome (src/lab/execute.ts CellOutcome), plain JSON. */
+  /** A cell job's outcome (src/lab/notebook/execute.ts CellOutcome), plain JSON. */
   | { type: 'cell'; outcome: unknown }
   | ErrorReply;

@@ -1,9 +1,9 @@
 // Runs one simulation, compiling a policy cell's code into a sandboxed policy first. Shared by
 // the Node and web workers and by the in-process host.
 import { Simulation, SimConfigError, type Sha256Factory, type SimResult } from '../sim';
-import type { Policy, PolicyFactory } from '../sim/policies/policy';
+import type { Policy, PolicyFactory } from '../sim';
 import { compilePolicy, PolicyCodeError, PolicyRuntimeError, type CompiledPolicy } from '../sandbox';
-import { CancelledError, RunError, type PolicySource, type RunHost, type RunRequest } from '../lab/runHost';
+import { CancelledError, RunError, type PolicySource, type RunHost, type RunRequest } from '../lab/run/runHost';
 
 /** Compiled policies by source text: a comparison runs the same code many times. */
 const compiled = new Map<string, Promise<CompiledPolicy>>();

@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { toLabCells } from '../../src/extension/cells';
-import { outputInputsHash } from '../../src/lab/execute';
-import { resolveLab } from '../../src/lab/resolve';
+import { outputInputsHash } from '../../src/lab/notebook/execute';
+import { resolveLab } from '../../src/lab/language/resolveLab';
 import { cell, cellStartingWith, execute, outputJson, RUN_MIME, setCellText, sleep, until, writeLab } from './labs';
 import { note } from './reporter';
 

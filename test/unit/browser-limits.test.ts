@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { processesUpTo, simulate, type SimConfig, type WorkloadConfig } from '../../src/sim';
-import { RunError, type RunHost, type RunRequest } from '../../src/lab/runHost';
+import { RunError, type RunHost, type RunRequest } from '../../src/lab/run/runHost';
 import { BROWSER_MAX_PROCESSES, withBrowserMemoryLimit } from '../../src/worker/browserLimits';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { evaluateCheck, parseCheckExpression, type CheckScope } from '../../src/lab/checks';
-import type { CompareOutput } from '../../src/lab/outputs';
-import type { ResolvedCheck } from '../../src/lab/resolve';
+import { parseCheckExpression } from '../../src/lab/language/checkExpression';
+import { evaluateCheck, type CheckScope } from '../../src/lab/grading/checks';
+import type { CompareOutput } from '../../src/lab/outputs/contract';
+import type { ResolvedCheck } from '../../src/lab/language/resolveLab';
 
 const compare: CompareOutput = {
   name: 'policies',

@@ -1,7 +1,7 @@
-// The results record (src/lab/results.ts) in-process: paths, stable text, and each verdict.
+// The results record (src/lab/run/resultsRecord.ts) in-process: paths, stable text, and each verdict.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { movedMetrics, parseResults, resultsPathFor, serializeResults, verifyAgainst, type ResultsRecord } from '../../src/lab/results';
+import { movedMetrics, parseResults, resultsPathFor, serializeResults, verifyAgainst, type ResultsRecord } from '../../src/lab/run/resultsRecord';
 
 const record: ResultsRecord = {
   format: 1,

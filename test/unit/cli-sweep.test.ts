@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { inShard, mergeSweeps, parseShard, slurmShard, sweepItems, type SweepFile, type SweepStatsFile } from '../../src/cli/sweepPlan';
-import { combinations } from '../../src/lab/sweep';
+import { combinations } from '../../src/lab/run/sweep';
 import { cli, SWEEP_LAB as LAB, tempDir } from './cli-helpers';
 
 

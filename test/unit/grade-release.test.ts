@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assembleSubmission, classroomResult, junitXml, type GradedCheck } from '../../src/lab/grade';
-import { parseLab, serializeLab, type LabCodeCell } from '../../src/lab/markdown';
-import { cellChecksum, releaseLab, stripSolution } from '../../src/lab/release';
+import { assembleSubmission, classroomResult, junitXml, type GradedCheck } from '../../src/lab/grading/grade';
+import { parseLab, serializeLab, type LabCodeCell } from '../../src/lab/document/markdown';
+import { cellChecksum, releaseLab, stripSolution } from '../../src/lab/grading/release';
 import { REPO } from './cli-helpers';
 
 const DIR = join(REPO, 'test', 'fixtures', 'grading');

@@ -3,13 +3,13 @@
 // and attributes set in the notebook land on the fence line of the file.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { attributeEntries, attributeProblem, describeAttributes, freshPolicyName, withAttribute } from '../../src/lab/cellAttributes';
-import { cellTemplate, suggestedKind } from '../../src/lab/cellTemplates';
-import { LabSession } from '../../src/lab/execute';
-import { labNames } from '../../src/lab/language';
-import { CELL_KINDS, parseLab, serializeLab, type CellKind, type LabCell, type LabCodeCell } from '../../src/lab/markdown';
-import { resolveLab } from '../../src/lab/resolve';
-import { POLICY_NAMES } from '../../src/lab/schema';
+import { attributeEntries, attributeProblem, describeAttributes, freshPolicyName, withAttribute } from '../../src/lab/language/cellAttributes';
+import { cellTemplate, suggestedKind } from '../../src/lab/language/cellTemplates';
+import { LabSession } from '../../src/lab/notebook/execute';
+import { labNames } from '../../src/lab/language/editorHelp';
+import { CELL_KINDS, parseLab, serializeLab, type CellKind, type LabCell, type LabCodeCell } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+import { POLICY_NAMES } from '../../src/lab/language/schema';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
 const errorsOf = (cells: readonly LabCell[]) =>

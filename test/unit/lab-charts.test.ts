@@ -5,8 +5,8 @@ import test from 'node:test';
 import { simulate, type SimConfig } from '../../src/sim';
 import { buildChart, ChartError, offlineSpans, type ChartRun } from '../../src/lab/charts';
 import { MAX_COLUMNS, MAX_POINTS, coarsen, sampleEvenly } from '../../src/lab/charts/common';
-import { policyColor } from '../../src/lab/colors';
-import type { ResolvedChart } from '../../src/lab/resolve';
+import { policyColor } from '../../src/lab/charts/colors';
+import type { ResolvedChart } from '../../src/lab/language/resolveLab';
 
 function config(policy: string, durationNs: number, extra: Partial<SimConfig['machine']> = {}): SimConfig {
   return {
@@ -128,7 +128,7 @@ test('every axis of every chart says its unit', async () => {
   for (const show of ['load', 'queues', 'cache-misses', 'migrations', 'response', 'energy', 'frequency', 'temperature']) {
     titles.push(...quantitativeAxisTitles(buildChart(chart(show, ['a', 'b']), runs).spec).map((t) => `${show}: ${t}`));
   }
-  const { compareChart } = await import('../../src/lab/compare');
+  const { compareChart } = await import('../../src/lab/charts/compare');
   const interval = (mean: number) => ({ mean, halfWidth: mean / 10, n: 3 });
   const comparison = compareChart({
     machine: 'm',

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CHART_KINDS, METRICS, POLICY_NAMES } from '../../src/lab/schema';
-import { DIMENSIONS } from '../../src/lab/units';
-import { CELL_KINDS, parseLab } from '../../src/lab/markdown';
-import { resolveLab } from '../../src/lab/resolve';
-import { blocksIn, GENERATED, regenerate } from '../../src/lab/docTables';
+import { CHART_KINDS, METRICS, POLICY_NAMES } from '../../src/lab/language/schema';
+import { DIMENSIONS } from '../../src/lab/language/units';
+import { CELL_KINDS, parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+import { blocksIn, GENERATED, regenerate } from '../../src/lab/language/docTables';
 
 const doc = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
 
@@ -64,5 +64,5 @@ test('the docs cite only files in the repository: every relative link resolves, 
 
 test('the metrics table of docs/lab-format.md is the table of metric definitions, word for word', () => {
   const rows = Object.entries(METRICS).map(([name, explanation]) => `| \`${name}\` | ${explanation} |`);
-  assert.ok(doc.includes(['| metric | meaning |', '|---|---|', ...rows].join('\n') + '\n'), 'docs/lab-format.md: the metrics table differs from src/lab/metrics.ts');
+  assert.ok(doc.includes(['| metric | meaning |', '|---|---|', ...rows].join('\n') + '\n'), 'docs/lab-format.md: the metrics table differs from src/lab/outputs/metrics.ts');
 });

@@ -2,11 +2,11 @@
 // stale-output hashes, and policy code refused in untrusted workspaces.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { LabSession, outputInputsHash, type CellOutcome } from '../../src/lab/execute';
-import { parseLab, type LabCell } from '../../src/lab/markdown';
-import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../../src/lab/outputs';
-import { resolveLab } from '../../src/lab/resolve';
-import type { RunHost, RunRequest } from '../../src/lab/runHost';
+import { LabSession, outputInputsHash, type CellOutcome } from '../../src/lab/notebook/execute';
+import { parseLab, type LabCell } from '../../src/lab/document/markdown';
+import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../../src/lab/outputs/contract';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+import type { RunHost, RunRequest } from '../../src/lab/run/runHost';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
 const LAB = `# A lab

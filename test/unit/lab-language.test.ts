@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { completions, hover, labNames, type LabNames } from '../../src/lab/language';
-import { parseLab } from '../../src/lab/markdown';
-import type { CellKind } from '../../src/lab/markdown';
-import { CELL_ATTRIBUTES, CELL_SCHEMAS, MACHINE_PRESET_NAMES, METRICS, POLICY_NAMES, type Schema } from '../../src/lab/schema';
+import { completions, hover, labNames, type LabNames } from '../../src/lab/language/editorHelp';
+import { parseLab } from '../../src/lab/document/markdown';
+import type { CellKind } from '../../src/lab/document/markdown';
+import { CELL_ATTRIBUTES, CELL_SCHEMAS, MACHINE_PRESET_NAMES, METRICS, POLICY_NAMES, type Schema } from '../../src/lab/language/schema';
 
 const names: LabNames = { machine: ['duo'], workload: ['mixed'], run: ['pinned', 'cfs'], policy: ['sticky'], params: ['dur', 'seed'] };
 

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { simulate, type SimConfig } from '../../src/sim';
-import { metricExplanation, METRIC_DEFINITIONS, periodic, summaryGroups, unfinishedCount } from '../../src/lab/metrics';
-import { summaryMarkdown } from '../../src/lab/summaryText';
-import type { RunOutput } from '../../src/lab/outputs';
+import { metricExplanation, METRIC_DEFINITIONS, periodic, summaryGroups, unfinishedCount } from '../../src/lab/outputs/metrics';
+import { summaryMarkdown } from '../../src/lab/outputs/summaryText';
+import type { RunOutput } from '../../src/lab/outputs/contract';
 
 const machine = { sockets: 1, coresPerSocket: 2, power: {}, thermal: {}, events: [{ kind: 'fail' as const, atNs: 5e8, cpu: 1 }] };
 

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLab, type LabCell } from '../../src/lab/markdown';
-import { compareConfigs, resolveLab } from '../../src/lab/resolve';
-import { resolveConfig } from '../../src/sim/resolve';
-import { resolveMachine } from '../../src/sim/machine';
+import { parseLab, type LabCell } from '../../src/lab/document/markdown';
+import { compareConfigs, resolveLab } from '../../src/lab/language/resolveLab';
+import { resolveConfig } from '../../src/sim';
+import { resolveMachine } from '../../src/sim';
 
 const BRIEF = readFileSync(join(import.meta.dirname, '../fixtures/roundtrip/23-brief-lab.lab.md'), 'utf8');
 

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { executeLab } from '../../src/cli/executeLab';
 import { recordOf } from '../../src/cli/record';
-import { LabSession, outputInputsHash } from '../../src/lab/execute';
-import { parseLab, type LabCell } from '../../src/lab/markdown';
-import { resolveLab } from '../../src/lab/resolve';
-import { restoredOutputs } from '../../src/lab/restore';
-import { parseResults, serializeResults, type ResultsRecord } from '../../src/lab/results';
+import { LabSession, outputInputsHash } from '../../src/lab/notebook/execute';
+import { parseLab, type LabCell } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+import { restoredOutputs } from '../../src/lab/notebook/restore';
+import { parseResults, serializeResults, type ResultsRecord } from '../../src/lab/run/resultsRecord';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
 const LAB = `# Restore

@@ -1,8 +1,8 @@
 // Confidence intervals and the formatting of metrics with their units.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { meanInterval, tQuantile95 } from '../../src/lab/stats';
-import { formatDifference, formatInterval, formatMetric, onScale, scaleFor, unitOf } from '../../src/lab/format';
+import { meanInterval, tQuantile95 } from '../../src/lab/run/stats';
+import { formatDifference, formatInterval, formatMetric, onScale, scaleFor, unitOf } from '../../src/lab/outputs/format';
 
 test('t quantiles: the table for few samples, the normal limit for many', () => {
   assert.equal(tQuantile95(1), 12.706);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DIMENSIONS, formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Dimension } from '../../src/lab/units';
+import { DIMENSIONS, formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Dimension } from '../../src/lab/language/units';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
   if (!r.ok) throw new Error(`expected success, got: ${r.message}`);

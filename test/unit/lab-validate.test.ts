@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Diagnostic } from '../../src/lab/diagnostic';
-import { parseLab } from '../../src/lab/markdown';
-import { resolveLab } from '../../src/lab/resolve';
+import type { Diagnostic } from '../../src/lab/document/diagnostic';
+import { parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
 
 const MACHINE = '```machine\nname: duo\nsockets: 2\ncoresPerSocket: 4\n```\n';
 const WORKLOAD = '```workload\nname: mixed\nprocesses:\n  - { name: web, count: 4, demand: exp 4ms }\n```\n';
@@ -226,8 +226,8 @@ test('23. policy cells need a name and add to the policy names', () => {
 
 test('property: resolution, completions and hovers never throw, and every range lies inside its cell', async () => {
   const fc = (await import('fast-check')).default;
-  const { completions, hover, labNames } = await import('../../src/lab/language');
-  const { CELL_KINDS } = await import('../../src/lab/markdown');
+  const { completions, hover, labNames } = await import('../../src/lab/language/editorHelp');
+  const { CELL_KINDS } = await import('../../src/lab/document/markdown');
   const pieces = [
     'name: duo', 'sockets: 2', 'caches: { l1d: 32KiB', ' }', 'processes:', '  - { name: web, demand: exp 4ms }', '  - name: x',
     '    arrival: poisson 400/s', 'machine: duo', 'workload: mixed', 'policy: { name: linux-cfs, migrationCost: 5 }', 'runs: [a, b',

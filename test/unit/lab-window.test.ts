@@ -4,11 +4,11 @@
 // window of every seed.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { LabSession, type CellOutcome } from '../../src/lab/execute';
-import { parseLab } from '../../src/lab/markdown';
-import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../../src/lab/outputs';
-import { resolveLab } from '../../src/lab/resolve';
-import { summaryMarkdown } from '../../src/lab/summaryText';
+import { LabSession, type CellOutcome } from '../../src/lab/notebook/execute';
+import { parseLab } from '../../src/lab/document/markdown';
+import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../../src/lab/outputs/contract';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+import { summaryMarkdown } from '../../src/lab/outputs/summaryText';
 import { simulate } from '../../src/sim';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 

@@ -13,7 +13,7 @@ import {
   type Attributes,
   type CellKind,
   type LabCell,
-} from '../../src/lab/markdown';
+} from '../../src/lab/document/markdown';
 
 const fixtureDir = join(import.meta.dirname, '../fixtures/roundtrip');
 const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith('.lab.md')).sort();

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { formatQuantity } from '../../src/lab/units';
-import { POLICY_INFO, POLICY_NAMES } from '../../src/sim/policies/index';
-import type { ParamSpec } from '../../src/sim/policies/params';
+import { formatQuantity } from '../../src/lab/language/units';
+import { POLICY_INFO, POLICY_NAMES } from '../../src/sim';
+import type { ParamSpec } from '../../src/sim';
 
 const doc = readFileSync(join(import.meta.dirname, '../../docs/policies.md'), 'utf8');
 

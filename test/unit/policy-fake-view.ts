@@ -4,10 +4,10 @@
  * made. Moves update the state the way the engine would (a moved process runs on an idle target
  * or waits in a busy target's queue), so a policy sees the effect of its own earlier moves.
  */
-import type { Reason } from '../../src/sim/config';
-import { resolveMachine, type ResolvedMachine } from '../../src/sim/machine';
-import type { PolicyActions, PolicyContext, ProcessStateName, SimView } from '../../src/sim/policies/policy';
-import { Rng } from '../../src/sim/rng';
+import type { Reason } from '../../src/sim';
+import { resolveMachine, type ResolvedMachine } from '../../src/sim';
+import type { PolicyActions, PolicyContext, ProcessStateName, SimView } from '../../src/sim';
+import { Rng } from '../../src/sim';
 
 export interface FakeProc {
   state: ProcessStateName;

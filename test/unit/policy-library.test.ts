@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simulate, SimConfigError, REASONS } from '../../src/sim/index';
-import { POLICY_INFO, POLICY_NAMES } from '../../src/sim/policies/index';
+import { POLICY_INFO, POLICY_NAMES } from '../../src/sim';
 import { FakeMachine } from './policy-fake-view';
 
 /** Global-queue policies bind nothing to a CPU: an offline CPU simply takes no work. */

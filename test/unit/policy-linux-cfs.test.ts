@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDomains, linuxCfs } from '../../src/sim/policies/linuxCfs';
-import { resolveMachine } from '../../src/sim/machine';
+import { resolveMachine } from '../../src/sim';
 import { FakeMachine } from './policy-fake-view';
 
 const MS = 1e6;

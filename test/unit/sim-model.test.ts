@@ -12,7 +12,7 @@ import {
   type SimConfig,
 } from '../../src/sim/index';
 import { moveOnce } from './sim-policies';
-import { Rng } from '../../src/sim/rng';
+import { Rng } from '../../src/sim';
 
 function moveCostNs(machine: MachineConfig, workingSetBytes: number, to = 1): number {
   const r = simulate(

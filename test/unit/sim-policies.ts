@@ -1,6 +1,6 @@
 // Hand-driven policies shared by the simulator tests (not a test file itself).
 import type { PolicyFactory } from '../../src/sim/index';
-import type { Reason } from '../../src/sim/config';
+import type { Reason } from '../../src/sim';
 
 /** Everything starts on CPU 0; at `atNs` the process running there moves to `to` with `reason`. */
 export function moveOnce(to: number, atNs: number, reason: Reason): PolicyFactory {

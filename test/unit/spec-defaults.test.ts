@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseLab } from '../../src/lab/markdown';
-import { resolveLab } from '../../src/lab/resolve';
-import { CELL_SCHEMAS, fieldAt } from '../../src/lab/schema';
+import { parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+import { CELL_SCHEMAS, fieldAt } from '../../src/lab/language/schema';
 import { GROUP, MACHINE, resolveMachine, RUN, SCHEDULER, simulate, type Section } from '../../src/sim/index';
-import { resolveWorkload } from '../../src/sim/workload';
+import { resolveWorkload } from '../../src/sim';
 
 /** Lab key paths (list items as "[]") of every key in `section` with a constant default. */
 function keysWithDefaults(section: Section, prefix: string[] = []): string[][] {

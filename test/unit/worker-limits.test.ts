@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RunLimitError } from '../../src/lab/runHost';
+import { RunLimitError } from '../../src/lab/run/runHost';
 import type { SimConfig } from '../../src/sim/index';
 import { nodeWorkerPool } from '../../src/worker/nodeWorker';
 import type { WorkerPool } from '../../src/worker/pool';

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SimConfig } from '../../src/sim';
-import { CancelledError } from '../../src/lab/runHost';
+import { CancelledError } from '../../src/lab/run/runHost';
 import { WorkerPool, type SimWorker } from '../../src/worker/pool';
 import type { WorkerReply } from '../../src/worker/protocol';
 

@@ -3,7 +3,7 @@
 // fetch again: the price of a move, visible next to the moves that paid it.
 import type { TopLevelSpec } from 'vega-lite';
 import { MISS_CAUSES } from '../../sim';
-import type { ChartOutput } from '../outputs';
+import type { ChartOutput } from '../outputs/contract';
 import { coarsen, runColor, sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
 import { causeScale } from './palettes';
 

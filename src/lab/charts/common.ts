@@ -1,7 +1,7 @@
 // What every chart shares: the runs it draws, bounded re-binning of time series, and one
 // colour per policy.
 import { resolveMachine, type SimConfig, type SimResult } from '../../sim';
-import { colorScale, policyColor } from '../colors';
+import { colorScale, policyColor } from './colors';
 
 /** A time a CPU was out of service: failed (for good) or in a maintenance window. */
 export interface OfflineSpan {

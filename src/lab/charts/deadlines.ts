@@ -1,6 +1,6 @@
 // `deadlines`: the share of real-time jobs that missed their deadline, per run and per task.
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartOutput } from '../outputs';
+import type { ChartOutput } from '../outputs/contract';
 import { ChartError } from './error';
 import { runColor, sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
 

@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { expressionInterpreter } from 'vega-interpreter';
 import { ChartError } from './error';
-import { lockedLoader, MAX_CHART_MARKS, MAX_CHART_ROWS, withoutUsermeta } from './safety';
+import { lockedLoader, MAX_CHART_MARKS, MAX_CHART_ROWS, withoutUsermeta } from '../outputs/chartSafety';
 
 interface SceneNode {
   items?: SceneNode[];

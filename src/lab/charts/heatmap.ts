@@ -4,7 +4,7 @@
 // labelled over that time, in every one of them.
 import type { ColorScheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartOutput } from '../outputs';
+import type { ChartOutput } from '../outputs/contract';
 import { coarsen, runColor, VEGA_LITE_SCHEMA, type ChartRun } from './common';
 
 export interface HeatmapOptions {

@@ -1,9 +1,9 @@
 // A chart cell's output: one of the named charts, or the user's own Vega-Lite spec over a
 // result table of the runs it names.
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartOutput } from '../outputs';
-import type { ResolvedChart } from '../resolve';
-import { resultTable, type TableName } from '../tables';
+import type { ChartOutput } from '../outputs/contract';
+import type { ResolvedChart } from '../language/resolveLab';
+import { resultTable, type TableName } from '../run/tables';
 import { cacheMissesChart } from './cacheMisses';
 import type { ChartRun } from './common';
 import { deadlinesChart } from './deadlines';

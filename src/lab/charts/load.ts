@@ -1,6 +1,6 @@
 // `load`: per-CPU utilisation over time (a dark row is a busy CPU, a pale one idle) and the
 // imbalance across CPUs of every run on one set of axes.
-import type { ChartOutput } from '../outputs';
+import type { ChartOutput } from '../outputs/contract';
 import type { ChartRun } from './common';
 import { heatmapChart } from './heatmap';
 

@@ -1,7 +1,7 @@
 // `migrations`: a timeline of every move: at the time it happened, a line from the CPU a process
 // left to the CPU it went to (dot at the destination), coloured by the reason for the move.
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartOutput } from '../outputs';
+import type { ChartOutput } from '../outputs/contract';
 import { sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
 import { reasonScale } from './palettes';
 

@@ -1,6 +1,6 @@
 // `energy`, `frequency` and `temperature`: per-CPU heat maps of the power model's series, with
 // cumulative joules, the mean frequency, or the hottest core against the throttle trip point.
-import type { ChartOutput } from '../outputs';
+import type { ChartOutput } from '../outputs/contract';
 import type { ChartRun } from './common';
 import { ChartError } from './error';
 import { heatmapChart } from './heatmap';

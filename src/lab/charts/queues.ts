@@ -1,6 +1,6 @@
 // `queues`: how many processes wait on each CPU over time, and the longest queue of each run.
 // Long queues next to empty ones are the imbalance that balancing removes.
-import type { ChartOutput } from '../outputs';
+import type { ChartOutput } from '../outputs/contract';
 import type { ChartRun } from './common';
 import { heatmapChart } from './heatmap';
 

@@ -1,7 +1,7 @@
 // `response`: how long processes took from arrival to completion: the distribution (log-scaled
 // histogram) and the cumulative distribution, one colour per run. Tails show in the CDF's top.
 import type { TopLevelSpec } from 'vega-lite';
-import type { ChartOutput } from '../outputs';
+import type { ChartOutput } from '../outputs/contract';
 import { runColor, sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
 
 /** CDF points: at most MAX_POINTS per run, sampled from the sorted responses. */

@@ -2,11 +2,11 @@
 // (the mean over seeds) inside a band (its 95 % confidence interval). The values sit evenly
 // spaced in the order the cell lists them, labelled as written (2ms, 64KiB, 400/s).
 import type { TopLevelSpec } from 'vega-lite';
-import { colorScale, policyColor } from '../colors';
-import { scaleFor, unitOf } from '../format';
-import type { ChartOutput } from '../outputs';
-import type { ChartSweep } from '../resolve';
-import type { SweepGroup } from '../sweep';
+import { colorScale, policyColor } from './colors';
+import { scaleFor, unitOf } from '../outputs/format';
+import type { ChartOutput } from '../outputs/contract';
+import type { ChartSweep } from '../language/resolveLab';
+import type { SweepGroup } from '../run/sweep';
 import { ChartError } from './error';
 import { VEGA_LITE_SCHEMA } from './common';
 

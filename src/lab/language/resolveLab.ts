@@ -1,0 +1,675 @@
+// Turns all cells of a lab into the validated model: simulator configs for runs and
+// comparisons, chart and check specs, parameters, per-cell diagnostics, and for each run the
+// cells it depends on with a hash of their text (for "output may be stale" markers).
+
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { MachineConfig, PolicyConfig, ProcessGroupConfig, SchedulerConfig, SimConfig, WorkloadConfig } from '../../sim';
+import { SimConfigError } from '../../sim';
+import { resolveMachine } from '../../sim';
+import { resolveWorkload } from '../../sim';
+import type { Diagnostic, Range } from '../document/diagnostic';
+import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from '../document/markdown';
+import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
+import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validateCell';
+import { formatQuantity } from './units';
+import { parseYaml, type YNode } from './yaml';
+
+export interface ResolveOptions {
+  /** Parameter overrides (e.g. from the command line), written as in YAML: "2s", "10", "fair". */
+  params?: Readonly<Record<string, string>>;
+}
+
+interface Dependent {
+  /** Indices of the cells this item reads: itself, its machine, workload, policy and params cells. */
+  dependsOn: number[];
+  /** sha256 over the text of those cells and the parameter values used. */
+  inputsHash: string;
+}
+
+export interface ResolvedRun extends Dependent {
+  name: string;
+  cellIndex: number;
+  /** The machine cell or preset name, and the workload cell name, as written in the run. */
+  machineName: string;
+  workloadName: string;
+  config: SimConfig;
+  /** Set when the policy is a policy cell (user code) rather than a built-in. */
+  policyCell?: number;
+}
+
+export interface ResolvedCompare extends Dependent {
+  name?: string;
+  /** What check expressions call it (compares.<key>): its name, else compare1, compare2... in file order. */
+  key: string;
+  cellIndex: number;
+  machineName: string;
+  workloadName: string;
+  policies: PolicyConfig[];
+  seeds: number;
+  metrics: string[];
+  /** Everything but policy and seed, shared by every run of the comparison. */
+  base: Omit<SimConfig, 'policy' | 'seed'>;
+}
+
+/** What a `show: sweep` chart sweeps: one parameter over values, each run over seeds 1..n. */
+export interface ChartSweep {
+  param: string;
+  /** As the command line's --param takes them: "400/s", "2". */
+  values: string[];
+  seeds: number;
+  metric: string;
+}
+
+export interface ResolvedChart {
+  cellIndex: number;
+  show?: string;
+  /** Set for `show: sweep`. */
+  sweep?: ChartSweep;
+  /** Runs charted, from `runs:` or `run:`. */
+  runs: string[];
+  table?: string;
+  vegaLite?: unknown;
+  title?: string;
+}
+
+export interface ResolvedCheck {
+  cellIndex: number;
+  id?: string;
+  points: number;
+  hidden: boolean;
+  solution: boolean;
+  expect: string;
+  message?: string;
+  /** Runs the expression reads. */
+  runs: string[];
+}
+
+export interface ResolvedPolicyCell {
+  name: string;
+  cellIndex: number;
+  lang: 'ts' | 'js';
+  code: string;
+}
+
+export interface ResolvedLab {
+  machines: Map<string, { cellIndex: number; config: MachineConfig }>;
+  workloads: Map<string, { cellIndex: number; config: WorkloadConfig }>;
+  policies: Map<string, ResolvedPolicyCell>;
+  runs: ResolvedRun[];
+  /** The cell defining each run name, valid or not (a broken run is absent from `runs`). */
+  runCells: Map<string, number>;
+  compares: ResolvedCompare[];
+  charts: ResolvedChart[];
+  checks: ResolvedCheck[];
+  /** Effective parameter values (overrides applied) and the cell declaring each. */
+  params: Map<string, { value: ParamValue; cellIndex: number }>;
+  /** Diagnostics per cell index (cells without problems have none). */
+  diagnostics: Map<number, Diagnostic[]>;
+  /**
+   * Why a cell without problems of its own is left out of the model: the cells it uses that have
+   * errors. Not diagnostics, so one mistake shows once, where it is; running the cell says this.
+   */
+  blocked: Map<number, string[]>;
+  /** Problems not tied to a cell, e.g. an override for an undeclared parameter. */
+  problems: string[];
+}
+
+/** What a comparison uses when it does not say (a compare cell, the library's compare()). */
+export const COMPARE_DEFAULTS = { seeds: 5, metrics: ['meanResponseS', 'migrations', 'cacheMisses', 'energyJ'] } as const;
+
+const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export const POLICY_NEEDS_NAME = 'A policy cell needs a name: set it from the cell\'s status bar (or its quick fix), or write ```policy name=my-policy in the file';
+
+/** Position-free: moving cells or adding Markdown between them leaves the hash unchanged. */
+function hashInputs(cells: readonly LabCell[], indices: readonly number[], params: ReadonlyMap<string, ParamValue>): string {
+  const parts: string[] = [];
+  for (const i of indices) {
+    const cell = cells[i];
+    const attributes = cell.kind === 'markdown' ? {} : cell.attributes;
+    parts.push(`${cell.kind}\u0000${JSON.stringify(Object.entries(attributes).sort())}\u0000${cell.value}`);
+  }
+  for (const [name, value] of [...params].sort(([a], [b]) => (a < b ? -1 : 1))) parts.push(`$${name}=${JSON.stringify(value)}`);
+  return bytesToHex(sha256(utf8ToBytes(parts.join('\u0001'))));
+}
+
+/** Reads an override as YAML would read a plain scalar. */
+function overrideValue(text: string): ParamValue {
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
+}
+
+/** The `name:` of a YAML cell (a policy cell's `name=`), read before validation so references can be checked. */
+export function declaredName(cell: LabCodeCell): { name: string; range: Range } | undefined {
+  if (cell.kind === 'policy') {
+    const attr = cell.attributes.name;
+    if (typeof attr === 'string') return { name: attr, range: NO_RANGE };
+    const m = /\bname\s*:\s*['"]([\w-]+)['"]/.exec(cell.value);
+    if (!m) return undefined;
+    const before = cell.value.slice(0, m.index + m[0].indexOf(m[1]));
+    const line = before.split('\n').length - 1;
+    const character = before.length - before.lastIndexOf('\n') - 1;
+    return { name: m[1], range: { start: { line, character }, end: { line, character: character + m[1].length } } };
+  }
+  const parsed = parseYaml(cell.value);
+  if (parsed.root?.kind !== 'map') return undefined;
+  const entry = parsed.root.entries.find((e) => e.key === 'name');
+  if (!entry || entry.value.kind !== 'scalar' || typeof entry.value.value !== 'string') return undefined;
+  return { name: entry.value.value, range: parsed.lines.range(entry.value.range.start, entry.value.range.end) };
+}
+
+// ---- lab values -> simulator configs ---------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+
+/** Renames checked lab values to simulator keys (the schema's `sim` names). */
+function toSim(value: unknown, schema: Schema): unknown {
+  if (schema.type === 'list' && Array.isArray(value)) return value.map((item) => toSim(item, schema.items));
+  if (schema.type !== 'object' || typeof value !== 'object' || value === null) return value;
+  const out: Obj = {};
+  for (const [key, v] of Object.entries(value)) {
+    const field = schema.fields[key];
+    if (field) out[field.sim ?? key] = toSim(v, field.schema);
+  }
+  return out;
+}
+
+const machineConfig = (v: Obj): MachineConfig => toSim(v, CELL_SCHEMAS.machine) as MachineConfig;
+
+/** Workload values to simulator groups; a `uunifast:` block becomes the group's count and task set. */
+function workloadConfig(v: Obj): WorkloadConfig {
+  const { groups } = toSim(v, CELL_SCHEMAS.workload) as { groups: Obj[] };
+  return {
+    groups: groups.map(({ uunifast, ...group }) => {
+      if (uunifast === undefined) return group as unknown as ProcessGroupConfig;
+      const { n, utilization, period } = uunifast as { n: number; utilization: number; period: [number, number] };
+      return { ...group, count: n, taskSet: { utilization, periodMinNs: period[0], periodMaxNs: period[1] } } as unknown as ProcessGroupConfig;
+    }),
+  };
+}
+
+/** A simulator config path ("groups[0].affinity[1]") in lab keys and indices, as far as it maps. */
+function labPath(simPath: string, schema: Schema): (string | number)[] {
+  const segments = simPath.split('.').flatMap((part) => {
+    const [name, ...indices] = part.split('[');
+    return [name, ...indices.map((i) => Number(i.replace(']', '')))].filter((x) => x !== '');
+  });
+  const path: (string | number)[] = [];
+  let current: Schema = schema;
+  for (const segment of segments) {
+    if (typeof segment === 'number' && current.type === 'list') {
+      path.push(segment);
+      current = current.items;
+    } else if (typeof segment === 'string' && current.type === 'object') {
+      const hit = Object.entries(current.fields).find(([key, field]) => (field.sim ?? key) === segment || (key === 'uunifast' && segment === 'taskSet'));
+      if (!hit) break;
+      path.push(hit[0]);
+      current = hit[1].schema;
+    } else break;
+  }
+  return path;
+}
+
+/** The range of the deepest node along a lab path in a cell body (the value of a key). */
+function rangeAt(text: string, path: readonly (string | number)[]): Range {
+  const { root, lines } = parseYaml(text);
+  let node = root;
+  for (const segment of path) {
+    const next: YNode | undefined =
+      node?.kind === 'map' && typeof segment === 'string'
+        ? node.entries.find((e) => e.key === segment)?.value
+        : node?.kind === 'seq' && typeof segment === 'number'
+          ? node.items[segment]
+          : undefined;
+    if (!next) break;
+    node = next;
+  }
+  return node ? lines.range(node.range.start, node.range.end) : NO_RANGE;
+}
+
+/** "processes[0].affinity[1]" for messages. */
+const showPath = (path: readonly (string | number)[]) => path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+
+/**
+ * The simulator's own checks beyond the schema (matrix shapes, CPU numbers that must exist on the
+ * machine...), as a diagnostic on the offending value of a cell; undefined when it accepts.
+ */
+function simulatorCheck(check: () => void, prefix: 'machine' | 'workload', cellText: string, schema: Schema): Diagnostic | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof SimConfigError)) throw e;
+    const inCell = e.path === prefix || e.path.startsWith(`${prefix}.`);
+    const path = inCell ? labPath(e.path.slice(prefix.length + 1), schema) : [];
+    const where = path.length > 0 ? `${showPath(path)}: ` : '';
+    return { range: rangeAt(cellText, path), severity: 'error', message: `${where}${e.reason} (simulator check)`, code: 'simulator-check' };
+  }
+}
+
+// ---- resolution --------------------------------------------------------------------------------
+
+const hasErrors = (ds: readonly Diagnostic[] | undefined) => (ds ?? []).some((d) => d.severity === 'error');
+
+/**
+ * Validations of recent resolves, by the cell's kind, text and attributes and by everything a
+ * validation reads besides (the names the lab defines, the parameter values): on an edit
+ * pause, the cells that did not change, in a lab whose names did not change, are not validated
+ * again. Validations are never modified by their readers.
+ */
+const validations = new Map<string, CellValidation>();
+const VALIDATIONS_KEPT = 8192;
+
+/** Recent validation contexts by their text, each with a short id for the keys above. */
+const contexts = new Map<string, string>();
+
+function contextKey(ctx: ValidationContext): string {
+  const names = Object.entries(ctx.names).map(([target, set]) => `${target}:${[...set].sort().join(',')}`);
+  const text = JSON.stringify([names, [...ctx.params].sort(([a], [b]) => (a < b ? -1 : 1))]);
+  let id = contexts.get(text);
+  if (id === undefined) {
+    id = `c${contexts.size}`;
+    if (contexts.size >= 64) {
+      // Forget them all (and the validations made under them): ids must stay unique.
+      contexts.clear();
+      validations.clear();
+      id = 'c0';
+    }
+    contexts.set(text, id);
+  }
+  return id;
+}
+
+function validatedCell(cell: LabCodeCell, ctx: ValidationContext, context: string): CellValidation {
+  const key = `${cell.kind}\u0000${JSON.stringify(cell.attributes)}\u0000${context}\u0000${cell.value}`;
+  let v = validations.get(key);
+  if (v === undefined) {
+    v = validateCell(cell.kind as Exclude<CellKind, 'policy' | 'params'>, cell.value, cell.attributes, ctx);
+    if (validations.size >= VALIDATIONS_KEPT) validations.delete(validations.keys().next().value!);
+    validations.set(key, v);
+  }
+  return v;
+}
+
+/** Machines resolved recently, by their config: runs and edit pauses resolve the same ones again. */
+const machinesByConfig = new Map<string, ReturnType<typeof resolveMachine>>();
+
+function resolvedMachine(config: MachineConfig): ReturnType<typeof resolveMachine> {
+  const key = JSON.stringify(config);
+  let machine = machinesByConfig.get(key);
+  if (machine === undefined) {
+    machine = resolveMachine(config);
+    if (machinesByConfig.size >= 256) machinesByConfig.delete(machinesByConfig.keys().next().value!);
+    machinesByConfig.set(key, machine);
+  }
+  return machine;
+}
+
+export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = {}): ResolvedLab {
+  const lab: ResolvedLab = {
+    machines: new Map(),
+    workloads: new Map(),
+    policies: new Map(),
+    runs: [],
+    runCells: new Map(),
+    compares: [],
+    charts: [],
+    checks: [],
+    params: new Map(),
+    diagnostics: new Map(),
+    blocked: new Map(),
+    problems: [],
+  };
+  const block = (index: number, reason: string) => {
+    const list = lab.blocked.get(index) ?? [];
+    if (!list.includes(reason)) list.push(reason);
+    lab.blocked.set(index, list);
+  };
+  const push = (index: number, ...ds: Diagnostic[]) => {
+    if (ds.length === 0) return;
+    const list = lab.diagnostics.get(index) ?? [];
+    list.push(...ds);
+    lab.diagnostics.set(index, list);
+  };
+  const code = (i: number): LabCodeCell | undefined => (cells[i].kind === 'markdown' ? undefined : (cells[i] as LabCodeCell));
+  const indicesOf = (kind: CellKind) => cells.flatMap((c, i) => (c.kind === kind ? [i] : []));
+
+  for (let i = 0; i < cells.length; i++) {
+    const meta = cells[i].metadata;
+    if (isCellLayout(meta) && meta.type === 'code') {
+      const info = parseInfoString(meta.info);
+      if (info.kind === cells[i].kind) push(i, ...infoStringDiagnostics(info));
+    }
+  }
+
+  // Parameters first: every other cell may use them.
+  const paramCell = new Map<string, number>();
+  for (const i of indicesOf('params')) {
+    const v = validateParams(cells[i].value);
+    push(i, ...v.diagnostics);
+    for (const [name, { value, range }] of v.params) {
+      if (paramCell.has(name)) {
+        push(i, { range, severity: 'error', message: `Parameter "${name}" is already declared in cell ${paramCell.get(name)! + 1}`, code: 'duplicate-name' });
+        continue;
+      }
+      paramCell.set(name, i);
+      lab.params.set(name, { value, cellIndex: i });
+    }
+  }
+  for (const [name, text] of Object.entries(options.params ?? {})) {
+    const declared = lab.params.get(name);
+    if (!declared) lab.problems.push(`--param ${name}: no params cell declares "${name}" (declared: ${[...lab.params.keys()].join(', ') || 'none'})`);
+    else declared.value = overrideValue(text);
+  }
+  const paramValues = new Map([...lab.params].map(([k, v]) => [k, v.value]));
+
+  // Names, so references can be checked in any order.
+  const definedAt: Record<RefTarget, Map<string, number>> = { machine: new Map(), workload: new Map(), run: new Map(), policy: new Map() };
+  /** Cells whose name cannot be read, per kind: an unknown name of that kind may be theirs. */
+  const unnamed = new Map<RefTarget, number[]>();
+  for (let i = 0; i < cells.length; i++) {
+    const cell = code(i);
+    if (!cell || !(cell.kind in definedAt)) continue;
+    const target = cell.kind as RefTarget;
+    const declared = declaredName(cell);
+    if (!declared) {
+      unnamed.set(target, [...(unnamed.get(target) ?? []), i]);
+      if (cell.kind === 'policy') {
+        const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: cell.value.split('\n')[0].length } };
+        push(i, { range: firstLine, severity: 'error', message: POLICY_NEEDS_NAME, code: 'policy-needs-name' });
+      }
+      continue;
+    }
+    const builtIn = (target === 'policy' && POLICY_NAMES.includes(declared.name)) || (target === 'machine' && MACHINE_PRESET_NAMES.includes(declared.name));
+    const first = definedAt[target].get(declared.name);
+    if (first !== undefined || builtIn) {
+      const where = first !== undefined ? `cell ${first + 1} already defines it` : `it is a built-in ${target === 'policy' ? 'policy' : 'preset'}`;
+      push(i, { range: declared.range, severity: 'error', message: `Duplicate ${target} name "${declared.name}": ${where}`, code: 'duplicate-name' });
+      continue;
+    }
+    definedAt[target].set(declared.name, i);
+  }
+  lab.runCells = definedAt.run;
+  const ctx: ValidationContext = {
+    names: {
+      machine: new Set([...definedAt.machine.keys(), ...MACHINE_PRESET_NAMES]),
+      workload: new Set(definedAt.workload.keys()),
+      run: new Set(definedAt.run.keys()),
+      policy: new Set([...POLICY_NAMES, ...definedAt.policy.keys()]),
+    },
+    params: paramValues,
+    unreadable: new Set(unnamed.keys()),
+  };
+  /** Blocks a cell on each unknown name it uses of a kind with an unnamed cell; true if any. */
+  const waitsForNames = (i: number, v: CellValidation): boolean => {
+    for (const ref of v.excused) {
+      const where = unnamed.get(ref.target)!.map((at) => cellPlace(cells, at)).join(', ');
+      block(i, `${ref.target} "${ref.name}" is not defined yet: ${where} has no name it can be found by; fix that first`);
+    }
+    return v.excused.length > 0;
+  };
+
+  const validated = new Map<number, CellValidation>();
+  const context = contextKey(ctx);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = code(i);
+    if (!cell || cell.kind === 'params' || cell.kind === 'policy') continue;
+    const v = validatedCell(cell, ctx, context);
+    validated.set(i, v);
+    push(i, ...v.diagnostics);
+  }
+
+  for (const [name, i] of definedAt.policy) {
+    const cell = code(i)!;
+    lab.policies.set(name, { name, cellIndex: i, lang: cell.attributes.lang === 'js' ? 'js' : 'ts', code: cell.value });
+  }
+  for (const [name, i] of definedAt.machine) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics)) continue;
+    const config = machineConfig(v.value);
+    const problem = simulatorCheck(() => resolvedMachine(config), 'machine', cells[i].value, CELL_SCHEMAS.machine);
+    if (problem) push(i, problem);
+    else lab.machines.set(name, { cellIndex: i, config });
+  }
+  for (const [name, i] of definedAt.workload) {
+    const v = validated.get(i)!;
+    if (v.value && !hasErrors(v.diagnostics)) lab.workloads.set(name, { cellIndex: i, config: workloadConfig(v.value) });
+  }
+
+  const workloadChecks = new Map<string, Diagnostic | undefined>();
+  /** The cells a run-like cell reads, or undefined (with a diagnostic) when one of them is broken. */
+  const inputs = (i: number, v: Obj, keyRanges: Map<string, Range>) => {
+    const deps = new Set<number>([i]);
+    const used = new Set(validated.get(i)!.paramsUsed);
+    let broken = false;
+    let machine: MachineConfig | undefined;
+    let workload: WorkloadConfig | undefined;
+    const machineName = v.machine as string | undefined;
+    if (machineName !== undefined) {
+      const at = definedAt.machine.get(machineName);
+      if (at === undefined) machine = { preset: machineName };
+      else {
+        deps.add(at);
+        validated.get(at)!.paramsUsed.forEach((p) => used.add(p));
+        machine = lab.machines.get(machineName)?.config;
+      }
+      if (!machine) {
+        broken = true;
+        block(i, `${cellPlace(cells, at!)} has errors; fix it first`);
+      }
+    }
+    const workloadName = v.workload as string | undefined;
+    if (workloadName !== undefined) {
+      const at = definedAt.workload.get(workloadName)!;
+      deps.add(at);
+      validated.get(at)!.paramsUsed.forEach((p) => used.add(p));
+      workload = lab.workloads.get(workloadName)?.config;
+      if (!workload) {
+        broken = true;
+        block(i, `${cellPlace(cells, at)} has errors; fix it first`);
+      }
+    }
+    const policies = (v.policies as PolicyConfig[] | undefined) ?? (v.policy ? [v.policy as PolicyConfig] : []);
+    for (const p of policies) {
+      const at = definedAt.policy.get(p.name);
+      if (at !== undefined) deps.add(at);
+    }
+    for (const p of used) {
+      const at = paramCell.get(p);
+      if (at !== undefined) deps.add(at);
+    }
+    if (!broken && machine && workload && workloadName !== undefined) {
+      const at = definedAt.workload.get(workloadName)!;
+      const seed = (v.seed as number | undefined) ?? 1;
+      // Many runs share a machine, a workload and a seed: each combination is checked once.
+      const key = JSON.stringify([machineName, workloadName, seed]);
+      if (!workloadChecks.has(key)) workloadChecks.set(key, simulatorCheck(() => resolveWorkload(workload, resolvedMachine(machine), seed), 'workload', cells[at].value, CELL_SCHEMAS.workload));
+      const problem = workloadChecks.get(key);
+      if (problem) {
+        broken = true;
+        push(at, { ...problem, message: `${problem.message.replace(/ \(simulator check\)$/, '')} (with machine "${machineName}", in ${cells[i].kind} cell ${i + 1})` });
+        push(i, { range: keyRanges.get('workload') ?? NO_RANGE, severity: 'error', message: `Workload "${workloadName}" does not fit machine "${machineName}": ${problem.message}`, code: 'simulator-check' });
+      }
+    }
+    const dependsOn = [...deps].sort((a, b) => a - b);
+    const usedValues = new Map([...used].filter((p) => paramValues.has(p)).map((p) => [p, paramValues.get(p)!]));
+    const durationNs = (v.duration as number | undefined) ?? 10e9;
+    const window = v.window as SimConfig['window'];
+    if (window && window.endNs > durationNs) {
+      broken = true;
+      push(i, { range: keyRanges.get('window') ?? NO_RANGE, severity: 'error', message: `The window ends after the run: it must end by the duration (${formatQuantity(durationNs, 'time')})`, code: 'out-of-range' });
+    }
+    const common = {
+      machine: machine!,
+      workload: workload!,
+      scheduler: (v.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
+      durationNs,
+      ...(window ? { window } : {}),
+    };
+    return { broken, dependsOn, inputsHash: hashInputs(cells, dependsOn, usedValues), common };
+  };
+
+  for (const [name, i] of definedAt.run) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
+    if (broken) continue;
+    const policy = v.value.policy as PolicyConfig;
+    const run: ResolvedRun = {
+      name,
+      cellIndex: i,
+      machineName: v.value.machine as string,
+      workloadName: v.value.workload as string,
+      config: { ...common, policy, seed: (v.value.seed as number | undefined) ?? 1 },
+      dependsOn,
+      inputsHash,
+    };
+    const policyCell = definedAt.policy.get(policy.name);
+    if (policyCell !== undefined) run.policyCell = policyCell;
+    lab.runs.push(run);
+  }
+
+  const keys = compareKeys(cells);
+  for (const i of indicesOf('compare')) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
+    if (broken) continue;
+    lab.compares.push({
+      name: v.value.name as string | undefined,
+      key: keys.get(i)!,
+      cellIndex: i,
+      machineName: v.value.machine as string,
+      workloadName: v.value.workload as string,
+      policies: v.value.policies as PolicyConfig[],
+      seeds: (v.value.seeds as number | undefined) ?? COMPARE_DEFAULTS.seeds,
+      metrics: (v.value.metrics as string[] | undefined) ?? [...COMPARE_DEFAULTS.metrics],
+      base: common,
+      dependsOn,
+      inputsHash,
+    });
+  }
+
+  /** Notes each run used that could not be resolved: the cell stays in the model and, run, says why. */
+  const resolvedRuns = new Set(lab.runs.map((r) => r.name));
+  const blockOnBrokenRuns = (i: number, v: CellValidation) => {
+    for (const ref of v.references) {
+      if (ref.target !== 'run' || resolvedRuns.has(ref.name)) continue;
+      const at = definedAt.run.get(ref.name)!;
+      block(i, lab.blocked.has(at) ? `${cellPlace(cells, at)} cannot run: ${lab.blocked.get(at)!.join('; ')}` : `${cellPlace(cells, at)} has errors; fix it first`);
+    }
+  };
+
+  for (const i of indicesOf('chart')) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    blockOnBrokenRuns(i, v);
+    const c = v.value;
+    const chart: ResolvedChart = { cellIndex: i, runs: (c.runs as string[] | undefined) ?? (c.run ? [c.run as string] : []) };
+    if (c.show !== undefined) chart.show = c.show as string;
+    if (c.table !== undefined || c.vegaLite !== undefined) chart.table = (c.table as string | undefined) ?? 'series';
+    if (c.vegaLite !== undefined) chart.vegaLite = c.vegaLite;
+    if (c.title !== undefined) chart.title = c.title as string;
+    const sweep = chartSweep(c, v.keyRanges, lab.params);
+    push(i, ...sweep.diagnostics);
+    if (sweep.diagnostics.length > 0) continue;
+    if (sweep.value) chart.sweep = sweep.value;
+    lab.charts.push(chart);
+  }
+
+  for (const i of indicesOf('check')) {
+    const v = validated.get(i)!;
+    if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    blockOnBrokenRuns(i, v);
+    const a = code(i)!.attributes;
+    const check: ResolvedCheck = {
+      cellIndex: i,
+      points: typeof a.points === 'string' ? Number(a.points) : 1,
+      hidden: a.hidden === true,
+      solution: a.solution === true,
+      expect: v.value.expect as string,
+      runs: [...new Set(v.references.filter((r) => r.target === 'run').map((r) => r.name))],
+    };
+    if (typeof a.id === 'string') check.id = a.id;
+    const message = (v.value.message as string | undefined) ?? (typeof a.message === 'string' ? a.message : undefined);
+    if (message !== undefined) check.message = message;
+    lab.checks.push(check);
+  }
+
+  return lab;
+}
+
+const SWEEP_KEYS = ['param', 'values', 'seeds', 'metric'] as const;
+
+/** The sweep of a chart cell: `param` and `values` with `show: sweep`, and those keys with no other kind. */
+function chartSweep(c: Obj, keyRanges: ReadonlyMap<string, Range>, params: ResolvedLab['params']): { value?: ChartSweep; diagnostics: Diagnostic[] } {
+  const at = (key: string) => keyRanges.get(key) ?? NO_RANGE;
+  const error = (key: string, message: string, code: string): Diagnostic => ({ range: at(key), severity: 'error', message, code });
+  if (c.show !== 'sweep') {
+    return { diagnostics: SWEEP_KEYS.filter((k) => c[k] !== undefined).map((k) => error(k, `"${k}" belongs to show: sweep charts`, 'unknown-key')) };
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const key of ['param', 'values', 'runs'] as const) {
+    if (c[key] === undefined) diagnostics.push(error('show', `A sweep chart needs "${key}": ${key === 'runs' ? 'the runs to sweep' : key === 'param' ? 'the parameter to sweep' : 'the values to give it'}`, 'missing-key'));
+  }
+  const param = c.param as string | undefined;
+  if (param !== undefined && !params.has(param)) {
+    const declared = [...params.keys()];
+    diagnostics.push(error('param', `No params cell declares "${param}" (declared: ${declared.join(', ') || 'none'})`, 'unknown-param'));
+  }
+  const values = (c.values as unknown[] | undefined) ?? [];
+  if (values.some((v) => v === null || typeof v === 'object')) diagnostics.push(error('values', 'Each value is one number or word, as in a params cell', 'wrong-type'));
+  if (diagnostics.length > 0 || param === undefined) return { diagnostics };
+  return {
+    value: { param, values: values.map(String), seeds: (c.seeds as number | undefined) ?? 5, metric: (c.metric as string | undefined) ?? 'meanResponseS' },
+    diagnostics,
+  };
+}
+
+/** What identifies a protected cell across versions: its id (checks, or any locked cell), else its kind and name. */
+export function cellKey(cell: LabCodeCell): string | undefined {
+  return cellKeys(cell)[0];
+}
+
+/**
+ * Every key a cell answers to: its kind and id, and its kind and name. A submission's cell
+ * that shares either with a protected cell stands in its place (and is replaced by it): a new
+ * id does not make a student's copy of a locked run a different run.
+ */
+export function cellKeys(cell: LabCodeCell): string[] {
+  const keys: string[] = [];
+  if (typeof cell.attributes.id === 'string') keys.push(`${cell.kind}#${cell.attributes.id}`);
+  const name = declaredName(cell)?.name;
+  if (name !== undefined) keys.push(`${cell.kind}:${name}`);
+  return keys;
+}
+
+/** A readable name for messages: `check q1`, `machine duo`. */
+export const cellLabel = (cell: LabCodeCell): string => (cellKey(cell) ?? cell.kind).replace(/[:#]/, ' ');
+
+/** Where a cell is, for messages: `cell 3 (machine duo)`, numbered from 1 over every cell as VS Code counts them. */
+export function cellPlace(cells: readonly LabCell[], index: number): string {
+  const cell = cells[index];
+  return cell.kind === 'markdown' ? `cell ${index + 1}` : `cell ${index + 1} (${cellLabel(cell)})`;
+}
+
+/** The key each compare cell is known by in results and check expressions: its name, else compare1, compare2... in file order. */
+export function compareKeys(cells: readonly LabCell[]): Map<number, string> {
+  const keys = new Map<number, string>();
+  let ordinal = 0;
+  cells.forEach((cell, i) => {
+    if (cell.kind !== 'compare') return;
+    ordinal++;
+    keys.set(i, declaredName(cell)?.name ?? `compare${ordinal}`);
+  });
+  return keys;
+}
+
+/** Every simulation a comparison needs: each policy with seeds 1..n. */
+export function compareConfigs(compare: ResolvedCompare): { policy: PolicyConfig; seed: number; config: SimConfig }[] {
+  return compare.policies.flatMap((policy) =>
+    Array.from({ length: compare.seeds }, (_, k) => ({ policy, seed: k + 1, config: { ...compare.base, policy, seed: k + 1 } })),
+  );
+}

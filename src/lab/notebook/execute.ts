@@ -1,0 +1,396 @@
+// Executes one cell of a lab. The whole notebook is resolved each time (it is cheap), so a
+// cell always sees the current text of the cells it depends on; finished simulations are
+// kept per run name with the hash of their inputs and reused while the inputs are unchanged.
+import { sha256Hex, type SimConfig, type SimResult } from '../../sim';
+import { buildChart, ChartError, offlineSpans, sweepChart, type ChartRun } from '../charts';
+import type { Diagnostic } from '../document/diagnostic';
+import type { CellKind, LabCell } from '../document/markdown';
+import { compareChart } from '../charts/compare';
+import { runCompare } from '../run/compare';
+import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../outputs/contract';
+import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from '../language/resolveLab';
+import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type SweepSample } from '../run/sweep';
+import { evaluateCheck, type Available, type CheckScope } from '../grading/checks';
+import { CancelledError, RunError, type RunHost, type RunRequest } from '../run/runHost';
+import { compareMarkdown, summaryMarkdown } from '../outputs/summaryText';
+
+export interface OutputItemData {
+  mime: string;
+  /** JSON-serialisable data, or text for text/* MIME types. */
+  data: unknown;
+}
+
+export interface OutputData {
+  items: OutputItemData[];
+}
+
+/** What a check cell scored, for the lab's total. */
+export interface CheckScore {
+  score: number;
+  points: number;
+}
+
+export type CellOutcome =
+  | {
+      ok: true;
+      outputs: OutputData[];
+      /** Hash of everything the outputs were computed from (see outputInputsHash). */
+      inputsHash?: string;
+      check?: CheckScore;
+    }
+  | { ok: false; cancelled: true }
+  | {
+      ok: false;
+      cancelled: false;
+      title: string;
+      message: string;
+      /** Where in which cell, when the problem is invalid input (the cell itself or one it uses). */
+      at?: { cellIndex: number; diagnostics: Diagnostic[] };
+      /** What the failed run's policy printed before it stopped. */
+      logs?: readonly string[];
+      /** A failed check's score (0) and points; a check that could not be evaluated has none. */
+      check?: CheckScore;
+      inputsHash?: string;
+    };
+
+export interface ExecuteOptions {
+  signal: AbortSignal;
+  onProgress?: (fraction: number, label: string) => void;
+}
+
+interface CachedRun {
+  inputsHash: string;
+  result: SimResult;
+  logs?: readonly string[];
+}
+
+/** A problem that stops a cell, shown in the cell as `title: message`. */
+export class CellError extends Error {
+  constructor(
+    readonly title: string,
+    message: string,
+    readonly at?: { cellIndex: number; diagnostics: Diagnostic[] },
+    readonly logs?: readonly string[],
+    readonly check?: CheckScore,
+  ) {
+    super(message);
+  }
+}
+
+/** `line 3, column 9: message` for each error, 1-based as editors show them. */
+export function describeDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => `line ${d.range.start.line + 1}, column ${d.range.start.character + 1}: ${d.message}`)
+    .join('\n');
+}
+
+/**
+ * The hash of everything a cell's output is computed from: the cell and, through their own
+ * hashes, the cells it uses. When it differs from the hash stored with the output, the output
+ * may be stale. Undefined for cells whose output depends on nothing else.
+ */
+export function outputInputsHash(
+  lab: ResolvedLab,
+  cells: readonly LabCell[],
+  index: number,
+  /** The inputs hash of each run the output was computed from: the runs' own, or recorded ones. */
+  runHash = (name: string) => lab.runs.find((r) => r.name === name)?.inputsHash ?? `missing ${name}`,
+): string | undefined {
+  const cell = cells[index];
+  const combine = (runs: readonly string[]) => sha256Hex([cell.value, ...runs.map(runHash)].join('\u0000'));
+  switch (cell.kind) {
+    case 'run':
+      return lab.runs.find((r) => r.cellIndex === index)?.inputsHash;
+    case 'compare':
+      return lab.compares.find((c) => c.cellIndex === index)?.inputsHash;
+    case 'chart':
+      return combine(lab.charts.find((c) => c.cellIndex === index)?.runs ?? []);
+    case 'check':
+      return combine(lab.checks.find((c) => c.cellIndex === index)?.runs ?? []);
+    default:
+      return undefined;
+  }
+}
+
+export class LabSession {
+  private readonly runs = new Map<string, CachedRun>();
+  private readonly compares = new Map<string, { inputsHash: string; output: CompareOutput }>();
+  /** Sweeps of `show: sweep` charts, by the hash of the chart cell, its runs and the overrides. */
+  private readonly sweeps = new Map<string, SweepGroup[]>();
+  /** The last resolution and the cells it was of: running a whole lab resolves it once. */
+  private resolved: { cells: readonly LabCell[]; lab: ResolvedLab } | undefined;
+
+  /**
+   * `resolveOptions.params`: parameter overrides, as the command line's --param gives them.
+   * `runsUserCode`: false in an untrusted workspace, where code in policy cells must not run.
+   */
+  constructor(
+    private readonly host: RunHost,
+    private readonly resolveOptions: ResolveOptions = {},
+    readonly runsUserCode = true,
+  ) {}
+
+  async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
+    try {
+      if (this.resolved === undefined || !sameCells(this.resolved.cells, cells)) this.resolved = { cells, lab: resolveLab(cells, this.resolveOptions) };
+      const lab = this.resolved.lab;
+      const cell = cells[index];
+      if (cell.kind === 'markdown') return { ok: true, outputs: [] };
+      assertValid(lab, index, `Invalid ${cell.kind} cell`);
+      const outputs = await this.outputsOf(cells, lab, index, options);
+      const check = lab.checks.find((c) => c.cellIndex === index);
+      return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index), ...(check ? { check: { score: check.points, points: check.points } } : {}) };
+    } catch (error) {
+      if (error instanceof CancelledError || options.signal.aborted) return { ok: false, cancelled: true };
+      if (error instanceof CellError) {
+        const check = error.check && this.resolved && { check: error.check, inputsHash: outputInputsHash(this.resolved.lab, cells, index) };
+        return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at, ...(error.logs ? { logs: error.logs } : {}), ...check };
+      }
+      const e = error instanceof Error ? error : new Error(String(error));
+      return { ok: false, cancelled: false, title: e.name || 'Error', message: e.message };
+    }
+  }
+
+  private async outputsOf(cells: readonly LabCell[], lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData[]> {
+    switch (cells[index].kind as CellKind) {
+      case 'run': {
+        const run = resolved(lab, index, lab.runs);
+        const result = await this.resultOf(lab, run, options);
+        return runOutputs(run, result, this.runs.get(run.name)?.logs);
+      }
+      case 'chart': {
+        const chart = resolved(lab, index, lab.charts);
+        if (chart.sweep) return [{ items: [{ mime: CHART_MIME, data: sweepChart(chart.sweep, await this.sweepOf(cells, lab, chart, chart.sweep, options)) }] }];
+        return [await this.chartOutput(lab, chart, options)];
+      }
+      case 'compare': {
+        return compareOutputData(await this.compareOf(lab, resolved(lab, index, lab.compares), options));
+      }
+      case 'check':
+        return [await this.checkOutput(lab, resolved(lab, index, lab.checks), options)];
+      default:
+        return [];
+    }
+  }
+
+  /** A comparison's output: from the cache while its inputs are unchanged, else run now. */
+  private async compareOf(lab: ResolvedLab, compare: ResolvedCompare, options: ExecuteOptions): Promise<CompareOutput> {
+    const cached = this.compares.get(compare.key);
+    if (cached && cached.inputsHash === compare.inputsHash) return cached.output;
+    const output = await runCompare(
+      compare,
+      // A comparison reads summaries only: the workers need not send the tables and series.
+      (config) => this.simulate(lab, config, options, (request) => this.host.summarize(request)),
+      (fraction) => options.onProgress?.(fraction, 'Comparing'),
+    );
+    this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
+    return output;
+  }
+
+  /**
+   * A sweep chart's sweep: at each value of the parameter the lab is resolved again with that
+   * value (as `migration-lab sweep --param` does), and each of the chart's runs is simulated
+   * for seeds 1..n, summaries only. Cached while the chart, its runs and the overrides stay the same.
+   */
+  private async sweepOf(cells: readonly LabCell[], lab: ResolvedLab, chart: ResolvedChart, sweep: ChartSweep, options: ExecuteOptions): Promise<SweepGroup[]> {
+    const key = sha256Hex([cells[chart.cellIndex].value, ...chart.runs.map((name) => validRun(lab, name).inputsHash), JSON.stringify(this.resolveOptions.params ?? {})].join('\u0000'));
+    const cached = this.sweeps.get(key);
+    if (cached) return cached;
+    const plan = planChartSweep(cells, chart.runs, sweep, this.resolveOptions);
+    if (!plan.ok) {
+      const where = plan.errors.length > 0 ? `the ${cells[plan.cellIndex].kind} cell (cell ${plan.cellIndex + 1}) has ${describeDiagnostics(plan.errors)}` : 'a run it sweeps could not be resolved';
+      throw new CellError(`The sweep fails at ${sweep.param} = ${plan.value}`, `With $${sweep.param} = ${plan.value}, ${where}`, plan.cellIndex >= 0 ? { cellIndex: plan.cellIndex, diagnostics: plan.errors } : undefined);
+    }
+    let done = 0;
+    const samples: SweepSample[] = await Promise.all(
+      plan.jobs.map(async ({ params, seed, run, lab: at }) => {
+        const { summary } = await this.simulate(at, { ...run.config, seed }, options, (request) => this.host.summarize(request));
+        options.onProgress?.(++done / plan.jobs.length, `Sweeping $${sweep.param}`);
+        return { params, seed, run: run.name, policy: run.config.policy.name, metrics: sweepMetrics(summary) };
+      }),
+    );
+    const groups = aggregateSweep(samples);
+    this.sweeps.set(key, groups);
+    return groups;
+  }
+
+  /** Evaluates a check over the runs and comparisons it names, running any not yet run. */
+  private async checkOutput(lab: ResolvedLab, check: ResolvedCheck, options: ExecuteOptions): Promise<OutputData> {
+    const available = async <T>(compute: () => Promise<T>): Promise<Available<T>> => {
+      try {
+        return { ok: true, value: await compute() };
+      } catch (error) {
+        if (error instanceof CancelledError || options.signal.aborted) throw error;
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    };
+    const runs: Record<string, Available<RunOutput['summary']>> = {};
+    for (const name of check.runs) {
+      runs[name] = await available(async () => (await this.resultOf(lab, validRun(lab, name), options)).summary as unknown as RunOutput['summary']);
+    }
+    const compares: Record<string, Available<CompareOutput>> = {};
+    const keys = comparesReadBy(check);
+    for (const compare of lab.compares.filter((c) => keys.has(c.key))) {
+      compares[compare.key] = await available(() => this.compareOf(lab, compare, options));
+    }
+    return checkOutputData(check, { runs, compares });
+  }
+
+  /** The result of a run: from the cache while its inputs are unchanged, else simulated now. */
+  async resultOf(lab: ResolvedLab, run: ResolvedRun, options: ExecuteOptions): Promise<SimResult> {
+    const cached = this.runs.get(run.name);
+    if (cached && cached.inputsHash === run.inputsHash) return cached.result;
+    let logs: readonly string[] | undefined;
+    const onProgress = (fraction: number) => options.onProgress?.(fraction, `Simulating ${run.name}`);
+    const result = await this.simulate(lab, run.config, options, (request) => this.host.run({ ...request, onProgress }), (lines) => (logs = lines));
+    this.runs.set(run.name, { inputsHash: run.inputsHash, result, ...(logs ? { logs } : {}) });
+    return result;
+  }
+
+  /** What the policy of a finished run printed (absent when nothing, or not run yet). */
+  logsOf(run: ResolvedRun): readonly string[] | undefined {
+    const cached = this.runs.get(run.name);
+    return cached && cached.inputsHash === run.inputsHash ? cached.logs : undefined;
+  }
+
+  /**
+   * Runs one simulation through `call` (the host's run or summarize); a policy named after a
+   * policy cell runs that cell's code, sandboxed. What the policy printed goes to `onLogs`.
+   */
+  private async simulate<T>(
+    lab: ResolvedLab,
+    config: SimConfig,
+    options: ExecuteOptions,
+    call: (request: RunRequest) => Promise<T>,
+    onLogs?: (lines: readonly string[]) => void,
+  ): Promise<T> {
+    const policyCell = lab.policies.get(config.policy.name);
+    if (policyCell && !this.runsUserCode) {
+      throw new CellError(
+        'Policy code does not run in an untrusted workspace',
+        `Policy ${policyCell.name} is code from this lab, and this workspace is not trusted. Trust the workspace (Workspaces: Manage Workspace Trust) to run it.`,
+      );
+    }
+    const policySource = policyCell && { name: policyCell.name, code: policyCell.code, lang: policyCell.lang };
+    let logs: readonly string[] | undefined;
+    try {
+      return await call({ config, policySource, signal: options.signal, onLogs: (lines) => ((logs = lines), onLogs?.(lines)) });
+    } catch (error) {
+      if (policyCell && error instanceof RunError && error.location) {
+        // The message already names the hook, time and line: it goes to the cell as it is.
+        const { line, column } = error.location;
+        const position = { line: line - 1, character: Math.max(0, column - 1) };
+        const diagnostic: Diagnostic = { range: { start: position, end: position }, severity: 'error', message: error.message, code: 'policy-failed' };
+        throw new CellError(`Policy ${policyCell.name} failed`, error.message, { cellIndex: policyCell.cellIndex, diagnostics: [diagnostic] }, logs);
+      }
+      if (error instanceof RunError && logs) throw new CellError(error.name, error.message, undefined, logs);
+      throw error;
+    }
+  }
+
+  private async chartOutput(lab: ResolvedLab, chart: ResolvedChart, options: ExecuteOptions): Promise<OutputData> {
+    const runs: ChartRun[] = [];
+    for (const name of chart.runs) {
+      const run = validRun(lab, name);
+      const result = await this.resultOf(lab, run, options);
+      runs.push({ name, policy: run.config.policy.name, result, offline: offlineSpans(run.config, result) });
+    }
+    try {
+      return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };
+    } catch (error) {
+      if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
+      throw error;
+    }
+  }
+}
+
+/** True when two versions of a lab's cells say the same (the editor makes a new array for every cell it runs). */
+function sameCells(a: readonly LabCell[], b: readonly LabCell[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.kind !== y.kind || x.value !== y.value) return false;
+    if (x.kind === 'markdown' || y.kind === 'markdown') continue;
+    const keys = Object.keys(x.attributes);
+    if (keys.length !== Object.keys(y.attributes).length || keys.some((k) => x.attributes[k] !== y.attributes[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * The resolved item of a valid cell. A valid cell is left out of the model only when a cell it
+ * uses is broken (ResolvedLab.blocked says which), and then refuses to run, naming that cell.
+ */
+function resolved<T extends { cellIndex: number }>(lab: ResolvedLab, index: number, items: readonly T[]): T {
+  const item = items.find((i) => i.cellIndex === index);
+  if (item) return item;
+  throw new CellError('A cell this one uses is invalid', (lab.blocked.get(index) ?? ['Fix the cells it names first.']).join('\n'));
+}
+
+/** The run of that name; a broken one throws its own cell's errors, a blocked one what it waits for. */
+function validRun(lab: ResolvedLab, name: string): ResolvedRun {
+  const run = lab.runs.find((r) => r.name === name);
+  if (run) return run;
+  const cellIndex = lab.runCells.get(name);
+  if (cellIndex !== undefined) assertValid(lab, cellIndex, `Run ${name} is invalid`);
+  const blocked = cellIndex === undefined ? undefined : lab.blocked.get(cellIndex);
+  throw new CellError(`Run ${name} is invalid`, blocked ? blocked.join('\n') : `Run ${name} could not be resolved; fix its cell first.`);
+}
+
+function assertValid(lab: ResolvedLab, index: number, title: string): void {
+  const errors = (lab.diagnostics.get(index) ?? []).filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new CellError(title, describeDiagnostics(errors), { cellIndex: index, diagnostics: errors });
+}
+
+/** The keys of the comparisons a check's expression reads (`compares.<key>...`). */
+export const comparesReadBy = (check: ResolvedCheck): Set<string> => new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
+
+/** A check's output when it passes; a CellError with its score when it fails. */
+export function checkOutputData(check: ResolvedCheck, scope: CheckScope): OutputData {
+  const result = evaluateCheck(check, scope);
+  const label = check.id ? `Check ${check.id}` : 'Check';
+  const points = `${result.score} of ${check.points} ${check.points === 1 ? 'point' : 'points'}`;
+  if (!result.passed) throw new CellError(`${label} failed (${points})`, result.message, undefined, undefined, { score: result.score, points: check.points });
+  // U+2713 (not the emoji): it draws in any font that has the Dingbats block.
+  return { items: [{ mime: 'text/markdown', data: `**\u2713 ${label} passed** (${points})` }] };
+}
+
+/** A comparison's outputs: the table (with a Markdown copy) and the chart of means with intervals. */
+export function compareOutputData(output: CompareOutput): OutputData[] {
+  return [
+    { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
+    { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
+  ];
+}
+
+/** A run's output: its summary (with a Markdown copy). */
+export function runOutputData(data: RunOutput): OutputData {
+  return { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
+}
+
+/** A run cell's outputs: its summary (table and text) and, when its policy printed, what it printed. */
+function runOutputs(run: ResolvedRun, result: SimResult, logs: readonly string[] | undefined): OutputData[] {
+  const data: RunOutput = {
+    name: run.name,
+    policy: run.config.policy.name,
+    scheduler: run.config.scheduler.kind,
+    machine: run.machineName,
+    workload: run.workloadName,
+    seed: run.config.seed,
+    durationS: run.config.durationNs / 1e9,
+    ...(result.window ? { window: result.window } : {}),
+    digest: result.digest,
+    summary: result.summary as unknown as RunOutput['summary'],
+    ...(logs ? { logs } : {}),
+  };
+  const summary = runOutputData(data);
+  // Under its run cell, what the policy printed needs no heading (the CLI and reports add one).
+  return logs ? [summary, { items: [{ mime: LOG_MIME, data: `${logs.join('\n')}\n` }] }] : [summary];
+}
+
+/** What a policy printed, as the text of a cell's standard output. */
+export function logLines(policy: string, logs: readonly string[]): string {
+  return `policy ${policy} printed:\n${logs.join('\n')}\n`;
+}

@@ -1,0 +1,77 @@
+// Where simulations run. The lab layer only asks for a result; the extension runs it in a
+// worker thread (Node) or web worker (browser) so the editor never freezes, the CLI in worker
+// threads, and tests may run it in-process (src/worker/runSimulation.ts).
+import type { SimConfig, SimResult } from '../../sim';
+
+/** User code from a policy cell, compiled and sandboxed where the simulation runs. */
+export interface PolicySource {
+  name: string;
+  code: string;
+  lang: 'ts' | 'js';
+}
+
+export interface RunRequest {
+  config: SimConfig;
+  /** Set when config.policy.name names a policy cell rather than a built-in policy. */
+  policySource?: PolicySource;
+  signal: AbortSignal;
+  /** Fraction of simulated time done, 0..1. */
+  onProgress?: (fraction: number) => void;
+  /** What a policy cell printed with console.log (capped), once the run ends, finished or failed. */
+  onLogs?: (lines: readonly string[]) => void;
+  /** CPU time this run may take instead of the host's default limit (ms). */
+  cpuLimitMs?: number;
+}
+
+/** What a sweep or a comparison reads of a run: its summary metrics and the digest naming it. */
+export type RunSummary = Pick<SimResult, 'summary' | 'digest'>;
+
+export interface RunHost {
+  /** The whole result: summary, tables and series (what charts read). */
+  run(request: RunRequest): Promise<SimResult>;
+  /**
+   * Only the summary and digest. The run is the same (the digest still names the whole
+   * result), but a worker sends back a few hundred bytes instead of the tables and series.
+   */
+  summarize(request: RunRequest): Promise<RunSummary>;
+  dispose?(): void;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('The run was cancelled.');
+    this.name = 'Cancelled';
+  }
+}
+
+/** Where in a policy cell's code a policy failed (1-based line and column). */
+export interface CodeLocation {
+  line: number;
+  column: number;
+}
+
+/** A run that failed: bad configuration, or a user policy that broke (with where, if known). */
+export class RunError extends Error {
+  constructor(
+    name: string,
+    message: string,
+    readonly path?: string,
+    readonly location?: CodeLocation,
+  ) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** Which budget stopped a run: its CPU time, its memory, or the CPU time of its whole submission. */
+export type LimitKind = 'cpu' | 'memory' | 'submission';
+
+/** A run stopped by its budget: its worker was stopped; the message names the limit. */
+export class RunLimitError extends RunError {
+  constructor(
+    readonly limit: LimitKind,
+    message: string,
+  ) {
+    super('RunLimit', message);
+  }
+}
