@@ -12,7 +12,7 @@
  * One instant (runInstant) is applied in three phases, so nothing depends on the order in which
  * simultaneous events happened to be scheduled:
  *  1. every burst end and slice expiry due now (timers): completions, sleeps, next jobs;
- *  2. everything else due now, kind by kind in the order of the EV_ numbers below (machine
+ *  2. everything else due now, kind by kind in the order of EventKind in event-kinds.ts (machine
  *     events, frequency and thermal changes, governor ticks, arrivals, releases, wake-ups,
  *     landings of moved processes, balancing), events of one kind in scheduling order;
  *  3. each CPU that something happened to decides, once, what runs (decide): an idle CPU takes
@@ -26,6 +26,7 @@ import { CacheModel } from './cache';
 import { sample } from './distributions';
 import { buildDomains, initialPState, nextPState, samples, type Domains } from './dvfs';
 import { SimPolicyError } from './errors';
+import { EventKind } from './event-kinds';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
 import { LogHistogram } from './metrics';
@@ -42,25 +43,6 @@ import { CpuSeries, MISS_INDEX } from './series';
 import { secondsUntil } from './thermal';
 import { ArrivalSource, type ResolvedGroup } from './workload';
 import { EngineView } from './view';
-
-// Event kinds, numbered in the order they apply at one instant (the queue orders by time, then kind).
-/** End of a running burst or of its time slice (phase 1). */
-const EV_TIMER = 0;
-/** A CPU fails, or a maintenance window opens or closes: first, so nothing is placed on a CPU going out. */
-const EV_MACHINE = 1;
-/** A governor's P-state request takes effect. */
-const EV_FREQ = 2;
-/** A core reaches its trip point or has cooled enough. */
-const EV_THERMAL = 3;
-/** ondemand / schedutil sampling tick. */
-const EV_GOVERNOR = 4;
-const EV_ARRIVAL = 5;
-const EV_RELEASE = 6;
-const EV_WAKE = 7;
-/** A moved process lands on its target CPU. */
-const EV_MIGRATED = 8;
-/** Last: a balancing policy sees the instant's arrivals and wake-ups. */
-const EV_BALANCE = 9;
 
 /** How a process joining a queue gets its virtual runtime under `fair`. */
 const enum Placement {
@@ -374,15 +356,15 @@ export class Engine implements PolicyActions {
     this.procStreamHash = cfg.groups.map((g) => hashName(`proc:${g.name}`));
     this.pendingArrivalIndex = cfg.groups.map(() => 0);
     m.events.forEach((ev, i) => {
-      if (ev.atNs < this.endNs) this.q.push(ev.atNs, EV_MACHINE, i, 0);
+      if (ev.atNs < this.endNs) this.q.push(ev.atNs, EventKind.Machine, i, 0);
     });
     cfg.groups.forEach((_, i) => {
       if (this.scheduleNextArrival(i)) this.activeSources++;
     });
     if (this.policy.balanceIntervalNs !== undefined && this.policy.balance) {
-      this.q.push(this.policy.balanceIntervalNs, EV_BALANCE, 0, 0);
+      this.q.push(this.policy.balanceIntervalNs, EventKind.Balance, 0, 0);
     }
-    if (this.domains !== null && samples(m.dvfs) && m.dvfs.samplingNs < this.endNs) this.q.push(m.dvfs.samplingNs, EV_GOVERNOR, 0, 0);
+    if (this.domains !== null && samples(m.dvfs) && m.dvfs.samplingNs < this.endNs) this.q.push(m.dvfs.samplingNs, EventKind.Governor, 0, 0);
   }
 
   // ---------------------------------------------------------------- main loop
@@ -424,7 +406,7 @@ export class Engine implements PolicyActions {
       return;
     }
     this.now = this.endNs;
-    while (q.peekTime() === this.endNs && q.peekKind() === EV_TIMER) {
+    while (q.peekTime() === this.endNs && q.peekKind() === EventKind.Timer) {
       q.pop();
       this.events++;
       if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
@@ -434,37 +416,37 @@ export class Engine implements PolicyActions {
 
   private apply(kind: number, a: number, b: number): void {
     switch (kind) {
-      case EV_TIMER:
+      case EventKind.Timer:
         if (b === this.timerGen[a]) this.onTimer(a);
         break;
-      case EV_MACHINE:
+      case EventKind.Machine:
         this.onMachineEvent(a, b);
         break;
-      case EV_FREQ:
+      case EventKind.Freq:
         if (b === this.freqGen[a]) {
           this.govIndex[a] = this.requested[a]!;
           this.applyDomain(a);
         }
         break;
-      case EV_THERMAL:
+      case EventKind.Thermal:
         if (b === this.thermGen[a]) this.onThermal(a);
         break;
-      case EV_GOVERNOR:
+      case EventKind.Governor:
         this.onGovernorTick();
         break;
-      case EV_ARRIVAL:
+      case EventKind.Arrival:
         this.onArrival(a);
         break;
-      case EV_RELEASE:
+      case EventKind.Release:
         this.onRelease(this.procs[a]!);
         break;
-      case EV_WAKE:
+      case EventKind.Wake:
         this.onWake(this.procs[a]!);
         break;
-      case EV_MIGRATED:
+      case EventKind.Migrated:
         this.onMigrated(this.procs[a]!);
         break;
-      case EV_BALANCE:
+      case EventKind.Balance:
         this.onBalance();
         break;
     }
@@ -490,7 +472,7 @@ export class Engine implements PolicyActions {
     const t = src.nextTime();
     if (t < 0 || t >= this.endNs) return false;
     this.pendingArrivalIndex[gi] = index;
-    this.q.push(t, EV_ARRIVAL, gi, 0);
+    this.q.push(t, EventKind.Arrival, gi, 0);
     return true;
   }
 
@@ -502,7 +484,7 @@ export class Engine implements PolicyActions {
     this.trace?.('arrive', this.now, p.pid, -1);
     if (g.periodic) {
       const nextRelease = this.now + p.periodNs;
-      if (nextRelease < this.endNs) this.q.push(nextRelease, EV_RELEASE, p.slot, 0);
+      if (nextRelease < this.endNs) this.q.push(nextRelease, EventKind.Release, p.slot, 0);
     }
     this.placeNew(p);
   }
@@ -1020,7 +1002,7 @@ export class Engine implements PolicyActions {
     const finish = progressFrom + Math.max(0, Math.ceil(p.burstNs / rate));
     this.finishAt[cpu] = finish;
     const gen = ++this.timerGen[cpu]!;
-    this.q.push(Math.min(finish, this.sliceEnd[cpu]!), EV_TIMER, cpu, gen);
+    this.q.push(Math.min(finish, this.sliceEnd[cpu]!), EventKind.Timer, cpu, gen);
   }
 
   /** A sibling thread started or stopped: account the work done so far at the old rate and re-plan. */
@@ -1141,7 +1123,7 @@ export class Engine implements PolicyActions {
     p.state = ProcState.Sleeping;
     p.sleepStartNs = this.now;
     this.trace?.('sleep', this.now, p.pid, cpu);
-    this.q.push(this.now + sample(g.phases.sleepNs, p.rng), EV_WAKE, p.slot, 0);
+    this.q.push(this.now + sample(g.phases.sleepNs, p.rng), EventKind.Wake, p.slot, 0);
   }
 
   private startJob(p: Proc, releaseNs: number): void {
@@ -1233,7 +1215,7 @@ export class Engine implements PolicyActions {
 
   private onRelease(p: Proc): void {
     const next = this.now + p.periodNs;
-    if (next < this.endNs) this.q.push(next, EV_RELEASE, p.slot, 0);
+    if (next < this.endNs) this.q.push(next, EventKind.Release, p.slot, 0);
     this.jobsReleased++;
     if (p.state === ProcState.Idle) {
       this.startJob(p, this.now);
@@ -1325,7 +1307,7 @@ export class Engine implements PolicyActions {
     p.readySinceNs = this.now;
     this.inbound[to]!++;
     this.load[to]!++;
-    this.q.push(this.now + copy, EV_MIGRATED, p.slot, 0);
+    this.q.push(this.now + copy, EventKind.Migrated, p.slot, 0);
   }
 
   private onMigrated(p: Proc): void {
@@ -1387,7 +1369,7 @@ export class Engine implements PolicyActions {
   private onBalance(): void {
     this.callPolicy(PolicyCall.Balance, -1, -1);
     const next = this.now + this.policy.balanceIntervalNs!;
-    if (next < this.endNs) this.q.push(next, EV_BALANCE, 0, 0);
+    if (next < this.endNs) this.q.push(next, EventKind.Balance, 0, 0);
   }
 
   // ---------------------------------------------------------------- power, DVFS, heat
@@ -1483,10 +1465,10 @@ export class Engine implements PolicyActions {
       if (m.dvfs.switchLatencyNs === 0) {
         this.govIndex[d] = next;
         this.applyDomain(d);
-      } else this.q.push(now + m.dvfs.switchLatencyNs, EV_FREQ, d, gen);
+      } else this.q.push(now + m.dvfs.switchLatencyNs, EventKind.Freq, d, gen);
     }
     const next = now + m.dvfs.samplingNs;
-    if (next < this.endNs) this.q.push(next, EV_GOVERNOR, 0, 0);
+    if (next < this.endNs) this.q.push(next, EventKind.Governor, 0, 0);
   }
 
   /**
@@ -1516,7 +1498,7 @@ export class Engine implements PolicyActions {
     }
     if (seconds === Infinity) return;
     const at = this.now + Math.ceil(seconds * 1e9);
-    if (at < this.endNs) this.q.push(at, EV_THERMAL, core, gen);
+    if (at < this.endNs) this.q.push(at, EventKind.Thermal, core, gen);
   }
 
   /** The core reached its trip point (cap to the highest P-state that keeps it below) or cooled enough (lift the cap a step). */
@@ -1555,7 +1537,7 @@ export class Engine implements PolicyActions {
       this.failures++;
       this.takeOffline(ev.cpu, FAILED, ev.checkpointNs);
     } else {
-      if (ev.endNs < this.endNs) this.q.push(ev.endNs, EV_MACHINE, index, 1);
+      if (ev.endNs < this.endNs) this.q.push(ev.endNs, EventKind.Machine, index, 1);
       this.maintenanceHolds[ev.cpu]!++;
       this.takeOffline(ev.cpu, IN_MAINTENANCE, 0);
     }
