@@ -21,7 +21,7 @@
  * A decision that schedules more work at the same instant (a move with no copy cost) runs the
  * phases again for it.
  */
-import { MISS_CAUSES, REASONS, type Reason } from './config';
+import { REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
 import { sample } from './distributions';
 import { buildDomains, initialPState, nextPState, samples, type Domains } from './dvfs';
@@ -29,15 +29,14 @@ import { SimPolicyError } from './errors';
 import { EventKind } from './event-kinds';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
-import { LogHistogram } from './metrics';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { dynamicPowerW, EnergyMeter } from './power';
 import { Proc, ProcState } from './process';
 import { before, ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
-import type { MigrationRow, ProcessRow } from './result';
 import { hashName, Rng } from './rng';
+import { RunStats } from './run-stats';
 import { makeDiscipline, sleeperCreditNs, type Discipline } from './scheduler/discipline';
 import { CpuSeries, MISS_INDEX } from './series';
 import { secondsUntil } from './thermal';
@@ -139,6 +138,7 @@ export class Engine implements PolicyActions {
   readonly view: EngineView;
   readonly cache: CacheModel;
   readonly series: CpuSeries;
+  readonly stats: RunStats;
   private readonly sources: ArrivalSource[];
   /** Per group, hash of the name of its per-process random streams. */
   private readonly procStreamHash: number[];
@@ -165,7 +165,6 @@ export class Engine implements PolicyActions {
   private readonly capRate: Float64Array;
   private readonly capLat: Float64Array;
   private readonly timerGen: Int32Array;
-  readonly busyNs: Float64Array;
   /** Current frequency / highest frequency of the CPU's core type. */
   readonly freqFactor: Float64Array;
   /** Per CPU: index of its current P-state in its core type's list. */
@@ -194,13 +193,10 @@ export class Engine implements PolicyActions {
   private readonly thermGen: Int32Array;
   private readonly thermDir: Int8Array;
   private readonly throttledSinceNs: Float64Array;
-  throttledNs = 0;
   /** Some core could reach the trip point (else no crossing is ever looked for). */
   private readonly canThrottle: boolean;
   /** Per CPU: since when its frequency series is booked (empty when no series is kept: plain machines). */
   private readonly freqSinceNs: Float64Array;
-  failures = 0;
-  lostWorkNs = 0;
   private cpuEvent: CpuEvent | null = null;
   private readonly lastQueueChange: Float64Array;
   readonly inbound: Int32Array;
@@ -225,42 +221,6 @@ export class Engine implements PolicyActions {
   private readonly idleAsked: Uint8Array;
   private readonly idleAskedList: Int32Array;
   private idleAskedCount = 0;
-
-  // Metrics.
-  readonly response = new LogHistogram();
-  waitSumNs = 0;
-  arrived = 0;
-  arrivedFinite = 0;
-  completed = 0;
-  /** Jobs released within the run: each non-periodic process is one, each periodic release one. */
-  jobsReleased = 0;
-  jobsCompleted = 0;
-  /** Set at the end: jobs released and not completed (running, waiting, or queued behind their task's earlier job). */
-  jobsUnfinished = 0;
-  lastCompletionNs = 0;
-  sojournDoneNs = 0;
-  private inSystem = 0;
-  inSystemArea = 0;
-  private lastInSystemChange = 0;
-  migrationsTotal = 0;
-  /** Moves of a job that had already run (it resumes elsewhere). */
-  jobMigrations = 0;
-  /** Moves of a task whose current job had not run yet (it starts elsewhere than its last job ran). */
-  taskMigrations = 0;
-  /** Indexed like REASONS. */
-  readonly migrationsByReason = new Float64Array(REASONS.length);
-  migrationCostNs = 0;
-  readonly missesByCause = new Float64Array(MISS_CAUSES.length);
-  stallNsTotal = 0;
-  contextSwitches = 0;
-  /** A running process stopped with work left so that another one runs on its CPU. */
-  preemptions = 0;
-  deadlineMisses = 0;
-  jobsDue = 0;
-  readonly processRows: ProcessRow[] = [];
-  processRowsOmitted = 0;
-  readonly migrationRows: MigrationRow[] = [];
-  migrationRowsOmitted = 0;
 
   constructor(readonly cfg: ResolvedConfig, private readonly trace: TraceHook | null, customPolicy: PolicyFactory | null = null) {
     const m = cfg.machine;
@@ -287,6 +247,7 @@ export class Engine implements PolicyActions {
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
+    this.stats = new RunStats(n, cfg.groups.map((g) => g.name), m.power !== null, cfg.maxProcessRows);
     this.series = new CpuSeries(n, cfg.maxBins, cfg.durationNs);
     this.running = new Int32Array(n).fill(-1);
     this.runKey = new Float64Array(n);
@@ -301,7 +262,6 @@ export class Engine implements PolicyActions {
     this.capRate = new Float64Array(n);
     this.capLat = new Float64Array(n);
     this.timerGen = new Int32Array(n);
-    this.busyNs = new Float64Array(n);
     this.freqFactor = new Float64Array(n).fill(1);
     this.pstate = new Int32Array(n);
     for (let cpu = 0; cpu < n; cpu++) this.pstate[cpu] = this.topPState(cpu);
@@ -480,7 +440,7 @@ export class Engine implements PolicyActions {
     const g = this.cfg.groups[gi]!;
     const p = this.createProcess(g, this.pendingArrivalIndex[gi]!);
     if (!this.scheduleNextArrival(gi)) this.activeSources--;
-    this.jobsReleased++;
+    this.stats.jobsReleased++;
     this.trace?.('arrive', this.now, p.pid, -1);
     if (g.periodic) {
       const nextRelease = this.now + p.periodNs;
@@ -509,18 +469,10 @@ export class Engine implements PolicyActions {
       p.remainingNs = this.sources[g.index]!.demandOf(index);
       p.demandNs = p.remainingNs;
       p.burstNs = g.phases ? Math.min(p.remainingNs, sample(g.phases.computeNs, p.rng)) : p.remainingNs;
-      this.noteInSystem(+1);
-      this.arrivedFinite++;
     }
-    this.arrived++;
+    this.stats.arrival(this.now, g.periodic === null);
     this.live++;
     return p;
-  }
-
-  private noteInSystem(delta: number): void {
-    this.inSystemArea += this.inSystem * (this.now - this.lastInSystemChange);
-    this.lastInSystemChange = this.now;
-    this.inSystem += delta;
   }
 
   /** Placement of a new process (no migration: it has no CPU yet). */
@@ -789,7 +741,7 @@ export class Engine implements PolicyActions {
   /** The running process (with work left) gives `cpu` to the best waiting one: a preemption. */
   private switchProcess(cpu: number): void {
     const p = this.stop(cpu);
-    this.preemptions++;
+    this.stats.preemptions++;
     this.requeue(p, cpu);
     this.start(cpu, this.takeNext(cpu)!);
   }
@@ -845,7 +797,7 @@ export class Engine implements PolicyActions {
     let preempted = -1;
     if (this.running[cpu]! >= 0) {
       const q = this.stop(cpu);
-      this.preemptions++;
+      this.stats.preemptions++;
       this.requeue(q, cpu);
       preempted = q.slot;
     }
@@ -912,7 +864,7 @@ export class Engine implements PolicyActions {
     let overheadNs = 0;
     if (this.lastPid[cpu] !== p.pid) {
       overheadNs = m.contextSwitchNs;
-      this.contextSwitches++;
+      this.stats.contextSwitches++;
     }
     // Leaving an idle state takes its exit latency.
     const meter = this.meter;
@@ -922,21 +874,21 @@ export class Engine implements PolicyActions {
     const plannedWork = Math.min(p.burstNs, this.disc.sliceNs * this.speed(cpu));
     const ch = this.cache.charge(p, cpu, p.pendingCoherence, p.coherenceSocket, p.homeNode, plannedWork, p.memoryIntensity);
     if (ch.reloadLines > 0) {
-      this.missesByCause[causeIndex]! += ch.reloadLines;
+      this.stats.missesByCause[causeIndex]! += ch.reloadLines;
       this.series.addMisses(cpu, causeIndex, now, now, ch.reloadLines);
     }
     if (ch.coherenceLines > 0) {
-      this.missesByCause[COHERENCE]! += ch.coherenceLines;
+      this.stats.missesByCause[COHERENCE]! += ch.coherenceLines;
       this.series.addMisses(cpu, COHERENCE, now, now, ch.coherenceLines);
     }
     p.misses += ch.reloadLines + ch.coherenceLines;
     const stall = ch.reloadNs + ch.coherenceNs;
     if (meter !== null && ch.dramLines > 0) meter.dram(p.slot, ch.dramLines);
     p.stallNs += stall;
-    this.stallNsTotal += stall;
+    this.stats.stallNsTotal += stall;
     if (p.migrated) {
-      this.migrationCostNs += stall;
-      const row = p.pendingMigrationRow >= 0 ? this.migrationRows[p.pendingMigrationRow] : undefined;
+      this.stats.migrationCostNs += stall;
+      const row = p.pendingMigrationRow >= 0 ? this.stats.migrationRows[p.pendingMigrationRow] : undefined;
       if (row) {
         row.reloadMisses = Math.round(ch.reloadLines);
         row.coherenceLines = Math.round(ch.coherenceLines);
@@ -1024,7 +976,7 @@ export class Engine implements PolicyActions {
     if (now <= start) return;
     const p = this.procs[this.running[cpu]!]!;
     const elapsed = now - start;
-    this.busyNs[cpu]! += elapsed;
+    this.stats.busyNs[cpu]! += elapsed;
     this.series.addBusy(cpu, start, now);
     p.runNs += elapsed;
     const progressFrom = Math.max(start, this.stallEnd[cpu]!);
@@ -1036,12 +988,12 @@ export class Engine implements PolicyActions {
       p.remainingNs -= work;
       const capMisses = work * this.capRate[cpu]!;
       if (capMisses > 0) {
-        this.missesByCause[CAPACITY]! += capMisses;
+        this.stats.missesByCause[CAPACITY]! += capMisses;
         this.series.addMisses(cpu, CAPACITY, progressFrom, now, capMisses);
         p.misses += capMisses;
         const stall = capMisses * this.capLat[cpu]!;
         p.stallNs += stall;
-        this.stallNsTotal += stall;
+        this.stats.stallNsTotal += stall;
         if (this.meter !== null) this.meter.dram(p.slot, capMisses * this.capDram[cpu]!);
       }
     }
@@ -1106,7 +1058,7 @@ export class Engine implements PolicyActions {
     p.burstNs = 0;
     const g = this.cfg.groups[p.group]!;
     if (p.periodNs > 0) {
-      this.jobDone(p);
+      this.stats.jobCompleted(p, this.now);
       if (p.pendingJobs > 0) {
         p.pendingJobs--;
         this.startJob(p, p.jobReleaseNs + p.periodNs);
@@ -1133,42 +1085,11 @@ export class Engine implements PolicyActions {
     p.jobRan = false;
   }
 
-  /** A periodic job completed now; finishing exactly at its deadline meets it. */
-  private jobDone(p: Proc): void {
-    const response = this.now - p.jobReleaseNs;
-    this.response.add(response);
-    this.jobsCompleted++;
-    this.jobsDue++;
-    p.jobsDone++;
-    if (this.now > p.deadlineNs) {
-      this.deadlineMisses++;
-      p.jobMisses++;
-    }
-  }
-
   /** A non-periodic process that last ran on `cpu` is done. */
   private complete(p: Proc, cpu: number): void {
-    const now = this.now;
     p.remainingNs = 0;
-    const response = now - p.arrivalNs;
-    this.response.add(response);
-    this.waitSumNs += p.waitNs;
-    this.sojournDoneNs += response;
-    this.completed++;
-    this.jobsCompleted++;
-    this.lastCompletionNs = now;
-    if (p.deadlineNs !== Infinity) {
-      this.jobsDue++;
-      p.jobsDone = 1;
-      if (now > p.deadlineNs) {
-        this.deadlineMisses++;
-        p.jobMisses = 1;
-      }
-    } else p.jobsDone = 1;
-    this.noteInSystem(-1);
-    this.trace?.('complete', now, p.pid, cpu);
-    if (this.processRows.length < this.cfg.maxProcessRows) this.processRows.push(this.rowOf(p, 'completed'));
-    else this.processRowsOmitted++;
+    this.stats.processCompleted(p, this.now);
+    this.trace?.('complete', this.now, p.pid, cpu);
     this.release(p);
   }
 
@@ -1177,30 +1098,6 @@ export class Engine implements PolicyActions {
     p.state = ProcState.Free;
     this.live--;
     this.freeSlots.push(p.slot);
-  }
-
-  rowOf(p: Proc, state: 'completed' | 'unfinished'): ProcessRow {
-    const done = state === 'completed';
-    const row: ProcessRow = {
-      pid: p.pid,
-      group: this.cfg.groups[p.group]!.name,
-      kind: p.periodNs > 0 ? 'periodic' : 'process',
-      state,
-      arrivalS: p.arrivalNs / 1e9,
-      finishS: done ? this.now / 1e9 : null,
-      responseS: (this.now - p.arrivalNs) / 1e9,
-      waitS: p.waitNs / 1e9,
-      runS: p.runNs / 1e9,
-      stallS: p.stallNs / 1e9,
-      sleepS: p.sleepNs / 1e9,
-      migrations: p.migrations,
-      cacheMisses: Math.round(p.misses),
-      cpu: p.lastCpu,
-      jobs: p.jobsDone,
-      deadlineMisses: p.jobMisses,
-    };
-    if (this.meter !== null) row.energyJ = p.energyJ;
-    return row;
   }
 
   // ---------------------------------------------------------------- sleep, release
@@ -1216,7 +1113,7 @@ export class Engine implements PolicyActions {
   private onRelease(p: Proc): void {
     const next = this.now + p.periodNs;
     if (next < this.endNs) this.q.push(next, EventKind.Release, p.slot, 0);
-    this.jobsReleased++;
+    this.stats.jobsReleased++;
     if (p.state === ProcState.Idle) {
       this.startJob(p, this.now);
       this.placeWoken(p);
@@ -1330,11 +1227,11 @@ export class Engine implements PolicyActions {
   /** Books a migration and leaves the process's private-cache lines behind (dirty ones become coherence traffic). */
   private recordMove(p: Proc, from: number, to: number, reason: Reason, copyNs: number): void {
     const m = this.m;
-    this.migrationsTotal++;
-    if (p.jobRan) this.jobMigrations++;
-    else this.taskMigrations++;
-    this.migrationsByReason[REASON_INDEX[reason]]!++;
-    this.migrationCostNs += copyNs;
+    this.stats.migrationsTotal++;
+    if (p.jobRan) this.stats.jobMigrations++;
+    else this.stats.taskMigrations++;
+    this.stats.migrationsByReason[REASON_INDEX[reason]]!++;
+    this.stats.migrationCostNs += copyNs;
     p.migrations++;
     if (from >= 0 && m.cpuCore[from] !== m.cpuCore[to]) {
       const lines = this.cache.leavePrivate(p);
@@ -1343,9 +1240,9 @@ export class Engine implements PolicyActions {
     }
     p.migrated = true;
     this.trace?.('migrate', this.now, p.pid, to);
-    if (this.migrationRows.length < this.cfg.maxMigrationRows) {
-      p.pendingMigrationRow = this.migrationRows.length;
-      this.migrationRows.push({
+    if (this.stats.migrationRows.length < this.cfg.maxMigrationRows) {
+      p.pendingMigrationRow = this.stats.migrationRows.length;
+      this.stats.migrationRows.push({
         timeNs: this.now,
         pid: p.pid,
         group: this.cfg.groups[p.group]!.name,
@@ -1362,7 +1259,7 @@ export class Engine implements PolicyActions {
       });
     } else {
       p.pendingMigrationRow = -1;
-      this.migrationRowsOmitted++;
+      this.stats.migrationRowsOmitted++;
     }
   }
 
@@ -1454,7 +1351,7 @@ export class Engine implements PolicyActions {
       const cpus = domains.cpus[d]!;
       let busiest = 0;
       for (const cpu of cpus) {
-        const busy = this.busyNs[cpu]! + (this.running[cpu]! >= 0 ? now - this.segStart[cpu]! : 0);
+        const busy = this.stats.busyNs[cpu]! + (this.running[cpu]! >= 0 ? now - this.segStart[cpu]! : 0);
         busiest = Math.max(busiest, (busy - this.lastBusyNs[cpu]!) / window);
         this.lastBusyNs[cpu] = busy;
       }
@@ -1517,7 +1414,7 @@ export class Engine implements PolicyActions {
     this.cap[core] = cap;
     if (was === top && cap < top) this.throttledSinceNs[core] = this.now;
     else if (was < top && cap === top) {
-      this.throttledNs += this.now - this.throttledSinceNs[core]!;
+      this.stats.throttledNs += this.now - this.throttledSinceNs[core]!;
       this.throttledSinceNs[core] = -1;
     }
     this.applyDomain(this.domains!.of[first]!);
@@ -1534,7 +1431,7 @@ export class Engine implements PolicyActions {
       return;
     }
     if (ev.kind === 'fail') {
-      this.failures++;
+      this.stats.failures++;
       this.takeOffline(ev.cpu, FAILED, ev.checkpointNs);
     } else {
       if (ev.endNs < this.endNs) this.q.push(ev.endNs, EventKind.Machine, index, 1);
@@ -1625,7 +1522,7 @@ export class Engine implements PolicyActions {
     if (!(lost > 0)) return;
     p.burstNs += lost;
     if (p.periodNs === 0) p.remainingNs += lost;
-    this.lostWorkNs += lost;
+    this.stats.lostWorkNs += lost;
   }
 
   /** A maintenance window of `cpu` ends: unless another is still open (or it failed meanwhile), it is back and takes work again. */
@@ -1659,37 +1556,9 @@ export class Engine implements PolicyActions {
     if (this.meter !== null) for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core);
     for (let cpu = 0; cpu < this.freqSinceNs.length; cpu++) this.flushFrequency(cpu);
     for (let core = 0; core < this.cap.length; core++) {
-      if (this.throttledSinceNs[core]! >= 0) this.throttledNs += this.now - this.throttledSinceNs[core]!;
+      if (this.throttledSinceNs[core]! >= 0) this.stats.throttledNs += this.now - this.throttledSinceNs[core]!;
     }
-    this.noteInSystem(0);
-    for (const p of this.procs) {
-      if (p.state === ProcState.Free) continue;
-      if (p.periodNs > 0) {
-        // The current job (if released and not done) and every pending one are due if their deadline passed.
-        const active = p.state !== ProcState.Idle;
-        this.jobsUnfinished += (active ? 1 : 0) + p.pendingJobs;
-        if (active && p.deadlineNs <= this.now) {
-          this.jobsDue++;
-          this.deadlineMisses++;
-          p.jobMisses++;
-        }
-        for (let k = 1; k <= p.pendingJobs; k++) {
-          if (p.jobReleaseNs + k * p.periodNs + p.relDeadlineNs <= this.now) {
-            this.jobsDue++;
-            this.deadlineMisses++;
-            p.jobMisses++;
-          }
-        }
-      } else {
-        this.jobsUnfinished++;
-        this.sojournDoneNs += this.now - p.arrivalNs;
-        if (p.deadlineNs <= this.now) {
-          this.jobsDue++;
-          this.deadlineMisses++;
-          p.jobMisses = 1;
-        }
-      }
-      this.processRows.push(this.rowOf(p, 'unfinished'));
-    }
+    this.stats.noteInSystem(this.now, 0);
+    for (const p of this.procs) if (p.state !== ProcState.Free) this.stats.unfinishedAtEnd(p, this.now);
   }
 }

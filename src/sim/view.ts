@@ -113,7 +113,7 @@ export class EngineView implements SimView {
   }
 
   utilization(cpu: number): number {
-    return this.e.now > 0 ? this.e.busyNs[cpu]! / this.e.now : 0;
+    return this.e.now > 0 ? this.e.stats.busyNs[cpu]! / this.e.now : 0;
   }
 
   online(cpu: number): boolean {
