@@ -21,7 +21,7 @@
  * A decision that schedules more work at the same instant (a move with no copy cost) runs the
  * phases again for it.
  */
-import { REASONS, type Reason } from './config';
+import { REASON_INDEX, REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
 import { sample } from './distributions';
 import { buildDomains, initialPState, nextPState, samples, type Domains } from './dvfs';
@@ -29,6 +29,7 @@ import { SimPolicyError } from './errors';
 import { EventKind } from './event-kinds';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
+import { MigrationLog, stateCopyNs } from './migration';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { dynamicPowerW, EnergyMeter } from './power';
@@ -62,7 +63,6 @@ const COLD = MISS_INDEX.cold;
 const MIGRATION = MISS_INDEX.migration;
 const EVICTION = MISS_INDEX.eviction;
 const CAPACITY = MISS_INDEX.capacity;
-const REASON_INDEX = Object.fromEntries(REASONS.map((r, i) => [r, i])) as Record<Reason, number>;
 const COHERENCE = MISS_INDEX.coherence;
 
 const enum PolicyCall {
@@ -139,6 +139,7 @@ export class Engine implements PolicyActions {
   readonly cache: CacheModel;
   readonly series: CpuSeries;
   readonly stats: RunStats;
+  private readonly migrationLog: MigrationLog;
   private readonly sources: ArrivalSource[];
   /** Per group, hash of the name of its per-process random streams. */
   private readonly procStreamHash: number[];
@@ -247,7 +248,9 @@ export class Engine implements PolicyActions {
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
-    this.stats = new RunStats(n, cfg.groups.map((g) => g.name), m.power !== null, cfg.maxProcessRows);
+    const groupNames = cfg.groups.map((g) => g.name);
+    this.stats = new RunStats(n, groupNames, m.power !== null, cfg.maxProcessRows);
+    this.migrationLog = new MigrationLog(m, this.stats, this.cache, groupNames, cfg.maxMigrationRows);
     this.series = new CpuSeries(n, cfg.maxBins, cfg.durationNs);
     this.running = new Int32Array(n).fill(-1);
     this.runKey = new Float64Array(n);
@@ -856,6 +859,7 @@ export class Engine implements PolicyActions {
     const m = this.m;
     p.waitNs += now - p.readySinceNs;
     if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
+      // Picked up from the global queue by another CPU: a move with nothing to copy.
       this.recordMove(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
     }
     p.evacReason = -1;
@@ -886,21 +890,7 @@ export class Engine implements PolicyActions {
     if (meter !== null && ch.dramLines > 0) meter.dram(p.slot, ch.dramLines);
     p.stallNs += stall;
     this.stats.stallNsTotal += stall;
-    if (p.migrated) {
-      this.stats.migrationCostNs += stall;
-      const row = p.pendingMigrationRow >= 0 ? this.stats.migrationRows[p.pendingMigrationRow] : undefined;
-      if (row) {
-        row.reloadMisses = Math.round(ch.reloadLines);
-        row.coherenceLines = Math.round(ch.coherenceLines);
-        row.reloadNs = Math.round(ch.reloadNs);
-        row.coherenceNs = Math.round(ch.coherenceNs);
-        row.remotePenaltyNs = Math.round(ch.remotePenaltyNs);
-        row.totalNs = row.stateCopyNs + row.reloadNs + row.coherenceNs;
-      }
-    }
-    p.migrated = false;
-    p.pendingMigrationRow = -1;
-    p.pendingCoherence = 0;
+    if (p.migrated) this.migrationLog.reloaded(p, ch);
     if (p.firstRunNs < 0) p.firstRunNs = now;
     p.lastRanNs = now;
 
@@ -1178,7 +1168,7 @@ export class Engine implements PolicyActions {
       case ProcState.Sleeping:
       case ProcState.Idle:
         // Nothing runs: the move only changes where it will wake (state is copied meanwhile).
-        this.recordMove(p, from, cpu, reason, this.copyNs(from, cpu));
+        this.recordMove(p, from, cpu, reason, stateCopyNs(this.m, from, cpu));
         p.cpu = cpu;
         return true;
       default:
@@ -1186,16 +1176,8 @@ export class Engine implements PolicyActions {
     }
   }
 
-  private copyNs(from: number, to: number): number {
-    const m = this.m;
-    const sf = m.cpuSocket[from]!;
-    const st = m.cpuSocket[to]!;
-    const distanceFactor = sf === st ? 1 : m.distances[sf]![st]! / 10;
-    return m.migrationFixedNs + Math.round(((m.stateBytes / m.interconnectBytesPerS) * 1e9) * distanceFactor);
-  }
-
   private beginTransit(p: Proc, from: number, to: number, reason: Reason): void {
-    const copy = from >= 0 ? this.copyNs(from, to) : 0;
+    const copy = from >= 0 ? stateCopyNs(this.m, from, to) : 0;
     this.recordMove(p, from, to, reason, copy);
     // Keep the process's lag behind its old queue when it joins the new one (fair discipline).
     if (this.fair && from >= 0) p.vruntime += this.raiseMinVruntime(to) - this.raiseMinVruntime(from);
@@ -1224,43 +1206,10 @@ export class Engine implements PolicyActions {
     this.enqueue(p, p.cpu, Placement.Move);
   }
 
-  /** Books a migration and leaves the process's private-cache lines behind (dirty ones become coherence traffic). */
+  /** Books a move (migration.ts) and tells the trace. */
   private recordMove(p: Proc, from: number, to: number, reason: Reason, copyNs: number): void {
-    const m = this.m;
-    this.stats.migrationsTotal++;
-    if (p.jobRan) this.stats.jobMigrations++;
-    else this.stats.taskMigrations++;
-    this.stats.migrationsByReason[REASON_INDEX[reason]]!++;
-    this.stats.migrationCostNs += copyNs;
-    p.migrations++;
-    if (from >= 0 && m.cpuCore[from] !== m.cpuCore[to]) {
-      const lines = this.cache.leavePrivate(p);
-      p.pendingCoherence += p.dirtyFraction * lines;
-      p.coherenceSocket = m.cpuSocket[from]!;
-    }
-    p.migrated = true;
+    this.migrationLog.moved(p, from, to, reason, copyNs, this.now);
     this.trace?.('migrate', this.now, p.pid, to);
-    if (this.stats.migrationRows.length < this.cfg.maxMigrationRows) {
-      p.pendingMigrationRow = this.stats.migrationRows.length;
-      this.stats.migrationRows.push({
-        timeNs: this.now,
-        pid: p.pid,
-        group: this.cfg.groups[p.group]!.name,
-        from,
-        to,
-        reason,
-        stateCopyNs: copyNs,
-        reloadMisses: 0,
-        coherenceLines: 0,
-        reloadNs: 0,
-        coherenceNs: 0,
-        remotePenaltyNs: 0,
-        totalNs: copyNs,
-      });
-    } else {
-      p.pendingMigrationRow = -1;
-      this.stats.migrationRowsOmitted++;
-    }
   }
 
   private onBalance(): void {
