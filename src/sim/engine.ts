@@ -24,15 +24,16 @@
 import { REASON_INDEX, REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
 import { sample } from './distributions';
-import { buildDomains, initialPState, nextPState, samples, type Domains } from './dvfs';
 import { SimPolicyError } from './errors';
 import { EventKind } from './event-kinds';
+import { CpuService } from './faults';
+import { Frequency, type RunningWork } from './frequency';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
 import { MigrationLog, stateCopyNs } from './migration';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
-import { dynamicPowerW, EnergyMeter } from './power';
+import { EnergyMeter } from './power';
 import { Proc, ProcState } from './process';
 import { before, ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
@@ -40,7 +41,6 @@ import { hashName, Rng } from './rng';
 import { RunStats } from './run-stats';
 import { makeDiscipline, sleeperCreditNs, type Discipline } from './scheduler/discipline';
 import { CpuSeries, MISS_INDEX } from './series';
-import { secondsUntil } from './thermal';
 import { ArrivalSource, type ResolvedGroup } from './workload';
 import { EngineView } from './view';
 
@@ -54,10 +54,9 @@ const enum Placement {
   Move,
 }
 
-/** Per-CPU service state. */
-const ONLINE = 0;
-const IN_MAINTENANCE = 1;
-const FAILED = 2;
+const ONLINE = CpuService.Online;
+const IN_MAINTENANCE = CpuService.InMaintenance;
+const FAILED = CpuService.Failed;
 
 const COLD = MISS_INDEX.cold;
 const MIGRATION = MISS_INDEX.migration;
@@ -87,24 +86,6 @@ function periodicTasks(groups: readonly ResolvedGroup[]): PeriodicTaskInfo[] {
     });
   }
   return tasks;
-}
-
-/**
- * An upper bound on any core's steady temperature: every thread fully active at its type's
- * highest P-state, static power at its highest. Below the trip point, no core can ever throttle.
- */
-function hottestSteadyC(m: ResolvedMachine): number {
-  const th = m.thermal!;
-  const power = m.power!;
-  let hottest = 0;
-  m.coreTypes.forEach((type, i) => {
-    const top = type.pstates[type.pstates.length - 1]!;
-    const staticW = power.types[i]!.staticW;
-    const watts = m.smt * dynamicPowerW(power, i, top.freqHz, top.voltV) + staticW;
-    // With leakage rising by staticPerK per kelvin: theta = P / (1/R - staticPerK x staticW).
-    hottest = Math.max(hottest, watts / (1 / th.resistanceKPerW - power.staticPerK * staticW));
-  });
-  return th.ambientC + hottest;
 }
 
 export class Engine implements PolicyActions {
@@ -166,10 +147,6 @@ export class Engine implements PolicyActions {
   private readonly capRate: Float64Array;
   private readonly capLat: Float64Array;
   private readonly timerGen: Int32Array;
-  /** Current frequency / highest frequency of the CPU's core type. */
-  readonly freqFactor: Float64Array;
-  /** Per CPU: index of its current P-state in its core type's list. */
-  readonly pstate: Int32Array;
   /** Per CPU: ONLINE, IN_MAINTENANCE or FAILED. */
   readonly offline: Uint8Array;
   /** CPUs online and running nothing: how many, and which (bit cpu % 32 of word cpu >> 5). */
@@ -179,25 +156,9 @@ export class Engine implements PolicyActions {
   private readonly maintenanceHolds: Int32Array;
   /** Null when the machine has no power model: energy then costs nothing. */
   readonly meter: EnergyMeter | null;
+  readonly freq: Frequency;
   /** Per CPU: share of its capacity misses that go to DRAM (with a power model). */
   private readonly capDram: Float64Array;
-  /** Frequency domains; null when every CPU stays at its highest P-state (performance, no thermal model). */
-  private readonly domains: Domains | null;
-  /** Per domain: the governor's P-state, the one it last requested, and a generation voiding stale switches. */
-  private readonly govIndex: Int32Array;
-  private readonly requested: Int32Array;
-  private readonly freqGen: Int32Array;
-  private readonly lastBusyNs: Float64Array;
-  private lastSampleNs = 0;
-  /** Per core: highest P-state the thermal throttle allows, the pending crossing's generation and direction, and since when it has been capped. */
-  private readonly cap: Int32Array;
-  private readonly thermGen: Int32Array;
-  private readonly thermDir: Int8Array;
-  private readonly throttledSinceNs: Float64Array;
-  /** Some core could reach the trip point (else no crossing is ever looked for). */
-  private readonly canThrottle: boolean;
-  /** Per CPU: since when its frequency series is booked (empty when no series is kept: plain machines). */
-  private readonly freqSinceNs: Float64Array;
   private cpuEvent: CpuEvent | null = null;
   private readonly lastQueueChange: Float64Array;
   readonly inbound: Int32Array;
@@ -265,35 +226,12 @@ export class Engine implements PolicyActions {
     this.capRate = new Float64Array(n);
     this.capLat = new Float64Array(n);
     this.timerGen = new Int32Array(n);
-    this.freqFactor = new Float64Array(n).fill(1);
-    this.pstate = new Int32Array(n);
-    for (let cpu = 0; cpu < n; cpu++) this.pstate[cpu] = this.topPState(cpu);
     this.offline = new Uint8Array(n);
     this.idleOnline = n;
     this.idleBits = new Int32Array((n + 31) >> 5);
     for (let cpu = 0; cpu < n; cpu++) this.idleBits[cpu >> 5]! |= 1 << (cpu & 31);
     this.maintenanceHolds = new Int32Array(n);
     this.capDram = new Float64Array(m.power === null ? 0 : n);
-    const dvfsActive = m.dvfs.governor !== 'performance' || m.thermal !== null;
-    this.domains = dvfsActive ? buildDomains(m.dvfs.domain, n, m.smt, m.cpuSocket, m.cpuType) : null;
-    const domainCount = this.domains?.cpus.length ?? 0;
-    this.govIndex = new Int32Array(domainCount);
-    this.requested = new Int32Array(domainCount);
-    this.freqGen = new Int32Array(domainCount);
-    this.lastBusyNs = new Float64Array(dvfsActive ? n : 0);
-    for (let d = 0; d < domainCount; d++) {
-      const cpus = this.domains!.cpus[d]!;
-      const index = initialPState(m.dvfs, this.pstatesOf(cpus[0]!));
-      this.govIndex[d] = index;
-      this.requested[d] = index;
-      for (const cpu of cpus) this.setPState(cpu, index);
-    }
-    this.cap = new Int32Array(m.thermal === null ? 0 : m.coreCount);
-    for (let core = 0; core < this.cap.length; core++) this.cap[core] = this.topPState(core * m.smt);
-    this.thermGen = new Int32Array(this.cap.length);
-    this.thermDir = new Int8Array(this.cap.length);
-    this.throttledSinceNs = new Float64Array(this.cap.length).fill(-1);
-    this.canThrottle = m.thermal !== null && hottestSteadyC(m) >= m.thermal.throttleC;
     this.lastQueueChange = new Float64Array(n);
     this.inbound = new Int32Array(n);
     this.load = new Int32Array(n);
@@ -306,13 +244,15 @@ export class Engine implements PolicyActions {
     this.idleAsked = new Uint8Array(n);
     this.idleAskedList = new Int32Array(n);
     this.view = new EngineView(this);
-    // Frequency series whenever frequencies can change or energy is shown against them.
-    const machineSeries = m.power !== null || this.domains !== null;
-    this.freqSinceNs = new Float64Array(machineSeries ? n : 0);
-    if (machineSeries) this.series.enableMachineSeries(m.power !== null, m.thermal !== null);
-    if (m.power !== null) {
-      this.meter = new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.pstate);
-    } else this.meter = null;
+    const work: RunningWork = {
+      running: this.running,
+      account: (cpu) => this.account(cpu),
+      plan: (cpu) => this.plan(cpu),
+      busyNsNow: (cpu) => this.stats.busyNs[cpu]! + (this.running[cpu]! >= 0 ? this.now - this.segStart[cpu]! : 0),
+    };
+    this.freq = new Frequency(this, m, this.endNs, this.q, work, this.offline, this.stats, this.series);
+    this.meter = m.power === null ? null : new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.freq.pstate);
+    this.freq.meter = this.meter;
 
     this.openStream = cfg.groups.some((g) => g.count === Infinity);
     this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
@@ -327,7 +267,6 @@ export class Engine implements PolicyActions {
     if (this.policy.balanceIntervalNs !== undefined && this.policy.balance) {
       this.q.push(this.policy.balanceIntervalNs, EventKind.Balance, 0, 0);
     }
-    if (this.domains !== null && samples(m.dvfs) && m.dvfs.samplingNs < this.endNs) this.q.push(m.dvfs.samplingNs, EventKind.Governor, 0, 0);
   }
 
   // ---------------------------------------------------------------- main loop
@@ -386,16 +325,13 @@ export class Engine implements PolicyActions {
         this.onMachineEvent(a, b);
         break;
       case EventKind.Freq:
-        if (b === this.freqGen[a]) {
-          this.govIndex[a] = this.requested[a]!;
-          this.applyDomain(a);
-        }
+        this.freq.onSwitch(a, b);
         break;
       case EventKind.Thermal:
-        if (b === this.thermGen[a]) this.onThermal(a);
+        this.freq.onCrossing(a, b);
         break;
       case EventKind.Governor:
-        this.onGovernorTick();
+        this.freq.onGovernorTick();
         break;
       case EventKind.Arrival:
         this.onArrival(a);
@@ -697,7 +633,7 @@ export class Engine implements PolicyActions {
    */
   private decideCpu(cpu: number): void {
     if (this.offline[cpu] !== ONLINE) {
-      if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
+      if (this.meter !== null) this.freq.powerChanged(this.m.cpuCore[cpu]!);
       return;
     }
     const cur = this.running[cpu]!;
@@ -712,7 +648,7 @@ export class Engine implements PolicyActions {
         this.idleAskedList[this.idleAskedCount++] = cpu;
         this.callPolicy(PolicyCall.OnIdle, -1, cpu);
       }
-      if (this.meter !== null && this.running[cpu]! < 0) this.powerChanged(this.m.cpuCore[cpu]!);
+      if (this.meter !== null && this.running[cpu]! < 0) this.freq.powerChanged(this.m.cpuCore[cpu]!);
       return;
     }
     if (this.sliceOver[cpu] === 1) {
@@ -914,12 +850,12 @@ export class Engine implements PolicyActions {
     this.trace?.('dispatch', now, p.pid, cpu);
     this.plan(cpu);
     if (m.smt > 1) this.replanSiblings(cpu);
-    if (meter !== null) this.powerChanged(m.cpuCore[cpu]!);
+    if (meter !== null) this.freq.powerChanged(m.cpuCore[cpu]!);
   }
 
   /** Work rate of `cpu` now: capacity x frequency factor, shared with a busy SMT sibling. */
   private speed(cpu: number): number {
-    let s = this.m.cpuSpeed[cpu]! * this.freqFactor[cpu]!;
+    let s = this.m.cpuSpeed[cpu]! * this.freq.factor[cpu]!;
     const smt = this.m.smt;
     if (smt !== 1) {
       const first = cpu - (cpu % smt);
@@ -1218,34 +1154,10 @@ export class Engine implements PolicyActions {
     if (next < this.endNs) this.q.push(next, EventKind.Balance, 0, 0);
   }
 
-  // ---------------------------------------------------------------- power, DVFS, heat
-
-  /** Books `cpu`'s frequency series up to now (before its P-state changes or it fails, and at the end); 0 Hz while failed. */
-  private flushFrequency(cpu: number): void {
-    if (this.freqSinceNs.length === 0) return;
-    const since = this.freqSinceNs[cpu]!;
-    if (this.now <= since) return;
-    const hz = this.offline[cpu] === FAILED ? 0 : this.pstatesOf(cpu)[this.pstate[cpu]!]!.freqHz;
-    this.series.addFrequency(cpu, since, this.now, hz * (this.now - since));
-    this.freqSinceNs[cpu] = this.now;
-  }
+  // ---------------------------------------------------------------- power
 
   private workDone(): boolean {
     return this.live === 0 && this.activeSources === 0 && !this.openStream;
-  }
-
-  private pstatesOf(cpu: number): readonly { freqHz: number; voltV: number }[] {
-    return this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates;
-  }
-
-  private topPState(cpu: number): number {
-    return this.pstatesOf(cpu).length - 1;
-  }
-
-  private setPState(cpu: number, index: number): void {
-    const pstates = this.pstatesOf(cpu);
-    this.pstate[cpu] = index;
-    this.freqFactor[cpu] = pstates[index]!.freqHz / pstates[pstates.length - 1]!.freqHz;
   }
 
   /**
@@ -1254,121 +1166,10 @@ export class Engine implements PolicyActions {
    * computing and stalling. Kept in meter.activity by plan(), read when the core's power is taken.
    */
   private activityOf(cpu: number, speed: number, rate: number): number {
-    const full = this.m.cpuSpeed[cpu]! * this.freqFactor[cpu]!;
+    const full = this.m.cpuSpeed[cpu]! * this.freq.factor[cpu]!;
     const computing = Math.min(1, rate / speed);
     const stall = this.m.power!.stallActivity;
     return (speed / full) * (computing + stall * (1 - computing));
-  }
-
-  /** What `core` does changed (a thread started or stopped, a new P-state, power off): close the interval, take the new power. */
-  private powerChanged(core: number): void {
-    const meter = this.meter!;
-    meter.touch(core);
-    meter.refresh(core);
-    if (this.canThrottle) this.scheduleThermal(core);
-  }
-
-  /** Puts domain `d` at min(governor's P-state, thermal caps of its cores): running work is booked at the old speed and re-planned. */
-  private applyDomain(d: number): void {
-    const m = this.m;
-    const cpus = this.domains!.cpus[d]!;
-    let index = this.govIndex[d]!;
-    if (this.cap.length > 0) for (const cpu of cpus) index = Math.min(index, this.cap[m.cpuCore[cpu]!]!);
-    if (this.pstate[cpus[0]!] === index) return;
-    const meter = this.meter;
-    for (const cpu of cpus) {
-      if (this.running[cpu]! >= 0) this.account(cpu);
-      if (meter !== null && cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!);
-      this.flushFrequency(cpu);
-    }
-    for (const cpu of cpus) {
-      this.setPState(cpu, index);
-      meter?.operatingPointChanged(cpu);
-    }
-    for (const cpu of cpus) if (this.running[cpu]! >= 0) this.plan(cpu);
-    if (meter !== null) for (const cpu of cpus) if (cpu % m.smt === 0) this.powerChanged(m.cpuCore[cpu]!);
-  }
-
-  /** ondemand / schedutil: each domain's busiest CPU over the last period sets its next P-state. */
-  private onGovernorTick(): void {
-    const m = this.m;
-    const domains = this.domains!;
-    const now = this.now;
-    const window = now - this.lastSampleNs;
-    this.lastSampleNs = now;
-    for (let d = 0; d < domains.cpus.length; d++) {
-      const cpus = domains.cpus[d]!;
-      let busiest = 0;
-      for (const cpu of cpus) {
-        const busy = this.stats.busyNs[cpu]! + (this.running[cpu]! >= 0 ? now - this.segStart[cpu]! : 0);
-        busiest = Math.max(busiest, (busy - this.lastBusyNs[cpu]!) / window);
-        this.lastBusyNs[cpu] = busy;
-      }
-      const next = nextPState(m.dvfs, this.pstatesOf(cpus[0]!), this.pstate[cpus[0]!]!, Math.min(1, busiest));
-      if (next === this.requested[d]) continue;
-      this.requested[d] = next;
-      const gen = ++this.freqGen[d]!;
-      if (m.dvfs.switchLatencyNs === 0) {
-        this.govIndex[d] = next;
-        this.applyDomain(d);
-      } else this.q.push(now + m.dvfs.switchLatencyNs, EventKind.Freq, d, gen);
-    }
-    const next = now + m.dvfs.samplingNs;
-    if (next < this.endNs) this.q.push(next, EventKind.Governor, 0, 0);
-  }
-
-  /**
-   * Arms `core`'s next thermal crossing: reaching the trip point while a lower P-state is left,
-   * or cooling below trip - hysteresis while capped. Exact time from the RC closed form. The
-   * core's meter must be up to date (touched at now).
-   */
-  private scheduleThermal(core: number): void {
-    const th = this.m.thermal!;
-    const meter = this.meter!;
-    const gen = ++this.thermGen[core]!;
-    const a = meter.heatA[core]!;
-    const g = meter.heatG[core]!;
-    const theta = meter.theta[core]!;
-    const trip = th.throttleC - th.ambientC;
-    const release = trip - th.hysteresisC;
-    const steady = a / g;
-    let seconds = Infinity;
-    if (steady > trip) {
-      if (this.pstate[core * this.m.smt]! > 0) {
-        seconds = theta >= trip ? 0 : secondsUntil(theta, trip, a, g, th.capacitanceJPerK);
-        this.thermDir[core] = 1;
-      }
-    } else if (steady < release && this.throttledSinceNs[core]! >= 0) {
-      seconds = theta <= release ? 0 : secondsUntil(theta, release, a, g, th.capacitanceJPerK);
-      this.thermDir[core] = -1;
-    }
-    if (seconds === Infinity) return;
-    const at = this.now + Math.ceil(seconds * 1e9);
-    if (at < this.endNs) this.q.push(at, EventKind.Thermal, core, gen);
-  }
-
-  /** The core reached its trip point (cap to the highest P-state that keeps it below) or cooled enough (lift the cap a step). */
-  private onThermal(core: number): void {
-    const th = this.m.thermal!;
-    const meter = this.meter!;
-    const first = core * this.m.smt;
-    const top = this.topPState(first);
-    let cap: number;
-    if (this.thermDir[core] > 0) {
-      const trip = th.throttleC - th.ambientC;
-      cap = this.pstate[first]! - 1;
-      while (cap > 0 && meter.steadyThetaAt(core, cap) > trip) cap--;
-    } else cap = Math.min(top, this.cap[core]! + 1);
-    const was = this.cap[core]!;
-    this.cap[core] = cap;
-    if (was === top && cap < top) this.throttledSinceNs[core] = this.now;
-    else if (was < top && cap === top) {
-      this.stats.throttledNs += this.now - this.throttledSinceNs[core]!;
-      this.throttledSinceNs[core] = -1;
-    }
-    this.applyDomain(this.domains!.of[first]!);
-    meter.touch(core);
-    this.scheduleThermal(core);
   }
 
   // ---------------------------------------------------------------- faults and maintenance
@@ -1421,7 +1222,7 @@ export class Engine implements PolicyActions {
    */
   private takeOffline(cpu: number, state: number, checkpointNs: number): void {
     // Its frequency series shows 0 Hz from a failure on: book what it ran at until now.
-    if (state === FAILED) this.flushFrequency(cpu);
+    if (state === FAILED) this.freq.flushFrequency(cpu);
     if (this.offline[cpu] !== ONLINE) {
       // Already out: a failure during maintenance makes it permanent.
       if (state === FAILED && this.offline[cpu] !== FAILED) {
@@ -1438,7 +1239,7 @@ export class Engine implements PolicyActions {
       if (checkpointNs > 0) this.loseWork(p, checkpointNs);
       if (this.globalQ) p.evacReason = REASONS.indexOf(reason);
       this.requeue(p, cpu);
-      if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
+      if (this.meter !== null) this.freq.powerChanged(this.m.cpuCore[cpu]!);
     }
     this.markResched(cpu);
     if (state === FAILED) this.switchOff(cpu);
@@ -1461,7 +1262,7 @@ export class Engine implements PolicyActions {
   private switchOff(cpu: number): void {
     if (this.meter === null) return;
     this.meter.off[cpu] = 1;
-    this.powerChanged(this.m.cpuCore[cpu]!);
+    this.freq.powerChanged(this.m.cpuCore[cpu]!);
   }
 
   /** The work `p` did since its last checkpoint is lost: it must be done again. */
@@ -1503,10 +1304,7 @@ export class Engine implements PolicyActions {
       this.noteQueue(cpu);
     }
     if (this.meter !== null) for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core);
-    for (let cpu = 0; cpu < this.freqSinceNs.length; cpu++) this.flushFrequency(cpu);
-    for (let core = 0; core < this.cap.length; core++) {
-      if (this.throttledSinceNs[core]! >= 0) this.stats.throttledNs += this.now - this.throttledSinceNs[core]!;
-    }
+    this.freq.finish();
     this.stats.noteInSystem(this.now, 0);
     for (const p of this.procs) if (p.state !== ProcState.Free) this.stats.unfinishedAtEnd(p, this.now);
   }
