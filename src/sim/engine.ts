@@ -26,7 +26,7 @@ import { CacheModel } from './cache';
 import { sample } from './distributions';
 import { SimPolicyError } from './errors';
 import { EventKind } from './event-kinds';
-import { CpuService } from './faults';
+import { CpuService, Faults, loseWork } from './faults';
 import { Frequency, type RunningWork } from './frequency';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
@@ -34,7 +34,7 @@ import { MigrationLog, stateCopyNs } from './migration';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { EnergyMeter } from './power';
-import { Proc, ProcState } from './process';
+import { allowed, Proc, ProcState } from './process';
 import { before, ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
 import { hashName, Rng } from './rng';
@@ -55,8 +55,6 @@ const enum Placement {
 }
 
 const ONLINE = CpuService.Online;
-const IN_MAINTENANCE = CpuService.InMaintenance;
-const FAILED = CpuService.Failed;
 
 const COLD = MISS_INDEX.cold;
 const MIGRATION = MISS_INDEX.migration;
@@ -147,13 +145,12 @@ export class Engine implements PolicyActions {
   private readonly capRate: Float64Array;
   private readonly capLat: Float64Array;
   private readonly timerGen: Int32Array;
-  /** Per CPU: ONLINE, IN_MAINTENANCE or FAILED. */
-  readonly offline: Uint8Array;
+  readonly faults: Faults;
+  /** Per CPU: its CpuService state (faults.ts keeps it). */
+  readonly service: Uint8Array;
   /** CPUs online and running nothing: how many, and which (bit cpu % 32 of word cpu >> 5). */
   private idleOnline: number;
   private readonly idleBits: Int32Array;
-  /** Per CPU: maintenance windows open now (overlapping windows keep it out until the last ends). */
-  private readonly maintenanceHolds: Int32Array;
   /** Null when the machine has no power model: energy then costs nothing. */
   readonly meter: EnergyMeter | null;
   readonly freq: Frequency;
@@ -209,6 +206,7 @@ export class Engine implements PolicyActions {
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
+    this.load = new Int32Array(n);
     const groupNames = cfg.groups.map((g) => g.name);
     this.stats = new RunStats(n, groupNames, m.power !== null, cfg.maxProcessRows);
     this.migrationLog = new MigrationLog(m, this.stats, this.cache, groupNames, cfg.maxMigrationRows);
@@ -226,15 +224,19 @@ export class Engine implements PolicyActions {
     this.capRate = new Float64Array(n);
     this.capLat = new Float64Array(n);
     this.timerGen = new Int32Array(n);
-    this.offline = new Uint8Array(n);
+    this.faults = new Faults(m, this.endNs, this.q, this.load, this.stats, {
+      failing: (cpu) => this.freq.flushFrequency(cpu),
+      leftService: (cpu, checkpointNs) => this.evacuate(cpu, checkpointNs),
+      switchOff: (cpu) => this.switchOff(cpu),
+      returned: (cpu) => this.returned(cpu),
+    });
+    this.service = this.faults.service;
     this.idleOnline = n;
     this.idleBits = new Int32Array((n + 31) >> 5);
     for (let cpu = 0; cpu < n; cpu++) this.idleBits[cpu >> 5]! |= 1 << (cpu & 31);
-    this.maintenanceHolds = new Int32Array(n);
     this.capDram = new Float64Array(m.power === null ? 0 : n);
     this.lastQueueChange = new Float64Array(n);
     this.inbound = new Int32Array(n);
-    this.load = new Int32Array(n);
     this.minVruntime = new Float64Array(n + 1);
     this.fair = cfg.scheduler.kind === 'fair';
     this.sleeperCreditNs = sleeperCreditNs(n);
@@ -250,7 +252,7 @@ export class Engine implements PolicyActions {
       plan: (cpu) => this.plan(cpu),
       busyNsNow: (cpu) => this.stats.busyNs[cpu]! + (this.running[cpu]! >= 0 ? this.now - this.segStart[cpu]! : 0),
     };
-    this.freq = new Frequency(this, m, this.endNs, this.q, work, this.offline, this.stats, this.series);
+    this.freq = new Frequency(this, m, this.endNs, this.q, work, this.service, this.stats, this.series);
     this.meter = m.power === null ? null : new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.freq.pstate);
     this.freq.meter = this.meter;
 
@@ -258,9 +260,7 @@ export class Engine implements PolicyActions {
     this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
     this.procStreamHash = cfg.groups.map((g) => hashName(`proc:${g.name}`));
     this.pendingArrivalIndex = cfg.groups.map(() => 0);
-    m.events.forEach((ev, i) => {
-      if (ev.atNs < this.endNs) this.q.push(ev.atNs, EventKind.Machine, i, 0);
-    });
+    this.faults.scheduleEvents();
     cfg.groups.forEach((_, i) => {
       if (this.scheduleNextArrival(i)) this.activeSources++;
     });
@@ -322,7 +322,7 @@ export class Engine implements PolicyActions {
         if (b === this.timerGen[a]) this.onTimer(a);
         break;
       case EventKind.Machine:
-        this.onMachineEvent(a, b);
+        this.faults.onEvent(a, b);
         break;
       case EventKind.Freq:
         this.freq.onSwitch(a, b);
@@ -422,10 +422,10 @@ export class Engine implements PolicyActions {
     }
     let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
     // Every CPU it may use is out (failed or in maintenance): it waits on one of them.
-    if (cpu < 0 && this.usableInstead(p, -1) < 0) cpu = this.parking(p);
+    if (cpu < 0 && this.faults.usableInstead(p, -1) < 0) cpu = this.faults.parking(p);
     this.checkTarget(p, cpu, 'place');
     // A policy unaware of machine events may pick a CPU that is out: take the nearest usable one instead.
-    if (this.offline[cpu] !== ONLINE) cpu = this.usableInstead(p, cpu);
+    if (this.service[cpu] !== ONLINE) cpu = this.faults.usableInstead(p, cpu);
     this.enqueue(p, cpu, Placement.New);
   }
 
@@ -480,8 +480,7 @@ export class Engine implements PolicyActions {
   }
 
   allowed(p: Proc, cpu: number): boolean {
-    const mask = p.affinity;
-    return mask === null || mask[cpu] === 1;
+    return allowed(p, cpu);
   }
 
   // ---------------------------------------------------------------- run queues
@@ -632,7 +631,7 @@ export class Engine implements PolicyActions {
    * preempts it (with the global queue, decideGlobal makes those choices).
    */
   private decideCpu(cpu: number): void {
-    if (this.offline[cpu] !== ONLINE) {
+    if (this.service[cpu] !== ONLINE) {
       if (this.meter !== null) this.freq.powerChanged(this.m.cpuCore[cpu]!);
       return;
     }
@@ -757,10 +756,10 @@ export class Engine implements PolicyActions {
   private globalTarget(p: Proc, key: number, tie: number, order: number): number {
     const n = this.m.cpuCount;
     const running = this.running;
-    const offline = this.offline;
+    const service = this.service;
     const last = p.lastCpu;
     if (this.idleOnline > 0) {
-      if (last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) return last;
+      if (last >= 0 && running[last]! < 0 && service[last] === ONLINE && this.allowed(p, last)) return last;
       // The lowest-numbered idle CPU it may use.
       const bits = this.idleBits;
       for (let w = 0; w < bits.length; w++) {
@@ -777,7 +776,7 @@ export class Engine implements PolicyActions {
     let worst = -1;
     let worstKey = -Infinity;
     for (let cpu = 0; cpu < n; cpu++) {
-      if (offline[cpu] !== ONLINE || running[cpu]! < 0 || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
+      if (service[cpu] !== ONLINE || running[cpu]! < 0 || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
       const k = runKey[cpu]!;
       if (k > worstKey || (k === worstKey && before(k, this.runTie[worst]!, this.runOrder[worst]!, k, this.runTie[cpu]!, this.runOrder[cpu]!))) {
         worst = cpu;
@@ -935,7 +934,7 @@ export class Engine implements PolicyActions {
     if (this.fair) this.raiseMinVruntime(this.globalQ === null ? cpu : this.m.cpuCount);
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
-    if (this.offline[cpu] === ONLINE) this.setIdle(cpu, true);
+    if (this.service[cpu] === ONLINE) this.setIdle(cpu, true);
     this.load[cpu]!--;
     p.lastRanNs = this.now;
     this.timerGen[cpu]!++;
@@ -1059,14 +1058,14 @@ export class Engine implements PolicyActions {
     let cpu = from;
     if (this.policy.placeOnWake) {
       cpu = this.callPolicy(PolicyCall.PlaceOnWake, p.slot, -1);
-      if (cpu < 0 && this.usableInstead(p, -1) < 0) cpu = from;
+      if (cpu < 0 && this.faults.usableInstead(p, -1) < 0) cpu = from;
       this.checkTarget(p, cpu, 'placeOnWake');
     }
-    if (this.offline[cpu] !== ONLINE) {
+    if (this.service[cpu] !== ONLINE) {
       // Asleep on a CPU that went out (and the policy left it there), or sent to one: evacuate.
-      const alt = this.usableInstead(p, cpu);
+      const alt = this.faults.usableInstead(p, cpu);
       if (alt !== from) {
-        this.beginTransit(p, from, alt, this.offline[from] === ONLINE ? 'load-balance' : this.outReason(from));
+        this.beginTransit(p, from, alt, this.service[from] === ONLINE ? 'load-balance' : this.faults.outReason(from));
         return;
       }
       cpu = alt;
@@ -1086,7 +1085,7 @@ export class Engine implements PolicyActions {
     const p = this.procs[handle];
     if (p === undefined || p.state === ProcState.Free || p.state === ProcState.Transit) return false;
     if (this.globalQ || p.cpu < 0) return false;
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !this.allowed(p, cpu) || this.offline[cpu] !== ONLINE) return false;
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !this.allowed(p, cpu) || this.service[cpu] !== ONLINE) return false;
     const from = p.cpu;
     switch (p.state) {
       case ProcState.Ready:
@@ -1128,11 +1127,11 @@ export class Engine implements PolicyActions {
   private onMigrated(p: Proc): void {
     this.inbound[p.cpu]!--;
     this.load[p.cpu]!--;
-    if (this.offline[p.cpu] !== ONLINE) {
+    if (this.service[p.cpu] !== ONLINE) {
       // The target went out while the process was on its way: on to a usable CPU.
-      const alt = this.usableInstead(p, p.cpu);
+      const alt = this.faults.usableInstead(p, p.cpu);
       if (alt !== p.cpu) {
-        this.beginTransit(p, p.cpu, alt, this.outReason(p.cpu));
+        this.beginTransit(p, p.cpu, alt, this.faults.outReason(p.cpu));
         return;
       }
     }
@@ -1174,75 +1173,23 @@ export class Engine implements PolicyActions {
 
   // ---------------------------------------------------------------- faults and maintenance
 
-  private onMachineEvent(index: number, phase: number): void {
-    const ev = this.m.events[index]!;
-    if (phase === 1) {
-      this.bringOnline(ev.cpu);
-      return;
-    }
-    if (ev.kind === 'fail') {
-      this.stats.failures++;
-      this.takeOffline(ev.cpu, FAILED, ev.checkpointNs);
-    } else {
-      if (ev.endNs < this.endNs) this.q.push(ev.endNs, EventKind.Machine, index, 1);
-      this.maintenanceHolds[ev.cpu]!++;
-      this.takeOffline(ev.cpu, IN_MAINTENANCE, 0);
-    }
-  }
-
-  /** Migration reason for moving work off offline `cpu`. */
-  private outReason(cpu: number): 'fault' | 'maintenance' {
-    return this.offline[cpu] === FAILED ? 'fault' : 'maintenance';
-  }
-
-  /** Least-loaded online CPU `p` may use other than `cpu` (lowest number on ties); `cpu` itself when there is none. */
-  private usableInstead(p: Proc, cpu: number): number {
-    let best = cpu;
-    let bestLoad = Infinity;
-    for (let c = 0; c < this.m.cpuCount; c++) {
-      if (c === cpu || this.offline[c] !== ONLINE || !this.allowed(p, c)) continue;
-      if (this.load[c]! < bestLoad) {
-        bestLoad = this.load[c]!;
-        best = c;
-      }
-    }
-    return best;
-  }
-
-  /** Where a process waits when every CPU it may use is out: the first CPU of its affinity. */
-  private parking(p: Proc): number {
-    let cpu = 0;
-    while (!this.allowed(p, cpu)) cpu++;
-    return cpu;
-  }
-
   /**
-   * Takes `cpu` out of service: the running process stops (a failure loses its work since the
-   * last checkpoint), the policy is told and moves what it wants, and the engine evacuates the rest.
+   * `cpu` has just left service (faults.ts): the running process stops (a failure loses its work
+   * since the last checkpoint), the policy is told and moves what it wants, and the engine
+   * evacuates the rest.
    */
-  private takeOffline(cpu: number, state: number, checkpointNs: number): void {
-    // Its frequency series shows 0 Hz from a failure on: book what it ran at until now.
-    if (state === FAILED) this.freq.flushFrequency(cpu);
-    if (this.offline[cpu] !== ONLINE) {
-      // Already out: a failure during maintenance makes it permanent.
-      if (state === FAILED && this.offline[cpu] !== FAILED) {
-        this.offline[cpu] = FAILED;
-        this.switchOff(cpu);
-      }
-      return;
-    }
+  private evacuate(cpu: number, checkpointNs: number): void {
     if (this.running[cpu]! < 0) this.setIdle(cpu, false);
-    this.offline[cpu] = state;
-    const reason = this.outReason(cpu);
+    const reason = this.faults.outReason(cpu);
     if (this.running[cpu]! >= 0) {
       const p = this.stop(cpu);
-      if (checkpointNs > 0) this.loseWork(p, checkpointNs);
+      if (checkpointNs > 0) loseWork(p, checkpointNs, this.stats);
       if (this.globalQ) p.evacReason = REASONS.indexOf(reason);
       this.requeue(p, cpu);
       if (this.meter !== null) this.freq.powerChanged(this.m.cpuCore[cpu]!);
     }
     this.markResched(cpu);
-    if (state === FAILED) this.switchOff(cpu);
+    if (this.service[cpu] === CpuService.Failed) this.switchOff(cpu);
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'offline', cpu, cause: reason };
       this.callPolicy(PolicyCall.CpuEvent, -1, cpu);
@@ -1253,7 +1200,7 @@ export class Engine implements PolicyActions {
     }
     for (const p of this.procs) {
       if (p.state === ProcState.Free || p.state === ProcState.Transit || p.cpu !== cpu) continue;
-      const to = this.usableInstead(p, cpu);
+      const to = this.faults.usableInstead(p, cpu);
       if (to !== cpu) this.migrate(p.slot, to, reason);
     }
   }
@@ -1265,20 +1212,8 @@ export class Engine implements PolicyActions {
     this.freq.powerChanged(this.m.cpuCore[cpu]!);
   }
 
-  /** The work `p` did since its last checkpoint is lost: it must be done again. */
-  private loseWork(p: Proc, checkpointNs: number): void {
-    const done = p.periodNs > 0 ? p.wcetNs - p.burstNs : p.demandNs - p.remainingNs;
-    const lost = done % checkpointNs;
-    if (!(lost > 0)) return;
-    p.burstNs += lost;
-    if (p.periodNs === 0) p.remainingNs += lost;
-    this.stats.lostWorkNs += lost;
-  }
-
-  /** A maintenance window of `cpu` ends: unless another is still open (or it failed meanwhile), it is back and takes work again. */
-  private bringOnline(cpu: number): void {
-    if (--this.maintenanceHolds[cpu]! > 0 || this.offline[cpu] !== IN_MAINTENANCE) return;
-    this.offline[cpu] = ONLINE;
+  /** `cpu` is back from maintenance (faults.ts): it takes work again. */
+  private returned(cpu: number): void {
     if (this.running[cpu]! < 0) this.setIdle(cpu, true);
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'online', cpu };

@@ -1,5 +1,6 @@
 /** The read-only window policies get onto the engine (SimView). */
 import type { Engine } from './engine';
+import { CpuService } from './faults';
 import type { ResolvedMachine } from './machine';
 import type { ProcessStateName, SimView } from './policies/policy';
 import { dynamicPowerW } from './power';
@@ -117,7 +118,7 @@ export class EngineView implements SimView {
   }
 
   online(cpu: number): boolean {
-    return this.e.offline[cpu] === 0;
+    return this.e.service[cpu] === CpuService.Online;
   }
 
   capacity(cpu: number): number {
