@@ -30,7 +30,7 @@ import { CpuService, Faults, loseWork } from './faults';
 import { Frequency, type RunningWork } from './frequency';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
-import { MigrationLog, stateCopyNs } from './migration';
+import { Migrations } from './migration';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { EnergyMeter } from './power';
@@ -118,7 +118,7 @@ export class Engine implements PolicyActions {
   readonly cache: CacheModel;
   readonly series: CpuSeries;
   readonly stats: RunStats;
-  private readonly migrationLog: MigrationLog;
+  private readonly migrations: Migrations;
   private readonly sources: ArrivalSource[];
   /** Per group, hash of the name of its per-process random streams. */
   private readonly procStreamHash: number[];
@@ -158,7 +158,6 @@ export class Engine implements PolicyActions {
   private readonly capDram: Float64Array;
   private cpuEvent: CpuEvent | null = null;
   private readonly lastQueueChange: Float64Array;
-  readonly inbound: Int32Array;
   /** Per CPU: waiting + running + in transit towards it (kept current for cheap policy scans). */
   readonly load: Int32Array;
   /** `fair`: per queue (CPUs, then the global queue) the minimum vruntime, as CFS keeps it. */
@@ -209,7 +208,6 @@ export class Engine implements PolicyActions {
     this.load = new Int32Array(n);
     const groupNames = cfg.groups.map((g) => g.name);
     this.stats = new RunStats(n, groupNames, m.power !== null, cfg.maxProcessRows);
-    this.migrationLog = new MigrationLog(m, this.stats, this.cache, groupNames, cfg.maxMigrationRows);
     this.series = new CpuSeries(n, cfg.maxBins, cfg.durationNs);
     this.running = new Int32Array(n).fill(-1);
     this.runKey = new Float64Array(n);
@@ -231,12 +229,27 @@ export class Engine implements PolicyActions {
       returned: (cpu) => this.returned(cpu),
     });
     this.service = this.faults.service;
+    this.migrations = new Migrations(this, m, this.q, this.procs, this.load, this.globalQ !== null, this.faults, this.stats, this.cache, groupNames, cfg.maxMigrationRows, {
+      dequeue: (p, cpu) => {
+        this.noteQueue(cpu);
+        this.runQ[cpu]!.remove(p.slot);
+        this.load[cpu]!--;
+      },
+      halt: (cpu) => {
+        this.stop(cpu);
+        this.markResched(cpu);
+      },
+      // Keep the process's lag behind its old queue when it joins the new one.
+      carryLag: (p, from, to) => {
+        if (this.fair) p.vruntime += this.raiseMinVruntime(to) - this.raiseMinVruntime(from);
+      },
+      land: (p, cpu) => this.enqueue(p, cpu, Placement.Move),
+    }, trace);
     this.idleOnline = n;
     this.idleBits = new Int32Array((n + 31) >> 5);
     for (let cpu = 0; cpu < n; cpu++) this.idleBits[cpu >> 5]! |= 1 << (cpu & 31);
     this.capDram = new Float64Array(m.power === null ? 0 : n);
     this.lastQueueChange = new Float64Array(n);
-    this.inbound = new Int32Array(n);
     this.minVruntime = new Float64Array(n + 1);
     this.fair = cfg.scheduler.kind === 'fair';
     this.sleeperCreditNs = sleeperCreditNs(n);
@@ -343,7 +356,7 @@ export class Engine implements PolicyActions {
         this.onWake(this.procs[a]!);
         break;
       case EventKind.Migrated:
-        this.onMigrated(this.procs[a]!);
+        this.migrations.landed(this.procs[a]!);
         break;
       case EventKind.Balance:
         this.onBalance();
@@ -795,7 +808,7 @@ export class Engine implements PolicyActions {
     p.waitNs += now - p.readySinceNs;
     if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
       // Picked up from the global queue by another CPU: a move with nothing to copy.
-      this.recordMove(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
+      this.migrations.moved(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
     }
     p.evacReason = -1;
     p.jobRan = true;
@@ -825,7 +838,7 @@ export class Engine implements PolicyActions {
     if (meter !== null && ch.dramLines > 0) meter.dram(p.slot, ch.dramLines);
     p.stallNs += stall;
     this.stats.stallNsTotal += stall;
-    if (p.migrated) this.migrationLog.reloaded(p, ch);
+    if (p.migrated) this.migrations.reloaded(p, ch);
     if (p.firstRunNs < 0) p.firstRunNs = now;
     p.lastRanNs = now;
 
@@ -1065,14 +1078,14 @@ export class Engine implements PolicyActions {
       // Asleep on a CPU that went out (and the policy left it there), or sent to one: evacuate.
       const alt = this.faults.usableInstead(p, cpu);
       if (alt !== from) {
-        this.beginTransit(p, from, alt, this.service[from] === ONLINE ? 'load-balance' : this.faults.outReason(from));
+        this.migrations.transit(p, from, alt, this.service[from] === ONLINE ? 'load-balance' : this.faults.outReason(from));
         return;
       }
       cpu = alt;
     }
     if (cpu !== from) {
       const reason = this.policy.wakeReason ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]! : 'load-balance';
-      this.beginTransit(p, from, cpu, reason);
+      this.migrations.transit(p, from, cpu, reason);
     } else {
       this.enqueue(p, cpu, Placement.Move);
     }
@@ -1080,71 +1093,9 @@ export class Engine implements PolicyActions {
 
   // ---------------------------------------------------------------- migration
 
-  /** PolicyActions.migrate: request, stop, copy state, resume on the target. */
+  /** PolicyActions.migrate: request, halt, copy state, resume on the target (migration.ts). */
   migrate(handle: number, cpu: number, reason: Reason): boolean {
-    const p = this.procs[handle];
-    if (p === undefined || p.state === ProcState.Free || p.state === ProcState.Transit) return false;
-    if (this.globalQ || p.cpu < 0) return false;
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !this.allowed(p, cpu) || this.service[cpu] !== ONLINE) return false;
-    const from = p.cpu;
-    switch (p.state) {
-      case ProcState.Ready:
-        this.noteQueue(from);
-        this.runQ[from]!.remove(handle);
-        this.load[from]!--;
-        this.beginTransit(p, from, cpu, reason);
-        return true;
-      case ProcState.Running: {
-        this.stop(from);
-        this.markResched(from);
-        this.beginTransit(p, from, cpu, reason);
-        return true;
-      }
-      case ProcState.Sleeping:
-      case ProcState.Idle:
-        // Nothing runs: the move only changes where it will wake (state is copied meanwhile).
-        this.recordMove(p, from, cpu, reason, stateCopyNs(this.m, from, cpu));
-        p.cpu = cpu;
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  private beginTransit(p: Proc, from: number, to: number, reason: Reason): void {
-    const copy = from >= 0 ? stateCopyNs(this.m, from, to) : 0;
-    this.recordMove(p, from, to, reason, copy);
-    // Keep the process's lag behind its old queue when it joins the new one (fair discipline).
-    if (this.fair && from >= 0) p.vruntime += this.raiseMinVruntime(to) - this.raiseMinVruntime(from);
-    p.state = ProcState.Transit;
-    p.cpu = to;
-    p.readySinceNs = this.now;
-    this.inbound[to]!++;
-    this.load[to]!++;
-    this.q.push(this.now + copy, EventKind.Migrated, p.slot, 0);
-  }
-
-  private onMigrated(p: Proc): void {
-    this.inbound[p.cpu]!--;
-    this.load[p.cpu]!--;
-    if (this.service[p.cpu] !== ONLINE) {
-      // The target went out while the process was on its way: on to a usable CPU.
-      const alt = this.faults.usableInstead(p, p.cpu);
-      if (alt !== p.cpu) {
-        this.beginTransit(p, p.cpu, alt, this.faults.outReason(p.cpu));
-        return;
-      }
-    }
-    // Time in transit counts as waiting: the process was ready but could not run.
-    const transitNs = this.now - p.readySinceNs;
-    p.waitNs += transitNs;
-    this.enqueue(p, p.cpu, Placement.Move);
-  }
-
-  /** Books a move (migration.ts) and tells the trace. */
-  private recordMove(p: Proc, from: number, to: number, reason: Reason, copyNs: number): void {
-    this.migrationLog.moved(p, from, to, reason, copyNs, this.now);
-    this.trace?.('migrate', this.now, p.pid, to);
+    return this.migrations.request(handle, cpu, reason);
   }
 
   private onBalance(): void {
