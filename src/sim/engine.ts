@@ -97,13 +97,13 @@ export class Engine implements PolicyActions {
   finished = false;
   events = 0;
 
-  readonly q = new EventQueue(1024);
+  private readonly q = new EventQueue(1024);
   readonly procs: Proc[] = [];
   private readonly freeSlots: number[] = [];
   /** Queue position of each slot (shared by all run queues: a slot is in at most one). */
-  readonly qpos: number[] = [];
+  private readonly qpos: number[] = [];
   readonly runQ: ReadyQueue[];
-  readonly globalQ: ReadyQueue | null;
+  private readonly globalQ: ReadyQueue | null;
   private enqueueSeq = 0;
   /** Periodic tasks in the workload (non-periodic processes are ordered after them by pid). */
   private readonly taskCount: number;
@@ -112,9 +112,9 @@ export class Engine implements PolicyActions {
   /** Some group has an affinity mask (the global queue then has to look past its head). */
   private readonly anyAffinity: boolean;
 
-  readonly disc: Discipline;
-  readonly policy: Policy;
-  readonly view: EngineView;
+  private readonly disc: Discipline;
+  private readonly policy: Policy;
+  private readonly view: EngineView;
   readonly cache: CacheModel;
   readonly series: CpuSeries;
   readonly stats: RunStats;
@@ -145,7 +145,7 @@ export class Engine implements PolicyActions {
   private readonly capRate: Float64Array;
   private readonly capLat: Float64Array;
   private readonly timerGen: Int32Array;
-  readonly faults: Faults;
+  private readonly faults: Faults;
   /** Per CPU: its CpuService state (faults.ts keeps it). */
   readonly service: Uint8Array;
   /** CPUs online and running nothing: how many, and which (bit cpu % 32 of word cpu >> 5). */
