@@ -1,7 +1,14 @@
 /**
- * The discrete-event engine. Time is an integer number of nanoseconds; events are ordered by
- * (time, kind, scheduling order). One process record per live process (pooled), flat per-CPU
- * arrays, and no allocation on the per-event path.
+ * The discrete-event engine: the event loop and dispatch (arrivals, run queues, what each CPU
+ * runs, running segments, calls into the policy). Time is an integer number of nanoseconds;
+ * events are ordered by (time, kind, scheduling order). One process record per live process
+ * (pooled), flat per-CPU arrays, and no allocation on the per-event path.
+ *
+ * The engine's other concerns are modules it drives through narrow interfaces: event-kinds.ts
+ * (what the queue holds), migration.ts (moving a process and the one model of what a move
+ * costs), frequency.ts (P-states, governors, the thermal throttle), faults.ts (CPU failures and
+ * maintenance), run-stats.ts (every counter and table the result is built from), power.ts
+ * (energy and heat) and cache.ts (cache footprints).
  *
  * A running process occupies a *segment* on its CPU: it first stalls (context switch plus the
  * cache reload charged at dispatch), then progresses through its current compute burst at
@@ -9,7 +16,7 @@
  * timer: the end of the burst or of the time slice, whichever is first; a generation counter
  * voids timers of segments that were stopped early.
  *
- * One instant (runInstant) is applied in three phases, so nothing depends on the order in which
+ * One instant (advance) is applied in three phases, so nothing depends on the order in which
  * simultaneous events happened to be scheduled:
  *  1. every burst end and slice expiry due now (timers): completions, sleeps, next jobs;
  *  2. everything else due now, kind by kind in the order of EventKind in event-kinds.ts (machine
