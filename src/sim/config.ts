@@ -18,6 +18,8 @@ export const REASONS = [
   'maintenance',
 ] as const;
 export type Reason = (typeof REASONS)[number];
+/** Position of each reason in REASONS (per-reason counters are kept in that order). */
+export const REASON_INDEX = Object.fromEntries(REASONS.map((r, i) => [r, i])) as Record<Reason, number>;
 
 /**
  * Why a cache line had to be fetched into a core's private cache (docs/model.md, Caches, coherence and NUMA):

@@ -1,7 +1,14 @@
 /**
- * The discrete-event engine. Time is an integer number of nanoseconds; events are ordered by
- * (time, kind, scheduling order). One process record per live process (pooled), flat per-CPU
- * arrays, and no allocation on the per-event path.
+ * The discrete-event engine: the event loop and dispatch (arrivals, run queues, what each CPU
+ * runs, running segments, calls into the policy). Time is an integer number of nanoseconds;
+ * events are ordered by (time, kind, scheduling order). One process record per live process
+ * (pooled), flat per-CPU arrays, and no allocation on the per-event path.
+ *
+ * The engine's other concerns are modules it drives through narrow interfaces: event-kinds.ts
+ * (what the queue holds), migration.ts (moving a process and the one model of what a move
+ * costs), frequency.ts (P-states, governors, the thermal throttle), faults.ts (CPU failures and
+ * maintenance), run-stats.ts (every counter and table the result is built from), power.ts
+ * (energy and heat) and cache.ts (cache footprints).
  *
  * A running process occupies a *segment* on its CPU: it first stalls (context switch plus the
  * cache reload charged at dispatch), then progresses through its current compute burst at
@@ -9,10 +16,10 @@
  * timer: the end of the burst or of the time slice, whichever is first; a generation counter
  * voids timers of segments that were stopped early.
  *
- * One instant (runInstant) is applied in three phases, so nothing depends on the order in which
+ * One instant (advance) is applied in three phases, so nothing depends on the order in which
  * simultaneous events happened to be scheduled:
  *  1. every burst end and slice expiry due now (timers): completions, sleeps, next jobs;
- *  2. everything else due now, kind by kind in the order of the EV_ numbers below (machine
+ *  2. everything else due now, kind by kind in the order of EventKind in event-kinds.ts (machine
  *     events, frequency and thermal changes, governor ticks, arrivals, releases, wake-ups,
  *     landings of moved processes, balancing), events of one kind in scheduling order;
  *  3. each CPU that something happened to decides, once, what runs (decide): an idle CPU takes
@@ -21,46 +28,28 @@
  * A decision that schedules more work at the same instant (a move with no copy cost) runs the
  * phases again for it.
  */
-import { MISS_CAUSES, REASONS, type Reason } from './config';
+import { REASON_INDEX, REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
 import { sample } from './distributions';
-import { buildDomains, initialPState, nextPState, samples, type Domains } from './dvfs';
 import { SimPolicyError } from './errors';
+import { EventKind } from './event-kinds';
+import { CpuService, Faults, loseWork } from './faults';
+import { Frequency, type RunningWork } from './frequency';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
-import { LogHistogram } from './metrics';
+import { Migrations } from './migration';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
-import { dynamicPowerW, EnergyMeter } from './power';
-import { Proc, ProcState } from './process';
+import { EnergyMeter } from './power';
+import { allowed, Proc, ProcState } from './process';
 import { before, ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
-import type { MigrationRow, ProcessRow } from './result';
 import { hashName, Rng } from './rng';
+import { RunStats } from './run-stats';
 import { makeDiscipline, sleeperCreditNs, type Discipline } from './scheduler/discipline';
 import { CpuSeries, MISS_INDEX } from './series';
-import { secondsUntil } from './thermal';
 import { ArrivalSource, type ResolvedGroup } from './workload';
 import { EngineView } from './view';
-
-// Event kinds, numbered in the order they apply at one instant (the queue orders by time, then kind).
-/** End of a running burst or of its time slice (phase 1). */
-const EV_TIMER = 0;
-/** A CPU fails, or a maintenance window opens or closes: first, so nothing is placed on a CPU going out. */
-const EV_MACHINE = 1;
-/** A governor's P-state request takes effect. */
-const EV_FREQ = 2;
-/** A core reaches its trip point or has cooled enough. */
-const EV_THERMAL = 3;
-/** ondemand / schedutil sampling tick. */
-const EV_GOVERNOR = 4;
-const EV_ARRIVAL = 5;
-const EV_RELEASE = 6;
-const EV_WAKE = 7;
-/** A moved process lands on its target CPU. */
-const EV_MIGRATED = 8;
-/** Last: a balancing policy sees the instant's arrivals and wake-ups. */
-const EV_BALANCE = 9;
 
 /** How a process joining a queue gets its virtual runtime under `fair`. */
 const enum Placement {
@@ -72,16 +61,12 @@ const enum Placement {
   Move,
 }
 
-/** Per-CPU service state. */
-const ONLINE = 0;
-const IN_MAINTENANCE = 1;
-const FAILED = 2;
+const ONLINE = CpuService.Online;
 
 const COLD = MISS_INDEX.cold;
 const MIGRATION = MISS_INDEX.migration;
 const EVICTION = MISS_INDEX.eviction;
 const CAPACITY = MISS_INDEX.capacity;
-const REASON_INDEX = Object.fromEntries(REASONS.map((r, i) => [r, i])) as Record<Reason, number>;
 const COHERENCE = MISS_INDEX.coherence;
 
 const enum PolicyCall {
@@ -108,24 +93,6 @@ function periodicTasks(groups: readonly ResolvedGroup[]): PeriodicTaskInfo[] {
   return tasks;
 }
 
-/**
- * An upper bound on any core's steady temperature: every thread fully active at its type's
- * highest P-state, static power at its highest. Below the trip point, no core can ever throttle.
- */
-function hottestSteadyC(m: ResolvedMachine): number {
-  const th = m.thermal!;
-  const power = m.power!;
-  let hottest = 0;
-  m.coreTypes.forEach((type, i) => {
-    const top = type.pstates[type.pstates.length - 1]!;
-    const staticW = power.types[i]!.staticW;
-    const watts = m.smt * dynamicPowerW(power, i, top.freqHz, top.voltV) + staticW;
-    // With leakage rising by staticPerK per kelvin: theta = P / (1/R - staticPerK x staticW).
-    hottest = Math.max(hottest, watts / (1 / th.resistanceKPerW - power.staticPerK * staticW));
-  });
-  return th.ambientC + hottest;
-}
-
 export class Engine implements PolicyActions {
   readonly m: ResolvedMachine;
   readonly endNs: number;
@@ -137,13 +104,13 @@ export class Engine implements PolicyActions {
   finished = false;
   events = 0;
 
-  readonly q = new EventQueue(1024);
+  private readonly q = new EventQueue(1024);
   readonly procs: Proc[] = [];
   private readonly freeSlots: number[] = [];
   /** Queue position of each slot (shared by all run queues: a slot is in at most one). */
-  readonly qpos: number[] = [];
+  private readonly qpos: number[] = [];
   readonly runQ: ReadyQueue[];
-  readonly globalQ: ReadyQueue | null;
+  private readonly globalQ: ReadyQueue | null;
   private enqueueSeq = 0;
   /** Periodic tasks in the workload (non-periodic processes are ordered after them by pid). */
   private readonly taskCount: number;
@@ -152,11 +119,13 @@ export class Engine implements PolicyActions {
   /** Some group has an affinity mask (the global queue then has to look past its head). */
   private readonly anyAffinity: boolean;
 
-  readonly disc: Discipline;
-  readonly policy: Policy;
-  readonly view: EngineView;
+  private readonly disc: Discipline;
+  private readonly policy: Policy;
+  private readonly view: EngineView;
   readonly cache: CacheModel;
   readonly series: CpuSeries;
+  readonly stats: RunStats;
+  private readonly migrations: Migrations;
   private readonly sources: ArrivalSource[];
   /** Per group, hash of the name of its per-process random streams. */
   private readonly procStreamHash: number[];
@@ -183,45 +152,19 @@ export class Engine implements PolicyActions {
   private readonly capRate: Float64Array;
   private readonly capLat: Float64Array;
   private readonly timerGen: Int32Array;
-  readonly busyNs: Float64Array;
-  /** Current frequency / highest frequency of the CPU's core type. */
-  readonly freqFactor: Float64Array;
-  /** Per CPU: index of its current P-state in its core type's list. */
-  readonly pstate: Int32Array;
-  /** Per CPU: ONLINE, IN_MAINTENANCE or FAILED. */
-  readonly offline: Uint8Array;
+  private readonly faults: Faults;
+  /** Per CPU: its CpuService state (faults.ts keeps it). */
+  readonly service: Uint8Array;
   /** CPUs online and running nothing: how many, and which (bit cpu % 32 of word cpu >> 5). */
   private idleOnline: number;
   private readonly idleBits: Int32Array;
-  /** Per CPU: maintenance windows open now (overlapping windows keep it out until the last ends). */
-  private readonly maintenanceHolds: Int32Array;
   /** Null when the machine has no power model: energy then costs nothing. */
   readonly meter: EnergyMeter | null;
+  readonly freq: Frequency;
   /** Per CPU: share of its capacity misses that go to DRAM (with a power model). */
   private readonly capDram: Float64Array;
-  /** Frequency domains; null when every CPU stays at its highest P-state (performance, no thermal model). */
-  private readonly domains: Domains | null;
-  /** Per domain: the governor's P-state, the one it last requested, and a generation voiding stale switches. */
-  private readonly govIndex: Int32Array;
-  private readonly requested: Int32Array;
-  private readonly freqGen: Int32Array;
-  private readonly lastBusyNs: Float64Array;
-  private lastSampleNs = 0;
-  /** Per core: highest P-state the thermal throttle allows, the pending crossing's generation and direction, and since when it has been capped. */
-  private readonly cap: Int32Array;
-  private readonly thermGen: Int32Array;
-  private readonly thermDir: Int8Array;
-  private readonly throttledSinceNs: Float64Array;
-  throttledNs = 0;
-  /** Some core could reach the trip point (else no crossing is ever looked for). */
-  private readonly canThrottle: boolean;
-  /** Per CPU: since when its frequency series is booked (empty when no series is kept: plain machines). */
-  private readonly freqSinceNs: Float64Array;
-  failures = 0;
-  lostWorkNs = 0;
   private cpuEvent: CpuEvent | null = null;
   private readonly lastQueueChange: Float64Array;
-  readonly inbound: Int32Array;
   /** Per CPU: waiting + running + in transit towards it (kept current for cheap policy scans). */
   readonly load: Int32Array;
   /** `fair`: per queue (CPUs, then the global queue) the minimum vruntime, as CFS keeps it. */
@@ -243,42 +186,6 @@ export class Engine implements PolicyActions {
   private readonly idleAsked: Uint8Array;
   private readonly idleAskedList: Int32Array;
   private idleAskedCount = 0;
-
-  // Metrics.
-  readonly response = new LogHistogram();
-  waitSumNs = 0;
-  arrived = 0;
-  arrivedFinite = 0;
-  completed = 0;
-  /** Jobs released within the run: each non-periodic process is one, each periodic release one. */
-  jobsReleased = 0;
-  jobsCompleted = 0;
-  /** Set at the end: jobs released and not completed (running, waiting, or queued behind their task's earlier job). */
-  jobsUnfinished = 0;
-  lastCompletionNs = 0;
-  sojournDoneNs = 0;
-  private inSystem = 0;
-  inSystemArea = 0;
-  private lastInSystemChange = 0;
-  migrationsTotal = 0;
-  /** Moves of a job that had already run (it resumes elsewhere). */
-  jobMigrations = 0;
-  /** Moves of a task whose current job had not run yet (it starts elsewhere than its last job ran). */
-  taskMigrations = 0;
-  /** Indexed like REASONS. */
-  readonly migrationsByReason = new Float64Array(REASONS.length);
-  migrationCostNs = 0;
-  readonly missesByCause = new Float64Array(MISS_CAUSES.length);
-  stallNsTotal = 0;
-  contextSwitches = 0;
-  /** A running process stopped with work left so that another one runs on its CPU. */
-  preemptions = 0;
-  deadlineMisses = 0;
-  jobsDue = 0;
-  readonly processRows: ProcessRow[] = [];
-  processRowsOmitted = 0;
-  readonly migrationRows: MigrationRow[] = [];
-  migrationRowsOmitted = 0;
 
   constructor(readonly cfg: ResolvedConfig, private readonly trace: TraceHook | null, customPolicy: PolicyFactory | null = null) {
     const m = cfg.machine;
@@ -305,6 +212,9 @@ export class Engine implements PolicyActions {
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
+    this.load = new Int32Array(n);
+    const groupNames = cfg.groups.map((g) => g.name);
+    this.stats = new RunStats(n, groupNames, m.power !== null, cfg.maxProcessRows);
     this.series = new CpuSeries(n, cfg.maxBins, cfg.durationNs);
     this.running = new Int32Array(n).fill(-1);
     this.runKey = new Float64Array(n);
@@ -319,39 +229,34 @@ export class Engine implements PolicyActions {
     this.capRate = new Float64Array(n);
     this.capLat = new Float64Array(n);
     this.timerGen = new Int32Array(n);
-    this.busyNs = new Float64Array(n);
-    this.freqFactor = new Float64Array(n).fill(1);
-    this.pstate = new Int32Array(n);
-    for (let cpu = 0; cpu < n; cpu++) this.pstate[cpu] = this.topPState(cpu);
-    this.offline = new Uint8Array(n);
+    this.faults = new Faults(m, this.endNs, this.q, this.load, this.stats, {
+      failing: (cpu) => this.freq.flushFrequency(cpu),
+      leftService: (cpu, checkpointNs) => this.evacuate(cpu, checkpointNs),
+      switchOff: (cpu) => this.switchOff(cpu),
+      returned: (cpu) => this.returned(cpu),
+    });
+    this.service = this.faults.service;
+    this.migrations = new Migrations(this, m, this.q, this.procs, this.load, this.globalQ !== null, this.faults, this.stats, this.cache, groupNames, cfg.maxMigrationRows, {
+      dequeue: (p, cpu) => {
+        this.noteQueue(cpu);
+        this.runQ[cpu]!.remove(p.slot);
+        this.load[cpu]!--;
+      },
+      halt: (cpu) => {
+        this.stop(cpu);
+        this.markResched(cpu);
+      },
+      // Keep the process's lag behind its old queue when it joins the new one.
+      carryLag: (p, from, to) => {
+        if (this.fair) p.vruntime += this.raiseMinVruntime(to) - this.raiseMinVruntime(from);
+      },
+      land: (p, cpu) => this.enqueue(p, cpu, Placement.Move),
+    }, trace);
     this.idleOnline = n;
     this.idleBits = new Int32Array((n + 31) >> 5);
     for (let cpu = 0; cpu < n; cpu++) this.idleBits[cpu >> 5]! |= 1 << (cpu & 31);
-    this.maintenanceHolds = new Int32Array(n);
     this.capDram = new Float64Array(m.power === null ? 0 : n);
-    const dvfsActive = m.dvfs.governor !== 'performance' || m.thermal !== null;
-    this.domains = dvfsActive ? buildDomains(m.dvfs.domain, n, m.smt, m.cpuSocket, m.cpuType) : null;
-    const domainCount = this.domains?.cpus.length ?? 0;
-    this.govIndex = new Int32Array(domainCount);
-    this.requested = new Int32Array(domainCount);
-    this.freqGen = new Int32Array(domainCount);
-    this.lastBusyNs = new Float64Array(dvfsActive ? n : 0);
-    for (let d = 0; d < domainCount; d++) {
-      const cpus = this.domains!.cpus[d]!;
-      const index = initialPState(m.dvfs, this.pstatesOf(cpus[0]!));
-      this.govIndex[d] = index;
-      this.requested[d] = index;
-      for (const cpu of cpus) this.setPState(cpu, index);
-    }
-    this.cap = new Int32Array(m.thermal === null ? 0 : m.coreCount);
-    for (let core = 0; core < this.cap.length; core++) this.cap[core] = this.topPState(core * m.smt);
-    this.thermGen = new Int32Array(this.cap.length);
-    this.thermDir = new Int8Array(this.cap.length);
-    this.throttledSinceNs = new Float64Array(this.cap.length).fill(-1);
-    this.canThrottle = m.thermal !== null && hottestSteadyC(m) >= m.thermal.throttleC;
     this.lastQueueChange = new Float64Array(n);
-    this.inbound = new Int32Array(n);
-    this.load = new Int32Array(n);
     this.minVruntime = new Float64Array(n + 1);
     this.fair = cfg.scheduler.kind === 'fair';
     this.sleeperCreditNs = sleeperCreditNs(n);
@@ -361,28 +266,27 @@ export class Engine implements PolicyActions {
     this.idleAsked = new Uint8Array(n);
     this.idleAskedList = new Int32Array(n);
     this.view = new EngineView(this);
-    // Frequency series whenever frequencies can change or energy is shown against them.
-    const machineSeries = m.power !== null || this.domains !== null;
-    this.freqSinceNs = new Float64Array(machineSeries ? n : 0);
-    if (machineSeries) this.series.enableMachineSeries(m.power !== null, m.thermal !== null);
-    if (m.power !== null) {
-      this.meter = new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.pstate);
-    } else this.meter = null;
+    const work: RunningWork = {
+      running: this.running,
+      account: (cpu) => this.account(cpu),
+      plan: (cpu) => this.plan(cpu),
+      busyNsNow: (cpu) => this.stats.busyNs[cpu]! + (this.running[cpu]! >= 0 ? this.now - this.segStart[cpu]! : 0),
+    };
+    this.freq = new Frequency(this, m, this.endNs, this.q, work, this.service, this.stats, this.series);
+    this.meter = m.power === null ? null : new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.freq.pstate);
+    this.freq.meter = this.meter;
 
     this.openStream = cfg.groups.some((g) => g.count === Infinity);
     this.sources = cfg.groups.map((g) => new ArrivalSource(g, cfg.seed));
     this.procStreamHash = cfg.groups.map((g) => hashName(`proc:${g.name}`));
     this.pendingArrivalIndex = cfg.groups.map(() => 0);
-    m.events.forEach((ev, i) => {
-      if (ev.atNs < this.endNs) this.q.push(ev.atNs, EV_MACHINE, i, 0);
-    });
+    this.faults.scheduleEvents();
     cfg.groups.forEach((_, i) => {
       if (this.scheduleNextArrival(i)) this.activeSources++;
     });
     if (this.policy.balanceIntervalNs !== undefined && this.policy.balance) {
-      this.q.push(this.policy.balanceIntervalNs, EV_BALANCE, 0, 0);
+      this.q.push(this.policy.balanceIntervalNs, EventKind.Balance, 0, 0);
     }
-    if (this.domains !== null && samples(m.dvfs) && m.dvfs.samplingNs < this.endNs) this.q.push(m.dvfs.samplingNs, EV_GOVERNOR, 0, 0);
   }
 
   // ---------------------------------------------------------------- main loop
@@ -424,7 +328,7 @@ export class Engine implements PolicyActions {
       return;
     }
     this.now = this.endNs;
-    while (q.peekTime() === this.endNs && q.peekKind() === EV_TIMER) {
+    while (q.peekTime() === this.endNs && q.peekKind() === EventKind.Timer) {
       q.pop();
       this.events++;
       if (q.b === this.timerGen[q.a]) this.onTimer(q.a);
@@ -434,37 +338,34 @@ export class Engine implements PolicyActions {
 
   private apply(kind: number, a: number, b: number): void {
     switch (kind) {
-      case EV_TIMER:
+      case EventKind.Timer:
         if (b === this.timerGen[a]) this.onTimer(a);
         break;
-      case EV_MACHINE:
-        this.onMachineEvent(a, b);
+      case EventKind.Machine:
+        this.faults.onEvent(a, b);
         break;
-      case EV_FREQ:
-        if (b === this.freqGen[a]) {
-          this.govIndex[a] = this.requested[a]!;
-          this.applyDomain(a);
-        }
+      case EventKind.Freq:
+        this.freq.onSwitch(a, b);
         break;
-      case EV_THERMAL:
-        if (b === this.thermGen[a]) this.onThermal(a);
+      case EventKind.Thermal:
+        this.freq.onCrossing(a, b);
         break;
-      case EV_GOVERNOR:
-        this.onGovernorTick();
+      case EventKind.Governor:
+        this.freq.onGovernorTick();
         break;
-      case EV_ARRIVAL:
+      case EventKind.Arrival:
         this.onArrival(a);
         break;
-      case EV_RELEASE:
+      case EventKind.Release:
         this.onRelease(this.procs[a]!);
         break;
-      case EV_WAKE:
+      case EventKind.Wake:
         this.onWake(this.procs[a]!);
         break;
-      case EV_MIGRATED:
-        this.onMigrated(this.procs[a]!);
+      case EventKind.Migrated:
+        this.migrations.landed(this.procs[a]!);
         break;
-      case EV_BALANCE:
+      case EventKind.Balance:
         this.onBalance();
         break;
     }
@@ -490,7 +391,7 @@ export class Engine implements PolicyActions {
     const t = src.nextTime();
     if (t < 0 || t >= this.endNs) return false;
     this.pendingArrivalIndex[gi] = index;
-    this.q.push(t, EV_ARRIVAL, gi, 0);
+    this.q.push(t, EventKind.Arrival, gi, 0);
     return true;
   }
 
@@ -498,11 +399,11 @@ export class Engine implements PolicyActions {
     const g = this.cfg.groups[gi]!;
     const p = this.createProcess(g, this.pendingArrivalIndex[gi]!);
     if (!this.scheduleNextArrival(gi)) this.activeSources--;
-    this.jobsReleased++;
+    this.stats.jobsReleased++;
     this.trace?.('arrive', this.now, p.pid, -1);
     if (g.periodic) {
       const nextRelease = this.now + p.periodNs;
-      if (nextRelease < this.endNs) this.q.push(nextRelease, EV_RELEASE, p.slot, 0);
+      if (nextRelease < this.endNs) this.q.push(nextRelease, EventKind.Release, p.slot, 0);
     }
     this.placeNew(p);
   }
@@ -527,18 +428,10 @@ export class Engine implements PolicyActions {
       p.remainingNs = this.sources[g.index]!.demandOf(index);
       p.demandNs = p.remainingNs;
       p.burstNs = g.phases ? Math.min(p.remainingNs, sample(g.phases.computeNs, p.rng)) : p.remainingNs;
-      this.noteInSystem(+1);
-      this.arrivedFinite++;
     }
-    this.arrived++;
+    this.stats.arrival(this.now, g.periodic === null);
     this.live++;
     return p;
-  }
-
-  private noteInSystem(delta: number): void {
-    this.inSystemArea += this.inSystem * (this.now - this.lastInSystemChange);
-    this.lastInSystemChange = this.now;
-    this.inSystem += delta;
   }
 
   /** Placement of a new process (no migration: it has no CPU yet). */
@@ -549,10 +442,10 @@ export class Engine implements PolicyActions {
     }
     let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
     // Every CPU it may use is out (failed or in maintenance): it waits on one of them.
-    if (cpu < 0 && this.usableInstead(p, -1) < 0) cpu = this.parking(p);
+    if (cpu < 0 && this.faults.usableInstead(p, -1) < 0) cpu = this.faults.parking(p);
     this.checkTarget(p, cpu, 'place');
     // A policy unaware of machine events may pick a CPU that is out: take the nearest usable one instead.
-    if (this.offline[cpu] !== ONLINE) cpu = this.usableInstead(p, cpu);
+    if (this.service[cpu] !== ONLINE) cpu = this.faults.usableInstead(p, cpu);
     this.enqueue(p, cpu, Placement.New);
   }
 
@@ -607,8 +500,7 @@ export class Engine implements PolicyActions {
   }
 
   allowed(p: Proc, cpu: number): boolean {
-    const mask = p.affinity;
-    return mask === null || mask[cpu] === 1;
+    return allowed(p, cpu);
   }
 
   // ---------------------------------------------------------------- run queues
@@ -759,8 +651,8 @@ export class Engine implements PolicyActions {
    * preempts it (with the global queue, decideGlobal makes those choices).
    */
   private decideCpu(cpu: number): void {
-    if (this.offline[cpu] !== ONLINE) {
-      if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
+    if (this.service[cpu] !== ONLINE) {
+      if (this.meter !== null) this.freq.powerChanged(this.m.cpuCore[cpu]!);
       return;
     }
     const cur = this.running[cpu]!;
@@ -775,7 +667,7 @@ export class Engine implements PolicyActions {
         this.idleAskedList[this.idleAskedCount++] = cpu;
         this.callPolicy(PolicyCall.OnIdle, -1, cpu);
       }
-      if (this.meter !== null && this.running[cpu]! < 0) this.powerChanged(this.m.cpuCore[cpu]!);
+      if (this.meter !== null && this.running[cpu]! < 0) this.freq.powerChanged(this.m.cpuCore[cpu]!);
       return;
     }
     if (this.sliceOver[cpu] === 1) {
@@ -807,7 +699,7 @@ export class Engine implements PolicyActions {
   /** The running process (with work left) gives `cpu` to the best waiting one: a preemption. */
   private switchProcess(cpu: number): void {
     const p = this.stop(cpu);
-    this.preemptions++;
+    this.stats.preemptions++;
     this.requeue(p, cpu);
     this.start(cpu, this.takeNext(cpu)!);
   }
@@ -863,7 +755,7 @@ export class Engine implements PolicyActions {
     let preempted = -1;
     if (this.running[cpu]! >= 0) {
       const q = this.stop(cpu);
-      this.preemptions++;
+      this.stats.preemptions++;
       this.requeue(q, cpu);
       preempted = q.slot;
     }
@@ -884,10 +776,10 @@ export class Engine implements PolicyActions {
   private globalTarget(p: Proc, key: number, tie: number, order: number): number {
     const n = this.m.cpuCount;
     const running = this.running;
-    const offline = this.offline;
+    const service = this.service;
     const last = p.lastCpu;
     if (this.idleOnline > 0) {
-      if (last >= 0 && running[last]! < 0 && offline[last] === ONLINE && this.allowed(p, last)) return last;
+      if (last >= 0 && running[last]! < 0 && service[last] === ONLINE && this.allowed(p, last)) return last;
       // The lowest-numbered idle CPU it may use.
       const bits = this.idleBits;
       for (let w = 0; w < bits.length; w++) {
@@ -904,7 +796,7 @@ export class Engine implements PolicyActions {
     let worst = -1;
     let worstKey = -Infinity;
     for (let cpu = 0; cpu < n; cpu++) {
-      if (offline[cpu] !== ONLINE || running[cpu]! < 0 || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
+      if (service[cpu] !== ONLINE || running[cpu]! < 0 || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
       const k = runKey[cpu]!;
       if (k > worstKey || (k === worstKey && before(k, this.runTie[worst]!, this.runOrder[worst]!, k, this.runTie[cpu]!, this.runOrder[cpu]!))) {
         worst = cpu;
@@ -922,7 +814,8 @@ export class Engine implements PolicyActions {
     const m = this.m;
     p.waitNs += now - p.readySinceNs;
     if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
-      this.recordMove(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
+      // Picked up from the global queue by another CPU: a move with nothing to copy.
+      this.migrations.moved(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
     }
     p.evacReason = -1;
     p.jobRan = true;
@@ -930,7 +823,7 @@ export class Engine implements PolicyActions {
     let overheadNs = 0;
     if (this.lastPid[cpu] !== p.pid) {
       overheadNs = m.contextSwitchNs;
-      this.contextSwitches++;
+      this.stats.contextSwitches++;
     }
     // Leaving an idle state takes its exit latency.
     const meter = this.meter;
@@ -940,33 +833,19 @@ export class Engine implements PolicyActions {
     const plannedWork = Math.min(p.burstNs, this.disc.sliceNs * this.speed(cpu));
     const ch = this.cache.charge(p, cpu, p.pendingCoherence, p.coherenceSocket, p.homeNode, plannedWork, p.memoryIntensity);
     if (ch.reloadLines > 0) {
-      this.missesByCause[causeIndex]! += ch.reloadLines;
+      this.stats.missesByCause[causeIndex]! += ch.reloadLines;
       this.series.addMisses(cpu, causeIndex, now, now, ch.reloadLines);
     }
     if (ch.coherenceLines > 0) {
-      this.missesByCause[COHERENCE]! += ch.coherenceLines;
+      this.stats.missesByCause[COHERENCE]! += ch.coherenceLines;
       this.series.addMisses(cpu, COHERENCE, now, now, ch.coherenceLines);
     }
     p.misses += ch.reloadLines + ch.coherenceLines;
     const stall = ch.reloadNs + ch.coherenceNs;
     if (meter !== null && ch.dramLines > 0) meter.dram(p.slot, ch.dramLines);
     p.stallNs += stall;
-    this.stallNsTotal += stall;
-    if (p.migrated) {
-      this.migrationCostNs += stall;
-      const row = p.pendingMigrationRow >= 0 ? this.migrationRows[p.pendingMigrationRow] : undefined;
-      if (row) {
-        row.reloadMisses = Math.round(ch.reloadLines);
-        row.coherenceLines = Math.round(ch.coherenceLines);
-        row.reloadNs = Math.round(ch.reloadNs);
-        row.coherenceNs = Math.round(ch.coherenceNs);
-        row.remotePenaltyNs = Math.round(ch.remotePenaltyNs);
-        row.totalNs = row.stateCopyNs + row.reloadNs + row.coherenceNs;
-      }
-    }
-    p.migrated = false;
-    p.pendingMigrationRow = -1;
-    p.pendingCoherence = 0;
+    this.stats.stallNsTotal += stall;
+    if (p.migrated) this.migrations.reloaded(p, ch);
     if (p.firstRunNs < 0) p.firstRunNs = now;
     p.lastRanNs = now;
 
@@ -990,12 +869,12 @@ export class Engine implements PolicyActions {
     this.trace?.('dispatch', now, p.pid, cpu);
     this.plan(cpu);
     if (m.smt > 1) this.replanSiblings(cpu);
-    if (meter !== null) this.powerChanged(m.cpuCore[cpu]!);
+    if (meter !== null) this.freq.powerChanged(m.cpuCore[cpu]!);
   }
 
   /** Work rate of `cpu` now: capacity x frequency factor, shared with a busy SMT sibling. */
   private speed(cpu: number): number {
-    let s = this.m.cpuSpeed[cpu]! * this.freqFactor[cpu]!;
+    let s = this.m.cpuSpeed[cpu]! * this.freq.factor[cpu]!;
     const smt = this.m.smt;
     if (smt !== 1) {
       const first = cpu - (cpu % smt);
@@ -1020,7 +899,7 @@ export class Engine implements PolicyActions {
     const finish = progressFrom + Math.max(0, Math.ceil(p.burstNs / rate));
     this.finishAt[cpu] = finish;
     const gen = ++this.timerGen[cpu]!;
-    this.q.push(Math.min(finish, this.sliceEnd[cpu]!), EV_TIMER, cpu, gen);
+    this.q.push(Math.min(finish, this.sliceEnd[cpu]!), EventKind.Timer, cpu, gen);
   }
 
   /** A sibling thread started or stopped: account the work done so far at the old rate and re-plan. */
@@ -1042,7 +921,7 @@ export class Engine implements PolicyActions {
     if (now <= start) return;
     const p = this.procs[this.running[cpu]!]!;
     const elapsed = now - start;
-    this.busyNs[cpu]! += elapsed;
+    this.stats.busyNs[cpu]! += elapsed;
     this.series.addBusy(cpu, start, now);
     p.runNs += elapsed;
     const progressFrom = Math.max(start, this.stallEnd[cpu]!);
@@ -1054,12 +933,12 @@ export class Engine implements PolicyActions {
       p.remainingNs -= work;
       const capMisses = work * this.capRate[cpu]!;
       if (capMisses > 0) {
-        this.missesByCause[CAPACITY]! += capMisses;
+        this.stats.missesByCause[CAPACITY]! += capMisses;
         this.series.addMisses(cpu, CAPACITY, progressFrom, now, capMisses);
         p.misses += capMisses;
         const stall = capMisses * this.capLat[cpu]!;
         p.stallNs += stall;
-        this.stallNsTotal += stall;
+        this.stats.stallNsTotal += stall;
         if (this.meter !== null) this.meter.dram(p.slot, capMisses * this.capDram[cpu]!);
       }
     }
@@ -1075,7 +954,7 @@ export class Engine implements PolicyActions {
     if (this.fair) this.raiseMinVruntime(this.globalQ === null ? cpu : this.m.cpuCount);
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
-    if (this.offline[cpu] === ONLINE) this.setIdle(cpu, true);
+    if (this.service[cpu] === ONLINE) this.setIdle(cpu, true);
     this.load[cpu]!--;
     p.lastRanNs = this.now;
     this.timerGen[cpu]!++;
@@ -1124,7 +1003,7 @@ export class Engine implements PolicyActions {
     p.burstNs = 0;
     const g = this.cfg.groups[p.group]!;
     if (p.periodNs > 0) {
-      this.jobDone(p);
+      this.stats.jobCompleted(p, this.now);
       if (p.pendingJobs > 0) {
         p.pendingJobs--;
         this.startJob(p, p.jobReleaseNs + p.periodNs);
@@ -1141,7 +1020,7 @@ export class Engine implements PolicyActions {
     p.state = ProcState.Sleeping;
     p.sleepStartNs = this.now;
     this.trace?.('sleep', this.now, p.pid, cpu);
-    this.q.push(this.now + sample(g.phases.sleepNs, p.rng), EV_WAKE, p.slot, 0);
+    this.q.push(this.now + sample(g.phases.sleepNs, p.rng), EventKind.Wake, p.slot, 0);
   }
 
   private startJob(p: Proc, releaseNs: number): void {
@@ -1151,42 +1030,11 @@ export class Engine implements PolicyActions {
     p.jobRan = false;
   }
 
-  /** A periodic job completed now; finishing exactly at its deadline meets it. */
-  private jobDone(p: Proc): void {
-    const response = this.now - p.jobReleaseNs;
-    this.response.add(response);
-    this.jobsCompleted++;
-    this.jobsDue++;
-    p.jobsDone++;
-    if (this.now > p.deadlineNs) {
-      this.deadlineMisses++;
-      p.jobMisses++;
-    }
-  }
-
   /** A non-periodic process that last ran on `cpu` is done. */
   private complete(p: Proc, cpu: number): void {
-    const now = this.now;
     p.remainingNs = 0;
-    const response = now - p.arrivalNs;
-    this.response.add(response);
-    this.waitSumNs += p.waitNs;
-    this.sojournDoneNs += response;
-    this.completed++;
-    this.jobsCompleted++;
-    this.lastCompletionNs = now;
-    if (p.deadlineNs !== Infinity) {
-      this.jobsDue++;
-      p.jobsDone = 1;
-      if (now > p.deadlineNs) {
-        this.deadlineMisses++;
-        p.jobMisses = 1;
-      }
-    } else p.jobsDone = 1;
-    this.noteInSystem(-1);
-    this.trace?.('complete', now, p.pid, cpu);
-    if (this.processRows.length < this.cfg.maxProcessRows) this.processRows.push(this.rowOf(p, 'completed'));
-    else this.processRowsOmitted++;
+    this.stats.processCompleted(p, this.now);
+    this.trace?.('complete', this.now, p.pid, cpu);
     this.release(p);
   }
 
@@ -1195,30 +1043,6 @@ export class Engine implements PolicyActions {
     p.state = ProcState.Free;
     this.live--;
     this.freeSlots.push(p.slot);
-  }
-
-  rowOf(p: Proc, state: 'completed' | 'unfinished'): ProcessRow {
-    const done = state === 'completed';
-    const row: ProcessRow = {
-      pid: p.pid,
-      group: this.cfg.groups[p.group]!.name,
-      kind: p.periodNs > 0 ? 'periodic' : 'process',
-      state,
-      arrivalS: p.arrivalNs / 1e9,
-      finishS: done ? this.now / 1e9 : null,
-      responseS: (this.now - p.arrivalNs) / 1e9,
-      waitS: p.waitNs / 1e9,
-      runS: p.runNs / 1e9,
-      stallS: p.stallNs / 1e9,
-      sleepS: p.sleepNs / 1e9,
-      migrations: p.migrations,
-      cacheMisses: Math.round(p.misses),
-      cpu: p.lastCpu,
-      jobs: p.jobsDone,
-      deadlineMisses: p.jobMisses,
-    };
-    if (this.meter !== null) row.energyJ = p.energyJ;
-    return row;
   }
 
   // ---------------------------------------------------------------- sleep, release
@@ -1233,8 +1057,8 @@ export class Engine implements PolicyActions {
 
   private onRelease(p: Proc): void {
     const next = this.now + p.periodNs;
-    if (next < this.endNs) this.q.push(next, EV_RELEASE, p.slot, 0);
-    this.jobsReleased++;
+    if (next < this.endNs) this.q.push(next, EventKind.Release, p.slot, 0);
+    this.stats.jobsReleased++;
     if (p.state === ProcState.Idle) {
       this.startJob(p, this.now);
       this.placeWoken(p);
@@ -1254,21 +1078,21 @@ export class Engine implements PolicyActions {
     let cpu = from;
     if (this.policy.placeOnWake) {
       cpu = this.callPolicy(PolicyCall.PlaceOnWake, p.slot, -1);
-      if (cpu < 0 && this.usableInstead(p, -1) < 0) cpu = from;
+      if (cpu < 0 && this.faults.usableInstead(p, -1) < 0) cpu = from;
       this.checkTarget(p, cpu, 'placeOnWake');
     }
-    if (this.offline[cpu] !== ONLINE) {
+    if (this.service[cpu] !== ONLINE) {
       // Asleep on a CPU that went out (and the policy left it there), or sent to one: evacuate.
-      const alt = this.usableInstead(p, cpu);
+      const alt = this.faults.usableInstead(p, cpu);
       if (alt !== from) {
-        this.beginTransit(p, from, alt, this.offline[from] === ONLINE ? 'load-balance' : this.outReason(from));
+        this.migrations.transit(p, from, alt, this.service[from] === ONLINE ? 'load-balance' : this.faults.outReason(from));
         return;
       }
       cpu = alt;
     }
     if (cpu !== from) {
       const reason = this.policy.wakeReason ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]! : 'load-balance';
-      this.beginTransit(p, from, cpu, reason);
+      this.migrations.transit(p, from, cpu, reason);
     } else {
       this.enqueue(p, cpu, Placement.Move);
     }
@@ -1276,148 +1100,21 @@ export class Engine implements PolicyActions {
 
   // ---------------------------------------------------------------- migration
 
-  /** PolicyActions.migrate: request, stop, copy state, resume on the target. */
+  /** PolicyActions.migrate: request, halt, copy state, resume on the target (migration.ts). */
   migrate(handle: number, cpu: number, reason: Reason): boolean {
-    const p = this.procs[handle];
-    if (p === undefined || p.state === ProcState.Free || p.state === ProcState.Transit) return false;
-    if (this.globalQ || p.cpu < 0) return false;
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !this.allowed(p, cpu) || this.offline[cpu] !== ONLINE) return false;
-    const from = p.cpu;
-    switch (p.state) {
-      case ProcState.Ready:
-        this.noteQueue(from);
-        this.runQ[from]!.remove(handle);
-        this.load[from]!--;
-        this.beginTransit(p, from, cpu, reason);
-        return true;
-      case ProcState.Running: {
-        this.stop(from);
-        this.markResched(from);
-        this.beginTransit(p, from, cpu, reason);
-        return true;
-      }
-      case ProcState.Sleeping:
-      case ProcState.Idle:
-        // Nothing runs: the move only changes where it will wake (state is copied meanwhile).
-        this.recordMove(p, from, cpu, reason, this.copyNs(from, cpu));
-        p.cpu = cpu;
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  private copyNs(from: number, to: number): number {
-    const m = this.m;
-    const sf = m.cpuSocket[from]!;
-    const st = m.cpuSocket[to]!;
-    const distanceFactor = sf === st ? 1 : m.distances[sf]![st]! / 10;
-    return m.migrationFixedNs + Math.round(((m.stateBytes / m.interconnectBytesPerS) * 1e9) * distanceFactor);
-  }
-
-  private beginTransit(p: Proc, from: number, to: number, reason: Reason): void {
-    const copy = from >= 0 ? this.copyNs(from, to) : 0;
-    this.recordMove(p, from, to, reason, copy);
-    // Keep the process's lag behind its old queue when it joins the new one (fair discipline).
-    if (this.fair && from >= 0) p.vruntime += this.raiseMinVruntime(to) - this.raiseMinVruntime(from);
-    p.state = ProcState.Transit;
-    p.cpu = to;
-    p.readySinceNs = this.now;
-    this.inbound[to]!++;
-    this.load[to]!++;
-    this.q.push(this.now + copy, EV_MIGRATED, p.slot, 0);
-  }
-
-  private onMigrated(p: Proc): void {
-    this.inbound[p.cpu]!--;
-    this.load[p.cpu]!--;
-    if (this.offline[p.cpu] !== ONLINE) {
-      // The target went out while the process was on its way: on to a usable CPU.
-      const alt = this.usableInstead(p, p.cpu);
-      if (alt !== p.cpu) {
-        this.beginTransit(p, p.cpu, alt, this.outReason(p.cpu));
-        return;
-      }
-    }
-    // Time in transit counts as waiting: the process was ready but could not run.
-    const transitNs = this.now - p.readySinceNs;
-    p.waitNs += transitNs;
-    this.enqueue(p, p.cpu, Placement.Move);
-  }
-
-  /** Books a migration and leaves the process's private-cache lines behind (dirty ones become coherence traffic). */
-  private recordMove(p: Proc, from: number, to: number, reason: Reason, copyNs: number): void {
-    const m = this.m;
-    this.migrationsTotal++;
-    if (p.jobRan) this.jobMigrations++;
-    else this.taskMigrations++;
-    this.migrationsByReason[REASON_INDEX[reason]]!++;
-    this.migrationCostNs += copyNs;
-    p.migrations++;
-    if (from >= 0 && m.cpuCore[from] !== m.cpuCore[to]) {
-      const lines = this.cache.leavePrivate(p);
-      p.pendingCoherence += p.dirtyFraction * lines;
-      p.coherenceSocket = m.cpuSocket[from]!;
-    }
-    p.migrated = true;
-    this.trace?.('migrate', this.now, p.pid, to);
-    if (this.migrationRows.length < this.cfg.maxMigrationRows) {
-      p.pendingMigrationRow = this.migrationRows.length;
-      this.migrationRows.push({
-        timeNs: this.now,
-        pid: p.pid,
-        group: this.cfg.groups[p.group]!.name,
-        from,
-        to,
-        reason,
-        stateCopyNs: copyNs,
-        reloadMisses: 0,
-        coherenceLines: 0,
-        reloadNs: 0,
-        coherenceNs: 0,
-        remotePenaltyNs: 0,
-        totalNs: copyNs,
-      });
-    } else {
-      p.pendingMigrationRow = -1;
-      this.migrationRowsOmitted++;
-    }
+    return this.migrations.request(handle, cpu, reason);
   }
 
   private onBalance(): void {
     this.callPolicy(PolicyCall.Balance, -1, -1);
     const next = this.now + this.policy.balanceIntervalNs!;
-    if (next < this.endNs) this.q.push(next, EV_BALANCE, 0, 0);
+    if (next < this.endNs) this.q.push(next, EventKind.Balance, 0, 0);
   }
 
-  // ---------------------------------------------------------------- power, DVFS, heat
-
-  /** Books `cpu`'s frequency series up to now (before its P-state changes or it fails, and at the end); 0 Hz while failed. */
-  private flushFrequency(cpu: number): void {
-    if (this.freqSinceNs.length === 0) return;
-    const since = this.freqSinceNs[cpu]!;
-    if (this.now <= since) return;
-    const hz = this.offline[cpu] === FAILED ? 0 : this.pstatesOf(cpu)[this.pstate[cpu]!]!.freqHz;
-    this.series.addFrequency(cpu, since, this.now, hz * (this.now - since));
-    this.freqSinceNs[cpu] = this.now;
-  }
+  // ---------------------------------------------------------------- power
 
   private workDone(): boolean {
     return this.live === 0 && this.activeSources === 0 && !this.openStream;
-  }
-
-  private pstatesOf(cpu: number): readonly { freqHz: number; voltV: number }[] {
-    return this.m.coreTypes[this.m.cpuType[cpu]!]!.pstates;
-  }
-
-  private topPState(cpu: number): number {
-    return this.pstatesOf(cpu).length - 1;
-  }
-
-  private setPState(cpu: number, index: number): void {
-    const pstates = this.pstatesOf(cpu);
-    this.pstate[cpu] = index;
-    this.freqFactor[cpu] = pstates[index]!.freqHz / pstates[pstates.length - 1]!.freqHz;
   }
 
   /**
@@ -1426,194 +1123,31 @@ export class Engine implements PolicyActions {
    * computing and stalling. Kept in meter.activity by plan(), read when the core's power is taken.
    */
   private activityOf(cpu: number, speed: number, rate: number): number {
-    const full = this.m.cpuSpeed[cpu]! * this.freqFactor[cpu]!;
+    const full = this.m.cpuSpeed[cpu]! * this.freq.factor[cpu]!;
     const computing = Math.min(1, rate / speed);
     const stall = this.m.power!.stallActivity;
     return (speed / full) * (computing + stall * (1 - computing));
   }
 
-  /** What `core` does changed (a thread started or stopped, a new P-state, power off): close the interval, take the new power. */
-  private powerChanged(core: number): void {
-    const meter = this.meter!;
-    meter.touch(core);
-    meter.refresh(core);
-    if (this.canThrottle) this.scheduleThermal(core);
-  }
-
-  /** Puts domain `d` at min(governor's P-state, thermal caps of its cores): running work is booked at the old speed and re-planned. */
-  private applyDomain(d: number): void {
-    const m = this.m;
-    const cpus = this.domains!.cpus[d]!;
-    let index = this.govIndex[d]!;
-    if (this.cap.length > 0) for (const cpu of cpus) index = Math.min(index, this.cap[m.cpuCore[cpu]!]!);
-    if (this.pstate[cpus[0]!] === index) return;
-    const meter = this.meter;
-    for (const cpu of cpus) {
-      if (this.running[cpu]! >= 0) this.account(cpu);
-      if (meter !== null && cpu % m.smt === 0) meter.touch(m.cpuCore[cpu]!);
-      this.flushFrequency(cpu);
-    }
-    for (const cpu of cpus) {
-      this.setPState(cpu, index);
-      meter?.operatingPointChanged(cpu);
-    }
-    for (const cpu of cpus) if (this.running[cpu]! >= 0) this.plan(cpu);
-    if (meter !== null) for (const cpu of cpus) if (cpu % m.smt === 0) this.powerChanged(m.cpuCore[cpu]!);
-  }
-
-  /** ondemand / schedutil: each domain's busiest CPU over the last period sets its next P-state. */
-  private onGovernorTick(): void {
-    const m = this.m;
-    const domains = this.domains!;
-    const now = this.now;
-    const window = now - this.lastSampleNs;
-    this.lastSampleNs = now;
-    for (let d = 0; d < domains.cpus.length; d++) {
-      const cpus = domains.cpus[d]!;
-      let busiest = 0;
-      for (const cpu of cpus) {
-        const busy = this.busyNs[cpu]! + (this.running[cpu]! >= 0 ? now - this.segStart[cpu]! : 0);
-        busiest = Math.max(busiest, (busy - this.lastBusyNs[cpu]!) / window);
-        this.lastBusyNs[cpu] = busy;
-      }
-      const next = nextPState(m.dvfs, this.pstatesOf(cpus[0]!), this.pstate[cpus[0]!]!, Math.min(1, busiest));
-      if (next === this.requested[d]) continue;
-      this.requested[d] = next;
-      const gen = ++this.freqGen[d]!;
-      if (m.dvfs.switchLatencyNs === 0) {
-        this.govIndex[d] = next;
-        this.applyDomain(d);
-      } else this.q.push(now + m.dvfs.switchLatencyNs, EV_FREQ, d, gen);
-    }
-    const next = now + m.dvfs.samplingNs;
-    if (next < this.endNs) this.q.push(next, EV_GOVERNOR, 0, 0);
-  }
-
-  /**
-   * Arms `core`'s next thermal crossing: reaching the trip point while a lower P-state is left,
-   * or cooling below trip - hysteresis while capped. Exact time from the RC closed form. The
-   * core's meter must be up to date (touched at now).
-   */
-  private scheduleThermal(core: number): void {
-    const th = this.m.thermal!;
-    const meter = this.meter!;
-    const gen = ++this.thermGen[core]!;
-    const a = meter.heatA[core]!;
-    const g = meter.heatG[core]!;
-    const theta = meter.theta[core]!;
-    const trip = th.throttleC - th.ambientC;
-    const release = trip - th.hysteresisC;
-    const steady = a / g;
-    let seconds = Infinity;
-    if (steady > trip) {
-      if (this.pstate[core * this.m.smt]! > 0) {
-        seconds = theta >= trip ? 0 : secondsUntil(theta, trip, a, g, th.capacitanceJPerK);
-        this.thermDir[core] = 1;
-      }
-    } else if (steady < release && this.throttledSinceNs[core]! >= 0) {
-      seconds = theta <= release ? 0 : secondsUntil(theta, release, a, g, th.capacitanceJPerK);
-      this.thermDir[core] = -1;
-    }
-    if (seconds === Infinity) return;
-    const at = this.now + Math.ceil(seconds * 1e9);
-    if (at < this.endNs) this.q.push(at, EV_THERMAL, core, gen);
-  }
-
-  /** The core reached its trip point (cap to the highest P-state that keeps it below) or cooled enough (lift the cap a step). */
-  private onThermal(core: number): void {
-    const th = this.m.thermal!;
-    const meter = this.meter!;
-    const first = core * this.m.smt;
-    const top = this.topPState(first);
-    let cap: number;
-    if (this.thermDir[core] > 0) {
-      const trip = th.throttleC - th.ambientC;
-      cap = this.pstate[first]! - 1;
-      while (cap > 0 && meter.steadyThetaAt(core, cap) > trip) cap--;
-    } else cap = Math.min(top, this.cap[core]! + 1);
-    const was = this.cap[core]!;
-    this.cap[core] = cap;
-    if (was === top && cap < top) this.throttledSinceNs[core] = this.now;
-    else if (was < top && cap === top) {
-      this.throttledNs += this.now - this.throttledSinceNs[core]!;
-      this.throttledSinceNs[core] = -1;
-    }
-    this.applyDomain(this.domains!.of[first]!);
-    meter.touch(core);
-    this.scheduleThermal(core);
-  }
-
   // ---------------------------------------------------------------- faults and maintenance
 
-  private onMachineEvent(index: number, phase: number): void {
-    const ev = this.m.events[index]!;
-    if (phase === 1) {
-      this.bringOnline(ev.cpu);
-      return;
-    }
-    if (ev.kind === 'fail') {
-      this.failures++;
-      this.takeOffline(ev.cpu, FAILED, ev.checkpointNs);
-    } else {
-      if (ev.endNs < this.endNs) this.q.push(ev.endNs, EV_MACHINE, index, 1);
-      this.maintenanceHolds[ev.cpu]!++;
-      this.takeOffline(ev.cpu, IN_MAINTENANCE, 0);
-    }
-  }
-
-  /** Migration reason for moving work off offline `cpu`. */
-  private outReason(cpu: number): 'fault' | 'maintenance' {
-    return this.offline[cpu] === FAILED ? 'fault' : 'maintenance';
-  }
-
-  /** Least-loaded online CPU `p` may use other than `cpu` (lowest number on ties); `cpu` itself when there is none. */
-  private usableInstead(p: Proc, cpu: number): number {
-    let best = cpu;
-    let bestLoad = Infinity;
-    for (let c = 0; c < this.m.cpuCount; c++) {
-      if (c === cpu || this.offline[c] !== ONLINE || !this.allowed(p, c)) continue;
-      if (this.load[c]! < bestLoad) {
-        bestLoad = this.load[c]!;
-        best = c;
-      }
-    }
-    return best;
-  }
-
-  /** Where a process waits when every CPU it may use is out: the first CPU of its affinity. */
-  private parking(p: Proc): number {
-    let cpu = 0;
-    while (!this.allowed(p, cpu)) cpu++;
-    return cpu;
-  }
-
   /**
-   * Takes `cpu` out of service: the running process stops (a failure loses its work since the
-   * last checkpoint), the policy is told and moves what it wants, and the engine evacuates the rest.
+   * `cpu` has just left service (faults.ts): the running process stops (a failure loses its work
+   * since the last checkpoint), the policy is told and moves what it wants, and the engine
+   * evacuates the rest.
    */
-  private takeOffline(cpu: number, state: number, checkpointNs: number): void {
-    // Its frequency series shows 0 Hz from a failure on: book what it ran at until now.
-    if (state === FAILED) this.flushFrequency(cpu);
-    if (this.offline[cpu] !== ONLINE) {
-      // Already out: a failure during maintenance makes it permanent.
-      if (state === FAILED && this.offline[cpu] !== FAILED) {
-        this.offline[cpu] = FAILED;
-        this.switchOff(cpu);
-      }
-      return;
-    }
+  private evacuate(cpu: number, checkpointNs: number): void {
     if (this.running[cpu]! < 0) this.setIdle(cpu, false);
-    this.offline[cpu] = state;
-    const reason = this.outReason(cpu);
+    const reason = this.faults.outReason(cpu);
     if (this.running[cpu]! >= 0) {
       const p = this.stop(cpu);
-      if (checkpointNs > 0) this.loseWork(p, checkpointNs);
+      if (checkpointNs > 0) loseWork(p, checkpointNs, this.stats);
       if (this.globalQ) p.evacReason = REASONS.indexOf(reason);
       this.requeue(p, cpu);
-      if (this.meter !== null) this.powerChanged(this.m.cpuCore[cpu]!);
+      if (this.meter !== null) this.freq.powerChanged(this.m.cpuCore[cpu]!);
     }
     this.markResched(cpu);
-    if (state === FAILED) this.switchOff(cpu);
+    if (this.service[cpu] === CpuService.Failed) this.switchOff(cpu);
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'offline', cpu, cause: reason };
       this.callPolicy(PolicyCall.CpuEvent, -1, cpu);
@@ -1624,7 +1158,7 @@ export class Engine implements PolicyActions {
     }
     for (const p of this.procs) {
       if (p.state === ProcState.Free || p.state === ProcState.Transit || p.cpu !== cpu) continue;
-      const to = this.usableInstead(p, cpu);
+      const to = this.faults.usableInstead(p, cpu);
       if (to !== cpu) this.migrate(p.slot, to, reason);
     }
   }
@@ -1633,23 +1167,11 @@ export class Engine implements PolicyActions {
   private switchOff(cpu: number): void {
     if (this.meter === null) return;
     this.meter.off[cpu] = 1;
-    this.powerChanged(this.m.cpuCore[cpu]!);
+    this.freq.powerChanged(this.m.cpuCore[cpu]!);
   }
 
-  /** The work `p` did since its last checkpoint is lost: it must be done again. */
-  private loseWork(p: Proc, checkpointNs: number): void {
-    const done = p.periodNs > 0 ? p.wcetNs - p.burstNs : p.demandNs - p.remainingNs;
-    const lost = done % checkpointNs;
-    if (!(lost > 0)) return;
-    p.burstNs += lost;
-    if (p.periodNs === 0) p.remainingNs += lost;
-    this.lostWorkNs += lost;
-  }
-
-  /** A maintenance window of `cpu` ends: unless another is still open (or it failed meanwhile), it is back and takes work again. */
-  private bringOnline(cpu: number): void {
-    if (--this.maintenanceHolds[cpu]! > 0 || this.offline[cpu] !== IN_MAINTENANCE) return;
-    this.offline[cpu] = ONLINE;
+  /** `cpu` is back from maintenance (faults.ts): it takes work again. */
+  private returned(cpu: number): void {
     if (this.running[cpu]! < 0) this.setIdle(cpu, true);
     if (this.policy.onCpuEvent) {
       this.cpuEvent = { kind: 'online', cpu };
@@ -1675,39 +1197,8 @@ export class Engine implements PolicyActions {
       this.noteQueue(cpu);
     }
     if (this.meter !== null) for (let core = 0; core < this.m.coreCount; core++) this.meter.touch(core);
-    for (let cpu = 0; cpu < this.freqSinceNs.length; cpu++) this.flushFrequency(cpu);
-    for (let core = 0; core < this.cap.length; core++) {
-      if (this.throttledSinceNs[core]! >= 0) this.throttledNs += this.now - this.throttledSinceNs[core]!;
-    }
-    this.noteInSystem(0);
-    for (const p of this.procs) {
-      if (p.state === ProcState.Free) continue;
-      if (p.periodNs > 0) {
-        // The current job (if released and not done) and every pending one are due if their deadline passed.
-        const active = p.state !== ProcState.Idle;
-        this.jobsUnfinished += (active ? 1 : 0) + p.pendingJobs;
-        if (active && p.deadlineNs <= this.now) {
-          this.jobsDue++;
-          this.deadlineMisses++;
-          p.jobMisses++;
-        }
-        for (let k = 1; k <= p.pendingJobs; k++) {
-          if (p.jobReleaseNs + k * p.periodNs + p.relDeadlineNs <= this.now) {
-            this.jobsDue++;
-            this.deadlineMisses++;
-            p.jobMisses++;
-          }
-        }
-      } else {
-        this.jobsUnfinished++;
-        this.sojournDoneNs += this.now - p.arrivalNs;
-        if (p.deadlineNs <= this.now) {
-          this.jobsDue++;
-          this.deadlineMisses++;
-          p.jobMisses = 1;
-        }
-      }
-      this.processRows.push(this.rowOf(p, 'unfinished'));
-    }
+    this.freq.finish();
+    this.stats.noteInSystem(this.now, 0);
+    for (const p of this.procs) if (p.state !== ProcState.Free) this.stats.unfinishedAtEnd(p, this.now);
   }
 }

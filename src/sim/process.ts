@@ -20,6 +20,12 @@ export const enum ProcState {
   Free = 5,
 }
 
+/** `p` may run on `cpu` (its affinity mask allows it). */
+export function allowed(p: Proc, cpu: number): boolean {
+  const mask = p.affinity;
+  return mask === null || mask[cpu] === 1;
+}
+
 export class Proc implements CacheResident {
   pid = 0;
   group = 0;

@@ -1,14 +1,17 @@
 /**
- * Turns a finished engine into a SimResult (summary, tables, series) and stamps its digest. The
+ * Turns a finished run into a SimResult (summary, tables, series) and stamps its digest. The
  * summary is computed from the run's counters (RunCounters) rather than from the engine, so the
  * same formulas give the summary of an observation window from the difference of two sets of
  * counters (window.ts).
  */
 import { MISS_CAUSES, REASONS, type MissCause, type Reason } from './config';
 import { digestOf, type Sha256Factory } from './digest';
-import type { Engine } from './engine';
+import type { ResolvedMachine } from './machine';
 import { imbalance, type LogHistogram } from './metrics';
+import type { EnergyMeter } from './power';
 import type { CpuSeriesResult, SimResult, Summary } from './result';
+import type { RunStats } from './run-stats';
+import type { CpuSeries } from './series';
 
 const S = 1e9;
 
@@ -57,43 +60,58 @@ export interface RunCounters {
   faults: { failures: number; lostWorkNs: number } | null;
 }
 
-/** The counters of a finished engine: everything from the start of the run to its end. */
-export function countersOf(e: Engine): RunCounters {
+/** What a result is built from: a finished run (the engine is one), read only through this. */
+export interface FinishedRun {
+  /** The machine simulated. */
+  readonly m: ResolvedMachine;
+  /** Where the run ended. */
+  readonly now: number;
+  /** Events applied. */
+  readonly events: number;
+  readonly stats: RunStats;
+  readonly series: CpuSeries;
+  /** Null without a power model. */
+  readonly meter: EnergyMeter | null;
+}
+
+/** The counters of a finished run: everything from its start to its end. */
+export function countersOf(e: FinishedRun): RunCounters {
   const meter = e.meter;
   const th = e.m.thermal;
+  const s = e.stats;
   return {
     spanNs: e.now,
-    busyNs: e.busyNs,
-    missesByCause: e.missesByCause,
-    migrationsByReason: e.migrationsByReason,
-    response: e.response,
-    waitSumNs: e.waitSumNs,
-    arrived: e.arrived,
-    arrivedFinite: e.arrivedFinite,
-    completed: e.completed,
-    jobsReleased: e.jobsReleased,
-    jobsCompleted: e.jobsCompleted,
-    jobsUnfinished: e.jobsUnfinished,
-    makespanNs: e.lastCompletionNs,
-    sojournNs: e.sojournDoneNs,
-    sojournCount: e.arrivedFinite,
-    inSystemArea: e.inSystemArea,
-    migrationsTotal: e.migrationsTotal,
-    jobMigrations: e.jobMigrations,
-    taskMigrations: e.taskMigrations,
-    migrationCostNs: e.migrationCostNs,
-    stallNsTotal: e.stallNsTotal,
-    contextSwitches: e.contextSwitches,
-    preemptions: e.preemptions,
-    deadlineMisses: e.deadlineMisses,
-    jobsDue: e.jobsDue,
+    busyNs: s.busyNs,
+    missesByCause: s.missesByCause,
+    migrationsByReason: s.migrationsByReason,
+    response: s.response,
+    waitSumNs: s.waitSumNs,
+    arrived: s.arrived,
+    arrivedFinite: s.arrivedFinite,
+    completed: s.completed,
+    jobsReleased: s.jobsReleased,
+    jobsCompleted: s.jobsCompleted,
+    jobsUnfinished: s.jobsUnfinished,
+    makespanNs: s.lastCompletionNs,
+    sojournNs: s.sojournDoneNs,
+    sojournCount: s.arrivedFinite,
+    inSystemArea: s.inSystemArea,
+    migrationsTotal: s.migrationsTotal,
+    jobMigrations: s.jobMigrations,
+    taskMigrations: s.taskMigrations,
+    migrationCostNs: s.migrationCostNs,
+    stallNsTotal: s.stallNsTotal,
+    contextSwitches: s.contextSwitches,
+    preemptions: s.preemptions,
+    deadlineMisses: s.deadlineMisses,
+    jobsDue: s.jobsDue,
     events: e.events,
-    unfinished: e.processRows.filter((r) => r.state === 'unfinished').length,
-    processRowsOmitted: e.processRowsOmitted,
-    migrationRowsOmitted: e.migrationRowsOmitted,
+    unfinished: s.processRows.filter((r) => r.state === 'unfinished').length,
+    processRowsOmitted: s.processRowsOmitted,
+    migrationRowsOmitted: s.migrationRowsOmitted,
     energy: meter === null ? null : { byCpuJ: Array.from(meter.energyJ), dramJ: meter.dramJ },
-    thermal: meter === null || th === null ? null : { ambientC: th.ambientC, peakTheta: meter.peakTheta, thetaAreaKS: meter.thetaAreaKS, coreCount: e.m.coreCount, throttledNs: e.throttledNs },
-    faults: e.m.events.length === 0 ? null : { failures: e.failures, lostWorkNs: e.lostWorkNs },
+    thermal: meter === null || th === null ? null : { ambientC: th.ambientC, peakTheta: meter.peakTheta, thetaAreaKS: meter.thetaAreaKS, coreCount: e.m.coreCount, throttledNs: s.throttledNs },
+    faults: e.m.events.length === 0 ? null : { failures: s.failures, lostWorkNs: s.lostWorkNs },
   };
 }
 
@@ -179,7 +197,7 @@ function eventSummary(c: RunCounters): Partial<Summary> {
 }
 
 /** The run's time series; from `fromNs` on (an observation window's start: from the first bin that starts there or later). */
-export function seriesOf(e: Engine, fromNs = 0): SimResult['series'] {
+export function seriesOf(e: FinishedRun, fromNs = 0): SimResult['series'] {
   const T = e.now;
   const s = e.series;
   const all = s.binsFor(T);
@@ -230,13 +248,13 @@ export function withDigest(result: Omit<SimResult, 'digest'>, sha256?: Sha256Fac
   return { ...result, digest: digestOf(result, sha256) };
 }
 
-export function buildResult(e: Engine, sha256?: Sha256Factory): SimResult {
+export function buildResult(e: FinishedRun, sha256?: Sha256Factory): SimResult {
   return withDigest(
     {
       summary: summarize(countersOf(e)),
-      processes: e.processRows,
+      processes: e.stats.processRows,
       series: seriesOf(e),
-      migrations: e.migrationRows,
+      migrations: e.stats.migrationRows,
     },
     sha256,
   );

@@ -1,5 +1,6 @@
 /** The read-only window policies get onto the engine (SimView). */
 import type { Engine } from './engine';
+import { CpuService } from './faults';
 import type { ResolvedMachine } from './machine';
 import type { ProcessStateName, SimView } from './policies/policy';
 import { dynamicPowerW } from './power';
@@ -113,20 +114,20 @@ export class EngineView implements SimView {
   }
 
   utilization(cpu: number): number {
-    return this.e.now > 0 ? this.e.busyNs[cpu]! / this.e.now : 0;
+    return this.e.now > 0 ? this.e.stats.busyNs[cpu]! / this.e.now : 0;
   }
 
   online(cpu: number): boolean {
-    return this.e.offline[cpu] === 0;
+    return this.e.service[cpu] === CpuService.Online;
   }
 
   capacity(cpu: number): number {
     const m = this.machine;
-    return m.coreTypes[m.cpuType[cpu]!]!.capacity * this.e.freqFactor[cpu]!;
+    return m.coreTypes[m.cpuType[cpu]!]!.capacity * this.e.freq.factor[cpu]!;
   }
 
   frequencyHz(cpu: number): number {
-    return this.machine.coreTypes[this.machine.cpuType[cpu]!]!.pstates[this.e.pstate[cpu]!]!.freqHz;
+    return this.machine.coreTypes[this.machine.cpuType[cpu]!]!.pstates[this.e.freq.pstate[cpu]!]!.freqHz;
   }
 
   /** The core's temperature from the RC model; the ambient temperature when heat is not simulated. */
@@ -137,7 +138,7 @@ export class EngineView implements SimView {
   }
 
   /** Power of a fully busy `cpu` at P-state `index` of its core type (default: its current one): dynamic plus its share of static; 0 without a power model. */
-  busyPowerW(cpu: number, index = this.e.pstate[cpu]!): number {
+  busyPowerW(cpu: number, index = this.e.freq.pstate[cpu]!): number {
     const power = this.machine.power;
     if (power === null) return 0;
     const type = this.machine.cpuType[cpu]!;

@@ -18,9 +18,8 @@
  */
 import type { Sha256Factory } from './digest';
 import type { MigrationRow, ProcessRow, SimResult } from './result';
-import type { Engine } from './engine';
 import { SimConfigError } from './errors';
-import { countersOf, seriesOf, summarize, withDigest, type RunCounters } from './results';
+import { countersOf, seriesOf, summarize, withDigest, type FinishedRun, type RunCounters } from './results';
 
 export interface ObservationWindow {
   startNs: number;
@@ -42,10 +41,10 @@ export function resolveWindow(window: unknown, durationNs: number): ObservationW
 const minus = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a, (v, i) => v - b[i]!);
 
 /** The processes present in a finished run's end that are not periodic tasks (time in system is theirs). */
-const liveProcesses = (e: Engine) => e.processRows.filter((r) => r.state === 'unfinished' && r.kind === 'process').length;
+const liveProcesses = (e: FinishedRun) => e.stats.processRows.filter((r) => r.state === 'unfinished' && r.kind === 'process').length;
 
 /** Counters of the window: `through`'s minus `before`'s, with what is not a difference taken as the window defines it. */
-function windowCounters(through: Engine, before: Engine): RunCounters {
+function windowCounters(through: FinishedRun, before: FinishedRun): RunCounters {
   const b = countersOf(before);
   const a = countersOf(through);
   const completedInWindow = a.completed - b.completed;
@@ -100,9 +99,9 @@ function windowCounters(through: Engine, before: Engine): RunCounters {
 const ACCUMULATED = ['waitS', 'runS', 'stallS', 'sleepS', 'migrations', 'cacheMisses', 'jobs', 'deadlineMisses', 'energyJ'] as const;
 
 /** The processes of the window: those that completed within it and those unfinished at its end, their counts over it. */
-function windowProcesses(through: Engine, before: Engine, startS: number): ProcessRow[] {
-  const earlier = new Map(before.processRows.filter((r) => r.state === 'unfinished').map((r) => [r.pid, r]));
-  return through.processRows
+function windowProcesses(through: FinishedRun, before: FinishedRun, startS: number): ProcessRow[] {
+  const earlier = new Map(before.stats.processRows.filter((r) => r.state === 'unfinished').map((r) => [r.pid, r]));
+  return through.stats.processRows
     .filter((r) => r.state === 'unfinished' || (r.finishS !== null && r.finishS >= startS))
     .map((row) => {
       const was = earlier.get(row.pid);
@@ -118,7 +117,7 @@ function windowProcesses(through: Engine, before: Engine, startS: number): Proce
  * mean nothing: `before` must have reached the start (not stopped early, idle), and have completed
  * the same processes, at the same times, as `through` did before the start.
  */
-function checkPrefix(through: Engine, before: Engine, window: ObservationWindow): void {
+function checkPrefix(through: FinishedRun, before: FinishedRun, window: ObservationWindow): void {
   if (before.now !== window.startNs) {
     throw new SimConfigError(
       'window',
@@ -128,20 +127,20 @@ function checkPrefix(through: Engine, before: Engine, window: ObservationWindow)
   // Completed rows are kept in completion order, the first maxProcessRows of them: compare what both kept.
   const key = (r: ProcessRow) => `${r.pid}:${r.finishS}:${r.runS}:${r.migrations}:${r.cacheMisses}`;
   const startS = window.startNs / 1e9;
-  const beforeDone = before.processRows.filter((r) => r.state === 'completed').map(key);
-  const throughDone = through.processRows.filter((r) => r.state === 'completed' && r.finishS! < startS).map(key);
+  const beforeDone = before.stats.processRows.filter((r) => r.state === 'completed').map(key);
+  const throughDone = through.stats.processRows.filter((r) => r.state === 'completed' && r.finishS! < startS).map(key);
   const kept = Math.min(beforeDone.length, throughDone.length);
-  const complete = before.processRowsOmitted === 0 && through.processRowsOmitted === 0;
+  const complete = before.stats.processRowsOmitted === 0 && through.stats.processRowsOmitted === 0;
   if ((complete && beforeDone.length !== throughDone.length) || beforeDone.slice(0, kept).join() !== throughDone.slice(0, kept).join()) {
     throw new SimConfigError('window', 'the run before the window differs with where the run ends, so the window cannot be taken from it');
   }
 }
 
 /** The result of the window, from the run to its end (`through`) and the run to its start (`before`); both finished. */
-export function windowResult(through: Engine, before: Engine, window: ObservationWindow, sha256?: Sha256Factory): SimResult {
+export function windowResult(through: FinishedRun, before: FinishedRun, window: ObservationWindow, sha256?: Sha256Factory): SimResult {
   checkPrefix(through, before, window);
   const startS = window.startNs / 1e9;
-  const migrations: MigrationRow[] = through.migrationRows.filter((m) => m.timeNs >= window.startNs);
+  const migrations: MigrationRow[] = through.stats.migrationRows.filter((m) => m.timeNs >= window.startNs);
   return withDigest({
     window: { startS, endS: through.now / 1e9 },
     summary: summarize(windowCounters(through, before)),

@@ -6,12 +6,12 @@
  * waiting one moves to a core with room, reason cache-contention. Wake-ups stay on the CPU
  * whose cache still holds the process's footprint unless elsewhere is clearly less loaded.
  *
- * Cost model (the simulator's own, docs/model.md, Caches, coherence and NUMA): lines of the process in the source
- * core's private cache, reloaded from the socket's LLC (same socket) or from the remote socket's
- * cache (across sockets), divided by the memory-level parallelism, plus the fixed migration cost.
+ * Cost model: the simulator's own estimate of a move (estimateMoveNs in ../migration.ts): the
+ * fixed migration cost plus the reload of the lines the process leaves in the caches it leaves.
  * Expected gain: each process ahead in the source queue but not in the target's would run
  * about `expectedRun` before this one.
  */
+import { estimateMoveNs } from '../migration';
 import { evacuateOnCpuEvent, usable } from './helpers';
 import { readParams } from './params';
 import type { Policy, PolicyActions, PolicyContext, SimView } from './policy';
@@ -29,17 +29,6 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
   const m = ctx.machine;
   const n = m.cpuCount;
   const heavyBytes = params.heavyFraction * m.l2Bytes;
-
-  /** Estimated ns to re-fetch what `h` leaves in `from`'s caches when it moves to `to`. */
-  function reloadCostNs(view: SimView, h: number, from: number, to: number): number {
-    const sameCore = m.cpuCore[from] === m.cpuCore[to];
-    if (sameCore) return m.migrationFixedNs;
-    const privateLines = view.privateFootprintLines(h, from);
-    const sameSocket = m.cpuSocket[from] === m.cpuSocket[to];
-    const lines = sameSocket ? privateLines : privateLines + view.llcFootprintLines(h, m.cpuSocket[from]!);
-    const latency = sameSocket ? m.llcNs : m.remoteCacheNs;
-    return m.migrationFixedNs + (lines * latency) / m.memoryParallelism;
-  }
 
   /** Working-set bytes of the processes on each physical core (running and waiting). */
   function corePressure(view: SimView): Float64Array {
@@ -66,7 +55,7 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
       const dst = cheapestTarget(view, h, src);
       if (dst < 0) return;
       const gain = (waitHere - view.load(dst)) * params.expectedRun;
-      if (gain > 0 && gain > params.costFactor * reloadCostNs(view, h, src, dst)) {
+      if (gain > 0 && gain > params.costFactor * estimateMoveNs(view, h, src, dst)) {
         act.migrate(h, dst, 'load-balance');
         return;
       }
