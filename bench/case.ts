@@ -39,7 +39,14 @@ function run(): Timing {
   const liveHeapMiB = gc ? process.memoryUsage().heapUsed / 2 ** 20 : NaN;
   const t2 = performance.now();
   const result = sim.result();
-  return { events: sim.events, liveHeapMiB, wallMs: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000, resultMs: performance.now() - t2, result };
+  return {
+    events: sim.events,
+    liveHeapMiB,
+    wallMs: t1 - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    resultMs: performance.now() - t2,
+    result,
+  };
 }
 
 const cold = run();

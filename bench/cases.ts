@@ -15,7 +15,16 @@ const BASE_CASES: BenchCase[] = [
     describe: '4 CPUs, 20 periodic tasks (UUniFast, U = 3.2, periods 5-100 ms), global EDF',
     config: (d) => ({
       machine: { sockets: 1, coresPerSocket: 4 },
-      workload: { groups: [{ name: 'rt', count: 20, taskSet: { utilization: 3.2, periodMinNs: 5e6, periodMaxNs: 100e6 }, workingSetBytes: 64 * 1024 }] },
+      workload: {
+        groups: [
+          {
+            name: 'rt',
+            count: 20,
+            taskSet: { utilization: 3.2, periodMinNs: 5e6, periodMaxNs: 100e6 },
+            workingSetBytes: 64 * 1024,
+          },
+        ],
+      },
       policy: { name: 'global-queue' },
       scheduler: { kind: 'edf' },
       durationNs: d * S,
@@ -27,7 +36,16 @@ const BASE_CASES: BenchCase[] = [
     describe: '32 CPUs (2 sockets), 160 periodic tasks (U = 25.6, periods 5-100 ms), global EDF',
     config: (d) => ({
       machine: { sockets: 2, coresPerSocket: 16 },
-      workload: { groups: [{ name: 'rt', count: 160, taskSet: { utilization: 25.6, periodMinNs: 5e6, periodMaxNs: 100e6 }, workingSetBytes: 64 * 1024 }] },
+      workload: {
+        groups: [
+          {
+            name: 'rt',
+            count: 160,
+            taskSet: { utilization: 25.6, periodMinNs: 5e6, periodMaxNs: 100e6 },
+            workingSetBytes: 64 * 1024,
+          },
+        ],
+      },
       policy: { name: 'global-queue' },
       scheduler: { kind: 'edf' },
       durationNs: d * S,
@@ -36,11 +54,20 @@ const BASE_CASES: BenchCase[] = [
   },
   {
     name: 'open-64cpu-poisson',
-    describe: '64 CPUs (2 sockets x 32), open Poisson stream 3333/s (about 200,000 processes per 60 s), exp demand 12 ms, 256 KiB working sets, fair + least-loaded',
+    describe:
+      '64 CPUs (2 sockets x 32), open Poisson stream 3333/s (about 200,000 processes per 60 s), exp demand 12 ms, 256 KiB working sets, fair + least-loaded',
     config: (d) => ({
       machine: { sockets: 2, coresPerSocket: 32 },
       workload: {
-        groups: [{ name: 'web', arrival: { kind: 'poisson', ratePerS: 3333 }, demand: { kind: 'exp', meanNs: 12e6 }, workingSetBytes: 256 * 1024, dirtyFraction: 0.2 }],
+        groups: [
+          {
+            name: 'web',
+            arrival: { kind: 'poisson', ratePerS: 3333 },
+            demand: { kind: 'exp', meanNs: 12e6 },
+            workingSetBytes: 256 * 1024,
+            dirtyFraction: 0.2,
+          },
+        ],
       },
       policy: { name: 'least-loaded' },
       scheduler: { kind: 'fair' },

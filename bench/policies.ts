@@ -70,8 +70,19 @@ function config(policy: string, machine: string, ratePerS: number): SimConfig {
     machine: { preset: machine },
     workload: {
       groups: [
-        { name: 'batch', arrival: { kind: 'poisson', ratePerS: ratePerS / 2 }, demand: { kind: 'exp', meanNs: 8e6 }, workingSetBytes: 128 * 1024, memoryIntensity: 0.05 },
-        { name: 'interactive', arrival: { kind: 'poisson', ratePerS: ratePerS / 2 }, demand: { kind: 'exp', meanNs: 4e6 }, phases: { computeNs: { kind: 'exp', meanNs: 0.5e6 }, sleepNs: { kind: 'exp', meanNs: 2e6 } } },
+        {
+          name: 'batch',
+          arrival: { kind: 'poisson', ratePerS: ratePerS / 2 },
+          demand: { kind: 'exp', meanNs: 8e6 },
+          workingSetBytes: 128 * 1024,
+          memoryIntensity: 0.05,
+        },
+        {
+          name: 'interactive',
+          arrival: { kind: 'poisson', ratePerS: ratePerS / 2 },
+          demand: { kind: 'exp', meanNs: 4e6 },
+          phases: { computeNs: { kind: 'exp', meanNs: 0.5e6 }, sleepNs: { kind: 'exp', meanNs: 2e6 } },
+        },
       ],
     },
     policy: { name: policy },
@@ -82,10 +93,30 @@ function config(policy: string, machine: string, ratePerS: number): SimConfig {
 }
 
 const CASES: Case[] = [
-  { name: 'least-loaded, laptop-4, 600/s', policy: 'least-loaded', code: LEAST_LOADED, config: config('least-loaded', 'laptop-4', 600) },
-  { name: 'least-loaded, server-2x8, 2400/s', policy: 'least-loaded', code: LEAST_LOADED, config: config('least-loaded', 'server-2x8', 2400) },
-  { name: 'work-stealing, laptop-4, 600/s', policy: 'work-stealing', code: WORK_STEALING, config: config('work-stealing', 'laptop-4', 600) },
-  { name: 'work-stealing, server-2x8, 2400/s', policy: 'work-stealing', code: WORK_STEALING, config: config('work-stealing', 'server-2x8', 2400) },
+  {
+    name: 'least-loaded, laptop-4, 600/s',
+    policy: 'least-loaded',
+    code: LEAST_LOADED,
+    config: config('least-loaded', 'laptop-4', 600),
+  },
+  {
+    name: 'least-loaded, server-2x8, 2400/s',
+    policy: 'least-loaded',
+    code: LEAST_LOADED,
+    config: config('least-loaded', 'server-2x8', 2400),
+  },
+  {
+    name: 'work-stealing, laptop-4, 600/s',
+    policy: 'work-stealing',
+    code: WORK_STEALING,
+    config: config('work-stealing', 'laptop-4', 600),
+  },
+  {
+    name: 'work-stealing, server-2x8, 2400/s',
+    policy: 'work-stealing',
+    code: WORK_STEALING,
+    config: config('work-stealing', 'server-2x8', 2400),
+  },
 ];
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -97,7 +128,10 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 3);
  * Runs repeat for about `seconds` after a warm-up; the median run time counts, so a busy
  * machine's stalls do not decide the figure.
  */
-function runsPerSecond(cfg: SimConfig, policy?: PolicyFactory): { perS: number; digest: string; events: number; arrived: number } {
+function runsPerSecond(
+  cfg: SimConfig,
+  policy?: PolicyFactory,
+): { perS: number; digest: string; events: number; arrived: number } {
   const options = policy ? { policy } : {};
   const first = simulate(cfg, options);
   const times: number[] = [];
@@ -122,14 +156,23 @@ async function main(): Promise<void> {
     const compiled = await compilePolicy(c.code, 'ts', { name: c.policy });
     const builtIn = runsPerSecond(c.config);
     const cell = runsPerSecond(c.config, compiled.factory);
-    if (cell.digest !== builtIn.digest) throw new Error(`${c.name}: the cell copy decided differently from the built-in (digests differ)`);
+    if (cell.digest !== builtIn.digest)
+      throw new Error(`${c.name}: the cell copy decided differently from the built-in (digests differ)`);
     const slowdown = builtIn.perS / cell.perS;
-    rows.push(`| ${c.name} | ${builtIn.events.toLocaleString('en-US')} | ${builtIn.arrived.toLocaleString('en-US')} | ${builtIn.perS.toFixed(1)} | ${cell.perS.toFixed(1)} | ${slowdown.toFixed(2)}x |`);
-    console.error(`${c.name}: built-in ${builtIn.perS.toFixed(1)}/s, cell ${cell.perS.toFixed(1)}/s, ${slowdown.toFixed(2)}x`);
+    rows.push(
+      `| ${c.name} | ${builtIn.events.toLocaleString('en-US')} | ${builtIn.arrived.toLocaleString('en-US')} | ${builtIn.perS.toFixed(1)} | ${cell.perS.toFixed(1)} | ${slowdown.toFixed(2)}x |`,
+    );
+    console.error(
+      `${c.name}: built-in ${builtIn.perS.toFixed(1)}/s, cell ${cell.perS.toFixed(1)}/s, ${slowdown.toFixed(2)}x`,
+    );
   }
 
-  console.log(`Policy sandbox cost, ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.`);
-  console.log(`Each run: 1 s simulated, two Poisson groups (one with sleep phases); runs/s = 1 / median time to simulate (policy and sandbox set-up included, result building not); about ${seconds} s per cell; built-in and cell runs have identical digests.\n`);
+  console.log(
+    `Policy sandbox cost, ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.`,
+  );
+  console.log(
+    `Each run: 1 s simulated, two Poisson groups (one with sleep phases); runs/s = 1 / median time to simulate (policy and sandbox set-up included, result building not); about ${seconds} s per cell; built-in and cell runs have identical digests.\n`,
+  );
   console.log('| case | events per run | processes per run | built-in runs/s | cell runs/s | slowdown |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);

@@ -31,12 +31,22 @@ export function labOfSize(cells: number): string {
   for (let i = 0; parts.length < cells; i++) {
     parts.push(`Prose before group ${i}.\n`);
     parts.push(`\`\`\`machine\nname: m${i}\nsockets: 1\ncoresPerSocket: 4\n\`\`\`\n`);
-    parts.push(`\`\`\`workload\nname: w${i}\nprocesses:\n  - { name: a, count: 10, arrival: 0s, demand: 10ms }\n\`\`\`\n`);
-    parts.push(`\`\`\`policy name=p${i} lang=js\ndefinePolicy({ place(view, p) { return p % view.cpuCount; } });\n\`\`\`\n`);
-    parts.push(`\`\`\`run\nname: r${i}\nmachine: m${i}\nworkload: w${i}\npolicy: p${i}\nduration: $dur\nseed: ${i + 1}\n\`\`\`\n`);
-    parts.push(`\`\`\`compare\nname: c${i}\nmachine: m${i}\nworkload: w${i}\npolicies: [least-loaded, p${i}]\nseeds: 3\n\`\`\`\n`);
+    parts.push(
+      `\`\`\`workload\nname: w${i}\nprocesses:\n  - { name: a, count: 10, arrival: 0s, demand: 10ms }\n\`\`\`\n`,
+    );
+    parts.push(
+      `\`\`\`policy name=p${i} lang=js\ndefinePolicy({ place(view, p) { return p % view.cpuCount; } });\n\`\`\`\n`,
+    );
+    parts.push(
+      `\`\`\`run\nname: r${i}\nmachine: m${i}\nworkload: w${i}\npolicy: p${i}\nduration: $dur\nseed: ${i + 1}\n\`\`\`\n`,
+    );
+    parts.push(
+      `\`\`\`compare\nname: c${i}\nmachine: m${i}\nworkload: w${i}\npolicies: [least-loaded, p${i}]\nseeds: 3\n\`\`\`\n`,
+    );
     parts.push(`\`\`\`chart\nshow: load\nruns: [r${i}]\n\`\`\`\n`);
-    parts.push(`\`\`\`check id=c${i}\nexpect: runs.r${i}.migrations >= 0 && compares.c${i}.p${i}.migrations.mean >= 0\n\`\`\`\n`);
+    parts.push(
+      `\`\`\`check id=c${i}\nexpect: runs.r${i}.migrations >= 0 && compares.c${i}.p${i}.migrations.mean >= 0\n\`\`\`\n`,
+    );
   }
   return parts.join('\n');
 }
@@ -83,7 +93,15 @@ const againMs = performance.now() - t;
 `,
   );
   const outfile = path.join(outDir, `resolve-${name}.cjs`);
-  esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'es2022', outfile, logLevel: 'warning' });
+  esbuild.buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'es2022',
+    outfile,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
@@ -117,20 +135,34 @@ function main(): void {
       // Alternating, so a change of load on the machine hits both alike.
       for (const [name, script] of builds) {
         const args = [script, labs[i]!, ...(size <= EXECUTE_ALL_UP_TO || name === 'current' ? ['execute'] : [])];
-        samples.get(name)!.push(JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }).trim()) as Sample);
+        samples
+          .get(name)!
+          .push(
+            JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 }).trim()) as Sample,
+          );
       }
     }
     for (const [name] of builds) {
       const s = samples.get(name)!;
-      const m = { parse: median(s.map((x) => x.parseMs)), cold: median(s.map((x) => x.coldMs)), again: median(s.map((x) => x.againMs)), all: median(s.map((x) => x.executeAllMs)) };
+      const m = {
+        parse: median(s.map((x) => x.parseMs)),
+        cold: median(s.map((x) => x.coldMs)),
+        again: median(s.map((x) => x.againMs)),
+        all: median(s.map((x) => x.executeAllMs)),
+      };
       const all = m.all >= 0 ? m.all.toFixed(0) : 'not measured';
       const line = `| ${name === 'current' ? 'this checkout' : 'baseline'} | ${size.toLocaleString('en-US')} | ${s[0]!.runs} | ${m.parse.toFixed(0)} | ${m.cold.toFixed(0)} | ${m.again.toFixed(0)} | ${all} |`;
       rows.push(line);
-      console.log(`${name.padEnd(9)} ${String(size).padStart(5)} cells: parse ${m.parse.toFixed(0)} ms, resolve ${m.cold.toFixed(0)} ms cold, ${m.again.toFixed(0)} ms again, executing every cell ${all} ms`);
+      console.log(
+        `${name.padEnd(9)} ${String(size).padStart(5)} cells: parse ${m.parse.toFixed(0)} ms, resolve ${m.cold.toFixed(0)} ms cold, ${m.again.toFixed(0)} ms again, executing every cell ${all} ms`,
+      );
     }
   }
   if (process.env.BENCH_NO_WRITE) return;
-  const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
   const section = `${HEADING}
 
 \`node --import tsx bench/resolve.ts\` (\`BENCH_BASELINE=<checkout>\` adds another checkout,
@@ -150,7 +182,10 @@ ${rows.join('\n')}
   const current = readFileSync(file, 'utf8');
   const at = current.indexOf(HEADING);
   const next = at >= 0 ? current.indexOf('\n## ', at + HEADING.length) : -1;
-  const updated = at < 0 ? `${current.trimEnd()}\n\n${section}` : `${current.slice(0, at)}${section}${next >= 0 ? current.slice(next) : ''}`;
+  const updated =
+    at < 0
+      ? `${current.trimEnd()}\n\n${section}`
+      : `${current.slice(0, at)}${section}${next >= 0 ? current.slice(next) : ''}`;
   writeFileSync(file, updated);
 }
 

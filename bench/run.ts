@@ -118,7 +118,9 @@ ${lines.join('\n')}
 function measureEnergy(): string {
   const pairs = ENERGY_PLAN.map(([name, d]): [Measurement, Measurement] => {
     const pair: [Measurement, Measurement] = [measure(name, d, repeat), measure(`${name}+heat`, d, repeat)];
-    console.log(`${name.padEnd(20)} ${String(d).padStart(4)} s  power and heat cost ${fmt((pair[1].warmWallMs / pair[0].warmWallMs - 1) * 100, 0)} % wall, ${fmt((pair[1].warmCpuMs / pair[0].warmCpuMs - 1) * 100, 0)} % CPU`);
+    console.log(
+      `${name.padEnd(20)} ${String(d).padStart(4)} s  power and heat cost ${fmt((pair[1].warmWallMs / pair[0].warmWallMs - 1) * 100, 0)} % wall, ${fmt((pair[1].warmCpuMs / pair[0].warmCpuMs - 1) * 100, 0)} % CPU`,
+    );
     return pair;
   });
   return energySection(pairs);
@@ -129,7 +131,7 @@ if (process.env.BENCH_ONLY === 'energy') {
   const file = path.join(root, 'BENCHMARKS.md');
   const current = readFileSync(file, 'utf8');
   const at = current.indexOf(ENERGY_HEADING);
-  writeFileSync(file, `${(at >= 0 ? current.slice(0, at) : `${current.trimEnd()}\n\n`)}${measureEnergy()}`);
+  writeFileSync(file, `${at >= 0 ? current.slice(0, at) : `${current.trimEnd()}\n\n`}${measureEnergy()}`);
   console.log('updated the power and heat section of BENCHMARKS.md');
   process.exit(0);
 }
@@ -152,7 +154,9 @@ const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const table = rows
   .map((m) => {
     const work =
-      m.jobsCompleted > m.completed ? `${m.jobsCompleted.toLocaleString('en-US')} jobs, deadline-miss ratio ${fmt(m.deadlineMissRatio, 4)}` : `${m.arrived.toLocaleString('en-US')} arrived, ${m.completed.toLocaleString('en-US')} completed`;
+      m.jobsCompleted > m.completed
+        ? `${m.jobsCompleted.toLocaleString('en-US')} jobs, deadline-miss ratio ${fmt(m.deadlineMissRatio, 4)}`
+        : `${m.arrived.toLocaleString('en-US')} arrived, ${m.completed.toLocaleString('en-US')} completed`;
     return (
       `| ${m.name} | ${m.durationS} | ${m.events.toLocaleString('en-US')} | ${fmt(rate(m.events, m.warmWallMs) / 1e6)} | ${fmt(rate(m.events, m.warmCpuMs) / 1e6)} | ` +
       `${fmt(m.durationS / (m.warmWallMs / 1000), 0)} | ${fmt(rate(m.events, m.coldWallMs) / 1e6)} | ${fmt(m.durationS / (m.coldWallMs / 1000), 0)} | ` +
@@ -165,7 +169,10 @@ const md = `# Benchmarks
 
 Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, ${os.cpus().length} logical CPUs,
 ${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. The simulator is
-single-threaded: every figure is for one core. Load average while measuring: ${os.loadavg().map((x) => fmt(x, 1)).join(' / ')}
+single-threaded: every figure is for one core. Load average while measuring: ${os
+  .loadavg()
+  .map((x) => fmt(x, 1))
+  .join(' / ')}
 (the machine was shared with other work, so the best of ${repeat} processes is reported per row).
 
 Reproduce with \`npm run bench\` (\`BENCH_REPEAT\` sets how many processes per row, default 3;

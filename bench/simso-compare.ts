@@ -45,7 +45,8 @@ function taskSet(s: number): Task[] {
 /** Absolute deadlines shared by two jobs released before the horizon. */
 function equalDeadlines(tasks: readonly Task[]): number {
   const seen = new Map<number, number>();
-  for (const t of tasks) for (let r = 0; r < horizonNs; r += t.period) seen.set(r + t.period, (seen.get(r + t.period) ?? 0) + 1);
+  for (const t of tasks)
+    for (let r = 0; r < horizonNs; r += t.period) seen.set(r + t.period, (seen.get(r + t.period) ?? 0) + 1);
   return [...seen.values()].filter((c) => c > 1).length;
 }
 
@@ -53,7 +54,13 @@ function ours(tasks: readonly Task[]): ExactCounts {
   const config: SimConfig = {
     machine: { sockets: 1, coresPerSocket: cpus, contextSwitchNs: 0, migration: { fixedNs: 0, stateBytes: 0 } },
     workload: {
-      groups: tasks.map((t, i) => ({ name: `T${i}`, count: 1, workingSetBytes: 0, memoryIntensity: 0, periodic: { periodNs: t.period, wcetNs: t.wcet } })),
+      groups: tasks.map((t, i) => ({
+        name: `T${i}`,
+        count: 1,
+        workingSetBytes: 0,
+        memoryIntensity: 0,
+        periodic: { periodNs: t.period, wcetNs: t.wcet },
+      })),
     },
     policy: { name: 'global-edf' },
     scheduler: { kind: 'edf' },
@@ -61,7 +68,14 @@ function ours(tasks: readonly Task[]): ExactCounts {
     seed: 1,
   };
   const s = simulate(config).summary;
-  return { jobs: s.jobsReleased, completed: s.jobsCompleted, misses: s.deadlineMisses, preemptions: s.preemptions, jobMigrations: s.jobMigrations, taskMigrations: s.taskMigrations };
+  return {
+    jobs: s.jobsReleased,
+    completed: s.jobsCompleted,
+    misses: s.deadlineMisses,
+    preemptions: s.preemptions,
+    jobMigrations: s.jobMigrations,
+    taskMigrations: s.taskMigrations,
+  };
 }
 
 interface SimsoJob {
@@ -73,10 +87,25 @@ interface SimsoJob {
 
 /** SimSo's counts, or why there are none. */
 function simso(tasks: readonly Task[]): ExactCounts | string {
-  if (spawnSync('python3', ['-c', 'import simso'], { encoding: 'utf8' }).status !== 0) return 'SimSo is not importable by python3 (set PYTHONPATH to SimSo and SimPy 2 checkouts)';
-  const input = JSON.stringify({ cpus, horizon: horizonNs, tasks: tasks.map((t) => ({ period: t.period, wcet: t.wcet, deadline: t.deadline ?? t.period })) });
-  const out = execFileSync('python3', [path.join(here, 'simso_driver.py')], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
-  const r = JSON.parse(out) as { jobs: SimsoJob[]; jobMigrations: number; taskMigrations: number; preemptionsSameCpu: number; stoppedAtEnd: number };
+  if (spawnSync('python3', ['-c', 'import simso'], { encoding: 'utf8' }).status !== 0)
+    return 'SimSo is not importable by python3 (set PYTHONPATH to SimSo and SimPy 2 checkouts)';
+  const input = JSON.stringify({
+    cpus,
+    horizon: horizonNs,
+    tasks: tasks.map((t) => ({ period: t.period, wcet: t.wcet, deadline: t.deadline ?? t.period })),
+  });
+  const out = execFileSync('python3', [path.join(here, 'simso_driver.py')], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const r = JSON.parse(out) as {
+    jobs: SimsoJob[];
+    jobMigrations: number;
+    taskMigrations: number;
+    preemptionsSameCpu: number;
+    stoppedAtEnd: number;
+  };
   // The same definitions as ours: jobs released before the horizon; a miss completes after its
   // deadline or is unfinished with it passed; a preemption is a job stopped with work left
   // (SimSo counts one when the job resumes: on its CPU, or elsewhere as a migration).
@@ -99,11 +128,16 @@ const rows: [string, ExactCounts | string][] = [
   ['SimSo', simso(tasks)],
 ];
 const fields = ['jobs', 'completed', 'misses', 'preemptions', 'jobMigrations', 'taskMigrations'] as const;
-console.log(`${n} tasks, U = ${utilization} on ${cpus} CPUs, ${horizonNs / 1e6} ms, seed ${seed}; absolute deadlines shared by two jobs: ${shared}`);
+console.log(
+  `${n} tasks, U = ${utilization} on ${cpus} CPUs, ${horizonNs / 1e6} ms, seed ${seed}; absolute deadlines shared by two jobs: ${shared}`,
+);
 console.log(`| | ${fields.join(' | ')} |\n|---|${fields.map(() => '---:').join('|')}|`);
-for (const [name, c] of rows) console.log(typeof c === 'string' ? `| ${name} | ${c} |` : `| ${name} | ${fields.map((f) => c[f]).join(' | ')} |`);
+for (const [name, c] of rows)
+  console.log(typeof c === 'string' ? `| ${name} | ${c} |` : `| ${name} | ${fields.map((f) => c[f]).join(' | ')} |`);
 const [mine, ...others] = rows.map(([, c]) => c);
-const disagree = others.filter((c): c is ExactCounts => typeof c !== 'string').filter((c) => fields.some((f) => c[f] !== (mine as ExactCounts)[f]));
+const disagree = others
+  .filter((c): c is ExactCounts => typeof c !== 'string')
+  .filter((c) => fields.some((f) => c[f] !== (mine as ExactCounts)[f]));
 if (shared === 0 && disagree.length > 0) {
   console.error('The schedules disagree.');
   process.exit(1);

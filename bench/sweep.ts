@@ -97,37 +97,58 @@ const median = (xs: readonly number[]) => {
 const variants = [
   { name: 'this build, 1 worker', cli: cliPath, workers: 1 },
   { name: 'this build, 2 workers', cli: cliPath, workers: 2 },
-  ...(baseline ? [{ name: 'baseline, 1 worker', cli: path.resolve(baseline), workers: 1 }, { name: 'baseline, 2 workers', cli: path.resolve(baseline), workers: 2 }] : []),
+  ...(baseline
+    ? [
+        { name: 'baseline, 1 worker', cli: path.resolve(baseline), workers: 1 },
+        { name: 'baseline, 2 workers', cli: path.resolve(baseline), workers: 2 },
+      ]
+    : []),
 ];
 const load = os.loadavg();
 const results = new Map(variants.map((v) => [v.name, [] as Measured[]]));
 // A warm-up process per build (disk cache, JIT of Node itself), not counted.
-for (const cli of new Set(variants.map((v) => v.cli))) measured(cli, ['--workers', '1', '--out', path.join(dir, 'warm.json')]);
+for (const cli of new Set(variants.map((v) => v.cli)))
+  measured(cli, ['--workers', '1', '--out', path.join(dir, 'warm.json')]);
 for (let round = 0; round < repeat; round++) {
   // Rotate the order, so that drift in the machine's load falls on every variant alike.
   const order = variants.map((_, i) => variants[(i + round) % variants.length]);
   if (round % 2) order.reverse();
-  for (const v of order) results.get(v.name)!.push(measured(v.cli, ['--workers', String(v.workers), '--out', path.join(dir, `${v.workers}.json`)]));
+  for (const v of order)
+    results
+      .get(v.name)!
+      .push(measured(v.cli, ['--workers', String(v.workers), '--out', path.join(dir, `${v.workers}.json`)]));
 }
 const loadAfter = os.loadavg();
 
 const summary = (name: string) => {
   const runs = results.get(name)!;
-  return { runsPerS: median(runs.map((r) => r.runsPerS)), wallS: median(runs.map((r) => r.wallS)), simulations: runs[0].simulations };
+  return {
+    runsPerS: median(runs.map((r) => r.runsPerS)),
+    wallS: median(runs.map((r) => r.wallS)),
+    simulations: runs[0].simulations,
+  };
 };
 const speedUp = (prefix: string) => {
   const one = summary(`${prefix}, 1 worker`);
   const two = summary(`${prefix}, 2 workers`);
   // The per-round ratios too: each pair ran back to back.
-  const pairs = results.get(`${prefix}, 2 workers`)!.map((r, i) => r.runsPerS / results.get(`${prefix}, 1 worker`)![i].runsPerS);
+  const pairs = results
+    .get(`${prefix}, 2 workers`)!
+    .map((r, i) => r.runsPerS / results.get(`${prefix}, 1 worker`)![i].runsPerS);
   return { one, two, ratio: two.runsPerS / one.runsPerS, pairRatio: median(pairs), serialS: 2 * two.wallS - one.wallS };
 };
 
-console.log(`sweep of ${summary(variants[0].name).simulations} simulations (${policies.length} policies x ${seeds} seeds, 2 s simulated each) on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);
-console.log(`load average ${load.map((x) => x.toFixed(1)).join(' / ')} before, ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} after; medians of ${repeat} processes per row, run alternately`);
+console.log(
+  `sweep of ${summary(variants[0].name).simulations} simulations (${policies.length} policies x ${seeds} seeds, 2 s simulated each) on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`,
+);
+console.log(
+  `load average ${load.map((x) => x.toFixed(1)).join(' / ')} before, ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} after; medians of ${repeat} processes per row, run alternately`,
+);
 for (const prefix of ['this build', ...(baseline ? ['baseline'] : [])]) {
   const s = speedUp(prefix);
-  console.log(`  ${prefix}: 1 worker ${s.one.runsPerS.toFixed(1)} runs/s (${s.one.wallS.toFixed(2)} s wall), 2 workers ${s.two.runsPerS.toFixed(1)} runs/s (${s.two.wallS.toFixed(2)} s wall): speed-up ${s.ratio.toFixed(2)}x (median of per-round ratios ${s.pairRatio.toFixed(2)}x); serial part of the process (2 T2 - T1) ${s.serialS.toFixed(2)} s`);
+  console.log(
+    `  ${prefix}: 1 worker ${s.one.runsPerS.toFixed(1)} runs/s (${s.one.wallS.toFixed(2)} s wall), 2 workers ${s.two.runsPerS.toFixed(1)} runs/s (${s.two.wallS.toFixed(2)} s wall): speed-up ${s.ratio.toFixed(2)}x (median of per-round ratios ${s.pairRatio.toFixed(2)}x); serial part of the process (2 T2 - T1) ${s.serialS.toFixed(2)} s`,
+  );
 }
 
 // ---- where the time goes ---------------------------------------------------------------------
@@ -153,15 +174,24 @@ async function workerStartMs(): Promise<number> {
 }
 
 /** The calling thread's busy time per simulation (event-loop utilisation) with 2 workers. */
-async function callerMsPerRun(reply: 'run' | 'summarize', progress: boolean): Promise<{ busyMs: number; wallS: number }> {
+async function callerMsPerRun(
+  reply: 'run' | 'summarize',
+  progress: boolean,
+): Promise<{ busyMs: number; wallS: number }> {
   const pool = nodeWorkerPool(workerScript, 2);
   const n = policies.length * seeds;
-  const request = (seed: number): RunRequest => ({ config: { ...resolved.config, seed }, signal, ...(progress ? { onProgress: () => {} } : {}) });
+  const request = (seed: number): RunRequest => ({
+    config: { ...resolved.config, seed },
+    signal,
+    ...(progress ? { onProgress: () => {} } : {}),
+  });
   // Warm both workers first: start-up is measured apart.
   await Promise.all([1, 2].map((seed) => pool.summarize(request(seed))));
   const before = performance.eventLoopUtilization();
   const started = performance.now();
-  await Promise.all(Array.from({ length: n }, (_, k) => (reply === 'run' ? pool.run(request(k + 1)) : pool.summarize(request(k + 1)))));
+  await Promise.all(
+    Array.from({ length: n }, (_, k) => (reply === 'run' ? pool.run(request(k + 1)) : pool.summarize(request(k + 1)))),
+  );
   const elu = performance.eventLoopUtilization(before);
   const wallS = (performance.now() - started) / 1000;
   pool.dispose();
@@ -174,8 +204,12 @@ async function whereTheTimeGoes(): Promise<void> {
   const lean = await callerMsPerRun('summarize', false);
   console.log('where the time goes (in this process, 2 workers, after warm-up):');
   console.log(`  a worker starts (loads the bundle, first reply) in ${startMs.toFixed(0)} ms`);
-  console.log(`  calling thread busy per simulation: ${full.busyMs.toFixed(2)} ms with whole results and progress, ${lean.busyMs.toFixed(2)} ms with summaries only (sweeps)`);
-  console.log(`  ${policies.length * seeds} simulations on 2 warm workers: ${full.wallS.toFixed(2)} s with whole results, ${lean.wallS.toFixed(2)} s with summaries`);
+  console.log(
+    `  calling thread busy per simulation: ${full.busyMs.toFixed(2)} ms with whole results and progress, ${lean.busyMs.toFixed(2)} ms with summaries only (sweeps)`,
+  );
+  console.log(
+    `  ${policies.length * seeds} simulations on 2 warm workers: ${full.wallS.toFixed(2)} s with whole results, ${lean.wallS.toFixed(2)} s with summaries`,
+  );
 }
 
 // ---- same bytes however the sweep is split -----------------------------------------------------
@@ -183,9 +217,16 @@ async function whereTheTimeGoes(): Promise<void> {
 function sameBytes(): void {
   measured(cliPath, ['--workers', '1', '--shard', '1/2', '--out', path.join(dir, 's1.json')]);
   measured(cliPath, ['--workers', '1', '--shard', '2/2', '--out', path.join(dir, 's2.json')]);
-  execFileSync(process.execPath, [cliPath, 'merge', path.join(dir, 's1.json'), path.join(dir, 's2.json'), '--out', path.join(dir, 'merged.json')], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [cliPath, 'merge', path.join(dir, 's1.json'), path.join(dir, 's2.json'), '--out', path.join(dir, 'merged.json')],
+    { stdio: 'ignore' },
+  );
   const whole = readFileSync(path.join(dir, '1.json'), 'utf8');
-  const identical = { workers: whole === readFileSync(path.join(dir, '2.json'), 'utf8'), shards: whole === readFileSync(path.join(dir, 'merged.json'), 'utf8') };
+  const identical = {
+    workers: whole === readFileSync(path.join(dir, '2.json'), 'utf8'),
+    shards: whole === readFileSync(path.join(dir, 'merged.json'), 'utf8'),
+  };
   console.log(`identical output: 1 vs 2 workers ${identical.workers}, merged shards vs whole ${identical.shards}`);
   if (!identical.workers || !identical.shards) process.exit(1);
 }

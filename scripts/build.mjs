@@ -30,7 +30,9 @@ const common = {
 const vegaCanvasWithoutProbe = {
   name: 'vega-canvas-without-probe',
   setup(build) {
-    build.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: new URL('../node_modules/vega-canvas/build/vega-canvas.browser.js', import.meta.url).pathname }));
+    build.onResolve({ filter: /^vega-canvas$/ }, () => ({
+      path: new URL('../node_modules/vega-canvas/build/vega-canvas.browser.js', import.meta.url).pathname,
+    }));
   },
 };
 
@@ -118,7 +120,9 @@ function libraryBuilds() {
   const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
   const packageManifest = JSON.parse(readFileSync('library/package.json', 'utf8'));
   if (packageManifest.version !== manifest.version) {
-    throw new Error(`library/package.json is version ${packageManifest.version}, package.json ${manifest.version}: give them the same version`);
+    throw new Error(
+      `library/package.json is version ${packageManifest.version}, package.json ${manifest.version}: give them the same version`,
+    );
   }
   rmSync('library/dist', { recursive: true, force: true });
   mkdirSync('library/dist', { recursive: true });
@@ -126,9 +130,24 @@ function libraryBuilds() {
   const entry = { index: 'src/library/index.ts' };
   const fromApp = (name) => ({ ...builds.find((b) => Object.keys(b.entryPoints)[0] === name), outdir: 'library/dist' });
   return [
-    { ...common, entryPoints: entry, outdir: 'library/dist', outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs' },
+    {
+      ...common,
+      entryPoints: entry,
+      outdir: 'library/dist',
+      outExtension: { '.js': '.cjs' },
+      platform: 'node',
+      format: 'cjs',
+    },
     // QuickJS's single-file build mentions Node's modules on a path that only runs under Node.
-    { ...common, entryPoints: { 'index.browser': entry.index }, outdir: 'library/dist', outExtension: { '.js': '.mjs' }, platform: 'browser', format: 'esm', external: ['fs', 'path', 'crypto', 'module', 'url'] },
+    {
+      ...common,
+      entryPoints: { 'index.browser': entry.index },
+      outdir: 'library/dist',
+      outExtension: { '.js': '.mjs' },
+      platform: 'browser',
+      format: 'esm',
+      external: ['fs', 'path', 'crypto', 'module', 'url'],
+    },
     fromApp('cli'),
     fromApp('simWorker.node'),
   ];
@@ -136,7 +155,10 @@ function libraryBuilds() {
 
 /** One .d.ts for the package's public API: only the types its exports reach. */
 function writeLibraryTypes() {
-  const [types] = generateDtsBundle([{ filePath: 'src/library/index.ts', output: { noBanner: true, exportReferencedTypes: false } }], { preferredConfigPath: 'tsconfig.base.json' });
+  const [types] = generateDtsBundle(
+    [{ filePath: 'src/library/index.ts', output: { noBanner: true, exportReferencedTypes: false } }],
+    { preferredConfigPath: 'tsconfig.base.json' },
+  );
   writeFileSync('library/dist/index.d.ts', types);
 }
 

@@ -33,11 +33,20 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** What each Debian package provides, and how to tell it is there without dpkg. */
 const debianPackages = {
-  'libkrb5-dev': { why: 'headers for code-server\'s kerberos native module', present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h') },
-  ripgrep: { why: 'search in VS Code (its own ripgrep download is not reachable)', present: () => existsSync('/usr/bin/rg') },
+  'libkrb5-dev': {
+    why: "headers for code-server's kerberos native module",
+    present: () => existsSync('/usr/include/krb5.h') || existsSync('/usr/include/krb5/krb5.h'),
+  },
+  ripgrep: {
+    why: 'search in VS Code (its own ripgrep download is not reachable)',
+    present: () => existsSync('/usr/bin/rg'),
+  },
   chromium: { why: 'a browser to drive the VS Code workbench in tests', present: () => existsSync(chromiumPath) },
-  'build-essential': { why: 'a C++ toolchain to rebuild code-server\'s native modules', present: () => onPath('make') && onPath('g++') },
-  python3: { why: 'node-gyp, to rebuild code-server\'s native modules', present: () => onPath('python3') },
+  'build-essential': {
+    why: "a C++ toolchain to rebuild code-server's native modules",
+    present: () => onPath('make') && onPath('g++'),
+  },
+  python3: { why: "node-gyp, to rebuild code-server's native modules", present: () => onPath('python3') },
 };
 
 function onPath(command) {
@@ -102,18 +111,31 @@ export function ensureCodeServer() {
   // A fresh start: a half-finished install may hold partly rebuilt native modules.
   rmSync(installDir, { recursive: true, force: true });
   mkdirSync(installDir, { recursive: true });
-  writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'code-server-install', private: true }, null, 2) + '\n');
+  writeFileSync(
+    join(installDir, 'package.json'),
+    JSON.stringify({ name: 'code-server-install', private: true }, null, 2) + '\n',
+  );
   // npm_config_yes lets `npm rebuild` run the packages' own install scripts without asking.
-  const env = { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const env = {
+    ...process.env,
+    npm_config_yes: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
   // Node's headers, when Debian's nodejs provides them, spare node-gyp a download that fails here.
   if (!env.npm_config_nodedir && existsSync('/usr/include/node/node_version.h')) env.npm_config_nodedir = '/usr';
 
   log('step 1/5: the code-server package, without its install scripts');
   run('npm', ['install', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: installDir, env });
 
-  log('step 2/5: VS Code\'s own dependencies');
+  log("step 2/5: VS Code's own dependencies");
   run('npm', ['install', '--omit=dev', '--ignore-scripts'], { cwd: vscodeDir, env });
-  run('npm', ['rebuild', 'kerberos', 'node-pty', '@parcel/watcher', '@vscode/spdlog', '@vscode/deviceid', 'native-watchdog'], { cwd: vscodeDir, env });
+  run(
+    'npm',
+    ['rebuild', 'kerberos', 'node-pty', '@parcel/watcher', '@vscode/spdlog', '@vscode/deviceid', 'native-watchdog'],
+    { cwd: vscodeDir, env },
+  );
 
   log('step 3/5: ripgrep from Debian, and the links the postinstall would make');
   const rgDir = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
@@ -124,10 +146,10 @@ export function ensureCodeServer() {
   symlinkOnce('code-linux.sh', join(vscodeDir, 'bin', 'remote-cli', 'code-server'));
   symlinkOnce('browser-linux.sh', join(vscodeDir, 'bin', 'helpers', 'browser.sh'));
 
-  log('step 4/5: the built-in extensions\' dependencies');
+  log("step 4/5: the built-in extensions' dependencies");
   run('npm', ['install', '--omit=dev', '--ignore-scripts'], { cwd: join(vscodeDir, 'extensions'), env });
 
-  log('step 5/5: code-server\'s password hashing module, then a smoke test');
+  log("step 5/5: code-server's password hashing module, then a smoke test");
   // npm hoists argon2 next to code-server, so it is rebuilt from the install folder.
   run('npm', ['rebuild', 'argon2'], { cwd: installDir, env });
   run(process.execPath, [codeServerBin, '--version'], { cwd: installDir, env });
@@ -158,23 +180,36 @@ export function freePort(preferred = 0) {
  * `output` receives its stdout and stderr (defaults to this process's stderr). Workspace trust
  * is disabled unless `workspaceTrust` is set.
  */
-export async function startCodeServer({ port, userDataDir, extensionsDir, folder, env = {}, output = process.stderr, workspaceTrust = false }) {
+export async function startCodeServer({
+  port,
+  userDataDir,
+  extensionsDir,
+  folder,
+  env = {},
+  output = process.stderr,
+  workspaceTrust = false,
+}) {
   const bin = ensureCodeServer();
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const args = [
     bin,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     // Workspace trust on (a restricted-mode test): a fresh user-data dir trusts no folder.
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     // Its own config file, so nothing is written to ~/.config/code-server.
-    '--config', join(dirname(userDataDir), 'code-server.yaml'),
+    '--config',
+    join(dirname(userDataDir), 'code-server.yaml'),
     folder,
   ];
   const child = spawn(process.execPath, args, {
@@ -191,7 +226,8 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, folder
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited) throw new Error(`code-server exited before it was ready (code ${exited.code}, signal ${exited.signal})`);
+    if (exited)
+      throw new Error(`code-server exited before it was ready (code ${exited.code}, signal ${exited.signal})`);
     try {
       const response = await fetch(`${baseUrl}/healthz`);
       if (response.ok) break;

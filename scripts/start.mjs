@@ -15,7 +15,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ensureCodeServer, freePort, installDir, log, repoRoot, startCodeServer, workbenchUrl } from './code-server.mjs';
+import {
+  ensureCodeServer,
+  freePort,
+  installDir,
+  log,
+  repoRoot,
+  startCodeServer,
+  workbenchUrl,
+} from './code-server.mjs';
 
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
@@ -27,7 +35,10 @@ const examples = join(repoRoot, 'examples');
 const welcome = { MIGRATION_LAB_WELCOME: `${Date.now()} intro.lab.md` };
 
 function build() {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error('start: the build failed, see above');
     process.exit(1);
@@ -40,7 +51,10 @@ function desktopCodeOnPath() {
 
 function startDesktop() {
   console.log(`start: opening VS Code with the extension from ${repoRoot} and ${examples}`);
-  const child = spawn('code', [`--extensionDevelopmentPath=${repoRoot}`, examples], { stdio: 'inherit', env: { ...process.env, ...welcome } });
+  const child = spawn('code', [`--extensionDevelopmentPath=${repoRoot}`, examples], {
+    stdio: 'inherit',
+    env: { ...process.env, ...welcome },
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
@@ -69,7 +83,9 @@ async function startInBrowser() {
   const url = workbenchUrl({ port, folder: examples, extensionDevelopmentPath: repoRoot });
   console.log('');
   console.log('start: VS Code is running in the browser (code-server) with Migration Lab loaded from this repo.');
-  console.log('start: open this URL (on another machine, forward the port first, e.g. ssh -L ' + `${port}:127.0.0.1:${port}):`);
+  console.log(
+    'start: open this URL (on another machine, forward the port first, e.g. ssh -L ' + `${port}:127.0.0.1:${port}):`,
+  );
   console.log('');
   console.log(`  ${url}`);
   console.log('');
@@ -95,7 +111,7 @@ async function startInBrowser() {
 function startWithoutVsCodeWelcome(userDataDir) {
   const file = join(userDataDir, 'User', 'settings.json');
   mkdirSync(dirname(file), { recursive: true });
-  let settings = {};
+  let settings;
   try {
     settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   } catch {

@@ -21,7 +21,10 @@ const resultsDir = join(repoRoot, 'test-results', 'e2e');
 const suitesDir = join(repoRoot, 'test', 'e2e');
 
 if (!skipBuild) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error('e2e: the build failed');
     process.exit(1);
@@ -68,20 +71,38 @@ const port = await freePort();
 const started = Date.now();
 const server = await startCodeServer({ port, userDataDir, extensionsDir, folder: workspace, output: serverLog });
 const webPort = await freePort();
-const webServer = await startCodeServer({ port: webPort, userDataDir: web.userDataDir, extensionsDir: web.extensionsDir, folder: web.workspace, output: webServerLog });
+const webServer = await startCodeServer({
+  port: webPort,
+  userDataDir: web.userDataDir,
+  extensionsDir: web.extensionsDir,
+  folder: web.workspace,
+  output: webServerLog,
+});
 
 // The suites read where VS Code is and where to save screenshots from the environment, so
 // each can also be pointed at a code-server started by hand.
 process.env.MIGRATION_LAB_E2E_URL = workbenchUrl({ port, folder: workspace, extensionDevelopmentPath: repoRoot });
 process.env.MIGRATION_LAB_E2E_RESULTS = resultsDir;
 process.env.MIGRATION_LAB_E2E_WORKSPACE = workspace;
-process.env.MIGRATION_LAB_E2E_WEB_URL = workbenchUrl({ port: webPort, folder: web.workspace, extensionDevelopmentPath: repoRoot });
+process.env.MIGRATION_LAB_E2E_WEB_URL = workbenchUrl({
+  port: webPort,
+  folder: web.workspace,
+  extensionDevelopmentPath: repoRoot,
+});
 process.env.MIGRATION_LAB_E2E_WEB_WORKSPACE = web.workspace;
 
 const grepAt = process.argv.indexOf('--grep');
 const grep = grepAt > 0 ? process.argv[grepAt + 1] : undefined;
-const mocha = new Mocha({ ui: 'tdd', timeout: 120_000, reporter: 'spec', color: false, ...(grep ? { fgrep: grep } : {}) });
-for (const file of readdirSync(suitesDir).filter((name) => name.endsWith('.e2e.mjs')).sort()) {
+const mocha = new Mocha({
+  ui: 'tdd',
+  timeout: 120_000,
+  reporter: 'spec',
+  color: false,
+  ...(grep ? { fgrep: grep } : {}),
+});
+for (const file of readdirSync(suitesDir)
+  .filter((name) => name.endsWith('.e2e.mjs'))
+  .sort()) {
   mocha.addFile(join(suitesDir, file));
 }
 let stats;
@@ -99,7 +120,9 @@ try {
 const passed = stats?.passes ?? 0;
 // A run in which no test ran is a failure, not a pass.
 const failed = (stats?.failures ?? 0) + (passed + (stats?.failures ?? 0) === 0 ? 1 : 0);
-console.log(`e2e: suite took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots and logs in test-results/e2e/`);
+console.log(
+  `e2e: suite took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots and logs in test-results/e2e/`,
+);
 console.log(`e2e: ${passed} passed, ${failed} failed${stats?.pending ? `, ${stats.pending} skipped` : ''}`);
 if (failed === 0) rmSync(root, { recursive: true, force: true });
 else console.log(`e2e: kept the sandbox for inspection: ${root}`);

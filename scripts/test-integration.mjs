@@ -13,7 +13,16 @@
 // script follows, printing each test, and closing with `integration: N passed, N failed`.
 // Exits non-zero on any failure, crash or timeout.
 import { spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -35,7 +44,10 @@ const testsModule = join(repoRoot, 'out', 'test', 'index.js');
 const logDir = join(repoRoot, 'test-results', 'integration');
 
 function build() {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error('integration: the build failed');
     process.exit(1);
@@ -105,7 +117,9 @@ class ReportFollower {
         break;
       case 'end':
         this.finished = true;
-        console.log(`  (mocha: ${event.passed} passed, ${event.failed} failed, ${event.pending} pending in ${event.durationMs} ms)`);
+        console.log(
+          `  (mocha: ${event.passed} passed, ${event.failed} failed, ${event.pending} pending in ${event.durationMs} ms)`,
+        );
         break;
       default:
         console.log(`  ? ${JSON.stringify(event)}`);
@@ -147,7 +161,10 @@ async function runInCodeServer(sandbox, { restricted = false } = {}) {
     userDataDir: join(sandbox.root, 'user-data'),
     extensionsDir: join(sandbox.root, 'extensions'),
     folder: sandbox.workspace,
-    env: { MIGRATION_LAB_TEST_REPORT: sandbox.report, ...(restricted ? { MIGRATION_LAB_TEST_SUITES: 'restricted', MIGRATION_LAB_TEST_SCREEN: sandbox.screen } : {}) },
+    env: {
+      MIGRATION_LAB_TEST_REPORT: sandbox.report,
+      ...(restricted ? { MIGRATION_LAB_TEST_SUITES: 'restricted', MIGRATION_LAB_TEST_SCREEN: sandbox.screen } : {}),
+    },
     output: serverLog,
     workspaceTrust: restricted,
   });
@@ -164,7 +181,9 @@ async function runInCodeServer(sandbox, { restricted = false } = {}) {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: testsModule,
     });
-    console.log(`integration: VS Code ${url.split('?')[0]} (code-server, extension host tests${restricted ? ', workspace trust on, folder untrusted' : ''})`);
+    console.log(
+      `integration: VS Code ${url.split('?')[0]} (code-server, extension host tests${restricted ? ', workspace trust on, folder untrusted' : ''})`,
+    );
     await page.goto(url);
     const deadline = Date.now() + timeoutMs;
     while (!follower.finished) {
@@ -184,9 +203,13 @@ async function runInCodeServer(sandbox, { restricted = false } = {}) {
     serverLog.end();
     browserLog.end();
   }
-  console.log(`integration: suite took ${((Date.now() - started) / 1000).toFixed(1)} s (logs in test-results/integration/)`);
+  console.log(
+    `integration: suite took ${((Date.now() - started) / 1000).toFixed(1)} s (logs in test-results/integration/)`,
+  );
   if (timedOut) {
-    console.log(`  ✘ timed out after ${timeoutMs / 1000} s waiting for the tests to finish (see test-results/integration/*.log)`);
+    console.log(
+      `  ✘ timed out after ${timeoutMs / 1000} s waiting for the tests to finish (see test-results/integration/*.log)`,
+    );
   }
   return { follower, extraFailures: timedOut ? 1 : 0 };
 }
@@ -203,14 +226,16 @@ async function runBothInCodeServer(sandbox) {
   both.failed = normal.follower.failed + restricted.follower.failed;
   both.pending = normal.follower.pending + restricted.follower.pending;
   // Each session must report something: one that ran nothing is a failure.
-  const silent = (restrictedOnly ? [restricted] : [normal, restricted]).filter((r) => r.follower.passed + r.follower.failed === 0).length;
+  const silent = (restrictedOnly ? [restricted] : [normal, restricted]).filter(
+    (r) => r.follower.passed + r.follower.failed === 0,
+  ).length;
   return closingLine(both, normal.extraFailures + restricted.extraFailures + silent);
 }
 
 async function runInElectron(sandbox) {
   const { runTests } = await import('@vscode/test-electron');
   const follower = new ReportFollower(sandbox.report);
-  let exitCode = 0;
+  let exitCode;
   try {
     exitCode = await runTests({
       extensionDevelopmentPath: repoRoot,

@@ -14,7 +14,12 @@ export function renderCompareTable(output: CompareOutput, into: HTMLElement): vo
   heading.textContent = `${compareSetting(output)} (the same seeds for every policy)`;
   into.append(heading);
 
-  const scales = output.metrics.map((metric) => scaleFor(metric, output.cells.filter((c) => c.metric === metric).map((c) => c.interval.mean)));
+  const scales = output.metrics.map((metric) =>
+    scaleFor(
+      metric,
+      output.cells.filter((c) => c.metric === metric).map((c) => c.interval.mean),
+    ),
+  );
   const table = doc.createElement('table');
   table.className = 'compare';
   const head = table.createTHead().insertRow();

@@ -5,7 +5,14 @@ import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
 import embed, { type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import { lockedLoader, withoutUsermeta } from '../src/lab/outputs/chartSafety';
-import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../src/lab/outputs/contract';
+import {
+  CHART_MIME,
+  COMPARE_MIME,
+  RUN_MIME,
+  type ChartOutput,
+  type CompareOutput,
+  type RunOutput,
+} from '../src/lab/outputs/contract';
 import { renderCompareTable } from './compareTable';
 import { themeConfig, themeKind } from './theme';
 import { renderRunTable } from './runTable';

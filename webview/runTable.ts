@@ -4,21 +4,36 @@
 // "All metrics"; then seed and digest. Each metric explains itself: hovering (or focusing) its
 // name shows its definition in the line under the table, and as the name's tooltip.
 import { formatMetric } from '../src/lab/outputs/format';
-import { metricDefinition, metricExplanation, summaryGroups, unfinishedCount, type SummaryGroup } from '../src/lab/outputs/metrics';
+import {
+  metricDefinition,
+  metricExplanation,
+  summaryGroups,
+  unfinishedCount,
+  type SummaryGroup,
+} from '../src/lab/outputs/metrics';
 import type { RunOutput } from '../src/lab/outputs/contract';
 import { groupHeading, runSetting } from '../src/lab/outputs/summaryText';
 
 const HINT = 'Hover a metric for what it means.';
 
 /** A table of metric/value pairs under group headings, `columns` pairs per row. */
-function metricsTable(doc: Document, run: RunOutput, groups: readonly SummaryGroup[], columns: number, explain: (key?: string) => void): HTMLTableElement {
+function metricsTable(
+  doc: Document,
+  run: RunOutput,
+  groups: readonly SummaryGroup[],
+  columns: number,
+  explain: (key?: string) => void,
+): HTMLTableElement {
   const table = doc.createElement('table');
   table.className = 'run-summary';
   const unfinished = unfinishedCount(run.summary);
   for (const group of groups) {
     const heading = table.insertRow();
     heading.className = 'group';
-    const title = Object.assign(doc.createElement('th'), { colSpan: columns * 2, textContent: groupHeading(group, run.summary) });
+    const title = Object.assign(doc.createElement('th'), {
+      colSpan: columns * 2,
+      textContent: groupHeading(group, run.summary),
+    });
     if (group.group === 'finished' && unfinished > 0) title.classList.add('warn');
     heading.append(title);
     for (let i = 0; i < group.keys.length; i += columns) {
@@ -54,7 +69,11 @@ export function renderRunTable(run: RunOutput, into: HTMLElement): void {
   definition.setAttribute('aria-live', 'polite');
   const explain = (key?: string) => {
     const text = key && metricExplanation(key);
-    definition.replaceChildren(...(text ? [Object.assign(doc.createElement('strong'), { textContent: key }), doc.createTextNode(`: ${text}`)] : [doc.createTextNode(HINT)]));
+    definition.replaceChildren(
+      ...(text
+        ? [Object.assign(doc.createElement('strong'), { textContent: key }), doc.createTextNode(`: ${text}`)]
+        : [doc.createTextNode(HINT)]),
+    );
   };
   explain();
 

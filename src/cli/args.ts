@@ -35,7 +35,8 @@ export function intOption(values: ParsedArgs['values'], name: string, fallback: 
   const text = values[name];
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (typeof text !== 'string' || !Number.isInteger(n) || n < 1) throw new BadInput([`--${name} ${String(text)}: expected a whole number of at least 1`]);
+  if (typeof text !== 'string' || !Number.isInteger(n) || n < 1)
+    throw new BadInput([`--${name} ${String(text)}: expected a whole number of at least 1`]);
   return n;
 }
 
@@ -44,7 +45,8 @@ export function numberOption(values: ParsedArgs['values'], name: string, fallbac
   const text = values[name];
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (typeof text !== 'string' || !Number.isFinite(n) || n <= 0) throw new BadInput([`--${name} ${String(text)}: expected a positive number`]);
+  if (typeof text !== 'string' || !Number.isFinite(n) || n <= 0)
+    throw new BadInput([`--${name} ${String(text)}: expected a positive number`]);
   return n;
 }
 

@@ -5,8 +5,21 @@ import type { SimResult } from '../sim';
 import type { Available, CheckScope } from '../lab/grading/checks';
 import { describeDiagnostics, LabSession, type CellOutcome, type OutputItemData } from '../lab/notebook/execute';
 import type { ParsedLabCell } from '../lab/document/markdown';
-import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../lab/outputs/contract';
-import { compareKeys, declaredName, resolveLab, type ResolvedLab, type ResolveOptions } from '../lab/language/resolveLab';
+import {
+  CHART_MIME,
+  COMPARE_MIME,
+  RUN_MIME,
+  type ChartOutput,
+  type CompareOutput,
+  type RunOutput,
+} from '../lab/outputs/contract';
+import {
+  compareKeys,
+  declaredName,
+  resolveLab,
+  type ResolvedLab,
+  type ResolveOptions,
+} from '../lab/language/resolveLab';
 import type { RunHost } from '../lab/run/runHost';
 
 export interface RunDone {
@@ -50,7 +63,9 @@ export interface ExecuteLabOptions extends ResolveOptions {
  */
 export function failure(outcome: Exclude<CellOutcome, { ok: true }>): string {
   if (outcome.cancelled) return 'cancelled';
-  return `${outcome.title}: ${outcome.message}`.replace(/\s*[\n\r]\s*/g, '; ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+  return `${outcome.title}: ${outcome.message}`
+    .replace(/\s*[\n\r]\s*/g, '; ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>
@@ -59,7 +74,14 @@ const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>
 export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOptions): Promise<LabExecution> {
   const lab = resolveLab(cells, options);
   const session = new LabSession(options.host, options, options.runsUserCode ?? true);
-  const execution: LabExecution = { lab, runs: new Map(), compares: new Map(), charts: [], text: new Map(), logs: new Map() };
+  const execution: LabExecution = {
+    lab,
+    runs: new Map(),
+    compares: new Map(),
+    charts: [],
+    text: new Map(),
+    logs: new Map(),
+  };
   const keys = compareKeys(cells);
 
   for (let index = 0; index < cells.length; index++) {
@@ -69,7 +91,10 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
     if (options.skip?.(cell, index)) continue;
     const signal = options.signal ?? new AbortController().signal;
     const outcome = await session.execute(cells, index, { signal });
-    execution.text.set(index, itemsOf(outcome, 'text/markdown').map((item) => String(item.data)));
+    execution.text.set(
+      index,
+      itemsOf(outcome, 'text/markdown').map((item) => String(item.data)),
+    );
     const error = outcome.ok ? undefined : failure(outcome);
 
     if (cell.kind === 'run') {
@@ -90,13 +115,21 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
       const key = keys.get(index)!;
       const compare = lab.compares.find((c) => c.cellIndex === index);
       const output = itemsOf(outcome, COMPARE_MIME)[0]?.data as CompareOutput | undefined;
-      execution.compares.set(key, compare && output ? { ok: true, value: { output, inputsHash: compare.inputsHash } } : { ok: false, error: error ?? invalidCell(lab, index) });
+      execution.compares.set(
+        key,
+        compare && output
+          ? { ok: true, value: { output, inputsHash: compare.inputsHash } }
+          : { ok: false, error: error ?? invalidCell(lab, index) },
+      );
       // A comparison draws its own chart (means with intervals) next to its table.
       const chart = itemsOf(outcome, CHART_MIME)[0]?.data as ChartOutput | undefined;
       if (chart) execution.charts.push({ cellIndex: index, chart: { ok: true, value: chart } });
     } else {
       const chart = itemsOf(outcome, CHART_MIME)[0]?.data as ChartOutput | undefined;
-      execution.charts.push({ cellIndex: index, chart: chart ? { ok: true, value: chart } : { ok: false, error: error ?? invalidCell(lab, index) } });
+      execution.charts.push({
+        cellIndex: index,
+        chart: chart ? { ok: true, value: chart } : { ok: false, error: error ?? invalidCell(lab, index) },
+      });
     }
   }
   return execution;
@@ -104,17 +137,28 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
 
 function invalidCell(lab: ResolvedLab, index: number): string {
   const problems = lab.diagnostics.get(index) ?? [];
-  return problems.length > 0 ? `the cell is invalid: ${describeDiagnostics(problems).replace(/\n/g, '; ')}` : 'the cell produced no result';
+  return problems.length > 0
+    ? `the cell is invalid: ${describeDiagnostics(problems).replace(/\n/g, '; ')}`
+    : 'the cell produced no result';
 }
 
 /** What check expressions see after an execution. */
 export function checkScopeOf(execution: LabExecution): CheckScope {
   return {
-    runs: Object.fromEntries([...execution.runs].map(([name, run]) => [name, run.ok ? { ok: true, value: run.value.output.summary } : run])),
-    compares: Object.fromEntries([...execution.compares].map(([key, compare]) => [key, compare.ok ? { ok: true, value: compare.value.output } : compare])),
+    runs: Object.fromEntries(
+      [...execution.runs].map(([name, run]) => [name, run.ok ? { ok: true, value: run.value.output.summary } : run]),
+    ),
+    compares: Object.fromEntries(
+      [...execution.compares].map(([key, compare]) => [
+        key,
+        compare.ok ? { ok: true, value: compare.value.output } : compare,
+      ]),
+    ),
   };
 }
 
 /** True when some run, compare or chart cell failed. */
 export const anyCellFailed = (execution: LabExecution): boolean =>
-  [...execution.runs.values(), ...execution.compares.values(), ...execution.charts.map((c) => c.chart)].some((x) => !x.ok);
+  [...execution.runs.values(), ...execution.compares.values(), ...execution.charts.map((c) => c.chart)].some(
+    (x) => !x.ok,
+  );

@@ -13,12 +13,26 @@ import { BadInput } from './problems';
 const USAGE = `usage: migration-lab export <lab.lab.md> --out report.html [--data dir/] [--param name=value ...] ${LIMIT_USAGE}`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs('export', argv, { out: { type: 'string' }, data: { type: 'string' }, param: { type: 'string', multiple: true }, ...LIMIT_OPTIONS }, USAGE);
-  if (positionals.length !== 1 || (typeof values.out !== 'string' && typeof values.data !== 'string')) throw new BadInput([USAGE]);
+  const { positionals, values } = parseCommandArgs(
+    'export',
+    argv,
+    { out: { type: 'string' }, data: { type: 'string' }, param: { type: 'string', multiple: true }, ...LIMIT_OPTIONS },
+    USAGE,
+  );
+  if (positionals.length !== 1 || (typeof values.out !== 'string' && typeof values.data !== 'string'))
+    throw new BadInput([USAGE]);
   const lab = loadValidLab(positionals[0], paramOverrides(values));
   const out = typeof values.out === 'string' ? values.out : undefined;
   const data = typeof values.data === 'string' ? values.data : undefined;
-  refuseOverwrites([lab.file], [{ option: '--out', path: out }, ...(data ? lab.lab.runs.flatMap((r) => runTablePaths(data, r.name).map((path) => ({ option: '--data', path }))) : [])]);
+  refuseOverwrites(
+    [lab.file],
+    [
+      { option: '--out', path: out },
+      ...(data
+        ? lab.lab.runs.flatMap((r) => runTablePaths(data, r.name).map((path) => ({ option: '--data', path })))
+        : []),
+    ],
+  );
   const host = simulationPool(undefined, runLimits(values));
   let html: string | undefined;
   const signal = new AbortController().signal;

@@ -13,8 +13,12 @@ import { BadInput } from './problems';
 export type { DrawChart } from './htmlReport';
 
 /** The report of an execution; charts drawn with `draw` (in a worker: WorkerPool.draw), Markdown images from the lab's own folder. */
-export const htmlReport = (lab: ValidLab, execution: LabExecution, checks: readonly GradedCheck[], draw: DrawChart): Promise<string> =>
-  reportWithCharts(lab, execution, checks, draw, folderImages(dirname(resolve(lab.file))));
+export const htmlReport = (
+  lab: ValidLab,
+  execution: LabExecution,
+  checks: readonly GradedCheck[],
+  draw: DrawChart,
+): Promise<string> => reportWithCharts(lab, execution, checks, draw, folderImages(dirname(resolve(lab.file))));
 /** Writes a report (`--out`), making its folder if it is missing; a path that cannot be written is bad input. */
 export function writeReport(path: string, html: string): void {
   try {
@@ -22,13 +26,19 @@ export function writeReport(path: string, html: string): void {
     writeFileSync(path, html);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    const why = code === 'EISDIR' ? 'it is a folder' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of its folder' : message;
+    const why =
+      code === 'EISDIR'
+        ? 'it is a folder'
+        : code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'a file is in the way of its folder'
+          : message;
     throw new BadInput([`--out ${path}: cannot write the report: ${why}`]);
   }
 }
 
 /** Where `--data dir/` puts each run's tables: `<run>.<table>.csv`. */
-export const runTablePaths = (dir: string, run: string): string[] => TABLE_NAMES.map((table) => join(dir, `${run}.${table}.csv`));
+export const runTablePaths = (dir: string, run: string): string[] =>
+  TABLE_NAMES.map((table) => join(dir, `${run}.${table}.csv`));
 
 /** Writes `<run>.<table>.csv` for every finished run; returns the files written. */
 export function writeRunTables(dir: string, execution: LabExecution): string[] {

@@ -9,7 +9,17 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Available, CheckScope } from '../lab/grading/checks';
 import type { CellOutcome } from '../lab/notebook/execute';
-import { assembleSubmission, classroomResult, gradeChecks, junitXml, maxScore, scoreRows, totalScore, type GradedCheck, type SubmissionGrade } from '../lab/grading/grade';
+import {
+  assembleSubmission,
+  classroomResult,
+  gradeChecks,
+  junitXml,
+  maxScore,
+  scoreRows,
+  totalScore,
+  type GradedCheck,
+  type SubmissionGrade,
+} from '../lab/grading/grade';
 import { parseLab, serializeLab, type LabCell, type ParsedLabCell } from '../lab/document/markdown';
 import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput, type SummaryValue } from '../lab/outputs/contract';
 import { compareKeys, declaredName, type ResolvedLab } from '../lab/language/resolveLab';
@@ -44,7 +54,9 @@ interface Needed {
 function neededBy(source: ValidLab): Needed {
   const lab: ResolvedLab = source.lab;
   const runs = new Set(lab.checks.flatMap((c) => c.runs));
-  const compares = new Set(lab.checks.flatMap((c) => [...c.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]!)));
+  const compares = new Set(
+    lab.checks.flatMap((c) => [...c.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]!)),
+  );
   const hidden = new Set<string>();
   source.cells.forEach((cell) => {
     if (cell.kind === 'markdown' || cell.attributes.hidden !== true) return;
@@ -58,7 +70,11 @@ function neededBy(source: ValidLab): Needed {
 /** A submission's file, read and split; one that cannot be read is graded as empty, with a note. */
 function readSubmission(file: string): { cells: ParsedLabCell[]; problem?: string } {
   try {
-    if (statSync(file).size > MAX_SUBMISSION_BYTES) return { cells: [], problem: `the file is larger than ${MAX_SUBMISSION_BYTES / 1024 / 1024} MB and was not read` };
+    if (statSync(file).size > MAX_SUBMISSION_BYTES)
+      return {
+        cells: [],
+        problem: `the file is larger than ${MAX_SUBMISSION_BYTES / 1024 / 1024} MB and was not read`,
+      };
     return { cells: parseLab(readFileSync(file, 'utf8')) };
   } catch (error) {
     throw new BadInput([`${file}:1:1: cannot read the submission: ${(error as Error).message}`]);
@@ -80,12 +96,20 @@ function hiddenFailure(outcome: Exclude<CellOutcome, { ok: true }> | undefined, 
  * back in. Read back, it must give exactly the assembled cells.
  */
 function gradingText(cells: readonly LabCell[]): { text: string; assembled: ParsedLabCell[] } {
-  const code = cells.flatMap((c) => (c.kind === 'markdown' ? [] : [{ kind: c.kind, value: c.value.replace(/\r\n?/g, '\n'), attributes: c.attributes }]));
+  const code = cells.flatMap((c) =>
+    c.kind === 'markdown' ? [] : [{ kind: c.kind, value: c.value.replace(/\r\n?/g, '\n'), attributes: c.attributes }],
+  );
   const text = serializeLab(code);
   const assembled = parseLab(text);
   const same =
     assembled.length === code.length &&
-    assembled.every((c, i) => c.kind !== 'markdown' && c.kind === code[i]!.kind && c.value === code[i]!.value && JSON.stringify(c.attributes) === JSON.stringify(code[i]!.attributes));
+    assembled.every(
+      (c, i) =>
+        c.kind !== 'markdown' &&
+        c.kind === code[i]!.kind &&
+        c.value === code[i]!.value &&
+        JSON.stringify(c.attributes) === JSON.stringify(code[i]!.attributes),
+    );
   if (!same) throw new Error('the assembled submission does not read back as the cells it was made of');
   return { text, assembled };
 }
@@ -94,7 +118,12 @@ function gradingText(cells: readonly LabCell[]): { text: string; assembled: Pars
  * Runs the cells the checks need, one at a time, in a worker process of this submission's own,
  * and collects what the checks read. Only the worker ever resolves the submission's text.
  */
-async function resultsOf(cells: LabCell[], needed: Needed, limits: RunLimits, submissionCpuMs: number): Promise<CheckScope> {
+async function resultsOf(
+  cells: LabCell[],
+  needed: Needed,
+  limits: RunLimits,
+  submissionCpuMs: number,
+): Promise<CheckScope> {
   const { text, assembled } = gradingText(cells);
   const pool = simulationPool(1, limits);
   const account = new CpuAccount(submissionCpuMs);
@@ -102,17 +131,28 @@ async function resultsOf(cells: LabCell[], needed: Needed, limits: RunLimits, su
   const runs: Record<string, Available<Readonly<Record<string, SummaryValue>>>> = {};
   const compares: Record<string, Available<CompareOutput>> = {};
   /** Executes cell `index` of the submission; the item it defines is hidden if the source hides it. */
-  const execute = async (index: number, kind: 'run' | 'compare', name: string, cpuLimitMs: number): Promise<Available<unknown>> => {
+  const execute = async (
+    index: number,
+    kind: 'run' | 'compare',
+    name: string,
+    cpuLimitMs: number,
+  ): Promise<Available<unknown>> => {
     const hidden = needed.hidden.has(`${kind}:${name}`);
     let outcome: CellOutcome;
     try {
       outcome = (await pool.executeCell(text, index, { signal, account, cpuLimitMs })) as CellOutcome;
     } catch (error) {
       // The worker was stopped (a limit) or died: the message says which limit, never which run.
-      return { ok: false, error: error instanceof RunError ? error.message : String(error), ...(hidden ? { hidden } : {}) };
+      return {
+        ok: false,
+        error: error instanceof RunError ? error.message : String(error),
+        ...(hidden ? { hidden } : {}),
+      };
     }
     if (outcome.ok) {
-      const item = outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === (kind === 'run' ? RUN_MIME : COMPARE_MIME));
+      const item = outcome.outputs
+        .flatMap((o) => o.items)
+        .find((i) => i.mime === (kind === 'run' ? RUN_MIME : COMPARE_MIME));
       if (item) return { ok: true, value: kind === 'run' ? (item.data as RunOutput).summary : item.data };
     }
     if (hidden) return { ok: false, error: hiddenFailure(outcome.ok ? undefined : outcome, assembled), hidden };
@@ -126,11 +166,19 @@ async function resultsOf(cells: LabCell[], needed: Needed, limits: RunLimits, su
     });
     for (const name of needed.runs) {
       const index = runCells.get(name);
-      if (index !== undefined) runs[name] = (await execute(index, 'run', name, limits.cpuMs)) as Available<Readonly<Record<string, SummaryValue>>>;
+      if (index !== undefined)
+        runs[name] = (await execute(index, 'run', name, limits.cpuMs)) as Available<
+          Readonly<Record<string, SummaryValue>>
+        >;
     }
     for (const [index, key] of compareKeys(assembled)) {
       if (!needed.compares.has(key) || key in compares) continue;
-      compares[key] = (await execute(index, 'compare', key, limits.cpuMs * (needed.compareSize.get(key) ?? 1))) as Available<CompareOutput>;
+      compares[key] = (await execute(
+        index,
+        'compare',
+        key,
+        limits.cpuMs * (needed.compareSize.get(key) ?? 1),
+      )) as Available<CompareOutput>;
     }
   } finally {
     pool.dispose();
@@ -170,24 +218,36 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   } as const;
   const { positionals, values } = parseCommandArgs('grade', argv, options, USAGE);
   if (positionals.length === 0 || typeof values.source !== 'string') throw new BadInput([USAGE]);
-  if (typeof values.classroom === 'string' && positionals.length > 1) throw new BadInput(['--classroom takes one submission; use --junit or --csv for several']);
-  const output = (option: 'classroom' | 'junit' | 'csv') => (typeof values[option] === 'string' ? (values[option] as string) : undefined);
-  refuseOverwrites([values.source, ...positionals], (['classroom', 'junit', 'csv'] as const).map((o) => ({ option: `--${o}`, path: output(o) })));
+  if (typeof values.classroom === 'string' && positionals.length > 1)
+    throw new BadInput(['--classroom takes one submission; use --junit or --csv for several']);
+  const output = (option: 'classroom' | 'junit' | 'csv') =>
+    typeof values[option] === 'string' ? (values[option] as string) : undefined;
+  refuseOverwrites(
+    [values.source, ...positionals],
+    (['classroom', 'junit', 'csv'] as const).map((o) => ({ option: `--${o}`, path: output(o) })),
+  );
   const limits = runLimits(values);
   const submissionCpuMs = numberOption(values, 'submission-cpu-limit', DEFAULT_SUBMISSION_CPU_S) * 1000;
   const source = loadValidLab(values.source, {}, checkProblems);
   const needed = neededBy(source);
   const grade = async (file: string, cells: readonly LabCell[], problem?: string): Promise<SubmissionGrade> => {
     const assembly = assembleSubmission(source.cells, cells);
-    const checks: GradedCheck[] = gradeChecks(source.lab.checks, await resultsOf(assembly.cells, needed, limits, submissionCpuMs));
-    const integrity = problem ? [{ cell: file, problem: 'unreadable' as const, message: problem }, ...assembly.integrity] : assembly.integrity;
+    const checks: GradedCheck[] = gradeChecks(
+      source.lab.checks,
+      await resultsOf(assembly.cells, needed, limits, submissionCpuMs),
+    );
+    const integrity = problem
+      ? [{ cell: file, problem: 'unreadable' as const, message: problem }, ...assembly.integrity]
+      : assembly.integrity;
     return { submission: file, checks, integrity };
   };
 
   // The baseline: the instructor's lab must pass every one of its own checks under these limits.
   const baseline = await grade(source.file, source.cells);
   if (!baseline.checks.every((c) => c.passed)) {
-    console.error(`grade: the instructor's lab ${source.file} does not pass its own checks under these limits, so no scores were written:`);
+    console.error(
+      `grade: the instructor's lab ${source.file} does not pass its own checks under these limits, so no scores were written:`,
+    );
     // (Its integrity notes are about itself: every hidden cell "collides" with its own copy.)
     for (const line of describeGrade({ ...baseline, integrity: [] }).slice(1)) console.error(line);
     console.error('Fix the lab, or raise --cpu-limit, --memory-limit or --submission-cpu-limit.');

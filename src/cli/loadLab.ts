@@ -8,7 +8,11 @@ export interface ValidLab extends LabFile {
 }
 
 /** `moreProblems`: a command's own demands on the lab, reported together with the cells' problems. */
-export function loadValidLab(file: string, params: Record<string, string> = {}, moreProblems: (lab: LabFile) => string[] = () => []): ValidLab {
+export function loadValidLab(
+  file: string,
+  params: Record<string, string> = {},
+  moreProblems: (lab: LabFile) => string[] = () => [],
+): ValidLab {
   const labFile = readLab(file);
   const lab = resolveLab(labFile.cells, { params });
   const problems = [...labProblemLines(file, labFile.cells, lab), ...moreProblems(labFile)];

@@ -7,7 +7,8 @@ import { BadInput } from './problems';
 import { mergeSweeps, type SweepFile } from './sweepPlan';
 import { writeSweepOutputs } from './sweepOutputs';
 
-const USAGE = 'usage: migration-lab merge <shard.json>... --out sweep.json [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv]';
+const USAGE =
+  'usage: migration-lab merge <shard.json>... --out sweep.json [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv]';
 
 function readShard(path: string): SweepFile {
   try {
@@ -20,10 +21,21 @@ function readShard(path: string): SweepFile {
 }
 
 export async function mergeCommand(argv: string[]): Promise<number> {
-  const options = { out: { type: 'string' }, csv: { type: 'string' }, stats: { type: 'string' }, 'stats-csv': { type: 'string' } } as const;
+  const options = {
+    out: { type: 'string' },
+    csv: { type: 'string' },
+    stats: { type: 'string' },
+    'stats-csv': { type: 'string' },
+  } as const;
   const { positionals, values } = parseCommandArgs('merge', argv, options, USAGE);
-  const outputs = { out: values.out as string | undefined, csv: values.csv as string | undefined, stats: values.stats as string | undefined, statsCsv: values['stats-csv'] as string | undefined };
-  if (positionals.length === 0 || Object.values(outputs).every((path) => path === undefined)) throw new BadInput([USAGE]);
+  const outputs = {
+    out: values.out as string | undefined,
+    csv: values.csv as string | undefined,
+    stats: values.stats as string | undefined,
+    statsCsv: values['stats-csv'] as string | undefined,
+  };
+  if (positionals.length === 0 || Object.values(outputs).every((path) => path === undefined))
+    throw new BadInput([USAGE]);
   refuseOverwrites(positionals, [
     { option: '--out', path: outputs.out },
     { option: '--csv', path: outputs.csv },

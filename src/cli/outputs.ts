@@ -20,7 +20,10 @@ function identity(path: string): string {
 }
 
 /** Throws BadInput when an output would overwrite an input or another output. */
-export function refuseOverwrites(inputs: readonly string[], outputs: readonly { option: string; path: string | undefined }[]): void {
+export function refuseOverwrites(
+  inputs: readonly string[],
+  outputs: readonly { option: string; path: string | undefined }[],
+): void {
   const read = new Map(inputs.map((file) => [identity(file), file]));
   const written = new Map<string, string>();
   const problems: string[] = [];
@@ -28,7 +31,8 @@ export function refuseOverwrites(inputs: readonly string[], outputs: readonly { 
     if (path === undefined) continue;
     const id = identity(path);
     const input = read.get(id);
-    if (input !== undefined) problems.push(`${option} ${path}: that is the input ${input}; write the output to another file`);
+    if (input !== undefined)
+      problems.push(`${option} ${path}: that is the input ${input}; write the output to another file`);
     else if (written.has(id)) problems.push(`${option} ${path}: ${written.get(id)} writes the same file`);
     else written.set(id, option);
   }

@@ -26,9 +26,12 @@ export function readLab(file: string): LabFile {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new BadInput([`${file}:1:1: cannot read the lab${code === 'ENOENT' ? ': no such file' : `: ${(error as Error).message}`}`]);
+    throw new BadInput([
+      `${file}:1:1: cannot read the lab${code === 'ENOENT' ? ': no such file' : `: ${(error as Error).message}`}`,
+    ]);
   }
   const cells = parseLab(text);
-  if (!hasCodeCells(cells)) throw new BadInput([`${file}:1:1: not a lab: no cells (a lab has fenced blocks such as \`\`\`run)`]);
+  if (!hasCodeCells(cells))
+    throw new BadInput([`${file}:1:1: not a lab: no cells (a lab has fenced blocks such as \`\`\`run)`]);
   return { file, text, cells };
 }

@@ -33,11 +33,18 @@ export function checkProblems(lab: LabFile): string[] {
     const where = `${lab.file}:${cell.bodyLine}:1`;
     const id = cell.attributes.id;
     if (typeof id !== 'string') problems.push(`${where}: a check needs an id for grading: \`\`\`check id=q1 points=1`);
-    else if (RESERVED_CHECK_IDS.includes(id.toLowerCase())) problems.push(`${where}: check id "${id}" is a column of the grading reports (${RESERVED_CHECK_IDS.join(', ')}); choose another`);
-    else if (seen.has(id)) problems.push(`${where}: check id "${id}" is already used by the check on line ${seen.get(id)}`);
+    else if (RESERVED_CHECK_IDS.includes(id.toLowerCase()))
+      problems.push(
+        `${where}: check id "${id}" is a column of the grading reports (${RESERVED_CHECK_IDS.join(', ')}); choose another`,
+      );
+    else if (seen.has(id))
+      problems.push(`${where}: check id "${id}" is already used by the check on line ${seen.get(id)}`);
     else seen.set(id, cell.bodyLine);
     for (const [, key] of cell.value.matchAll(/\bcompares\.([\w-]+)/g)) {
-      if (unnamedCompares.has(key!)) problems.push(`${where}: the check reads ${key}, a compare cell without a name: give it one (name: ...), since its place-based name shifts when a compare cell is added before it`);
+      if (unnamedCompares.has(key!))
+        problems.push(
+          `${where}: the check reads ${key}, a compare cell without a name: give it one (name: ...), since its place-based name shifts when a compare cell is added before it`,
+        );
     }
   });
   return problems;
@@ -52,7 +59,9 @@ export async function releaseCommand(argv: string[]): Promise<number> {
   const text = serializeLab(release.cells);
   if (typeof values.out === 'string') {
     writeFileSync(values.out, text);
-    console.error(`student version written to ${values.out}${release.removed.length ? `; left out: ${release.removed.join(', ')}` : ''}`);
+    console.error(
+      `student version written to ${values.out}${release.removed.length ? `; left out: ${release.removed.join(', ')}` : ''}`,
+    );
   } else {
     process.stdout.write(text);
   }

@@ -10,12 +10,23 @@ const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 20 * 1024 * 1024;
 
 const TYPES: Record<string, { mime: string; looksRight: (bytes: Buffer) => boolean }> = {
-  '.png': { mime: 'image/png', looksRight: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  '.png': {
+    mime: 'image/png',
+    looksRight: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   '.jpg': { mime: 'image/jpeg', looksRight: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   '.jpeg': { mime: 'image/jpeg', looksRight: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   '.gif': { mime: 'image/gif', looksRight: (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1')) },
-  '.webp': { mime: 'image/webp', looksRight: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
-  '.svg': { mime: 'image/svg+xml', looksRight: (b) => /^(\uFEFF)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/.test(b.subarray(0, 4096).toString('utf8')) },
+  '.webp': {
+    mime: 'image/webp',
+    looksRight: (b) =>
+      b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
+  '.svg': {
+    mime: 'image/svg+xml',
+    looksRight: (b) =>
+      /^(\uFEFF)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/.test(b.subarray(0, 4096).toString('utf8')),
+  },
 };
 
 export function folderImages(folder: string): ImageSource {
@@ -23,7 +34,8 @@ export function folderImages(folder: string): ImageSource {
   let total = 0;
   return (src) => {
     // A relative path and nothing else: no scheme (http:, file:, data:), no absolute path.
-    if (/^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('/') || src.startsWith('\\') || src.includes('\0')) return undefined;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('/') || src.startsWith('\\') || src.includes('\0'))
+      return undefined;
     let relative: string;
     try {
       relative = decodeURIComponent(src.split(/[?#]/)[0]!);

@@ -25,21 +25,41 @@ export function runJson(file: string, execution: LabExecution, checks: GradedChe
       const logs = execution.logs.get(name);
       const printed = logs ? { logs } : {};
       return run.ok
-        ? { name, policy: run.value.output.policy, seed: run.value.output.seed, digest: run.value.output.digest, summary: run.value.output.summary, ...printed }
+        ? {
+            name,
+            policy: run.value.output.policy,
+            seed: run.value.output.seed,
+            digest: run.value.output.digest,
+            summary: run.value.output.summary,
+            ...printed,
+          }
         : { name, error: run.error, ...printed };
     }),
-    compares: [...execution.compares].map(([name, compare]) => (compare.ok ? { ...compare.value.output, name } : { name, error: compare.error })),
+    compares: [...execution.compares].map(([name, compare]) =>
+      compare.ok ? { ...compare.value.output, name } : { name, error: compare.error },
+    ),
     checks: checks.map(({ name, points, passed, score, message }) => ({ name, points, passed, score, message })),
   };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const options = { param: { type: 'string', multiple: true }, json: { type: 'boolean' }, out: { type: 'string' }, ...LIMIT_OPTIONS } as const;
+  const options = {
+    param: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+    ...LIMIT_OPTIONS,
+  } as const;
   const { positionals, values } = parseCommandArgs('run', argv, options, USAGE);
   if (positionals.length !== 1) throw new BadInput([USAGE]);
   const lab = loadValidLab(positionals[0], paramOverrides(values));
   const out = typeof values.out === 'string' ? values.out : undefined;
-  refuseOverwrites([lab.file], [{ option: 'the results record', path: resultsPathFor(lab.file) }, { option: '--out', path: out }]);
+  refuseOverwrites(
+    [lab.file],
+    [
+      { option: 'the results record', path: resultsPathFor(lab.file) },
+      { option: '--out', path: out },
+    ],
+  );
   const host = simulationPool(undefined, runLimits(values));
   let execution: LabExecution;
   let checks: GradedCheck[];
@@ -70,9 +90,15 @@ export async function runCommand(argv: string[]): Promise<number> {
       const policy = execution.lab.runs.find((r) => r.name === name)?.config.policy.name;
       console.log(`run ${name} failed: ${run.error}\n${logs && policy ? `${logLines(policy, logs)}` : ''}`);
     }
-    for (const [name, compare] of execution.compares) if (!compare.ok) console.log(`compare ${name} failed: ${compare.error}\n`);
-    for (const { cellIndex, chart } of execution.charts) if (!chart.ok) console.log(`chart at line ${lab.cells[cellIndex].kind === 'markdown' ? 0 : lab.cells[cellIndex].bodyLine} failed: ${chart.error}\n`);
-    for (const c of checks) console.log(`${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`);
+    for (const [name, compare] of execution.compares)
+      if (!compare.ok) console.log(`compare ${name} failed: ${compare.error}\n`);
+    for (const { cellIndex, chart } of execution.charts)
+      if (!chart.ok)
+        console.log(
+          `chart at line ${lab.cells[cellIndex].kind === 'markdown' ? 0 : lab.cells[cellIndex].bodyLine} failed: ${chart.error}\n`,
+        );
+    for (const c of checks)
+      console.log(`${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`);
   }
   // A partial record would claim a reproducible state the lab is not in.
   if (!failed) {

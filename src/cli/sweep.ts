@@ -10,7 +10,17 @@ import { refuseOverwrites } from './outputs';
 import { simulationPool } from './host';
 import { BadInput, labProblemLines, readLab } from './problems';
 import { combinations } from '../lab/run/sweep';
-import { inShard, labHash, parseShard, slurmShard, sweepItems, sweepRow, type Shard, type SweepFile, type SweepHeader } from './sweepPlan';
+import {
+  inShard,
+  labHash,
+  parseShard,
+  slurmShard,
+  sweepItems,
+  sweepRow,
+  type Shard,
+  type SweepFile,
+  type SweepHeader,
+} from './sweepPlan';
 import { writeSweepOutputs } from './sweepOutputs';
 import { LAB_VERSION } from './version';
 
@@ -29,7 +39,10 @@ function shardOption(text: string | undefined): Shard {
     }
   }
   const shard = parseShard(text);
-  if (!shard) throw new BadInput([`--shard ${text}: write i/n with 1 <= i <= n, e.g. --shard 2/4, or --shard slurm in a Slurm job array`]);
+  if (!shard)
+    throw new BadInput([
+      `--shard ${text}: write i/n with 1 <= i <= n, e.g. --shard 2/4, or --shard slurm in a Slurm job array`,
+    ]);
   return shard;
 }
 
@@ -37,7 +50,8 @@ function sweptParams(values: string[]): Record<string, string[]> {
   const params: Record<string, string[]> = {};
   for (const text of values) {
     const eq = text.indexOf('=');
-    if (eq <= 0 || eq === text.length - 1) throw new BadInput([`--param ${text}: write --param name=value1,value2,...`]);
+    if (eq <= 0 || eq === text.length - 1)
+      throw new BadInput([`--param ${text}: write --param name=value1,value2,...`]);
     params[text.slice(0, eq)] = text.slice(eq + 1).split(',');
   }
   return params;
@@ -59,7 +73,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new BadInput([USAGE]);
   const shard = shardOption(values.shard as string | undefined);
   if (shard.count > 1 && (values.stats !== undefined || values['stats-csv'] !== undefined)) {
-    throw new BadInput(['--stats and --stats-csv need the whole sweep: a shard has only some seeds of each combination. Give them to merge instead.']);
+    throw new BadInput([
+      '--stats and --stats-csv need the whole sweep: a shard has only some seeds of each combination. Give them to merge instead.',
+    ]);
   }
   const seeds = intOption(values, 'seeds', 1);
   const workers = intOption(values, 'workers', availableParallelism());
@@ -71,17 +87,35 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   for (const combo of combinations(params)) {
     const lab = resolveLab(cells, { params: combo });
     const problems = labProblemLines(file, cells, lab);
-    if (problems.length > 0) throw new BadInput([`with ${Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(' ') || 'the defaults'}:`, ...problems]);
+    if (problems.length > 0)
+      throw new BadInput([
+        `with ${
+          Object.entries(combo)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ') || 'the defaults'
+        }:`,
+        ...problems,
+      ]);
     if (lab.runs.length === 0) throw new BadInput([`${file}:1:1: the lab has no run cells to sweep`]);
     labs.set(JSON.stringify(combo), lab);
   }
   const first = labs.values().next().value!;
-  const base = { lab: file.split(/[\\/]/).pop()!, labHash: labHash(text), version: LAB_VERSION, params, seeds, runs: first.runs.map((r) => r.name) };
+  const base = {
+    lab: file.split(/[\\/]/).pop()!,
+    labHash: labHash(text),
+    version: LAB_VERSION,
+    params,
+    seeds,
+    runs: first.runs.map((r) => r.name),
+  };
   const items = sweepItems(base);
   const header: SweepHeader = { ...base, total: items.length };
   const mine = items.filter((item) => inShard(item, shard));
 
-  const outPath = typeof values.out === 'string' ? values.out : `${file.replace(/\.lab\.md$/, '')}.sweep${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}.json`;
+  const outPath =
+    typeof values.out === 'string'
+      ? values.out
+      : `${file.replace(/\.lab\.md$/, '')}.sweep${shard.count > 1 ? `-${shard.index}of${shard.count}` : ''}.json`;
   refuseOverwrites(
     [file],
     [
@@ -101,7 +135,11 @@ export async function sweepCommand(argv: string[]): Promise<number> {
         const lab = labs.get(JSON.stringify(item.params))!;
         const run = lab.runs.find((r) => r.name === item.run)!;
         const cell = lab.policies.get(run.config.policy.name);
-        return host.summarize({ config: { ...run.config, seed: item.seed }, policySource: cell && { name: cell.name, code: cell.code, lang: cell.lang }, signal });
+        return host.summarize({
+          config: { ...run.config, seed: item.seed },
+          policySource: cell && { name: cell.name, code: cell.code, lang: cell.lang },
+          signal,
+        });
       }),
     );
   } finally {
@@ -111,10 +149,24 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const out: SweepFile = {
     sweep: header,
     shard,
-    rows: mine.map((item, k) => sweepRow(item, labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name, results[k].digest, results[k].summary)),
+    rows: mine.map((item, k) =>
+      sweepRow(
+        item,
+        labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name,
+        results[k].digest,
+        results[k].summary,
+      ),
+    ),
   };
-  writeSweepOutputs(out, { out: outPath, csv: values.csv as string | undefined, stats: values.stats as string | undefined, statsCsv: values['stats-csv'] as string | undefined });
+  writeSweepOutputs(out, {
+    out: outPath,
+    csv: values.csv as string | undefined,
+    stats: values.stats as string | undefined,
+    statsCsv: values['stats-csv'] as string | undefined,
+  });
   // Wall-clock figures go to stderr only: the files stay identical from run to run.
-  console.error(`${mine.length} of ${items.length} simulations (shard ${shard.index}/${shard.count}) on ${workers} worker(s) in ${seconds.toFixed(2)} s: ${(mine.length / seconds).toFixed(1)} runs/s; written to ${outPath}`);
+  console.error(
+    `${mine.length} of ${items.length} simulations (shard ${shard.index}/${shard.count}) on ${workers} worker(s) in ${seconds.toFixed(2)} s: ${(mine.length / seconds).toFixed(1)} runs/s; written to ${outPath}`,
+  );
   return 0;
 }

@@ -55,7 +55,8 @@ export function parseShard(text: string): Shard | undefined {
 export function sweepItems(header: Omit<SweepHeader, 'total'>): SweepItem[] {
   const items: SweepItem[] = [];
   for (const params of combinations(header.params)) {
-    for (let seed = 1; seed <= header.seeds; seed++) for (const run of header.runs) items.push({ index: items.length, params, seed, run });
+    for (let seed = 1; seed <= header.seeds; seed++)
+      for (const run of header.runs) items.push({ index: items.length, params, seed, run });
   }
   return items;
 }
@@ -64,7 +65,12 @@ export const inShard = (item: SweepItem, shard: Shard): boolean => item.index % 
 
 export const labHash = (text: string): string => sha256Hex(text);
 
-export function sweepRow(item: SweepItem, policy: string, digest: string, summary: Parameters<typeof sweepMetrics>[0]): SweepRow {
+export function sweepRow(
+  item: SweepItem,
+  policy: string,
+  digest: string,
+  summary: Parameters<typeof sweepMetrics>[0],
+): SweepRow {
   // Rounded as the file stores them, so a table made now equals one made from a merged file.
   return { ...item, policy, digest, metrics: sweepMetrics(summary) };
 }
@@ -78,14 +84,24 @@ export function slurmShard(env: Readonly<Record<string, string | undefined>>): S
   const read = (name: string, fallback?: number): number => {
     const text = env[name];
     if (text === undefined && fallback !== undefined) return fallback;
-    if (text === undefined || !/^\d+$/.test(text)) throw new Error(`${name} is ${text === undefined ? 'not set' : `"${text}"`}: --shard slurm runs inside a task of a Slurm job array (sbatch --array=1-N)`);
+    if (text === undefined || !/^\d+$/.test(text))
+      throw new Error(
+        `${name} is ${text === undefined ? 'not set' : `"${text}"`}: --shard slurm runs inside a task of a Slurm job array (sbatch --array=1-N)`,
+      );
     return Number(text);
   };
-  const [id, min, max, step] = [read('SLURM_ARRAY_TASK_ID'), read('SLURM_ARRAY_TASK_MIN'), read('SLURM_ARRAY_TASK_MAX'), read('SLURM_ARRAY_TASK_STEP', 1)];
+  const [id, min, max, step] = [
+    read('SLURM_ARRAY_TASK_ID'),
+    read('SLURM_ARRAY_TASK_MIN'),
+    read('SLURM_ARRAY_TASK_MAX'),
+    read('SLURM_ARRAY_TASK_STEP', 1),
+  ];
   const count = Math.floor((max - min) / step) + 1;
   const listed = env.SLURM_ARRAY_TASK_COUNT === undefined ? count : read('SLURM_ARRAY_TASK_COUNT');
   if (step < 1 || (id - min) % step !== 0 || id < min || id > max || listed !== count) {
-    throw new Error(`the job array is not one range (task ${id} of ${min}-${max}:${step}, ${listed} tasks): submit it as --array=1-N or --array=0-(N-1)`);
+    throw new Error(
+      `the job array is not one range (task ${id} of ${min}-${max}:${step}, ${listed} tasks): submit it as --array=1-N or --array=0-(N-1)`,
+    );
   }
   return { index: (id - min) / step + 1, count };
 }
@@ -99,15 +115,22 @@ export function mergeSweeps(files: readonly SweepFile[]): SweepFile {
   const header = files[0].sweep;
   const rows = new Map<number, SweepRow>();
   for (const file of files) {
-    if (!sameSweep(file.sweep, header)) throw new Error(`shard ${file.shard.index}/${file.shard.count} is from a different sweep (lab, version, parameters, seeds or runs differ)`);
+    if (!sameSweep(file.sweep, header))
+      throw new Error(
+        `shard ${file.shard.index}/${file.shard.count} is from a different sweep (lab, version, parameters, seeds or runs differ)`,
+      );
     for (const row of file.rows) {
       const seen = rows.get(row.index);
-      if (seen && canonicalJson(seen) !== canonicalJson(row)) throw new Error(`item ${row.index} differs between shards: the results are not reproducible`);
+      if (seen && canonicalJson(seen) !== canonicalJson(row))
+        throw new Error(`item ${row.index} differs between shards: the results are not reproducible`);
       rows.set(row.index, row);
     }
   }
   const missing = Array.from({ length: header.total }, (_, i) => i).filter((i) => !rows.has(i));
-  if (missing.length > 0) throw new Error(`${missing.length} of ${header.total} items missing (first: ${missing.slice(0, 5).join(', ')}): a shard was not merged`);
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.length} of ${header.total} items missing (first: ${missing.slice(0, 5).join(', ')}): a shard was not merged`,
+    );
   return { sweep: header, shard: { index: 1, count: 1 }, rows: [...rows.values()].sort((a, b) => a.index - b.index) };
 }
 
@@ -119,7 +142,10 @@ export interface SweepStatsFile {
 
 /** Statistics of a complete sweep (unsharded or merged): a shard has only some of each group's seeds. */
 export function sweepStats(file: SweepFile): SweepStatsFile {
-  if (file.rows.length !== file.sweep.total) throw new Error(`statistics need every item of the sweep (this file has ${file.rows.length} of ${file.sweep.total}): merge the shards first`);
+  if (file.rows.length !== file.sweep.total)
+    throw new Error(
+      `statistics need every item of the sweep (this file has ${file.rows.length} of ${file.sweep.total}): merge the shards first`,
+    );
   return { sweep: file.sweep, groups: aggregateSweep(file.rows) };
 }
 
@@ -132,13 +158,19 @@ export function serializeStats(stats: SweepStatsFile): string {
 export function statsTable(stats: SweepStatsFile): Record<string, string | number>[] {
   return stats.groups.flatMap((g) =>
     Object.entries(g.metrics).map(([metric, m]) => ({
-      ...Object.fromEntries(Object.keys(g.params).sort().map((k) => [`param:${k}`, g.params[k]])),
+      ...Object.fromEntries(
+        Object.keys(g.params)
+          .sort()
+          .map((k) => [`param:${k}`, g.params[k]]),
+      ),
       run: g.run,
       policy: g.policy,
       metric,
       n: g.n,
       // The 12 digits of the JSON file, without the floating-point noise of the last bits.
-      ...Object.fromEntries((['mean', 'halfWidth', 'low', 'high'] as const).map((k) => [k, Number(m[k].toPrecision(12))])),
+      ...Object.fromEntries(
+        (['mean', 'halfWidth', 'low', 'high'] as const).map((k) => [k, Number(m[k].toPrecision(12))]),
+      ),
     })),
   );
 }
@@ -154,7 +186,10 @@ export function serializeSweep(file: SweepFile): string {
  * are sorted, so a table from a merged file (whose keys went through sorted JSON) is the same.
  */
 export function sweepTable(file: SweepFile): Record<string, string | number>[] {
-  const sorted = <T>(record: Record<string, T>) => Object.keys(record).sort().map((k) => [k, record[k]] as const);
+  const sorted = <T>(record: Record<string, T>) =>
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]] as const);
   return file.rows.map((r) => ({
     index: r.index,
     ...Object.fromEntries(sorted(r.params).map(([k, v]) => [`param:${k}`, v])),

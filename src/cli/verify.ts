@@ -4,7 +4,16 @@
 // Exit 0 when everything is identical, 1 otherwise.
 import { readFileSync } from 'node:fs';
 import { canonicalJson, sha256Hex } from '../sim';
-import { parseResults, resultsPathFor, staleness, summaryValues, verifyAgainst, type CurrentEntry, type ResultsRecord, type VerifyEntry } from '../lab/run/resultsRecord';
+import {
+  parseResults,
+  resultsPathFor,
+  staleness,
+  summaryValues,
+  verifyAgainst,
+  type CurrentEntry,
+  type ResultsRecord,
+  type VerifyEntry,
+} from '../lab/run/resultsRecord';
 import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
 import { compareKeys } from '../lab/language/resolveLab';
 import { executeLab } from './executeLab';
@@ -33,12 +42,19 @@ function readRecord(labFile: string): ResultsRecord {
 const fmt = (n: number) => (Number.isFinite(n) ? String(Number(n.toPrecision(6))) : 'none');
 
 export function describeEntry(e: VerifyEntry): string {
-  const moved = e.moved?.length ? `: ${e.moved.map((m) => `${m.metric} ${fmt(m.recorded)} -> ${fmt(m.now)}`).join(', ')}` : '';
+  const moved = e.moved?.length
+    ? `: ${e.moved.map((m) => `${m.metric} ${fmt(m.recorded)} -> ${fmt(m.now)}`).join(', ')}`
+    : '';
   return `${e.kind} ${e.name}: ${e.status}${moved}${e.note ? ` (${e.note})` : ''}`;
 }
 
 export async function verifyCommand(argv: string[]): Promise<number> {
-  const { positionals, values } = parseCommandArgs('verify', argv, { param: { type: 'string', multiple: true }, json: { type: 'boolean' }, ...LIMIT_OPTIONS }, USAGE);
+  const { positionals, values } = parseCommandArgs(
+    'verify',
+    argv,
+    { param: { type: 'string', multiple: true }, json: { type: 'boolean' }, ...LIMIT_OPTIONS },
+    USAGE,
+  );
   if (positionals.length !== 1) throw new BadInput([USAGE]);
   const lab = loadValidLab(positionals[0], paramOverrides(values));
   const record = readRecord(lab.file);
@@ -52,7 +68,11 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     return compare !== undefined && staleness(record.compares[keys.get(index)!], compare.inputsHash) === 'current';
   };
   const host = simulationPool(undefined, runLimits(values));
-  const execution = await executeLab(lab.cells, { host, params: lab.params, skip: (cell, i) => cell.kind === 'chart' || !current(i) }).finally(() => host.dispose());
+  const execution = await executeLab(lab.cells, {
+    host,
+    params: lab.params,
+    skip: (cell, i) => cell.kind === 'chart' || !current(i),
+  }).finally(() => host.dispose());
 
   const entries: CurrentEntry[] = [];
   for (const run of lab.lab.runs) {
@@ -61,7 +81,12 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       kind: 'run',
       name: run.name,
       inputsHash: run.inputsHash,
-      result: done === undefined ? undefined : done.ok ? { ok: true, digest: done.value.output.digest, values: summaryValues(done.value.output.summary) } : done,
+      result:
+        done === undefined
+          ? undefined
+          : done.ok
+            ? { ok: true, digest: done.value.output.digest, values: summaryValues(done.value.output.summary) }
+            : done,
     });
   }
   for (const compare of lab.lab.compares) {
@@ -73,14 +98,24 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       kind: 'compare',
       name,
       inputsHash: compare.inputsHash,
-      result: done === undefined ? undefined : done.ok ? { ok: true, digest: sha256Hex(canonicalJson(done.value.output.cells)), values } : done,
+      result:
+        done === undefined
+          ? undefined
+          : done.ok
+            ? { ok: true, digest: sha256Hex(canonicalJson(done.value.output.cells)), values }
+            : done,
     });
   }
   const report = verifyAgainst(record, entries, SIM_VERSION);
   // Overrides are part of a run's inputs: a record made with --param verifies only with it.
-  const differing = Object.entries(record.params).filter(([name, value]) => lab.lab.params.has(name) && JSON.stringify(lab.lab.params.get(name)!.value) !== JSON.stringify(value));
-  if (differing.length > 0) console.error(`note: the record was made with ${differing.map(([k, v]) => `--param ${k}=${v}`).join(' ')}`);
-  if (values.json) console.log(JSON.stringify({ lab: lab.file, record: resultsPathFor(lab.file), entries: report }, null, 2));
+  const differing = Object.entries(record.params).filter(
+    ([name, value]) =>
+      lab.lab.params.has(name) && JSON.stringify(lab.lab.params.get(name)!.value) !== JSON.stringify(value),
+  );
+  if (differing.length > 0)
+    console.error(`note: the record was made with ${differing.map(([k, v]) => `--param ${k}=${v}`).join(' ')}`);
+  if (values.json)
+    console.log(JSON.stringify({ lab: lab.file, record: resultsPathFor(lab.file), entries: report }, null, 2));
   else for (const entry of report) console.log(describeEntry(entry));
   return report.every((e) => e.status === 'identical') ? 0 : 1;
 }

@@ -63,12 +63,20 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
     vscode.commands.registerCommand('migration-lab.newLab', () => newLab(serializer)),
     vscode.commands.registerCommand(EXPORT_COMMAND, (uri?: vscode.Uri) => {
       if (!platform.drawChart) {
-        void vscode.window.showErrorMessage('Export Lab to HTML needs VS Code on the desktop; in the browser, use `migration-lab export` on the lab file.');
+        void vscode.window.showErrorMessage(
+          'Export Lab to HTML needs VS Code on the desktop; in the browser, use `migration-lab export` on the lab file.',
+        );
         return undefined;
       }
-      return exportLab(runHost, platform.drawChart, uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString()) : undefined);
+      return exportLab(
+        runHost,
+        platform.drawChart,
+        uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString()) : undefined,
+      );
     }),
-    vscode.commands.registerCommand('migration-lab.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthrough, false)),
+    vscode.commands.registerCommand('migration-lab.openWalkthrough', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthrough, false),
+    ),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
     // Sessions made before the user trusted the workspace refuse policy code: start afresh.
     vscode.workspace.onDidGrantWorkspaceTrust(() => sessions.clear()),

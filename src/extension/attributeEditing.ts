@@ -4,7 +4,14 @@
 // box. A policy cell without a name gets a quick fix. The attributes travel in the cell's
 // metadata and the serializer writes them back on the fence line: the file format is unchanged.
 import * as vscode from 'vscode';
-import { attributeEntries, attributeProblem, describeAttributes, freshPolicyName, withAttribute, type AttributeEntry } from '../lab/language/cellAttributes';
+import {
+  attributeEntries,
+  attributeProblem,
+  describeAttributes,
+  freshPolicyName,
+  withAttribute,
+  type AttributeEntry,
+} from '../lab/language/cellAttributes';
 import { labNames } from '../lab/language/editorHelp';
 import type { Attributes, CellKind } from '../lab/document/markdown';
 import { declaredName } from '../lab/language/resolveLab';
@@ -30,13 +37,21 @@ export function attributesItem(cell: vscode.NotebookCell): vscode.NotebookCellSt
   const attributes = attributesOf(cell);
   const labCell = toLabCells(cell.notebook)[cell.index];
   // An empty cell is one just inserted: nothing is missing yet.
-  const unnamedPolicy = kind === 'policy' && labCell.kind === 'policy' && labCell.value.trim() !== '' && declaredName(labCell) === undefined;
+  const unnamedPolicy =
+    kind === 'policy' &&
+    labCell.kind === 'policy' &&
+    labCell.value.trim() !== '' &&
+    declaredName(labCell) === undefined;
   const shown = describeAttributes(kind, attributes);
   // Cells with nothing set show the icon alone: most cells never need an attribute.
   const text = unnamedPolicy ? `$(warning) no name${shown ? ` · ${shown}` : ''}` : shown ? `$(tag) ${shown}` : '$(tag)';
   const item = new vscode.NotebookCellStatusBarItem(text, vscode.NotebookCellStatusBarAlignment.Left);
-  const offered = attributeEntries(kind, attributes).map((e) => e.key).join(', ');
-  item.tooltip = unnamedPolicy ? 'This policy has no name yet: click to name it, so runs can use it.' : `Cell attributes (${offered}): click to change them. They are kept on the fence line of the file.`;
+  const offered = attributeEntries(kind, attributes)
+    .map((e) => e.key)
+    .join(', ');
+  item.tooltip = unnamedPolicy
+    ? 'This policy has no name yet: click to name it, so runs can use it.'
+    : `Cell attributes (${offered}): click to change them. They are kept on the fence line of the file.`;
   item.accessibilityInformation = { label: `Cell attributes: ${shown || 'none set'}` };
   item.command = unnamedPolicy
     ? { title: 'Name this policy', command: NAME_POLICY_COMMAND, arguments: [cell] }
@@ -47,7 +62,9 @@ export function attributesItem(cell: vscode.NotebookCell): vscode.NotebookCellSt
 /** Replaces a cell's attributes (one undoable notebook edit). */
 async function setAttributes(cell: vscode.NotebookCell, attributes: Attributes): Promise<boolean> {
   const edit = new vscode.WorkspaceEdit();
-  edit.set(cell.notebook.uri, [vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, attributes } satisfies LabCellMetadata)]);
+  edit.set(cell.notebook.uri, [
+    vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, attributes } satisfies LabCellMetadata),
+  ]);
   return vscode.workspace.applyEdit(edit);
 }
 
@@ -58,7 +75,8 @@ async function askValue(kind: CellKind, entry: AttributeEntry, placeholder?: str
     prompt: `${entry.field.doc}${entry.key === 'name' ? '' : ' Leave empty to remove it.'}`,
     value: typeof entry.value === 'string' ? entry.value : (placeholder ?? ''),
     valueSelection: [0, (typeof entry.value === 'string' ? entry.value : (placeholder ?? '')).length],
-    validateInput: (text) => (entry.key === 'name' && text.trim() === '' ? 'A policy needs a name.' : attributeProblem(kind, entry.key, text)),
+    validateInput: (text) =>
+      entry.key === 'name' && text.trim() === '' ? 'A policy needs a name.' : attributeProblem(kind, entry.key, text),
   });
 }
 
@@ -82,17 +100,30 @@ async function editAttributes(cell: vscode.NotebookCell | undefined): Promise<vo
   const items: Pick[] = attributeEntries(kind, attributesOf(cell)).map((entry) => ({
     entry,
     label: entry.key,
-    description: entry.flag ? (entry.value === true ? '$(check) on' : 'off') : typeof entry.value === 'string' ? entry.value : 'not set',
+    description: entry.flag
+      ? entry.value === true
+        ? '$(check) on'
+        : 'off'
+      : typeof entry.value === 'string'
+        ? entry.value
+        : 'not set',
     detail: entry.field.doc,
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: `Attributes of this ${kind} cell`, placeHolder: 'Pick an attribute to change' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Attributes of this ${kind} cell`,
+    placeHolder: 'Pick an attribute to change',
+  });
   if (!picked) return;
   const { entry } = picked;
   if (entry.flag) {
     await setAttributes(cell, withAttribute(attributesOf(cell), entry.key, entry.value !== true));
     return;
   }
-  const value = await askValue(kind, entry, entry.key === 'name' ? unusedPolicyName(cell.notebook) : entry.field.default);
+  const value = await askValue(
+    kind,
+    entry,
+    entry.key === 'name' ? unusedPolicyName(cell.notebook) : entry.field.default,
+  );
   if (value !== undefined) await setAttributes(cell, withAttribute(attributesOf(cell), entry.key, value));
 }
 
@@ -135,6 +166,8 @@ export function registerAttributeEditing(): vscode.Disposable {
       cell ??= activeCell();
       return cell && kindOf(cell) === 'policy' ? namePolicy(cell, name) : undefined;
     }),
-    vscode.languages.registerCodeActionsProvider({ language: languageOf('policy') }, needsNameFixes, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider({ language: languageOf('policy') }, needsNameFixes, {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+    }),
   );
 }

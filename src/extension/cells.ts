@@ -47,6 +47,11 @@ export function toVscodeCell(cell: LabCell): vscode.NotebookCellData {
 /** The notebook's current cells (including unsaved edits) as lab cells. */
 export function toLabCells(notebook: vscode.NotebookDocument): LabCell[] {
   return notebook.getCells().map((cell) =>
-    fromVscodeCell({ kind: cell.kind, languageId: cell.document.languageId, value: cell.document.getText(), metadata: cell.metadata }),
+    fromVscodeCell({
+      kind: cell.kind,
+      languageId: cell.document.languageId,
+      value: cell.document.getText(),
+      metadata: cell.metadata,
+    }),
   );
 }

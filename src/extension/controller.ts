@@ -40,8 +40,14 @@ export class LabController implements vscode.Disposable {
   ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, notebookType, 'Migration Lab');
     this.controller.supportedLanguages = [
-      'migration-lab-machine', 'migration-lab-workload', 'migration-lab-policy', 'migration-lab-run',
-      'migration-lab-compare', 'migration-lab-chart', 'migration-lab-check', 'migration-lab-params',
+      'migration-lab-machine',
+      'migration-lab-workload',
+      'migration-lab-policy',
+      'migration-lab-run',
+      'migration-lab-compare',
+      'migration-lab-chart',
+      'migration-lab-check',
+      'migration-lab-params',
     ];
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Process-migration simulator';
@@ -62,7 +68,11 @@ export class LabController implements vscode.Disposable {
    * Shows outputs computed earlier (from the results record) in a cell, through an execution
    * without an order number or timing, as outputs that were already there when it opened.
    */
-  async restore(cell: vscode.NotebookCell, outcome: Exclude<CellOutcome, { cancelled: true }>, from: string): Promise<void> {
+  async restore(
+    cell: vscode.NotebookCell,
+    outcome: Exclude<CellOutcome, { cancelled: true }>,
+    from: string,
+  ): Promise<void> {
     if (this.pending.has(cell) || cell.outputs.length > 0) return;
     const execution = this.controller.createNotebookCellExecution(cell);
     execution.start();
@@ -108,7 +118,9 @@ export class LabController implements vscode.Disposable {
         if (outcome.ok || !outcome.cancelled) this.ran.fire({ notebook, cell: execution.cell, outcome });
       } catch (error) {
         // Never leave a cell spinning: whatever happened, end its execution.
-        await execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(asError(error))]));
+        await execution.replaceOutput(
+          new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(asError(error))]),
+        );
         execution.end(false, Date.now());
       } finally {
         this.pending.delete(execution.cell);
@@ -116,7 +128,10 @@ export class LabController implements vscode.Disposable {
     }
   }
 
-  private async runCell(execution: vscode.NotebookCellExecution, notebook: vscode.NotebookDocument): Promise<CellOutcome> {
+  private async runCell(
+    execution: vscode.NotebookCellExecution,
+    notebook: vscode.NotebookDocument,
+  ): Promise<CellOutcome> {
     const abort = new AbortController();
     const subscription = execution.token.onCancellationRequested(() => abort.abort());
     try {
@@ -140,14 +155,17 @@ export class LabController implements vscode.Disposable {
 
 function toOutputs(outcome: CellOutcome, restoredFrom?: string): vscode.NotebookCellOutput[] {
   if (!outcome.ok) {
-    if (outcome.cancelled) return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text('Cancelled.', 'text/plain')])];
+    if (outcome.cancelled)
+      return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.text('Cancelled.', 'text/plain')])];
     const error = new Error(outcome.message);
     error.name = outcome.title;
     error.stack = '';
     const metadata: OutputMetadata = { inputsHash: outcome.inputsHash, check: outcome.check, restoredFrom };
     const failed = new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error(error)], metadata);
     // What the policy printed before it failed is often what explains the failure.
-    return outcome.logs ? [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.stdout(outcome.logs.join('\n') + '\n')]), failed] : [failed];
+    return outcome.logs
+      ? [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.stdout(outcome.logs.join('\n') + '\n')]), failed]
+      : [failed];
   }
   // The inputs hash rides on each output, so the status bar can tell when it went stale.
   const metadata: OutputMetadata = { inputsHash: outcome.inputsHash, check: outcome.check, restoredFrom };

@@ -34,14 +34,20 @@ export function registerDiagnostics(): vscode.Disposable {
       // A cell just inserted is empty: it is not wrong until something is typed into it.
       const problems = cells[cell.index].value.trim() === '' ? [] : (lab.diagnostics.get(cell.index) ?? []);
       const where = capitalize(cellPlace(cells, cell.index));
-      collection.set(cell.document.uri, problems.map((d) => toVscodeDiagnostic(d, where)));
+      collection.set(
+        cell.document.uri,
+        problems.map((d) => toVscodeDiagnostic(d, where)),
+      );
     }
   };
   // Typing fires many changes: publish once the user pauses.
   const schedule = (notebook: vscode.NotebookDocument) => {
     const key = notebook.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => publish(notebook), 150));
+    timers.set(
+      key,
+      setTimeout(() => publish(notebook), 150),
+    );
   };
   const clear = (notebook: vscode.NotebookDocument) => {
     for (const cell of notebook.getCells()) collection.delete(cell.document.uri);

@@ -15,12 +15,21 @@ export const EXPORT_COMMAND = 'migration-lab.exportHtml';
 
 /** Where the report goes by default: `intro.lab.md` -> `intro.html`, beside it (or in the workspace). */
 function defaultTarget(notebook: vscode.NotebookDocument): vscode.Uri {
-  const name = `${notebook.uri.path.split('/').pop()!.replace(/\.lab\.md$|\.md$/, '')}.html`;
-  const folder = notebook.isUntitled ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(notebook.uri, '..');
+  const name = `${notebook.uri.path
+    .split('/')
+    .pop()!
+    .replace(/\.lab\.md$|\.md$/, '')}.html`;
+  const folder = notebook.isUntitled
+    ? vscode.workspace.workspaceFolders?.[0]?.uri
+    : vscode.Uri.joinPath(notebook.uri, '..');
   return folder ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(`/${name}`);
 }
 
-export async function exportLab(host: RunHost, drawChart: DrawChart, notebook = vscode.window.activeNotebookEditor?.notebook): Promise<vscode.Uri | undefined> {
+export async function exportLab(
+  host: RunHost,
+  drawChart: DrawChart,
+  notebook = vscode.window.activeNotebookEditor?.notebook,
+): Promise<vscode.Uri | undefined> {
   if (notebook?.notebookType !== NOTEBOOK_TYPE) {
     void vscode.window.showErrorMessage('Open a lab (a .lab.md notebook) to export it.');
     return undefined;
@@ -28,15 +37,24 @@ export async function exportLab(host: RunHost, drawChart: DrawChart, notebook = 
   // What the file would hold if saved now, read back as the command line reads a file.
   const cells = parseLab(serializeLab(toLabCells(notebook)));
   const lab = resolveLab(cells);
-  const errors = [...lab.diagnostics].flatMap(([i, ds]) => ds.filter((d) => d.severity === 'error').map((d) => `${cellPlace(cells, i)}: ${d.message}`));
+  const errors = [...lab.diagnostics].flatMap(([i, ds]) =>
+    ds.filter((d) => d.severity === 'error').map((d) => `${cellPlace(cells, i)}: ${d.message}`),
+  );
   if (errors.length > 0) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-    void vscode.window.showErrorMessage(`The lab cannot be exported until its problems are fixed: ${errors[0]}${more}`, 'Show Problems').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
-    });
+    void vscode.window
+      .showErrorMessage(`The lab cannot be exported until its problems are fixed: ${errors[0]}${more}`, 'Show Problems')
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
     return undefined;
   }
-  const target = await vscode.window.showSaveDialog({ defaultUri: defaultTarget(notebook), filters: { 'HTML report': ['html'] }, title: 'Export Lab to HTML', saveLabel: 'Export' });
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: defaultTarget(notebook),
+    filters: { 'HTML report': ['html'] },
+    title: 'Export Lab to HTML',
+    saveLabel: 'Export',
+  });
   if (!target) return undefined;
   const name = notebook.uri.path.split('/').pop()!;
   const written = await vscode.window.withProgress(
@@ -46,7 +64,11 @@ export async function exportLab(host: RunHost, drawChart: DrawChart, notebook = 
       const subscription = token.onCancellationRequested(() => abort.abort());
       try {
         progress.report({ message: 'running every cell…' });
-        const execution = await executeLab(cells, { host, signal: abort.signal, runsUserCode: vscode.workspace.isTrusted });
+        const execution = await executeLab(cells, {
+          host,
+          signal: abort.signal,
+          runsUserCode: vscode.workspace.isTrusted,
+        });
         if (abort.signal.aborted) return undefined;
         const checks = gradeChecks(execution.lab.checks, checkScopeOf(execution));
         progress.report({ message: 'drawing the charts…' });
@@ -59,9 +81,12 @@ export async function exportLab(host: RunHost, drawChart: DrawChart, notebook = 
     },
   );
   if (!written) return undefined;
-  const score = written.checks.length > 0 ? `, score ${totalScore(written.checks)} of ${maxScore(written.checks)} points` : '';
-  void vscode.window.showInformationMessage(`Report written to ${vscode.workspace.asRelativePath(target)}${score}.`, 'Open in Browser').then((choice) => {
-    if (choice) void vscode.env.openExternal(target);
-  });
+  const score =
+    written.checks.length > 0 ? `, score ${totalScore(written.checks)} of ${maxScore(written.checks)} points` : '';
+  void vscode.window
+    .showInformationMessage(`Report written to ${vscode.workspace.asRelativePath(target)}${score}.`, 'Open in Browser')
+    .then((choice) => {
+      if (choice) void vscode.env.openExternal(target);
+    });
   return target;
 }

@@ -9,7 +9,15 @@ import type { LabSession } from '../lab/notebook/execute';
 import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../lab/outputs/contract';
 import { compareKeys, resolveLab, type ResolvedLab } from '../lab/language/resolveLab';
 import { restoredOutputs } from '../lab/notebook/restore';
-import { recordCompare, recordRun, resultsPathFor, staleness, type RecordedCompare, type RecordedRun, type ResultsRecord } from '../lab/run/resultsRecord';
+import {
+  recordCompare,
+  recordRun,
+  resultsPathFor,
+  staleness,
+  type RecordedCompare,
+  type RecordedRun,
+  type ResultsRecord,
+} from '../lab/run/resultsRecord';
 import { SIM_VERSION } from '../sim';
 import { NOTEBOOK_TYPE, toLabCells } from './cells';
 import { CONTROLLER_ID, type CellRun, type LabController } from './controller';
@@ -35,20 +43,34 @@ function recordFinished(records: ResultsRecords, run: CellRun): Promise<void> | 
   const runOutput = itemData<RunOutput>(run, RUN_MIME);
   const compareOutput = itemData<CompareOutput>(run, COMPARE_MIME);
   if (runOutput) runs[runOutput.name] = recordRun(runOutput, run.outcome.inputsHash, SIM_VERSION);
-  else if (compareOutput) compares[compareKeys(cells).get(run.cell.index)!] = recordCompare(compareOutput, run.outcome.inputsHash, SIM_VERSION);
+  else if (compareOutput)
+    compares[compareKeys(cells).get(run.cell.index)!] = recordCompare(
+      compareOutput,
+      run.outcome.inputsHash,
+      SIM_VERSION,
+    );
   else return undefined;
   return records.update(run.notebook, params, runs, compares);
 }
 
 /** Charts whose every run is recorded with the cells as they are now: drawing them again gives the recorded result. */
-function redrawableCharts(notebook: vscode.NotebookDocument, lab: ResolvedLab, record: ResultsRecord, session: LabSession): vscode.NotebookCell[] {
+function redrawableCharts(
+  notebook: vscode.NotebookDocument,
+  lab: ResolvedLab,
+  record: ResultsRecord,
+  session: LabSession,
+): vscode.NotebookCell[] {
   return lab.charts
     .filter((chart) => chart.runs.length > 0)
     .filter((chart) =>
       chart.runs.every((name) => {
         const run = lab.runs.find((r) => r.name === name);
         // Policy code does not run in an untrusted workspace: such a chart would only show why.
-        return run !== undefined && staleness(record.runs[name], run.inputsHash) === 'current' && (session.runsUserCode || run.policyCell === undefined);
+        return (
+          run !== undefined &&
+          staleness(record.runs[name], run.inputsHash) === 'current' &&
+          (session.runsUserCode || run.policyCell === undefined)
+        );
       }),
     )
     .map((chart) => notebook.cellAt(chart.cellIndex));
@@ -64,17 +86,26 @@ export function registerKeptResults(
 
   const restore = async (editor: vscode.NotebookEditor) => {
     const notebook = editor.notebook;
-    if (notebook.notebookType !== NOTEBOOK_TYPE || notebook.isUntitled || restored.has(notebook) || !keepResults()) return;
+    if (notebook.notebookType !== NOTEBOOK_TYPE || notebook.isUntitled || restored.has(notebook) || !keepResults())
+      return;
     restored.add(notebook);
     const record = await records.read(notebook);
     if (!record) return;
     const cells = toLabCells(notebook);
     const lab = resolveLab(cells);
-    const outputs = restoredOutputs(cells, lab, record).filter(({ cellIndex }) => notebook.cellAt(cellIndex).outputs.length === 0);
-    const charts = redrawableCharts(notebook, lab, record, sessionFor(notebook)).filter((cell) => cell.outputs.length === 0);
+    const outputs = restoredOutputs(cells, lab, record).filter(
+      ({ cellIndex }) => notebook.cellAt(cellIndex).outputs.length === 0,
+    );
+    const charts = redrawableCharts(notebook, lab, record, sessionFor(notebook)).filter(
+      (cell) => cell.outputs.length === 0,
+    );
     if (outputs.length === 0 && charts.length === 0) return;
     // Outputs can only be shown by the notebook's controller: this lab's is the only one there is.
-    await vscode.commands.executeCommand('notebook.selectKernel', { notebookEditor: editor, id: CONTROLLER_ID, extension: extensionId });
+    await vscode.commands.executeCommand('notebook.selectKernel', {
+      notebookEditor: editor,
+      id: CONTROLLER_ID,
+      extension: extensionId,
+    });
     const from = resultsPathFor(notebook.uri.path).split('/').pop()!;
     for (const { cellIndex, outcome } of outputs) await controller.restore(notebook.cellAt(cellIndex), outcome, from);
     await controller.execute(charts);

@@ -39,7 +39,8 @@ export function registerLabScore(): vscode.Disposable {
       return;
     }
     const points = (n: number) => `${n} ${n === 1 ? 'point' : 'points'}`;
-    const notRun = score.ungraded > 0 ? ` (${score.ungraded} ${score.ungraded === 1 ? 'check' : 'checks'} not run)` : '';
+    const notRun =
+      score.ungraded > 0 ? ` (${score.ungraded} ${score.ungraded === 1 ? 'check' : 'checks'} not run)` : '';
     item.text = `$(checklist) ${score.earned} of ${points(score.total)}${notRun}`;
     item.tooltip =
       `Lab score: ${score.earned} of ${points(score.total)} from ${score.checks} ${score.checks === 1 ? 'check' : 'checks'}` +

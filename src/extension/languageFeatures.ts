@@ -14,7 +14,10 @@ const COMPLETION_KIND: Record<CompletionItem['kind'], vscode.CompletionItemKind>
   param: vscode.CompletionItemKind.Variable,
 };
 
-function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Range {
+function toRange(r: {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
@@ -48,7 +51,10 @@ export function registerLanguageFeatures(): vscode.Disposable {
           });
         },
       },
-      ':', ' ', '$', '.',
+      ':',
+      ' ',
+      '$',
+      '.',
     ),
     vscode.languages.registerHoverProvider(selector, {
       provideHover(document, position) {

@@ -12,7 +12,12 @@ export function activate(context: vscode.ExtensionContext): void {
     welcomeRequest: process.env.MIGRATION_LAB_WELCOME,
     // Vega is bundled apart (dist/drawChart.node.js) and loaded on the first export only, so it
     // does not slow down activation. It draws with the locked loader (src/lab/charts/draw.ts).
-    drawChart: (spec) => (require(vscode.Uri.joinPath(context.extensionUri, 'dist', 'drawChart.node.js').fsPath) as typeof import('../lab/charts/draw')).drawChartSvg(spec),
+    drawChart: (spec) => {
+      const bundle = vscode.Uri.joinPath(context.extensionUri, 'dist', 'drawChart.node.js').fsPath;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a bundle loaded by path at run time
+      const draw = require(bundle) as typeof import('../lab/charts/draw');
+      return draw.drawChartSvg(spec);
+    },
   });
 }
 

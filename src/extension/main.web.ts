@@ -7,7 +7,8 @@ import { activateLab } from './activate';
 
 export function activate(context: vscode.ExtensionContext): void {
   activateLab(context, {
-    createRunHost: (ctx) => withBrowserMemoryLimit(webWorkerPool(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'simWorker.web.js'))),
+    createRunHost: (ctx) =>
+      withBrowserMemoryLimit(webWorkerPool(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'simWorker.web.js'))),
   });
 }
 

@@ -31,7 +31,10 @@ export async function chooseCellKind(cell: vscode.NotebookCell): Promise<void> {
         listeners.forEach((listener) => listener.dispose());
         resolve(kind);
       };
-      const listeners = [pick.onDidAccept(() => done(pick.selectedItems[0]?.cellKind)), pick.onDidHide(() => done(undefined))];
+      const listeners = [
+        pick.onDidAccept(() => done(pick.selectedItems[0]?.cellKind)),
+        pick.onDidHide(() => done(undefined)),
+      ];
       pick.show();
     });
   const shown = Date.now();
@@ -44,7 +47,12 @@ export async function chooseCellKind(cell: vscode.NotebookCell): Promise<void> {
   await vscode.languages.setTextDocumentLanguage(cell.document, languageOf(chosen));
   const edit = new vscode.WorkspaceEdit();
   edit.insert(cell.document.uri, new vscode.Position(0, 0), template.value);
-  edit.set(cell.notebook.uri, [vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, attributes: template.attributes } satisfies LabCellMetadata)]);
+  edit.set(cell.notebook.uri, [
+    vscode.NotebookEdit.updateCellMetadata(cell.index, {
+      ...cell.metadata,
+      attributes: template.attributes,
+    } satisfies LabCellMetadata),
+  ]);
   await vscode.workspace.applyEdit(edit);
 }
 
@@ -67,7 +75,11 @@ export function registerNewCells(): vscode.Disposable {
   /** One question at a time: a second one would close the first. */
   let asking = false;
   return vscode.workspace.onDidChangeNotebookDocument((event) => {
-    if (event.notebook.notebookType !== NOTEBOOK_TYPE || vscode.window.activeNotebookEditor?.notebook !== event.notebook) return;
+    if (
+      event.notebook.notebookType !== NOTEBOOK_TYPE ||
+      vscode.window.activeNotebookEditor?.notebook !== event.notebook
+    )
+      return;
     for (const change of event.contentChanges) {
       for (const cell of change.addedCells) {
         // Pasted, moved or undone cells come with their text: only a fresh, empty one is asked about.

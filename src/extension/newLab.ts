@@ -47,7 +47,10 @@ runs: [pinned, balanced]
  * can be saved under: only `*.lab.md` files open as labs.
  */
 export async function newLab(serializer: vscode.NotebookSerializer): Promise<vscode.NotebookDocument> {
-  const data = await serializer.deserializeNotebook(new TextEncoder().encode(TEMPLATE), new vscode.CancellationTokenSource().token);
+  const data = await serializer.deserializeNotebook(
+    new TextEncoder().encode(TEMPLATE),
+    new vscode.CancellationTokenSource().token,
+  );
   const notebook = await vscode.workspace.openNotebookDocument(await untitledLabUri());
   const edit = new vscode.WorkspaceEdit();
   edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(0, data.cells)]);

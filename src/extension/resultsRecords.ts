@@ -3,7 +3,15 @@
 // when the file changes, so the status bar can say whether a run cell still matches its recorded
 // result and a reopened lab can show its last outputs again.
 import * as vscode from 'vscode';
-import { parseResults, resultsPathFor, serializeResults, withRecorded, type RecordedCompare, type RecordedRun, type ResultsRecord } from '../lab/run/resultsRecord';
+import {
+  parseResults,
+  resultsPathFor,
+  serializeResults,
+  withRecorded,
+  type RecordedCompare,
+  type RecordedRun,
+  type ResultsRecord,
+} from '../lab/run/resultsRecord';
 import { LAB_VERSION } from '../cli/version';
 
 export class ResultsRecords implements vscode.Disposable {
@@ -46,7 +54,12 @@ export class ResultsRecords implements vscode.Disposable {
    * Writes these runs and comparisons into the record beside the lab, over their old entries.
    * Writes one at a time per record; an existing file that is not a record is left alone.
    */
-  update(notebook: vscode.NotebookDocument, params: ResultsRecord['params'], runs: Record<string, RecordedRun>, compares: Record<string, RecordedCompare>): Promise<void> {
+  update(
+    notebook: vscode.NotebookDocument,
+    params: ResultsRecord['params'],
+    runs: Record<string, RecordedRun>,
+    compares: Record<string, RecordedCompare>,
+  ): Promise<void> {
     if (notebook.isUntitled) return Promise.resolve();
     const uri = recordUri(notebook);
     const key = uri.toString();

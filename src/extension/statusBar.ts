@@ -11,8 +11,14 @@ import type { ResultsRecords } from './resultsRecords';
 import { attributesItem } from './attributeEditing';
 
 const RECORD_TEXT = {
-  current: ['$(pass) matches the results record', 'The inputs of this cell are those of the result recorded in the .lab.results.json file.'],
-  stale: ['$(history) results record is stale', 'This cell or a cell it uses changed since the results record was written: run the cell (or `migration-lab run`) to record it again.'],
+  current: [
+    '$(pass) matches the results record',
+    'The inputs of this cell are those of the result recorded in the .lab.results.json file.',
+  ],
+  stale: [
+    '$(history) results record is stale',
+    'This cell or a cell it uses changed since the results record was written: run the cell (or `migration-lab run`) to record it again.',
+  ],
 } as const;
 
 export function registerStatusBar(records: ResultsRecords): vscode.Disposable {
@@ -27,9 +33,16 @@ export function registerStatusBar(records: ResultsRecords): vscode.Disposable {
 
       const stored = (cell.outputs[0]?.metadata as OutputMetadata | undefined)?.inputsHash;
       if (stored !== undefined && stored !== outputInputsHash(lab, cells, cell.index)) {
-        const stale = new vscode.NotebookCellStatusBarItem('$(warning) output may be stale', vscode.NotebookCellStatusBarAlignment.Left);
+        const stale = new vscode.NotebookCellStatusBarItem(
+          '$(warning) output may be stale',
+          vscode.NotebookCellStatusBarAlignment.Left,
+        );
         stale.tooltip = 'This cell or a cell it uses changed after the output was computed. Click to run it again.';
-        stale.command = { title: 'Run cell', command: 'notebook.cell.execute', arguments: [{ start: cell.index, end: cell.index + 1 }, cell.notebook.uri] };
+        stale.command = {
+          title: 'Run cell',
+          command: 'notebook.cell.execute',
+          arguments: [{ start: cell.index, end: cell.index + 1 }, cell.notebook.uri],
+        };
         items.push(stale);
       }
       const run = lab.runs.find((r) => r.cellIndex === cell.index);
@@ -39,7 +52,10 @@ export function registerStatusBar(records: ResultsRecords): vscode.Disposable {
       const state = recorded && staleness(recorded, (run ?? compare)!.inputsHash);
       const restoredFrom = (cell.outputs[0]?.metadata as OutputMetadata | undefined)?.restoredFrom;
       if (restoredFrom) {
-        const item = new vscode.NotebookCellStatusBarItem('$(history) restored from the results record', vscode.NotebookCellStatusBarAlignment.Right);
+        const item = new vscode.NotebookCellStatusBarItem(
+          '$(history) restored from the results record',
+          vscode.NotebookCellStatusBarAlignment.Right,
+        );
         item.tooltip = `This output was shown again from ${restoredFrom}, where it was recorded when the cell last ran; it was not computed now. Run the cell to compute it again.`;
         items.push(item);
       } else if (state === 'current' || state === 'stale') {
@@ -48,7 +64,10 @@ export function registerStatusBar(records: ResultsRecords): vscode.Disposable {
         item.tooltip = tooltip;
         items.push(item);
       }
-      if (run) items.push(new vscode.NotebookCellStatusBarItem(`seed ${run.config.seed}`, vscode.NotebookCellStatusBarAlignment.Right));
+      if (run)
+        items.push(
+          new vscode.NotebookCellStatusBarItem(`seed ${run.config.seed}`, vscode.NotebookCellStatusBarAlignment.Right),
+        );
       const attributes = attributesItem(cell);
       if (attributes) items.push(attributes);
       return items;

@@ -5,7 +5,9 @@ import { WorkerPool, type SimWorker } from '../worker/pool';
 import type { WorkerReply } from '../worker/protocol';
 
 export function webWorkerPool(script: vscode.Uri): WorkerPool {
-  const source = vscode.workspace.fs.readFile(script).then((bytes) => URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'text/javascript' })));
+  const source = vscode.workspace.fs
+    .readFile(script)
+    .then((bytes) => URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'text/javascript' })));
   return new WorkerPool(() => deferredWorker(source), Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1));
 }
 

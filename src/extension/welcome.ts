@@ -6,7 +6,11 @@ import { NOTEBOOK_TYPE } from './cells';
 
 const SHOWN_KEY = 'migration-lab.welcomeShown';
 
-export async function showWelcome(context: vscode.ExtensionContext, request: string | undefined, walkthrough: string): Promise<void> {
+export async function showWelcome(
+  context: vscode.ExtensionContext,
+  request: string | undefined,
+  walkthrough: string,
+): Promise<void> {
   const [token, file] = request?.split(' ') ?? [];
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!token || !file || !folder || context.workspaceState.get(SHOWN_KEY) === token) return;

@@ -16,16 +16,64 @@ import { labProblemLines } from '../lab/report/problemLines';
 import { COMPARE_DEFAULTS, resolveLab } from '../lab/language/resolveLab';
 import { inProcessRunHost } from '../worker/runSimulation';
 
-export { simulate, Simulation, SimConfigError, SimPolicyError, MACHINE_PRESETS, POLICY_NAMES, REASONS, MISS_CAUSES, SCHEDULERS, GOVERNORS, SIM_VERSION, canonicalJson } from '../sim';
+export {
+  simulate,
+  Simulation,
+  SimConfigError,
+  SimPolicyError,
+  MACHINE_PRESETS,
+  POLICY_NAMES,
+  REASONS,
+  MISS_CAUSES,
+  SCHEDULERS,
+  GOVERNORS,
+  SIM_VERSION,
+  canonicalJson,
+} from '../sim';
 // The simulator's configuration and result types, named one by one so the package's API widens
 // only on purpose (src/sim/index.ts exports more, for the layers inside this repository).
 export type {
-  ArrivalConfig, CachesConfig, CoreTypeConfig, DistConfig, DvfsConfig, GovernorKind, IdleStateConfig, LatencyConfig, MachineConfig,
-  MachineEventConfig, MemoryConfig, MigrationCostConfig, MissCause, NumaConfig, PeriodicConfig, PhasesConfig, PolicyConfig, PowerConfig,
-  ProcessGroupConfig, PStateConfig, Reason, SchedulerConfig, SchedulerKind, SimConfig, TaskSetConfig, ThermalConfig, TraceRecord, WorkloadConfig,
+  ArrivalConfig,
+  CachesConfig,
+  CoreTypeConfig,
+  DistConfig,
+  DvfsConfig,
+  GovernorKind,
+  IdleStateConfig,
+  LatencyConfig,
+  MachineConfig,
+  MachineEventConfig,
+  MemoryConfig,
+  MigrationCostConfig,
+  MissCause,
+  NumaConfig,
+  PeriodicConfig,
+  PhasesConfig,
+  PolicyConfig,
+  PowerConfig,
+  ProcessGroupConfig,
+  PStateConfig,
+  Reason,
+  SchedulerConfig,
+  SchedulerKind,
+  SimConfig,
+  TaskSetConfig,
+  ThermalConfig,
+  TraceRecord,
+  WorkloadConfig,
 } from '../sim';
 export type { CpuSeriesResult, FrequencyInfo, MigrationRow, ProcessRow, SimResult, Summary, ThermalInfo } from '../sim';
-export type { SimOptions, PolicyName, Policy, PolicyFactory, PolicyContext, PolicyActions, SimView, Sha256, Sha256Factory } from '../sim';
+export type {
+  SimOptions,
+  PolicyName,
+  Policy,
+  PolicyFactory,
+  PolicyContext,
+  PolicyActions,
+  SimView,
+  Sha256,
+  Sha256Factory,
+} from '../sim';
 export type { CompareCell, CompareOutput, Interval, RunOutput, SummaryValue } from '../lab/outputs/contract';
 export type { GradedCheck } from '../lab/grading/grade';
 
@@ -68,15 +116,26 @@ export async function runLab(text: string, options: RunLabOptions = {}): Promise
   const problems = labProblemLines(options.fileName ?? 'lab.lab.md', cells, resolveLab(cells, { params }));
   if (problems.length > 0) return { ok: false, problems };
   const execution = await executeLab(cells, { host: inProcessRunHost, params });
-  const runs = Object.fromEntries([...execution.runs].map(([name, run]) => [name, run.ok ? { ok: true as const, value: run.value.output } : run]));
-  const compares = Object.fromEntries([...execution.compares].map(([name, c]) => [name, c.ok ? { ok: true as const, value: c.value.output } : c]));
+  const runs = Object.fromEntries(
+    [...execution.runs].map(([name, run]) => [name, run.ok ? { ok: true as const, value: run.value.output } : run]),
+  );
+  const compares = Object.fromEntries(
+    [...execution.compares].map(([name, c]) => [name, c.ok ? { ok: true as const, value: c.value.output } : c]),
+  );
   const charts = execution.charts.map(({ cellIndex, chart }): Outcome<LabChart> => {
     const cell = cells[cellIndex];
     const line = cell.kind === 'markdown' ? 1 : cell.bodyLine + 1;
-    return chart.ok ? { ok: true, value: { line, title: chart.value.title, spec: chart.value.spec as unknown as Record<string, unknown> } } : chart;
+    return chart.ok
+      ? {
+          ok: true,
+          value: { line, title: chart.value.title, spec: chart.value.spec as unknown as Record<string, unknown> },
+        }
+      : chart;
   });
   const checks = gradeChecks(execution.lab.checks, {
-    runs: Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, run.ok ? { ok: true, value: run.value.summary } : run])),
+    runs: Object.fromEntries(
+      Object.entries(runs).map(([name, run]) => [name, run.ok ? { ok: true, value: run.value.summary } : run]),
+    ),
     compares,
   });
   return { ok: true, runs, compares, charts, checks };
@@ -113,7 +172,12 @@ export async function compare(options: CompareOptions): Promise<CompareOutput> {
       policies,
       seeds: options.seeds ?? COMPARE_DEFAULTS.seeds,
       metrics: [...(options.metrics ?? COMPARE_DEFAULTS.metrics)],
-      base: { machine: options.machine, workload: options.workload, scheduler: options.scheduler ?? { kind: 'fair' }, durationNs: options.durationNs ?? 10e9 },
+      base: {
+        machine: options.machine,
+        workload: options.workload,
+        scheduler: options.scheduler ?? { kind: 'fair' },
+        durationNs: options.durationNs ?? 10e9,
+      },
       dependsOn: [],
       inputsHash: '',
     },

@@ -65,7 +65,12 @@ export function parsePolicyApi(dts: string): PolicyApi {
       continue;
     }
     const declared = /^declare (?:function|const) (\w+)/.exec(trimmed);
-    if (declared) globals.push({ name: declared[1]!, signature: trimmed.replace(/^declare /, '').replace(/;$/, ''), doc: cleanDoc(doc) });
+    if (declared)
+      globals.push({
+        name: declared[1]!,
+        signature: trimmed.replace(/^declare /, '').replace(/;$/, ''),
+        doc: cleanDoc(doc),
+      });
     if (trimmed !== '') doc = [];
   }
   const union = /type Reason =([^;]*);/.exec(dts);
@@ -81,7 +86,12 @@ export interface PolicyCompletion {
   kind: 'member' | 'hook' | 'global' | 'reason';
 }
 
-const member = (m: ApiMember, kind: PolicyCompletion['kind']): PolicyCompletion => ({ label: m.name, detail: m.signature, documentation: m.doc, kind });
+const member = (m: ApiMember, kind: PolicyCompletion['kind']): PolicyCompletion => ({
+  label: m.name,
+  detail: m.signature,
+  documentation: m.doc,
+  kind,
+});
 
 /** Which interface a receiver expression (the text before the dot) refers to. */
 function receiverInterface(receiver: string): string | null {
@@ -99,7 +109,12 @@ function receiverInterface(receiver: string): string | null {
  */
 export function policyCompletions(api: PolicyApi, linePrefix: string): PolicyCompletion[] {
   if (/\bmigrate\([^)]*,[^)]*,\s*['"][a-z-]*$/.test(linePrefix) || /\breason\s*:\s*['"][a-z-]*$/.test(linePrefix)) {
-    return api.reasons.map((r) => ({ label: r, detail: 'Reason', documentation: 'A migration reason code (docs/model.md, Migration).', kind: 'reason' }));
+    return api.reasons.map((r) => ({
+      label: r,
+      detail: 'Reason',
+      documentation: 'A migration reason code (docs/model.md, Migration).',
+      kind: 'reason',
+    }));
   }
   const dotted = /([\w.\]![]+)\.(\w*)$/.exec(linePrefix);
   if (dotted) {

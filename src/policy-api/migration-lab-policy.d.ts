@@ -42,7 +42,9 @@ type Reason =
 type ProcessState = 'ready' | 'running' | 'sleeping' | 'transit' | 'idle';
 
 /** A CPU leaving service (fault or maintenance) or coming back. */
-type CpuEvent = { readonly kind: 'offline'; readonly cpu: number; readonly cause: 'fault' | 'maintenance' } | { readonly kind: 'online'; readonly cpu: number };
+type CpuEvent =
+  | { readonly kind: 'offline'; readonly cpu: number; readonly cause: 'fault' | 'maintenance' }
+  | { readonly kind: 'online'; readonly cpu: number };
 
 /** One CPU (hardware thread) of the machine. */
 interface CpuInfo {

@@ -55,7 +55,19 @@ function findHookLines(code: string): Partial<Record<HookName, number>> {
 const CHECK_SETUP = {
   seed: [1, 2],
   reasons: REASONS,
-  machine: { name: 'check', cpuCount: 1, sockets: 1, coresPerSocket: 1, smt: 1, lineBytes: 64, l1dBytes: 0, l2Bytes: 0, llcBytes: 0, coreTypes: [], cpus: [{ cpu: 0, socket: 0, core: 0, node: 0, coreType: 'default' }] },
+  machine: {
+    name: 'check',
+    cpuCount: 1,
+    sockets: 1,
+    coresPerSocket: 1,
+    smt: 1,
+    lineBytes: 64,
+    l1dBytes: 0,
+    l2Bytes: 0,
+    llcBytes: 0,
+    coreTypes: [],
+    cpus: [{ cpu: 0, socket: 0, core: 0, node: 0, coreType: 'default' }],
+  },
   distances: [[10]],
   params: {},
 };
@@ -66,7 +78,11 @@ function check(module: QuickJSWASMModule, s: PolicyScript, limits: SandboxLimits
     evaluateScript(vm, s);
     const desc = describe(vm);
     if (desc === null) {
-      throw new PolicyCodeError(s.name, 'the code never calls definePolicy({ place(view, p) { ... } }); see docs/writing-policies.md', null);
+      throw new PolicyCodeError(
+        s.name,
+        'the code never calls definePolicy({ place(view, p) { ... } }); see docs/writing-policies.md',
+        null,
+      );
     }
     return desc;
   } finally {
@@ -74,7 +90,11 @@ function check(module: QuickJSWASMModule, s: PolicyScript, limits: SandboxLimits
   }
 }
 
-export async function compilePolicy(code: string, lang: PolicyLanguage, options: CompileOptions): Promise<CompiledPolicy> {
+export async function compilePolicy(
+  code: string,
+  lang: PolicyLanguage,
+  options: CompileOptions,
+): Promise<CompiledPolicy> {
   const limits: SandboxLimits = {
     hookSteps: options.hookSteps ?? HOOK_STEPS,
     memoryBytes: options.memoryBytes ?? DEFAULT_MEMORY_BYTES,
@@ -94,14 +114,26 @@ export async function compilePolicy(code: string, lang: PolicyLanguage, options:
     for (const [key, value] of Object.entries(ctx.params)) {
       if (!(key in defaults)) {
         const known = Object.keys(defaults);
-        throw new SimConfigError(`${ctx.path}.params.${key}`, `policy ${options.name} has no parameter ${key} (${known.length ? `known: ${known.join(', ')}` : 'it declares none'})`);
+        throw new SimConfigError(
+          `${ctx.path}.params.${key}`,
+          `policy ${options.name} has no parameter ${key} (${known.length ? `known: ${known.join(', ')}` : 'it declares none'})`,
+        );
       }
       if (typeof value !== typeof defaults[key]) {
-        throw new SimConfigError(`${ctx.path}.params.${key}`, `expected a ${typeof defaults[key]}, like the default ${JSON.stringify(defaults[key])}`);
+        throw new SimConfigError(
+          `${ctx.path}.params.${key}`,
+          `expected a ${typeof defaults[key]}, like the default ${JSON.stringify(defaults[key])}`,
+        );
       }
       params[key] = value;
     }
     return instantiate(module, s, desc, limits, ctx, params);
   };
-  return { name: options.name, params: defaults, hooks: desc.hooks, balanceIntervalNs: desc.balanceIntervalNs, factory };
+  return {
+    name: options.name,
+    params: defaults,
+    hooks: desc.hooks,
+    balanceIntervalNs: desc.balanceIntervalNs,
+    factory,
+  };
 }

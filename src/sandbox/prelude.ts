@@ -20,7 +20,15 @@
  * [handle, may run anywhere (1/0)] pairs: view.queued and isAllowed on them need no host call.
  */
 export const SNAPSHOT_HEADER = 4;
-export const SNAPSHOT_FIELDS = ['load', 'running', 'queueLength', 'online', 'capacity', 'frequencyHz', 'temperatureC'] as const;
+export const SNAPSHOT_FIELDS = [
+  'load',
+  'running',
+  'queueLength',
+  'online',
+  'capacity',
+  'frequencyHz',
+  'temperatureC',
+] as const;
 
 /** Length of a snapshot with `queued` waiting processes in all. */
 export function snapshotLength(cpuCount: number, queued: number): number {

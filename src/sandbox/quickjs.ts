@@ -25,7 +25,8 @@ function capMemory(module: QuickJSWASMModule): QuickJSWASMModule {
   // Emscripten grows memory through this method and treats a throw as "no more memory".
   Object.defineProperty(memory, 'grow', {
     value: (pages: number) => {
-      if (memory.buffer.byteLength + pages * 65536 > cap) throw new RangeError('the policy sandbox may not use more memory');
+      if (memory.buffer.byteLength + pages * 65536 > cap)
+        throw new RangeError('the policy sandbox may not use more memory');
       return grow(pages);
     },
   });

@@ -10,8 +10,28 @@ import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { REASONS, type Reason } from '../sim';
 import type { CpuEvent, Policy, PolicyActions, PolicyContext, SimView } from '../sim';
 import { PolicyRuntimeError } from './errors';
-import { HookCode, HostOp, HOOK_NAMES, LOG_LINE_CHARS, LOG_LINES, REASON_BITS, SNAPSHOT_HEADER, snapshotLength, type HookName } from './prelude';
-import { describeFailure, evaluateScript, locate, newVm, type HostArg, type HostValue, type PolicyScript, type SandboxLimits, type Vm } from './vm';
+import {
+  HookCode,
+  HostOp,
+  HOOK_NAMES,
+  LOG_LINE_CHARS,
+  LOG_LINES,
+  REASON_BITS,
+  SNAPSHOT_HEADER,
+  snapshotLength,
+  type HookName,
+} from './prelude';
+import {
+  describeFailure,
+  evaluateScript,
+  locate,
+  newVm,
+  type HostArg,
+  type HostValue,
+  type PolicyScript,
+  type SandboxLimits,
+  type Vm,
+} from './vm';
 
 /** What the user's code declared (read once at compile time, checked by the host). */
 export interface PolicyDescription {
@@ -42,7 +62,8 @@ function checkDescription(raw: unknown): PolicyDescription {
   const d = raw as Record<string, unknown>;
   const name = d.name === null || typeof d.name === 'string' ? d.name : bad('name');
   const interval = d.balanceIntervalNs;
-  if (!(interval === null || (typeof interval === 'number' && interval >= 1000 && interval <= 1e15))) bad('balanceIntervalNs must be >= 1000 ns');
+  if (!(interval === null || (typeof interval === 'number' && interval >= 1000 && interval <= 1e15)))
+    bad('balanceIntervalNs must be >= 1000 ns');
   const hooks = Array.isArray(d.hooks) ? d.hooks : bad('hooks');
   if (!hooks.every((h): h is HookName => HOOK_NAMES.includes(h as HookName)) || !hooks.includes('place')) bad('hooks');
   if ((interval !== null) !== hooks.includes('balance')) bad('balance and balanceIntervalNs go together');
@@ -51,10 +72,20 @@ function checkDescription(raw: unknown): PolicyDescription {
   if (rawParams === null || typeof rawParams !== 'object' || Array.isArray(rawParams)) return bad('params');
   for (const [key, value] of Object.entries(rawParams)) {
     if (!PARAM_NAME.test(key)) bad(`params: "${key.slice(0, 40)}" is not a parameter name`);
-    if (!(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) bad(`params.${key}`);
+    if (!(
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value))
+    ))
+      bad(`params.${key}`);
     params[key] = value;
   }
-  return { name: name as string | null, params, balanceIntervalNs: interval as number | null, hooks: hooks as HookName[] };
+  return {
+    name: name as string | null,
+    params,
+    balanceIntervalNs: interval as number | null,
+    hooks: hooks as HookName[],
+  };
 }
 
 /** The machine facts the prelude's view.machine exposes (static for the run). */
@@ -70,7 +101,11 @@ function machineSetup(ctx: PolicyContext): object {
     l1dBytes: m.l1dBytes,
     l2Bytes: m.l2Bytes,
     llcBytes: m.llcBytes,
-    coreTypes: m.coreTypes.map((t) => ({ name: t.name, capacity: t.capacity, pstates: t.pstates.map((p) => ({ freqHz: p.freqHz, voltV: p.voltV })) })),
+    coreTypes: m.coreTypes.map((t) => ({
+      name: t.name,
+      capacity: t.capacity,
+      pstates: t.pstates.map((p) => ({ freqHz: p.freqHz, voltV: p.voltV })),
+    })),
     cpus: Array.from({ length: m.cpuCount }, (_, cpu) => ({
       cpu,
       socket: m.cpuSocket[cpu]!,
@@ -96,11 +131,14 @@ class LogBuffer {
     this.lines.push(kept.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd'));
   }
   get all(): readonly string[] {
-    return this.dropped > 0 ? [...this.lines, `… ${this.dropped} more lines not kept (the first ${LOG_LINES} are)`] : this.lines;
+    return this.dropped > 0
+      ? [...this.lines, `… ${this.dropped} more lines not kept (the first ${LOG_LINES} are)`]
+      : this.lines;
   }
 }
 
-const isIndex = (x: HostArg, below: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < below;
+const isIndex = (x: HostArg, below: number): x is number =>
+  typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < below;
 
 /** Creates the per-run VM and the Policy that drives it. */
 export function instantiate(
@@ -174,24 +212,42 @@ export function instantiate(
     if (!alive) return op === HostOp.migrate ? `${String(a)} is not a live process` : undefined;
     const p = a as number;
     switch (op) {
-      case HostOp.pid: return v.pidOf(p);
-      case HostOp.group: return v.groupOf(p);
-      case HostOp.indexInGroup: return v.indexInGroup(p);
-      case HostOp.state: return v.stateOf(p);
-      case HostOp.cpuOf: return v.cpuOf(p);
-      case HostOp.lastCpu: return v.lastCpuOf(p);
-      case HostOp.allowed: return isIndex(b, n) ? v.isAllowed(p, b) : undefined;
-      case HostOp.weight: return v.weightOf(p);
-      case HostOp.workingSetBytes: return v.workingSetLines(p) * v.machine.lineBytes;
-      case HostOp.privateFootprintBytes: return isIndex(b, n) ? v.privateFootprintLines(p, b) * v.machine.lineBytes : undefined;
-      case HostOp.llcFootprintBytes: return isIndex(b, sockets) ? v.llcFootprintLines(p, b) * v.machine.lineBytes : undefined;
-      case HostOp.homeNode: return v.homeNodeOf(p);
-      case HostOp.lastRanNs: return v.lastRanNs(p);
-      case HostOp.runNs: return v.runNs(p);
-      case HostOp.sleepNs: return v.sleepNs(p);
-      case HostOp.periodNs: return v.periodNs(p);
-      case HostOp.wcetNs: return v.wcetNs(p);
-      case HostOp.deadlineNs: return v.deadlineNs(p);
+      case HostOp.pid:
+        return v.pidOf(p);
+      case HostOp.group:
+        return v.groupOf(p);
+      case HostOp.indexInGroup:
+        return v.indexInGroup(p);
+      case HostOp.state:
+        return v.stateOf(p);
+      case HostOp.cpuOf:
+        return v.cpuOf(p);
+      case HostOp.lastCpu:
+        return v.lastCpuOf(p);
+      case HostOp.allowed:
+        return isIndex(b, n) ? v.isAllowed(p, b) : undefined;
+      case HostOp.weight:
+        return v.weightOf(p);
+      case HostOp.workingSetBytes:
+        return v.workingSetLines(p) * v.machine.lineBytes;
+      case HostOp.privateFootprintBytes:
+        return isIndex(b, n) ? v.privateFootprintLines(p, b) * v.machine.lineBytes : undefined;
+      case HostOp.llcFootprintBytes:
+        return isIndex(b, sockets) ? v.llcFootprintLines(p, b) * v.machine.lineBytes : undefined;
+      case HostOp.homeNode:
+        return v.homeNodeOf(p);
+      case HostOp.lastRanNs:
+        return v.lastRanNs(p);
+      case HostOp.runNs:
+        return v.runNs(p);
+      case HostOp.sleepNs:
+        return v.sleepNs(p);
+      case HostOp.periodNs:
+        return v.periodNs(p);
+      case HostOp.wcetNs:
+        return v.wcetNs(p);
+      case HostOp.deadlineNs:
+        return v.deadlineNs(p);
       case HostOp.migrate:
         if (!isIndex(b, n)) return `${String(b)} is not a CPU (this machine has CPUs 0..${n - 1})`;
         if (!isIndex(c, REASONS.length)) return `no valid reason was given (one of ${REASONS.join(', ')})`;
@@ -202,7 +258,8 @@ export function instantiate(
 
   /** act.migrate: undefined when done; an impossible move is the user's mistake, reported (never silently dropped). */
   function migrate(v: SimView, p: number, cpu: number, reason: Reason): HostValue {
-    if (act === null) return 'moves can only be made in balance, onIdle and onCpuEvent (place and placeOnWake return a CPU instead)';
+    if (act === null)
+      return 'moves can only be made in balance, onIdle and onCpuEvent (place and placeOnWake return a CPU instead)';
     const pid = v.pidOf(p);
     const state = v.stateOf(p);
     const at = v.cpuOf(p);
@@ -214,13 +271,18 @@ export function instantiate(
     return undefined;
   }
 
-  const vm = newVm(module, limits, {
-    seed: [ctx.rng.int(0x7fffffff) + 1, ctx.rng.int(0x7fffffff) + 1],
-    reasons: REASONS,
-    machine: machineSetup(ctx),
-    distances: ctx.machine.distances,
-    params,
-  }, host);
+  const vm = newVm(
+    module,
+    limits,
+    {
+      seed: [ctx.rng.int(0x7fffffff) + 1, ctx.rng.int(0x7fffffff) + 1],
+      reasons: REASONS,
+      machine: machineSetup(ctx),
+      distances: ctx.machine.distances,
+      params,
+    },
+    host,
+  );
   try {
     evaluateScript(vm, s);
   } catch (e) {
@@ -239,12 +301,25 @@ export function instantiate(
   /** Fails the run: the hook, the simulated time, the user's line. */
   function fail(hook: HookName, v: SimView, reason: string, location: ReturnType<typeof locate>): never {
     dispose();
-    throw new PolicyRuntimeError(policyName, hook, v.nowNs, reason, location ?? (s.hookLines[hook] !== undefined ? { line: s.hookLines[hook], column: 0 } : null));
+    throw new PolicyRuntimeError(
+      policyName,
+      hook,
+      v.nowNs,
+      reason,
+      location ?? (s.hookLines[hook] !== undefined ? { line: s.hookLines[hook], column: 0 } : null),
+    );
   }
 
   /** Runs one hook; returns its numeric result (already checked by the prelude, not trusted for it). */
   function call(hook: HookName, v: SimView, a: PolicyActions | null, x: number, y: number): number {
-    if (disposed) throw new PolicyRuntimeError(policyName, hook, v.nowNs, 'the policy was already stopped by an earlier error', null);
+    if (disposed)
+      throw new PolicyRuntimeError(
+        policyName,
+        hook,
+        v.nowNs,
+        'the policy was already stopped by an earlier error',
+        null,
+      );
     view = v;
     act = a;
     snap[0] = HookCode[hook];
@@ -259,17 +334,26 @@ export function instantiate(
       view = null;
       act = null;
     }
-    if (!entry.ok) fail(hook, v, describeFailure(entry.failure, limits.hookSteps, limits.wallCeilingMs), locate(entry.failure, s.fileName));
-    if (typeof entry.value !== 'number') fail(hook, v, `the sandbox answered ${typeof entry.value} instead of a number`, null);
+    if (!entry.ok)
+      fail(
+        hook,
+        v,
+        describeFailure(entry.failure, limits.hookSteps, limits.wallCeilingMs),
+        locate(entry.failure, s.fileName),
+      );
+    if (typeof entry.value !== 'number')
+      fail(hook, v, `the sandbox answered ${typeof entry.value} instead of a number`, null);
     return entry.value;
   }
 
   /** A CPU a placement hook chose, checked here: a whole number, a CPU of this machine, online and allowed. */
   function placement(hook: 'place' | 'placeOnWake', v: SimView, h: number, cpu: number): number {
     const mask = v.affinity(h);
-    if (!isIndex(cpu, n)) fail(hook, v, `${hook}() returned ${String(cpu)} for process ${h}; return a CPU number 0..${n - 1}`, null);
+    if (!isIndex(cpu, n))
+      fail(hook, v, `${hook}() returned ${String(cpu)} for process ${h}; return a CPU number 0..${n - 1}`, null);
     if (!v.online(cpu)) fail(hook, v, `${hook}() returned CPU ${cpu} for process ${h}, but that CPU is offline`, null);
-    if (mask !== null && mask[cpu] !== 1) fail(hook, v, `${hook}() returned CPU ${cpu} for process ${h}, outside its affinity mask`, null);
+    if (mask !== null && mask[cpu] !== 1)
+      fail(hook, v, `${hook}() returned CPU ${cpu} for process ${h}, outside its affinity mask`, null);
     return cpu;
   }
 
@@ -282,7 +366,8 @@ export function instantiate(
           placeOnWake: (v: SimView, h: number) => {
             const code = call('placeOnWake', v, null, h, 0);
             const r = code % REASON_BITS;
-            if (!Number.isInteger(code) || code < 0 || r >= REASONS.length) fail('placeOnWake', v, 'placeOnWake() gave no valid CPU and reason', null);
+            if (!Number.isInteger(code) || code < 0 || r >= REASONS.length)
+              fail('placeOnWake', v, 'placeOnWake() gave no valid CPU and reason', null);
             lastWakeReason = REASONS[r]!;
             return placement('placeOnWake', v, h, Math.floor(code / REASON_BITS));
           },
@@ -290,9 +375,14 @@ export function instantiate(
         }
       : {}),
     ...(has.has('balance') && desc.balanceIntervalNs !== null
-      ? { balanceIntervalNs: desc.balanceIntervalNs, balance: (v: SimView, a: PolicyActions) => void call('balance', v, a, 0, 0) }
+      ? {
+          balanceIntervalNs: desc.balanceIntervalNs,
+          balance: (v: SimView, a: PolicyActions) => void call('balance', v, a, 0, 0),
+        }
       : {}),
-    ...(has.has('onIdle') ? { onIdle: (v: SimView, a: PolicyActions, cpu: number) => void call('onIdle', v, a, cpu, 0) } : {}),
+    ...(has.has('onIdle')
+      ? { onIdle: (v: SimView, a: PolicyActions, cpu: number) => void call('onIdle', v, a, cpu, 0) }
+      : {}),
     // Always present: without a user hook the prelude evacuates an offline CPU.
     onCpuEvent: (v: SimView, a: PolicyActions, e: CpuEvent) =>
       void call('onCpuEvent', v, a, e.kind === 'online' ? 1 : e.cause === 'maintenance' ? 2 : 0, e.cpu),

@@ -60,7 +60,12 @@ export interface Vm {
 }
 
 /** Creates a runtime + context with the prelude evaluated and the host bridge bound to `host`. */
-export function newVm(module: QuickJSWASMModule, limits: SandboxLimits, setup: object, host: (op: HostArg, a: HostArg, b: HostArg, c: HostArg) => HostValue): Vm {
+export function newVm(
+  module: QuickJSWASMModule,
+  limits: SandboxLimits,
+  setup: object,
+  host: (op: HostArg, a: HostArg, b: HostArg, c: HostArg) => HostValue,
+): Vm {
   const runtime = module.newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(STACK_OVERFLOW_BYTES);
@@ -76,7 +81,9 @@ export function newVm(module: QuickJSWASMModule, limits: SandboxLimits, setup: o
     if (type === 'string') return context.getString(h);
     return undefined;
   };
-  const hostFn = context.newFunction('__host', (op, a, b, c) => toHandle(context, host(arg(op), arg(a), arg(b), arg(c))));
+  const hostFn = context.newFunction('__host', (op, a, b, c) =>
+    toHandle(context, host(arg(op), arg(a), arg(b), arg(c))),
+  );
   context.setProp(context.global, '__host', hostFn);
   hostFn.dispose();
   const setupHandle = context.newString(JSON.stringify(setup));
@@ -104,7 +111,9 @@ export function newVm(module: QuickJSWASMModule, limits: SandboxLimits, setup: o
     // When the budget stopped the VM, the value thrown is QuickJS's own uncatchable error, whose
     // stack still tells where the user's code was.
     const stop = budget.stopped;
-    const described = budget.spend(REPORT_STEPS, () => context.callFunction(functions.describeError, context.undefined, error));
+    const described = budget.spend(REPORT_STEPS, () =>
+      context.callFunction(functions.describeError, context.undefined, error),
+    );
     error.dispose();
     const unreadable: Failure = { stop, name: 'Error', message: 'threw a value that cannot be read', stack: '' };
     if (described.error) {
@@ -115,7 +124,12 @@ export function newVm(module: QuickJSWASMModule, limits: SandboxLimits, setup: o
     described.value.dispose();
     try {
       const [name, message, stack, line] = JSON.parse(String(text)) as unknown[];
-      if (typeof name === 'string' && typeof message === 'string' && typeof stack === 'string' && typeof line === 'number') {
+      if (
+        typeof name === 'string' &&
+        typeof message === 'string' &&
+        typeof stack === 'string' &&
+        typeof line === 'number'
+      ) {
         return { stop, name, message, stack, ...(line >= 1 && Number.isInteger(line) ? { lineNumber: line } : {}) };
       }
     } catch {
@@ -176,7 +190,8 @@ function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
   return vm.newArrayBuffer(v);
 }
 
-const SANDBOX_GLOBALS = /^'?(process|require|fetch|globalThis\.process|XMLHttpRequest|WebSocket|importScripts|Deno|Bun|setTimeout|setInterval)'? is not defined$/;
+const SANDBOX_GLOBALS =
+  /^'?(process|require|fetch|globalThis\.process|XMLHttpRequest|WebSocket|importScripts|Deno|Bun|setTimeout|setInterval)'? is not defined$/;
 
 /** A failure as the user reads it; `what` names an entry its context does not name already ("the code outside the hooks"). */
 export function describeFailure(f: Failure, steps: number, wallCeilingMs: number, what?: string): string {
@@ -206,7 +221,12 @@ export function locate(f: Failure, fileName: string): CodeLocation | null {
 export function evaluateScript(vm: Vm, s: PolicyScript): void {
   const entry = vm.evaluate(s.script, s.fileName, TOP_LEVEL_STEPS);
   if (!entry.ok) {
-    const reason = describeFailure(entry.failure, TOP_LEVEL_STEPS, vm.budget.wallCeilingMs, 'the code outside the hooks');
+    const reason = describeFailure(
+      entry.failure,
+      TOP_LEVEL_STEPS,
+      vm.budget.wallCeilingMs,
+      'the code outside the hooks',
+    );
     throw new PolicyCodeError(s.name, reason, locate(entry.failure, s.fileName));
   }
 }

@@ -70,7 +70,14 @@ export interface ReloadCharge {
 export class CacheModel {
   private readonly l2: SharedCache[];
   private readonly llc: SharedCache[];
-  readonly out: ReloadCharge = { reloadLines: 0, coherenceLines: 0, reloadNs: 0, coherenceNs: 0, remotePenaltyNs: 0, dramLines: 0 };
+  readonly out: ReloadCharge = {
+    reloadLines: 0,
+    coherenceLines: 0,
+    reloadNs: 0,
+    coherenceNs: 0,
+    remotePenaltyNs: 0,
+    dramLines: 0,
+  };
 
   constructor(private readonly m: ResolvedMachine) {
     this.l2 = Array.from({ length: m.coreCount }, () => new SharedCache(m.l2Lines));
@@ -120,7 +127,7 @@ export class CacheModel {
     const fLlc = this.llcFootprint(p, socket);
     let coh = Math.min(pendingCoherence, w) * touched;
     let fromLlc = 0;
-    let fromDram = 0;
+    let fromDram: number;
     let newPriv: number;
     if (w <= m.l2Lines) {
       const fetched = Math.max(0, w - fPriv) * touched;
@@ -221,7 +228,13 @@ export class CacheModel {
     const f = squeeze(c, others, target);
     c.total = others * f + target;
     p.l2Stored = target / c.scale;
-    if (c.scale < RENORMALISE_BELOW) this.fold(c, (r) => r.l2Stored, (r, v) => (r.l2Stored = v), (r) => this.leavePrivate(r));
+    if (c.scale < RENORMALISE_BELOW)
+      this.fold(
+        c,
+        (r) => r.l2Stored,
+        (r, v) => (r.l2Stored = v),
+        (r) => this.leavePrivate(r),
+      );
   }
 
   private fillLlc(p: CacheResident, socket: number, target: number, current: number): void {
@@ -245,7 +258,12 @@ export class CacheModel {
   }
 
   /** Folds the cache's scale into its residents' stored values and drops negligible footprints. */
-  private fold(c: SharedCache, get: (r: CacheResident) => number, set: (r: CacheResident, v: number) => void, drop: (r: CacheResident) => void): void {
+  private fold(
+    c: SharedCache,
+    get: (r: CacheResident) => number,
+    set: (r: CacheResident, v: number) => void,
+    drop: (r: CacheResident) => void,
+  ): void {
     const scale = c.scale;
     const gone: CacheResident[] = [];
     for (const r of c.residents) {

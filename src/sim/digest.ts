@@ -58,7 +58,9 @@ function write(value: unknown, out: (piece: string) => void): void {
     out(']');
   } else if (typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
     out('{');
     keys.forEach((k, i) => {
       out(i > 0 ? `,${JSON.stringify(k)}:` : `${JSON.stringify(k)}:`);

@@ -55,7 +55,7 @@ export function distMean(d: DistConfig): number {
     case 'pareto': {
       const { alpha: a, minNs: l, maxNs: h } = d;
       if (Math.abs(a - 1) < 1e-12) return ((h * l) / (h - l)) * Math.log(h / l);
-      return ((l ** a / (1 - (l / h) ** a)) * (a / (a - 1)) * (1 / l ** (a - 1) - 1 / h ** (a - 1)));
+      return (l ** a / (1 - (l / h) ** a)) * (a / (a - 1)) * (1 / l ** (a - 1) - 1 / h ** (a - 1));
     }
   }
 }

@@ -32,7 +32,8 @@ export const GOVERNOR = {
   values: {
     performance: 'Always the highest P-state.',
     powersave: 'Always the lowest P-state.',
-    ondemand: 'Every sampling period, the highest P-state above upThreshold load, else min + load x (max - min) (cpufreq_ondemand.c).',
+    ondemand:
+      'Every sampling period, the highest P-state above upThreshold load, else min + load x (max - min) (cpufreq_ondemand.c).',
     schedutil: 'Frequency follows utilisation with 25 % headroom: 1.25 x f_max x utilisation (cpufreq_schedutil.c).',
     userspace: 'A fixed frequency (dvfs.frequency): the lowest P-state at or above it.',
   } satisfies Record<GovernorKind, string>,
@@ -41,7 +42,15 @@ export const GOVERNOR = {
 } satisfies EnumKey;
 
 export const DVFS = {
-  domain: { kind: 'enum', values: { core: 'Each core has its own frequency.', cluster: 'Cores of one type on one socket share a frequency (the busiest CPU sets it).' }, default: 'core', doc: 'Frequency domain.' },
+  domain: {
+    kind: 'enum',
+    values: {
+      core: 'Each core has its own frequency.',
+      cluster: 'Cores of one type on one socket share a frequency (the busiest CPU sets it).',
+    },
+    default: 'core',
+    doc: 'Frequency domain.',
+  },
   samplingNs: {
     kind: 'number',
     unit: 'ns',
@@ -49,31 +58,67 @@ export const DVFS = {
     integer: true,
     min: 1000,
     default: 10_000_000,
-    doc: 'How often ondemand and schedutil look at the last period\'s busy time.',
+    doc: "How often ondemand and schedutil look at the last period's busy time.",
     source: "ondemand's classic 10 ms sampling rate",
   },
-  switchLatencyNs: { kind: 'number', unit: 'ns', lab: 'switchLatency', integer: true, min: 0, default: 40_000, doc: 'Time from a governor request until the new frequency applies.', source: 'RK3399 transition latency' },
-  frequencyHz: { kind: 'number', unit: 'Hz', lab: 'frequency', above: 0, doc: 'Fixed frequency of the userspace governor (the lowest P-state at or above it).', defaultText: 'none: the userspace governor needs one' },
-  upThreshold: { kind: 'number', unit: 'fraction', above: 0, max: 1, default: 0.8, doc: 'Load above which the ondemand governor jumps to the highest frequency.', source: 'cpufreq_ondemand.c (up_threshold 80)' },
+  switchLatencyNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'switchLatency',
+    integer: true,
+    min: 0,
+    default: 40_000,
+    doc: 'Time from a governor request until the new frequency applies.',
+    source: 'RK3399 transition latency',
+  },
+  frequencyHz: {
+    kind: 'number',
+    unit: 'Hz',
+    lab: 'frequency',
+    above: 0,
+    doc: 'Fixed frequency of the userspace governor (the lowest P-state at or above it).',
+    defaultText: 'none: the userspace governor needs one',
+  },
+  upThreshold: {
+    kind: 'number',
+    unit: 'fraction',
+    above: 0,
+    max: 1,
+    default: 0.8,
+    doc: 'Load above which the ondemand governor jumps to the highest frequency.',
+    source: 'cpufreq_ondemand.c (up_threshold 80)',
+  },
 } satisfies Section;
 
 /** Headroom schedutil adds to utilisation (get_next_freq: freq = 1.25 x max x util / max capacity). */
 const SCHEDUTIL_HEADROOM = 1.25;
 
-export function resolveDvfs(governor: unknown, value: unknown, path: string, types: readonly ResolvedCoreType[]): ResolvedDvfs {
+export function resolveDvfs(
+  governor: unknown,
+  value: unknown,
+  path: string,
+  types: readonly ResolvedCoreType[],
+): ResolvedDvfs {
   const kind = readEnum<GovernorKind>(GOVERNOR, governor, `${path}.governor`);
   const d = optionalRecord(value, `${path}.dvfs`);
   onlySectionKeys(d, `${path}.dvfs`, DVFS);
   const frequencyHz = readOptionalNumber(DVFS.frequencyHz, d.frequencyHz, `${path}.dvfs.frequencyHz`) ?? 0;
   if (kind === 'userspace') {
-    if (frequencyHz === 0) throw new SimConfigError(`${path}.dvfs.frequencyHz`, 'the userspace governor needs a frequency');
+    if (frequencyHz === 0)
+      throw new SimConfigError(`${path}.dvfs.frequencyHz`, 'the userspace governor needs a frequency');
     for (const t of types) {
       if (frequencyHz > t.pstates[t.pstates.length - 1]!.freqHz) {
-        throw new SimConfigError(`${path}.dvfs.frequencyHz`, `${frequencyHz} Hz is above the highest P-state of core type ${t.name}`);
+        throw new SimConfigError(
+          `${path}.dvfs.frequencyHz`,
+          `${frequencyHz} Hz is above the highest P-state of core type ${t.name}`,
+        );
       }
     }
   } else if (frequencyHz !== 0) {
-    throw new SimConfigError(`${path}.dvfs.frequencyHz`, `only the userspace governor uses a fixed frequency (governor is ${kind})`);
+    throw new SimConfigError(
+      `${path}.dvfs.frequencyHz`,
+      `only the userspace governor uses a fixed frequency (governor is ${kind})`,
+    );
   }
   return {
     governor: kind,
@@ -112,7 +157,12 @@ export function samples(dvfs: ResolvedDvfs): boolean {
  * Next P-state of a sampling governor for a domain whose busiest CPU was busy `busyFraction` of
  * the last period while running at P-state `current`.
  */
-export function nextPState(dvfs: ResolvedDvfs, pstates: readonly PStateConfig[], current: number, busyFraction: number): number {
+export function nextPState(
+  dvfs: ResolvedDvfs,
+  pstates: readonly PStateConfig[],
+  current: number,
+  busyFraction: number,
+): number {
   const top = pstates.length - 1;
   const fMax = pstates[top]!.freqHz;
   if (dvfs.governor === 'ondemand') {
@@ -131,7 +181,13 @@ export interface Domains {
   of: Int32Array;
 }
 
-export function buildDomains(domain: 'core' | 'cluster', cpuCount: number, smt: number, cpuSocket: Int32Array, cpuType: Int32Array): Domains {
+export function buildDomains(
+  domain: 'core' | 'cluster',
+  cpuCount: number,
+  smt: number,
+  cpuSocket: Int32Array,
+  cpuType: Int32Array,
+): Domains {
   const of = new Int32Array(cpuCount);
   const lists: number[][] = [];
   const clusterIndex = new Map<string, number>();

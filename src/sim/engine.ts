@@ -87,7 +87,14 @@ function periodicTasks(groups: readonly ResolvedGroup[]): PeriodicTaskInfo[] {
   const tasks: PeriodicTaskInfo[] = [];
   for (const g of groups) {
     g.periodic?.forEach((t, indexInGroup) => {
-      tasks.push({ group: g.name, indexInGroup, periodNs: t.periodNs, wcetNs: t.wcetNs, deadlineNs: t.deadlineNs, affinity: g.affinity });
+      tasks.push({
+        group: g.name,
+        indexInGroup,
+        periodNs: t.periodNs,
+        wcetNs: t.wcetNs,
+        deadlineNs: t.deadlineNs,
+        affinity: g.affinity,
+      });
     });
   }
   return tasks;
@@ -187,7 +194,11 @@ export class Engine implements PolicyActions {
   private readonly idleAskedList: Int32Array;
   private idleAskedCount = 0;
 
-  constructor(readonly cfg: ResolvedConfig, private readonly trace: TraceHook | null, customPolicy: PolicyFactory | null = null) {
+  constructor(
+    readonly cfg: ResolvedConfig,
+    private readonly trace: TraceHook | null,
+    customPolicy: PolicyFactory | null = null,
+  ) {
     const m = cfg.machine;
     this.m = m;
     this.endNs = cfg.durationNs;
@@ -236,22 +247,36 @@ export class Engine implements PolicyActions {
       returned: (cpu) => this.returned(cpu),
     });
     this.service = this.faults.service;
-    this.migrations = new Migrations(this, m, this.q, this.procs, this.load, this.globalQ !== null, this.faults, this.stats, this.cache, groupNames, cfg.maxMigrationRows, {
-      dequeue: (p, cpu) => {
-        this.noteQueue(cpu);
-        this.runQ[cpu]!.remove(p.slot);
-        this.load[cpu]!--;
+    this.migrations = new Migrations(
+      this,
+      m,
+      this.q,
+      this.procs,
+      this.load,
+      this.globalQ !== null,
+      this.faults,
+      this.stats,
+      this.cache,
+      groupNames,
+      cfg.maxMigrationRows,
+      {
+        dequeue: (p, cpu) => {
+          this.noteQueue(cpu);
+          this.runQ[cpu]!.remove(p.slot);
+          this.load[cpu]!--;
+        },
+        halt: (cpu) => {
+          this.stop(cpu);
+          this.markResched(cpu);
+        },
+        // Keep the process's lag behind its old queue when it joins the new one.
+        carryLag: (p, from, to) => {
+          if (this.fair) p.vruntime += this.raiseMinVruntime(to) - this.raiseMinVruntime(from);
+        },
+        land: (p, cpu) => this.enqueue(p, cpu, Placement.Move),
       },
-      halt: (cpu) => {
-        this.stop(cpu);
-        this.markResched(cpu);
-      },
-      // Keep the process's lag behind its old queue when it joins the new one.
-      carryLag: (p, from, to) => {
-        if (this.fair) p.vruntime += this.raiseMinVruntime(to) - this.raiseMinVruntime(from);
-      },
-      land: (p, cpu) => this.enqueue(p, cpu, Placement.Move),
-    }, trace);
+      trace,
+    );
     this.idleOnline = n;
     this.idleBits = new Int32Array((n + 31) >> 5);
     for (let cpu = 0; cpu < n; cpu++) this.idleBits[cpu >> 5]! |= 1 << (cpu & 31);
@@ -273,7 +298,10 @@ export class Engine implements PolicyActions {
       busyNsNow: (cpu) => this.stats.busyNs[cpu]! + (this.running[cpu]! >= 0 ? this.now - this.segStart[cpu]! : 0),
     };
     this.freq = new Frequency(this, m, this.endNs, this.q, work, this.service, this.stats, this.series);
-    this.meter = m.power === null ? null : new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.freq.pstate);
+    this.meter =
+      m.power === null
+        ? null
+        : new EnergyMeter(this, m, m.power, m.thermal, this.series, this.running, this.procs, this.freq.pstate);
     this.freq.meter = this.meter;
 
     this.openStream = cfg.groups.some((g) => g.count === Infinity);
@@ -465,7 +493,11 @@ export class Engine implements PolicyActions {
         case PolicyCall.WakeReason: {
           const reason = policy.wakeReason!(this.view, handle, cpu);
           const index = REASON_INDEX[reason];
-          if (index === undefined) throw new SimPolicyError(policy.name, `wakeReason returned "${String(reason)}", not one of ${REASONS.join(', ')}`);
+          if (index === undefined)
+            throw new SimPolicyError(
+              policy.name,
+              `wakeReason returned "${String(reason)}", not one of ${REASONS.join(', ')}`,
+            );
           return index;
         }
         case PolicyCall.Balance:
@@ -488,10 +520,16 @@ export class Engine implements PolicyActions {
 
   private checkTarget(p: Proc, cpu: number, what: string): void {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount) {
-      throw new SimPolicyError(this.policy.name, `${what} returned CPU ${String(cpu)} for process ${p.pid}; the machine has CPUs 0..${this.m.cpuCount - 1}`);
+      throw new SimPolicyError(
+        this.policy.name,
+        `${what} returned CPU ${String(cpu)} for process ${p.pid}; the machine has CPUs 0..${this.m.cpuCount - 1}`,
+      );
     }
     if (!this.allowed(p, cpu)) {
-      throw new SimPolicyError(this.policy.name, `${what} put process ${p.pid} on CPU ${cpu}, outside its affinity mask`);
+      throw new SimPolicyError(
+        this.policy.name,
+        `${what} put process ${p.pid} on CPU ${cpu}, outside its affinity mask`,
+      );
     }
   }
 
@@ -602,7 +640,8 @@ export class Engine implements PolicyActions {
     let best = -1;
     for (let i = 1; i < members.length; i++) {
       if (!this.allowed(this.procs[members[i]!]!, cpu)) continue;
-      if (best < 0 || before(gq.keyAt(i), gq.tieAt(i), gq.orderAt(i), gq.keyAt(best), gq.tieAt(best), gq.orderAt(best))) best = i;
+      if (best < 0 || before(gq.keyAt(i), gq.tieAt(i), gq.orderAt(i), gq.keyAt(best), gq.tieAt(best), gq.orderAt(best)))
+        best = i;
     }
     return best;
   }
@@ -639,7 +678,8 @@ export class Engine implements PolicyActions {
       list[at] = list[--this.reschedCount]!;
       this.resched[cpu] = 0;
       // A CPU that runs something has nothing to decide unless its slice ran out or a waiting process may preempt it.
-      if (this.running[cpu]! >= 0 && this.sliceOver[cpu] === 0 && (this.globalQ !== null || !this.disc.preemptive)) continue;
+      if (this.running[cpu]! >= 0 && this.sliceOver[cpu] === 0 && (this.globalQ !== null || !this.disc.preemptive))
+        continue;
       this.decideCpu(cpu);
     }
   }
@@ -693,7 +733,10 @@ export class Engine implements PolicyActions {
   /** Per-CPU queue: its head goes before the running process. */
   private waitingGoesBefore(cpu: number): boolean {
     const rq = this.runQ[cpu]!;
-    return rq.length > 0 && before(rq.keyAt(0), rq.tieAt(0), rq.orderAt(0), this.runKey[cpu]!, this.runTie[cpu]!, this.runOrder[cpu]!);
+    return (
+      rq.length > 0 &&
+      before(rq.keyAt(0), rq.tieAt(0), rq.orderAt(0), this.runKey[cpu]!, this.runTie[cpu]!, this.runOrder[cpu]!)
+    );
   }
 
   /** The running process (with work left) gives `cpu` to the best waiting one: a preemption. */
@@ -718,7 +761,12 @@ export class Engine implements PolicyActions {
       // No CPU is idle, and the best waiting process cannot preempt either: it is the one just
       // preempted (it came after every one running now), or it waited since before this instant
       // (it came after every one running then, and those that started since go before it).
-      if (this.idleOnline === 0 && !this.anyAffinity && (slot === preempted || p.readySinceNs < this.now || !this.disc.preemptive)) break;
+      if (
+        this.idleOnline === 0 &&
+        !this.anyAffinity &&
+        (slot === preempted || p.readySinceNs < this.now || !this.disc.preemptive)
+      )
+        break;
       const cpu = this.globalTarget(p, gq.keyAt(0), gq.tieAt(0), gq.orderAt(0));
       if (cpu < 0) {
         // The best one fits nowhere now; with affinity masks another one may.
@@ -798,7 +846,11 @@ export class Engine implements PolicyActions {
     for (let cpu = 0; cpu < n; cpu++) {
       if (service[cpu] !== ONLINE || running[cpu]! < 0 || (p.affinity !== null && p.affinity[cpu] !== 1)) continue;
       const k = runKey[cpu]!;
-      if (k > worstKey || (k === worstKey && before(k, this.runTie[worst]!, this.runOrder[worst]!, k, this.runTie[cpu]!, this.runOrder[cpu]!))) {
+      if (
+        k > worstKey ||
+        (k === worstKey &&
+          before(k, this.runTie[worst]!, this.runOrder[worst]!, k, this.runTie[cpu]!, this.runOrder[cpu]!))
+      ) {
         worst = cpu;
         worstKey = k;
       }
@@ -815,7 +867,13 @@ export class Engine implements PolicyActions {
     p.waitNs += now - p.readySinceNs;
     if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
       // Picked up from the global queue by another CPU: a move with nothing to copy.
-      this.migrations.moved(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
+      this.migrations.moved(
+        p,
+        p.lastCpu,
+        cpu,
+        p.evacReason >= 0 ? REASONS[p.evacReason]! : (this.policy.globalQueueReason ?? 'load-balance'),
+        0,
+      );
     }
     p.evacReason = -1;
     p.jobRan = true;
@@ -831,7 +889,15 @@ export class Engine implements PolicyActions {
     const causeIndex = p.firstRunNs < 0 ? COLD : p.migrated ? MIGRATION : EVICTION;
     // The run this dispatch is for: the rest of the burst or one slice, whichever is shorter.
     const plannedWork = Math.min(p.burstNs, this.disc.sliceNs * this.speed(cpu));
-    const ch = this.cache.charge(p, cpu, p.pendingCoherence, p.coherenceSocket, p.homeNode, plannedWork, p.memoryIntensity);
+    const ch = this.cache.charge(
+      p,
+      cpu,
+      p.pendingCoherence,
+      p.coherenceSocket,
+      p.homeNode,
+      plannedWork,
+      p.memoryIntensity,
+    );
     if (ch.reloadLines > 0) {
       this.stats.missesByCause[causeIndex]! += ch.reloadLines;
       this.series.addMisses(cpu, causeIndex, now, now, ch.reloadLines);
@@ -1085,13 +1151,20 @@ export class Engine implements PolicyActions {
       // Asleep on a CPU that went out (and the policy left it there), or sent to one: evacuate.
       const alt = this.faults.usableInstead(p, cpu);
       if (alt !== from) {
-        this.migrations.transit(p, from, alt, this.service[from] === ONLINE ? 'load-balance' : this.faults.outReason(from));
+        this.migrations.transit(
+          p,
+          from,
+          alt,
+          this.service[from] === ONLINE ? 'load-balance' : this.faults.outReason(from),
+        );
         return;
       }
       cpu = alt;
     }
     if (cpu !== from) {
-      const reason = this.policy.wakeReason ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]! : 'load-balance';
+      const reason = this.policy.wakeReason
+        ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]!
+        : 'load-balance';
       this.migrations.transit(p, from, cpu, reason);
     } else {
       this.enqueue(p, cpu, Placement.Move);

@@ -23,13 +23,38 @@ export const EVENT = {
   kind: {
     kind: 'enum',
     lab: 'event',
-    values: { fail: 'The CPU fails for good; its processes are evacuated (reason fault).', maintenance: 'The CPU is drained (reason maintenance) and isolated, then returns.' },
+    values: {
+      fail: 'The CPU fails for good; its processes are evacuated (reason fault).',
+      maintenance: 'The CPU is drained (reason maintenance) and isolated, then returns.',
+    },
     required: true,
     doc: 'What happens to the CPU.',
   },
-  atNs: { kind: 'number', unit: 'ns', lab: 'at', integer: true, min: 0, required: true, doc: 'When the event happens, in simulated time.' },
-  cpu: { kind: 'number', unit: 'count', min: 0, required: true, doc: 'The CPU affected (CPU numbers count sockets, then cores, then SMT threads).' },
-  durationNs: { kind: 'number', unit: 'ns', lab: 'duration', integer: true, above: 0, doc: 'Maintenance only: how long the window lasts.', defaultText: 'until the end of the run' },
+  atNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'at',
+    integer: true,
+    min: 0,
+    required: true,
+    doc: 'When the event happens, in simulated time.',
+  },
+  cpu: {
+    kind: 'number',
+    unit: 'count',
+    min: 0,
+    required: true,
+    doc: 'The CPU affected (CPU numbers count sockets, then cores, then SMT threads).',
+  },
+  durationNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'duration',
+    integer: true,
+    above: 0,
+    doc: 'Maintenance only: how long the window lasts.',
+    defaultText: 'until the end of the run',
+  },
   checkpointNs: {
     kind: 'number',
     unit: 'ns',
@@ -52,16 +77,22 @@ export function resolveEvents(value: unknown, path: string, cpuCount: number): R
     onlyKeys(e, p, kind === 'fail' ? ['kind', 'atNs', 'cpu', 'checkpointNs'] : ['kind', 'atNs', 'cpu', 'durationNs']);
     const atNs = readNumber(EVENT.atNs, e.atNs, `${p}.atNs`);
     const cpu = readNumber(EVENT.cpu, e.cpu, `${p}.cpu`);
-    if (cpu >= cpuCount) throw new SimConfigError(`${p}.cpu`, `CPU ${cpu} does not exist (the machine has CPUs 0..${cpuCount - 1})`);
+    if (cpu >= cpuCount)
+      throw new SimConfigError(`${p}.cpu`, `CPU ${cpu} does not exist (the machine has CPUs 0..${cpuCount - 1})`);
     let endNs = Infinity;
     let checkpointNs = 0;
     if (kind === 'maintenance' && 'durationNs' in e && e.durationNs !== undefined) {
       const d = num(e.durationNs, `${p}.durationNs`, { integer: true });
-      if (d <= 0) throw new SimConfigError(`${p}.durationNs`, `a maintenance window must end after it starts (duration ${d} ns)`);
+      if (d <= 0)
+        throw new SimConfigError(`${p}.durationNs`, `a maintenance window must end after it starts (duration ${d} ns)`);
       endNs = atNs + readNumber(EVENT.durationNs, d, `${p}.durationNs`);
     }
-    if (kind === 'fail' && 'checkpointNs' in e && e.checkpointNs !== undefined) checkpointNs = readNumber(EVENT.checkpointNs, e.checkpointNs, `${p}.checkpointNs`);
+    if (kind === 'fail' && 'checkpointNs' in e && e.checkpointNs !== undefined)
+      checkpointNs = readNumber(EVENT.checkpointNs, e.checkpointNs, `${p}.checkpointNs`);
     return { kind, atNs, cpu, endNs, checkpointNs };
   });
-  return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.atNs - b.e.atNs || a.i - b.i).map((x) => x.e);
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.atNs - b.e.atNs || a.i - b.i)
+    .map((x) => x.e);
 }

@@ -112,7 +112,8 @@ export class Frequency {
     const machineSeries = m.power !== null || this.domains !== null;
     this.freqSinceNs = new Float64Array(machineSeries ? n : 0);
     if (machineSeries) series.enableMachineSeries(m.power !== null, m.thermal !== null);
-    if (this.domains !== null && samples(m.dvfs) && m.dvfs.samplingNs < endNs) q.push(m.dvfs.samplingNs, EventKind.Governor, 0, 0);
+    if (this.domains !== null && samples(m.dvfs) && m.dvfs.samplingNs < endNs)
+      q.push(m.dvfs.samplingNs, EventKind.Governor, 0, 0);
   }
 
   /** EventKind.Freq: domain `d`'s request of generation `gen` takes effect (unless a later one replaced it). */

@@ -3,7 +3,16 @@ export { Simulation, simulate, type SimOptions } from './simulation';
 export { SimConfigError, SimPolicyError } from './errors';
 export { MACHINE_PRESETS, resolveMachine, type ResolvedMachine } from './machine';
 export { POLICY_NAMES, type PolicyName } from './policies/index';
-export type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyContext, PolicyFactory, ProcessStateName, SimView } from './policies/policy';
+export type {
+  CpuEvent,
+  PeriodicTaskInfo,
+  Policy,
+  PolicyActions,
+  PolicyContext,
+  PolicyFactory,
+  ProcessStateName,
+  SimView,
+} from './policies/policy';
 export { REASONS, MISS_CAUSES, SCHEDULERS, GOVERNORS } from './config';
 export type * from './config';
 export type * from './result';

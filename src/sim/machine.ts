@@ -104,7 +104,12 @@ export const MACHINE_PRESETS: Record<string, MachineConfig> = {
     smt: 1,
     caches: { lineBytes: 64, l1dBytes: 32 * KiB, l2Bytes: 256 * KiB, llcBytes: 8 * MiB },
     memory: { localNs: 60, remoteNs: 100 },
-    numa: { distances: [[10, 20], [20, 10]] },
+    numa: {
+      distances: [
+        [10, 20],
+        [20, 10],
+      ],
+    },
   },
   'server-2x8-smt': {
     name: 'server-2x8-smt',
@@ -172,8 +177,22 @@ export const MACHINE_PRESETS: Record<string, MachineConfig> = {
 // ---- the machine's keys (spec.ts) ----------------------------------------------------------
 
 export const PSTATE = {
-  freqHz: { kind: 'number', unit: 'Hz', lab: 'freq', above: 0, required: true, doc: 'Clock frequency of this operating point.' },
-  voltV: { kind: 'number', unit: 'V', lab: 'volt', above: 0, required: true, doc: 'Supply voltage at this operating point.' },
+  freqHz: {
+    kind: 'number',
+    unit: 'Hz',
+    lab: 'freq',
+    above: 0,
+    required: true,
+    doc: 'Clock frequency of this operating point.',
+  },
+  voltV: {
+    kind: 'number',
+    unit: 'V',
+    lab: 'volt',
+    above: 0,
+    required: true,
+    doc: 'Supply voltage at this operating point.',
+  },
 } satisfies Section;
 
 const pstates = (defaultText: string, source?: string) =>
@@ -189,27 +208,120 @@ const pstates = (defaultText: string, source?: string) =>
 export const CORE_TYPE = {
   name: { kind: 'name', doc: 'Name of this kind of core, e.g. big or little.', defaultText: 'type0, type1...' },
   count: { kind: 'number', unit: 'count', min: 1, max: 1024, required: true, doc: 'Cores of this type per socket.' },
-  capacity: { kind: 'number', unit: 'count', min: 1, max: 4096, default: 1024, doc: 'Compute capacity at the highest P-state on the 1024 scale (1024 = reference speed).' },
+  capacity: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    max: 4096,
+    default: 1024,
+    doc: 'Compute capacity at the highest P-state on the 1024 scale (1024 = reference speed).',
+  },
   pstates: pstates("the machine's pstates"),
-  dynamicCoefficient: { kind: 'number', unit: 'number', min: 0, doc: 'Switched capacitance of this type in uW/MHz/V^2 (Cortex-A53: 84-120, A72: 436).', defaultText: 'power.dynamicCoefficient' },
-  staticW: { kind: 'number', unit: 'W', lab: 'static', min: 0, doc: 'Static power of one core of this type.', defaultText: 'power.static' },
+  dynamicCoefficient: {
+    kind: 'number',
+    unit: 'number',
+    min: 0,
+    doc: 'Switched capacitance of this type in uW/MHz/V^2 (Cortex-A53: 84-120, A72: 436).',
+    defaultText: 'power.dynamicCoefficient',
+  },
+  staticW: {
+    kind: 'number',
+    unit: 'W',
+    lab: 'static',
+    min: 0,
+    doc: 'Static power of one core of this type.',
+    defaultText: 'power.static',
+  },
 } satisfies Section;
 
 export const CACHES = {
-  lineBytes: { kind: 'number', unit: 'B', lab: 'lineSize', min: 8, max: 4096, default: 64, doc: 'Cache line size.', source: 'all current x86 and Arm server parts' },
-  l1dBytes: { kind: 'number', unit: 'B', lab: 'l1d', min: 8, default: 32 * KiB, doc: 'Private L1 data cache per core.', source: 'HotSniper base configuration' },
-  l2Bytes: { kind: 'number', unit: 'B', lab: 'l2', min: 8, default: 256 * KiB, doc: 'Private L2 cache per core (shared by its SMT threads).', source: 'HotSniper base configuration' },
-  llcBytes: { kind: 'number', unit: 'B', lab: 'llc', min: 8, default: 8 * MiB, doc: 'Shared last-level cache per socket.', source: 'HotSniper gainestown.cfg' },
+  lineBytes: {
+    kind: 'number',
+    unit: 'B',
+    lab: 'lineSize',
+    min: 8,
+    max: 4096,
+    default: 64,
+    doc: 'Cache line size.',
+    source: 'all current x86 and Arm server parts',
+  },
+  l1dBytes: {
+    kind: 'number',
+    unit: 'B',
+    lab: 'l1d',
+    min: 8,
+    default: 32 * KiB,
+    doc: 'Private L1 data cache per core.',
+    source: 'HotSniper base configuration',
+  },
+  l2Bytes: {
+    kind: 'number',
+    unit: 'B',
+    lab: 'l2',
+    min: 8,
+    default: 256 * KiB,
+    doc: 'Private L2 cache per core (shared by its SMT threads).',
+    source: 'HotSniper base configuration',
+  },
+  llcBytes: {
+    kind: 'number',
+    unit: 'B',
+    lab: 'llc',
+    min: 8,
+    default: 8 * MiB,
+    doc: 'Shared last-level cache per socket.',
+    source: 'HotSniper gainestown.cfg',
+  },
 } satisfies Section;
 
 const XEON_GUIDE = 'Intel Performance Analysis Guide for Core i7 and Xeon 5500';
 
 export const LATENCY = {
-  l1Ns: { kind: 'number', unit: 'ns', lab: 'l1', min: 0, default: 1.3, doc: 'L1 hit latency (for reference: hits in the private cache cost no stall in the model).', source: `~4 cycles at 3 GHz (${XEON_GUIDE})` },
-  l2Ns: { kind: 'number', unit: 'ns', lab: 'l2', min: 0, default: 4, doc: 'L2 hit latency (for reference, as l1).', source: `~12 cycles at 3 GHz (${XEON_GUIDE})` },
-  llcNs: { kind: 'number', unit: 'ns', lab: 'llc', min: 0, default: 13, doc: 'Hit latency of the local shared LLC.', source: `~40 cycles at 3 GHz (${XEON_GUIDE}; AnandTech LMBench tables: L3 34-56 cycles)` },
-  modifiedLineNs: { kind: 'number', unit: 'ns', lab: 'modifiedLine', min: 0, default: 25, doc: 'Fetching a line held modified in another core of the same socket.', source: `~75 cycles (${XEON_GUIDE})` },
-  remoteCacheNs: { kind: 'number', unit: 'ns', lab: 'remoteCache', min: 0, default: 67, doc: 'Fetching a line from a cache of another socket.', source: `100-300 cycles (${XEON_GUIDE})` },
+  l1Ns: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'l1',
+    min: 0,
+    default: 1.3,
+    doc: 'L1 hit latency (for reference: hits in the private cache cost no stall in the model).',
+    source: `~4 cycles at 3 GHz (${XEON_GUIDE})`,
+  },
+  l2Ns: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'l2',
+    min: 0,
+    default: 4,
+    doc: 'L2 hit latency (for reference, as l1).',
+    source: `~12 cycles at 3 GHz (${XEON_GUIDE})`,
+  },
+  llcNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'llc',
+    min: 0,
+    default: 13,
+    doc: 'Hit latency of the local shared LLC.',
+    source: `~40 cycles at 3 GHz (${XEON_GUIDE}; AnandTech LMBench tables: L3 34-56 cycles)`,
+  },
+  modifiedLineNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'modifiedLine',
+    min: 0,
+    default: 25,
+    doc: 'Fetching a line held modified in another core of the same socket.',
+    source: `~75 cycles (${XEON_GUIDE})`,
+  },
+  remoteCacheNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'remoteCache',
+    min: 0,
+    default: 67,
+    doc: 'Fetching a line from a cache of another socket.',
+    source: `100-300 cycles (${XEON_GUIDE})`,
+  },
   memoryParallelism: {
     kind: 'number',
     unit: 'number',
@@ -217,19 +329,41 @@ export const LATENCY = {
     max: 64,
     default: 5,
     doc: 'Misses a core keeps in flight at once; the stall is misses x latency / this.',
-    source: 'calibrated: a migration within a socket re-fetching 256 KiB then costs ~10 us and 1 MiB ~43 us, as measured (9-12 us, 32-50 us)',
+    source:
+      'calibrated: a migration within a socket re-fetching 256 KiB then costs ~10 us and 1 MiB ~43 us, as measured (9-12 us, 32-50 us)',
   },
 } satisfies Section;
 
 export const MEMORY = {
-  localNs: { kind: 'number', unit: 'ns', lab: 'local', min: 0, default: 60, doc: 'DRAM latency to the local NUMA node.', source: XEON_GUIDE },
-  remoteNs: { kind: 'number', unit: 'ns', lab: 'remote', min: 0, default: 100, doc: 'DRAM latency one NUMA hop away (distance 20); at least memory.local.', source: `remote/local ~1.7 (${XEON_GUIDE})` },
+  localNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'local',
+    min: 0,
+    default: 60,
+    doc: 'DRAM latency to the local NUMA node.',
+    source: XEON_GUIDE,
+  },
+  remoteNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'remote',
+    min: 0,
+    default: 100,
+    doc: 'DRAM latency one NUMA hop away (distance 20); at least memory.local.',
+    source: `remote/local ~1.7 (${XEON_GUIDE})`,
+  },
 } satisfies Section;
 
 export const NUMA = {
   distances: {
     kind: 'list',
-    items: { kind: 'list', items: { kind: 'number', unit: 'count', min: 10, max: 255, doc: 'Distance from one node to another.' }, minItems: 1, doc: 'One row of the matrix.' },
+    items: {
+      kind: 'list',
+      items: { kind: 'number', unit: 'count', min: 10, max: 255, doc: 'Distance from one node to another.' },
+      minItems: 1,
+      doc: 'One row of the matrix.',
+    },
     minItems: 1,
     doc: 'Sockets x sockets distance matrix, Linux convention: 10 local, 20 one hop; DRAM latency grows linearly from memory.local at 10 to memory.remote at 20.',
     defaultText: '10 on the diagonal, 20 elsewhere',
@@ -238,21 +372,69 @@ export const NUMA = {
 } satisfies Section;
 
 export const MIGRATION = {
-  fixedNs: { kind: 'number', unit: 'ns', lab: 'fixed', integer: true, min: 0, default: 1000, doc: 'Fixed cost of a migration (IPI, run-queue locks, bookkeeping).', source: 'estimate' },
-  stateBytes: { kind: 'number', unit: 'B', lab: 'state', min: 0, default: 16 * KiB, doc: 'Process state copied on a migration (registers, kernel stack, scheduler entity).', source: 'estimate; Linux kernel stacks are 16 KiB on x86-64' },
-  interconnectBytesPerS: { kind: 'number', unit: 'B/s', lab: 'bandwidth', above: 0, default: 12.8e9, doc: 'Bandwidth for copying that state; cross-socket copies are slowed by NUMA distance / 10.', source: 'QPI at 6.4 GT/s, one direction' },
+  fixedNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'fixed',
+    integer: true,
+    min: 0,
+    default: 1000,
+    doc: 'Fixed cost of a migration (IPI, run-queue locks, bookkeeping).',
+    source: 'estimate',
+  },
+  stateBytes: {
+    kind: 'number',
+    unit: 'B',
+    lab: 'state',
+    min: 0,
+    default: 16 * KiB,
+    doc: 'Process state copied on a migration (registers, kernel stack, scheduler entity).',
+    source: 'estimate; Linux kernel stacks are 16 KiB on x86-64',
+  },
+  interconnectBytesPerS: {
+    kind: 'number',
+    unit: 'B/s',
+    lab: 'bandwidth',
+    above: 0,
+    default: 12.8e9,
+    doc: 'Bandwidth for copying that state; cross-socket copies are slowed by NUMA distance / 10.',
+    source: 'QPI at 6.4 GT/s, one direction',
+  },
 } satisfies Section;
 
 export const MACHINE = {
   name: { kind: 'name', doc: 'Name of the machine, shown with its results.', defaultText: 'sockets x cores' },
   preset: {
     kind: 'enum',
-    values: Object.fromEntries(Object.entries(MACHINE_PRESETS).map(([n, m]) => [n, `Built-in machine ${m.name ?? n}.`])),
+    values: Object.fromEntries(
+      Object.entries(MACHINE_PRESETS).map(([n, m]) => [n, `Built-in machine ${m.name ?? n}.`]),
+    ),
     doc: 'Start from a built-in machine preset and override the keys given here.',
   },
-  sockets: { kind: 'number', unit: 'count', min: 1, max: 64, default: 1, doc: 'Number of sockets (packages); each socket is one NUMA node with its own LLC.' },
-  coresPerSocket: { kind: 'number', unit: 'count', min: 1, max: 1024, default: 4, doc: 'Cores per socket (ignored when coreTypes is given).' },
-  smt: { kind: 'number', unit: 'count', min: 1, max: 8, default: 1, doc: 'Hardware threads per core; threads of one core share its L1d and L2.' },
+  sockets: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    max: 64,
+    default: 1,
+    doc: 'Number of sockets (packages); each socket is one NUMA node with its own LLC.',
+  },
+  coresPerSocket: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    max: 1024,
+    default: 4,
+    doc: 'Cores per socket (ignored when coreTypes is given).',
+  },
+  smt: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    max: 8,
+    default: 1,
+    doc: 'Hardware threads per core; threads of one core share its L1d and L2.',
+  },
   smtShare: {
     kind: 'number',
     unit: 'fraction',
@@ -264,7 +446,12 @@ export const MACHINE = {
   },
   capacity: CORE_TYPE.capacity,
   pstates: pstates('1.2GHz/0.8V, 2.4GHz/1.0V, 3.2GHz/1.2V', 'estimate: three steps of a generic 3.2 GHz part'),
-  coreTypes: { kind: 'list', items: { kind: 'section', keys: CORE_TYPE, doc: 'One kind of core.' }, minItems: 1, doc: 'Heterogeneous cores (big/little clusters); replaces coresPerSocket, capacity and pstates.' },
+  coreTypes: {
+    kind: 'list',
+    items: { kind: 'section', keys: CORE_TYPE, doc: 'One kind of core.' },
+    minItems: 1,
+    doc: 'Heterogeneous cores (big/little clusters); replaces coresPerSocket, capacity and pstates.',
+  },
   caches: { kind: 'section', keys: CACHES, doc: 'Cache sizes.' },
   latency: { kind: 'section', keys: LATENCY, doc: 'Cache and coherence latencies.' },
   memory: { kind: 'section', keys: MEMORY, doc: 'Memory (DRAM) latencies.' },
@@ -280,11 +467,24 @@ export const MACHINE = {
     source: 'Li, Ding & Shen, Quantifying the cost of context switch, ExpCS 2007 (4.2-8.7 us)',
   },
   migration: { kind: 'section', keys: MIGRATION, doc: 'Cost of moving a process between CPUs.' },
-  power: { kind: 'section', keys: POWER, doc: 'Power model: energy per CPU and per process, idle states, DRAM energy. Present = energy is simulated.' },
-  thermal: { kind: 'section', keys: THERMAL, doc: 'Lumped RC thermal model per core (HotSpot style), solved exactly between events; implies a power model.' },
+  power: {
+    kind: 'section',
+    keys: POWER,
+    doc: 'Power model: energy per CPU and per process, idle states, DRAM energy. Present = energy is simulated.',
+  },
+  thermal: {
+    kind: 'section',
+    keys: THERMAL,
+    doc: 'Lumped RC thermal model per core (HotSpot style), solved exactly between events; implies a power model.',
+  },
   governor: GOVERNOR,
   dvfs: { kind: 'section', keys: DVFS, doc: 'DVFS settings used by the governor.' },
-  events: { kind: 'list', items: { kind: 'section', keys: EVENT, doc: 'One event.' }, doc: 'Faults and maintenance windows.', defaultText: 'none' },
+  events: {
+    kind: 'list',
+    items: { kind: 'section', keys: EVENT, doc: 'One event.' },
+    doc: 'Faults and maintenance windows.',
+    defaultText: 'none',
+  },
 } satisfies Section;
 
 /** Overlay `over` on `base` one level deep for the nested sections, so partial overrides keep preset values. */
@@ -312,7 +512,10 @@ function resolvePStates(value: unknown, path: string): PStateConfig[] {
   return states.sort((a, b) => a.freqHz - b.freqHz);
 }
 
-function resolveCoreTypes(m: Record<string, unknown>, path: string): { types: ResolvedCoreType[]; perSocket: number[] } {
+function resolveCoreTypes(
+  m: Record<string, unknown>,
+  path: string,
+): { types: ResolvedCoreType[]; perSocket: number[] } {
   if (m.coreTypes === undefined) {
     const cores = readNumber(MACHINE.coresPerSocket, m.coresPerSocket, `${path}.coresPerSocket`);
     const type: ResolvedCoreType = {
@@ -335,7 +538,15 @@ function resolveCoreTypes(m: Record<string, unknown>, path: string): { types: Re
       name: t.name === undefined ? `type${i}` : str(t.name, `${p}.name`),
       capacity: readNumber(CORE_TYPE.capacity, t.capacity, `${p}.capacity`),
       pstates: resolvePStates(t.pstates ?? m.pstates, `${p}.pstates`),
-      ...(t.dynamicCoefficient === undefined ? {} : { dynamicCoefficient: readNumber(CORE_TYPE.dynamicCoefficient, t.dynamicCoefficient, `${p}.dynamicCoefficient`) }),
+      ...(t.dynamicCoefficient === undefined
+        ? {}
+        : {
+            dynamicCoefficient: readNumber(
+              CORE_TYPE.dynamicCoefficient,
+              t.dynamicCoefficient,
+              `${p}.dynamicCoefficient`,
+            ),
+          }),
       ...(t.staticW === undefined ? {} : { staticW: readNumber(CORE_TYPE.staticW, t.staticW, `${p}.staticW`) }),
     });
     for (let k = 0; k < count; k++) perSocket.push(i);
@@ -368,7 +579,8 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
   if (given.preset !== undefined) {
     const presetName = str(given.preset, `${path}.preset`);
     const preset = MACHINE_PRESETS[presetName];
-    if (!preset) throw new SimConfigError(`${path}.preset`, `unknown preset (known: ${Object.keys(MACHINE_PRESETS).join(', ')})`);
+    if (!preset)
+      throw new SimConfigError(`${path}.preset`, `unknown preset (known: ${Object.keys(MACHINE_PRESETS).join(', ')})`);
     const { preset: _unused, ...rest } = given;
     void _unused;
     m = overlay(preset, rest);
@@ -435,7 +647,8 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
   const power = resolvePower(m.power, `${path}.power`, thermal, types);
 
   return {
-    name: m.name === undefined ? `${sockets}x${coresPerSocket}${smt > 1 ? `x${smt}` : ''}` : str(m.name, `${path}.name`),
+    name:
+      m.name === undefined ? `${sockets}x${coresPerSocket}${smt > 1 ? `x${smt}` : ''}` : str(m.name, `${path}.name`),
     sockets,
     coresPerSocket,
     smt,
@@ -467,7 +680,11 @@ export function resolveMachine(config: unknown, path = 'machine'): ResolvedMachi
     contextSwitchNs: readNumber(MACHINE.contextSwitchNs, m.contextSwitchNs, `${path}.contextSwitchNs`),
     migrationFixedNs: readNumber(MIGRATION.fixedNs, mig.fixedNs, `${path}.migration.fixedNs`),
     stateBytes: readNumber(MIGRATION.stateBytes, mig.stateBytes, `${path}.migration.stateBytes`),
-    interconnectBytesPerS: readNumber(MIGRATION.interconnectBytesPerS, mig.interconnectBytesPerS, `${path}.migration.interconnectBytesPerS`),
+    interconnectBytesPerS: readNumber(
+      MIGRATION.interconnectBytesPerS,
+      mig.interconnectBytesPerS,
+      `${path}.migration.interconnectBytesPerS`,
+    ),
     power,
     thermal,
     dvfs: resolveDvfs(m.governor, m.dvfs, path, types),

@@ -29,7 +29,6 @@ import { allowed, ProcState, type Proc } from './process';
 import type { MigrationRow } from './result';
 import type { RunStats } from './run-stats';
 
-
 /** Fixed part of a move's cost. */
 function fixedNs(m: ResolvedMachine): number {
   return m.migrationFixedNs;
@@ -40,7 +39,7 @@ function transferNs(m: ResolvedMachine, from: number, to: number): number {
   const sf = m.cpuSocket[from]!;
   const st = m.cpuSocket[to]!;
   const distanceFactor = sf === st ? 1 : m.distances[sf]![st]! / 10;
-  return Math.round(((m.stateBytes / m.interconnectBytesPerS) * 1e9) * distanceFactor);
+  return Math.round((m.stateBytes / m.interconnectBytesPerS) * 1e9 * distanceFactor);
 }
 
 /** Time in transit of a move from `from` to `to`: the process can run again on `to` after this. */
@@ -109,7 +108,15 @@ export class Migrations {
     const p = this.procs[handle];
     if (p === undefined || p.state === ProcState.Free || p.state === ProcState.Transit) return false;
     if (this.globalQueue || p.cpu < 0) return false;
-    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount || cpu === p.cpu || !allowed(p, cpu) || this.faults.service[cpu] !== CpuService.Online) return false;
+    if (
+      !Number.isInteger(cpu) ||
+      cpu < 0 ||
+      cpu >= this.m.cpuCount ||
+      cpu === p.cpu ||
+      !allowed(p, cpu) ||
+      this.faults.service[cpu] !== CpuService.Online
+    )
+      return false;
     const from = p.cpu;
     switch (p.state) {
       case ProcState.Ready:

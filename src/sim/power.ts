@@ -54,8 +54,24 @@ const DEFAULT_IDLE_STATES: ResolvedIdleState[] = [
 
 export const IDLE_STATE = {
   name: { kind: 'name', doc: 'Name of the idle state, e.g. C1.', defaultText: 'C1, C2...' },
-  powerFraction: { kind: 'number', unit: 'fraction', lab: 'power', min: 0, max: 1, required: true, doc: 'Power of a core in this state as a fraction of its static power.' },
-  exitNs: { kind: 'number', unit: 'ns', lab: 'exit', integer: true, min: 0, required: true, doc: 'Time to wake from this state before the core runs again.' },
+  powerFraction: {
+    kind: 'number',
+    unit: 'fraction',
+    lab: 'power',
+    min: 0,
+    max: 1,
+    required: true,
+    doc: 'Power of a core in this state as a fraction of its static power.',
+  },
+  exitNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'exit',
+    integer: true,
+    min: 0,
+    required: true,
+    doc: 'Time to wake from this state before the core runs again.',
+  },
   breakEvenNs: {
     kind: 'number',
     unit: 'ns',
@@ -75,7 +91,15 @@ export const POWER = {
     doc: 'Switched capacitance C in P = C V^2 f, in uW/MHz/V^2 as device trees give it (Cortex-A72: 436).',
     source: 'Cortex-A72 in Linux device trees (A53 84-120, A73 211); 2.0 W at 3.2 GHz / 1.2 V',
   },
-  staticW: { kind: 'number', unit: 'W', lab: 'static', min: 0, default: 0.3, doc: 'Static (leakage) power per core while powered, at ambient temperature.', source: 'HotSniper, 14 nm: 0.27 W at 1 GHz' },
+  staticW: {
+    kind: 'number',
+    unit: 'W',
+    lab: 'static',
+    min: 0,
+    default: 0.3,
+    doc: 'Static (leakage) power per core while powered, at ambient temperature.',
+    source: 'HotSniper, 14 nm: 0.27 W at 1 GHz',
+  },
   staticPerK: {
     kind: 'number',
     unit: 'number',
@@ -92,8 +116,24 @@ export const POWER = {
     defaultText: 'C1 50%/2us/100us, C3 10%/50us/2ms, C6 0%/150us/10ms',
     source: 'power fractions and break-evens from the simso-energy figures; exit latencies are estimates',
   },
-  dramAccessJ: { kind: 'number', unit: 'J', lab: 'dramAccess', min: 0, default: 20e-9, doc: 'Energy of one cache line fetched from DRAM.', source: 'estimate: ~40 pJ/bit with I/O' },
-  stallActivity: { kind: 'number', unit: 'fraction', min: 0, max: 1, default: 0.3, doc: 'Dynamic power of a core stalled on memory, as a fraction of its power while computing.', source: 'estimate' },
+  dramAccessJ: {
+    kind: 'number',
+    unit: 'J',
+    lab: 'dramAccess',
+    min: 0,
+    default: 20e-9,
+    doc: 'Energy of one cache line fetched from DRAM.',
+    source: 'estimate: ~40 pJ/bit with I/O',
+  },
+  stallActivity: {
+    kind: 'number',
+    unit: 'fraction',
+    min: 0,
+    max: 1,
+    default: 0.3,
+    doc: 'Dynamic power of a core stalled on memory, as a fraction of its power while computing.',
+    source: 'estimate',
+  },
 } satisfies Section;
 
 function resolveIdleStates(value: unknown, path: string): ResolvedIdleState[] {
@@ -117,22 +157,36 @@ function resolveIdleStates(value: unknown, path: string): ResolvedIdleState[] {
  * Checks a machine's `power` section. Absent: null, unless a thermal model needs power to heat
  * (then every default applies).
  */
-export function resolvePower(value: unknown, path: string, thermal: ResolvedThermal | null, coreTypes: readonly ResolvedCoreType[]): ResolvedPower | null {
+export function resolvePower(
+  value: unknown,
+  path: string,
+  thermal: ResolvedThermal | null,
+  coreTypes: readonly ResolvedCoreType[],
+): ResolvedPower | null {
   // Without a power model a core type's power figures (a preset's, say) are simply unused.
   if (value === undefined && thermal === null) return null;
   const p = optionalRecord(value, path);
   onlySectionKeys(p, path, POWER);
   const staticW = readNumber(POWER.staticW, p.staticW, `${path}.staticW`);
   const coefficient = readNumber(POWER.dynamicCoefficient, p.dynamicCoefficient, `${path}.dynamicCoefficient`);
-  const types = coreTypes.map((t) => ({ dynamicWPerHzV2: (t.dynamicCoefficient ?? coefficient) * 1e-12, staticW: t.staticW ?? staticW }));
+  const types = coreTypes.map((t) => ({
+    dynamicWPerHzV2: (t.dynamicCoefficient ?? coefficient) * 1e-12,
+    staticW: t.staticW ?? staticW,
+  }));
   const hottestStatic = Math.max(...types.map((t) => t.staticW));
   const staticPerK = readNumber(POWER.staticPerK, p.staticPerK, `${path}.staticPerK`);
   if (staticPerK > 0 && thermal === null) {
-    throw new SimConfigError(`${path}.staticPerK`, 'static power can follow temperature only with a thermal model (machine.thermal)');
+    throw new SimConfigError(
+      `${path}.staticPerK`,
+      'static power can follow temperature only with a thermal model (machine.thermal)',
+    );
   }
   // Leakage rising with temperature must not outrun cooling, or the core would heat without bound.
   if (thermal !== null && staticPerK * hottestStatic * thermal.resistanceKPerW >= 1) {
-    throw new SimConfigError(`${path}.staticPerK`, `thermal runaway: staticPerK x staticW x thermal resistance must be below 1 (is ${staticPerK * hottestStatic * thermal.resistanceKPerW})`);
+    throw new SimConfigError(
+      `${path}.staticPerK`,
+      `thermal runaway: staticPerK x staticW x thermal resistance must be below 1 (is ${staticPerK * hottestStatic * thermal.resistanceKPerW})`,
+    );
   }
   return {
     types,
@@ -380,7 +434,12 @@ export class EnergyMeter {
     const th = this.thermal;
     if (th === null) return NaN;
     const dtS = (now - this.sinceNs[core]!) * 1e-9;
-    return th.ambientC + (dtS > 0 ? thetaAfter(this.theta[core]!, this.heatA[core]!, this.heatG[core]!, th.capacitanceJPerK, dtS) : this.theta[core]!);
+    return (
+      th.ambientC +
+      (dtS > 0
+        ? thetaAfter(this.theta[core]!, this.heatA[core]!, this.heatG[core]!, th.capacitanceJPerK, dtS)
+        : this.theta[core]!)
+    );
   }
 
   /** Steady-state temperature above ambient `core` would settle at with every thread at P-state `index` (activities unchanged). */
@@ -391,7 +450,10 @@ export class EnergyMeter {
       if (this.off[cpu] === 1) continue;
       const type = this.m.coreTypes[this.m.cpuType[cpu]!]!;
       const ps = type.pstates[Math.min(index, type.pstates.length - 1)]!;
-      const dyn = this.occupant[cpu]! >= 0 ? dynamicPowerW(this.power, this.m.cpuType[cpu]!, ps.freqHz, ps.voltV) * this.activity[cpu]! : 0;
+      const dyn =
+        this.occupant[cpu]! >= 0
+          ? dynamicPowerW(this.power, this.m.cpuType[cpu]!, ps.freqHz, ps.voltV) * this.activity[cpu]!
+          : 0;
       a += dyn + this.staticW[cpu]!;
     }
     return a / this.heatG[core]!;

@@ -97,7 +97,10 @@ export class Proc implements CacheResident {
   llcIndex: Int32Array;
   readonly rng: Rng;
 
-  constructor(readonly slot: number, sockets: number) {
+  constructor(
+    readonly slot: number,
+    sockets: number,
+  ) {
     this.llcStored = new Float64Array(sockets);
     this.llcIndex = new Int32Array(sockets).fill(-1);
     this.rng = new Rng(0, '');

@@ -129,6 +129,13 @@ function swapIn(column: number[], i: number, j: number): void {
 }
 
 /** (key, tie, order) a goes strictly before (key, tie, order) b. */
-export function before(keyA: number, tieA: number, orderA: number, keyB: number, tieB: number, orderB: number): boolean {
+export function before(
+  keyA: number,
+  tieA: number,
+  orderA: number,
+  keyB: number,
+  tieB: number,
+  orderB: number,
+): boolean {
   return keyA < keyB || (keyA === keyB && (tieA < tieB || (tieA === tieB && orderA < orderB)));
 }

@@ -38,7 +38,14 @@ export const RUN = {
     default: 10e9,
     doc: 'Simulated time limit; a run whose processes have all finished ends at its last completion instead.',
   },
-  seed: { kind: 'number', unit: 'count', min: 0, max: Number.MAX_SAFE_INTEGER, default: 1, doc: 'Random seed: the same seed gives the same run.' },
+  seed: {
+    kind: 'number',
+    unit: 'count',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    default: 1,
+    doc: 'Random seed: the same seed gives the same run.',
+  },
 } satisfies Section;
 
 export const SCHEDULER = {
@@ -49,7 +56,8 @@ export const SCHEDULER = {
       fcfs: 'First come, first served: a process runs until it blocks or finishes.',
       rr: 'Round robin with a quantum.',
       edf: 'Earliest (absolute) deadline first, preemptive.',
-      priority: 'Fixed priority (smaller is more urgent; a periodic task defaults to its period: rate-monotonic), preemptive.',
+      priority:
+        'Fixed priority (smaller is more urgent; a periodic task defaults to its period: rate-monotonic), preemptive.',
     } satisfies Record<SchedulerKind, string>,
     default: 'fair',
     doc: 'Per-CPU dispatcher: who runs next on one CPU.',
@@ -67,9 +75,30 @@ export const SCHEDULER = {
 
 /** How much of a run the result lists (simulator API only). */
 export const OUTPUT = {
-  maxBins: { kind: 'number', unit: 'count', min: 2, max: 100_000, doc: 'Upper bound on points per time series (even).', defaultText: '1000, fewer on machines with more than 4,000 CPUs' },
-  maxProcessRows: { kind: 'number', unit: 'count', min: 0, max: 10_000_000, default: 10_000, doc: 'Completed processes listed in the per-process table (unfinished ones always are).' },
-  maxMigrationRows: { kind: 'number', unit: 'count', min: 0, max: 10_000_000, default: 10_000, doc: 'Migration log rows kept (the summary counts every migration).' },
+  maxBins: {
+    kind: 'number',
+    unit: 'count',
+    min: 2,
+    max: 100_000,
+    doc: 'Upper bound on points per time series (even).',
+    defaultText: '1000, fewer on machines with more than 4,000 CPUs',
+  },
+  maxProcessRows: {
+    kind: 'number',
+    unit: 'count',
+    min: 0,
+    max: 10_000_000,
+    default: 10_000,
+    doc: 'Completed processes listed in the per-process table (unfinished ones always are).',
+  },
+  maxMigrationRows: {
+    kind: 'number',
+    unit: 'count',
+    min: 0,
+    max: 10_000_000,
+    default: 10_000,
+    doc: 'Migration log rows kept (the summary counts every migration).',
+  },
 } satisfies Section;
 
 /** `customPolicy`: the caller brings its own policy, so policy.name is just a label. */
@@ -101,7 +130,10 @@ export function resolveConfig(config: unknown, customPolicy = false): ResolvedCo
 
   // Series memory is CPUs x bins x 7 numbers: bound it, and shrink the default for huge machines.
   const maxSeriesBins = 2 * Math.floor(MAX_SERIES_POINTS / machine.cpuCount / 2);
-  const maxBins = c.maxBins === undefined ? Math.min(1000, maxSeriesBins) : readNumber(OUTPUT.maxBins, c.maxBins, 'maxBins', { max: maxSeriesBins });
+  const maxBins =
+    c.maxBins === undefined
+      ? Math.min(1000, maxSeriesBins)
+      : readNumber(OUTPUT.maxBins, c.maxBins, 'maxBins', { max: maxSeriesBins });
   if (maxBins % 2 !== 0) throw new SimConfigError('maxBins', 'must be even (bins merge in pairs)');
   return {
     machine,

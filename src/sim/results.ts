@@ -110,7 +110,16 @@ export function countersOf(e: FinishedRun): RunCounters {
     processRowsOmitted: s.processRowsOmitted,
     migrationRowsOmitted: s.migrationRowsOmitted,
     energy: meter === null ? null : { byCpuJ: Array.from(meter.energyJ), dramJ: meter.dramJ },
-    thermal: meter === null || th === null ? null : { ambientC: th.ambientC, peakTheta: meter.peakTheta, thetaAreaKS: meter.thetaAreaKS, coreCount: e.m.coreCount, throttledNs: s.throttledNs },
+    thermal:
+      meter === null || th === null
+        ? null
+        : {
+            ambientC: th.ambientC,
+            peakTheta: meter.peakTheta,
+            thetaAreaKS: meter.thetaAreaKS,
+            coreCount: e.m.coreCount,
+            throttledNs: s.throttledNs,
+          },
     faults: e.m.events.length === 0 ? null : { failures: s.failures, lostWorkNs: s.lostWorkNs },
   };
 }
@@ -180,7 +189,12 @@ function energySummary(c: RunCounters): Partial<Summary> {
   if (c.energy === null) return {};
   const byCpu = c.energy.byCpuJ;
   const energyJ = byCpu.reduce((a, b) => a + b, 0) + c.energy.dramJ;
-  const out: Partial<Summary> = { energyJ, energyByCpuJ: byCpu, dramEnergyJ: c.energy.dramJ, edpJs: (energyJ * c.makespanNs) / S };
+  const out: Partial<Summary> = {
+    energyJ,
+    energyByCpuJ: byCpu,
+    dramEnergyJ: c.energy.dramJ,
+    edpJs: (energyJ * c.makespanNs) / S,
+  };
   const th = c.thermal;
   if (th !== null) {
     out.peakTempC = th.ambientC + th.peakTheta;
@@ -192,7 +206,8 @@ function energySummary(c: RunCounters): Partial<Summary> {
 
 function eventSummary(c: RunCounters): Partial<Summary> {
   if (c.faults === null) return {};
-  const evacuations = c.migrationsByReason[REASONS.indexOf('fault')]! + c.migrationsByReason[REASONS.indexOf('maintenance')]!;
+  const evacuations =
+    c.migrationsByReason[REASONS.indexOf('fault')]! + c.migrationsByReason[REASONS.indexOf('maintenance')]!;
   return { failures: c.faults.failures, evacuations, lostWorkS: c.faults.lostWorkNs / S };
 }
 
@@ -223,7 +238,8 @@ export function seriesOf(e: FinishedRun, fromNs = 0): SimResult['series'] {
     const row: CpuSeriesResult = { cpu, socket: e.m.cpuSocket[cpu]!, utilization, queueLength, missesByCause };
     if (s.frequencyArea.length > 0) row.frequencyHz = perBin(s.frequencyArea[cpu]!, first, all, (b) => width(b));
     if (s.energy.length > 0) row.powerW = perBin(s.energy[cpu]!, first, all, (b) => width(b) / S);
-    if (s.temperatureArea.length > 0) row.temperatureC = perBin(s.temperatureArea[cpu]!, first, all, (b) => width(b) / S);
+    if (s.temperatureArea.length > 0)
+      row.temperatureC = perBin(s.temperatureArea[cpu]!, first, all, (b) => width(b) / S);
     cpus.push(row);
   }
   const out: SimResult['series'] = first > 0 ? { binNs: w, bins, startNs: first * w, cpus } : { binNs: w, bins, cpus };

@@ -26,7 +26,11 @@ export class CpuSeries {
    * Bins start fine enough that a run ending at an eighth of `durationNs` still fills the
    * series, so a full-length run needs at most three merges.
    */
-  constructor(readonly cpuCount: number, readonly maxBins: number, durationNs: number) {
+  constructor(
+    readonly cpuCount: number,
+    readonly maxBins: number,
+    durationNs: number,
+  ) {
     let bin = MIN_BIN_NS;
     while (bin * 2 * maxBins * 8 <= durationNs) bin *= 2;
     this.binNs = bin;

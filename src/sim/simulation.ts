@@ -44,7 +44,8 @@ export class Simulation {
       this.before = null;
     } else {
       this.engine = new Engine({ ...resolved, durationNs: this.window.endNs }, options.trace ?? null, policy);
-      this.before = this.window.startNs > 0 ? new Engine({ ...resolved, durationNs: this.window.startNs }, null, policy) : null;
+      this.before =
+        this.window.startNs > 0 ? new Engine({ ...resolved, durationNs: this.window.startNs }, null, policy) : null;
       if (this.before?.meter) this.engine.meter!.watchFromNs = this.window.startNs;
     }
     this.sha256 = options.sha256;
@@ -98,7 +99,14 @@ export class Simulation {
       this.engine.finish();
       if (this.window === undefined) this.cached = buildResult(this.engine, this.sha256);
       // A window from 0 is the run to its end, said to be a window.
-      else if (this.before === null) this.cached = withDigest({ ...withoutDigest(buildResult(this.engine, this.sha256)), window: { startS: 0, endS: this.engine.now / 1e9 } }, this.sha256);
+      else if (this.before === null)
+        this.cached = withDigest(
+          {
+            ...withoutDigest(buildResult(this.engine, this.sha256)),
+            window: { startS: 0, endS: this.engine.now / 1e9 },
+          },
+          this.sha256,
+        );
       else this.cached = windowResult(this.engine, this.before, this.window, this.sha256);
     }
     return this.cached;

@@ -14,7 +14,8 @@ import { num, onlyKeys, type NumberRule } from './validate';
  * `V`, `W`, `J`, `C` degrees Celsius, `K/W`, `J/K`, `B/s`, `/s` per second, `fraction` (0..1),
  * `count` (a whole number of things), `number` (no unit).
  */
-export type Unit = 'ns' | 'B' | 'Hz' | 'V' | 'W' | 'J' | 'C' | 'K/W' | 'J/K' | 'B/s' | '/s' | 'fraction' | 'count' | 'number';
+export type Unit =
+  'ns' | 'B' | 'Hz' | 'V' | 'W' | 'J' | 'C' | 'K/W' | 'J/K' | 'B/s' | '/s' | 'fraction' | 'count' | 'number';
 
 interface KeyCommon {
   /** One sentence for hovers and docs. */
@@ -76,7 +77,12 @@ export type Section = Readonly<Record<string, KeySpec>>;
 
 /** The rule `num()` checks for a numeric key (its bounds, and whole numbers where required). */
 export function ruleOf(spec: NumberKey): NumberRule {
-  return { integer: spec.integer || spec.unit === 'count' || spec.unit === 'B', min: spec.min, above: spec.above, max: spec.max };
+  return {
+    integer: spec.integer || spec.unit === 'count' || spec.unit === 'B',
+    min: spec.min,
+    above: spec.above,
+    max: spec.max,
+  };
 }
 
 /**
@@ -109,7 +115,8 @@ export function readEnum<T extends string>(spec: EnumKey, value: unknown, path: 
     return spec.default as T;
   }
   const allowed = Object.keys(spec.values);
-  if (typeof value !== 'string' || !allowed.includes(value)) throw new SimConfigError(path, `must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !allowed.includes(value))
+    throw new SimConfigError(path, `must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 

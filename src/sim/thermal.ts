@@ -24,7 +24,16 @@ export interface ResolvedThermal {
 }
 
 export const THERMAL = {
-  ambientC: { kind: 'number', unit: 'C', lab: 'ambient', min: -273.15, max: 200, default: 45, doc: 'Ambient temperature.', source: 'HotSpot (Skadron et al., ISCA 2003)' },
+  ambientC: {
+    kind: 'number',
+    unit: 'C',
+    lab: 'ambient',
+    min: -273.15,
+    max: 200,
+    default: 45,
+    doc: 'Ambient temperature.',
+    source: 'HotSpot (Skadron et al., ISCA 2003)',
+  },
   resistanceKPerW: {
     kind: 'number',
     unit: 'K/W',
@@ -34,9 +43,33 @@ export const THERMAL = {
     doc: 'Thermal resistance from a core to ambient: a core drawing P watts settles at ambient + P x this.',
     source: 'estimate: with 0.05 J/K a 0.1 s time constant, a core with its share of the spreader',
   },
-  capacitanceJPerK: { kind: 'number', unit: 'J/K', lab: 'capacitance', above: 0, default: 0.05, doc: 'Heat capacity of a core.', source: 'estimate (see resistance)' },
-  throttleC: { kind: 'number', unit: 'C', lab: 'throttle', max: 300, default: 85, doc: 'Trip point: at this temperature the core is throttled to a lower P-state (above ambient).', source: 'typical trip point' },
-  hysteresisC: { kind: 'number', unit: 'C', lab: 'hysteresis', min: 0, default: 2, doc: 'Throttling is lifted a step once the core is this many degrees below the trip point.', source: 'typical hysteresis' },
+  capacitanceJPerK: {
+    kind: 'number',
+    unit: 'J/K',
+    lab: 'capacitance',
+    above: 0,
+    default: 0.05,
+    doc: 'Heat capacity of a core.',
+    source: 'estimate (see resistance)',
+  },
+  throttleC: {
+    kind: 'number',
+    unit: 'C',
+    lab: 'throttle',
+    max: 300,
+    default: 85,
+    doc: 'Trip point: at this temperature the core is throttled to a lower P-state (above ambient).',
+    source: 'typical trip point',
+  },
+  hysteresisC: {
+    kind: 'number',
+    unit: 'C',
+    lab: 'hysteresis',
+    min: 0,
+    default: 2,
+    doc: 'Throttling is lifted a step once the core is this many degrees below the trip point.',
+    source: 'typical hysteresis',
+  },
 } satisfies Section;
 
 /** Checks a machine's `thermal` section; null when absent (temperature is not simulated). */
@@ -47,11 +80,17 @@ export function resolveThermal(value: unknown, path: string): ResolvedThermal | 
   const ambientC = readNumber(THERMAL.ambientC, t.ambientC, `${path}.ambientC`);
   const throttleC = readNumber(THERMAL.throttleC, t.throttleC, `${path}.throttleC`);
   if (throttleC <= ambientC) {
-    throw new SimConfigError(`${path}.throttleC`, `the trip point (${throttleC} C) must be above the ambient temperature (${ambientC} C)`);
+    throw new SimConfigError(
+      `${path}.throttleC`,
+      `the trip point (${throttleC} C) must be above the ambient temperature (${ambientC} C)`,
+    );
   }
   const hysteresisC = readNumber(THERMAL.hysteresisC, t.hysteresisC, `${path}.hysteresisC`);
   if (hysteresisC >= throttleC - ambientC) {
-    throw new SimConfigError(`${path}.hysteresisC`, `must be smaller than trip point minus ambient (${throttleC - ambientC} C)`);
+    throw new SimConfigError(
+      `${path}.hysteresisC`,
+      `must be smaller than trip point minus ambient (${throttleC - ambientC} C)`,
+    );
   }
   return {
     ambientC,

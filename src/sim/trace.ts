@@ -11,7 +11,8 @@ function toRecord(fields: Record<string, unknown>, where: string): TraceRecord {
     const raw = fields[ns] ?? (fields[s] === undefined ? undefined : Number(fields[s]) * 1e9);
     if (raw === undefined || raw === '') return undefined;
     const value = typeof raw === 'number' ? raw : Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new SimConfigError(`${where}.${fields[ns] !== undefined ? ns : s}`, 'must be a non-negative number');
+    if (!Number.isFinite(value) || value < 0)
+      throw new SimConfigError(`${where}.${fields[ns] !== undefined ? ns : s}`, 'must be a non-negative number');
     return Math.round(value);
   };
   const atNs = read('atNs', 'atS');
@@ -34,14 +35,16 @@ export function parseTrace(text: string, format: 'csv' | 'json', path = 'trace')
     data.forEach((item, i) => {
       const where = `${path}[${i}]`;
       if (typeof item === 'number') records.push(toRecord({ atNs: item }, where));
-      else if (typeof item === 'object' && item !== null) records.push(toRecord(item as Record<string, unknown>, where));
+      else if (typeof item === 'object' && item !== null)
+        records.push(toRecord(item as Record<string, unknown>, where));
       else throw new SimConfigError(where, 'must be a number or an object');
     });
   } else {
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
     if (lines.length === 0) throw new SimConfigError(path, 'is empty');
     const header = lines[0]!.split(',').map((h) => h.trim());
-    if (!header.includes('atNs') && !header.includes('atS')) throw new SimConfigError(`${path}:1`, 'header needs an atNs or atS column');
+    if (!header.includes('atNs') && !header.includes('atS'))
+      throw new SimConfigError(`${path}:1`, 'header needs an atNs or atS column');
     for (let i = 1; i < lines.length; i++) {
       const cells = lines[i]!.split(',').map((c) => c.trim());
       const fields: Record<string, unknown> = {};

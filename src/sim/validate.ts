@@ -36,7 +36,8 @@ export function num(value: unknown, path: string, rule: NumberRule = {}): number
   }
   if (rule.integer && !Number.isSafeInteger(value)) throw new SimConfigError(path, 'must be an integer');
   if (rule.min !== undefined && value < rule.min) throw new SimConfigError(path, `must be at least ${rule.min}`);
-  if (rule.above !== undefined && value <= rule.above) throw new SimConfigError(path, `must be greater than ${rule.above}`);
+  if (rule.above !== undefined && value <= rule.above)
+    throw new SimConfigError(path, `must be greater than ${rule.above}`);
   if (rule.max !== undefined && value > rule.max) throw new SimConfigError(path, `must be at most ${rule.max}`);
   return value;
 }

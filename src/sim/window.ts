@@ -33,15 +33,18 @@ export function resolveWindow(window: unknown, durationNs: number): ObservationW
   if (typeof w !== 'object' || w === null || !Number.isInteger(w.startNs) || !Number.isInteger(w.endNs)) {
     throw new SimConfigError('window', 'must be { startNs, endNs } in whole nanoseconds');
   }
-  if (w.startNs! < 0 || w.endNs! <= w.startNs!) throw new SimConfigError('window', `must end after it starts (${w.startNs} ns .. ${w.endNs} ns)`);
-  if (w.endNs! > durationNs) throw new SimConfigError('window', `ends after the run (${w.endNs} ns > duration ${durationNs} ns)`);
+  if (w.startNs! < 0 || w.endNs! <= w.startNs!)
+    throw new SimConfigError('window', `must end after it starts (${w.startNs} ns .. ${w.endNs} ns)`);
+  if (w.endNs! > durationNs)
+    throw new SimConfigError('window', `ends after the run (${w.endNs} ns > duration ${durationNs} ns)`);
   return { startNs: w.startNs!, endNs: w.endNs! };
 }
 
 const minus = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a, (v, i) => v - b[i]!);
 
 /** The processes present in a finished run's end that are not periodic tasks (time in system is theirs). */
-const liveProcesses = (e: FinishedRun) => e.stats.processRows.filter((r) => r.state === 'unfinished' && r.kind === 'process').length;
+const liveProcesses = (e: FinishedRun) =>
+  e.stats.processRows.filter((r) => r.state === 'unfinished' && r.kind === 'process').length;
 
 /** Counters of the window: `through`'s minus `before`'s, with what is not a difference taken as the window defines it. */
 function windowCounters(through: FinishedRun, before: FinishedRun): RunCounters {
@@ -81,7 +84,8 @@ function windowCounters(through: FinishedRun, before: FinishedRun): RunCounters 
     unfinished: a.unfinished,
     processRowsOmitted: a.processRowsOmitted - b.processRowsOmitted,
     migrationRowsOmitted: a.migrationRowsOmitted - b.migrationRowsOmitted,
-    energy: a.energy && b.energy && { byCpuJ: minus(a.energy.byCpuJ, b.energy.byCpuJ), dramJ: a.energy.dramJ - b.energy.dramJ },
+    energy: a.energy &&
+      b.energy && { byCpuJ: minus(a.energy.byCpuJ, b.energy.byCpuJ), dramJ: a.energy.dramJ - b.energy.dramJ },
     thermal: a.thermal &&
       b.thermal && {
         ambientC: a.thermal.ambientC,
@@ -91,12 +95,26 @@ function windowCounters(through: FinishedRun, before: FinishedRun): RunCounters 
         coreCount: a.thermal.coreCount,
         throttledNs: a.thermal.throttledNs - b.thermal.throttledNs,
       },
-    faults: a.faults && b.faults && { failures: a.faults.failures - b.faults.failures, lostWorkNs: a.faults.lostWorkNs - b.faults.lostWorkNs },
+    faults: a.faults &&
+      b.faults && {
+        failures: a.faults.failures - b.faults.failures,
+        lostWorkNs: a.faults.lostWorkNs - b.faults.lostWorkNs,
+      },
   };
 }
 
 /** Per-process counters that accumulate: the window's share is `through`'s minus `before`'s. */
-const ACCUMULATED = ['waitS', 'runS', 'stallS', 'sleepS', 'migrations', 'cacheMisses', 'jobs', 'deadlineMisses', 'energyJ'] as const;
+const ACCUMULATED = [
+  'waitS',
+  'runS',
+  'stallS',
+  'sleepS',
+  'migrations',
+  'cacheMisses',
+  'jobs',
+  'deadlineMisses',
+  'energyJ',
+] as const;
 
 /** The processes of the window: those that completed within it and those unfinished at its end, their counts over it. */
 function windowProcesses(through: FinishedRun, before: FinishedRun, startS: number): ProcessRow[] {
@@ -107,7 +125,8 @@ function windowProcesses(through: FinishedRun, before: FinishedRun, startS: numb
       const was = earlier.get(row.pid);
       if (!was) return row;
       const out: ProcessRow = { ...row };
-      for (const key of ACCUMULATED) if (out[key] !== undefined && was[key] !== undefined) (out[key] as number) -= was[key] as number;
+      for (const key of ACCUMULATED)
+        if (out[key] !== undefined && was[key] !== undefined) (out[key] as number) -= was[key] as number;
       return out;
     });
 }
@@ -131,21 +150,35 @@ function checkPrefix(through: FinishedRun, before: FinishedRun, window: Observat
   const throughDone = through.stats.processRows.filter((r) => r.state === 'completed' && r.finishS! < startS).map(key);
   const kept = Math.min(beforeDone.length, throughDone.length);
   const complete = before.stats.processRowsOmitted === 0 && through.stats.processRowsOmitted === 0;
-  if ((complete && beforeDone.length !== throughDone.length) || beforeDone.slice(0, kept).join() !== throughDone.slice(0, kept).join()) {
-    throw new SimConfigError('window', 'the run before the window differs with where the run ends, so the window cannot be taken from it');
+  if (
+    (complete && beforeDone.length !== throughDone.length) ||
+    beforeDone.slice(0, kept).join() !== throughDone.slice(0, kept).join()
+  ) {
+    throw new SimConfigError(
+      'window',
+      'the run before the window differs with where the run ends, so the window cannot be taken from it',
+    );
   }
 }
 
 /** The result of the window, from the run to its end (`through`) and the run to its start (`before`); both finished. */
-export function windowResult(through: FinishedRun, before: FinishedRun, window: ObservationWindow, sha256?: Sha256Factory): SimResult {
+export function windowResult(
+  through: FinishedRun,
+  before: FinishedRun,
+  window: ObservationWindow,
+  sha256?: Sha256Factory,
+): SimResult {
   checkPrefix(through, before, window);
   const startS = window.startNs / 1e9;
   const migrations: MigrationRow[] = through.stats.migrationRows.filter((m) => m.timeNs >= window.startNs);
-  return withDigest({
-    window: { startS, endS: through.now / 1e9 },
-    summary: summarize(windowCounters(through, before)),
-    processes: windowProcesses(through, before, startS),
-    series: seriesOf(through, window.startNs),
-    migrations,
-  }, sha256);
+  return withDigest(
+    {
+      window: { startS, endS: through.now / 1e9 },
+      summary: summarize(windowCounters(through, before)),
+      processes: windowProcesses(through, before, startS),
+      series: seriesOf(through, window.startNs),
+      migrations,
+    },
+    sha256,
+  );
 }

@@ -71,21 +71,84 @@ export function processesUpTo(workload: WorkloadConfig, durationNs: number): num
 // ---- a workload group's keys (spec.ts) --------------------------------------------------------
 
 export const PHASES = {
-  computeNs: { kind: 'distribution', lab: 'compute', required: true, doc: 'Length of each compute burst (CPU time at reference speed).' },
-  sleepNs: { kind: 'distribution', lab: 'sleep', required: true, doc: 'Length of each sleep (I/O wait) between bursts.' },
+  computeNs: {
+    kind: 'distribution',
+    lab: 'compute',
+    required: true,
+    doc: 'Length of each compute burst (CPU time at reference speed).',
+  },
+  sleepNs: {
+    kind: 'distribution',
+    lab: 'sleep',
+    required: true,
+    doc: 'Length of each sleep (I/O wait) between bursts.',
+  },
 } satisfies Section;
 
 export const PERIODIC = {
-  periodNs: { kind: 'number', unit: 'ns', lab: 'period', integer: true, min: 1, required: true, doc: 'A job is released every period.' },
-  wcetNs: { kind: 'number', unit: 'ns', lab: 'wcet', integer: true, min: 1, required: true, doc: 'Worst-case execution time of each job, at reference speed.' },
-  deadlineNs: { kind: 'number', unit: 'ns', lab: 'deadline', integer: true, min: 1, doc: 'Relative deadline of each job.', defaultText: 'the period' },
-  offsetNs: { kind: 'number', unit: 'ns', lab: 'offset', integer: true, min: 0, default: 0, doc: 'Release time of the first job.' },
+  periodNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'period',
+    integer: true,
+    min: 1,
+    required: true,
+    doc: 'A job is released every period.',
+  },
+  wcetNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'wcet',
+    integer: true,
+    min: 1,
+    required: true,
+    doc: 'Worst-case execution time of each job, at reference speed.',
+  },
+  deadlineNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'deadline',
+    integer: true,
+    min: 1,
+    doc: 'Relative deadline of each job.',
+    defaultText: 'the period',
+  },
+  offsetNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'offset',
+    integer: true,
+    min: 0,
+    default: 0,
+    doc: 'Release time of the first job.',
+  },
 } satisfies Section;
 
 export const TASK_SET = {
-  utilization: { kind: 'number', unit: 'number', above: 0, max: 4096, required: true, doc: 'Total utilisation of the task set (may exceed 1 on several CPUs).' },
-  periodMinNs: { kind: 'number', unit: 'ns', integer: true, min: 1, required: true, doc: 'Shortest period drawn (log-uniform between the two).' },
-  periodMaxNs: { kind: 'number', unit: 'ns', integer: true, min: 1, required: true, doc: 'Longest period drawn (at least the shortest).' },
+  utilization: {
+    kind: 'number',
+    unit: 'number',
+    above: 0,
+    max: 4096,
+    required: true,
+    doc: 'Total utilisation of the task set (may exceed 1 on several CPUs).',
+  },
+  periodMinNs: {
+    kind: 'number',
+    unit: 'ns',
+    integer: true,
+    min: 1,
+    required: true,
+    doc: 'Shortest period drawn (log-uniform between the two).',
+  },
+  periodMaxNs: {
+    kind: 'number',
+    unit: 'ns',
+    integer: true,
+    min: 1,
+    required: true,
+    doc: 'Longest period drawn (at least the shortest).',
+  },
 } satisfies Section;
 
 export const GROUP = {
@@ -98,10 +161,22 @@ export const GROUP = {
     doc: 'How many processes (periodic tasks for periodic and taskSet); absent with a poisson arrival = an open stream for the whole run.',
     defaultText: 'an open stream with poisson arrivals, else 1',
   },
-  arrival: { kind: 'arrival', doc: 'When processes arrive: all at one time, a Poisson stream, one every interval, or a trace.', defaultText: '0s (all at once)' },
+  arrival: {
+    kind: 'arrival',
+    doc: 'When processes arrive: all at one time, a Poisson stream, one every interval, or a trace.',
+    defaultText: '0s (all at once)',
+  },
   demand: { kind: 'distribution', doc: 'CPU time each process needs at reference speed.', defaultText: '10ms' },
   phases: { kind: 'section', keys: PHASES, doc: 'Alternate compute bursts and sleeps until the demand is used up.' },
-  deadlineNs: { kind: 'number', unit: 'ns', lab: 'deadline', integer: true, min: 1, doc: 'Relative deadline of each process, counted in deadline statistics.', defaultText: 'none' },
+  deadlineNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'deadline',
+    integer: true,
+    min: 1,
+    doc: 'Relative deadline of each process, counted in deadline statistics.',
+    defaultText: 'none',
+  },
   workingSetBytes: {
     kind: 'number',
     unit: 'B',
@@ -110,9 +185,18 @@ export const GROUP = {
     max: 2 ** 44,
     default: 64 * 1024,
     doc: 'Memory the process touches repeatedly (0 = no cache effects).',
-    source: 'estimate: a small working set that fits the default 256 KiB L2 four times over, so a migration costs a visible reload (about 3 us) without dominating',
+    source:
+      'estimate: a small working set that fits the default 256 KiB L2 four times over, so a migration costs a visible reload (about 3 us) without dominating',
   },
-  dirtyFraction: { kind: 'number', unit: 'fraction', lab: 'dirty', min: 0, max: 1, default: 0, doc: 'Share of the working set the process writes (dirty lines left in its cache).' },
+  dirtyFraction: {
+    kind: 'number',
+    unit: 'fraction',
+    lab: 'dirty',
+    min: 0,
+    max: 1,
+    default: 0,
+    doc: 'Share of the working set the process writes (dirty lines left in its cache).',
+  },
   memoryIntensity: {
     kind: 'number',
     unit: 'number',
@@ -122,12 +206,41 @@ export const GROUP = {
     doc: 'Accesses leaving L1 per ns of reference-speed compute; drives capacity misses and how much of the working set a short run touches.',
     source: 'estimate: about 7 L1 misses per 1000 instructions at 3 instructions per ns',
   },
-  weight: { kind: 'number', unit: 'count', min: 1, max: 1_000_000, default: 1024, doc: 'Weight for the fair scheduler (1024 = nice 0, Linux sched_prio_to_weight).' },
-  priority: { kind: 'number', unit: 'count', min: 0, doc: 'Priority for the priority scheduler: smaller is more urgent.', defaultText: 'the period for periodic tasks, else after every periodic task' },
-  affinity: { kind: 'list', items: { kind: 'number', unit: 'count', min: 0, doc: 'A CPU number.' }, minItems: 1, doc: 'CPUs the processes may run on.', defaultText: 'every CPU' },
-  homeNode: { kind: 'number', unit: 'count', min: 0, doc: 'NUMA node holding the process memory.', defaultText: 'the node of the first CPU it runs on (first touch)' },
+  weight: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    max: 1_000_000,
+    default: 1024,
+    doc: 'Weight for the fair scheduler (1024 = nice 0, Linux sched_prio_to_weight).',
+  },
+  priority: {
+    kind: 'number',
+    unit: 'count',
+    min: 0,
+    doc: 'Priority for the priority scheduler: smaller is more urgent.',
+    defaultText: 'the period for periodic tasks, else after every periodic task',
+  },
+  affinity: {
+    kind: 'list',
+    items: { kind: 'number', unit: 'count', min: 0, doc: 'A CPU number.' },
+    minItems: 1,
+    doc: 'CPUs the processes may run on.',
+    defaultText: 'every CPU',
+  },
+  homeNode: {
+    kind: 'number',
+    unit: 'count',
+    min: 0,
+    doc: 'NUMA node holding the process memory.',
+    defaultText: 'the node of the first CPU it runs on (first touch)',
+  },
   periodic: { kind: 'section', keys: PERIODIC, doc: 'Make each process a periodic real-time task.' },
-  taskSet: { kind: 'section', keys: TASK_SET, doc: 'count periodic tasks with total utilisation split by UUniFast and log-uniform periods.' },
+  taskSet: {
+    kind: 'section',
+    keys: TASK_SET,
+    doc: 'count periodic tasks with total utilisation split by UUniFast and log-uniform periods.',
+  },
 } satisfies Section;
 
 /**
@@ -146,7 +259,11 @@ export function uunifast(n: number, total: number, rng: Rng): number[] {
   return out;
 }
 
-function resolveArrival(value: unknown, path: string, countGiven: boolean): { arrival: ResolvedArrival; traceCount: number } {
+function resolveArrival(
+  value: unknown,
+  path: string,
+  countGiven: boolean,
+): { arrival: ResolvedArrival; traceCount: number } {
   if (value === undefined) return { arrival: { kind: 'fixed', atNs: 0, everyNs: 0 }, traceCount: 0 };
   const a = record(value, path);
   switch (a.kind) {
@@ -179,7 +296,10 @@ function resolveArrival(value: unknown, path: string, countGiven: boolean): { ar
         onlyKeys(rec, `${path}.records[${i}]`, ['atNs', 'demandNs']);
         return {
           atNs: num(rec.atNs, `${path}.records[${i}].atNs`, { integer: true, min: 0 }),
-          demandNs: rec.demandNs === undefined ? undefined : num(rec.demandNs, `${path}.records[${i}].demandNs`, { integer: true, min: 1 }),
+          demandNs:
+            rec.demandNs === undefined
+              ? undefined
+              : num(rec.demandNs, `${path}.records[${i}].demandNs`, { integer: true, min: 1 }),
         };
       });
       // Stable sort keeps equal-time records in file order.
@@ -195,8 +315,15 @@ function resolveArrival(value: unknown, path: string, countGiven: boolean): { ar
   }
 }
 
-function resolvePeriodic(g: Record<string, unknown>, path: string, count: number, seed: number, name: string): PeriodicTask[] | null {
-  if (g.periodic !== undefined && g.taskSet !== undefined) throw new SimConfigError(`${path}.taskSet`, 'give either periodic or taskSet, not both');
+function resolvePeriodic(
+  g: Record<string, unknown>,
+  path: string,
+  count: number,
+  seed: number,
+  name: string,
+): PeriodicTask[] | null {
+  if (g.periodic !== undefined && g.taskSet !== undefined)
+    throw new SimConfigError(`${path}.taskSet`, 'give either periodic or taskSet, not both');
   if (g.periodic !== undefined) {
     const p = record(g.periodic, `${path}.periodic`);
     onlySectionKeys(p, `${path}.periodic`, PERIODIC);
@@ -214,7 +341,9 @@ function resolvePeriodic(g: Record<string, unknown>, path: string, count: number
     onlySectionKeys(t, `${path}.taskSet`, TASK_SET);
     const utilization = readNumber(TASK_SET.utilization, t.utilization, `${path}.taskSet.utilization`);
     const periodMinNs = readNumber(TASK_SET.periodMinNs, t.periodMinNs, `${path}.taskSet.periodMinNs`);
-    const periodMaxNs = readNumber(TASK_SET.periodMaxNs, t.periodMaxNs, `${path}.taskSet.periodMaxNs`, { min: periodMinNs });
+    const periodMaxNs = readNumber(TASK_SET.periodMaxNs, t.periodMaxNs, `${path}.taskSet.periodMaxNs`, {
+      min: periodMinNs,
+    });
     const rng = new Rng(seed, `taskset:${name}`);
     return uunifast(count, utilization, rng).map((u) => {
       // Log-uniform periods (Emberson, Stafford & Davis 2010), rounded to whole microseconds.
@@ -233,7 +362,12 @@ function resolvePhases(value: unknown, path: string): PhasesConfig | null {
   return { computeNs: checkDist(p.computeNs, `${path}.computeNs`), sleepNs: checkDist(p.sleepNs, `${path}.sleepNs`) };
 }
 
-export function resolveWorkload(value: unknown, machine: ResolvedMachine, seed: number, path = 'workload'): ResolvedGroup[] {
+export function resolveWorkload(
+  value: unknown,
+  machine: ResolvedMachine,
+  seed: number,
+  path = 'workload',
+): ResolvedGroup[] {
   const w = record(value, path);
   onlyKeys(w, path, ['groups']);
   const groups = array(w.groups, `${path}.groups`);
@@ -254,8 +388,10 @@ export function resolveWorkload(value: unknown, machine: ResolvedMachine, seed: 
     if (arrival.kind === 'trace') count = traceCount;
     if (!countGiven && arrival.kind === 'fixed') count = 1;
     if (isPeriodic) {
-      if (g.arrival !== undefined) throw new SimConfigError(`${p}.arrival`, 'periodic tasks are released by their period; remove arrival');
-      if (g.taskSet !== undefined && !countGiven) throw new SimConfigError(`${p}.count`, 'a task set needs a count (number of tasks)');
+      if (g.arrival !== undefined)
+        throw new SimConfigError(`${p}.arrival`, 'periodic tasks are released by their period; remove arrival');
+      if (g.taskSet !== undefined && !countGiven)
+        throw new SimConfigError(`${p}.count`, 'a task set needs a count (number of tasks)');
       if (!countGiven) count = 1;
     }
     const periodic = resolvePeriodic(g, p, count, seed, name);
@@ -283,7 +419,10 @@ export function resolveWorkload(value: unknown, machine: ResolvedMachine, seed: 
       weight: readNumber(GROUP.weight, g.weight, `${p}.weight`),
       priority: readOptionalNumber(GROUP.priority, g.priority, `${p}.priority`),
       affinity,
-      homeNode: g.homeNode === undefined ? -1 : readNumber(GROUP.homeNode, g.homeNode, `${p}.homeNode`, { max: machine.sockets - 1 }),
+      homeNode:
+        g.homeNode === undefined
+          ? -1
+          : readNumber(GROUP.homeNode, g.homeNode, `${p}.homeNode`, { max: machine.sockets - 1 }),
       periodic,
     };
   });
@@ -299,7 +438,10 @@ export class ArrivalSource {
   private readonly rng: Rng;
   private readonly demandRng: Rng;
 
-  constructor(readonly group: ResolvedGroup, seed: number) {
+  constructor(
+    readonly group: ResolvedGroup,
+    seed: number,
+  ) {
     this.rng = new Rng(seed, `arrival:${group.name}`);
     this.demandRng = new Rng(seed, `demand:${group.name}`);
     this.lastNs = group.arrival.kind === 'poisson' ? group.arrival.startNs : 0;

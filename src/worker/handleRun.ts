@@ -4,7 +4,11 @@ import type { RunMessage, WorkerReply } from './protocol';
 import { runInSlices, toRunError } from './runSimulation';
 
 /** `sha256`: the platform's native hash for the result's digest (same digest as the portable one). */
-export async function handleRun(message: RunMessage, post: (reply: WorkerReply) => void, sha256?: Sha256Factory): Promise<void> {
+export async function handleRun(
+  message: RunMessage,
+  post: (reply: WorkerReply) => void,
+  sha256?: Sha256Factory,
+): Promise<void> {
   let logs: readonly string[] | undefined;
   try {
     let lastReport = -1;
@@ -22,7 +26,11 @@ export async function handleRun(message: RunMessage, post: (reply: WorkerReply) 
       { sha256, onLogs: (lines) => (logs = lines) },
     );
     const withLogs = logs ? { logs } : {};
-    post(message.reply === 'summary' ? { type: 'summary', summary: result.summary, digest: result.digest, ...withLogs } : { type: 'result', result, ...withLogs });
+    post(
+      message.reply === 'summary'
+        ? { type: 'summary', summary: result.summary, digest: result.digest, ...withLogs }
+        : { type: 'result', result, ...withLogs },
+    );
   } catch (error) {
     const { name, message: text, path, location } = toRunError(error);
     post({ type: 'error', name, message: text, path, location, ...(logs ? { logs } : {}) });

@@ -35,7 +35,12 @@ export function nodeWorker(script: string, resourceLimits?: ResourceLimits): Sim
       worker.removeAllListeners('error');
       worker.on('error', (error: Error & { code?: string }) => {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          handler(new RunLimitError('memory', `it used more than its memory limit of ${resourceLimits?.maxOldGenerationSizeMb ?? '?'} MB per run, so its worker was stopped`));
+          handler(
+            new RunLimitError(
+              'memory',
+              `it used more than its memory limit of ${resourceLimits?.maxOldGenerationSizeMb ?? '?'} MB per run, so its worker was stopped`,
+            ),
+          );
         } else handler(error);
       });
     },
@@ -50,6 +55,10 @@ export function nodeWorker(script: string, resourceLimits?: ResourceLimits): Sim
 }
 
 /** A pool of worker threads, one per core by default, each with the run budget's heap limit. */
-export function nodeWorkerPool(script: string, size = availableParallelism(), limits: RunLimits = DEFAULT_RUN_LIMITS): WorkerPool {
+export function nodeWorkerPool(
+  script: string,
+  size = availableParallelism(),
+  limits: RunLimits = DEFAULT_RUN_LIMITS,
+): WorkerPool {
   return new WorkerPool(() => nodeWorker(script, { maxOldGenerationSizeMb: limits.memoryMb }), size, limits);
 }

@@ -3,7 +3,15 @@
 // its worker stopped, and so does a cancelled one: either stops the work at once, whatever it
 // is doing, and costs only that job.
 import type { SimResult } from '../sim';
-import { CancelledError, RunError, RunLimitError, type LimitKind, type RunHost, type RunRequest, type RunSummary } from '../lab/run/runHost';
+import {
+  CancelledError,
+  RunError,
+  RunLimitError,
+  type LimitKind,
+  type RunHost,
+  type RunRequest,
+  type RunSummary,
+} from '../lab/run/runHost';
 import { CpuAccount, DEFAULT_RUN_LIMITS, RSS_HEADROOM_MB, type RunLimits, type Usage } from './limits';
 import type { Job, WorkerReply } from './protocol';
 
@@ -70,8 +78,14 @@ export class WorkerPool implements RunHost {
     return { summary, digest };
   }
 
-  private simulate({ config, policySource, ...options }: RunRequest, reply: 'result' | 'summary'): Promise<WorkerReply> {
-    return this.submit({ kind: 'simulate', config, policySource, reply, progress: options.onProgress !== undefined }, options);
+  private simulate(
+    { config, policySource, ...options }: RunRequest,
+    reply: 'result' | 'summary',
+  ): Promise<WorkerReply> {
+    return this.submit(
+      { kind: 'simulate', config, policySource, reply, progress: options.onProgress !== undefined },
+      options,
+    );
   }
 
   /** Draws a Vega-Lite spec to SVG in a worker, under the run budget (Node workers only). */
@@ -128,9 +142,15 @@ export class WorkerPool implements RunHost {
             : `it ran past its CPU-time limit of ${seconds(task.cpuLimitMs ?? this.limits.cpuMs)} per run, so its worker was stopped`,
         );
       case 'memory':
-        return new RunLimitError('memory', `it used more than its memory limit of ${this.limits.memoryMb} MB per run, so its worker was stopped`);
+        return new RunLimitError(
+          'memory',
+          `it used more than its memory limit of ${this.limits.memoryMb} MB per run, so its worker was stopped`,
+        );
       case 'submission':
-        return new RunLimitError('submission', `the submission used up its CPU-time budget of ${seconds(task.account?.limitMs ?? 0)}, so its worker was stopped`);
+        return new RunLimitError(
+          'submission',
+          `the submission used up its CPU-time budget of ${seconds(task.account?.limitMs ?? 0)}, so its worker was stopped`,
+        );
     }
   }
 
@@ -176,7 +196,11 @@ export class WorkerPool implements RunHost {
           return finish(true, () => task.resolve(reply));
       }
     });
-    worker.onCrash((error) => finish(false, () => task.reject(error instanceof RunError ? error : new RunError('WorkerCrashed', error.message))));
+    worker.onCrash((error) =>
+      finish(false, () =>
+        task.reject(error instanceof RunError ? error : new RunError('WorkerCrashed', error.message)),
+      ),
+    );
     this.running.add(running);
     this.timer ??= setInterval(() => this.measure(), POLL_MS);
     (this.timer as { unref?: () => void }).unref?.();
@@ -194,8 +218,10 @@ export class WorkerPool implements RunHost {
     for (const r of [...this.running]) {
       const used = this.used(r);
       const { task } = r;
-      if (used.rssMb !== undefined && used.rssMb > this.limits.memoryMb + RSS_HEADROOM_MB) r.stop(this.limitError('memory', task));
-      else if (task.account && task.account.usedMs + used.ms > task.account.limitMs) r.stop(this.limitError('submission', task));
+      if (used.rssMb !== undefined && used.rssMb > this.limits.memoryMb + RSS_HEADROOM_MB)
+        r.stop(this.limitError('memory', task));
+      else if (task.account && task.account.usedMs + used.ms > task.account.limitMs)
+        r.stop(this.limitError('submission', task));
       else if (used.ms > this.limitMs(task)) r.stop(this.limitError('cpu', task, used.wallClock));
     }
   }

@@ -16,9 +16,16 @@ const STDERR_KEPT = 4000;
 /** Why a worker process ended on its own: out of memory, or another fatal error. */
 function crashOf(code: number | null, signal: string | null, stderr: string, heapMb: number): Error {
   if (/heap out of memory|Reached heap limit|Allocation failed|out of memory/i.test(stderr)) {
-    return new RunLimitError('memory', `it used more than its memory limit of ${heapMb} MB per run, so its worker was stopped`);
+    return new RunLimitError(
+      'memory',
+      `it used more than its memory limit of ${heapMb} MB per run, so its worker was stopped`,
+    );
   }
-  const fatal = stderr.split('\n').map((l) => l.trim()).filter((l) => /fatal|error/i.test(l)).pop();
+  const fatal = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /fatal|error/i.test(l))
+    .pop();
   const how = signal ? `signal ${signal}` : `exit code ${code}`;
   return new Error(`its worker process crashed (${how})${fatal ? `: ${fatal.slice(0, 300)}` : ''}`);
 }
@@ -66,6 +73,10 @@ export function processWorker(script: string, limits: RunLimits): SimWorker {
 }
 
 /** A pool of worker processes, one per core by default. */
-export function processWorkerPool(script: string, size = availableParallelism(), limits: RunLimits = DEFAULT_RUN_LIMITS): WorkerPool {
+export function processWorkerPool(
+  script: string,
+  size = availableParallelism(),
+  limits: RunLimits = DEFAULT_RUN_LIMITS,
+): WorkerPool {
   return new WorkerPool(() => processWorker(script, limits), Math.max(1, size), limits);
 }

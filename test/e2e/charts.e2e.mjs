@@ -8,11 +8,37 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, leaveWorkspaceAsFound, mouseAway, quickOpen, runAll, screenshotPath, setTheme, waitFor, wheelNotebook, workbenchSuite } from './workbench.mjs';
+import {
+  CHART_HOST,
+  CHART_MARKS,
+  ERROR_OUTPUT,
+  allInFrames,
+  env,
+  leaveWorkspaceAsFound,
+  mouseAway,
+  quickOpen,
+  runAll,
+  screenshotPath,
+  setTheme,
+  waitFor,
+  wheelNotebook,
+  workbenchSuite,
+} from './workbench.mjs';
 
 const LAB = 'chart-kinds.lab.md';
 /** The kinds the simulator draws today; a kind the docs add later may say it is not drawn yet. */
-const REQUIRED = ['load', 'queues', 'cache-misses', 'migrations', 'response', 'deadlines', 'energy', 'frequency', 'temperature', 'sweep'];
+const REQUIRED = [
+  'load',
+  'queues',
+  'cache-misses',
+  'migrations',
+  'response',
+  'deadlines',
+  'energy',
+  'frequency',
+  'temperature',
+  'sweep',
+];
 /** What a chart cell of a kind needs besides `show:` and `runs:`: a sweep sweeps the lab's `rate`. */
 const EXTRA_KEYS = { sweep: 'param: rate\nvalues: [200/s, 600/s]\nseeds: 2\n' };
 /** What a chart cell says when its kind needs results the simulator does not produce yet. */
@@ -25,8 +51,11 @@ function documentedKinds() {
   const row = readFileSync(join(repoRoot, 'docs', 'lab-format.md'), 'utf8')
     .split('\n')
     .find((line) => line.startsWith('| `show` |'));
-  assert.ok(row, 'docs/lab-format.md has no row for the chart cell\'s `show`');
-  const kinds = /one of ([\w, -]+)/.exec(row)?.[1].split(',').map((k) => k.trim());
+  assert.ok(row, "docs/lab-format.md has no row for the chart cell's `show`");
+  const kinds = /one of ([\w, -]+)/
+    .exec(row)?.[1]
+    .split(',')
+    .map((k) => k.trim());
   assert.ok(kinds?.length, `cannot read the kinds from: ${row}`);
   return kinds;
 }
@@ -37,7 +66,8 @@ function documentedKinds() {
  * how the test finds the cell on screen.
  */
 function chartKindsLab(kinds) {
-  const run = (name, policy) => `\`\`\`run\nname: ${name}\nmachine: duo\nworkload: mixed\npolicy: ${policy}\nduration: 2s\nseed: 7\n\`\`\`\n`;
+  const run = (name, policy) =>
+    `\`\`\`run\nname: ${name}\nmachine: duo\nworkload: mixed\npolicy: ${policy}\nduration: 2s\nseed: 7\n\`\`\`\n`;
   return [
     '# Every chart kind\n',
     '```params\nrate: 400/s\n```\n',
@@ -54,7 +84,10 @@ function chartKindsLab(kinds) {
     run('pinned', 'pinned'),
     run('balanced', 'least-loaded'),
     run('shared', 'global-queue'),
-    ...kinds.map((kind) => `The ${kind} chart.\n\n\`\`\`chart\nshow: ${kind}\nruns: [pinned, balanced, shared]\n${EXTRA_KEYS[kind] ?? ''}\`\`\`\n`),
+    ...kinds.map(
+      (kind) =>
+        `The ${kind} chart.\n\n\`\`\`chart\nshow: ${kind}\nruns: [pinned, balanced, shared]\n${EXTRA_KEYS[kind] ?? ''}\`\`\`\n`,
+    ),
   ].join('\n');
 }
 
@@ -82,7 +115,10 @@ function installRenderProbe({ hostSelector, marksSelector }) {
         const size = (t) => parseFloat(t.getAttribute('font-size') ?? '0');
         const title = titles.sort((a, b) => size(b) - size(a))[0]?.textContent ?? '';
         window.__chartRenders.push({ ms: Math.round(performance.now() - started), marks, title });
-      } else if (performance.now() - started > 60_000 || root.querySelector('.migration-lab-output:not(.vega-embed)')?.textContent) {
+      } else if (
+        performance.now() - started > 60_000 ||
+        root.querySelector('.migration-lab-output:not(.vega-embed)')?.textContent
+      ) {
         clearInterval(poll); // not a chart (a run table), or never drawn
       }
     }, 5);
@@ -99,7 +135,9 @@ suite('every chart kind in light and dark themes', () => {
 
   /** The chart cell's row: the notebook row whose editor has the line `show: <kind>`. */
   const chartRow = (kind) =>
-    page.locator('.notebook-editor .code-cell-row').filter({ has: page.locator('.view-line', { hasText: new RegExp(`^show:\\s+${kind}$`) }) });
+    page
+      .locator('.notebook-editor .code-cell-row')
+      .filter({ has: page.locator('.view-line', { hasText: new RegExp(`^show:\\s+${kind}$`) }) });
 
   /**
    * Scrolls until the chart cell's output is in view; returns the output's container (a chart,
@@ -109,43 +147,52 @@ suite('every chart kind in light and dark themes', () => {
   async function showChart(kind) {
     const { height } = page.viewportSize();
     await page.locator('.notebook-editor .cell-list-container').first().hover();
-    return waitFor(`the ${kind} chart to scroll into view`, async () => {
-      const row = chartRow(kind);
-      const rowBox = (await row.count()) ? await row.first().boundingBox() : null;
-      if (!rowBox) {
-        // Not rendered: up if a chart cell further down the lab is on screen, else down.
-        const shown = await page.locator('.notebook-editor .code-cell-row .view-line').allTextContents();
-        const below = shown.some((line) => kinds.indexOf(/^show:\s+(\S+)$/.exec(line)?.[1]) > kinds.indexOf(kind));
-        await wheelNotebook(page, below ? -height / 2 : height / 2);
+    return waitFor(
+      `the ${kind} chart to scroll into view`,
+      async () => {
+        const row = chartRow(kind);
+        const rowBox = (await row.count()) ? await row.first().boundingBox() : null;
+        if (!rowBox) {
+          // Not rendered: up if a chart cell further down the lab is on screen, else down.
+          const shown = await page.locator('.notebook-editor .code-cell-row .view-line').allTextContents();
+          const below = shown.some((line) => kinds.indexOf(/^show:\s+(\S+)$/.exec(line)?.[1]) > kinds.indexOf(kind));
+          await wheelNotebook(page, below ? -height / 2 : height / 2);
+          return null;
+        }
+        const below = [];
+        for (const output of await allInFrames(page, `.migration-lab-output, ${ERROR_OUTPUT}`)) {
+          const box = await output.boundingBox();
+          if (box && box.height > 0 && box.y >= rowBox.y + rowBox.height - 2) below.push({ output, box });
+        }
+        const found = below.sort((a, b) => a.box.y - b.box.y)[0];
+        if (found && found.box.y >= BELOW_TOOLBAR && found.box.y + found.box.height <= height - 10) {
+          await mouseAway(page);
+          return found;
+        }
+        // Not drawn yet, or off screen: bring the cell towards the top.
+        const top = found?.box.y ?? rowBox.y;
+        const by = top - BELOW_TOOLBAR;
+        await wheelNotebook(page, by > 0 ? Math.min(by, height / 2) : Math.max(by, -height / 2));
         return null;
-      }
-      const below = [];
-      for (const output of await allInFrames(page, `.migration-lab-output, ${ERROR_OUTPUT}`)) {
-        const box = await output.boundingBox();
-        if (box && box.height > 0 && box.y >= rowBox.y + rowBox.height - 2) below.push({ output, box });
-      }
-      const found = below.sort((a, b) => a.box.y - b.box.y)[0];
-      if (found && found.box.y >= BELOW_TOOLBAR && found.box.y + found.box.height <= height - 10) {
-        await mouseAway(page);
-        return found;
-      }
-      // Not drawn yet, or off screen: bring the cell towards the top.
-      const top = found?.box.y ?? rowBox.y;
-      const by = top - BELOW_TOOLBAR;
-      await wheelNotebook(page, by > 0 ? Math.min(by, height / 2) : Math.max(by, -height / 2));
-      return null;
-    }, 30_000);
+      },
+      30_000,
+    );
   }
 
-  const workbench = workbenchSuite({ theme: 'Light Modern', before: () => writeFileSync(join(env('MIGRATION_LAB_E2E_WORKSPACE'), LAB), chartKindsLab(kinds)) });
-  let session;
+  const workbench = workbenchSuite({
+    theme: 'Light Modern',
+    before: () => writeFileSync(join(env('MIGRATION_LAB_E2E_WORKSPACE'), LAB), chartKindsLab(kinds)),
+  });
   let page;
   suiteSetup(() => {
-    ({ session, page } = workbench);
+    ({ page } = workbench);
   });
 
   test('the docs list every chart kind the simulator draws', () => {
-    assert.deepEqual(REQUIRED.filter((kind) => !kinds.includes(kind)), []);
+    assert.deepEqual(
+      REQUIRED.filter((kind) => !kinds.includes(kind)),
+      [],
+    );
   });
 
   test('runs the lab and draws every chart kind it can, with marks (light theme screenshots)', async function () {
@@ -156,7 +203,9 @@ suite('every chart kind in light and dark themes', () => {
     // The notebook's webview exists once its Markdown is shown: probe it before charts arrive.
     await waitFor('the notebook webview', async () => (await allInFrames(page, '#container')).length > 0);
     for (const frame of page.frames().slice(1)) {
-      await frame.evaluate(installRenderProbe, { hostSelector: CHART_HOST, marksSelector: CHART_MARKS }).catch(() => {});
+      await frame
+        .evaluate(installRenderProbe, { hostSelector: CHART_HOST, marksSelector: CHART_MARKS })
+        .catch(() => {});
     }
     await runAll(page);
     for (const kind of kinds) {
@@ -168,7 +217,11 @@ suite('every chart kind in light and dark themes', () => {
         console.log(`      ${kind}: not drawn yet (${text.trim().slice(0, 100)})`);
         continue;
       }
-      const marks = await waitFor(`the ${kind} chart's marks`, async () => (await output.$$(CHART_MARKS)).length || null, 30_000);
+      const marks = await waitFor(
+        `the ${kind} chart's marks`,
+        async () => (await output.$$(CHART_MARKS)).length || null,
+        30_000,
+      );
       lightFill.set(kind, await output.$eval('svg g.role-axis-title text', (t) => t.getAttribute('fill')));
       status.set(kind, 'drawn');
       await page.screenshot({ path: screenshotPath(`chart-${kind}-light.png`), clip: box });
@@ -180,7 +233,8 @@ suite('every chart kind in light and dark themes', () => {
 
   test('reports how long each chart took to render', async () => {
     const renders = [];
-    for (const frame of page.frames().slice(1)) renders.push(...((await frame.evaluate(() => window.__chartRenders ?? []).catch(() => [])) ?? []));
+    for (const frame of page.frames().slice(1))
+      renders.push(...((await frame.evaluate(() => window.__chartRenders ?? []).catch(() => [])) ?? []));
     const drawn = [...status.values()].filter((s) => s === 'drawn').length;
     assert.ok(renders.length >= drawn, `the probe saw ${renders.length} charts render, ${drawn} were drawn`);
     for (const r of renders) console.log(`      render: ${r.ms} ms, ${r.marks} marks — ${r.title}`);
@@ -208,10 +262,12 @@ suite('every chart kind in light and dark themes', () => {
     await setTheme(page, 'Light Modern');
   });
 
-  test('editing the machine marks the runs\' outputs stale; clicking the marker runs the cell again', async () => {
+  test("editing the machine marks the runs' outputs stale; clicking the marker runs the cell again", async () => {
     const STALE = 'output may be stale';
     const row = (firstLine) =>
-      page.locator('.notebook-editor .code-cell-row').filter({ has: page.locator('.view-line', { hasText: new RegExp(`^${firstLine.replace(' ', '\\s+')}$`) }) });
+      page
+        .locator('.notebook-editor .code-cell-row')
+        .filter({ has: page.locator('.view-line', { hasText: new RegExp(`^${firstLine.replace(' ', '\\s+')}$`) }) });
     const statusText = async (r) => (await r.locator('.cell-statusbar-container').first().textContent()) ?? '';
     await page.locator('.notebook-editor .cell-list-container').first().hover();
     await waitFor('the top of the notebook', async () => {
@@ -235,8 +291,13 @@ suite('every chart kind in light and dark themes', () => {
     await page.screenshot({ path: screenshotPath('stale-marker.png') });
 
     await pinned.locator('.cell-statusbar-container').getByText(STALE).click();
-    await waitFor('the run to run again and lose its marker', async () => !(await statusText(pinned)).includes(STALE), 30_000);
+    await waitFor(
+      'the run to run again and lose its marker',
+      async () => !(await statusText(pinned)).includes(STALE),
+      30_000,
+    );
     const balanced = row('name: balanced');
-    if (await balanced.count()) assert.ok((await statusText(balanced)).includes(STALE), 'the other run lost its marker too');
+    if (await balanced.count())
+      assert.ok((await statusText(balanced)).includes(STALE), 'the other run lost its marker too');
   });
 });

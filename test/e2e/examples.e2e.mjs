@@ -6,11 +6,26 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { CELL_STATE, CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, leaveWorkspaceAsFound, quickOpen, runAll, scrollThroughNotebook, waitFor, workbenchSuite } from './workbench.mjs';
+import {
+  CELL_STATE,
+  CHART_HOST,
+  CHART_MARKS,
+  ERROR_OUTPUT,
+  allInFrames,
+  env,
+  leaveWorkspaceAsFound,
+  quickOpen,
+  runAll,
+  scrollThroughNotebook,
+  waitFor,
+  workbenchSuite,
+} from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
 // The repo's list, not the workspace's: other suites add their own labs to the workspace.
-const examples = readdirSync(join(repoRoot, 'examples')).filter((name) => name.endsWith('.lab.md')).sort();
+const examples = readdirSync(join(repoRoot, 'examples'))
+  .filter((name) => name.endsWith('.lab.md'))
+  .sort();
 
 /** Chart outputs a lab should show: one per chart cell and one (the whisker chart) per compare cell. */
 function expectedCharts(text) {
@@ -37,7 +52,9 @@ suite('every example lab runs and draws', () => {
       const charts = expectedCharts(readFileSync(join(workspace, example), 'utf8'));
       await quickOpen(page, example);
       await page.locator('.notebook-editor .code-cell-row').first().waitFor({ state: 'visible', timeout: 30_000 });
-      await waitFor('the lab\'s tab', async () => (await page.locator('.tabs-container .tab.active').textContent())?.includes(example));
+      await waitFor("the lab's tab", async () =>
+        (await page.locator('.tabs-container .tab.active').textContent())?.includes(example),
+      );
       const started = await runAll(page);
 
       // Later cells may still be running when the first screenful is done: scrolling down shows
@@ -45,7 +62,11 @@ suite('every example lab runs and draws', () => {
       const failedStates = [];
       await scrollThroughNotebook(page, async () => {
         failedStates.push(await page.locator(CELL_STATE('error')).count());
-        await waitFor('the shown cells to finish', async () => (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}`).count()) === 0, 120_000);
+        await waitFor(
+          'the shown cells to finish',
+          async () => (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}`).count()) === 0,
+          120_000,
+        );
       });
       console.log(`      ${example}: run all and read to the end in ${Date.now() - started} ms`);
       const errors = await allInFrames(page, ERROR_OUTPUT);
@@ -56,7 +77,10 @@ suite('every example lab runs and draws', () => {
       const hosts = await allInFrames(page, CHART_HOST);
       assert.equal(hosts.length, charts, `expected ${charts} chart outputs, found ${hosts.length}`);
       const marks = await Promise.all(hosts.map((host) => host.$$eval(CHART_MARKS, (found) => found.length)));
-      assert.ok(marks.every((count) => count > 0), `a chart has no data marks (marks per chart: ${marks.join(', ')})`);
+      assert.ok(
+        marks.every((count) => count > 0),
+        `a chart has no data marks (marks per chart: ${marks.join(', ')})`,
+      );
       assert.deepEqual(session.consoleErrors, [], 'the workbench page threw');
     });
   }

@@ -2,7 +2,21 @@
 // a dark theme. Each test builds on the one before (one browser session, like a person's).
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
-import { CELL_STATE, CHART_MARKS, ERROR_OUTPUT, framesWith, leaveWorkspaceAsFound, pickQuickItem, quickOpen, runAll, runCommand, screenshotPath, scrollIntoView, waitFor, workbenchSuite } from './workbench.mjs';
+import {
+  CELL_STATE,
+  CHART_MARKS,
+  ERROR_OUTPUT,
+  framesWith,
+  leaveWorkspaceAsFound,
+  pickQuickItem,
+  quickOpen,
+  runAll,
+  runCommand,
+  screenshotPath,
+  scrollIntoView,
+  waitFor,
+  workbenchSuite,
+} from './workbench.mjs';
 
 const LAB = 'intro.lab.md';
 const AXIS_TITLE = 'svg g.role-axis-title text';
@@ -86,6 +100,11 @@ suite('intro lab in VS Code in the browser', () => {
     await pickQuickItem(page, 'Light Modern');
     await page.locator('.monaco-workbench.vs').waitFor();
     await scrollIntoView(page, chartSvg, 'the chart');
-    assert.equal(await waitFor('the chart redrawn in the light theme again', async () => ((await axisTitleFill()) === lightFill ? lightFill : null)), lightFill);
+    assert.equal(
+      await waitFor('the chart redrawn in the light theme again', async () =>
+        (await axisTitleFill()) === lightFill ? lightFill : null,
+      ),
+      lightFill,
+    );
   });
 });

@@ -6,7 +6,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import { repoRoot } from '../../scripts/code-server.mjs';
-import { allInFrames, env, leaveWorkspaceAsFound, mouseAway, quickOpen, runAll, screenshotPath, waitFor, wheelNotebook, workbenchSuite } from './workbench.mjs';
+import {
+  allInFrames,
+  env,
+  leaveWorkspaceAsFound,
+  mouseAway,
+  quickOpen,
+  runAll,
+  screenshotPath,
+  waitFor,
+  wheelNotebook,
+  workbenchSuite,
+} from './workbench.mjs';
 
 const workspace = env('MIGRATION_LAB_E2E_WORKSPACE');
 const EXERCISE = 'intro-12-batch.lab.md';
@@ -18,27 +29,37 @@ export async function showRunSummary(page, name) {
   const { height } = page.viewportSize();
   await page.locator('.notebook-editor .cell-list-container').first().hover();
   let direction = 1;
-  return waitFor(`the summary of run ${name} to scroll into view`, async () => {
-    for (const output of await allInFrames(page, '.migration-lab-output')) {
-      const heading = await output.$('.run-heading');
-      if (!heading || !(await heading.textContent())?.startsWith(`${name}:`)) continue;
-      if (!(await output.$('table.run-summary'))) continue;
-      const box = await output.boundingBox();
-      if (!box || box.height === 0) continue;
-      if (box.y >= BELOW_TOOLBAR && box.y + box.height <= height - 10) {
-        await mouseAway(page);
-        return { output, box };
+  return waitFor(
+    `the summary of run ${name} to scroll into view`,
+    async () => {
+      for (const output of await allInFrames(page, '.migration-lab-output')) {
+        const heading = await output.$('.run-heading');
+        if (!heading || !(await heading.textContent())?.startsWith(`${name}:`)) continue;
+        if (!(await output.$('table.run-summary'))) continue;
+        const box = await output.boundingBox();
+        if (!box || box.height === 0) continue;
+        if (box.y >= BELOW_TOOLBAR && box.y + box.height <= height - 10) {
+          await mouseAway(page);
+          return { output, box };
+        }
+        await wheelNotebook(page, Math.max(-height / 2, Math.min(height / 2, box.y - BELOW_TOOLBAR)));
+        return null;
       }
-      await wheelNotebook(page, Math.max(-height / 2, Math.min(height / 2, box.y - BELOW_TOOLBAR)));
+      // Not drawn (outputs render near the viewport only): sweep down, then back up.
+      const before = await page
+        .locator('.notebook-editor .monaco-list-rows')
+        .first()
+        .evaluate((rows) => rows.style.top);
+      await wheelNotebook(page, direction * height * 0.6);
+      const after = await page
+        .locator('.notebook-editor .monaco-list-rows')
+        .first()
+        .evaluate((rows) => rows.style.top);
+      if (before === after) direction = -direction;
       return null;
-    }
-    // Not drawn (outputs render near the viewport only): sweep down, then back up.
-    const before = await page.locator('.notebook-editor .monaco-list-rows').first().evaluate((rows) => rows.style.top);
-    await wheelNotebook(page, direction * height * 0.6);
-    const after = await page.locator('.notebook-editor .monaco-list-rows').first().evaluate((rows) => rows.style.top);
-    if (before === after) direction = -direction;
-    return null;
-  }, 60_000);
+    },
+    60_000,
+  );
 }
 
 async function photographSummaries(page, lab, runs, prefix) {
@@ -66,10 +87,9 @@ suite('run summaries a student reads first', () => {
       writeFileSync(join(workspace, EXERCISE), exercise);
     },
   });
-  let session;
   let page;
   suiteSetup(() => {
-    ({ session, page } = workbench);
+    ({ page } = workbench);
   });
 
   test('the intro exercise (12 batch jobs): summaries of pinned and cfs', async () => {
@@ -90,7 +110,9 @@ suite('run summaries a student reads first', () => {
       return text.startsWith('makespanS:') && text;
     });
     // docs/lab-format.md's metrics table is the table of definitions (test/unit/lab-docs.test.ts).
-    const documented = /^\| `makespanS` \| (.+) \|$/m.exec(readFileSync(join(repoRoot, 'docs', 'lab-format.md'), 'utf8'))?.[1];
+    const documented = /^\| `makespanS` \| (.+) \|$/m.exec(
+      readFileSync(join(repoRoot, 'docs', 'lab-format.md'), 'utf8'),
+    )?.[1];
     assert.equal(shown, `makespanS: ${documented}`);
     assert.equal(await name.getAttribute('title'), documented);
     const box = await output.boundingBox();

@@ -38,21 +38,30 @@ const DIGEST = /^[0-9a-f]{64}$/;
 function cliDigests(lab) {
   const dir = mkdtempSync(join(tmpdir(), 'ml-web-cli-'));
   copyFileSync(join(repoRoot, 'examples', lab), join(dir, lab));
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'run', join(dir, lab), '--json'], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'run', join(dir, lab), '--json'], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout).runs.map((run) => run.digest).sort();
+  return JSON.parse(r.stdout)
+    .runs.map((run) => run.digest)
+    .sort();
 }
 
 /** Digests of the run summaries shown: each footer reads `digest 1a2b…` with the whole digest as its title. */
 async function digestsShown(page) {
   const digests = [];
   for (const frame of page.frames()) {
-    for (const footer of await frame.locator('.run-footer').all().catch(() => [])) digests.push((await footer.getAttribute('title').catch(() => null)) ?? '');
+    for (const footer of await frame
+      .locator('.run-footer')
+      .all()
+      .catch(() => []))
+      digests.push((await footer.getAttribute('title').catch(() => null)) ?? '');
   }
   return digests.filter((t) => DIGEST.test(t));
 }
 
-suite('the lab as a web extension, in the browser\'s web-worker extension host', function () {
+suite("the lab as a web extension, in the browser's web-worker extension host", function () {
   this.timeout(400_000);
   const expected = new Map();
   const workbench = workbenchSuite({
@@ -77,14 +86,18 @@ suite('the lab as a web extension, in the browser\'s web-worker extension host',
       const shown = new Set();
       await scrollThroughNotebook(page, async () => {
         failed.push(await page.locator(CELL_STATE('error')).count());
-        await waitFor('the shown cells to finish', async () => (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}`).count()) === 0, 300_000);
+        await waitFor(
+          'the shown cells to finish',
+          async () => (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}`).count()) === 0,
+          300_000,
+        );
         for (const digest of await digestsShown(page)) shown.add(digest);
       });
       console.log(`      ${lab}: run all and read to the end in ${Date.now() - started} ms in the web extension host`);
       const errors = await Promise.all((await allInFrames(page, ERROR_OUTPUT)).map((e) => e.textContent()));
       assert.deepEqual(errors, [], 'error outputs are shown');
       assert.equal(Math.max(0, ...failed), 0, 'a cell shows the failed state');
-      assert.deepEqual([...shown].sort(), expected.get(lab), 'the digests shown are the command line\'s');
+      assert.deepEqual([...shown].sort(), expected.get(lab), "the digests shown are the command line's");
       const hosts = await allInFrames(page, CHART_HOST);
       const marks = await Promise.all(hosts.map((host) => host.$$eval(CHART_MARKS, (found) => found.length)));
       assert.ok(hosts.length > 0 && marks.every((count) => count > 0), `charts without marks: ${marks.join(', ')}`);
@@ -109,8 +122,14 @@ suite('the lab as a web extension, in the browser\'s web-worker extension host',
 
   test('a run too large for a browser tab is refused, with the reason in its cell', async () => {
     const lab = 'too-large.lab.md';
-    const groups = Array.from({ length: 8 }, (_, i) => `  - { name: g${i}, count: 1000000, arrival: 0s, demand: 1s, workingSet: 8MiB }`).join('\n');
-    writeFileSync(join(env('MIGRATION_LAB_E2E_WEB_WORKSPACE'), lab), `# Too large\n\n\`\`\`workload\nname: huge\nprocesses:\n${groups}\n\`\`\`\n\n\`\`\`run\nname: big\nmachine: laptop-4\nworkload: huge\npolicy: pinned\nduration: 2s\n\`\`\`\n`);
+    const groups = Array.from(
+      { length: 8 },
+      (_, i) => `  - { name: g${i}, count: 1000000, arrival: 0s, demand: 1s, workingSet: 8MiB }`,
+    ).join('\n');
+    writeFileSync(
+      join(env('MIGRATION_LAB_E2E_WEB_WORKSPACE'), lab),
+      `# Too large\n\n\`\`\`workload\nname: huge\nprocesses:\n${groups}\n\`\`\`\n\n\`\`\`run\nname: big\nmachine: laptop-4\nworkload: huge\npolicy: pinned\nduration: 2s\n\`\`\`\n`,
+    );
     await quickOpen(page, lab);
     await page.locator('.notebook-editor .code-cell-row').first().waitFor({ state: 'visible', timeout: 60_000 });
     await runAll(page);
@@ -132,7 +151,10 @@ suite('the lab as a web extension, in the browser\'s web-worker extension host',
   test('simulations ran in web workers the extension started from a blob URL', async () => {
     const urls = session.workers.map((w) => w.url());
     console.log(`      workers seen: ${urls.map((u) => u.replace(/^(blob:[^/]+\/\/[^/]+\/).*/, '$1…')).join(', ')}`);
-    assert.ok(urls.some((u) => u.startsWith('blob:')), `no blob: worker among ${urls.join(', ')}`);
+    assert.ok(
+      urls.some((u) => u.startsWith('blob:')),
+      `no blob: worker among ${urls.join(', ')}`,
+    );
   });
 
   test('the extension runs in the web worker extension host', async () => {

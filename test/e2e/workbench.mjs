@@ -26,7 +26,8 @@ export function leaveWorkspaceAsFound() {
     found = new Set(readdirSync(workspace));
   });
   suiteTeardown(() => {
-    for (const name of readdirSync(workspace)) if (!found.has(name)) rmSync(join(workspace, name), { recursive: true, force: true });
+    for (const name of readdirSync(workspace))
+      if (!found.has(name)) rmSync(join(workspace, name), { recursive: true, force: true });
   });
 }
 
@@ -48,7 +49,8 @@ export function workbenchSuite({ url, theme, closeEditorsAfterEach = false, befo
   teardown(async function () {
     const { page } = workbench;
     await screenshotIfFailed(this.currentTest, page);
-    if (closeEditorsAfterEach && page && (await page.locator('.notebook-editor').count())) await closeAllEditors(page).catch(() => {});
+    if (closeEditorsAfterEach && page && (await page.locator('.notebook-editor').count()))
+      await closeAllEditors(page).catch(() => {});
   });
   suiteTeardown(async () => {
     await workbench.session?.browser.close();
@@ -99,7 +101,10 @@ export async function runCommand(page, label, timeoutMs = 60_000) {
  * which is not always the one asked for (e.g. "Browse Color Themes in Marketplace").
  */
 async function clickQuickItem(page, label, timeout = 30_000) {
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(label, { exact: true }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.getByText(label, { exact: true }) })
+    .first();
   await row.waitFor({ state: 'visible', timeout });
   await row.click();
 }
@@ -137,7 +142,10 @@ export async function pickQuickItem(page, label) {
 export async function framesWith(page, selector) {
   const found = [];
   for (const frame of page.frames()) {
-    const count = await frame.locator(selector).count().catch(() => 0);
+    const count = await frame
+      .locator(selector)
+      .count()
+      .catch(() => 0);
     if (count > 0) found.push({ frame, count });
   }
   return found;
@@ -196,7 +204,8 @@ export const CHART_HOST = '.migration-lab-output.vega-embed';
  * item is `div.output.error` in the output frame (VS Code 1.100); the others are stack traces,
  * stderr streams and a chart the renderer could not draw.
  */
-export const ERROR_OUTPUT = '.output.error, .traceback, .error-output-header, .output-stream.error, .migration-lab-output.error';
+export const ERROR_OUTPUT =
+  '.output.error, .traceback, .error-output-header, .output-stream.error, .migration-lab-output.error';
 export const CELL_STATE = (state) => `.notebook-editor .codicon-notebook-state-${state}`;
 
 /** Closes every editor, so the next notebook's outputs are the only ones in the page. */
@@ -229,7 +238,11 @@ export async function runAll(page, timeoutMs = 120_000) {
   const state = await waitFor('cells to start running, or the kernel picker', async () =>
     (await picker.isVisible())
       ? 'picker'
-      : (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}, ${CELL_STATE('success')}, ${CELL_STATE('error')}`).count()) > 0 && 'running',
+      : (await page
+          .locator(
+            `${CELL_STATE('executing')}, ${CELL_STATE('pending')}, ${CELL_STATE('success')}, ${CELL_STATE('error')}`,
+          )
+          .count()) > 0 && 'running',
   );
   if (state === 'picker') await pickQuickItem(page, 'Migration Lab');
   await waitFor(
@@ -245,7 +258,13 @@ export async function runAll(page, timeoutMs = 120_000) {
 /** Every element matching `selector` in any frame of the page, as element handles. */
 export async function allInFrames(page, selector) {
   const handles = [];
-  for (const frame of page.frames()) handles.push(...(await frame.locator(selector).elementHandles().catch(() => [])));
+  for (const frame of page.frames())
+    handles.push(
+      ...(await frame
+        .locator(selector)
+        .elementHandles()
+        .catch(() => [])),
+    );
   return handles;
 }
 
@@ -293,5 +312,8 @@ export async function mouseAway(page) {
 
 /** How far the notebook list is scrolled, in pixels (its rows container moves up by that much). */
 async function scrollTop(page) {
-  return page.locator('.notebook-editor .monaco-list-rows').first().evaluate((rows) => -parseFloat(rows.style.top || '0'));
+  return page
+    .locator('.notebook-editor .monaco-list-rows')
+    .first()
+    .evaluate((rows) => -parseFloat(rows.style.top || '0'));
 }

@@ -4,7 +4,18 @@
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import { cell, cellStartingWith, cellsOfKind, ERROR_MIME, execute, outputJson, setCellText, sleep, until, writeLab } from './labs';
+import {
+  cell,
+  cellStartingWith,
+  cellsOfKind,
+  ERROR_MIME,
+  execute,
+  outputJson,
+  setCellText,
+  sleep,
+  until,
+  writeLab,
+} from './labs';
 import { note } from './reporter';
 
 /** A valid lab every case refers to: params `dur`, machine `duo`, workload `mixed`, run `base`. */
@@ -85,7 +96,10 @@ const CASES: Case[] = [
     title: 'missing required key',
     info: 'run',
     body: 'name: no-workload\nmachine: duo\npolicy: pinned',
-    expected: { where: [0, 'name: no-workload'], message: 'Missing required key "workload": The workload cell to run.' },
+    expected: {
+      where: [0, 'name: no-workload'],
+      message: 'Missing required key "workload": The workload cell to run.',
+    },
   },
   {
     title: 'duplicate name',
@@ -95,7 +109,8 @@ const CASES: Case[] = [
     expected: {
       where: [2, 'mixed'],
       // Cells are numbered from 1 over the whole notebook, Markdown cells included.
-      message: (notebook) => `Duplicate workload name "mixed": cell ${cellStartingWith(notebook, 'name: mixed').index + 1} already defines it`,
+      message: (notebook) =>
+        `Duplicate workload name "mixed": cell ${cellStartingWith(notebook, 'name: mixed').index + 1} already defines it`,
     },
   },
   {
@@ -109,7 +124,10 @@ const CASES: Case[] = [
     info: 'run',
     body: 'name: unclosed\nmachine: duo\nworkload: mixed\npolicy: [pinned',
     // At the end of the text, where the closing ] should have been.
-    expected: { where: [3, 15], message: 'YAML: Flow sequence in block collection must be sufficiently indented and end with a ]' },
+    expected: {
+      where: [3, 15],
+      message: 'YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    },
     only: false,
   },
   {
@@ -140,7 +158,10 @@ const CASES: Case[] = [
     title: 'unknown $parameter, with "did you mean"',
     info: 'run',
     body: 'name: unknown-param\nmachine: duo\nworkload: mixed\npolicy: pinned\nduration: $durr',
-    expected: { where: [4, '$durr'], message: 'Unknown parameter $durr. Did you mean $dur? Declare it in a params cell.' },
+    expected: {
+      where: [4, '$durr'],
+      message: 'Unknown parameter $durr. Did you mean $dur? Declare it in a params cell.',
+    },
   },
   {
     title: 'unknown distribution',
@@ -148,7 +169,8 @@ const CASES: Case[] = [
     body: 'name: bad-distribution\nprocesses:\n  - { name: web, count: 8, demand: gaussian 4ms }',
     expected: {
       where: [2, 'gaussian'],
-      message: 'Unknown distribution "gaussian": use one of: 4ms, fixed 4ms, exp 4ms, uniform 1ms 3ms, lognormal 4ms 1.5, pareto 1ms 100ms 1.5',
+      message:
+        'Unknown distribution "gaussian": use one of: 4ms, fixed 4ms, exp 4ms, uniform 1ms 3ms, lognormal 4ms 1.5, pareto 1ms 100ms 1.5',
     },
   },
   {
@@ -163,7 +185,8 @@ const CASES: Case[] = [
     body: 'name: bad-arrival\nprocesses:\n  - { name: web, count: 8, arrival: sometimes }',
     expected: {
       where: [2, 'sometimes'],
-      message: 'Unknown arrival "sometimes": use one of: 0s, poisson 400/s, poisson 400/s after 1s, every 10ms, 1s every 10ms, or a list of times',
+      message:
+        'Unknown arrival "sometimes": use one of: 0s, poisson 400/s, poisson 400/s after 1s, every 10ms, 1s every 10ms, or a list of times',
     },
   },
   {
@@ -176,7 +199,10 @@ const CASES: Case[] = [
     title: 'unknown scheduler',
     info: 'run',
     body: 'name: bad-scheduler\nmachine: duo\nworkload: mixed\npolicy: pinned\nscheduler: lottery',
-    expected: { where: [4, 'lottery'], message: 'Unknown scheduler "lottery": use one of: fair, fair 1ms, fcfs, rr, rr 4ms, edf, priority' },
+    expected: {
+      where: [4, 'lottery'],
+      message: 'Unknown scheduler "lottery": use one of: fair, fair 1ms, fcfs, rr, rr 4ms, edf, priority',
+    },
   },
   {
     title: 'bad check attribute (on the fence line, so at the start of the body)',
@@ -188,7 +214,11 @@ const CASES: Case[] = [
     title: 'unknown check attribute is a warning, with "did you mean"',
     info: 'check hiddn',
     body: 'message: unknown attribute\nexpect: runs.base.migrations >= 0',
-    expected: { where: [0, 0], message: 'Unknown attribute "hiddn" on a check cell. Did you mean "hidden"?', severity: Warning },
+    expected: {
+      where: [0, 0],
+      message: 'Unknown attribute "hiddn" on a check cell. Did you mean "hidden"?',
+      severity: Warning,
+    },
   },
   {
     title: 'unknown metric in a check expression',
@@ -202,7 +232,8 @@ const CASES: Case[] = [
     body: 'title: unknown kind\nshow: pie\nruns: [base]',
     expected: {
       where: [1, 'pie'],
-      message: '"pie" is not a valid show. Use one of: load, queues, cache-misses, migrations, energy, frequency, temperature, deadlines, response, sweep',
+      message:
+        '"pie" is not a valid show. Use one of: load, queues, cache-misses, migrations, energy, frequency, temperature, deadlines, response, sweep',
     },
   },
 ];
@@ -261,15 +292,28 @@ suite('diagnostics in lab cells', () => {
       });
       const { where, message, severity = vscode.DiagnosticSeverity.Error } = c.expected;
       const text = typeof message === 'string' ? message : message(notebook);
-      const expected = new vscode.Diagnostic(rangeOf(target.document, where), `${cellPrefix(target)}: ${text}`, severity);
+      const expected = new vscode.Diagnostic(
+        rangeOf(target.document, where),
+        `${cellPrefix(target)}: ${text}`,
+        severity,
+      );
       if (c.only ?? true) assert.deepEqual(found.map(show), [show(expected)]);
-      else assert.ok(found.map(show).includes(show(expected)), `expected\n  ${show(expected)}\namong\n  ${found.map(show).join('\n  ')}`);
-      assert.ok(found.every((d) => d.source === 'migration-lab'), 'every diagnostic names its source');
+      else
+        assert.ok(
+          found.map(show).includes(show(expected)),
+          `expected\n  ${show(expected)}\namong\n  ${found.map(show).join('\n  ')}`,
+        );
+      assert.ok(
+        found.every((d) => d.source === 'migration-lab'),
+        'every diagnostic names its source',
+      );
     });
   }
 
   test('running the invalid cells refuses each with its errors, at the same lines and columns', async () => {
-    const invalid = CASES.filter((c) => (c.expected.severity ?? vscode.DiagnosticSeverity.Error) === vscode.DiagnosticSeverity.Error);
+    const invalid = CASES.filter(
+      (c) => (c.expected.severity ?? vscode.DiagnosticSeverity.Error) === vscode.DiagnosticSeverity.Error,
+    );
     const targets = invalid.map((c) => cellStartingWith(notebook, c.body.split('\n')[0]));
     await execute(notebook, targets);
     for (const [i, target] of targets.entries()) {
@@ -281,7 +325,10 @@ suite('diagnostics in lab cells', () => {
       const errors = vscode.languages
         .getDiagnostics(target.document.uri)
         .filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
-        .map((d) => `line ${d.range.start.line + 1}, column ${d.range.start.character + 1}: ${d.message.slice(cellPrefix(target).length + 2)}`);
+        .map(
+          (d) =>
+            `line ${d.range.start.line + 1}, column ${d.range.start.character + 1}: ${d.message.slice(cellPrefix(target).length + 2)}`,
+        );
       assert.equal(error.message, errors.join('\n'), invalid[i].title);
     }
   });
@@ -291,19 +338,32 @@ suite('diagnostics in lab cells', () => {
     assert.ok(chart);
     await setCellText(chart, 'title: unknown kind\nshow: load\nruns: [unknown-machine]');
     // In the editor, nothing on the chart: the one mistake shows once, in the run's cell.
-    await until('the chart\'s text to be taken', () => vscode.workspace.notebookDocuments.includes(notebook) && chart.document.getText().includes('unknown-machine'));
+    await until(
+      "the chart's text to be taken",
+      () =>
+        vscode.workspace.notebookDocuments.includes(notebook) && chart.document.getText().includes('unknown-machine'),
+    );
     await sleep(500);
     assert.deepEqual(vscode.languages.getDiagnostics(chart.document.uri).map(show), []);
     await execute(notebook, [chart]);
     assert.equal(chart.executionSummary?.success, false, 'the chart of a broken run was drawn');
     const { name, message } = outputJson(chart, ERROR_MIME) as { name?: string; message?: string };
-    assert.deepEqual({ name, message }, { name: 'Run unknown-machine is invalid', message: 'line 2, column 10: Unknown machine "duoo". Did you mean "duo"?' });
+    assert.deepEqual(
+      { name, message },
+      {
+        name: 'Run unknown-machine is invalid',
+        message: 'line 2, column 10: Unknown machine "duoo". Did you mean "duo"?',
+      },
+    );
   });
 
-  test('a check of a broken run refuses, with the run\'s errors', async () => {
+  test("a check of a broken run refuses, with the run's errors", async () => {
     const check = cellStartingWith(notebook, 'message: unknown metric');
     await setCellText(check, 'message: unknown metric\nexpect: runs.twice.migrations >= 0');
-    await until('the check\'s old problem to go', () => vscode.languages.getDiagnostics(check.document.uri).length === 0);
+    await until(
+      "the check's old problem to go",
+      () => vscode.languages.getDiagnostics(check.document.uri).length === 0,
+    );
     await execute(notebook, [check]);
     assert.equal(check.executionSummary?.success, false, 'the check of a broken run was graded');
     const { name, message } = outputJson(check, ERROR_MIME) as { name?: string; message?: string };
@@ -315,7 +375,11 @@ suite('diagnostics in lab cells', () => {
     const target = cellStartingWith(notebook, 'name: wrong-type');
     await setCellText(target, 'name: wrong-type\nsockets: 2');
     const started = Date.now();
-    await until('the fixed cell to have no diagnostics', () => vscode.languages.getDiagnostics(target.document.uri).length === 0, 5_000);
+    await until(
+      'the fixed cell to have no diagnostics',
+      () => vscode.languages.getDiagnostics(target.document.uri).length === 0,
+      5_000,
+    );
     const clearedMs = Date.now() - started;
     // The debounce is ~150 ms: a cell that never updates within 2 s is broken, not slow.
     assert.ok(clearedMs < 2_000, `diagnostics took ${clearedMs} ms to clear`);
@@ -325,6 +389,10 @@ suite('diagnostics in lab cells', () => {
       const list = vscode.languages.getDiagnostics(target.document.uri);
       return list.length > 0 && list;
     });
-    assert.deepEqual(found.map(show), [show(new vscode.Diagnostic(new vscode.Range(2, 5, 2, 6), `${cellPrefix(target)}: "smt" must be at most 8; got 9`))]);
+    assert.deepEqual(found.map(show), [
+      show(
+        new vscode.Diagnostic(new vscode.Range(2, 5, 2, 6), `${cellPrefix(target)}: "smt" must be at most 8; got 9`),
+      ),
+    ]);
   });
 });

@@ -24,16 +24,33 @@ suite('writing a lab in the notebook', () => {
   });
 
   test('a policy cell without a name: the problem names its cell, the quick fix names it, the file has the name on its fence', async () => {
-    const policy = cellStartingWith(notebook, 'export default definePolicy({ place: (view: PolicyView, p: Proc) => 0 });');
-    const problem = await until('the needs-a-name problem', () => vscode.languages.getDiagnostics(policy.document.uri).find((d) => d.code === 'policy-needs-name'));
+    const policy = cellStartingWith(
+      notebook,
+      'export default definePolicy({ place: (view: PolicyView, p: Proc) => 0 });',
+    );
+    const problem = await until('the needs-a-name problem', () =>
+      vscode.languages.getDiagnostics(policy.document.uri).find((d) => d.code === 'policy-needs-name'),
+    );
     assert.match(problem.message, new RegExp(`^Cell ${policy.index + 1} \\(policy\\): A policy cell needs a name`));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', policy.document.uri, problem.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      policy.document.uri,
+      problem.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.title === 'Name this policy "my-policy"');
     assert.ok(fix?.command, `quick fixes offered: ${actions.map((a) => a.title).join(', ')}`);
-    assert.ok(actions.some((a) => a.title === 'Name this policy…' && a.command), 'a fix that asks for the name');
+    assert.ok(
+      actions.some((a) => a.title === 'Name this policy…' && a.command),
+      'a fix that asks for the name',
+    );
     // What choosing the quick fix in the editor does.
     await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
-    await until('the problem to go', () => !vscode.languages.getDiagnostics(policy.document.uri).some((d) => d.code === 'policy-needs-name'), 5_000);
+    await until(
+      'the problem to go',
+      () => !vscode.languages.getDiagnostics(policy.document.uri).some((d) => d.code === 'policy-needs-name'),
+      5_000,
+    );
     await notebook.save();
     const text = readFileSync(notebook.uri.fsPath, 'utf8');
     assert.ok(text.includes('```policy name=my-policy\nexport default definePolicy'), text);
@@ -46,7 +63,11 @@ suite('writing a lab in the notebook', () => {
     await execute(notebook, [run]);
     const output = outputJson(run, RUN_MIME) as { digest: string; summary: Record<string, unknown> };
     const record = workspaceUri('editing.lab.results.json').fsPath;
-    await until('the results record', () => existsSync(record) && readFileSync(record, 'utf8').includes(output.digest), 10_000);
+    await until(
+      'the results record',
+      () => existsSync(record) && readFileSync(record, 'utf8').includes(output.digest),
+      10_000,
+    );
     const recorded = JSON.parse(readFileSync(record, 'utf8'));
     assert.equal(recorded.lab, 'editing.lab.md');
     assert.equal(recorded.runs.first.digest, output.digest);
@@ -56,7 +77,10 @@ suite('writing a lab in the notebook', () => {
 
   test('New Lab opens an untitled lab-N.lab.md notebook, ready to run', async () => {
     await vscode.commands.executeCommand('migration-lab.newLab');
-    const opened = await until('the new lab', () => vscode.window.activeNotebookEditor?.notebook.isUntitled && vscode.window.activeNotebookEditor.notebook);
+    const opened = await until(
+      'the new lab',
+      () => vscode.window.activeNotebookEditor?.notebook.isUntitled && vscode.window.activeNotebookEditor.notebook,
+    );
     assert.equal(opened.notebookType, NOTEBOOK_TYPE);
     assert.equal(opened.uri.scheme, 'untitled');
     assert.match(opened.uri.path, /\/lab-\d+\.lab\.md$/);

@@ -64,7 +64,7 @@ suite('stale outputs', () => {
 
     await setCellText(machine(), MACHINE.replace('coresPerSocket: 2', 'coresPerSocket: 4'));
     assert.notEqual(currentHash(run()), before.run, 'the run is not stale after its machine changed');
-    assert.notEqual(currentHash(chart()), before.chart, 'the chart is not stale after its run\'s machine changed');
+    assert.notEqual(currentHash(chart()), before.chart, "the chart is not stale after its run's machine changed");
     // The outputs still carry the old hashes until the cells run again.
     assert.deepEqual({ run: storedHash(run()), chart: storedHash(chart()) }, before);
   });
@@ -75,14 +75,22 @@ suite('stale outputs', () => {
     await execute(notebook, [run(), chart()]);
     assert.notEqual(storedHash(run()), stale);
     assert.equal(storedHash(run()), currentHash(run()));
-    assert.notEqual((outputJson(run(), RUN_MIME) as { digest: string }).digest, staleDigest, 'four cores gave the same run as two');
+    assert.notEqual(
+      (outputJson(run(), RUN_MIME) as { digest: string }).digest,
+      staleDigest,
+      'four cores gave the same run as two',
+    );
     assert.equal(storedHash(chart()), currentHash(chart()));
 
     await setCellText(machine(), MACHINE);
     assert.equal(currentHash(run()), stale, 'the hash depends on more than the inputs');
     await execute(notebook, [run()]);
     assert.equal(storedHash(run()), stale);
-    assert.equal((outputJson(run(), RUN_MIME) as { digest: string }).digest, staleDigest, 'the same inputs gave a different run');
+    assert.equal(
+      (outputJson(run(), RUN_MIME) as { digest: string }).digest,
+      staleDigest,
+      'the same inputs gave a different run',
+    );
   });
 });
 
@@ -97,7 +105,10 @@ suite('cancelling a long run', () => {
       [
         '# A run too long to wait for\n',
         // 16 CPUs and an open Poisson stream of 5,000 requests a second for ten simulated minutes.
-        cell('workload', 'name: stream\nprocesses:\n  - { name: web, arrival: poisson 5000/s, demand: exp 2ms, workingSet: 256KiB }'),
+        cell(
+          'workload',
+          'name: stream\nprocesses:\n  - { name: web, arrival: poisson 5000/s, demand: exp 2ms, workingSet: 256KiB }',
+        ),
         cell('workload', 'name: few\nprocesses:\n  - { name: a, count: 4, demand: 10ms }'),
         cell('run', 'name: long\nmachine: numa-4x4\nworkload: stream\npolicy: least-loaded\nduration: 600s'),
         cell('run', 'name: quick\nmachine: laptop-4\nworkload: few\npolicy: pinned\nduration: 1s'),
@@ -112,7 +123,10 @@ suite('cancelling a long run', () => {
     const execution = vscode.commands.executeCommand('notebook.cell.execute', cellRange);
     const progress = await until(
       'progress output from the long run',
-      () => long().outputs.flatMap((o) => o.items).find((i) => i.mime === 'text/plain' && /Simulating long: \d+ %/.test(new TextDecoder().decode(i.data))),
+      () =>
+        long()
+          .outputs.flatMap((o) => o.items)
+          .find((i) => i.mime === 'text/plain' && /Simulating long: \d+ %/.test(new TextDecoder().decode(i.data))),
       20_000,
     );
     note(`long run: first progress after ${Date.now() - since} ms (${new TextDecoder().decode(progress.data)})`);
@@ -126,7 +140,10 @@ suite('cancelling a long run', () => {
     );
     const answerMs = performance.now() - asked;
     note(`completion during the long run answered in ${answerMs.toFixed(0)} ms`);
-    assert.ok(completions.items.some((item) => item.label === 'stream'), 'the completion during the run is wrong');
+    assert.ok(
+      completions.items.some((item) => item.label === 'stream'),
+      'the completion during the run is wrong',
+    );
     // A host blocked by the simulation would answer only when the run ends, minutes later; on a
     // loaded two-core machine a free host still takes a few hundred ms.
     assert.ok(answerMs < 2_000, `a completion took ${answerMs.toFixed(0)} ms while a run executed`);
@@ -139,7 +156,9 @@ suite('cancelling a long run', () => {
     const cancelMs = Date.now() - cancelled;
     note(`cancelling the long run took ${cancelMs} ms`);
     assert.notEqual(long().executionSummary?.success, true, 'a cancelled run reports success');
-    const texts = long().outputs.flatMap((o) => o.items).map((i) => new TextDecoder().decode(i.data));
+    const texts = long()
+      .outputs.flatMap((o) => o.items)
+      .map((i) => new TextDecoder().decode(i.data));
     assert.deepEqual(texts, ['Cancelled.']);
   });
 

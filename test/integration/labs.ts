@@ -14,7 +14,11 @@ export const ERROR_MIME = 'application/vnd.code.notebook.error';
 export async function openLab(uri: vscode.Uri): Promise<vscode.NotebookDocument> {
   const notebook = await vscode.workspace.openNotebookDocument(uri);
   const editor = await vscode.window.showNotebookDocument(notebook);
-  await vscode.commands.executeCommand('notebook.selectKernel', { editor, id: 'migration-lab-kernel', extension: extensionId });
+  await vscode.commands.executeCommand('notebook.selectKernel', {
+    editor,
+    id: 'migration-lab-kernel',
+    extension: extensionId,
+  });
   return notebook;
 }
 
@@ -64,12 +68,21 @@ export async function executed(cells: vscode.NotebookCell[], since: number, time
   try {
     await until('cells to finish executing', () => cells.every(done), timeoutMs);
   } catch {
-    throw new Error(`cells ${cells.filter((c) => !done(c)).map((c) => c.index).join(', ')} did not finish executing within ${timeoutMs / 1000} s`);
+    throw new Error(
+      `cells ${cells
+        .filter((c) => !done(c))
+        .map((c) => c.index)
+        .join(', ')} did not finish executing within ${timeoutMs / 1000} s`,
+    );
   }
 }
 
 /** Executes the given cells (in one request, as a person selecting them would) and waits for them. */
-export async function execute(notebook: vscode.NotebookDocument, cells: vscode.NotebookCell[], timeoutMs?: number): Promise<void> {
+export async function execute(
+  notebook: vscode.NotebookDocument,
+  cells: vscode.NotebookCell[],
+  timeoutMs?: number,
+): Promise<void> {
   const since = Date.now();
   await vscode.commands.executeCommand('notebook.cell.execute', {
     ranges: cells.map((c) => ({ start: c.index, end: c.index + 1 })),
@@ -80,7 +93,9 @@ export async function execute(notebook: vscode.NotebookDocument, cells: vscode.N
 
 /** Every output item of `mime` in a cell, decoded as JSON. */
 export function outputItems(c: vscode.NotebookCell, mime: string): unknown[] {
-  return c.outputs.flatMap((output) => output.items.filter((item) => item.mime === mime).map((item) => JSON.parse(new TextDecoder().decode(item.data))));
+  return c.outputs.flatMap((output) =>
+    output.items.filter((item) => item.mime === mime).map((item) => JSON.parse(new TextDecoder().decode(item.data))),
+  );
 }
 
 /** The JSON of the first output item of `mime` in a cell. */
@@ -95,6 +110,10 @@ export function outputJson(c: vscode.NotebookCell, mime: string): unknown {
 export async function setCellText(c: vscode.NotebookCell, text: string): Promise<void> {
   const document = c.document;
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+  edit.replace(
+    document.uri,
+    new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)),
+    text,
+  );
   assert.equal(await vscode.workspace.applyEdit(edit), true, 'the edit was not applied');
 }

@@ -21,14 +21,24 @@ const LAB = [
   cell('check', 'expect: runs.'),
   cell('check', 'expect: runs.base.'),
   // Metrics named where they are used: a comparison's metrics and a check expression.
-  cell('compare', 'machine: duo\nworkload: mixed\npolicies: [pinned, least-loaded]\nmetrics: [makespanS, meanSojournS]'),
+  cell(
+    'compare',
+    'machine: duo\nworkload: mixed\npolicies: [pinned, least-loaded]\nmetrics: [makespanS, meanSojournS]',
+  ),
   cell('check', 'expect: runs.base.makespanS < 2s'),
   // A policy being written: completions after view. and inside act.migrate's reason.
-  cell('policy name=drafting lang=ts', 'definePolicy({\n  place(view, p) { return view.\n  onIdle(view, act, cpu) { act.migrate(p, cpu, \''),
+  cell(
+    'policy name=drafting lang=ts',
+    "definePolicy({\n  place(view, p) { return view.\n  onIdle(view, act, cpu) { act.migrate(p, cpu, '",
+  ),
 ].join('\n');
 
 /** What the completion providers offer at a position, without VS Code's plain-word suggestions. */
-async function completionsAt(document: vscode.TextDocument, line: number, character = document.lineAt(line).text.length): Promise<string[]> {
+async function completionsAt(
+  document: vscode.TextDocument,
+  line: number,
+  character = document.lineAt(line).text.length,
+): Promise<string[]> {
   const list = await vscode.commands.executeCommand<vscode.CompletionList>(
     'vscode.executeCompletionItemProvider',
     document.uri,
@@ -67,32 +77,42 @@ suite('completions and hovers in lab cells', () => {
     notebook = await writeLab('language.lab.md', LAB);
   });
 
-  test('a machine cell offers machine keys, not the ones already written nor other kinds\' keys', async () => {
+  test("a machine cell offers machine keys, not the ones already written nor other kinds' keys", async () => {
     // The person has typed "so" of a key: every key is offered and VS Code filters them as they type.
     const labels = await completionsAt(doc('name: draft-machine'), 1);
-    assertIncludes(labels, ['sockets', 'coresPerSocket', 'smt', 'caches', 'pstates', 'latency', 'migration', 'thermal'], 'machine keys');
+    assertIncludes(
+      labels,
+      ['sockets', 'coresPerSocket', 'smt', 'caches', 'pstates', 'latency', 'migration', 'thermal'],
+      'machine keys',
+    );
     assert.ok(!labels.includes('name'), 'offers "name", which the cell already has');
-    for (const foreign of ['processes', 'workload', 'policy', 'expect']) assert.ok(!labels.includes(foreign), `offers ${foreign}`);
+    for (const foreign of ['processes', 'workload', 'policy', 'expect'])
+      assert.ok(!labels.includes(foreign), `offers ${foreign}`);
   });
 
   test('a run cell offers run keys', async () => {
     const labels = await completionsAt(doc('name: base'), 4, 0);
     assertIncludes(labels, ['scheduler', 'seed'], 'run keys');
-    for (const present of ['name', 'machine', 'workload', 'policy']) assert.ok(!labels.includes(present), `offers ${present}, already written`);
+    for (const present of ['name', 'machine', 'workload', 'policy'])
+      assert.ok(!labels.includes(present), `offers ${present}, already written`);
   });
 
-  test('machine: offers the lab\'s machine cells and every preset', async () => {
+  test("machine: offers the lab's machine cells and every preset", async () => {
     const labels = await completionsAt(doc('name: draft-run'), 1);
-    assertIncludes(labels, ['duo', 'draft-machine', 'laptop-4', 'server-2x8', 'server-2x8-smt', 'numa-4x4', 'phone-4+4'], 'machines');
+    assertIncludes(
+      labels,
+      ['duo', 'draft-machine', 'laptop-4', 'server-2x8', 'server-2x8-smt', 'numa-4x4', 'phone-4+4'],
+      'machines',
+    );
     assert.ok(!labels.includes('mixed'), 'offers a workload as a machine');
   });
 
-  test('workload: offers the lab\'s workload cells only', async () => {
+  test("workload: offers the lab's workload cells only", async () => {
     const labels = await completionsAt(doc('name: draft-run'), 2);
     assert.deepEqual(labels, ['mixed']);
   });
 
-  test('policy: offers the built-in policies and the lab\'s policy cells', async () => {
+  test("policy: offers the built-in policies and the lab's policy cells", async () => {
     const labels = await completionsAt(doc('name: draft-run'), 3);
     assertIncludes(labels, ['pinned', 'random', 'least-loaded', 'global-queue', 'linux-cfs', 'sticky'], 'policies');
   });
@@ -102,7 +122,7 @@ suite('completions and hovers in lab cells', () => {
     assert.deepEqual(labels.sort(), ['$dur', '$mean']);
   });
 
-  test('a chart\'s runs: offers the lab\'s run cells', async () => {
+  test("a chart's runs: offers the lab's run cells", async () => {
     const labels = await completionsAt(doc('show: load'), 1);
     assertIncludes(labels, ['base', 'draft-run'], 'runs');
     assert.ok(!labels.includes('duo'), 'offers a machine as a run');
@@ -137,21 +157,43 @@ suite('completions and hovers in lab cells', () => {
     assert.match(await hoverAt(doc('name: duo'), 2, '32KiB'), /32768 B/);
   });
 
-  test('hovering a metric where it is used gives its definition, the docs\' own words', async () => {
-    const docs = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(vscode.extensions.getExtension(extensionId)!.extensionUri, 'docs', 'lab-format.md')));
+  test("hovering a metric where it is used gives its definition, the docs' own words", async () => {
+    const docs = new TextDecoder().decode(
+      await vscode.workspace.fs.readFile(
+        vscode.Uri.joinPath(vscode.extensions.getExtension(extensionId)!.extensionUri, 'docs', 'lab-format.md'),
+      ),
+    );
     const documented = (metric: string) => new RegExp(`^\\| \`${metric}\` \\| (.+) \\|$`, 'm').exec(docs)?.[1];
     const makespan = documented('makespanS');
     assert.match(makespan ?? '', /Finished processes only/);
-    assert.ok((await hoverAt(doc('machine: duo'), 3, 'makespanS')).includes(makespan!), 'in a compare cell\'s metrics');
-    assert.ok((await hoverAt(doc('machine: duo'), 3, 'meanSojournS')).includes(documented('meanSojournS')!), 'the second metric of the list');
-    assert.ok((await hoverAt(doc('expect: runs.base.makespanS < 2s'), 0, 'makespanS')).includes(makespan!), 'in a check expression');
+    assert.ok((await hoverAt(doc('machine: duo'), 3, 'makespanS')).includes(makespan!), "in a compare cell's metrics");
+    assert.ok(
+      (await hoverAt(doc('machine: duo'), 3, 'meanSojournS')).includes(documented('meanSojournS')!),
+      'the second metric of the list',
+    );
+    assert.ok(
+      (await hoverAt(doc('expect: runs.base.makespanS < 2s'), 0, 'makespanS')).includes(makespan!),
+      'in a check expression',
+    );
   });
 
   test('policy cells complete and explain the policy API from its shipped types', async () => {
     const policy = doc('definePolicy({');
-    assertIncludes(await completionsAt(policy, 1), ['load', 'queueLength', 'isAllowed', 'temperatureC'], 'view members');
-    assertIncludes(await completionsAt(policy, 2), ['load-balance', 'cache-contention', 'thermal', 'maintenance'], 'reasons');
-    assertIncludes(await completionsAt(policy, 0, 0), ['place', 'balance', 'onIdle', 'definePolicy'], 'hooks and globals');
+    assertIncludes(
+      await completionsAt(policy, 1),
+      ['load', 'queueLength', 'isAllowed', 'temperatureC'],
+      'view members',
+    );
+    assertIncludes(
+      await completionsAt(policy, 2),
+      ['load-balance', 'cache-contention', 'thermal', 'maintenance'],
+      'reasons',
+    );
+    assertIncludes(
+      await completionsAt(policy, 0, 0),
+      ['place', 'balance', 'onIdle', 'definePolicy'],
+      'hooks and globals',
+    );
     assert.match(await hoverAt(policy, 2, 'migrate'), /migrate\(/);
   });
 });

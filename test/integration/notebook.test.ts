@@ -3,7 +3,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import { parse as parseYaml } from 'yaml';
-import { CHART_MIME, cellsOfKind, codeCells, ERROR_MIME, executed, NOTEBOOK_TYPE, openLab, outputJson, RUN_MIME } from './labs';
+import {
+  CHART_MIME,
+  cellsOfKind,
+  codeCells,
+  ERROR_MIME,
+  executed,
+  NOTEBOOK_TYPE,
+  openLab,
+  outputJson,
+  RUN_MIME,
+} from './labs';
 import { note } from './reporter';
 import { workspaceUri } from './workspace';
 
@@ -29,7 +39,11 @@ function dataRows(spec: unknown): Record<string, unknown>[] {
 function cpuCount(notebook: vscode.NotebookDocument): number {
   const [machine] = cellsOfKind(notebook, 'machine');
   assert.ok(machine, 'the lab has a machine cell');
-  const fields = parseYaml(machine.document.getText()) as { sockets?: number; coresPerSocket?: number; threadsPerCore?: number };
+  const fields = parseYaml(machine.document.getText()) as {
+    sockets?: number;
+    coresPerSocket?: number;
+    threadsPerCore?: number;
+  };
   return (fields.sockets ?? 1) * (fields.coresPerSocket ?? 1) * (fields.threadsPerCore ?? 1);
 }
 
@@ -45,7 +59,10 @@ suite('intro.lab.md as a notebook', () => {
 
   test('opens as a migration-lab notebook with Markdown and code cells', () => {
     assert.equal(notebook.notebookType, NOTEBOOK_TYPE);
-    assert.ok(notebook.getCells().some((cell) => cell.kind === vscode.NotebookCellKind.Markup), 'no Markdown cells');
+    assert.ok(
+      notebook.getCells().some((cell) => cell.kind === vscode.NotebookCellKind.Markup),
+      'no Markdown cells',
+    );
     assert.ok(cellsOfKind(notebook, 'run').length >= 1, 'no run cells');
     assert.ok(cellsOfKind(notebook, 'chart').length >= 1, 'no chart cells');
   });
@@ -57,7 +74,10 @@ suite('intro.lab.md as a notebook', () => {
     note(`run all of intro.lab.md (${codeCells(notebook).length} code cells, cold session): ${Date.now() - since} ms`);
     const failed = codeCells(notebook).filter((cell) => cell.executionSummary?.success !== true);
     assert.deepEqual(
-      failed.map((cell) => `cell ${cell.index}: ${cell.outputs.flatMap((o) => o.items.map((i) => new TextDecoder().decode(i.data))).join(' ')}`),
+      failed.map(
+        (cell) =>
+          `cell ${cell.index}: ${cell.outputs.flatMap((o) => o.items.map((i) => new TextDecoder().decode(i.data))).join(' ')}`,
+      ),
       [],
     );
   });
@@ -65,10 +85,15 @@ suite('intro.lab.md as a notebook', () => {
   test('a run cell outputs its summary and digest', () => {
     for (const cell of cellsOfKind(notebook, 'run')) {
       const run = outputJson(cell, RUN_MIME) as { summary?: unknown; digest?: unknown };
-      assert.ok(run.summary && typeof run.summary === 'object' && Object.keys(run.summary).length > 0, `cell ${cell.index}: no summary`);
+      assert.ok(
+        run.summary && typeof run.summary === 'object' && Object.keys(run.summary).length > 0,
+        `cell ${cell.index}: no summary`,
+      );
       assert.match(String(run.digest), /^[0-9a-f]{16,}$/, `cell ${cell.index}: digest`);
     }
-    const digests = cellsOfKind(notebook, 'run').map((cell) => (outputJson(cell, RUN_MIME) as { digest: string }).digest);
+    const digests = cellsOfKind(notebook, 'run').map(
+      (cell) => (outputJson(cell, RUN_MIME) as { digest: string }).digest,
+    );
     assert.equal(new Set(digests).size, digests.length, 'different runs have different digests');
   });
 
@@ -80,7 +105,9 @@ suite('intro.lab.md as a notebook', () => {
       assert.ok(chart.spec, `cell ${cell.index}: no spec`);
       assert.match(String(chart.spec.$schema), /vega-lite/);
     }
-    const perCpu = charts.filter((cell) => ['load', 'queues'].includes((parseYaml(cell.document.getText()) as { show?: string }).show ?? ''));
+    const perCpu = charts.filter((cell) =>
+      ['load', 'queues'].includes((parseYaml(cell.document.getText()) as { show?: string }).show ?? ''),
+    );
     assert.ok(perCpu.length > 0, 'the intro lab has no load or queues chart');
     for (const cell of perCpu) {
       const chart = outputJson(cell, CHART_MIME) as { spec: unknown };
@@ -89,7 +116,11 @@ suite('intro.lab.md as a notebook', () => {
       const runs = (parseYaml(cell.document.getText()) as { runs?: string[] }).runs ?? [];
       for (const run of runs) {
         const cpusOfRun = new Set(rows.filter((row) => row.run === run).map((row) => row.cpu));
-        assert.equal(cpusOfRun.size, cpus, `cell ${cell.index}: run ${run} has rows for ${cpusOfRun.size} of ${cpus} CPUs`);
+        assert.equal(
+          cpusOfRun.size,
+          cpus,
+          `cell ${cell.index}: run ${run} has rows for ${cpusOfRun.size} of ${cpus} CPUs`,
+        );
       }
     }
   });
@@ -104,7 +135,11 @@ suite('intro.lab.md as a notebook', () => {
     const after = await readFile(uri().fsPath);
     assert.deepEqual(after, bytesBefore);
     const text = after.toString('utf8');
-    for (const trace of [RUN_MIME, CHART_MIME, (outputJson(cellsOfKind(notebook, 'run')[0], RUN_MIME) as { digest: string }).digest]) {
+    for (const trace of [
+      RUN_MIME,
+      CHART_MIME,
+      (outputJson(cellsOfKind(notebook, 'run')[0], RUN_MIME) as { digest: string }).digest,
+    ]) {
       assert.ok(!text.includes(trace), `the saved file contains ${trace}`);
     }
   });
@@ -115,7 +150,8 @@ suite('intro.lab.md as a notebook', () => {
     // goes through serializeNotebook for every cell.
     const cell = codeCells(notebook)[0];
     const original = cell.document.getText();
-    const whole = () => new vscode.Range(cell.document.positionAt(0), cell.document.positionAt(cell.document.getText().length));
+    const whole = () =>
+      new vscode.Range(cell.document.positionAt(0), cell.document.positionAt(cell.document.getText().length));
     for (const text of [`${original}# edited\n`, original]) {
       const edit = new vscode.WorkspaceEdit();
       edit.replace(cell.document.uri, whole(), text);
@@ -154,7 +190,11 @@ suite('a lab with an invalid cell', () => {
     const error = outputJson(brokenCell, ERROR_MIME) as { message?: string };
     assert.ok(error.message, 'the error output has a message');
     for (const cell of codeCells(notebook).filter((c) => c !== brokenCell)) {
-      assert.equal(cell.executionSummary?.success, true, `cell ${cell.index} (${cell.document.languageId}) did not succeed`);
+      assert.equal(
+        cell.executionSummary?.success,
+        true,
+        `cell ${cell.index} (${cell.document.languageId}) did not succeed`,
+      );
     }
     assert.ok(outputJson(cellsOfKind(notebook, 'chart')[0], CHART_MIME), 'the chart after the broken cell was drawn');
   });

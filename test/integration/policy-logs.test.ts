@@ -7,7 +7,10 @@ import * as vscode from 'vscode';
 import { cell, cellStartingWith, ERROR_MIME, execute, outputItems, RUN_MIME, writeLab } from './labs';
 
 const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
-const stdout = (c: vscode.NotebookCell) => c.outputs.flatMap((o) => o.items.filter((i) => i.mime === STDOUT_MIME).map((i) => new TextDecoder().decode(i.data))).join('');
+const stdout = (c: vscode.NotebookCell) =>
+  c.outputs
+    .flatMap((o) => o.items.filter((i) => i.mime === STDOUT_MIME).map((i) => new TextDecoder().decode(i.data)))
+    .join('');
 
 suite('policy logs in the editor', () => {
   let notebook: vscode.NotebookDocument;
@@ -17,8 +20,14 @@ suite('policy logs in the editor', () => {
       'policy-logs.lab.md',
       [
         cell('workload', 'name: w\nprocesses:\n  - { name: a, count: 3, demand: 2ms }'),
-        cell('policy name=chatty lang=js', 'definePolicy({\n  place(view, p) {\n    console.log("placing", p, "on", p % view.cpuCount);\n    return p % view.cpuCount;\n  },\n});'),
-        cell('policy name=failing lang=js', 'definePolicy({\n  place(view, p) {\n    console.log("about to fail on", p);\n    throw new Error("no CPU for " + p);\n  },\n});'),
+        cell(
+          'policy name=chatty lang=js',
+          'definePolicy({\n  place(view, p) {\n    console.log("placing", p, "on", p % view.cpuCount);\n    return p % view.cpuCount;\n  },\n});',
+        ),
+        cell(
+          'policy name=failing lang=js',
+          'definePolicy({\n  place(view, p) {\n    console.log("about to fail on", p);\n    throw new Error("no CPU for " + p);\n  },\n});',
+        ),
         cell('run', 'name: talks\nmachine: laptop-4\nworkload: w\npolicy: chatty\nduration: 20ms'),
         cell('run', 'name: fails\nmachine: laptop-4\nworkload: w\npolicy: failing\nduration: 20ms'),
       ].join('\n'),

@@ -28,7 +28,10 @@ suite('restricted mode: an untrusted workspace', () => {
         '# A lab from somewhere\n',
         cell('workload', 'name: w\nprocesses:\n  - { name: a, count: 4, demand: 2ms }'),
         // Had this code run, it would have printed, then looped until its step budget stopped it.
-        cell('policy name=mine lang=js', 'console.log("policy code ran");\nwhile (true) {}\ndefinePolicy({ place: (view, p) => 0 });'),
+        cell(
+          'policy name=mine lang=js',
+          'console.log("policy code ran");\nwhile (true) {}\ndefinePolicy({ place: (view, p) => 0 });',
+        ),
         cell('run', 'name: theirs\nmachine: laptop-4\nworkload: w\npolicy: mine\nduration: 20ms'),
         cell('run', 'name: builtin\nmachine: laptop-4\nworkload: w\npolicy: least-loaded\nduration: 2 parsecs'),
       ].join('\n'),
@@ -50,7 +53,10 @@ suite('restricted mode: an untrusted workspace', () => {
   test('no cell runs until the folder is trusted, so no policy code runs', async () => {
     const theirs = cellStartingWith(notebook, 'name: theirs');
     // VS Code asks for trust before it runs anything; nobody grants it here.
-    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: theirs.index, end: theirs.index + 1 }], document: notebook.uri });
+    void vscode.commands.executeCommand('notebook.cell.execute', {
+      ranges: [{ start: theirs.index, end: theirs.index + 1 }],
+      document: notebook.uri,
+    });
     // The same cell runs in well under a second in a trusted folder (the other suites).
     await sleep(8000);
     assert.equal(theirs.executionSummary?.timing, undefined, 'the cell ran');
@@ -63,10 +69,22 @@ suite('restricted mode: an untrusted workspace', () => {
     const extension = vscode.extensions.getExtension(extensionId)!;
     const said = extension.packageJSON.capabilities.untrustedWorkspaces as { supported: string; description: string };
     assert.equal(said.supported, 'limited');
-    assert.match(said.description, /Running cells needs a trusted workspace, and user-written policy code in `policy` cells never runs in an untrusted one/);
+    assert.match(
+      said.description,
+      /Running cells needs a trusted workspace, and user-written policy code in `policy` cells never runs in an untrusted one/,
+    );
     await vscode.commands.executeCommand('workbench.trust.manage');
-    const text = await until('the Workspace Trust editor', () => (/You are in Restricted Mode/.test(screen()) ? screen() : undefined), 30_000);
+    const text = await until(
+      'the Workspace Trust editor',
+      () => (/You are in Restricted Mode/.test(screen()) ? screen() : undefined),
+      30_000,
+    );
     assert.match(text, /extensions are disabled or have limited functionality/);
-    note(`Workspace Trust editor: ${text.split('\n').filter((l) => /Restricted Mode|extensions are disabled/.test(l)).join(' / ')}`);
+    note(
+      `Workspace Trust editor: ${text
+        .split('\n')
+        .filter((l) => /Restricted Mode|extensions are disabled/.test(l))
+        .join(' / ')}`,
+    );
   });
 });

@@ -8,7 +8,14 @@ import { RunError, type RunHost, type RunRequest } from '../../src/lab/run/runHo
 import { BROWSER_MAX_PROCESSES, withBrowserMemoryLimit } from '../../src/worker/browserLimits';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
-const base = (workload: WorkloadConfig, durationNs = 2e9): SimConfig => ({ machine: { preset: 'laptop-4' }, workload, policy: { name: 'pinned' }, scheduler: { kind: 'fair' }, durationNs, seed: 1 });
+const base = (workload: WorkloadConfig, durationNs = 2e9): SimConfig => ({
+  machine: { preset: 'laptop-4' },
+  workload,
+  policy: { name: 'pinned' },
+  scheduler: { kind: 'fair' },
+  durationNs,
+  seed: 1,
+});
 
 test('processes a workload creates: closed groups exactly, as the simulator counts its arrivals', () => {
   const closed: WorkloadConfig = {
@@ -25,7 +32,11 @@ test('processes a workload creates: closed groups exactly, as the simulator coun
 });
 
 test('an open Poisson stream: its expected arrivals, which runs over many seeds average', () => {
-  const open: WorkloadConfig = { groups: [{ name: 'web', arrival: { kind: 'poisson', ratePerS: 400, startNs: 5e8 }, demand: { kind: 'exp', meanNs: 1e6 } }] };
+  const open: WorkloadConfig = {
+    groups: [
+      { name: 'web', arrival: { kind: 'poisson', ratePerS: 400, startNs: 5e8 }, demand: { kind: 'exp', meanNs: 1e6 } },
+    ],
+  };
   assert.equal(processesUpTo(open, 3e9), 1000);
   const arrivals = Array.from({ length: 20 }, (_, seed) => simulate({ ...base(open, 3e9), seed }).summary.arrived);
   const mean = arrivals.reduce((a, b) => a + b, 0) / arrivals.length;
@@ -41,12 +52,21 @@ test('the browser refuses a run over its bound before it starts, and passes the 
   };
   const host = withBrowserMemoryLimit(counting);
   const signal = new AbortController().signal;
-  const huge = base({ groups: Array.from({ length: 8 }, (_, i) => ({ name: `g${i}`, count: 1_000_000, demand: { kind: 'fixed', valueNs: 1e9 } })) });
+  const huge = base({
+    groups: Array.from({ length: 8 }, (_, i) => ({
+      name: `g${i}`,
+      count: 1_000_000,
+      demand: { kind: 'fixed', valueNs: 1e9 },
+    })),
+  });
   for (const call of [host.run, host.summarize]) {
     await assert.rejects(call({ config: huge, signal }), (error: unknown) => {
       assert.ok(error instanceof RunError);
       assert.equal(error.name, 'Too large to run in the browser');
-      assert.match(error.message, /^This run creates about 8,000,000 processes\. A browser cannot limit the memory .* at most 500,000\. Run this lab in VS Code on the desktop, or on the command line \(migration-lab run\)\.$/);
+      assert.match(
+        error.message,
+        /^This run creates about 8,000,000 processes\. A browser cannot limit the memory .* at most 500,000\. Run this lab in VS Code on the desktop, or on the command line \(migration-lab run\)\.$/,
+      );
       return true;
     });
   }
@@ -55,8 +75,17 @@ test('the browser refuses a run over its bound before it starts, and passes the 
   assert.equal((await host.summarize({ config: small, signal })).digest, simulate(small).digest);
   assert.equal(calls.length, 1);
   // Exactly at the bound still runs (here a host that only notes the request: the run itself is big).
-  const noting: RunHost = { run: async () => Promise.reject(new Error('unused')), summarize: async (request) => (calls.push(request), { summary: simulate(small).summary, digest: 'noted' }) };
+  const noting: RunHost = {
+    run: async () => Promise.reject(new Error('unused')),
+    summarize: async (request) => (calls.push(request), { summary: simulate(small).summary, digest: 'noted' }),
+  };
   const edge = base({ groups: [{ name: 'g', count: BROWSER_MAX_PROCESSES, demand: { kind: 'fixed', valueNs: 1e6 } }] });
   assert.equal((await withBrowserMemoryLimit(noting).summarize({ config: edge, signal })).digest, 'noted');
-  await assert.rejects(withBrowserMemoryLimit(noting).summarize({ config: { ...edge, workload: { groups: [...edge.workload.groups, { name: 'one', count: 1 }] } }, signal }), /about 500,001 processes/);
+  await assert.rejects(
+    withBrowserMemoryLimit(noting).summarize({
+      config: { ...edge, workload: { groups: [...edge.workload.groups, { name: 'one', count: 1 }] } },
+      signal,
+    }),
+    /about 500,001 processes/,
+  );
 });

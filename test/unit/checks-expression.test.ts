@@ -15,24 +15,53 @@ const compare: CompareOutput = {
   seeds: 5,
   cells: [
     { policy: 'pinned', metric: 'meanResponseS', interval: { mean: 0.02, halfWidth: 0.004, n: 5 }, best: false },
-    { policy: 'least-loaded', metric: 'meanResponseS', interval: { mean: 0.008, halfWidth: 0.001, n: 5 }, difference: { mean: -0.012, halfWidth: 0.003, n: 5 }, best: true },
+    {
+      policy: 'least-loaded',
+      metric: 'meanResponseS',
+      interval: { mean: 0.008, halfWidth: 0.001, n: 5 },
+      difference: { mean: -0.012, halfWidth: 0.003, n: 5 },
+      best: true,
+    },
   ],
 };
 
 const scope: CheckScope = {
   runs: {
-    pinned: { ok: true, value: { imbalanceCv: 0.4, migrations: 0, meanResponseS: 0.0031, migrationsByReason: { steal: 0, balance: 0 } } },
-    cfs: { ok: true, value: { imbalanceCv: 0.05, migrations: 120, meanResponseS: 0.0019, migrationsByReason: { steal: 100, balance: 20 } } },
+    pinned: {
+      ok: true,
+      value: { imbalanceCv: 0.4, migrations: 0, meanResponseS: 0.0031, migrationsByReason: { steal: 0, balance: 0 } },
+    },
+    cfs: {
+      ok: true,
+      value: {
+        imbalanceCv: 0.05,
+        migrations: 120,
+        meanResponseS: 0.0019,
+        migrationsByReason: { steal: 100, balance: 20 },
+      },
+    },
     mine: { ok: false, error: 'policy "mine" threw: TypeError: x is undefined' },
   },
   compares: { policies: { ok: true, value: compare } },
 };
 
-const check = (expect: string, extra: Partial<ResolvedCheck> = {}): ResolvedCheck => ({ cellIndex: 0, points: 2, hidden: false, solution: false, expect, runs: [], ...extra });
+const check = (expect: string, extra: Partial<ResolvedCheck> = {}): ResolvedCheck => ({
+  cellIndex: 0,
+  points: 2,
+  hidden: false,
+  solution: false,
+  expect,
+  runs: [],
+  ...extra,
+});
 const run = (expect: string, extra: Partial<ResolvedCheck> = {}) => evaluateCheck(check(expect, extra), scope);
 
 test('comparisons between runs pass and score their points', () => {
-  assert.deepEqual(run('runs.cfs.imbalanceCv < runs.pinned.imbalanceCv'), { passed: true, score: 2, message: 'passed' });
+  assert.deepEqual(run('runs.cfs.imbalanceCv < runs.pinned.imbalanceCv'), {
+    passed: true,
+    score: 2,
+    message: 'passed',
+  });
   const failed = run('runs.pinned.imbalanceCv < runs.cfs.imbalanceCv');
   assert.equal(failed.passed, false);
   assert.equal(failed.score, 0);
@@ -61,8 +90,14 @@ test('numbers with units are converted to the units metrics are reported in', ()
 });
 
 test('compares, breakdowns and bracketed names', () => {
-  assert.equal(run('compares.policies.least-loaded.meanResponseS.mean < compares.policies.pinned.meanResponseS.mean').passed, true);
-  assert.equal(run('compares.policies.least-loaded.meanResponseS.high < compares.policies.pinned.meanResponseS.low').passed, true);
+  assert.equal(
+    run('compares.policies.least-loaded.meanResponseS.mean < compares.policies.pinned.meanResponseS.mean').passed,
+    true,
+  );
+  assert.equal(
+    run('compares.policies.least-loaded.meanResponseS.high < compares.policies.pinned.meanResponseS.low').passed,
+    true,
+  );
   assert.equal(run('compares.policies["least-loaded"].meanResponseS.difference < 0').passed, true);
   assert.equal(run('compares.policies.least-loaded.meanResponseS.best == true').passed, true);
   assert.equal(run('runs.cfs.migrationsByReason.steal == 100').passed, true);
@@ -82,7 +117,10 @@ test('unknown names and failed runs fail with a reason', () => {
 test('hidden checks never quote the expression or its values', () => {
   const hidden = run('runs.pinned.imbalanceCv < runs.cfs.imbalanceCv', { hidden: true });
   assert.deepEqual(hidden, { passed: false, score: 0, message: 'A hidden check failed' });
-  const withMessage = run('runs.pinned.imbalanceCv < 0.01', { hidden: true, message: 'Look at how evenly pinned spreads work' });
+  const withMessage = run('runs.pinned.imbalanceCv < 0.01', {
+    hidden: true,
+    message: 'Look at how evenly pinned spreads work',
+  });
   assert.equal(withMessage.message, 'Look at how evenly pinned spreads work');
   // A failed run is not a secret: it says which run and why.
   const failedRun = run('runs.mine.migrations > 0', { hidden: true });
@@ -101,7 +139,12 @@ test('syntax errors name the column', () => {
 });
 
 test('no code runs: property access cannot escape the scope', () => {
-  for (const expr of ['runs.constructor.name == "Object"', 'runs.__proto__ == 1', 'runs.cfs.toString == 1', 'compares.policies.pinned.meanResponseS.constructor == 1']) {
+  for (const expr of [
+    'runs.constructor.name == "Object"',
+    'runs.__proto__ == 1',
+    'runs.cfs.toString == 1',
+    'compares.policies.pinned.meanResponseS.constructor == 1',
+  ]) {
     const r = run(expr);
     assert.equal(r.passed, false, expr);
     assert.match(r.message, /has no/, expr);
@@ -109,15 +152,20 @@ test('no code runs: property access cannot escape the scope', () => {
 });
 
 test('property: any text either parses or fails with a span inside it, and evaluation never throws', () => {
-  const alphabet = fc.constantFrom(...'runs.cfs.imbalanceCv compares ()!<>=&|+-*/ 0123456789 ms % " [ ] , abs min'.split(''));
+  const alphabet = fc.constantFrom(
+    ...'runs.cfs.imbalanceCv compares ()!<>=&|+-*/ 0123456789 ms % " [ ] , abs min'.split(''),
+  );
   fc.assert(
-    fc.property(fc.array(alphabet, { maxLength: 60 }).map((a) => a.join('')), (text) => {
-      const parsed = parseCheckExpression(text);
-      if (!parsed.ok) assert.ok(parsed.start >= 0 && parsed.end <= text.length + 1 && parsed.start <= parsed.end);
-      const result = run(text);
-      assert.equal(typeof result.passed, 'boolean');
-      assert.equal(result.score, result.passed ? 2 : 0);
-    }),
+    fc.property(
+      fc.array(alphabet, { maxLength: 60 }).map((a) => a.join('')),
+      (text) => {
+        const parsed = parseCheckExpression(text);
+        if (!parsed.ok) assert.ok(parsed.start >= 0 && parsed.end <= text.length + 1 && parsed.start <= parsed.end);
+        const result = run(text);
+        assert.equal(typeof result.passed, 'boolean');
+        assert.equal(result.score, result.passed ? 2 : 0);
+      },
+    ),
     { numRuns: 2000 },
   );
   assert.equal(parseCheckExpression('('.repeat(20000) + '1' + ')'.repeat(20000)).ok, false);

@@ -28,17 +28,27 @@ test('export writes a standalone report and CSV tables for every run', async () 
   const csvs = readdirSync(join(dir, 'data')).sort();
   const runs = [...readFileSync(EXAMPLE, 'utf8').matchAll(/^```run\n(?:.*\n)*?name: ([\w-]+)/gm)].map((m) => m[1]);
   assert.ok(runs.includes('pinned'));
-  assert.deepEqual(csvs, runs.flatMap((r) => ['migrations', 'processes', 'series', 'summary'].map((t) => `${r}.${t}.csv`)).sort());
-  const processes = readFileSync(join(dir, 'data', 'pinned.processes.csv'), 'utf8').trimEnd().split('\n');
+  assert.deepEqual(
+    csvs,
+    runs.flatMap((r) => ['migrations', 'processes', 'series', 'summary'].map((t) => `${r}.${t}.csv`)).sort(),
+  );
+  const processes = readFileSync(join(dir, 'data', 'pinned.processes.csv'), 'utf8')
+    .trimEnd()
+    .split('\n');
   assert.match(processes[0], /^pid,group,kind,state,arrivalS,finishS,responseS/);
   assert.ok(processes.length > 10);
 
   // Open it the way a student or grader would, and look at it.
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--headless'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--headless'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     await page.goto(pathToFileURL(html).href);
-    const sizes = await page.$$eval('figure.chart > svg', (nodes) => nodes.map((n) => n.getBoundingClientRect()).map((b) => [b.width, b.height]));
+    const sizes = await page.$$eval('figure.chart > svg', (nodes) =>
+      nodes.map((n) => n.getBoundingClientRect()).map((b) => [b.width, b.height]),
+    );
     assert.equal(sizes.length, chartCells.length);
     for (const [w, h] of sizes) assert.ok(w > 200 && h > 100, `chart drawn at ${w}x${h}`);
     const marks = await page.$$eval('figure.chart svg path, figure.chart svg rect', (nodes) => nodes.length);
@@ -48,7 +58,10 @@ test('export writes a standalone report and CSV tables for every run', async () 
     await page.locator('figure.chart').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(existsSync(shot));
-    await page.locator('figure.chart').first().screenshot({ path: join(REPO, 'test-results', 'export-chart.png') });
+    await page
+      .locator('figure.chart')
+      .first()
+      .screenshot({ path: join(REPO, 'test-results', 'export-chart.png') });
   } finally {
     await browser.close();
   }
@@ -103,7 +116,10 @@ test('export --out into folders that do not exist yet makes them; a path that ca
   writeFileSync(join(dir, 'file'), 'in the way');
   const blocked = cli(['export', lab, '--out', join(dir, 'file', 'small.html')]);
   assert.equal(blocked.code, 2);
-  assert.equal(blocked.stderr.trim(), `--out ${join(dir, 'file', 'small.html')}: cannot write the report: a file is in the way of its folder`);
+  assert.equal(
+    blocked.stderr.trim(),
+    `--out ${join(dir, 'file', 'small.html')}: cannot write the report: a file is in the way of its folder`,
+  );
   const folder = cli(['export', lab, '--out', join(dir, 'reports')]);
   assert.equal(folder.code, 2);
   assert.equal(folder.stderr.trim(), `--out ${join(dir, 'reports')}: cannot write the report: it is a folder`);

@@ -17,7 +17,11 @@ export function cli(args: string[], options: { cwd?: string; entry?: string; tim
   const entry = options.entry ?? join(REPO, 'src', 'cli', 'main.ts');
   const nodeArgs = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
   // cwd is the repository so `--import tsx` resolves; paths in args are absolute.
-  const r = spawnSync(process.execPath, [...nodeArgs, ...args], { cwd: options.cwd ?? REPO, encoding: 'utf8', timeout: options.timeoutMs ?? 240_000 });
+  const r = spawnSync(process.execPath, [...nodeArgs, ...args], {
+    cwd: options.cwd ?? REPO,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 240_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

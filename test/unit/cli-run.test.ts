@@ -76,18 +76,34 @@ test('--json: lab, version, runs with seed, digest and summary, compares, checks
   const out = JSON.parse(r.stdout);
   assert.equal(out.lab, lab);
   assert.match(out.version, /^\d+\.\d+\.\d+\+sim\.\d+$/);
-  assert.deepEqual(out.runs.map((x: { name: string; policy: string; seed: number }) => [x.name, x.policy, x.seed]), [
-    ['mine', 'least-loaded', 3],
-    ['pinned', 'pinned', 3],
-  ]);
+  assert.deepEqual(
+    out.runs.map((x: { name: string; policy: string; seed: number }) => [x.name, x.policy, x.seed]),
+    [
+      ['mine', 'least-loaded', 3],
+      ['pinned', 'pinned', 3],
+    ],
+  );
   assert.match(out.runs[0].digest, /^[0-9a-f]{64}$/);
-  for (const key of ['meanResponseS', 'p95ResponseS', 'migrations', 'migrationsByReason', 'cacheMisses', 'imbalanceCv', 'jainIndex', 'meanUtilization']) assert.ok(key in out.runs[0].summary, key);
+  for (const key of [
+    'meanResponseS',
+    'p95ResponseS',
+    'migrations',
+    'migrationsByReason',
+    'cacheMisses',
+    'imbalanceCv',
+    'jainIndex',
+    'meanUtilization',
+  ])
+    assert.ok(key in out.runs[0].summary, key);
   assert.equal(out.compares[0].name, 'policies');
   assert.deepEqual(out.compares[0].policies, ['pinned', 'global-queue']);
-  assert.deepEqual(out.checks.map((c: { name: string; passed: boolean; score: number }) => [c.name, c.passed, c.score]), [
-    ['moves', true, 2],
-    ['quick', true, 1],
-  ]);
+  assert.deepEqual(
+    out.checks.map((c: { name: string; passed: boolean; score: number }) => [c.name, c.passed, c.score]),
+    [
+      ['moves', true, 2],
+      ['quick', true, 1],
+    ],
+  );
 });
 
 test('text output: summaries, the comparison table, checks; the record written next to the lab', () => {
@@ -128,12 +144,19 @@ test('a failed check: exit 1, with the values that made it fail', () => {
   const { lab } = labIn(LAB.replace('runs.mine.meanResponseS < 1s', 'runs.mine.meanResponseS < 1us'));
   const r = cli(['run', lab]);
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /FAIL quick \(0\/1\): Expected runs\.mine\.meanResponseS < 1us \(runs\.mine\.meanResponseS = [\d.e-]+, 1us\)/);
+  assert.match(
+    r.stdout,
+    /FAIL quick \(0\/1\): Expected runs\.mine\.meanResponseS < 1us \(runs\.mine\.meanResponseS = [\d.e-]+, 1us\)/,
+  );
 });
 
 test('bad input: exit 2, file:line:col, nothing written', () => {
   const cases: [string, string[], RegExp][] = [
-    ['unknown reference', [LAB.replace('workload: w\npolicy: pinned', 'workload: nope\npolicy: pinned')], /test\.lab\.md:32:11: Unknown workload "nope"/],
+    [
+      'unknown reference',
+      [LAB.replace('workload: w\npolicy: pinned', 'workload: nope\npolicy: pinned')],
+      /test\.lab\.md:32:11: Unknown workload "nope"/,
+    ],
     ['invalid cell', [LAB.replace('coresPerSocket: 4', 'coresPerSocket: -4')], /test\.lab\.md:10:17: .*coresPerSocket/],
     ['not a lab', ['just prose\n'], /test\.lab\.md:1:1: not a lab/],
     ['empty file', [''], /test\.lab\.md:1:1: not a lab/],

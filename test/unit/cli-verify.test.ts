@@ -137,13 +137,26 @@ test('a changed simulator constant is reported as drift, with the metrics that m
       });
     },
   };
-  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, outdir: build, plugins: [patch], logLevel: 'silent' as const, external: ['vega', 'vega-lite'] };
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    format: 'cjs' as const,
+    outdir: build,
+    plugins: [patch],
+    logLevel: 'silent' as const,
+    external: ['vega', 'vega-lite'],
+  };
   await esbuild.build({ ...common, entryPoints: { cli: join(REPO, 'src/cli/main.ts') } });
   await esbuild.build({ ...common, entryPoints: { 'simWorker.node': join(REPO, 'src/worker/simWorker.node.ts') } });
 
   const verify = cli(['verify', lab, '--json'], { entry: join(build, 'cli.js') });
   assert.equal(verify.code, 1, verify.stderr);
-  const entries = JSON.parse(verify.stdout).entries as { kind: string; name: string; status: string; moved?: { metric: string }[] }[];
+  const entries = JSON.parse(verify.stdout).entries as {
+    kind: string;
+    name: string;
+    status: string;
+    moved?: { metric: string }[];
+  }[];
   for (const e of entries) assert.equal(e.status, 'drifted', `${e.kind} ${e.name}`);
   const moved = entries.find((e) => e.name === 'on-big')!.moved!.map((m) => m.metric);
   assert.ok(moved.includes('meanResponseS'), moved.join(', '));
@@ -159,7 +172,13 @@ test('verify without a record, run on invalid input: exit 2, file:line:col, noth
   const verify = cli(['verify', lab]);
   assert.equal(verify.code, 2);
   assert.match(verify.stderr, /two\.lab\.results\.json:1:1: no results record/);
-  writeFileSync(lab, TWO_MACHINES.replace('policy: least-loaded\nduration: 1s\n```\n\n```run\nname: on-big', 'policy: least-lodaed\nduration: 1s\n```\n\n```run\nname: on-big'));
+  writeFileSync(
+    lab,
+    TWO_MACHINES.replace(
+      'policy: least-loaded\nduration: 1s\n```\n\n```run\nname: on-big',
+      'policy: least-lodaed\nduration: 1s\n```\n\n```run\nname: on-big',
+    ),
+  );
   const run = cli(['run', lab]);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /two\.lab\.md:25:9: Unknown policy "least-lodaed"/);

@@ -33,34 +33,97 @@ const EXPECTED: Record<string, { scores: Scores; integrity?: RegExp[]; says?: Re
   // 1, a narrow miss), so it earns balances.
   'round-robin': { scores: [4, 4, 0, 0] },
   // Issue 12, bypass 1: the locked run given an id of its own and switched to a built-in.
-  'locked-run-new-id': { scores: [0, 0, 0, 0], integrity: [/run mine: a copy with another id or name \(run cell at line \d+\) stood in for it; the source version was graded/] },
+  'locked-run-new-id': {
+    scores: [0, 0, 0, 0],
+    integrity: [
+      /run mine: a copy with another id or name \(run cell at line \d+\) stood in for it; the source version was graded/,
+    ],
+  },
   'locked-run-edited': { scores: [0, 0, 0, 0], integrity: [/run mine: its checksum does not match its content/] },
-  'locked-run-unlocked': { scores: [0, 0, 0, 0], integrity: [/run mine differs from the source; the source version was graded/] },
+  'locked-run-unlocked': {
+    scores: [0, 0, 0, 0],
+    integrity: [/run mine differs from the source; the source version was graded/],
+  },
   // A copy of the locked run placed before it, so that it would be the first definition.
-  'run-copy-first': { scores: [0, 0, 0, 0], integrity: [/run mine: a copy with another id or name/, /run mine: another copy \(run cell at line \d+\) was left out/] },
-  'machine-shadow': { scores: [4, 4, 2, 3], integrity: [/machine octo: a copy with another id or name/, /machine octo: another copy/] },
+  'run-copy-first': {
+    scores: [0, 0, 0, 0],
+    integrity: [
+      /run mine: a copy with another id or name/,
+      /run mine: another copy \(run cell at line \d+\) was left out/,
+    ],
+  },
+  'machine-shadow': {
+    scores: [4, 4, 2, 3],
+    integrity: [/machine octo: a copy with another id or name/, /machine octo: another copy/],
+  },
   'workload-shrunk': { scores: [4, 4, 0, 0], integrity: [/workload skewed: its checksum does not match/] },
   // Guessed hidden names: replaced, reported without naming the hidden cell.
-  'hidden-run-guessed': { scores: [0, 0, 0, 0], integrity: [/the run cell at line \d+ has the name or id of a cell the assignment keeps/] },
-  'hidden-check-guessed': { scores: [4, 4, 0, 0], integrity: [/the check cell at line \d+ has the name or id of a cell the assignment keeps/] },
+  'hidden-run-guessed': {
+    scores: [0, 0, 0, 0],
+    integrity: [/the run cell at line \d+ has the name or id of a cell the assignment keeps/],
+  },
+  'hidden-check-guessed': {
+    scores: [4, 4, 0, 0],
+    integrity: [/the check cell at line \d+ has the name or id of a cell the assignment keeps/],
+  },
   'check-renamed': { scores: [0, 0, 0, 0], integrity: [/check balances was deleted/] },
-  'checks-deleted': { scores: [4, 4, 2, 3], integrity: [/check balances was deleted/, /check faster was deleted/, /check frugal was deleted/] },
+  'checks-deleted': {
+    scores: [4, 4, 2, 3],
+    integrity: [/check balances was deleted/, /check faster was deleted/, /check frugal was deleted/],
+  },
   // Attacks on the sandbox, each refused at the student's line.
-  'prelude-override': { scores: [0, 0, 0, 0], says: [/policy mine \(line 2\): TypeError: 'indexOf' is read-only/, /a hidden run it reads could not finish: your policy mine failed at line 2/] },
-  'zero-interval': { scores: [0, 0, 0, 0], says: [/policy mine \(line 1\): RangeError: definePolicy: balanceIntervalNs must be a number of nanoseconds >= 1000/] },
-  'getter-params': { scores: [0, 0, 0, 0], says: [/policy mine \(line 8\): the code outside the hooks ran past its budget of 1,000,000 steps/] },
+  'prelude-override': {
+    scores: [0, 0, 0, 0],
+    says: [
+      /policy mine \(line 2\): TypeError: 'indexOf' is read-only/,
+      /a hidden run it reads could not finish: your policy mine failed at line 2/,
+    ],
+  },
+  'zero-interval': {
+    scores: [0, 0, 0, 0],
+    says: [
+      /policy mine \(line 1\): RangeError: definePolicy: balanceIntervalNs must be a number of nanoseconds >= 1000/,
+    ],
+  },
+  'getter-params': {
+    scores: [0, 0, 0, 0],
+    says: [/policy mine \(line 8\): the code outside the hooks ran past its budget of 1,000,000 steps/],
+  },
   'proxy-definition': { scores: [4, 4, 2, 3] },
   'tojson-log': { scores: [0, 0, 0, 0], says: [/place\(\) at \d+ ns, line 3: ran past its budget of 1,000,000 steps/] },
-  'valueof-return': { scores: [0, 0, 0, 0], says: [/place\(\) at \d+ ns, line 2: RangeError: place\(\) returned \{\} for process \d+; return a CPU number 0\.\.7/] },
+  'valueof-return': {
+    scores: [0, 0, 0, 0],
+    says: [
+      /place\(\) at \d+ ns, line 2: RangeError: place\(\) returned \{\} for process \d+; return a CPU number 0\.\.7/,
+    ],
+  },
   'memory-bomb': { scores: [0, 0, 0, 0], says: [/place\(\) at \d+ ns, line 4: ran out of memory/] },
-  'never-ends': { scores: [0, 0, 0, 0], says: [/it ran past its CPU-time limit of 10 s per run, so its worker was stopped/] },
+  'never-ends': {
+    scores: [0, 0, 0, 0],
+    says: [/it ran past its CPU-time limit of 10 s per run, so its worker was stopped/],
+  },
   'policy-syntax-error': { scores: [0, 0, 0, 0], says: [/policy mine \(line 3\): syntax error/] },
-  empty: { scores: [0, 0, 0, 0], integrity: [/machine octo was deleted/, /workload skewed was deleted/, /run baseline was deleted/, /run mine was deleted/, /check frugal was deleted/] },
+  empty: {
+    scores: [0, 0, 0, 0],
+    integrity: [
+      /machine octo was deleted/,
+      /workload skewed was deleted/,
+      /run baseline was deleted/,
+      /run mine was deleted/,
+      /check frugal was deleted/,
+    ],
+  },
   'policy-logs': { scores: [4, 4, 2, 3] },
   // What the student's code throws is printed on one line, with no control characters.
-  'forged-output': { scores: [0, 0, 0, 0], says: [/Error: nothing; PASS balances \(4\/4\): passed; \ufffd\[2K {2}PASS faster/] },
+  'forged-output': {
+    scores: [0, 0, 0, 0],
+    says: [/Error: nothing; PASS balances \(4\/4\): passed; \ufffd\[2K {2}PASS faster/],
+  },
   // The assignment's cells put back after an unclosed HTML comment are still read as cells.
-  'unclosed-comment': { scores: [4, 4, 2, 3], integrity: [/run baseline was deleted/, /run mine was deleted/, /check balances was deleted/] },
+  'unclosed-comment': {
+    scores: [4, 4, 2, 3],
+    integrity: [/run baseline was deleted/, /run mine was deleted/, /check balances was deleted/],
+  },
 };
 
 const names = Object.keys(EXPECTED);
@@ -69,12 +132,27 @@ let batch: CliResult;
 
 before(() => {
   out = tempDir('grade-assignment');
-  batch = cli(['grade', ...names.map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv'), '--junit', join(out, 'junit.xml'), '--cpu-limit', '10'], { timeoutMs: 900_000 });
+  batch = cli(
+    [
+      'grade',
+      ...names.map(submission),
+      '--source',
+      SOURCE,
+      '--csv',
+      join(out, 'scores.csv'),
+      '--junit',
+      join(out, 'junit.xml'),
+      '--cpu-limit',
+      '10',
+    ],
+    { timeoutMs: 900_000 },
+  );
 });
 
 const blockOf = (name: string) => batch.stdout.split(/\n(?=\S)/).find((b) => b.startsWith(submission(name))) ?? '';
 /** A CSV line's fields (quoted fields may hold commas). */
-const fields = (line: string) => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"'));
+const fields = (line: string) =>
+  line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"'));
 
 test('every submission gets its exact score, in a CSV row of its own', () => {
   assert.equal(batch.code, 1, batch.stderr);
@@ -85,19 +163,27 @@ test('every submission gets its exact score, in a CSV row of its own', () => {
     const cols = fields(rows[i]!);
     const { scores, integrity = [] } = EXPECTED[name]!;
     assert.equal(cols[0], submission(name));
-    assert.deepEqual(cols.slice(1, 7).map(Number), [scores.reduce((a, b) => a + b, 0), 13, ...scores], `${name}:\n${blockOf(name)}`);
+    assert.deepEqual(
+      cols.slice(1, 7).map(Number),
+      [scores.reduce((a, b) => a + b, 0), 13, ...scores],
+      `${name}:\n${blockOf(name)}`,
+    );
     for (const pattern of integrity) assert.match(cols[7]!, pattern, name);
     if (integrity.length === 0) assert.equal(cols[7], '', name);
   });
 });
 
 test('sandbox attacks are refused with the line of the student code, in the checks that read the run', () => {
-  for (const [name, { says = [] }] of Object.entries(EXPECTED)) for (const pattern of says) assert.match(blockOf(name), pattern, name);
+  for (const [name, { says = [] }] of Object.entries(EXPECTED))
+    for (const pattern of says) assert.match(blockOf(name), pattern, name);
 });
 
 test('a forged result line in an error message starts no line of its own', () => {
   const forged = blockOf('forged-output');
-  assert.deepEqual(forged.split('\n').filter((l) => /^\s*PASS/.test(l)), []);
+  assert.deepEqual(
+    forged.split('\n').filter((l) => /^\s*PASS/.test(l)),
+    [],
+  );
   assert.doesNotMatch(batch.stdout, /[\u001b\r]/);
 });
 
@@ -107,13 +193,21 @@ test('nothing a student reads names a hidden cell or a hidden value', () => {
   for (const text of [batch.stdout, junit, csv]) {
     assert.doesNotMatch(text, /waves|0\.95|meanResponseS/);
   }
-  assert.match(blockOf('untouched'), /FAIL holds-up \(0\/3\): Your policy does not keep up when the load changes over time: try it on workloads of your own\.$/m);
+  assert.match(
+    blockOf('untouched'),
+    /FAIL holds-up \(0\/3\): Your policy does not keep up when the load changes over time: try it on workloads of your own\.$/m,
+  );
 });
 
 test('one submission out of memory and one that never ends: all the others are graded and reported', () => {
   const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
   assert.equal((junit.match(/<testsuite /g) ?? []).length, names.length);
-  for (const name of names) assert.match(batch.stdout, new RegExp(`^${submission(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+/13$`, 'm'), name);
+  for (const name of names)
+    assert.match(
+      batch.stdout,
+      new RegExp(`^${submission(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+/13$`, 'm'),
+      name,
+    );
 });
 
 test('release: the committed student version is what release makes of the shipped assignment', () => {
@@ -122,7 +216,10 @@ test('release: the committed student version is what release makes of the shippe
   assert.equal(released.code, 0, released.stderr);
   const text = readFileSync(student, 'utf8');
   assert.equal(text, readFileSync(join(DIR, 'student.lab.md'), 'utf8'));
-  assert.match(released.stderr, /left out: workload waves \(hidden\), run waves-pinned \(hidden\), run waves-mine \(hidden\), check holds-up \(hidden\)/);
+  assert.match(
+    released.stderr,
+    /left out: workload waves \(hidden\), run waves-pinned \(hidden\), run waves-mine \(hidden\), check holds-up \(hidden\)/,
+  );
   assert.doesNotMatch(text, /BEGIN SOLUTION|view\.load\(cpu\) < view\.load\(best\)|waves/);
   // The stub runs (every process on CPU 0) and the locked cells carry their checksums.
   assert.match(text, /```policy name=mine lang=ts\n[\s\S]*\/\/ YOUR ANSWER HERE\n {4}return 0;/);

@@ -17,7 +17,13 @@ function copies() {
   const submission = join(dir, 'alice.lab.md');
   copyFileSync(ASSIGNMENT, source);
   copyFileSync(SOLUTION, submission);
-  return { dir, source, submission, sourceText: readFileSync(source, 'utf8'), submissionText: readFileSync(submission, 'utf8') };
+  return {
+    dir,
+    source,
+    submission,
+    sourceText: readFileSync(source, 'utf8'),
+    submissionText: readFileSync(submission, 'utf8'),
+  };
 }
 
 test('release X --out X, through a symlink or a hard link too, is refused and the answer key is untouched', () => {
@@ -34,7 +40,12 @@ test('release X --out X, through a symlink or a hard link too, is refused and th
 
 test('grade outputs onto the source or a submission, or two outputs onto one file, are refused before grading', () => {
   const { dir, source, submission, sourceText, submissionText } = copies();
-  for (const args of [['--csv', source], ['--junit', submission], ['--classroom', submission], ['--csv', join(dir, 'x.csv'), '--junit', join(dir, 'x.csv')]]) {
+  for (const args of [
+    ['--csv', source],
+    ['--junit', submission],
+    ['--classroom', submission],
+    ['--csv', join(dir, 'x.csv'), '--junit', join(dir, 'x.csv')],
+  ]) {
     const r = cli(['grade', submission, '--source', source, ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
     assert.match(r.stderr, /that is the input|writes the same file/);
@@ -47,7 +58,12 @@ test('grade outputs onto the source or a submission, or two outputs onto one fil
 
 test('other commands: export, run --out, merge and sweep never write over their inputs', () => {
   const { dir, source, sourceText } = copies();
-  for (const args of [['export', source, '--out', source], ['run', source, '--out', source], ['sweep', source, '--out', source], ['merge', source, '--out', source]]) {
+  for (const args of [
+    ['export', source, '--out', source],
+    ['run', source, '--out', source],
+    ['sweep', source, '--out', source],
+    ['merge', source, '--out', source],
+  ]) {
     const r = cli(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /that is the input/, args.join(' '));
@@ -72,7 +88,10 @@ test('check ids that are columns of the reports, and checks on unnamed compares,
   );
   const r = cli(['release', lab, '--out', join(dir, 'student.lab.md')]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /a\.lab\.md:22:1: check id "score" is a column of the grading reports \(submission, score, max_score, integrity\); choose another/);
+  assert.match(
+    r.stderr,
+    /a\.lab\.md:22:1: check id "score" is a column of the grading reports \(submission, score, max_score, integrity\); choose another/,
+  );
   assert.match(r.stderr, /a\.lab\.md:26:1: check id "Submission" is a column of the grading reports/);
   assert.match(r.stderr, /a\.lab\.md:30:1: the check reads compare1, a compare cell without a name: give it one/);
   assert.equal(existsSync(join(dir, 'student.lab.md')), false);
@@ -81,9 +100,23 @@ test('check ids that are columns of the reports, and checks on unnamed compares,
 test('a memory limit too low for the instructor lab itself: exit 3, the reason, and no scores for anyone', () => {
   const { dir, source, submission } = copies();
   const csv = join(dir, 'scores.csv');
-  const r = cli(['grade', submission, '--source', source, '--memory-limit', '16', '--csv', csv, '--junit', join(dir, 'junit.xml')]);
+  const r = cli([
+    'grade',
+    submission,
+    '--source',
+    source,
+    '--memory-limit',
+    '16',
+    '--csv',
+    csv,
+    '--junit',
+    join(dir, 'junit.xml'),
+  ]);
   assert.equal(r.code, 3, r.stderr);
-  assert.match(r.stderr, /the instructor's lab .*assignment\.lab\.md does not pass its own checks under these limits, so no scores were written/);
+  assert.match(
+    r.stderr,
+    /the instructor's lab .*assignment\.lab\.md does not pass its own checks under these limits, so no scores were written/,
+  );
   assert.match(r.stderr, /it used more than its memory limit of 16 MB per run/);
   assert.match(r.stderr, /raise --cpu-limit, --memory-limit or --submission-cpu-limit/);
   assert.equal(r.stdout, '');

@@ -23,7 +23,10 @@ const EXPECTED: Record<string, { scores: [number, number, number]; failure?: Reg
   'memory-bomb': { scores: [0, 0, 0], failure: /line 4: ran out of memory/ },
   crash: { scores: [0, 0, 0], failure: /TypeError: cannot read property 'cpu' of undefined/ },
   'policy-syntax-error': { scores: [0, 0, 0], failure: /syntax error/ },
-  'wrong-type': { scores: [0, 0, 0], failure: /place\(\) returned "the idle one" for process 0; return a CPU number 0\.\.7/ },
+  'wrong-type': {
+    scores: [0, 0, 0],
+    failure: /place\(\) returned "the idle one" for process 0; return a CPU number 0\.\.7/,
+  },
   // the released stub, unchanged.
   untouched: { scores: [0, 0, 0], failure: /place\(\) returned undefined/ },
 };
@@ -33,7 +36,14 @@ let batch: CliResult;
 
 before(() => {
   out = tempDir('grade-policies');
-  batch = cli(['grade', ...Object.keys(EXPECTED).map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv')]);
+  batch = cli([
+    'grade',
+    ...Object.keys(EXPECTED).map(submission),
+    '--source',
+    SOURCE,
+    '--csv',
+    join(out, 'scores.csv'),
+  ]);
 });
 
 const blockOf = (stdout: string, name: string) => stdout.split(/\n(?=\S)/).find((b) => b.startsWith(submission(name)))!;
@@ -57,7 +67,10 @@ test('a failed policy explains itself in every check that reads its run, hidden 
     assert.equal(lines.length, 3, `${name}:\n${block}`);
     for (const line of lines) assert.match(line, failure, name);
     // The hidden check names the failure but not its own expression.
-    assert.match(block, /FAIL shortest \(0\/2\): Some processes still land on busy CPUs: compare each CPU's load when placing \(run "yours" has no result: /);
+    assert.match(
+      block,
+      /FAIL shortest \(0\/2\): Some processes still land on busy CPUs: compare each CPU's load when placing \(run "yours" has no result: /,
+    );
     assert.doesNotMatch(block, /meanWaitS/);
   }
 });
@@ -66,7 +79,10 @@ test('a policy slow enough to pass the per-call budget is stopped by the CPU-tim
   const r = cli(['grade', submission('slow'), '--source', SOURCE, '--cpu-limit', '3']);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /slow\.lab\.md: 0\/5/);
-  assert.match(r.stdout, /FAIL even \(0\/2\): .*run "yours" has no result: it ran past its CPU-time limit of 3 s per run, so its worker was stopped/);
+  assert.match(
+    r.stdout,
+    /FAIL even \(0\/2\): .*run "yours" has no result: it ran past its CPU-time limit of 3 s per run, so its worker was stopped/,
+  );
 });
 
 test('release keeps the policy stub and drops the solution and hidden check', () => {

@@ -23,7 +23,9 @@ test('solution regions become a stub; cells without markers go entirely', () => 
   assert.equal(stripSolution('a: 1\n# BEGIN SOLUTION\nb: 2\n# END SOLUTION\nc: 3'), 'a: 1\n# YOUR ANSWER HERE\nc: 3');
   assert.equal(stripSolution('  // BEGIN SOLUTION\n  return 1;\n  // END SOLUTION'), '  // YOUR ANSWER HERE');
   assert.equal(stripSolution('no markers'), undefined);
-  const lab = parseLab('```policy name=p solution\ndefinePolicy({ place() { return 0; } });\n```\n\n```check id=q\nexpect: 1 < 2\n```\n');
+  const lab = parseLab(
+    '```policy name=p solution\ndefinePolicy({ place() { return 0; } });\n```\n\n```check id=q\nexpect: 1 < 2\n```\n',
+  );
   const r = releaseLab(lab);
   assert.deepEqual(r.removed, ['policy p (solution)']);
   assert.equal(r.cells.length, 1);
@@ -33,7 +35,11 @@ test('every protected cell carries a checksum of its own content, and only those
   for (const cell of parseLab(student)) {
     if (cell.kind === 'markdown') continue;
     const isProtected = cell.kind === 'check' || cell.attributes.locked === true;
-    assert.equal(typeof cell.attributes.checksum === 'string', isProtected, `${cell.kind}: ${cell.value.split('\n')[0]}`);
+    assert.equal(
+      typeof cell.attributes.checksum === 'string',
+      isProtected,
+      `${cell.kind}: ${cell.value.split('\n')[0]}`,
+    );
     if (isProtected) assert.equal(cell.attributes.checksum, cellChecksum(cell));
   }
 });
@@ -56,10 +62,15 @@ test('assembly: an untouched submission needs no notes and gets the hidden check
 });
 
 test('assembly: an edit with the checksum removed is still caught by comparing with the source', () => {
-  const sneaky = student.replace(/(```check id=even[^\n]*) checksum=[0-9a-f]+/, '$1').replace('runs.yours.imbalanceCv < runs.pinned.imbalanceCv', 'true');
+  const sneaky = student
+    .replace(/(```check id=even[^\n]*) checksum=[0-9a-f]+/, '$1')
+    .replace('runs.yours.imbalanceCv < runs.pinned.imbalanceCv', 'true');
   assert.notEqual(sneaky, student);
   const a = assembleSubmission(instructor, parseLab(sneaky));
-  assert.deepEqual(a.integrity.map((n) => [n.cell, n.problem]), [['check even', 'modified']]);
+  assert.deepEqual(
+    a.integrity.map((n) => [n.cell, n.problem]),
+    [['check even', 'modified']],
+  );
   const even = a.cells.find((c) => c.kind === 'check' && c.attributes.id === 'even')!;
   assert.match(even.value, /runs\.yours\.imbalanceCv < runs\.pinned\.imbalanceCv/);
 });
@@ -75,21 +86,34 @@ test('reports: Classroom JSON and JUnit escape messages and carry integrity note
     { name: 'q1', points: 2, hidden: false, passed: true, score: 2, message: 'passed' },
     { name: 'q<2>', points: 1, hidden: true, passed: false, score: 0, message: 'a "hidden" check & more' },
   ];
-  const grade = { submission: 'a.lab.md', checks, integrity: [{ cell: 'check q1', problem: 'deleted' as const, message: 'check q1 was deleted' }] };
+  const grade = {
+    submission: 'a.lab.md',
+    checks,
+    integrity: [{ cell: 'check q1', problem: 'deleted' as const, message: 'check q1 was deleted' }],
+  };
   const json = classroomResult(grade);
   assert.equal(json.status, 'fail');
   assert.equal(json.max_score, 3);
   assert.deepEqual(json.integrity, ['check q1 was deleted']);
   const xml = junitXml([grade]);
-  assert.match(xml, /<testcase classname="a\.lab\.md" name="q&lt;2&gt;">\n {6}<failure message="a &quot;hidden&quot; check &amp; more">/);
+  assert.match(
+    xml,
+    /<testcase classname="a\.lab\.md" name="q&lt;2&gt;">\n {6}<failure message="a &quot;hidden&quot; check &amp; more">/,
+  );
   assert.match(xml, /<system-err>check q1 was deleted<\/system-err>/);
 });
 
 test('assembly: a second params cell cannot change a protected parameter', () => {
-  const sneaky = student.replace('# Assignment: spread the work\n', '# Assignment: spread the work\n\n```params\ndur: 1ms\nmine: 3\n```\n');
+  const sneaky = student.replace(
+    '# Assignment: spread the work\n',
+    '# Assignment: spread the work\n\n```params\ndur: 1ms\nmine: 3\n```\n',
+  );
   assert.notEqual(sneaky, student);
   const a = assembleSubmission(instructor, parseLab(sneaky));
-  assert.deepEqual(a.integrity.map((n) => n.message), ['a params cell declares protected parameters again (dur); it was left out']);
+  assert.deepEqual(
+    a.integrity.map((n) => n.message),
+    ['a params cell declares protected parameters again (dur); it was left out'],
+  );
   const params = a.cells.filter((c) => c.kind === 'params');
   assert.equal(params.length, 1);
   assert.equal(params[0].value, 'dur: 2s');
@@ -100,7 +124,10 @@ test('release refuses checks without a distinct id or with an expression that do
   const { existsSync, writeFileSync } = await import('node:fs');
   const dir = tempDir('release');
   const lab = join(dir, 'a.lab.md');
-  writeFileSync(lab, '```check points=1\nexpect: 1 < 2\n```\n\n```check id=q\nexpect: 1 < 2\n```\n\n```check id=q\nexpect: 2 < 3\n```\n\n```check id=r\nexpect: (1 < 2\n```\n');
+  writeFileSync(
+    lab,
+    '```check points=1\nexpect: 1 < 2\n```\n\n```check id=q\nexpect: 1 < 2\n```\n\n```check id=q\nexpect: 2 < 3\n```\n\n```check id=r\nexpect: (1 < 2\n```\n',
+  );
   const r = cli(['release', lab, '--out', join(dir, 'student.lab.md')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /a\.lab\.md:1:1: a check needs an id for grading/);
@@ -110,11 +137,16 @@ test('release refuses checks without a distinct id or with an expression that do
 });
 
 test('assembly: a hidden run read by a hidden check is merged back too', () => {
-  const source = parseLab('```run\nname: a\nmachine: m\nworkload: w\npolicy: pinned\n```\n\n```run hidden\nname: secret\nmachine: m\nworkload: w\npolicy: random\n```\n\n```check id=q hidden\nexpect: runs.secret.migrations == 0\n```\n');
+  const source = parseLab(
+    '```run\nname: a\nmachine: m\nworkload: w\npolicy: pinned\n```\n\n```run hidden\nname: secret\nmachine: m\nworkload: w\npolicy: random\n```\n\n```check id=q hidden\nexpect: runs.secret.migrations == 0\n```\n',
+  );
   const release = releaseLab(source);
   assert.deepEqual(release.removed, ['run secret (hidden)', 'check q (hidden)']);
   const a = assembleSubmission(source, parseLab(serializeLab(release.cells)));
   assert.deepEqual(a.integrity, []);
-  assert.deepEqual(a.cells.map((c) => (c.kind === 'markdown' ? 'md' : `${c.kind}`)), ['run', 'run', 'check']);
+  assert.deepEqual(
+    a.cells.map((c) => (c.kind === 'markdown' ? 'md' : `${c.kind}`)),
+    ['run', 'run', 'check'],
+  );
   assert.match(a.cells[1].value, /name: secret/);
 });

@@ -10,15 +10,30 @@ const DIR = join(REPO, 'test', 'fixtures', 'grading');
 const SOURCE = join(DIR, 'instructor.lab.md');
 
 /** Submission -> expected score per check (even 2, faster 1, balanced 2 hidden, bounded 1 hidden). */
-const EXPECTED: Record<string, { even: number; faster: number; balanced: number; bounded: number; integrity: RegExp[] }> = {
+const EXPECTED: Record<
+  string,
+  { even: number; faster: number; balanced: number; bounded: number; integrity: RegExp[] }
+> = {
   // global-queue: one shared queue evens the load and needs only a few hundred migrations.
   correct: { even: 2, faster: 1, balanced: 2, bounded: 1, integrity: [] },
   // least-loaded: better than pinned, but placement alone cannot even out the batch jobs.
   partial: { even: 2, faster: 1, balanced: 0, bounded: 1, integrity: [] },
   // pinned again, with the `even` check loosened to <=: the source's check is graded.
-  'tampered-check': { even: 0, faster: 0, balanced: 0, bounded: 1, integrity: [/check even: its checksum does not match/] },
+  'tampered-check': {
+    even: 0,
+    faster: 0,
+    balanced: 0,
+    bounded: 1,
+    integrity: [/check even: its checksum does not match/],
+  },
   // one batch job instead of twelve in the locked workload: the source's workload is run.
-  'tampered-workload': { even: 2, faster: 1, balanced: 0, bounded: 1, integrity: [/workload mixed: its checksum does not match/] },
+  'tampered-workload': {
+    even: 2,
+    faster: 1,
+    balanced: 0,
+    bounded: 1,
+    integrity: [/workload mixed: its checksum does not match/],
+  },
   // the `faster` check deleted: restored and graded.
   'deleted-check': { even: 2, faster: 1, balanced: 0, bounded: 1, integrity: [/check faster was deleted/] },
   // `policy: [global-queue` does not parse: every check that reads the run fails.
@@ -26,7 +41,13 @@ const EXPECTED: Record<string, { even: number; faster: number; balanced: number;
   // `duration: 2 parsecs`, `seed: seven`.
   'wrong-types': { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [] },
   // nothing at all: every protected cell restored, no `yours` run.
-  empty: { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [/check even was deleted/, /machine duo was deleted/] },
+  empty: {
+    even: 0,
+    faster: 0,
+    balanced: 0,
+    bounded: 0,
+    integrity: [/check even was deleted/, /machine duo was deleted/],
+  },
   // prose, no cells.
   'not-a-lab': { even: 0, faster: 0, balanced: 0, bounded: 0, integrity: [/check faster was deleted/] },
   // a memory bomb in YAML: eight million processes; the worker hits its heap limit, not the grader.
@@ -44,7 +65,20 @@ let batch: CliResult;
 
 before(() => {
   out = tempDir('grade');
-  batch = cli(['grade', ...Object.keys(EXPECTED).map(submission), '--source', SOURCE, '--csv', join(out, 'scores.csv'), '--junit', join(out, 'junit.xml'), '--memory-limit', '256', '--cpu-limit', '20']);
+  batch = cli([
+    'grade',
+    ...Object.keys(EXPECTED).map(submission),
+    '--source',
+    SOURCE,
+    '--csv',
+    join(out, 'scores.csv'),
+    '--junit',
+    join(out, 'junit.xml'),
+    '--memory-limit',
+    '256',
+    '--cpu-limit',
+    '20',
+  ]);
 });
 
 test('batch grading exits 1 (some checks failed) and writes a CSV with the exact score of every check', () => {
@@ -72,14 +106,26 @@ test('JUnit XML has one suite per submission with a failure per failed check', (
 
 test('hidden checks explain without revealing; broken runs say which cell and why', () => {
   const partial = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('partial.lab.md'))!;
-  assert.match(partial, /FAIL balanced \(0\/2\): Close, but the CPUs are still far from evenly loaded: look at the load chart\n/);
+  assert.match(
+    partial,
+    /FAIL balanced \(0\/2\): Close, but the CPUs are still far from evenly loaded: look at the load chart\n/,
+  );
   assert.doesNotMatch(batch.stdout, /imbalanceCv < 0\.4/);
   const wrong = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('wrong-types.lab.md'))!;
-  assert.match(wrong, /FAIL even \(0\/2\): .*run "yours" has no result: .*Unknown time unit "parsecs".*"seed" must be a whole number/);
+  assert.match(
+    wrong,
+    /FAIL even \(0\/2\): .*run "yours" has no result: .*Unknown time unit "parsecs".*"seed" must be a whole number/,
+  );
   const huge = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('huge-workload.lab.md'))!;
-  assert.match(huge, /FAIL bounded \(0\/1\): Too many migrations: each one costs cache reloads \(run "yours" has no result: it used more than its memory limit of 256 MB per run, so its worker was stopped\)/);
+  assert.match(
+    huge,
+    /FAIL bounded \(0\/1\): Too many migrations: each one costs cache reloads \(run "yours" has no result: it used more than its memory limit of 256 MB per run, so its worker was stopped\)/,
+  );
   const endless = batch.stdout.split(/\n(?=\S)/).find((block) => block.includes('never-ends.lab.md'))!;
-  assert.match(endless, /FAIL even \(0\/2\): .*\(run "yours" has no result: it ran past its CPU-time limit of 20 s per run, so its worker was stopped\)/);
+  assert.match(
+    endless,
+    /FAIL even \(0\/2\): .*\(run "yours" has no result: it ran past its CPU-time limit of 20 s per run, so its worker was stopped\)/,
+  );
 });
 
 test('GitHub Classroom result JSON for one submission', () => {
@@ -106,7 +152,14 @@ test('GitHub Classroom result JSON for one submission', () => {
 
 test('bad input: a missing source or submission is exit 2 with file:line:col and nothing written', () => {
   const dir = tempDir('badgrade');
-  const r = cli(['grade', submission('correct'), '--source', join(dir, 'nope.lab.md'), '--csv', join(dir, 'scores.csv')]);
+  const r = cli([
+    'grade',
+    submission('correct'),
+    '--source',
+    join(dir, 'nope.lab.md'),
+    '--csv',
+    join(dir, 'scores.csv'),
+  ]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /nope\.lab\.md:1:1: cannot read the lab: no such file/);
   const s = cli(['grade', join(dir, 'missing.lab.md'), '--source', SOURCE, '--csv', join(dir, 'scores.csv')]);

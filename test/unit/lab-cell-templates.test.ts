@@ -3,17 +3,32 @@
 // and attributes set in the notebook land on the fence line of the file.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { attributeEntries, attributeProblem, describeAttributes, freshPolicyName, withAttribute } from '../../src/lab/language/cellAttributes';
+import {
+  attributeEntries,
+  attributeProblem,
+  describeAttributes,
+  freshPolicyName,
+  withAttribute,
+} from '../../src/lab/language/cellAttributes';
 import { cellTemplate, suggestedKind } from '../../src/lab/language/cellTemplates';
 import { LabSession } from '../../src/lab/notebook/execute';
 import { labNames } from '../../src/lab/language/editorHelp';
-import { CELL_KINDS, parseLab, serializeLab, type CellKind, type LabCell, type LabCodeCell } from '../../src/lab/document/markdown';
+import {
+  CELL_KINDS,
+  parseLab,
+  serializeLab,
+  type CellKind,
+  type LabCell,
+  type LabCodeCell,
+} from '../../src/lab/document/markdown';
 import { resolveLab } from '../../src/lab/language/resolveLab';
 import { POLICY_NAMES } from '../../src/lab/language/schema';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
 const errorsOf = (cells: readonly LabCell[]) =>
-  [...resolveLab(cells).diagnostics].flatMap(([i, ds]) => ds.filter((d) => d.severity === 'error').map((d) => `cell ${i} (${cells[i].kind}): ${d.message}`));
+  [...resolveLab(cells).diagnostics].flatMap(([i, ds]) =>
+    ds.filter((d) => d.severity === 'error').map((d) => `cell ${i} (${cells[i].kind}): ${d.message}`),
+  );
 
 /** Appends the template of `kind` to the cells, as inserting a new cell at the end does. */
 function insert(cells: LabCell[], kind: CellKind): LabCell[] {
@@ -25,7 +40,10 @@ test('following the suggested kind from an empty lab builds a lab without errors
   let cells: LabCell[] = [];
   const kinds: CellKind[] = [];
   for (let step = 0; step < 6; step++) {
-    const kind = suggestedKind(cells.flatMap((c) => (c.kind === 'markdown' ? [] : [c.kind])), labNames(cells));
+    const kind = suggestedKind(
+      cells.flatMap((c) => (c.kind === 'markdown' ? [] : [c.kind])),
+      labNames(cells),
+    );
     kinds.push(kind);
     cells = insert(cells, kind);
     assert.deepEqual(errorsOf(cells), [], `after inserting ${kinds.join(', ')}`);
@@ -48,16 +66,27 @@ test('the policy template gets a fresh name and runs in the sandbox; a run of it
   cells = insert(cells, 'run');
   assert.match(cells[cells.length - 1].value, /^policy: my-policy-2$/m);
   assert.deepEqual(errorsOf(cells), []);
-  const outcome = await new LabSession(inProcessRunHost).execute(cells, cells.length - 1, { signal: new AbortController().signal });
+  const outcome = await new LabSession(inProcessRunHost).execute(cells, cells.length - 1, {
+    signal: new AbortController().signal,
+  });
   assert.equal(outcome.ok, true, JSON.stringify(outcome));
 });
 
 test('attributes: the kind decides which are offered; set ones read as one line; values are checked', () => {
-  assert.deepEqual(attributeEntries('policy', {}).map((e) => e.key), ['name', 'id', 'lang', 'hidden', 'solution', 'locked']);
-  assert.deepEqual(attributeEntries('check', {}).map((e) => e.key), ['id', 'points', 'message', 'hidden', 'solution', 'locked']);
+  assert.deepEqual(
+    attributeEntries('policy', {}).map((e) => e.key),
+    ['name', 'id', 'lang', 'hidden', 'solution', 'locked'],
+  );
+  assert.deepEqual(
+    attributeEntries('check', {}).map((e) => e.key),
+    ['id', 'points', 'message', 'hidden', 'solution', 'locked'],
+  );
   assert.equal(describeAttributes('check', { hidden: true, points: '2', id: 'q1' }), 'id q1 · 2 points · hidden');
   assert.equal(describeAttributes('check', { points: '1' }), '1 point');
-  assert.equal(attributeProblem('policy', 'name', 'two words'), 'Attribute "name" must be a name (letters, digits, - and _, starting with a letter)');
+  assert.equal(
+    attributeProblem('policy', 'name', 'two words'),
+    'Attribute "name" must be a name (letters, digits, - and _, starting with a letter)',
+  );
   assert.equal(attributeProblem('check', 'points', '-1'), 'Attribute "points" must be a number of at least 0');
   assert.equal(attributeProblem('check', 'points', '2.5'), undefined);
   assert.deepEqual(withAttribute({ id: 'a', points: '2' }, 'points', undefined), { id: 'a' });
@@ -70,7 +99,9 @@ test('an attribute set in the notebook is written on the fence line; the rest of
   const text = '# Lab\n\n```policy\nexport default definePolicy({ place: () => 0 });\n```\n\nAfter.\n';
   const cells = parseLab(text);
   const policy = cells[1] as LabCodeCell;
-  const named = cells.map((c) => (c === policy ? { ...policy, attributes: withAttribute(policy.attributes, 'name', 'mine') } : c));
+  const named = cells.map((c) =>
+    c === policy ? { ...policy, attributes: withAttribute(policy.attributes, 'name', 'mine') } : c,
+  );
   assert.equal(serializeLab(named), text.replace('```policy\n', '```policy name=mine\n'));
   assert.equal(serializeLab(cells), text);
 });

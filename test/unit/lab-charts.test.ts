@@ -11,7 +11,16 @@ import type { ResolvedChart } from '../../src/lab/language/resolveLab';
 function config(policy: string, durationNs: number, extra: Partial<SimConfig['machine']> = {}): SimConfig {
   return {
     machine: { sockets: 1, coresPerSocket: 4, ...extra },
-    workload: { groups: [{ name: 'job', arrival: { kind: 'poisson', ratePerS: 600 }, demand: { kind: 'exp', meanNs: 5e6 }, workingSetBytes: 256 * 1024 }] },
+    workload: {
+      groups: [
+        {
+          name: 'job',
+          arrival: { kind: 'poisson', ratePerS: 600 },
+          demand: { kind: 'exp', meanNs: 5e6 },
+          workingSetBytes: 256 * 1024,
+        },
+      ],
+    },
     policy: { name: policy },
     scheduler: { kind: 'fair' },
     durationNs,
@@ -19,7 +28,11 @@ function config(policy: string, durationNs: number, extra: Partial<SimConfig['ma
   };
 }
 
-const run = (name: string, policy: string, durationNs = 2e9, extra = {}): ChartRun => ({ name, policy, result: simulate(config(policy, durationNs, extra)) });
+const run = (name: string, policy: string, durationNs = 2e9, extra = {}): ChartRun => ({
+  name,
+  policy,
+  result: simulate(config(policy, durationNs, extra)),
+});
 const chart = (show: string, runs: string[]): ResolvedChart => ({ cellIndex: 0, show, runs });
 
 test('coarsen keeps at most MAX_COLUMNS columns and preserves the mean or the sum', () => {
@@ -28,7 +41,10 @@ test('coarsen keeps at most MAX_COLUMNS columns and preserves the mean or the su
   assert.ok(mean.values.length <= MAX_COLUMNS);
   assert.equal(mean.binNs, 5000);
   const sum = coarsen(values, 1000, MAX_COLUMNS, 'sum');
-  assert.equal(sum.values.reduce((a, b) => a + b, 0), values.reduce((a, b) => a + b, 0));
+  assert.equal(
+    sum.values.reduce((a, b) => a + b, 0),
+    values.reduce((a, b) => a + b, 0),
+  );
   assert.equal(sampleEvenly(Array.from({ length: 10_000 }, (_, i) => i)).length, MAX_POINTS);
 });
 
@@ -57,8 +73,20 @@ const compileVegaLite = async () => (await import('vega-lite')).compile;
 
 test('every named chart compiles with Vega-Lite', async () => {
   const compile = await compileVegaLite();
-  const runs = [run('a', 'pinned', 1e9, { power: {}, thermal: {} }), run('b', 'least-loaded', 1e9, { power: {}, thermal: {} })];
-  for (const show of ['load', 'queues', 'cache-misses', 'migrations', 'response', 'energy', 'frequency', 'temperature']) {
+  const runs = [
+    run('a', 'pinned', 1e9, { power: {}, thermal: {} }),
+    run('b', 'least-loaded', 1e9, { power: {}, thermal: {} }),
+  ];
+  for (const show of [
+    'load',
+    'queues',
+    'cache-misses',
+    'migrations',
+    'response',
+    'energy',
+    'frequency',
+    'temperature',
+  ]) {
     const output = buildChart(chart(show, ['a', 'b']), runs);
     assert.doesNotThrow(() => compile(output.spec), show);
   }
@@ -66,15 +94,29 @@ test('every named chart compiles with Vega-Lite', async () => {
 
 test('a chart the runs cannot feed says what is missing', () => {
   const runs = [run('plain', 'pinned', 1e9)];
-  assert.throws(() => buildChart(chart('energy', ['plain']), runs), (e: Error) => e instanceof ChartError && /give its machine a power: section/.test(e.message));
-  assert.throws(() => buildChart(chart('temperature', ['plain']), runs), (e: Error) => e instanceof ChartError && /thermal:/.test(e.message));
-  assert.throws(() => buildChart(chart('deadlines', ['plain']), runs), (e: Error) => e instanceof ChartError && /deadlines/.test(e.message));
+  assert.throws(
+    () => buildChart(chart('energy', ['plain']), runs),
+    (e: Error) => e instanceof ChartError && /give its machine a power: section/.test(e.message),
+  );
+  assert.throws(
+    () => buildChart(chart('temperature', ['plain']), runs),
+    (e: Error) => e instanceof ChartError && /thermal:/.test(e.message),
+  );
+  assert.throws(
+    () => buildChart(chart('deadlines', ['plain']), runs),
+    (e: Error) => e instanceof ChartError && /deadlines/.test(e.message),
+  );
 });
 
 test('a raw Vega-Lite spec gets the rows of the table it names, tagged with the run', async () => {
   const compile = await compileVegaLite();
   const runs = [run('a', 'work-stealing')];
-  const raw: ResolvedChart = { cellIndex: 0, runs: ['a'], table: 'migrations', vegaLite: { mark: 'bar', encoding: { x: { field: 'reason' }, y: { aggregate: 'count' } } } };
+  const raw: ResolvedChart = {
+    cellIndex: 0,
+    runs: ['a'],
+    table: 'migrations',
+    vegaLite: { mark: 'bar', encoding: { x: { field: 'reason' }, y: { aggregate: 'count' } } },
+  };
   const output = buildChart(raw, runs);
   const values = (output.spec as { data: { values: { run: string; reason: string }[] } }).data.values;
   assert.equal(values.length, runs[0].result.migrations.length);
@@ -97,8 +139,14 @@ test('a CPU out of service is drawn as such over every per-CPU chart, for exactl
   ]);
   for (const show of ['load', 'queues', 'energy', 'frequency', 'temperature']) {
     const output = buildChart(chart(show, ['faulty']), [faulty]);
-    const heat = (output.spec as { vconcat: { data: { values: { layer: string; cpu: number; t0: number; t1: number; state?: string }[] } }[] }).vconcat[0].data.values;
-    const out = heat.filter((row) => row.layer === 'offline').map(({ cpu, t0, t1, state }) => ({ cpu, state, fromS: t0, toS: t1 }));
+    const heat = (
+      output.spec as {
+        vconcat: { data: { values: { layer: string; cpu: number; t0: number; t1: number; state?: string }[] } }[];
+      }
+    ).vconcat[0].data.values;
+    const out = heat
+      .filter((row) => row.layer === 'offline')
+      .map(({ cpu, t0, t1, state }) => ({ cpu, state, fromS: t0, toS: t1 }));
     assert.deepEqual(out, faulty.offline, show);
     assert.doesNotThrow(() => compile(output.spec), show);
   }
@@ -123,9 +171,21 @@ function quantitativeAxisTitles(spec: unknown): string[] {
 }
 
 test('every axis of every chart says its unit', async () => {
-  const runs = [run('a', 'pinned', 1e9, { power: {}, thermal: {} }), run('b', 'least-loaded', 1e9, { power: {}, thermal: {} })];
+  const runs = [
+    run('a', 'pinned', 1e9, { power: {}, thermal: {} }),
+    run('b', 'least-loaded', 1e9, { power: {}, thermal: {} }),
+  ];
   const titles: string[] = [];
-  for (const show of ['load', 'queues', 'cache-misses', 'migrations', 'response', 'energy', 'frequency', 'temperature']) {
+  for (const show of [
+    'load',
+    'queues',
+    'cache-misses',
+    'migrations',
+    'response',
+    'energy',
+    'frequency',
+    'temperature',
+  ]) {
     titles.push(...quantitativeAxisTitles(buildChart(chart(show, ['a', 'b']), runs).spec).map((t) => `${show}: ${t}`));
   }
   const { compareChart } = await import('../../src/lab/charts/compare');
@@ -146,5 +206,9 @@ test('every axis of every chart says its unit', async () => {
   assert.deepEqual(compareTitles, ['meanResponseS (ms)', 'migrations (count)', 'imbalanceCv (no unit)']);
   titles.push(...compareTitles.map((t) => `compare: ${t}`));
   assert.ok(titles.length > 10);
-  assert.deepEqual(titles.filter((t) => !/\(.+\)/.test(t)), [], 'axes without a unit');
+  assert.deepEqual(
+    titles.filter((t) => !/\(.+\)/.test(t)),
+    [],
+    'axes without a unit',
+  );
 });

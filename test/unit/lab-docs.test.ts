@@ -12,7 +12,8 @@ const doc = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 
 
 test('docs name every cell kind, unit, policy, chart and metric', () => {
   for (const kind of CELL_KINDS) assert.ok(doc.includes(`| \`${kind}\` |`), kind);
-  for (const info of Object.values(DIMENSIONS)) for (const unit of Object.keys(info.units)) assert.ok(doc.includes(`\`${unit}\``), unit);
+  for (const info of Object.values(DIMENSIONS))
+    for (const unit of Object.keys(info.units)) assert.ok(doc.includes(`\`${unit}\``), unit);
   for (const name of POLICY_NAMES) assert.ok(doc.includes(`| \`${name}\``), name);
   for (const name of Object.keys(CHART_KINDS)) assert.ok(doc.includes(`| \`${name}\` |`), name);
   for (const name of Object.keys(METRICS)) assert.ok(doc.includes(`| \`${name}\` |`), name);
@@ -36,19 +37,31 @@ test('the generated tables of the docs are up to date (npm run docs rewrites the
   }
   // And the check bites: a changed default is a stale doc.
   const lab = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
-  const edited = lab.replace('| `processes[].workingSet` | Memory the process touches repeatedly (0 = no cache effects). | a size with a unit, e.g. 256KiB | `64KiB` |', '| `processes[].workingSet` | x | y | `0B` |');
+  const edited = lab.replace(
+    '| `processes[].workingSet` | Memory the process touches repeatedly (0 = no cache effects). | a size with a unit, e.g. 256KiB | `64KiB` |',
+    '| `processes[].workingSet` | x | y | `0B` |',
+  );
   assert.notEqual(edited, lab);
   assert.notEqual(regenerate('docs/lab-format.md', edited), edited);
 });
 
 test('the walkthrough lists every chart kind', () => {
   const walkthrough = readFileSync(join(import.meta.dirname, '../../media/walkthrough/charts.md'), 'utf8');
-  assert.deepEqual(Object.keys(CHART_KINDS).filter((kind) => !walkthrough.includes(`| \`${kind}\` |`)), []);
+  assert.deepEqual(
+    Object.keys(CHART_KINDS).filter((kind) => !walkthrough.includes(`| \`${kind}\` |`)),
+    [],
+  );
 });
 
 test('the docs cite only files in the repository: every relative link resolves, and no design note outside it is named', () => {
   const root = join(import.meta.dirname, '../..');
-  const pages = ['README.md', 'BENCHMARKS.md', 'CHANGELOG.md', ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`), ...readdirSync(join(root, 'media/walkthrough')).map((f) => `media/walkthrough/${f}`)];
+  const pages = [
+    'README.md',
+    'BENCHMARKS.md',
+    'CHANGELOG.md',
+    ...readdirSync(join(root, 'docs')).map((f) => `docs/${f}`),
+    ...readdirSync(join(root, 'media/walkthrough')).map((f) => `media/walkthrough/${f}`),
+  ];
   const broken: string[] = [];
   for (const page of pages.filter((p) => p.endsWith('.md'))) {
     const text = readFileSync(join(root, page), 'utf8');
@@ -64,5 +77,8 @@ test('the docs cite only files in the repository: every relative link resolves, 
 
 test('the metrics table of docs/lab-format.md is the table of metric definitions, word for word', () => {
   const rows = Object.entries(METRICS).map(([name, explanation]) => `| \`${name}\` | ${explanation} |`);
-  assert.ok(doc.includes(['| metric | meaning |', '|---|---|', ...rows].join('\n') + '\n'), 'docs/lab-format.md: the metrics table differs from src/lab/outputs/metrics.ts');
+  assert.ok(
+    doc.includes(['| metric | meaning |', '|---|---|', ...rows].join('\n') + '\n'),
+    'docs/lab-format.md: the metrics table differs from src/lab/outputs/metrics.ts',
+  );
 });

@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { LabSession, outputInputsHash, type CellOutcome } from '../../src/lab/notebook/execute';
 import { parseLab, type LabCell } from '../../src/lab/document/markdown';
-import { CHART_MIME, COMPARE_MIME, RUN_MIME, type ChartOutput, type CompareOutput, type RunOutput } from '../../src/lab/outputs/contract';
+import {
+  CHART_MIME,
+  COMPARE_MIME,
+  RUN_MIME,
+  type ChartOutput,
+  type CompareOutput,
+  type RunOutput,
+} from '../../src/lab/outputs/contract';
 import { resolveLab } from '../../src/lab/language/resolveLab';
 import type { RunHost, RunRequest } from '../../src/lab/run/runHost';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
@@ -69,7 +76,8 @@ function countingHost(): RunHost & { runs: RunRequest[] } {
 }
 
 const signal = () => new AbortController().signal;
-const indexOf = (cells: LabCell[], kind: string, nth = 0) => cells.map((c, i) => [c.kind, i] as const).filter(([k]) => k === kind)[nth][1];
+const indexOf = (cells: LabCell[], kind: string, nth = 0) =>
+  cells.map((c, i) => [c.kind, i] as const).filter(([k]) => k === kind)[nth][1];
 const item = (outcome: CellOutcome, mime: string) => {
   assert.ok(outcome.ok, JSON.stringify(outcome));
   return outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === mime)?.data;
@@ -92,26 +100,47 @@ test('a run cell outputs its summary, seed and digest; running it again reuses t
 test('a chart cell simulates the runs it names and draws one row per CPU and run', async () => {
   const cells = parseLab(LAB);
   const host = countingHost();
-  const chart = item(await new LabSession(host).execute(cells, indexOf(cells, 'chart'), { signal: signal() }), CHART_MIME) as ChartOutput;
+  const chart = item(
+    await new LabSession(host).execute(cells, indexOf(cells, 'chart'), { signal: signal() }),
+    CHART_MIME,
+  ) as ChartOutput;
   assert.equal(host.runs.length, 2);
-  const heat = (chart.spec as { vconcat: { data: { values: { run: string; cpu: number }[] } }[] }).vconcat[0].data.values;
+  const heat = (chart.spec as { vconcat: { data: { values: { run: string; cpu: number }[] } }[] }).vconcat[0].data
+    .values;
   assert.deepEqual(new Set(heat.map((r) => `${r.run}/${r.cpu}`)).size, 8);
 });
 
 test('a compare cell runs every policy on the same seeds and marks the best mean', async () => {
   const cells = parseLab(LAB);
   const host = countingHost();
-  const compare = item(await new LabSession(host).execute(cells, indexOf(cells, 'compare'), { signal: signal() }), COMPARE_MIME) as CompareOutput;
+  const compare = item(
+    await new LabSession(host).execute(cells, indexOf(cells, 'compare'), { signal: signal() }),
+    COMPARE_MIME,
+  ) as CompareOutput;
   assert.equal(host.runs.length, 6);
-  assert.deepEqual(host.runs.map((r) => `${r.config.policy.name}:${r.config.seed}`).sort(), ['pinned:1', 'pinned:2', 'pinned:3', 'work-stealing:1', 'work-stealing:2', 'work-stealing:3']);
+  assert.deepEqual(host.runs.map((r) => `${r.config.policy.name}:${r.config.seed}`).sort(), [
+    'pinned:1',
+    'pinned:2',
+    'pinned:3',
+    'work-stealing:1',
+    'work-stealing:2',
+    'work-stealing:3',
+  ]);
   const migrations = compare.cells.filter((c) => c.metric === 'migrations');
   assert.equal(migrations.find((c) => c.policy === 'pinned')!.interval.mean, 0);
   // Migrations have no better direction (moving is a cost and a cure): no best is claimed.
-  assert.ok(migrations.every((c) => !c.best), 'a best number of migrations is claimed');
+  assert.ok(
+    migrations.every((c) => !c.best),
+    'a best number of migrations is claimed',
+  );
   assert.ok(migrations.find((c) => c.policy === 'work-stealing')!.difference!.mean > 0);
   const makespans = compare.cells.filter((c) => c.metric === 'makespanS');
   const shortest = Math.min(...makespans.map((c) => c.interval.mean));
-  assert.deepEqual(makespans.filter((c) => c.best).map((c) => c.interval.mean), [shortest], 'the shortest makespan is best');
+  assert.deepEqual(
+    makespans.filter((c) => c.best).map((c) => c.interval.mean),
+    [shortest],
+    'the shortest makespan is best',
+  );
 });
 
 test('a passing check scores its points; a failing one fails the cell with its message and the values', async () => {
@@ -172,14 +201,21 @@ duration: 1s
 });
 
 test('a cancelled run ends as cancelled, not as an error', async () => {
-  const cells = parseLab(LAB.replace('duration: 1s\nseed: 3', 'duration: 1s\nseed: 3').replace('count: 12, arrival: 0s', 'arrival: poisson 2000/s'));
+  const cells = parseLab(
+    LAB.replace('duration: 1s\nseed: 3', 'duration: 1s\nseed: 3').replace(
+      'count: 12, arrival: 0s',
+      'arrival: poisson 2000/s',
+    ),
+  );
   const controller = new AbortController();
   controller.abort();
-  const outcome = await new LabSession(inProcessRunHost).execute(cells, indexOf(cells, 'run'), { signal: controller.signal });
+  const outcome = await new LabSession(inProcessRunHost).execute(cells, indexOf(cells, 'run'), {
+    signal: controller.signal,
+  });
   assert.deepEqual(outcome, { ok: false, cancelled: true });
 });
 
-test('a chart or check of a broken run refuses with that run cell\'s errors', async () => {
+test("a chart or check of a broken run refuses with that run cell's errors", async () => {
   const cells = parseLab(LAB.replace('name: a\nmachine: quad', 'name: a\nmachine: quadd'));
   const session = new LabSession(inProcessRunHost);
   const chart = await session.execute(cells, indexOf(cells, 'chart'), { signal: signal() });

@@ -3,9 +3,22 @@ import assert from 'node:assert/strict';
 import { completions, hover, labNames, type LabNames } from '../../src/lab/language/editorHelp';
 import { parseLab } from '../../src/lab/document/markdown';
 import type { CellKind } from '../../src/lab/document/markdown';
-import { CELL_ATTRIBUTES, CELL_SCHEMAS, MACHINE_PRESET_NAMES, METRICS, POLICY_NAMES, type Schema } from '../../src/lab/language/schema';
+import {
+  CELL_ATTRIBUTES,
+  CELL_SCHEMAS,
+  MACHINE_PRESET_NAMES,
+  METRICS,
+  POLICY_NAMES,
+  type Schema,
+} from '../../src/lab/language/schema';
 
-const names: LabNames = { machine: ['duo'], workload: ['mixed'], run: ['pinned', 'cfs'], policy: ['sticky'], params: ['dur', 'seed'] };
+const names: LabNames = {
+  machine: ['duo'],
+  workload: ['mixed'],
+  run: ['pinned', 'cfs'],
+  policy: ['sticky'],
+  params: ['dur', 'seed'],
+};
 
 /** Completion labels with the cursor at the end of `text`. */
 function labelsAtEnd(kind: CellKind, text: string): string[] {
@@ -37,12 +50,30 @@ test('nested keys in block and flow mappings, and in list items', () => {
   assert.deepEqual(labelsAtEnd('machine', 'pstates: [ { freq: 1.2GHz, '), ['volt']);
   const group = labelsAtEnd('workload', 'name: w\nprocesses:\n  - name: web\n    ');
   assert.ok(group.includes('arrival') && group.includes('workingSet') && group.includes('uunifast'), group.join());
-  assert.deepEqual(labelsAtEnd('workload', 'name: w\nprocesses:\n  - name: web\n    phases:\n      '), ['compute', 'sleep']);
-  assert.deepEqual(labelsAtEnd('workload', 'name: w\nprocesses:\n  - name: rt\n    periodic: { period: 10ms, '), ['wcet', 'deadline', 'offset']);
+  assert.deepEqual(labelsAtEnd('workload', 'name: w\nprocesses:\n  - name: web\n    phases:\n      '), [
+    'compute',
+    'sleep',
+  ]);
+  assert.deepEqual(labelsAtEnd('workload', 'name: w\nprocesses:\n  - name: rt\n    periodic: { period: 10ms, '), [
+    'wcet',
+    'deadline',
+    'offset',
+  ]);
 });
 
 test('enum values, references to cells, presets and policies', () => {
-  assert.deepEqual(labelsAtEnd('chart', 'show: '), ['load', 'queues', 'cache-misses', 'migrations', 'energy', 'frequency', 'temperature', 'deadlines', 'response', 'sweep']);
+  assert.deepEqual(labelsAtEnd('chart', 'show: '), [
+    'load',
+    'queues',
+    'cache-misses',
+    'migrations',
+    'energy',
+    'frequency',
+    'temperature',
+    'deadlines',
+    'response',
+    'sweep',
+  ]);
   assert.deepEqual(labelsAtEnd('run', 'machine: '), ['duo', ...MACHINE_PRESET_NAMES]);
   assert.deepEqual(labelsAtEnd('run', 'workload: mi'), ['mixed']);
   assert.deepEqual(labelsAtEnd('run', 'policy: '), [...POLICY_NAMES, 'sticky']);
@@ -50,7 +81,13 @@ test('enum values, references to cells, presets and policies', () => {
   assert.deepEqual(labelsAtEnd('chart', 'runs:\n  - '), ['pinned', 'cfs']);
   assert.deepEqual(labelsAtEnd('compare', 'policies:\n  - '), [...POLICY_NAMES, 'sticky']);
   assert.deepEqual(labelsAtEnd('compare', 'metrics: ['), Object.keys(METRICS));
-  assert.deepEqual(labelsAtEnd('machine', 'governor: '), ['performance', 'powersave', 'ondemand', 'schedutil', 'userspace']);
+  assert.deepEqual(labelsAtEnd('machine', 'governor: '), [
+    'performance',
+    'powersave',
+    'ondemand',
+    'schedutil',
+    'userspace',
+  ]);
 });
 
 test('value forms for schedulers, distributions and arrivals; units after a number; $params', () => {
@@ -73,7 +110,7 @@ test('check expressions complete run names after runs. and metrics after runs.<r
   assert.deepEqual(labelsAtEnd('check', 'expect: 1 <'), []);
 });
 
-test('policy mappings complete name first, then only that policy\'s parameters', () => {
+test("policy mappings complete name first, then only that policy's parameters", () => {
   assert.ok(labelsAtEnd('run', 'policy: { ').includes('name'));
   // least-loaded takes no parameters and the name is given: nothing left to offer.
   assert.deepEqual(labelsAtEnd('run', 'policy: { name: least-loaded, '), []);
@@ -83,7 +120,10 @@ test('policy mappings complete name first, then only that policy\'s parameters',
 test('hover on keys: doc, type with unit, default', () => {
   const h = hoverAt('machine', 'name: duo\ncaches: { l1d: 32KiB }', 'l1d');
   assert.ok(h);
-  assert.equal(h.contents, '**l1d** — Private L1 data cache per core.\n\nType: a size with a unit, e.g. 256KiB.\n\nDefault: `32KiB`.');
+  assert.equal(
+    h.contents,
+    '**l1d** — Private L1 data cache per core.\n\nType: a size with a unit, e.g. 256KiB.\n\nDefault: `32KiB`.',
+  );
   assert.deepEqual(h.range, { start: { line: 1, character: 10 }, end: { line: 1, character: 13 } });
   const nested = hoverAt('workload', 'name: w\nprocesses:\n  - name: web\n    demand: exp 4ms', 'demand');
   assert.match(nested?.contents ?? '', /^\*\*demand\*\* — CPU time each process needs/);
@@ -93,14 +133,26 @@ test('hover on keys: doc, type with unit, default', () => {
 });
 
 test('hover on values: enum docs, references, quantities in base units, metrics in expressions', () => {
-  assert.equal(hoverAt('chart', 'show: load', 'load')?.contents, '**load** — Busy share of each CPU over time (a heat map: one row per CPU).');
+  assert.equal(
+    hoverAt('chart', 'show: load', 'load')?.contents,
+    '**load** — Busy share of each CPU over time (a heat map: one row per CPU).',
+  );
   assert.match(hoverAt('run', 'policy: pinned', 'pinned')?.contents ?? '', /round-robin/);
   assert.equal(hoverAt('run', 'machine: duo', 'duo')?.contents, '**duo** — Machine cell in this lab.');
   assert.equal(hoverAt('machine', 'caches: { l1d: 32KiB }', '32KiB')?.contents, '**32KiB** = 32768 B (size)');
   assert.equal(hoverAt('run', 'duration: 5s', '5s')?.contents, '**5s** = 5000000000 ns (time)');
-  assert.equal(hoverAt('run', 'policy: { name: linux-cfs, migrationCost: 500us }', '500us')?.contents, '**500us** = 500000 ns (time)');
-  assert.match(hoverAt('workload', 'processes:\n  - { name: web, arrival: poisson 400/s }', 'arrival')?.contents ?? '', /^\*\*arrival\*\* — When processes arrive/);
-  assert.match(hoverAt('check', 'expect: runs.cfs.imbalanceCv < 1', 'runs')?.contents ?? '', /run cell \*\*cfs\*\* — \*\*imbalanceCv\*\*: Coefficient of variation/);
+  assert.equal(
+    hoverAt('run', 'policy: { name: linux-cfs, migrationCost: 500us }', '500us')?.contents,
+    '**500us** = 500000 ns (time)',
+  );
+  assert.match(
+    hoverAt('workload', 'processes:\n  - { name: web, arrival: poisson 400/s }', 'arrival')?.contents ?? '',
+    /^\*\*arrival\*\* — When processes arrive/,
+  );
+  assert.match(
+    hoverAt('check', 'expect: runs.cfs.imbalanceCv < 1', 'runs')?.contents ?? '',
+    /run cell \*\*cfs\*\* — \*\*imbalanceCv\*\*: Coefficient of variation/,
+  );
   assert.equal(hoverAt('machine', 'sockets: 2', '2'), undefined, 'plain numbers need no hover');
 });
 
@@ -114,7 +166,8 @@ test('every key of every cell schema has a one-sentence doc; quantities and defa
     }
   };
   for (const [kind, schema] of Object.entries(CELL_SCHEMAS)) visit(schema, kind);
-  for (const [kind, attrs] of Object.entries(CELL_ATTRIBUTES)) for (const [key, field] of Object.entries(attrs)) assert.match(field.doc, /\.$/, `${kind} attribute ${key}`);
+  for (const [kind, attrs] of Object.entries(CELL_ATTRIBUTES))
+    for (const [key, field] of Object.entries(attrs)) assert.match(field.doc, /\.$/, `${kind} attribute ${key}`);
   // Every key is reachable by hover from its own line.
   for (const [kind, schema] of Object.entries(CELL_SCHEMAS)) {
     for (const key of Object.keys(schema.fields)) {
@@ -133,5 +186,11 @@ test('labNames collects the names cells define', () => {
   const cells = parseLab(
     '```params\ndur: 5s\n```\n```machine\nname: duo\n```\n```workload\nname: mixed\n```\n```run\nname: a\n```\n```run\nname: b\n```\n```policy name=sticky\nx\n```\n```machine\nsockets: oops\n```\n',
   );
-  assert.deepEqual(labNames(cells), { machine: ['duo'], workload: ['mixed'], run: ['a', 'b'], policy: ['sticky'], params: ['dur'] });
+  assert.deepEqual(labNames(cells), {
+    machine: ['duo'],
+    workload: ['mixed'],
+    run: ['a', 'b'],
+    policy: ['sticky'],
+    params: ['dur'],
+  });
 });

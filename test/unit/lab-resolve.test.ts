@@ -28,15 +28,31 @@ const DUO = {
 };
 const MIXED = {
   groups: [
-    { name: 'web', count: 64, arrival: { kind: 'poisson', ratePerS: 400 }, demand: { kind: 'exp', meanNs: 4e6 }, workingSetBytes: 256 * 1024 },
-    { name: 'batch', count: 6, arrival: { kind: 'fixed', atNs: 0 }, demand: { kind: 'fixed', valueNs: 3e9 }, workingSetBytes: 8 * 1024 ** 2, dirtyFraction: 0.3 },
+    {
+      name: 'web',
+      count: 64,
+      arrival: { kind: 'poisson', ratePerS: 400 },
+      demand: { kind: 'exp', meanNs: 4e6 },
+      workingSetBytes: 256 * 1024,
+    },
+    {
+      name: 'batch',
+      count: 6,
+      arrival: { kind: 'fixed', atNs: 0 },
+      demand: { kind: 'fixed', valueNs: 3e9 },
+      workingSetBytes: 8 * 1024 ** 2,
+      dirtyFraction: 0.3,
+    },
   ],
 };
 
 test('the lab from the brief validates with no error', () => {
   const lab = resolveLab(parseLab(BRIEF));
   const all = [...lab.diagnostics.values()].flat();
-  assert.deepEqual(all.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    all.filter((d) => d.severity === 'error'),
+    [],
+  );
   // Every key and policy of the lab is simulated: no notes or warnings at all.
   assert.deepEqual(all, []);
   assert.deepEqual(lab.problems, []);
@@ -117,7 +133,9 @@ test('inputsHash: stable, changes with a dependency, not with unrelated cells', 
   assert.deepEqual(hashes(parseLab(BRIEF)), base, 'same text, same hash');
   assert.notEqual(base.pinned, base.cfs);
 
-  const editedWorkload = cells.map((c, i) => (i === 2 ? { ...c, value: c.value.replace('count: 64', 'count: 65') } : c));
+  const editedWorkload = cells.map((c, i) =>
+    i === 2 ? { ...c, value: c.value.replace('count: 64', 'count: 65') } : c,
+  );
   const w = hashes(editedWorkload);
   assert.notEqual(w.pinned, base.pinned);
   assert.notEqual(w.cfs, base.cfs);
@@ -127,7 +145,13 @@ test('inputsHash: stable, changes with a dependency, not with unrelated cells', 
   assert.equal(r.pinned, base.pinned, 'another run changed');
   assert.notEqual(r.cfs, base.cfs);
 
-  const unrelated = cells.map((c, i) => (i === 0 ? { ...c, value: c.value + ' (edited)' } : i === 5 ? { ...c, value: 'show: queues\nruns: [pinned, cfs]' } : c));
+  const unrelated = cells.map((c, i) =>
+    i === 0
+      ? { ...c, value: c.value + ' (edited)' }
+      : i === 5
+        ? { ...c, value: 'show: queues\nruns: [pinned, cfs]' }
+        : c,
+  );
   assert.deepEqual(hashes(unrelated), base, 'markdown and chart cells are not inputs of runs');
 });
 
@@ -145,21 +169,30 @@ test('params: $name substitution, dependency on the params cell, overrides', () 
   assert.deepEqual(run.config.scheduler, { kind: 'rr', quantumNs: 4e6 });
   assert.deepEqual(run.config.workload.groups[0].demand, { kind: 'exp', meanNs: 4e6 });
   assert.deepEqual(run.dependsOn, [0, 1, 2, 3]);
-  assert.deepEqual([...lab.params].map(([k, v]) => [k, v.value, v.cellIndex]), [
-    ['dur', '2s', 0],
-    ['seed', 3, 0],
-    ['mean', '4ms', 0],
-  ]);
+  assert.deepEqual(
+    [...lab.params].map(([k, v]) => [k, v.value, v.cellIndex]),
+    [
+      ['dur', '2s', 0],
+      ['seed', 3, 0],
+      ['mean', '4ms', 0],
+    ],
+  );
 
   const overridden = resolveLab(parseLab(text), { params: { dur: '1s', mean: '1ms' } });
   assert.equal(overridden.runs[0].config.durationNs, 1e9);
   assert.deepEqual(overridden.runs[0].config.workload.groups[0].demand, { kind: 'exp', meanNs: 1e6 });
   assert.notEqual(overridden.runs[0].inputsHash, run.inputsHash, 'an override is an input');
-  assert.equal(resolveLab(parseLab(text), { params: { dur: '2s' } }).runs[0].inputsHash, run.inputsHash, 'overriding with the same value changes nothing');
+  assert.equal(
+    resolveLab(parseLab(text), { params: { dur: '2s' } }).runs[0].inputsHash,
+    run.inputsHash,
+    'overriding with the same value changes nothing',
+  );
 });
 
 test('a run may name a machine preset; the simulator accepts it', () => {
-  const lab = resolveLab(parseLab(WORKLOAD + '```run\nname: r\nmachine: laptop-4\nworkload: mixed\npolicy: least-loaded\n```\n'));
+  const lab = resolveLab(
+    parseLab(WORKLOAD + '```run\nname: r\nmachine: laptop-4\nworkload: mixed\npolicy: least-loaded\n```\n'),
+  );
   assert.deepEqual([...lab.diagnostics], []);
   assert.deepEqual(lab.runs[0].config.machine, { preset: 'laptop-4' });
   assert.deepEqual(lab.runs[0].dependsOn, [0, 1]);
@@ -190,7 +223,12 @@ test('every machine field maps to the simulator name and the simulator accepts i
     caches: { lineBytes: 64, l1dBytes: 48 * 1024, l2Bytes: 2 * 1024 ** 2, llcBytes: 32 * 1024 ** 2 },
     latency: { l1Ns: 1, l2Ns: 4, llcNs: 12, modifiedLineNs: 25, remoteCacheNs: 70, memoryParallelism: 6 },
     memory: { localNs: 60, remoteNs: 100 },
-    numa: { distances: [[10, 20], [20, 10]] },
+    numa: {
+      distances: [
+        [10, 20],
+        [20, 10],
+      ],
+    },
     contextSwitchNs: 5000,
     migration: { fixedNs: 2000, stateBytes: 16 * 1024, interconnectBytesPerS: 1e10 },
     power: { staticW: 0.2 },
@@ -199,7 +237,11 @@ test('every machine field maps to the simulator name and the simulator accepts i
   assert.equal(m.cpuCount, 2 * 6 * 2);
   assert.equal(m.l1dBytes, 48 * 1024);
   assert.equal(m.interconnectBytesPerS, 1e10);
-  assert.deepEqual(m.power?.types.map((t) => t.staticW), [0.2, 0.05], 'the little type has its own static power');
+  assert.deepEqual(
+    m.power?.types.map((t) => t.staticW),
+    [0.2, 0.05],
+    'the little type has its own static power',
+  );
 });
 
 test('power, thermal, DVFS and event keys map to the simulator names and the simulator accepts them', () => {
@@ -242,19 +284,27 @@ test('power, thermal, DVFS and event keys map to the simulator names and the sim
   assert.equal(m.power?.dramAccessJ, 15e-9);
   assert.equal(m.thermal?.throttleC, 80);
   assert.equal(m.dvfs.governor, 'userspace');
-  assert.deepEqual(m.events.map((e) => [e.kind, e.cpu, e.endNs]), [['fail', 1, Infinity], ['maintenance', 0, 2.5e9]]);
+  assert.deepEqual(
+    m.events.map((e) => [e.kind, e.cpu, e.endNs]),
+    [
+      ['fail', 1, Infinity],
+      ['maintenance', 0, 2.5e9],
+    ],
+  );
 });
 
-test('the simulator\'s checks of power, thermal and events land on the offending value', () => {
+test("the simulator's checks of power, thermal and events land on the offending value", () => {
   const text = (machine: string) => `\`\`\`machine\nname: m\nsockets: 1\ncoresPerSocket: 2\n${machine}\n\`\`\`\n`;
   const messageAt = (machine: string) => {
-    const diagnostics = [...resolveLab(parseLab(text(machine))).diagnostics.values()].flat().filter((d) => d.severity === 'error');
+    const diagnostics = [...resolveLab(parseLab(text(machine))).diagnostics.values()]
+      .flat()
+      .filter((d) => d.severity === 'error');
     assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
     return [diagnostics[0]!.message, diagnostics[0]!.range.start.line];
   };
   const [cpu, cpuLine] = messageAt('events:\n  - { at: 1s, cpu: 7, event: fail }');
   assert.match(String(cpu), /CPU 7 does not exist/);
-  assert.equal(cpuLine, 4, "the line of the event in the cell body");
+  assert.equal(cpuLine, 4, 'the line of the event in the cell body');
   const [trip] = messageAt('thermal: { ambient: 45C, throttle: 40C }');
   assert.match(String(trip), /trip point \(40 C\) must be above the ambient temperature \(45 C\)/);
   // A window of no length is refused by the key's own bound (the simulator's spec), at the value.

@@ -89,17 +89,26 @@ test('restored outputs are the outputs a fresh execution shows, with the same in
   const session = new LabSession(inProcessRunHost);
   for (const { cellIndex, outcome } of restored) {
     const fresh = await session.execute(cells, cellIndex, { signal: new AbortController().signal });
-    assert.deepEqual(JSON.parse(JSON.stringify(outcome)), JSON.parse(JSON.stringify(fresh)), `cell ${cellIndex} (${cells[cellIndex].kind})`);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(outcome)),
+      JSON.parse(JSON.stringify(fresh)),
+      `cell ${cellIndex} (${cells[cellIndex].kind})`,
+    );
     assert.equal(outcome.inputsHash, outputInputsHash(lab, cells, cellIndex));
   }
   const scores = restored.flatMap((r) => (r.outcome.check ? [r.outcome.check] : []));
-  assert.deepEqual(scores, [{ score: 2, points: 2 }, { score: 0, points: 1 }]);
+  assert.deepEqual(scores, [
+    { score: 2, points: 2 },
+    { score: 0, points: 1 },
+  ]);
 });
 
 test('after an edit the restored outputs keep their recorded hashes, so they show as stale', async () => {
   const cells = parseLab(LAB);
   const record = await recorded(cells);
-  const edited: LabCell[] = cells.map((c) => (c.kind === 'workload' ? { ...c, value: c.value.replace('count: 10', 'count: 11') } : c));
+  const edited: LabCell[] = cells.map((c) =>
+    c.kind === 'workload' ? { ...c, value: c.value.replace('count: 10', 'count: 11') } : c,
+  );
   const lab = resolveLab(edited);
   const restored = restoredOutputs(edited, lab, record);
   const run = restored.find((r) => edited[r.cellIndex].kind === 'run')!;
@@ -119,5 +128,8 @@ test('a comparison table edited by hand (its digest no longer matches) and recor
   const old = structuredClone(record);
   for (const run of Object.values(old.runs)) delete run.machine;
   for (const compare of Object.values(old.compares)) delete compare.cells;
-  assert.deepEqual(restoredOutputs(cells, resolveLab(cells), old).filter((r) => cells[r.cellIndex].kind !== 'check'), []);
+  assert.deepEqual(
+    restoredOutputs(cells, resolveLab(cells), old).filter((r) => cells[r.cellIndex].kind !== 'check'),
+    [],
+  );
 });

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { meanInterval, tQuantile95 } from '../../src/lab/run/stats';
-import { formatDifference, formatInterval, formatMetric, onScale, scaleFor, unitOf } from '../../src/lab/outputs/format';
+import {
+  formatDifference,
+  formatInterval,
+  formatMetric,
+  onScale,
+  scaleFor,
+  unitOf,
+} from '../../src/lab/outputs/format';
 
 test('t quantiles: the table for few samples, the normal limit for many', () => {
   assert.equal(tQuantile95(1), 12.706);
@@ -23,7 +30,7 @@ test('mean interval of known samples', () => {
 test('95 % intervals cover the true mean about 95 % of the time', () => {
   // A deterministic LCG: uniform samples with mean 0.5.
   let state = 12345;
-  const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   let covered = 0;
   const trials = 2000;
   for (let t = 0; t < trials; t++) {

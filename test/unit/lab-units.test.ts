@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DIMENSIONS, formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Dimension } from '../../src/lab/language/units';
+import {
+  DIMENSIONS,
+  formatQuantity,
+  parseArrival,
+  parseDistribution,
+  parseQuantity,
+  parseScheduler,
+  type Dimension,
+} from '../../src/lab/language/units';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
   if (!r.ok) throw new Error(`expected success, got: ${r.message}`);
@@ -70,10 +78,17 @@ test('quantities are exact: nothing is rounded (the keys that need whole numbers
   assert.equal(value(parseQuantity('0.1KiB', 'bytes')), 102.4);
   // Times inside distributions, arrivals and schedulers that the simulator keeps in whole ns.
   const fine = parseDistribution('1.5ns');
-  assert.ok(!fine.ok && fine.code === 'too-fine' && /1.5ns is not a whole number of nanoseconds/.test(fine.message), JSON.stringify(fine));
+  assert.ok(
+    !fine.ok && fine.code === 'too-fine' && /1.5ns is not a whole number of nanoseconds/.test(fine.message),
+    JSON.stringify(fine),
+  );
   assert.ok(!parseArrival('every 0.5ns').ok);
   assert.ok(!parseScheduler('rr 2.5ns').ok);
-  assert.deepEqual(parseDistribution('exp 1.5ns'), { ok: true, value: { kind: 'exp', meanNs: 1.5 } }, 'a mean is a parameter, kept exactly');
+  assert.deepEqual(
+    parseDistribution('exp 1.5ns'),
+    { ok: true, value: { kind: 'exp', meanNs: 1.5 } },
+    'a mean is a parameter, kept exactly',
+  );
 });
 
 test('bad units name the allowed units and point at the unit', () => {
@@ -85,7 +100,9 @@ test('bad units name the allowed units and point at the unit', () => {
   assert.deepEqual([r.start, r.end], [2, 4]);
 
   const t = parseQuantity('4 mins', 'time');
-  assert.ok(!t.ok && t.message === 'Unknown time unit "mins": use one of ns, us, µs, ms, s' && t.start === 2 && t.end === 6);
+  assert.ok(
+    !t.ok && t.message === 'Unknown time unit "mins": use one of ns, us, µs, ms, s' && t.start === 2 && t.end === 6,
+  );
 
   const f = parseQuantity('2.4GHZ', 'frequency');
   assert.ok(!f.ok && /Hz, kHz, MHz, GHz/.test(f.message));
@@ -110,7 +127,12 @@ test('distributions', () => {
   assert.deepEqual(value(parseDistribution('exp 4ms')), { kind: 'exp', meanNs: 4e6 });
   assert.deepEqual(value(parseDistribution('uniform 1ms 3ms')), { kind: 'uniform', minNs: 1e6, maxNs: 3e6 });
   assert.deepEqual(value(parseDistribution('lognormal 4ms 1.5')), { kind: 'lognormal', meanNs: 4e6, cv: 1.5 });
-  assert.deepEqual(value(parseDistribution('pareto 1ms 100ms 1.5')), { kind: 'pareto', minNs: 1e6, maxNs: 1e8, alpha: 1.5 });
+  assert.deepEqual(value(parseDistribution('pareto 1ms 100ms 1.5')), {
+    kind: 'pareto',
+    minNs: 1e6,
+    maxNs: 1e8,
+    alpha: 1.5,
+  });
 });
 
 test('bad distributions say what is wrong and where', () => {
@@ -162,7 +184,17 @@ test('schedulers', () => {
 });
 
 test('property: formatQuantity output parses back to the same value', () => {
-  const dims: Dimension[] = ['time', 'bytes', 'frequency', 'voltage', 'power', 'energy', 'rate', 'bandwidth', 'fraction'];
+  const dims: Dimension[] = [
+    'time',
+    'bytes',
+    'frequency',
+    'voltage',
+    'power',
+    'energy',
+    'rate',
+    'bandwidth',
+    'fraction',
+  ];
   fc.assert(
     fc.property(fc.constantFrom(...dims), fc.integer({ min: 1, max: 2 ** 40 }), (dimension, n) => {
       const v = dimension === 'fraction' ? n / 2 ** 40 : n;
@@ -174,8 +206,14 @@ test('property: formatQuantity output parses back to the same value', () => {
 
 test('a space between a number and its unit is allowed inside distributions, arrivals and schedulers', () => {
   assert.deepEqual(parseDistribution('exp 4 ms'), { ok: true, value: { kind: 'exp', meanNs: 4e6 } });
-  assert.deepEqual(parseDistribution('uniform 1 ms 3 ms'), { ok: true, value: { kind: 'uniform', minNs: 1e6, maxNs: 3e6 } });
-  assert.deepEqual(parseArrival('poisson 400/s after 1 s'), { ok: true, value: { kind: 'poisson', ratePerS: 400, startNs: 1e9 } });
+  assert.deepEqual(parseDistribution('uniform 1 ms 3 ms'), {
+    ok: true,
+    value: { kind: 'uniform', minNs: 1e6, maxNs: 3e6 },
+  });
+  assert.deepEqual(parseArrival('poisson 400/s after 1 s'), {
+    ok: true,
+    value: { kind: 'poisson', ratePerS: 400, startNs: 1e9 },
+  });
   const unknownUnit = parseDistribution('4 parsecs');
   assert.ok(!unknownUnit.ok && unknownUnit.code === 'bad-unit', JSON.stringify(unknownUnit));
 });

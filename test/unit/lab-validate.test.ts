@@ -39,12 +39,22 @@ test('2. unknown key in a nested flow mapping', () => {
 
 test('3. wrong type: text where a whole number is needed', () => {
   const lab = '```machine\nname: duo\nsockets: two\n```\n';
-  expectOne(diagnosticsOf(lab, 0), 'wrong-type', '"sockets" must be a whole number from 1 to 64; got "two"', [1, 9, 1, 12]);
+  expectOne(
+    diagnosticsOf(lab, 0),
+    'wrong-type',
+    '"sockets" must be a whole number from 1 to 64; got "two"',
+    [1, 9, 1, 12],
+  );
 });
 
 test('4. wrong type: a scalar where a list is needed', () => {
   const lab = MACHINE + WORKLOAD + RUN + '```chart\nshow: load\nruns: base\n```\n';
-  expectOne(diagnosticsOf(lab, 3), 'wrong-type', /^"runs" must be a list of items, each the name of a run cell; got "base"$/, [1, 6, 1, 10]);
+  expectOne(
+    diagnosticsOf(lab, 3),
+    'wrong-type',
+    /^"runs" must be a list of items, each the name of a run cell; got "base"$/,
+    [1, 6, 1, 10],
+  );
 });
 
 test('5. bad unit: points at the unit and lists the allowed ones', () => {
@@ -71,18 +81,38 @@ test('8. out-of-range value', () => {
 
 test('9. missing required keys are reported on the first line', () => {
   const lab = MACHINE + '```run\nname: r\nmachine: duo\npolicy: pinned\n```\n';
-  expectOne(diagnosticsOf(lab, 1), 'missing-key', 'Missing required key "workload": The workload cell to run.', [0, 0, 0, 7]);
+  expectOne(
+    diagnosticsOf(lab, 1),
+    'missing-key',
+    'Missing required key "workload": The workload cell to run.',
+    [0, 0, 0, 7],
+  );
   // In a nested mapping, on the mapping itself.
   const pstate = '```machine\nname: m\npstates: [ { freq: 1GHz } ]\n```\n';
-  expectOne(diagnosticsOf(pstate, 0), 'missing-key', /^Missing required key "volt" in pstates: Supply voltage/, [1, 11, 1, 11]);
+  expectOne(
+    diagnosticsOf(pstate, 0),
+    'missing-key',
+    /^Missing required key "volt" in pstates: Supply voltage/,
+    [1, 11, 1, 11],
+  );
 });
 
 test('10. duplicate names across cells', () => {
   const lab = MACHINE + '```machine\nname: duo\nsockets: 1\n```\n';
-  expectOne(diagnosticsOf(lab, 1), 'duplicate-name', 'Duplicate machine name "duo": cell 1 already defines it', [0, 6, 0, 9]);
+  expectOne(
+    diagnosticsOf(lab, 1),
+    'duplicate-name',
+    'Duplicate machine name "duo": cell 1 already defines it',
+    [0, 6, 0, 9],
+  );
   assert.equal(diagnosticsOf(lab, 0).length, 0, 'the first definition is fine');
   const preset = '```machine\nname: laptop-4\n```\n';
-  expectOne(diagnosticsOf(preset, 0), 'duplicate-name', 'Duplicate machine name "laptop-4": it is a built-in preset', [0, 6, 0, 14]);
+  expectOne(
+    diagnosticsOf(preset, 0),
+    'duplicate-name',
+    'Duplicate machine name "laptop-4": it is a built-in preset',
+    [0, 6, 0, 14],
+  );
 });
 
 test('11. YAML syntax errors keep their position', () => {
@@ -111,13 +141,32 @@ test('12. unknown machine / workload reference, with "did you mean"', () => {
 });
 
 test('13. unknown policy, inside a policy mapping too', () => {
-  const lab = MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: least-loded }\n```\n';
-  expectOne(diagnosticsOf(lab, 2), 'unknown-reference', 'Unknown policy "least-loded". Did you mean "least-loaded"?', [3, 16, 3, 27]);
+  const lab =
+    MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: least-loded }\n```\n';
+  expectOne(
+    diagnosticsOf(lab, 2),
+    'unknown-reference',
+    'Unknown policy "least-loded". Did you mean "least-loaded"?',
+    [3, 16, 3, 27],
+  );
   const plain = MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinnned\n```\n';
-  expectOne(diagnosticsOf(plain, 2), 'unknown-reference', 'Unknown policy "pinnned". Did you mean "pinned"?', [3, 8, 3, 15]);
-  const param = MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: linux-cfs, migrationcost: 500us }\n```\n';
+  expectOne(
+    diagnosticsOf(plain, 2),
+    'unknown-reference',
+    'Unknown policy "pinnned". Did you mean "pinned"?',
+    [3, 8, 3, 15],
+  );
+  const param =
+    MACHINE +
+    WORKLOAD +
+    '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: linux-cfs, migrationcost: 500us }\n```\n';
   // (linux-cfs may also draw a warning while the simulator does not implement it yet.)
-  expectOne(diagnosticsOf(param, 2), 'unknown-key', 'Unknown key "migrationcost" in policy linux-cfs. Did you mean "migrationCost"?', [3, 27, 3, 40]);
+  expectOne(
+    diagnosticsOf(param, 2),
+    'unknown-key',
+    'Unknown key "migrationcost" in policy linux-cfs. Did you mean "migrationCost"?',
+    [3, 27, 3, 40],
+  );
 });
 
 test('14. unknown run in a check expression; unknown metric', () => {
@@ -132,17 +181,31 @@ test('14. unknown run in a check expression; unknown metric', () => {
   // Quoted: still exact. Folded over lines: the whole value, since offsets no longer match the text.
   const quoted = MACHINE + WORKLOAD + RUN + '```check\nexpect: "runs.bse.migrations > 0"\n```\n';
   expectOne(diagnosticsOf(quoted, 3), 'unknown-reference', 'Unknown run "bse". Did you mean "base"?', [0, 14, 0, 17]);
-  const folded = MACHINE + WORKLOAD + RUN + '```check\nexpect: >-\n  runs.base.migrations >\n  runs.bse.migrations\n```\n';
+  const folded =
+    MACHINE + WORKLOAD + RUN + '```check\nexpect: >-\n  runs.base.migrations >\n  runs.bse.migrations\n```\n';
   expectOne(diagnosticsOf(folded, 3), 'unknown-reference', 'Unknown run "bse". Did you mean "base"?', [0, 8, 2, 21]);
 });
 
 test('15. unknown $param, with "did you mean"', () => {
-  const lab = '```params\ndur: 5s\n```\n' + MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\nduration: $durr\n```\n';
-  expectOne(diagnosticsOf(lab, 3), 'unknown-param', 'Unknown parameter $durr. Did you mean $dur? Declare it in a params cell.', [4, 10, 4, 15]);
+  const lab =
+    '```params\ndur: 5s\n```\n' +
+    MACHINE +
+    WORKLOAD +
+    '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\nduration: $durr\n```\n';
+  expectOne(
+    diagnosticsOf(lab, 3),
+    'unknown-param',
+    'Unknown parameter $durr. Did you mean $dur? Declare it in a params cell.',
+    [4, 10, 4, 15],
+  );
 });
 
 test('16. a parameter whose value is wrong where it is used', () => {
-  const lab = '```params\ndur: 5\n```\n' + MACHINE + WORKLOAD + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\nduration: $dur\n```\n';
+  const lab =
+    '```params\ndur: 5\n```\n' +
+    MACHINE +
+    WORKLOAD +
+    '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\nduration: $dur\n```\n';
   expectOne(diagnosticsOf(lab, 3), 'bad-unit', 'A time needs a unit: one of ns, us, µs, ms, s', [4, 10, 4, 14]);
   // An override fixes it, and an override of an undeclared parameter is a problem of the whole lab.
   assert.equal(diagnosticsOf(lab, 3, { dur: '2s' }).length, 0);
@@ -152,9 +215,20 @@ test('16. a parameter whose value is wrong where it is used', () => {
 
 test('17. enum values, with "did you mean" and the allowed list', () => {
   const lab = MACHINE + WORKLOAD + RUN + '```chart\nshow: loads\nruns: [base]\n```\n';
-  expectOne(diagnosticsOf(lab, 3), 'bad-value', /^"loads" is not a valid show\. Did you mean "load"\? Use one of: load, queues, cache-misses/, [0, 6, 0, 11]);
-  const metric = MACHINE + WORKLOAD + '```compare\nmachine: duo\nworkload: mixed\npolicies: [pinned]\nmetrics: [energy]\n```\n';
-  expectOne(diagnosticsOf(metric, 2), 'bad-value', /^"energy" is not a valid metrics\. Did you mean "energyJ"\?/, [3, 10, 3, 16]);
+  expectOne(
+    diagnosticsOf(lab, 3),
+    'bad-value',
+    /^"loads" is not a valid show\. Did you mean "load"\? Use one of: load, queues, cache-misses/,
+    [0, 6, 0, 11],
+  );
+  const metric =
+    MACHINE + WORKLOAD + '```compare\nmachine: duo\nworkload: mixed\npolicies: [pinned]\nmetrics: [energy]\n```\n';
+  expectOne(
+    diagnosticsOf(metric, 2),
+    'bad-value',
+    /^"energy" is not a valid metrics\. Did you mean "energyJ"\?/,
+    [3, 10, 3, 16],
+  );
 });
 
 test('18. chart needs exactly one of show / vegaLite', () => {
@@ -166,7 +240,13 @@ test('18. chart needs exactly one of show / vegaLite', () => {
 
 test('19. info-string attributes are checked', () => {
   const lab = MACHINE + WORKLOAD + RUN + '```check pts=2\nexpect: runs.base.migrations >= 0\n```\n';
-  expectOne(diagnosticsOf(lab, 3), 'unknown-attribute', 'Unknown attribute "pts" on a check cell. Did you mean "points"?', [0, 0, 0, 0], 'warning');
+  expectOne(
+    diagnosticsOf(lab, 3),
+    'unknown-attribute',
+    'Unknown attribute "pts" on a check cell. Did you mean "points"?',
+    [0, 0, 0, 0],
+    'warning',
+  );
   const bad = MACHINE + WORKLOAD + RUN + '```check points=lots\nexpect: runs.base.migrations >= 0\n```\n';
   expectOne(diagnosticsOf(bad, 3), 'bad-attribute', 'Attribute "points" must be a number of at least 0', [0, 0, 0, 0]);
   const quote = MACHINE + WORKLOAD + RUN + '```check message="open\nexpect: runs.base.migrations >= 0\n```\n';
@@ -174,18 +254,34 @@ test('19. info-string attributes are checked', () => {
 });
 
 test('20. a cell that is not a mapping; an empty cell', () => {
-  expectOne(diagnosticsOf('```machine\n- duo\n```\n', 0), 'wrong-type', 'A machine cell is a YAML mapping of keys, e.g. "name: ..."', [0, 0, 0, 5]);
+  expectOne(
+    diagnosticsOf('```machine\n- duo\n```\n', 0),
+    'wrong-type',
+    'A machine cell is a YAML mapping of keys, e.g. "name: ..."',
+    [0, 0, 0, 5],
+  );
   const empty = diagnosticsOf('```run\n```\n', 0);
   assert.deepEqual(
     empty.map((d) => d.message.split(':')[0]),
-    ['Missing required key "name"', 'Missing required key "machine"', 'Missing required key "workload"', 'Missing required key "policy"'],
+    [
+      'Missing required key "name"',
+      'Missing required key "machine"',
+      'Missing required key "workload"',
+      'Missing required key "policy"',
+    ],
   );
   assert.ok(empty.every((d) => at(d).join() === '0,0,0,0'));
 });
 
 test('21. names must be identifiers; list lengths are checked', () => {
-  expectOne(diagnosticsOf('```machine\nname: my machine\n```\n', 0), 'wrong-type', /^"name" must be a name \(letters, digits, - and _, starting with a letter\); got "my machine"$/, [0, 6, 0, 16]);
-  const uu = '```workload\nname: rt\nprocesses:\n  - name: tasks\n    uunifast: { n: 8, utilization: 0.7, period: [10ms] }\n```\n';
+  expectOne(
+    diagnosticsOf('```machine\nname: my machine\n```\n', 0),
+    'wrong-type',
+    /^"name" must be a name \(letters, digits, - and _, starting with a letter\); got "my machine"$/,
+    [0, 6, 0, 16],
+  );
+  const uu =
+    '```workload\nname: rt\nprocesses:\n  - name: tasks\n    uunifast: { n: 8, utilization: 0.7, period: [10ms] }\n```\n';
   expectOne(diagnosticsOf(uu, 0), 'out-of-range', '"period" needs at least 2 items', [3, 48, 3, 54]);
 });
 
@@ -195,16 +291,24 @@ test('22. a broken dependency is shown once, where it is; the run waits for it, 
   assert.deepEqual([...resolved.diagnostics.keys()], [0]);
   assert.equal(resolved.runs.length, 0);
   assert.deepEqual(resolved.blocked.get(2), ['cell 1 (machine duo) has errors; fix it first']);
-  assert.deepEqual(resolved.blocked.get(3), ['cell 3 (run base) cannot run: cell 1 (machine duo) has errors; fix it first']);
+  assert.deepEqual(resolved.blocked.get(3), [
+    'cell 3 (run base) cannot run: cell 1 (machine duo) has errors; fix it first',
+  ]);
 });
 
 test('22b. after a YAML syntax error: the syntax error alone, in its cell; cells using a name it hides wait for it', () => {
   // "name mixed" (no colon) hides the workload's name and breaks the mapping.
-  const lab = MACHINE + '```workload\nname mixed\nprocesses:\n  - { name: web, count: 4, demand: exp 4ms }\n```\n' + RUN + '```check\nexpect: runs.base.completed > 0\n```\n';
+  const lab =
+    MACHINE +
+    '```workload\nname mixed\nprocesses:\n  - { name: web, count: 4, demand: exp 4ms }\n```\n' +
+    RUN +
+    '```check\nexpect: runs.base.completed > 0\n```\n';
   const resolved = resolveLab(parseLab(lab));
   const shown = [...resolved.diagnostics].flatMap(([i, ds]) => ds.map((d) => `${i} ${d.code}`));
   assert.deepEqual(shown, ['1 yaml-syntax']);
-  assert.deepEqual(resolved.blocked.get(2), ['workload "mixed" is not defined yet: cell 2 (workload) has no name it can be found by; fix that first']);
+  assert.deepEqual(resolved.blocked.get(2), [
+    'workload "mixed" is not defined yet: cell 2 (workload) has no name it can be found by; fix that first',
+  ]);
   assert.match(resolved.blocked.get(3)?.[0] ?? '', /^cell 3 \(run base\) cannot run: workload "mixed"/);
 });
 
@@ -216,8 +320,17 @@ test('22c. a flow mapping left open reports the syntax error only, not the keys 
 
 test('23. policy cells need a name and add to the policy names', () => {
   const noName = MACHINE + WORKLOAD + '```policy lang=ts\nexport default {}\n```\n';
-  expectOne(diagnosticsOf(noName, 2), 'policy-needs-name', /^A policy cell needs a name/, [0, 0, 0, 'export default {}'.length]);
-  const named = MACHINE + WORKLOAD + '```policy name=sticky lang=ts\nexport default {}\n```\n' + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: sticky, threshold: 3 }\n```\n';
+  expectOne(diagnosticsOf(noName, 2), 'policy-needs-name', /^A policy cell needs a name/, [
+    0,
+    0,
+    0,
+    'export default {}'.length,
+  ]);
+  const named =
+    MACHINE +
+    WORKLOAD +
+    '```policy name=sticky lang=ts\nexport default {}\n```\n' +
+    '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: { name: sticky, threshold: 3 }\n```\n';
   const resolved = resolveLab(parseLab(named));
   assert.equal(resolved.diagnostics.size, 0, JSON.stringify([...resolved.diagnostics]));
   assert.deepEqual(resolved.runs[0].config.policy, { name: 'sticky', params: { threshold: 3 } });
@@ -229,9 +342,35 @@ test('property: resolution, completions and hovers never throw, and every range 
   const { completions, hover, labNames } = await import('../../src/lab/language/editorHelp');
   const { CELL_KINDS } = await import('../../src/lab/document/markdown');
   const pieces = [
-    'name: duo', 'sockets: 2', 'caches: { l1d: 32KiB', ' }', 'processes:', '  - { name: web, demand: exp 4ms }', '  - name: x',
-    '    arrival: poisson 400/s', 'machine: duo', 'workload: mixed', 'policy: { name: linux-cfs, migrationCost: 5 }', 'runs: [a, b',
-    'show: load', 'expect: runs.a.migrations > 0', 'duration: $dur', 'dur: 5s', '  ', ':', '- ', '{', '[', ']', '"', "'", 'µs', '\t', '#c', '*a', '&x y',
+    'name: duo',
+    'sockets: 2',
+    'caches: { l1d: 32KiB',
+    ' }',
+    'processes:',
+    '  - { name: web, demand: exp 4ms }',
+    '  - name: x',
+    '    arrival: poisson 400/s',
+    'machine: duo',
+    'workload: mixed',
+    'policy: { name: linux-cfs, migrationCost: 5 }',
+    'runs: [a, b',
+    'show: load',
+    'expect: runs.a.migrations > 0',
+    'duration: $dur',
+    'dur: 5s',
+    '  ',
+    ':',
+    '- ',
+    '{',
+    '[',
+    ']',
+    '"',
+    "'",
+    'µs',
+    '\t',
+    '#c',
+    '*a',
+    '&x y',
   ];
   const cellArb = fc.record({
     kind: fc.constantFrom(...CELL_KINDS),
@@ -246,7 +385,10 @@ test('property: resolution, completions and hovers never throw, and every range 
         for (const d of ds) {
           for (const p of [d.range.start, d.range.end]) {
             assert.ok(p.line >= 0 && p.line < Math.max(1, lines.length), `line out of cell: ${JSON.stringify(d)}`);
-            assert.ok(p.character >= 0 && p.character <= lines[p.line].length, `character out of line: ${JSON.stringify(d)}`);
+            assert.ok(
+              p.character >= 0 && p.character <= lines[p.line].length,
+              `character out of line: ${JSON.stringify(d)}`,
+            );
           }
         }
       }
@@ -263,15 +405,34 @@ test('property: resolution, completions and hovers never throw, and every range 
   );
 });
 
-test('24. the simulator\'s own checks land on the exact value: matrix shape, CPUs the machine lacks', () => {
-  const numa = '```machine\nname: duo\nsockets: 2\nnuma: { distances: [[10, 20, 20], [20, 10, 20], [20, 20, 10]] }\n```\n';
-  expectOne(diagnosticsOf(numa, 0), 'simulator-check', 'numa.distances: must have 2 rows (one per socket) (simulator check)', [2, 19, 2, 61]);
+test("24. the simulator's own checks land on the exact value: matrix shape, CPUs the machine lacks", () => {
+  const numa =
+    '```machine\nname: duo\nsockets: 2\nnuma: { distances: [[10, 20, 20], [20, 10, 20], [20, 20, 10]] }\n```\n';
+  expectOne(
+    diagnosticsOf(numa, 0),
+    'simulator-check',
+    'numa.distances: must have 2 rows (one per socket) (simulator check)',
+    [2, 19, 2, 61],
+  );
   const diagonal = '```machine\nname: duo\nsockets: 2\nnuma: { distances: [[10, 20], [20, 11]] }\n```\n';
-  expectOne(diagnosticsOf(diagonal, 0), 'simulator-check', 'numa.distances[1][1]: a node is at distance 10 from itself (simulator check)', [2, 35, 2, 37]);
+  expectOne(
+    diagnosticsOf(diagonal, 0),
+    'simulator-check',
+    'numa.distances[1][1]: a node is at distance 10 from itself (simulator check)',
+    [2, 35, 2, 37],
+  );
 
-  const affinity = MACHINE + '```workload\nname: mixed\nprocesses:\n  - { name: web, affinity: [0, 9] }\n```\n' + '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\n```\n';
+  const affinity =
+    MACHINE +
+    '```workload\nname: mixed\nprocesses:\n  - { name: web, affinity: [0, 9] }\n```\n' +
+    '```run\nname: r\nmachine: duo\nworkload: mixed\npolicy: pinned\n```\n';
   const resolved = resolveLab(parseLab(affinity));
-  expectOne(resolved.diagnostics.get(1) ?? [], 'simulator-check', 'processes[0].affinity[1]: must be at most 7 (with machine "duo", in run cell 3)', [2, 31, 2, 32]);
+  expectOne(
+    resolved.diagnostics.get(1) ?? [],
+    'simulator-check',
+    'processes[0].affinity[1]: must be at most 7 (with machine "duo", in run cell 3)',
+    [2, 31, 2, 32],
+  );
   expectOne(
     resolved.diagnostics.get(2) ?? [],
     'simulator-check',

@@ -65,7 +65,8 @@ const SOURCE = /\.(ts|mts|cts|mjs|cjs|js)$/;
 /** `files`: repository path -> text. Resolves a relative specifier to a file of `files`. */
 function resolveSpecifier(files: ReadonlyMap<string, string>, from: string, specifier: string): string | undefined {
   const base = path.posix.join(path.posix.dirname(from), specifier);
-  for (const candidate of [base, `${base}.ts`, `${base}/index.ts`, base.replace(/\.js$/, '.ts')]) if (files.has(candidate)) return candidate;
+  for (const candidate of [base, `${base}.ts`, `${base}/index.ts`, base.replace(/\.js$/, '.ts')])
+    if (files.has(candidate)) return candidate;
   return undefined;
 }
 
@@ -76,7 +77,14 @@ const specifiers = (text: string): string[] => ts.preProcessFile(text, true, tru
 function isReference(node: ts.Identifier): boolean {
   const parent = node.parent;
   if (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) return parent.getChildAt(0) === node;
-  if (ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isEnumMember(parent)) return parent.name !== node;
+  if (
+    ts.isPropertyAssignment(parent) ||
+    ts.isPropertySignature(parent) ||
+    ts.isPropertyDeclaration(parent) ||
+    ts.isMethodDeclaration(parent) ||
+    ts.isEnumMember(parent)
+  )
+    return parent.name !== node;
   return !ts.isBindingElement(parent) || parent.propertyName !== node;
 }
 
@@ -106,29 +114,40 @@ function violations(files: ReadonlyMap<string, string>, only?: ReadonlySet<strin
   for (const [file, text] of files) {
     const layer = layerOf(file);
     if (layer === undefined || (only !== undefined && !only.has(file))) continue;
-    if (layer === 'sim') for (const use of wallClockUses(file, text)) found.push(`${file}: the simulator may not read ${use}`);
+    if (layer === 'sim')
+      for (const use of wallClockUses(file, text)) found.push(`${file}: the simulator may not read ${use}`);
     for (const specifier of specifiers(text)) {
       if (!specifier.startsWith('.')) {
         const bare = specifier.replace(/^node:/, '');
-        if (specifier === 'vscode' && layer !== 'extension' && layer !== 'tools') found.push(`${file}: imports vscode (only src/extension may)`);
-        if (NO_NODE.has(layer) && (specifier.startsWith('node:') || NODE_BUILTINS.has(bare))) found.push(`${file}: imports Node's ${specifier} (${layer} runs without Node)`);
+        if (specifier === 'vscode' && layer !== 'extension' && layer !== 'tools')
+          found.push(`${file}: imports vscode (only src/extension may)`);
+        if (NO_NODE.has(layer) && (specifier.startsWith('node:') || NODE_BUILTINS.has(bare)))
+          found.push(`${file}: imports Node's ${specifier} (${layer} runs without Node)`);
         continue;
       }
       const target = resolveSpecifier(files, file, specifier);
       if (target === undefined) continue;
       const targetLayer = layerOf(target);
       if (targetLayer === undefined) continue;
-      if (targetLayer !== layer && !LAYER_IMPORTS[layer].includes(targetLayer)) found.push(`${file}: imports ${target} (${layer} may not import ${targetLayer})`);
-      if (targetLayer === 'sim' && layer !== 'sim' && target !== 'src/sim/index.ts' && !WHITE_BOX[file]?.includes(target)) {
+      if (targetLayer !== layer && !LAYER_IMPORTS[layer].includes(targetLayer))
+        found.push(`${file}: imports ${target} (${layer} may not import ${targetLayer})`);
+      if (
+        targetLayer === 'sim' &&
+        layer !== 'sim' &&
+        target !== 'src/sim/index.ts' &&
+        !WHITE_BOX[file]?.includes(target)
+      ) {
         found.push(`${file}: imports ${target}, around the simulator's public API (import src/sim/index.ts)`);
       }
-      if (layer === 'webview' && targetLayer === 'lab' && roomOf(target) !== 'outputs') found.push(`${file}: imports ${target} (the renderer reads only the output contract, src/lab/outputs)`);
+      if (layer === 'webview' && targetLayer === 'lab' && roomOf(target) !== 'outputs')
+        found.push(`${file}: imports ${target} (the renderer reads only the output contract, src/lab/outputs)`);
       const [fromRoom, toRoom] = [roomOf(file), roomOf(target)];
       if (fromRoom !== undefined && toRoom !== undefined) {
         (labGraph.get(file) ?? labGraph.set(file, []).get(file)!).push(target);
         const allowed = ROOM_IMPORTS[fromRoom];
         if (allowed === undefined) found.push(`${file}: src/lab/${fromRoom} is not a room of the plan (ROOM_IMPORTS)`);
-        else if (toRoom !== fromRoom && !allowed.includes(toRoom)) found.push(`${file}: imports ${target} (lab room ${fromRoom} may not import ${toRoom})`);
+        else if (toRoom !== fromRoom && !allowed.includes(toRoom))
+          found.push(`${file}: imports ${target} (lab room ${fromRoom} may not import ${toRoom})`);
       }
     }
   }
@@ -162,7 +181,8 @@ function repositoryFiles(): Map<string, string> {
       const file = dir === '' ? name : `${dir}/${name}`;
       if (name === 'node_modules' || name === 'fixtures' || name.startsWith('.')) continue;
       if (statSync(path.join(root, file)).isDirectory()) walk(file);
-      else if (SOURCE.test(name) && !name.endsWith('.d.ts')) files.set(file, readFileSync(path.join(root, file), 'utf8'));
+      else if (SOURCE.test(name) && !name.endsWith('.d.ts'))
+        files.set(file, readFileSync(path.join(root, file), 'utf8'));
     }
   };
   for (const dir of ['src', 'webview', 'test', 'bench', 'scripts']) walk(dir);
@@ -171,13 +191,18 @@ function repositoryFiles(): Map<string, string> {
 
 test('no source file crosses a fence', () => {
   const files = repositoryFiles();
-  assert.ok(files.has('src/sim/index.ts') && files.has('src/lab/outputs/contract.ts') && files.has('webview/renderer.ts'), 'the layers are where the plan says');
+  assert.ok(
+    files.has('src/sim/index.ts') && files.has('src/lab/outputs/contract.ts') && files.has('webview/renderer.ts'),
+    'the layers are where the plan says',
+  );
   assert.ok(files.size > 200, `read ${files.size} source files`);
   assert.deepEqual(violations(files), []);
 });
 
 test('every lab room is in the plan', () => {
-  const rooms = readdirSync(path.join(root, 'src/lab')).filter((name) => statSync(path.join(root, 'src/lab', name)).isDirectory());
+  const rooms = readdirSync(path.join(root, 'src/lab')).filter((name) =>
+    statSync(path.join(root, 'src/lab', name)).isDirectory(),
+  );
   assert.deepEqual(rooms.sort(), Object.keys(ROOM_IMPORTS).sort());
   const loose = readdirSync(path.join(root, 'src/lab')).filter((name) => SOURCE.test(name));
   assert.deepEqual(loose, [], 'every file of src/lab is in a room');
@@ -187,29 +212,79 @@ test('each fence fails on a planted file', () => {
   const repository = repositoryFiles();
   const planted = (file: string, text: string) => violations(new Map([...repository, [file, text]]), new Set([file]));
   const cases: [file: string, text: string, expected: RegExp][] = [
-    ['src/lab/run/planted.ts', "import { Engine } from '../../sim/engine';\nexport const e = Engine;", /around the simulator's public API/],
+    [
+      'src/lab/run/planted.ts',
+      "import { Engine } from '../../sim/engine';\nexport const e = Engine;",
+      /around the simulator's public API/,
+    ],
     ['src/cli/planted.ts', "export { resolveMachine } from '../sim/machine';", /around the simulator's public API/],
     ['src/lab/language/planted.ts', "import * as vscode from 'vscode';\nexport const w = vscode;", /imports vscode/],
     ['src/lab/language/planted2.ts', "import 'vscode';", /imports vscode/],
-    ['src/sim/planted.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;", /imports Node's node:fs/],
+    [
+      'src/sim/planted.ts',
+      "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;",
+      /imports Node's node:fs/,
+    ],
     ['src/sim/planted2.ts', 'export const now = () => Date.now();', /may not read Date/],
-    ['src/sim/planted3.ts', 'export const t = () => new Date().getTime() + performance.now();', /may not read Date.*|may not read performance/],
+    [
+      'src/sim/planted3.ts',
+      'export const t = () => new Date().getTime() + performance.now();',
+      /may not read Date.*|may not read performance/,
+    ],
     ['src/sim/planted4.ts', 'export const r = Math.random();', /may not read Math.random/],
-    ['src/sim/planted5.ts', "import { resolveLab } from '../lab/language/resolveLab';\nexport const r = resolveLab;", /sim may not import lab/],
-    ['src/lab/planted.ts', "import { activate } from '../extension/activate';\nexport const a = activate;", /lab may not import extension/],
-    ['webview/planted.ts', "import { resolveLab } from '../src/lab/language/resolveLab';\nexport const r = resolveLab;", /only the output contract/],
-    ['src/lab/outputs/planted.ts', "import { resolveLab } from '../language/resolveLab';\nexport const r = resolveLab;", /room outputs may not import language/],
-    ['src/lab/language/planted3.ts', "export { runCompare } from '../run/compare';", /room language may not import run/],
+    [
+      'src/sim/planted5.ts',
+      "import { resolveLab } from '../lab/language/resolveLab';\nexport const r = resolveLab;",
+      /sim may not import lab/,
+    ],
+    [
+      'src/lab/planted.ts',
+      "import { activate } from '../extension/activate';\nexport const a = activate;",
+      /lab may not import extension/,
+    ],
+    [
+      'webview/planted.ts',
+      "import { resolveLab } from '../src/lab/language/resolveLab';\nexport const r = resolveLab;",
+      /only the output contract/,
+    ],
+    [
+      'src/lab/outputs/planted.ts',
+      "import { resolveLab } from '../language/resolveLab';\nexport const r = resolveLab;",
+      /room outputs may not import language/,
+    ],
+    [
+      'src/lab/language/planted3.ts',
+      "export { runCompare } from '../run/compare';",
+      /room language may not import run/,
+    ],
     ['src/worker/planted.ts', "const vscode = require('vscode');\nexport const v = vscode;", /imports vscode/],
-    ['src/lab/charts/planted.ts', "export const load = () => import('../../sim/engine');", /around the simulator's public API/],
+    [
+      'src/lab/charts/planted.ts',
+      "export const load = () => import('../../sim/engine');",
+      /around the simulator's public API/,
+    ],
   ];
   for (const [file, text, expected] of cases) {
     const found = planted(file, text);
-    assert.ok(found.some((v) => expected.test(v)), `${file} (${JSON.stringify(text)}): expected ${expected}, found ${JSON.stringify(found)}`);
+    assert.ok(
+      found.some((v) => expected.test(v)),
+      `${file} (${JSON.stringify(text)}): expected ${expected}, found ${JSON.stringify(found)}`,
+    );
   }
   // A circle: the rooms allow it (one room), the graph does not.
-  const circle = new Map([...repository, ['src/lab/run/a.ts', "import { b } from './b';\nexport const a = b;"], ['src/lab/run/b.ts', "import { a } from './a';\nexport const b = a;"]]);
-  assert.ok(violations(circle, new Set(['src/lab/run/a.ts', 'src/lab/run/b.ts'])).some((v) => /import circle in src\/lab: src\/lab\/run\/(a|b)\.ts/.test(v)));
+  const circle = new Map([
+    ...repository,
+    ['src/lab/run/a.ts', "import { b } from './b';\nexport const a = b;"],
+    ['src/lab/run/b.ts', "import { a } from './a';\nexport const b = a;"],
+  ]);
+  assert.ok(
+    violations(circle, new Set(['src/lab/run/a.ts', 'src/lab/run/b.ts'])).some((v) =>
+      /import circle in src\/lab: src\/lab\/run\/(a|b)\.ts/.test(v),
+    ),
+  );
   // Comments and strings are not uses: the simulator's own index says "no wall clock".
-  assert.deepEqual(wallClockUses('x.ts', "// Date.now() and Math.random() are not allowed\nconst s = 'Date';\nexport { s };"), []);
+  assert.deepEqual(
+    wallClockUses('x.ts', "// Date.now() and Math.random() are not allowed\nconst s = 'Date';\nexport { s };"),
+    [],
+  );
 });

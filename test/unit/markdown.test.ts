@@ -16,7 +16,9 @@ import {
 } from '../../src/lab/document/markdown';
 
 const fixtureDir = join(import.meta.dirname, '../fixtures/roundtrip');
-const fixtures = readdirSync(fixtureDir).filter((f) => f.endsWith('.lab.md')).sort();
+const fixtures = readdirSync(fixtureDir)
+  .filter((f) => f.endsWith('.lab.md'))
+  .sort();
 const readFixture = (name: string) => readFileSync(join(fixtureDir, name), 'utf8');
 
 /** Compact picture of a split: kind per cell, code cells with their value. */
@@ -174,7 +176,10 @@ test('edited cells serialize with LF and ``` fences; untouched cells keep their 
 test('changed attributes or kind count as edits', () => {
   const cell = parseLab('~~~~check id=a\r\nexpect: true\r\n~~~~\r\n')[0];
   if (cell.kind !== 'check') throw new Error(`expected a check cell, got ${cell.kind}`);
-  assert.equal(serializeLab([{ ...cell, attributes: { id: 'b', points: '2' } }]), '```check id=b points=2\nexpect: true\n```\n');
+  assert.equal(
+    serializeLab([{ ...cell, attributes: { id: 'b', points: '2' } }]),
+    '```check id=b points=2\nexpect: true\n```\n',
+  );
   assert.equal(serializeLab([{ ...cell, kind: 'params' }]), '```params id=a\nexpect: true\n```\n');
 });
 
@@ -218,14 +223,32 @@ test('a cell added after a file without final newline, or after an unclosed fenc
 });
 
 test('malformed metadata from outside falls back to canonical output', () => {
-  const cell = { kind: 'machine', value: 'a: 1', attributes: {}, metadata: { v: 1, type: 'code', eols: 'zz' } } as unknown as LabCell;
+  const cell = {
+    kind: 'machine',
+    value: 'a: 1',
+    attributes: {},
+    metadata: { v: 1, type: 'code', eols: 'zz' },
+  } as unknown as LabCell;
   assert.equal(serializeLab([cell]), '```machine\na: 1\n```\n');
 });
 
 // ---- property tests -------------------------------------------------------------------------
 
 const eolArb = fc.constantFrom('\n', '\r\n', '\r');
-const word = fc.constantFrom('alpha', 'beta', 'name: x', 'cores: 4', '- item', '> quote', '# head', '`x`', '~', 'ü 進', '   ', '');
+const word = fc.constantFrom(
+  'alpha',
+  'beta',
+  'name: x',
+  'cores: 4',
+  '- item',
+  '> quote',
+  '# head',
+  '`x`',
+  '~',
+  'ü 進',
+  '   ',
+  '',
+);
 const kindArb = fc.constantFrom(...CELL_KINDS);
 const attrArb: fc.Arbitrary<Attributes> = fc.dictionary(
   fc.constantFrom('id', 'points', 'hidden', 'lang', 'message'),
@@ -238,11 +261,13 @@ const bodyArb = fc.array(fc.oneof(word, fc.constantFrom('```', '~~~', '````js', 
 const piece: fc.Arbitrary<string[]> = fc.oneof(
   fc.array(word, { minLength: 1, maxLength: 3 }),
   fc.constant<string[]>(['']),
-  fc.tuple(kindArb, attrArb, bodyArb, fc.constantFrom('```', '~~~', '````'), fc.constantFrom('', ' ', '  ', '   ')).map(([kind, attrs, body, fence, indent]) => [
-    `${indent}${fence}${formatInfoString(kind, attrs)}`,
-    ...body,
-    `${indent}${fence}`,
-  ]),
+  fc
+    .tuple(kindArb, attrArb, bodyArb, fc.constantFrom('```', '~~~', '````'), fc.constantFrom('', ' ', '  ', '   '))
+    .map(([kind, attrs, body, fence, indent]) => [
+      `${indent}${fence}${formatInfoString(kind, attrs)}`,
+      ...body,
+      `${indent}${fence}`,
+    ]),
   fc.tuple(fc.constantFrom('js', '', 'python', 'yaml'), bodyArb).map(([info, body]) => ['```' + info, ...body, '```']),
   fc.constant<string[]>(['<!--', '```machine', 'name: hidden', '```', '-->']),
   fc.constant<string[]>(['---', 'title: t', '---']),
@@ -253,7 +278,12 @@ const piece: fc.Arbitrary<string[]> = fc.oneof(
 );
 
 const documentArb = fc
-  .tuple(fc.array(piece, { maxLength: 8 }), fc.array(eolArb, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.boolean())
+  .tuple(
+    fc.array(piece, { maxLength: 8 }),
+    fc.array(eolArb, { minLength: 1, maxLength: 4 }),
+    fc.boolean(),
+    fc.boolean(),
+  )
   .map(([pieces, eols, trailingEol, bom]) => {
     const lines = pieces.flat();
     const body = lines.map((l, i) => l + (i < lines.length - 1 || trailingEol ? eols[i % eols.length] : '')).join('');
@@ -268,7 +298,25 @@ test('property: documents built from random pieces round-trip exactly', () => {
 });
 
 test('property: any string over fence-heavy characters round-trips exactly', () => {
-  const chars = fc.constantFrom('`', '`', '~', ' ', '\n', '\r', '\t', '>', '-', '<', '!', 'a', 'machine', 'run ', '=', '"', '\uFEFF');
+  const chars = fc.constantFrom(
+    '`',
+    '`',
+    '~',
+    ' ',
+    '\n',
+    '\r',
+    '\t',
+    '>',
+    '-',
+    '<',
+    '!',
+    'a',
+    'machine',
+    'run ',
+    '=',
+    '"',
+    '\uFEFF',
+  );
   fc.assert(
     fc.property(fc.array(chars, { maxLength: 60 }), (parts) => {
       const text = parts.join('');
@@ -281,7 +329,9 @@ test('property: any string over fence-heavy characters round-trips exactly', () 
 test('property: canonical cells (no metadata) reparse to the same kinds, values and attributes', () => {
   const safeLine = fc.constantFrom('name: x', 'cores: 4', 'a `b`', '```', '````', 'text', '');
   const cellArb: fc.Arbitrary<LabCell> = fc.oneof(
-    fc.array(fc.constantFrom('para', '# head', 'more text'), { minLength: 1, maxLength: 3 }).map((ls) => ({ kind: 'markdown' as const, value: ls.join('\n') })),
+    fc
+      .array(fc.constantFrom('para', '# head', 'more text'), { minLength: 1, maxLength: 3 })
+      .map((ls) => ({ kind: 'markdown' as const, value: ls.join('\n') })),
     fc.tuple(kindArb, attrArb, fc.array(safeLine, { maxLength: 4 })).map(([kind, attributes, ls]) => ({
       kind: kind as CellKind,
       attributes,
@@ -289,7 +339,9 @@ test('property: canonical cells (no metadata) reparse to the same kinds, values 
     })),
   );
   // Two markdown cells in a row merge into one on reparse, so keep them apart.
-  const docArb = fc.array(cellArb, { maxLength: 6 }).filter((cells) => cells.every((c, i) => i === 0 || c.kind !== 'markdown' || cells[i - 1].kind !== 'markdown'));
+  const docArb = fc
+    .array(cellArb, { maxLength: 6 })
+    .filter((cells) => cells.every((c, i) => i === 0 || c.kind !== 'markdown' || cells[i - 1].kind !== 'markdown'));
   fc.assert(
     fc.property(docArb, (cells) => {
       const out = serializeLab(cells);

@@ -24,13 +24,21 @@ function typeErrors(code: string): string[] {
     ['/cell.ts', code],
     ['/migration-lab-policy.d.ts', dts],
   ]);
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, lib: ['lib.es2022.d.ts'], types: [] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    lib: ['lib.es2022.d.ts'],
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
   host.readFile = (f) => files.get(f) ?? readFile(f);
   host.fileExists = (f) => files.has(f) || ts.sys.fileExists(f);
-  host.getSourceFile = (f, lang) => (files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang) : getSourceFile(f, lang));
+  host.getSourceFile = (f, lang) =>
+    files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang) : getSourceFile(f, lang);
   const program = ts.createProgram(['/cell.ts', '/migration-lab-policy.d.ts'], options, host);
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
@@ -38,7 +46,9 @@ function typeErrors(code: string): string[] {
 /** The member names of an interface in the .d.ts. */
 function membersOf(name: string): string[] {
   const file = ts.createSourceFile('api.d.ts', dts, ts.ScriptTarget.ES2022);
-  const decl = file.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+  const decl = file.statements.find(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
+  );
   assert.ok(decl, name);
   return decl.members.map((m) => (m.name as ts.Identifier).text);
 }
@@ -63,14 +73,29 @@ test('the types catch the mistakes they should', () => {
 
 test('the sandbox view has every member the types document, and nothing undocumented', async () => {
   const documented = membersOf('PolicyView').sort();
-  const compiled = await compilePolicy(`definePolicy({ place(view) { console.log(JSON.stringify(Object.keys(view).sort())); return 0; } });`, 'js', { name: 'probe' });
+  const compiled = await compilePolicy(
+    `definePolicy({ place(view) { console.log(JSON.stringify(Object.keys(view).sort())); return 0; } });`,
+    'js',
+    { name: 'probe' },
+  );
   const machine = new FakeMachine({ preset: 'laptop-4' });
-  const instance = compiled.factory(machine.context()) as ReturnType<typeof compiled.factory> & { logs: readonly string[] };
+  const instance = compiled.factory(machine.context()) as ReturnType<typeof compiled.factory> & {
+    logs: readonly string[];
+  };
   instance.place(machine, machine.add(0, 'ready'));
   instance.dispose?.();
   const runtime = (JSON.parse(instance.logs[0]!) as string[]).sort();
   assert.deepEqual(runtime, documented);
-  assert.deepEqual(membersOf('PolicyDefinition').sort(), ['balance', 'balanceIntervalNs', 'name', 'onCpuEvent', 'onIdle', 'params', 'place', 'placeOnWake']);
+  assert.deepEqual(membersOf('PolicyDefinition').sort(), [
+    'balance',
+    'balanceIntervalNs',
+    'name',
+    'onCpuEvent',
+    'onIdle',
+    'params',
+    'place',
+    'placeOnWake',
+  ]);
   assert.deepEqual(membersOf('PolicyActions'), ['migrate']);
 });
 
@@ -79,7 +104,17 @@ test('the worked example balances like work-stealing and beats pinned (docs/writ
   assert.deepEqual(compiled.params, { hotNs: 500_000, tickNs: 2_000_000 });
   const config = (policy: string): SimConfig => ({
     machine: { preset: 'server-2x8' },
-    workload: { groups: [{ name: 'skewed', count: 64, demand: { kind: 'lognormal', meanNs: 50e6, cv: 2 }, workingSetBytes: 192 * 1024, memoryIntensity: 0.05 }] },
+    workload: {
+      groups: [
+        {
+          name: 'skewed',
+          count: 64,
+          demand: { kind: 'lognormal', meanNs: 50e6, cv: 2 },
+          workingSetBytes: 192 * 1024,
+          memoryIntensity: 0.05,
+        },
+      ],
+    },
     policy: { name: policy },
     scheduler: { kind: 'fair' },
     durationNs: 2e9,

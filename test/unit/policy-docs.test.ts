@@ -31,11 +31,15 @@ for (const name of POLICY_NAMES) {
     const text = section(name);
     const info = POLICY_INFO[name];
     assert.match(text, /Source:/);
-    for (const reason of info.reasons) assert.ok(text.includes(`\`${reason}\``), `${name} section names reason ${reason}`);
+    for (const reason of info.reasons)
+      assert.ok(text.includes(`\`${reason}\``), `${name} section names reason ${reason}`);
     const params = Object.entries(info.params as Record<string, ParamSpec>);
     if (params.length === 0) assert.match(text, /Parameters: none/);
     for (const [key, spec] of params) {
-      assert.ok(text.includes(`| \`${key}\` | \`${lab(spec)}\` |`), `${name}: row for ${key} with default ${lab(spec)}`);
+      assert.ok(
+        text.includes(`| \`${key}\` | \`${lab(spec)}\` |`),
+        `${name}: row for ${key} with default ${lab(spec)}`,
+      );
     }
     const documentedParams = [...text.matchAll(/^\| `([a-zA-Z]+)` \| `/gm)].map((m) => m[1]);
     assert.deepEqual(documentedParams.sort(), params.map(([k]) => k).sort(), `${name}: no stale parameter rows`);
@@ -43,7 +47,18 @@ for (const name of POLICY_NAMES) {
 }
 
 test('docs/policies.md lists every reason code', () => {
-  for (const reason of ['load-balance', 'cache-contention', 'cpu-contention', 'heterogeneity', 'energy', 'fault', 'deadline', 'thermal', 'numa', 'maintenance']) {
+  for (const reason of [
+    'load-balance',
+    'cache-contention',
+    'cpu-contention',
+    'heterogeneity',
+    'energy',
+    'fault',
+    'deadline',
+    'thermal',
+    'numa',
+    'maintenance',
+  ]) {
     assert.ok(doc.includes(`| \`${reason}\` |`), reason);
   }
 });

@@ -21,7 +21,10 @@ test('the reader finds every interface member the TypeScript compiler finds, eac
   for (const [name, members] of api.interfaces) {
     for (const m of members) assert.ok(m.doc.length > 5, `${name}.${m.name} has a doc`);
   }
-  assert.deepEqual(api.globals.map((g) => g.name), ['definePolicy', 'REASONS']);
+  assert.deepEqual(
+    api.globals.map((g) => g.name),
+    ['definePolicy', 'REASONS'],
+  );
   assert.deepEqual(api.reasons, [...REASONS]);
 });
 

@@ -13,15 +13,31 @@ const US = 1e3;
 
 test('domains: SMT, MC and NUMA levels with kernel defaults; degenerate levels dropped', () => {
   const smt = buildDomains(resolveMachine({ preset: 'server-2x8-smt' }), 117, -1);
-  assert.deepEqual(smt[0]!.map((d) => d.level), ['SMT', 'MC', 'NUMA']);
-  assert.deepEqual(smt[0]!.map((d) => d.imbalancePct), [110, 117, 117]);
-  assert.deepEqual(smt[0]!.map((d) => d.cacheNiceTries), [0, 1, 2]);
+  assert.deepEqual(
+    smt[0]!.map((d) => d.level),
+    ['SMT', 'MC', 'NUMA'],
+  );
+  assert.deepEqual(
+    smt[0]!.map((d) => d.imbalancePct),
+    [110, 117, 117],
+  );
+  assert.deepEqual(
+    smt[0]!.map((d) => d.cacheNiceTries),
+    [0, 1, 2],
+  );
   assert.deepEqual(smt[0]![0]!.span, [0, 1]);
   assert.equal(smt[0]![1]!.groups.length, 8, 'MC groups are the 8 cores of the socket');
   assert.equal(smt[0]![2]!.groups.length, 2, 'NUMA groups are the 2 sockets');
-  assert.deepEqual(smt[0]!.map((d) => d.minIntervalMs), [2, 16, 32]);
+  assert.deepEqual(
+    smt[0]!.map((d) => d.minIntervalMs),
+    [2, 16, 32],
+  );
   const laptop = buildDomains(resolveMachine({ preset: 'laptop-4' }), 117, -1);
-  assert.deepEqual(laptop[2]!.map((d) => d.level), ['MC'], 'no SMT, one socket: only the MC level');
+  assert.deepEqual(
+    laptop[2]!.map((d) => d.level),
+    ['MC'],
+    'no SMT, one socket: only the MC level',
+  );
 });
 
 /** CPU 0 runs one task and has `waiting` queued, which ran `agoNs` ago; CPUs 1-3 are idle. */
@@ -120,7 +136,10 @@ test('imbalance_pct: a small imbalance between sockets is left alone', () => {
     fake.nowNs = t * MS;
     policy.balance!(fake, fake);
   }
-  assert.ok(fake.moves.every((m) => fake.machine.cpuSocket[m.to] === 0), `moves across sockets: ${JSON.stringify(fake.moves)}`);
+  assert.ok(
+    fake.moves.every((m) => fake.machine.cpuSocket[m.to] === 0),
+    `moves across sockets: ${JSON.stringify(fake.moves)}`,
+  );
 });
 
 test('wake-up placement: previous CPU if idle, else an idle CPU sharing its LLC', () => {

@@ -14,7 +14,11 @@ import { cli, REPO, tempDir } from './cli-helpers';
 
 const SECRET = 'TOP-SECRET-7f3a9c';
 /** A 1x1 PNG. */
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2216bc40000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2216bc40000000049454e44ae426082',
+  'hex',
+);
 
 let server: Server;
 let port = 0;
@@ -45,7 +49,9 @@ test('chart specs that load, generate or re-embed are refused at their line and 
       WORKLOAD,
       RUN,
       chart(`  mark: point\n  layer:\n    - data: { url: secret.txt }\n      mark: text`),
-      chart(`  mark: point\n  transform:\n    - { lookup: x, from: { data: { url: "http://127.0.0.1:${port}/data" }, key: x } }`),
+      chart(
+        `  mark: point\n  transform:\n    - { lookup: x, from: { data: { url: "http://127.0.0.1:${port}/data" }, key: x } }`,
+      ),
       chart(`  mark: image\n  encoding:\n    url: { value: "http://127.0.0.1:${port}/img" }`),
       chart(`  mark: point\n  encoding:\n    href: { value: "javascript:alert(1)" }`),
       chart(`  mark: point\n  usermeta:\n    embedOptions: { loader: { baseURL: "file:///" } }`),
@@ -65,7 +71,10 @@ test('chart specs that load, generate or re-embed are refused at their line and 
     assert.ok(offset >= 0, needle);
     const before = text.slice(0, offset).split('\n');
     const where = `${lab}:${before.length}:${before[before.length - 1]!.length + 1}: `;
-    assert.ok(lines.some((l) => l.startsWith(where) && what.test(l)), `${where}${what}\n${r.stderr}`);
+    assert.ok(
+      lines.some((l) => l.startsWith(where) && what.test(l)),
+      `${where}${what}\n${r.stderr}`,
+    );
   };
   at('data: { url: secret', /a chart draws the run table it names .* it cannot bring data of its own/);
   at('data: { url: "http', /a chart draws the run table it names/);
@@ -90,7 +99,13 @@ test('drawing, even of a spec that was never validated: the loader refuses files
       { data: { url: pathToFileURL(secret).href }, mark: 'text', encoding: { text: { field: 'x' } } },
       { data: { url: secret }, mark: 'text', encoding: { text: { field: 'x' } } },
       { data: { url: `http://127.0.0.1:${port}/data.json` }, mark: 'point' },
-      { data: { values: [{ u: `http://127.0.0.1:${port}/img.png`, h: 'javascript:alert(1)', s: 'https://example.org/ok' }] }, mark: 'image', encoding: { url: { field: 'u' } } },
+      {
+        data: {
+          values: [{ u: `http://127.0.0.1:${port}/img.png`, h: 'javascript:alert(1)', s: 'https://example.org/ok' }],
+        },
+        mark: 'image',
+        encoding: { url: { field: 'u' } },
+      },
       { data: { values: [{ h: 'javascript:alert(1)' }] }, mark: 'point', encoding: { href: { field: 'h' } } },
       { data: { values: [{ s: 'https://example.org/ok' }] }, mark: 'point', encoding: { href: { field: 's' } } },
     ],
@@ -104,8 +119,18 @@ test('drawing, even of a spec that was never validated: the loader refuses files
   assert.match(svg, /<a rel="noopener noreferrer" xlink:href="https:\/\/example\.org\/ok">/);
   assert.deepEqual(hits, [], 'nothing was fetched');
   // Too many rows or marks: a clear error, not a runaway.
-  await assert.rejects(drawChartSvg({ data: { sequence: { start: 0, stop: 300_000 } }, mark: 'point' } as never), /has 300,000 rows, more than the 200,000 a chart may draw/);
-  await assert.rejects(drawChartSvg({ data: { sequence: { start: 0, stop: 150_000 } }, mark: 'point', encoding: { x: { field: 'data', type: 'quantitative' } } } as never), /has 15\d,\d{3} marks, more than the 100,000 a chart may draw/);
+  await assert.rejects(
+    drawChartSvg({ data: { sequence: { start: 0, stop: 300_000 } }, mark: 'point' } as never),
+    /has 300,000 rows, more than the 200,000 a chart may draw/,
+  );
+  await assert.rejects(
+    drawChartSvg({
+      data: { sequence: { start: 0, stop: 150_000 } },
+      mark: 'point',
+      encoding: { x: { field: 'data', type: 'quantitative' } },
+    } as never),
+    /has 15\d,\d{3} marks, more than the 100,000 a chart may draw/,
+  );
 });
 
 test('the report of a lab full of tricks, opened in Chromium: no file content, and not one request leaves', async () => {
@@ -125,7 +150,9 @@ test('the report of a lab full of tricks, opened in Chromium: no file content, a
       `![web](http://127.0.0.1:${port}/md.png) ![proto](//127.0.0.1:${port}/proto.png) ![ok](real.png)\n`,
       `<img src="http://127.0.0.1:${port}/raw.png"> <iframe src="http://127.0.0.1:${port}/frame"></iframe> [click](javascript:alert(1))\n`,
       WORKLOAD,
-      '```policy name=loud lang=js\ndefinePolicy({ place(view, p) { console.log("</pre><script>alert(1)</script>", "<img src=http://127.0.0.1:' + port + '/log.png>"); return p % view.cpuCount; } });\n```\n',
+      '```policy name=loud lang=js\ndefinePolicy({ place(view, p) { console.log("</pre><script>alert(1)</script>", "<img src=http://127.0.0.1:' +
+        port +
+        '/log.png>"); return p % view.cpuCount; } });\n```\n',
       RUN.replace('least-loaded', 'loud'),
       '```chart\nrun: r\ntable: processes\nvegaLite:\n  mark: point\n  title: "<img src=x onerror=alert(1)>"\n  encoding:\n    x: { field: arrivalS, type: quantitative }\n    href: { value: "https://example.org/only-if-clicked" }\n```\n',
       '```chart\nshow: load\nruns: [r]\n```\n',
@@ -139,13 +166,20 @@ test('the report of a lab full of tricks, opened in Chromium: no file content, a
   // Everything the lab wrote is text: no element it could make active.
   assert.doesNotMatch(text, /<(script|iframe|object|embed)\b|href="javascript:|<img[^>]+src="(?!data:)/i);
   assert.match(text, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:/);
-  assert.equal((text.match(/data:image\/png;base64,/g) ?? []).length, 1, 'only the real image in the lab folder is inlined');
+  assert.equal(
+    (text.match(/data:image\/png;base64,/g) ?? []).length,
+    1,
+    'only the real image in the lab folder is inlined',
+  );
   // file: links are not even read as images by markdown-it (shown as text); the 6 others get a note.
   assert.equal((text.match(/\[image not included/g) ?? []).length, 6);
   assert.match(text, /policy loud printed:/);
   assert.deepEqual(hits, [], 'the export fetched nothing');
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--headless'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--headless'],
+  });
   const requests: string[] = [];
   try {
     const context = await browser.newContext();
@@ -159,10 +193,18 @@ test('the report of a lab full of tricks, opened in Chromium: no file content, a
     await page.waitForLoadState('networkidle');
     const drawn = await page.$$eval('figure.chart > svg', (nodes) => nodes.length);
     assert.equal(drawn, 2);
-    assert.ok(await page.$eval('img[alt="ok"]', (img) => (img as HTMLImageElement).naturalWidth === 1), 'the inlined image shows');
+    assert.ok(
+      await page.$eval('img[alt="ok"]', (img) => (img as HTMLImageElement).naturalWidth === 1),
+      'the inlined image shows',
+    );
     assert.equal(await page.evaluate(() => document.body.innerText.includes('TOP-SECRET')), false);
     // In the page as the browser built it: nothing that runs or loads.
-    const active = await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => /^(SCRIPT|IFRAME|OBJECT|EMBED)$/.test(e.tagName) || [...e.attributes].some((a) => /^on/i.test(a.name))).length);
+    const active = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('*')].filter(
+          (e) => /^(SCRIPT|IFRAME|OBJECT|EMBED)$/.test(e.tagName) || [...e.attributes].some((a) => /^on/i.test(a.name)),
+        ).length,
+    );
     assert.equal(active, 0);
     mkdirSync(join(REPO, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO, 'test-results', 'export-hostile.png'), fullPage: true });

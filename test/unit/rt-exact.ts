@@ -35,7 +35,13 @@ export interface ExactCounts {
 /** Ties among equal keys: `release` (earlier release, then lower task index) or `index` (SimSo's task order alone). */
 export type TieRule = 'release' | 'index';
 
-export function exactSchedule(tasks: readonly Task[], cpus: number, kind: 'rm' | 'edf', horizon: number, ties: TieRule = 'release'): ExactCounts {
+export function exactSchedule(
+  tasks: readonly Task[],
+  cpus: number,
+  kind: 'rm' | 'edf',
+  horizon: number,
+  ties: TieRule = 'release',
+): ExactCounts {
   interface Job {
     task: number;
     release: number;
@@ -69,7 +75,14 @@ export function exactSchedule(tasks: readonly Task[], cpus: number, kind: 'rm' |
     if (t >= horizon) break;
     tasks.forEach((task, i) => {
       if (nextRelease[i] !== t) return;
-      queued[i]!.push({ task: i, release: t, deadline: t + (task.deadline ?? task.period), left: task.wcet, ran: false, cpu: -1 });
+      queued[i]!.push({
+        task: i,
+        release: t,
+        deadline: t + (task.deadline ?? task.period),
+        left: task.wcet,
+        ran: false,
+        cpu: -1,
+      });
       out.jobs++;
       nextRelease[i] = t + task.period;
     });

@@ -68,7 +68,8 @@ test('a hook at the edge of its budget passes, one iteration more fails: 10 runs
   assert.ok(n > 100_000, `edge at ${n}`);
   const dir = tempDir('determinism');
   const lab = join(dir, 'edge.lab.md');
-  const run = (name: string, k: number) => `\`\`\`run\nname: ${name}\nmachine: laptop-4\nworkload: w\npolicy: { name: spin, n: ${k} }\nduration: 100ms\nseed: 1\n\`\`\`\n`;
+  const run = (name: string, k: number) =>
+    `\`\`\`run\nname: ${name}\nmachine: laptop-4\nworkload: w\npolicy: { name: spin, n: ${k} }\nduration: 100ms\nseed: 1\n\`\`\`\n`;
   writeFileSync(
     lab,
     [
@@ -85,7 +86,11 @@ test('a hook at the edge of its budget passes, one iteration more fails: 10 runs
     const { runs } = JSON.parse(r.stdout) as { runs: { name: string; digest?: string; error?: string }[] };
     const [edgeRun, overRun] = runs;
     assert.ok(edgeRun?.digest, `run ${i}: the edge run failed: ${edgeRun?.error}`);
-    assert.match(overRun?.error ?? '', /place\(\) at \d+ ns, line 3: ran past its budget of 1,000,000 steps/, `run ${i}`);
+    assert.match(
+      overRun?.error ?? '',
+      /place\(\) at \d+ ns, line 3: ran past its budget of 1,000,000 steps/,
+      `run ${i}`,
+    );
     outcomes.add(JSON.stringify(runs));
   }
   assert.equal(outcomes.size, 1, [...outcomes].join('\n'));

@@ -13,7 +13,13 @@ function config(policy = 'cell', extra: Partial<SimConfig> = {}): SimConfig {
     machine: { preset: 'server-2x8' },
     workload: {
       groups: [
-        { name: 'web', count: 300, arrival: { kind: 'poisson', ratePerS: 2000 }, demand: { kind: 'exp', meanNs: 5e6 }, phases: { computeNs: { kind: 'exp', meanNs: 1e6 }, sleepNs: { kind: 'exp', meanNs: 2e6 } } },
+        {
+          name: 'web',
+          count: 300,
+          arrival: { kind: 'poisson', ratePerS: 2000 },
+          demand: { kind: 'exp', meanNs: 5e6 },
+          phases: { computeNs: { kind: 'exp', meanNs: 1e6 }, sleepNs: { kind: 'exp', meanNs: 2e6 } },
+        },
       ],
     },
     policy: { name: policy },
@@ -38,7 +44,11 @@ export default definePolicy({
 });
 `;
 
-async function runCell(code: string, lang: 'ts' | 'js' = 'js', opts: { hookSteps?: number; memoryBytes?: number } = {}): Promise<unknown> {
+async function runCell(
+  code: string,
+  lang: 'ts' | 'js' = 'js',
+  opts: { hookSteps?: number; memoryBytes?: number } = {},
+): Promise<unknown> {
   const compiled = await compilePolicy(code, lang, { name: 'cell', ...opts });
   try {
     simulate(config(), { policy: compiled.factory });
@@ -66,13 +76,20 @@ test('a cell copy of least-loaded gives the same result as the built-in (same di
 // QuickJS reports an interrupt at the line of the function that was running (the hook), not the loop's own line.
 test('an endless loop is stopped by the step budget, in the hook, and the thread goes on', async () => {
   const started = performance.now();
-  const e = await runCell(`definePolicy({
+  const e = await runCell(
+    `definePolicy({
   place(view, p) {
     while (true) {}
   },
-});`, 'js');
+});`,
+    'js',
+  );
   const elapsed = performance.now() - started;
-  assertRuntimeError(e, 2, /place\(\) at \d+ ns, line 2: ran past its budget of 1,000,000 steps \(loop iterations and function calls\) in one call/);
+  assertRuntimeError(
+    e,
+    2,
+    /place\(\) at \d+ ns, line 2: ran past its budget of 1,000,000 steps \(loop iterations and function calls\) in one call/,
+  );
   assert.ok(elapsed < 3000, `took ${elapsed} ms`);
   // The same thread can compile and run another policy afterwards.
   const ok = await compilePolicy(LEAST_LOADED_TS, 'ts', { name: 'again' });
@@ -90,12 +107,16 @@ test('allocating 1 GB ends with out of memory at the allocating line', async () 
 });
 
 test('growing memory step by step also hits the limit', async () => {
-  const e = await runCell(`const hoard = [];
+  const e = await runCell(
+    `const hoard = [];
 definePolicy({
   place(view, p) {
     for (;;) hoard.push(new Array(100000).fill(p));
   },
-});`, 'js', { memoryBytes: 16 * 1024 * 1024 });
+});`,
+    'js',
+    { memoryBytes: 16 * 1024 * 1024 },
+  );
   assertRuntimeError(e, 4, /ran out of memory/);
 });
 
@@ -111,7 +132,8 @@ test('a thrown error names the hook, the simulated time and the line', async () 
 });
 
 test('TypeScript lines are kept through type stripping', async () => {
-  const e = await runCell(`interface Note {
+  const e = await runCell(
+    `interface Note {
   text: string;
 }
 type Cpu = number;
@@ -120,7 +142,9 @@ definePolicy({
     const n: Note = { text: 'x' };
     return (n as any).missing.field;
   },
-});`, 'ts');
+});`,
+    'ts',
+  );
   assertRuntimeError(e, 8, /TypeError/);
 });
 
@@ -182,55 +206,92 @@ for (const [what, expr] of [
 
 test('an import of a Node module fails at compile time, at its line', async () => {
   await assert.rejects(
-    compilePolicy(`\nimport { readFileSync } from 'node:fs';\ndefinePolicy({ place() { return readFileSync ? 0 : 1; } });`, 'js', { name: 'cell' }),
-    (e: unknown) => e instanceof PolicyCodeError && e.location?.line === 2 && /'?require'? is not defined/.test(e.message),
+    compilePolicy(
+      `\nimport { readFileSync } from 'node:fs';\ndefinePolicy({ place() { return readFileSync ? 0 : 1; } });`,
+      'js',
+      { name: 'cell' },
+    ),
+    (e: unknown) =>
+      e instanceof PolicyCodeError && e.location?.line === 2 && /'?require'? is not defined/.test(e.message),
   );
 });
 
 test('syntax errors point at the line and column, in TS and JS', async () => {
-  await assert.rejects(compilePolicy('definePolicy({\n  place(view, p) {\n    return ) 0;\n  },\n});', 'js', { name: 'cell' }), (e: unknown) => {
-    assert.ok(e instanceof PolicyCodeError);
-    assert.deepEqual(e.location, { line: 3, column: 12 });
-    return true;
-  });
-  await assert.rejects(compilePolicy('const x: = 1;', 'ts', { name: 'cell' }), (e: unknown) => e instanceof PolicyCodeError && e.location?.line === 1);
+  await assert.rejects(
+    compilePolicy('definePolicy({\n  place(view, p) {\n    return ) 0;\n  },\n});', 'js', { name: 'cell' }),
+    (e: unknown) => {
+      assert.ok(e instanceof PolicyCodeError);
+      assert.deepEqual(e.location, { line: 3, column: 12 });
+      return true;
+    },
+  );
+  await assert.rejects(
+    compilePolicy('const x: = 1;', 'ts', { name: 'cell' }),
+    (e: unknown) => e instanceof PolicyCodeError && e.location?.line === 1,
+  );
 });
 
 test('an endless loop outside the hooks is stopped at compile time', async () => {
-  await assert.rejects(compilePolicy('let i = 0;\nwhile (true) i++;\ndefinePolicy({ place: () => 0 });', 'js', { name: "cell" }), (e: unknown) => {
-    assert.ok(e instanceof PolicyCodeError);
-    assert.match(e.message, /the code outside the hooks ran past its budget of 1,000,000 steps/);
-    return true;
-  });
+  await assert.rejects(
+    compilePolicy('let i = 0;\nwhile (true) i++;\ndefinePolicy({ place: () => 0 });', 'js', { name: 'cell' }),
+    (e: unknown) => {
+      assert.ok(e instanceof PolicyCodeError);
+      assert.match(e.message, /the code outside the hooks ran past its budget of 1,000,000 steps/);
+      return true;
+    },
+  );
 });
 
 test('code that never calls definePolicy, or defines it wrongly, is rejected with a hint', async () => {
   await assert.rejects(compilePolicy('const x = 1;', 'js', { name: 'cell' }), /never calls definePolicy/);
-  await assert.rejects(compilePolicy('definePolicy({ balance() {} });', 'js', { name: 'cell' }), /place\(view, p\) is required/);
-  await assert.rejects(compilePolicy('definePolicy({ place() { return 0; }, balance() {} });', 'js', { name: 'cell' }), /needs balanceIntervalNs/);
-  await assert.rejects(compilePolicy('definePolicy({ place() { return 0; }, plcae() {} });', 'js', { name: 'cell' }), /unknown key "plcae"/);
+  await assert.rejects(
+    compilePolicy('definePolicy({ balance() {} });', 'js', { name: 'cell' }),
+    /place\(view, p\) is required/,
+  );
+  await assert.rejects(
+    compilePolicy('definePolicy({ place() { return 0; }, balance() {} });', 'js', { name: 'cell' }),
+    /needs balanceIntervalNs/,
+  );
+  await assert.rejects(
+    compilePolicy('definePolicy({ place() { return 0; }, plcae() {} });', 'js', { name: 'cell' }),
+    /unknown key "plcae"/,
+  );
 });
 
 test('params: declared defaults, overridden by the run, unknown ones rejected', async () => {
-  const compiled = await compilePolicy(`definePolicy({
+  const compiled = await compilePolicy(
+    `definePolicy({
   params: { target: 3 },
   place(view, p) { return view.params.target; },
-});`, 'js', { name: 'cell' });
+});`,
+    'js',
+    { name: 'cell' },
+  );
   assert.deepEqual(compiled.params, { target: 3 });
   const onDefault = simulate(config(), { policy: compiled.factory });
   assert.ok(onDefault.processes.every((r) => r.cpu === 3 || r.cpu === -1));
-  const overridden = simulate({ ...config(), policy: { name: 'cell', params: { target: 5 } } }, { policy: compiled.factory });
+  const overridden = simulate(
+    { ...config(), policy: { name: 'cell', params: { target: 5 } } },
+    { policy: compiled.factory },
+  );
   assert.ok(overridden.processes.some((r) => r.cpu === 5));
-  assert.throws(() => simulate({ ...config(), policy: { name: 'cell', params: { tagret: 5 } } }, { policy: compiled.factory }), /policy\.params\.tagret/);
+  assert.throws(
+    () => simulate({ ...config(), policy: { name: 'cell', params: { tagret: 5 } } }, { policy: compiled.factory }),
+    /policy\.params\.tagret/,
+  );
 });
 
 test('no wall clock, and Math.random is seeded: two runs give the same digest', async () => {
-  const compiled = await compilePolicy(`definePolicy({
+  const compiled = await compilePolicy(
+    `definePolicy({
   place(view, p) {
     if (typeof Date !== 'undefined') throw new Error('Date should be gone');
     return Math.floor(Math.random() * view.cpuCount);
   },
-});`, 'js', { name: 'cell' });
+});`,
+    'js',
+    { name: 'cell' },
+  );
   const a = simulate(config(), { policy: compiled.factory });
   const b = simulate(config(), { policy: compiled.factory });
   assert.equal(a.digest, b.digest);
@@ -239,13 +300,17 @@ test('no wall clock, and Math.random is seeded: two runs give the same digest', 
 });
 
 test('balance and onIdle can migrate; moves are recorded with the reason given', async () => {
-  const compiled = await compilePolicy(`definePolicy({
+  const compiled = await compilePolicy(
+    `definePolicy({
   place(view, p) { return p % 2; },
   onIdle(view, act, cpu) {
     const p = view.queued(0)[0];
     if (p !== undefined && view.isAllowed(p, cpu)) act.migrate(p, cpu, 'cpu-contention');
   },
-});`, 'js', { name: 'cell' });
+});`,
+    'js',
+    { name: 'cell' },
+  );
   const r = simulate(config(), { policy: compiled.factory });
   assert.ok(r.summary.migrationsByReason['cpu-contention'] > 0);
   assert.equal(r.summary.migrations, r.summary.migrationsByReason['cpu-contention']);
@@ -254,11 +319,17 @@ test('balance and onIdle can migrate; moves are recorded with the reason given',
 test('a cell policy without onCpuEvent still evacuates a failing CPU (the default hook), and one with it is called', async () => {
   const machine = { preset: 'laptop-4', events: [{ kind: 'fail' as const, atNs: 20e6, cpu: 1 }] };
   const groups = [{ name: 'long', count: 8, demand: { kind: 'fixed' as const, valueNs: 100e6 } }];
-  const plain = await compilePolicy(`definePolicy({ place(view, p) { return p % view.cpuCount; } });`, 'js', { name: 'plain' });
-  const r = simulate({ machine, workload: { groups }, policy: { name: 'plain' }, scheduler: { kind: 'fair' }, durationNs: 1e9, seed: 1 }, { policy: plain.factory });
+  const plain = await compilePolicy(`definePolicy({ place(view, p) { return p % view.cpuCount; } });`, 'js', {
+    name: 'plain',
+  });
+  const r = simulate(
+    { machine, workload: { groups }, policy: { name: 'plain' }, scheduler: { kind: 'fair' }, durationNs: 1e9, seed: 1 },
+    { policy: plain.factory },
+  );
   assert.equal(r.summary.completed, 8);
   assert.ok(r.summary.migrationsByReason.fault >= 2, 'the processes on CPU 1 moved with reason fault');
-  const custom = await compilePolicy(`let seen = [];
+  const custom = await compilePolicy(
+    `let seen = [];
 definePolicy({
   place(view, p) { return p % view.cpuCount; },
   onCpuEvent(view, act, event) {
@@ -266,14 +337,27 @@ definePolicy({
     for (const p of view.queued(event.cpu)) act.migrate(p, 0, event.cause);
     console.log(seen.join(','));
   },
-});`, 'js', { name: 'custom' });
+});`,
+    'js',
+    { name: 'custom' },
+  );
   const instance = { logs: [] as readonly string[] };
   const factory: typeof custom.factory = (ctx) => {
     const p = custom.factory(ctx) as ReturnType<typeof custom.factory> & { logs: readonly string[] };
     Object.defineProperty(instance, 'logs', { get: () => p.logs });
     return p;
   };
-  const c = simulate({ machine, workload: { groups }, policy: { name: 'custom' }, scheduler: { kind: 'fair' }, durationNs: 1e9, seed: 1 }, { policy: factory });
+  const c = simulate(
+    {
+      machine,
+      workload: { groups },
+      policy: { name: 'custom' },
+      scheduler: { kind: 'fair' },
+      durationNs: 1e9,
+      seed: 1,
+    },
+    { policy: factory },
+  );
   assert.equal(c.summary.completed, 8);
   assert.deepEqual(instance.logs, ['offline:1:fault']);
 });

@@ -1,14 +1,34 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MACHINE_PRESETS, POLICY_NAMES, SCHEDULERS, SimConfigError, Simulation, simulate, type SimConfig } from '../../src/sim/index';
+import {
+  MACHINE_PRESETS,
+  POLICY_NAMES,
+  SCHEDULERS,
+  SimConfigError,
+  Simulation,
+  simulate,
+  type SimConfig,
+} from '../../src/sim/index';
 
 function config(overrides: Partial<SimConfig> = {}): SimConfig {
   return {
     machine: { sockets: 2, coresPerSocket: 4 },
     workload: {
       groups: [
-        { name: 'web', count: 64, arrival: { kind: 'poisson', ratePerS: 400 }, demand: { kind: 'exp', meanNs: 4e6 }, workingSetBytes: 256 * 1024 },
-        { name: 'batch', count: 6, demand: { kind: 'fixed', valueNs: 3e8 }, workingSetBytes: 8 << 20, dirtyFraction: 0.3 },
+        {
+          name: 'web',
+          count: 64,
+          arrival: { kind: 'poisson', ratePerS: 400 },
+          demand: { kind: 'exp', meanNs: 4e6 },
+          workingSetBytes: 256 * 1024,
+        },
+        {
+          name: 'batch',
+          count: 6,
+          demand: { kind: 'fixed', valueNs: 3e8 },
+          workingSetBytes: 8 << 20,
+          dirtyFraction: 0.3,
+        },
       ],
     },
     policy: { name: 'least-loaded' },
@@ -63,13 +83,22 @@ test('incremental advance gives the same result as a single run', () => {
 test('invalid configuration names the field', () => {
   const bad = config();
   (bad.workload.groups[0]!.demand as { meanNs: number }).meanNs = -1;
-  assert.throws(() => simulate(bad), (e: unknown) => e instanceof SimConfigError && e.path === 'workload.groups[0].demand.meanNs');
+  assert.throws(
+    () => simulate(bad),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'workload.groups[0].demand.meanNs',
+  );
   assert.throws(
     () => simulate(config({ machine: { caches: { l2Bytes: 'big' as unknown as number } } })),
     (e: unknown) => e instanceof SimConfigError && e.path === 'machine.caches.l2Bytes',
   );
-  assert.throws(() => simulate(config({ policy: { name: 'nope' } })), (e: unknown) => e instanceof SimConfigError && e.path === 'policy.name');
-  assert.throws(() => simulate(config({ durationNs: 0 })), (e: unknown) => e instanceof SimConfigError && e.path === 'durationNs');
+  assert.throws(
+    () => simulate(config({ policy: { name: 'nope' } })),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'policy.name',
+  );
+  assert.throws(
+    () => simulate(config({ durationNs: 0 })),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'durationNs',
+  );
   // Series memory is bounded: a 4096-CPU machine cannot ask for 2000 bins per series.
   assert.throws(
     () => simulate(config({ machine: { sockets: 64, coresPerSocket: 64 }, maxBins: 2000 })),
@@ -78,7 +107,10 @@ test('invalid configuration names the field', () => {
   const countPath = 'workload.groups[1].count';
   const huge = config();
   huge.workload.groups[1]!.count = 2e9;
-  assert.throws(() => simulate(huge), (e: unknown) => e instanceof SimConfigError && e.path === countPath);
+  assert.throws(
+    () => simulate(huge),
+    (e: unknown) => e instanceof SimConfigError && e.path === countPath,
+  );
 });
 
 test('presets resolve', () => {
@@ -102,7 +134,11 @@ test('a run stopped early (cancel) still accounts for everything, and then stays
   assert.equal(sim.nowNs, 100e6, 'advance after result() does nothing');
   assert.equal(sim.result(), r);
   // advance() clamps to the end of the run.
-  const whole = new Simulation({ ...config(), workload: { groups: [{ name: 'open', arrival: { kind: 'poisson', ratePerS: 100 } }] }, durationNs: 1e9 });
+  const whole = new Simulation({
+    ...config(),
+    workload: { groups: [{ name: 'open', arrival: { kind: 'poisson', ratePerS: 100 } }] },
+    durationNs: 1e9,
+  });
   whole.advance(5e9);
   assert.equal(whole.nowNs, 1e9);
   assert.equal(whole.done, true);

@@ -12,7 +12,16 @@ const bareCpu: MachineConfig = { sockets: 1, coresPerSocket: 1, contextSwitchNs:
 function mm1(kind: 'fcfs' | 'rr', quantumNs?: number): SimConfig {
   return {
     machine: bareCpu,
-    workload: { groups: [{ name: 'jobs', arrival: { kind: 'poisson', ratePerS: 500 }, demand: { kind: 'exp', meanNs: 1e6 }, workingSetBytes: 0 }] },
+    workload: {
+      groups: [
+        {
+          name: 'jobs',
+          arrival: { kind: 'poisson', ratePerS: 500 },
+          demand: { kind: 'exp', meanNs: 1e6 },
+          workingSetBytes: 0,
+        },
+      ],
+    },
     policy: { name: 'pinned' },
     scheduler: quantumNs === undefined ? { kind } : { kind, quantumNs },
     durationNs: 200e9,
@@ -45,7 +54,16 @@ test('M/M/1 round robin with a small quantum (processor sharing): same mean resp
 test('utilisation = rate x demand on several CPUs below saturation', () => {
   const r = simulate({
     machine: { sockets: 1, coresPerSocket: 4, contextSwitchNs: 0 },
-    workload: { groups: [{ name: 'jobs', arrival: { kind: 'poisson', ratePerS: 2000 }, demand: { kind: 'uniform', minNs: 0.5e6, maxNs: 1.5e6 }, workingSetBytes: 0 }] },
+    workload: {
+      groups: [
+        {
+          name: 'jobs',
+          arrival: { kind: 'poisson', ratePerS: 2000 },
+          demand: { kind: 'uniform', minNs: 0.5e6, maxNs: 1.5e6 },
+          workingSetBytes: 0,
+        },
+      ],
+    },
     policy: { name: 'global-queue' },
     scheduler: { kind: 'fcfs' },
     durationNs: 50e9,
@@ -59,7 +77,11 @@ test('EDF on one CPU meets every implicit deadline iff utilisation <= 1', () => 
   const run = (utilization: number) =>
     simulate({
       machine: bareCpu,
-      workload: { groups: [{ name: 'rt', count: 8, taskSet: { utilization, periodMinNs: 5e6, periodMaxNs: 50e6 }, workingSetBytes: 0 }] },
+      workload: {
+        groups: [
+          { name: 'rt', count: 8, taskSet: { utilization, periodMinNs: 5e6, periodMaxNs: 50e6 }, workingSetBytes: 0 },
+        ],
+      },
       policy: { name: 'pinned' },
       scheduler: { kind: 'edf' },
       durationNs: 2e9,
@@ -77,7 +99,16 @@ test('rate-monotonic priorities meet deadlines below the Liu & Layland bound', (
   const bound = n * (2 ** (1 / n) - 1); // 0.743
   const r = simulate({
     machine: bareCpu,
-    workload: { groups: [{ name: 'rt', count: n, taskSet: { utilization: bound - 0.01, periodMinNs: 10e6, periodMaxNs: 100e6 }, workingSetBytes: 0 }] },
+    workload: {
+      groups: [
+        {
+          name: 'rt',
+          count: n,
+          taskSet: { utilization: bound - 0.01, periodMinNs: 10e6, periodMaxNs: 100e6 },
+          workingSetBytes: 0,
+        },
+      ],
+    },
     policy: { name: 'pinned' },
     scheduler: { kind: 'priority' },
     durationNs: 5e9,
@@ -92,7 +123,18 @@ function migrationRun(machine: MachineConfig, to: number, workingSetBytes: numbe
     {
       machine: { contextSwitchNs: 0, ...machine },
       // High memory intensity: the run after the move touches the whole working set.
-      workload: { groups: [{ name: 'p', count: 1, demand: { kind: 'fixed', valueNs: 20e6 }, workingSetBytes, dirtyFraction, memoryIntensity: 1 }] },
+      workload: {
+        groups: [
+          {
+            name: 'p',
+            count: 1,
+            demand: { kind: 'fixed', valueNs: 20e6 },
+            workingSetBytes,
+            dirtyFraction,
+            memoryIntensity: 1,
+          },
+        ],
+      },
       policy: { name: 'move-once' },
       scheduler: { kind: 'fcfs' },
       durationNs: 1e9,
@@ -134,7 +176,11 @@ test('no reload misses when the working set sits in a cache the target shares', 
   assert.equal(smt.migrations[0]!.reloadMisses, 0);
   assert.equal(smt.summary.cacheMissesByCause.migration, 0);
   // A working set beyond the private L2 lives in the socket's LLC: moving within the socket is free.
-  const big = migrationRun({ sockets: 2, coresPerSocket: 2, caches: { l2Bytes: 256 * 1024, llcBytes: 8 << 20 } }, 1, 2 << 20);
+  const big = migrationRun(
+    { sockets: 2, coresPerSocket: 2, caches: { l2Bytes: 256 * 1024, llcBytes: 8 << 20 } },
+    1,
+    2 << 20,
+  );
   assert.equal(big.migrations[0]!.reloadMisses, 0);
 });
 
@@ -152,7 +198,10 @@ test('across sockets the LLC footprint does not follow: reload from (remote) DRA
 });
 
 test('M/M/1 over independent seeds: 1/(mu - lambda) lies within three standard errors', () => {
-  for (const [kind, quantumNs] of [['fcfs', undefined], ['rr', 100_000]] as const) {
+  for (const [kind, quantumNs] of [
+    ['fcfs', undefined],
+    ['rr', 100_000],
+  ] as const) {
     const means: number[] = [];
     for (let seed = 100; seed < 110; seed++) {
       means.push(simulate({ ...mm1(kind, quantumNs), durationNs: 20e9, seed }).summary.meanResponseS);

@@ -17,7 +17,12 @@ const config: SimConfig = {
         workingSetBytes: 512 * 1024,
         dirtyFraction: 0.3,
       },
-      { name: 'batch', count: 8, demand: { kind: 'pareto', alpha: 1.2, minNs: 5e7, maxNs: 5e8 }, workingSetBytes: 4 << 20 },
+      {
+        name: 'batch',
+        count: 8,
+        demand: { kind: 'pareto', alpha: 1.2, minNs: 5e7, maxNs: 5e8 },
+        workingSetBytes: 4 << 20,
+      },
       { name: 'rt', count: 6, taskSet: { utilization: 1.5, periodMinNs: 2e6, periodMaxNs: 20e6 } },
     ],
   },
@@ -57,11 +62,20 @@ test('a different seed gives a different digest', () => {
 test('common random numbers: arrivals and demands do not depend on the policy', () => {
   const open: SimConfig = {
     ...config,
-    workload: { groups: [{ name: 'jobs', arrival: { kind: 'poisson', ratePerS: 3000 }, demand: { kind: 'exp', meanNs: 2e6 } }] },
+    workload: {
+      groups: [{ name: 'jobs', arrival: { kind: 'poisson', ratePerS: 3000 }, demand: { kind: 'exp', meanNs: 2e6 } }],
+    },
     durationNs: 2e8,
   };
-  const runs = (['pinned', 'random', 'least-loaded', 'global-queue'] as const).map((name) => simulate({ ...open, policy: { name } }));
-  const arrivals = runs.map((r) => r.processes.map((p) => `${p.pid}@${p.arrivalS}`).sort().join(','));
+  const runs = (['pinned', 'random', 'least-loaded', 'global-queue'] as const).map((name) =>
+    simulate({ ...open, policy: { name } }),
+  );
+  const arrivals = runs.map((r) =>
+    r.processes
+      .map((p) => `${p.pid}@${p.arrivalS}`)
+      .sort()
+      .join(','),
+  );
   for (const a of arrivals) assert.equal(a, arrivals[0]);
   // Each process's demand is the same too: compare run + stall-free demand through completed rows of
   // a configuration without caches or switches, where runS equals the demand exactly.
@@ -71,7 +85,11 @@ test('common random numbers: arrivals and demands do not depend on the policy', 
     workload: { groups: [{ ...open.workload.groups[0]!, workingSetBytes: 0 }] },
   };
   const demand = (name: 'pinned' | 'least-loaded') =>
-    new Map(simulate({ ...bare, policy: { name } }).processes.filter((p) => p.state === 'completed').map((p) => [p.pid, p.runS]));
+    new Map(
+      simulate({ ...bare, policy: { name } })
+        .processes.filter((p) => p.state === 'completed')
+        .map((p) => [p.pid, p.runS]),
+    );
   const a = demand('pinned');
   const b = demand('least-loaded');
   let shared = 0;

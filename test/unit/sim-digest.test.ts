@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { canonicalDigest, canonicalJson, portableSha256, sha256Hex, simulate, type SimConfig } from '../../src/sim/index';
+import {
+  canonicalDigest,
+  canonicalJson,
+  portableSha256,
+  sha256Hex,
+  simulate,
+  type SimConfig,
+} from '../../src/sim/index';
 import { digestOf } from '../../src/sim/digest';
 import { nodeSha256 } from '../../src/worker/nodeSha256';
 
@@ -13,8 +20,19 @@ const config: SimConfig = {
   machine: { preset: 'server-2x8', smt: 2 },
   workload: {
     groups: [
-      { name: 'wéb ✓ 😀', arrival: { kind: 'poisson', ratePerS: 2000 }, demand: { kind: 'lognormal', meanNs: 3e6, cv: 1.5 }, workingSetBytes: 512 * 1024, dirtyFraction: 0.3 },
-      { name: 'batch', count: 8, demand: { kind: 'pareto', alpha: 1.2, minNs: 5e7, maxNs: 5e8 }, workingSetBytes: 4 << 20 },
+      {
+        name: 'wéb ✓ 😀',
+        arrival: { kind: 'poisson', ratePerS: 2000 },
+        demand: { kind: 'lognormal', meanNs: 3e6, cv: 1.5 },
+        workingSetBytes: 512 * 1024,
+        dirtyFraction: 0.3,
+      },
+      {
+        name: 'batch',
+        count: 8,
+        demand: { kind: 'pareto', alpha: 1.2, minNs: 5e7, maxNs: 5e8 },
+        workingSetBytes: 4 << 20,
+      },
     ],
   },
   policy: { name: 'least-loaded' },
@@ -29,7 +47,12 @@ function referenceCanonical(value: unknown): string {
     if (typeof v === 'number') return Number.isFinite(v) ? (Number.isInteger(v) ? v : Number(v.toPrecision(12))) : null;
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const obj = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => [k, obj[k]]));
+      return Object.fromEntries(
+        Object.keys(obj)
+          .sort()
+          .filter((k) => obj[k] !== undefined)
+          .map((k) => [k, obj[k]]),
+      );
     }
     return v;
   });

@@ -17,14 +17,33 @@ const PSTATES = [
 
 /** One core, no overheads, no cache traffic: the run is exactly demand / speed. */
 function oneCpu(extra: Partial<MachineConfig> = {}): MachineConfig {
-  return { sockets: 1, coresPerSocket: 1, contextSwitchNs: 0, pstates: PSTATES, power: { dynamicCoefficient: 436, staticW: STATIC, idleStates: [] }, ...extra };
+  return {
+    sockets: 1,
+    coresPerSocket: 1,
+    contextSwitchNs: 0,
+    pstates: PSTATES,
+    power: { dynamicCoefficient: 436, staticW: STATIC, idleStates: [] },
+    ...extra,
+  };
 }
 
 function config(machine: MachineConfig, groups: SimConfig['workload']['groups'], durationNs = 10e9): SimConfig {
-  return { machine, workload: { groups }, policy: { name: 'pinned' }, scheduler: { kind: 'fcfs' }, durationNs, seed: 3 };
+  return {
+    machine,
+    workload: { groups },
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'fcfs' },
+    durationNs,
+    seed: 3,
+  };
 }
 
-const computeBound = (demandNs: number) => ({ name: 'cpu', count: 1, demand: { kind: 'fixed' as const, valueNs: demandNs }, workingSetBytes: 0 });
+const computeBound = (demandNs: number) => ({
+  name: 'cpu',
+  count: 1,
+  demand: { kind: 'fixed' as const, valueNs: demandNs },
+  workingSetBytes: 0,
+});
 
 function close(actual: number, expected: number, rel: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
@@ -49,7 +68,13 @@ test('energy = power x time at a fixed operating point (userspace 2.4 GHz)', () 
 
 test('an idle core draws static power; idle states cut it and charge break-even x power saved per stay', () => {
   // Ten 1 ms bursts with 20 ms sleeps between: 9 idle stays of 20 ms on the one CPU.
-  const phased = { name: 'io', count: 1, demand: { kind: 'fixed' as const, valueNs: 10e6 }, workingSetBytes: 0, phases: { computeNs: { kind: 'fixed' as const, valueNs: 1e6 }, sleepNs: { kind: 'fixed' as const, valueNs: 20e6 } } };
+  const phased = {
+    name: 'io',
+    count: 1,
+    demand: { kind: 'fixed' as const, valueNs: 10e6 },
+    workingSetBytes: 0,
+    phases: { computeNs: { kind: 'fixed' as const, valueNs: 1e6 }, sleepNs: { kind: 'fixed' as const, valueNs: 20e6 } },
+  };
   const busyPower = C * 1.44 * 3.2e9 + STATIC;
   const flat = simulate(config(oneCpu(), [phased])).summary;
   close(flat.makespanS, 0.19, 1e-12, 'ten bursts and nine sleeps');
@@ -64,7 +89,13 @@ test('an idle core draws static power; idle states cut it and charge break-even 
 });
 
 test('leaving an idle state costs its exit latency on every wake-up', () => {
-  const phased = { name: 'io', count: 1, demand: { kind: 'fixed' as const, valueNs: 10e6 }, workingSetBytes: 0, phases: { computeNs: { kind: 'fixed' as const, valueNs: 1e6 }, sleepNs: { kind: 'fixed' as const, valueNs: 20e6 } } };
+  const phased = {
+    name: 'io',
+    count: 1,
+    demand: { kind: 'fixed' as const, valueNs: 10e6 },
+    workingSetBytes: 0,
+    phases: { computeNs: { kind: 'fixed' as const, valueNs: 1e6 }, sleepNs: { kind: 'fixed' as const, valueNs: 20e6 } },
+  };
   const none = simulate(config(oneCpu(), [phased]));
   // Default idle states: a 20 ms stay picks the deepest (break-even 10 ms, exit 150 us).
   const deep = simulate(config(oneCpu({ power: { staticW: STATIC } }), [phased]));
@@ -73,16 +104,31 @@ test('leaving an idle state costs its exit latency on every wake-up', () => {
 });
 
 test('halving the frequency doubles compute time and leaves memory stalls unchanged', () => {
-  const pstates = [{ freqHz: 1.6e9, voltV: 0.9 }, { freqHz: 3.2e9, voltV: 1.2 }];
-  const machine = (governor: 'performance' | 'powersave'): MachineConfig => ({ ...oneCpu({ pstates, governor }), caches: { l2Bytes: 256 * 1024, llcBytes: 1024 * 1024 } });
+  const pstates = [
+    { freqHz: 1.6e9, voltV: 0.9 },
+    { freqHz: 3.2e9, voltV: 1.2 },
+  ];
+  const machine = (governor: 'performance' | 'powersave'): MachineConfig => ({
+    ...oneCpu({ pstates, governor }),
+    caches: { l2Bytes: 256 * 1024, llcBytes: 1024 * 1024 },
+  });
   const fullCompute = simulate(config(machine('performance'), [computeBound(50e6)])).summary;
   const halfCompute = simulate(config(machine('powersave'), [computeBound(50e6)])).summary;
   close(halfCompute.makespanS, 2 * fullCompute.makespanS, 1e-9, 'compute-bound run time doubles');
 
-  const memory = { name: 'mem', count: 1, demand: { kind: 'fixed' as const, valueNs: 50e6 }, workingSetBytes: 64 * 1024 * 1024, memoryIntensity: 0.05 };
+  const memory = {
+    name: 'mem',
+    count: 1,
+    demand: { kind: 'fixed' as const, valueNs: 50e6 },
+    workingSetBytes: 64 * 1024 * 1024,
+    memoryIntensity: 0.05,
+  };
   const full = simulate(config(machine('performance'), [memory])).summary;
   const half = simulate(config(machine('powersave'), [memory])).summary;
-  assert.ok(full.stallS > 0.3 * full.makespanS, `memory-bound: a large share of stalls (${full.stallS} of ${full.makespanS})`);
+  assert.ok(
+    full.stallS > 0.3 * full.makespanS,
+    `memory-bound: a large share of stalls (${full.stallS} of ${full.makespanS})`,
+  );
   close(half.stallS, full.stallS, 1e-9, 'stall time does not depend on frequency');
   close(half.makespanS - full.makespanS, 0.05, 1e-6, 'only the 50 ms of compute doubles');
   close(half.cacheMisses, full.cacheMisses, 1e-9, 'same misses');
@@ -91,8 +137,18 @@ test('halving the frequency doubles compute time and leaves memory stalls unchan
 });
 
 test('DRAM energy is misses from DRAM x energy per access', () => {
-  const memory = { name: 'mem', count: 1, demand: { kind: 'fixed' as const, valueNs: 20e6 }, workingSetBytes: 64 * 1024 * 1024, memoryIntensity: 0.05 };
-  const machine = (j: number): MachineConfig => ({ ...oneCpu(), power: { idleStates: [], dramAccessJ: j }, caches: { llcBytes: 1024 * 1024 } });
+  const memory = {
+    name: 'mem',
+    count: 1,
+    demand: { kind: 'fixed' as const, valueNs: 20e6 },
+    workingSetBytes: 64 * 1024 * 1024,
+    memoryIntensity: 0.05,
+  };
+  const machine = (j: number): MachineConfig => ({
+    ...oneCpu(),
+    power: { idleStates: [], dramAccessJ: j },
+    caches: { llcBytes: 1024 * 1024 },
+  });
   const a = simulate(config(machine(10e-9), [memory])).summary;
   const b = simulate(config(machine(30e-9), [memory])).summary;
   close(b.dramEnergyJ!, 3 * a.dramEnergyJ!, 1e-9, 'proportional to the energy per access');
@@ -106,7 +162,16 @@ test('DRAM energy is misses from DRAM x energy per access', () => {
 function halfIdle(governor: 'performance' | 'schedutil' | 'ondemand'): SimConfig {
   return {
     machine: { sockets: 1, coresPerSocket: 4, pstates: PSTATES, power: {}, governor },
-    workload: { groups: [{ name: 'web', arrival: { kind: 'poisson', ratePerS: 400 }, demand: { kind: 'exp', meanNs: 5e6 }, workingSetBytes: 32 * 1024 }] },
+    workload: {
+      groups: [
+        {
+          name: 'web',
+          arrival: { kind: 'poisson', ratePerS: 400 },
+          demand: { kind: 'exp', meanNs: 5e6 },
+          workingSetBytes: 32 * 1024,
+        },
+      ],
+    },
     policy: { name: 'least-loaded' },
     scheduler: { kind: 'fair' },
     durationNs: 5e9,
@@ -120,10 +185,14 @@ test('schedutil on a half-idle machine uses measurably less energy than performa
   const ondemand = simulate(halfIdle('ondemand'));
   assert.equal(perf.summary.arrived, sched.summary.arrived, 'same arrivals (common random numbers)');
   assert.ok(sched.summary.unfinished < 10 && perf.summary.unfinished < 10, 'both keep up');
-  assert.ok(sched.summary.energyJ! < 0.9 * perf.summary.energyJ!, `schedutil ${sched.summary.energyJ} J vs performance ${perf.summary.energyJ} J`);
+  assert.ok(
+    sched.summary.energyJ! < 0.9 * perf.summary.energyJ!,
+    `schedutil ${sched.summary.energyJ} J vs performance ${perf.summary.energyJ} J`,
+  );
   assert.ok(ondemand.summary.energyJ! < perf.summary.energyJ!, `ondemand ${ondemand.summary.energyJ} J`);
   assert.ok(sched.summary.meanResponseS > perf.summary.meanResponseS, 'the saving is paid in response time');
-  const meanFreq = (r: typeof perf) => r.series.cpus.flatMap((c) => c.frequencyHz!).reduce((a, b) => a + b, 0) / (r.series.bins * 4);
+  const meanFreq = (r: typeof perf) =>
+    r.series.cpus.flatMap((c) => c.frequencyHz!).reduce((a, b) => a + b, 0) / (r.series.bins * 4);
   close(meanFreq(perf), 3.2e9, 1e-9, 'performance stays at the top');
   assert.ok(meanFreq(sched) < 2.8e9, `schedutil mean frequency ${meanFreq(sched)}`);
   // Energy is conserved between views: per CPU + DRAM = total; per-process shares never exceed it.
@@ -131,8 +200,19 @@ test('schedutil on a half-idle machine uses measurably less energy than performa
     const s = r.summary;
     close(s.energyByCpuJ!.reduce((a, b) => a + b, 0) + s.dramEnergyJ!, s.energyJ!, 1e-12, 'per-CPU sum');
     const byProcess = r.processes.reduce((a, p) => a + p.energyJ!, 0);
-    assert.ok(byProcess > 0 && byProcess < s.energyJ!, 'processes are charged their CPU time and DRAM traffic, idle power is nobody\'s');
-    const fromSeries = r.series.cpus.reduce((a, c) => a + c.powerW!.reduce((x, w, b) => x + (w * Math.min(r.series.binNs, s.simulatedS * 1e9 - b * r.series.binNs)) / 1e9, 0), 0);
+    assert.ok(
+      byProcess > 0 && byProcess < s.energyJ!,
+      "processes are charged their CPU time and DRAM traffic, idle power is nobody's",
+    );
+    const fromSeries = r.series.cpus.reduce(
+      (a, c) =>
+        a +
+        c.powerW!.reduce(
+          (x, w, b) => x + (w * Math.min(r.series.binNs, s.simulatedS * 1e9 - b * r.series.binNs)) / 1e9,
+          0,
+        ),
+      0,
+    );
     close(fromSeries, s.energyJ! - s.dramEnergyJ!, 1e-6, 'the power series integrates to the core energy');
   }
 });
@@ -148,10 +228,23 @@ test('cluster domains share one frequency: the busiest CPU sets it', () => {
 
 test('without power: or thermal: nothing about energy is in the result', () => {
   const r = simulate({ ...halfIdle('performance'), machine: { sockets: 1, coresPerSocket: 4 }, durationNs: 0.2e9 });
-  for (const key of ['energyJ', 'energyByCpuJ', 'dramEnergyJ', 'edpJs', 'peakTempC', 'meanTempC', 'throttledS', 'failures', 'evacuations', 'lostWorkS']) {
+  for (const key of [
+    'energyJ',
+    'energyByCpuJ',
+    'dramEnergyJ',
+    'edpJs',
+    'peakTempC',
+    'meanTempC',
+    'throttledS',
+    'failures',
+    'evacuations',
+    'lostWorkS',
+  ]) {
     assert.ok(!(key in r.summary), key);
   }
-  assert.ok(!('powerW' in r.series.cpus[0]!) && !('frequencyHz' in r.series.cpus[0]!) && !('temperatureC' in r.series.cpus[0]!));
+  assert.ok(
+    !('powerW' in r.series.cpus[0]!) && !('frequencyHz' in r.series.cpus[0]!) && !('temperatureC' in r.series.cpus[0]!),
+  );
   assert.ok(!('energyJ' in r.processes[0]!));
   assert.equal(r.series.thermal, undefined);
 });
@@ -166,7 +259,11 @@ test('invalid power and DVFS settings name the field', () => {
   };
   bad({ pstates: [{ freqHz: 1e9, voltV: 0 }] }, 'machine.pstates[0].voltV', /greater than 0/);
   bad({ power: { staticW: -1 } }, 'machine.power.staticW', /at least 0/);
-  bad({ power: { idleStates: [{ powerFraction: 2, exitNs: 0, breakEvenNs: 0 }] } }, 'machine.power.idleStates[0].powerFraction', /at most 1/);
+  bad(
+    { power: { idleStates: [{ powerFraction: 2, exitNs: 0, breakEvenNs: 0 }] } },
+    'machine.power.idleStates[0].powerFraction',
+    /at most 1/,
+  );
   bad({ power: { staticPerK: 0.01 } }, 'machine.power.staticPerK', /thermal model/);
   bad({ governor: 'turbo' }, 'machine.governor', /one of performance, powersave/);
   bad({ governor: 'userspace' }, 'machine.dvfs.frequencyHz', /needs a frequency/);
@@ -182,11 +279,17 @@ test('a governor without a power model still reports the frequency series (and n
   assert.equal(r.summary.energyJ, undefined);
   assert.ok(!('powerW' in r.series.cpus[0]!));
   const freqs = r.series.cpus.flatMap((c) => c.frequencyHz!);
-  assert.ok(freqs.some((f) => f < 3.2e9 - 1) && freqs.every((f) => f >= 1.2e9 - 1 && f <= 3.2e9 + 1), 'between the lowest and highest P-state, and below the top at times');
+  assert.ok(
+    freqs.some((f) => f < 3.2e9 - 1) && freqs.every((f) => f >= 1.2e9 - 1 && f <= 3.2e9 + 1),
+    'between the lowest and highest P-state, and below the top at times',
+  );
   assert.deepEqual(r.series.frequency, { governor: 'schedutil', minHz: 1.2e9, maxHz: 3.2e9 });
   // Same frequency decisions as with power on: energy accounting does not change the run.
   const withPower = simulate({ ...cfg, machine: { ...cfg.machine, power: { idleStates: [] } } });
-  assert.deepEqual(withPower.series.cpus.map((c) => c.frequencyHz), r.series.cpus.map((c) => c.frequencyHz));
+  assert.deepEqual(
+    withPower.series.cpus.map((c) => c.frequencyHz),
+    r.series.cpus.map((c) => c.frequencyHz),
+  );
   assert.equal(withPower.summary.meanResponseS, r.summary.meanResponseS);
 });
 
@@ -197,10 +300,18 @@ test('policies see the operating point: frequency, capacity and busy power of ea
     place: () => 0,
     balanceIntervalNs: 10e6,
     balance(view) {
-      seen.push([view.frequencyHz(0), view.capacity(0), view.busyPowerW(0), view.busyPowerW(0, 2), view.temperatureC(0)]);
+      seen.push([
+        view.frequencyHz(0),
+        view.capacity(0),
+        view.busyPowerW(0),
+        view.busyPowerW(0, 2),
+        view.temperatureC(0),
+      ]);
     },
   });
-  simulate(config(oneCpu({ governor: 'userspace', dvfs: { frequencyHz: 2.4e9 } }), [computeBound(30e6)]), { policy: watcher });
+  simulate(config(oneCpu({ governor: 'userspace', dvfs: { frequencyHz: 2.4e9 } }), [computeBound(30e6)]), {
+    policy: watcher,
+  });
   assert.ok(seen.length >= 3);
   const [f, capacity, busy, busyTop, temp] = seen[0]!;
   assert.equal(f, 2.4e9);
@@ -215,7 +326,14 @@ test('each core type has its own power figures (big and little)', () => {
     sockets: 1,
     contextSwitchNs: 0,
     coreTypes: [
-      { name: 'little', count: 1, capacity: 512, pstates: [{ freqHz: 1.4e9, voltV: 1.0 }], dynamicCoefficient: 100, staticW: 0.05 },
+      {
+        name: 'little',
+        count: 1,
+        capacity: 512,
+        pstates: [{ freqHz: 1.4e9, voltV: 1.0 }],
+        dynamicCoefficient: 100,
+        staticW: 0.05,
+      },
       { name: 'big', count: 1, capacity: 1024, pstates: [{ freqHz: 1.8e9, voltV: 1.2 }] },
     ],
     power: { dynamicCoefficient: 436, staticW: 0.2, idleStates: [] },
@@ -233,7 +351,9 @@ test('each core type has its own power figures (big and little)', () => {
   close(big.energyByCpuJ![1]!, (436e-12 * 1.44 * 1.8e9 + 0.2) * 0.02, 1e-9, 'big core at the machine figures');
   assert.ok(little.energyJ! < big.energyJ!, 'the little core does the same work for less energy');
   // Without a power model the figures are unused: no energy, same timing.
-  const plain = simulate(config({ ...machine, power: undefined }, [computeBound(20e6)]), { policy: () => ({ name: 'pin', place: () => 0 }) }).summary;
+  const plain = simulate(config({ ...machine, power: undefined }, [computeBound(20e6)]), {
+    policy: () => ({ name: 'pin', place: () => 0 }),
+  }).summary;
   assert.equal(plain.energyJ, undefined);
   assert.equal(plain.makespanS, little.makespanS);
 });
@@ -241,9 +361,15 @@ test('each core type has its own power figures (big and little)', () => {
 test('the phone-4+4 preset carries little (Cortex-A53) and big (Cortex-A72) power figures', () => {
   const r = simulate({ ...config({ preset: 'phone-4+4', power: {} }, [computeBound(1e6)]), durationNs: 1e6 });
   assert.ok(r.summary.energyJ! > 0);
-  const pin = (cpu: number): PolicyFactory => () => ({ name: 'pin', place: () => cpu });
-  const onLittle = simulate(config({ preset: 'phone-4+4', power: { idleStates: [] } }, [computeBound(10e6)]), { policy: pin(0) });
-  const onBig = simulate(config({ preset: 'phone-4+4', power: { idleStates: [] } }, [computeBound(10e6)]), { policy: pin(4) });
+  const pin =
+    (cpu: number): PolicyFactory =>
+    () => ({ name: 'pin', place: () => cpu });
+  const onLittle = simulate(config({ preset: 'phone-4+4', power: { idleStates: [] } }, [computeBound(10e6)]), {
+    policy: pin(0),
+  });
+  const onBig = simulate(config({ preset: 'phone-4+4', power: { idleStates: [] } }, [computeBound(10e6)]), {
+    policy: pin(4),
+  });
   assert.ok(onLittle.summary.makespanS > 2 * onBig.summary.makespanS, 'little is slower');
   assert.ok(onLittle.summary.energyByCpuJ![0]! < onBig.summary.energyByCpuJ![4]!, 'and spends less on the work');
 });

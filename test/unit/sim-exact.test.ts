@@ -13,7 +13,13 @@ const US = 1000;
 const MS = 1e6;
 
 /** Periodic tasks (times in microseconds) on `cpus` CPUs with no overheads and no caches. */
-function realTime(tasks: readonly Task[], cpus: number, scheduler: 'priority' | 'edf', policy: string, horizonUs: number): SimConfig {
+function realTime(
+  tasks: readonly Task[],
+  cpus: number,
+  scheduler: 'priority' | 'edf',
+  policy: string,
+  horizonUs: number,
+): SimConfig {
   return {
     machine: { sockets: 1, coresPerSocket: cpus, contextSwitchNs: 0, migration: { fixedNs: 0, stateBytes: 0 } },
     workload: {
@@ -22,7 +28,12 @@ function realTime(tasks: readonly Task[], cpus: number, scheduler: 'priority' | 
         count: 1,
         workingSetBytes: 0,
         memoryIntensity: 0,
-        periodic: { periodNs: t.period * US, wcetNs: t.wcet * US, deadlineNs: (t.deadline ?? t.period) * US, offsetNs: (t.offset ?? 0) * US },
+        periodic: {
+          periodNs: t.period * US,
+          wcetNs: t.wcet * US,
+          deadlineNs: (t.deadline ?? t.period) * US,
+          offsetNs: (t.offset ?? 0) * US,
+        },
       })),
     },
     policy: { name: policy },
@@ -35,10 +46,18 @@ function realTime(tasks: readonly Task[], cpus: number, scheduler: 'priority' | 
 /** The simulator's counts in the reference's terms. */
 function counts(config: SimConfig) {
   const s = simulate(config).summary;
-  return { jobs: s.jobsReleased, completed: s.jobsCompleted, misses: s.deadlineMisses, preemptions: s.preemptions, jobMigrations: s.jobMigrations, taskMigrations: s.taskMigrations };
+  return {
+    jobs: s.jobsReleased,
+    completed: s.jobsCompleted,
+    misses: s.deadlineMisses,
+    preemptions: s.preemptions,
+    jobMigrations: s.jobMigrations,
+    taskMigrations: s.taskMigrations,
+  };
 }
 
-const ms = (pairs: number[][]): Task[] => pairs.map(([period, wcet]) => ({ period: period! * 1000, wcet: wcet! * 1000 }));
+const ms = (pairs: number[][]): Task[] =>
+  pairs.map(([period, wcet]) => ({ period: period! * 1000, wcet: wcet! * 1000 }));
 
 test('a set at the Liu and Layland bound has 0 misses, and exactly 1 when one WCET grows by 1 us', () => {
   // n = 2: T2 = sqrt(2) T1, C1 = T2 - T1, C2 = 2 T1 - T2 (Liu & Layland 1973): U = 2(sqrt(2) - 1).
@@ -52,7 +71,10 @@ test('a set at the Liu and Layland bound has 0 misses, and exactly 1 when one WC
   const longer = [tight[0]!, { ...tight[1]!, wcet: 587 }];
   assert.deepEqual(responseTimes(longer), [414, 1415], 'one microsecond more and the response passes the deadline');
   const hyperperiod = 707_000;
-  for (const [set, misses] of [[tight, 0], [longer, 1]] as const) {
+  for (const [set, misses] of [
+    [tight, 0],
+    [longer, 1],
+  ] as const) {
     const sim = counts(realTime(set, 1, 'priority', 'pinned', hyperperiod));
     assert.deepEqual(sim, exactSchedule(set, 1, 'rm', hyperperiod));
     assert.equal(sim.misses, misses);
@@ -61,15 +83,45 @@ test('a set at the Liu and Layland bound has 0 misses, and exactly 1 when one WC
 
 test('rate-monotonic sets with whole-millisecond periods that RTA proves schedulable have no misses', () => {
   const sets = [
-    [[2, 1], [10, 1], [11, 1], [16, 4]],
-    [[5, 2], [7, 1], [8, 1], [10, 2]],
-    [[6, 1], [9, 3], [11, 4]],
-    [[2, 1], [6, 1], [14, 4]],
-    [[5, 2], [13, 3], [16, 4]],
-    [[13, 3], [14, 3], [15, 2], [20, 5]],
+    [
+      [2, 1],
+      [10, 1],
+      [11, 1],
+      [16, 4],
+    ],
+    [
+      [5, 2],
+      [7, 1],
+      [8, 1],
+      [10, 2],
+    ],
+    [
+      [6, 1],
+      [9, 3],
+      [11, 4],
+    ],
+    [
+      [2, 1],
+      [6, 1],
+      [14, 4],
+    ],
+    [
+      [5, 2],
+      [13, 3],
+      [16, 4],
+    ],
+    [
+      [13, 3],
+      [14, 3],
+      [15, 2],
+      [20, 5],
+    ],
   ].map(ms);
   for (const set of sets) {
-    assert.ok(responseTimes(set).every((r, i) => r <= set[i]!.period), 'schedulable by RTA');
+    assert.ok(
+      responseTimes(set).every((r, i) => r <= set[i]!.period),
+      'schedulable by RTA',
+    );
     const sim = counts(realTime(set, 1, 'priority', 'pinned', 1_000_000));
     assert.equal(sim.misses, 0, JSON.stringify(set));
     assert.deepEqual(sim, exactSchedule(set, 1, 'rm', 1_000_000), JSON.stringify(set));
@@ -78,10 +130,26 @@ test('rate-monotonic sets with whole-millisecond periods that RTA proves schedul
 
 test('rate-monotonic and EDF at U = 1 (and above) on one CPU match the exact schedule', () => {
   const sets = [
-    [[6, 1], [9, 3], [10, 5]],
-    [[6, 3], [10, 3], [35, 7]],
-    [[4, 1], [5, 2], [20, 7]],
-    [[3, 1], [5, 2], [7, 2]],
+    [
+      [6, 1],
+      [9, 3],
+      [10, 5],
+    ],
+    [
+      [6, 3],
+      [10, 3],
+      [35, 7],
+    ],
+    [
+      [4, 1],
+      [5, 2],
+      [20, 7],
+    ],
+    [
+      [3, 1],
+      [5, 2],
+      [7, 2],
+    ],
   ].map(ms);
   for (const set of sets) {
     const rm = counts(realTime(set, 1, 'priority', 'pinned', 2_000_000));
@@ -97,7 +165,18 @@ test('rate-monotonic and EDF at U = 1 (and above) on one CPU match the exact sch
 
 test('a burst that ends exactly when a more urgent job arrives completes then: no preemption, no extra time', () => {
   // A 10 ms job at 0 (period 100 ms), a 1 ms job of a more urgent task released at 10 ms.
-  const r = simulate(realTime([{ period: 100_000, wcet: 10_000 }, { period: 50_000, wcet: 1000, offset: 10_000 }], 1, 'priority', 'pinned', 50_000)).summary;
+  const r = simulate(
+    realTime(
+      [
+        { period: 100_000, wcet: 10_000 },
+        { period: 50_000, wcet: 1000, offset: 10_000 },
+      ],
+      1,
+      'priority',
+      'pinned',
+      50_000,
+    ),
+  ).summary;
   assert.equal(r.jobsCompleted, 2);
   assert.equal(r.preemptions, 0);
   assert.equal(r.contextSwitches, 2);
@@ -111,7 +190,10 @@ test('a job that completes exactly at its deadline meets it, also when that inst
   const full = counts(realTime([{ period: 10_000, wcet: 10_000 }], 1, 'priority', 'pinned', 30_000));
   assert.deepEqual(full, { jobs: 3, completed: 3, misses: 0, preemptions: 0, jobMigrations: 0, taskMigrations: 0 });
   // A constrained deadline (5 ms of 10) met exactly, preempted once by a more urgent task, under RM and EDF.
-  const set: Task[] = [{ period: 10_000, wcet: 4000, deadline: 5000 }, { period: 20_000, wcet: 1000, deadline: 1000, offset: 2000 }];
+  const set: Task[] = [
+    { period: 10_000, wcet: 4000, deadline: 5000 },
+    { period: 20_000, wcet: 1000, deadline: 1000, offset: 2000 },
+  ];
   for (const scheduler of ['priority', 'edf'] as const) {
     const config = realTime(set, 1, scheduler, 'pinned', 20_000);
     // The first task's priority follows its deadline (deadline-monotonic), so the second one goes first.
@@ -131,7 +213,7 @@ function randomSet(seed: number, n: number, utilization: number): Task[] {
   const total = shares.reduce((a, b) => a + b, 0);
   return shares.map((share) => {
     const period = Math.round(Math.exp(Math.log(5000) + rnd() * Math.log(20)));
-    return { period, wcet: Math.max(1, Math.round(((share / total) * utilization * period))) };
+    return { period, wcet: Math.max(1, Math.round((share / total) * utilization * period)) };
   });
 }
 
@@ -171,10 +253,12 @@ test('global EDF: a preempted job does not lose to fresh jobs with the same dead
 });
 
 test('no run of zero length: every dispatch runs for some time before its process stops', () => {
-  const set = ms(Array.from({ length: 20 }, (_, i) => {
-    const period = [5, 10, 20, 25, 40, 50, 100][(i * 3) % 7]!;
-    return [period, Math.max(1, Math.round(period * (0.1 + (0.12 * ((i * 7) % 5)) / 4)))];
-  }));
+  const set = ms(
+    Array.from({ length: 20 }, (_, i) => {
+      const period = [5, 10, 20, 25, 40, 50, 100][(i * 3) % 7]!;
+      return [period, Math.max(1, Math.round(period * (0.1 + (0.12 * ((i * 7) % 5)) / 4)))];
+    }),
+  );
   const started = new Map<number, number>();
   let dispatches = 0;
   let zeroLength = 0;
@@ -211,7 +295,13 @@ test('fair: a late joiner shares the CPU (A = 3 s at 0, B = 1 s at 1 s: mean res
     workload: {
       groups: [
         { name: 'A', count: 1, demand: { kind: 'fixed', valueNs: 3e9 }, workingSetBytes: 0 },
-        { name: 'B', count: 1, arrival: { kind: 'fixed', atNs: 1e9 }, demand: { kind: 'fixed', valueNs: 1e9 }, workingSetBytes: 0 },
+        {
+          name: 'B',
+          count: 1,
+          arrival: { kind: 'fixed', atNs: 1e9 },
+          demand: { kind: 'fixed', valueNs: 1e9 },
+          workingSetBytes: 0,
+        },
       ],
     },
     policy: { name: 'pinned' },
@@ -265,7 +355,10 @@ test('fair with a small slice matches processor sharing on M/G/1 (lognormal dema
   let t = 0;
   for (let i = 0; i < 40_000; i++) {
     t += Math.round((-Math.log(u()) * MS) / rho);
-    records.push({ atNs: t, demandNs: Math.max(1, Math.round(Math.exp(Math.log(MS) - sigma2 / 2 + Math.sqrt(sigma2) * normal()))) });
+    records.push({
+      atNs: t,
+      demandNs: Math.max(1, Math.round(Math.exp(Math.log(MS) - sigma2 / 2 + Math.sqrt(sigma2) * normal()))),
+    });
   }
   const run = simulate({
     machine: bare,
@@ -284,9 +377,15 @@ test('fair with a small slice matches processor sharing on M/G/1 (lognormal dema
   // And the closed form, within three standard errors of the mean over 20 batches in arrival order.
   const responses = [...run.processes].sort((a, b) => a.arrivalS - b.arrivalS).map((p) => p.responseS);
   const batch = responses.length / 20;
-  const means = Array.from({ length: 20 }, (_, b) => responses.slice(b * batch, (b + 1) * batch).reduce((x, y) => x + y, 0) / batch);
+  const means = Array.from(
+    { length: 20 },
+    (_, b) => responses.slice(b * batch, (b + 1) * batch).reduce((x, y) => x + y, 0) / batch,
+  );
   const mean = means.reduce((a, b) => a + b, 0) / 20;
   const se = Math.sqrt(means.reduce((a, m) => a + (m - mean) ** 2, 0) / 19 / 20);
   const closedForm = 1e-3 / (1 - rho);
-  assert.ok(Math.abs(fair - closedForm) < 3 * se, `fair ${fair} s vs E[S]/(1 - rho) = ${closedForm} s (standard error ${se} s)`);
+  assert.ok(
+    Math.abs(fair - closedForm) < 3 * se,
+    `fair ${fair} s vs E[S]/(1 - rho) = ${closedForm} s (standard error ${se} s)`,
+  );
 });

@@ -5,18 +5,32 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { simulate, SimConfigError, type MachineConfig, type PolicyFactory, type SimConfig, type TraceKind } from '../../src/sim/index';
+import {
+  simulate,
+  SimConfigError,
+  type MachineConfig,
+  type PolicyFactory,
+  type SimConfig,
+  type TraceKind,
+} from '../../src/sim/index';
 
 type Event = { kind: TraceKind; t: number; pid: number; cpu: number };
 
 function traced(cfg: SimConfig, policy?: PolicyFactory) {
   const events: Event[] = [];
-  const result = simulate(cfg, { trace: (kind, t, pid, cpu) => events.push({ kind, t, pid, cpu }), ...(policy ? { policy } : {}) });
+  const result = simulate(cfg, {
+    trace: (kind, t, pid, cpu) => events.push({ kind, t, pid, cpu }),
+    ...(policy ? { policy } : {}),
+  });
   return { result, events };
 }
 
 /** Four CPUs, 40 processes of 50 ms, all arriving at once. */
-function batch(policy: string, events: MachineConfig['events'], scheduler: SimConfig['scheduler'] = { kind: 'fair' }): SimConfig {
+function batch(
+  policy: string,
+  events: MachineConfig['events'],
+  scheduler: SimConfig['scheduler'] = { kind: 'fair' },
+): SimConfig {
   return {
     machine: { sockets: 1, coresPerSocket: 4, events },
     workload: { groups: [{ name: 'batch', count: 40, demand: { kind: 'fixed', valueNs: 50e6 } }] },
@@ -55,7 +69,8 @@ for (const policy of ['pinned', 'least-loaded', 'linux-cfs', 'work-stealing', 'g
     assert.equal(s.lostWorkS, 0, 'no checkpoint interval: nothing to redo');
     assert.ok(!ranOnAfter(events, 1, 100e6), 'nothing runs on the failed CPU afterwards');
     // Every process that was on CPU 1 at the failure finished on another CPU.
-    for (const row of result.processes) assert.notEqual(row.cpu === 1 && row.finishS !== null && row.finishS > 0.1, true, `pid ${row.pid}`);
+    for (const row of result.processes)
+      assert.notEqual(row.cpu === 1 && row.finishS !== null && row.finishS > 0.1, true, `pid ${row.pid}`);
   });
 }
 
@@ -79,7 +94,12 @@ test('placements on a failed CPU go to a usable one instead', () => {
 
 test('work since the last checkpoint is lost and done again', () => {
   const cfg: SimConfig = {
-    machine: { sockets: 1, coresPerSocket: 2, contextSwitchNs: 0, events: [{ kind: 'fail', atNs: 25e6, cpu: 0, checkpointNs: 10e6 }] },
+    machine: {
+      sockets: 1,
+      coresPerSocket: 2,
+      contextSwitchNs: 0,
+      events: [{ kind: 'fail', atNs: 25e6, cpu: 0, checkpointNs: 10e6 }],
+    },
     workload: { groups: [{ name: 'job', count: 1, demand: { kind: 'fixed', valueNs: 100e6 }, workingSetBytes: 0 }] },
     policy: { name: 'pinned' },
     scheduler: { kind: 'fcfs' },
@@ -94,13 +114,22 @@ test('work since the last checkpoint is lost and done again', () => {
   assert.equal(r.migrations[0]!.reason, 'fault');
   assert.ok(Math.abs(r.summary.makespanS - (0.105 + migrationNs / 1e9)) < 1e-9, `makespan ${r.summary.makespanS}`);
   const without = simulate({ ...cfg, machine: { ...cfg.machine, events: [{ kind: 'fail', atNs: 25e6, cpu: 0 }] } });
-  assert.ok(Math.abs(without.summary.makespanS - (0.1 + migrationNs / 1e9)) < 1e-9, 'without checkpoints the work just moves');
+  assert.ok(
+    Math.abs(without.summary.makespanS - (0.1 + migrationNs / 1e9)) < 1e-9,
+    'without checkpoints the work just moves',
+  );
 });
 
 test('a maintenance window leaves the CPU with zero busy time inside it, and the CPU returns afterwards', () => {
   const cfg: SimConfig = {
-    machine: { sockets: 1, coresPerSocket: 4, events: [{ kind: 'maintenance', atNs: 100e6, cpu: 2, durationNs: 300e6 }] },
-    workload: { groups: [{ name: 'stream', arrival: { kind: 'poisson', ratePerS: 600 }, demand: { kind: 'exp', meanNs: 5e6 } }] },
+    machine: {
+      sockets: 1,
+      coresPerSocket: 4,
+      events: [{ kind: 'maintenance', atNs: 100e6, cpu: 2, durationNs: 300e6 }],
+    },
+    workload: {
+      groups: [{ name: 'stream', arrival: { kind: 'poisson', ratePerS: 600 }, demand: { kind: 'exp', meanNs: 5e6 } }],
+    },
     policy: { name: 'least-loaded' },
     scheduler: { kind: 'fair' },
     durationNs: 1e9,
@@ -143,8 +172,24 @@ test('overlapping maintenance windows keep the CPU out until the last one ends',
 
 test('with every CPU out, arrivals wait and run when one comes back', () => {
   const cfg: SimConfig = {
-    machine: { sockets: 1, coresPerSocket: 2, events: [{ kind: 'maintenance', atNs: 0, cpu: 0, durationNs: 50e6 }, { kind: 'fail', atNs: 0, cpu: 1 }] },
-    workload: { groups: [{ name: 'job', count: 3, arrival: { kind: 'fixed', atNs: 1e6, everyNs: 1e6 }, demand: { kind: 'fixed', valueNs: 5e6 } }] },
+    machine: {
+      sockets: 1,
+      coresPerSocket: 2,
+      events: [
+        { kind: 'maintenance', atNs: 0, cpu: 0, durationNs: 50e6 },
+        { kind: 'fail', atNs: 0, cpu: 1 },
+      ],
+    },
+    workload: {
+      groups: [
+        {
+          name: 'job',
+          count: 3,
+          arrival: { kind: 'fixed', atNs: 1e6, everyNs: 1e6 },
+          demand: { kind: 'fixed', valueNs: 5e6 },
+        },
+      ],
+    },
     policy: { name: 'pinned' },
     scheduler: { kind: 'fcfs' },
     durationNs: 1e9,
@@ -163,10 +208,18 @@ test('machine events are told to the policy: offline with a cause, online when a
     name: 'watcher',
     place: (view, h) => (view.online(h % 4) ? h % 4 : 3),
     onCpuEvent(view, _act, ev) {
-      seen.push(`${view.nowNs / 1e6}:${ev.kind}:${ev.cpu}:${ev.kind === 'offline' ? ev.cause : ''}:${view.online(ev.cpu)}`);
+      seen.push(
+        `${view.nowNs / 1e6}:${ev.kind}:${ev.cpu}:${ev.kind === 'offline' ? ev.cause : ''}:${view.online(ev.cpu)}`,
+      );
     },
   });
-  simulate(batch('watcher', [{ kind: 'maintenance', atNs: 50e6, cpu: 1, durationNs: 100e6 }, { kind: 'fail', atNs: 80e6, cpu: 0 }]), { policy: watcher });
+  simulate(
+    batch('watcher', [
+      { kind: 'maintenance', atNs: 50e6, cpu: 1, durationNs: 100e6 },
+      { kind: 'fail', atNs: 80e6, cpu: 0 },
+    ]),
+    { policy: watcher },
+  );
   assert.deepEqual(seen, ['50:offline:1:maintenance:false', '80:offline:0:fault:false', '150:online:1::true']);
 });
 
@@ -193,9 +246,21 @@ test('invalid machine events name the field', () => {
       path,
     );
   };
-  bad([{ kind: 'fail', atNs: 0, cpu: 4 }], 'machine.events[0].cpu', /CPU 4 does not exist \(the machine has CPUs 0\.\.3\)/);
-  bad([{ kind: 'maintenance', atNs: 10, cpu: 0, durationNs: -5 }], 'machine.events[0].durationNs', /must end after it starts/);
-  bad([{ kind: 'maintenance', atNs: 10, cpu: 0, durationNs: 0 }], 'machine.events[0].durationNs', /must end after it starts/);
+  bad(
+    [{ kind: 'fail', atNs: 0, cpu: 4 }],
+    'machine.events[0].cpu',
+    /CPU 4 does not exist \(the machine has CPUs 0\.\.3\)/,
+  );
+  bad(
+    [{ kind: 'maintenance', atNs: 10, cpu: 0, durationNs: -5 }],
+    'machine.events[0].durationNs',
+    /must end after it starts/,
+  );
+  bad(
+    [{ kind: 'maintenance', atNs: 10, cpu: 0, durationNs: 0 }],
+    'machine.events[0].durationNs',
+    /must end after it starts/,
+  );
   bad([{ kind: 'explode', atNs: 0, cpu: 0 }], 'machine.events[0].kind', /fail, maintenance/);
   bad([{ kind: 'fail', atNs: -1, cpu: 0 }], 'machine.events[0].atNs', /at least 0/);
   bad([{ kind: 'fail', atNs: 0, cpu: 0, durationNs: 5 }], 'machine.events[0].durationNs', /unknown field/);

@@ -18,7 +18,11 @@ function moveCostNs(machine: MachineConfig, workingSetBytes: number, to = 1): nu
   const r = simulate(
     {
       machine: { contextSwitchNs: 0, ...machine },
-      workload: { groups: [{ name: 'p', count: 1, demand: { kind: 'fixed', valueNs: 20e6 }, workingSetBytes, memoryIntensity: 1 }] },
+      workload: {
+        groups: [
+          { name: 'p', count: 1, demand: { kind: 'fixed', valueNs: 20e6 }, workingSetBytes, memoryIntensity: 1 },
+        ],
+      },
       policy: { name: 'move-once' },
       scheduler: { kind: 'fcfs' },
       durationNs: 1e9,
@@ -45,7 +49,18 @@ test('the per-migration cost row adds up', () => {
   const r = simulate(
     {
       machine: { sockets: 2, coresPerSocket: 1 },
-      workload: { groups: [{ name: 'p', count: 1, demand: { kind: 'fixed', valueNs: 20e6 }, workingSetBytes: 128 << 10, dirtyFraction: 0.5, memoryIntensity: 1 }] },
+      workload: {
+        groups: [
+          {
+            name: 'p',
+            count: 1,
+            demand: { kind: 'fixed', valueNs: 20e6 },
+            workingSetBytes: 128 << 10,
+            dirtyFraction: 0.5,
+            memoryIntensity: 1,
+          },
+        ],
+      },
       policy: { name: 'm' },
       scheduler: { kind: 'fair' },
       durationNs: 1e9,
@@ -70,7 +85,17 @@ test('several cache-heavy processes on one core clog it: eviction misses', () =>
   const run = (count: number) =>
     simulate({
       machine: { sockets: 1, coresPerSocket: 1, caches: { l2Bytes: 256 << 10 } },
-      workload: { groups: [{ name: 'p', count, demand: { kind: 'fixed', valueNs: 50e6 }, workingSetBytes: 200 << 10, memoryIntensity: 0.5 }] },
+      workload: {
+        groups: [
+          {
+            name: 'p',
+            count,
+            demand: { kind: 'fixed', valueNs: 50e6 },
+            workingSetBytes: 200 << 10,
+            memoryIntensity: 0.5,
+          },
+        ],
+      },
       policy: { name: 'pinned' },
       scheduler: { kind: 'rr', quantumNs: 1e6 },
       durationNs: 10e9,
@@ -112,7 +137,19 @@ test('remote home memory makes capacity misses dearer', () => {
   const run = (homeNode: number) =>
     simulate({
       machine: { preset: 'server-2x8', contextSwitchNs: 0 },
-      workload: { groups: [{ name: 'p', count: 1, demand: { kind: 'fixed', valueNs: 50e6 }, workingSetBytes: 64 << 20, memoryIntensity: 0.05, homeNode, affinity: [0] }] },
+      workload: {
+        groups: [
+          {
+            name: 'p',
+            count: 1,
+            demand: { kind: 'fixed', valueNs: 50e6 },
+            workingSetBytes: 64 << 20,
+            memoryIntensity: 0.05,
+            homeNode,
+            affinity: [0],
+          },
+        ],
+      },
       policy: { name: 'pinned' },
       scheduler: { kind: 'fcfs' },
       durationNs: 1e9,
@@ -131,7 +168,13 @@ test('affinity masks are respected by every baseline policy', () => {
       machine: { sockets: 1, coresPerSocket: 4 },
       workload: {
         groups: [
-          { name: 'a', count: 20, demand: { kind: 'exp', meanNs: 1e6 }, affinity: [2, 3], phases: { computeNs: { kind: 'exp', meanNs: 2e5 }, sleepNs: { kind: 'exp', meanNs: 2e5 } } },
+          {
+            name: 'a',
+            count: 20,
+            demand: { kind: 'exp', meanNs: 1e6 },
+            affinity: [2, 3],
+            phases: { computeNs: { kind: 'exp', meanNs: 2e5 }, sleepNs: { kind: 'exp', meanNs: 2e5 } },
+          },
           { name: 'b', count: 20, demand: { kind: 'exp', meanNs: 1e6 } },
         ],
       },
@@ -140,7 +183,8 @@ test('affinity masks are respected by every baseline policy', () => {
       durationNs: 1e9,
       seed: 2,
     });
-    for (const p of r.processes.filter((x) => x.group === 'a')) assert.ok(p.cpu === 2 || p.cpu === 3, `${name}: ran on ${p.cpu}`);
+    for (const p of r.processes.filter((x) => x.group === 'a'))
+      assert.ok(p.cpu === 2 || p.cpu === 3, `${name}: ran on ${p.cpu}`);
     for (const m of r.migrations.filter((x) => x.group === 'a')) assert.ok(m.to === 2 || m.to === 3);
   }
 });
@@ -154,9 +198,20 @@ test('a policy breaking the rules gets a SimPolicyError naming it', () => {
     durationNs: 1e9,
     seed: 1,
   };
-  assert.throws(() => simulate(config, { policy: () => ({ name: 'bad', place: () => 0 }) }), (e: unknown) => e instanceof SimPolicyError && /affinity/.test(e.reason));
   assert.throws(
-    () => simulate(config, { policy: () => ({ name: 'bad', place: () => { throw new Error('boom'); } }) }),
+    () => simulate(config, { policy: () => ({ name: 'bad', place: () => 0 }) }),
+    (e: unknown) => e instanceof SimPolicyError && /affinity/.test(e.reason),
+  );
+  assert.throws(
+    () =>
+      simulate(config, {
+        policy: () => ({
+          name: 'bad',
+          place: () => {
+            throw new Error('boom');
+          },
+        }),
+      }),
     (e: unknown) => e instanceof SimPolicyError && e.policy === 'bad' && /boom/.test(e.reason),
   );
 });
@@ -164,7 +219,9 @@ test('a policy breaking the rules gets a SimPolicyError naming it', () => {
 test('an open stream leaves its in-flight processes listed as unfinished', () => {
   const r = simulate({
     machine: { sockets: 1, coresPerSocket: 1 },
-    workload: { groups: [{ name: 'flood', arrival: { kind: 'poisson', ratePerS: 2000 }, demand: { kind: 'exp', meanNs: 1e6 } }] },
+    workload: {
+      groups: [{ name: 'flood', arrival: { kind: 'poisson', ratePerS: 2000 }, demand: { kind: 'exp', meanNs: 1e6 } }],
+    },
     policy: { name: 'pinned' },
     scheduler: { kind: 'fair' },
     durationNs: 1e9,
@@ -182,22 +239,47 @@ test('an open stream leaves its in-flight processes listed as unfinished', () =>
 
 test('traces: CSV and JSON give the same arrivals', () => {
   const csv = parseTrace('atS,demandNs\n# comment\n0.001,2000000\n0.0005,1000000\n0.002,\n', 'csv');
-  assert.deepEqual(csv, [{ atNs: 1_000_000, demandNs: 2_000_000 }, { atNs: 500_000, demandNs: 1_000_000 }, { atNs: 2_000_000 }]);
+  assert.deepEqual(csv, [
+    { atNs: 1_000_000, demandNs: 2_000_000 },
+    { atNs: 500_000, demandNs: 1_000_000 },
+    { atNs: 2_000_000 },
+  ]);
   const json = parseTrace('[{"atNs":1000000,"demandNs":2000000},{"atS":0.0005,"demandS":0.001},2000000]', 'json');
   assert.deepEqual(json, csv);
-  assert.throws(() => parseTrace('time\n1\n', 'csv'), (e: unknown) => e instanceof SimConfigError && e.path === 'trace:1');
-  assert.throws(() => parseTrace('[{"atNs":-1}]', 'json'), (e: unknown) => e instanceof SimConfigError && e.path === 'trace[0].atNs');
+  assert.throws(
+    () => parseTrace('time\n1\n', 'csv'),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'trace:1',
+  );
+  assert.throws(
+    () => parseTrace('[{"atNs":-1}]', 'json'),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'trace[0].atNs',
+  );
   const r = simulate({
     machine: { sockets: 1, coresPerSocket: 1, contextSwitchNs: 0 },
-    workload: { groups: [{ name: 't', arrival: { kind: 'trace', records: csv }, demand: { kind: 'fixed', valueNs: 3e6 }, workingSetBytes: 0 }] },
+    workload: {
+      groups: [
+        {
+          name: 't',
+          arrival: { kind: 'trace', records: csv },
+          demand: { kind: 'fixed', valueNs: 3e6 },
+          workingSetBytes: 0,
+        },
+      ],
+    },
     policy: { name: 'pinned' },
     scheduler: { kind: 'fcfs' },
     durationNs: 1e9,
     seed: 1,
   });
   const rows = [...r.processes].sort((a, b) => a.arrivalS - b.arrivalS);
-  assert.deepEqual(rows.map((p) => p.arrivalS), [0.0005, 0.001, 0.002]);
-  assert.deepEqual(rows.map((p) => p.runS), [0.001, 0.002, 0.003]);
+  assert.deepEqual(
+    rows.map((p) => p.arrivalS),
+    [0.0005, 0.001, 0.002],
+  );
+  assert.deepEqual(
+    rows.map((p) => p.runS),
+    [0.001, 0.002, 0.003],
+  );
 });
 
 test('UUniFast utilisations sum to the target and are spread', () => {
@@ -215,13 +297,20 @@ test('machine defaults and presets resolve; bad fields are named', () => {
   assert.equal(m.llcLines, 131072);
   const phone = resolveMachine({ preset: 'phone-4+4' });
   assert.equal(phone.cpuCount, 8);
-  assert.deepEqual(Array.from(phone.cpuSpeed).map((s) => Math.round(s * 1024)), [446, 446, 446, 446, 1024, 1024, 1024, 1024]);
+  assert.deepEqual(
+    Array.from(phone.cpuSpeed).map((s) => Math.round(s * 1024)),
+    [446, 446, 446, 446, 1024, 1024, 1024, 1024],
+  );
   const server = resolveMachine({ preset: 'server-2x8', smt: 2, caches: { l2Bytes: 1 << 20 } });
   assert.equal(server.cpuCount, 32);
   assert.equal(server.llcBytes, 8 << 20, 'preset value kept');
   assert.equal(server.l2Bytes, 1 << 20, 'override applied');
   const check = (machine: unknown, path: string) =>
-    assert.throws(() => resolveMachine(machine), (e: unknown) => e instanceof SimConfigError && e.path === path, path);
+    assert.throws(
+      () => resolveMachine(machine),
+      (e: unknown) => e instanceof SimConfigError && e.path === path,
+      path,
+    );
   check({ sockets: 0 }, 'machine.sockets');
   check({ preset: 'mainframe' }, 'machine.preset');
   check({ numa: { distances: [[10]] }, sockets: 2 }, 'machine.numa.distances');
@@ -245,7 +334,8 @@ test('fair: CPU time follows weights; rr: equal shares; fcfs: one at a time', ()
       durationNs: 3e9,
       seed: 1,
     }).processes;
-  const share = (rows: ReturnType<typeof run>) => rows.find((p) => p.group === 'heavy')!.runS / rows.find((p) => p.group === 'light')!.runS;
+  const share = (rows: ReturnType<typeof run>) =>
+    rows.find((p) => p.group === 'heavy')!.runS / rows.find((p) => p.group === 'light')!.runS;
   assert.ok(Math.abs(share(run('fair')) - 2) < 0.01, `fair share ${share(run('fair'))}`);
   assert.ok(Math.abs(share(run('rr')) - 1) < 0.01);
   const fcfs = run('fcfs');
@@ -256,7 +346,11 @@ test('fair: CPU time follows weights; rr: equal shares; fcfs: one at a time', ()
 test('footprints stay exact over many squeezes (each switch evicts the whole cache)', () => {
   const r = simulate({
     machine: { sockets: 1, coresPerSocket: 1, caches: { l2Bytes: 64 << 10 } },
-    workload: { groups: [{ name: 'p', count: 3, demand: { kind: 'fixed', valueNs: 5e9 }, workingSetBytes: 64 << 10, memoryIntensity: 1 }] },
+    workload: {
+      groups: [
+        { name: 'p', count: 3, demand: { kind: 'fixed', valueNs: 5e9 }, workingSetBytes: 64 << 10, memoryIntensity: 1 },
+      ],
+    },
     policy: { name: 'pinned' },
     scheduler: { kind: 'rr', quantumNs: 100_000 },
     durationNs: 2e9,

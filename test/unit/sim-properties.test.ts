@@ -33,7 +33,11 @@ test('random configurations keep every invariant', () => {
             break;
           case 'dispatch':
             assert.ok(arrived.has(pid) && !completed.has(pid));
-            assert.equal(runningOn.get(cpu), undefined, `CPU ${cpu} already runs ${runningOn.get(cpu)} when ${pid} starts`);
+            assert.equal(
+              runningOn.get(cpu),
+              undefined,
+              `CPU ${cpu} already runs ${runningOn.get(cpu)} when ${pid} starts`,
+            );
             assert.equal(cpuOfPid.get(pid), undefined, `pid ${pid} already runs on CPU ${cpuOfPid.get(pid)}`);
             runningOn.set(cpu, pid);
             cpuOfPid.set(pid, cpu);
@@ -78,7 +82,8 @@ test('random configurations keep every invariant', () => {
       assert.ok(r.series.bins <= (config.maxBins ?? 1000));
 
       // Little's law holds exactly over the run for non-periodic processes (L = rate x time in system).
-      if (T > 0) assert.ok(Math.abs(s.meanInSystem - s.arrivalRatePerS * s.meanSojournS) <= 1e-9 * Math.max(1, s.meanInSystem));
+      if (T > 0)
+        assert.ok(Math.abs(s.meanInSystem - s.arrivalRatePerS * s.meanSojournS) <= 1e-9 * Math.max(1, s.meanInSystem));
 
       // Migration and job bookkeeping adds up.
       const byReason = Object.values(s.migrationsByReason).reduce((a, b) => a + b, 0);

@@ -30,7 +30,11 @@ test('property: any configuration gives the same digest in 1, 7, 50, 100 or 1000
     fc.property(configArb, (config) => {
       const options: SimOptions = config.policy.name === 'chaos' ? { policy: chaos } : {};
       const digests = SLICES.map((n) => sliced(config, n, options).digest);
-      assert.deepEqual(digests, SLICES.map(() => digests[0]), 'one digest for every slicing');
+      assert.deepEqual(
+        digests,
+        SLICES.map(() => digests[0]),
+        'one digest for every slicing',
+      );
       assert.equal(simulate(config, options).digest, digests[0]);
     }),
     { numRuns: 60, seed: 20261124, includeErrorInReport: true },
@@ -68,7 +72,12 @@ test('property: a closed run ends at its last completion whatever the duration a
 test('a closed run with a thermal crossing pending ends at its last completion with duration 7 s, 10 s or 100 s, however sliced', () => {
   // Two 3 s burners on two cores that throttle: when they finish, a cooling crossing is pending.
   const config = (durationNs: number): SimConfig => ({
-    machine: { sockets: 1, coresPerSocket: 2, power: { idleStates: [] }, thermal: { resistanceKPerW: 20, throttleC: 80 } },
+    machine: {
+      sockets: 1,
+      coresPerSocket: 2,
+      power: { idleStates: [] },
+      thermal: { resistanceKPerW: 20, throttleC: 80 },
+    },
     workload: { groups: [{ name: 'burn', count: 2, demand: { kind: 'fixed', valueNs: 3e9 }, workingSetBytes: 0 }] },
     policy: { name: 'pinned' },
     scheduler: { kind: 'fair' },

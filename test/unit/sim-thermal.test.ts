@@ -27,7 +27,11 @@ function sampler(samples: Array<[number, number]>, everyNs: number): PolicyFacto
   });
 }
 
-function oneBusyCpu(thermal: MachineConfig['thermal'], demandNs: number, power: MachineConfig['power'] = { idleStates: [] }): SimConfig {
+function oneBusyCpu(
+  thermal: MachineConfig['thermal'],
+  demandNs: number,
+  power: MachineConfig['power'] = { idleStates: [] },
+): SimConfig {
   return {
     machine: { sockets: 1, coresPerSocket: 1, contextSwitchNs: 0, pstates: PSTATES, power, thermal },
     workload: { groups: [{ name: 'hot', count: 1, demand: { kind: 'fixed', valueNs: demandNs }, workingSetBytes: 0 }] },
@@ -42,7 +46,9 @@ test('RC step response: T(t) = T_amb + P R (1 - exp(-t / RC)) to 0.1 C', () => {
   const R = 10;
   const Cth = 0.05;
   const samples: Array<[number, number]> = [];
-  const r = simulate(oneBusyCpu({ ambientC: 45, resistanceKPerW: R, capacitanceJPerK: Cth, throttleC: 200 }, 2e9), { policy: sampler(samples, 10e6) });
+  const r = simulate(oneBusyCpu({ ambientC: 45, resistanceKPerW: R, capacitanceJPerK: Cth, throttleC: 200 }, 2e9), {
+    policy: sampler(samples, 10e6),
+  });
   assert.ok(samples.length > 150);
   for (const [t, temp] of samples) {
     const expected = 45 + BUSY_W * R * (1 - Math.exp(-t / 1e9 / (R * Cth)));
@@ -70,7 +76,13 @@ test('a cooling core follows the same exponential back to ambient', () => {
   // Busy for 0.5 s, then idle (no idle states: static power only) until a late arrival.
   const samples: Array<[number, number]> = [];
   const cfg = oneBusyCpu({ ambientC: 30, resistanceKPerW: 10, capacitanceJPerK: 0.02, throttleC: 200 }, 0.5e9);
-  cfg.workload.groups.push({ name: 'late', count: 1, arrival: { kind: 'fixed', atNs: 1.5e9 }, demand: { kind: 'fixed', valueNs: 1e6 }, workingSetBytes: 0 });
+  cfg.workload.groups.push({
+    name: 'late',
+    count: 1,
+    arrival: { kind: 'fixed', atNs: 1.5e9 },
+    demand: { kind: 'fixed', valueNs: 1e6 },
+    workingSetBytes: 0,
+  });
   simulate(cfg, { policy: sampler(samples, 10e6) });
   const tau = 0.2;
   const at05 = 30 + BUSY_W * 10 * (1 - Math.exp(-0.5 / tau));
@@ -85,7 +97,13 @@ test('static power rising with temperature: energy = A t + B x integral of (T - 
   const R = 10;
   const Cth = 0.05;
   const k = 0.02; // +2 % static power per kelvin
-  const r = simulate({ ...oneBusyCpu({ ambientC: 45, resistanceKPerW: R, capacitanceJPerK: Cth, throttleC: 250 }, 1e9, { idleStates: [], staticPerK: k }), policy: { name: 'pinned' } });
+  const r = simulate({
+    ...oneBusyCpu({ ambientC: 45, resistanceKPerW: R, capacitanceJPerK: Cth, throttleC: 250 }, 1e9, {
+      idleStates: [],
+      staticPerK: k,
+    }),
+    policy: { name: 'pinned' },
+  });
   assert.equal(r.summary.simulatedS, 1);
   const A = BUSY_W;
   const B = k * STATIC;
@@ -96,7 +114,10 @@ test('static power rising with temperature: energy = A t + B x integral of (T - 
   const integral = inf * t - inf * tau * (1 - Math.exp(-t / tau));
   const expected = A * t + B * integral;
   assert.ok(Math.abs(r.summary.energyJ! - expected) < 1e-9 * expected, `${r.summary.energyJ} vs ${expected}`);
-  assert.ok(Math.abs(r.summary.peakTempC! - (45 + inf * (1 - Math.exp(-t / tau)))) < 1e-6, 'leakage heats further than R x P at ambient');
+  assert.ok(
+    Math.abs(r.summary.peakTempC! - (45 + inf * (1 - Math.exp(-t / tau)))) < 1e-6,
+    'leakage heats further than R x P at ambient',
+  );
   assert.ok(Math.abs(r.summary.meanTempC! - (45 + integral / t)) < 1e-6, `mean ${r.summary.meanTempC}`);
 });
 

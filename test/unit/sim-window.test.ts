@@ -15,8 +15,19 @@ const base: SimConfig = {
   machine: { sockets: 1, coresPerSocket: 2 },
   workload: {
     groups: [
-      { name: 'batch', count: 3, arrival: { kind: 'fixed', atNs: 0 }, demand: { kind: 'fixed', valueNs: 300 * MS }, workingSetBytes: 256 * 1024 },
-      { name: 'web', arrival: { kind: 'poisson', ratePerS: 300 }, demand: { kind: 'exp', meanNs: 4 * MS }, workingSetBytes: 64 * 1024 },
+      {
+        name: 'batch',
+        count: 3,
+        arrival: { kind: 'fixed', atNs: 0 },
+        demand: { kind: 'fixed', valueNs: 300 * MS },
+        workingSetBytes: 256 * 1024,
+      },
+      {
+        name: 'web',
+        arrival: { kind: 'poisson', ratePerS: 300 },
+        demand: { kind: 'exp', meanNs: 4 * MS },
+        workingSetBytes: 64 * 1024,
+      },
     ],
   },
   policy: { name: 'work-stealing' },
@@ -39,7 +50,10 @@ interface Traced {
 test('a window counts the events within it and the busy time within it, as the full trace of the run shows them', () => {
   // The run observed in full up to the window's end, every event traced.
   const events: Traced[] = [];
-  const full = simulate({ ...base, durationNs: window.endNs }, { trace: (kind, t, pid, cpu) => events.push({ kind, t, pid, cpu }) });
+  const full = simulate(
+    { ...base, durationNs: window.endNs },
+    { trace: (kind, t, pid, cpu) => events.push({ kind, t, pid, cpu }) },
+  );
   const windowed = simulate({ ...base, window });
   const inWindow = (e: Traced) => e.t >= window.startNs && e.t < window.endNs;
   const count = (kind: TraceKind) => events.filter((e) => e.kind === kind && inWindow(e)).length;
@@ -50,7 +64,10 @@ test('a window counts the events within it and the busy time within it, as the f
   assert.equal(s.arrived, count('arrive'));
   assert.equal(s.completed, count('complete'));
   assert.equal(s.migrations, count('migrate'));
-  assert.ok(s.completed > 100 && s.migrations > 0, `a window worth testing (${s.completed} completions, ${s.migrations} migrations)`);
+  assert.ok(
+    s.completed > 100 && s.migrations > 0,
+    `a window worth testing (${s.completed} completions, ${s.migrations} migrations)`,
+  );
   assert.equal(s.unfinished, full.summary.unfinished);
 
   // Busy time: each traced run (dispatch until stop or completion) clipped to the window.
@@ -64,7 +81,10 @@ test('a window counts the events within it and the busy time within it, as the f
     }
   }
   for (const [cpu, from] of since) busy[cpu] += Math.max(0, window.endNs - Math.max(from, window.startNs));
-  assert.ok(Math.abs(s.meanUtilization - (busy[0] + busy[1]) / (2 * S)) < 1e-12, `${s.meanUtilization} vs ${(busy[0] + busy[1]) / (2 * S)}`);
+  assert.ok(
+    Math.abs(s.meanUtilization - (busy[0] + busy[1]) / (2 * S)) < 1e-12,
+    `${s.meanUtilization} vs ${(busy[0] + busy[1]) / (2 * S)}`,
+  );
 
   // Response times: of the processes that completed within the window, from their arrival.
   const done = full.processes.filter((p) => p.state === 'completed' && p.finishS! >= 0.5 && p.finishS! < 1.5);
@@ -73,18 +93,32 @@ test('a window counts the events within it and the busy time within it, as the f
   assert.ok(Math.abs(s.meanResponseS - mean) < 1e-12, `${s.meanResponseS} vs ${mean}`);
   const sorted = done.map((p) => p.responseS).sort((a, b) => a - b);
   const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1];
-  assert.ok(Math.abs(s.p95ResponseS - p95) / p95 < 0.01, `p95 ${s.p95ResponseS} vs ${p95} (histogram buckets are 1 % wide)`);
-  assert.ok(Math.abs(s.makespanS - (Math.max(...done.map((p) => p.finishS!)) - 0.5)) < 1e-12, 'makespan counts from the window start');
+  assert.ok(
+    Math.abs(s.p95ResponseS - p95) / p95 < 0.01,
+    `p95 ${s.p95ResponseS} vs ${p95} (histogram buckets are 1 % wide)`,
+  );
+  assert.ok(
+    Math.abs(s.makespanS - (Math.max(...done.map((p) => p.finishS!)) - 0.5)) < 1e-12,
+    'makespan counts from the window start',
+  );
 
   // The tables: migrations and processes of the window only.
-  assert.deepEqual(windowed.migrations, full.migrations.filter((m) => m.timeNs >= window.startNs));
-  assert.deepEqual(windowed.processes.filter((p) => p.state === 'completed').map((p) => p.pid), done.map((p) => p.pid));
+  assert.deepEqual(
+    windowed.migrations,
+    full.migrations.filter((m) => m.timeNs >= window.startNs),
+  );
+  assert.deepEqual(
+    windowed.processes.filter((p) => p.state === 'completed').map((p) => p.pid),
+    done.map((p) => p.pid),
+  );
   // The series begin at the window's first bin.
-  assert.ok(windowed.series.startNs! >= window.startNs && windowed.series.startNs! < window.startNs + windowed.series.binNs);
+  assert.ok(
+    windowed.series.startNs! >= window.startNs && windowed.series.startNs! < window.startNs + windowed.series.binNs,
+  );
   assert.equal(windowed.series.startNs! + windowed.series.bins * windowed.series.binNs >= window.endNs, true);
 });
 
-test('the window\'s result is the same however the run is sliced; a window from 0 is the run itself', () => {
+test("the window's result is the same however the run is sliced; a window from 0 is the run itself", () => {
   const digests = [1, 7, 100].map((slices) => {
     const sim = new Simulation({ ...base, window });
     const step = Math.ceil(sim.endNs / slices);
@@ -117,11 +151,16 @@ test('energy and heat over a window: joules within it; the hottest moment of a c
   const early = simulate({ ...hot, window: { startNs: 1, endNs: 1 * S } });
   const first = simulate({ ...hot, durationNs: 1 * S });
   // Joules add up over adjacent windows (up to rounding in the last digits).
-  assert.ok(Math.abs(first.summary.energyJ! + late.summary.energyJ! - whole.summary.energyJ!) < 1e-9 * whole.summary.energyJ!);
+  assert.ok(
+    Math.abs(first.summary.energyJ! + late.summary.energyJ! - whole.summary.energyJ!) < 1e-9 * whole.summary.energyJ!,
+  );
   assert.ok(Math.abs(early.summary.energyJ! - first.summary.energyJ!) < 1e-3 * first.summary.energyJ!);
   // Cooling all through the late window: its peak is the temperature at its start, below the run's peak.
   const lateBins = late.series.cpus.flatMap((c) => c.temperatureC!);
-  assert.ok(late.summary.peakTempC! < whole.summary.peakTempC!, `${late.summary.peakTempC} < ${whole.summary.peakTempC}`);
+  assert.ok(
+    late.summary.peakTempC! < whole.summary.peakTempC!,
+    `${late.summary.peakTempC} < ${whole.summary.peakTempC}`,
+  );
   assert.ok(late.summary.peakTempC! >= Math.max(...lateBins), 'the peak is no lower than any bin of the window');
   assert.ok(late.summary.peakTempC! - Math.max(...lateBins) < 1, 'and the first bins are close to it');
 });
@@ -133,11 +172,26 @@ test('a window the two runs cannot show is refused, saying why', () => {
     workload: {
       groups: [
         { name: 'early', count: 2, arrival: { kind: 'fixed', atNs: 0 }, demand: { kind: 'fixed', valueNs: 10 * MS } },
-        { name: 'late', count: 2, arrival: { kind: 'fixed', atNs: 1.2 * S }, demand: { kind: 'fixed', valueNs: 10 * MS } },
+        {
+          name: 'late',
+          count: 2,
+          arrival: { kind: 'fixed', atNs: 1.2 * S },
+          demand: { kind: 'fixed', valueNs: 10 * MS },
+        },
       ],
     },
   };
-  assert.throws(() => simulate({ ...quiet, window: { startNs: 1 * S, endNs: 2 * S } }), (e: Error) => e instanceof SimConfigError && /goes quiet at 0\.0\d+ s, before the window starts at 1 s/.test(e.message));
-  assert.throws(() => simulate({ ...base, window: { startNs: 1 * S, endNs: 3 * S } }), (e: Error) => e instanceof SimConfigError && /ends after the run/.test(e.message));
-  assert.throws(() => simulate({ ...base, window: { startNs: 1 * S, endNs: 1 * S } }), (e: Error) => e instanceof SimConfigError && /must end after it starts/.test(e.message));
+  assert.throws(
+    () => simulate({ ...quiet, window: { startNs: 1 * S, endNs: 2 * S } }),
+    (e: Error) =>
+      e instanceof SimConfigError && /goes quiet at 0\.0\d+ s, before the window starts at 1 s/.test(e.message),
+  );
+  assert.throws(
+    () => simulate({ ...base, window: { startNs: 1 * S, endNs: 3 * S } }),
+    (e: Error) => e instanceof SimConfigError && /ends after the run/.test(e.message),
+  );
+  assert.throws(
+    () => simulate({ ...base, window: { startNs: 1 * S, endNs: 1 * S } }),
+    (e: Error) => e instanceof SimConfigError && /must end after it starts/.test(e.message),
+  );
 });

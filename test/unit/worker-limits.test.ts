@@ -23,7 +23,10 @@ const config = (groups: SimConfig['workload']['groups'], durationNs: number): Si
 });
 
 /** Requests for ever, for eleven simulated days: far more work than any limit allows. */
-const ENDLESS = config([{ name: 'storm', arrival: { kind: 'poisson', ratePerS: 100_000 }, demand: { kind: 'exp', meanNs: 10_000 } }], 1e15);
+const ENDLESS = config(
+  [{ name: 'storm', arrival: { kind: 'poisson', ratePerS: 100_000 }, demand: { kind: 'exp', meanNs: 10_000 } }],
+  1e15,
+);
 /** A million processes at once: more memory than a small heap holds. */
 const HUGE = config([{ name: 'crowd', count: 1_000_000, demand: { kind: 'fixed', valueNs: 1e9 } }], 1e9);
 const SMALL = config([{ name: 'few', count: 4, demand: { kind: 'fixed', valueNs: 1e6 } }], 1e8);

@@ -28,11 +28,15 @@ test('progress a stopped worker still delivers after a cancel does not reach the
   const pool = new WorkerPool(() => worker, 1);
   const abort = new AbortController();
   const seen: number[] = [];
-  const run = pool.run({ config: {} as SimConfig, signal: abort.signal, onProgress: (fraction) => seen.push(fraction) });
+  const run = pool.run({
+    config: {} as SimConfig,
+    signal: abort.signal,
+    onProgress: (fraction) => seen.push(fraction),
+  });
   send({ type: 'progress', fraction: 0.02 });
   abort.abort();
   send({ type: 'progress', fraction: 0.13 });
   await assert.rejects(run, CancelledError);
-  assert.ok(worker.terminated, 'the cancelled run\'s worker was not stopped');
+  assert.ok(worker.terminated, "the cancelled run's worker was not stopped");
   assert.deepEqual(seen, [0.02]);
 });

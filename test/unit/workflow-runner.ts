@@ -71,7 +71,8 @@ export class LocalRunner {
     if (!job) throw new Error(`no job ${name}`);
     const matrix = job.strategy?.matrix ?? {};
     let combos: Record<string, string | number>[] = [{}];
-    for (const [key, values] of Object.entries(matrix)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+    for (const [key, values] of Object.entries(matrix))
+      combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
     return combos.map((combo, index) => this.runOne(job, combo, index, combos.length));
   }
 
@@ -79,10 +80,20 @@ export class LocalRunner {
     const workspace = mkdtempSync(join(tmpdir(), 'ml-workflow-'));
     const runnerTemp = mkdtempSync(join(tmpdir(), 'ml-runner-'));
     const steps: JobRun['steps'] = {};
-    const context = { matrix, strategy: { 'job-total': total, 'job-index': index }, steps, secrets: this.options.secrets ?? {}, github: this.options.github ?? {} };
-    const evaluate = (text: string) => text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expr: string) => String(this.value(expr, context)));
+    const context = {
+      matrix,
+      strategy: { 'job-total': total, 'job-index': index },
+      steps,
+      secrets: this.options.secrets ?? {},
+      github: this.options.github ?? {},
+    };
+    const evaluate = (text: string) =>
+      text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expr: string) => String(this.value(expr, context)));
     if (job.if !== undefined && !this.condition(job.if, context)) return { matrix, workspace, steps };
-    const env = (step: Step) => Object.fromEntries(Object.entries({ ...this.workflow.env, ...job.env, ...step.env }).map(([k, v]) => [k, evaluate(String(v))]));
+    const env = (step: Step) =>
+      Object.fromEntries(
+        Object.entries({ ...this.workflow.env, ...job.env, ...step.env }).map(([k, v]) => [k, evaluate(String(v))]),
+      );
     for (const [n, step] of job.steps.entries()) {
       if (step.if !== undefined && !this.condition(step.if, context)) continue;
       if (step.uses !== undefined) {
@@ -97,14 +108,24 @@ export class LocalRunner {
       writeFileSync(outputFile, '');
       // GitHub's defaults: `bash -e {0}`, or `bash --noprofile --norc -eo pipefail {0}` with shell: bash.
       const shellArgs = step.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', '-c'] : ['-e', '-c'];
-      if (step.shell !== undefined && step.shell !== 'bash') throw new Error(`shell ${step.shell} is not supported here`);
+      if (step.shell !== undefined && step.shell !== 'bash')
+        throw new Error(`shell ${step.shell} is not supported here`);
       const r = spawnSync('bash', [...shellArgs, evaluate(step.run!)], {
         cwd: workspace,
         encoding: 'utf8',
         timeout: 300_000,
-        env: { ...process.env, ...env(step), CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, RUNNER_TEMP: runnerTemp },
+        env: {
+          ...process.env,
+          ...env(step),
+          CI: 'true',
+          GITHUB_ACTIONS: 'true',
+          GITHUB_WORKSPACE: workspace,
+          GITHUB_OUTPUT: outputFile,
+          RUNNER_TEMP: runnerTemp,
+        },
       });
-      if (r.status !== 0) throw new Error(`step "${step.name ?? step.run}" exited with ${r.status}:\n${r.stdout}\n${r.stderr}`);
+      if (r.status !== 0)
+        throw new Error(`step "${step.name ?? step.run}" exited with ${r.status}:\n${r.stdout}\n${r.stderr}`);
       if (step.id !== undefined) steps[step.id] = { outputs: parseOutputs(readFileSync(outputFile, 'utf8')) };
     }
     return { matrix, workspace, steps };
@@ -123,7 +144,8 @@ export class LocalRunner {
   private value(expr: string, context: object): unknown {
     let current: unknown = context;
     for (const part of expr.split('.')) {
-      if (current === null || typeof current !== 'object' || !(part in current)) throw new Error(`the expression ${expr} is not known to this runner`);
+      if (current === null || typeof current !== 'object' || !(part in current))
+        throw new Error(`the expression ${expr} is not known to this runner`);
       current = (current as Record<string, unknown>)[part];
     }
     return current;
@@ -156,28 +178,42 @@ export function artifactStore(): Record<string, (call: ActionCall) => void> {
   };
   return {
     'actions/upload-artifact': ({ workspace, inputs }) => {
-      const paths = inputs.path.split('\n').map((p) => p.trim()).filter(Boolean);
+      const paths = inputs.path
+        .split('\n')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const target = join(store, inputs.name);
       mkdirSync(target, { recursive: true });
       for (const path of paths) {
         const r = spawnSync('sh', ['-c', `ls -d ${path}`], { cwd: workspace, encoding: 'utf8' });
         if (r.status !== 0) {
-          if (inputs['if-no-files-found'] === 'error') throw new Error(`upload-artifact ${inputs.name}: no files match ${path}`);
+          if (inputs['if-no-files-found'] === 'error')
+            throw new Error(`upload-artifact ${inputs.name}: no files match ${path}`);
           continue;
         }
-        for (const file of r.stdout.trim().split('\n')) copy(join(workspace, file), join(target, file.split('/').pop()!));
+        for (const file of r.stdout.trim().split('\n'))
+          copy(join(workspace, file), join(target, file.split('/').pop()!));
       }
     },
     'actions/download-artifact': ({ workspace, inputs }) => {
-      const pattern = new RegExp(`^${(inputs.pattern ?? inputs.name ?? '*').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-      const names = spawnSync('ls', [store], { encoding: 'utf8' }).stdout.trim().split('\n').filter((name) => pattern.test(name));
-      if (names.length === 0) throw new Error(`download-artifact: no artifact matches ${inputs.pattern ?? inputs.name}`);
+      const pattern = new RegExp(
+        `^${(inputs.pattern ?? inputs.name ?? '*').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`,
+      );
+      const names = spawnSync('ls', [store], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n')
+        .filter((name) => pattern.test(name));
+      if (names.length === 0)
+        throw new Error(`download-artifact: no artifact matches ${inputs.pattern ?? inputs.name}`);
       const base = join(workspace, inputs.path ?? '.');
       mkdirSync(base, { recursive: true });
       for (const name of names) {
         const to = inputs['merge-multiple'] === 'true' ? base : join(base, name);
         mkdirSync(to, { recursive: true });
-        for (const file of spawnSync('ls', [join(store, name)], { encoding: 'utf8' }).stdout.trim().split('\n')) copy(join(store, name, file), join(to, file));
+        for (const file of spawnSync('ls', [join(store, name)], { encoding: 'utf8' })
+          .stdout.trim()
+          .split('\n'))
+          copy(join(store, name, file), join(to, file));
       }
     },
   };

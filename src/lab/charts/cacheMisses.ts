@@ -9,7 +9,16 @@ import { causeScale } from './palettes';
 
 export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
   const overTime: { run: string; cause: string; t0: number; t1: number; perS: number }[] = [];
-  const perMigration: { run: string; t: number; pid: number; from: number; to: number; reload: number; coherence: number; lines: number }[] = [];
+  const perMigration: {
+    run: string;
+    t: number;
+    pid: number;
+    from: number;
+    to: number;
+    reload: number;
+    coherence: number;
+    lines: number;
+  }[] = [];
   for (const run of runs) {
     const { binNs, cpus } = run.result.series;
     for (const cause of MISS_CAUSES) {
@@ -18,19 +27,36 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
       const coarse = coarsen(total, binNs, undefined, 'sum');
       const binS = coarse.binNs / 1e9;
       const originS = (run.result.series.startNs ?? 0) / 1e9;
-      coarse.values.forEach((count, bin) => overTime.push({ run: run.name, cause, t0: originS + bin * binS, t1: originS + (bin + 1) * binS, perS: count / binS }));
+      coarse.values.forEach((count, bin) =>
+        overTime.push({
+          run: run.name,
+          cause,
+          t0: originS + bin * binS,
+          t1: originS + (bin + 1) * binS,
+          perS: count / binS,
+        }),
+      );
     }
     for (const m of sampleEvenly(run.result.migrations)) {
       perMigration.push({
-        run: run.name, t: m.timeNs / 1e9, pid: m.pid, from: m.from, to: m.to,
-        reload: m.reloadMisses, coherence: m.coherenceLines, lines: m.reloadMisses + m.coherenceLines,
+        run: run.name,
+        t: m.timeNs / 1e9,
+        pid: m.pid,
+        from: m.from,
+        to: m.to,
+        reload: m.reloadMisses,
+        coherence: m.coherenceLines,
+        lines: m.reloadMisses + m.coherenceLines,
       });
     }
   }
   const names = runs.map((r) => r.name);
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Cache misses', subtitle: 'misses per second by cause (top); lines re-fetched after each migration (bottom)' },
+    title: {
+      text: 'Cache misses',
+      subtitle: 'misses per second by cause (top); lines re-fetched after each migration (bottom)',
+    },
     vconcat: [
       {
         data: { values: overTime },
@@ -42,7 +68,14 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
           encoding: {
             x: { field: 't0', type: 'quantitative', title: 'time (s)' },
             x2: { field: 't1' },
-            y: { field: 'perS', type: 'quantitative', title: 'misses per second (1/s)', stack: 'zero', aggregate: 'sum', axis: { format: '~s' } },
+            y: {
+              field: 'perS',
+              type: 'quantitative',
+              title: 'misses per second (1/s)',
+              stack: 'zero',
+              aggregate: 'sum',
+              axis: { format: '~s' },
+            },
             color: { field: 'cause', type: 'nominal', title: 'cause', scale: causeScale },
             order: { field: 'cause' },
             tooltip: [

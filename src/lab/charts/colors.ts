@@ -6,9 +6,22 @@ const PALETTE = [...OKABE_ITO, ...EXTRA];
 
 /** Built-in policies in a fixed order: each gets its own colour. */
 const KNOWN_POLICIES = [
-  'pinned', 'least-loaded', 'work-stealing', 'linux-cfs', 'cache-affinity', 'energy-aware', 'random',
-  'global-queue', 'round-robin', 'periodic-push', 'power-of-two', 'numa-aware', 'thermal-aware',
-  'heterogeneity-aware', 'global-edf', 'partitioned-edf',
+  'pinned',
+  'least-loaded',
+  'work-stealing',
+  'linux-cfs',
+  'cache-affinity',
+  'energy-aware',
+  'random',
+  'global-queue',
+  'round-robin',
+  'periodic-push',
+  'power-of-two',
+  'numa-aware',
+  'thermal-aware',
+  'heterogeneity-aware',
+  'global-edf',
+  'partitioned-edf',
 ];
 
 function hash(text: string): number {

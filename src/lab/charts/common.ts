@@ -25,7 +25,12 @@ export function offlineSpans(config: SimConfig, result: SimResult): OfflineSpan[
   const { startS, endS } = result.window ?? { startS: 0, endS: result.summary.simulatedS };
   return resolveMachine(config.machine)
     .events.filter((e) => e.atNs / 1e9 < endS && e.endNs / 1e9 > startS)
-    .map((e) => ({ cpu: e.cpu, state: e.kind === 'fail' ? 'failed' : 'maintenance', fromS: Math.max(startS, e.atNs / 1e9), toS: Math.min(endS, e.endNs / 1e9) }));
+    .map((e) => ({
+      cpu: e.cpu,
+      state: e.kind === 'fail' ? 'failed' : 'maintenance',
+      fromS: Math.max(startS, e.atNs / 1e9),
+      toS: Math.min(endS, e.endNs / 1e9),
+    }));
 }
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -37,7 +42,12 @@ export const MAX_COLUMNS = 200;
 export const MAX_POINTS = 3000;
 
 /** Averages consecutive bins so that at most `max` remain; returns the new bin width too. */
-export function coarsen(values: readonly number[], binNs: number, max = MAX_COLUMNS, combine: 'mean' | 'sum' = 'mean'): { values: number[]; binNs: number } {
+export function coarsen(
+  values: readonly number[],
+  binNs: number,
+  max = MAX_COLUMNS,
+  combine: 'mean' | 'sum' = 'mean',
+): { values: number[]; binNs: number } {
   const factor = Math.max(1, Math.ceil(values.length / max));
   if (factor === 1) return { values: [...values], binNs };
   const out: number[] = [];

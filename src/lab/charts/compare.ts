@@ -8,10 +8,19 @@ import { colorScale } from './colors';
 
 /** One small chart per metric: the mean per policy with its 95 % interval as a whisker, on an axis in the metric's unit. */
 export function compareChart(output: CompareOutput): ChartOutput {
-  const color = { field: 'policy', type: 'nominal' as const, title: 'policy', scale: colorScale(output.policies), sort: output.policies };
+  const color = {
+    field: 'policy',
+    type: 'nominal' as const,
+    title: 'policy',
+    scale: colorScale(output.policies),
+    sort: output.policies,
+  };
   const panels = output.metrics.map((metric) => {
     const cells = output.cells.filter((c) => c.metric === metric);
-    const scale = scaleFor(metric, cells.map((c) => c.interval.mean));
+    const scale = scaleFor(
+      metric,
+      cells.map((c) => c.interval.mean),
+    );
     const halfWidth = (c: CompareCell) => (Number.isFinite(c.interval.halfWidth) ? c.interval.halfWidth : 0);
     const values = cells.map((c) => ({
       policy: c.policy,
@@ -31,7 +40,15 @@ export function compareChart(output: CompareOutput): ChartOutput {
         {
           mark: { type: 'rule' as const },
           encoding: {
-            x: { field: 'low', type: 'quantitative' as const, title: unit ? `${metric} (${unit})` : `${metric} (${metricDefinition(metric)?.unit === 'count' ? 'count' : 'no unit'})`, scale: { zero: false }, axis: { format, tickCount: 4 } },
+            x: {
+              field: 'low',
+              type: 'quantitative' as const,
+              title: unit
+                ? `${metric} (${unit})`
+                : `${metric} (${metricDefinition(metric)?.unit === 'count' ? 'count' : 'no unit'})`,
+              scale: { zero: false },
+              axis: { format, tickCount: 4 },
+            },
             x2: { field: 'high' },
             color,
           },
@@ -54,7 +71,10 @@ export function compareChart(output: CompareOutput): ChartOutput {
   });
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Policies compared over ${output.seeds} seeds`, subtitle: 'mean with 95 % confidence interval, each metric on an axis in its own unit' },
+    title: {
+      text: `Policies compared over ${output.seeds} seeds`,
+      subtitle: 'mean with 95 % confidence interval, each metric on an axis in its own unit',
+    },
     columns: 3,
     concat: panels,
   };

@@ -21,7 +21,10 @@ function countMarks(node: SceneNode | undefined): number {
 
 export async function drawChartSvg(spec: TopLevelSpec): Promise<string> {
   // Notebook charts may size to their container; a file has none, so give them a width.
-  const sized = { ...spec, ...((spec as { width?: unknown }).width === 'container' ? { width: 640 } : {}) } as TopLevelSpec;
+  const sized = {
+    ...spec,
+    ...((spec as { width?: unknown }).width === 'container' ? { width: 640 } : {}),
+  } as TopLevelSpec;
   // Vega's Node build (which Vega-Lite imports) probes for the optional `canvas` package with a
   // top-level await, so it loads only as an ES module: imported when a chart is drawn.
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
@@ -36,10 +39,16 @@ export async function drawChartSvg(spec: TopLevelSpec): Promise<string> {
     await view.runAsync();
     for (const { name } of compiled.data ?? []) {
       const rows = view.data(name).length;
-      if (rows > MAX_CHART_ROWS) throw new ChartError(`the chart's data "${name}" has ${rows.toLocaleString('en-US')} rows, more than the ${MAX_CHART_ROWS.toLocaleString('en-US')} a chart may draw`);
+      if (rows > MAX_CHART_ROWS)
+        throw new ChartError(
+          `the chart's data "${name}" has ${rows.toLocaleString('en-US')} rows, more than the ${MAX_CHART_ROWS.toLocaleString('en-US')} a chart may draw`,
+        );
     }
     const marks = countMarks((view.scenegraph() as unknown as { root: SceneNode }).root);
-    if (marks > MAX_CHART_MARKS) throw new ChartError(`the chart has ${marks.toLocaleString('en-US')} marks, more than the ${MAX_CHART_MARKS.toLocaleString('en-US')} a chart may draw`);
+    if (marks > MAX_CHART_MARKS)
+      throw new ChartError(
+        `the chart has ${marks.toLocaleString('en-US')} marks, more than the ${MAX_CHART_MARKS.toLocaleString('en-US')} a chart may draw`,
+      );
     return await view.toSVG();
   } finally {
     view.finalize();

@@ -46,14 +46,29 @@ const OFFLINE_LAYERS = [
   },
   {
     transform: [{ filter: "datum.layer === 'offline'" }],
-    mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, dx: 3, fontSize: 9, color: '#ffffff' },
+    mark: {
+      type: 'text' as const,
+      align: 'left' as const,
+      baseline: 'middle' as const,
+      dx: 3,
+      fontSize: 9,
+      color: '#ffffff',
+    },
     encoding: { x: { field: 't0', type: 'quantitative' as const }, text: { field: 'state' } },
   },
 ];
 
 export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions, fileTitle: string): ChartOutput {
   // One table for both layers of the faceted heat map (a facet's layers share its data).
-  const cells: { layer: 'value' | 'offline'; run: string; cpu: number; t0: number; t1: number; value?: number; state?: string }[] = [];
+  const cells: {
+    layer: 'value' | 'offline';
+    run: string;
+    cpu: number;
+    t0: number;
+    t1: number;
+    value?: number;
+    state?: string;
+  }[] = [];
   const line: { run: string; t: number; value: number }[] = [];
   for (const run of runs) {
     const { binNs, cpus } = run.result.series;
@@ -61,15 +76,29 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
     const perCpu = cpus.map((c) => coarsen(options.series(c), binNs));
     const binS = (perCpu[0]?.binNs ?? binNs) / 1e9;
     perCpu.forEach((s, index) =>
-      s.values.forEach((value, bin) => cells.push({ layer: 'value', run: run.name, cpu: cpus[index].cpu, t0: originS + bin * binS, t1: originS + (bin + 1) * binS, value })),
+      s.values.forEach((value, bin) =>
+        cells.push({
+          layer: 'value',
+          run: run.name,
+          cpu: cpus[index].cpu,
+          t0: originS + bin * binS,
+          t1: originS + (bin + 1) * binS,
+          value,
+        }),
+      ),
     );
-    for (const span of run.offline ?? []) cells.push({ layer: 'offline', run: run.name, cpu: span.cpu, t0: span.fromS, t1: span.toS, state: span.state });
+    for (const span of run.offline ?? [])
+      cells.push({ layer: 'offline', run: run.name, cpu: span.cpu, t0: span.fromS, t1: span.toS, state: span.state });
     const columns = perCpu[0]?.values.length ?? 0;
     let total = 0;
     for (let bin = 0; bin < columns; bin++) {
       const value = options.line.of(perCpu.map((s) => s.values[bin]));
       total += value * binS;
-      line.push({ run: run.name, t: originS + (options.line.cumulative ? (bin + 1) * binS : (bin + 0.5) * binS), value: options.line.cumulative ? total : value });
+      line.push({
+        run: run.name,
+        t: originS + (options.line.cumulative ? (bin + 1) * binS : (bin + 0.5) * binS),
+        value: options.line.cumulative ? total : value,
+      });
     }
   }
   const names = runs.map((r) => r.name);
@@ -98,7 +127,12 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
   };
   // Layers only when a CPU was out of service: they filter every cell, which costs render time.
   const cellSpec = cells.some((c) => c.layer === 'offline')
-    ? { width: 560, height: { step: 14 }, encoding: position, layer: [{ transform: [{ filter: "datum.layer === 'value'" }], ...value }, ...OFFLINE_LAYERS] }
+    ? {
+        width: 560,
+        height: { step: 14 },
+        encoding: position,
+        layer: [{ transform: [{ filter: "datum.layer === 'value'" }], ...value }, ...OFFLINE_LAYERS],
+      }
     : { width: 560, height: { step: 14 }, mark: value.mark, encoding: { ...position, ...value.encoding } };
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
@@ -118,7 +152,12 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
             mark: { type: 'line', interpolate: options.line.cumulative ? 'linear' : 'step-after', tooltip: true },
             encoding: {
               x: { field: 't', type: 'quantitative', title: 'time (s)' },
-              y: { field: 'value', type: 'quantitative', title: options.line.title, scale: { zero: !options.line.rule } },
+              y: {
+                field: 'value',
+                type: 'quantitative',
+                title: options.line.title,
+                scale: { zero: !options.line.rule },
+              },
               color: runColor(runs),
             },
           },
@@ -132,7 +171,11 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
                 {
                   data: { values: [options.line.rule] },
                   mark: { type: 'text' as const, align: 'left' as const, dx: 4, dy: -6, color: '#D55E00' },
-                  encoding: { y: { field: 'value', type: 'quantitative' as const }, x: { value: 0 }, text: { field: 'label' } },
+                  encoding: {
+                    y: { field: 'value', type: 'quantitative' as const },
+                    x: { value: 0 },
+                    text: { field: 'label' },
+                  },
                 },
               ]
             : []),

@@ -30,7 +30,6 @@ const NAMED_CHARTS: Record<string, (runs: readonly ChartRun[]) => ChartOutput> =
   temperature: temperatureChart,
 };
 
-
 function rawChart(chart: ResolvedChart, runs: readonly ChartRun[]): ChartOutput {
   const table = (chart.table ?? 'series') as TableName;
   const values = runs.flatMap((run) => resultTable(run.result, table).map((row) => ({ run: run.name, ...row })));

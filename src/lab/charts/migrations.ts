@@ -8,7 +8,13 @@ import { reasonScale } from './palettes';
 export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
   const rows = runs.flatMap((run) =>
     sampleEvenly(run.result.migrations).map((m) => ({
-      run: run.name, t: m.timeNs / 1e9, pid: m.pid, group: m.group, from: m.from, to: m.to, reason: m.reason,
+      run: run.name,
+      t: m.timeNs / 1e9,
+      pid: m.pid,
+      group: m.group,
+      from: m.from,
+      to: m.to,
+      reason: m.reason,
       costUs: m.totalNs / 1e3,
     })),
   );
@@ -16,7 +22,12 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
   const reasons = reasonScale(new Set(rows.map((r) => r.reason)));
   const names = runs.map((r) => r.name);
   const counts = runs.map((r) => `${r.name}: ${r.result.summary.migrations}`).join(', ');
-  const y = { type: 'quantitative' as const, title: 'CPU (number)', scale: { domain: [-0.5, cpuCount - 0.5] }, axis: { tickMinStep: 1 } };
+  const y = {
+    type: 'quantitative' as const,
+    title: 'CPU (number)',
+    scale: { domain: [-0.5, cpuCount - 0.5] },
+    axis: { tickMinStep: 1 },
+  };
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: 'Migrations over time', subtitle: `each line: a process moved from one CPU to another (${counts})` },

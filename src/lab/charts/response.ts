@@ -19,7 +19,10 @@ export function responseChart(runs: readonly ChartRun[]): ChartOutput {
   const color = runColor(runs);
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Response time', subtitle: 'arrival to completion of finished processes: distribution (left) and CDF (right)' },
+    title: {
+      text: 'Response time',
+      subtitle: 'arrival to completion of finished processes: distribution (left) and CDF (right)',
+    },
     data: { values },
     hconcat: [
       {
@@ -45,8 +48,19 @@ export function responseChart(runs: readonly ChartRun[]): ChartOutput {
         height: 200,
         mark: { type: 'line', interpolate: 'step-after', tooltip: true },
         encoding: {
-          x: { field: 'responseS', type: 'quantitative', title: 'response time (s)', scale: { type: 'log' }, axis: { tickCount: 5, format: '~s', grid: false } },
-          y: { field: 'fraction', type: 'quantitative', title: 'finished within that time (% of processes)', axis: { format: '.0%' } },
+          x: {
+            field: 'responseS',
+            type: 'quantitative',
+            title: 'response time (s)',
+            scale: { type: 'log' },
+            axis: { tickCount: 5, format: '~s', grid: false },
+          },
+          y: {
+            field: 'fraction',
+            type: 'quantitative',
+            title: 'finished within that time (% of processes)',
+            axis: { format: '.0%' },
+          },
           color,
         },
       },

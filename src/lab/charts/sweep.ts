@@ -13,16 +13,30 @@ import { VEGA_LITE_SCHEMA } from './common';
 export function sweepChart(sweep: ChartSweep, groups: readonly SweepGroup[]): ChartOutput {
   const valueOf = (g: SweepGroup) => g.params[sweep.param];
   // A policy is one line, unless two runs share it: then each run is its own line.
-  const shared = groups.some((g) => groups.some((h) => h !== g && h.run !== g.run && h.policy === g.policy && valueOf(h) === valueOf(g)));
+  const shared = groups.some((g) =>
+    groups.some((h) => h !== g && h.run !== g.run && h.policy === g.policy && valueOf(h) === valueOf(g)),
+  );
   const lineOf = (g: SweepGroup) => (shared ? `${g.run} (${g.policy})` : g.policy);
   const points = groups.flatMap((g) => {
     const m = g.metrics[sweep.metric];
     if (!m) return [];
     // One seed has no interval: the band closes onto the mean.
     const band = Number.isFinite(m.halfWidth);
-    return [{ value: valueOf(g), line: lineOf(g), run: g.run, policy: g.policy, n: g.n, mean: m.mean, low: band ? m.low : m.mean, high: band ? m.high : m.mean }];
+    return [
+      {
+        value: valueOf(g),
+        line: lineOf(g),
+        run: g.run,
+        policy: g.policy,
+        n: g.n,
+        mean: m.mean,
+        low: band ? m.low : m.mean,
+        high: band ? m.high : m.mean,
+      },
+    ];
   });
-  if (points.length === 0) throw new ChartError(`No run reports ${sweep.metric} (it needs a machine with the model that produces it).`);
+  if (points.length === 0)
+    throw new ChartError(`No run reports ${sweep.metric} (it needs a machine with the model that produces it).`);
   const lines = [...new Set(points.map((p) => p.line))];
   const policyOfLine = new Map(points.map((p) => [p.line, p.policy]));
   const color = {
@@ -36,12 +50,25 @@ export function sweepChart(sweep: ChartSweep, groups: readonly SweepGroup[]): Ch
   };
   // The points are in the metric's base unit (seconds, joules...): the axis says which; a fraction stays 0..1.
   const unit = unitOf(sweep.metric) === 'fraction' ? '0..1' : scaleFor(sweep.metric, [1]).symbol;
-  const x = { field: 'value', type: 'ordinal' as const, sort: sweep.values, title: `$${sweep.param}`, axis: { labelAngle: 0 } };
-  const y = { type: 'quantitative' as const, title: unit ? `${sweep.metric} (${unit})` : sweep.metric, scale: { zero: false } };
+  const x = {
+    field: 'value',
+    type: 'ordinal' as const,
+    sort: sweep.values,
+    title: `$${sweep.param}`,
+    axis: { labelAngle: 0 },
+  };
+  const y = {
+    type: 'quantitative' as const,
+    title: unit ? `${sweep.metric} (${unit})` : sweep.metric,
+    scale: { zero: false },
+  };
   const seeds = Math.max(...groups.map((g) => g.n));
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: `${sweep.metric} against $${sweep.param}`, subtitle: `mean over ${seeds} seed${seeds === 1 ? '' : 's'} (line) with its 95 % confidence interval (band)` },
+    title: {
+      text: `${sweep.metric} against $${sweep.param}`,
+      subtitle: `mean over ${seeds} seed${seeds === 1 ? '' : 's'} (line) with its 95 % confidence interval (band)`,
+    },
     data: { values: points },
     width: 420,
     height: 240,

@@ -71,7 +71,8 @@ export interface LabCodeCell {
 export type LabCell = LabMarkdownCell | LabCodeCell;
 
 /** What parseLab returns: code cells always know where they are in the file. */
-export type ParsedLabCell = (LabMarkdownCell & { metadata: MarkdownLayout }) | (LabCodeCell & { bodyLine: number; metadata: CodeLayout });
+export type ParsedLabCell =
+  (LabMarkdownCell & { metadata: MarkdownLayout }) | (LabCodeCell & { bodyLine: number; metadata: CodeLayout });
 
 interface Line {
   text: string;
@@ -181,7 +182,8 @@ export function parseInfoString(info: string): { kind: string; attributes: Attri
           if (quote === '"' && info[i] === '\\' && i + 1 < info.length) i++;
           text += info[i];
         }
-        if (i >= info.length) problems.push({ start: valueStart, end: i, message: `Unterminated quoted value for "${key}"` });
+        if (i >= info.length)
+          problems.push({ start: valueStart, end: i, message: `Unterminated quoted value for "${key}"` });
         else i++;
         value = text;
       } else {
@@ -190,7 +192,8 @@ export function parseInfoString(info: string): { kind: string; attributes: Attri
         value = info.slice(valueStart, i);
       }
     }
-    if (key in attributes) problems.push({ start: keyStart, end: keyStart + key.length, message: `Duplicate attribute "${key}"` });
+    if (key in attributes)
+      problems.push({ start: keyStart, end: keyStart + key.length, message: `Duplicate attribute "${key}"` });
     attributes[key] = value;
   }
   return { kind, attributes, problems };
@@ -209,7 +212,11 @@ export function formatInfoString(kind: CellKind, attributes: Attributes): string
 
 function markdownCell(lines: readonly Line[], leading: string): ParsedLabCell {
   const value = lines.map((l) => l.text).join('\n');
-  return { kind: 'markdown', value, metadata: { v: 1, type: 'markdown', leading, eols: eolCodes(lines), hash: hashText(value) } };
+  return {
+    kind: 'markdown',
+    value,
+    metadata: { v: 1, type: 'markdown', leading, eols: eolCodes(lines), hash: hashText(value) },
+  };
 }
 
 function codeCell(lines: readonly Line[], span: Span, leading: string): ParsedLabCell {
@@ -234,7 +241,13 @@ function codeCell(lines: readonly Line[], span: Span, leading: string): ParsedLa
     close: closed ? lines[last].text : null,
   };
   if (indent.length > 0) layout.dedent = dedents.join('');
-  return { kind: parsedInfo.kind as CellKind, value, attributes: parsedInfo.attributes, bodyLine: span.start + 1, metadata: layout };
+  return {
+    kind: parsedInfo.kind as CellKind,
+    value,
+    attributes: parsedInfo.attributes,
+    bodyLine: span.start + 1,
+    metadata: layout,
+  };
 }
 
 /** Splits a lab file into markdown and code cells. Total: any text parses. */
@@ -275,7 +288,11 @@ export function parseLab(text: string): ParsedLabCell[] {
   if (cells.length === 0) {
     if (gap === '') return [];
     // A blank file still round-trips: an empty markdown cell holds the whitespace.
-    cells.push({ kind: 'markdown', value: '', metadata: { v: 1, type: 'markdown', leading: gap, eols: '', hash: hashText('') } });
+    cells.push({
+      kind: 'markdown',
+      value: '',
+      metadata: { v: 1, type: 'markdown', leading: gap, eols: '', hash: hashText('') },
+    });
     gap = '';
   }
   cells[cells.length - 1].metadata.trailing = gap;
@@ -344,7 +361,13 @@ function canonicalText(cell: LabCell): string {
   const info = formatInfoString(cell.kind, cell.attributes);
   // A backtick fence's info string may not contain backticks (CommonMark); use tildes then.
   const char = info.includes('`') ? '~' : '`';
-  const longestRun = Math.max(0, ...value.split('\n').map((l) => /^\s*(\S?)(\1*)/.exec(l)!).map((m) => (m[1] === char ? m[1].length + m[2].length : 0)));
+  const longestRun = Math.max(
+    0,
+    ...value
+      .split('\n')
+      .map((l) => /^\s*(\S?)(\1*)/.exec(l)!)
+      .map((m) => (m[1] === char ? m[1].length + m[2].length : 0)),
+  );
   const fence = char.repeat(Math.max(3, longestRun + 1));
   const body = value === '' ? '' : value + '\n';
   return `${fence}${info}\n${body}${fence}\n`;
@@ -377,7 +400,11 @@ export function serializeLab(cells: readonly LabCell[]): string {
 }
 
 /** Maps a position in a code cell's body to the file, for file:line:col messages. */
-export function cellPositionToFile(cell: LabCodeCell, line: number, character: number): { line: number; character: number } {
+export function cellPositionToFile(
+  cell: LabCodeCell,
+  line: number,
+  character: number,
+): { line: number; character: number } {
   const layout = isCellLayout(cell.metadata) && cell.metadata.type === 'code' ? cell.metadata : undefined;
   const shift = Number(layout?.dedent?.[line] ?? 0);
   return { line: (cell.bodyLine ?? 0) + line, character: character + shift };

@@ -46,7 +46,14 @@ function compareRecord(output: CompareOutput): Value {
   const byPolicy: Record<string, Record<string, Value>> = {};
   for (const cell of output.cells) {
     const half = Number.isFinite(cell.interval.halfWidth) ? cell.interval.halfWidth : 0;
-    const stats: Record<string, Value> = { mean: cell.interval.mean, halfWidth: half, low: cell.interval.mean - half, high: cell.interval.mean + half, n: cell.interval.n, best: cell.best };
+    const stats: Record<string, Value> = {
+      mean: cell.interval.mean,
+      halfWidth: half,
+      low: cell.interval.mean - half,
+      high: cell.interval.mean + half,
+      n: cell.interval.n,
+      best: cell.best,
+    };
     if (cell.difference) stats.difference = cell.difference.mean;
     (byPolicy[cell.policy] ??= {})[cell.metric] = stats;
   }
@@ -54,7 +61,13 @@ function compareRecord(output: CompareOutput): Value {
 }
 
 const describe = (v: Value): string =>
-  typeof v === 'number' ? String(Number(v.toPrecision(6))) : typeof v === 'string' ? JSON.stringify(v) : typeof v === 'boolean' ? String(v) : 'a group of values';
+  typeof v === 'number'
+    ? String(Number(v.toPrecision(6)))
+    : typeof v === 'string'
+      ? JSON.stringify(v)
+      : typeof v === 'boolean'
+        ? String(v)
+        : 'a group of values';
 
 class Evaluator {
   /** `text = value` of each comparison that came out false, to explain a failure. */
@@ -77,7 +90,8 @@ class Evaluator {
     }
     if (name === 'compares') {
       const out: Record<string, Value> = {};
-      for (const [compare, available] of Object.entries(this.scope.compares)) if (available.ok) out[compare] = compareRecord(available.value);
+      for (const [compare, available] of Object.entries(this.scope.compares))
+        if (available.ok) out[compare] = compareRecord(available.value);
       return out;
     }
     throw new CheckEvalError(`Unknown name "${name}": expressions start with runs. or compares.`, true);
@@ -89,14 +103,26 @@ class Evaluator {
       const table = node.object.name === 'runs' ? this.scope.runs : this.scope.compares;
       const available = Object.hasOwn(table, node.property) ? table[node.property] : undefined;
       const what = node.object.name === 'runs' ? 'run' : 'comparison';
-      if (available && !available.ok && available.hidden) throw new CheckEvalError(`a hidden ${what} it reads could not finish${available.error ? `: ${available.error}` : ''}`, false);
-      if (available && !available.ok) throw new CheckEvalError(`${what} "${node.property}" has no result: ${available.error}`, false);
+      if (available && !available.ok && available.hidden)
+        throw new CheckEvalError(
+          `a hidden ${what} it reads could not finish${available.error ? `: ${available.error}` : ''}`,
+          false,
+        );
+      if (available && !available.ok)
+        throw new CheckEvalError(`${what} "${node.property}" has no result: ${available.error}`, false);
     }
     const object = this.value(node.object);
-    if (typeof object !== 'object') throw new CheckEvalError(`${this.text(node.object)} is ${describe(object)}, which has no "${node.property}"`, true);
+    if (typeof object !== 'object')
+      throw new CheckEvalError(
+        `${this.text(node.object)} is ${describe(object)}, which has no "${node.property}"`,
+        true,
+      );
     if (!Object.hasOwn(object, node.property)) {
       const known = Object.keys(object);
-      const list = known.length === 0 ? 'there are none' : `known: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}`;
+      const list =
+        known.length === 0
+          ? 'there are none'
+          : `known: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}`;
       throw new CheckEvalError(`${this.text(node.object)} has no "${node.property}" (${list})`, true);
     }
     return object[node.property];
@@ -105,14 +131,21 @@ class Evaluator {
   private number(node: CheckNode): number {
     const v = this.value(node);
     if (typeof v === 'number') return v;
-    if (typeof v === 'object') throw new CheckEvalError(`${this.text(node)} is a group of values (${Object.keys(v).slice(0, 8).join(', ')}): pick one`, true);
+    if (typeof v === 'object')
+      throw new CheckEvalError(
+        `${this.text(node)} is a group of values (${Object.keys(v).slice(0, 8).join(', ')}): pick one`,
+        true,
+      );
     throw new CheckEvalError(`${this.text(node)} is ${describe(v)}, not a number`, true);
   }
 
   private boolean(node: CheckNode): boolean {
     const v = this.value(node);
     if (typeof v === 'boolean') return v;
-    throw new CheckEvalError(`${this.text(node)} is ${describe(v)}, not true or false: compare it with something`, true);
+    throw new CheckEvalError(
+      `${this.text(node)} is ${describe(v)}, not true or false: compare it with something`,
+      true,
+    );
   }
 
   value(node: CheckNode): Value {
@@ -155,7 +188,11 @@ class Evaluator {
     const a = this.value(node.left);
     const b = this.value(node.right);
     if (node.op === '==' || node.op === '!=') {
-      if (typeof a === 'object' || typeof b === 'object') throw new CheckEvalError(`${this.text(typeof a === 'object' ? node.left : node.right)} is a group of values: pick one`, true);
+      if (typeof a === 'object' || typeof b === 'object')
+        throw new CheckEvalError(
+          `${this.text(typeof a === 'object' ? node.left : node.right)} is a group of values: pick one`,
+          true,
+        );
       return (a === b) === (node.op === '==');
     }
     const x = this.number(node.left);
@@ -164,7 +201,10 @@ class Evaluator {
   }
 
   private explain(node: Extract<CheckNode, { kind: 'compare' }>): string {
-    const side = (n: CheckNode) => (n.kind === 'number' || n.kind === 'string' || n.kind === 'boolean' ? this.text(n) : `${this.text(n)} = ${describe(this.value(n))}`);
+    const side = (n: CheckNode) =>
+      n.kind === 'number' || n.kind === 'string' || n.kind === 'boolean'
+        ? this.text(n)
+        : `${this.text(n)} = ${describe(this.value(n))}`;
     return `${side(node.left)}, ${side(node.right)}`;
   }
 }
@@ -188,7 +228,10 @@ export function evaluateCheck(check: ResolvedCheck, scope: CheckScope): CheckRes
     const value = evaluator.value(parsed.ast);
     if (typeof value !== 'boolean') return fail(`the expression gives ${describe(value)}, not true or false`, true);
     if (value) return { passed: true, score: check.points, message: 'passed' };
-    return fail(evaluator.failedComparisons.length > 0 ? evaluator.failedComparisons.join('; ') : 'the condition is false', true);
+    return fail(
+      evaluator.failedComparisons.length > 0 ? evaluator.failedComparisons.join('; ') : 'the condition is false',
+      true,
+    );
   } catch (error) {
     if (error instanceof CheckEvalError) return fail(error.message, error.revealing);
     if (error instanceof RangeError) return fail('the expression is nested too deeply', true);

@@ -19,7 +19,12 @@ export interface GradedCheck {
 export const checkName = (check: ResolvedCheck, ordinal: number): string => check.id ?? `check${ordinal}`;
 
 export function gradeChecks(checks: readonly ResolvedCheck[], scope: CheckScope): GradedCheck[] {
-  return checks.map((check, i) => ({ name: checkName(check, i + 1), points: check.points, hidden: check.hidden, ...evaluateCheck(check, scope) }));
+  return checks.map((check, i) => ({
+    name: checkName(check, i + 1),
+    points: check.points,
+    hidden: check.hidden,
+    ...evaluateCheck(check, scope),
+  }));
 }
 
 // ---- assembling a submission -------------------------------------------------------------------
@@ -44,7 +49,8 @@ interface ProtectedCell {
 }
 
 /** Where a submission's cell is, for notes that may not name what it collides with. */
-const whereIs = (cell: LabCodeCell) => `${cell.kind} cell${cell.bodyLine !== undefined ? ` at line ${cell.bodyLine}` : ''}`;
+const whereIs = (cell: LabCodeCell) =>
+  `${cell.kind} cell${cell.bodyLine !== undefined ? ` at line ${cell.bodyLine}` : ''}`;
 
 /**
  * Restores protected cells (checks and `locked` cells) and hidden cells from the instructor's
@@ -67,9 +73,12 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
   }
   // A parameter of a protected params cell may not be declared again elsewhere: the first
   // declaration in the file wins, so another params cell could change it.
-  const protectedParams = new Set(originals.filter((o) => o.cell.kind === 'params').flatMap((o) => [...validateParams(o.cell.value).params.keys()]));
+  const protectedParams = new Set(
+    originals.filter((o) => o.cell.kind === 'params').flatMap((o) => [...validateParams(o.cell.value).params.keys()]),
+  );
   const integrity: IntegrityNote[] = [];
-  const note = (cell: string, problem: IntegrityNote['problem'], message: string) => integrity.push({ cell, problem, message });
+  const note = (cell: string, problem: IntegrityNote['problem'], message: string) =>
+    integrity.push({ cell, problem, message });
   const cells: LabCell[] = [];
   for (const cell of submission) {
     if (cell.kind === 'markdown') {
@@ -78,23 +87,46 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
     }
     const matches = [...new Set(cellKeys(cell).flatMap((key) => byKey.get(key) ?? []))];
     if (matches.length === 0) {
-      const redeclared = cell.kind === 'params' ? [...validateParams(cell.value).params.keys()].filter((name) => protectedParams.has(name)) : [];
-      if (redeclared.length > 0) note(`params ${redeclared.join(', ')}`, 'redeclared', `a params cell declares protected parameters again (${redeclared.join(', ')}); it was left out`);
+      const redeclared =
+        cell.kind === 'params'
+          ? [...validateParams(cell.value).params.keys()].filter((name) => protectedParams.has(name))
+          : [];
+      if (redeclared.length > 0)
+        note(
+          `params ${redeclared.join(', ')}`,
+          'redeclared',
+          `a params cell declares protected parameters again (${redeclared.join(', ')}); it was left out`,
+        );
       else cells.push(cell);
       continue;
     }
     for (const original of matches) {
       const { label } = original;
       if (original.hidden) {
-        note(whereIs(cell), 'reserved', `the ${whereIs(cell)} has the name or id of a cell the assignment keeps; the assignment's own cell was used instead`);
+        note(
+          whereIs(cell),
+          'reserved',
+          `the ${whereIs(cell)} has the name or id of a cell the assignment keeps; the assignment's own cell was used instead`,
+        );
       } else if (original.placed) {
-        note(label, 'duplicate', `${label}: another copy (${whereIs(cell)}) was left out; the source version was graded`);
+        note(
+          label,
+          'duplicate',
+          `${label}: another copy (${whereIs(cell)}) was left out; the source version was graded`,
+        );
       } else {
         const claimed = cell.attributes[CHECKSUM_ATTRIBUTE];
         const sameKeys = cellKeys(cell).join() === cellKeys(original.cell).join();
-        if (!sameKeys) note(label, 'shadowed', `${label}: a copy with another id or name (${whereIs(cell)}) stood in for it; the source version was graded`);
-        else if (typeof claimed === 'string' && claimed !== cellChecksum(cell)) note(label, 'checksum', `${label}: its checksum does not match its content (it was edited after release)`);
-        else if (!sameContent(cell, original.cell)) note(label, 'modified', `${label} differs from the source; the source version was graded`);
+        if (!sameKeys)
+          note(
+            label,
+            'shadowed',
+            `${label}: a copy with another id or name (${whereIs(cell)}) stood in for it; the source version was graded`,
+          );
+        else if (typeof claimed === 'string' && claimed !== cellChecksum(cell))
+          note(label, 'checksum', `${label}: its checksum does not match its content (it was edited after release)`);
+        else if (!sameContent(cell, original.cell))
+          note(label, 'modified', `${label} differs from the source; the source version was graded`);
       }
       if (original.placed) continue;
       original.placed = true;
@@ -103,7 +135,8 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
   }
   for (const original of originals) {
     if (original.placed) continue;
-    if (!original.hidden) note(original.label, 'deleted', `${original.label} was deleted; the source version was graded`);
+    if (!original.hidden)
+      note(original.label, 'deleted', `${original.label} was deleted; the source version was graded`);
     cells.push(original.cell);
   }
   return { cells, integrity };
@@ -156,10 +189,19 @@ export function junitXml(grades: readonly SubmissionGrade[]): string {
     const failures = g.checks.filter((c) => !c.passed).length;
     const cases = g.checks.map((c) => {
       const head = `    <testcase classname="${xml(g.submission)}" name="${xml(c.name)}">`;
-      return c.passed ? `${head}</testcase>` : `${head}\n      <failure message="${xml(c.message)}">score 0 of ${c.points}</failure>\n    </testcase>`;
+      return c.passed
+        ? `${head}</testcase>`
+        : `${head}\n      <failure message="${xml(c.message)}">score 0 of ${c.points}</failure>\n    </testcase>`;
     });
-    const errOut = g.integrity.length ? [`    <system-err>${xml(g.integrity.map((n) => n.message).join('\n'))}</system-err>`] : [];
-    return [`  <testsuite name="${xml(g.submission)}" tests="${g.checks.length}" failures="${failures}" errors="0">`, ...cases, ...errOut, '  </testsuite>'].join('\n');
+    const errOut = g.integrity.length
+      ? [`    <system-err>${xml(g.integrity.map((n) => n.message).join('\n'))}</system-err>`]
+      : [];
+    return [
+      `  <testsuite name="${xml(g.submission)}" tests="${g.checks.length}" failures="${failures}" errors="0">`,
+      ...cases,
+      ...errOut,
+      '  </testsuite>',
+    ].join('\n');
   });
   return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...suites, '</testsuites>', ''].join('\n');
 }

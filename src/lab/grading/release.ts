@@ -10,7 +10,8 @@ import { cellKey, cellKeys, cellLabel } from '../language/resolveLab';
 
 export const CHECKSUM_ATTRIBUTE = 'checksum';
 
-export const isProtected = (cell: LabCell): cell is LabCodeCell => cell.kind === 'check' || (cell.kind !== 'markdown' && cell.attributes.locked === true);
+export const isProtected = (cell: LabCell): cell is LabCodeCell =>
+  cell.kind === 'check' || (cell.kind !== 'markdown' && cell.attributes.locked === true);
 
 // Defined with the names they are read from; re-exported here, where grading looks for them.
 export { cellKey, cellKeys, cellLabel };
@@ -37,7 +38,8 @@ export function cellChecksum(cell: LabCodeCell): string {
 }
 
 /** True when two versions of a protected cell say the same thing. */
-export const sameContent = (a: LabCodeCell, b: LabCodeCell): boolean => a.kind === b.kind && cellChecksum(a) === cellChecksum(b);
+export const sameContent = (a: LabCodeCell, b: LabCodeCell): boolean =>
+  a.kind === b.kind && cellChecksum(a) === cellChecksum(b);
 
 const BEGIN = /^(\s*)(#|\/\/)\s*BEGIN SOLUTION\s*$/;
 const END = /^\s*(#|\/\/)\s*END SOLUTION\s*$/;
@@ -92,7 +94,11 @@ export function releaseLab(cells: readonly LabCell[]): Release {
       void _solution;
       released = { ...cell, value: stub, attributes };
     }
-    if (isProtected(released)) released = { ...released, attributes: { ...withoutChecksum(released.attributes), [CHECKSUM_ATTRIBUTE]: cellChecksum(released) } };
+    if (isProtected(released))
+      released = {
+        ...released,
+        attributes: { ...withoutChecksum(released.attributes), [CHECKSUM_ATTRIBUTE]: cellChecksum(released) },
+      };
     out.push(released);
   }
   return { cells: out, removed };

@@ -42,16 +42,23 @@ export function cellTemplate(kind: CellKind, names: LabNames): CellTemplate {
     case 'policy':
       return { value: POLICY_CODE, attributes: { name: freshPolicyName([...POLICY_NAMES, ...names.policy]) } };
     case 'run':
-      return plain(`name: ${fresh(names.run, policy)}\nmachine: ${machine}\nworkload: ${workload ?? 'jobs'}\npolicy: ${policy}\nduration: 2s\nseed: 1`);
+      return plain(
+        `name: ${fresh(names.run, policy)}\nmachine: ${machine}\nworkload: ${workload ?? 'jobs'}\npolicy: ${policy}\nduration: 2s\nseed: 1`,
+      );
     case 'compare': {
       const policies = [...new Set(['pinned', 'least-loaded', ...names.policy])];
-      return plain(`machine: ${machine}\nworkload: ${workload ?? 'jobs'}\npolicies: [${policies.join(', ')}]\nseeds: 5\nduration: 2s\nmetrics: [completed, meanResponseS, migrations]`);
+      return plain(
+        `machine: ${machine}\nworkload: ${workload ?? 'jobs'}\npolicies: [${policies.join(', ')}]\nseeds: 5\nduration: 2s\nmetrics: [completed, meanResponseS, migrations]`,
+      );
     }
     case 'chart':
       return plain(`show: load\nruns: [${runs.join(', ')}]`);
     case 'check': {
       const run = runs[runs.length - 1] ?? 'my-run';
-      return { value: `expect: runs.${run}.unfinished == 0\nmessage: Every process of ${run} should finish.`, attributes: { points: '1' } };
+      return {
+        value: `expect: runs.${run}.unfinished == 0\nmessage: Every process of ${run} should finish.`,
+        attributes: { points: '1' },
+      };
     }
     case 'params':
       return plain('duration: 2s');
@@ -61,7 +68,8 @@ export function cellTemplate(kind: CellKind, names: LabNames): CellTemplate {
 /** The kind a new code cell most likely is, after the code cells above it (in order). */
 export function suggestedKind(kindsAbove: readonly CellKind[], names: LabNames): CellKind {
   // A lab starts with its machine (or uses a preset) and a workload before anything can run.
-  if (names.workload.length === 0) return names.machine.length === 0 && kindsAbove.length === 0 ? 'machine' : 'workload';
+  if (names.workload.length === 0)
+    return names.machine.length === 0 && kindsAbove.length === 0 ? 'machine' : 'workload';
   switch (kindsAbove[kindsAbove.length - 1]) {
     case 'machine':
       return 'workload';

@@ -10,12 +10,12 @@ const MAX_COUNT = 10_000;
 
 /** Keys that load data or images, or make data from nothing. */
 const REFUSED_KEYS: Record<string, string> = {
-  url: 'a chart cannot load files or URLs: it draws the lab\'s own results',
+  url: "a chart cannot load files or URLs: it draws the lab's own results",
   data: 'a chart draws the run table it names (run:/runs: and table:); it cannot bring data of its own',
   datasets: 'a chart draws the run table it names (run:/runs: and table:); it cannot bring data of its own',
-  sequence: 'a chart cannot generate data (sequence): it draws the lab\'s own results',
-  graticule: 'a chart cannot generate data (graticule): it draws the lab\'s own results',
-  sphere: 'a chart cannot generate data (sphere): it draws the lab\'s own results',
+  sequence: "a chart cannot generate data (sequence): it draws the lab's own results",
+  graticule: "a chart cannot generate data (graticule): it draws the lab's own results",
+  sphere: "a chart cannot generate data (sphere): it draws the lab's own results",
   usermeta: '`usermeta` is not allowed: it could change how the chart is embedded',
 };
 
@@ -49,9 +49,16 @@ export function chartSpecProblems(root: YNode): SpecProblem[] {
     }
     const value = node.value;
     if (typeof value === 'string') {
-      if (link && (key === 'href' || key === 'value') && !SAFE_HREF.test(value)) problems.push({ span: node.range, message: 'a link may only go to http:, https:, mailto: or # addresses' });
-      if (LARGE_VALUE_FUNCTIONS.test(value)) problems.push({ span: node.range, message: 'sequence(), pad(), span() and repeat() are not allowed in chart expressions: they build values of any size' });
-      if ((key === 'mark' || key === 'type') && value === 'image') problems.push({ span: node.range, message: 'image marks load pictures from URLs: not allowed in charts' });
+      if (link && (key === 'href' || key === 'value') && !SAFE_HREF.test(value))
+        problems.push({ span: node.range, message: 'a link may only go to http:, https:, mailto: or # addresses' });
+      if (LARGE_VALUE_FUNCTIONS.test(value))
+        problems.push({
+          span: node.range,
+          message:
+            'sequence(), pad(), span() and repeat() are not allowed in chart expressions: they build values of any size',
+        });
+      if ((key === 'mark' || key === 'type') && value === 'image')
+        problems.push({ span: node.range, message: 'image marks load pictures from URLs: not allowed in charts' });
     } else if (typeof value === 'number' && key !== undefined && COUNT_KEYS.has(key) && value > MAX_COUNT) {
       problems.push({ span: node.range, message: `${key}: at most ${MAX_COUNT.toLocaleString('en-US')}` });
     }

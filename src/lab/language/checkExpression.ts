@@ -47,7 +47,8 @@ const UNITS: ReadonlyMap<string, number> = (() => {
   for (const [dimension, info] of Object.entries(DIMENSIONS)) {
     // Durations are configured in ns but reported in seconds (meanResponseS, makespanS).
     const scale = dimension === 'time' ? 1e-9 : 1;
-    for (const [symbol, factor] of Object.entries(info.units as Record<string, number>)) if (!units.has(symbol)) units.set(symbol, factor * scale);
+    for (const [symbol, factor] of Object.entries(info.units as Record<string, number>))
+      if (!units.has(symbol)) units.set(symbol, factor * scale);
   }
   return units;
 })();
@@ -91,7 +92,12 @@ function tokenize(text: string): Token[] {
       let value = Number(number[0]);
       if (unit) {
         const factor = UNITS.get(unit[0]);
-        if (factor === undefined) throw new CheckSyntaxError(`Unknown unit "${unit[0]}" (known: ${[...UNITS.keys()].join(', ')})`, i, i + unit[0].length);
+        if (factor === undefined)
+          throw new CheckSyntaxError(
+            `Unknown unit "${unit[0]}" (known: ${[...UNITS.keys()].join(', ')})`,
+            i,
+            i + unit[0].length,
+          );
         value *= factor;
         i += unit[0].length;
       }
@@ -112,7 +118,13 @@ function tokenize(text: string): Token[] {
       const quote = text[i];
       const close = text.indexOf(quote, i + 1);
       if (close < 0) throw new CheckSyntaxError('Unterminated string', i, text.length);
-      tokens.push({ type: 'string', text: text.slice(i, close + 1), value: text.slice(i + 1, close), start, end: close + 1 });
+      tokens.push({
+        type: 'string',
+        text: text.slice(i, close + 1),
+        value: text.slice(i + 1, close),
+        start,
+        end: close + 1,
+      });
       i = close + 1;
       continue;
     }
@@ -141,7 +153,12 @@ class Parser {
   }
   private expect(op: string): Token {
     const t = this.peek();
-    if (t.type !== 'op' || t.text !== op) throw new CheckSyntaxError(`Expected "${op}"${t.type === 'end' ? ' before the end' : `, found "${t.text}"`}`, t.start, Math.max(t.end, t.start + 1));
+    if (t.type !== 'op' || t.text !== op)
+      throw new CheckSyntaxError(
+        `Expected "${op}"${t.type === 'end' ? ' before the end' : `, found "${t.text}"`}`,
+        t.start,
+        Math.max(t.end, t.start + 1),
+      );
     return this.take();
   }
 
@@ -152,14 +169,34 @@ class Parser {
     return node;
   }
 
-  private binary<K extends string>(next: () => CheckNode, ops: K[], make: (op: K, left: CheckNode, right: CheckNode) => CheckNode): CheckNode {
+  private binary<K extends string>(
+    next: () => CheckNode,
+    ops: K[],
+    make: (op: K, left: CheckNode, right: CheckNode) => CheckNode,
+  ): CheckNode {
     let left = next();
     for (let t = this.accept(...ops); t; t = this.accept(...ops)) left = make(t.text as K, left, next());
     return left;
   }
 
-  private or = (): CheckNode => this.binary(this.and, ['||'], (op, left, right) => ({ kind: 'logic', op, left, right, start: left.start, end: right.end }));
-  private and = (): CheckNode => this.binary(this.not, ['&&'], (op, left, right) => ({ kind: 'logic', op, left, right, start: left.start, end: right.end }));
+  private or = (): CheckNode =>
+    this.binary(this.and, ['||'], (op, left, right) => ({
+      kind: 'logic',
+      op,
+      left,
+      right,
+      start: left.start,
+      end: right.end,
+    }));
+  private and = (): CheckNode =>
+    this.binary(this.not, ['&&'], (op, left, right) => ({
+      kind: 'logic',
+      op,
+      left,
+      right,
+      start: left.start,
+      end: right.end,
+    }));
 
   private not = (): CheckNode => {
     const bang = this.accept('!');
@@ -178,8 +215,24 @@ class Parser {
     return { kind: 'compare', op: op.text as CompareOp, left, right, start: left.start, end: right.end };
   };
 
-  private sum = (): CheckNode => this.binary(this.product, ['+', '-'], (op, left, right) => ({ kind: 'arith', op, left, right, start: left.start, end: right.end }));
-  private product = (): CheckNode => this.binary(this.unary, ['*', '/'], (op, left, right) => ({ kind: 'arith', op, left, right, start: left.start, end: right.end }));
+  private sum = (): CheckNode =>
+    this.binary(this.product, ['+', '-'], (op, left, right) => ({
+      kind: 'arith',
+      op,
+      left,
+      right,
+      start: left.start,
+      end: right.end,
+    }));
+  private product = (): CheckNode =>
+    this.binary(this.unary, ['*', '/'], (op, left, right) => ({
+      kind: 'arith',
+      op,
+      left,
+      right,
+      start: left.start,
+      end: right.end,
+    }));
 
   private unary = (): CheckNode => {
     const minus = this.accept('-');
@@ -195,11 +248,13 @@ class Parser {
         const t = this.take();
         // Member names may be numbers too: a compare of seeds has no numeric keys, but a
         // policy called "2q" should still be reachable.
-        if (t.type !== 'name' && t.type !== 'number') throw new CheckSyntaxError('Expected a name after "."', t.start, Math.max(t.end, t.start + 1));
+        if (t.type !== 'name' && t.type !== 'number')
+          throw new CheckSyntaxError('Expected a name after "."', t.start, Math.max(t.end, t.start + 1));
         node = { kind: 'member', object: node, property: t.text, start: node.start, end: t.end };
       } else if (this.accept('[')) {
         const t = this.take();
-        if (t.type !== 'string') throw new CheckSyntaxError('Expected a quoted name inside [ ]', t.start, Math.max(t.end, t.start + 1));
+        if (t.type !== 'string')
+          throw new CheckSyntaxError('Expected a quoted name inside [ ]', t.start, Math.max(t.end, t.start + 1));
         const close = this.expect(']');
         node = { kind: 'member', object: node, property: t.value as string, start: node.start, end: close.end };
       } else {
@@ -213,9 +268,15 @@ class Parser {
     if (t.type === 'number') return { kind: 'number', value: t.value as number, start: t.start, end: t.end };
     if (t.type === 'string') return { kind: 'string', value: t.value as string, start: t.start, end: t.end };
     if (t.type === 'name') {
-      if (t.text === 'true' || t.text === 'false') return { kind: 'boolean', value: t.text === 'true', start: t.start, end: t.end };
+      if (t.text === 'true' || t.text === 'false')
+        return { kind: 'boolean', value: t.text === 'true', start: t.start, end: t.end };
       if (this.accept('(')) {
-        if (!FUNCTIONS.has(t.text)) throw new CheckSyntaxError(`Unknown function "${t.text}" (known: ${[...FUNCTIONS].join(', ')})`, t.start, t.end);
+        if (!FUNCTIONS.has(t.text))
+          throw new CheckSyntaxError(
+            `Unknown function "${t.text}" (known: ${[...FUNCTIONS].join(', ')})`,
+            t.start,
+            t.end,
+          );
         const args: CheckNode[] = [];
         if (!this.accept(')')) {
           do args.push(this.or());
@@ -223,8 +284,19 @@ class Parser {
           this.expect(')');
         }
         const arity = t.text === 'abs' ? args.length === 1 : args.length >= 1;
-        if (!arity) throw new CheckSyntaxError(`${t.text}() takes ${t.text === 'abs' ? 'one argument' : 'one or more arguments'}`, t.start, this.tokens[this.at - 1].end);
-        return { kind: 'call', fn: t.text as 'abs' | 'min' | 'max', args, start: t.start, end: this.tokens[this.at - 1].end };
+        if (!arity)
+          throw new CheckSyntaxError(
+            `${t.text}() takes ${t.text === 'abs' ? 'one argument' : 'one or more arguments'}`,
+            t.start,
+            this.tokens[this.at - 1].end,
+          );
+        return {
+          kind: 'call',
+          fn: t.text as 'abs' | 'min' | 'max',
+          args,
+          start: t.start,
+          end: this.tokens[this.at - 1].end,
+        };
       }
       return { kind: 'name', name: t.text, start: t.start, end: t.end };
     }
@@ -233,7 +305,11 @@ class Parser {
       const close = this.expect(')');
       return { ...inner, start: t.start, end: close.end };
     }
-    throw new CheckSyntaxError(t.type === 'end' ? 'The expression ends too early' : `Unexpected "${t.text}"`, t.start, Math.max(t.end, t.start + 1));
+    throw new CheckSyntaxError(
+      t.type === 'end' ? 'The expression ends too early' : `Unexpected "${t.text}"`,
+      t.start,
+      Math.max(t.end, t.start + 1),
+    );
   }
 }
 
@@ -243,9 +319,11 @@ export function parseCheckExpression(text: string): ParsedCheck {
     if (text.length > 10_000) return { ok: false, message: 'The expression is too long', start: 0, end: text.length };
     return { ok: true, ast: new Parser(tokenize(text)).parse() };
   } catch (error) {
-    if (error instanceof CheckSyntaxError) return { ok: false, message: error.message, start: error.start, end: error.end };
+    if (error instanceof CheckSyntaxError)
+      return { ok: false, message: error.message, start: error.start, end: error.end };
     // Deep nesting ends in a stack overflow; the expression is still only text.
-    if (error instanceof RangeError) return { ok: false, message: 'The expression is nested too deeply', start: 0, end: text.length };
+    if (error instanceof RangeError)
+      return { ok: false, message: 'The expression is nested too deeply', start: 0, end: text.length };
     throw error;
   }
 }

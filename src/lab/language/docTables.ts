@@ -40,7 +40,8 @@ export function defaultsTable(section: Section, prefix = ''): string {
         rows.push(`| ${names} | ${shown} | ${spec.source ?? ''} |`);
       }
       if (spec.kind === 'section') visit(spec.keys, `${labPath}.`, `${simPath}.`);
-      else if (spec.kind === 'list' && spec.items.kind === 'section') visit(spec.items.keys, `${labPath}[].`, `${simPath}[].`);
+      else if (spec.kind === 'list' && spec.items.kind === 'section')
+        visit(spec.items.keys, `${labPath}[].`, `${simPath}[].`);
     }
   };
   visit(section, prefix, prefix);
@@ -55,13 +56,19 @@ function defaultShown(simKey: string, spec: KeySpec): string | undefined {
 }
 
 function metricsTable(): string {
-  return ['| metric | meaning |', '|---|---|', ...Object.entries(METRICS).map(([name, doc]) => `| \`${name}\` | ${doc} |`)].join('\n');
+  return [
+    '| metric | meaning |',
+    '|---|---|',
+    ...Object.entries(METRICS).map(([name, doc]) => `| \`${name}\` | ${doc} |`),
+  ].join('\n');
 }
 
 /** Every generated block, by doc and name. */
 export const GENERATED: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
   'docs/lab-format.md': {
-    ...Object.fromEntries(Object.entries(CELL_SCHEMAS).map(([kind, schema]) => [`keys ${kind}`, () => keyTable(schema)])),
+    ...Object.fromEntries(
+      Object.entries(CELL_SCHEMAS).map(([kind, schema]) => [`keys ${kind}`, () => keyTable(schema)]),
+    ),
     metrics: metricsTable,
   },
   'docs/model.md': {

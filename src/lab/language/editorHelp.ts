@@ -34,7 +34,13 @@ export interface LabNames {
 
 /** The names the lab's cells define, for completions (duplicates and broken cells included). */
 export function labNames(cells: readonly LabCell[]): LabNames {
-  const names = { machine: [] as string[], workload: [] as string[], run: [] as string[], policy: [] as string[], params: [] as string[] };
+  const names = {
+    machine: [] as string[],
+    workload: [] as string[],
+    run: [] as string[],
+    policy: [] as string[],
+    params: [] as string[],
+  };
   for (const cell of cells) {
     if (cell.kind === 'markdown') continue;
     if (cell.kind === 'params') names.params.push(...validateParams(cell.value).params.keys());
@@ -141,7 +147,11 @@ interface FlowFrame {
 }
 
 /** Path and mode inside a single-line flow value such as `{ name: web, arrival: po`. */
-function flowContext(text: string): { segments: string[]; mode: 'key' | 'value'; tokenStart: number; present: string[]; policyName?: string } | undefined {
+function flowContext(
+  text: string,
+):
+  | { segments: string[]; mode: 'key' | 'value'; tokenStart: number; present: string[]; policyName?: string }
+  | undefined {
   const frames: FlowFrame[] = [];
   let quote: string | undefined;
   let policyName: string | undefined;
@@ -153,7 +163,8 @@ function flowContext(text: string): { segments: string[]; mode: 'key' | 'value';
     }
     const top = frames[frames.length - 1];
     if (c === '"' || c === "'") quote = c;
-    else if (c === '{' || c === '[') frames.push({ type: c === '{' ? 'map' : 'seq', keys: [], afterColon: false, tokenStart: i + 1 });
+    else if (c === '{' || c === '[')
+      frames.push({ type: c === '{' ? 'map' : 'seq', keys: [], afterColon: false, tokenStart: i + 1 });
     else if (c === '}' || c === ']') frames.pop();
     else if (c === ',' && top) {
       top.key = undefined;
@@ -194,7 +205,13 @@ function cursorContext(text: string, position: Position, root: Schema): CursorCo
     const itemFlow = /^[{[]/.test(prefix.slice(s.column)) ? flowContext(prefix.slice(s.column)) : undefined;
     if (itemFlow) {
       const partial = partialOf(s.column + itemFlow.tokenStart);
-      return { path: [...base, ...itemFlow.segments], mode: itemFlow.mode, ...partial, policyName: itemFlow.policyName, present: itemFlow.present };
+      return {
+        path: [...base, ...itemFlow.segments],
+        mode: itemFlow.mode,
+        ...partial,
+        policyName: itemFlow.policyName,
+        present: itemFlow.present,
+      };
     }
     // Typing a key, or a bare list item value.
     const isItemValue = s.dashes.length > 0 && base.length > 0 && schemaAt(root, base)?.type !== 'object';
@@ -205,7 +222,13 @@ function cursorContext(text: string, position: Position, root: Schema): CursorCo
   const flow = flowContext(value);
   if (flow) {
     const partial = partialOf(valueStart + flow.tokenStart);
-    return { path: [...base, s.key, ...flow.segments], mode: flow.mode, ...partial, policyName: flow.policyName, present: flow.present };
+    return {
+      path: [...base, s.key, ...flow.segments],
+      mode: flow.mode,
+      ...partial,
+      policyName: flow.policyName,
+      present: flow.present,
+    };
   }
   return { path: [...base, s.key], mode: 'value', ...partialOf(valueStart) };
 }
@@ -220,7 +243,10 @@ function fieldDoc(key: string, field: Field): string {
 function refCandidates(target: RefTarget, names: LabNames): { label: string; doc: string }[] {
   switch (target) {
     case 'machine':
-      return [...names.machine.map((n) => ({ label: n, doc: 'Machine cell in this lab.' })), ...MACHINE_PRESET_NAMES.map((n) => ({ label: n, doc: 'Built-in machine preset.' }))];
+      return [
+        ...names.machine.map((n) => ({ label: n, doc: 'Machine cell in this lab.' })),
+        ...MACHINE_PRESET_NAMES.map((n) => ({ label: n, doc: 'Built-in machine preset.' })),
+      ];
     case 'policy':
       return [
         ...POLICY_NAMES.map((n) => ({ label: n, doc: policyDoc(n).doc })),
@@ -238,7 +264,11 @@ function valueCandidates(schema: Schema, partial: string, names: LabNames): Omit
     case 'enum':
       return Object.entries(schema.values).map(([label, doc]) => ({ label, kind: 'value', documentation: doc }));
     case 'ref':
-      return refCandidates(schema.target, names).map(({ label, doc }) => ({ label, kind: 'reference', documentation: doc }));
+      return refCandidates(schema.target, names).map(({ label, doc }) => ({
+        label,
+        kind: 'reference',
+        documentation: doc,
+      }));
     case 'policy':
       return refCandidates('policy', names).map(({ label, doc }) => ({ label, kind: 'reference', documentation: doc }));
     case 'boolean':
@@ -255,7 +285,8 @@ function valueCandidates(schema: Schema, partial: string, names: LabNames): Omit
       // After a number, offer it with each unit; otherwise the documented example.
       const number = /^[+-]?(\d+(\.\d*)?|\.\d+)/.exec(partial)?.[0];
       const units = Object.keys(DIMENSIONS[schema.dimension].units);
-      if (number !== undefined) return units.map((u) => ({ label: `${number}${u}`, kind: 'unit', detail: DIMENSIONS[schema.dimension].label }));
+      if (number !== undefined)
+        return units.map((u) => ({ label: `${number}${u}`, kind: 'unit', detail: DIMENSIONS[schema.dimension].label }));
       return [];
     }
     default:
@@ -274,12 +305,26 @@ export function completions(kind: CellKind, text: string, position: Position, na
   }
   if (ctx.mode === 'key') {
     const parent = schemaAt(root, ctx.path);
-    const fields = parent?.type === 'object' ? parent.fields : parent?.type === 'policy' ? policyObjectSchema(ctx.policyName).fields : undefined;
+    const fields =
+      parent?.type === 'object'
+        ? parent.fields
+        : parent?.type === 'policy'
+          ? policyObjectSchema(ctx.policyName).fields
+          : undefined;
     if (!fields) return [];
-    const present = new Set(ctx.path.length === 0 ? [...text.matchAll(/^([\w-]+)\s*:/gm)].map((m) => m[1]) : (ctx.present ?? []));
+    const present = new Set(
+      ctx.path.length === 0 ? [...text.matchAll(/^([\w-]+)\s*:/gm)].map((m) => m[1]) : (ctx.present ?? []),
+    );
     return Object.entries(fields)
       .filter(([key]) => !present.has(key))
-      .map(([key, field]) => ({ label: key, kind: 'key' as const, detail: describeSchema(field.schema), documentation: fieldDoc(key, field), insertText: `${key}: `, range }));
+      .map(([key, field]) => ({
+        label: key,
+        kind: 'key' as const,
+        detail: describeSchema(field.schema),
+        documentation: fieldDoc(key, field),
+        insertText: `${key}: `,
+        range,
+      }));
   }
   const schema = schemaAt(root, ctx.path);
   if (!schema) return [];
@@ -293,7 +338,8 @@ function expressionCandidates(text: string, position: Position, names: LabNames)
   const m = /\bruns\.(?:([A-Za-z_]\w*)\.)?(\w*)$/.exec(prefix);
   if (!m) return [];
   const range: Range = { start: { line: position.line, character: position.character - m[2].length }, end: position };
-  if (m[1] === undefined) return names.run.map((label) => ({ label, kind: 'reference', documentation: 'Run cell in this lab.', range }));
+  if (m[1] === undefined)
+    return names.run.map((label) => ({ label, kind: 'reference', documentation: 'Run cell in this lab.', range }));
   return Object.entries(METRICS).map(([label, doc]) => ({ label, kind: 'value', documentation: doc, range }));
 }
 
@@ -314,7 +360,10 @@ export function hover(kind: CellKind, text: string, position: Position, names: L
   const line = lines[position.line] ?? '';
   const w = wordAt(line, position.character);
   if (!w) return undefined;
-  const range: Range = { start: { line: position.line, character: w.start }, end: { line: position.line, character: w.end } };
+  const range: Range = {
+    start: { line: position.line, character: w.start },
+    end: { line: position.line, character: w.end },
+  };
   const root = CELL_SCHEMAS[kind];
   const isKey = /^\s*:/.test(line.slice(w.end));
   if (isKey) {

@@ -4,14 +4,28 @@
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { MachineConfig, PolicyConfig, ProcessGroupConfig, SchedulerConfig, SimConfig, WorkloadConfig } from '../../sim';
+import type {
+  MachineConfig,
+  PolicyConfig,
+  ProcessGroupConfig,
+  SchedulerConfig,
+  SimConfig,
+  WorkloadConfig,
+} from '../../sim';
 import { SimConfigError } from '../../sim';
 import { resolveMachine } from '../../sim';
 import { resolveWorkload } from '../../sim';
 import type { Diagnostic, Range } from '../document/diagnostic';
 import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from '../document/markdown';
 import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
-import { infoStringDiagnostics, validateCell, validateParams, type CellValidation, type ParamValue, type ValidationContext } from './validateCell';
+import {
+  infoStringDiagnostics,
+  validateCell,
+  validateParams,
+  type CellValidation,
+  type ParamValue,
+  type ValidationContext,
+} from './validateCell';
 import { formatQuantity } from './units';
 import { parseYaml, type YNode } from './yaml';
 
@@ -116,21 +130,30 @@ export interface ResolvedLab {
 }
 
 /** What a comparison uses when it does not say (a compare cell, the library's compare()). */
-export const COMPARE_DEFAULTS = { seeds: 5, metrics: ['meanResponseS', 'migrations', 'cacheMisses', 'energyJ'] } as const;
+export const COMPARE_DEFAULTS = {
+  seeds: 5,
+  metrics: ['meanResponseS', 'migrations', 'cacheMisses', 'energyJ'],
+} as const;
 
 const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-export const POLICY_NEEDS_NAME = 'A policy cell needs a name: set it from the cell\'s status bar (or its quick fix), or write ```policy name=my-policy in the file';
+export const POLICY_NEEDS_NAME =
+  "A policy cell needs a name: set it from the cell's status bar (or its quick fix), or write ```policy name=my-policy in the file";
 
 /** Position-free: moving cells or adding Markdown between them leaves the hash unchanged. */
-function hashInputs(cells: readonly LabCell[], indices: readonly number[], params: ReadonlyMap<string, ParamValue>): string {
+function hashInputs(
+  cells: readonly LabCell[],
+  indices: readonly number[],
+  params: ReadonlyMap<string, ParamValue>,
+): string {
   const parts: string[] = [];
   for (const i of indices) {
     const cell = cells[i];
     const attributes = cell.kind === 'markdown' ? {} : cell.attributes;
     parts.push(`${cell.kind}\u0000${JSON.stringify(Object.entries(attributes).sort())}\u0000${cell.value}`);
   }
-  for (const [name, value] of [...params].sort(([a], [b]) => (a < b ? -1 : 1))) parts.push(`$${name}=${JSON.stringify(value)}`);
+  for (const [name, value] of [...params].sort(([a], [b]) => (a < b ? -1 : 1)))
+    parts.push(`$${name}=${JSON.stringify(value)}`);
   return bytesToHex(sha256(utf8ToBytes(parts.join('\u0001'))));
 }
 
@@ -185,7 +208,11 @@ function workloadConfig(v: Obj): WorkloadConfig {
     groups: groups.map(({ uunifast, ...group }) => {
       if (uunifast === undefined) return group as unknown as ProcessGroupConfig;
       const { n, utilization, period } = uunifast as { n: number; utilization: number; period: [number, number] };
-      return { ...group, count: n, taskSet: { utilization, periodMinNs: period[0], periodMaxNs: period[1] } } as unknown as ProcessGroupConfig;
+      return {
+        ...group,
+        count: n,
+        taskSet: { utilization, periodMinNs: period[0], periodMaxNs: period[1] },
+      } as unknown as ProcessGroupConfig;
     }),
   };
 }
@@ -203,7 +230,9 @@ function labPath(simPath: string, schema: Schema): (string | number)[] {
       path.push(segment);
       current = current.items;
     } else if (typeof segment === 'string' && current.type === 'object') {
-      const hit = Object.entries(current.fields).find(([key, field]) => (field.sim ?? key) === segment || (key === 'uunifast' && segment === 'taskSet'));
+      const hit = Object.entries(current.fields).find(
+        ([key, field]) => (field.sim ?? key) === segment || (key === 'uunifast' && segment === 'taskSet'),
+      );
       if (!hit) break;
       path.push(hit[0]);
       current = hit[1].schema;
@@ -230,13 +259,19 @@ function rangeAt(text: string, path: readonly (string | number)[]): Range {
 }
 
 /** "processes[0].affinity[1]" for messages. */
-const showPath = (path: readonly (string | number)[]) => path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+const showPath = (path: readonly (string | number)[]) =>
+  path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 
 /**
  * The simulator's own checks beyond the schema (matrix shapes, CPU numbers that must exist on the
  * machine...), as a diagnostic on the offending value of a cell; undefined when it accepts.
  */
-function simulatorCheck(check: () => void, prefix: 'machine' | 'workload', cellText: string, schema: Schema): Diagnostic | undefined {
+function simulatorCheck(
+  check: () => void,
+  prefix: 'machine' | 'workload',
+  cellText: string,
+  schema: Schema,
+): Diagnostic | undefined {
   try {
     check();
     return undefined;
@@ -245,7 +280,12 @@ function simulatorCheck(check: () => void, prefix: 'machine' | 'workload', cellT
     const inCell = e.path === prefix || e.path.startsWith(`${prefix}.`);
     const path = inCell ? labPath(e.path.slice(prefix.length + 1), schema) : [];
     const where = path.length > 0 ? `${showPath(path)}: ` : '';
-    return { range: rangeAt(cellText, path), severity: 'error', message: `${where}${e.reason} (simulator check)`, code: 'simulator-check' };
+    return {
+      range: rangeAt(cellText, path),
+      severity: 'error',
+      message: `${where}${e.reason} (simulator check)`,
+      code: 'simulator-check',
+    };
   }
 }
 
@@ -333,7 +373,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     list.push(...ds);
     lab.diagnostics.set(index, list);
   };
-  const code = (i: number): LabCodeCell | undefined => (cells[i].kind === 'markdown' ? undefined : (cells[i] as LabCodeCell));
+  const code = (i: number): LabCodeCell | undefined =>
+    cells[i].kind === 'markdown' ? undefined : (cells[i] as LabCodeCell);
   const indicesOf = (kind: CellKind) => cells.flatMap((c, i) => (c.kind === kind ? [i] : []));
 
   for (let i = 0; i < cells.length; i++) {
@@ -351,7 +392,12 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     push(i, ...v.diagnostics);
     for (const [name, { value, range }] of v.params) {
       if (paramCell.has(name)) {
-        push(i, { range, severity: 'error', message: `Parameter "${name}" is already declared in cell ${paramCell.get(name)! + 1}`, code: 'duplicate-name' });
+        push(i, {
+          range,
+          severity: 'error',
+          message: `Parameter "${name}" is already declared in cell ${paramCell.get(name)! + 1}`,
+          code: 'duplicate-name',
+        });
         continue;
       }
       paramCell.set(name, i);
@@ -360,13 +406,21 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   }
   for (const [name, text] of Object.entries(options.params ?? {})) {
     const declared = lab.params.get(name);
-    if (!declared) lab.problems.push(`--param ${name}: no params cell declares "${name}" (declared: ${[...lab.params.keys()].join(', ') || 'none'})`);
+    if (!declared)
+      lab.problems.push(
+        `--param ${name}: no params cell declares "${name}" (declared: ${[...lab.params.keys()].join(', ') || 'none'})`,
+      );
     else declared.value = overrideValue(text);
   }
   const paramValues = new Map([...lab.params].map(([k, v]) => [k, v.value]));
 
   // Names, so references can be checked in any order.
-  const definedAt: Record<RefTarget, Map<string, number>> = { machine: new Map(), workload: new Map(), run: new Map(), policy: new Map() };
+  const definedAt: Record<RefTarget, Map<string, number>> = {
+    machine: new Map(),
+    workload: new Map(),
+    run: new Map(),
+    policy: new Map(),
+  };
   /** Cells whose name cannot be read, per kind: an unknown name of that kind may be theirs. */
   const unnamed = new Map<RefTarget, number[]>();
   for (let i = 0; i < cells.length; i++) {
@@ -377,16 +431,29 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (!declared) {
       unnamed.set(target, [...(unnamed.get(target) ?? []), i]);
       if (cell.kind === 'policy') {
-        const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: cell.value.split('\n')[0].length } };
+        const firstLine = {
+          start: { line: 0, character: 0 },
+          end: { line: 0, character: cell.value.split('\n')[0].length },
+        };
         push(i, { range: firstLine, severity: 'error', message: POLICY_NEEDS_NAME, code: 'policy-needs-name' });
       }
       continue;
     }
-    const builtIn = (target === 'policy' && POLICY_NAMES.includes(declared.name)) || (target === 'machine' && MACHINE_PRESET_NAMES.includes(declared.name));
+    const builtIn =
+      (target === 'policy' && POLICY_NAMES.includes(declared.name)) ||
+      (target === 'machine' && MACHINE_PRESET_NAMES.includes(declared.name));
     const first = definedAt[target].get(declared.name);
     if (first !== undefined || builtIn) {
-      const where = first !== undefined ? `cell ${first + 1} already defines it` : `it is a built-in ${target === 'policy' ? 'policy' : 'preset'}`;
-      push(i, { range: declared.range, severity: 'error', message: `Duplicate ${target} name "${declared.name}": ${where}`, code: 'duplicate-name' });
+      const where =
+        first !== undefined
+          ? `cell ${first + 1} already defines it`
+          : `it is a built-in ${target === 'policy' ? 'policy' : 'preset'}`;
+      push(i, {
+        range: declared.range,
+        severity: 'error',
+        message: `Duplicate ${target} name "${declared.name}": ${where}`,
+        code: 'duplicate-name',
+      });
       continue;
     }
     definedAt[target].set(declared.name, i);
@@ -405,8 +472,14 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   /** Blocks a cell on each unknown name it uses of a kind with an unnamed cell; true if any. */
   const waitsForNames = (i: number, v: CellValidation): boolean => {
     for (const ref of v.excused) {
-      const where = unnamed.get(ref.target)!.map((at) => cellPlace(cells, at)).join(', ');
-      block(i, `${ref.target} "${ref.name}" is not defined yet: ${where} has no name it can be found by; fix that first`);
+      const where = unnamed
+        .get(ref.target)!
+        .map((at) => cellPlace(cells, at))
+        .join(', ');
+      block(
+        i,
+        `${ref.target} "${ref.name}" is not defined yet: ${where} has no name it can be found by; fix that first`,
+      );
     }
     return v.excused.length > 0;
   };
@@ -435,7 +508,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   }
   for (const [name, i] of definedAt.workload) {
     const v = validated.get(i)!;
-    if (v.value && !hasErrors(v.diagnostics)) lab.workloads.set(name, { cellIndex: i, config: workloadConfig(v.value) });
+    if (v.value && !hasErrors(v.diagnostics))
+      lab.workloads.set(name, { cellIndex: i, config: workloadConfig(v.value) });
   }
 
   const workloadChecks = new Map<string, Diagnostic | undefined>();
@@ -485,12 +559,29 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       const seed = (v.seed as number | undefined) ?? 1;
       // Many runs share a machine, a workload and a seed: each combination is checked once.
       const key = JSON.stringify([machineName, workloadName, seed]);
-      if (!workloadChecks.has(key)) workloadChecks.set(key, simulatorCheck(() => resolveWorkload(workload, resolvedMachine(machine), seed), 'workload', cells[at].value, CELL_SCHEMAS.workload));
+      if (!workloadChecks.has(key))
+        workloadChecks.set(
+          key,
+          simulatorCheck(
+            () => resolveWorkload(workload, resolvedMachine(machine), seed),
+            'workload',
+            cells[at].value,
+            CELL_SCHEMAS.workload,
+          ),
+        );
       const problem = workloadChecks.get(key);
       if (problem) {
         broken = true;
-        push(at, { ...problem, message: `${problem.message.replace(/ \(simulator check\)$/, '')} (with machine "${machineName}", in ${cells[i].kind} cell ${i + 1})` });
-        push(i, { range: keyRanges.get('workload') ?? NO_RANGE, severity: 'error', message: `Workload "${workloadName}" does not fit machine "${machineName}": ${problem.message}`, code: 'simulator-check' });
+        push(at, {
+          ...problem,
+          message: `${problem.message.replace(/ \(simulator check\)$/, '')} (with machine "${machineName}", in ${cells[i].kind} cell ${i + 1})`,
+        });
+        push(i, {
+          range: keyRanges.get('workload') ?? NO_RANGE,
+          severity: 'error',
+          message: `Workload "${workloadName}" does not fit machine "${machineName}": ${problem.message}`,
+          code: 'simulator-check',
+        });
       }
     }
     const dependsOn = [...deps].sort((a, b) => a - b);
@@ -499,7 +590,12 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const window = v.window as SimConfig['window'];
     if (window && window.endNs > durationNs) {
       broken = true;
-      push(i, { range: keyRanges.get('window') ?? NO_RANGE, severity: 'error', message: `The window ends after the run: it must end by the duration (${formatQuantity(durationNs, 'time')})`, code: 'out-of-range' });
+      push(i, {
+        range: keyRanges.get('window') ?? NO_RANGE,
+        severity: 'error',
+        message: `The window ends after the run: it must end by the duration (${formatQuantity(durationNs, 'time')})`,
+        code: 'out-of-range',
+      });
     }
     const common = {
       machine: machine!,
@@ -558,7 +654,12 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     for (const ref of v.references) {
       if (ref.target !== 'run' || resolvedRuns.has(ref.name)) continue;
       const at = definedAt.run.get(ref.name)!;
-      block(i, lab.blocked.has(at) ? `${cellPlace(cells, at)} cannot run: ${lab.blocked.get(at)!.join('; ')}` : `${cellPlace(cells, at)} has errors; fix it first`);
+      block(
+        i,
+        lab.blocked.has(at)
+          ? `${cellPlace(cells, at)} cannot run: ${lab.blocked.get(at)!.join('; ')}`
+          : `${cellPlace(cells, at)} has errors; fix it first`,
+      );
     }
   };
 
@@ -567,7 +668,10 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
     blockOnBrokenRuns(i, v);
     const c = v.value;
-    const chart: ResolvedChart = { cellIndex: i, runs: (c.runs as string[] | undefined) ?? (c.run ? [c.run as string] : []) };
+    const chart: ResolvedChart = {
+      cellIndex: i,
+      runs: (c.runs as string[] | undefined) ?? (c.run ? [c.run as string] : []),
+    };
     if (c.show !== undefined) chart.show = c.show as string;
     if (c.table !== undefined || c.vegaLite !== undefined) chart.table = (c.table as string | undefined) ?? 'series';
     if (c.vegaLite !== undefined) chart.vegaLite = c.vegaLite;
@@ -604,26 +708,58 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 const SWEEP_KEYS = ['param', 'values', 'seeds', 'metric'] as const;
 
 /** The sweep of a chart cell: `param` and `values` with `show: sweep`, and those keys with no other kind. */
-function chartSweep(c: Obj, keyRanges: ReadonlyMap<string, Range>, params: ResolvedLab['params']): { value?: ChartSweep; diagnostics: Diagnostic[] } {
+function chartSweep(
+  c: Obj,
+  keyRanges: ReadonlyMap<string, Range>,
+  params: ResolvedLab['params'],
+): { value?: ChartSweep; diagnostics: Diagnostic[] } {
   const at = (key: string) => keyRanges.get(key) ?? NO_RANGE;
-  const error = (key: string, message: string, code: string): Diagnostic => ({ range: at(key), severity: 'error', message, code });
+  const error = (key: string, message: string, code: string): Diagnostic => ({
+    range: at(key),
+    severity: 'error',
+    message,
+    code,
+  });
   if (c.show !== 'sweep') {
-    return { diagnostics: SWEEP_KEYS.filter((k) => c[k] !== undefined).map((k) => error(k, `"${k}" belongs to show: sweep charts`, 'unknown-key')) };
+    return {
+      diagnostics: SWEEP_KEYS.filter((k) => c[k] !== undefined).map((k) =>
+        error(k, `"${k}" belongs to show: sweep charts`, 'unknown-key'),
+      ),
+    };
   }
   const diagnostics: Diagnostic[] = [];
   for (const key of ['param', 'values', 'runs'] as const) {
-    if (c[key] === undefined) diagnostics.push(error('show', `A sweep chart needs "${key}": ${key === 'runs' ? 'the runs to sweep' : key === 'param' ? 'the parameter to sweep' : 'the values to give it'}`, 'missing-key'));
+    if (c[key] === undefined)
+      diagnostics.push(
+        error(
+          'show',
+          `A sweep chart needs "${key}": ${key === 'runs' ? 'the runs to sweep' : key === 'param' ? 'the parameter to sweep' : 'the values to give it'}`,
+          'missing-key',
+        ),
+      );
   }
   const param = c.param as string | undefined;
   if (param !== undefined && !params.has(param)) {
     const declared = [...params.keys()];
-    diagnostics.push(error('param', `No params cell declares "${param}" (declared: ${declared.join(', ') || 'none'})`, 'unknown-param'));
+    diagnostics.push(
+      error(
+        'param',
+        `No params cell declares "${param}" (declared: ${declared.join(', ') || 'none'})`,
+        'unknown-param',
+      ),
+    );
   }
   const values = (c.values as unknown[] | undefined) ?? [];
-  if (values.some((v) => v === null || typeof v === 'object')) diagnostics.push(error('values', 'Each value is one number or word, as in a params cell', 'wrong-type'));
+  if (values.some((v) => v === null || typeof v === 'object'))
+    diagnostics.push(error('values', 'Each value is one number or word, as in a params cell', 'wrong-type'));
   if (diagnostics.length > 0 || param === undefined) return { diagnostics };
   return {
-    value: { param, values: values.map(String), seeds: (c.seeds as number | undefined) ?? 5, metric: (c.metric as string | undefined) ?? 'meanResponseS' },
+    value: {
+      param,
+      values: values.map(String),
+      seeds: (c.seeds as number | undefined) ?? 5,
+      metric: (c.metric as string | undefined) ?? 'meanResponseS',
+    },
     diagnostics,
   };
 }
@@ -670,6 +806,10 @@ export function compareKeys(cells: readonly LabCell[]): Map<number, string> {
 /** Every simulation a comparison needs: each policy with seeds 1..n. */
 export function compareConfigs(compare: ResolvedCompare): { policy: PolicyConfig; seed: number; config: SimConfig }[] {
   return compare.policies.flatMap((policy) =>
-    Array.from({ length: compare.seeds }, (_, k) => ({ policy, seed: k + 1, config: { ...compare.base, policy, seed: k + 1 } })),
+    Array.from({ length: compare.seeds }, (_, k) => ({
+      policy,
+      seed: k + 1,
+      config: { ...compare.base, policy, seed: k + 1 },
+    })),
   );
 }

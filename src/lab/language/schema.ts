@@ -4,7 +4,18 @@
 // are derived from the simulator's own parameter spec (src/sim/spec.ts), so their units,
 // defaults and bounds are the simulator's; only the lab's own keys are written here.
 
-import { GROUP, MACHINE, MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES, RUN, SCHEDULER, TASK_SET, type KeySpec, type Section, type Unit } from '../../sim';
+import {
+  GROUP,
+  MACHINE,
+  MACHINE_PRESETS,
+  POLICY_NAMES as SIM_POLICY_NAMES,
+  RUN,
+  SCHEDULER,
+  TASK_SET,
+  type KeySpec,
+  type Section,
+  type Unit,
+} from '../../sim';
 import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../../sim';
 import type { CellKind } from '../document/markdown';
 import { SELECTABLE_METRICS } from '../outputs/metrics';
@@ -60,8 +71,17 @@ export interface Field {
 const q = (dimension: Dimension, min = 0, max?: number): Schema => ({ type: 'quantity', dimension, min, max });
 const int = (min: number, max?: number): Schema => ({ type: 'integer', min, max });
 const num = (min: number, max?: number): Schema => ({ type: 'number', min, max });
-const list = (items: Schema, minItems?: number, maxItems?: number): Schema => ({ type: 'list', items, minItems, maxItems });
-const obj = (fields: Record<string, Field>, exactlyOne?: readonly string[]): ObjectSchema => ({ type: 'object', fields, exactlyOne });
+const list = (items: Schema, minItems?: number, maxItems?: number): Schema => ({
+  type: 'list',
+  items,
+  minItems,
+  maxItems,
+});
+const obj = (fields: Record<string, Field>, exactlyOne?: readonly string[]): ObjectSchema => ({
+  type: 'object',
+  fields,
+  exactlyOne,
+});
 type FieldExtra = Pick<Field, 'default' | 'required' | 'sim'>;
 const f = (schema: Schema, doc: string, extra: FieldExtra = {}): Field => ({ schema, doc, ...extra });
 const name: Field = f({ type: 'name' }, 'The name other cells use to refer to this one.', { required: true });
@@ -81,9 +101,13 @@ interface PolicyDoc {
 function policyParamField(spec: ParamSpec): Field {
   switch (spec.kind) {
     case 'time':
-      return f({ type: 'quantity', dimension: 'time', min: spec.min ?? 0, max: spec.max, integer: true }, spec.doc, { default: formatQuantity(spec.default, 'time') });
+      return f({ type: 'quantity', dimension: 'time', min: spec.min ?? 0, max: spec.max, integer: true }, spec.doc, {
+        default: formatQuantity(spec.default, 'time'),
+      });
     case 'fraction':
-      return f(q('fraction', spec.min ?? 0, spec.max ?? 1), spec.doc, { default: formatQuantity(spec.default, 'fraction') });
+      return f(q('fraction', spec.min ?? 0, spec.max ?? 1), spec.doc, {
+        default: formatQuantity(spec.default, 'fraction'),
+      });
     case 'integer':
       return f(int(spec.min ?? Number.MIN_SAFE_INTEGER, spec.max), spec.doc, { default: String(spec.default) });
     case 'number':
@@ -102,7 +126,12 @@ const POLICY_DOCS: Readonly<Record<string, PolicyDoc>> = {
   ...Object.fromEntries(
     Object.entries(POLICY_INFO).map(([policy, info]) => [
       policy,
-      { doc: info.summary, params: Object.fromEntries(Object.entries(info.params as ParamSpecs).map(([key, spec]) => [key, policyParamField(spec)])) },
+      {
+        doc: info.summary,
+        params: Object.fromEntries(
+          Object.entries(info.params as ParamSpecs).map(([key, spec]) => [key, policyParamField(spec)]),
+        ),
+      },
     ]),
   ),
 };
@@ -170,7 +199,9 @@ export function fieldOfKey(simKey: string, spec: KeySpec): Field {
 
 /** A simulator section's keys as lab fields, by their lab names. */
 function fieldsOf(section: Section): Record<string, Field> {
-  return Object.fromEntries(Object.entries(section).map(([simKey, spec]) => [spec.lab ?? simKey, fieldOfKey(simKey, spec)]));
+  return Object.fromEntries(
+    Object.entries(section).map(([simKey, spec]) => [spec.lab ?? simKey, fieldOfKey(simKey, spec)]),
+  );
 }
 
 /** Doc and parameters of a built-in policy (a generic doc for names documented nowhere here). */
@@ -215,9 +246,15 @@ const processGroup = obj({
   ...groupFields,
   uunifast: f(
     obj({
-      n: f({ type: 'integer', min: 1, max: GROUP.count.max }, 'Number of periodic tasks to generate.', { required: true }),
+      n: f({ type: 'integer', min: 1, max: GROUP.count.max }, 'Number of periodic tasks to generate.', {
+        required: true,
+      }),
       utilization: fieldOfKey('utilization', TASK_SET.utilization),
-      period: f({ type: 'list', items: schemaOfKey(TASK_SET.periodMinNs), minItems: 2, maxItems: 2 }, 'Range [min, max] periods are drawn from (log-uniform).', { required: true }),
+      period: f(
+        { type: 'list', items: schemaOfKey(TASK_SET.periodMinNs), minItems: 2, maxItems: 2 },
+        'Range [min, max] periods are drawn from (log-uniform).',
+        { required: true },
+      ),
     }),
     'Generate a random periodic task set with UUniFast (Bini & Buttazzo 2005).',
   ),
@@ -225,10 +262,17 @@ const processGroup = obj({
 
 const workload = obj({
   name,
-  processes: f(list(processGroup, 1), 'Groups of processes: each entry describes count, arrival and demand.', { required: true, sim: 'groups' }),
+  processes: f(list(processGroup, 1), 'Groups of processes: each entry describes count, arrival and demand.', {
+    required: true,
+    sim: 'groups',
+  }),
 });
 
-const scheduler = f({ type: 'scheduler' }, 'Per-CPU dispatcher (who runs next on one CPU): fair, fcfs, rr 4ms, edf, priority.', { default: SCHEDULER.kind.default });
+const scheduler = f(
+  { type: 'scheduler' },
+  'Per-CPU dispatcher (who runs next on one CPU): fair, fcfs, rr 4ms, edf, priority.',
+  { default: SCHEDULER.kind.default },
+);
 const duration = fieldOfKey('durationNs', RUN.durationNs);
 
 const WINDOW_DOC =
@@ -238,7 +282,11 @@ const run = obj({
   name,
   machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset to run on.', { required: true }),
   workload: f({ type: 'ref', target: 'workload' }, 'The workload cell to run.', { required: true }),
-  policy: f({ type: 'policy' }, 'The placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.', { required: true }),
+  policy: f(
+    { type: 'policy' },
+    'The placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.',
+    { required: true },
+  ),
   scheduler,
   duration,
   window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
@@ -251,10 +299,17 @@ const compare = obj({
   workload: f({ type: 'ref', target: 'workload' }, 'The workload cell to run.', { required: true }),
   policies: f(list({ type: 'policy' }, 1), 'Policies to compare, each a name or { name, params }.', { required: true }),
   scheduler,
-  seeds: f(int(1, 1000), 'Runs per policy with seeds 1..n; results show mean and 95 % confidence interval.', { default: '5' }),
-  duration: { ...duration, doc: 'Simulated time limit of each run (a run whose processes have all finished ends at its last completion).' },
+  seeds: f(int(1, 1000), 'Runs per policy with seeds 1..n; results show mean and 95 % confidence interval.', {
+    default: '5',
+  }),
+  duration: {
+    ...duration,
+    doc: 'Simulated time limit of each run (a run whose processes have all finished ends at its last completion).',
+  },
   window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
-  metrics: f(list({ type: 'enum', values: METRICS }, 1), 'Summary metrics to tabulate.', { default: 'meanResponseS, migrations, cacheMisses, energyJ' }),
+  metrics: f(list({ type: 'enum', values: METRICS }, 1), 'Summary metrics to tabulate.', {
+    default: 'meanResponseS, migrations, cacheMisses, energyJ',
+  }),
 });
 
 const chart = obj(
@@ -262,24 +317,42 @@ const chart = obj(
     show: f({ type: 'enum', values: CHART_KINDS }, 'Which built-in chart to draw.'),
     runs: f(list({ type: 'ref', target: 'run' }, 1), 'Runs to chart, side by side.'),
     run: f({ type: 'ref', target: 'run' }, 'The run whose table feeds a raw Vega-Lite spec.'),
-    table: f({ type: 'enum', values: CHART_TABLES }, 'The result table a raw Vega-Lite spec reads.', { default: 'series' }),
+    table: f({ type: 'enum', values: CHART_TABLES }, 'The result table a raw Vega-Lite spec reads.', {
+      default: 'series',
+    }),
     vegaLite: f({ type: 'json' }, 'A raw Vega-Lite spec; its data is the chosen run table.'),
     title: f({ type: 'string' }, 'Chart title.'),
     param: f({ type: 'name' }, 'With show: sweep, the parameter (declared in a params cell) to sweep.'),
-    values: f(list({ type: 'json' }, 2), 'With show: sweep, the values to give the parameter, as you would write them in the params cell.'),
-    seeds: f(int(1, 1000), 'With show: sweep, runs per value with seeds 1..n, for the mean and its 95 % interval.', { default: '5' }),
-    metric: f({ type: 'enum', values: METRICS }, 'With show: sweep, the summary metric to plot.', { default: 'meanResponseS' }),
+    values: f(
+      list({ type: 'json' }, 2),
+      'With show: sweep, the values to give the parameter, as you would write them in the params cell.',
+    ),
+    seeds: f(int(1, 1000), 'With show: sweep, runs per value with seeds 1..n, for the mean and its 95 % interval.', {
+      default: '5',
+    }),
+    metric: f({ type: 'enum', values: METRICS }, 'With show: sweep, the summary metric to plot.', {
+      default: 'meanResponseS',
+    }),
   },
   ['show', 'vegaLite'],
 );
 
 const check = obj({
-  expect: f({ type: 'expression' }, 'A condition over results, e.g. runs.cfs.imbalanceCv < runs.pinned.imbalanceCv.', { required: true }),
+  expect: f({ type: 'expression' }, 'A condition over results, e.g. runs.cfs.imbalanceCv < runs.pinned.imbalanceCv.', {
+    required: true,
+  }),
   message: f({ type: 'string' }, 'Shown when the check fails: say what to look at.'),
 });
 
 /** Root schema per YAML cell kind. Params cells are free maps of names (validateCell.ts). */
-export const CELL_SCHEMAS: Readonly<Record<Exclude<CellKind, 'policy' | 'params'>, ObjectSchema>> = { machine, workload, run, compare, chart, check };
+export const CELL_SCHEMAS: Readonly<Record<Exclude<CellKind, 'policy' | 'params'>, ObjectSchema>> = {
+  machine,
+  workload,
+  run,
+  compare,
+  chart,
+  check,
+};
 
 /** Grading attributes any cell may carry (see docs/grading.md). */
 const GRADING_ATTRIBUTES: Readonly<Record<string, Field>> = {
@@ -306,7 +379,9 @@ export const CELL_ATTRIBUTES: Readonly<Record<CellKind, Readonly<Record<string, 
   policy: {
     ...GRADING_ATTRIBUTES,
     name: f({ type: 'name' }, 'The name runs use for this policy.'),
-    lang: f({ type: 'enum', values: { ts: 'TypeScript', js: 'JavaScript' } }, 'Language of the policy code.', { default: 'ts' }),
+    lang: f({ type: 'enum', values: { ts: 'TypeScript', js: 'JavaScript' } }, 'Language of the policy code.', {
+      default: 'ts',
+    }),
   },
 };
 
@@ -328,7 +403,8 @@ export function schemaAt(root: Schema, path: readonly string[]): Schema | undefi
     if (!current) return undefined;
     if (current.type === 'list') current = segment === '[]' ? current.items : undefined;
     else if (current.type === 'object') current = current.fields[segment]?.schema;
-    else if (current.type === 'policy' && segment !== '[]') current = policyObjectSchema(undefined).fields[segment]?.schema;
+    else if (current.type === 'policy' && segment !== '[]')
+      current = policyObjectSchema(undefined).fields[segment]?.schema;
     else return undefined;
   }
   return current;
@@ -346,15 +422,24 @@ export function fieldAt(root: Schema, path: readonly string[], policyName?: stri
 
 /** The object form of a policy value: `name` plus that policy's parameters. */
 export function policyObjectSchema(policyName: string | undefined): ObjectSchema {
-  const params = policyName ? (policyDoc(policyName).params ?? {}) : Object.assign({}, ...POLICY_NAMES.map((p) => policyDoc(p).params ?? {}));
+  const params = policyName
+    ? (policyDoc(policyName).params ?? {})
+    : Object.assign({}, ...POLICY_NAMES.map((p) => policyDoc(p).params ?? {}));
   return obj({ name: f({ type: 'ref', target: 'policy' }, 'The policy to use.', { required: true }), ...params });
 }
 
 /** How a schema reads after "must be": "a whole number from 1 to 64", "a time with a unit, e.g. 4ms". */
 export function describeSchema(schema: Schema): string {
   const bounds = (min?: number, max?: number, above?: number) => {
-    if (above !== undefined) return max !== undefined ? ` greater than ${above} and at most ${max}` : ` greater than ${above}`;
-    return min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` of at most ${max}` : '';
+    if (above !== undefined)
+      return max !== undefined ? ` greater than ${above} and at most ${max}` : ` greater than ${above}`;
+    return min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min !== undefined
+        ? ` of at least ${min}`
+        : max !== undefined
+          ? ` of at most ${max}`
+          : '';
   };
   switch (schema.type) {
     case 'quantity': {

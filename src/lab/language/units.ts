@@ -18,7 +18,10 @@ export interface DimensionInfo {
 export const DIMENSIONS = {
   time: { label: 'time', units: { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 } },
   bytes: { label: 'size', units: { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 } },
-  bandwidth: { label: 'bandwidth', units: { 'B/s': 1, 'KiB/s': 1024, 'MiB/s': 1024 ** 2, 'GiB/s': 1024 ** 3, 'MB/s': 1e6, 'GB/s': 1e9 } },
+  bandwidth: {
+    label: 'bandwidth',
+    units: { 'B/s': 1, 'KiB/s': 1024, 'MiB/s': 1024 ** 2, 'GiB/s': 1024 ** 3, 'MB/s': 1e6, 'GB/s': 1e9 },
+  },
   frequency: { label: 'frequency', units: { Hz: 1, kHz: 1e3, MHz: 1e6, GHz: 1e9 } },
   voltage: { label: 'voltage', units: { V: 1, mV: 1e-3 } },
   power: { label: 'power', units: { W: 1, mW: 1e-3 } },
@@ -49,7 +52,13 @@ export interface SyntaxFailure {
 
 export type Parsed<T> = { ok: true; value: T } | SyntaxFailure;
 
-const fail = (code: string, message: string, start: number, end: number): SyntaxFailure => ({ ok: false, code, message, start, end });
+const fail = (code: string, message: string, start: number, end: number): SyntaxFailure => ({
+  ok: false,
+  code,
+  message,
+  start,
+  end,
+});
 
 const NUMBER = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*)$/;
 
@@ -71,7 +80,13 @@ export function parseQuantity(text: string, dimension: Dimension): Parsed<number
   const trimmed = text.trim();
   const lead = text.length - text.trimStart().length;
   const m = NUMBER.exec(trimmed);
-  if (!m) return fail('bad-number', `Expected a ${info.label} like ${example(dimension)}, got "${trimmed}"`, lead, lead + trimmed.length);
+  if (!m)
+    return fail(
+      'bad-number',
+      `Expected a ${info.label} like ${example(dimension)}, got "${trimmed}"`,
+      lead,
+      lead + trimmed.length,
+    );
   const [, numberText, unit] = m;
   const number = Number(numberText);
   const unitStart = lead + trimmed.length - unit.length;
@@ -81,7 +96,12 @@ export function parseQuantity(text: string, dimension: Dimension): Parsed<number
   }
   const factor = info.units[unit];
   if (factor === undefined) {
-    return fail('bad-unit', `Unknown ${info.label} unit "${unit}": use one of ${unitList(dimension)}`, unitStart, lead + trimmed.length);
+    return fail(
+      'bad-unit',
+      `Unknown ${info.label} unit "${unit}": use one of ${unitList(dimension)}`,
+      unitStart,
+      lead + trimmed.length,
+    );
   }
   return { ok: true, value: scaled(numberText, factor) };
 }
@@ -144,20 +164,40 @@ function tokenQuantity(token: Token, dimension: Dimension, whole = false): Parse
 
 function tokenNumber(token: Token, what: string, exclusiveMin: number): Parsed<number> {
   const n = Number(token.text);
-  if (!Number.isFinite(n) || token.text.trim() === '') return fail('bad-number', `Expected a number for the ${what}, got "${token.text}"`, token.start, token.start + token.text.length);
-  if (n <= exclusiveMin) return fail('out-of-range', `The ${what} must be greater than ${exclusiveMin}`, token.start, token.start + token.text.length);
+  if (!Number.isFinite(n) || token.text.trim() === '')
+    return fail(
+      'bad-number',
+      `Expected a number for the ${what}, got "${token.text}"`,
+      token.start,
+      token.start + token.text.length,
+    );
+  if (n <= exclusiveMin)
+    return fail(
+      'out-of-range',
+      `The ${what} must be greater than ${exclusiveMin}`,
+      token.start,
+      token.start + token.text.length,
+    );
   return { ok: true, value: n };
 }
 
 /** A fixed duration: whole nanoseconds, at least 1 (every process has work, every sleep takes time). */
 function fixedTime(token: Token): Parsed<number> {
   const v = tokenQuantity(token, 'time', true);
-  if (v.ok && v.value < 1) return fail('out-of-range', `"${token.text}" must be at least 1ns`, token.start, token.start + token.text.length);
+  if (v.ok && v.value < 1)
+    return fail('out-of-range', `"${token.text}" must be at least 1ns`, token.start, token.start + token.text.length);
   return v;
 }
 
 /** Distribution forms, for completions, hovers and messages. */
-export const DISTRIBUTION_FORMS = ['4ms', 'fixed 4ms', 'exp 4ms', 'uniform 1ms 3ms', 'lognormal 4ms 1.5', 'pareto 1ms 100ms 1.5'] as const;
+export const DISTRIBUTION_FORMS = [
+  '4ms',
+  'fixed 4ms',
+  'exp 4ms',
+  'uniform 1ms 3ms',
+  'lognormal 4ms 1.5',
+  'pareto 1ms 100ms 1.5',
+] as const;
 
 /** `4ms`, `exp 4ms`, `uniform 1ms 3ms`, `lognormal <mean> <cv>`, `pareto <min> <max> <alpha>`. */
 export function parseDistribution(text: string): Parsed<DistConfig> {
@@ -168,7 +208,12 @@ export function parseDistribution(text: string): Parsed<DistConfig> {
   const arity = (n: number): SyntaxFailure | undefined => {
     if (args.length === n) return undefined;
     const end = text.trimEnd().length;
-    return fail('bad-syntax', `"${head.text}" takes ${n} argument${n === 1 ? '' : 's'}: ${DISTRIBUTION_FORMS.find((f) => f.startsWith(head.text + ' '))}`, head.start, end);
+    return fail(
+      'bad-syntax',
+      `"${head.text}" takes ${n} argument${n === 1 ? '' : 's'}: ${DISTRIBUTION_FORMS.find((f) => f.startsWith(head.text + ' '))}`,
+      head.start,
+      end,
+    );
   };
   switch (head.text) {
     case 'fixed':
@@ -177,7 +222,10 @@ export function parseDistribution(text: string): Parsed<DistConfig> {
       if (bad) return bad;
       const v = head.text === 'exp' ? tokenQuantity(args[0], 'time') : fixedTime(args[0]);
       if (!v.ok) return v;
-      return { ok: true, value: head.text === 'exp' ? { kind: 'exp', meanNs: v.value } : { kind: 'fixed', valueNs: v.value } };
+      return {
+        ok: true,
+        value: head.text === 'exp' ? { kind: 'exp', meanNs: v.value } : { kind: 'fixed', valueNs: v.value },
+      };
     }
     case 'uniform': {
       const bad = arity(2);
@@ -186,7 +234,13 @@ export function parseDistribution(text: string): Parsed<DistConfig> {
       if (!lo.ok) return lo;
       const hi = tokenQuantity(args[1], 'time');
       if (!hi.ok) return hi;
-      if (hi.value < lo.value) return fail('out-of-range', 'uniform: the maximum must not be below the minimum', args[0].start, args[1].start + args[1].text.length);
+      if (hi.value < lo.value)
+        return fail(
+          'out-of-range',
+          'uniform: the maximum must not be below the minimum',
+          args[0].start,
+          args[1].start + args[1].text.length,
+        );
       return { ok: true, value: { kind: 'uniform', minNs: lo.value, maxNs: hi.value } };
     }
     case 'lognormal': {
@@ -203,18 +257,39 @@ export function parseDistribution(text: string): Parsed<DistConfig> {
       if (bad) return bad;
       const lo = tokenQuantity(args[0], 'time');
       if (!lo.ok) return lo;
-      if (lo.value === 0) return fail('out-of-range', 'pareto: the minimum must be greater than 0', args[0].start, args[0].start + args[0].text.length);
+      if (lo.value === 0)
+        return fail(
+          'out-of-range',
+          'pareto: the minimum must be greater than 0',
+          args[0].start,
+          args[0].start + args[0].text.length,
+        );
       const hi = tokenQuantity(args[1], 'time');
       if (!hi.ok) return hi;
-      if (hi.value <= lo.value) return fail('out-of-range', 'pareto: the maximum must be above the minimum', args[0].start, args[1].start + args[1].text.length);
+      if (hi.value <= lo.value)
+        return fail(
+          'out-of-range',
+          'pareto: the maximum must be above the minimum',
+          args[0].start,
+          args[1].start + args[1].text.length,
+        );
       const alpha = tokenNumber(args[2], 'shape (alpha)', 0);
       if (!alpha.ok) return alpha;
       return { ok: true, value: { kind: 'pareto', minNs: lo.value, maxNs: hi.value, alpha: alpha.value } };
     }
     default: {
-      if (args.length > 0) return fail('bad-syntax', `Unknown distribution "${head.text}": ${forms}`, head.start, head.start + head.text.length);
+      if (args.length > 0)
+        return fail(
+          'bad-syntax',
+          `Unknown distribution "${head.text}": ${forms}`,
+          head.start,
+          head.start + head.text.length,
+        );
       const v = fixedTime(head);
-      if (!v.ok) return /^[a-z]+$/i.test(head.text) ? fail('bad-syntax', `Unknown distribution "${head.text}": ${forms}`, v.start, v.end) : v;
+      if (!v.ok)
+        return /^[a-z]+$/i.test(head.text)
+          ? fail('bad-syntax', `Unknown distribution "${head.text}": ${forms}`, v.start, v.end)
+          : v;
       return { ok: true, value: { kind: 'fixed', valueNs: v.value } };
     }
   }
@@ -230,11 +305,22 @@ export function parseArrival(text: string): Parsed<ArrivalConfig> {
   const words = parts.map((p) => p.text);
   if (words[0] === 'poisson') {
     if (words.length !== 2 && !(words.length === 4 && words[2] === 'after')) {
-      return fail('bad-syntax', `Expected "poisson <rate>" or "poisson <rate> after <time>", e.g. poisson 400/s`, parts[0].start, text.trimEnd().length);
+      return fail(
+        'bad-syntax',
+        `Expected "poisson <rate>" or "poisson <rate> after <time>", e.g. poisson 400/s`,
+        parts[0].start,
+        text.trimEnd().length,
+      );
     }
     const rate = tokenQuantity(parts[1], 'rate');
     if (!rate.ok) return rate;
-    if (rate.value === 0) return fail('out-of-range', 'The arrival rate must be greater than 0', parts[1].start, parts[1].start + parts[1].text.length);
+    if (rate.value === 0)
+      return fail(
+        'out-of-range',
+        'The arrival rate must be greater than 0',
+        parts[1].start,
+        parts[1].start + parts[1].text.length,
+      );
     if (words.length === 2) return { ok: true, value: { kind: 'poisson', ratePerS: rate.value } };
     const after = tokenQuantity(parts[3], 'time', true);
     if (!after.ok) return after;
@@ -242,10 +328,22 @@ export function parseArrival(text: string): Parsed<ArrivalConfig> {
   }
   const everyAt = words.indexOf('every');
   if (everyAt >= 0) {
-    if (everyAt > 1 || words.length !== everyAt + 2) return fail('bad-syntax', 'Expected "every <time>" or "<start> every <time>", e.g. every 10ms', parts[0].start, text.trimEnd().length);
+    if (everyAt > 1 || words.length !== everyAt + 2)
+      return fail(
+        'bad-syntax',
+        'Expected "every <time>" or "<start> every <time>", e.g. every 10ms',
+        parts[0].start,
+        text.trimEnd().length,
+      );
     const every = tokenQuantity(parts[everyAt + 1], 'time', true);
     if (!every.ok) return every;
-    if (every.value === 0) return fail('out-of-range', 'The interval must be greater than 0', parts[everyAt + 1].start, parts[everyAt + 1].start + parts[everyAt + 1].text.length);
+    if (every.value === 0)
+      return fail(
+        'out-of-range',
+        'The interval must be greater than 0',
+        parts[everyAt + 1].start,
+        parts[everyAt + 1].start + parts[everyAt + 1].text.length,
+      );
     let atNs = 0;
     if (everyAt === 1) {
       const at = tokenQuantity(parts[0], 'time', true);
@@ -256,7 +354,10 @@ export function parseArrival(text: string): Parsed<ArrivalConfig> {
   }
   if (parts.length !== 1) return fail('bad-syntax', `Unknown arrival: ${forms}`, parts[0].start, text.trimEnd().length);
   const at = tokenQuantity(parts[0], 'time', true);
-  if (!at.ok) return /^[a-z]+$/i.test(words[0]) ? fail('bad-syntax', `Unknown arrival "${words[0]}": ${forms}`, at.start, at.end) : at;
+  if (!at.ok)
+    return /^[a-z]+$/i.test(words[0])
+      ? fail('bad-syntax', `Unknown arrival "${words[0]}": ${forms}`, at.start, at.end)
+      : at;
   return { ok: true, value: { kind: 'fixed', atNs: at.value } };
 }
 
@@ -274,20 +375,38 @@ export function parseScheduler(text: string): Parsed<SchedulerConfig> {
   }
   const takesQuantum = kind === 'fair' || kind === 'rr';
   if (args.length > (takesQuantum ? 1 : 0)) {
-    return fail('bad-syntax', takesQuantum ? `"${kind}" takes at most one time slice, e.g. ${kind} 4ms` : `"${kind}" takes no arguments`, args[0].start, text.trimEnd().length);
+    return fail(
+      'bad-syntax',
+      takesQuantum ? `"${kind}" takes at most one time slice, e.g. ${kind} 4ms` : `"${kind}" takes no arguments`,
+      args[0].start,
+      text.trimEnd().length,
+    );
   }
   if (args.length === 0) return { ok: true, value: { kind } };
   const q = tokenQuantity(args[0], 'time', true);
   if (!q.ok) return q;
-  if (q.value === 0) return fail('out-of-range', 'The time slice must be greater than 0', args[0].start, args[0].start + args[0].text.length);
+  if (q.value === 0)
+    return fail(
+      'out-of-range',
+      'The time slice must be greater than 0',
+      args[0].start,
+      args[0].start + args[0].text.length,
+    );
   return { ok: true, value: { kind, quantumNs: q.value } };
 }
 
 /** An observation window `1s..5s` (start, then end, each a time): [startNs, endNs), positions kept for errors. */
 export function parseTimeRange(text: string): Parsed<{ startNs: number; endNs: number }> {
   const at = text.indexOf('..');
-  if (at < 0) return fail('bad-syntax', `Expected a time range like 1s..5s (from, two dots, to), got "${text.trim()}"`, 0, text.length);
-  const shift = (q: Parsed<number>, by: number): Parsed<number> => (q.ok ? q : { ...q, start: q.start + by, end: q.end + by });
+  if (at < 0)
+    return fail(
+      'bad-syntax',
+      `Expected a time range like 1s..5s (from, two dots, to), got "${text.trim()}"`,
+      0,
+      text.length,
+    );
+  const shift = (q: Parsed<number>, by: number): Parsed<number> =>
+    q.ok ? q : { ...q, start: q.start + by, end: q.end + by };
   // Each end is a time the simulator's clock keeps: whole nanoseconds.
   const time = (part: string, by: number): Parsed<number> => {
     const q = shift(parseQuantity(part, 'time'), by);
@@ -297,7 +416,13 @@ export function parseTimeRange(text: string): Parsed<{ startNs: number; endNs: n
   if (!start.ok) return start;
   const end = time(text.slice(at + 2), at + 2);
   if (!end.ok) return end;
-  if (end.value <= start.value) return fail('out-of-range', `The window must end after it starts (${text.slice(0, at).trim()} .. ${text.slice(at + 2).trim()})`, 0, text.length);
+  if (end.value <= start.value)
+    return fail(
+      'out-of-range',
+      `The window must end after it starts (${text.slice(0, at).trim()} .. ${text.slice(at + 2).trim()})`,
+      0,
+      text.length,
+    );
   return { ok: true, value: { startNs: start.value, endNs: end.value } };
 }
 

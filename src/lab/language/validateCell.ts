@@ -4,7 +4,14 @@
 
 import { chartSpecProblems } from './chartSpec';
 import { parseCheckExpression } from './checkExpression';
-import { closest, didYouMean, type Diagnostic, type LineIndex, type Range, type Severity } from '../document/diagnostic';
+import {
+  closest,
+  didYouMean,
+  type Diagnostic,
+  type LineIndex,
+  type Range,
+  type Severity,
+} from '../document/diagnostic';
 import type { Attributes, CellKind } from '../document/markdown';
 import { parseInfoString } from '../document/markdown';
 import {
@@ -20,7 +27,16 @@ import {
   type RefTarget,
   type Schema,
 } from './schema';
-import { formatQuantity, notWhole, parseArrival, parseDistribution, parseQuantity, parseScheduler, parseTimeRange, type Parsed } from './units';
+import {
+  formatQuantity,
+  notWhole,
+  parseArrival,
+  parseDistribution,
+  parseQuantity,
+  parseScheduler,
+  parseTimeRange,
+  type Parsed,
+} from './units';
 import { parseYaml, type Span, type YNode } from './yaml';
 import type { PolicyConfig, TraceRecord } from '../../sim';
 
@@ -101,7 +117,11 @@ class Checker {
       const v = this.ctx.params.get(param);
       if (v === undefined) {
         unknown = true;
-        this.report(this.within(node, offset, offset + param.length + 1), `Unknown parameter $${param}.${didYouMean(param, this.ctx.params.keys()).replace(/"([^"]+)"/, '$$$1')} Declare it in a params cell.`, 'unknown-param');
+        this.report(
+          this.within(node, offset, offset + param.length + 1),
+          `Unknown parameter $${param}.${didYouMean(param, this.ctx.params.keys()).replace(/"([^"]+)"/, '$$$1')} Declare it in a params cell.`,
+          'unknown-param',
+        );
       }
       return v;
     };
@@ -119,7 +139,11 @@ class Checker {
   /** Reports a syntax failure inside a scalar at its exact place (or the whole scalar after substitution). */
   valueOrReport<T>(node: Scalar, parsed: Parsed<T>, substituted: boolean): T | undefined {
     if (parsed.ok) return parsed.value;
-    return this.report(substituted ? node.range : this.within(node, parsed.start, parsed.end), parsed.message, parsed.code);
+    return this.report(
+      substituted ? node.range : this.within(node, parsed.start, parsed.end),
+      parsed.message,
+      parsed.code,
+    );
   }
 
   check(node: YNode, schema: Schema, label: string): unknown {
@@ -129,7 +153,11 @@ class Checker {
       case 'list': {
         if (node.kind !== 'seq') return this.wrongType(node, label, schema);
         if (schema.minItems !== undefined && node.items.length < schema.minItems) {
-          return this.report(node.range, `"${label}" needs at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`, 'out-of-range');
+          return this.report(
+            node.range,
+            `"${label}" needs at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`,
+            'out-of-range',
+          );
         }
         if (schema.maxItems !== undefined && node.items.length > schema.maxItems) {
           return this.report(node.range, `"${label}" takes at most ${schema.maxItems} items`, 'out-of-range');
@@ -139,7 +167,8 @@ class Checker {
       }
       case 'json':
         // A raw Vega-Lite spec draws the lab's results and nothing else (chartSpec.ts).
-        if (label === 'vegaLite') for (const p of chartSpecProblems(node)) this.report(p.span, p.message, 'unsafe-chart');
+        if (label === 'vegaLite')
+          for (const p of chartSpecProblems(node)) this.report(p.span, p.message, 'unsafe-chart');
         return toPlain(node);
       case 'policy':
         return this.policy(node, label);
@@ -149,7 +178,14 @@ class Checker {
   }
 
   wrongType(node: YNode, label: string, schema: Schema): undefined {
-    const got = node.kind === 'map' ? 'a mapping' : node.kind === 'seq' ? 'a list' : node.value === null ? 'nothing' : `"${String(node.value)}"`;
+    const got =
+      node.kind === 'map'
+        ? 'a mapping'
+        : node.kind === 'seq'
+          ? 'a list'
+          : node.value === null
+            ? 'nothing'
+            : `"${String(node.value)}"`;
     return this.report(node.range, `"${label}" must be ${describeSchema(schema)}; got ${got}`, 'wrong-type');
   }
 
@@ -159,7 +195,10 @@ class Checker {
     for (const entry of node.entries) {
       const field: Field | undefined = schema.fields[entry.key];
       if (!field) {
-        const hint = didYouMean(entry.key, Object.keys(schema.fields).filter((k) => !node.entries.some((e) => e.key === k)));
+        const hint = didYouMean(
+          entry.key,
+          Object.keys(schema.fields).filter((k) => !node.entries.some((e) => e.key === k)),
+        );
         this.report(entry.keyRange, `Unknown key "${entry.key}"${label ? ` in ${label}` : ''}.${hint}`, 'unknown-key');
         continue;
       }
@@ -169,13 +208,20 @@ class Checker {
     const missingAt = ownerSpan ?? { start: node.range.start, end: node.range.start };
     for (const [key, field] of Object.entries(schema.fields)) {
       if (field.required && !node.entries.some((e) => e.key === key)) {
-        this.report(missingAt, `Missing required key "${key}"${label ? ` in ${label}` : ''}: ${field.doc}`, 'missing-key');
+        this.report(
+          missingAt,
+          `Missing required key "${key}"${label ? ` in ${label}` : ''}: ${field.doc}`,
+          'missing-key',
+        );
       }
     }
     if (schema.exactlyOne) {
       const present = schema.exactlyOne.filter((k) => node.entries.some((e) => e.key === k));
       if (present.length !== 1) {
-        const message = present.length === 0 ? `Needs one of ${schema.exactlyOne.map((k) => `"${k}"`).join(' or ')}` : `Use only one of ${present.map((k) => `"${k}"`).join(' and ')}`;
+        const message =
+          present.length === 0
+            ? `Needs one of ${schema.exactlyOne.map((k) => `"${k}"`).join(' or ')}`
+            : `Use only one of ${present.map((k) => `"${k}"`).join(' and ')}`;
         this.report(missingAt, message, present.length === 0 ? 'missing-key' : 'conflicting-keys');
       }
     }
@@ -189,9 +235,13 @@ class Checker {
     }
     if (node.kind !== 'map') return this.wrongType(node, label, { type: 'policy' });
     const nameEntry = node.entries.find((e) => e.key === 'name');
-    const policyName = nameEntry?.value.kind === 'scalar' && typeof nameEntry.value.value === 'string' ? nameEntry.value.value : undefined;
+    const policyName =
+      nameEntry?.value.kind === 'scalar' && typeof nameEntry.value.value === 'string'
+        ? nameEntry.value.value
+        : undefined;
     // Parameters of policy cells (and of built-ins documented nowhere) are not known here: any single values pass.
-    const documented = policyName !== undefined && POLICY_NAMES.includes(policyName) && policyDoc(policyName).params !== undefined;
+    const documented =
+      policyName !== undefined && POLICY_NAMES.includes(policyName) && policyDoc(policyName).params !== undefined;
     const schema = documented ? policyObjectSchema(policyName) : undefined;
     let checked: Record<string, unknown> | undefined;
     if (schema) {
@@ -209,7 +259,12 @@ class Checker {
           this.report(entry.value.range, `Policy parameter "${entry.key}" must be a single value`, 'wrong-type');
         }
       }
-      if (!nameEntry) this.report({ start: node.range.start, end: node.range.start }, 'Missing required key "name" in policy', 'missing-key');
+      if (!nameEntry)
+        this.report(
+          { start: node.range.start, end: node.range.start },
+          'Missing required key "name" in policy',
+          'missing-key',
+        );
     }
     if (checked === undefined || typeof checked.name !== 'string') return undefined;
     const { name, ...params } = checked;
@@ -226,7 +281,8 @@ class Checker {
     const sub = this.scalarValue(node);
     if (sub === undefined) return undefined;
     const { value, substituted } = sub;
-    if (value === null) return this.report(node.range, `"${label}" needs a value: ${describeSchema(schema)}`, 'wrong-type');
+    if (value === null)
+      return this.report(node.range, `"${label}" needs a value: ${describeSchema(schema)}`, 'wrong-type');
     const text = String(value);
     switch (schema.type) {
       case 'string':
@@ -243,19 +299,25 @@ class Checker {
         return typeof value === 'boolean' ? value : this.wrongType(node, label, schema);
       case 'integer':
       case 'number': {
-        if (typeof value !== 'number' || (schema.type === 'integer' && !Number.isInteger(value))) return this.wrongType(node, label, schema);
+        if (typeof value !== 'number' || (schema.type === 'integer' && !Number.isInteger(value)))
+          return this.wrongType(node, label, schema);
         return this.inRange(node, label, value, schema, String);
       }
       case 'quantity': {
         const parsed = parseQuantity(text, schema.dimension);
         const v = this.valueOrReport(node, parsed, substituted);
         if (v === undefined) return undefined;
-        if (schema.integer && !Number.isInteger(v)) return this.report(node.range, `"${label}": ${notWhole(text, schema.dimension)}`, 'too-fine');
+        if (schema.integer && !Number.isInteger(v))
+          return this.report(node.range, `"${label}": ${notWhole(text, schema.dimension)}`, 'too-fine');
         return this.inRange(node, label, v, schema, (x) => formatQuantity(x, schema.dimension));
       }
       case 'enum': {
         if (typeof value === 'string' && value in schema.values) return value;
-        return this.report(node.range, `"${text}" is not a valid ${label}.${didYouMean(text, Object.keys(schema.values))} Use one of: ${Object.keys(schema.values).join(', ')}`, 'bad-value');
+        return this.report(
+          node.range,
+          `"${text}" is not a valid ${label}.${didYouMean(text, Object.keys(schema.values))} Use one of: ${Object.keys(schema.values).join(', ')}`,
+          'bad-value',
+        );
       }
       case 'ref': {
         if (typeof value !== 'string') return this.wrongType(node, label, schema);
@@ -266,13 +328,18 @@ class Checker {
             this.excused.push({ target: schema.target, name: value, range });
             return undefined;
           }
-          return this.report(node.range, `Unknown ${schema.target} "${value}".${didYouMean(value, known)}`, 'unknown-reference');
+          return this.report(
+            node.range,
+            `Unknown ${schema.target} "${value}".${didYouMean(value, known)}`,
+            'unknown-reference',
+          );
         }
         this.references.push({ target: schema.target, name: value, range });
         return value;
       }
       case 'distribution':
-        if (typeof value === 'number' && value !== 0) return this.report(node.range, `"${label}" needs a time unit, e.g. ${value}ms`, 'bad-unit');
+        if (typeof value === 'number' && value !== 0)
+          return this.report(node.range, `"${label}" needs a time unit, e.g. ${value}ms`, 'bad-unit');
         return this.valueOrReport(node, parseDistribution(text), substituted);
       case 'arrival':
         return this.valueOrReport(node, parseArrival(text), substituted);
@@ -285,11 +352,24 @@ class Checker {
     }
   }
 
-  inRange(node: YNode, label: string, value: number, bounds: { min?: number; above?: number; max?: number }, show: (x: number) => string): number | undefined {
+  inRange(
+    node: YNode,
+    label: string,
+    value: number,
+    bounds: { min?: number; above?: number; max?: number },
+    show: (x: number) => string,
+  ): number | undefined {
     const { min, above, max } = bounds;
-    if (min !== undefined && value < min) return this.report(node.range, `"${label}" must be at least ${show(min)}; got ${show(value)}`, 'out-of-range');
-    if (above !== undefined && value <= above) return this.report(node.range, `"${label}" must be greater than ${show(above)}; got ${show(value)}`, 'out-of-range');
-    if (max !== undefined && value > max) return this.report(node.range, `"${label}" must be at most ${show(max)}; got ${show(value)}`, 'out-of-range');
+    if (min !== undefined && value < min)
+      return this.report(node.range, `"${label}" must be at least ${show(min)}; got ${show(value)}`, 'out-of-range');
+    if (above !== undefined && value <= above)
+      return this.report(
+        node.range,
+        `"${label}" must be greater than ${show(above)}; got ${show(value)}`,
+        'out-of-range',
+      );
+    if (max !== undefined && value > max)
+      return this.report(node.range, `"${label}" must be at most ${show(max)}; got ${show(value)}`, 'out-of-range');
     return value;
   }
 
@@ -301,14 +381,18 @@ class Checker {
       type: 'object',
       fields: {
         at: { schema: at, doc: 'Arrival time.', required: true },
-        demand: { schema: { type: 'quantity', dimension: 'time', min: 1, integer: true }, doc: 'CPU demand of this process.' },
+        demand: {
+          schema: { type: 'quantity', dimension: 'time', min: 1, integer: true },
+          doc: 'CPU demand of this process.',
+        },
       },
     };
     const records: TraceRecord[] = [];
     for (const item of node.items) {
       if (item.kind === 'map') {
         const r = this.object(item, recordSchema, `${label} record`);
-        if (r && typeof r.at === 'number') records.push(r.demand === undefined ? { atNs: r.at } : { atNs: r.at, demandNs: r.demand as number });
+        if (r && typeof r.at === 'number')
+          records.push(r.demand === undefined ? { atNs: r.at } : { atNs: r.at, demandNs: r.demand as number });
       } else {
         const time = this.scalar(item, at, label);
         if (typeof time === 'number') records.push({ atNs: time });
@@ -321,7 +405,11 @@ class Checker {
   expression(node: Scalar, text: string, substituted: boolean) {
     const parsed = parseCheckExpression(text);
     if (!parsed.ok) {
-      this.report(this.within(node, parsed.start, Math.max(parsed.end, parsed.start + 1), substituted), parsed.message, 'bad-expression');
+      this.report(
+        this.within(node, parsed.start, Math.max(parsed.end, parsed.start + 1), substituted),
+        parsed.message,
+        'bad-expression',
+      );
       return;
     }
     // Names may contain '-' like run names do (checkExpression.ts reads them the same way).
@@ -333,7 +421,11 @@ class Checker {
         const span = this.within(node, runAt, runAt + run.length, substituted);
         this.excused.push({ target: 'run', name: run, range: this.lines.range(span.start, span.end) });
       } else if (!this.ctx.names.run.has(run)) {
-        this.report(this.within(node, runAt, runAt + run.length, substituted), `Unknown run "${run}".${didYouMean(run, this.ctx.names.run)}`, 'unknown-reference');
+        this.report(
+          this.within(node, runAt, runAt + run.length, substituted),
+          `Unknown run "${run}".${didYouMean(run, this.ctx.names.run)}`,
+          'unknown-reference',
+        );
       } else {
         const span = this.within(node, runAt, runAt + run.length, substituted);
         this.references.push({ target: 'run', name: run, range: this.lines.range(span.start, span.end) });
@@ -341,7 +433,11 @@ class Checker {
       const metric = m[2];
       if (metric !== undefined && !(metric in METRICS)) {
         const metricAt = runAt + run.length + 1;
-        this.report(this.within(node, metricAt, metricAt + metric.length, substituted), `Unknown metric "${metric}".${didYouMean(metric, Object.keys(METRICS))}`, 'unknown-metric');
+        this.report(
+          this.within(node, metricAt, metricAt + metric.length, substituted),
+          `Unknown metric "${metric}".${didYouMean(metric, Object.keys(METRICS))}`,
+          'unknown-metric',
+        );
       }
     }
   }
@@ -360,7 +456,12 @@ function firstLineSpan(text: string): Span {
 }
 
 /** Validates a YAML cell (every kind but policy and params). */
-export function validateCell(kind: Exclude<CellKind, 'policy' | 'params'>, text: string, attributes: Attributes, ctx: ValidationContext): CellValidation {
+export function validateCell(
+  kind: Exclude<CellKind, 'policy' | 'params'>,
+  text: string,
+  attributes: Attributes,
+  ctx: ValidationContext,
+): CellValidation {
   const parsed = parseYaml(text);
   const checker = new Checker(parsed.lines, ctx);
   checker.diagnostics.push(...parsed.diagnostics, ...validateAttributes(kind, attributes));
@@ -370,15 +471,30 @@ export function validateCell(kind: Exclude<CellKind, 'policy' | 'params'>, text:
   // After a syntax error the structure is a guess: checking keys against it would only report
   // follow-on errors (a missing "processes" that is there, a key that is half of another).
   if (parsed.diagnostics.some((d) => d.severity === 'error')) {
-    return { value, diagnostics: checker.diagnostics, references: [], paramsUsed: checker.paramsUsed, keyRanges, excused: [] };
+    return {
+      value,
+      diagnostics: checker.diagnostics,
+      references: [],
+      paramsUsed: checker.paramsUsed,
+      keyRanges,
+      excused: [],
+    };
   }
   if (root.kind !== 'map') {
     checker.report(root.range, `A ${kind} cell is a YAML mapping of keys, e.g. "name: ..."`, 'wrong-type');
   } else {
     value = checker.object(root, CELL_SCHEMAS[kind], '', firstLineSpan(text));
-    for (const entry of root.entries) keyRanges.set(entry.key, parsed.lines.range(entry.value.range.start, entry.value.range.end));
+    for (const entry of root.entries)
+      keyRanges.set(entry.key, parsed.lines.range(entry.value.range.start, entry.value.range.end));
   }
-  return { value, diagnostics: checker.diagnostics, references: checker.references, paramsUsed: checker.paramsUsed, keyRanges, excused: checker.excused };
+  return {
+    value,
+    diagnostics: checker.diagnostics,
+    references: checker.references,
+    paramsUsed: checker.paramsUsed,
+    keyRanges,
+    excused: checker.excused,
+  };
 }
 
 export interface ParamsValidation {
@@ -392,8 +508,10 @@ export function validateParams(text: string): ParamsValidation {
   const diagnostics = [...parsed.diagnostics];
   const params = new Map<string, { value: ParamValue; range: Range }>();
   const root = parsed.root;
-  const report = (span: Span, message: string, code: string) => diagnostics.push({ range: parsed.lines.range(span.start, span.end), severity: 'error', message, code });
-  if (root && root.kind !== 'map') report(root.range, 'A params cell is a mapping of names to values, e.g. "dur: 5s"', 'wrong-type');
+  const report = (span: Span, message: string, code: string) =>
+    diagnostics.push({ range: parsed.lines.range(span.start, span.end), severity: 'error', message, code });
+  if (root && root.kind !== 'map')
+    report(root.range, 'A params cell is a mapping of names to values, e.g. "dur: 5s"', 'wrong-type');
   if (root?.kind === 'map') {
     for (const entry of root.entries) {
       if (!/^[A-Za-z_]\w*$/.test(entry.key)) {
@@ -402,7 +520,11 @@ export function validateParams(text: string): ParamsValidation {
       }
       const v = entry.value;
       if (v.kind !== 'scalar' || v.value === null) {
-        report(v.range.start === v.range.end ? entry.keyRange : v.range, `Parameter "${entry.key}" needs a single value, e.g. 5s, 10 or fair`, 'wrong-type');
+        report(
+          v.range.start === v.range.end ? entry.keyRange : v.range,
+          `Parameter "${entry.key}" needs a single value, e.g. 5s, 10 or fair`,
+          'wrong-type',
+        );
         continue;
       }
       params.set(entry.key, { value: v.value, range: parsed.lines.range(v.range.start, v.range.end) });
@@ -420,17 +542,29 @@ export function validateAttributes(kind: CellKind, attributes: Attributes): Diag
     const field = allowed[key];
     if (!field) {
       const hint = closest(key, Object.keys(allowed));
-      out.push({ range: at, severity: 'warning', message: `Unknown attribute "${key}" on a ${kind} cell.${hint ? ` Did you mean "${hint}"?` : ''}`, code: 'unknown-attribute' });
+      out.push({
+        range: at,
+        severity: 'warning',
+        message: `Unknown attribute "${key}" on a ${kind} cell.${hint ? ` Did you mean "${hint}"?` : ''}`,
+        code: 'unknown-attribute',
+      });
       continue;
     }
     const s = field.schema;
     const bad =
       (s.type === 'boolean' && value !== true) ||
       (s.type === 'string' && value === true) ||
-      (s.type === 'number' && (value === true || !Number.isFinite(Number(value)) || Number(value) < (s.min ?? -Infinity))) ||
+      (s.type === 'number' &&
+        (value === true || !Number.isFinite(Number(value)) || Number(value) < (s.min ?? -Infinity))) ||
       (s.type === 'name' && (value === true || !NAME.test(value))) ||
       (s.type === 'enum' && (value === true || !(value in s.values)));
-    if (bad) out.push({ range: at, severity: 'error', message: `Attribute "${key}" must be ${describeSchema(s)}`, code: 'bad-attribute' });
+    if (bad)
+      out.push({
+        range: at,
+        severity: 'error',
+        message: `Attribute "${key}" must be ${describeSchema(s)}`,
+        code: 'bad-attribute',
+      });
   }
   return out;
 }
@@ -439,5 +573,10 @@ export function validateAttributes(kind: CellKind, attributes: Attributes): Diag
 export function infoStringDiagnostics(info: string | ReturnType<typeof parseInfoString>): Diagnostic[] {
   const at: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const parsed = typeof info === 'string' ? parseInfoString(info) : info;
-  return parsed.problems.map((p) => ({ range: at, severity: 'error' as const, message: p.message, code: 'bad-attribute' }));
+  return parsed.problems.map((p) => ({
+    range: at,
+    severity: 'error' as const,
+    message: p.message,
+    code: 'bad-attribute',
+  }));
 }

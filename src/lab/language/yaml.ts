@@ -37,10 +37,21 @@ export interface ParsedYaml {
   lines: LineIndex;
 }
 
-function convert(node: YamlLibNode | null | undefined, fallbackAt: number, diagnostics: Diagnostic[], lines: LineIndex): YNode {
+function convert(
+  node: YamlLibNode | null | undefined,
+  fallbackAt: number,
+  diagnostics: Diagnostic[],
+  lines: LineIndex,
+): YNode {
   if (node == null) {
     // `key:` with nothing after it: an empty scalar placed right after the colon.
-    return { kind: 'scalar', range: { start: fallbackAt, end: fallbackAt }, value: null, valueStart: fallbackAt, quoted: false };
+    return {
+      kind: 'scalar',
+      range: { start: fallbackAt, end: fallbackAt },
+      value: null,
+      valueStart: fallbackAt,
+      quoted: false,
+    };
   }
   const [start, valueEnd] = node.range ?? [fallbackAt, fallbackAt, fallbackAt];
   const range = { start, end: valueEnd };
@@ -51,25 +62,44 @@ function convert(node: YamlLibNode | null | undefined, fallbackAt: number, diagn
       const keyRange = key?.range ? { start: key.range[0], end: key.range[1] } : range;
       const keyText = isScalar(key) ? String(key.value) : key == null ? '' : String(key);
       if (key != null && !isScalar(key)) {
-        diagnostics.push({ range: lines.range(keyRange.start, keyRange.end), severity: 'error', message: 'Keys must be plain names', code: 'yaml-syntax' });
+        diagnostics.push({
+          range: lines.range(keyRange.start, keyRange.end),
+          severity: 'error',
+          message: 'Keys must be plain names',
+          code: 'yaml-syntax',
+        });
         continue;
       }
-      entries.push({ key: keyText, keyRange, value: convert(pair.value as YamlLibNode | null, keyRange.end + 1, diagnostics, lines) });
+      entries.push({
+        key: keyText,
+        keyRange,
+        value: convert(pair.value as YamlLibNode | null, keyRange.end + 1, diagnostics, lines),
+      });
     }
     return { kind: 'map', range, entries };
   }
   if (isSeq(node)) {
-    return { kind: 'seq', range, items: node.items.map((item) => convert(item as YamlLibNode | null, start, diagnostics, lines)) };
+    return {
+      kind: 'seq',
+      range,
+      items: node.items.map((item) => convert(item as YamlLibNode | null, start, diagnostics, lines)),
+    };
   }
   if (isAlias(node)) {
-    diagnostics.push({ range: lines.range(start, valueEnd), severity: 'error', message: 'YAML aliases (*name) are not supported in lab cells', code: 'yaml-syntax' });
+    diagnostics.push({
+      range: lines.range(start, valueEnd),
+      severity: 'error',
+      message: 'YAML aliases (*name) are not supported in lab cells',
+      code: 'yaml-syntax',
+    });
     return { kind: 'scalar', range, value: null, valueStart: start, quoted: false };
   }
   const scalar = node as Scalar;
   const quoted = scalar.type !== Scalar.PLAIN && scalar.type !== undefined;
   const valueStart = scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE ? start + 1 : start;
   const raw = scalar.value;
-  const value = typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' || raw === null ? raw : String(raw);
+  const value =
+    typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' || raw === null ? raw : String(raw);
   return { kind: 'scalar', range, value, valueStart, quoted };
 }
 
@@ -105,7 +135,12 @@ function parseYamlText(text: string): ParsedYaml {
   ] as const) {
     for (const e of list) {
       const [s, t] = e.pos;
-      diagnostics.push({ range: lines.range(s, Math.max(t, s + 1)), severity, message: `YAML: ${shortMessage(e.message)}`, code: 'yaml-syntax' });
+      diagnostics.push({
+        range: lines.range(s, Math.max(t, s + 1)),
+        severity,
+        message: `YAML: ${shortMessage(e.message)}`,
+        code: 'yaml-syntax',
+      });
     }
   }
   const contents = doc.contents as YamlLibNode | null;

@@ -8,7 +8,16 @@ import type { CellKind, LabCell } from '../document/markdown';
 import { compareChart } from '../charts/compare';
 import { runCompare } from '../run/compare';
 import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../outputs/contract';
-import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedChart, type ResolvedCheck, type ResolvedCompare, type ResolvedLab, type ResolvedRun } from '../language/resolveLab';
+import {
+  resolveLab,
+  type ChartSweep,
+  type ResolveOptions,
+  type ResolvedChart,
+  type ResolvedCheck,
+  type ResolvedCompare,
+  type ResolvedLab,
+  type ResolvedRun,
+} from '../language/resolveLab';
 import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type SweepSample } from '../run/sweep';
 import { evaluateCheck, type Available, type CheckScope } from '../grading/checks';
 import { CancelledError, RunError, type RunHost, type RunRequest } from '../run/runHost';
@@ -132,26 +141,46 @@ export class LabSession {
 
   async execute(cells: readonly LabCell[], index: number, options: ExecuteOptions): Promise<CellOutcome> {
     try {
-      if (this.resolved === undefined || !sameCells(this.resolved.cells, cells)) this.resolved = { cells, lab: resolveLab(cells, this.resolveOptions) };
+      if (this.resolved === undefined || !sameCells(this.resolved.cells, cells))
+        this.resolved = { cells, lab: resolveLab(cells, this.resolveOptions) };
       const lab = this.resolved.lab;
       const cell = cells[index];
       if (cell.kind === 'markdown') return { ok: true, outputs: [] };
       assertValid(lab, index, `Invalid ${cell.kind} cell`);
       const outputs = await this.outputsOf(cells, lab, index, options);
       const check = lab.checks.find((c) => c.cellIndex === index);
-      return { ok: true, outputs, inputsHash: outputInputsHash(lab, cells, index), ...(check ? { check: { score: check.points, points: check.points } } : {}) };
+      return {
+        ok: true,
+        outputs,
+        inputsHash: outputInputsHash(lab, cells, index),
+        ...(check ? { check: { score: check.points, points: check.points } } : {}),
+      };
     } catch (error) {
       if (error instanceof CancelledError || options.signal.aborted) return { ok: false, cancelled: true };
       if (error instanceof CellError) {
-        const check = error.check && this.resolved && { check: error.check, inputsHash: outputInputsHash(this.resolved.lab, cells, index) };
-        return { ok: false, cancelled: false, title: error.title, message: error.message, at: error.at, ...(error.logs ? { logs: error.logs } : {}), ...check };
+        const check = error.check &&
+          this.resolved && { check: error.check, inputsHash: outputInputsHash(this.resolved.lab, cells, index) };
+        return {
+          ok: false,
+          cancelled: false,
+          title: error.title,
+          message: error.message,
+          at: error.at,
+          ...(error.logs ? { logs: error.logs } : {}),
+          ...check,
+        };
       }
       const e = error instanceof Error ? error : new Error(String(error));
       return { ok: false, cancelled: false, title: e.name || 'Error', message: e.message };
     }
   }
 
-  private async outputsOf(cells: readonly LabCell[], lab: ResolvedLab, index: number, options: ExecuteOptions): Promise<OutputData[]> {
+  private async outputsOf(
+    cells: readonly LabCell[],
+    lab: ResolvedLab,
+    index: number,
+    options: ExecuteOptions,
+  ): Promise<OutputData[]> {
     switch (cells[index].kind as CellKind) {
       case 'run': {
         const run = resolved(lab, index, lab.runs);
@@ -160,7 +189,17 @@ export class LabSession {
       }
       case 'chart': {
         const chart = resolved(lab, index, lab.charts);
-        if (chart.sweep) return [{ items: [{ mime: CHART_MIME, data: sweepChart(chart.sweep, await this.sweepOf(cells, lab, chart, chart.sweep, options)) }] }];
+        if (chart.sweep)
+          return [
+            {
+              items: [
+                {
+                  mime: CHART_MIME,
+                  data: sweepChart(chart.sweep, await this.sweepOf(cells, lab, chart, chart.sweep, options)),
+                },
+              ],
+            },
+          ];
         return [await this.chartOutput(lab, chart, options)];
       }
       case 'compare': {
@@ -192,19 +231,40 @@ export class LabSession {
    * value (as `migration-lab sweep --param` does), and each of the chart's runs is simulated
    * for seeds 1..n, summaries only. Cached while the chart, its runs and the overrides stay the same.
    */
-  private async sweepOf(cells: readonly LabCell[], lab: ResolvedLab, chart: ResolvedChart, sweep: ChartSweep, options: ExecuteOptions): Promise<SweepGroup[]> {
-    const key = sha256Hex([cells[chart.cellIndex].value, ...chart.runs.map((name) => validRun(lab, name).inputsHash), JSON.stringify(this.resolveOptions.params ?? {})].join('\u0000'));
+  private async sweepOf(
+    cells: readonly LabCell[],
+    lab: ResolvedLab,
+    chart: ResolvedChart,
+    sweep: ChartSweep,
+    options: ExecuteOptions,
+  ): Promise<SweepGroup[]> {
+    const key = sha256Hex(
+      [
+        cells[chart.cellIndex].value,
+        ...chart.runs.map((name) => validRun(lab, name).inputsHash),
+        JSON.stringify(this.resolveOptions.params ?? {}),
+      ].join('\u0000'),
+    );
     const cached = this.sweeps.get(key);
     if (cached) return cached;
     const plan = planChartSweep(cells, chart.runs, sweep, this.resolveOptions);
     if (!plan.ok) {
-      const where = plan.errors.length > 0 ? `the ${cells[plan.cellIndex].kind} cell (cell ${plan.cellIndex + 1}) has ${describeDiagnostics(plan.errors)}` : 'a run it sweeps could not be resolved';
-      throw new CellError(`The sweep fails at ${sweep.param} = ${plan.value}`, `With $${sweep.param} = ${plan.value}, ${where}`, plan.cellIndex >= 0 ? { cellIndex: plan.cellIndex, diagnostics: plan.errors } : undefined);
+      const where =
+        plan.errors.length > 0
+          ? `the ${cells[plan.cellIndex].kind} cell (cell ${plan.cellIndex + 1}) has ${describeDiagnostics(plan.errors)}`
+          : 'a run it sweeps could not be resolved';
+      throw new CellError(
+        `The sweep fails at ${sweep.param} = ${plan.value}`,
+        `With $${sweep.param} = ${plan.value}, ${where}`,
+        plan.cellIndex >= 0 ? { cellIndex: plan.cellIndex, diagnostics: plan.errors } : undefined,
+      );
     }
     let done = 0;
     const samples: SweepSample[] = await Promise.all(
       plan.jobs.map(async ({ params, seed, run, lab: at }) => {
-        const { summary } = await this.simulate(at, { ...run.config, seed }, options, (request) => this.host.summarize(request));
+        const { summary } = await this.simulate(at, { ...run.config, seed }, options, (request) =>
+          this.host.summarize(request),
+        );
         options.onProgress?.(++done / plan.jobs.length, `Sweeping $${sweep.param}`);
         return { params, seed, run: run.name, policy: run.config.policy.name, metrics: sweepMetrics(summary) };
       }),
@@ -226,7 +286,9 @@ export class LabSession {
     };
     const runs: Record<string, Available<RunOutput['summary']>> = {};
     for (const name of check.runs) {
-      runs[name] = await available(async () => (await this.resultOf(lab, validRun(lab, name), options)).summary as unknown as RunOutput['summary']);
+      runs[name] = await available(
+        async () => (await this.resultOf(lab, validRun(lab, name), options)).summary as unknown as RunOutput['summary'],
+      );
     }
     const compares: Record<string, Available<CompareOutput>> = {};
     const keys = comparesReadBy(check);
@@ -242,7 +304,13 @@ export class LabSession {
     if (cached && cached.inputsHash === run.inputsHash) return cached.result;
     let logs: readonly string[] | undefined;
     const onProgress = (fraction: number) => options.onProgress?.(fraction, `Simulating ${run.name}`);
-    const result = await this.simulate(lab, run.config, options, (request) => this.host.run({ ...request, onProgress }), (lines) => (logs = lines));
+    const result = await this.simulate(
+      lab,
+      run.config,
+      options,
+      (request) => this.host.run({ ...request, onProgress }),
+      (lines) => (logs = lines),
+    );
     this.runs.set(run.name, { inputsHash: run.inputsHash, result, ...(logs ? { logs } : {}) });
     return result;
   }
@@ -274,14 +342,29 @@ export class LabSession {
     const policySource = policyCell && { name: policyCell.name, code: policyCell.code, lang: policyCell.lang };
     let logs: readonly string[] | undefined;
     try {
-      return await call({ config, policySource, signal: options.signal, onLogs: (lines) => ((logs = lines), onLogs?.(lines)) });
+      return await call({
+        config,
+        policySource,
+        signal: options.signal,
+        onLogs: (lines) => ((logs = lines), onLogs?.(lines)),
+      });
     } catch (error) {
       if (policyCell && error instanceof RunError && error.location) {
         // The message already names the hook, time and line: it goes to the cell as it is.
         const { line, column } = error.location;
         const position = { line: line - 1, character: Math.max(0, column - 1) };
-        const diagnostic: Diagnostic = { range: { start: position, end: position }, severity: 'error', message: error.message, code: 'policy-failed' };
-        throw new CellError(`Policy ${policyCell.name} failed`, error.message, { cellIndex: policyCell.cellIndex, diagnostics: [diagnostic] }, logs);
+        const diagnostic: Diagnostic = {
+          range: { start: position, end: position },
+          severity: 'error',
+          message: error.message,
+          code: 'policy-failed',
+        };
+        throw new CellError(
+          `Policy ${policyCell.name} failed`,
+          error.message,
+          { cellIndex: policyCell.cellIndex, diagnostics: [diagnostic] },
+          logs,
+        );
       }
       if (error instanceof RunError && logs) throw new CellError(error.name, error.message, undefined, logs);
       throw error;
@@ -314,7 +397,8 @@ function sameCells(a: readonly LabCell[], b: readonly LabCell[]): boolean {
     if (x.kind !== y.kind || x.value !== y.value) return false;
     if (x.kind === 'markdown' || y.kind === 'markdown') continue;
     const keys = Object.keys(x.attributes);
-    if (keys.length !== Object.keys(y.attributes).length || keys.some((k) => x.attributes[k] !== y.attributes[k])) return false;
+    if (keys.length !== Object.keys(y.attributes).length || keys.some((k) => x.attributes[k] !== y.attributes[k]))
+      return false;
   }
   return true;
 }
@@ -326,7 +410,10 @@ function sameCells(a: readonly LabCell[], b: readonly LabCell[]): boolean {
 function resolved<T extends { cellIndex: number }>(lab: ResolvedLab, index: number, items: readonly T[]): T {
   const item = items.find((i) => i.cellIndex === index);
   if (item) return item;
-  throw new CellError('A cell this one uses is invalid', (lab.blocked.get(index) ?? ['Fix the cells it names first.']).join('\n'));
+  throw new CellError(
+    'A cell this one uses is invalid',
+    (lab.blocked.get(index) ?? ['Fix the cells it names first.']).join('\n'),
+  );
 }
 
 /** The run of that name; a broken one throws its own cell's errors, a blocked one what it waits for. */
@@ -336,23 +423,32 @@ function validRun(lab: ResolvedLab, name: string): ResolvedRun {
   const cellIndex = lab.runCells.get(name);
   if (cellIndex !== undefined) assertValid(lab, cellIndex, `Run ${name} is invalid`);
   const blocked = cellIndex === undefined ? undefined : lab.blocked.get(cellIndex);
-  throw new CellError(`Run ${name} is invalid`, blocked ? blocked.join('\n') : `Run ${name} could not be resolved; fix its cell first.`);
+  throw new CellError(
+    `Run ${name} is invalid`,
+    blocked ? blocked.join('\n') : `Run ${name} could not be resolved; fix its cell first.`,
+  );
 }
 
 function assertValid(lab: ResolvedLab, index: number, title: string): void {
   const errors = (lab.diagnostics.get(index) ?? []).filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new CellError(title, describeDiagnostics(errors), { cellIndex: index, diagnostics: errors });
+  if (errors.length > 0)
+    throw new CellError(title, describeDiagnostics(errors), { cellIndex: index, diagnostics: errors });
 }
 
 /** The keys of the comparisons a check's expression reads (`compares.<key>...`). */
-export const comparesReadBy = (check: ResolvedCheck): Set<string> => new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
+export const comparesReadBy = (check: ResolvedCheck): Set<string> =>
+  new Set([...check.expect.matchAll(/\bcompares\.([\w-]+)/g)].map((m) => m[1]));
 
 /** A check's output when it passes; a CellError with its score when it fails. */
 export function checkOutputData(check: ResolvedCheck, scope: CheckScope): OutputData {
   const result = evaluateCheck(check, scope);
   const label = check.id ? `Check ${check.id}` : 'Check';
   const points = `${result.score} of ${check.points} ${check.points === 1 ? 'point' : 'points'}`;
-  if (!result.passed) throw new CellError(`${label} failed (${points})`, result.message, undefined, undefined, { score: result.score, points: check.points });
+  if (!result.passed)
+    throw new CellError(`${label} failed (${points})`, result.message, undefined, undefined, {
+      score: result.score,
+      points: check.points,
+    });
   // U+2713 (not the emoji): it draws in any font that has the Dingbats block.
   return { items: [{ mime: 'text/markdown', data: `**\u2713 ${label} passed** (${points})` }] };
 }
@@ -360,14 +456,24 @@ export function checkOutputData(check: ResolvedCheck, scope: CheckScope): Output
 /** A comparison's outputs: the table (with a Markdown copy) and the chart of means with intervals. */
 export function compareOutputData(output: CompareOutput): OutputData[] {
   return [
-    { items: [{ mime: COMPARE_MIME, data: output }, { mime: 'text/markdown', data: compareMarkdown(output) }] },
+    {
+      items: [
+        { mime: COMPARE_MIME, data: output },
+        { mime: 'text/markdown', data: compareMarkdown(output) },
+      ],
+    },
     { items: [{ mime: CHART_MIME, data: compareChart(output) }] },
   ];
 }
 
 /** A run's output: its summary (with a Markdown copy). */
 export function runOutputData(data: RunOutput): OutputData {
-  return { items: [{ mime: RUN_MIME, data }, { mime: 'text/markdown', data: summaryMarkdown(data) }] };
+  return {
+    items: [
+      { mime: RUN_MIME, data },
+      { mime: 'text/markdown', data: summaryMarkdown(data) },
+    ],
+  };
 }
 
 /** A run cell's outputs: its summary (table and text) and, when its policy printed, what it printed. */

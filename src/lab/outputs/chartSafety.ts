@@ -44,7 +44,8 @@ export function lockedLoader() {
     http: refuse,
     file: refuse,
     sanitize(uri: unknown, options?: { context?: string }) {
-      if (options?.context === 'href' && typeof uri === 'string' && SAFE_HREF.test(uri)) return Promise.resolve({ href: uri, rel: 'noopener noreferrer' });
+      if (options?.context === 'href' && typeof uri === 'string' && SAFE_HREF.test(uri))
+        return Promise.resolve({ href: uri, rel: 'noopener noreferrer' });
       if (options?.context === 'href') return Promise.resolve({ href: null });
       return refuse(uri);
     },

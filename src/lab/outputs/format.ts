@@ -54,7 +54,12 @@ export function scaleFor(key: string, values: readonly number[]): Scale {
   const unit = unitOf(key);
   const finite = values.filter(Number.isFinite);
   const largest = Math.max(0, ...finite.map(Math.abs));
-  const { symbol, factor } = unit === 'seconds' ? timeScale(largest) : unit === 'fraction' ? { symbol: '%', factor: 100 } : { symbol: SYMBOLS[unit], factor: 1 };
+  const { symbol, factor } =
+    unit === 'seconds'
+      ? timeScale(largest)
+      : unit === 'fraction'
+        ? { symbol: '%', factor: 100 }
+        : { symbol: SYMBOLS[unit], factor: 1 };
   if (unit === 'count' && finite.every(Number.isInteger)) return { symbol, factor, decimals: 0 };
   const nonZero = finite.map((v) => Math.abs(v * factor)).filter((v) => v > 0);
   const smallest = nonZero.length > 0 ? Math.min(...nonZero) : 0;
@@ -67,10 +72,14 @@ export function onScale(value: number, scale: Scale): string {
   if (!Number.isFinite(value)) return '—';
   const scaled = value * scale.factor;
   const rounded = Number(scaled.toFixed(scale.decimals));
-  return (rounded === 0 ? 0 : rounded).toLocaleString('en-US', { minimumFractionDigits: scale.decimals, maximumFractionDigits: scale.decimals });
+  return (rounded === 0 ? 0 : rounded).toLocaleString('en-US', {
+    minimumFractionDigits: scale.decimals,
+    maximumFractionDigits: scale.decimals,
+  });
 }
 
-const withUnit = (text: string, symbol: string) => (symbol === '' ? text : symbol === '%' ? `${text} %` : `${text} ${symbol}`);
+const withUnit = (text: string, symbol: string) =>
+  symbol === '' ? text : symbol === '%' ? `${text} %` : `${text} ${symbol}`;
 
 /** Trailing zeros off a number shown alone (1.500 s reads 1.5 s). */
 const trimmed = (text: string) => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
@@ -84,7 +93,10 @@ export function formatMetric(key: string, value: number | Record<string, number>
   if (typeof value !== 'number') {
     const parts = Object.entries(value as Record<string, number>).filter(([, v]) => v !== 0);
     if (parts.length === 0) return '—';
-    const scale = scaleFor(key, parts.map(([, v]) => v));
+    const scale = scaleFor(
+      key,
+      parts.map(([, v]) => v),
+    );
     return parts.map(([k, v]) => `${k} ${trimmed(onScale(v, scale))}`).join(', ');
   }
   const scale = scaleFor(key, [value]);

@@ -22,7 +22,19 @@ export type MetricUnit =
   | 'celsius';
 
 /** Groups in reading order (see summaryGroups): what finished first, then what it cost. */
-export type MetricGroup = 'jobs' | 'processes' | 'finished' | 'everyProcess' | 'load' | 'migrations' | 'caches' | 'scheduling' | 'energy' | 'heat' | 'faults' | 'run';
+export type MetricGroup =
+  | 'jobs'
+  | 'processes'
+  | 'finished'
+  | 'everyProcess'
+  | 'load'
+  | 'migrations'
+  | 'caches'
+  | 'scheduling'
+  | 'energy'
+  | 'heat'
+  | 'faults'
+  | 'run';
 
 export interface MetricDefinition {
   /** What it measures, in one or two sentences. */
@@ -44,50 +56,296 @@ export interface MetricDefinition {
 
 export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary, MetricDefinition>> = {
   arrived: { meaning: 'Processes that arrived within the run.', unit: 'count', group: 'processes', key: true },
-  completed: { meaning: 'Processes that finished within the run.', unit: 'count', group: 'processes', better: 'higher', key: true },
-  unfinished: { meaning: 'Processes still running or waiting at the end (periodic tasks never finish: they release jobs until the end).', unit: 'count', group: 'processes', better: 'lower', key: true },
-  makespanS: { meaning: 'Time of the last completion of a process (0 when none completed).', unit: 'seconds', group: 'finished', finishedOnly: true, better: 'lower', key: true, processesOnly: true },
-  throughputPerS: { meaning: 'Processes finished per second of the run.', unit: 'per-second', group: 'finished', finishedOnly: true, better: 'higher', key: true, processesOnly: true },
-  meanResponseS: { meaning: 'Mean response (turnaround) time, arrival to completion, of the jobs that completed.', unit: 'seconds', group: 'finished', finishedOnly: true, better: 'lower', key: true },
-  p95ResponseS: { meaning: '95th percentile of the response times of the jobs that completed.', unit: 'seconds', group: 'finished', finishedOnly: true, better: 'lower', key: true },
-  p99ResponseS: { meaning: '99th percentile of the response times of the jobs that completed.', unit: 'seconds', group: 'finished', finishedOnly: true, better: 'lower', key: true },
-  meanWaitS: { meaning: 'Mean time the completed processes spent waiting in run queues.', unit: 'seconds', group: 'finished', finishedOnly: true, better: 'lower', key: true, processesOnly: true },
-  jobsReleased: { meaning: 'Jobs released within the run: each non-periodic process is one job, each release of a periodic task one.', unit: 'count', group: 'jobs', key: true, periodicOnly: true },
-  jobsCompleted: { meaning: 'Jobs completed: each non-periodic process is one job, each release of a periodic task one.', unit: 'count', group: 'jobs', better: 'higher', key: true, periodicOnly: true },
-  jobsUnfinished: { meaning: 'Jobs released and not completed at the end (jobsReleased = jobsCompleted + jobsUnfinished).', unit: 'count', group: 'jobs', better: 'lower', key: true, periodicOnly: true },
-  deadlineMisses: { meaning: 'Jobs that missed their deadline: completed after it, or unfinished at the end with it passed (completing exactly at it meets it).', unit: 'count', group: 'jobs', better: 'lower', key: true },
-  deadlineMissRatio: { meaning: 'Deadline misses over the jobs whose deadline fell within the run.', unit: 'fraction', group: 'jobs', better: 'lower', key: true },
-  meanSojournS: { meaning: 'Mean time in the system of every non-periodic process, unfinished ones counted up to the end of the run.', unit: 'seconds', group: 'everyProcess', better: 'lower', key: true, processesOnly: true },
-  meanInSystem: { meaning: 'Time-averaged number of non-periodic processes in the system (Little: arrival rate x mean time in system).', unit: 'number', group: 'everyProcess' },
-  arrivalRatePerS: { meaning: 'Measured arrival rate of non-periodic processes.', unit: 'per-second', group: 'everyProcess' },
+  completed: {
+    meaning: 'Processes that finished within the run.',
+    unit: 'count',
+    group: 'processes',
+    better: 'higher',
+    key: true,
+  },
+  unfinished: {
+    meaning:
+      'Processes still running or waiting at the end (periodic tasks never finish: they release jobs until the end).',
+    unit: 'count',
+    group: 'processes',
+    better: 'lower',
+    key: true,
+  },
+  makespanS: {
+    meaning: 'Time of the last completion of a process (0 when none completed).',
+    unit: 'seconds',
+    group: 'finished',
+    finishedOnly: true,
+    better: 'lower',
+    key: true,
+    processesOnly: true,
+  },
+  throughputPerS: {
+    meaning: 'Processes finished per second of the run.',
+    unit: 'per-second',
+    group: 'finished',
+    finishedOnly: true,
+    better: 'higher',
+    key: true,
+    processesOnly: true,
+  },
+  meanResponseS: {
+    meaning: 'Mean response (turnaround) time, arrival to completion, of the jobs that completed.',
+    unit: 'seconds',
+    group: 'finished',
+    finishedOnly: true,
+    better: 'lower',
+    key: true,
+  },
+  p95ResponseS: {
+    meaning: '95th percentile of the response times of the jobs that completed.',
+    unit: 'seconds',
+    group: 'finished',
+    finishedOnly: true,
+    better: 'lower',
+    key: true,
+  },
+  p99ResponseS: {
+    meaning: '99th percentile of the response times of the jobs that completed.',
+    unit: 'seconds',
+    group: 'finished',
+    finishedOnly: true,
+    better: 'lower',
+    key: true,
+  },
+  meanWaitS: {
+    meaning: 'Mean time the completed processes spent waiting in run queues.',
+    unit: 'seconds',
+    group: 'finished',
+    finishedOnly: true,
+    better: 'lower',
+    key: true,
+    processesOnly: true,
+  },
+  jobsReleased: {
+    meaning: 'Jobs released within the run: each non-periodic process is one job, each release of a periodic task one.',
+    unit: 'count',
+    group: 'jobs',
+    key: true,
+    periodicOnly: true,
+  },
+  jobsCompleted: {
+    meaning: 'Jobs completed: each non-periodic process is one job, each release of a periodic task one.',
+    unit: 'count',
+    group: 'jobs',
+    better: 'higher',
+    key: true,
+    periodicOnly: true,
+  },
+  jobsUnfinished: {
+    meaning: 'Jobs released and not completed at the end (jobsReleased = jobsCompleted + jobsUnfinished).',
+    unit: 'count',
+    group: 'jobs',
+    better: 'lower',
+    key: true,
+    periodicOnly: true,
+  },
+  deadlineMisses: {
+    meaning:
+      'Jobs that missed their deadline: completed after it, or unfinished at the end with it passed (completing exactly at it meets it).',
+    unit: 'count',
+    group: 'jobs',
+    better: 'lower',
+    key: true,
+  },
+  deadlineMissRatio: {
+    meaning: 'Deadline misses over the jobs whose deadline fell within the run.',
+    unit: 'fraction',
+    group: 'jobs',
+    better: 'lower',
+    key: true,
+  },
+  meanSojournS: {
+    meaning: 'Mean time in the system of every non-periodic process, unfinished ones counted up to the end of the run.',
+    unit: 'seconds',
+    group: 'everyProcess',
+    better: 'lower',
+    key: true,
+    processesOnly: true,
+  },
+  meanInSystem: {
+    meaning:
+      'Time-averaged number of non-periodic processes in the system (Little: arrival rate x mean time in system).',
+    unit: 'number',
+    group: 'everyProcess',
+  },
+  arrivalRatePerS: {
+    meaning: 'Measured arrival rate of non-periodic processes.',
+    unit: 'per-second',
+    group: 'everyProcess',
+  },
   meanUtilization: { meaning: 'Mean busy share of the CPUs over the run.', unit: 'fraction', group: 'load', key: true },
-  imbalanceCv: { meaning: 'Coefficient of variation of per-CPU busy time: 0 is perfectly even.', unit: 'number', group: 'load', better: 'lower', key: true },
-  imbalanceMaxOverMean: { meaning: 'Busy time of the busiest CPU over the mean: 1 is perfectly even.', unit: 'number', group: 'load', better: 'lower' },
-  jainIndex: { meaning: "Jain's fairness index of per-CPU busy time: 1 is perfectly even.", unit: 'number', group: 'load', better: 'higher' },
-  migrations: { meaning: 'Moves of a process to another CPU, all reasons (jobMigrations + taskMigrations).', unit: 'count', group: 'migrations', key: true },
-  jobMigrations: { meaning: 'Moves of a job that had already run: it resumes on another CPU.', unit: 'count', group: 'migrations' },
-  taskMigrations: { meaning: 'Moves of a task between jobs, or of a job that had not run yet: it starts elsewhere than its task last ran.', unit: 'count', group: 'migrations' },
-  migrationsByReason: { meaning: 'Migrations by the reason the policy gave.', unit: 'count', group: 'migrations', key: true, notSelectable: true },
-  migrationCostS: { meaning: 'Total cost of the migrations: state copy, cache reload and coherence stalls.', unit: 'seconds', group: 'migrations', better: 'lower' },
-  cacheMisses: { meaning: 'Cache lines fetched into the private caches, all causes.', unit: 'count', group: 'caches', better: 'lower', key: true },
-  cacheMissesByCause: { meaning: 'Cache misses by cause: cold, migration, eviction, capacity, coherence.', unit: 'count', group: 'caches', key: true, notSelectable: true },
-  stallS: { meaning: 'Time processes spent stalled on cache misses.', unit: 'seconds', group: 'caches', better: 'lower' },
-  contextSwitches: { meaning: 'Times a CPU switched from one process to another.', unit: 'count', group: 'scheduling', better: 'lower', key: true },
-  preemptions: { meaning: 'Times a running job was stopped with work left so that another one runs on its CPU.', unit: 'count', group: 'scheduling', better: 'lower', key: true },
-  energyJ: { meaning: 'Energy used by all cores and DRAM (machines with a power or thermal model).', unit: 'joules', group: 'energy', better: 'lower', key: true },
-  energyByCpuJ: { meaning: 'Core energy of each CPU (static, dynamic and idle-state transitions).', unit: 'joules', group: 'energy', notSelectable: true },
-  dramEnergyJ: { meaning: 'Energy of DRAM accesses (machines with a power or thermal model).', unit: 'joules', group: 'energy', better: 'lower' },
-  edpJs: { meaning: 'Energy-delay product: energy x makespan.', unit: 'joule-seconds', group: 'energy', finishedOnly: true, better: 'lower' },
-  peakTempC: { meaning: 'Highest core temperature (machines with a thermal model).', unit: 'celsius', group: 'heat', better: 'lower', key: true },
-  meanTempC: { meaning: 'Mean core temperature over cores and time (machines with a thermal model).', unit: 'celsius', group: 'heat', better: 'lower' },
-  throttledS: { meaning: 'Core-seconds with the frequency capped by thermal throttling (machines with a thermal model).', unit: 'seconds', group: 'heat', better: 'lower', key: true },
-  failures: { meaning: 'CPU failures within the run (machines with events).', unit: 'count', group: 'faults', key: true },
-  evacuations: { meaning: 'Processes moved off failed or maintenance CPUs (machines with events).', unit: 'count', group: 'faults', key: true },
-  lostWorkS: { meaning: 'Work lost at failures since the last checkpoint, done again (machines with events).', unit: 'seconds', group: 'faults', better: 'lower', key: true },
-  simulatedS: { meaning: 'Simulated time the run covered: its duration, or less when every process finished earlier.', unit: 'seconds', group: 'run' },
+  imbalanceCv: {
+    meaning: 'Coefficient of variation of per-CPU busy time: 0 is perfectly even.',
+    unit: 'number',
+    group: 'load',
+    better: 'lower',
+    key: true,
+  },
+  imbalanceMaxOverMean: {
+    meaning: 'Busy time of the busiest CPU over the mean: 1 is perfectly even.',
+    unit: 'number',
+    group: 'load',
+    better: 'lower',
+  },
+  jainIndex: {
+    meaning: "Jain's fairness index of per-CPU busy time: 1 is perfectly even.",
+    unit: 'number',
+    group: 'load',
+    better: 'higher',
+  },
+  migrations: {
+    meaning: 'Moves of a process to another CPU, all reasons (jobMigrations + taskMigrations).',
+    unit: 'count',
+    group: 'migrations',
+    key: true,
+  },
+  jobMigrations: {
+    meaning: 'Moves of a job that had already run: it resumes on another CPU.',
+    unit: 'count',
+    group: 'migrations',
+  },
+  taskMigrations: {
+    meaning:
+      'Moves of a task between jobs, or of a job that had not run yet: it starts elsewhere than its task last ran.',
+    unit: 'count',
+    group: 'migrations',
+  },
+  migrationsByReason: {
+    meaning: 'Migrations by the reason the policy gave.',
+    unit: 'count',
+    group: 'migrations',
+    key: true,
+    notSelectable: true,
+  },
+  migrationCostS: {
+    meaning: 'Total cost of the migrations: state copy, cache reload and coherence stalls.',
+    unit: 'seconds',
+    group: 'migrations',
+    better: 'lower',
+  },
+  cacheMisses: {
+    meaning: 'Cache lines fetched into the private caches, all causes.',
+    unit: 'count',
+    group: 'caches',
+    better: 'lower',
+    key: true,
+  },
+  cacheMissesByCause: {
+    meaning: 'Cache misses by cause: cold, migration, eviction, capacity, coherence.',
+    unit: 'count',
+    group: 'caches',
+    key: true,
+    notSelectable: true,
+  },
+  stallS: {
+    meaning: 'Time processes spent stalled on cache misses.',
+    unit: 'seconds',
+    group: 'caches',
+    better: 'lower',
+  },
+  contextSwitches: {
+    meaning: 'Times a CPU switched from one process to another.',
+    unit: 'count',
+    group: 'scheduling',
+    better: 'lower',
+    key: true,
+  },
+  preemptions: {
+    meaning: 'Times a running job was stopped with work left so that another one runs on its CPU.',
+    unit: 'count',
+    group: 'scheduling',
+    better: 'lower',
+    key: true,
+  },
+  energyJ: {
+    meaning: 'Energy used by all cores and DRAM (machines with a power or thermal model).',
+    unit: 'joules',
+    group: 'energy',
+    better: 'lower',
+    key: true,
+  },
+  energyByCpuJ: {
+    meaning: 'Core energy of each CPU (static, dynamic and idle-state transitions).',
+    unit: 'joules',
+    group: 'energy',
+    notSelectable: true,
+  },
+  dramEnergyJ: {
+    meaning: 'Energy of DRAM accesses (machines with a power or thermal model).',
+    unit: 'joules',
+    group: 'energy',
+    better: 'lower',
+  },
+  edpJs: {
+    meaning: 'Energy-delay product: energy x makespan.',
+    unit: 'joule-seconds',
+    group: 'energy',
+    finishedOnly: true,
+    better: 'lower',
+  },
+  peakTempC: {
+    meaning: 'Highest core temperature (machines with a thermal model).',
+    unit: 'celsius',
+    group: 'heat',
+    better: 'lower',
+    key: true,
+  },
+  meanTempC: {
+    meaning: 'Mean core temperature over cores and time (machines with a thermal model).',
+    unit: 'celsius',
+    group: 'heat',
+    better: 'lower',
+  },
+  throttledS: {
+    meaning: 'Core-seconds with the frequency capped by thermal throttling (machines with a thermal model).',
+    unit: 'seconds',
+    group: 'heat',
+    better: 'lower',
+    key: true,
+  },
+  failures: {
+    meaning: 'CPU failures within the run (machines with events).',
+    unit: 'count',
+    group: 'faults',
+    key: true,
+  },
+  evacuations: {
+    meaning: 'Processes moved off failed or maintenance CPUs (machines with events).',
+    unit: 'count',
+    group: 'faults',
+    key: true,
+  },
+  lostWorkS: {
+    meaning: 'Work lost at failures since the last checkpoint, done again (machines with events).',
+    unit: 'seconds',
+    group: 'faults',
+    better: 'lower',
+    key: true,
+  },
+  simulatedS: {
+    meaning: 'Simulated time the run covered: its duration, or less when every process finished earlier.',
+    unit: 'seconds',
+    group: 'run',
+  },
   events: { meaning: 'Simulation events processed.', unit: 'count', group: 'run', notSelectable: true },
-  processRowsOmitted: { meaning: 'Completed processes left out of the processes table (it keeps a bounded number of rows).', unit: 'count', group: 'run', notSelectable: true },
-  migrationRowsOmitted: { meaning: 'Migrations left out of the migrations table (it keeps a bounded number of rows).', unit: 'count', group: 'run', notSelectable: true },
+  processRowsOmitted: {
+    meaning: 'Completed processes left out of the processes table (it keeps a bounded number of rows).',
+    unit: 'count',
+    group: 'run',
+    notSelectable: true,
+  },
+  migrationRowsOmitted: {
+    meaning: 'Migrations left out of the migrations table (it keeps a bounded number of rows).',
+    unit: 'count',
+    group: 'run',
+    notSelectable: true,
+  },
 };
 
 export const GROUP_TITLES: Readonly<Record<MetricGroup, string>> = {
@@ -112,7 +370,8 @@ const PERIODIC_TITLES: Partial<Record<MetricGroup, string>> = {
 };
 
 /** The definition of a summary key, if it is one. */
-export const metricDefinition = (key: string): MetricDefinition | undefined => (METRIC_DEFINITIONS as Readonly<Record<string, MetricDefinition>>)[key];
+export const metricDefinition = (key: string): MetricDefinition | undefined =>
+  (METRIC_DEFINITIONS as Readonly<Record<string, MetricDefinition>>)[key];
 
 const UNIT_WORDS: Readonly<Record<MetricUnit, string>> = {
   count: '',
@@ -131,7 +390,10 @@ export function metricExplanation(key: string): string | undefined {
   if (!d) return undefined;
   const unit = UNIT_WORDS[d.unit];
   const parts = [d.meaning, unit ? `${unit.charAt(0).toUpperCase()}${unit.slice(1)}.` : ''];
-  if (d.finishedOnly) parts.push('Finished processes only: those that did not finish are left out, so a run that finishes less can look better.');
+  if (d.finishedOnly)
+    parts.push(
+      'Finished processes only: those that did not finish are left out, so a run that finishes less can look better.',
+    );
   if (d.better) parts.push(d.better === 'lower' ? 'Lower is better.' : 'Higher is better.');
   return parts.filter(Boolean).join(' ');
 }
@@ -163,9 +425,35 @@ export function periodic(summary: Readonly<Record<string, unknown>>): boolean {
   return n('jobsCompleted') > n('completed') || (n('completed') === 0 && n('deadlineMisses') > 0);
 }
 
-const GROUP_ORDER: readonly MetricGroup[] = ['processes', 'finished', 'everyProcess', 'jobs', 'load', 'migrations', 'caches', 'scheduling', 'energy', 'heat', 'faults', 'run'];
+const GROUP_ORDER: readonly MetricGroup[] = [
+  'processes',
+  'finished',
+  'everyProcess',
+  'jobs',
+  'load',
+  'migrations',
+  'caches',
+  'scheduling',
+  'energy',
+  'heat',
+  'faults',
+  'run',
+];
 /** Real-time runs lead with their jobs: released, completed and missed. */
-const PERIODIC_ORDER: readonly MetricGroup[] = ['jobs', 'processes', 'finished', 'everyProcess', 'load', 'migrations', 'caches', 'scheduling', 'energy', 'heat', 'faults', 'run'];
+const PERIODIC_ORDER: readonly MetricGroup[] = [
+  'jobs',
+  'processes',
+  'finished',
+  'everyProcess',
+  'load',
+  'migrations',
+  'caches',
+  'scheduling',
+  'energy',
+  'heat',
+  'faults',
+  'run',
+];
 
 export interface SummaryGroup {
   group: MetricGroup;
@@ -180,19 +468,24 @@ export interface SummaryGroup {
  * costs. `key` groups hold the main table's keys; `rest` every other key present (unknown keys,
  * which the table does not define, last).
  */
-export function summaryGroups(summary: Readonly<Record<string, unknown>>): { key: SummaryGroup[]; rest: SummaryGroup[] } {
+export function summaryGroups(summary: Readonly<Record<string, unknown>>): {
+  key: SummaryGroup[];
+  rest: SummaryGroup[];
+} {
   const order = periodic(summary) ? PERIODIC_ORDER : GROUP_ORDER;
   const present = Object.keys(summary);
   const definedOrder = Object.keys(METRIC_DEFINITIONS);
   const realtime = periodic(summary);
-  const isMain = (d: MetricDefinition) => Boolean(d.key) && !(realtime && d.processesOnly) && !(!realtime && d.periodicOnly);
+  const isMain = (d: MetricDefinition) =>
+    Boolean(d.key) && !(realtime && d.processesOnly) && !(!realtime && d.periodicOnly);
   const inGroup = (group: MetricGroup, main: boolean) =>
     definedOrder.filter((k) => {
       const d = METRIC_DEFINITIONS[k as keyof Summary];
       return present.includes(k) && d.group === group && isMain(d) === main;
     });
   const title = (group: MetricGroup) => (realtime && PERIODIC_TITLES[group]) || GROUP_TITLES[group];
-  const groups = (main: boolean) => order.map((group) => ({ group, title: title(group), keys: inGroup(group, main) })).filter((g) => g.keys.length > 0);
+  const groups = (main: boolean) =>
+    order.map((group) => ({ group, title: title(group), keys: inGroup(group, main) })).filter((g) => g.keys.length > 0);
   const rest = groups(false);
   const unknown = present.filter((k) => !metricDefinition(k));
   if (unknown.length > 0) rest.push({ group: 'run', title: 'Other', keys: unknown.sort() });

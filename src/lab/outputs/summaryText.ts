@@ -8,7 +8,9 @@ import type { CompareOutput, RunOutput } from './contract';
 /** The title of a group, with what a finished-only group leaves out. */
 export function groupHeading(group: SummaryGroup, summary: RunOutput['summary']): string {
   const left = unfinishedCount(summary);
-  return group.group === 'finished' && left > 0 ? `${group.title} (${left} did not finish and ${left === 1 ? 'is' : 'are'} not counted)` : group.title;
+  return group.group === 'finished' && left > 0
+    ? `${group.title} (${left} did not finish and ${left === 1 ? 'is' : 'are'} not counted)`
+    : group.title;
 }
 
 /** How long a run was observed: `5 s`, or `observed from 1 s to 5 s of 10 s` with a window. */
@@ -17,7 +19,8 @@ export function observedSpan(durationS: number, window: RunOutput['window']): st
 }
 
 /** A run's setting in one line: `linux-cfs on duo, mixed, fair, 5 s`. */
-export const runSetting = (run: RunOutput): string => `${run.policy} on ${run.machine}, ${run.workload}, ${run.scheduler}, ${observedSpan(run.durationS, run.window)}`;
+export const runSetting = (run: RunOutput): string =>
+  `${run.policy} on ${run.machine}, ${run.workload}, ${run.scheduler}, ${observedSpan(run.durationS, run.window)}`;
 
 /** A comparison's setting in one line. */
 export const compareSetting = (output: CompareOutput): string =>
@@ -42,8 +45,15 @@ export function summaryMarkdown(run: RunOutput): string {
 
 /** A comparison as a Markdown table: mean ± 95 % half-width and the paired difference, in each metric's unit; best in bold. */
 export function compareMarkdown(output: CompareOutput): string {
-  const scales = output.metrics.map((metric) => scaleFor(metric, output.cells.filter((c) => c.metric === metric).map((c) => c.interval.mean)));
-  const header = output.metrics.map((metric, i) => (unitLabel(scales[i]) ? `${metric} (${unitLabel(scales[i])})` : metric));
+  const scales = output.metrics.map((metric) =>
+    scaleFor(
+      metric,
+      output.cells.filter((c) => c.metric === metric).map((c) => c.interval.mean),
+    ),
+  );
+  const header = output.metrics.map((metric, i) =>
+    unitLabel(scales[i]) ? `${metric} (${unitLabel(scales[i])})` : metric,
+  );
   const lines = [
     `**compare**: ${compareSetting(output)}`,
     '',
@@ -56,10 +66,15 @@ export function compareMarkdown(output: CompareOutput): string {
       if (!cell) return '';
       const text = formatInterval(metric, cell.interval.mean, cell.interval.halfWidth, { ...scales[i], symbol: '' });
       const shown = cell.best ? `**${text}**` : text;
-      return cell.difference ? `${shown} (Δ ${formatDifference(cell.difference, { ...scales[i], symbol: '' })})` : shown;
+      return cell.difference
+        ? `${shown} (Δ ${formatDifference(cell.difference, { ...scales[i], symbol: '' })})`
+        : shown;
     });
     lines.push(`| ${policy} | ${cells.join(' | ')} |`);
   }
-  lines.push('', `mean ± 95 % confidence half-width over the same seeds; Δ: paired difference against ${output.policies[0]}`);
+  lines.push(
+    '',
+    `mean ± 95 % confidence half-width over the same seeds; Δ: paired difference against ${output.policies[0]}`,
+  );
   return lines.join('\n');
 }

@@ -4,7 +4,12 @@ import { cellPositionToFile, type ParsedLabCell } from '../document/markdown';
 import type { ResolvedLab } from '../language/resolveLab';
 
 /** `file:line:col: message` (1-based) for each error diagnostic of a code cell. */
-export function cellProblemLines(file: string, cells: readonly ParsedLabCell[], lab: ResolvedLab, cellIndex: number): string[] {
+export function cellProblemLines(
+  file: string,
+  cells: readonly ParsedLabCell[],
+  lab: ResolvedLab,
+  cellIndex: number,
+): string[] {
   const cell = cells[cellIndex];
   if (cell.kind === 'markdown') return [];
   return (lab.diagnostics.get(cellIndex) ?? [])

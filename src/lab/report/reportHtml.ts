@@ -29,7 +29,8 @@ export interface ReportInput {
   image?: ImageSource;
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 // html: false: lab text is rendered as Markdown only, raw HTML in it is shown as text.
 const markdown = new MarkdownIt('commonmark', { html: false }).enable('table');
@@ -91,7 +92,8 @@ img { max-width: 100%; }
 .pass { color: #1a7f37; }
 `;
 
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'";
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'";
 
 export function reportHtml(input: ReportInput): string {
   return [

@@ -7,7 +7,6 @@ import type { RunSummary } from './runHost';
 import { metricDefinition } from '../outputs/metrics';
 import { meanInterval } from './stats';
 
-
 /** A metric's value in a summary; breakdowns (by reason, by cause) count as their total. */
 export function metricValue(result: RunSummary, metric: string): number {
   const value = (result.summary as unknown as Record<string, number | Record<string, number> | undefined>)[metric];
@@ -64,7 +63,9 @@ export async function runCompare(
     policies,
     metrics: compare.metrics,
     seeds: compare.seeds,
-    ...(compare.base.window ? { window: { startS: compare.base.window.startNs / 1e9, endS: compare.base.window.endNs / 1e9 } } : {}),
+    ...(compare.base.window
+      ? { window: { startS: compare.base.window.startNs / 1e9, endS: compare.base.window.endNs / 1e9 } }
+      : {}),
     cells,
   };
 }

@@ -77,14 +77,38 @@ export function recordCompare(output: CompareOutput, inputsHash: string, simVers
 
 export function recordRun(output: RunOutput, inputsHash: string, simVersion: string): RecordedRun {
   const { policy, seed, machine, workload, scheduler, durationS, window, digest, summary } = output;
-  return { policy, seed, machine, workload, scheduler, durationS, ...(window ? { window } : {}), simVersion, inputsHash, digest, summary };
+  return {
+    policy,
+    seed,
+    machine,
+    workload,
+    scheduler,
+    durationS,
+    ...(window ? { window } : {}),
+    simVersion,
+    inputsHash,
+    digest,
+    summary,
+  };
 }
 
 /** A recorded run as the output it was, or undefined when the record predates the fields it needs. */
 export function recordedRunOutput(name: string, recorded: RecordedRun): RunOutput | undefined {
   const { policy, seed, machine, workload, scheduler, durationS, window, digest, summary } = recorded;
-  if (machine === undefined || workload === undefined || scheduler === undefined || durationS === undefined) return undefined;
-  return { name, policy, scheduler, machine, workload, seed, durationS, ...(window ? { window } : {}), digest, summary };
+  if (machine === undefined || workload === undefined || scheduler === undefined || durationS === undefined)
+    return undefined;
+  return {
+    name,
+    policy,
+    scheduler,
+    machine,
+    workload,
+    seed,
+    durationS,
+    ...(window ? { window } : {}),
+    digest,
+    summary,
+  };
 }
 
 /**
@@ -98,9 +122,22 @@ export function recordedCompareOutput(name: string | undefined, recorded: Record
   // JSON has no NaN: a half-width of fewer than two seeds comes back as null.
   const number = (x: number | null) => (x === null ? Number.NaN : x);
   const interval = (i: CompareCell['interval']) => ({ ...i, mean: number(i.mean), halfWidth: number(i.halfWidth) });
-  const restored = cells.map((c) => ({ ...c, interval: interval(c.interval), ...(c.difference ? { difference: interval(c.difference) } : {}) }));
+  const restored = cells.map((c) => ({
+    ...c,
+    interval: interval(c.interval),
+    ...(c.difference ? { difference: interval(c.difference) } : {}),
+  }));
   const window = recorded.window ? { window: recorded.window } : {};
-  return { ...(name === undefined ? {} : { name }), machine, workload, policies: recorded.policies, metrics, seeds: recorded.seeds, ...window, cells: restored };
+  return {
+    ...(name === undefined ? {} : { name }),
+    machine,
+    workload,
+    policies: recorded.policies,
+    metrics,
+    seeds: recorded.seeds,
+    ...window,
+    cells: restored,
+  };
 }
 
 /** The record with these runs and comparisons written over their old entries (the others kept). */
@@ -141,7 +178,13 @@ export function serializeResults(record: ResultsRecord): string {
 /** Reads a record; throws with a readable message when the text is not one. */
 export function parseResults(text: string): ResultsRecord {
   const data = JSON.parse(text) as Partial<ResultsRecord>;
-  if (typeof data !== 'object' || data === null || data.format !== RESULTS_FORMAT || typeof data.runs !== 'object' || typeof data.compares !== 'object') {
+  if (
+    typeof data !== 'object' ||
+    data === null ||
+    data.format !== RESULTS_FORMAT ||
+    typeof data.runs !== 'object' ||
+    typeof data.compares !== 'object'
+  ) {
     throw new Error(`not a results record of format ${RESULTS_FORMAT}`);
   }
   return data as ResultsRecord;
@@ -181,11 +224,16 @@ function flatten(summary: Record<string, SummaryValue>): Map<string, number> {
 export function movedMetrics(recorded: Record<string, number>, now: Record<string, number>): MovedMetric[] {
   const same = (a: number, b: number) => canonicalJson(a) === canonicalJson(b);
   const keys = [...new Set([...Object.keys(recorded), ...Object.keys(now)])].sort();
-  return keys.filter((k) => !same(recorded[k] ?? Number.NaN, now[k] ?? Number.NaN)).map((k) => ({ metric: k, recorded: recorded[k] ?? Number.NaN, now: now[k] ?? Number.NaN }));
+  return keys
+    .filter((k) => !same(recorded[k] ?? Number.NaN, now[k] ?? Number.NaN))
+    .map((k) => ({ metric: k, recorded: recorded[k] ?? Number.NaN, now: now[k] ?? Number.NaN }));
 }
 
 /** Where a run or comparison stands before anything runs: stale needs no simulation to know. */
-export function staleness(recorded: { inputsHash: string } | undefined, currentInputsHash: string): 'new' | 'stale' | 'current' {
+export function staleness(
+  recorded: { inputsHash: string } | undefined,
+  currentInputsHash: string,
+): 'new' | 'stale' | 'current' {
   if (!recorded) return 'new';
   return recorded.inputsHash === currentInputsHash ? 'current' : 'stale';
 }
@@ -199,7 +247,11 @@ export interface CurrentEntry {
 }
 
 /** Compares a fresh execution with the record, entry by entry. */
-export function verifyAgainst(record: ResultsRecord, current: readonly CurrentEntry[], simVersion: string): VerifyEntry[] {
+export function verifyAgainst(
+  record: ResultsRecord,
+  current: readonly CurrentEntry[],
+  simVersion: string,
+): VerifyEntry[] {
   const entries: VerifyEntry[] = [];
   const seen = new Set<string>();
   for (const entry of current) {
@@ -207,7 +259,12 @@ export function verifyAgainst(record: ResultsRecord, current: readonly CurrentEn
     seen.add(`${entry.kind}:${entry.name}`);
     const state = staleness(recorded, entry.inputsHash);
     if (state !== 'current') {
-      entries.push({ kind: entry.kind, name: entry.name, status: state, note: state === 'stale' ? 'its cells or parameters changed since it was recorded' : 'not in the record' });
+      entries.push({
+        kind: entry.kind,
+        name: entry.name,
+        status: state,
+        note: state === 'stale' ? 'its cells or parameters changed since it was recorded' : 'not in the record',
+      });
       continue;
     }
     if (!entry.result) continue;
@@ -215,20 +272,41 @@ export function verifyAgainst(record: ResultsRecord, current: readonly CurrentEn
       entries.push({ kind: entry.kind, name: entry.name, status: 'failed', note: entry.result.error });
       continue;
     }
-    const versionNote = recorded!.simVersion !== simVersion ? `simulator version ${recorded!.simVersion} -> ${simVersion}` : undefined;
+    const versionNote =
+      recorded!.simVersion !== simVersion ? `simulator version ${recorded!.simVersion} -> ${simVersion}` : undefined;
     if (entry.result.digest === recorded!.digest) {
-      entries.push({ kind: entry.kind, name: entry.name, status: 'identical', ...(versionNote ? { note: versionNote } : {}) });
+      entries.push({
+        kind: entry.kind,
+        name: entry.name,
+        status: 'identical',
+        ...(versionNote ? { note: versionNote } : {}),
+      });
       continue;
     }
-    const before = entry.kind === 'run' ? Object.fromEntries(flatten((recorded as RecordedRun).summary)) : (recorded as RecordedCompare).means;
+    const before =
+      entry.kind === 'run'
+        ? Object.fromEntries(flatten((recorded as RecordedRun).summary))
+        : (recorded as RecordedCompare).means;
     const moved = movedMetrics(before, entry.result.values);
-    entries.push({ kind: entry.kind, name: entry.name, status: 'drifted', moved, note: versionNote ?? (moved.length === 0 ? 'the summary is unchanged; other result tables differ' : undefined) });
+    entries.push({
+      kind: entry.kind,
+      name: entry.name,
+      status: 'drifted',
+      moved,
+      note: versionNote ?? (moved.length === 0 ? 'the summary is unchanged; other result tables differ' : undefined),
+    });
   }
-  for (const [kind, table] of [['run', record.runs], ['compare', record.compares]] as const) {
-    for (const name of Object.keys(table).sort()) if (!seen.has(`${kind}:${name}`)) entries.push({ kind, name, status: 'removed', note: 'in the record but no longer in the lab' });
+  for (const [kind, table] of [
+    ['run', record.runs],
+    ['compare', record.compares],
+  ] as const) {
+    for (const name of Object.keys(table).sort())
+      if (!seen.has(`${kind}:${name}`))
+        entries.push({ kind, name, status: 'removed', note: 'in the record but no longer in the lab' });
   }
   return entries;
 }
 
 /** Flattened summary numbers of a run, as verification compares them. */
-export const summaryValues = (summary: Record<string, SummaryValue>): Record<string, number> => Object.fromEntries(flatten(summary));
+export const summaryValues = (summary: Record<string, SummaryValue>): Record<string, number> =>
+  Object.fromEntries(flatten(summary));

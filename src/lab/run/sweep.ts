@@ -7,14 +7,21 @@ import { canonicalJson } from '../../sim';
 import type { Diagnostic } from '../document/diagnostic';
 import type { LabCell } from '../document/markdown';
 import type { Interval, SummaryValue } from '../outputs/contract';
-import { resolveLab, type ChartSweep, type ResolveOptions, type ResolvedLab, type ResolvedRun } from '../language/resolveLab';
+import {
+  resolveLab,
+  type ChartSweep,
+  type ResolveOptions,
+  type ResolvedLab,
+  type ResolvedRun,
+} from '../language/resolveLab';
 import { summaryValues } from './resultsRecord';
 import { meanInterval } from './stats';
 
 /** Every combination of parameter values, first parameter varying slowest. */
 export function combinations(params: Readonly<Record<string, readonly string[]>>): Record<string, string>[] {
   let combos: Record<string, string>[] = [{}];
-  for (const [name, values] of Object.entries(params)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
+  for (const [name, values] of Object.entries(params))
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
   return combos;
 }
 
@@ -24,7 +31,10 @@ export function combinations(params: Readonly<Record<string, readonly string[]>>
  * so statistics made now equal statistics made from a file read back.
  */
 export function sweepMetrics(summary: Summary | Readonly<Record<string, SummaryValue>>): Record<string, number> {
-  return JSON.parse(canonicalJson(summaryValues(summary as unknown as Record<string, SummaryValue>))) as Record<string, number>;
+  return JSON.parse(canonicalJson(summaryValues(summary as unknown as Record<string, SummaryValue>))) as Record<
+    string,
+    number
+  >;
 }
 
 /** One simulation of a chart's sweep: a run of the lab resolved with one value of the parameter. */
@@ -45,7 +55,12 @@ export type ChartSweepPlan =
  * The simulations of a `show: sweep` chart, in the order of `migration-lab sweep`: for each
  * value of the parameter the lab is resolved again with it, and each run goes over seeds 1..n.
  */
-export function planChartSweep(cells: readonly LabCell[], runs: readonly string[], sweep: ChartSweep, options: ResolveOptions): ChartSweepPlan {
+export function planChartSweep(
+  cells: readonly LabCell[],
+  runs: readonly string[],
+  sweep: ChartSweep,
+  options: ResolveOptions,
+): ChartSweepPlan {
   const jobs: ChartSweepJob[] = [];
   for (const value of sweep.values) {
     const lab = resolveLab(cells, { ...options, params: { ...options.params, [sweep.param]: value } });
@@ -53,9 +68,15 @@ export function planChartSweep(cells: readonly LabCell[], runs: readonly string[
     if (resolved.some((r) => r === undefined)) {
       const broken = [...lab.diagnostics].find(([, ds]) => ds.some((d) => d.severity === 'error'));
       const cellIndex = broken?.[0] ?? lab.runCells.get(runs[resolved.indexOf(undefined)]) ?? -1;
-      return { ok: false, value, cellIndex, errors: (lab.diagnostics.get(cellIndex) ?? []).filter((d) => d.severity === 'error') };
+      return {
+        ok: false,
+        value,
+        cellIndex,
+        errors: (lab.diagnostics.get(cellIndex) ?? []).filter((d) => d.severity === 'error'),
+      };
     }
-    for (let seed = 1; seed <= sweep.seeds; seed++) for (const run of resolved) jobs.push({ params: { [sweep.param]: value }, seed, run: run!, lab });
+    for (let seed = 1; seed <= sweep.seeds; seed++)
+      for (const run of resolved) jobs.push({ params: { [sweep.param]: value }, seed, run: run!, lab });
   }
   return { ok: true, jobs };
 }
@@ -87,7 +108,12 @@ export interface SweepGroup {
   metrics: Record<string, SweepInterval>;
 }
 
-const withEnds = ({ mean, halfWidth }: Interval): SweepInterval => ({ mean, halfWidth, low: mean - halfWidth, high: mean + halfWidth });
+const withEnds = ({ mean, halfWidth }: Interval): SweepInterval => ({
+  mean,
+  halfWidth,
+  low: mean - halfWidth,
+  high: mean + halfWidth,
+});
 
 /**
  * Groups samples by parameter combination, run and policy (in the order they first appear)
@@ -98,14 +124,20 @@ export function aggregateSweep(samples: readonly SweepSample[]): SweepGroup[] {
   for (const sample of samples) {
     const key = canonicalJson([sample.params, sample.run, sample.policy]);
     let entry = groups.get(key);
-    if (!entry) groups.set(key, (entry = { group: { params: { ...sample.params }, run: sample.run, policy: sample.policy }, samples: [] }));
+    if (!entry)
+      groups.set(
+        key,
+        (entry = { group: { params: { ...sample.params }, run: sample.run, policy: sample.policy }, samples: [] }),
+      );
     entry.samples.push(sample);
   }
   return [...groups.values()].map(({ group, samples: members }) => {
     const names = [...new Set(members.flatMap((s) => Object.keys(s.metrics)))].sort();
     const metrics: Record<string, SweepInterval> = {};
     for (const name of names) {
-      const values = members.map((s) => s.metrics[name]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      const values = members
+        .map((s) => s.metrics[name])
+        .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
       if (values.length > 0) metrics[name] = withEnds(meanInterval(values));
     }
     return { ...group, n: members.length, metrics };

@@ -13,7 +13,13 @@ function seriesRows(result: SimResult): Row[] {
   const rows: Row[] = [];
   for (const cpu of cpus) {
     cpu.utilization.forEach((utilization, bin) => {
-      const row: Row = { cpu: cpu.cpu, socket: cpu.socket, tS: (startNs + bin * binNs) / 1e9, utilization, queueLength: cpu.queueLength[bin] };
+      const row: Row = {
+        cpu: cpu.cpu,
+        socket: cpu.socket,
+        tS: (startNs + bin * binNs) / 1e9,
+        utilization,
+        queueLength: cpu.queueLength[bin],
+      };
       for (const cause of MISS_CAUSES) row[`misses_${cause}`] = cpu.missesByCause[cause][bin];
       rows.push(row);
     });

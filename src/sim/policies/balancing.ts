@@ -19,8 +19,18 @@ function roundRobinPlacer(): (view: SimView, h: number) => number {
 }
 
 export const PERIODIC_PUSH_PARAMS = {
-  interval: { kind: 'time', default: 4_000_000, min: 10_000, doc: 'How often every CPU compares its load with the mean.' },
-  threshold: { kind: 'number', default: 1, min: 0, doc: 'A CPU pushes while its load exceeds the mean by more than this many processes.' },
+  interval: {
+    kind: 'time',
+    default: 4_000_000,
+    min: 10_000,
+    doc: 'How often every CPU compares its load with the mean.',
+  },
+  threshold: {
+    kind: 'number',
+    default: 1,
+    min: 0,
+    doc: 'A CPU pushes while its load exceeds the mean by more than this many processes.',
+  },
 } as const;
 
 /**
@@ -70,7 +80,12 @@ function pushFrom(view: SimView, act: PolicyActions, src: number, mean: number, 
 }
 
 export const WORK_STEALING_PARAMS = {
-  stealInterval: { kind: 'time', default: 1_000_000, min: 10_000, doc: 'How often CPUs with nothing to run look for work to steal (besides the moment they run dry).' },
+  stealInterval: {
+    kind: 'time',
+    default: 1_000_000,
+    min: 10_000,
+    doc: 'How often CPUs with nothing to run look for work to steal (besides the moment they run dry).',
+  },
   minQueue: { kind: 'integer', default: 1, min: 1, doc: 'A victim must have at least this many waiting processes.' },
 } as const;
 

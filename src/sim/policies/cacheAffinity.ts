@@ -17,11 +17,35 @@ import { readParams } from './params';
 import type { Policy, PolicyActions, PolicyContext, SimView } from './policy';
 
 export const CACHE_AFFINITY_PARAMS = {
-  interval: { kind: 'time', default: 4_000_000, min: 10_000, doc: 'How often CPUs look for a move worth its cache cost.' },
-  expectedRun: { kind: 'time', default: 2_000_000, min: 1, doc: 'Time each process ahead in a queue is expected to run before the next one (about one time slice).' },
-  costFactor: { kind: 'number', default: 1, min: 0, doc: 'A move happens only if the expected gain exceeds this many times the reload cost.' },
-  affinityWeight: { kind: 'number', default: 1, min: 0, doc: 'How many queued processes a warm cache is worth when a process wakes up.' },
-  heavyFraction: { kind: 'fraction', default: 0.25, doc: 'A process is cache-heavy when its working set is at least this fraction of the private (L2) cache.' },
+  interval: {
+    kind: 'time',
+    default: 4_000_000,
+    min: 10_000,
+    doc: 'How often CPUs look for a move worth its cache cost.',
+  },
+  expectedRun: {
+    kind: 'time',
+    default: 2_000_000,
+    min: 1,
+    doc: 'Time each process ahead in a queue is expected to run before the next one (about one time slice).',
+  },
+  costFactor: {
+    kind: 'number',
+    default: 1,
+    min: 0,
+    doc: 'A move happens only if the expected gain exceeds this many times the reload cost.',
+  },
+  affinityWeight: {
+    kind: 'number',
+    default: 1,
+    min: 0,
+    doc: 'How many queued processes a warm cache is worth when a process wakes up.',
+  },
+  heavyFraction: {
+    kind: 'fraction',
+    default: 0.25,
+    doc: 'A process is cache-heavy when its working set is at least this fraction of the private (L2) cache.',
+  },
 } as const;
 
 export function cacheAffinity(ctx: PolicyContext): Policy {
@@ -49,7 +73,9 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
    * process (fewest lines left in this core's cache) is the cheapest to move and goes first.
    */
   function balanceFrom(view: SimView, act: PolicyActions, src: number): void {
-    const queued = [...view.queued(src)].sort((a, b) => view.privateFootprintLines(a, src) - view.privateFootprintLines(b, src) || a - b);
+    const queued = [...view.queued(src)].sort(
+      (a, b) => view.privateFootprintLines(a, src) - view.privateFootprintLines(b, src) || a - b,
+    );
     const waitHere = (view.queueLength(src) + 1) / 2;
     for (const h of queued) {
       const dst = cheapestTarget(view, h, src);
@@ -68,7 +94,8 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
     let bestKey = Infinity;
     for (let c = 0; c < n; c++) {
       if (c === src || !usable(view, h, c)) continue;
-      const tier = m.cpuCore[c] === m.cpuCore[src] ? 0 : m.cpuSocket[c] === m.cpuSocket[src] ? 1 : view.distance(src, c);
+      const tier =
+        m.cpuCore[c] === m.cpuCore[src] ? 0 : m.cpuSocket[c] === m.cpuSocket[src] ? 1 : view.distance(src, c);
       const key = view.load(c) * 1000 + tier;
       if (key < bestKey) {
         bestKey = key;
@@ -112,7 +139,12 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
         // Swap: a light waiting process there comes here, the heavy one goes there.
         for (const h of view.queued(c)) {
           const hb = bytesOf(h);
-          if (hb < heavyBytes && pressure[cc]! - hb + vb <= m.l2Bytes && usable(view, h, src) && (partner < 0 || hb < bytesOf(partner))) {
+          if (
+            hb < heavyBytes &&
+            pressure[cc]! - hb + vb <= m.l2Bytes &&
+            usable(view, h, src) &&
+            (partner < 0 || hb < bytesOf(partner))
+          ) {
             dst = c;
             partner = h;
           }
@@ -134,7 +166,12 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
     let best = -1;
     for (let c = 0; c < n; c++) {
       if (!usable(view, h, c)) continue;
-      if (best < 0 || view.load(c) < view.load(best) || (view.load(c) === view.load(best) && pressure[m.cpuCore[c]!]! < pressure[m.cpuCore[best]!]!)) best = c;
+      if (
+        best < 0 ||
+        view.load(c) < view.load(best) ||
+        (view.load(c) === view.load(best) && pressure[m.cpuCore[c]!]! < pressure[m.cpuCore[best]!]!)
+      )
+        best = c;
     }
     return best;
   }

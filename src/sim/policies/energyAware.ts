@@ -24,9 +24,22 @@ import { readParams } from './params';
 import type { Policy, PolicyActions, PolicyContext, SimView } from './policy';
 
 export const ENERGY_AWARE_PARAMS = {
-  overutilized: { kind: 'fraction', default: 0.8, doc: 'Utilisation (of a CPU\'s capacity) above which a process no longer fits and normal load balancing takes over.' },
-  newUtil: { kind: 'fraction', default: 0.5, doc: 'Utilisation assumed for a process that has not run yet, as a fraction of 1024.' },
-  interval: { kind: 'time', default: 4_000_000, min: 10_000, doc: 'How often the overutilized state is checked and, while it lasts, load balanced.' },
+  overutilized: {
+    kind: 'fraction',
+    default: 0.8,
+    doc: "Utilisation (of a CPU's capacity) above which a process no longer fits and normal load balancing takes over.",
+  },
+  newUtil: {
+    kind: 'fraction',
+    default: 0.5,
+    doc: 'Utilisation assumed for a process that has not run yet, as a fraction of 1024.',
+  },
+  interval: {
+    kind: 'time',
+    default: 4_000_000,
+    min: 10_000,
+    doc: 'How often the overutilized state is checked and, while it lasts, load balanced.',
+  },
 } as const;
 
 /** schedutil's headroom: a domain runs at a capacity 1.25 x its busiest CPU's utilisation. */
@@ -62,7 +75,8 @@ export function energyAware(ctx: PolicyContext): Policy {
   }
 
   function overutilized(view: SimView): boolean {
-    for (let cpu = 0; cpu < n; cpu++) if (view.online(cpu) && util[cpu]! > params.overutilized * maxCap(cpu)) return true;
+    for (let cpu = 0; cpu < n; cpu++)
+      if (view.online(cpu) && util[cpu]! > params.overutilized * maxCap(cpu)) return true;
     return false;
   }
 
@@ -111,7 +125,10 @@ export function energyAware(ctx: PolicyContext): Policy {
       const d = domainOf[cpu]!;
       const delta = domainPower(view, d, cpu, u) - domainPower(view, d, -1, 0);
       // Ties (within 0.1 %): the previous CPU keeps its warm cache; then the one with most spare capacity.
-      const better = delta < bestDelta * 0.999 || (delta <= bestDelta * 1.001 && (cpu === prev || (best !== prev && maxCap(cpu) - util[cpu]! > maxCap(best) - util[best]!)));
+      const better =
+        delta < bestDelta * 0.999 ||
+        (delta <= bestDelta * 1.001 &&
+          (cpu === prev || (best !== prev && maxCap(cpu) - util[cpu]! > maxCap(best) - util[best]!)));
       if (best < 0 || better) {
         best = cpu;
         bestDelta = delta;

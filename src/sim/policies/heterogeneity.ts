@@ -14,9 +14,22 @@ import type { Policy, PolicyContext, SimView } from './policy';
 
 export const HETEROGENEITY_PARAMS = {
   interval: { kind: 'time', default: 4_000_000, min: 10_000, doc: 'How often misfit processes are looked for.' },
-  heavyUtil: { kind: 'fraction', default: 0.6, doc: 'A process that runs at least this fraction of the time (after minRun) is heavy.' },
-  lightUtil: { kind: 'fraction', default: 0.3, doc: 'A process that runs less than this fraction of the time is light.' },
-  minRun: { kind: 'time', default: 2_000_000, min: 0, doc: 'CPU time a process must have used before it is classed heavy.' },
+  heavyUtil: {
+    kind: 'fraction',
+    default: 0.6,
+    doc: 'A process that runs at least this fraction of the time (after minRun) is heavy.',
+  },
+  lightUtil: {
+    kind: 'fraction',
+    default: 0.3,
+    doc: 'A process that runs less than this fraction of the time is light.',
+  },
+  minRun: {
+    kind: 'time',
+    default: 2_000_000,
+    min: 0,
+    doc: 'CPU time a process must have used before it is classed heavy.',
+  },
 } as const;
 
 type Demand = 'heavy' | 'light' | 'unknown';
@@ -84,7 +97,11 @@ export function heterogeneityAware(ctx: PolicyContext): Policy {
       // Plain balancing first: waiting work goes to an idle CPU at least as fast as its own.
       for (let cpu = 0; cpu < n; cpu++) {
         for (const h of view.queued(cpu)) {
-          const idle = fastest(view, h, (c) => c !== cpu && view.load(c) === 0 && view.capacity(c) >= view.capacity(cpu));
+          const idle = fastest(
+            view,
+            h,
+            (c) => c !== cpu && view.load(c) === 0 && view.capacity(c) >= view.capacity(cpu),
+          );
           if (idle >= 0) act.migrate(h, idle, 'load-balance');
         }
       }
@@ -109,7 +126,8 @@ export function heterogeneityAware(ctx: PolicyContext): Policy {
           if (h !== r) continue;
           for (let b = 0; b < n; b++) {
             const occupant = view.running(b);
-            if (!isBig(b) || occupant < 0 || demand(view, occupant) !== 'light' || !usable(view, occupant, cpu)) continue;
+            if (!isBig(b) || occupant < 0 || demand(view, occupant) !== 'light' || !usable(view, occupant, cpu))
+              continue;
             if (act.migrate(occupant, cpu, 'heterogeneity')) act.migrate(h, b, 'heterogeneity');
             break;
           }

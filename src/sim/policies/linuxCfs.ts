@@ -30,13 +30,45 @@ import type { Policy, PolicyActions, PolicyContext, SimView } from './policy';
 import type { ResolvedMachine } from '../machine';
 
 export const LINUX_CFS_PARAMS = {
-  migrationCost: { kind: 'time', default: 500_000, min: 0, doc: 'sched_migration_cost: a task that ran within this time is cache-hot and is not pulled, and a CPU whose idle periods average less does not newidle-balance.' },
-  imbalancePct: { kind: 'integer', default: 117, min: 100, max: 1000, doc: 'imbalance_pct of the MC and NUMA domains: balance only when the busiest group carries this percentage of the local group\'s load (SMT uses 110).' },
-  cacheNiceTries: { kind: 'integer', default: -1, min: -1, max: 100, doc: 'Failed balancing attempts before cache-hot tasks may be pulled; -1 = the kernel\'s per-level values (SMT 0, MC 1, NUMA 2).' },
-  busyFactor: { kind: 'integer', default: 16, min: 1, max: 1024, doc: 'busy_factor: a busy CPU balances this many times less often.' },
-  tick: { kind: 'time', default: 1_000_000, min: 10_000, doc: 'Scheduler tick (HZ = 1000): how often CPUs check whether a domain is due.' },
+  migrationCost: {
+    kind: 'time',
+    default: 500_000,
+    min: 0,
+    doc: 'sched_migration_cost: a task that ran within this time is cache-hot and is not pulled, and a CPU whose idle periods average less does not newidle-balance.',
+  },
+  imbalancePct: {
+    kind: 'integer',
+    default: 117,
+    min: 100,
+    max: 1000,
+    doc: "imbalance_pct of the MC and NUMA domains: balance only when the busiest group carries this percentage of the local group's load (SMT uses 110).",
+  },
+  cacheNiceTries: {
+    kind: 'integer',
+    default: -1,
+    min: -1,
+    max: 100,
+    doc: "Failed balancing attempts before cache-hot tasks may be pulled; -1 = the kernel's per-level values (SMT 0, MC 1, NUMA 2).",
+  },
+  busyFactor: {
+    kind: 'integer',
+    default: 16,
+    min: 1,
+    max: 1024,
+    doc: 'busy_factor: a busy CPU balances this many times less often.',
+  },
+  tick: {
+    kind: 'time',
+    default: 1_000_000,
+    min: 10_000,
+    doc: 'Scheduler tick (HZ = 1000): how often CPUs check whether a domain is due.',
+  },
   newidle: { kind: 'boolean', default: true, doc: 'Newidle balancing: a CPU that runs dry pulls work immediately.' },
-  activeBalance: { kind: 'boolean', default: true, doc: 'Active balancing: push a running task when pulling waiting ones keeps failing.' },
+  activeBalance: {
+    kind: 'boolean',
+    default: true,
+    doc: 'Active balancing: push a running task when pulling waiting ones keeps failing.',
+  },
 } as const;
 
 type Level = 'SMT' | 'MC' | 'NUMA';
@@ -127,7 +159,13 @@ export function linuxCfs(ctx: PolicyContext): Policy {
    * One load_balance pass of `cpu` over domain `level`. As in the kernel, a newly idle CPU's
    * failures do not count towards nr_balance_failed and never trigger active balancing.
    */
-  function loadBalance(view: SimView, act: PolicyActions, cpu: number, level: number, newlyIdle: boolean): 'moved' | 'balanced' | 'failed' {
+  function loadBalance(
+    view: SimView,
+    act: PolicyActions,
+    cpu: number,
+    level: number,
+    newlyIdle: boolean,
+  ): 'moved' | 'balanced' | 'failed' {
     const d = domains[cpu]![level]!;
     const local = groupLoad(view, d.groups[d.localGroup]!);
     let busiest = -1;
@@ -148,7 +186,10 @@ export function linuxCfs(ctx: PolicyContext): Policy {
     const localPerCap = local.capacity > 0 ? local.load / local.capacity : Infinity;
     if (busiestPerCap * 100 <= localPerCap * d.imbalancePct) return 'balanced';
     // Move half the difference, scaled to the local group's capacity; at least one task.
-    const imbalance = Math.max(1, Math.floor(((busiestPerCap - localPerCap) * Math.min(local.capacity, busiestStats.capacity)) / 2));
+    const imbalance = Math.max(
+      1,
+      Math.floor(((busiestPerCap - localPerCap) * Math.min(local.capacity, busiestStats.capacity)) / 2),
+    );
     // The busiest CPU of the busiest group: most runnable with someone waiting.
     let src = -1;
     for (const c of d.groups[busiest]!) {
@@ -169,7 +210,8 @@ export function linuxCfs(ctx: PolicyContext): Policy {
     failed[cpu]![level]!++;
     if (params.activeBalance && failed[cpu]![level]! > d.cacheNiceTries + 2 && view.load(cpu) === 0) {
       const running = view.running(src);
-      if (running >= 0 && usable(view, running, cpu) && act.migrate(running, cpu, 'cpu-contention' satisfies Reason)) return 'moved';
+      if (running >= 0 && usable(view, running, cpu) && act.migrate(running, cpu, 'cpu-contention' satisfies Reason))
+        return 'moved';
     }
     return 'failed';
   }

@@ -11,8 +11,18 @@ import { readParams } from './params';
 import type { Policy, PolicyContext, SimView } from './policy';
 
 export const NUMA_AWARE_PARAMS = {
-  interval: { kind: 'time', default: 4_000_000, min: 10_000, doc: 'How often processes away from their memory are considered for a move home.' },
-  slack: { kind: 'number', default: 1, min: 0, doc: 'How many more processes the home node may have than the best remote CPU before a process runs remotely.' },
+  interval: {
+    kind: 'time',
+    default: 4_000_000,
+    min: 10_000,
+    doc: 'How often processes away from their memory are considered for a move home.',
+  },
+  slack: {
+    kind: 'number',
+    default: 1,
+    min: 0,
+    doc: 'How many more processes the home node may have than the best remote CPU before a process runs remotely.',
+  },
 } as const;
 
 export function numaAware(ctx: PolicyContext): Policy {

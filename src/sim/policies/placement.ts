@@ -29,8 +29,18 @@ export function roundRobin(ctx: PolicyContext): Policy {
 }
 
 export const POWER_OF_TWO_PARAMS = {
-  d: { kind: 'integer', default: 2, min: 1, max: 1024, doc: 'How many distinct random CPUs to sample; the least loaded of them wins (1 = random placement).' },
-  onWake: { kind: 'boolean', default: true, doc: 'Also choose again when a process wakes up (a move is a load-balance migration).' },
+  d: {
+    kind: 'integer',
+    default: 2,
+    min: 1,
+    max: 1024,
+    doc: 'How many distinct random CPUs to sample; the least loaded of them wins (1 = random placement).',
+  },
+  onWake: {
+    kind: 'boolean',
+    default: true,
+    doc: 'Also choose again when a process wakes up (a move is a load-balance migration).',
+  },
 } as const;
 
 /**

@@ -82,8 +82,7 @@ export interface SimView {
 
 /** A CPU leaving or rejoining service (machine events); policies move work off an offline CPU. */
 export type CpuEvent =
-  | { kind: 'offline'; cpu: number; cause: 'fault' | 'maintenance' }
-  | { kind: 'online'; cpu: number };
+  { kind: 'offline'; cpu: number; cause: 'fault' | 'maintenance' } | { kind: 'online'; cpu: number };
 
 /** A periodic task known before the run starts (partitioning policies plan with these). */
 export interface PeriodicTaskInfo {

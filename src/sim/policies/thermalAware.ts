@@ -15,7 +15,12 @@ import type { Policy, PolicyActions, PolicyContext, SimView } from './policy';
 
 export const THERMAL_AWARE_PARAMS = {
   interval: { kind: 'time', default: 2_000_000, min: 10_000, doc: 'How often core temperatures are checked.' },
-  margin: { kind: 'number', default: 5, min: 0, doc: 'Degrees C below the trip point at which a core counts as hot; a target must be this much cooler.' },
+  margin: {
+    kind: 'number',
+    default: 5,
+    min: 0,
+    doc: 'Degrees C below the trip point at which a core counts as hot; a target must be this much cooler.',
+  },
 } as const;
 
 export function thermalAware(ctx: PolicyContext): Policy {
@@ -28,7 +33,12 @@ export function thermalAware(ctx: PolicyContext): Policy {
     let best = -1;
     for (let cpu = 0; cpu < n; cpu++) {
       if (!usable(view, h, cpu) || !accept(cpu)) continue;
-      if (best < 0 || view.load(cpu) < view.load(best) || (view.load(cpu) === view.load(best) && view.temperatureC(cpu) < view.temperatureC(best))) best = cpu;
+      if (
+        best < 0 ||
+        view.load(cpu) < view.load(best) ||
+        (view.load(cpu) === view.load(best) && view.temperatureC(cpu) < view.temperatureC(best))
+      )
+        best = cpu;
     }
     return best;
   }
@@ -63,7 +73,8 @@ export function thermalAware(ctx: PolicyContext): Policy {
     wakeReason: () => 'thermal',
     balance(view, act) {
       if (hotC === Infinity) return;
-      for (let cpu = 0; cpu < n; cpu++) if (view.online(cpu) && view.temperatureC(cpu) >= hotC) coolDown(view, act, cpu);
+      for (let cpu = 0; cpu < n; cpu++)
+        if (view.online(cpu) && view.temperatureC(cpu) >= hotC) coolDown(view, act, cpu);
     },
     onCpuEvent: evacuateOnCpuEvent(),
   };

@@ -44,7 +44,13 @@ export function makeDiscipline(kind: SchedulerKind, quantumNs: number | undefine
       return { kind, sliceNs: quantumNs ?? DEFAULT_RR_QUANTUM_NS, preemptive: false, ties: 'arrival', key: () => 0 };
     case 'fair':
       // Weighted virtual runtime; the process furthest behind runs next for one slice.
-      return { kind, sliceNs: quantumNs ?? defaultFairSliceNs(cpuCount), preemptive: false, ties: 'arrival', key: (p) => p.vruntime };
+      return {
+        kind,
+        sliceNs: quantumNs ?? defaultFairSliceNs(cpuCount),
+        preemptive: false,
+        ties: 'arrival',
+        key: (p) => p.vruntime,
+      };
     case 'edf':
       return { kind, sliceNs: Infinity, preemptive: true, ties: 'release', key: (p) => p.deadlineNs };
     case 'priority':
