@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DIMENSIONS, formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, type Dimension } from '../../src/lab/language/units';
+import { DIMENSIONS, formatQuantity, parseArrival, parseDistribution, parseQuantity, parseScheduler, parseTimeRange, type Dimension } from '../../src/lab/language/units';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
   if (!r.ok) throw new Error(`expected success, got: ${r.message}`);
@@ -178,4 +178,14 @@ test('a space between a number and its unit is allowed inside distributions, arr
   assert.deepEqual(parseArrival('poisson 400/s after 1 s'), { ok: true, value: { kind: 'poisson', ratePerS: 400, startNs: 1e9 } });
   const unknownUnit = parseDistribution('4 parsecs');
   assert.ok(!unknownUnit.ok && unknownUnit.code === 'bad-unit', JSON.stringify(unknownUnit));
+});
+
+test('an observation window is two whole-nanosecond times; a finer end is refused at its position', () => {
+  assert.deepEqual(value(parseTimeRange('1s..5s')), { startNs: 1e9, endNs: 5e9 });
+  const fine = parseTimeRange('1s..1.5ns');
+  assert.ok(!fine.ok);
+  assert.equal(fine.code, 'too-fine');
+  assert.deepEqual([fine.start, fine.end], [4, 9]);
+  const backwards = parseTimeRange('5s..1s');
+  assert.ok(!backwards.ok && backwards.code === 'out-of-range');
 });
