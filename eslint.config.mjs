@@ -5,7 +5,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'library/dist/', '.code-server/', '.tsbuild/', 'test-results/', 'node_modules/', '.scratch/'] },
+  {
+    ignores: [
+      'dist/',
+      'out/',
+      'library/dist/',
+      '.code-server/',
+      '.vscode-test/',
+      '.tsbuild/',
+      'test-results/',
+      'node_modules/',
+      '.scratch/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,7 +14,7 @@ import {
   type RunOutput,
 } from '../src/lab/outputs/contract';
 import { renderCompareTable } from './compareTable';
-import { themeConfig, themeKind } from './theme';
+import { themeConfig } from './theme';
 import { renderRunTable } from './runTable';
 import { STYLES } from './styles';
 
@@ -22,6 +22,8 @@ interface LiveChart {
   chart: ChartOutput;
   host: HTMLElement;
   view?: Result;
+  /** Counts draws: a draw that a later one overtook (two quick theme switches) is discarded. */
+  generation: number;
 }
 
 /** Messages the extension host sends (see src/extension/rendererMessaging.ts). */
@@ -34,41 +36,75 @@ export const activate: ActivationFunction = (context) => {
   const charts = new Map<string, LiveChart>();
   let lightCharts = false;
 
+  /** Draws a chart into its output; a chart that cannot be drawn says why in its place. */
   async function draw(live: LiveChart): Promise<void> {
+    const generation = ++live.generation;
     live.view?.finalize();
-    live.host.replaceChildren();
+    live.view = undefined;
+    // Each draw embeds into its own element: one still drawing when the next starts (two quick
+    // theme switches) finishes into an element no longer shown, instead of adding a second
+    // chart to the output, and is discarded.
+    const target = document.createElement('div');
+    live.host.replaceChildren(target);
+    live.host.classList.remove('error');
     live.host.classList.toggle('light', lightCharts);
-    // usermeta removed: vega-embed would take embed options (a loader, actions...) from it.
-    live.view = await embed(live.host, withoutUsermeta(live.chart.spec), {
-      renderer: 'svg',
-      // Charts draw the lab's results and nothing else: no file, no network, safe links only.
-      loader: lockedLoader() as never,
-      config: themeConfig(lightCharts),
-      // Vega's default expression evaluation uses `new Function`; the interpreter keeps
-      // charts working under a strict content security policy.
-      ast: true,
-      expr: expressionInterpreter,
-      actions: { export: { svg: true, png: true }, source: false, compiled: false, editor: false },
-      downloadFileName: live.chart.title.replace(/[^\w-]+/g, '-') || 'chart',
-    });
+    try {
+      // usermeta removed: vega-embed would take embed options (a loader, actions...) from it.
+      const view = await embed(target, withoutUsermeta(live.chart.spec), {
+        renderer: 'svg',
+        // Charts draw the lab's results and nothing else: no file, no network, safe links only.
+        loader: lockedLoader() as never,
+        config: themeConfig(lightCharts),
+        // Vega's default expression evaluation uses `new Function`; the interpreter keeps
+        // charts working under a strict content security policy.
+        ast: true,
+        expr: expressionInterpreter,
+        actions: { export: { svg: true, png: true }, source: false, compiled: false, editor: false },
+        downloadFileName: live.chart.title.replace(/[^\w-]+/g, '-') || 'chart',
+      });
+      if (generation === live.generation) live.view = view;
+      else view.finalize();
+    } catch (error) {
+      if (generation !== live.generation) return;
+      live.host.textContent = `Could not draw the chart: ${error instanceof Error ? error.message : String(error)}`;
+      live.host.classList.add('error');
+    }
+  }
+
+  /** A chart whose output is replaced or removed: its view is freed, a draw in flight discarded. */
+  function retire(live: LiveChart | undefined): void {
+    if (!live) return;
+    live.generation++;
+    live.view?.finalize();
+    live.view = undefined;
   }
 
   function redrawAll(): void {
     for (const live of charts.values()) void draw(live);
   }
 
-  // Re-render every chart when the user switches the colour theme.
-  let lastThemeKind = themeKind();
-  new MutationObserver(() => {
-    if (themeKind() !== lastThemeKind) {
-      lastThemeKind = themeKind();
+  // Re-render every chart when the colours or font it takes from the theme change: a switch
+  // between two themes of one kind (Light+ to Light Modern, Dark Modern to Monokai) and the
+  // theme VS Code applies just after start-up change them without changing the theme kind.
+  // VS Code sets the theme's colours as CSS variables on the root element's style.
+  let lastTheme = JSON.stringify(themeConfig(lightCharts));
+  const themeObserver = new MutationObserver(() => {
+    const theme = JSON.stringify(themeConfig(lightCharts));
+    if (theme !== lastTheme) {
+      lastTheme = theme;
       redrawAll();
     }
-  }).observe(document.body, { attributes: true, attributeFilter: ['data-vscode-theme-kind'] });
+  });
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
+  themeObserver.observe(document.body, {
+    attributes: true,
+    attributeFilter: ['data-vscode-theme-kind', 'data-vscode-theme-id'],
+  });
 
   context.onDidReceiveMessage?.((message: SettingsMessage) => {
     if (message?.type === 'settings' && message.lightCharts !== lightCharts) {
       lightCharts = message.lightCharts;
+      lastTheme = JSON.stringify(themeConfig(lightCharts));
       redrawAll();
     }
   });
@@ -97,21 +133,16 @@ export const activate: ActivationFunction = (context) => {
         return;
       }
       if (item.mime === CHART_MIME) {
-        charts.get(item.id)?.view?.finalize();
-        const live: LiveChart = { chart: item.json() as ChartOutput, host };
+        retire(charts.get(item.id));
+        const live: LiveChart = { chart: item.json() as ChartOutput, host, generation: 0 };
         charts.set(item.id, live);
-        try {
-          await draw(live);
-        } catch (error) {
-          host.textContent = `Could not draw the chart: ${error instanceof Error ? error.message : String(error)}`;
-          host.classList.add('error');
-        }
+        await draw(live);
       }
     },
     disposeOutputItem(id?: string) {
       for (const [key, live] of charts) {
         if (id === undefined || key === id) {
-          live.view?.finalize();
+          retire(live);
           charts.delete(key);
         }
       }

@@ -34,8 +34,3 @@ export function themeConfig(lightCharts: boolean): Config {
     style: { 'guide-label': { fill: palette.muted }, 'guide-title': { fill: palette.fg } },
   };
 }
-
-/** The theme kind VS Code sets on the webview body; changes when the user switches themes. */
-export function themeKind(): string {
-  return document.body.dataset.vscodeThemeKind ?? 'unknown';
-}

@@ -129,12 +129,24 @@ export async function quickOpen(page, fileName) {
   await page.keyboard.press('Enter');
 }
 
-/** Picks an entry in an open quick pick by typing its label. */
+/**
+ * Picks an entry in an open quick pick by typing its label. Enter accepts the entry the filter
+ * focused when that is the one; a click is the fallback (a click on a list that the theme
+ * picker's live preview is repainting can miss, and the picker then closes unaccepted).
+ */
 export async function pickQuickItem(page, label) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(label);
-  await clickQuickItem(page, label);
+  const focused = page
+    .locator('.quick-input-list .monaco-list-row.focused')
+    .filter({ has: page.getByText(label, { exact: true }) });
+  const isFocused = await focused
+    .waitFor({ state: 'visible', timeout: 5_000 })
+    .then(() => true)
+    .catch(() => false);
+  if (isFocused) await input.press('Enter');
+  else await clickQuickItem(page, label);
   await input.waitFor({ state: 'hidden' });
 }
 
@@ -151,14 +163,22 @@ export async function framesWith(page, selector) {
   return found;
 }
 
-/** Polls `check` until it returns a truthy value; throws `what` with the last value on timeout. */
+/** Polls `check` until it returns a truthy value; throws `what` on timeout. */
 export async function waitFor(what, check, timeoutMs = 60_000) {
+  return waitUntil(what, check, Boolean, timeoutMs);
+}
+
+/**
+ * Polls `read` until `done(value)` holds and returns that value; on timeout throws `what` with
+ * the last value read, so a failure says what the page showed instead.
+ */
+export async function waitUntil(what, read, done, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
-  let last;
   for (;;) {
-    last = await check();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    const last = await read();
+    if (last && done(last)) return last;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -221,10 +241,11 @@ export async function closeAllEditors(page) {
  */
 export async function setTheme(page, label) {
   const kind = label.startsWith('Light') ? 'vs' : 'vs-dark';
-  if (await page.locator(`.monaco-workbench.${kind}`).count()) return;
+  const workbench = page.locator(`.monaco-workbench.${kind}`);
+  if (await workbench.count()) return;
   await runCommand(page, 'Preferences: Color Theme');
   await pickQuickItem(page, label);
-  await page.locator(`.monaco-workbench.${kind}`).waitFor();
+  await workbench.waitFor();
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   parseDistribution,
   parseQuantity,
   parseScheduler,
+  parseTimeRange,
   type Dimension,
 } from '../../src/lab/language/units';
 
@@ -216,4 +217,14 @@ test('a space between a number and its unit is allowed inside distributions, arr
   });
   const unknownUnit = parseDistribution('4 parsecs');
   assert.ok(!unknownUnit.ok && unknownUnit.code === 'bad-unit', JSON.stringify(unknownUnit));
+});
+
+test('an observation window is two whole-nanosecond times; a finer end is refused at its position', () => {
+  assert.deepEqual(value(parseTimeRange('1s..5s')), { startNs: 1e9, endNs: 5e9 });
+  const fine = parseTimeRange('1s..1.5ns');
+  assert.ok(!fine.ok);
+  assert.equal(fine.code, 'too-fine');
+  assert.deepEqual([fine.start, fine.end], [4, 9]);
+  const backwards = parseTimeRange('5s..1s');
+  assert.ok(!backwards.ok && backwards.code === 'out-of-range');
 });
