@@ -303,4 +303,6 @@ export interface SimConfig {
   maxProcessRows?: number;
   /** Migration log rows kept (default 10000); counts in the summary always cover all. */
   maxMigrationRows?: number;
+  /** Spans of the timeline log kept (default 0: no log; result.timeline, timeline.ts). */
+  timelineSegments?: number;
 }

@@ -78,7 +78,11 @@ const enum PolicyCall {
   CpuEvent,
 }
 
-export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete';
+/**
+ * `release`: a periodic task's job is released while it had none (it waits for a CPU from now);
+ * `idle`: a periodic task finished its job and has no other released one.
+ */
+export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete' | 'release' | 'idle';
 /** Observer for tests and tools: called synchronously as the engine acts. */
 export type TraceHook = (kind: TraceKind, timeNs: number, pid: number, cpu: number) => void;
 
@@ -1010,6 +1014,7 @@ export class Engine implements PolicyActions {
         this.requeue(p, cpu);
       } else {
         p.state = ProcState.Idle;
+        this.trace?.('idle', this.now, p.pid, cpu);
       }
       return;
     }
@@ -1061,6 +1066,7 @@ export class Engine implements PolicyActions {
     this.stats.jobsReleased++;
     if (p.state === ProcState.Idle) {
       this.startJob(p, this.now);
+      this.trace?.('release', this.now, p.pid, p.cpu);
       this.placeWoken(p);
     } else {
       p.pendingJobs++;

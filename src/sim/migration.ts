@@ -137,6 +137,9 @@ export class Migrations {
     const copy = from >= 0 ? stateCopyNs(this.m, from, to) : 0;
     this.moved(p, from, to, reason, copy);
     if (from >= 0) this.host.carryLag(p, from, to);
+    // A process taken from a queue has waited there since readySinceNs: that wait is its own,
+    // the transit's is counted when it lands.
+    if (p.state === ProcState.Ready) p.waitNs += now - p.readySinceNs;
     p.state = ProcState.Transit;
     p.cpu = to;
     p.readySinceNs = now;

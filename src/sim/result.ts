@@ -152,6 +152,23 @@ export interface FrequencyInfo {
   maxHz: number;
 }
 
+/** What a process was doing in a span of the timeline log. */
+export type SpanState = 'run' | 'wait' | 'sleep';
+
+/**
+ * When each process ran, waited and slept (config.timelineSegments > 0; timeline.ts). Column
+ * arrays, one entry per span, in the order the spans ended. `cpu` is the CPU a process ran on,
+ * waited for (the one that then ran it; -1 if none did) or went to sleep on.
+ */
+export interface TimelineLog {
+  /** Every span within [fromNs, toNs) is listed, clipped to it; nothing after toNs. */
+  fromNs: number;
+  toNs: number;
+  /** The log filled up before the end of the run: toNs is where it stopped. */
+  cut: boolean;
+  spans: { state: SpanState[]; pid: number[]; cpu: number[]; startNs: number[]; endNs: number[] };
+}
+
 export interface SimResult {
   /** Set when the result covers an observation window of the run (config.window) rather than all of it. */
   window?: { startS: number; endS: number };
@@ -169,5 +186,7 @@ export interface SimResult {
     thermal?: ThermalInfo;
   };
   migrations: MigrationRow[];
+  /** With config.timelineSegments > 0. Not part of the digest: it records the same run. */
+  timeline?: TimelineLog;
   digest: string;
 }
