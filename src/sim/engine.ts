@@ -37,7 +37,7 @@ import { CpuService, Faults, loseWork } from './faults';
 import { Frequency, type RunningWork } from './frequency';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
-import { Migrations } from './migration';
+import { Migrations, type TracedMove } from './migration';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { EnergyMeter } from './power';
@@ -83,8 +83,8 @@ const enum PolicyCall {
  * `idle`: a periodic task finished its job and has no other released one.
  */
 export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete' | 'release' | 'idle';
-/** Observer for tests and tools: called synchronously as the engine acts. */
-export type TraceHook = (kind: TraceKind, timeNs: number, pid: number, cpu: number) => void;
+/** Observer for tests and tools: called synchronously as the engine acts; `move` with `migrate` only. */
+export type TraceHook = (kind: TraceKind, timeNs: number, pid: number, cpu: number, move?: TracedMove) => void;
 
 /** The workload's periodic tasks, for policies that partition them before the run. */
 function periodicTasks(groups: readonly ResolvedGroup[]): PeriodicTaskInfo[] {
@@ -473,12 +473,15 @@ export class Engine implements PolicyActions {
           return index;
         }
         case PolicyCall.Balance:
+          this.migrations.decider = 'balance';
           policy.balance!(this.view, this);
           return 0;
         case PolicyCall.OnIdle:
+          this.migrations.decider = 'onIdle';
           policy.onIdle!(this.view, this, cpu);
           return 0;
         case PolicyCall.CpuEvent:
+          this.migrations.decider = 'onCpuEvent';
           policy.onCpuEvent!(this.view, this, this.cpuEvent!);
           return 0;
       }
@@ -819,7 +822,8 @@ export class Engine implements PolicyActions {
     p.waitNs += now - p.readySinceNs;
     if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
       // Picked up from the global queue by another CPU: a move with nothing to copy.
-      this.migrations.moved(p, p.lastCpu, cpu, p.evacReason >= 0 ? REASONS[p.evacReason]! : this.policy.globalQueueReason ?? 'load-balance', 0);
+      const reason = p.evacReason >= 0 ? REASONS[p.evacReason]! : (this.policy.globalQueueReason ?? 'load-balance');
+      this.migrations.moved(p, p.lastCpu, cpu, reason, 0, 'global-queue', this.load[p.lastCpu]!, this.load[cpu]!);
     }
     p.evacReason = -1;
     p.jobRan = true;
@@ -1091,14 +1095,15 @@ export class Engine implements PolicyActions {
       // Asleep on a CPU that went out (and the policy left it there), or sent to one: evacuate.
       const alt = this.faults.usableInstead(p, cpu);
       if (alt !== from) {
-        this.migrations.transit(p, from, alt, this.service[from] === ONLINE ? 'load-balance' : this.faults.outReason(from));
+        const evacuated = this.service[from] !== ONLINE;
+        this.migrations.transit(p, from, alt, evacuated ? this.faults.outReason(from) : 'load-balance', evacuated ? 'evacuation' : 'placeOnWake');
         return;
       }
       cpu = alt;
     }
     if (cpu !== from) {
       const reason = this.policy.wakeReason ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]! : 'load-balance';
-      this.migrations.transit(p, from, cpu, reason);
+      this.migrations.transit(p, from, cpu, reason, 'placeOnWake');
     } else {
       this.enqueue(p, cpu, Placement.Move);
     }
@@ -1162,6 +1167,7 @@ export class Engine implements PolicyActions {
       this.globalDirty = true;
       return;
     }
+    this.migrations.decider = 'evacuation';
     for (const p of this.procs) {
       if (p.state === ProcState.Free || p.state === ProcState.Transit || p.cpu !== cpu) continue;
       const to = this.faults.usableInstead(p, cpu);

@@ -1,5 +1,6 @@
 /** The simulator's output types: plain JSON-serialisable objects and arrays of numbers. */
 import type { MissCause, Reason } from './config';
+import type { MoveHook } from './migration';
 
 export interface Summary {
   /** Simulated time the run covered (end of the run). */
@@ -167,6 +168,11 @@ export interface TimelineLog {
   /** The log filled up before the end of the run: toNs is where it stopped. */
   cut: boolean;
   spans: { state: SpanState[]; pid: number[]; cpu: number[]; startNs: number[]; endNs: number[] };
+  /**
+   * Every move within [fromNs, toNs), in order: what decided it (`hook`) and what it saw then,
+   * the load (running, waiting, arriving processes) of the CPU left and of the target.
+   */
+  moves: { timeNs: number[]; pid: number[]; from: number[]; to: number[]; reason: Reason[]; hook: MoveHook[]; fromLoad: number[]; toLoad: number[] };
 }
 
 export interface SimResult {

@@ -114,7 +114,7 @@ export class Simulation {
 
 /** One trace hook that calls each of the given ones. */
 function both(a: TraceHook | undefined, b: TraceHook | undefined): TraceHook | null {
-  if (a && b) return (kind, timeNs, pid, cpu) => (a(kind, timeNs, pid, cpu), b(kind, timeNs, pid, cpu));
+  if (a && b) return (kind, timeNs, pid, cpu, move) => (a(kind, timeNs, pid, cpu, move), b(kind, timeNs, pid, cpu, move));
   return a ?? b ?? null;
 }
 

@@ -3,12 +3,15 @@
  * the engine's trace (TraceHook) for the timeline chart. It is an observer: a run has the same
  * events, tables and digest with and without it.
  *
- * Bounded whatever the run's length: it keeps the spans that end first, up to `maxSpans`; at the
- * instant the next one would not fit (the cut), the spans still open are kept too, clipped to
- * the cut, and nothing later is. So the log lists everything in [fromNs, toNs) and nothing
- * after, and holds at most maxSpans plus the processes alive at the cut.
+ * With each move it keeps what decided it and what that saw (TracedMove).
+ *
+ * Bounded whatever the run's length: it keeps the spans (and moves) that end first, up to
+ * `maxSpans` in all; at the instant the next one would not fit (the cut), the spans still open
+ * are kept too, clipped to the cut, and nothing later is. So the log lists everything in
+ * [fromNs, toNs) and nothing after, and holds at most maxSpans plus the processes alive at the cut.
  */
 import type { TraceKind } from './engine';
+import type { TracedMove } from './migration';
 import type { SpanState, TimelineLog } from './result';
 
 interface Open {
@@ -20,6 +23,7 @@ interface Open {
 export class TimelineRecorder {
   private readonly open = new Map<number, Open>();
   private readonly log: TimelineLog['spans'] = { state: [], pid: [], cpu: [], startNs: [], endNs: [] };
+  private readonly moves: TimelineLog['moves'] = { timeNs: [], pid: [], from: [], to: [], reason: [], hook: [], fromLoad: [], toLoad: [] };
   /** Once the log is full: the instant it stops at. */
   private cutNs = -1;
 
@@ -30,7 +34,7 @@ export class TimelineRecorder {
   ) {}
 
   /** The engine's trace hook, as SimOptions.trace takes it. */
-  readonly observe = (kind: TraceKind, timeNs: number, pid: number, cpu: number): void => {
+  readonly observe = (kind: TraceKind, timeNs: number, pid: number, cpu: number, move?: TracedMove): void => {
     switch (kind) {
       case 'arrive':
       case 'release':
@@ -62,6 +66,7 @@ export class TimelineRecorder {
         this.open.delete(pid);
         break;
       case 'migrate':
+        if (move) this.move(timeNs, pid, cpu, move);
         break;
     }
   };
@@ -70,7 +75,29 @@ export class TimelineRecorder {
   finish(endNs: number): TimelineLog {
     for (const pid of [...this.open.keys()].sort((a, b) => a - b)) this.close(pid, endNs);
     const cut = this.cutNs >= 0;
-    return { fromNs: this.fromNs, toNs: cut ? this.cutNs : endNs, cut, spans: this.log };
+    return { fromNs: this.fromNs, toNs: cut ? this.cutNs : endNs, cut, spans: this.log, moves: this.moves };
+  }
+
+  /** Entries kept so far: spans and moves share the bound. */
+  private get kept(): number {
+    return this.log.pid.length + this.moves.pid.length;
+  }
+
+  private move(timeNs: number, pid: number, to: number, move: TracedMove): void {
+    if (timeNs < this.fromNs || (this.cutNs >= 0 && timeNs >= this.cutNs)) return;
+    if (this.cutNs < 0 && this.kept >= this.maxSpans) {
+      this.cutNs = timeNs;
+      return;
+    }
+    const m = this.moves;
+    m.timeNs.push(timeNs);
+    m.pid.push(pid);
+    m.from.push(move.from);
+    m.to.push(to);
+    m.reason.push(move.reason);
+    m.hook.push(move.hook);
+    m.fromLoad.push(move.fromLoad);
+    m.toLoad.push(move.toLoad);
   }
 
   private begin(pid: number, state: SpanState, cpu: number, startNs: number): void {
@@ -85,7 +112,7 @@ export class TimelineRecorder {
     const start = Math.max(span.startNs, this.fromNs);
     let end = endNs;
     if (end <= start) return;
-    if (this.cutNs < 0 && this.log.pid.length >= this.maxSpans) this.cutNs = endNs;
+    if (this.cutNs < 0 && this.kept >= this.maxSpans) this.cutNs = endNs;
     if (this.cutNs >= 0) end = Math.min(end, this.cutNs);
     if (end <= start) return;
     const log = this.log;

@@ -101,6 +101,28 @@ test("every process's run, wait and sleep spans add up to the engine's own accou
   }
 });
 
+test("the log's moves are the run's migrations, each with the hook that decided it and the loads it saw", () => {
+  const r = simulate({ ...mixed, timelineSegments: 1_000_000 });
+  const m = r.timeline!.moves;
+  assert.deepEqual(
+    m.pid.map((pid, i) => [m.timeNs[i], pid, m.from[i], m.to[i], m.reason[i]]),
+    r.migrations.map((row) => [row.timeNs, row.pid, row.from, row.to, row.reason]),
+  );
+  // Work stealing (src/sim/policies/balancing.ts): a CPU with nothing to run (load 0), when it
+  // runs dry (onIdle) or at its periodic retry (balance), takes a waiting process from a CPU
+  // whose queue has one (load >= 1).
+  assert.ok(m.pid.length > 10);
+  m.hook.forEach((hook, i) => {
+    assert.ok(hook === 'onIdle' || hook === 'balance', `move ${i}: decided by ${hook}`);
+    assert.equal(m.toLoad[i], 0, `move ${i}: the thief was idle`);
+    assert.ok(m.fromLoad[i]! >= 1, `move ${i}: the victim had ${m.fromLoad[i]} processes`);
+  });
+  assert.ok(m.hook.includes('onIdle'), 'a CPU that ran dry stole');
+  const counts = new Map<string, number>();
+  for (const h of m.hook) counts.set(h, (counts.get(h) ?? 0) + 1);
+  console.log(`      hooks: ${[...counts].map(([h, n]) => `${h} ${n}`).join(', ')}; victim loads ${Math.min(...m.fromLoad)}-${Math.max(...m.fromLoad)}`);
+});
+
 test('recording the log changes nothing else in the result, not its digest', () => {
   const without = simulate(mixed);
   const { timeline, ...rest } = simulate({ ...mixed, timelineSegments: 5_000 });

@@ -9,10 +9,12 @@ import type { ChartRun } from './common';
 import { deadlinesChart } from './deadlines';
 import { ChartError } from './error';
 import { loadChart } from './load';
+import { migrationCostChart } from './migrationCost';
 import { migrationsChart } from './migrations';
 import { energyChart, frequencyChart, temperatureChart } from './power';
 import { queuesChart } from './queues';
 import { responseChart } from './response';
+import { timelineChart } from './timeline';
 
 export { offlineSpans, type ChartRun } from './common';
 export { ChartError } from './error';
@@ -23,6 +25,8 @@ const NAMED_CHARTS: Record<string, (runs: readonly ChartRun[]) => ChartOutput> =
   queues: queuesChart,
   'cache-misses': cacheMissesChart,
   migrations: migrationsChart,
+  timeline: timelineChart,
+  'migration-cost': migrationCostChart,
   response: responseChart,
   deadlines: deadlinesChart,
   energy: energyChart,

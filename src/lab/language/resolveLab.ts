@@ -579,6 +579,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     lab.charts.push(chart);
   }
 
+  recordTimelines(lab);
+
   for (const i of indicesOf('check')) {
     const v = validated.get(i)!;
     if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
@@ -602,6 +604,23 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 }
 
 const SWEEP_KEYS = ['param', 'values', 'seeds', 'metric'] as const;
+
+/** Spans of the timeline log a run keeps when a timeline chart draws it (src/sim/timeline.ts). */
+export const TIMELINE_SPANS = 6_000;
+
+/**
+ * Runs a `show: timeline` chart draws record their timeline log. That changes no number of the
+ * run (the log is not in its digest), but a result simulated without it cannot be drawn: the
+ * run's inputs hash says so, so a result from before the chart was added is simulated again.
+ */
+function recordTimelines(lab: ResolvedLab): void {
+  const drawn = new Set(lab.charts.filter((c) => c.show === 'timeline').flatMap((c) => c.runs));
+  for (const run of lab.runs) {
+    if (!drawn.has(run.name)) continue;
+    run.config = { ...run.config, timelineSegments: TIMELINE_SPANS };
+    run.inputsHash = bytesToHex(sha256(utf8ToBytes(`${run.inputsHash}\u0001timeline ${TIMELINE_SPANS}`)));
+  }
+}
 
 /** The sweep of a chart cell: `param` and `values` with `show: sweep`, and those keys with no other kind. */
 function chartSweep(c: Obj, keyRanges: ReadonlyMap<string, Range>, params: ResolvedLab['params']): { value?: ChartSweep; diagnostics: Diagnostic[] } {

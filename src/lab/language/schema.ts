@@ -188,6 +188,8 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
   queues: 'Run-queue length of each CPU over time.',
   'cache-misses': 'Cache misses over time by cause (cold, migration, eviction, capacity, coherence).',
   migrations: 'Migrations over time by reason.',
+  timeline: 'Which process ran on each CPU when, with each move drawn between CPUs; and the most migrated processes: where they ran, waited and slept.',
+  'migration-cost': 'The price of moving over the run, by component: state copy, reload misses, dirty lines from the old cache, remote memory.',
   energy: 'Power and cumulative energy over time.',
   frequency: 'Frequency of each CPU over time (DVFS).',
   temperature: 'Temperature of each core over time, with the throttle limit.',
