@@ -305,4 +305,6 @@ export interface SimConfig {
   maxMigrationRows?: number;
   /** Spans of the timeline log kept (default 0: no log; result.timeline, timeline.ts). */
   timelineSegments?: number;
+  /** The timeline log starts here (default 0; within a window, at its start at the earliest). */
+  timelineFromNs?: number;
 }

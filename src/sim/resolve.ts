@@ -19,6 +19,7 @@ export interface ResolvedConfig {
   maxProcessRows: number;
   maxMigrationRows: number;
   timelineSegments: number;
+  timelineFromNs: number;
 }
 
 /** CPUs x bins across all series (about 220 MiB of series at most). */
@@ -71,7 +72,8 @@ export const OUTPUT = {
   maxBins: { kind: 'number', unit: 'count', min: 2, max: 100_000, doc: 'Upper bound on points per time series (even).', defaultText: '1000, fewer on machines with more than 4,000 CPUs' },
   maxProcessRows: { kind: 'number', unit: 'count', min: 0, max: 10_000_000, default: 10_000, doc: 'Completed processes listed in the per-process table (unfinished ones always are).' },
   maxMigrationRows: { kind: 'number', unit: 'count', min: 0, max: 10_000_000, default: 10_000, doc: 'Migration log rows kept (the summary counts every migration).' },
-  timelineSegments: { kind: 'number', unit: 'count', min: 0, max: 1_000_000, default: 0, doc: 'Spans (run, wait, sleep) of the timeline log kept, the first ones of the run or its window (0: no log).' },
+  timelineSegments: { kind: 'number', unit: 'count', min: 0, max: 1_000_000, default: 0, doc: 'Spans (run, wait, sleep) and moves of the timeline log kept, the first ones from its start (0: no log).' },
+  timelineFromNs: { kind: 'number', unit: 'ns', integer: true, min: 0, max: 1e15, default: 0, doc: 'Where the timeline log starts (within a window, at its start at the earliest).' },
 } satisfies Section;
 
 /** `customPolicy`: the caller brings its own policy, so policy.name is just a label. */
@@ -116,5 +118,6 @@ export function resolveConfig(config: unknown, customPolicy = false): ResolvedCo
     maxProcessRows: readNumber(OUTPUT.maxProcessRows, c.maxProcessRows, 'maxProcessRows'),
     maxMigrationRows: readNumber(OUTPUT.maxMigrationRows, c.maxMigrationRows, 'maxMigrationRows'),
     timelineSegments: readNumber(OUTPUT.timelineSegments, c.timelineSegments, 'timelineSegments'),
+    timelineFromNs: readNumber(OUTPUT.timelineFromNs, c.timelineFromNs, 'timelineFromNs'),
   };
 }

@@ -42,7 +42,7 @@ export class Simulation {
     const resolved = resolveConfig(run, custom);
     this.window = resolveWindow(window, resolved.durationNs);
     const policy = options.policy ?? null;
-    this.timeline = resolved.timelineSegments > 0 ? new TimelineRecorder(resolved.timelineSegments, this.window?.startNs ?? 0) : null;
+    this.timeline = resolved.timelineSegments > 0 ? new TimelineRecorder(resolved.timelineSegments, Math.max(resolved.timelineFromNs, this.window?.startNs ?? 0)) : null;
     const trace = both(options.trace, this.timeline?.observe);
     if (this.window === undefined) {
       this.engine = new Engine(resolved, trace, policy);

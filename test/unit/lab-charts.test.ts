@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { simulate, type SimConfig } from '../../src/sim';
-import { buildChart, ChartError, offlineSpans, type ChartRun } from '../../src/lab/charts';
+import { buildChart, ChartError, chartRunOf, type ChartRun } from '../../src/lab/charts';
 import { MAX_COLUMNS, MAX_POINTS, coarsen, sampleEvenly } from '../../src/lab/charts/common';
 import { policyColor } from '../../src/lab/charts/colors';
 import type { ResolvedChart } from '../../src/lab/language/resolveLab';
@@ -90,7 +90,7 @@ test('a CPU out of service is drawn as such over every per-CPU chart, for exactl
   ];
   const config_ = config('least-loaded', 1e9, { power: {}, thermal: {}, events });
   const result = simulate(config_);
-  const faulty: ChartRun = { name: 'faulty', policy: 'least-loaded', result, offline: offlineSpans(config_, result) };
+  const faulty: ChartRun = chartRunOf('faulty', config_, result);
   assert.deepEqual(faulty.offline, [
     { cpu: 2, state: 'failed', fromS: 0.3, toS: result.summary.simulatedS },
     { cpu: 1, state: 'maintenance', fromS: 0.5, toS: 0.7 },

@@ -18,13 +18,20 @@ export interface ChartRun {
   result: SimResult;
   /** CPUs out of service during the run (machine events), drawn as such on per-CPU charts. */
   offline?: readonly OfflineSpan[];
+  /** The process state a move copies (machine migration.stateBytes), for the move inspector. */
+  stateBytes?: number;
+}
+
+/** A run of the lab as charts see it. */
+export function chartRunOf(name: string, config: SimConfig, result: SimResult): ChartRun {
+  const machine = resolveMachine(config.machine);
+  return { name, policy: config.policy.name, result, offline: offlineSpans(machine, result), stateBytes: machine.stateBytes };
 }
 
 /** When each CPU of a run's machine was out of service, clipped to the run (or to its observation window). */
-export function offlineSpans(config: SimConfig, result: SimResult): OfflineSpan[] {
+export function offlineSpans(machine: ReturnType<typeof resolveMachine>, result: SimResult): OfflineSpan[] {
   const { startS, endS } = result.window ?? { startS: 0, endS: result.summary.simulatedS };
-  return resolveMachine(config.machine)
-    .events.filter((e) => e.atNs / 1e9 < endS && e.endNs / 1e9 > startS)
+  return machine.events.filter((e) => e.atNs / 1e9 < endS && e.endNs / 1e9 > startS)
     .map((e) => ({ cpu: e.cpu, state: e.kind === 'fail' ? 'failed' : 'maintenance', fromS: Math.max(startS, e.atNs / 1e9), toS: Math.min(endS, e.endNs / 1e9) }));
 }
 

@@ -8,7 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { SimResult } from '../../sim';
 import type { ChartOutput } from '../outputs/contract';
 import { ChartError } from './error';
-import { VEGA_LITE_SCHEMA, type ChartRun } from './common';
+import { sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
 import { reasonScale } from './palettes';
 
 /** Processes drawn in the lower panel: the most migrated within what the log shows. */
@@ -28,55 +28,131 @@ export function mostMigrated(result: SimResult, fromNs: number, toNs: number, co
     .map(([pid]) => pid);
 }
 
-function runPanels(run: ChartRun): object[] {
+/** The stretch of a run a timeline chart shows: the chart's span, within what the log covers. */
+interface Shown {
+  fromNs: number;
+  toNs: number;
+  /** Said in the subtitle. */
+  note: string;
+}
+
+function shownPart(run: ChartRun, span: { startNs: number; endNs: number } | undefined): Shown {
+  const log = run.result.timeline!;
+  const endNs = (run.result.window?.endS ?? run.result.summary.simulatedS) * 1e9;
+  const fromNs = Math.max(log.fromNs, span?.startNs ?? 0);
+  const toNs = Math.min(log.toNs, span?.endNs ?? Infinity);
+  const s = (ns: number) => `${Number(seconds(ns).toPrecision(4))} s`;
+  let note = fromNs === 0 && toNs === endNs ? `all ${s(endNs)}` : `${s(fromNs)} to ${s(toNs)} of ${s(endNs)}`;
+  if (log.cut && toNs === log.toNs) note += ` (the log keeps the first ${log.spans.pid.length + log.moves.pid.length} spans and moves from ${s(log.fromNs)})`;
+  if (toNs <= fromNs) note = `nothing: the log covers ${s(log.fromNs)} to ${s(log.toNs)}, the span asked for starts at ${s(span?.startNs ?? 0)}`;
+  return { fromNs, toNs, note };
+}
+
+const kib = (bytes: number) => `${Number((bytes / 1024).toPrecision(3))} KiB`;
+const us = (ns: number) => `${Number((ns / 1e3).toPrecision(3))} µs`;
+
+/**
+ * The anatomy of each move (the inspector): what decided it and what it saw, the halt, the state
+ * copy and the link it crossed, the wait on the target, the resume, then the reload, the remote
+ * memory and the dirty lines it paid for. Step times are µs after the move was decided.
+ */
+function anatomyOf(run: ChartRun, shown: Shown) {
+  const { result } = run;
+  const log = result.timeline!;
+  const cpus = result.series.cpus;
+  const rows = new Map(result.migrations.map((m) => [`${m.timeNs} ${m.pid}`, m]));
+  // Each process's spans by start time, to find what it was doing at a move and when it resumed.
+  const byPid = new Map<number, { state: string; cpu: number; startNs: number; endNs: number }[]>();
+  const s = log.spans;
+  s.pid.forEach((pid, i) => {
+    let list = byPid.get(pid);
+    if (!list) byPid.set(pid, (list = []));
+    list.push({ state: s.state[i]!, cpu: s.cpu[i]!, startNs: s.startNs[i]!, endNs: s.endNs[i]! });
+  });
+  for (const list of byPid.values()) list.sort((a, b) => a.startNs - b.startNs);
+  const m = log.moves;
+  const ids = m.pid.map((_, i) => i).filter((i) => m.timeNs[i]! >= shown.fromNs && m.timeNs[i]! < shown.toNs);
+  return sampleEvenly(ids).map((i) => {
+    const t = m.timeNs[i]!;
+    const pid = m.pid[i]!;
+    const from = m.from[i]!;
+    const to = m.to[i]!;
+    const row = rows.get(`${t} ${pid}`);
+    const spans = byPid.get(pid) ?? [];
+    const before = spans.find((sp) => sp.startNs < t && sp.endNs >= t);
+    const resume = spans.find((sp) => sp.state === 'run' && sp.startNs >= t);
+    const copyNs = row?.stateCopyNs ?? 0;
+    const link = from < 0 ? 'none (it had no CPU)' : cpus[from]!.socket === cpus[to]!.socket ? `within socket ${cpus[to]!.socket}` : `socket ${cpus[from]!.socket} to socket ${cpus[to]!.socket}`;
+    const halted = !before ? 'it was arriving' : before.state === 'run' ? `halted while running on CPU ${from}` : before.state === 'wait' ? `taken from the queue of CPU ${from}` : 'asleep: only where it wakes changes';
+    const steps: { step: string; order: number; t0: number; t1: number; detail: string }[] = [
+      { step: 'decided', order: 0, t0: 0, t1: 0, detail: `by ${m.hook[i]}, reason ${m.reason[i]}: CPU ${from} had ${m.fromLoad[i]} processes, CPU ${to} had ${m.toLoad[i]}` },
+      { step: 'halt', order: 1, t0: 0, t1: 0, detail: halted },
+      { step: 'state copy', order: 2, t0: 0, t1: copyNs / 1e3, detail: `${us(copyNs)}: ${run.stateBytes !== undefined ? kib(run.stateBytes) : 'its state'}, link ${link}` },
+    ];
+    if (resume) {
+      const at = resume.startNs - t;
+      const reload = row ? row.reloadNs - row.remotePenaltyNs : 0;
+      steps.push({ step: `wait on CPU ${to}`, order: 3, t0: copyNs / 1e3, t1: at / 1e3, detail: us(Math.max(0, at - copyNs)) });
+      steps.push({ step: 'resume', order: 4, t0: at / 1e3, t1: at / 1e3, detail: `runs on CPU ${resume.cpu} at ${seconds(resume.startNs).toFixed(6)} s` });
+      if (row) {
+        let end = at + reload;
+        steps.push({ step: 'reload', order: 5, t0: at / 1e3, t1: end / 1e3, detail: `${row.reloadMisses} lines fetched again, ${us(reload)}` });
+        steps.push({ step: 'remote memory', order: 6, t0: end / 1e3, t1: (end + row.remotePenaltyNs) / 1e3, detail: `${us(row.remotePenaltyNs)} more for memory on another node` });
+        end += row.remotePenaltyNs;
+        steps.push({ step: 'dirty lines', order: 7, t0: end / 1e3, t1: (end + row.coherenceNs) / 1e3, detail: `${row.coherenceLines} lines still dirty in the old cache (RAM not yet updated), ${us(row.coherenceNs)}` });
+      }
+    } else {
+      steps.push({ step: 'resume', order: 4, t0: copyNs / 1e3, t1: copyNs / 1e3, detail: 'not within what the chart shows' });
+    }
+    return {
+      id: i,
+      t: seconds(t),
+      pid,
+      group: row?.group ?? '?',
+      from,
+      to,
+      reason: m.reason[i]!,
+      hook: m.hook[i]!,
+      totalUs: row ? row.totalNs / 1e3 : 0,
+      steps,
+    };
+  });
+}
+
+function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs: number } | undefined): object[] {
   const { result } = run;
   const log = result.timeline;
   if (!log) throw new ChartError(`Run "${run.name}" has no timeline log: run it again from this lab (a timeline chart makes its runs keep one).`);
+  const shown = shownPart(run, span);
   const groupOf = new Map(result.processes.map((p) => [p.pid, p.group]));
   const s = log.spans;
-  const spans = s.pid.map((pid, i) => ({ state: s.state[i]!, pid, group: groupOf.get(pid) ?? '?', cpu: s.cpu[i]!, t0: seconds(s.startNs[i]!), t1: seconds(s.endNs[i]!) }));
-  const moves = result.migrations
-    .filter((m) => m.timeNs >= log.fromNs && m.timeNs < log.toNs)
-    .map((m) => ({
-      t: seconds(m.timeNs),
-      pid: m.pid,
-      group: m.group,
-      from: m.from,
-      to: m.to,
-      reason: m.reason,
-      copyUs: m.stateCopyNs / 1e3,
-      reloadMisses: m.reloadMisses,
-      reloadUs: (m.reloadNs - m.remotePenaltyNs) / 1e3,
-      remoteUs: m.remotePenaltyNs / 1e3,
-      dirtyLines: m.coherenceLines,
-      dirtyUs: m.coherenceNs / 1e3,
-      totalUs: m.totalNs / 1e3,
-    }));
+  const spans = s.pid
+    .map((pid, i) => ({ state: s.state[i]!, pid, group: groupOf.get(pid) ?? '?', cpu: s.cpu[i]!, t0: seconds(Math.max(s.startNs[i]!, shown.fromNs)), t1: seconds(Math.min(s.endNs[i]!, shown.toNs)) }))
+    .filter((sp) => sp.t1 > sp.t0);
+  const moves = anatomyOf(run, shown);
   const cpus = result.series.cpus.length;
-  const x = { type: 'quantitative' as const, title: 'time (s)', scale: { domain: [seconds(log.fromNs), seconds(log.toNs)], nice: false } };
+  const x = { type: 'quantitative' as const, title: 'time (s)', scale: { domain: [seconds(shown.fromNs), seconds(Math.max(shown.toNs, shown.fromNs + 1))], nice: false } };
   const cpuAxis = { type: 'ordinal' as const, title: 'CPU', scale: { domain: Array.from({ length: cpus }, (_, c) => c) } };
   const reasons = reasonScale(new Set(moves.map((m) => m.reason)));
-  const anatomy = [
+  const pick = `pick_${index}`;
+  const moveTooltip = [
     { field: 't', type: 'quantitative', title: 'time (s)', format: '.6f' },
     { field: 'pid', type: 'quantitative', title: 'process' },
     { field: 'group', type: 'nominal' },
     { field: 'from', type: 'quantitative', title: 'from CPU' },
     { field: 'to', type: 'quantitative', title: 'to CPU' },
     { field: 'reason', type: 'nominal' },
-    { field: 'copyUs', type: 'quantitative', title: 'state copy (µs)', format: '.2f' },
-    { field: 'reloadMisses', type: 'quantitative', title: 'lines reloaded' },
-    { field: 'reloadUs', type: 'quantitative', title: 'reload (µs)', format: '.2f' },
-    { field: 'remoteUs', type: 'quantitative', title: 'remote memory (µs)', format: '.2f' },
-    { field: 'dirtyLines', type: 'quantitative', title: 'dirty lines from the old cache' },
-    { field: 'dirtyUs', type: 'quantitative', title: 'dirty lines (µs)', format: '.2f' },
-    { field: 'totalUs', type: 'quantitative', title: 'total price (µs)', format: '.2f' },
+    { field: 'hook', type: 'nominal', title: 'decided by' },
+    { field: 'totalUs', type: 'quantitative', title: 'price (µs)', format: '.2f' },
   ];
-  const shown = mostMigrated(result, log.fromNs, log.toNs);
+  const mostExpensive = moves.reduce<(typeof moves)[number] | undefined>((best, m) => (!best || m.totalUs > best.totalUs ? m : best), undefined);
+  const shownPids = mostMigrated(result, shown.fromNs, shown.toNs);
   const label = (pid: number) => `${pid} (${groupOf.get(pid) ?? moves.find((m) => m.pid === pid)?.group ?? '?'})`;
-  const labels = shown.map(label);
-  const width = Math.max(1e-9, seconds(log.toNs - log.fromNs));
-  const processSpans = spans.filter((sp) => shown.includes(sp.pid)).map((sp) => ({ ...sp, process: label(sp.pid), wide: (sp.t1 - sp.t0) / width > 0.03 }));
-  const processMoves = moves.filter((m) => shown.includes(m.pid)).map((m) => ({ ...m, process: label(m.pid) }));
+  const labels = shownPids.map(label);
+  const width = Math.max(1e-9, seconds(shown.toNs - shown.fromNs));
+  const processSpans = spans.filter((sp) => shownPids.includes(sp.pid)).map((sp) => ({ ...sp, process: label(sp.pid), wide: (sp.t1 - sp.t0) / width > 0.03 }));
+  const processMoves = moves.filter((m) => shownPids.includes(m.pid)).map(({ steps: _steps, ...m }) => ({ ...m, process: label(m.pid) }));
+  const zoom = (name: string) => ({ name, select: { type: 'interval', encodings: ['x'] }, bind: 'scales' });
   const cpuPanel = {
     title: { text: run.name, anchor: 'start' },
     width: 560,
@@ -84,6 +160,7 @@ function runPanels(run: ChartRun): object[] {
     layer: [
       {
         data: { values: spans.filter((sp) => sp.state === 'run') },
+        params: [zoom(`zoom_cpus_${index}`)],
         mark: { type: 'rect', tooltip: true },
         encoding: {
           x: { field: 't0', ...x },
@@ -100,12 +177,20 @@ function runPanels(run: ChartRun): object[] {
         },
       },
       {
-        data: { values: moves },
+        data: { values: moves.map(({ steps: _steps, ...m }) => m) },
         layer: [
           { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: { field: 't', ...x }, y: { field: 'from', ...cpuAxis }, y2: { field: 'to' }, color: { field: 'reason', type: 'nominal', title: 'move: reason', scale: reasons } } },
           {
-            mark: { type: 'point', shape: 'triangle-down', filled: true, size: 40, tooltip: true },
-            encoding: { x: { field: 't', ...x }, y: { field: 'to', ...cpuAxis }, color: { field: 'reason', type: 'nominal', scale: reasons }, tooltip: anatomy },
+            params: [{ name: pick, select: { type: 'point', fields: ['id'], on: 'click', clear: false }, ...(mostExpensive ? { value: [{ id: mostExpensive.id }] } : {}) }],
+            mark: { type: 'point', shape: 'triangle-down', filled: true, size: 60, tooltip: true, cursor: 'pointer' },
+            encoding: {
+              x: { field: 't', ...x },
+              y: { field: 'to', ...cpuAxis },
+              color: { field: 'reason', type: 'nominal', scale: reasons },
+              stroke: { condition: { param: pick, empty: false, value: 'currentColor' }, value: null },
+              strokeWidth: { value: 2 },
+              tooltip: moveTooltip,
+            },
           },
         ],
       },
@@ -120,11 +205,12 @@ function runPanels(run: ChartRun): object[] {
         data: { values: processSpans },
         layer: [
           {
+            params: [zoom(`zoom_processes_${index}`)],
             mark: { type: 'rect', tooltip: true },
             encoding: {
               x: { field: 't0', ...x },
               x2: { field: 't1' },
-              y: { field: 'process', type: 'nominal', title: `most migrated (process, group)`, sort: labels },
+              y: { field: 'process', type: 'nominal', title: 'most migrated (process, group)', sort: labels },
               color: { field: 'state', type: 'nominal', title: 'process: state', scale: STATE_SCALE },
               tooltip: [
                 { field: 'process', type: 'nominal' },
@@ -146,29 +232,46 @@ function runPanels(run: ChartRun): object[] {
       {
         data: { values: processMoves },
         mark: { type: 'point', shape: 'triangle-down', filled: true, size: 50, tooltip: true },
-        encoding: { x: { field: 't', ...x }, y: { field: 'process', type: 'nominal', sort: labels }, color: { field: 'reason', type: 'nominal', scale: reasons }, tooltip: anatomy },
+        encoding: { x: { field: 't', ...x }, y: { field: 'process', type: 'nominal', sort: labels }, color: { field: 'reason', type: 'nominal', scale: reasons }, tooltip: moveTooltip },
       },
     ],
     resolve: { scale: { color: 'independent' } },
   };
-  return shown.length > 0 ? [cpuPanel, processPanel] : [cpuPanel];
+  // The inspector: the picked move's steps on a µs axis, each with what it cost and why.
+  const inspector = {
+    title: { text: `${run.name}: the move you picked (click a ▼ above)`, anchor: 'start', fontSize: 11 },
+    data: { values: moves },
+    transform: [
+      { filter: { param: pick, empty: false } },
+      { flatten: ['steps'] },
+      { calculate: 'datum.steps.step', as: 'step' },
+      { calculate: 'datum.steps.order', as: 'order' },
+      { calculate: 'datum.steps.t0', as: 'at' },
+      { calculate: 'datum.steps.t1', as: 'until' },
+      { calculate: "datum.steps.detail + (datum.steps.order === 0 ? '  (process ' + datum.pid + ', ' + datum.group + ', at ' + format(datum.t, '.6f') + ' s)' : '')", as: 'detail' },
+    ],
+    width: 560,
+    height: { step: 18 },
+    encoding: { y: { field: 'step', type: 'nominal', title: null, sort: { field: 'order' } } },
+    layer: [
+      { mark: { type: 'bar', height: 10 }, encoding: { x: { field: 'at', type: 'quantitative', title: 'µs after the move was decided' }, x2: { field: 'until' }, color: { value: '#888888' } } },
+      { mark: { type: 'tick', thickness: 2 }, encoding: { x: { field: 'at', type: 'quantitative' }, color: { value: '#888888' } } },
+      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { x: { field: 'until', type: 'quantitative' }, text: { field: 'detail' } } },
+    ],
+  };
+  return shownPids.length > 0 ? [cpuPanel, processPanel, inspector] : [cpuPanel, inspector];
 }
 
-/** What part of each run the chart shows, for its subtitle. */
-function coverage(run: ChartRun): string {
-  const log = run.result.timeline!;
-  const end = run.result.window?.endS ?? run.result.summary.simulatedS;
-  const part = log.cut ? `${seconds(log.fromNs).toPrecision(3)}-${seconds(log.toNs).toPrecision(3)} s of ${end.toPrecision(3)} s (the first ${log.spans.pid.length} spans)` : `all ${end.toPrecision(3)} s`;
-  return `${run.name}: ${part}`;
-}
-
-export function timelineChart(runs: readonly ChartRun[]): ChartOutput {
-  const panels = runs.flatMap(runPanels);
+export function timelineChart(runs: readonly ChartRun[], span?: { startNs: number; endNs: number }): ChartOutput {
+  const panels = runs.flatMap((run, i) => runPanels(run, i, span));
   const spec = {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: 'Timeline: which process ran where, and each move',
-      subtitle: [`per CPU, the running process (colour: its group); a line from the CPU a process left to the one it went to (colour: reason; hover for the price)`, `below: the most migrated processes, running (CPU written in), waiting and sleeping. Shown: ${runs.map(coverage).join('; ')}`],
+      subtitle: [
+        'per CPU, the running process (colour: its group); a line from the CPU a process left to the one it went to (colour: reason); drag or scroll to zoom',
+        `below: the most migrated processes (running, CPU written in; waiting; sleeping), and the move you click. Shown: ${runs.map((r) => `${r.name}: ${shownPart(r, span).note}`).join('; ')}`,
+      ],
     },
     vconcat: panels,
   } as TopLevelSpec;

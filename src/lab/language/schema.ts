@@ -271,6 +271,7 @@ const chart = obj(
     values: f(list({ type: 'json' }, 2), 'With show: sweep, the values to give the parameter, as you would write them in the params cell.'),
     seeds: f(int(1, 1000), 'With show: sweep, runs per value with seeds 1..n, for the mean and its 95 % interval.', { default: '5' }),
     metric: f({ type: 'enum', values: METRICS }, 'With show: sweep, the summary metric to plot.', { default: 'meanResponseS' }),
+    span: f({ type: 'timeRange' }, 'With show: timeline, the stretch of the run to show, e.g. 2s..2.2s.', { default: 'from the start, as far as the log goes' }),
   },
   ['show', 'vegaLite'],
 );

@@ -2,7 +2,7 @@
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
 import { sha256Hex, type SimConfig, type SimResult } from '../../sim';
-import { buildChart, ChartError, offlineSpans, sweepChart, type ChartRun } from '../charts';
+import { buildChart, ChartError, chartRunOf, sweepChart, type ChartRun } from '../charts';
 import type { Diagnostic } from '../document/diagnostic';
 import type { CellKind, LabCell } from '../document/markdown';
 import { compareChart } from '../charts/compare';
@@ -293,7 +293,7 @@ export class LabSession {
     for (const name of chart.runs) {
       const run = validRun(lab, name);
       const result = await this.resultOf(lab, run, options);
-      runs.push({ name, policy: run.config.policy.name, result, offline: offlineSpans(run.config, result) });
+      runs.push(chartRunOf(name, run.config, result));
     }
     try {
       return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };
