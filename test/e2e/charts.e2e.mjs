@@ -12,7 +12,7 @@ import { CHART_HOST, CHART_MARKS, ERROR_OUTPUT, allInFrames, env, leaveWorkspace
 
 const LAB = 'chart-kinds.lab.md';
 /** The kinds the simulator draws today; a kind the docs add later may say it is not drawn yet. */
-const REQUIRED = ['load', 'queues', 'cache-misses', 'migrations', 'response', 'deadlines', 'energy', 'frequency', 'temperature', 'sweep'];
+const REQUIRED = ['load', 'queues', 'cache-misses', 'migrations', 'timeline', 'migration-cost', 'response', 'deadlines', 'energy', 'frequency', 'temperature', 'sweep'];
 /** What a chart cell of a kind needs besides `show:` and `runs:`: a sweep sweeps the lab's `rate`. */
 const EXTRA_KEYS = { sweep: 'param: rate\nvalues: [200/s, 600/s]\nseeds: 2\n' };
 /** What a chart cell says when its kind needs results the simulator does not produce yet. */

@@ -42,7 +42,7 @@ test('nested keys in block and flow mappings, and in list items', () => {
 });
 
 test('enum values, references to cells, presets and policies', () => {
-  assert.deepEqual(labelsAtEnd('chart', 'show: '), ['load', 'queues', 'cache-misses', 'migrations', 'energy', 'frequency', 'temperature', 'deadlines', 'response', 'sweep']);
+  assert.deepEqual(labelsAtEnd('chart', 'show: '), ['load', 'queues', 'cache-misses', 'migrations', 'timeline', 'migration-cost', 'energy', 'frequency', 'temperature', 'deadlines', 'response', 'sweep']);
   assert.deepEqual(labelsAtEnd('run', 'machine: '), ['duo', ...MACHINE_PRESET_NAMES]);
   assert.deepEqual(labelsAtEnd('run', 'workload: mi'), ['mixed']);
   assert.deepEqual(labelsAtEnd('run', 'policy: '), [...POLICY_NAMES, 'sticky']);
