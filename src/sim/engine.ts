@@ -122,6 +122,8 @@ export class Engine implements PolicyActions {
   private readonly firstTaskOf: number[];
   /** Some group has an affinity mask (the global queue then has to look past its head). */
   private readonly anyAffinity: boolean;
+  /** Each group's affinity mask now (setAffinity changes it during the run; null: every CPU). */
+  private readonly affinityNow: (Uint8Array | null)[];
 
   private readonly disc: Discipline;
   private readonly policy: Policy;
@@ -212,7 +214,8 @@ export class Engine implements PolicyActions {
       tasks += g.periodic?.length ?? 0;
     }
     this.taskCount = tasks;
-    this.anyAffinity = cfg.groups.some((g) => g.affinity !== null);
+    this.anyAffinity = cfg.groups.some((g) => g.affinity !== null || g.setAffinity.length > 0);
+    this.affinityNow = cfg.groups.map((g) => g.affinity);
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
@@ -290,6 +293,11 @@ export class Engine implements PolicyActions {
     });
     if (this.policy.balanceIntervalNs !== undefined && this.policy.balance) {
       this.q.push(this.policy.balanceIntervalNs, EventKind.Balance, 0, 0);
+    }
+    for (const g of cfg.groups) {
+      g.setAffinity.forEach((change, k) => {
+        if (change.atNs < this.endNs) this.q.push(change.atNs, EventKind.SetAffinity, g.index, k);
+      });
     }
   }
 
@@ -369,6 +377,9 @@ export class Engine implements PolicyActions {
       case EventKind.Migrated:
         this.migrations.landed(this.procs[a]!);
         break;
+      case EventKind.SetAffinity:
+        this.onSetAffinity(a, b);
+        break;
       case EventKind.Balance:
         this.onBalance();
         break;
@@ -426,6 +437,7 @@ export class Engine implements PolicyActions {
     }
     const pid = this.nextPid++;
     p.begin(pid, g, index, this.now, g.periodic ? this.firstTaskOf[g.index]! + index : this.taskCount + pid);
+    p.affinity = this.affinityNow[g.index]!;
     // Only phased processes draw from their own stream (burst and sleep lengths).
     if (g.phases) p.rng.reseedHashed(this.cfg.seed, this.procStreamHash[g.index]!, index);
     if (g.periodic === null) {
@@ -1114,6 +1126,38 @@ export class Engine implements PolicyActions {
   /** PolicyActions.migrate: request, halt, copy state, resume on the target (migration.ts). */
   migrate(handle: number, cpu: number, reason: Reason): boolean {
     return this.migrations.request(handle, cpu, reason);
+  }
+
+  /**
+   * The processes of group `gi` change their affinity mask (its `k`th setAffinity), as
+   * sched_setaffinity does: from now they, and those of the group that arrive later, may run
+   * only on its CPUs. One that is outside asks to move: where the policy's place puts it (any
+   * usable CPU of the mask if that one is out), reason request. With a global queue, one running
+   * outside goes back to the queue and is counted when a CPU of its mask picks it up.
+   */
+  private onSetAffinity(gi: number, k: number): void {
+    const mask = this.cfg.groups[gi]!.setAffinity[k]!.mask;
+    this.affinityNow[gi] = mask;
+    this.migrations.decider = 'place';
+    for (const p of this.procs) {
+      if (p.state === ProcState.Free || p.group !== gi) continue;
+      p.affinity = mask;
+      if (p.state === ProcState.Transit || p.cpu < 0 || allowed(p, p.cpu)) continue;
+      if (this.globalQ) {
+        if (p.state === ProcState.Running) {
+          const cpu = p.cpu;
+          this.stop(cpu);
+          p.evacReason = REASON_INDEX.request;
+          this.requeue(p, cpu);
+          this.markResched(cpu);
+        }
+        continue;
+      }
+      let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
+      this.checkTarget(p, cpu, 'place');
+      if (this.service[cpu] !== ONLINE) cpu = this.faults.usableInstead(p, cpu);
+      if (cpu !== p.cpu) this.migrations.request(p.slot, cpu, 'request');
+    }
   }
 
   private onBalance(): void {

@@ -71,7 +71,7 @@ export function estimateMoveNs(view: SimView, h: number, from: number, to: numbe
  * a process from the global queue that last ran elsewhere, an evacuation of a CPU that went out
  * of service, a move sent on because its target went out while it was in transit.
  */
-export type MoveHook = 'balance' | 'onIdle' | 'onCpuEvent' | 'placeOnWake' | 'global-queue' | 'evacuation' | 'sent-on';
+export type MoveHook = 'balance' | 'onIdle' | 'onCpuEvent' | 'placeOnWake' | 'place' | 'global-queue' | 'evacuation' | 'sent-on';
 
 /** A move as the trace reports it (TraceHook's `move`): what decided it and what it saw then. */
 export interface TracedMove {
@@ -177,10 +177,12 @@ export class Migrations {
   landed(p: Proc): void {
     const to = p.cpu;
     this.load[to]!--;
-    if (this.faults.service[to] !== CpuService.Online) {
+    const out = this.faults.service[to] !== CpuService.Online;
+    // Its target went out meanwhile, or the process changed its mask on the way (setAffinity).
+    if (out || !allowed(p, to)) {
       const alt = this.faults.usableInstead(p, to);
       if (alt !== to) {
-        this.transit(p, to, alt, this.faults.outReason(to), 'sent-on');
+        this.transit(p, to, alt, out ? this.faults.outReason(to) : 'request', 'sent-on');
         return;
       }
     }

@@ -21,6 +21,7 @@ const REASON_COLORS: Record<(typeof REASONS)[number], string> = {
   thermal: '#882255',
   numa: '#332288',
   maintenance: '#999999',
+  request: '#44AA99',
 };
 
 export const causeScale = { domain: [...MISS_CAUSES], range: MISS_CAUSES.map((c) => CAUSE_COLORS[c]) };
