@@ -71,18 +71,19 @@ export function policyColor(policy: string): string {
  * the palette's colours that nobody has, in palette order. Past ten names colours repeat.
  */
 export function distinctColors(wanted: readonly (readonly [name: string, color: string])[]): Map<string, string> {
-  const colors = new Map<string, string>();
+  const granted = new Map<string, string>();
   const taken = new Set<string>();
   for (const [name, color] of wanted) {
-    if (colors.has(name) || taken.has(color)) continue;
-    colors.set(name, color);
+    if (granted.has(name) || taken.has(color)) continue;
+    granted.set(name, color);
     taken.add(color);
   }
+  // In the order given (a scale's domain order is its legend's).
+  const colors = new Map<string, string>();
   let spare = 0;
   for (const [name] of wanted) {
     if (colors.has(name)) continue;
-    const free = ORDER.find((c) => !taken.has(c));
-    const color = free ?? ORDER[spare++ % ORDER.length];
+    const color = granted.get(name) ?? ORDER.find((c) => !taken.has(c)) ?? ORDER[spare++ % ORDER.length];
     colors.set(name, color);
     taken.add(color);
   }
