@@ -176,6 +176,28 @@ test('every colour a run, a policy, a migration reason or a miss cause is drawn 
   assert.deepEqual(failing, []);
 });
 
+test('the named charts draw runs, reasons and causes opaque, so the drawn colour keeps its contrast', () => {
+  const machine = { sockets: 1, coresPerSocket: 2, power: {}, thermal: {} };
+  const result = simulate({ machine, workload: { groups: [{ name: 'job', arrival: { kind: 'poisson', ratePerS: 400 }, demand: { kind: 'exp', meanNs: 3e6 } }] }, policy: { name: 'work-stealing' }, scheduler: { kind: 'fair' }, durationNs: 3e8, seed: 1 });
+  assert.ok(result.migrations.length > 0);
+  const runs = [{ name: 'a', policy: 'work-stealing', result }, { name: 'b', policy: 'work-stealing', result }];
+  const faint: string[] = [];
+  for (const show of ['load', 'queues', 'cache-misses', 'migrations', 'response', 'energy', 'frequency', 'temperature']) {
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      const { mark, encoding } = node as { mark?: string | Record<string, unknown>; encoding?: { color?: { scale?: { range?: unknown } } } };
+      if (mark && Array.isArray(encoding?.color?.scale?.range)) {
+        const props = typeof mark === 'string' ? {} : mark;
+        for (const key of ['opacity', 'fillOpacity', 'strokeOpacity']) if (props[key] !== undefined && props[key] !== 1) faint.push(`${show}: ${JSON.stringify(props)}`);
+      }
+      Object.values(node).forEach(walk);
+    };
+    walk(buildChart({ cellIndex: 0, show, runs: ['a', 'b'] }, runs).spec);
+  }
+  assert.deepEqual(faint, []);
+});
+
 test('colours are far apart: runs, reasons and causes each differ by CIEDE2000 >= 12, and >= 7 with protanopia, deuteranopia or tritanopia simulated', () => {
   assert.equal(RUN_COLORS.length, 10, `ten runs of one policy get ${RUN_COLORS.length} colours`);
   // A policy's own colour is one of the run colours, so the distances below cover them too.
@@ -245,7 +267,7 @@ name: second
 machine: duo
 workload: jobs
 policy: least-loaded
-duration: 200ms
+duration: 300ms
 seed: 2
 \`\`\`
 \`\`\`chart
