@@ -7,7 +7,10 @@ import { readFileSync } from 'node:fs';
 import test from 'node:test';
 import fc from 'fast-check';
 import { MISS_CAUSES, POLICY_NAMES, REASONS, simulate, type SimConfig } from '../../src/sim';
-import { buildChart, type ChartRun } from '../../src/lab/charts';
+import { buildChart, sweepChart, type ChartRun } from '../../src/lab/charts';
+import { compareChart } from '../../src/lab/charts/compare';
+import type { CompareOutput } from '../../src/lab/outputs/contract';
+import type { SweepGroup } from '../../src/lab/run/sweep';
 import { policyColor } from '../../src/lab/charts/colors';
 import { causeScale, reasonScale } from '../../src/lab/charts/palettes';
 import { executeLab } from '../../src/cli/executeLab';
@@ -176,25 +179,53 @@ test('every colour a run, a policy, a migration reason or a miss cause is drawn 
   assert.deepEqual(failing, []);
 });
 
-test('the named charts draw runs, reasons and causes opaque, so the drawn colour keeps its contrast', () => {
+/**
+ * Marks of a spec, as Vega-Lite compiles it for the renderer, drawn in a colour of a fixed range
+ * (runs, reasons, causes) but not opaque: their drawn colour is a blend with the background, with
+ * less contrast than the colour itself. Vega-Lite draws points at 70 % unless told otherwise.
+ */
+async function faintMarks(spec: unknown): Promise<string[]> {
+  const { compile } = await import('vega-lite');
+  const compiled = compile(spec as never).spec as unknown;
+  const palette = new Set<string>();
+  const marks: { type?: string; name?: string; encode?: Record<string, Record<string, unknown>> }[] = [];
+  const walk = (node: unknown, key = ''): void => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, key));
+    if (!node || typeof node !== 'object') return;
+    const item = node as { name?: string; range?: unknown; encode?: unknown };
+    if (key === 'scales' && Array.isArray(item.range) && item.range.every((c) => typeof c === 'string' && c.startsWith('#'))) palette.add(item.name!);
+    if (key === 'marks' && item.encode) marks.push(node as (typeof marks)[number]);
+    for (const [k, v] of Object.entries(node)) walk(v, k);
+  };
+  walk(compiled);
+  return marks.flatMap((mark) => {
+    const encode = { ...mark.encode?.enter, ...mark.encode?.update };
+    const colored = ['fill', 'stroke'].some((k) => palette.has((encode[k] as { scale?: string } | undefined)?.scale ?? ''));
+    const faint = ['opacity', 'fillOpacity', 'strokeOpacity'].filter((k) => {
+      const value = (encode[k] as { value?: unknown } | undefined)?.value;
+      return typeof value === 'number' && value < 1;
+    });
+    return colored && faint.length > 0 ? [`${mark.type} ${mark.name}: ${faint.map((k) => `${k} ${(encode[k] as { value: number }).value}`).join(', ')}`] : [];
+  });
+}
+
+test('every chart draws its runs, reasons and causes opaque, so the drawn colour keeps its contrast; only a sweep\'s band is pale behind its line', async () => {
   const machine = { sockets: 1, coresPerSocket: 2, power: {}, thermal: {} };
   const result = simulate({ machine, workload: { groups: [{ name: 'job', arrival: { kind: 'poisson', ratePerS: 400 }, demand: { kind: 'exp', meanNs: 3e6 } }] }, policy: { name: 'work-stealing' }, scheduler: { kind: 'fair' }, durationNs: 3e8, seed: 1 });
   assert.ok(result.migrations.length > 0);
   const runs = [{ name: 'a', policy: 'work-stealing', result }, { name: 'b', policy: 'work-stealing', result }];
   const faint: string[] = [];
   for (const show of ['load', 'queues', 'cache-misses', 'migrations', 'response', 'energy', 'frequency', 'temperature']) {
-    const walk = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(walk);
-      if (!node || typeof node !== 'object') return;
-      const { mark, encoding } = node as { mark?: string | Record<string, unknown>; encoding?: { color?: { scale?: { range?: unknown } } } };
-      if (mark && Array.isArray(encoding?.color?.scale?.range)) {
-        const props = typeof mark === 'string' ? {} : mark;
-        for (const key of ['opacity', 'fillOpacity', 'strokeOpacity']) if (props[key] !== undefined && props[key] !== 1) faint.push(`${show}: ${JSON.stringify(props)}`);
-      }
-      Object.values(node).forEach(walk);
-    };
-    walk(buildChart({ cellIndex: 0, show, runs: ['a', 'b'] }, runs).spec);
+    for (const mark of await faintMarks(buildChart({ cellIndex: 0, show, runs: ['a', 'b'] }, runs).spec)) faint.push(`${show}: ${mark}`);
   }
+  const policies = ['pinned', 'work-stealing'];
+  const comparison: CompareOutput = { machine: 'm', workload: 'w', policies, metrics: ['migrations'], seeds: 2, cells: policies.map((policy) => ({ policy, metric: 'migrations', interval: { mean: 1, halfWidth: 0.1, n: 2 }, best: false })) };
+  for (const mark of await faintMarks(compareChart(comparison).spec)) faint.push(`compare: ${mark}`);
+  const groups: SweepGroup[] = ['1', '2'].flatMap((rate) => policies.map((policy) => ({ params: { rate }, run: policy, policy, n: 2, metrics: { migrations: { mean: 1, halfWidth: 0.1, low: 0.9, high: 1.1 } } })));
+  const sweep = sweepChart({ param: 'rate', values: ['1', '2'], seeds: 2, metric: 'migrations' }, groups);
+  const sweepFaint = await faintMarks(sweep.spec);
+  assert.ok(sweepFaint.some((m) => m.startsWith('area ')), 'the sweep band is pale');
+  for (const mark of sweepFaint) if (!mark.startsWith('area ')) faint.push(`sweep: ${mark}`);
   assert.deepEqual(faint, []);
 });
 
