@@ -6,11 +6,12 @@ import type { PolicyName } from '../../sim';
  * Ten colours taken from colour-blind-safe palettes, Okabe & Ito, "Color Universal Design"
  * (https://jfly.uni-koeln.de/color/) and Paul Tol's "bright", "vibrant" and "muted" schemes
  * (https://personal.sron.nl/~pault/), each moved in CIELAB lightness (hue kept, chroma lowered
- * only where sRGB cannot show it) to a relative luminance between 0.16 and 0.28. A mark then
+ * only where sRGB cannot show it) to a relative luminance between 0.16 and 0.29. A mark then
  * has a WCAG 2 contrast of at least 3:1 (the minimum for graphics, WCAG 2.1 SC 1.4.11) on a
  * white background (Light Modern, High Contrast Light, the "light charts" setting) and on a dark
- * grey or black one (Dark Modern #1f1f1f, Dark+ #1e1e1e, High Contrast). As published, the
- * yellow, orange, sky blue and grey have less than 3:1 on white, the indigo less on dark grey.
+ * grey or black one (Dark Modern #1f1f1f, Dark+ #1e1e1e, High Contrast). As published, several
+ * have less than 3:1 on white (Okabe-Ito's orange, yellow and grey, Tol's cyan) or on dark grey
+ * (Tol's indigo).
  * The order is the order runs take them: each colour is as far (CIEDE2000, also with protanopia,
  * deuteranopia and tritanopia simulated) from the ones before it as the set allows.
  * test/unit/chart-colors.test.ts measures all of this.
@@ -61,8 +62,8 @@ function hash(text: string): number {
 
 /** A policy's colour: its own for a built-in one, one picked by its name for a policy cell's. */
 export function policyColor(policy: string): string {
-  const hue = Object.hasOwn(POLICY_HUES, policy) ? POLICY_HUES[policy as PolicyName] : undefined;
-  return hue ? PALETTE[hue] : ORDER[hash(policy) % ORDER.length];
+  if (Object.hasOwn(POLICY_HUES, policy)) return PALETTE[POLICY_HUES[policy as PolicyName]];
+  return ORDER[hash(policy) % ORDER.length];
 }
 
 /**
