@@ -1,5 +1,6 @@
-// Chart specs: bounded marks for long runs, one colour per policy in every chart, clear errors
-// when a run lacks what a chart draws, and specs that Vega-Lite compiles.
+// Chart specs: bounded marks for long runs, each run in its policy's colour in every chart (two
+// runs of one policy: test/unit/chart-colors.test.ts), clear errors when a run lacks what a chart
+// draws, and specs that Vega-Lite compiles.
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { simulate, type SimConfig } from '../../src/sim';
@@ -41,7 +42,7 @@ test('charts of a long run stay small: the load heat map has at most MAX_COLUMNS
   assert.ok((migrations.spec as { data: { values: unknown[] } }).data.values.length <= MAX_POINTS);
 });
 
-test('each run is drawn in the colour of its policy, the same in every chart', () => {
+test('runs of different policies are drawn in the colours of their policies, the same in every chart', () => {
   const runs = [run('a', 'pinned'), run('b', 'work-stealing')];
   for (const show of ['load', 'queues', 'cache-misses', 'response']) {
     const text = JSON.stringify(buildChart(chart(show, ['a', 'b']), runs).spec);

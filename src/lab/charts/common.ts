@@ -1,7 +1,7 @@
-// What every chart shares: the runs it draws, bounded re-binning of time series, and one
-// colour per policy.
+// What every chart shares: the runs it draws, bounded re-binning of time series, and a colour
+// for each run.
 import { resolveMachine, type SimConfig, type SimResult } from '../../sim';
-import { colorScale, policyColor } from './colors';
+import { colorScale, distinctColors, policyColor } from './colors';
 
 /** A time a CPU was out of service: failed (for good) or in a maintenance window. */
 export interface OfflineSpan {
@@ -20,12 +20,14 @@ export interface ChartRun {
   offline?: readonly OfflineSpan[];
   /** The process state a move copies (machine migration.stateBytes), for the move inspector. */
   stateBytes?: number;
+  /** The run's colour in its lab (runColors over the lab's runs); without it, its policy's. */
+  color?: string;
 }
 
-/** A run of the lab as charts see it. */
-export function chartRunOf(name: string, config: SimConfig, result: SimResult): ChartRun {
+/** A run of the lab as charts see it; `color`, its colour in the lab. */
+export function chartRunOf(name: string, config: SimConfig, result: SimResult, color?: string): ChartRun {
   const machine = resolveMachine(config.machine);
-  return { name, policy: config.policy.name, result, offline: offlineSpans(machine, result), stateBytes: machine.stateBytes };
+  return { name, policy: config.policy.name, result, offline: offlineSpans(machine, result), stateBytes: machine.stateBytes, ...(color === undefined ? {} : { color }) };
 }
 
 /** When each CPU of a run's machine was out of service, clipped to the run (or to its observation window). */
@@ -64,15 +66,14 @@ export function sampleEvenly<T>(items: readonly T[], max = MAX_POINTS): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)]);
 }
 
-/** A colour encoding for the `run` field: each run in the colour of its policy. */
+/** A colour encoding for the `run` field: each run in its colour, no two runs of the chart alike. */
 export function runColor(runs: readonly ChartRun[], title = 'run') {
-  const names = runs.map((r) => r.name);
   return {
     field: 'run',
     type: 'nominal' as const,
     title,
-    sort: names,
-    scale: colorScale(names, (name) => policyColor(runs.find((r) => r.name === name)!.policy)),
+    sort: runs.map((r) => r.name),
+    scale: colorScale(distinctColors(runs.map((r) => [r.name, r.color ?? policyColor(r.policy)]))),
   };
 }
 

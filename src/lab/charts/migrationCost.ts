@@ -6,7 +6,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { MigrationRow } from '../../sim';
 import type { ChartOutput } from '../outputs/contract';
 import { coarsen, MAX_COLUMNS, VEGA_LITE_SCHEMA, type ChartRun } from './common';
-import { causeScale } from './palettes';
+import { PALETTE } from './colors';
+import { causeColor } from './palettes';
 
 /** The components of a move's price, in the order they are paid, and each one's part of a migration row. */
 export const COST_COMPONENTS = [
@@ -16,8 +17,8 @@ export const COST_COMPONENTS = [
   { name: 'dirty lines from the old cache', of: (m: MigrationRow) => m.coherenceNs },
 ] as const;
 
-const causeColor = (cause: string) => causeScale.range[causeScale.domain.indexOf(cause as never)]!;
-const COMPONENT_COLORS = ['#0072B2', causeColor('migration'), '#009E73', causeColor('coherence')];
+/** Reload and dirty lines in the colours of their miss causes on the cache-misses chart. */
+const COMPONENT_COLORS = [PALETTE.blue, causeColor('migration'), PALETTE.green, causeColor('coherence')];
 
 export function migrationCostChart(runs: readonly ChartRun[]): ChartOutput {
   const names = runs.map((r) => r.name);

@@ -9,12 +9,15 @@ import type { SimResult } from '../../sim';
 import type { ChartOutput } from '../outputs/contract';
 import { ChartError } from './error';
 import { sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
+import { PALETTE } from './colors';
 import { reasonScale } from './palettes';
 
 /** Processes drawn in the lower panel: the most migrated within what the log shows. */
 export const TIMELINE_PROCESSES = 6;
 
-const STATE_SCALE = { domain: ['run', 'wait', 'sleep'], range: ['#3b6ea5', '#d9a441', '#a0a0a0'] };
+const STATE_SCALE = { domain: ['run', 'wait', 'sleep'], range: [PALETTE.blue, PALETTE.orange, PALETTE.grey] };
+/** Process groups take the palette's colours in order (a lab has a few groups). */
+const GROUP_COLORS = { range: Object.values(PALETTE) };
 
 const seconds = (ns: number) => ns / 1e9;
 
@@ -166,7 +169,7 @@ function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs:
           x: { field: 't0', ...x },
           x2: { field: 't1' },
           y: { field: 'cpu', ...cpuAxis },
-          color: { field: 'group', type: 'nominal', title: 'group', scale: { scheme: 'tableau10' } },
+          color: { field: 'group', type: 'nominal', title: 'group', scale: GROUP_COLORS },
           tooltip: [
             { field: 'pid', type: 'quantitative', title: 'process' },
             { field: 'group', type: 'nominal' },
@@ -182,7 +185,7 @@ function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs:
           { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: { field: 't', ...x }, y: { field: 'from', ...cpuAxis }, y2: { field: 'to' }, color: { field: 'reason', type: 'nominal', title: 'move: reason', scale: reasons } } },
           {
             params: [{ name: pick, select: { type: 'point', fields: ['id'], on: 'click', clear: false }, ...(mostExpensive ? { value: [{ id: mostExpensive.id }] } : {}) }],
-            mark: { type: 'point', shape: 'triangle-down', filled: true, size: 60, tooltip: true, cursor: 'pointer' },
+            mark: { type: 'point', shape: 'triangle-down', filled: true, opacity: 1, size: 60, tooltip: true, cursor: 'pointer' },
             encoding: {
               x: { field: 't', ...x },
               y: { field: 'to', ...cpuAxis },
@@ -231,7 +234,7 @@ function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs:
       },
       {
         data: { values: processMoves },
-        mark: { type: 'point', shape: 'triangle-down', filled: true, size: 50, tooltip: true },
+        mark: { type: 'point', shape: 'triangle-down', filled: true, opacity: 1, size: 50, tooltip: true },
         encoding: { x: { field: 't', ...x }, y: { field: 'process', type: 'nominal', sort: labels }, color: { field: 'reason', type: 'nominal', scale: reasons }, tooltip: moveTooltip },
       },
     ],

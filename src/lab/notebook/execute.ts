@@ -5,6 +5,7 @@ import { sha256Hex, type SimConfig, type SimResult } from '../../sim';
 import { buildChart, ChartError, chartRunOf, sweepChart, type ChartRun } from '../charts';
 import type { Diagnostic } from '../document/diagnostic';
 import type { CellKind, LabCell } from '../document/markdown';
+import { runColors } from '../charts/colors';
 import { compareChart } from '../charts/compare';
 import { runCompare } from '../run/compare';
 import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../outputs/contract';
@@ -160,7 +161,7 @@ export class LabSession {
       }
       case 'chart': {
         const chart = resolved(lab, index, lab.charts);
-        if (chart.sweep) return [{ items: [{ mime: CHART_MIME, data: sweepChart(chart.sweep, await this.sweepOf(cells, lab, chart, chart.sweep, options)) }] }];
+        if (chart.sweep) return [{ items: [{ mime: CHART_MIME, data: sweepChart(chart.sweep, await this.sweepOf(cells, lab, chart, chart.sweep, options), labRunColors(lab)) }] }];
         return [await this.chartOutput(lab, chart, options)];
       }
       case 'compare': {
@@ -290,10 +291,11 @@ export class LabSession {
 
   private async chartOutput(lab: ResolvedLab, chart: ResolvedChart, options: ExecuteOptions): Promise<OutputData> {
     const runs: ChartRun[] = [];
+    const colors = labRunColors(lab);
     for (const name of chart.runs) {
       const run = validRun(lab, name);
       const result = await this.resultOf(lab, run, options);
-      runs.push(chartRunOf(name, run.config, result));
+      runs.push(chartRunOf(name, run.config, result, colors.get(name)));
     }
     try {
       return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };
@@ -303,6 +305,9 @@ export class LabSession {
     }
   }
 }
+
+/** Each run's colour, the same in every chart of the lab: its policy's unless an earlier run has that one. */
+const labRunColors = (lab: ResolvedLab): Map<string, string> => runColors(lab.runs.map((r) => ({ name: r.name, policy: r.config.policy.name })));
 
 /** True when two versions of a lab's cells say the same (the editor makes a new array for every cell it runs). */
 function sameCells(a: readonly LabCell[], b: readonly LabCell[]): boolean {
