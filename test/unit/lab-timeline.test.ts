@@ -90,7 +90,7 @@ test('the report draws the timeline and its inspector on the priciest move, each
 
   const link = fs === ts ? `within socket ${ts}` : `socket ${fs} to socket ${ts}`;
   const expected = [
-    `by ${traced.hook}, reason ${priciest.reason}: CPU ${priciest.from} had ${traced.fromLoad} processes, CPU ${priciest.to} had ${traced.toLoad}`,
+    `by ${traced.hook}, reason ${priciest.reason}: CPU ${priciest.from} had ${traced.fromLoad} process${traced.fromLoad === 1 ? "" : "es"}, CPU ${priciest.to} had ${traced.toLoad} process${traced.toLoad === 1 ? "" : "es"}`,
     `${us(copyNs)}: ${Number((m.stateBytes / 1024).toPrecision(3))} KiB, link ${link}`,
     us(Math.max(0, resume.t - priciest.timeNs - copyNs)),
     `runs on CPU ${resume.cpu} at ${(resume.t / 1e9).toFixed(6)} s`,
@@ -151,4 +151,38 @@ test('span: belongs to timeline charts, is refused elsewhere at its place, and s
   const log = simulate(later.runs[0]!.config).timeline!;
   assert.equal(log.fromNs, 300e6);
   assert.ok(log.spans.startNs.every((t) => t >= 300e6));
+});
+
+test("the inspector says what the policy compared: each CPU's load, core type and capacity, and temperature then", () => {
+  const config: SimConfig = {
+    machine: { preset: 'phone-4+4', thermal: {} },
+    workload: {
+      groups: [
+        { name: 'game', count: 2, arrival: { kind: 'fixed', atNs: 0 }, demand: { kind: 'fixed', valueNs: 300e6 } },
+        { name: 'svc', count: 6, arrival: { kind: 'fixed', atNs: 0 }, demand: { kind: 'fixed', valueNs: 100e6 }, phases: { computeNs: { kind: 'exp', meanNs: 2e6 }, sleepNs: { kind: 'exp', meanNs: 8e6 } } },
+      ],
+    },
+    policy: { name: 'heterogeneity-aware' },
+    scheduler: { kind: 'fair' },
+    durationNs: 0.5e9,
+    seed: 2,
+    timelineSegments: 6_000,
+  };
+  const result = simulate(config);
+  const run = chartRunOf('het', config, result);
+  const spec = buildChart({ cellIndex: 0, show: 'timeline', runs: ['het'] }, [run]).spec as unknown as { vconcat: { data?: { values: { id: number; t: number; steps: { step: string; detail: string }[] }[] } }[] };
+  const moves = spec.vconcat.at(-1)!.data!.values;
+  assert.ok(moves.length > 10 && result.summary.migrationsByReason.heterogeneity > 0, 'heterogeneity moves to inspect');
+  const m = resolveMachine(config.machine);
+  const log = result.timeline!.moves;
+  for (const move of moves) {
+    const i = move.id;
+    const fact = (cpu: number, load: number) => {
+      const type = m.coreTypes[m.cpuType[cpu]!]!;
+      const bin = Math.min(result.series.bins - 1, Math.floor(log.timeNs[i]! / result.series.binNs));
+      return `CPU ${cpu} (${type.name}, capacity ${type.capacity}, ${result.series.cpus[cpu]!.temperatureC![bin]!.toFixed(1)} °C) had ${load} process${load === 1 ? '' : 'es'}`;
+    };
+    const decided = move.steps.find((s) => s.step === 'decided')!.detail;
+    assert.ok(decided.includes(`${fact(log.from[i]!, log.fromLoad[i]!)}, ${fact(log.to[i]!, log.toLoad[i]!)}`), decided);
+  }
 });

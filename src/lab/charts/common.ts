@@ -20,6 +20,8 @@ export interface ChartRun {
   offline?: readonly OfflineSpan[];
   /** The process state a move copies (machine migration.stateBytes), for the move inspector. */
   stateBytes?: number;
+  /** On a machine of several core types: each CPU's type and capacity (1024 = reference), for the move inspector. */
+  cpuKinds?: { type: string; capacity: number }[];
   /** The run's colour in its lab (runColors over the lab's runs); without it, its policy's. */
   color?: string;
 }
@@ -27,7 +29,8 @@ export interface ChartRun {
 /** A run of the lab as charts see it; `color`, its colour in the lab. */
 export function chartRunOf(name: string, config: SimConfig, result: SimResult, color?: string): ChartRun {
   const machine = resolveMachine(config.machine);
-  return { name, policy: config.policy.name, result, offline: offlineSpans(machine, result), stateBytes: machine.stateBytes, ...(color === undefined ? {} : { color }) };
+  const cpuKinds = machine.coreTypes.length > 1 ? Array.from(machine.cpuType, (t) => ({ type: machine.coreTypes[t]!.name, capacity: machine.coreTypes[t]!.capacity })) : undefined;
+  return { name, policy: config.policy.name, result, offline: offlineSpans(machine, result), stateBytes: machine.stateBytes, ...(cpuKinds ? { cpuKinds } : {}), ...(color === undefined ? {} : { color }) };
 }
 
 /** When each CPU of a run's machine was out of service, clipped to the run (or to its observation window). */

@@ -51,6 +51,21 @@ function shownPart(run: ChartRun, span: { startNs: number; endNs: number } | und
   return { fromNs, toNs, note };
 }
 
+/**
+ * What a policy compared about a CPU when it decided a move: its load then, and, where the
+ * machine has them, its core type and capacity and its temperature (the mean of the series
+ * bin holding the instant).
+ */
+function seenAt(run: ChartRun, cpu: number, load: number, timeNs: number): string {
+  if (cpu < 0) return 'no CPU before';
+  const series = run.result.series;
+  const kind = run.cpuKinds?.[cpu];
+  const bin = Math.min(series.bins - 1, Math.max(0, Math.floor((timeNs - (series.startNs ?? 0)) / series.binNs)));
+  const temperature = series.cpus[cpu]?.temperatureC?.[bin];
+  const facts = [kind ? `${kind.type}, capacity ${kind.capacity}` : '', temperature !== undefined ? `${temperature.toFixed(1)} °C` : ''].filter(Boolean);
+  return `CPU ${cpu}${facts.length ? ` (${facts.join(', ')})` : ''} had ${load} process${load === 1 ? '' : 'es'}`;
+}
+
 const kib = (bytes: number) => `${Number((bytes / 1024).toPrecision(3))} KiB`;
 const us = (ns: number) => `${Number((ns / 1e3).toPrecision(3))} µs`;
 
@@ -88,7 +103,7 @@ function anatomyOf(run: ChartRun, shown: Shown) {
     const link = from < 0 ? 'none (it had no CPU)' : cpus[from]!.socket === cpus[to]!.socket ? `within socket ${cpus[to]!.socket}` : `socket ${cpus[from]!.socket} to socket ${cpus[to]!.socket}`;
     const halted = !before ? 'it was arriving' : before.state === 'run' ? `halted while running on CPU ${from}` : before.state === 'wait' ? `taken from the queue of CPU ${from}` : 'asleep: only where it wakes changes';
     const steps: { step: string; order: number; t0: number; t1: number; detail: string }[] = [
-      { step: 'decided', order: 0, t0: 0, t1: 0, detail: `by ${m.hook[i]}, reason ${m.reason[i]}: CPU ${from} had ${m.fromLoad[i]} processes, CPU ${to} had ${m.toLoad[i]}` },
+      { step: 'decided', order: 0, t0: 0, t1: 0, detail: `by ${m.hook[i]}, reason ${m.reason[i]}: ${seenAt(run, from, m.fromLoad[i]!, t)}, ${seenAt(run, to, m.toLoad[i]!, t)}` },
       { step: 'halt', order: 1, t0: 0, t1: 0, detail: halted },
       { step: 'state copy', order: 2, t0: 0, t1: copyNs / 1e3, detail: `${us(copyNs)}: ${run.stateBytes !== undefined ? kib(run.stateBytes) : 'its state'}, link ${link}` },
     ];
