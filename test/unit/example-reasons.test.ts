@@ -20,7 +20,7 @@ const EXAMPLES = execFileSync('git', ['ls-files', 'examples'], { cwd: REPO, enco
   .filter((f) => f.endsWith('.lab.md'));
 
 /** `runs.<run>.migrationsByReason.<reason> > 0` (also as `0 < ...`) among the conjuncts of `node`: [run, reason] pairs. */
-export function reasonPins(node: CheckNode): [string, string][] {
+function reasonPins(node: CheckNode): [string, string][] {
   if (node.kind === 'logic' && node.op === '&&') return [...reasonPins(node.left), ...reasonPins(node.right)];
   if (node.kind !== 'compare') return [];
   const read = (n: CheckNode): [string, string] | undefined => {
@@ -88,7 +88,7 @@ test('at least one example shows the run queues and uses an affinity mask', () =
   const texts = EXAMPLES.map((f) => readFileSync(join(REPO, f), 'utf8'));
   assert.ok(texts.some((t) => /^show: queues$/m.test(t)), 'no example has a show: queues chart');
   assert.ok(
-    EXAMPLES.some((f, i) => resolveLab(parseLab(texts[i])).runs.some((r) => r.config.workload.groups.some((g) => g.affinity !== undefined && g.affinity.length > 0))),
+    texts.some((text) => resolveLab(parseLab(text)).runs.some((r) => r.config.workload.groups.some((g) => g.affinity !== undefined && g.affinity.length > 0))),
     'no example runs a workload with an affinity mask',
   );
 });
