@@ -5,7 +5,7 @@
 // defaults and bounds are the simulator's; only the lab's own keys are written here.
 
 import { GROUP, MACHINE, MACHINE_PRESETS, POLICY_NAMES as SIM_POLICY_NAMES, RUN, SCHEDULER, TASK_SET, type KeySpec, type Section, type Unit } from '../../sim';
-import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../../sim';
+import { MISS_CAUSES, POLICY_INFO, REASONS, type ParamSpec, type ParamSpecs, type Summary } from '../../sim';
 import type { CellKind } from '../document/markdown';
 import { SELECTABLE_METRICS } from '../outputs/metrics';
 import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
@@ -182,6 +182,16 @@ export const MACHINE_PRESET_NAMES = Object.keys(MACHINE_PRESETS);
 
 /** Summary metrics usable in compare `metrics:` and check expressions, with their explanations (src/lab/outputs/metrics.ts). */
 export const METRICS: Readonly<Record<string, string>> = SELECTABLE_METRICS;
+
+/**
+ * Breakdowns a check expression may read one part of (`runs.cfs.migrationsByReason.numa`,
+ * `runs.cfs.cacheMissesByCause["coherence"]`): the noun for one part and the parts there are.
+ * Compare cells cannot tabulate them (a table cell holds one number).
+ */
+export const CHECK_BREAKDOWNS: Readonly<Partial<Record<keyof Summary, { part: string; parts: readonly string[] }>>> = {
+  migrationsByReason: { part: 'reason', parts: REASONS },
+  cacheMissesByCause: { part: 'cause', parts: MISS_CAUSES },
+};
 
 export const CHART_KINDS: Readonly<Record<string, string>> = {
   load: 'Busy share of each CPU over time (a heat map: one row per CPU).',
