@@ -17,7 +17,7 @@ export const TIMELINE_PROCESSES = 6;
 
 const STATE_SCALE = { domain: ['run', 'wait', 'sleep'], range: [PALETTE.blue, PALETTE.orange, PALETTE.grey] };
 /** Process groups take the palette's colours in order, but for the states' (a lab has a few groups). */
-const GROUP_COLORS = { range: Object.values(PALETTE).filter((c) => !STATE_SCALE.range.includes(c)) };
+const GROUP_COLORS = { range: Object.values(PALETTE).filter((c) => !(STATE_SCALE.range as readonly string[]).includes(c)) };
 
 const seconds = (ns: number) => ns / 1e9;
 
