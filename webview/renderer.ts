@@ -41,16 +41,17 @@ export const activate: ActivationFunction = (context) => {
     const generation = ++live.generation;
     live.view?.finalize();
     live.view = undefined;
-    // Each draw embeds into its own element: one still drawing when the next starts (two quick
-    // theme switches) finishes into an element no longer shown, instead of adding a second
-    // chart to the output, and is discarded.
-    const target = document.createElement('div');
-    live.host.replaceChildren(target);
-    live.host.classList.remove('error');
-    live.host.classList.toggle('light', lightCharts);
+    // Each draw embeds into a fresh element that takes the old one's place: one still drawing
+    // when the next starts (two quick theme switches) finishes into an element no longer shown,
+    // instead of adding a second chart to the output, and is discarded.
+    const host = document.createElement('div');
+    host.className = 'migration-lab-output';
+    host.classList.toggle('light', lightCharts);
+    live.host.replaceWith(host);
+    live.host = host;
     try {
       // usermeta removed: vega-embed would take embed options (a loader, actions...) from it.
-      const view = await embed(target, withoutUsermeta(live.chart.spec), {
+      const view = await embed(host, withoutUsermeta(live.chart.spec), {
         renderer: 'svg',
         // Charts draw the lab's results and nothing else: no file, no network, safe links only.
         loader: lockedLoader() as never,
@@ -66,8 +67,8 @@ export const activate: ActivationFunction = (context) => {
       else view.finalize();
     } catch (error) {
       if (generation !== live.generation) return;
-      live.host.textContent = `Could not draw the chart: ${error instanceof Error ? error.message : String(error)}`;
-      live.host.classList.add('error');
+      host.textContent = `Could not draw the chart: ${error instanceof Error ? error.message : String(error)}`;
+      host.classList.add('error');
     }
   }
 

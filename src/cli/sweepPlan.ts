@@ -29,7 +29,7 @@ export interface SweepItem {
 export interface SweepRow extends SweepItem {
   policy: string;
   digest: string;
-  /** Summary metrics, breakdowns flattened (migrationsByReason.steal). */
+  /** Summary metrics, breakdowns flattened (migrationsByReason.load-balance). */
   metrics: Record<string, number>;
 }
 

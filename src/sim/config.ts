@@ -16,6 +16,7 @@ export const REASONS = [
   'thermal',
   'numa',
   'maintenance',
+  'request',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 /** Position of each reason in REASONS (per-reason counters are kept in that order). */
@@ -263,6 +264,11 @@ export interface ProcessGroupConfig {
   priority?: number;
   /** CPUs the process may run on. Default: all. */
   affinity?: number[];
+  /**
+   * The processes change their own affinity mask during the run (sched_setaffinity): from atNs
+   * they may run only on `cpus`; one outside it asks to move (reason `request`).
+   */
+  setAffinity?: { atNs: number; cpus: number[] }[];
   /** NUMA node of the process's memory. Default: node of the CPU it first runs on (first touch). */
   homeNode?: number;
   periodic?: PeriodicConfig;
@@ -303,4 +309,8 @@ export interface SimConfig {
   maxProcessRows?: number;
   /** Migration log rows kept (default 10000); counts in the summary always cover all. */
   maxMigrationRows?: number;
+  /** Spans of the timeline log kept (default 0: no log; result.timeline, timeline.ts). */
+  timelineSegments?: number;
+  /** The timeline log starts here (default 0; within a window, at its start at the earliest). */
+  timelineFromNs?: number;
 }

@@ -37,7 +37,7 @@ import { CpuService, Faults, loseWork } from './faults';
 import { Frequency, type RunningWork } from './frequency';
 import { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
-import { Migrations } from './migration';
+import { Migrations, type TracedMove } from './migration';
 import { POLICIES } from './policies/index';
 import type { CpuEvent, PeriodicTaskInfo, Policy, PolicyActions, PolicyFactory } from './policies/policy';
 import { EnergyMeter } from './power';
@@ -78,9 +78,13 @@ const enum PolicyCall {
   CpuEvent,
 }
 
-export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete';
-/** Observer for tests and tools: called synchronously as the engine acts. */
-export type TraceHook = (kind: TraceKind, timeNs: number, pid: number, cpu: number) => void;
+/**
+ * `release`: a periodic task's job is released while it had none (it waits for a CPU from now);
+ * `idle`: a periodic task finished its job and has no other released one.
+ */
+export type TraceKind = 'arrive' | 'dispatch' | 'stop' | 'sleep' | 'wake' | 'migrate' | 'complete' | 'release' | 'idle';
+/** Observer for tests and tools: called synchronously as the engine acts; `move` with `migrate` only. */
+export type TraceHook = (kind: TraceKind, timeNs: number, pid: number, cpu: number, move?: TracedMove) => void;
 
 /** The workload's periodic tasks, for policies that partition them before the run. */
 function periodicTasks(groups: readonly ResolvedGroup[]): PeriodicTaskInfo[] {
@@ -125,6 +129,8 @@ export class Engine implements PolicyActions {
   private readonly firstTaskOf: number[];
   /** Some group has an affinity mask (the global queue then has to look past its head). */
   private readonly anyAffinity: boolean;
+  /** Each group's affinity mask now (setAffinity changes it during the run; null: every CPU). */
+  private readonly affinityNow: (Uint8Array | null)[];
 
   private readonly disc: Discipline;
   private readonly policy: Policy;
@@ -219,7 +225,8 @@ export class Engine implements PolicyActions {
       tasks += g.periodic?.length ?? 0;
     }
     this.taskCount = tasks;
-    this.anyAffinity = cfg.groups.some((g) => g.affinity !== null);
+    this.anyAffinity = cfg.groups.some((g) => g.affinity !== null || g.setAffinity.length > 0);
+    this.affinityNow = cfg.groups.map((g) => g.affinity);
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
@@ -315,6 +322,11 @@ export class Engine implements PolicyActions {
     if (this.policy.balanceIntervalNs !== undefined && this.policy.balance) {
       this.q.push(this.policy.balanceIntervalNs, EventKind.Balance, 0, 0);
     }
+    for (const g of cfg.groups) {
+      g.setAffinity.forEach((change, k) => {
+        if (change.atNs < this.endNs) this.q.push(change.atNs, EventKind.SetAffinity, g.index, k);
+      });
+    }
   }
 
   // ---------------------------------------------------------------- main loop
@@ -393,6 +405,9 @@ export class Engine implements PolicyActions {
       case EventKind.Migrated:
         this.migrations.landed(this.procs[a]!);
         break;
+      case EventKind.SetAffinity:
+        this.onSetAffinity(a, b);
+        break;
       case EventKind.Balance:
         this.onBalance();
         break;
@@ -450,6 +465,7 @@ export class Engine implements PolicyActions {
     }
     const pid = this.nextPid++;
     p.begin(pid, g, index, this.now, g.periodic ? this.firstTaskOf[g.index]! + index : this.taskCount + pid);
+    p.affinity = this.affinityNow[g.index]!;
     // Only phased processes draw from their own stream (burst and sleep lengths).
     if (g.phases) p.rng.reseedHashed(this.cfg.seed, this.procStreamHash[g.index]!, index);
     if (g.periodic === null) {
@@ -501,12 +517,15 @@ export class Engine implements PolicyActions {
           return index;
         }
         case PolicyCall.Balance:
+          this.migrations.decider = 'balance';
           policy.balance!(this.view, this);
           return 0;
         case PolicyCall.OnIdle:
+          this.migrations.decider = 'onIdle';
           policy.onIdle!(this.view, this, cpu);
           return 0;
         case PolicyCall.CpuEvent:
+          this.migrations.decider = 'onCpuEvent';
           policy.onCpuEvent!(this.view, this, this.cpuEvent!);
           return 0;
       }
@@ -867,13 +886,8 @@ export class Engine implements PolicyActions {
     p.waitNs += now - p.readySinceNs;
     if (this.globalQ && p.lastCpu >= 0 && p.lastCpu !== cpu) {
       // Picked up from the global queue by another CPU: a move with nothing to copy.
-      this.migrations.moved(
-        p,
-        p.lastCpu,
-        cpu,
-        p.evacReason >= 0 ? REASONS[p.evacReason]! : (this.policy.globalQueueReason ?? 'load-balance'),
-        0,
-      );
+      const reason = p.evacReason >= 0 ? REASONS[p.evacReason]! : (this.policy.globalQueueReason ?? 'load-balance');
+      this.migrations.moved(p, p.lastCpu, cpu, reason, 0, 'global-queue', this.load[p.lastCpu]!, this.load[cpu]!);
     }
     p.evacReason = -1;
     p.jobRan = true;
@@ -1076,6 +1090,7 @@ export class Engine implements PolicyActions {
         this.requeue(p, cpu);
       } else {
         p.state = ProcState.Idle;
+        this.trace?.('idle', this.now, p.pid, cpu);
       }
       return;
     }
@@ -1127,6 +1142,7 @@ export class Engine implements PolicyActions {
     this.stats.jobsReleased++;
     if (p.state === ProcState.Idle) {
       this.startJob(p, this.now);
+      this.trace?.('release', this.now, p.pid, p.cpu);
       this.placeWoken(p);
     } else {
       p.pendingJobs++;
@@ -1151,11 +1167,13 @@ export class Engine implements PolicyActions {
       // Asleep on a CPU that went out (and the policy left it there), or sent to one: evacuate.
       const alt = this.faults.usableInstead(p, cpu);
       if (alt !== from) {
+        const evacuated = this.service[from] !== ONLINE;
         this.migrations.transit(
           p,
           from,
           alt,
-          this.service[from] === ONLINE ? 'load-balance' : this.faults.outReason(from),
+          evacuated ? this.faults.outReason(from) : 'load-balance',
+          evacuated ? 'evacuation' : 'placeOnWake',
         );
         return;
       }
@@ -1165,7 +1183,7 @@ export class Engine implements PolicyActions {
       const reason = this.policy.wakeReason
         ? REASONS[this.callPolicy(PolicyCall.WakeReason, p.slot, cpu)]!
         : 'load-balance';
-      this.migrations.transit(p, from, cpu, reason);
+      this.migrations.transit(p, from, cpu, reason, 'placeOnWake');
     } else {
       this.enqueue(p, cpu, Placement.Move);
     }
@@ -1176,6 +1194,38 @@ export class Engine implements PolicyActions {
   /** PolicyActions.migrate: request, halt, copy state, resume on the target (migration.ts). */
   migrate(handle: number, cpu: number, reason: Reason): boolean {
     return this.migrations.request(handle, cpu, reason);
+  }
+
+  /**
+   * The processes of group `gi` change their affinity mask (its `k`th setAffinity), as
+   * sched_setaffinity does: from now they, and those of the group that arrive later, may run
+   * only on its CPUs. One that is outside asks to move: where the policy's place puts it (any
+   * usable CPU of the mask if that one is out), reason request. With a global queue, one running
+   * outside goes back to the queue and is counted when a CPU of its mask picks it up.
+   */
+  private onSetAffinity(gi: number, k: number): void {
+    const mask = this.cfg.groups[gi]!.setAffinity[k]!.mask;
+    this.affinityNow[gi] = mask;
+    this.migrations.decider = 'place';
+    for (const p of this.procs) {
+      if (p.state === ProcState.Free || p.group !== gi) continue;
+      p.affinity = mask;
+      if (p.state === ProcState.Transit || p.cpu < 0 || allowed(p, p.cpu)) continue;
+      if (this.globalQ) {
+        if (p.state === ProcState.Running) {
+          const cpu = p.cpu;
+          this.stop(cpu);
+          p.evacReason = REASON_INDEX.request;
+          this.requeue(p, cpu);
+          this.markResched(cpu);
+        }
+        continue;
+      }
+      let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
+      this.checkTarget(p, cpu, 'place');
+      if (this.service[cpu] !== ONLINE) cpu = this.faults.usableInstead(p, cpu);
+      if (cpu !== p.cpu) this.migrations.request(p.slot, cpu, 'request');
+    }
   }
 
   private onBalance(): void {
@@ -1229,6 +1279,7 @@ export class Engine implements PolicyActions {
       this.globalDirty = true;
       return;
     }
+    this.migrations.decider = 'evacuation';
     for (const p of this.procs) {
       if (p.state === ProcState.Free || p.state === ProcState.Transit || p.cpu !== cpu) continue;
       const to = this.faults.usableInstead(p, cpu);

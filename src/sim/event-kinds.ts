@@ -23,6 +23,8 @@ export const enum EventKind {
   Wake = 7,
   /** A moved process lands on its target CPU. a: process slot. */
   Migrated = 8,
+  /** A group's processes change their affinity mask. a: group index, b: the change's index. */
+  SetAffinity = 9,
   /** Last: a balancing policy sees the instant's arrivals and wake-ups. */
-  Balance = 9,
+  Balance = 10,
 }

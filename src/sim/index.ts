@@ -17,6 +17,7 @@ export { REASONS, MISS_CAUSES, SCHEDULERS, GOVERNORS } from './config';
 export type * from './config';
 export type * from './result';
 export type { TraceHook, TraceKind } from './engine';
+export type { MoveHook, TracedMove } from './migration';
 export { parseTrace } from './trace';
 export { processesUpTo, uunifast } from './workload';
 export { distMean } from './distributions';

@@ -65,6 +65,24 @@ export function estimateMoveNs(view: SimView, h: number, from: number, to: numbe
   return fixedNs(m) + (lines * latency) / m.memoryParallelism;
 }
 
+/**
+ * Who decided a move: a policy hook (by its name in the policy API), or the engine: a CPU taking
+ * a process from the global queue that last ran elsewhere, an evacuation of a CPU that went out
+ * of service, a move sent on because its target went out while it was in transit.
+ */
+export type MoveHook =
+  'balance' | 'onIdle' | 'onCpuEvent' | 'placeOnWake' | 'place' | 'global-queue' | 'evacuation' | 'sent-on';
+
+/** A move as the trace reports it (TraceHook's `move`): what decided it and what it saw then. */
+export interface TracedMove {
+  from: number;
+  reason: Reason;
+  hook: MoveHook;
+  /** Load (running, waiting and arriving processes) of the CPU left and of the target when the move was decided. */
+  fromLoad: number;
+  toLoad: number;
+}
+
 /** A move's total cost as its row shows it (the reload parts are 0 until its first dispatch on the target). */
 function rowTotalNs(row: MigrationRow): number {
   return row.stateCopyNs + row.reloadNs + row.coherenceNs;
@@ -103,6 +121,9 @@ export class Migrations {
     private readonly trace: TraceHook | null,
   ) {}
 
+  /** The hook moves requested through PolicyActions.migrate come from: the engine sets it before each call that may move. */
+  decider: MoveHook = 'balance';
+
   /** PolicyActions.migrate: request, halt, copy state, resume on the target. False when the move is not possible. */
   request(handle: number, cpu: number, reason: Reason): boolean {
     const p = this.procs[handle];
@@ -118,19 +139,22 @@ export class Migrations {
     )
       return false;
     const from = p.cpu;
+    // What the policy saw: the loads before the move changes them.
+    const fromLoad = this.load[from]!;
+    const toLoad = this.load[cpu]!;
     switch (p.state) {
       case ProcState.Ready:
         this.host.dequeue(p, from);
-        this.transit(p, from, cpu, reason);
+        this.transit(p, from, cpu, reason, this.decider, fromLoad, toLoad);
         return true;
       case ProcState.Running:
         this.host.halt(from);
-        this.transit(p, from, cpu, reason);
+        this.transit(p, from, cpu, reason, this.decider, fromLoad, toLoad);
         return true;
       case ProcState.Sleeping:
       case ProcState.Idle:
         // Nothing runs: the move only changes where it will wake (state is copied meanwhile).
-        this.moved(p, from, cpu, reason, stateCopyNs(this.m, from, cpu));
+        this.moved(p, from, cpu, reason, stateCopyNs(this.m, from, cpu), this.decider, fromLoad, toLoad);
         p.cpu = cpu;
         return true;
       default:
@@ -138,12 +162,26 @@ export class Migrations {
     }
   }
 
-  /** `p` (halted, or waking) leaves `from` (-1: it had no CPU) for `to`: it is in transit while its state is copied. */
-  transit(p: Proc, from: number, to: number, reason: Reason): void {
+  /**
+   * `p` (halted, or waking) leaves `from` (-1: it had no CPU) for `to`: it is in transit while its
+   * state is copied. `hook` decided it, seeing the loads `fromLoad` and `toLoad` (by default, now).
+   */
+  transit(
+    p: Proc,
+    from: number,
+    to: number,
+    reason: Reason,
+    hook: MoveHook,
+    fromLoad = from >= 0 ? this.load[from]! : 0,
+    toLoad = this.load[to]!,
+  ): void {
     const now = this.clock.now;
     const copy = from >= 0 ? stateCopyNs(this.m, from, to) : 0;
-    this.moved(p, from, to, reason, copy);
+    this.moved(p, from, to, reason, copy, hook, fromLoad, toLoad);
     if (from >= 0) this.host.carryLag(p, from, to);
+    // A process taken from a queue has waited there since readySinceNs: that wait is its own,
+    // the transit's is counted when it lands.
+    if (p.state === ProcState.Ready) p.waitNs += now - p.readySinceNs;
     p.state = ProcState.Transit;
     p.cpu = to;
     p.readySinceNs = now;
@@ -155,10 +193,12 @@ export class Migrations {
   landed(p: Proc): void {
     const to = p.cpu;
     this.load[to]!--;
-    if (this.faults.service[to] !== CpuService.Online) {
+    const out = this.faults.service[to] !== CpuService.Online;
+    // Its target went out meanwhile, or the process changed its mask on the way (setAffinity).
+    if (out || !allowed(p, to)) {
       const alt = this.faults.usableInstead(p, to);
       if (alt !== to) {
-        this.transit(p, to, alt, this.faults.outReason(to));
+        this.transit(p, to, alt, out ? this.faults.outReason(to) : 'request', 'sent-on');
         return;
       }
     }
@@ -173,7 +213,16 @@ export class Migrations {
    * is counted and logged, and the process's private-cache lines stay behind (dirty ones become
    * coherence traffic at its next dispatch).
    */
-  moved(p: Proc, from: number, to: number, reason: Reason, copyNs: number): void {
+  moved(
+    p: Proc,
+    from: number,
+    to: number,
+    reason: Reason,
+    copyNs: number,
+    hook: MoveHook,
+    fromLoad: number,
+    toLoad: number,
+  ): void {
     const m = this.m;
     const now = this.clock.now;
     const stats = this.stats;
@@ -213,7 +262,7 @@ export class Migrations {
       p.pendingMigrationRow = -1;
       stats.migrationRowsOmitted++;
     }
-    this.trace?.('migrate', now, p.pid, to);
+    this.trace?.('migrate', now, p.pid, to, { from, reason, hook, fromLoad, toLoad });
   }
 
   /** `p` was dispatched for the first time since it moved, with reload `ch`: that completes the move's cost. */

@@ -18,6 +18,8 @@ export interface ResolvedConfig {
   maxBins: number;
   maxProcessRows: number;
   maxMigrationRows: number;
+  timelineSegments: number;
+  timelineFromNs: number;
 }
 
 /** CPUs x bins across all series (about 220 MiB of series at most). */
@@ -99,6 +101,23 @@ export const OUTPUT = {
     default: 10_000,
     doc: 'Migration log rows kept (the summary counts every migration).',
   },
+  timelineSegments: {
+    kind: 'number',
+    unit: 'count',
+    min: 0,
+    max: 1_000_000,
+    default: 0,
+    doc: 'Spans (run, wait, sleep) and moves of the timeline log kept, the first ones from its start (0: no log).',
+  },
+  timelineFromNs: {
+    kind: 'number',
+    unit: 'ns',
+    integer: true,
+    min: 0,
+    max: 1e15,
+    default: 0,
+    doc: 'Where the timeline log starts (within a window, at its start at the earliest).',
+  },
 } satisfies Section;
 
 /** `customPolicy`: the caller brings its own policy, so policy.name is just a label. */
@@ -145,5 +164,7 @@ export function resolveConfig(config: unknown, customPolicy = false): ResolvedCo
     maxBins,
     maxProcessRows: readNumber(OUTPUT.maxProcessRows, c.maxProcessRows, 'maxProcessRows'),
     maxMigrationRows: readNumber(OUTPUT.maxMigrationRows, c.maxMigrationRows, 'maxMigrationRows'),
+    timelineSegments: readNumber(OUTPUT.timelineSegments, c.timelineSegments, 'timelineSegments'),
+    timelineFromNs: readNumber(OUTPUT.timelineFromNs, c.timelineFromNs, 'timelineFromNs'),
   };
 }

@@ -1,5 +1,6 @@
 /** The simulator's output types: plain JSON-serialisable objects and arrays of numbers. */
 import type { MissCause, Reason } from './config';
+import type { MoveHook } from './migration';
 
 export interface Summary {
   /** Simulated time the run covered (end of the run). */
@@ -152,6 +153,37 @@ export interface FrequencyInfo {
   maxHz: number;
 }
 
+/** What a process was doing in a span of the timeline log. */
+export type SpanState = 'run' | 'wait' | 'sleep';
+
+/**
+ * When each process ran, waited and slept (config.timelineSegments > 0; timeline.ts). Column
+ * arrays, one entry per span, in the order the spans ended. `cpu` is the CPU a process ran on,
+ * waited for (the one that then ran it; -1 if none did) or went to sleep on.
+ */
+export interface TimelineLog {
+  /** Every span within [fromNs, toNs) is listed, clipped to it; nothing after toNs. */
+  fromNs: number;
+  toNs: number;
+  /** The log filled up before the end of the run: toNs is where it stopped. */
+  cut: boolean;
+  spans: { state: SpanState[]; pid: number[]; cpu: number[]; startNs: number[]; endNs: number[] };
+  /**
+   * Every move within [fromNs, toNs), in order: what decided it (`hook`) and what it saw then,
+   * the load (running, waiting, arriving processes) of the CPU left and of the target.
+   */
+  moves: {
+    timeNs: number[];
+    pid: number[];
+    from: number[];
+    to: number[];
+    reason: Reason[];
+    hook: MoveHook[];
+    fromLoad: number[];
+    toLoad: number[];
+  };
+}
+
 export interface SimResult {
   /** Set when the result covers an observation window of the run (config.window) rather than all of it. */
   window?: { startS: number; endS: number };
@@ -169,5 +201,7 @@ export interface SimResult {
     thermal?: ThermalInfo;
   };
   migrations: MigrationRow[];
+  /** With config.timelineSegments > 0. Not part of the digest: it records the same run. */
+  timeline?: TimelineLog;
   digest: string;
 }

@@ -6,6 +6,7 @@ import type { Sha256Factory } from './digest';
 import type { PolicyFactory } from './policies/policy';
 import type { SimResult } from './result';
 import { buildResult, withDigest } from './results';
+import { TimelineRecorder } from './timeline';
 import { resolveWindow, windowResult, type ObservationWindow } from './window';
 
 export interface SimOptions {
@@ -31,6 +32,8 @@ export class Simulation {
   private readonly before: Engine | null;
   private readonly window: ObservationWindow | undefined;
   private cached: SimResult | null = null;
+  /** With config.timelineSegments > 0: the timeline log of `engine`'s run. */
+  private readonly timeline: TimelineRecorder | null;
 
   /** Validates the config (throws SimConfigError naming the bad field). */
   constructor(config: SimConfig, options: SimOptions = {}) {
@@ -39,11 +42,16 @@ export class Simulation {
     const resolved = resolveConfig(run, custom);
     this.window = resolveWindow(window, resolved.durationNs);
     const policy = options.policy ?? null;
+    this.timeline =
+      resolved.timelineSegments > 0
+        ? new TimelineRecorder(resolved.timelineSegments, Math.max(resolved.timelineFromNs, this.window?.startNs ?? 0))
+        : null;
+    const trace = both(options.trace, this.timeline?.observe);
     if (this.window === undefined) {
-      this.engine = new Engine(resolved, options.trace ?? null, policy);
+      this.engine = new Engine(resolved, trace, policy);
       this.before = null;
     } else {
-      this.engine = new Engine({ ...resolved, durationNs: this.window.endNs }, options.trace ?? null, policy);
+      this.engine = new Engine({ ...resolved, durationNs: this.window.endNs }, trace, policy);
       this.before =
         this.window.startNs > 0 ? new Engine({ ...resolved, durationNs: this.window.startNs }, null, policy) : null;
       if (this.before?.meter) this.engine.meter!.watchFromNs = this.window.startNs;
@@ -108,9 +116,18 @@ export class Simulation {
           this.sha256,
         );
       else this.cached = windowResult(this.engine, this.before, this.window, this.sha256);
+      // After the digest: the log records the run the digest names, it is not part of it.
+      if (this.timeline !== null) this.cached.timeline = this.timeline.finish(this.engine.now);
     }
     return this.cached;
   }
+}
+
+/** One trace hook that calls each of the given ones. */
+function both(a: TraceHook | undefined, b: TraceHook | undefined): TraceHook | null {
+  if (a && b)
+    return (kind, timeNs, pid, cpu, move) => (a(kind, timeNs, pid, cpu, move), b(kind, timeNs, pid, cpu, move));
+  return a ?? b ?? null;
 }
 
 function withoutDigest(result: SimResult): Omit<SimResult, 'digest'> {

@@ -8,7 +8,7 @@ import { checkDist, sample } from './distributions';
 import { SimConfigError } from './errors';
 import type { ResolvedMachine } from './machine';
 import { Rng } from './rng';
-import { onlySectionKeys, readNumber, readOptionalNumber, type Section } from './spec';
+import { given, onlySectionKeys, readNumber, readOptionalNumber, type Section } from './spec';
 import { array, num, onlyKeys, optNum, record, str } from './validate';
 
 export interface PeriodicTask {
@@ -41,6 +41,8 @@ export interface ResolvedGroup {
   priority: number | undefined;
   /** allowed[cpu] = 1 when the process may run there; null = every CPU. */
   affinity: Uint8Array | null;
+  /** Changes of the mask during the run, by time (the order given among equal times). */
+  setAffinity: { atNs: number; mask: Uint8Array }[];
   /** -1 = first touch (the node of the first CPU it runs on). */
   homeNode: number;
   /** One entry per process for periodic groups, else null. */
@@ -151,6 +153,26 @@ export const TASK_SET = {
   },
 } satisfies Section;
 
+/** One change of a group's affinity mask (GROUP.setAffinity). */
+const SET_AFFINITY = {
+  atNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'at',
+    integer: true,
+    min: 0,
+    required: true,
+    doc: 'When the processes change their mask, in simulated time.',
+  },
+  cpus: {
+    kind: 'list',
+    items: { kind: 'number', unit: 'count', min: 0, doc: 'A CPU number.' },
+    minItems: 1,
+    required: true,
+    doc: 'The CPUs they may run on from then.',
+  },
+} satisfies Section;
+
 export const GROUP = {
   name: { kind: 'name', required: true, doc: 'Name of this group of processes.' },
   count: {
@@ -227,6 +249,12 @@ export const GROUP = {
     minItems: 1,
     doc: 'CPUs the processes may run on.',
     defaultText: 'every CPU',
+  },
+  setAffinity: {
+    kind: 'list',
+    items: { kind: 'section', keys: SET_AFFINITY, doc: 'One change of the mask.' },
+    doc: "The processes change their affinity mask during the run (sched_setaffinity): from `at` they run only on `cpus`; one outside them asks to move at once, and goes where the policy's place puts it (reason request).",
+    defaultText: 'none',
   },
   homeNode: {
     kind: 'number',
@@ -404,6 +432,21 @@ export function resolveWorkload(
         affinity![readNumber(GROUP.affinity.items, c, `${p}.affinity[${i}]`, { max: machine.cpuCount - 1 })] = 1;
       });
     }
+    const setAffinity = (g.setAffinity === undefined ? [] : array(g.setAffinity, `${p}.setAffinity`))
+      .map((item, i) => {
+        const at = `${p}.setAffinity[${i}]`;
+        const c = record(item, at);
+        onlySectionKeys(c, at, SET_AFFINITY);
+        const cpus = array(given(c.cpus, `${at}.cpus`), `${at}.cpus`);
+        if (cpus.length === 0) throw new SimConfigError(`${at}.cpus`, 'needs at least one CPU');
+        const mask = new Uint8Array(machine.cpuCount);
+        cpus.forEach((cpu, k) => {
+          mask[readNumber(SET_AFFINITY.cpus.items, cpu, `${at}.cpus[${k}]`, { max: machine.cpuCount - 1 })] = 1;
+        });
+        return { atNs: readNumber(SET_AFFINITY.atNs, given(c.atNs, `${at}.atNs`), `${at}.atNs`), mask, i };
+      })
+      .sort((a, b) => a.atNs - b.atNs || a.i - b.i)
+      .map(({ atNs, mask }) => ({ atNs, mask }));
     const wsBytes = readNumber(GROUP.workingSetBytes, g.workingSetBytes, `${p}.workingSetBytes`);
     return {
       index,
@@ -419,6 +462,7 @@ export function resolveWorkload(
       weight: readNumber(GROUP.weight, g.weight, `${p}.weight`),
       priority: readOptionalNumber(GROUP.priority, g.priority, `${p}.priority`),
       affinity,
+      setAffinity,
       homeNode:
         g.homeNode === undefined
           ? -1

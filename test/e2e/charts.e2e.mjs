@@ -32,6 +32,8 @@ const REQUIRED = [
   'queues',
   'cache-misses',
   'migrations',
+  'timeline',
+  'migration-cost',
   'response',
   'deadlines',
   'energy',

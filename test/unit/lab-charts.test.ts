@@ -1,9 +1,10 @@
-// Chart specs: bounded marks for long runs, one colour per policy in every chart, clear errors
-// when a run lacks what a chart draws, and specs that Vega-Lite compiles.
+// Chart specs: bounded marks for long runs, each run in its policy's colour in every chart (two
+// runs of one policy: test/unit/chart-colors.test.ts), clear errors when a run lacks what a chart
+// draws, and specs that Vega-Lite compiles.
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { simulate, type SimConfig } from '../../src/sim';
-import { buildChart, ChartError, offlineSpans, type ChartRun } from '../../src/lab/charts';
+import { buildChart, ChartError, chartRunOf, type ChartRun } from '../../src/lab/charts';
 import { MAX_COLUMNS, MAX_POINTS, coarsen, sampleEvenly } from '../../src/lab/charts/common';
 import { policyColor } from '../../src/lab/charts/colors';
 import type { ResolvedChart } from '../../src/lab/language/resolveLab';
@@ -57,7 +58,7 @@ test('charts of a long run stay small: the load heat map has at most MAX_COLUMNS
   assert.ok((migrations.spec as { data: { values: unknown[] } }).data.values.length <= MAX_POINTS);
 });
 
-test('each run is drawn in the colour of its policy, the same in every chart', () => {
+test('runs of different policies are drawn in the colours of their policies, the same in every chart', () => {
   const runs = [run('a', 'pinned'), run('b', 'work-stealing')];
   for (const show of ['load', 'queues', 'cache-misses', 'response']) {
     const text = JSON.stringify(buildChart(chart(show, ['a', 'b']), runs).spec);
@@ -132,7 +133,7 @@ test('a CPU out of service is drawn as such over every per-CPU chart, for exactl
   ];
   const config_ = config('least-loaded', 1e9, { power: {}, thermal: {}, events });
   const result = simulate(config_);
-  const faulty: ChartRun = { name: 'faulty', policy: 'least-loaded', result, offline: offlineSpans(config_, result) };
+  const faulty: ChartRun = chartRunOf('faulty', config_, result);
   assert.deepEqual(faulty.offline, [
     { cpu: 2, state: 'failed', fromS: 0.3, toS: result.summary.simulatedS },
     { cpu: 1, state: 'maintenance', fromS: 0.5, toS: 0.7 },

@@ -67,6 +67,8 @@ test('enum values, references to cells, presets and policies', () => {
     'queues',
     'cache-misses',
     'migrations',
+    'timeline',
+    'migration-cost',
     'energy',
     'frequency',
     'temperature',

@@ -186,6 +186,51 @@ test('14. unknown run in a check expression; unknown metric', () => {
   expectOne(diagnosticsOf(folded, 3), 'unknown-reference', 'Unknown run "bse". Did you mean "base"?', [0, 8, 2, 21]);
 });
 
+test('14b. a check reads one part of a breakdown: a reason or a miss cause, by name or in brackets; others are refused where they are', () => {
+  const check = (expect: string) =>
+    diagnosticsOf(MACHINE + WORKLOAD + RUN + '```check id=q\nexpect: ' + expect + '\n```\n', 3);
+  for (const ok of [
+    'runs.base.migrationsByReason.numa > 0',
+    'runs.base.migrationsByReason.load-balance >= 1',
+    'runs.base.migrationsByReason["cache-contention"] == 0',
+    "runs.base.cacheMissesByCause ['coherence'] < runs.base.cacheMissesByCause.migration",
+  ]) {
+    assert.deepEqual(check(ok), [], ok);
+  }
+  // "steal" is no reason (docs/grading.md once said it was).
+  expectOne(
+    check('runs.base.migrationsByReason.steal > 0'),
+    'unknown-metric',
+    /^Unknown reason "steal" of migrationsByReason\..* The reasons: load-balance, cache-contention, cpu-contention, heterogeneity, energy, fault, deadline, thermal, numa, maintenance\.$/,
+    [0, 37, 0, 42],
+  );
+  expectOne(
+    check('runs.base.migrationsByReason["energie"] > 0'),
+    'unknown-metric',
+    /^Unknown reason "energie" of migrationsByReason\. Did you mean "energy"\?/,
+    [0, 38, 0, 45],
+  );
+  expectOne(
+    check('runs.base.cacheMissesByCause.evictions > 0'),
+    'unknown-metric',
+    /^Unknown cause "evictions" of cacheMissesByCause\. Did you mean "eviction"\?/,
+    [0, 37, 0, 46],
+  );
+  // The whole breakdown is not a number: say how to read one part, at the metric.
+  expectOne(
+    check('runs.base.migrationsByReason > 3'),
+    'unknown-metric',
+    '"migrationsByReason" counts by reason: read one reason, e.g. runs.base.migrationsByReason.maintenance.',
+    [0, 18, 0, 36],
+  );
+  // A typo of the breakdown's own name still gets its "did you mean".
+  expectOne(
+    check('runs.base.migrationsByReasons.numa > 0'),
+    'unknown-metric',
+    'Unknown metric "migrationsByReasons". Did you mean "migrationsByReason"?',
+    [0, 18, 0, 37],
+  );
+});
 test('15. unknown $param, with "did you mean"', () => {
   const lab =
     '```params\ndur: 5s\n```\n' +

@@ -91,7 +91,8 @@ export function cacheMissesChart(runs: readonly ChartRun[]): ChartOutput {
         data: { values: perMigration },
         width: 560,
         height: 120,
-        mark: { type: 'point', filled: true, tooltip: true },
+        // Opaque (Vega-Lite draws points at 70 %): a paler dot has less than 3:1 on the background.
+        mark: { type: 'point', filled: true, opacity: 1, tooltip: true },
         encoding: {
           x: { field: 't', type: 'quantitative', title: 'time of migration (s)' },
           y: { field: 'lines', type: 'quantitative', title: 'lines re-fetched (count)' },

@@ -1,7 +1,7 @@
-// What every chart shares: the runs it draws, bounded re-binning of time series, and one
-// colour per policy.
+// What every chart shares: the runs it draws, bounded re-binning of time series, and a colour
+// for each run.
 import { resolveMachine, type SimConfig, type SimResult } from '../../sim';
-import { colorScale, policyColor } from './colors';
+import { colorScale, distinctColors, policyColor } from './colors';
 
 /** A time a CPU was out of service: failed (for good) or in a maintenance window. */
 export interface OfflineSpan {
@@ -18,13 +18,40 @@ export interface ChartRun {
   result: SimResult;
   /** CPUs out of service during the run (machine events), drawn as such on per-CPU charts. */
   offline?: readonly OfflineSpan[];
+  /** The process state a move copies (machine migration.stateBytes), for the move inspector. */
+  stateBytes?: number;
+  /** On a machine of several core types: each CPU's type and capacity (1024 = reference), for the move inspector. */
+  cpuKinds?: { type: string; capacity: number }[];
+  /** The run's colour in its lab (runColors over the lab's runs); without it, its policy's. */
+  color?: string;
+}
+
+/** A run of the lab as charts see it; `color`, its colour in the lab. */
+export function chartRunOf(name: string, config: SimConfig, result: SimResult, color?: string): ChartRun {
+  const machine = resolveMachine(config.machine);
+  const cpuKinds =
+    machine.coreTypes.length > 1
+      ? Array.from(machine.cpuType, (t) => ({
+          type: machine.coreTypes[t]!.name,
+          capacity: machine.coreTypes[t]!.capacity,
+        }))
+      : undefined;
+  return {
+    name,
+    policy: config.policy.name,
+    result,
+    offline: offlineSpans(machine, result),
+    stateBytes: machine.stateBytes,
+    ...(cpuKinds ? { cpuKinds } : {}),
+    ...(color === undefined ? {} : { color }),
+  };
 }
 
 /** When each CPU of a run's machine was out of service, clipped to the run (or to its observation window). */
-export function offlineSpans(config: SimConfig, result: SimResult): OfflineSpan[] {
+export function offlineSpans(machine: ReturnType<typeof resolveMachine>, result: SimResult): OfflineSpan[] {
   const { startS, endS } = result.window ?? { startS: 0, endS: result.summary.simulatedS };
-  return resolveMachine(config.machine)
-    .events.filter((e) => e.atNs / 1e9 < endS && e.endNs / 1e9 > startS)
+  return machine.events
+    .filter((e) => e.atNs / 1e9 < endS && e.endNs / 1e9 > startS)
     .map((e) => ({
       cpu: e.cpu,
       state: e.kind === 'fail' ? 'failed' : 'maintenance',
@@ -67,15 +94,14 @@ export function sampleEvenly<T>(items: readonly T[], max = MAX_POINTS): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)]);
 }
 
-/** A colour encoding for the `run` field: each run in the colour of its policy. */
+/** A colour encoding for the `run` field: each run in its colour, no two runs of the chart alike. */
 export function runColor(runs: readonly ChartRun[], title = 'run') {
-  const names = runs.map((r) => r.name);
   return {
     field: 'run',
     type: 'nominal' as const,
     title,
-    sort: names,
-    scale: colorScale(names, (name) => policyColor(runs.find((r) => r.name === name)!.policy)),
+    sort: runs.map((r) => r.name),
+    scale: colorScale(distinctColors(runs.map((r) => [r.name, r.color ?? policyColor(r.policy)]))),
   };
 }
 

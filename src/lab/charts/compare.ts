@@ -4,17 +4,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput, CompareCell, CompareOutput } from '../outputs/contract';
 import { scaleFor, unitLabel } from '../outputs/format';
 import { metricDefinition } from '../outputs/metrics';
-import { colorScale } from './colors';
+import { colorScale, distinctColors, policyColor } from './colors';
 
 /** One small chart per metric: the mean per policy with its 95 % interval as a whisker, on an axis in the metric's unit. */
 export function compareChart(output: CompareOutput): ChartOutput {
-  const color = {
-    field: 'policy',
-    type: 'nominal' as const,
-    title: 'policy',
-    scale: colorScale(output.policies),
-    sort: output.policies,
-  };
+  const scale = colorScale(distinctColors(output.policies.map((p) => [p, policyColor(p)])));
+  const color = { field: 'policy', type: 'nominal' as const, title: 'policy', scale, sort: output.policies };
   const panels = output.metrics.map((metric) => {
     const cells = output.cells.filter((c) => c.metric === metric);
     const scale = scaleFor(
@@ -54,7 +49,8 @@ export function compareChart(output: CompareOutput): ChartOutput {
           },
         },
         {
-          mark: { type: 'point' as const, filled: true, size: 60, tooltip: true },
+          // Opaque (Vega-Lite draws points at 70 %): a paler dot has less than 3:1 on the background.
+          mark: { type: 'point' as const, filled: true, opacity: 1, size: 60, tooltip: true },
           encoding: {
             x: { field: 'mean', type: 'quantitative' as const },
             color,

@@ -9,12 +9,14 @@ import type { ChartRun } from './common';
 import { deadlinesChart } from './deadlines';
 import { ChartError } from './error';
 import { loadChart } from './load';
+import { migrationCostChart } from './migrationCost';
 import { migrationsChart } from './migrations';
 import { energyChart, frequencyChart, temperatureChart } from './power';
 import { queuesChart } from './queues';
 import { responseChart } from './response';
+import { timelineChart } from './timeline';
 
-export { offlineSpans, type ChartRun } from './common';
+export { chartRunOf, type ChartRun } from './common';
 export { ChartError } from './error';
 export { sweepChart } from './sweep';
 
@@ -23,6 +25,7 @@ const NAMED_CHARTS: Record<string, (runs: readonly ChartRun[]) => ChartOutput> =
   queues: queuesChart,
   'cache-misses': cacheMissesChart,
   migrations: migrationsChart,
+  'migration-cost': migrationCostChart,
   response: responseChart,
   deadlines: deadlinesChart,
   energy: energyChart,
@@ -41,9 +44,14 @@ export function buildChart(chart: ResolvedChart, runs: readonly ChartRun[]): Cha
   if (chart.vegaLite !== undefined) return rawChart(chart, runs);
   // A sweep chart runs a sweep of its own (LabSession) and is drawn by sweepChart.
   if (chart.show === 'sweep') throw new ChartError('A sweep chart is drawn from its sweep, not from single runs.');
+  if (chart.show === 'timeline') return titled(timelineChart(runs, chart.span), chart);
   const build = NAMED_CHARTS[chart.show ?? ''];
   if (!build) throw new ChartError(`The "${chart.show}" chart needs results this simulator does not produce yet.`);
-  const output = build(runs);
+  return titled(build(runs), chart);
+}
+
+/** A chart cell's `title:` replaces the built-in chart's. */
+function titled(output: ChartOutput, chart: ResolvedChart): ChartOutput {
   if (chart.title) output.spec = { ...output.spec, title: chart.title } as TopLevelSpec;
   return output;
 }

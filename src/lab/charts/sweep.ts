@@ -2,7 +2,7 @@
 // (the mean over seeds) inside a band (its 95 % confidence interval). The values sit evenly
 // spaced in the order the cell lists them, labelled as written (2ms, 64KiB, 400/s).
 import type { TopLevelSpec } from 'vega-lite';
-import { colorScale, policyColor } from './colors';
+import { colorScale, distinctColors, policyColor } from './colors';
 import { scaleFor, unitOf } from '../outputs/format';
 import type { ChartOutput } from '../outputs/contract';
 import type { ChartSweep } from '../language/resolveLab';
@@ -10,7 +10,12 @@ import type { SweepGroup } from '../run/sweep';
 import { ChartError } from './error';
 import { VEGA_LITE_SCHEMA } from './common';
 
-export function sweepChart(sweep: ChartSweep, groups: readonly SweepGroup[]): ChartOutput {
+/** `colors`: the runs' colours in the lab (runColors); a line is drawn in its run's. */
+export function sweepChart(
+  sweep: ChartSweep,
+  groups: readonly SweepGroup[],
+  colors: ReadonlyMap<string, string> = new Map(),
+): ChartOutput {
   const valueOf = (g: SweepGroup) => g.params[sweep.param];
   // A policy is one line, unless two runs share it: then each run is its own line.
   const shared = groups.some((g) =>
@@ -38,13 +43,14 @@ export function sweepChart(sweep: ChartSweep, groups: readonly SweepGroup[]): Ch
   if (points.length === 0)
     throw new ChartError(`No run reports ${sweep.metric} (it needs a machine with the model that produces it).`);
   const lines = [...new Set(points.map((p) => p.line))];
-  const policyOfLine = new Map(points.map((p) => [p.line, p.policy]));
+  // A line that is a policy stands for the one run of the chart with that policy: it takes that run's colour.
+  const wanted = new Map(points.map((p) => [p.line, colors.get(p.run) ?? policyColor(p.policy)]));
   const color = {
     field: 'line',
     type: 'nominal' as const,
     title: 'policy',
     sort: lines,
-    scale: colorScale(lines, (line) => policyColor(policyOfLine.get(line)!)),
+    scale: colorScale(distinctColors(lines.map((line) => [line, wanted.get(line)!]))),
     // The legend shows the lines' colour, not the pale band's.
     legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
   };

@@ -85,6 +85,8 @@ export interface ResolvedChart {
   table?: string;
   vegaLite?: unknown;
   title?: string;
+  /** With show: timeline, the stretch of the run it shows. */
+  span?: { startNs: number; endNs: number };
 }
 
 export interface ResolvedCheck {
@@ -676,12 +678,26 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (c.table !== undefined || c.vegaLite !== undefined) chart.table = (c.table as string | undefined) ?? 'series';
     if (c.vegaLite !== undefined) chart.vegaLite = c.vegaLite;
     if (c.title !== undefined) chart.title = c.title as string;
+    if (c.span !== undefined) {
+      if (c.show !== 'timeline') {
+        push(i, {
+          range: v.keyRanges.get('span') ?? NO_RANGE,
+          severity: 'error',
+          message: '"span" belongs to show: timeline charts',
+          code: 'unknown-key',
+        });
+        continue;
+      }
+      chart.span = c.span as { startNs: number; endNs: number };
+    }
     const sweep = chartSweep(c, v.keyRanges, lab.params);
     push(i, ...sweep.diagnostics);
     if (sweep.diagnostics.length > 0) continue;
     if (sweep.value) chart.sweep = sweep.value;
     lab.charts.push(chart);
   }
+
+  recordTimelines(lab);
 
   for (const i of indicesOf('check')) {
     const v = validated.get(i)!;
@@ -706,6 +722,29 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 }
 
 const SWEEP_KEYS = ['param', 'values', 'seeds', 'metric'] as const;
+
+/** Spans of the timeline log a run keeps when a timeline chart draws it (src/sim/timeline.ts). */
+export const TIMELINE_SPANS = 6_000;
+
+/**
+ * Runs a `show: timeline` chart draws record their timeline log, from the earliest start of the
+ * spans those charts show. That changes no number of the run (the log is not in its digest), but
+ * a result simulated without it cannot be drawn: the run's inputs hash says so, so a result
+ * from before the chart was added is simulated again.
+ */
+function recordTimelines(lab: ResolvedLab): void {
+  const fromNs = new Map<string, number>();
+  for (const chart of lab.charts) {
+    if (chart.show !== 'timeline') continue;
+    for (const name of chart.runs) fromNs.set(name, Math.min(fromNs.get(name) ?? Infinity, chart.span?.startNs ?? 0));
+  }
+  for (const run of lab.runs) {
+    const from = fromNs.get(run.name);
+    if (from === undefined) continue;
+    run.config = { ...run.config, timelineSegments: TIMELINE_SPANS, ...(from > 0 ? { timelineFromNs: from } : {}) };
+    run.inputsHash = bytesToHex(sha256(utf8ToBytes(`${run.inputsHash}\u0001timeline ${TIMELINE_SPANS} from ${from}`)));
+  }
+}
 
 /** The sweep of a chart cell: `param` and `values` with `show: sweep`, and those keys with no other kind. */
 function chartSweep(

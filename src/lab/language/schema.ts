@@ -16,7 +16,7 @@ import {
   type Section,
   type Unit,
 } from '../../sim';
-import { POLICY_INFO, type ParamSpec, type ParamSpecs } from '../../sim';
+import { MISS_CAUSES, POLICY_INFO, REASONS, type ParamSpec, type ParamSpecs, type Summary } from '../../sim';
 import type { CellKind } from '../document/markdown';
 import { SELECTABLE_METRICS } from '../outputs/metrics';
 import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
@@ -214,11 +214,25 @@ export const MACHINE_PRESET_NAMES = Object.keys(MACHINE_PRESETS);
 /** Summary metrics usable in compare `metrics:` and check expressions, with their explanations (src/lab/outputs/metrics.ts). */
 export const METRICS: Readonly<Record<string, string>> = SELECTABLE_METRICS;
 
+/**
+ * Breakdowns a check expression may read one part of (`runs.cfs.migrationsByReason.numa`,
+ * `runs.cfs.cacheMissesByCause["coherence"]`): the noun for one part and the parts there are.
+ * Compare cells cannot tabulate them (a table cell holds one number).
+ */
+export const CHECK_BREAKDOWNS: Readonly<Partial<Record<keyof Summary, { part: string; parts: readonly string[] }>>> = {
+  migrationsByReason: { part: 'reason', parts: REASONS },
+  cacheMissesByCause: { part: 'cause', parts: MISS_CAUSES },
+};
+
 export const CHART_KINDS: Readonly<Record<string, string>> = {
   load: 'Busy share of each CPU over time (a heat map: one row per CPU).',
   queues: 'Run-queue length of each CPU over time.',
   'cache-misses': 'Cache misses over time by cause (cold, migration, eviction, capacity, coherence).',
   migrations: 'Migrations over time by reason.',
+  timeline:
+    'Which process ran on each CPU when, with each move drawn between CPUs; and the most migrated processes: where they ran, waited and slept.',
+  'migration-cost':
+    'The price of moving over the run, by component: state copy, reload misses, dirty lines from the old cache, remote memory.',
   energy: 'Power and cumulative energy over time.',
   frequency: 'Frequency of each CPU over time (DVFS).',
   temperature: 'Temperature of each core over time, with the throttle limit.',
@@ -332,6 +346,9 @@ const chart = obj(
     }),
     metric: f({ type: 'enum', values: METRICS }, 'With show: sweep, the summary metric to plot.', {
       default: 'meanResponseS',
+    }),
+    span: f({ type: 'timeRange' }, 'With show: timeline, the stretch of the run to show, e.g. 2s..2.2s.', {
+      default: 'from the start, as far as the log goes',
     }),
   },
   ['show', 'vegaLite'],

@@ -17,6 +17,7 @@ import { parseInfoString } from '../document/markdown';
 import {
   CELL_ATTRIBUTES,
   CELL_SCHEMAS,
+  CHECK_BREAKDOWNS,
   describeSchema,
   METRICS,
   POLICY_NAMES,
@@ -412,8 +413,10 @@ class Checker {
       );
       return;
     }
-    // Names may contain '-' like run names do (checkExpression.ts reads them the same way).
-    const re = /\bruns\.([A-Za-z_][\w-]*\w|[A-Za-z_])(?:\.([A-Za-z_]\w*))?/g;
+    // Names may contain '-' like run names do (checkExpression.ts reads them the same way);
+    // after a breakdown metric, its part: .name or ["name"].
+    const re =
+      /\bruns\.([A-Za-z_][\w-]*\w|[A-Za-z_])(?:\.([A-Za-z_]\w*)(?:\.([A-Za-z_][\w-]*\w|[A-Za-z_])|\s*\[\s*(["'])([^"'\n]*)\4\s*\])?)?/g;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const runAt = m.index + 'runs.'.length;
       const run = m[1];
@@ -431,11 +434,34 @@ class Checker {
         this.references.push({ target: 'run', name: run, range: this.lines.range(span.start, span.end) });
       }
       const metric = m[2];
-      if (metric !== undefined && !(metric in METRICS)) {
-        const metricAt = runAt + run.length + 1;
+      if (metric === undefined) continue;
+      const metricAt = runAt + run.length + 1;
+      const breakdown = Object.hasOwn(CHECK_BREAKDOWNS, metric)
+        ? CHECK_BREAKDOWNS[metric as keyof typeof CHECK_BREAKDOWNS]
+        : undefined;
+      if (breakdown === undefined) {
+        if (!(metric in METRICS))
+          this.report(
+            this.within(node, metricAt, metricAt + metric.length, substituted),
+            `Unknown metric "${metric}".${didYouMean(metric, [...Object.keys(METRICS), ...Object.keys(CHECK_BREAKDOWNS)])}`,
+            'unknown-metric',
+          );
+        continue;
+      }
+      const part = m[3] ?? m[5];
+      if (part === undefined) {
+        const example = `runs.${run}.${metric}.${breakdown.parts[breakdown.parts.length - 1]}`;
         this.report(
           this.within(node, metricAt, metricAt + metric.length, substituted),
-          `Unknown metric "${metric}".${didYouMean(metric, Object.keys(METRICS))}`,
+          `"${metric}" counts by ${breakdown.part}: read one ${breakdown.part}, e.g. ${example}.`,
+          'unknown-metric',
+        );
+      } else if (!breakdown.parts.includes(part)) {
+        const metricEnd = metricAt + metric.length - m.index;
+        const partAt = m.index + metricEnd + m[0].slice(metricEnd).indexOf(part);
+        this.report(
+          this.within(node, partAt, partAt + Math.max(1, part.length), substituted),
+          `Unknown ${breakdown.part} "${part}" of ${metric}.${didYouMean(part, breakdown.parts)} The ${breakdown.part}s: ${breakdown.parts.join(', ')}.`,
           'unknown-metric',
         );
       }

@@ -2,9 +2,10 @@
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
 import { sha256Hex, type SimConfig, type SimResult } from '../../sim';
-import { buildChart, ChartError, offlineSpans, sweepChart, type ChartRun } from '../charts';
+import { buildChart, ChartError, chartRunOf, sweepChart, type ChartRun } from '../charts';
 import type { Diagnostic } from '../document/diagnostic';
 import type { CellKind, LabCell } from '../document/markdown';
+import { runColors } from '../charts/colors';
 import { compareChart } from '../charts/compare';
 import { runCompare } from '../run/compare';
 import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../outputs/contract';
@@ -195,7 +196,11 @@ export class LabSession {
               items: [
                 {
                   mime: CHART_MIME,
-                  data: sweepChart(chart.sweep, await this.sweepOf(cells, lab, chart, chart.sweep, options)),
+                  data: sweepChart(
+                    chart.sweep,
+                    await this.sweepOf(cells, lab, chart, chart.sweep, options),
+                    labRunColors(lab),
+                  ),
                 },
               ],
             },
@@ -373,10 +378,11 @@ export class LabSession {
 
   private async chartOutput(lab: ResolvedLab, chart: ResolvedChart, options: ExecuteOptions): Promise<OutputData> {
     const runs: ChartRun[] = [];
+    const colors = labRunColors(lab);
     for (const name of chart.runs) {
       const run = validRun(lab, name);
       const result = await this.resultOf(lab, run, options);
-      runs.push({ name, policy: run.config.policy.name, result, offline: offlineSpans(run.config, result) });
+      runs.push(chartRunOf(name, run.config, result, colors.get(name)));
     }
     try {
       return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };
@@ -386,6 +392,10 @@ export class LabSession {
     }
   }
 }
+
+/** Each run's colour, the same in every chart of the lab: its policy's unless an earlier run has that one. */
+const labRunColors = (lab: ResolvedLab): Map<string, string> =>
+  runColors(lab.runs.map((r) => ({ name: r.name, policy: r.config.policy.name })));
 
 /** True when two versions of a lab's cells say the same (the editor makes a new array for every cell it runs). */
 function sameCells(a: readonly LabCell[], b: readonly LabCell[]): boolean {

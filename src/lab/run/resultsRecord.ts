@@ -210,7 +210,7 @@ export interface VerifyEntry {
   note?: string;
 }
 
-/** Summary values flattened to numbers: breakdowns become `migrationsByReason.steal`. */
+/** Summary values flattened to numbers: breakdowns become `migrationsByReason.load-balance`. */
 function flatten(summary: Record<string, SummaryValue>): Map<string, number> {
   const out = new Map<string, number>();
   for (const [key, value] of Object.entries(summary)) {

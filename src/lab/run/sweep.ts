@@ -26,7 +26,7 @@ export function combinations(params: Readonly<Record<string, readonly string[]>>
 }
 
 /**
- * A summary's metrics as a sweep keeps them: breakdowns flattened (migrationsByReason.steal)
+ * A summary's metrics as a sweep keeps them: breakdowns flattened (migrationsByReason.load-balance)
  * and rounded to the 12 significant digits of the canonical form, as sweep files store them,
  * so statistics made now equal statistics made from a file read back.
  */

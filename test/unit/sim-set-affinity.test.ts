@@ -1,0 +1,216 @@
+// A process asks to move: `setAffinity` changes a group's mask during the run, as
+// sched_setaffinity does. Checked against schedules worked by hand from the model's closed form
+// of a move (fixed cost + state / interconnect bandwidth): a running process moves at that
+// instant, a sleeping one wakes inside its new mask, a later arrival starts inside it, a global
+// queue hands a process outside its mask to a CPU inside; every such move has reason `request`
+// and is decided by the policy's place. Bad masks are errors at their place in the lab.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { resolveMachine, simulate, SimConfigError, type SimConfig } from '../../src/sim';
+import { parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+
+const MS = 1e6;
+
+const machine = { sockets: 1, coresPerSocket: 2 };
+
+function config(
+  groups: SimConfig['workload']['groups'],
+  policy = 'pinned',
+  scheduler: SimConfig['scheduler'] = { kind: 'fcfs' },
+): SimConfig {
+  return {
+    machine,
+    workload: { groups },
+    policy: { name: policy },
+    scheduler,
+    durationNs: 1e9,
+    seed: 1,
+    timelineSegments: 10_000,
+    maxProcessRows: 1_000,
+  };
+}
+
+const m = resolveMachine(machine);
+/** The model's time in transit of a move within one socket (docs/model.md, Migration cost). */
+const copyNs = m.migrationFixedNs + Math.round((m.stateBytes / m.interconnectBytesPerS) * 1e9);
+
+function runSpans(r: ReturnType<typeof simulate>, pid: number) {
+  const s = r.timeline!.spans;
+  return s.pid
+    .flatMap((p, i) =>
+      p === pid && s.state[i] === 'run' ? [{ cpu: s.cpu[i]!, startNs: s.startNs[i]!, endNs: s.endNs[i]! }] : [],
+    )
+    .sort((a, b) => a.startNs - b.startNs);
+}
+
+test('a running process whose mask leaves its CPU moves at that instant, where place puts it, reason request', () => {
+  // Pinned to CPU 0, 100 ms of work; at 20 ms it may only use CPU 1. It runs on CPU 0 until
+  // 20 ms, is in transit for the copy, then runs the rest on CPU 1.
+  const r = simulate(
+    config([
+      {
+        name: 'job',
+        arrival: { kind: 'fixed', atNs: 0 },
+        demand: { kind: 'fixed', valueNs: 100 * MS },
+        affinity: [0],
+        setAffinity: [{ atNs: 20 * MS, cpus: [1] }],
+      },
+    ]),
+  );
+  assert.deepEqual(
+    r.migrations.map((row) => [row.timeNs, row.from, row.to, row.reason, row.stateCopyNs]),
+    [[20 * MS, 0, 1, 'request', copyNs]],
+  );
+  assert.equal(r.summary.migrationsByReason.request, 1);
+  assert.deepEqual(r.timeline!.moves.hook, ['place']);
+  const spans = runSpans(r, 0);
+  assert.deepEqual(
+    spans.map((s) => [s.cpu, s.startNs]),
+    [
+      [0, 0],
+      [1, 20 * MS + copyNs],
+    ],
+  );
+  assert.equal(spans[0]!.endNs, 20 * MS);
+  assert.equal(r.processes[0]!.cpu, 1);
+});
+
+test('a sleeping process wakes inside its new mask; one arriving after the change starts inside it', () => {
+  const r = simulate(
+    config([
+      {
+        name: 'io',
+        arrival: { kind: 'fixed', atNs: 0 },
+        demand: { kind: 'fixed', valueNs: 20 * MS },
+        phases: { computeNs: { kind: 'fixed', valueNs: 10 * MS }, sleepNs: { kind: 'fixed', valueNs: 30 * MS } },
+        affinity: [0],
+        setAffinity: [{ atNs: 25 * MS, cpus: [1] }],
+      },
+      {
+        name: 'late',
+        count: 1,
+        arrival: { kind: 'fixed', atNs: 50 * MS },
+        demand: { kind: 'fixed', valueNs: 5 * MS },
+        affinity: [0],
+        setAffinity: [{ atNs: 25 * MS, cpus: [1] }],
+      },
+    ]),
+  );
+  // io runs 0-10 ms on CPU 0 (plus its dispatch overhead), sleeps until 40 ms; at 25 ms it is
+  // asleep: only where it wakes changes (a move with its state copy, nothing halted). It runs its
+  // second burst on CPU 1. `late` arrives at 50 ms with the group's mask of then: CPU 1 only.
+  assert.deepEqual(
+    r.migrations.map((row) => [row.timeNs, row.pid, row.from, row.to, row.reason]),
+    [[25 * MS, 0, 0, 1, 'request']],
+  );
+  assert.deepEqual(
+    runSpans(r, 0).map((s) => s.cpu),
+    [0, 1],
+  );
+  assert.ok(runSpans(r, 0)[1]!.startNs >= 40 * MS);
+  assert.deepEqual(
+    runSpans(r, 1).map((s) => s.cpu),
+    [1],
+  );
+});
+
+test('with a global queue, a process running outside its new mask goes back to the queue and a CPU inside it takes it, reason request', () => {
+  const r = simulate(
+    config(
+      [
+        {
+          name: 'job',
+          count: 1,
+          arrival: { kind: 'fixed', atNs: 0 },
+          demand: { kind: 'fixed', valueNs: 50 * MS },
+          setAffinity: [{ atNs: 10 * MS, cpus: [1] }],
+        },
+      ],
+      'global-queue',
+    ),
+  );
+  const spans = runSpans(r, 0);
+  assert.equal(spans[0]!.endNs, 10 * MS);
+  assert.equal(spans.at(-1)!.cpu, 1);
+  const first = spans[0]!.cpu;
+  // It started on CPU 0 (the first idle CPU) or already on 1: only leaving CPU 0 is a move.
+  assert.deepEqual(
+    r.migrations.map((row) => [row.timeNs, row.from, row.to, row.reason]),
+    first === 0 ? [[10 * MS, 0, 1, 'request']] : [],
+  );
+  assert.equal(first, 0, 'the run starts on CPU 0, so the test moves something');
+});
+
+test('a mask with a CPU the machine lacks, or no CPU, is an error naming it; in a lab, at its place', () => {
+  assert.throws(
+    () =>
+      simulate(config([{ name: 'job', arrival: { kind: 'fixed', atNs: 0 }, setAffinity: [{ atNs: 0, cpus: [2] }] }])),
+    (e: Error) => e instanceof SimConfigError && /setAffinity\[0\]\.cpus\[0\]/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      simulate(config([{ name: 'job', arrival: { kind: 'fixed', atNs: 0 }, setAffinity: [{ atNs: 0, cpus: [] }] }])),
+    (e: Error) => e instanceof SimConfigError && /setAffinity\[0\]\.cpus/.test(e.message),
+  );
+  const text = [
+    '```machine',
+    'name: duo',
+    'sockets: 1',
+    'coresPerSocket: 2',
+    '```',
+    '```workload',
+    'name: w',
+    'processes:',
+    '  - { name: job, arrival: 0s, demand: 10ms, setAffinity: [ { at: 5ms, cpus: [7] } ] }',
+    '```',
+    '```run',
+    'name: r',
+    'machine: duo',
+    'workload: w',
+    'policy: pinned',
+    '```',
+  ].join('\n');
+  const cells = parseLab(text);
+  const lab = resolveLab(cells);
+  const workload = cells.findIndex((c) => c.kind === 'workload');
+  const problems = [...lab.diagnostics.entries()].flatMap(([, list]) => list);
+  const problem = (lab.diagnostics.get(workload) ?? []).find((d) => /CPU|cpus/.test(d.message));
+  assert.ok(problem, `an error in the workload cell: ${JSON.stringify(problems)}`);
+  const line = cells[workload]!.value.split('\n')[problem.range.start.line]!;
+  assert.equal(
+    line.slice(problem.range.start.character, problem.range.end.character),
+    '7',
+    `the error marks the CPU: ${problem.message}`,
+  );
+});
+
+test('in a lab, setAffinity with times in units runs and the move is counted', () => {
+  const text = [
+    '```machine',
+    'name: duo',
+    'sockets: 1',
+    'coresPerSocket: 2',
+    '```',
+    '```workload',
+    'name: w',
+    'processes:',
+    '  - { name: job, arrival: 0s, demand: 100ms, affinity: [0], setAffinity: [ { at: 20ms, cpus: [1] } ] }',
+    '```',
+    '```run',
+    'name: r',
+    'machine: duo',
+    'workload: w',
+    'policy: pinned',
+    'scheduler: fcfs',
+    'duration: 1s',
+    '```',
+  ].join('\n');
+  const lab = resolveLab(parseLab(text));
+  assert.deepEqual([...lab.diagnostics.values()].flat(), []);
+  const r = simulate(lab.runs[0]!.config);
+  assert.deepEqual(
+    r.migrations.map((row) => [row.timeNs, row.from, row.to, row.reason]),
+    [[20 * MS, 0, 1, 'request']],
+  );
+});
