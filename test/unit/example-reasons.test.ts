@@ -1,6 +1,7 @@
 // Every migration reason is demonstrated by a shipped example: some example lab has a visible
-// check cell that requires `runs.<run>.migrationsByReason.<reason> > 0`, and the lab draws that
-// run's `show: migrations` chart, where the student sees the moves coloured by reason. This test
+// check cell that requires `runs.<run>.migrationsByReason.<reason> > 0` (or a larger bound), and
+// the lab draws that run's `show: migrations` or `show: timeline` chart, where the student sees
+// the moves coloured by reason. This test
 // reads the labs only; that the checks pass is asserted where every example runs through the
 // command line (cli-verify.test.ts: `run` exits 0 only when every check passes), and in the
 // editor by the integration and e2e suites (a failed check is a failed cell).
@@ -19,7 +20,10 @@ const EXAMPLES = execFileSync('git', ['ls-files', 'examples'], { cwd: REPO, enco
   .split('\n')
   .filter((f) => f.endsWith('.lab.md'));
 
-/** `runs.<run>.migrationsByReason.<reason> > 0` (also as `0 < ...`) among the conjuncts of `node`: [run, reason] pairs. */
+/**
+ * `runs.<run>.migrationsByReason.<reason> > k` for k >= 0, or `>= k` for k > 0 (also mirrored,
+ * `0 < ...`), among the conjuncts of `node`: [run, reason] pairs. Each needs at least one move.
+ */
 function reasonPins(node: CheckNode): [string, string][] {
   if (node.kind === 'logic' && node.op === '&&') return [...reasonPins(node.left), ...reasonPins(node.right)];
   if (node.kind !== 'compare') return [];
@@ -31,11 +35,12 @@ function reasonPins(node: CheckNode): [string, string][] {
       ? [run.property, n.property]
       : undefined;
   };
-  const zero = (n: CheckNode) => n.kind === 'number' && n.value === 0;
+  // A bound that zero moves cannot meet: > k with k >= 0, >= k with k > 0.
+  const bound = (n: CheckNode, strict: boolean) => n.kind === 'number' && (strict ? n.value >= 0 : n.value > 0);
   const pin =
-    node.op === '>' && zero(node.right)
+    (node.op === '>' && bound(node.right, true)) || (node.op === '>=' && bound(node.right, false))
       ? read(node.left)
-      : node.op === '<' && zero(node.left)
+      : (node.op === '<' && bound(node.left, true)) || (node.op === '<=' && bound(node.left, false))
         ? read(node.right)
         : undefined;
   return pin ? [pin] : [];
@@ -51,7 +56,9 @@ function pinsOfExamples(): Map<string, Pin[]> {
   const pins = new Map<string, Pin[]>();
   for (const file of EXAMPLES) {
     const lab = resolveLab(parseLab(readFileSync(join(REPO, file), 'utf8')));
-    const charted = new Set(lab.charts.filter((c) => c.show === 'migrations').flatMap((c) => c.runs));
+    const charted = new Set(
+      lab.charts.filter((c) => c.show === 'migrations' || c.show === 'timeline').flatMap((c) => c.runs),
+    );
     for (const check of lab.checks) {
       if (check.hidden) continue;
       const parsed = parseCheckExpression(check.expect);
@@ -86,6 +93,9 @@ test('reasonPins finds the pins of a conjunction and nothing weaker', () => {
   // Not pins: a disjunction, a bound that zero moves also meets, another metric.
   assert.deepEqual(pins('runs.a.migrationsByReason.numa > 0 || runs.a.migrations > 0'), []);
   assert.deepEqual(pins('runs.a.migrationsByReason.numa >= 0'), []);
+  assert.deepEqual(pins('runs.a.migrationsByReason.numa >= 3'), [['a', 'numa']]);
+  assert.deepEqual(pins('2 < runs.a.migrationsByReason.numa'), [['a', 'numa']]);
+  assert.deepEqual(pins('runs.a.migrationsByReason.numa > -1'), []);
   assert.deepEqual(pins('runs.a.migrations > 0'), []);
 });
 

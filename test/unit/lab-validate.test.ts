@@ -201,7 +201,7 @@ test('14b. a check reads one part of a breakdown: a reason or a miss cause, by n
   expectOne(
     check('runs.base.migrationsByReason.steal > 0'),
     'unknown-metric',
-    /^Unknown reason "steal" of migrationsByReason\..* The reasons: load-balance, cache-contention, cpu-contention, heterogeneity, energy, fault, deadline, thermal, numa, maintenance\.$/,
+    /^Unknown reason "steal" of migrationsByReason\..* The reasons: load-balance, cache-contention, cpu-contention, heterogeneity, energy, fault, deadline, thermal, numa, maintenance, request\.$/,
     [0, 37, 0, 42],
   );
   expectOne(
@@ -220,7 +220,7 @@ test('14b. a check reads one part of a breakdown: a reason or a miss cause, by n
   expectOne(
     check('runs.base.migrationsByReason > 3'),
     'unknown-metric',
-    '"migrationsByReason" counts by reason: read one reason, e.g. runs.base.migrationsByReason.maintenance.',
+    '"migrationsByReason" counts by reason: read one reason, e.g. runs.base.migrationsByReason.request.',
     [0, 18, 0, 36],
   );
   // A typo of the breakdown's own name still gets its "did you mean".
