@@ -268,7 +268,7 @@ export interface ProcessGroupConfig {
    * The processes change their own affinity mask during the run (sched_setaffinity): from atNs
    * they may run only on `cpus`; one outside it asks to move (reason `request`).
    */
-  setAffinity?: { atNs: number; cpus: number[] }[];
+  setAffinity?: ({ atNs: number; cpus: number[] } | { onWake: number; cpus: number[] })[];
   /** NUMA node of the process's memory. Default: node of the CPU it first runs on (first touch). */
   homeNode?: number;
   periodic?: PeriodicConfig;

@@ -225,7 +225,9 @@ export class Engine implements PolicyActions {
       tasks += g.periodic?.length ?? 0;
     }
     this.taskCount = tasks;
-    this.anyAffinity = cfg.groups.some((g) => g.affinity !== null || g.setAffinity.length > 0);
+    this.anyAffinity = cfg.groups.some(
+      (g) => g.affinity !== null || g.setAffinity.length > 0 || g.wakeAffinity.length > 0,
+    );
     this.affinityNow = cfg.groups.map((g) => g.affinity);
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
@@ -1133,7 +1135,24 @@ export class Engine implements PolicyActions {
     const g = this.cfg.groups[p.group]!;
     p.burstNs = Math.min(p.remainingNs, sample(g.phases!.computeNs, p.rng));
     this.trace?.('wake', this.now, p.pid, p.cpu);
+    p.wakes++;
+    const change = g.wakeAffinity.length > 0 ? g.wakeAffinity.find((c) => c.wake === p.wakes) : undefined;
+    if (change) {
+      // A phase change: the process sets its own mask as it wakes; outside it, it asks to move.
+      p.affinity = change.mask;
+      if (!this.globalQ && p.cpu >= 0 && !allowed(p, p.cpu)) {
+        this.migrations.transit(p, p.cpu, this.placeInMask(p), 'request', 'place');
+        return;
+      }
+    }
     this.placeWoken(p);
+  }
+
+  /** Where the policy's place puts `p` (within its mask; a usable CPU of it if that one is out). */
+  private placeInMask(p: Proc): number {
+    const cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
+    this.checkTarget(p, cpu, 'place');
+    return this.service[cpu] === ONLINE ? cpu : this.faults.usableInstead(p, cpu);
   }
 
   private onRelease(p: Proc): void {
@@ -1221,9 +1240,7 @@ export class Engine implements PolicyActions {
         }
         continue;
       }
-      let cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
-      this.checkTarget(p, cpu, 'place');
-      if (this.service[cpu] !== ONLINE) cpu = this.faults.usableInstead(p, cpu);
+      const cpu = this.placeInMask(p);
       if (cpu !== p.cpu) this.migrations.request(p.slot, cpu, 'request');
     }
   }

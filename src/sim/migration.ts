@@ -81,6 +81,8 @@ export interface TracedMove {
   /** Load (running, waiting and arriving processes) of the CPU left and of the target when the move was decided. */
   fromLoad: number;
   toLoad: number;
+  /** The moved job's absolute deadline (Infinity: none), which deadline-driven policies compare. */
+  deadlineNs: number;
 }
 
 /** A move's total cost as its row shows it (the reload parts are 0 until its first dispatch on the target). */
@@ -262,7 +264,7 @@ export class Migrations {
       p.pendingMigrationRow = -1;
       stats.migrationRowsOmitted++;
     }
-    this.trace?.('migrate', now, p.pid, to, { from, reason, hook, fromLoad, toLoad });
+    this.trace?.('migrate', now, p.pid, to, { from, reason, hook, fromLoad, toLoad, deadlineNs: p.deadlineNs });
   }
 
   /** `p` was dispatched for the first time since it moved, with reload `ch`: that completes the move's cost. */

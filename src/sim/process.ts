@@ -59,6 +59,8 @@ export class Proc implements CacheResident {
   prio = 0;
   /** Absolute deadline of the current job (Infinity when none). */
   deadlineNs = Infinity;
+  /** Times it has woken up (for a group's setAffinity onWake). */
+  wakes = 0;
   /** Release time of the current job (a non-periodic process: its arrival); periodic: jobs released but not started. */
   jobReleaseNs = 0;
   pendingJobs = 0;
@@ -116,6 +118,7 @@ export class Proc implements CacheResident {
   begin(pid: number, g: ResolvedGroup, index: number, nowNs: number, order: number): void {
     this.pid = pid;
     this.order = order;
+    this.wakes = 0;
     this.jobRan = false;
     this.state = ProcState.Ready;
     this.group = g.index;

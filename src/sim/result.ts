@@ -181,6 +181,8 @@ export interface TimelineLog {
     hook: MoveHook[];
     fromLoad: number[];
     toLoad: number[];
+    /** The moved job's absolute deadline; null when it has none. */
+    deadlineNs: (number | null)[];
   };
 }
 

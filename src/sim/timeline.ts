@@ -32,6 +32,7 @@ export class TimelineRecorder {
     hook: [],
     fromLoad: [],
     toLoad: [],
+    deadlineNs: [],
   };
   /** Once the log is full: the instant it stops at. */
   private cutNs = -1;
@@ -107,6 +108,7 @@ export class TimelineRecorder {
     m.hook.push(move.hook);
     m.fromLoad.push(move.fromLoad);
     m.toLoad.push(move.toLoad);
+    m.deadlineNs.push(Number.isFinite(move.deadlineNs) ? move.deadlineNs : null);
   }
 
   private begin(pid: number, state: SpanState, cpu: number, startNs: number): void {

@@ -43,6 +43,8 @@ export interface ResolvedGroup {
   affinity: Uint8Array | null;
   /** Changes of the mask during the run, by time (the order given among equal times). */
   setAffinity: { atNs: number; mask: Uint8Array }[];
+  /** Changes each process makes on its own at its `wake`-th wake-up, by wake-up. */
+  wakeAffinity: { wake: number; mask: Uint8Array }[];
   /** -1 = first touch (the node of the first CPU it runs on). */
   homeNode: number;
   /** One entry per process for periodic groups, else null. */
@@ -161,8 +163,16 @@ const SET_AFFINITY = {
     lab: 'at',
     integer: true,
     min: 0,
-    required: true,
     doc: 'When the processes change their mask, in simulated time.',
+    defaultText: 'give at or onWake',
+  },
+  onWake: {
+    kind: 'number',
+    unit: 'count',
+    integer: true,
+    min: 1,
+    doc: 'Instead of at: each process changes its mask when it wakes up for the onWake-th time (a phase change).',
+    defaultText: 'give at or onWake',
   },
   cpus: {
     kind: 'list',
@@ -432,21 +442,27 @@ export function resolveWorkload(
         affinity![readNumber(GROUP.affinity.items, c, `${p}.affinity[${i}]`, { max: machine.cpuCount - 1 })] = 1;
       });
     }
-    const setAffinity = (g.setAffinity === undefined ? [] : array(g.setAffinity, `${p}.setAffinity`))
-      .map((item, i) => {
-        const at = `${p}.setAffinity[${i}]`;
-        const c = record(item, at);
-        onlySectionKeys(c, at, SET_AFFINITY);
-        const cpus = array(given(c.cpus, `${at}.cpus`), `${at}.cpus`);
-        if (cpus.length === 0) throw new SimConfigError(`${at}.cpus`, 'needs at least one CPU');
-        const mask = new Uint8Array(machine.cpuCount);
-        cpus.forEach((cpu, k) => {
-          mask[readNumber(SET_AFFINITY.cpus.items, cpu, `${at}.cpus[${k}]`, { max: machine.cpuCount - 1 })] = 1;
-        });
-        return { atNs: readNumber(SET_AFFINITY.atNs, given(c.atNs, `${at}.atNs`), `${at}.atNs`), mask, i };
-      })
-      .sort((a, b) => a.atNs - b.atNs || a.i - b.i)
-      .map(({ atNs, mask }) => ({ atNs, mask }));
+    const changes = (g.setAffinity === undefined ? [] : array(g.setAffinity, `${p}.setAffinity`)).map((item, i) => {
+      const at = `${p}.setAffinity[${i}]`;
+      const c = record(item, at);
+      onlySectionKeys(c, at, SET_AFFINITY);
+      const cpus = array(given(c.cpus, `${at}.cpus`), `${at}.cpus`);
+      if (cpus.length === 0) throw new SimConfigError(`${at}.cpus`, 'needs at least one CPU');
+      const mask = new Uint8Array(machine.cpuCount);
+      cpus.forEach((cpu, k) => {
+        mask[readNumber(SET_AFFINITY.cpus.items, cpu, `${at}.cpus[${k}]`, { max: machine.cpuCount - 1 })] = 1;
+      });
+      if ((c.atNs === undefined) === (c.onWake === undefined))
+        throw new SimConfigError(at, 'needs exactly one of at (a time) and onWake (a wake-up count)');
+      if (c.onWake !== undefined)
+        return { on: 'wake' as const, n: readNumber(SET_AFFINITY.onWake, c.onWake, `${at}.onWake`) as number, mask, i };
+      return { on: 'time' as const, n: readNumber(SET_AFFINITY.atNs, c.atNs, `${at}.atNs`) as number, mask, i };
+    });
+    const byN = (on: 'time' | 'wake') => changes.filter((c) => c.on === on).sort((a, b) => a.n - b.n || a.i - b.i);
+    const setAffinity = byN('time').map(({ n, mask }) => ({ atNs: n, mask }));
+    const wakeAffinity = byN('wake').map(({ n, mask }) => ({ wake: n, mask }));
+    if (wakeAffinity.length > 0 && g.phases === undefined)
+      throw new SimConfigError(`${p}.setAffinity`, 'onWake needs processes that sleep and wake (phases)');
     const wsBytes = readNumber(GROUP.workingSetBytes, g.workingSetBytes, `${p}.workingSetBytes`);
     return {
       index,
@@ -463,6 +479,7 @@ export function resolveWorkload(
       priority: readOptionalNumber(GROUP.priority, g.priority, `${p}.priority`),
       affinity,
       setAffinity,
+      wakeAffinity,
       homeNode:
         g.homeNode === undefined
           ? -1

@@ -239,3 +239,37 @@ test("the inspector says what the policy compared: each CPU's load, core type an
     );
   }
 });
+
+test("the inspector gives a deadline-driven move's deadline as the policy compared it", () => {
+  const config: SimConfig = {
+    machine: { sockets: 1, coresPerSocket: 4 },
+    workload: {
+      groups: [{ name: 'rt', count: 10, taskSet: { utilization: 3.2, periodMinNs: 5e6, periodMaxNs: 50e6 } }],
+    },
+    policy: { name: 'global-edf' },
+    scheduler: { kind: 'edf' },
+    durationNs: 0.2e9,
+    seed: 3,
+    timelineSegments: 6_000,
+  };
+  const deadlines = new Map<string, number>();
+  const result = simulate(config, {
+    trace: (kind, t, pid, _cpu, move) => kind === 'migrate' && deadlines.set(`${t} ${pid}`, move!.deadlineNs),
+  });
+  const spec = buildChart({ cellIndex: 0, show: 'timeline', runs: ['rt'] }, [chartRunOf('rt', config, result)])
+    .spec as unknown as {
+    vconcat: { data?: { values: { t: number; pid: number; steps: { step: string; detail: string }[] }[] } }[];
+  };
+  const moves = spec.vconcat.at(-1)!.data!.values;
+  assert.ok(moves.length > 10, `moves to inspect (${moves.length})`);
+  for (const move of moves) {
+    const timeNs = result.timeline!.moves.timeNs.find(
+      (t, i) => result.timeline!.moves.pid[i] === move.pid && Math.abs(t / 1e9 - move.t) < 1e-12,
+    )!;
+    const deadline = deadlines.get(`${timeNs} ${move.pid}`)!;
+    assert.ok(Number.isFinite(deadline));
+    const left = deadline - timeNs;
+    const expected = `its deadline at ${(deadline / 1e9).toFixed(6)} s (${left >= 0 ? `${us(left)} away` : `missed ${us(-left)} ago`})`;
+    assert.ok(move.steps[0]!.detail.includes(expected), `${move.steps[0]!.detail} has ${expected}`);
+  }
+});

@@ -214,3 +214,61 @@ test('in a lab, setAffinity with times in units runs and the move is counted', (
     [[20 * MS, 0, 1, 'request']],
   );
 });
+
+test('a phase change: at its n-th wake-up a process sets its own mask and, outside it, moves as it wakes', () => {
+  const wakes: number[] = [];
+  const r = simulate(
+    config([
+      {
+        name: 'io',
+        arrival: { kind: 'fixed', atNs: 0 },
+        demand: { kind: 'fixed', valueNs: 40 * MS },
+        phases: { computeNs: { kind: 'fixed', valueNs: 10 * MS }, sleepNs: { kind: 'fixed', valueNs: 5 * MS } },
+        affinity: [0],
+        setAffinity: [{ onWake: 2, cpus: [1] }],
+      },
+    ]),
+    { trace: (kind, t) => kind === 'wake' && wakes.push(t) },
+  );
+  // Bursts of 10 ms on CPU 0 with 5 ms sleeps between: the first wake-up stays on CPU 0, the
+  // second moves it to CPU 1 at that instant, and it runs there from then on.
+  assert.ok(wakes.length >= 3);
+  assert.deepEqual(
+    r.migrations.map((row) => [row.timeNs, row.from, row.to, row.reason, row.stateCopyNs]),
+    [[wakes[1], 0, 1, 'request', copyNs]],
+  );
+  assert.deepEqual(r.timeline!.moves.hook, ['place']);
+  assert.deepEqual(
+    runSpans(r, 0).map((s) => s.cpu),
+    [0, 0, 1, 1],
+  );
+  assert.equal(runSpans(r, 0)[2]!.startNs, wakes[1]! + copyNs);
+});
+
+test('a change gives exactly one of at and onWake; onWake needs processes that sleep', () => {
+  const group = (change: object, phases = true) => [
+    {
+      name: 'job',
+      arrival: { kind: 'fixed' as const, atNs: 0 },
+      ...(phases
+        ? {
+            phases: {
+              computeNs: { kind: 'fixed' as const, valueNs: 1 * MS },
+              sleepNs: { kind: 'fixed' as const, valueNs: 1 * MS },
+            },
+          }
+        : {}),
+      setAffinity: [change as never],
+    },
+  ];
+  for (const change of [{ cpus: [1] }, { atNs: 0, onWake: 1, cpus: [1] }]) {
+    assert.throws(
+      () => simulate(config(group(change))),
+      (e: Error) => e instanceof SimConfigError && /exactly one of at .* and onWake/.test(e.message),
+    );
+  }
+  assert.throws(
+    () => simulate(config(group({ onWake: 1, cpus: [1] }, false))),
+    (e: Error) => e instanceof SimConfigError && /onWake needs processes that sleep/.test(e.message),
+  );
+});

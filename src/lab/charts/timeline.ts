@@ -74,6 +74,13 @@ function seenAt(run: ChartRun, cpu: number, load: number, timeNs: number): strin
   return `CPU ${cpu}${facts.length ? ` (${facts.join(', ')})` : ''} had ${load} process${load === 1 ? '' : 'es'}`;
 }
 
+/** The moved job's deadline, as a deadline-driven policy compares it: when, and how far off. */
+function deadlineSeen(deadlineNs: number | null, timeNs: number): string {
+  if (deadlineNs === null) return '';
+  const left = deadlineNs - timeNs;
+  return `; its deadline at ${seconds(deadlineNs).toFixed(6)} s (${left >= 0 ? `${us(left)} away` : `missed ${us(-left)} ago`})`;
+}
+
 const kib = (bytes: number) => `${Number((bytes / 1024).toPrecision(3))} KiB`;
 const us = (ns: number) => `${Number((ns / 1e3).toPrecision(3))} µs`;
 
@@ -127,7 +134,7 @@ function anatomyOf(run: ChartRun, shown: Shown) {
         order: 0,
         t0: 0,
         t1: 0,
-        detail: `by ${m.hook[i]}, reason ${m.reason[i]}: ${seenAt(run, from, m.fromLoad[i]!, t)}, ${seenAt(run, to, m.toLoad[i]!, t)}`,
+        detail: `by ${m.hook[i]}, reason ${m.reason[i]}: ${seenAt(run, from, m.fromLoad[i]!, t)}, ${seenAt(run, to, m.toLoad[i]!, t)}${deadlineSeen(m.deadlineNs[i] ?? null, t)}`,
       },
       { step: 'halt', order: 1, t0: 0, t1: 0, detail: halted },
       {
