@@ -1,11 +1,11 @@
 // `timeline`: who ran where, when. Per run, a row per CPU with the process running on it
 // (SimSo's Gantt chart, `perf sched map`), each move drawn as a line from the CPU a process left
-// to the one it went to, coloured by reason, with the move's anatomy in its tooltip; below, the
-// processes that moved most: when each ran (and on which CPU), waited and slept. Drawn from the
-// run's timeline log (src/sim/timeline.ts), which keeps the first spans of a long run: the
-// chart then says which part of the run it shows.
+// to the one it went to, coloured by reason; below, the processes that moved most: when each
+// ran (and on which CPU), waited and slept; below that, the inspector: the anatomy of the move
+// you click. Drawn from the run's timeline log (src/sim/timeline.ts), which keeps the first
+// spans of a long run: the chart then says which part of the run it shows.
 import type { TopLevelSpec } from 'vega-lite';
-import type { SimResult } from '../../sim';
+import type { TimelineLog } from '../../sim';
 import type { ChartOutput } from '../outputs/contract';
 import { ChartError } from './error';
 import { sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
@@ -23,11 +23,13 @@ const GROUP_COLORS = {
 
 const seconds = (ns: number) => ns / 1e9;
 
-/** The processes with the most moves in [fromNs, toNs), most first (lower pid on ties). */
-export function mostMigrated(result: SimResult, fromNs: number, toNs: number, count = TIMELINE_PROCESSES): number[] {
+/** The processes with the most moves in the log within [fromNs, toNs), most first (lower pid on ties). */
+export function mostMigrated(log: TimelineLog, fromNs: number, toNs: number, count = TIMELINE_PROCESSES): number[] {
   const moves = new Map<number, number>();
-  for (const m of result.migrations)
-    if (m.timeNs >= fromNs && m.timeNs < toNs) moves.set(m.pid, (moves.get(m.pid) ?? 0) + 1);
+  log.moves.timeNs.forEach((t, i) => {
+    const pid = log.moves.pid[i]!;
+    if (t >= fromNs && t < toNs) moves.set(pid, (moves.get(pid) ?? 0) + 1);
+  });
   return [...moves]
     .sort(([a, x], [b, y]) => y - x || a - b)
     .slice(0, count)
@@ -127,7 +129,9 @@ function anatomyOf(run: ChartRun, shown: Shown) {
         ? `halted while running on CPU ${from}`
         : before.state === 'wait'
           ? `taken from the queue of CPU ${from}`
-          : 'asleep: only where it wakes changes';
+          : before.endNs === t
+            ? 'waking up: placed on another CPU as it wakes'
+            : 'asleep: only where it wakes changes';
     const steps: { step: string; order: number; t0: number; t1: number; detail: string }[] = [
       {
         step: 'decided',
@@ -259,7 +263,7 @@ function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs:
     (best, m) => (!best || m.totalUs > best.totalUs ? m : best),
     undefined,
   );
-  const shownPids = mostMigrated(result, shown.fromNs, shown.toNs);
+  const shownPids = mostMigrated(log, shown.fromNs, shown.toNs);
   const label = (pid: number) => `${pid} (${groupOf.get(pid) ?? moves.find((m) => m.pid === pid)?.group ?? '?'})`;
   const labels = shownPids.map(label);
   const width = Math.max(1e-9, seconds(shown.toNs - shown.fromNs));
