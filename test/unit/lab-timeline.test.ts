@@ -56,17 +56,34 @@ function labConfig(text: string): SimConfig {
 
 const us = (ns: number) => `${Number((ns / 1e3).toPrecision(3))} µs`;
 
-test('the report draws the timeline and its inspector on the priciest move, each step as the run and the model give it', () => {
+/** Vega draws text as SVG <text>; & and the like are escaped there. */
+const unescape = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"');
+
+/** The CLI's report of a lab with this chart cell: its HTML and every SVG text in it. */
+function report(chart: string): { html: string; texts: string[] } {
   const dir = tempDir('timeline');
   const labPath = join(dir, 'timeline.lab.md');
-  writeFileSync(labPath, LAB(TIMELINE));
-  const report = join(dir, 'report.html');
-  const r = cli(['export', labPath, '--out', report]);
+  writeFileSync(labPath, LAB(chart));
+  const out = join(dir, 'report.html');
+  const r = cli(['export', labPath, '--out', out]);
   assert.equal(r.code, 0, r.stderr);
-  const html = readFileSync(report, 'utf8');
+  const html = readFileSync(out, 'utf8');
+  return { html, texts: [...html.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => unescape(t[1]!)) };
+}
 
-  // The reference: the same run, traced.
-  const config = labConfig(LAB(TIMELINE));
+/**
+ * What the inspector must show for the priciest move before `untilNs`, from references built
+ * here: the engine's trace of the same run (the hook, the loads it saw, the resume), the
+ * migration row, and the state copy from the model's closed form.
+ */
+function expectedInspector(chart: string, untilNs: number) {
+  const config = labConfig(LAB(chart));
   const dispatches: { t: number; pid: number; cpu: number }[] = [];
   const moves = new Map<string, TracedMove>();
   const result = simulate(config, {
@@ -75,11 +92,12 @@ test('the report draws the timeline and its inspector on the priciest move, each
       if (kind === 'migrate') moves.set(`${t} ${pid}`, move!);
     },
   });
-  const inSpan = result.migrations.filter((m) => m.timeNs < 300e6);
+  const inSpan = result.migrations.filter((m) => m.timeNs < untilNs);
   assert.ok(inSpan.length >= 3, `moves to draw (${inSpan.length})`);
   const priciest = inSpan.reduce((a, b) => (b.totalNs > a.totalNs ? b : a));
   const traced = moves.get(`${priciest.timeNs} ${priciest.pid}`)!;
   const resume = dispatches.find((d) => d.pid === priciest.pid && d.t >= priciest.timeNs)!;
+  assert.equal(resume.cpu, priciest.to, 'it resumed where it went');
 
   // State copy, from the model's closed form: fixed cost + state / interconnect bandwidth, times
   // the socket distance over 10 across sockets (docs/model.md, Migration cost).
@@ -91,8 +109,9 @@ test('the report draws the timeline and its inspector on the priciest move, each
   assert.equal(priciest.stateCopyNs, copyNs);
 
   const link = fs === ts ? `within socket ${ts}` : `socket ${fs} to socket ${ts}`;
-  const expected = [
-    `by ${traced.hook}, reason ${priciest.reason}: CPU ${priciest.from} had ${traced.fromLoad} process${traced.fromLoad === 1 ? '' : 'es'}, CPU ${priciest.to} had ${traced.toLoad} process${traced.toLoad === 1 ? '' : 'es'}`,
+  const processes = (n: number) => `${n} process${n === 1 ? '' : 'es'}`;
+  const lines = [
+    `by ${traced.hook}, reason ${priciest.reason}: CPU ${priciest.from} had ${processes(traced.fromLoad)}, CPU ${priciest.to} had ${processes(traced.toLoad)}`,
     `${us(copyNs)}: ${Number((m.stateBytes / 1024).toPrecision(3))} KiB, link ${link}`,
     us(Math.max(0, resume.t - priciest.timeNs - copyNs)),
     `runs on CPU ${resume.cpu} at ${(resume.t / 1e9).toFixed(6)} s`,
@@ -100,28 +119,38 @@ test('the report draws the timeline and its inspector on the priciest move, each
     `${us(priciest.remotePenaltyNs)} more for memory on another node`,
     `${priciest.coherenceLines} lines still dirty in the old cache (RAM not yet updated), ${us(priciest.coherenceNs)}`,
   ];
-  // Vega draws text as SVG <text>; & and the like are escaped there.
-  const unescape = (s: string) =>
-    s
-      .replace(/&amp;/g, '&')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&#39;/g, "'")
-      .replace(/&quot;/g, '"');
-  const texts = [...html.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => unescape(t[1]!));
-  for (const line of expected)
+  return { lines, result };
+}
+
+test('the report draws the timeline and its inspector on the priciest move, each step as the run and the model give it', () => {
+  const { html, texts } = report(TIMELINE);
+  const { lines, result } = expectedInspector(TIMELINE, 300e6);
+  for (const line of lines)
     assert.ok(
       texts.some((t) => t.includes(line)),
       `the inspector shows "${line}"`,
     );
-  assert.equal(resume.cpu, priciest.to, 'it resumed where it went');
   assert.ok(
-    texts.some((t) => t.includes('the move you picked')),
+    texts.some((t) => t.includes('cfs: the move you picked (click a ▼ above)')),
     'the inspector is titled',
   );
   // The run ends at its last completion, before its duration.
   const shown = `Shown: cfs: 0 s to 0.3 s of ${Number(result.summary.simulatedS.toPrecision(4))} s`;
   assert.ok(unescape(html).includes(shown), `the chart says what part of the run it shows (${shown})`);
+});
+
+test("the migrations chart carries the same inspector, on the run's priciest move", () => {
+  const chart = 'show: migrations\nruns: [cfs]';
+  const { texts } = report(chart);
+  for (const line of expectedInspector(chart, Infinity).lines)
+    assert.ok(
+      texts.some((t) => t.includes(line)),
+      `the inspector shows "${line}"`,
+    );
+  assert.ok(
+    texts.some((t) => t.includes('The move you picked (click a dot above)')),
+    'the inspector is titled',
+  );
 });
 
 test("the migration-cost chart's totals are the migration log's, and its share of CPU time the processes' own", () => {

@@ -1,14 +1,27 @@
 // `migrations`: a timeline of every move: at the time it happened, a line from the CPU a process
-// left to the CPU it went to (dot at the destination), coloured by the reason for the move.
+// left to the CPU it went to (dot at the destination), coloured by the reason for the move;
+// below, the inspector (moveInspector.ts) on the move a person clicks, for runs with a timeline
+// log (a lab gives its runs one for this chart).
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput } from '../outputs/contract';
 import { sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
+import { anatomyOf, inspectorView, pickParam, type MoveAnatomy } from './moveInspector';
 import { reasonScale } from './palettes';
 
+/** A move's index in its run's timeline log (the inspector's id), by time and process; -1 without a log. */
+function logIndex(run: ChartRun): (timeNs: number, pid: number) => number {
+  const moves = run.result.timeline?.moves;
+  if (!moves) return () => -1;
+  const index = new Map(moves.timeNs.map((t, i) => [`${t} ${moves.pid[i]}`, i]));
+  return (timeNs, pid) => index.get(`${timeNs} ${pid}`) ?? -1;
+}
+
 export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
-  const rows = runs.flatMap((run) =>
-    sampleEvenly(run.result.migrations).map((m) => ({
+  const rows = runs.flatMap((run) => {
+    const idOf = logIndex(run);
+    return sampleEvenly(run.result.migrations).map((m) => ({
       run: run.name,
+      id: idOf(m.timeNs, m.pid),
       t: m.timeNs / 1e9,
       pid: m.pid,
       group: m.group,
@@ -16,8 +29,12 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
       to: m.to,
       reason: m.reason,
       costUs: m.totalNs / 1e3,
-    })),
-  );
+    }));
+  });
+  const anatomies: MoveAnatomy[] = runs.flatMap((run) => {
+    const log = run.result.timeline;
+    return log ? anatomyOf(run, { fromNs: log.fromNs, toNs: log.toNs }) : [];
+  });
   const cpuCount = Math.max(1, ...runs.map((r) => r.result.series.cpus.length));
   const reasons = reasonScale(new Set(rows.map((r) => r.reason)));
   const names = runs.map((r) => r.name);
@@ -28,9 +45,7 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
     scale: { domain: [-0.5, cpuCount - 0.5] },
     axis: { tickMinStep: 1 },
   };
-  const spec: TopLevelSpec = {
-    $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Migrations over time', subtitle: `each line: a process moved from one CPU to another (${counts})` },
+  const chart = {
     data: { values: rows },
     facet: { row: { field: 'run', type: 'nominal', title: null, sort: names } },
     spec: {
@@ -49,7 +64,8 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
           },
         },
         {
-          mark: { type: 'point', filled: true, opacity: 1, size: 25, tooltip: true },
+          ...(anatomies.length > 0 ? { params: [pickParam('pick', anatomies, ['run', 'id'])] } : {}),
+          mark: { type: 'point', filled: true, opacity: 1, size: 25, tooltip: true, cursor: 'pointer' },
           encoding: {
             x: { field: 't', type: 'quantitative' },
             y: { field: 'to', ...y },
@@ -68,5 +84,17 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
       ],
     },
   };
+  const title = {
+    text: 'Migrations over time',
+    subtitle: `each line: a process moved from one CPU to another (${counts})${anatomies.length > 0 ? '; click a dot for the move' : ''}`,
+  };
+  // One inspector for the chart: it shows the picked move, of whichever run.
+  const inspectors =
+    anatomies.length > 0 ? [inspectorView('The move you picked (click a dot above)', 'pick', anatomies)] : [];
+  const spec = (
+    inspectors.length > 0
+      ? { $schema: VEGA_LITE_SCHEMA, title, vconcat: [chart, ...inspectors] }
+      : { $schema: VEGA_LITE_SCHEMA, title, ...chart }
+  ) as TopLevelSpec;
   return { title: `migrations-${names.join('-')}`, spec };
 }

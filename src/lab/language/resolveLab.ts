@@ -727,15 +727,16 @@ const SWEEP_KEYS = ['param', 'values', 'seeds', 'metric'] as const;
 export const TIMELINE_SPANS = 6_000;
 
 /**
- * Runs a `show: timeline` chart draws record their timeline log, from the earliest start of the
- * spans those charts show. That changes no number of the run (the log is not in its digest), but
+ * Runs a `show: timeline` or `show: migrations` chart draws (its inspector reads the log) record
+ * their timeline log, from the earliest start of the spans those charts show. That changes no number of the run (the log is not in its digest), but
  * a result simulated without it cannot be drawn: the run's inputs hash says so, so a result
  * from before the chart was added is simulated again.
  */
 function recordTimelines(lab: ResolvedLab): void {
   const fromNs = new Map<string, number>();
   for (const chart of lab.charts) {
-    if (chart.show !== 'timeline') continue;
+    // The migrations chart's inspector reads the log too.
+    if (chart.show !== 'timeline' && chart.show !== 'migrations') continue;
     for (const name of chart.runs) fromNs.set(name, Math.min(fromNs.get(name) ?? Infinity, chart.span?.startNs ?? 0));
   }
   for (const run of lab.runs) {
