@@ -263,6 +263,8 @@ export const GROUP = {
   setAffinity: {
     kind: 'list',
     items: { kind: 'section', keys: SET_AFFINITY, doc: 'One change of the mask.' },
+    // Each change is an event and a mask per CPU: a stranger's lab must not make millions.
+    maxItems: 1000,
     doc: "The processes change their affinity mask during the run (sched_setaffinity): from `at` they run only on `cpus`; one outside them asks to move at once, and goes where the policy's place puts it (reason request).",
     defaultText: 'none',
   },
@@ -442,7 +444,13 @@ export function resolveWorkload(
         affinity![readNumber(GROUP.affinity.items, c, `${p}.affinity[${i}]`, { max: machine.cpuCount - 1 })] = 1;
       });
     }
-    const changes = (g.setAffinity === undefined ? [] : array(g.setAffinity, `${p}.setAffinity`)).map((item, i) => {
+    const changeList = g.setAffinity === undefined ? [] : array(g.setAffinity, `${p}.setAffinity`);
+    if (changeList.length > GROUP.setAffinity.maxItems)
+      throw new SimConfigError(
+        `${p}.setAffinity`,
+        `at most ${GROUP.setAffinity.maxItems} changes; got ${changeList.length}`,
+      );
+    const changes = changeList.map((item, i) => {
       const at = `${p}.setAffinity[${i}]`;
       const c = record(item, at);
       onlySectionKeys(c, at, SET_AFFINITY);

@@ -262,3 +262,14 @@ test('a change gives exactly one of at and onWake; onWake needs processes that s
     (e: Error) => e instanceof SimConfigError && /onWake needs processes that sleep/.test(e.message),
   );
 });
+
+test('a workload may not change its mask more than 1,000 times (each change is an event and a mask)', () => {
+  const many = Array.from({ length: 1001 }, (_, i) => ({ atNs: i * MS, cpus: [i % 2] }));
+  assert.throws(
+    () => simulate(config([{ name: 'job', arrival: { kind: 'fixed', atNs: 0 }, setAffinity: many }])),
+    (e: Error) => e instanceof SimConfigError && /setAffinity: at most 1000 changes; got 1001/.test(e.message),
+  );
+  assert.doesNotThrow(() =>
+    simulate(config([{ name: 'job', arrival: { kind: 'fixed', atNs: 0 }, setAffinity: many.slice(0, 1000) }])),
+  );
+});
