@@ -36,7 +36,9 @@ type Reason =
   | 'deadline'
   | 'thermal'
   | 'numa'
-  | 'maintenance';
+  | 'maintenance'
+  /** The process asked: its affinity mask changed (a workload's setAffinity). The engine's own. */
+  | 'request';
 
 /** Where a process is: waiting in a queue, running, sleeping (I/O), moving, or a periodic task between jobs. */
 type ProcessState = 'ready' | 'running' | 'sleeping' | 'transit' | 'idle';

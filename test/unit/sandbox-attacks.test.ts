@@ -52,7 +52,7 @@ async function attempt(code: string, options: Options = {}) {
 function refused(
   outcome: { error?: unknown; ms: number },
   kind: typeof PolicyCodeError | typeof PolicyRuntimeError,
-  line: number | null,
+  line: number | null | readonly number[],
   pattern: RegExp,
 ) {
   const e = outcome.error;
@@ -61,7 +61,13 @@ function refused(
     `expected a ${kind.name}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
   );
   assert.match(e.message, pattern);
-  assert.equal(e.location?.line ?? null, line, `line of: ${e.message}`);
+  // A list: any of those lines. Where QuickJS stops a hook that calls a built-in in its loop
+  // depends on when its interrupt counter (shared with the prelude's own work) comes round: at
+  // the loop, or at the call into the built-in, where the frame still reports the hook's first
+  // line. Either is a line of the hook that ran too long.
+  if (Array.isArray(line))
+    assert.ok(line.includes(e.location?.line), `line of: ${e.message}; expected one of ${line.join(', ')}`);
+  else assert.equal(e.location?.line ?? null, line, `line of: ${e.message}`);
   // The budget stopped it, not a test timeout: a few seconds at most on a loaded machine.
   assert.ok(outcome.ms < 20_000, `took ${outcome.ms} ms`);
 }
@@ -283,7 +289,7 @@ definePolicy({
       { wallCeilingMs: 300 },
     ),
     PolicyRuntimeError,
-    4,
+    [3, 4],
     /wall-clock safety limit of 0\.3 s .*this limit depends on the machine/,
   );
 });
