@@ -1140,19 +1140,33 @@ export class Engine implements PolicyActions {
     if (change) {
       // A phase change: the process sets its own mask as it wakes; outside it, it asks to move.
       p.affinity = change.mask;
-      if (!this.globalQ && p.cpu >= 0 && !allowed(p, p.cpu)) {
-        this.migrations.transit(p, p.cpu, this.placeInMask(p), 'request', 'place');
-        return;
+      if (p.cpu >= 0 && !allowed(p, p.cpu)) {
+        if (this.globalQ) p.evacReason = REASON_INDEX.request;
+        else {
+          const to = this.placeInMask(p);
+          if (to >= 0) {
+            // Placed as a waker on the queue it slept on, as placeWoken does; the move carries its lag.
+            if (this.fair) this.placeVruntime(p, p.cpu, Placement.Wake);
+            this.migrations.transit(p, p.cpu, to, 'request', 'place');
+            return;
+          }
+        }
       }
     }
     this.placeWoken(p);
   }
 
-  /** Where the policy's place puts `p` (within its mask; a usable CPU of it if that one is out). */
+  /**
+   * Where the policy's place puts `p` after its mask changed, kept to what it may use: a CPU
+   * outside the mask (a policy that planned with the old one, as partitioned-edf does) or out
+   * of service becomes the least-loaded usable CPU of the mask, as for a policy unaware of
+   * machine events. -1 when every CPU of the mask is out: it stays until one comes back.
+   */
   private placeInMask(p: Proc): number {
     const cpu = this.callPolicy(PolicyCall.Place, p.slot, -1);
-    this.checkTarget(p, cpu, 'place');
-    return this.service[cpu] === ONLINE ? cpu : this.faults.usableInstead(p, cpu);
+    if (cpu === -1) return this.faults.usableInstead(p, -1);
+    if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.m.cpuCount) this.checkTarget(p, cpu, 'place');
+    return allowed(p, cpu) && this.service[cpu] === ONLINE ? cpu : this.faults.usableInstead(p, -1);
   }
 
   private onRelease(p: Proc): void {
@@ -1229,20 +1243,23 @@ export class Engine implements PolicyActions {
     for (const p of this.procs) {
       if (p.state === ProcState.Free || p.group !== gi) continue;
       p.affinity = mask;
-      if (p.state === ProcState.Transit || p.cpu < 0 || allowed(p, p.cpu)) continue;
       if (this.globalQ) {
-        if (p.state === ProcState.Running) {
+        // The shared queue: whichever CPU of its mask takes it next counts the move, as request.
+        if (p.lastCpu >= 0 && !allowed(p, p.lastCpu)) p.evacReason = REASON_INDEX.request;
+        if (p.state === ProcState.Running && !allowed(p, p.cpu)) {
           const cpu = p.cpu;
           this.stop(cpu);
-          p.evacReason = REASON_INDEX.request;
           this.requeue(p, cpu);
           this.markResched(cpu);
         }
         continue;
       }
+      if (p.state === ProcState.Transit || p.cpu < 0 || allowed(p, p.cpu)) continue;
       const cpu = this.placeInMask(p);
-      if (cpu !== p.cpu) this.migrations.request(p.slot, cpu, 'request');
+      if (cpu >= 0 && cpu !== p.cpu) this.migrations.request(p.slot, cpu, 'request');
     }
+    // A wider mask may let an idle CPU take a waiting process now.
+    if (this.globalQ) this.globalDirty = true;
   }
 
   private onBalance(): void {

@@ -15,16 +15,16 @@ export const enum EventKind {
   Thermal = 3,
   /** ondemand / schedutil sampling tick. */
   Governor = 4,
+  /** A group's processes change their affinity mask: before arrivals, so one arriving then has the new mask. a: group index, b: the change's index. */
+  SetAffinity = 5,
   /** A group's next process arrives. a: group index. */
-  Arrival = 5,
+  Arrival = 6,
   /** A periodic task's next job is released. a: process slot. */
-  Release = 6,
+  Release = 7,
   /** A sleeping process wakes. a: process slot. */
-  Wake = 7,
+  Wake = 8,
   /** A moved process lands on its target CPU. a: process slot. */
-  Migrated = 8,
-  /** A group's processes change their affinity mask. a: group index, b: the change's index. */
-  SetAffinity = 9,
+  Migrated = 9,
   /** Last: a balancing policy sees the instant's arrivals and wake-ups. */
   Balance = 10,
 }

@@ -195,6 +195,8 @@ export class Migrations {
   landed(p: Proc): void {
     const to = p.cpu;
     this.load[to]!--;
+    // Time in transit counts as waiting: the process was ready but could not run.
+    p.waitNs += this.clock.now - p.readySinceNs;
     const out = this.faults.service[to] !== CpuService.Online;
     // Its target went out meanwhile, or the process changed its mask on the way (setAffinity).
     if (out || !allowed(p, to)) {
@@ -204,9 +206,6 @@ export class Migrations {
         return;
       }
     }
-    // Time in transit counts as waiting: the process was ready but could not run.
-    const transitNs = this.clock.now - p.readySinceNs;
-    p.waitNs += transitNs;
     this.host.land(p, to);
   }
 
@@ -264,7 +263,9 @@ export class Migrations {
       p.pendingMigrationRow = -1;
       stats.migrationRowsOmitted++;
     }
-    this.trace?.('migrate', now, p.pid, to, { from, reason, hook, fromLoad, toLoad, deadlineNs: p.deadlineNs });
+    // A periodic task between jobs has no deadline until its next job is released.
+    const deadlineNs = p.state === ProcState.Idle ? Infinity : p.deadlineNs;
+    this.trace?.('migrate', now, p.pid, to, { from, reason, hook, fromLoad, toLoad, deadlineNs });
   }
 
   /** `p` was dispatched for the first time since it moved, with reload `ch`: that completes the move's cost. */

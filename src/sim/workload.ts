@@ -469,8 +469,11 @@ export function resolveWorkload(
     const byN = (on: 'time' | 'wake') => changes.filter((c) => c.on === on).sort((a, b) => a.n - b.n || a.i - b.i);
     const setAffinity = byN('time').map(({ n, mask }) => ({ atNs: n, mask }));
     const wakeAffinity = byN('wake').map(({ n, mask }) => ({ wake: n, mask }));
-    if (wakeAffinity.length > 0 && g.phases === undefined)
-      throw new SimConfigError(`${p}.setAffinity`, 'onWake needs processes that sleep and wake (phases)');
+    if (wakeAffinity.length > 0 && (g.phases === undefined || isPeriodic))
+      throw new SimConfigError(
+        `${p}.setAffinity`,
+        'onWake needs processes that sleep and wake (phases), not periodic tasks',
+      );
     const wsBytes = readNumber(GROUP.workingSetBytes, g.workingSetBytes, `${p}.workingSetBytes`);
     return {
       index,

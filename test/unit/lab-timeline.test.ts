@@ -302,3 +302,16 @@ test("the inspector gives a deadline-driven move's deadline as the policy compar
     assert.ok(move.steps[0]!.detail.includes(expected), `${move.steps[0]!.detail} has ${expected}`);
   }
 });
+
+test('a span that starts after a run ends is an error at the span, and the run keeps its outputs', () => {
+  const cells = parseLab(LAB('show: timeline\nruns: [cfs]\nspan: 5s..6s'));
+  const lab = resolveLab(cells);
+  const chartIndex = cells.findIndex((c) => c.kind === 'chart');
+  const [diagnostic] = lab.diagnostics.get(chartIndex) ?? [];
+  assert.equal(diagnostic?.message, 'The span starts at 5s, when run "cfs" has ended (its duration is 1s)');
+  const line = cells[chartIndex]!.value.split('\n').findIndex((l) => l.startsWith('span'));
+  assert.deepEqual(diagnostic?.range.start, { line, character: 'span: '.length });
+  // The run is not given a log starting there: it still runs, as before.
+  assert.equal(lab.runs[0]!.config.timelineFromNs, undefined);
+  assert.equal(simulate(lab.runs[0]!.config).summary.completed > 0, true);
+});

@@ -273,3 +273,136 @@ test('a workload may not change its mask more than 1,000 times (each change is a
     simulate(config([{ name: 'job', arrival: { kind: 'fixed', atNs: 0 }, setAffinity: many.slice(0, 1000) }])),
   );
 });
+
+// Edge cases a review found (each failed before its fix).
+
+test('a mask whose every CPU is out: the process stays until one is back, nothing fails', () => {
+  for (const [policy, event] of [
+    ['least-loaded', { kind: 'fail' as const, atNs: 5 * MS, cpu: 1 }],
+    ['pinned', { kind: 'maintenance' as const, atNs: 5 * MS, cpu: 1, durationNs: 50 * MS }],
+  ] as const) {
+    const r = simulate({
+      ...config([
+        {
+          name: 'j',
+          arrival: { kind: 'fixed', atNs: 0 },
+          demand: { kind: 'fixed', valueNs: 50 * MS },
+          affinity: [0],
+          setAffinity: [{ atNs: 10 * MS, cpus: [1] }],
+        },
+      ]),
+      machine: { ...machine, events: [event] },
+      policy: { name: policy },
+    });
+    assert.equal(r.summary.migrationsByReason.request, 0, policy);
+    assert.equal(r.summary.completed, 1, `${policy}: it still finishes`);
+  }
+});
+
+test("a policy that planned with the old mask (partitioned-edf's partitions) is kept inside the new one", () => {
+  const r = simulate({
+    ...config(
+      [
+        {
+          name: 'rt',
+          count: 2,
+          periodic: { periodNs: 10 * MS, wcetNs: 2 * MS },
+          setAffinity: [{ atNs: 15 * MS, cpus: [1] }],
+        },
+      ],
+      'partitioned-edf',
+      { kind: 'edf' },
+    ),
+    durationNs: 200 * MS,
+  });
+  assert.ok(r.migrations.every((m) => m.to === 1));
+  assert.equal(
+    r.summary.migrationsByReason.request,
+    r.migrations.filter((m) => m.timeNs === 15 * MS && m.from === 0).length,
+  );
+  const s = r.timeline!.spans;
+  assert.ok(
+    s.pid.every((_, i) => s.state[i] !== 'run' || s.startNs[i]! < 15 * MS || s.cpu[i] === 1),
+    'nothing runs on CPU 0 after the change',
+  );
+});
+
+test('a change at the instant a process arrives: it arrives with the new mask, no move', () => {
+  const r = simulate(
+    config([
+      {
+        name: 'j',
+        arrival: { kind: 'fixed', atNs: 0 },
+        demand: { kind: 'fixed', valueNs: 10 * MS },
+        affinity: [0],
+        setAffinity: [{ atNs: 0, cpus: [1] }],
+      },
+    ]),
+  );
+  assert.deepEqual(r.migrations, []);
+  assert.equal(r.processes[0]!.cpu, 1);
+});
+
+test('a global queue: a wider mask lets an idle CPU take the waiting process at once; one pushed off while waiting or asleep counts as request', () => {
+  const r = simulate(
+    config(
+      [
+        { name: 'A', arrival: { kind: 'fixed', atNs: 0 }, demand: { kind: 'fixed', valueNs: 100 * MS }, affinity: [0] },
+        {
+          name: 'B',
+          arrival: { kind: 'fixed', atNs: 1 },
+          demand: { kind: 'fixed', valueNs: 10 * MS },
+          affinity: [0],
+          setAffinity: [{ atNs: 10 * MS, cpus: [0, 1] }],
+        },
+      ],
+      'global-queue',
+    ),
+  );
+  assert.deepEqual(
+    runSpans(r, 1).map((sp) => [sp.cpu, sp.startNs]),
+    [[1, 10 * MS]],
+  );
+  const asleep = simulate(
+    config(
+      [
+        {
+          name: 'io',
+          arrival: { kind: 'fixed', atNs: 0 },
+          demand: { kind: 'fixed', valueNs: 20 * MS },
+          phases: { computeNs: { kind: 'fixed', valueNs: 10 * MS }, sleepNs: { kind: 'fixed', valueNs: 30 * MS } },
+          affinity: [0],
+          setAffinity: [{ atNs: 25 * MS, cpus: [1] }],
+        },
+      ],
+      'global-queue',
+    ),
+  );
+  assert.deepEqual(
+    asleep.migrations.map((m) => [m.from, m.to, m.reason]),
+    [[0, 1, 'request']],
+  );
+});
+
+test('a move sent on at landing (its target left the mask on the way) keeps both legs in its wait', () => {
+  const r = simulate({
+    ...config([
+      {
+        name: 'job',
+        arrival: { kind: 'fixed', atNs: 0 },
+        demand: { kind: 'fixed', valueNs: 100 * MS },
+        affinity: [0],
+        setAffinity: [
+          { atNs: 20 * MS, cpus: [1] },
+          { atNs: 20 * MS + 1, cpus: [2] },
+        ],
+      },
+    ]),
+    machine: { sockets: 1, coresPerSocket: 3 },
+  });
+  assert.deepEqual(r.timeline!.moves.hook, ['place', 'sent-on']);
+  const s = r.timeline!.spans;
+  const waited = s.pid.reduce((sum, _, i) => sum + (s.state[i] === 'wait' ? s.endNs[i]! - s.startNs[i]! : 0), 0);
+  assert.equal(Math.round(r.processes[0]!.waitS * 1e9), waited);
+  assert.equal(waited, 2 * copyNs);
+});

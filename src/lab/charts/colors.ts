@@ -33,7 +33,7 @@ export type Hue = keyof typeof PALETTE;
 const ORDER = Object.values(PALETTE);
 
 /**
- * Each built-in policy's own colour. Ten colours for sixteen policies: the ones sharing a
+ * Each built-in policy's own colour. Eleven colours for sixteen policies: the ones sharing a
  * colour seldom meet in a lab (and when they do, runColors gives the later one another).
  */
 const POLICY_HUES: Record<PolicyName, Hue> = {

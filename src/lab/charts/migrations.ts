@@ -3,17 +3,18 @@
 // below, the inspector (moveInspector.ts) on the move a person clicks, for runs with a timeline
 // log (a lab gives its runs one for this chart).
 import type { TopLevelSpec } from 'vega-lite';
+import type { MigrationRow } from '../../sim';
 import type { ChartOutput } from '../outputs/contract';
 import { sampleEvenly, VEGA_LITE_SCHEMA, type ChartRun } from './common';
-import { anatomyOf, inspectorView, pickParam, type MoveAnatomy } from './moveInspector';
+import { anatomyOf, inspectorView, moveKey, pickParam, type MoveAnatomy } from './moveInspector';
 import { reasonScale } from './palettes';
 
 /** A move's index in its run's timeline log (the inspector's id), by time and process; -1 without a log. */
-function logIndex(run: ChartRun): (timeNs: number, pid: number) => number {
+function logIndex(run: ChartRun): (m: MigrationRow) => number {
   const moves = run.result.timeline?.moves;
   if (!moves) return () => -1;
-  const index = new Map(moves.timeNs.map((t, i) => [`${t} ${moves.pid[i]}`, i]));
-  return (timeNs, pid) => index.get(`${timeNs} ${pid}`) ?? -1;
+  const index = new Map(moves.timeNs.map((t, i) => [moveKey(t, moves.pid[i]!, moves.from[i]!, moves.to[i]!), i]));
+  return (m) => index.get(moveKey(m.timeNs, m.pid, m.from, m.to)) ?? -1;
 }
 
 export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
@@ -21,7 +22,7 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
     const idOf = logIndex(run);
     return sampleEvenly(run.result.migrations).map((m) => ({
       run: run.name,
-      id: idOf(m.timeNs, m.pid),
+      id: idOf(m),
       t: m.timeNs / 1e9,
       pid: m.pid,
       group: m.group,
@@ -84,9 +85,13 @@ export function migrationsChart(runs: readonly ChartRun[]): ChartOutput {
       ],
     },
   };
+  // Moves past a run's timeline log (a long, busy run) have no anatomy: say how far it reaches.
+  const reach = runs
+    .filter((r) => r.result.timeline?.cut)
+    .map((r) => `${r.name} until ${Number((r.result.timeline!.toNs / 1e9).toPrecision(4))} s`);
   const title = {
     text: 'Migrations over time',
-    subtitle: `each line: a process moved from one CPU to another (${counts})${anatomies.length > 0 ? '; click a dot for the move' : ''}`,
+    subtitle: `each line: a process moved from one CPU to another (${counts})${anatomies.length > 0 ? `; click a dot for the move${reach.length > 0 ? ` (${reach.join(', ')})` : ''}` : ''}`,
   };
   // One inspector for the chart: it shows the picked move, of whichever run.
   const inspectors =

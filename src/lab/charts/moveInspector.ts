@@ -32,6 +32,9 @@ function deadlineSeen(deadlineNs: number | null, timeNs: number): string {
   return `; its deadline at ${seconds(deadlineNs).toFixed(6)} s (${left >= 0 ? `${us(left)} away` : `missed ${us(-left)} ago`})`;
 }
 
+/** A move's key in the log and the migration rows (a process can move twice at one instant, never twice between one pair of CPUs). */
+export const moveKey = (timeNs: number, pid: number, from: number, to: number) => `${timeNs} ${pid} ${from} ${to}`;
+
 const kib = (bytes: number) => `${Number((bytes / 1024).toPrecision(3))} KiB`;
 const us = (ns: number) => `${Number((ns / 1e3).toPrecision(3))} µs`;
 
@@ -45,7 +48,9 @@ export function anatomyOf(run: ChartRun, shown: { fromNs: number; toNs: number }
   const { result } = run;
   const log = result.timeline!;
   const cpus = result.series.cpus;
-  const rows = new Map(result.migrations.map((m) => [`${m.timeNs} ${m.pid}`, m]));
+  // A move's row in the migration log: a process can move twice at one instant, never twice
+  // from one CPU to one CPU. Moves past maxMigrationRows have none.
+  const rows = new Map(result.migrations.map((m) => [moveKey(m.timeNs, m.pid, m.from, m.to), m]));
   // Each process's spans by start time, to find what it was doing at a move and when it resumed.
   const byPid = new Map<number, { state: string; cpu: number; startNs: number; endNs: number }[]>();
   const s = log.spans;
@@ -62,11 +67,13 @@ export function anatomyOf(run: ChartRun, shown: { fromNs: number; toNs: number }
     const pid = m.pid[i]!;
     const from = m.from[i]!;
     const to = m.to[i]!;
-    const row = rows.get(`${t} ${pid}`);
+    const row = rows.get(moveKey(t, pid, from, to));
     const spans = byPid.get(pid) ?? [];
     const before = spans.find((sp) => sp.startNs < t && sp.endNs >= t);
     const resume = spans.find((sp) => sp.state === 'run' && sp.startNs >= t);
     const copyNs = row?.stateCopyNs ?? 0;
+    // Moved while asleep: it waits for a CPU only once it wakes.
+    const readyAt = before?.state === 'sleep' && before.endNs > t ? before.endNs - t : copyNs;
     const link =
       from < 0
         ? 'none (it had no CPU)'
@@ -74,7 +81,9 @@ export function anatomyOf(run: ChartRun, shown: { fromNs: number; toNs: number }
           ? `within socket ${cpus[to]!.socket}`
           : `socket ${cpus[from]!.socket} to socket ${cpus[to]!.socket}`;
     const halted = !before
-      ? 'it was arriving'
+      ? spans.some((sp) => sp.endNs <= t)
+        ? 'between jobs: only where its next job runs changes'
+        : 'it was arriving'
       : before.state === 'run'
         ? `halted while running on CPU ${from}`
         : before.state === 'wait'
@@ -96,18 +105,30 @@ export function anatomyOf(run: ChartRun, shown: { fromNs: number; toNs: number }
         order: 2,
         t0: 0,
         t1: copyNs / 1e3,
-        detail: `${us(copyNs)}: ${run.stateBytes !== undefined ? kib(run.stateBytes) : 'its state'}, link ${link}`,
+        detail: !row
+          ? 'not recorded: the migration log keeps the first maxMigrationRows moves'
+          : m.hook[i] === 'global-queue'
+            ? 'nothing to copy: it was taken from the shared queue'
+            : `${us(copyNs)}: ${run.stateBytes !== undefined ? kib(run.stateBytes) : 'its state'}, link ${link}`,
       },
     ];
+    if (readyAt > copyNs)
+      steps.push({
+        step: 'asleep',
+        order: 3,
+        t0: copyNs / 1e3,
+        t1: readyAt / 1e3,
+        detail: `${us(readyAt - copyNs)} until it wakes`,
+      });
     if (resume) {
       const at = resume.startNs - t;
       const reload = row ? row.reloadNs - row.remotePenaltyNs : 0;
       steps.push({
         step: `wait on CPU ${to}`,
         order: 3,
-        t0: copyNs / 1e3,
+        t0: readyAt / 1e3,
         t1: at / 1e3,
-        detail: us(Math.max(0, at - copyNs)),
+        detail: us(Math.max(0, at - readyAt)),
       });
       steps.push({
         step: 'resume',

@@ -30,7 +30,7 @@ export const causeColor = (cause: MissCause): string => PALETTE[CAUSE_HUES[cause
 export const reasonColor = (reason: Reason): string => PALETTE[REASON_HUES[reason]];
 
 export const causeScale = { domain: [...MISS_CAUSES], range: MISS_CAUSES.map(causeColor) };
-/** Colours for the reasons that occur (all ten when none does), each in its fixed colour. */
+/** Colours for the reasons that occur (all eleven when none does), each in its fixed colour. */
 export function reasonScale(present: ReadonlySet<string>) {
   const reasons = REASONS.filter((r) => present.size === 0 || present.has(r));
   return { domain: reasons, range: reasons.map(reasonColor) };

@@ -47,7 +47,7 @@ interface Shown {
 
 function shownPart(run: ChartRun, span: { startNs: number; endNs: number } | undefined): Shown {
   const log = run.result.timeline!;
-  const endNs = (run.result.window?.endS ?? run.result.summary.simulatedS) * 1e9;
+  const endNs = Math.round((run.result.window?.endS ?? run.result.summary.simulatedS) * 1e9);
   const fromNs = Math.max(log.fromNs, span?.startNs ?? 0);
   const toNs = Math.min(log.toNs, span?.endNs ?? Infinity);
   const s = (ns: number) => `${Number(seconds(ns).toPrecision(4))} s`;
@@ -212,7 +212,17 @@ function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs:
       },
       {
         data: { values: processMoves },
-        mark: { type: 'point', shape: 'triangle-down', filled: true, opacity: 1, size: 50, tooltip: true },
+        // Outlined: a reason's colour may be a state's (load-balance blue on a blue run span).
+        mark: {
+          type: 'point',
+          shape: 'triangle-down',
+          filled: true,
+          opacity: 1,
+          size: 50,
+          tooltip: true,
+          stroke: 'white',
+          strokeWidth: 1,
+        },
         encoding: {
           x: { field: 't', ...x },
           y: { field: 'process', type: 'nominal', sort: labels },

@@ -688,7 +688,21 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
         });
         continue;
       }
-      chart.span = c.span as { startNs: number; endNs: number };
+      const span = c.span as { startNs: number; endNs: number };
+      // The runs' logs start at the span: one that starts after a run ends shows nothing.
+      const late = chart.runs
+        .map((name) => lab.runs.find((r) => r.name === name))
+        .find((r) => r && span.startNs >= r.config.durationNs);
+      if (late) {
+        push(i, {
+          range: v.keyRanges.get('span') ?? NO_RANGE,
+          severity: 'error',
+          message: `The span starts at ${formatQuantity(span.startNs, 'time')}, when run "${late.name}" has ended (its duration is ${formatQuantity(late.config.durationNs, 'time')})`,
+          code: 'out-of-range',
+        });
+        continue;
+      }
+      chart.span = span;
     }
     const sweep = chartSweep(c, v.keyRanges, lab.params);
     push(i, ...sweep.diagnostics);
