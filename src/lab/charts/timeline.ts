@@ -113,7 +113,12 @@ function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs:
   const processMoves = moves
     .filter((m) => shownPids.includes(m.pid))
     .map(({ steps: _steps, ...m }) => ({ ...m, process: label(m.pid) }));
-  const zoom = (name: string) => ({ name, select: { type: 'interval', encodings: ['x'] }, bind: 'scales' });
+  // Zoom with shift and the wheel, pan by dragging: a plain wheel scrolls the notebook past the chart.
+  const zoom = (name: string) => ({
+    name,
+    select: { type: 'interval', encodings: ['x'], zoom: 'wheel![event.shiftKey]' },
+    bind: 'scales',
+  });
   const cpuPanel = {
     title: { text: run.name, anchor: 'start' },
     width: 560,
@@ -244,7 +249,7 @@ export function timelineChart(runs: readonly ChartRun[], span?: { startNs: numbe
     title: {
       text: 'Timeline: which process ran where, and each move',
       subtitle: [
-        'per CPU, the running process (colour: its group); a line from the CPU a process left to the one it went to (colour: reason); drag or scroll to zoom',
+        'per CPU, the running process (colour: its group); a line from the CPU a process left to the one it went to (colour: reason); drag to pan, shift and scroll to zoom',
         `below: the most migrated processes (running, CPU written in; waiting; sleeping), and the move you click. Shown: ${runs.map((r) => `${r.name}: ${shownPart(r, span).note}`).join('; ')}`,
       ],
     },
