@@ -5,7 +5,8 @@
 // `migrations` charts both carry it).
 import { sampleEvenly, type ChartRun } from './common';
 
-const seconds = (ns: number) => ns / 1e9;
+/** Nanoseconds as seconds, for chart data. */
+export const seconds = (ns: number) => ns / 1e9;
 
 /**
  * What a policy compared about a CPU when it decided a move: its load then, and, where the

@@ -9,7 +9,7 @@ import type { TimelineLog } from '../../sim';
 import type { ChartOutput } from '../outputs/contract';
 import { ChartError } from './error';
 import { VEGA_LITE_SCHEMA, type ChartRun } from './common';
-import { anatomyOf, inspectorView, pickParam } from './moveInspector';
+import { anatomyOf, inspectorView, pickParam, seconds } from './moveInspector';
 import { PALETTE } from './colors';
 import { reasonScale } from './palettes';
 
@@ -21,8 +21,6 @@ const STATE_SCALE = { domain: ['run', 'wait', 'sleep'], range: [PALETTE.blue, PA
 const GROUP_COLORS = {
   range: Object.values(PALETTE).filter((c) => !(STATE_SCALE.range as readonly string[]).includes(c)),
 };
-
-const seconds = (ns: number) => ns / 1e9;
 
 /** The processes with the most moves in the log within [fromNs, toNs), most first (lower pid on ties). */
 export function mostMigrated(log: TimelineLog, fromNs: number, toNs: number, count = TIMELINE_PROCESSES): number[] {
