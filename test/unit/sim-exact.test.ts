@@ -128,6 +128,25 @@ test('rate-monotonic sets with whole-millisecond periods that RTA proves schedul
   }
 });
 
+test('rate-monotonic ties (equal periods): the job released earlier goes first, then the lower task index', () => {
+  // One CPU, every period 10 ms, so every priority is equal. Hand-worked, each period:
+  // t1 and t2 are released at 0 (t1 first, lower index) and run 0-3 and 3-6 ms; t0 is released
+  // at 4 ms while t2 runs, and t2, released earlier, keeps the CPU: it meets its 7 ms deadline
+  // and t0 runs 6-9 ms (deadline 10 ms). By task index alone t0 would preempt t2 at 4 ms and t2
+  // would end at 9 ms, past its deadline.
+  const set: Task[] = [
+    { period: 10_000, wcet: 3000, offset: 4000, deadline: 6000 },
+    { period: 10_000, wcet: 3000 },
+    { period: 10_000, wcet: 3000, deadline: 7000 },
+  ];
+  const horizon = 20_000;
+  const sim = counts(realTime(set, 1, 'priority', 'pinned', horizon));
+  const hand = { jobs: 6, completed: 6, misses: 0, preemptions: 0, jobMigrations: 0, taskMigrations: 0 };
+  assert.deepEqual(sim, hand);
+  assert.deepEqual(sim, exactSchedule(set, 1, 'rm', horizon));
+  assert.deepEqual(exactSchedule(set, 1, 'rm', horizon, 'index'), { ...hand, misses: 2, preemptions: 2 });
+});
+
 test('rate-monotonic and EDF at U = 1 (and above) on one CPU match the exact schedule', () => {
   const sets = [
     [
