@@ -205,8 +205,9 @@ ${table}
   fixed-size histogram, and the per-process and migration tables are capped. Compare the rows
   of each case across durations (the open case sees ten times as many processes in the 100 s
   run as in the 10 s one): the live heap stays put once the capped tables are full.
-- Reference point (MODEL.md section 10): SimSo needs about 33 s of wall time to simulate 10 s
-  of a 32-CPU, 160-task global-EDF system (32k-107k events/s).
+- Reference point: SimSo (Chéramy, Hladik, Déplanche, WATERS 2014) needs about 33 s of wall time to simulate 10 s
+  of a 32-CPU, 160-task global-EDF system (32k-107k events/s). How one task set is run in both
+  (bench/simso-compare.ts): docs/model.md, "Checked against exact references".
 
 ${measureEnergy()}`;
 // The policy-sandbox and sweep sections come from bench/policies.ts and bench/sweep.ts: keep them.

@@ -1,6 +1,7 @@
 // migration-lab grade <submission.lab.md>... --source <instructor.lab.md>
 //   [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--workers N]
 //   [--cpu-limit seconds] [--memory-limit MB] [--submission-cpu-limit seconds]
+//   [--instructor-notes notes.csv]
 // Restores protected cells from the source, merges hidden cells back, and runs, for each
 // submission, only the cells the source's checks read: in a worker process of the submission's
 // own, under the run budget and the submission's, so whatever one submission does (run out of
@@ -34,7 +35,7 @@ import { refuseOverwrites } from './outputs';
 import { BadInput } from './problems';
 import { checkProblems } from './release';
 
-const USAGE = `usage: migration-lab grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--workers N] ${LIMIT_USAGE} [--submission-cpu-limit seconds]`;
+const USAGE = `usage: migration-lab grade <submission.lab.md>... --source <instructor.lab.md> [--classroom result.json] [--junit junit.xml] [--csv scores.csv] [--workers N] ${LIMIT_USAGE} [--submission-cpu-limit seconds] [--instructor-notes notes.csv]`;
 
 /** Exit code when the instructor's own lab fails its checks: the setup is wrong, no scores are posted. */
 export const BASELINE_FAILED = 3;
@@ -186,6 +187,13 @@ async function resultsOf(
   return { runs, compares };
 }
 
+/** One row per note of every submission, for the instructor: the student-visible ones and the withheld. */
+const instructorNotes = (grades: readonly SubmissionGrade[]): Record<string, string>[] =>
+  grades.flatMap((g) => [
+    ...g.integrity.map((n) => ({ submission: g.submission, visible: 'yes', ...n })),
+    ...(g.withheld ?? []).map((n) => ({ submission: g.submission, visible: 'no', ...n })),
+  ]);
+
 const describeGrade = (g: SubmissionGrade): string[] => [
   `${g.submission}: ${totalScore(g.checks)}/${maxScore(g.checks)}`,
   ...g.checks.map((c) => `  ${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`),
@@ -214,17 +222,18 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     csv: { type: 'string' },
     workers: { type: 'string' },
     'submission-cpu-limit': { type: 'string' },
+    'instructor-notes': { type: 'string' },
     ...LIMIT_OPTIONS,
   } as const;
   const { positionals, values } = parseCommandArgs('grade', argv, options, USAGE);
   if (positionals.length === 0 || typeof values.source !== 'string') throw new BadInput([USAGE]);
   if (typeof values.classroom === 'string' && positionals.length > 1)
     throw new BadInput(['--classroom takes one submission; use --junit or --csv for several']);
-  const output = (option: 'classroom' | 'junit' | 'csv') =>
+  const output = (option: 'classroom' | 'junit' | 'csv' | 'instructor-notes') =>
     typeof values[option] === 'string' ? (values[option] as string) : undefined;
   refuseOverwrites(
     [values.source, ...positionals],
-    (['classroom', 'junit', 'csv'] as const).map((o) => ({ option: `--${o}`, path: output(o) })),
+    (['classroom', 'junit', 'csv', 'instructor-notes'] as const).map((o) => ({ option: `--${o}`, path: output(o) })),
   );
   const limits = runLimits(values);
   const submissionCpuMs = numberOption(values, 'submission-cpu-limit', DEFAULT_SUBMISSION_CPU_S) * 1000;
@@ -239,7 +248,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     const integrity = problem
       ? [{ cell: file, problem: 'unreadable' as const, message: problem }, ...assembly.integrity]
       : assembly.integrity;
-    return { submission: file, checks, integrity };
+    return { submission: file, checks, integrity, withheld: assembly.withheld };
   };
 
   // The baseline: the instructor's lab must pass every one of its own checks under these limits.
@@ -263,5 +272,9 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   if (classroom !== undefined) writeFileSync(classroom, `${JSON.stringify(classroomResult(grades[0]!), null, 2)}\n`);
   if (junit !== undefined) writeFileSync(junit, junitXml(grades));
   if (csv !== undefined) writeFileSync(csv, toCsv(scoreRows(grades)));
+  // The instructor's view: every note, those withheld from students (guessed hidden names) too.
+  const notes = output('instructor-notes');
+  if (notes !== undefined)
+    writeFileSync(notes, toCsv(instructorNotes(grades), ['submission', 'visible', 'cell', 'problem', 'message']));
   return grades.every((g) => g.checks.every((c) => c.passed)) ? 0 : 1;
 }

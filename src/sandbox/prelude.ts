@@ -163,11 +163,13 @@ export const PRELUDE = String.raw`
   let logged = 0;
   const console = freeze({
     log(...args) {
-      if (logged >= ${LOG_LINES}) return;
+      // Past the cap a line is only counted (the host says how many were not kept); a line is
+      // sent one character longer than the cap, so that the host can say it was cut.
+      if (logged >= ${LOG_LINES}) return void host(OP.log, 0);
       logged++;
       let line = '';
-      for (let i = 0; i < args.length && line.length < ${LOG_LINE_CHARS}; i++) line += (i > 0 ? ' ' : '') + logText(args[i]);
-      host(OP.log, line.length > ${LOG_LINE_CHARS} ? line.slice(0, ${LOG_LINE_CHARS}) : line);
+      for (let i = 0; i < args.length && line.length <= ${LOG_LINE_CHARS}; i++) line += (i > 0 ? ' ' : '') + logText(args[i]);
+      host(OP.log, line.length > ${LOG_LINE_CHARS} ? line.slice(0, ${LOG_LINE_CHARS} + 1) : line);
     },
   });
 

@@ -120,13 +120,17 @@ function machineSetup(ctx: PolicyContext): object {
 class LogBuffer {
   readonly lines: string[] = [];
   dropped = 0;
+  /** A line to keep; past the cap, anything (the prelude sends 0) is a line counted, not kept. */
   add(line: HostArg): void {
-    if (typeof line !== 'string') return;
     if (this.lines.length >= LOG_LINES) {
       this.dropped++;
       return;
     }
-    const kept = line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS)}…` : line;
+    if (typeof line !== 'string') return;
+    const kept =
+      line.length > LOG_LINE_CHARS
+        ? `${line.slice(0, LOG_LINE_CHARS)}… (line cut at ${LOG_LINE_CHARS} characters)`
+        : line;
     // Printed in terminals and logs: no escape sequences or carriage returns of the policy's.
     this.lines.push(kept.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd'));
   }

@@ -64,3 +64,6 @@ policy: pinned
 duration: $dur
 \`\`\`
 `;
+
+/** The built command line, as users run it (`npm run build` first). */
+export const BUILT_CLI = join(REPO, 'dist', 'cli.js');

@@ -153,6 +153,71 @@ test('a CPU out of service is drawn as such over every per-CPU chart, for exactl
   }
 });
 
+/** Every `data: { values }` table of a spec, wherever in the composition it sits. */
+function tablesOf(spec: unknown): Record<string, unknown>[][] {
+  const tables: Record<string, unknown>[][] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    const values = (record.data as { values?: unknown } | undefined)?.values;
+    if (Array.isArray(values)) tables.push(values as Record<string, unknown>[]);
+    for (const [key, value] of Object.entries(record)) if (key !== 'data') visit(value);
+  };
+  visit(spec);
+  return tables;
+}
+
+test('the timeline draws a CPU out of service dark and labelled, from the machine event to its end, and runs nothing there', async () => {
+  const compile = await compileVegaLite();
+  const fail = { kind: 'fail' as const, atNs: 300e6, cpu: 2 };
+  const maintenance = { kind: 'maintenance' as const, atNs: 500e6, cpu: 1, durationNs: 200e6 };
+  const config_ = { ...config('least-loaded', 1e9, { events: [fail, maintenance] }), timelineSegments: 20_000 };
+  const result = simulate(config_);
+  assert.ok(result.timeline && !result.timeline.cut, 'the log covers the whole run');
+  const faulty = chartRunOf('faulty', config_, result);
+  const output = buildChart(chart('timeline', ['faulty']), [faulty]);
+  const offline = tablesOf(output.spec)
+    .flat()
+    .filter((row) => row.state === 'failed' || row.state === 'maintenance');
+  assert.deepEqual(offline, [
+    { run: 'faulty', cpu: 2, state: 'failed', t0: fail.atNs / 1e9, t1: result.summary.simulatedS },
+    {
+      run: 'faulty',
+      cpu: 1,
+      state: 'maintenance',
+      t0: maintenance.atNs / 1e9,
+      t1: (maintenance.atNs + maintenance.durationNs) / 1e9,
+    },
+  ]);
+  // Drawn with the heat maps' layers: the same dark grey, labelled with the state.
+  const text = JSON.stringify(output.spec);
+  assert.match(text, /"mark":\{"type":"rect","color":"#4d4d4d"/);
+  assert.match(text, /"text":\{"field":"state"\}/);
+  // And nothing ran on those CPUs while they were out.
+  const log = result.timeline;
+  const ranThere = log.spans.pid.filter(
+    (_, i) =>
+      log.spans.state[i] === 'run' &&
+      offline.some(
+        (o) =>
+          o.cpu === log.spans.cpu[i] &&
+          log.spans.startNs[i]! / 1e9 < (o.t1 as number) &&
+          log.spans.endNs[i]! / 1e9 > (o.t0 as number),
+      ),
+  );
+  assert.deepEqual(ranThere, []);
+  assert.doesNotThrow(() => compile(output.spec));
+  // A span that ends before the maintenance shows the failure only, clipped to the span.
+  const early = buildChart({ ...chart('timeline', ['faulty']), span: { startNs: 0, endNs: 400e6 } }, [faulty]);
+  assert.deepEqual(
+    tablesOf(early.spec)
+      .flat()
+      .filter((row) => row.state === 'failed' || row.state === 'maintenance'),
+    [{ run: 'faulty', cpu: 2, state: 'failed', t0: 0.3, t1: 0.4 }],
+  );
+});
+
 /** Titles of every quantitative x or y axis of a spec, wherever in the composition it sits. */
 function quantitativeAxisTitles(spec: unknown): string[] {
   const titles: string[] = [];
@@ -172,23 +237,58 @@ function quantitativeAxisTitles(spec: unknown): string[] {
 }
 
 test('every axis of every chart says its unit', async () => {
+  // With a timeline log (the timeline, and the migrations chart's inspector) and periodic tasks (deadlines).
+  const logged = (policy: string): SimConfig => {
+    const c = config(policy, 1e9, { power: {}, thermal: {} });
+    const periodic = { name: 'task', count: 2, periodic: { periodNs: 10e6, wcetNs: 6e6, deadlineNs: 10e6 } };
+    return { ...c, workload: { groups: [...c.workload.groups, periodic] }, timelineSegments: 5_000 };
+  };
   const runs = [
-    run('a', 'pinned', 1e9, { power: {}, thermal: {} }),
-    run('b', 'least-loaded', 1e9, { power: {}, thermal: {} }),
+    { name: 'a', policy: 'pinned', result: simulate(logged('pinned')) },
+    { name: 'b', policy: 'work-stealing', result: simulate(logged('work-stealing')) },
   ];
+  assert.ok(runs.every((r) => r.result.timeline && r.result.summary.jobsReleased > 0));
+  assert.ok(
+    runs.some((r) => r.result.migrations.length > 0),
+    'a move for the inspector',
+  );
   const titles: string[] = [];
   for (const show of [
     'load',
     'queues',
     'cache-misses',
     'migrations',
+    'timeline',
+    'migration-cost',
     'response',
+    'deadlines',
     'energy',
     'frequency',
     'temperature',
   ]) {
     titles.push(...quantitativeAxisTitles(buildChart(chart(show, ['a', 'b']), runs).spec).map((t) => `${show}: ${t}`));
   }
+  assert.ok(titles.some((t) => t.startsWith('deadlines: ')) && titles.some((t) => t.startsWith('timeline: ')));
+  // A sweep of a count, a pure number, a time and a fraction: each axis names its unit.
+  const { sweepChart } = await import('../../src/lab/charts');
+  const sweepTitles = ['migrations', 'imbalanceCv', 'meanResponseS', 'meanUtilization'].map((metric) => {
+    const groups = ['1', '2'].map((rate) => ({
+      params: { rate },
+      run: 'a',
+      policy: 'pinned',
+      n: 2,
+      metrics: { [metric]: { mean: 0.5, halfWidth: 0.1, low: 0.4, high: 0.6 } },
+    }));
+    const spec = sweepChart({ param: 'rate', values: ['1', '2'], seeds: 2, metric }, groups).spec;
+    return [...new Set(quantitativeAxisTitles(spec))];
+  });
+  assert.deepEqual(sweepTitles, [
+    ['migrations (count)'],
+    ['imbalanceCv (no unit)'],
+    ['meanResponseS (s)'],
+    ['meanUtilization (0..1)'],
+  ]);
+  titles.push(...sweepTitles.flat().map((t) => `sweep: ${t}`));
   const { compareChart } = await import('../../src/lab/charts/compare');
   const interval = (mean: number) => ({ mean, halfWidth: mean / 10, n: 3 });
   const comparison = compareChart({

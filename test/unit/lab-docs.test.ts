@@ -7,6 +7,8 @@ import { DIMENSIONS } from '../../src/lab/language/units';
 import { CELL_KINDS, parseLab } from '../../src/lab/document/markdown';
 import { resolveLab } from '../../src/lab/language/resolveLab';
 import { blocksIn, GENERATED, regenerate } from '../../src/lab/language/docTables';
+import { METRIC_DEFINITIONS, metricExplanation, summaryGroups } from '../../src/lab/outputs/metrics';
+import { simulate, type SimConfig } from '../../src/sim';
 
 const doc = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
 
@@ -45,12 +47,28 @@ test('the generated tables of the docs are up to date (npm run docs rewrites the
   assert.notEqual(regenerate('docs/lab-format.md', edited), edited);
 });
 
-test('the walkthrough lists every chart kind', () => {
+test('the walkthrough lists every chart kind, on its page and on the step card VS Code shows', () => {
   const walkthrough = readFileSync(join(import.meta.dirname, '../../media/walkthrough/charts.md'), 'utf8');
   assert.deepEqual(
     Object.keys(CHART_KINDS).filter((kind) => !walkthrough.includes(`| \`${kind}\` |`)),
     [],
   );
+  const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+    contributes: { walkthroughs: { steps: { id: string; description: string }[] }[] };
+  };
+  const card = manifest.contributes.walkthroughs
+    .flatMap((w) => w.steps)
+    .find((step) => step.id === 'charts')!
+    .description.toLowerCase();
+  // The card names each kind in words: cache-misses as "cache misses".
+  assert.deepEqual(
+    Object.keys(CHART_KINDS).filter((kind) => !card.includes(kind.replace(/-/g, ' '))),
+    [],
+    `the charts step card: ${card}`,
+  );
+  // Offline CPUs are drawn solid dark grey and labelled (src/lab/charts/offline.ts), not hatched.
+  assert.doesNotMatch(walkthrough, /hatch/i);
+  assert.match(walkthrough, /dark grey, labelled `failed` or `maintenance`/);
 });
 
 test('the docs cite only files in the repository: every relative link resolves, and no design note outside it is named', () => {
@@ -73,6 +91,18 @@ test('the docs cite only files in the repository: every relative link resolves, 
     }
   }
   assert.deepEqual(broken, []);
+  // Nor the code that writes a doc (bench/run.ts writes BENCHMARKS.md) or the tests' titles and comments.
+  const sources = [
+    ...readdirSync(join(root, 'bench')).map((f) => `bench/${f}`),
+    ...readdirSync(join(root, 'test/unit'))
+      .filter((f) => f !== 'lab-docs.test.ts')
+      .map((f) => `test/unit/${f}`),
+  ].filter((f) => f.endsWith('.ts'));
+  assert.deepEqual(
+    sources.filter((f) => /MODEL\.md/.test(readFileSync(join(root, f), 'utf8'))),
+    [],
+    'sources that cite a design note outside the repository',
+  );
 });
 
 test('the metrics table of docs/lab-format.md is the table of metric definitions, word for word', () => {
@@ -81,4 +111,36 @@ test('the metrics table of docs/lab-format.md is the table of metric definitions
     doc.includes(['| metric | meaning |', '|---|---|', ...rows].join('\n') + '\n'),
     'docs/lab-format.md: the metrics table differs from src/lab/outputs/metrics.ts',
   );
+  // Every metric a summary can show is there, with the explanation its hover gives, the
+  // breakdowns and bookkeeping figures under "All metrics" included.
+  const shown = new Set(Object.keys(METRIC_DEFINITIONS));
+  const { key, rest } = summaryGroups(simulate(faultyRun()).summary as unknown as Record<string, unknown>);
+  for (const group of [...key, ...rest]) for (const name of group.keys) shown.add(name);
+  for (const name of ['migrationsByReason', 'cacheMissesByCause', 'energyByCpuJ', 'events', 'processRowsOmitted'])
+    assert.ok(shown.has(name), name);
+  assert.deepEqual(
+    [...shown].filter((name) => !doc.includes(`| \`${name}\` | ${metricExplanation(name)} |\n`)),
+    [],
+    'metrics a summary shows without their row in docs/lab-format.md',
+  );
 });
+
+/** A run whose summary has every kind of metric: power, heat and a machine event. */
+function faultyRun(): SimConfig {
+  return {
+    machine: {
+      sockets: 1,
+      coresPerSocket: 2,
+      power: {},
+      thermal: {},
+      events: [{ kind: 'maintenance', atNs: 100e6, cpu: 1, durationNs: 100e6 }],
+    },
+    workload: {
+      groups: [{ name: 'job', arrival: { kind: 'poisson', ratePerS: 200 }, demand: { kind: 'exp', meanNs: 5e6 } }],
+    },
+    policy: { name: 'least-loaded' },
+    scheduler: { kind: 'fair' },
+    durationNs: 5e8,
+    seed: 1,
+  };
+}

@@ -1,6 +1,7 @@
 /**
- * linux-cfs decisions on a hand-driven machine (MODEL.md section 3): scheduling domains, the
- * cache-hot rule with cache_nice_tries, active balance, and SMT siblings never counting as hot.
+ * linux-cfs decisions on a hand-driven machine (docs/policies.md, "`linux-cfs`"): scheduling
+ * domains, the cache-hot rule with cache_nice_tries, active balance, and SMT siblings never
+ * counting as hot.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

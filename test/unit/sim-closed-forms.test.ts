@@ -1,5 +1,6 @@
 /**
- * Validation against closed forms (MODEL.md section 9) and the cache model's defining cases.
+ * Validation against closed forms (docs/model.md, "Checked against closed forms") and the cache
+ * model's defining cases.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

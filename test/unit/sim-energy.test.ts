@@ -1,7 +1,8 @@
 /**
- * Power, energy and DVFS against closed forms (MODEL.md sections 4 and 9): energy = power x time
- * at a fixed operating point, idle-state energy with transition costs, compute time scaling with
- * frequency while memory stalls do not, and governors saving energy on a half-idle machine.
+ * Power, energy and DVFS against closed forms (docs/model.md, "Energy and DVFS" and "Checked
+ * against closed forms"): energy = power x time at a fixed operating point, idle-state energy
+ * with transition costs, compute time scaling with frequency while memory stalls do not, and
+ * governors saving energy on a half-idle machine.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

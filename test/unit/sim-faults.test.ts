@@ -1,7 +1,8 @@
 /**
- * CPU failures and maintenance windows (MODEL.md section 6): evacuation under every policy
- * (the policy's own choice, or the engine's when the policy does nothing), lost work since the
- * last checkpoint, no work on a CPU inside its maintenance window, and the CPU's return.
+ * CPU failures and maintenance windows (docs/model.md, "Faults and maintenance"): evacuation
+ * under every policy (the policy's own choice, or the engine's when the policy does nothing),
+ * lost work since the last checkpoint, no work on a CPU inside its maintenance window, and the
+ * CPU's return.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

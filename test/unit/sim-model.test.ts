@@ -34,7 +34,7 @@ function moveCostNs(machine: MachineConfig, workingSetBytes: number, to = 1): nu
   return r.migrations[0]!.reloadNs;
 }
 
-test('post-migration reload cost matches the measured figures (MODEL.md section 2)', () => {
+test('post-migration reload cost matches the measured figures (docs/model.md, "Caches, coherence and NUMA")', () => {
   const one = { sockets: 1, coresPerSocket: 2 };
   const us = (ns: number) => ns / 1000;
   assert.ok(Math.abs(us(moveCostNs(one, 16 << 10)) - 0.67) < 0.05);

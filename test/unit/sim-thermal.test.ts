@@ -1,6 +1,7 @@
 /**
- * The RC thermal model against its closed form (MODEL.md sections 5 and 9), static power rising
- * with temperature, and throttling at the trip point with hysteresis.
+ * The RC thermal model against its closed form (docs/model.md, "Heat" and "Checked against
+ * closed forms"), static power rising with temperature, and throttling at the trip point with
+ * hysteresis.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -2,8 +2,7 @@
 // (src/lab/run/compare.ts computes them), each on an axis in the metric's own unit.
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput, CompareCell, CompareOutput } from '../outputs/contract';
-import { scaleFor, unitLabel } from '../outputs/format';
-import { metricDefinition } from '../outputs/metrics';
+import { axisTitle, scaleFor, unitLabel } from '../outputs/format';
 import { colorScale, distinctColors, policyColor } from './colors';
 
 /** One small chart per metric: the mean per policy with its 95 % interval as a whisker, on an axis in the metric's unit. */
@@ -38,9 +37,7 @@ export function compareChart(output: CompareOutput): ChartOutput {
             x: {
               field: 'low',
               type: 'quantitative' as const,
-              title: unit
-                ? `${metric} (${unit})`
-                : `${metric} (${metricDefinition(metric)?.unit === 'count' ? 'count' : 'no unit'})`,
+              title: axisTitle(metric, scale),
               scale: { zero: false },
               axis: { format, tickCount: 4 },
             },

@@ -1,11 +1,12 @@
 // A per-CPU heat map over time (one row per CPU, one panel per run) above a line chart of one
 // number per run over time: the shape of the `load`, `queues`, `energy`, `frequency` and
 // `temperature` charts. A CPU out of service (failed, or in maintenance) is drawn dark and
-// labelled over that time, in every one of them.
+// labelled over that time, in every one of them (offline.ts, as the timeline draws it).
 import type { ColorScheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput } from '../outputs/contract';
 import { coarsen, runColor, VEGA_LITE_SCHEMA, type ChartRun } from './common';
+import { offlineLayers, offlineRows } from './offline';
 
 export interface HeatmapOptions {
   title: string;
@@ -30,33 +31,7 @@ export interface HeatmapOptions {
 }
 
 /** Drawn over the heat map where a CPU is out of service (the value there means nothing): dark, labelled. */
-const OFFLINE_LAYERS = [
-  {
-    transform: [{ filter: "datum.layer === 'offline'" }],
-    mark: { type: 'rect' as const, color: '#4d4d4d', tooltip: true },
-    encoding: {
-      tooltip: [
-        { field: 'run', type: 'nominal' as const },
-        { field: 'cpu', type: 'ordinal' as const, title: 'CPU' },
-        { field: 'state', type: 'nominal' as const, title: 'out of service' },
-        { field: 't0', type: 'quantitative' as const, title: 'from (s)', format: '.3f' },
-        { field: 't1', type: 'quantitative' as const, title: 'until (s)', format: '.3f' },
-      ],
-    },
-  },
-  {
-    transform: [{ filter: "datum.layer === 'offline'" }],
-    mark: {
-      type: 'text' as const,
-      align: 'left' as const,
-      baseline: 'middle' as const,
-      dx: 3,
-      fontSize: 9,
-      color: '#ffffff',
-    },
-    encoding: { x: { field: 't0', type: 'quantitative' as const }, text: { field: 'state' } },
-  },
-];
+const OFFLINE_LAYERS = offlineLayers({ filter: "datum.layer === 'offline'" });
 
 export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions, fileTitle: string): ChartOutput {
   // One table for both layers of the faceted heat map (a facet's layers share its data).
@@ -87,8 +62,7 @@ export function heatmapChart(runs: readonly ChartRun[], options: HeatmapOptions,
         }),
       ),
     );
-    for (const span of run.offline ?? [])
-      cells.push({ layer: 'offline', run: run.name, cpu: span.cpu, t0: span.fromS, t1: span.toS, state: span.state });
+    for (const row of offlineRows(run)) cells.push({ layer: 'offline', ...row });
     const columns = perCpu[0]?.values.length ?? 0;
     let total = 0;
     for (let bin = 0; bin < columns; bin++) {

@@ -233,7 +233,7 @@ export function inspectorView(title: string, pick: string, moves: readonly MoveA
       {
         mark: { type: 'bar', height: 10 },
         encoding: {
-          x: { field: 'at', type: 'quantitative', title: 'µs after the move was decided' },
+          x: { field: 'at', type: 'quantitative', title: 'time after the move was decided (µs)' },
           x2: { field: 'until' },
           color: { value: '#888888' },
         },

@@ -3,7 +3,7 @@
 // spaced in the order the cell lists them, labelled as written (2ms, 64KiB, 400/s).
 import type { TopLevelSpec } from 'vega-lite';
 import { colorScale, distinctColors, policyColor } from './colors';
-import { scaleFor, unitOf } from '../outputs/format';
+import { axisTitle, scaleFor, unitOf } from '../outputs/format';
 import type { ChartOutput } from '../outputs/contract';
 import type { ChartSweep } from '../language/resolveLab';
 import type { SweepGroup } from '../run/sweep';
@@ -55,7 +55,10 @@ export function sweepChart(
     legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 },
   };
   // The points are in the metric's base unit (seconds, joules...): the axis says which; a fraction stays 0..1.
-  const unit = unitOf(sweep.metric) === 'fraction' ? '0..1' : scaleFor(sweep.metric, [1]).symbol;
+  const title =
+    unitOf(sweep.metric) === 'fraction'
+      ? `${sweep.metric} (0..1)`
+      : axisTitle(sweep.metric, scaleFor(sweep.metric, [1]));
   const x = {
     field: 'value',
     type: 'ordinal' as const,
@@ -65,7 +68,7 @@ export function sweepChart(
   };
   const y = {
     type: 'quantitative' as const,
-    title: unit ? `${sweep.metric} (${unit})` : sweep.metric,
+    title,
     scale: { zero: false },
   };
   const seeds = Math.max(...groups.map((g) => g.n));

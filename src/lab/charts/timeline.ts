@@ -1,5 +1,5 @@
 // `timeline`: who ran where, when. Per run, a row per CPU with the process running on it
-// (SimSo's Gantt chart, `perf sched map`), each move drawn as a line from the CPU a process left
+// (SimSo's Gantt chart, `perf sched map`), a CPU out of service dark and labelled, each move drawn as a line from the CPU a process left
 // to the one it went to, coloured by reason; below, the processes that moved most: when each
 // ran (and on which CPU), waited and slept; below that, the inspector: the anatomy of the move
 // you click. Drawn from the run's timeline log (src/sim/timeline.ts), which keeps the first
@@ -10,6 +10,7 @@ import type { ChartOutput } from '../outputs/contract';
 import { ChartError } from './error';
 import { VEGA_LITE_SCHEMA, type ChartRun } from './common';
 import { anatomyOf, inspectorView, pickParam, seconds } from './moveInspector';
+import { offlineLayers, offlineRows } from './offline';
 import { PALETTE } from './colors';
 import { reasonScale } from './palettes';
 
@@ -78,6 +79,7 @@ function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs:
     }))
     .filter((sp) => sp.t1 > sp.t0);
   const moves = anatomyOf(run, shown);
+  const offline = offlineRows(run, seconds(shown.fromNs), seconds(shown.toNs));
   const cpus = result.series.cpus.length;
   const x = {
     type: 'quantitative' as const,
@@ -140,6 +142,17 @@ function runPanels(run: ChartRun, index: number, span: { startNs: number; endNs:
           ],
         },
       },
+      // A CPU out of service (failed, in maintenance) over its time out: dark and labelled, as on the heat maps.
+      ...(offline.length > 0
+        ? [
+            {
+              data: { values: offline },
+              layer: offlineLayers({
+                position: { x: { field: 't0', ...x }, x2: { field: 't1' }, y: { field: 'cpu', ...cpuAxis } },
+              }),
+            },
+          ]
+        : []),
       {
         data: { values: moves.map(({ steps: _steps, ...m }) => m) },
         layer: [
@@ -247,7 +260,7 @@ export function timelineChart(runs: readonly ChartRun[], span?: { startNs: numbe
     title: {
       text: 'Timeline: which process ran where, and each move',
       subtitle: [
-        'per CPU, the running process (colour: its group); a line from the CPU a process left to the one it went to (colour: reason); drag to pan, shift and scroll to zoom',
+        `per CPU, the running process (colour: its group)${runs.some((r) => (r.offline ?? []).length > 0) ? ', dark grey where the CPU is out of service' : ''}; a line from the CPU a process left to the one it went to (colour: reason); drag to pan, shift and scroll to zoom`,
         `below: the most migrated processes (running, CPU written in; waiting; sleeping), and the move you click. Shown: ${runs.map((r) => `${r.name}: ${shownPart(r, span).note}`).join('; ')}`,
       ],
     },

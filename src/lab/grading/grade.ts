@@ -38,7 +38,15 @@ export interface IntegrityNote {
 export interface Assembly {
   /** The submission with every protected cell as the source has it, hidden ones merged back. */
   cells: LabCell[];
+  /** What the student may read (every report): nothing here names or confirms a hidden cell. */
   integrity: IntegrityNote[];
+  /**
+   * For the instructor only (grade --instructor-notes): student cells that had a hidden cell's
+   * kind and name or id, or declared a hidden parameter, and were replaced or left out. A student
+   * sees nothing of these, as for any other cell grading does not read, so a submission cannot
+   * test whether a name it guessed is hidden.
+   */
+  withheld: IntegrityNote[];
 }
 
 interface ProtectedCell {
@@ -57,8 +65,8 @@ const whereIs = (cell: LabCodeCell) =>
  * source into a submission. A submission cell that shares a protected cell's kind and id, or
  * its kind and name, stands for it: it is replaced by the source's copy where it stands (a
  * second one is left out), whatever id it was given. A protected cell with no stand-in is put
- * back at the end. Every edit, stand-in, copy and deletion of a visible cell is reported;
- * notes about hidden cells never name them.
+ * back at the end. Every edit, stand-in, copy and deletion of a visible cell is reported; what
+ * concerns hidden cells goes to `withheld`, for the instructor only.
  */
 export function assembleSubmission(source: readonly LabCell[], submission: readonly LabCell[]): Assembly {
   const byKey = new Map<string, ProtectedCell>();
@@ -73,12 +81,20 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
   }
   // A parameter of a protected params cell may not be declared again elsewhere: the first
   // declaration in the file wins, so another params cell could change it.
-  const protectedParams = new Set(
-    originals.filter((o) => o.cell.kind === 'params').flatMap((o) => [...validateParams(o.cell.value).params.keys()]),
-  );
+  const paramsOf = (hidden: boolean) =>
+    new Set(
+      originals
+        .filter((o) => o.cell.kind === 'params' && o.hidden === hidden)
+        .flatMap((o) => [...validateParams(o.cell.value).params.keys()]),
+    );
+  const protectedParams = paramsOf(false);
+  const hiddenParams = paramsOf(true);
   const integrity: IntegrityNote[] = [];
+  const withheld: IntegrityNote[] = [];
   const note = (cell: string, problem: IntegrityNote['problem'], message: string) =>
     integrity.push({ cell, problem, message });
+  const withhold = (cell: string, problem: IntegrityNote['problem'], message: string) =>
+    withheld.push({ cell, problem, message });
   const cells: LabCell[] = [];
   for (const cell of submission) {
     if (cell.kind === 'markdown') {
@@ -87,26 +103,31 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
     }
     const matches = [...new Set(cellKeys(cell).flatMap((key) => byKey.get(key) ?? []))];
     if (matches.length === 0) {
-      const redeclared =
-        cell.kind === 'params'
-          ? [...validateParams(cell.value).params.keys()].filter((name) => protectedParams.has(name))
-          : [];
+      const declared = cell.kind === 'params' ? [...validateParams(cell.value).params.keys()] : [];
+      const redeclared = declared.filter((name) => protectedParams.has(name));
+      const guessed = declared.filter((name) => hiddenParams.has(name));
       if (redeclared.length > 0)
         note(
           `params ${redeclared.join(', ')}`,
           'redeclared',
           `a params cell declares protected parameters again (${redeclared.join(', ')}); it was left out`,
         );
-      else cells.push(cell);
+      if (guessed.length > 0)
+        withhold(
+          whereIs(cell),
+          'reserved',
+          `the ${whereIs(cell)} declares hidden parameters (${guessed.join(', ')}); it was left out`,
+        );
+      if (redeclared.length === 0 && guessed.length === 0) cells.push(cell);
       continue;
     }
     for (const original of matches) {
       const { label } = original;
       if (original.hidden) {
-        note(
+        withhold(
           whereIs(cell),
           'reserved',
-          `the ${whereIs(cell)} has the name or id of a cell the assignment keeps; the assignment's own cell was used instead`,
+          `the ${whereIs(cell)} has the name or id of the hidden ${label}; the hidden cell was graded in its place`,
         );
       } else if (original.placed) {
         note(
@@ -139,7 +160,7 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
       note(original.label, 'deleted', `${original.label} was deleted; the source version was graded`);
     cells.push(original.cell);
   }
-  return { cells, integrity };
+  return { cells, integrity, withheld };
 }
 
 // ---- reports -----------------------------------------------------------------------------------
@@ -147,7 +168,10 @@ export function assembleSubmission(source: readonly LabCell[], submission: reado
 export interface SubmissionGrade {
   submission: string;
   checks: GradedCheck[];
+  /** Student-visible notes: the only ones any report below contains. */
   integrity: IntegrityNote[];
+  /** Instructor-only notes (Assembly.withheld); no report below reads them. */
+  withheld?: IntegrityNote[];
 }
 
 export const maxScore = (checks: readonly GradedCheck[]) => checks.reduce((a, c) => a + c.points, 0);

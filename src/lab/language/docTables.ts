@@ -5,6 +5,7 @@
 // rewrites them and a unit test fails when a doc is stale.
 
 import { GROUP, MACHINE, RUN, SCHEDULER, type KeySpec, type Section } from '../../sim';
+import { METRIC_DEFINITIONS, metricExplanation } from '../outputs/metrics';
 import { CELL_SCHEMAS, describeSchema, fieldOfKey, METRICS, type ObjectSchema, type Schema } from './schema';
 
 /** `| key | meaning | value | default |` rows for every key of a schema, nested keys as `a.b`, list items as `a[].b`. */
@@ -55,11 +56,21 @@ function defaultShown(simKey: string, spec: KeySpec): string | undefined {
   return constant ? `\`${shown}\`` : shown;
 }
 
+/** The selectable metrics, then the ones a summary shows that compare cells and checks cannot select. */
 function metricsTable(): string {
-  return [
+  const table = (names: readonly string[]) => [
     '| metric | meaning |',
     '|---|---|',
-    ...Object.entries(METRICS).map(([name, doc]) => `| \`${name}\` | ${doc} |`),
+    ...names.map((name) => `| \`${name}\` | ${metricExplanation(name)} |`),
+  ];
+  const all = Object.keys(METRIC_DEFINITIONS);
+  return [
+    ...table(all.filter((name) => name in METRICS)),
+    '',
+    "A run's summary also shows these breakdowns and bookkeeping figures. Compare cells, sweeps and",
+    'check expressions cannot select them (a check reads one part of a breakdown, see below):',
+    '',
+    ...table(all.filter((name) => !(name in METRICS))),
   ].join('\n');
 }
 

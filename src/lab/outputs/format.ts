@@ -119,3 +119,8 @@ export function formatDifference(difference: { mean: number; halfWidth: number }
 
 /** The unit symbol to put in a column header or axis title: `ms`, `%`, or '' for counts and pure numbers. */
 export const unitLabel = (scale: Scale): string => scale.symbol;
+
+/** An axis title for a metric on a scale: its name and unit, `(count)` or `(no unit)` where there is no symbol. */
+export function axisTitle(key: string, scale: Scale): string {
+  return `${key} (${scale.symbol || (unitOf(key) === 'count' ? 'count' : 'no unit')})`;
+}
