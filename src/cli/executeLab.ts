@@ -20,7 +20,7 @@ import {
   type ResolvedLab,
   type ResolveOptions,
 } from '../lab/language/resolveLab';
-import type { RunHost } from '../lab/run/runHost';
+import { CancelledError, type RunHost } from '../lab/run/runHost';
 
 export interface RunDone {
   output: RunOutput;
@@ -63,10 +63,22 @@ export interface ExecuteLabOptions extends ResolveOptions {
  */
 export function failure(outcome: Exclude<CellOutcome, { ok: true }>): string {
   if (outcome.cancelled) return 'cancelled';
-  return `${outcome.title}: ${outcome.message}`
-    .replace(/\s*[\n\r]\s*/g, '; ')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+  return oneLine(`${outcome.title}: ${outcome.message}`);
 }
+
+/**
+ * Why a simulation the host was asked for directly (a sweep's) failed, in the words a cell's
+ * failure has: `RunLimit: it ran past its CPU-time limit of 1 s per run, so its worker was
+ * stopped`. Only the error's name and message: never its stack.
+ */
+export function hostFailure(error: unknown): string {
+  if (error instanceof CancelledError) return 'cancelled';
+  const e = error instanceof Error ? error : new Error(String(error));
+  return oneLine(`${e.name || 'Error'}: ${e.message}`);
+}
+
+const oneLine = (text: string): string =>
+  text.replace(/\s*[\n\r]\s*/g, '; ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 
 const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>
   outcome.ok ? outcome.outputs.flatMap((o) => o.items).filter((item) => item.mime === mime) : [];
@@ -162,3 +174,29 @@ export const anyCellFailed = (execution: LabExecution): boolean =>
   [...execution.runs.values(), ...execution.compares.values(), ...execution.charts.map((c) => c.chart)].some(
     (x) => !x.ok,
   );
+
+/** A cell that failed, as the commands report it: `run forever failed: RunLimit: ...`. */
+export interface FailedCell {
+  line: string;
+  /** The run's name, for a run cell (its policy's printed lines go with it). */
+  run?: string;
+}
+
+/**
+ * Every run, compare and chart cell that failed (a run stopped at its budget, a policy that
+ * threw, an invalid cell), runs first, then comparisons, then charts: what `run` prints and
+ * `export` reports next to the report it writes.
+ */
+export function failedCells(cells: readonly ParsedLabCell[], execution: LabExecution): FailedCell[] {
+  const failed: FailedCell[] = [];
+  for (const [name, run] of execution.runs)
+    if (!run.ok) failed.push({ line: `run ${name} failed: ${run.error}`, run: name });
+  for (const [name, compare] of execution.compares)
+    if (!compare.ok) failed.push({ line: `compare ${name} failed: ${compare.error}` });
+  for (const { cellIndex, chart } of execution.charts) {
+    if (chart.ok) continue;
+    const cell = cells[cellIndex];
+    failed.push({ line: `chart at line ${cell.kind === 'markdown' ? 0 : cell.bodyLine} failed: ${chart.error}` });
+  }
+  return failed;
+}

@@ -3,7 +3,7 @@
 // Exit 1 when a cell or a check failed (the report shows which), as for run.
 import { gradeChecks } from '../lab/grading/grade';
 import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
-import { anyCellFailed, checkScopeOf, executeLab } from './executeLab';
+import { anyCellFailed, checkScopeOf, executeLab, failedCells } from './executeLab';
 import { htmlReport, runTablePaths, writeReport, writeRunTables } from './exportReport';
 import { simulationPool } from './host';
 import { loadValidLab } from './loadLab';
@@ -46,7 +46,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
       console.log(`report written to ${out}`);
     }
     if (data !== undefined) console.log(`${writeRunTables(data, execution).length} tables written to ${data}`);
-    // The report is written either way (it shows what failed); the exit code says so, as run's does.
+    // The report is written either way (it shows what failed, in the cell that failed); what
+    // failed is said here too, as run says it, and the exit code says so.
+    for (const { line } of failedCells(lab.cells, execution)) console.error(line);
     return anyCellFailed(execution) || checks.some((c) => !c.passed) ? 1 : 0;
   } finally {
     host.dispose();

@@ -4,6 +4,7 @@
 import { logLines } from '../lab/notebook/execute';
 import { maxScore, totalScore, type GradedCheck } from '../lab/grading/grade';
 import type { TopLevelSpec } from 'vega-lite';
+import { compareKeys } from '../lab/language/resolveLab';
 import { reportHtml, type ImageSource, type ReportItem } from '../lab/report/reportHtml';
 import type { LabExecution } from './executeLab';
 import type { ValidLab } from './loadLab';
@@ -26,6 +27,10 @@ export async function htmlReport(
   for (const run of execution.lab.runs) {
     const outcome = execution.runs.get(run.name);
     if (outcome && !outcome.ok) add(run.cellIndex, { kind: 'error', text: outcome.error });
+  }
+  for (const [cellIndex, key] of compareKeys(lab.cells)) {
+    const outcome = execution.compares.get(key);
+    if (outcome && !outcome.ok) add(cellIndex, { kind: 'error', text: outcome.error });
   }
   for (const { cellIndex, chart } of execution.charts) {
     if (!chart.ok) {

@@ -5,7 +5,7 @@
 import { gradeChecks, type GradedCheck } from '../lab/grading/grade';
 import { logLines } from '../lab/notebook/execute';
 import { resultsPathFor } from '../lab/run/resultsRecord';
-import { anyCellFailed, checkScopeOf, executeLab, type LabExecution } from './executeLab';
+import { anyCellFailed, checkScopeOf, executeLab, failedCells, type LabExecution } from './executeLab';
 import { LIMIT_OPTIONS, LIMIT_USAGE, paramOverrides, parseCommandArgs, runLimits } from './args';
 import { refuseOverwrites } from './outputs';
 import { simulationPool } from './host';
@@ -84,19 +84,11 @@ export async function runCommand(argv: string[]): Promise<number> {
       const logs = run && execution.logs.get(run.name);
       if (run && logs) console.log(`${logLines(run.config.policy.name, logs)}`);
     }
-    for (const [name, run] of execution.runs) {
-      if (run.ok) continue;
-      const logs = execution.logs.get(name);
-      const policy = execution.lab.runs.find((r) => r.name === name)?.config.policy.name;
-      console.log(`run ${name} failed: ${run.error}\n${logs && policy ? `${logLines(policy, logs)}` : ''}`);
+    for (const { line, run } of failedCells(lab.cells, execution)) {
+      const logs = run === undefined ? undefined : execution.logs.get(run);
+      const policy = execution.lab.runs.find((r) => r.name === run)?.config.policy.name;
+      console.log(`${line}\n${logs && policy ? `${logLines(policy, logs)}` : ''}`);
     }
-    for (const [name, compare] of execution.compares)
-      if (!compare.ok) console.log(`compare ${name} failed: ${compare.error}\n`);
-    for (const { cellIndex, chart } of execution.charts)
-      if (!chart.ok)
-        console.log(
-          `chart at line ${lab.cells[cellIndex].kind === 'markdown' ? 0 : lab.cells[cellIndex].bodyLine} failed: ${chart.error}\n`,
-        );
     for (const c of checks)
       console.log(`${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`);
   }

@@ -2,11 +2,14 @@
 //   [--shard i/n | --shard slurm] [--out sweep.json] [--csv table.csv] [--stats stats.json] [--stats-csv stats.csv]
 // Runs every run of the lab for every combination of the swept parameters and seeds 1..n
 // (each run's seed replaced), over worker threads. A shard writes its part; `merge` joins them.
+// A simulation that fails (stopped at its budget, a policy that throws) costs only its row: it
+// is named on stderr, the other rows are written, statistics are not (they need every row), exit 1.
 import { availableParallelism } from 'node:os';
 import type { RunSummary } from '../lab/run/runHost';
 import { resolveLab, type ResolvedLab } from '../lab/language/resolveLab';
 import { intOption, LIMIT_OPTIONS, LIMIT_USAGE, parseCommandArgs, runLimits } from './args';
 import { refuseOverwrites } from './outputs';
+import { hostFailure } from './executeLab';
 import { simulationPool } from './host';
 import { BadInput, labProblemLines, readLab } from './problems';
 import { combinations } from '../lab/run/sweep';
@@ -20,6 +23,8 @@ import {
   type Shard,
   type SweepFile,
   type SweepHeader,
+  type SweepItem,
+  type SweepRow,
 } from './sweepPlan';
 import { writeSweepOutputs } from './sweepOutputs';
 import { LAB_VERSION } from './version';
@@ -128,9 +133,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const host = simulationPool(workers, runLimits(values));
   const signal = new AbortController().signal;
   const started = performance.now();
-  let results: RunSummary[];
+  let settled: PromiseSettledResult<RunSummary>[];
   try {
-    results = await Promise.all(
+    // Every simulation runs to its end or its budget: one stopped at its limit costs only its row.
+    settled = await Promise.allSettled(
       mine.map((item) => {
         const lab = labs.get(JSON.stringify(item.params))!;
         const run = lab.runs.find((r) => r.name === item.run)!;
@@ -146,27 +152,41 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     host.dispose();
   }
   const seconds = (performance.now() - started) / 1000;
-  const out: SweepFile = {
-    sweep: header,
-    shard,
-    rows: mine.map((item, k) =>
-      sweepRow(
-        item,
-        labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name,
-        results[k].digest,
-        results[k].summary,
-      ),
-    ),
-  };
+  const rows: SweepRow[] = [];
+  const failed: string[] = [];
+  mine.forEach((item, k) => {
+    const result = settled[k]!;
+    const policy = labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name;
+    if (result.status === 'fulfilled') rows.push(sweepRow(item, policy, result.value.digest, result.value.summary));
+    else failed.push(`run ${item.run} (${describeItem(item)}) failed: ${hostFailure(result.reason)}`);
+  });
+  const out: SweepFile = { sweep: header, shard, rows };
+  const stats = failed.length === 0;
   writeSweepOutputs(out, {
     out: outPath,
     csv: values.csv as string | undefined,
-    stats: values.stats as string | undefined,
-    statsCsv: values['stats-csv'] as string | undefined,
+    // Statistics need every seed of every combination.
+    stats: stats ? (values.stats as string | undefined) : undefined,
+    statsCsv: stats ? (values['stats-csv'] as string | undefined) : undefined,
   });
+  for (const line of failed) console.error(line);
   // Wall-clock figures go to stderr only: the files stay identical from run to run.
   console.error(
     `${mine.length} of ${items.length} simulations (shard ${shard.index}/${shard.count}) on ${workers} worker(s) in ${seconds.toFixed(2)} s: ${(mine.length / seconds).toFixed(1)} runs/s; written to ${outPath}`,
   );
-  return 0;
+  if (failed.length === 0) return 0;
+  const named = (paths: unknown[]) => paths.filter((p): p is string => typeof p === 'string').join(' and ');
+  const unwritten = named([values.stats, values['stats-csv']]);
+  console.error(
+    `${failed.length} of ${mine.length} simulations failed (above): ${named([outPath, values.csv])} ${
+      values.csv === undefined ? 'has' : 'have'
+    } the rows of the other ${rows.length}, not theirs (merge names them as missing)${
+      unwritten ? `; ${unwritten} not written: statistics need every simulation` : ''
+    }`,
+  );
+  return 1;
 }
+
+/** `pol=pinned, seed 3`: which simulation of the sweep an item is. */
+const describeItem = (item: SweepItem): string =>
+  [...Object.entries(item.params).map(([k, v]) => `${k}=${v}`), `seed ${item.seed}`].join(', ');

@@ -2,11 +2,16 @@
 // policy prints reaches `run` and `run --json`, capped at 200 lines of 1000 characters with the
 // cut stated; and `--cpu-limit` stops a run that would never end (the issue's million processes
 // arriving at 1e9/s) in run, verify, export and sweep, naming the run and the limit, with a
-// non-zero exit and no stack trace.
+// non-zero exit and no stack trace, while the lab's other run is still done and reported.
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+import { resultsPathFor, serializeResults, type ResultsRecord } from '../../src/lab/run/resultsRecord';
+import type { SummaryValue } from '../../src/lab/outputs/contract';
+import { LAB_VERSION, SIM_VERSION } from '../../src/cli/version';
 import { BUILT_CLI, cli, tempDir } from './cli-helpers';
 
 const built = (args: string[]) => {
@@ -66,7 +71,10 @@ test('a policy cell prints into run and run --json: 200 lines of at most 1000 ch
   assert.equal(text.stdout.match(/^placed \d+$/gm)!.length, 199);
 });
 
-/** The issue's case: a million processes arriving at 1e9/s, run for an hour of simulated time. */
+/**
+ * The issue's case: a million processes arriving at 1e9/s, run for an hour of simulated time;
+ * and after it a run that takes milliseconds, which must still be done and reported.
+ */
 const ENDLESS = `# Endless
 
 \`\`\`params
@@ -92,41 +100,116 @@ workload: flood
 policy: $pol
 duration: 3600s
 \`\`\`
+
+\`\`\`workload
+name: few
+processes:
+  - { name: q, count: 10, arrival: 0s, demand: exp 10ms }
+\`\`\`
+
+\`\`\`run
+name: quick
+machine: duo
+workload: few
+policy: $pol
+duration: 1s
+\`\`\`
 `;
 
-// Found by these tests and not fixed yet (so marked todo: they run and report, but do not fail
-// the suite): verify needs a results record, which a lab that never ends cannot get, so this
-// only shows its refusal; export writes the report without naming the run in its output; sweep
-// prints the limit with a stack trace and without the run's name.
-const KNOWN: Partial<Record<string, string>> = {
-  verify: 'verify needs a results record first; a runaway lab has none',
-  export: 'export does not name the stopped run in its output',
-  sweep: 'sweep prints a RunLimit stack trace without the run name',
-};
+/**
+ * The results record a machine with a larger budget would have written for ENDLESS: \`quick\` as
+ * \`run --json\` reports it now (so it verifies identical), \`forever\` with the digest of a result
+ * this budget cannot reach. Same inputs hashes, so verify re-runs both.
+ */
+function recordOnABiggerMachine(lab: string): void {
+  const json = built(['run', lab, '--json', '--cpu-limit', '1']);
+  assert.equal(json.code, 1, json.stderr);
+  const quick = (
+    JSON.parse(json.stdout) as {
+      runs: { name: string; digest?: string; summary?: Record<string, SummaryValue> }[];
+    }
+  ).runs.find((r) => r.name === 'quick')!;
+  const runs = resolveLab(parseLab(ENDLESS)).runs;
+  const recorded = (name: string, digest: string, summary: Record<string, SummaryValue>) => {
+    const run = runs.find((r) => r.name === name)!;
+    return {
+      policy: 'pinned',
+      seed: run.config.seed,
+      simVersion: SIM_VERSION,
+      inputsHash: run.inputsHash,
+      digest,
+      summary,
+    };
+  };
+  const record: ResultsRecord = {
+    format: 1,
+    lab: 'endless.lab.md',
+    version: LAB_VERSION,
+    params: { pol: 'pinned' },
+    runs: { forever: recorded('forever', 'f'.repeat(64), {}), quick: recorded('quick', quick.digest!, quick.summary!) },
+    compares: {},
+  };
+  writeFileSync(resultsPathFor(lab), serializeResults(record));
+}
 
 for (const command of ['run', 'verify', 'export', 'sweep'] as const) {
-  const todo = KNOWN[command];
-  test(
-    `${command} --cpu-limit 1 stops a run that never ends: the run and the limit named, exit non-zero, no stack trace`,
-    todo ? { todo } : {},
-    () => {
-      const dir = tempDir(`limit-${command}`);
-      const lab = join(dir, 'endless.lab.md');
-      writeFileSync(lab, ENDLESS);
-      const extra =
-        command === 'export'
-          ? ['--out', join(dir, 'report.html')]
-          : command === 'sweep'
-            ? ['--param', 'pol=pinned', '--seeds', '1', '--out', join(dir, 'sweep.json')]
-            : [];
-      const started = Date.now();
-      const r = built([command, lab, ...extra, '--cpu-limit', '1']);
-      const said = `${r.stdout}\n${r.stderr}`;
-      assert.notEqual(r.code, 0, said);
-      assert.match(said, /forever/, said);
-      assert.match(said, /CPU-time limit of 1 s per run, so its worker was stopped/, said);
-      assert.doesNotMatch(said, /^\s+at .+:\d+:\d+\)?$/m, said);
-      assert.ok(Date.now() - started < 60_000, `${command} took ${Date.now() - started} ms`);
-    },
-  );
+  test(`${command} --cpu-limit 1 stops a run that never ends: the run and the limit named, exit 1, no stack trace, the other run done`, () => {
+    const dir = tempDir(`limit-${command}`);
+    const lab = join(dir, 'endless.lab.md');
+    writeFileSync(lab, ENDLESS);
+    if (command === 'verify') {
+      // Without a record there is nothing to verify against, and verify says so.
+      const none = built(['verify', lab, '--cpu-limit', '1']);
+      assert.equal(none.code, 2, none.stderr);
+      assert.match(
+        none.stderr,
+        /endless\.lab\.results\.json:1:1: no results record: run "migration-lab run .*endless\.lab\.md" first/,
+      );
+      recordOnABiggerMachine(lab);
+    }
+    const report = join(dir, 'report.html');
+    const sweep = join(dir, 'sweep.json');
+    const extra =
+      command === 'export'
+        ? ['--out', report]
+        : command === 'sweep'
+          ? ['--param', 'pol=pinned', '--seeds', '1', '--out', sweep, '--stats', join(dir, 'stats.json')]
+          : [];
+    const started = Date.now();
+    const r = built([command, lab, ...extra, '--cpu-limit', '1']);
+    const said = `${r.stdout}\n${r.stderr}`;
+    // 1: a cell failed (2 would be bad input; anything else a crash).
+    assert.equal(r.code, 1, said);
+    // One line names the run and the limit that stopped it.
+    assert.match(said, /^run forever\b.*CPU-time limit of 1 s per run, so its worker was stopped/m, said);
+    assert.doesNotMatch(said, /^\s+at .+:\d+:\d+\)?$/m, said);
+    assert.ok(Date.now() - started < 60_000, `${command} took ${Date.now() - started} ms`);
+    // The other run is still done, and reported as each command reports runs.
+    if (command === 'run') assert.match(r.stdout, /^\*\*quick\*\*: pinned on duo, few/m, said);
+    if (command === 'verify') {
+      assert.match(r.stdout, /^run forever: failed \(RunLimit: it ran past its CPU-time limit of 1 s per run/m, said);
+      assert.match(r.stdout, /^run quick: identical$/m, said);
+    }
+    if (command === 'export') {
+      // The report is written: quick's results, and forever's cell marked as stopped.
+      const html = readFileSync(report, 'utf8');
+      assert.match(html, /<strong>quick<\/strong>: pinned on duo, few/);
+      assert.match(
+        html,
+        /class="output error">RunLimit: it ran past its CPU-time limit of 1 s per run, so its worker was stopped</,
+      );
+      assert.match(r.stdout, /report written to /);
+    }
+    if (command === 'sweep') {
+      // quick's row is written; forever's is missing (merge names it), and no statistics.
+      const rows = (JSON.parse(readFileSync(sweep, 'utf8')) as { rows: { run: string }[] }).rows;
+      assert.deepEqual(
+        rows.map((row) => row.run),
+        ['quick'],
+      );
+      assert.match(r.stderr, /^run forever \(pol=pinned, seed 1\) failed: RunLimit: /m);
+      assert.match(r.stderr, /1 of 2 simulations failed .*the rows of the other 1.*stats\.json not written/);
+      assert.ok(!existsSync(join(dir, 'stats.json')));
+    }
+  });
 }
