@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/sweep.ts [--seeds n] [--repeat r] [--baseline other/dist/cli.js]`:
+ * `node --import tsx bench/sweep.ts [--seeds n] [--scale k] [--repeat r] [--baseline other/dist/cli.js]`:
  * sweep throughput of the built CLI (dist/cli.js, run `node scripts/build.mjs` first) with 1 and
  * 2 worker threads, measured side by side: r rounds (BENCH_REPEAT, default 5), each running every
  * variant once in a fresh process, in an order that alternates from round to round; medians are
@@ -32,10 +32,16 @@ const arg = (name: string) => {
   return at > 0 ? process.argv[at + 1] : undefined;
 };
 const seeds = Number(arg('--seeds') ?? 30);
+/**
+ * Each run's work: k times the processes for k times the simulated time. 1 is a short sweep
+ * (start-up weighs); larger is one where the simulations weigh.
+ */
+const scale = Number(arg('--scale') ?? 1);
+const durationS = 2 * scale;
 const repeat = Number(arg('--repeat') ?? process.env.BENCH_REPEAT ?? 5);
 const baseline = arg('--baseline');
 
-// Two sockets of four cores, a web + batch mix for 2 s: a typical lab run.
+// Two sockets of four cores, a web + batch mix for 2 s (at scale 1): a typical lab run.
 const LAB = `# Sweep benchmark
 
 \`\`\`params
@@ -51,8 +57,8 @@ coresPerSocket: 4
 \`\`\`workload
 name: mixed
 processes:
-  - { name: web, count: 64, arrival: poisson 400/s, demand: exp 4ms, workingSet: 256KiB }
-  - { name: batch, count: 12, arrival: 0s, demand: exp 300ms, workingSet: 8MiB, dirty: 30% }
+  - { name: web, count: ${64 * scale}, arrival: poisson 400/s, demand: exp 4ms, workingSet: 256KiB }
+  - { name: batch, count: ${12 * scale}, arrival: 0s, demand: exp 300ms, workingSet: 8MiB, dirty: 30% }
 \`\`\`
 
 \`\`\`run
@@ -60,7 +66,7 @@ name: r
 machine: duo
 workload: mixed
 policy: $pol
-duration: 2s
+duration: ${durationS}s
 \`\`\`
 `;
 
@@ -139,7 +145,7 @@ const speedUp = (prefix: string) => {
 };
 
 console.log(
-  `sweep of ${summary(variants[0].name).simulations} simulations (${policies.length} policies x ${seeds} seeds, 2 s simulated each) on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`,
+  `sweep of ${summary(variants[0].name).simulations} simulations (${policies.length} policies x ${seeds} seeds, scale ${scale}: ${64 * scale + 12 * scale} processes, up to ${durationS} s simulated each) on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`,
 );
 console.log(
   `load average ${load.map((x) => x.toFixed(1)).join(' / ')} before, ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} after; medians of ${repeat} processes per row, run alternately`,
