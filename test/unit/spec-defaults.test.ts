@@ -444,8 +444,8 @@ const COMPUTED: Readonly<Record<string, (documented: string) => void>> = {
       'the formula, worked by hand',
     );
     for (const cpus of CPUS) {
-      // More processes than CPUs, each longer than a slice: every CPU time-slices.
-      const groups = [{ name: 'g', count: 2 * cpus + 1, demand: '5ms' }];
+      // More processes than CPUs, each longer than a slice or a quantum: every CPU time-slices.
+      const groups = [{ name: 'g', count: 2 * cpus + 1, demand: '12ms' }];
       const run = (scheduler: string) => digestOf(runOf({ coresPerSocket: cpus }, groups, { scheduler }));
       assert.equal(run('fair'), run(`fair ${fairSliceNs(cpus)}ns`), `fair on ${cpus} CPUs`);
       assert.equal(run('rr'), run(`rr ${m[1]}`), `rr on ${cpus} CPUs`);
