@@ -286,7 +286,7 @@ export interface PolicyConfig {
 
 export interface SchedulerConfig {
   kind: SchedulerKind;
-  /** rr quantum (default 10 ms) or fair base slice (default 0.7 ms x (1 + log2(min(cpus, 8)))). */
+  /** rr quantum (default 10 ms) or fair base slice (default 0.7 ms x (1 + floor(log2(min(cpus, 8))))). */
   quantumNs?: number;
 }
 

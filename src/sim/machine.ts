@@ -403,7 +403,11 @@ export const MIGRATION = {
 } satisfies Section;
 
 export const MACHINE = {
-  name: { kind: 'name', doc: 'Name of the machine, shown with its results.', defaultText: 'sockets x cores' },
+  name: {
+    kind: 'name',
+    doc: 'Name of the machine, shown with its results.',
+    defaultText: 'sockets x cores per socket (x threads with SMT): 2x8, 2x8x2',
+  },
   preset: {
     kind: 'enum',
     values: Object.fromEntries(

@@ -70,8 +70,8 @@ export const SCHEDULER = {
     integer: true,
     min: 1,
     doc: 'rr: the quantum; fair: the base slice.',
-    defaultText: 'rr: 10ms; fair: 0.7ms x (1 + log2(min(CPUs, 8)))',
-    source: 'Linux EEVDF base slice (kernel/sched/fair.c)',
+    defaultText: 'rr: 10ms; fair: 0.7ms x (1 + floor(log2(min(CPUs, 8))))',
+    source: 'Linux EEVDF base slice, scaled by 1 + ilog2(min(CPUs, 8)) (kernel/sched/fair.c, get_update_sysctl_factor)',
   },
 } satisfies Section;
 

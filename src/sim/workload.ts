@@ -191,7 +191,7 @@ export const GROUP = {
     min: 0,
     max: MAX_GROUP_COUNT,
     doc: 'How many processes (periodic tasks for periodic and taskSet); absent with a poisson arrival = an open stream for the whole run.',
-    defaultText: 'an open stream with poisson arrivals, else 1',
+    defaultText: 'an open stream with poisson arrivals, one per record with a trace, else 1',
   },
   arrival: {
     kind: 'arrival',

@@ -18,10 +18,14 @@ export interface Discipline {
   key(p: Proc): number;
 }
 
-/** Linux's scaling of scheduler latencies with the CPU count: 1 + log2(min(cpus, 8)) (kernel/sched/fair.c, SCHED_TUNABLESCALING_LOG). */
+/**
+ * Linux's scaling of scheduler latencies with the CPU count: 1 + ilog2(min(cpus, 8)), log2 rounded
+ * down, so 2 for 2 and 3 CPUs, 3 for 4 to 7 (kernel/sched/fair.c, get_update_sysctl_factor,
+ * SCHED_TUNABLESCALING_LOG).
+ */
 const tunableScale = (cpuCount: number): number => 1 + Math.floor(Math.log2(Math.min(cpuCount, 8)));
 
-/** Linux EEVDF base slice 0.70 ms scaled by 1 + log2(min(cpus, 8)) (kernel/sched/fair.c). */
+/** Linux EEVDF base slice 0.70 ms scaled by 1 + floor(log2(min(cpus, 8))) (kernel/sched/fair.c). */
 export function defaultFairSliceNs(cpuCount: number): number {
   return 700_000 * tunableScale(cpuCount);
 }
