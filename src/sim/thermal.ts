@@ -65,9 +65,12 @@ export const THERMAL = {
     kind: 'number',
     unit: 'C',
     lab: 'hysteresis',
-    min: 0,
+    // Crossings are exact, with no polling interval: with no hysteresis a core at its trip point
+    // would be capped and released every nanosecond or two (a 20 ms run took 31 s). Linux's
+    // thermal zones poll, or keep a hysteresis; 0.1 C keeps the switching to milliseconds.
+    min: 0.1,
     default: 2,
-    doc: 'Throttling is lifted a step once the core is this many degrees below the trip point.',
+    doc: 'Throttling is lifted a step once the core is this many degrees below the trip point (at least 0.1 C).',
     source: 'typical hysteresis',
   },
 } satisfies Section;

@@ -164,6 +164,8 @@ test('invalid thermal settings name the field', () => {
   bad({ resistanceKPerW: 0 }, 'machine.thermal.resistanceKPerW', /greater than 0/);
   bad({ capacitanceJPerK: -1 }, 'machine.thermal.capacitanceJPerK', /greater than 0/);
   bad({ hysteresisC: 50 }, 'machine.thermal.hysteresisC', /smaller than trip point minus ambient/);
+  // No hysteresis would chatter at the trip point every nanosecond or two: refused at the value.
+  bad({ hysteresisC: 0 }, 'machine.thermal.hysteresisC', /0\.1/);
   bad({ tripC: 80 }, 'machine.thermal.tripC', /unknown field/);
   assert.throws(
     () => simulate({ ...oneBusyCpu({ resistanceKPerW: 10 }, 1e6, { staticPerK: 0.5 }), policy: { name: 'pinned' } }),
