@@ -26,7 +26,7 @@ export { SIM_VERSION } from './version';
 export type { EnumKey, KeySpec, ListKey, NameKey, NumberKey, Section, SectionKey, SyntaxKey, Unit } from './spec';
 export { MACHINE } from './machine';
 export { GROUP, PERIODIC, TASK_SET } from './workload';
-export { RUN, SCHEDULER } from './resolve';
+export { OUTPUT, RUN, SCHEDULER } from './resolve';
 export { POLICY_INFO } from './policies/index';
 export type { ParamSpec, ParamSpecs } from './policies/params';
 export { resolveWorkload } from './workload';

@@ -163,9 +163,9 @@ const thermalArb: fc.Arbitrary<ThermalConfig> = fc
   .record({
     ambientC: fc.integer({ min: -10, max: 60 }),
     tripK: fc.double({ min: 0.5, max: 20, noNaN: true }),
-    // At least 5 % of the trip distance: with a hysteresis near 0 the throttle chatters every
-    // nanosecond or two (a capped core cools below the release point at once), millions of
-    // events in a run of milliseconds.
+    // The simulator's least hysteresis (0.1 C) and 5 % to 90 % of the rest of the trip distance:
+    // with a hysteresis near 0 the throttle chatters every nanosecond or two (a capped core cools
+    // below the release point at once), millions of events in a run of milliseconds.
     hysteresis: fc.double({ min: 0.05, max: 0.9, noNaN: true }),
     resistanceKPerW: fc.double({ min: 0.5, max: 30, noNaN: true }),
     capacitanceJPerK: fc.double({ min: 1e-4, max: 0.05, noNaN: true }),
@@ -174,7 +174,7 @@ const thermalArb: fc.Arbitrary<ThermalConfig> = fc
     ambientC,
     throttleC: ambientC + tripK,
     // Below the trip point's distance from ambient, as the simulator requires.
-    hysteresisC: hysteresis * tripK,
+    hysteresisC: 0.1 + hysteresis * (tripK - 0.1),
     resistanceKPerW,
     capacitanceJPerK,
   }));

@@ -22,6 +22,7 @@ import {
   MACHINE,
   resolveConfig,
   resolveMachine,
+  OUTPUT,
   resolveWorkload,
   RUN,
   SCHEDULER,
@@ -31,7 +32,6 @@ import {
   type Section,
   type SimConfig,
 } from '../../src/sim/index';
-import { OUTPUT } from '../../src/sim/resolve';
 
 // ---- the keys ---------------------------------------------------------------------------------
 
