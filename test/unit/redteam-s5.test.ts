@@ -369,3 +369,31 @@ definePolicy({
     );
   }
 });
+
+test('held: a check shadowed through a BOM and CRLF, an HTML comment, a tilde fence or a look-alike name scores as the source says', () => {
+  const forged = '```check id=waits points=99\nexpect: 1 < 2\n```\n\n';
+  const cases = {
+    // A forged copy first, the whole file with a BOM and CRLF line endings.
+    bom: { text: `\ufeff${forged}${student}`.replace(/\n/g, '\r\n'), score: '3/3', note: /another copy/ },
+    // The real check inside an unclosed HTML comment.
+    comment: {
+      text: student.replace('```check id=waits', '<!--\n```check id=waits'),
+      score: '3/3',
+      note: /was deleted/,
+    },
+    // An indented tilde fence with odd attributes, and a kind in another case (markdown, not a check).
+    fences: {
+      text: `${student}\n   ~~~~check   id=waits points=50 hidden=false\nexpect: 1 < 2\n   ~~~~\n\n\`\`\`Check id=waits points=50\nexpect: 1 < 2\n\`\`\`\n`,
+      score: '3/3',
+      note: /another copy/,
+    },
+    // The run the check reads renamed with a Cyrillic o: it is not that run.
+    lookalike: { text: student.replace('name: yours', 'name: y\u043eurs'), score: '1/3', note: undefined },
+  };
+  for (const [name, { text, score, note }] of Object.entries(cases)) {
+    const r = grade(`${name}.lab.md`, text);
+    assert.match(r.report, new RegExp(`^<submission>: ${score}$`, 'm'), `${name}:\n${r.report}`);
+    assert.doesNotMatch(r.report, /\/99|\/50/, name);
+    if (note) assert.match(r.report, new RegExp(`INTEGRITY check waits.*${note.source}`), name);
+  }
+});
