@@ -3,7 +3,11 @@ export type CsvValue = string | number | boolean | null | undefined;
 
 function field(value: CsvValue): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' && !Number.isFinite(value) ? '' : String(value);
+  let text = typeof value === 'number' && !Number.isFinite(value) ? '' : String(value);
+  // A text a spreadsheet would read as a formula (a submission named `=HYPERLINK(...)`) is
+  // kept as text, the usual way: a leading apostrophe. Numbers, and texts that are numbers, stay as they are.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+    text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

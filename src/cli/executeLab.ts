@@ -78,7 +78,7 @@ export function hostFailure(error: unknown): string {
 }
 
 const oneLine = (text: string): string =>
-  text.replace(/\s*[\n\r]\s*/g, '; ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+  text.replace(/\s*[\n\r\u0085\u2028\u2029]\s*/g, '; ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 
 const itemsOf = (outcome: CellOutcome, mime: string): OutputItemData[] =>
   outcome.ok ? outcome.outputs.flatMap((o) => o.items).filter((item) => item.mime === mime) : [];

@@ -82,12 +82,28 @@ function readSubmission(file: string): { cells: ParsedLabCell[]; problem?: strin
   }
 }
 
-/** What a hidden run's failure may tell: the line of the student's own policy, nothing of the run. */
-function hiddenFailure(outcome: Exclude<CellOutcome, { ok: true }> | undefined, cells: readonly LabCell[]): string {
+/** Where a failed run stopped in a policy cell of the student's: the policy's name and the line. */
+function policyFailure(
+  outcome: Exclude<CellOutcome, { ok: true }> | undefined,
+  cells: readonly LabCell[],
+): { policy: string; line: number } | undefined {
   const at = outcome && !outcome.cancelled ? outcome.at : undefined;
   const cell = at ? cells[at.cellIndex] : undefined;
-  if (cell?.kind !== 'policy' || !at?.diagnostics[0]) return '';
-  return `your policy ${declaredName(cell)?.name ?? ''} failed at line ${at.diagnostics[0].range.start.line + 1}`;
+  if (cell?.kind !== 'policy' || !at?.diagnostics[0]) return undefined;
+  return { policy: declaredName(cell)?.name ?? '', line: at.diagnostics[0].range.start.line + 1 };
+}
+
+/**
+ * What a hidden run's failure may tell: that the student's policy failed, and at which line only
+ * when a run the student sees failed at that same line. The line a policy stops at is the policy's
+ * to choose (`if (count === 30) throw` on line 30), so in a hidden run it would tell the student
+ * what their policy saw there, a hidden workload's size or timing, a few bits per submission.
+ */
+function hiddenFailure(where: { policy: string; line: number } | undefined, seen: ReadonlySet<string>): string {
+  if (where === undefined) return '';
+  return seen.has(`${where.policy}:${where.line}`)
+    ? `your policy ${where.policy} failed at line ${where.line}`
+    : `your policy ${where.policy} failed (in a run you do not see: try it on workloads of your own)`;
 }
 
 /**
@@ -100,7 +116,9 @@ function gradingText(cells: readonly LabCell[]): { text: string; assembled: Pars
   const code = cells.flatMap((c) =>
     c.kind === 'markdown' ? [] : [{ kind: c.kind, value: c.value.replace(/\r\n?/g, '\n'), attributes: c.attributes }],
   );
-  const text = serializeLab(code);
+  // Cell by cell (the same text as serializeLab(code)): serializing many cells at once is
+  // quadratic in their number, and a submission may hold hundreds of thousands of tiny cells.
+  const text = code.map((cell) => serializeLab([cell])).join('\n');
   const assembled = parseLab(text);
   const same =
     assembled.length === code.length &&
@@ -117,28 +135,47 @@ function gradingText(cells: readonly LabCell[]): { text: string; assembled: Pars
 
 /**
  * Runs the cells the checks need, one at a time, in a worker process of this submission's own,
- * and collects what the checks read. Only the worker ever resolves the submission's text.
+ * and collects what the checks read. Only the worker ever resolves the submission's text. Hidden
+ * runs and comparisons are run from `cells` (hidden cells merged back); the others from `visible`,
+ * the submission with only its visible protected cells restored: a run of the student's own can
+ * use no hidden cell, so it can neither confirm a guessed hidden name nor show a hidden
+ * workload's figures in a check's message.
  */
 async function resultsOf(
   cells: LabCell[],
+  visible: LabCell[],
   needed: Needed,
   limits: RunLimits,
   submissionCpuMs: number,
 ): Promise<CheckScope> {
-  const { text, assembled } = gradingText(cells);
+  const texts = {
+    hidden: gradingText(cells),
+    visible: gradingText(visible.filter((cell) => cell.kind === 'markdown' || cell.attributes.hidden !== true)),
+  };
   const pool = simulationPool(1, limits);
   const account = new CpuAccount(submissionCpuMs);
   const signal = new AbortController().signal;
   const runs: Record<string, Available<Readonly<Record<string, SummaryValue>>>> = {};
   const compares: Record<string, Available<CompareOutput>> = {};
-  /** Executes cell `index` of the submission; the item it defines is hidden if the source hides it. */
+  /** `policy:line` of each failure of a run the student sees. */
+  const seen = new Set<string>();
+  const hiddenFailures: {
+    result: { ok: false; error: string; hidden?: boolean };
+    where?: { policy: string; line: number };
+  }[] = [];
+  /** Executes the run or compare `name`; what it defines is hidden if the source hides it. */
   const execute = async (
-    index: number,
     kind: 'run' | 'compare',
     name: string,
     cpuLimitMs: number,
-  ): Promise<Available<unknown>> => {
+  ): Promise<Available<unknown> | undefined> => {
     const hidden = needed.hidden.has(`${kind}:${name}`);
+    const { text, assembled } = hidden ? texts.hidden : texts.visible;
+    const index =
+      kind === 'run'
+        ? assembled.findIndex((cell) => cell.kind === 'run' && declaredName(cell)?.name === name)
+        : [...compareKeys(assembled)].find(([, key]) => key === name)?.[0];
+    if (index === undefined || index < 0) return undefined;
     let outcome: CellOutcome;
     try {
       outcome = (await pool.executeCell(text, index, { signal, account, cpuLimitMs })) as CellOutcome;
@@ -154,36 +191,36 @@ async function resultsOf(
       const item = outcome.outputs
         .flatMap((o) => o.items)
         .find((i) => i.mime === (kind === 'run' ? RUN_MIME : COMPARE_MIME));
-      if (item) return { ok: true, value: kind === 'run' ? (item.data as RunOutput).summary : item.data };
+      if (item)
+        return {
+          ok: true,
+          value: kind === 'run' ? (item.data as RunOutput).summary : item.data,
+          ...(hidden ? { hidden } : {}),
+        };
     }
-    if (hidden) return { ok: false, error: hiddenFailure(outcome.ok ? undefined : outcome, assembled), hidden };
+    const where = outcome.ok ? undefined : policyFailure(outcome, assembled);
+    if (hidden) {
+      // Its message is written once every run has been seen (hiddenFailure).
+      const result = { ok: false as const, error: '', hidden };
+      hiddenFailures.push({ result, where });
+      return result;
+    }
+    if (where) seen.add(`${where.policy}:${where.line}`);
     return { ok: false, error: outcome.ok ? 'the cell produced no result' : failure(outcome) };
   };
   try {
-    const runCells = new Map<string, number>();
-    assembled.forEach((cell, i) => {
-      const name = cell.kind === 'run' ? declaredName(cell)?.name : undefined;
-      if (name !== undefined && !runCells.has(name)) runCells.set(name, i);
-    });
     for (const name of needed.runs) {
-      const index = runCells.get(name);
-      if (index !== undefined)
-        runs[name] = (await execute(index, 'run', name, limits.cpuMs)) as Available<
-          Readonly<Record<string, SummaryValue>>
-        >;
+      const result = await execute('run', name, limits.cpuMs);
+      if (result) runs[name] = result as Available<Readonly<Record<string, SummaryValue>>>;
     }
-    for (const [index, key] of compareKeys(assembled)) {
-      if (!needed.compares.has(key) || key in compares) continue;
-      compares[key] = (await execute(
-        index,
-        'compare',
-        key,
-        limits.cpuMs * (needed.compareSize.get(key) ?? 1),
-      )) as Available<CompareOutput>;
+    for (const key of needed.compares) {
+      const result = await execute('compare', key, limits.cpuMs * (needed.compareSize.get(key) ?? 1));
+      if (result) compares[key] = result as Available<CompareOutput>;
     }
   } finally {
     pool.dispose();
   }
+  for (const { result, where } of hiddenFailures) result.error = hiddenFailure(where, seen);
   return { runs, compares };
 }
 
@@ -194,8 +231,11 @@ const instructorNotes = (grades: readonly SubmissionGrade[]): Record<string, str
     ...(g.withheld ?? []).map((n) => ({ submission: g.submission, visible: 'no', ...n })),
   ]);
 
+/** A file name as printed: one that holds a line break or an escape sequence cannot forge a line. */
+const printable = (name: string) => name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\ufffd');
+
 const describeGrade = (g: SubmissionGrade): string[] => [
-  `${g.submission}: ${totalScore(g.checks)}/${maxScore(g.checks)}`,
+  `${printable(g.submission)}: ${totalScore(g.checks)}/${maxScore(g.checks)}`,
   ...g.checks.map((c) => `  ${c.passed ? 'PASS' : 'FAIL'} ${c.name} (${c.score}/${c.points}): ${c.message}`),
   ...g.integrity.map((n) => `  INTEGRITY ${n.message}`),
 ];
@@ -239,11 +279,14 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   const submissionCpuMs = numberOption(values, 'submission-cpu-limit', DEFAULT_SUBMISSION_CPU_S) * 1000;
   const source = loadValidLab(values.source, {}, checkProblems);
   const needed = neededBy(source);
+  const visibleSource = source.cells.filter((cell) => cell.kind === 'markdown' || cell.attributes.hidden !== true);
   const grade = async (file: string, cells: readonly LabCell[], problem?: string): Promise<SubmissionGrade> => {
     const assembly = assembleSubmission(source.cells, cells);
+    // The same with only the visible protected cells put back: what the student's own runs read.
+    const visible = assembleSubmission(visibleSource, cells).cells;
     const checks: GradedCheck[] = gradeChecks(
       source.lab.checks,
-      await resultsOf(assembly.cells, needed, limits, submissionCpuMs),
+      await resultsOf(assembly.cells, visible, needed, limits, submissionCpuMs),
     );
     const integrity = problem
       ? [{ cell: file, problem: 'unreadable' as const, message: problem }, ...assembly.integrity]

@@ -10,7 +10,7 @@ import { REASONS } from '../sim';
 import { HOOK_STEPS, WALL_CEILING_MS } from './budget';
 import { PolicyCodeError } from './errors';
 import { HOOK_NAMES, type HookName } from './prelude';
-import { DEFAULT_MEMORY_BYTES, loadQuickJs } from './quickjs';
+import { DEFAULT_MEMORY_BYTES, loadQuickJs, quickJsFor } from './quickjs';
 import { describe, instantiate, type PolicyDescription } from './sandboxPolicy';
 import { toScript, type PolicyLanguage } from './transpile';
 import { evaluateScript, newVm, type PolicyScript, type SandboxLimits } from './vm';
@@ -127,7 +127,8 @@ export async function compilePolicy(
       }
       params[key] = value;
     }
-    return instantiate(module, s, desc, limits, ctx, params);
+    // A fresh module if this one aborted since (quickjs.ts).
+    return instantiate(quickJsFor(module), s, desc, limits, ctx, params);
   };
   return {
     name: options.name,

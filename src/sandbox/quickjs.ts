@@ -9,6 +9,12 @@
  * Refusing to grow the WebAssembly memory past the cap makes malloc fail inside QuickJS, which
  * then throws its own "out of memory" at the user's line. One VM runs at a time per thread, so
  * the cap is that VM's.
+ *
+ * Freeing a runtime in which a stack overflow happened (any unbounded recursion) trips an
+ * assertion in this build's JS_FreeRuntime: Emscripten aborts, and what that runtime held is never
+ * freed. The module still works, but each such run leaks a little of its capped memory, until no
+ * policy at all could start in the thread. So a module that aborted is discarded: VMs created
+ * from then on use a fresh one (see discardQuickJs, quickJsFor).
  */
 import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import variant from '@jitl/quickjs-singlefile-cjs-release-sync';
@@ -17,6 +23,9 @@ import variant from '@jitl/quickjs-singlefile-cjs-release-sync';
 export const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
 
 let loading: Promise<QuickJSWASMModule> | null = null;
+/** The newest module loaded, once it has loaded. */
+let latest: QuickJSWASMModule | null = null;
+const discarded = new WeakSet<QuickJSWASMModule>();
 
 function capMemory(module: QuickJSWASMModule): QuickJSWASMModule {
   const memory = module.getWasmMemory();
@@ -34,6 +43,24 @@ function capMemory(module: QuickJSWASMModule): QuickJSWASMModule {
 }
 
 export function loadQuickJs(): Promise<QuickJSWASMModule> {
-  loading ??= newQuickJSWASMModuleFromVariant(variant).then(capMemory);
+  loading ??= newQuickJSWASMModuleFromVariant(variant)
+    .then(capMemory)
+    .then((module) => (latest = module));
   return loading;
 }
+
+/** QuickJS aborted inside `module`: from now on new VMs go to a fresh module, whose loading starts now. */
+export function discardQuickJs(module: QuickJSWASMModule): void {
+  if (discarded.has(module)) return;
+  discarded.add(module);
+  if (latest !== module) return;
+  latest = null;
+  loading = null;
+  loadQuickJs().catch(() => {
+    loading = null;
+  });
+}
+
+/** The module a new VM should use: the newest one that has not aborted, else `fallback` (until that one has loaded). */
+export const quickJsFor = (fallback: QuickJSWASMModule): QuickJSWASMModule =>
+  latest !== null && !discarded.has(latest) ? latest : fallback;

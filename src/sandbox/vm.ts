@@ -9,6 +9,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { Budget, PRELUDE_STEPS, REPORT_STEPS, stopMessage, TOP_LEVEL_STEPS, type Stop } from './budget';
 import { PolicyCodeError, type CodeLocation } from './errors';
 import { PRELUDE, PRELUDE_FILE } from './prelude';
+import { discardQuickJs } from './quickjs';
 
 export interface SandboxLimits {
   /** Steps one hook call may take (see budget.ts). */
@@ -28,7 +29,14 @@ export interface PolicyScript {
   hookLines: Partial<Record<string, number>>;
 }
 
-const STACK_OVERFLOW_BYTES = 512 * 1024;
+/**
+ * QuickJS's own stack limit, well below what the host gives the WebAssembly frames: each QuickJS
+ * call also takes room on the host's native stack (about 1 MB in a Node process), and if that runs
+ * out first the host throws through the middle of QuickJS's C code, which leaves the runtime
+ * inconsistent (see `broken` below). At 256 KiB a recursion of about 1,500 calls ends in
+ * QuickJS's "stack overflow", at the user's line, from any host thread.
+ */
+const STACK_OVERFLOW_BYTES = 256 * 1024;
 
 /** What a host operation answers: a fact, an error message (strings), nothing, or a snapshot. */
 export type HostValue = number | boolean | string | undefined | ArrayBuffer;
@@ -72,6 +80,33 @@ export function newVm(
   const budget = new Budget(limits.wallCeilingMs);
   runtime.setInterruptHandler(budget.interrupt);
   const context = runtime.newContext();
+  /**
+   * True once the host threw through QuickJS's C code (its native stack ran out, or the module
+   * trapped): the runtime's state is no longer consistent, so nothing more is run or freed in it,
+   * and the module is discarded (quickjs.ts) for the VMs that come after.
+   */
+  let broken = false;
+  const breakDown = (error: unknown): Failure => {
+    broken = true;
+    discardQuickJs(module);
+    const overflow = error instanceof RangeError && /call stack/i.test(error.message);
+    return {
+      stop: budget.stopped,
+      name: 'InternalError',
+      message: overflow ? 'stack overflow' : `the sandbox's engine failed (${String(error).slice(0, 200)})`,
+      stack: '',
+    };
+  };
+  /** Frees the VM; a QuickJS abort while freeing discards the module instead of failing the caller. */
+  const free = () => {
+    if (broken) return;
+    try {
+      if (context.alive) context.dispose();
+      if (runtime.alive) runtime.dispose();
+    } catch {
+      discardQuickJs(module);
+    }
+  };
 
   /** A value the VM handed over, read without running any of its code. */
   const arg = (h: QuickJSHandle | undefined): HostArg => {
@@ -93,8 +128,7 @@ export function newVm(
   const prelude = budget.spend(PRELUDE_STEPS, () => context.evalCode(PRELUDE, PRELUDE_FILE));
   if (prelude.error) {
     prelude.error.dispose();
-    context.dispose();
-    runtime.dispose();
+    free();
     throw new Error(`the sandbox's prelude failed${budget.stopped ? ` (${budget.stopped})` : ''}`);
   }
   // The prelude's functions, held by the host only (the prelude object is frozen, with no getters).
@@ -111,9 +145,14 @@ export function newVm(
     // When the budget stopped the VM, the value thrown is QuickJS's own uncatchable error, whose
     // stack still tells where the user's code was.
     const stop = budget.stopped;
-    const described = budget.spend(REPORT_STEPS, () =>
-      context.callFunction(functions.describeError, context.undefined, error),
-    );
+    let described;
+    try {
+      described = budget.spend(REPORT_STEPS, () =>
+        context.callFunction(functions.describeError, context.undefined, error),
+      );
+    } catch (e) {
+      return breakDown(e);
+    }
     error.dispose();
     const unreadable: Failure = { stop, name: 'Error', message: 'threw a value that cannot be read', stack: '' };
     if (described.error) {
@@ -138,7 +177,15 @@ export function newVm(
     return unreadable;
   }
 
-  function settle(result: ReturnType<QuickJSContext['evalCode']>): Entry {
+  /** Runs one entry into QuickJS and reads how it ended. */
+  function settle(run: () => ReturnType<QuickJSContext['evalCode']>): Entry {
+    if (broken) return { ok: false, failure: breakDown(new Error('an earlier call broke this sandbox')) };
+    let result;
+    try {
+      result = run();
+    } catch (error) {
+      return { ok: false, failure: breakDown(error) };
+    }
     if (result.error) return { ok: false, failure: failure(result.error) };
     const value = arg(result.value);
     result.value.dispose();
@@ -151,27 +198,28 @@ export function newVm(
     context,
     budget,
     enter(fn, steps, buffer) {
-      return settle(
+      return settle(() =>
         budget.spend(steps, () => {
           if (buffer === undefined) return context.callFunction(functions[fn], context.undefined);
           const handle = context.newArrayBuffer(buffer);
           try {
             return context.callFunction(functions[fn], context.undefined, handle);
           } finally {
-            handle.dispose();
+            if (!broken && handle.alive) handle.dispose();
           }
         }),
       );
     },
     evaluate(code, fileName, steps) {
-      return settle(budget.spend(steps, () => context.evalCode(code, fileName, { type: 'global', strict: true })));
+      return settle(() =>
+        budget.spend(steps, () => context.evalCode(code, fileName, { type: 'global', strict: true })),
+      );
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const handle of Object.values(functions)) if (handle.alive) handle.dispose();
-      context.dispose();
-      runtime.dispose();
+      if (!broken) for (const handle of Object.values(functions)) if (handle.alive) handle.dispose();
+      free();
     },
   };
 }

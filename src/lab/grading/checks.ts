@@ -12,7 +12,7 @@ import type { ResolvedCheck } from '../language/resolveLab';
  * hidden run (grading) is never named in a message: its error says only what the student may
  * know, such as the line of their own policy that failed.
  */
-export type Available<T> = { ok: true; value: T } | { ok: false; error: string; hidden?: boolean };
+export type Available<T> = { ok: true; value: T; hidden?: boolean } | { ok: false; error: string; hidden?: boolean };
 
 /** What check expressions see: `runs.<run>.<metric>` and `compares.<name>.<policy>.<metric>.mean`. */
 export interface CheckScope {
@@ -118,7 +118,12 @@ class Evaluator {
         true,
       );
     if (!Object.hasOwn(object, node.property)) {
-      const known = Object.keys(object);
+      // The runs and comparisons a check could have meant, never naming a hidden one.
+      const table =
+        node.object.kind === 'name' && (node.object.name === 'runs' || node.object.name === 'compares')
+          ? this.scope[node.object.name]
+          : undefined;
+      const known = Object.keys(object).filter((key) => table?.[key]?.hidden !== true);
       const list =
         known.length === 0
           ? 'there are none'

@@ -204,8 +204,10 @@ const xml = (text: string) =>
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    // XML 1.0 has no place for most control characters.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    // XML 1.0 has no place for most control characters, U+FFFE, U+FFFF or unpaired surrogates:
+    // one of them in a message (a student's policy throws it) would make the whole file unreadable.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
 
 /** JUnit XML: one testsuite per submission, one testcase per check. */
 export function junitXml(grades: readonly SubmissionGrade[]): string {
