@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { bundleForNode } from './bundle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'out', 'bench');
@@ -93,16 +93,7 @@ const againMs = performance.now() - t;
 `,
   );
   const outfile = path.join(outDir, `resolve-${name}.cjs`);
-  esbuild.buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'es2022',
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleForNode(entry, outfile);
 }
 
 interface Sample {

@@ -4,11 +4,11 @@
  * and writes BENCHMARKS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { bundleForNode } from './bundle';
 import { CASES } from './cases';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,16 +37,7 @@ interface Measurement {
   digest: string;
 }
 
-mkdirSync(path.dirname(outFile), { recursive: true });
-esbuild.buildSync({
-  entryPoints: [path.join(root, 'bench', 'case.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'es2022',
-  outfile: outFile,
-  logLevel: 'warning',
-});
+bundleForNode(path.join(root, 'bench', 'case.ts'), outFile);
 
 const PLAN: Array<[string, number[]]> = [
   ['edf-4cpu-20tasks', [10, 100, 1000]],

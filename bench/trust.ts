@@ -24,7 +24,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { bundleForNode } from './bundle';
 import { parse as parseYaml } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -150,15 +150,7 @@ function probe<T>(which: Which, mode: 'slices' | 'zero' | 'config', file: string
   if (!probes.has(which)) {
     const entry = path.join(scratch, `probe-${which}.ts`);
     writeFileSync(entry, PROBE(trees[which].root));
-    const outfile = path.join(scratch, `probe-${which}.cjs`);
-    esbuild.buildSync({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'es2022',
-      outfile,
-      logLevel: 'error',
+    const outfile = bundleForNode(entry, path.join(scratch, `probe-${which}.cjs`), {
       nodePaths: [path.join(trees[which].root, 'node_modules'), path.join(root, 'node_modules')],
     });
     probes.set(which, outfile);
@@ -539,6 +531,27 @@ function metricRow(
   });
 }
 
+/** The rows every rate-monotonic set has: its misses, completed jobs and preemptions against the exact schedule. */
+function scheduleRows(
+  file: string,
+  set: string,
+  desc: string,
+  issue: string,
+  exact: { misses: number; completed: number; preemptions: number },
+): void {
+  metricRow(
+    '1 same instant',
+    `${file} \`${set}\` (${desc}): deadline misses`,
+    issue,
+    file,
+    set,
+    'deadlineMisses',
+    exact.misses,
+  );
+  metricRow('1 same instant', `… \`${set}\`: jobs completed`, '', file, set, 'jobsCompleted', exact.completed);
+  metricRow('1 same instant', `… \`${set}\`: preemptions`, '', file, set, 'preemptions', exact.preemptions);
+}
+
 // 1. Events at one instant: rate-monotonic sets RTA proves schedulable.
 {
   const file = 'rm-rta.lab.md';
@@ -552,17 +565,7 @@ function metricRow(
     const exact = exactSchedule(tasks, 1, 'rm', horizon, 'release');
     const desc = `RM, 1 CPU, ${order.map((o) => `${o.t.wcet / 1000}/${o.t.period / 1000}`).join(', ')} ms; RTA worst responses ${rta.map((r) => r / 1000).join(', ')} ms`;
     const issue = set === 'setA' ? '10 misses in 430 jobs → 0 (other set)' : '';
-    metricRow(
-      '1 same instant',
-      `${file} \`${set}\` (${desc}): deadline misses`,
-      issue,
-      file,
-      set,
-      'deadlineMisses',
-      exact.misses,
-    );
-    metricRow('1 same instant', `… \`${set}\`: jobs completed`, '', file, set, 'jobsCompleted', exact.completed);
-    metricRow('1 same instant', `… \`${set}\`: preemptions`, '', file, set, 'preemptions', exact.preemptions);
+    scheduleRows(file, set, desc, issue, exact);
   }
 }
 
@@ -577,17 +580,7 @@ function metricRow(
     const exact = exactSchedule(tasks, 1, 'rm', durationUs(file, set), 'release');
     const desc = `U = ${fmt(u)}, ${order.map((o) => `${o.t.wcet / 1000}/${o.t.period / 1000}`).join(', ')} ms, RTA ${rta.every((r, k) => r <= order[k]!.t.deadline) ? 'schedulable' : 'not schedulable'}`;
     const issue = set === 'late' ? '909 misses → 884 exact (other set)' : '';
-    metricRow(
-      '1 same instant',
-      `${file} \`${set}\` (${desc}): deadline misses`,
-      issue,
-      file,
-      set,
-      'deadlineMisses',
-      exact.misses,
-    );
-    metricRow('1 same instant', `… \`${set}\`: jobs completed`, '', file, set, 'jobsCompleted', exact.completed);
-    metricRow('1 same instant', `… \`${set}\`: preemptions`, '', file, set, 'preemptions', exact.preemptions);
+    scheduleRows(file, set, desc, issue, exact);
     metricRow(
       '1 same instant',
       `… \`${set}\`: context switches`,

@@ -10,11 +10,10 @@
  * event counts differ): the table shows events and time per event as well as time per run.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import { bundleForNode } from './bundle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string) => {
@@ -35,18 +34,7 @@ interface CaseLine {
 }
 
 function bundle(tree: string, label: string): string {
-  const outfile = path.join(root, 'out', 'bench', `versus-${label}.cjs`);
-  mkdirSync(path.dirname(outfile), { recursive: true });
-  esbuild.buildSync({
-    entryPoints: [path.join(tree, 'bench', 'case.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'es2022',
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleForNode(path.join(tree, 'bench', 'case.ts'), path.join(root, 'out', 'bench', `versus-${label}.cjs`));
 }
 
 const trees = [
