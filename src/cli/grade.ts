@@ -116,9 +116,7 @@ function gradingText(cells: readonly LabCell[]): { text: string; assembled: Pars
   const code = cells.flatMap((c) =>
     c.kind === 'markdown' ? [] : [{ kind: c.kind, value: c.value.replace(/\r\n?/g, '\n'), attributes: c.attributes }],
   );
-  // Cell by cell (the same text as serializeLab(code)): serializing many cells at once is
-  // quadratic in their number, and a submission may hold hundreds of thousands of tiny cells.
-  const text = code.map((cell) => serializeLab([cell])).join('\n');
+  const text = serializeLab(code);
   const assembled = parseLab(text);
   const same =
     assembled.length === code.length &&

@@ -373,30 +373,37 @@ function canonicalText(cell: LabCell): string {
   return `${fence}${info}\n${body}${fence}\n`;
 }
 
-const endsWithEol = (s: string) => s.endsWith('\n') || s.endsWith('\r');
-
 /** Writes cells back to Markdown; unchanged parsed cells come back byte for byte. */
 export function serializeLab(cells: readonly LabCell[]): string {
-  let out = '';
+  const parts: string[] = [];
+  // The last character written, kept apart: reading it off the text built so far would flatten
+  // that text once per cell, quadratic in the cells (a hostile submission has 150,000).
+  let last = '';
+  const write = (text: string) => {
+    if (text === '') return;
+    parts.push(text);
+    last = text[text.length - 1]!;
+  };
+  const atEol = () => last === '\n' || last === '\r';
   cells.forEach((cell, index) => {
     const isLast = index === cells.length - 1;
     const layout = isCellLayout(cell.metadata) ? cell.metadata : undefined;
     // A fence that ran to the end of the file must be closed once something follows it.
     const runsToEnd = layout?.type === 'code' && layout.close === null && !isLast;
     const original = layout && !runsToEnd ? originalText(cell, layout) : undefined;
-    if (out !== '' && !endsWithEol(out)) out += '\n';
+    if (last !== '' && !atEol()) write('\n');
     if (layout && original !== undefined) {
-      out += layout.leading + original;
+      write(layout.leading + original);
     } else {
-      if (out !== '') out += '\n';
-      out += canonicalText(cell);
+      if (last !== '') write('\n');
+      write(canonicalText(cell));
     }
     if (isLast) {
-      if (layout && original !== undefined && layout.trailing !== undefined) out += layout.trailing;
-      else if (out !== '' && !endsWithEol(out)) out += '\n';
+      if (layout && original !== undefined && layout.trailing !== undefined) write(layout.trailing);
+      else if (last !== '' && !atEol()) write('\n');
     }
   });
-  return out;
+  return parts.join('');
 }
 
 /** Maps a position in a code cell's body to the file, for file:line:col messages. */
