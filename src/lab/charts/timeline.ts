@@ -259,9 +259,12 @@ export function timelineChart(runs: readonly ChartRun[], span?: { startNs: numbe
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: 'Timeline: which process ran where, and each move',
+      // One short line each: Vega does not wrap a subtitle, and a long line runs past the chart.
       subtitle: [
-        `per CPU, the running process (colour: its group)${runs.some((r) => (r.offline ?? []).length > 0) ? ', dark grey where the CPU is out of service' : ''}; a line from the CPU a process left to the one it went to (colour: reason); drag to pan, shift and scroll to zoom`,
-        `below: the most migrated processes (running, CPU written in; waiting; sleeping), and the move you click. Shown: ${runs.map((r) => `${r.name}: ${shownPart(r, span).note}`).join('; ')}`,
+        `per CPU, the running process (colour: its group)${runs.some((r) => (r.offline ?? []).length > 0) ? ', dark grey where the CPU is out of service' : ''}`,
+        'a line from the CPU a process left to the one it went to (colour: reason); drag to pan, shift and scroll to zoom',
+        'below: the most migrated processes (running, CPU written in; waiting; sleeping), and the move you click',
+        `Shown: ${runs.map((r) => `${r.name}: ${shownPart(r, span).note}`).join('; ')}`,
       ],
     },
     vconcat: panels,
