@@ -7,7 +7,11 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 
 /** Bundles `entry` into `outfile` (its folder made if missing) and returns `outfile`. */
-export function bundleForNode(entry: string, outfile: string, options: { nodePaths?: string[] } = {}): string {
+export function bundleForNode(
+  entry: string,
+  outfile: string,
+  options: Pick<esbuild.BuildOptions, 'nodePaths'> = {},
+): string {
   mkdirSync(path.dirname(outfile), { recursive: true });
   esbuild.buildSync({
     entryPoints: [entry],

@@ -45,22 +45,22 @@ const PLAN: Array<[string, number[]]> = [
   ['open-64cpu-poisson', [10, 60, 100]],
 ];
 
-/** Best of `repeat` processes for each timing (least disturbed by other load); largest peak RSS. */
+/** Median of `repeat` processes for each timing; largest peak RSS and live heap. */
 function measure(name: string, durationS: number, repeat: number): Measurement {
   const runs: Measurement[] = [];
   for (let i = 0; i < repeat; i++) {
     const out = execFileSync(process.execPath, ['--expose-gc', outFile, name, String(durationS)], { encoding: 'utf8' });
     runs.push(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
   }
-  const min = (f: (m: Measurement) => number) => Math.min(...runs.map(f));
+  const median = (f: (m: Measurement) => number) => [...runs.map(f)].sort((a, b) => a - b)[(runs.length - 1) >> 1]!;
   if (new Set(runs.map((r) => r.digest)).size !== 1) throw new Error(`${name}: processes disagree on the digest`);
   return {
     ...runs[0]!,
-    coldWallMs: min((r) => r.coldWallMs),
-    coldCpuMs: min((r) => r.coldCpuMs),
-    warmWallMs: min((r) => r.warmWallMs),
-    warmCpuMs: min((r) => r.warmCpuMs),
-    resultMs: min((r) => r.resultMs),
+    coldWallMs: median((r) => r.coldWallMs),
+    coldCpuMs: median((r) => r.coldCpuMs),
+    warmWallMs: median((r) => r.warmWallMs),
+    warmCpuMs: median((r) => r.warmCpuMs),
+    resultMs: median((r) => r.resultMs),
     maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)),
     liveHeapMiB: Math.max(...runs.map((r) => r.liveHeapMiB)),
   };
@@ -97,7 +97,7 @@ Each case again with \`power: {}\` and \`thermal: {}\` on its machine (the defau
 and dynamic power per core, three idle states, DRAM energy, an RC temperature per core solved in
 closed form between events, throttling at 85 C). The governor stays \`performance\`, so the work
 is the same (a few more events: idle-state exit latencies shift some timings) and the slowdown is
-what energy and temperature accounting cost. *Slowdown* compares warm runs, best of ${repeat}
+what energy and temperature accounting cost. *Slowdown* compares warm runs, medians of ${repeat}
 processes each, by wall time and by CPU time (the latter is less disturbed by other load).
 
 | case | simulated s | events (on) | warm M events/s off | warm M events/s on | slowdown (wall) | slowdown (CPU) | energy J | peak C | mean C |
@@ -164,14 +164,14 @@ single-threaded: every figure is for one core. Load average while measuring: ${o
   .loadavg()
   .map((x) => fmt(x, 1))
   .join(' / ')}
-(the machine was shared with other work, so the best of ${repeat} processes is reported per row).
+(each figure is the median of ${repeat} processes).
 
 Reproduce with \`npm run bench\` (\`BENCH_REPEAT\` sets how many processes per row, default 3;
 \`BENCH_ONLY=energy\` re-measures only the power-and-heat section at the end). The
 runner bundles the simulator with esbuild, as the extension ships it, and runs every row in a
-fresh Node process that simulates the case twice: *cold* (first run in the process, JIT
-warm-up included: what a user's first run costs) and *warm* (the same run again: the
-simulator's steady-state speed). *Per CPU s* divides by the process's CPU time
+fresh Node process that simulates the case five times: *cold* is the first run in the process
+(JIT warm-up included: what a user's first run costs), *warm* the median of the last three (the
+simulator's steady-state speed; the run right after the cold one still includes JIT work). *Per CPU s* divides by the process's CPU time
 (\`process.cpuUsage\`, all threads, so it includes the JIT compiler and GC threads). Peak RSS is
 \`process.resourceUsage().maxRSS\` right after the cold run and its result; it includes Node
 itself (about 45 MiB) and whatever garbage V8 had not yet collected. *Live heap* is the JS heap

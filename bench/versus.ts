@@ -1,8 +1,8 @@
 /**
  * `node --import tsx bench/versus.ts --baseline <other checkout> [--repeat r]`: this tree's
  * simulator against another checkout's (say, `git worktree add ../v01 <commit>`), side by side on
- * the cases of `npm run bench`. Each tree's bench/case.ts is bundled with esbuild as
- * bench/run.ts bundles it; then r rounds (default 7) each run every case of both trees once, in
+ * the cases of `npm run bench`. This tree's bench/case.ts is bundled twice with esbuild, as
+ * bench/run.ts bundles it, once with each tree's simulator and bench/cases.ts; then r rounds (default 7) each run every case of both trees once, in
  * a fresh process, in an order that alternates from round to round, so that a change in the
  * machine's load falls on both alike. Medians are reported, with the per-round ratio.
  *
@@ -10,6 +10,7 @@
  * event counts differ): the table shows events and time per event as well as time per run.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ const arg = (name: string) => {
 const baselineRoot = arg('--baseline');
 if (!baselineRoot) throw new Error('usage: bench/versus.ts --baseline <other checkout> [--repeat r]');
 const repeat = Number(arg('--repeat') ?? 7);
+const caseScript = path.join(root, 'bench', 'case.ts');
 
 /** What bench/case.ts prints (the fields both trees have). */
 interface CaseLine {
@@ -33,8 +35,18 @@ interface CaseLine {
   digest: string;
 }
 
+/**
+ * This tree's bench/case.ts (so both trees are measured the same way: cold, then the median of
+ * the last warm runs), its imports of the simulator and the cases pointed at `tree`'s.
+ */
 function bundle(tree: string, label: string): string {
-  return bundleForNode(path.join(tree, 'bench', 'case.ts'), path.join(root, 'out', 'bench', `versus-${label}.cjs`));
+  const entry = path.join(root, 'out', 'bench', `versus-${label}-case.ts`);
+  mkdirSync(path.dirname(entry), { recursive: true });
+  const source = readFileSync(caseScript, 'utf8')
+    .replace("'../src/sim/index'", JSON.stringify(path.join(tree, 'src', 'sim', 'index')))
+    .replace("'./cases'", JSON.stringify(path.join(tree, 'bench', 'cases')));
+  writeFileSync(entry, source);
+  return bundleForNode(entry, path.join(root, 'out', 'bench', `versus-${label}.cjs`));
 }
 
 const trees = [
