@@ -332,7 +332,7 @@ export async function mouseAway(page) {
 }
 
 /** How far the notebook list is scrolled, in pixels (its rows container moves up by that much). */
-async function scrollTop(page) {
+export async function scrollTop(page) {
   return page
     .locator('.notebook-editor .monaco-list-rows')
     .first()
