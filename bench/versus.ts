@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/versus.ts --baseline <other checkout> [--repeat r]`: this tree's
+ * `node --import tsx bench/versus.ts --baseline <other checkout> [--repeat r] [--cases a,b]`: this tree's
  * simulator against another checkout's (say, `git worktree add ../v01 <commit>`), side by side on
  * the cases of `npm run bench`. This tree's bench/case.ts is bundled twice with esbuild, as
  * bench/run.ts bundles it, once with each tree's simulator and bench/cases.ts; then r rounds (default 7) each run every case of both trees once, in
@@ -54,11 +54,14 @@ const trees = [
   { label: 'baseline', script: bundle(path.resolve(baselineRoot), 'baseline') },
 ];
 // The cases of bench/run.ts's plan that both trees know, at the durations it runs them.
-const PLAN: Array<[string, number]> = [
+const ALL_CASES: Array<[string, number]> = [
   ['edf-4cpu-20tasks', 100],
   ['edf-32cpu-160tasks', 10],
   ['open-64cpu-poisson', 10],
 ];
+// `--cases a,b` measures only those (while working on one of them).
+const only = arg('--cases')?.split(',');
+const PLAN = only ? ALL_CASES.filter(([name]) => only.includes(name)) : ALL_CASES;
 
 const once = (script: string, name: string, durationS: number): CaseLine =>
   JSON.parse(execFileSync(process.execPath, [script, name, String(durationS)], { encoding: 'utf8' }).trim());
