@@ -1,7 +1,9 @@
 /**
  * One row of bench/scaling.ts, in a fresh process: a machine of `cpus` CPUs (or a population of
- * `live` processes) under one built-in policy, run once cold and then warm until two runs in a row
- * agree within 5 % (at most six), and printed as one JSON line.
+ * `live` processes) under one built-in policy, measured once cold and then warm until two
+ * measurements in a row agree within 5 % (at most six), and printed as one JSON line. Every
+ * machine size simulates the same 1 s (so the series have the same bins and a burst spans as many
+ * of them); a measurement repeats the run until it has seen at least 150,000 events.
  *
  *   node scaling-case.cjs cpus <policy> <cpus>     per-event cost against the machine's size
  *   node scaling-case.cjs live <count>             per-event cost and memory against live processes
@@ -9,8 +11,10 @@
 import { Simulation, type SimConfig } from '../src/sim/index';
 
 const S = 1e9;
-/** Events a row aims at: enough for a stable rate, few enough for 80 rows in minutes. */
+/** Events a measurement needs at least: enough for a stable rate, few enough for 80 rows in minutes. */
 const TARGET_EVENTS = 150_000;
+/** Simulated time of every run of the machine-size rows. */
+const DURATION_NS = 1 * S;
 
 /** Sockets of at most 32 cores, so a large machine is a realistic multi-socket one. */
 function machine(cpus: number): SimConfig['machine'] {
@@ -23,11 +27,9 @@ const REALTIME = new Set(['global-edf', 'partitioned-edf']);
 /**
  * The same load per CPU on every machine: an open Poisson stream at 70 % utilisation (exp demand
  * 10 ms, fair scheduler), or for the real-time policies 5 periodic tasks per CPU at 70 % (EDF).
- * `events per simulated s` is a first guess of the event rate, to size the run.
  */
 function cpusConfig(policy: string, cpus: number): SimConfig {
   if (REALTIME.has(policy)) {
-    const perS = cpus * 5 * 2 * 40; // about 40 jobs/s per task, 2 events each
     return {
       machine: machine(cpus),
       workload: {
@@ -42,12 +44,11 @@ function cpusConfig(policy: string, cpus: number): SimConfig {
       },
       policy: { name: policy },
       scheduler: { kind: 'edf' },
-      durationNs: Math.round((TARGET_EVENTS / perS) * 1000) * 1e6,
+      durationNs: DURATION_NS,
       seed: 1,
     };
   }
   const ratePerS = (0.7 * cpus) / 0.01;
-  const perS = ratePerS * 4; // arrival, dispatch timers, slice ends: a few events per process
   return {
     machine: machine(cpus),
     workload: {
@@ -62,7 +63,7 @@ function cpusConfig(policy: string, cpus: number): SimConfig {
     },
     policy: { name: policy },
     scheduler: { kind: 'fair' },
-    durationNs: Math.max(1, Math.round((TARGET_EVENTS / perS) * 1000)) * 1e6,
+    durationNs: DURATION_NS,
     seed: 1,
   };
 }
@@ -85,18 +86,25 @@ function liveConfig(count: number): SimConfig {
 const [mode, a, b] = process.argv.slice(2);
 const config = mode === 'cpus' ? cpusConfig(a!, Number(b)) : liveConfig(Number(a));
 
+/** Runs the config until TARGET_EVENTS events are seen (the live rows: once); the live heap after the last run, before its result. */
 function run(): { events: number; cpuMs: number; liveHeapMiB: number } {
-  const sim = new Simulation(config);
-  const cpu0 = process.cpuUsage();
-  sim.advance(sim.endNs);
-  const cpu = process.cpuUsage(cpu0);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  return {
-    events: sim.events,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    liveHeapMiB: gc ? process.memoryUsage().heapUsed / 2 ** 20 : NaN,
-  };
+  let events = 0;
+  let cpuMs = 0;
+  let liveHeapMiB = NaN;
+  do {
+    const sim = new Simulation(config);
+    const cpu0 = process.cpuUsage();
+    sim.advance(sim.endNs);
+    const cpu = process.cpuUsage(cpu0);
+    events += sim.events;
+    cpuMs += (cpu.user + cpu.system) / 1000;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      gc();
+      liveHeapMiB = process.memoryUsage().heapUsed / 2 ** 20;
+    }
+  } while (mode === 'cpus' && events < TARGET_EVENTS);
+  return { events, cpuMs, liveHeapMiB };
 }
 
 const heapBefore = process.memoryUsage().heapUsed / 2 ** 20;
@@ -117,7 +125,7 @@ console.log(
     cpus: mode === 'cpus' ? Number(b) : 64,
     live: mode === 'live' ? Number(a) : null,
     simulatedS: config.durationNs / S,
-    events: cold.events,
+    events: last.events,
     coldCpuMs: cold.cpuMs,
     warmCpuMs: last.cpuMs,
     warmNsPerEvent: (last.cpuMs * 1e6) / last.events,

@@ -30,6 +30,7 @@
  */
 import { REASON_INDEX, REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
+import { CpuLoads } from './cpu-loads';
 import { sample } from './distributions';
 import { SimPolicyError } from './errors';
 import { EventKind } from './event-kinds';
@@ -180,6 +181,8 @@ export class Engine implements PolicyActions {
   private readonly lastQueueChange: Float64Array;
   /** Per CPU: waiting + running + in transit towards it (kept current for cheap policy scans). */
   readonly load: Int32Array;
+  /** The loads with their index by load (cpu-loads.ts); `load` is `loads.of`. */
+  readonly loads: CpuLoads;
   /** `fair`: per queue (CPUs, then the global queue) the minimum vruntime, as CFS keeps it. */
   private readonly minVruntime: Float64Array;
   private readonly fair: boolean;
@@ -232,7 +235,8 @@ export class Engine implements PolicyActions {
     this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
-    this.load = new Int32Array(n);
+    this.loads = new CpuLoads(n);
+    this.load = this.loads.of;
     const groupNames = cfg.groups.map((g) => g.name);
     this.stats = new RunStats(n, groupNames, m.power !== null, cfg.maxProcessRows);
     this.series = new CpuSeries(n, cfg.maxBins, cfg.durationNs);
@@ -249,7 +253,7 @@ export class Engine implements PolicyActions {
     this.capRate = new Float64Array(n);
     this.capLat = new Float64Array(n);
     this.timerGen = new Int32Array(n);
-    this.faults = new Faults(m, this.endNs, this.q, this.load, this.stats, {
+    this.faults = new Faults(m, this.endNs, this.q, this.loads, this.stats, {
       failing: (cpu) => this.freq.flushFrequency(cpu),
       leftService: (cpu, checkpointNs) => this.evacuate(cpu, checkpointNs),
       switchOff: (cpu) => this.switchOff(cpu),
@@ -261,7 +265,7 @@ export class Engine implements PolicyActions {
       m,
       this.q,
       this.procs,
-      this.load,
+      this.loads,
       this.globalQ !== null,
       this.faults,
       this.stats,
@@ -272,7 +276,7 @@ export class Engine implements PolicyActions {
         dequeue: (p, cpu) => {
           this.noteQueue(cpu);
           this.runQ[cpu]!.remove(p.slot);
-          this.load[cpu]!--;
+          this.loads.add(cpu, -1);
         },
         halt: (cpu) => {
           this.stop(cpu);
@@ -414,6 +418,11 @@ export class Engine implements PolicyActions {
         this.onBalance();
         break;
     }
+  }
+
+  /** CPUs in service now. */
+  get onlineCount(): number {
+    return this.faults.onlineCount;
   }
 
   /** How far the run has got: its end once finished, else the time every event before has been applied to. */
@@ -587,7 +596,7 @@ export class Engine implements PolicyActions {
     if (this.fair) this.placeVruntime(p, cpu, how);
     this.noteQueue(cpu);
     this.pushReady(this.runQ[cpu]!, p);
-    this.load[cpu]!++;
+    this.loads.add(cpu, 1);
     // A busy CPU under a non-preemptive discipline has nothing to decide until its slice ends.
     if (this.running[cpu]! < 0 || this.disc.preemptive) this.markResched(cpu);
   }
@@ -641,7 +650,7 @@ export class Engine implements PolicyActions {
       const rq = this.runQ[cpu]!;
       if (rq.length === 0) return null;
       this.noteQueue(cpu);
-      this.load[cpu]!--;
+      this.loads.add(cpu, -1);
       return this.procs[rq.pop()]!;
     }
     const index = this.bestGlobalFor(cpu);
@@ -936,7 +945,7 @@ export class Engine implements PolicyActions {
     p.lastCpu = cpu;
     this.running[cpu] = p.slot;
     this.setIdle(cpu, false);
-    this.load[cpu]!++;
+    this.loads.add(cpu, 1);
     this.runKey[cpu] = this.disc.key(p);
     this.runTie[cpu] = p.jobReleaseNs;
     this.runOrder[cpu] = p.order;
@@ -1037,7 +1046,7 @@ export class Engine implements PolicyActions {
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
     if (this.service[cpu] === ONLINE) this.setIdle(cpu, true);
-    this.load[cpu]!--;
+    this.loads.add(cpu, -1);
     p.lastRanNs = this.now;
     this.timerGen[cpu]!++;
     this.sliceOver[cpu] = 0;
@@ -1060,7 +1069,7 @@ export class Engine implements PolicyActions {
       p.cpu = cpu;
       this.noteQueue(cpu);
       this.pushReady(this.runQ[cpu]!, p);
-      this.load[cpu]!++;
+      this.loads.add(cpu, 1);
       this.markResched(cpu);
     }
   }

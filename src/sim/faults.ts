@@ -7,6 +7,7 @@
  * ServiceHost.
  */
 import { EventKind } from './event-kinds';
+import type { CpuLoads } from './cpu-loads';
 import type { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
 import { allowed, type Proc } from './process';
@@ -34,6 +35,8 @@ export interface ServiceHost {
 export class Faults {
   /** Per CPU: its CpuService state. */
   readonly service: Uint8Array;
+  /** CPUs in service now (CpuService.Online). */
+  onlineCount: number;
   /** Per CPU: maintenance windows open now. */
   private readonly maintenanceHolds: Int32Array;
 
@@ -42,11 +45,12 @@ export class Faults {
     private readonly endNs: number,
     private readonly q: EventQueue,
     /** Per CPU: waiting + running + in transit towards it (the engine keeps it). */
-    private readonly load: Int32Array,
+    private readonly loads: CpuLoads,
     private readonly stats: RunStats,
     private readonly host: ServiceHost,
   ) {
     this.service = new Uint8Array(m.cpuCount);
+    this.onlineCount = m.cpuCount;
     this.maintenanceHolds = new Int32Array(m.cpuCount);
   }
 
@@ -65,6 +69,7 @@ export class Faults {
     if (phase === 1) {
       if (--this.maintenanceHolds[cpu]! > 0 || this.service[cpu] !== CpuService.InMaintenance) return;
       this.service[cpu] = CpuService.Online;
+      this.onlineCount++;
       host.returned(cpu);
       return;
     }
@@ -77,6 +82,7 @@ export class Faults {
         host.switchOff(cpu);
       } else if (this.service[cpu] === CpuService.Online) {
         this.service[cpu] = CpuService.Failed;
+        this.onlineCount--;
         host.leftService(cpu, ev.checkpointNs);
       }
       return;
@@ -85,6 +91,7 @@ export class Faults {
     this.maintenanceHolds[cpu]!++;
     if (this.service[cpu] !== CpuService.Online) return;
     this.service[cpu] = CpuService.InMaintenance;
+    this.onlineCount--;
     host.leftService(cpu, 0);
   }
 
@@ -95,16 +102,8 @@ export class Faults {
 
   /** Least-loaded online CPU `p` may use other than `cpu` (lowest number on ties); `cpu` itself when there is none. */
   usableInstead(p: Proc, cpu: number): number {
-    let best = cpu;
-    let bestLoad = Infinity;
-    for (let c = 0; c < this.m.cpuCount; c++) {
-      if (c === cpu || this.service[c] !== CpuService.Online || !allowed(p, c)) continue;
-      if (this.load[c]! < bestLoad) {
-        bestLoad = this.load[c]!;
-        best = c;
-      }
-    }
-    return best;
+    const best = this.loads.leastLoaded((c) => c !== cpu && this.service[c] === CpuService.Online && allowed(p, c));
+    return best < 0 ? cpu : best;
   }
 
   /** Where a process waits when every CPU it may use is out: the first CPU of its affinity. */

@@ -19,6 +19,7 @@
  */
 import type { CacheModel, ReloadCharge } from './cache';
 import { REASON_INDEX, type Reason } from './config';
+import type { CpuLoads } from './cpu-loads';
 import type { TraceHook } from './engine';
 import { EventKind } from './event-kinds';
 import { CpuService, type Faults } from './faults';
@@ -111,7 +112,7 @@ export class Migrations {
     private readonly q: EventQueue,
     private readonly procs: readonly Proc[],
     /** Per CPU: waiting + running + in transit towards it (the engine keeps it; a move in transit counts at its target). */
-    private readonly load: Int32Array,
+    private readonly loads: CpuLoads,
     /** Processes wait in one global queue: a policy cannot move them (a CPU picking one up is the move). */
     private readonly globalQueue: boolean,
     private readonly faults: Faults,
@@ -142,8 +143,8 @@ export class Migrations {
       return false;
     const from = p.cpu;
     // What the policy saw: the loads before the move changes them.
-    const fromLoad = this.load[from]!;
-    const toLoad = this.load[cpu]!;
+    const fromLoad = this.loads.of[from]!;
+    const toLoad = this.loads.of[cpu]!;
     switch (p.state) {
       case ProcState.Ready:
         this.host.dequeue(p, from);
@@ -174,8 +175,8 @@ export class Migrations {
     to: number,
     reason: Reason,
     hook: MoveHook,
-    fromLoad = from >= 0 ? this.load[from]! : 0,
-    toLoad = this.load[to]!,
+    fromLoad = from >= 0 ? this.loads.of[from]! : 0,
+    toLoad = this.loads.of[to]!,
   ): void {
     const now = this.clock.now;
     const copy = from >= 0 ? stateCopyNs(this.m, from, to) : 0;
@@ -187,14 +188,14 @@ export class Migrations {
     p.state = ProcState.Transit;
     p.cpu = to;
     p.readySinceNs = now;
-    this.load[to]!++;
+    this.loads.add(to, 1);
     this.q.push(now + copy, EventKind.Migrated, p.slot, 0);
   }
 
   /** EventKind.Migrated: `p` arrives at its target and joins its queue, or travels on if the target went out meanwhile. */
   landed(p: Proc): void {
     const to = p.cpu;
-    this.load[to]!--;
+    this.loads.add(to, -1);
     // Time in transit counts as waiting: the process was ready but could not run.
     p.waitNs += this.clock.now - p.readySinceNs;
     const out = this.faults.service[to] !== CpuService.Online;

@@ -43,6 +43,14 @@ export class EngineView implements SimView {
     return this.e.load[cpu]!;
   }
 
+  leastLoaded(accept: (cpu: number) => boolean): number {
+    return this.e.loads.leastLoaded(accept);
+  }
+
+  nextIdle(start: number, accept: (cpu: number) => boolean): number {
+    return this.e.loads.nextAtLoad(0, start, accept);
+  }
+
   queued(cpu: number): readonly number[] {
     return this.e.runQ[cpu]!.members();
   }
@@ -119,6 +127,10 @@ export class EngineView implements SimView {
 
   online(cpu: number): boolean {
     return this.e.service[cpu] === CpuService.Online;
+  }
+
+  get onlineCount(): number {
+    return this.e.onlineCount;
   }
 
   capacity(cpu: number): number {

@@ -115,6 +115,22 @@ export class FakeMachine implements SimView, PolicyActions {
   load(cpu: number): number {
     return this.queues[cpu]!.length + (this.runningOn[cpu]! >= 0 ? 1 : 0);
   }
+  /** The scan the engine's index replaces: the first CPU with load 0 from `start`, wrapping. */
+  nextIdle(start: number, accept: (cpu: number) => boolean): number {
+    const n = this.queues.length;
+    for (let k = 0; k < n; k++) {
+      const cpu = (start + k) % n;
+      if (this.load(cpu) === 0 && accept(cpu)) return cpu;
+    }
+    return -1;
+  }
+  /** The scan the engine's index replaces: smallest load, lowest number on ties. */
+  leastLoaded(accept: (cpu: number) => boolean): number {
+    let best = -1;
+    for (let cpu = 0; cpu < this.queues.length; cpu++)
+      if (accept(cpu) && (best < 0 || this.load(cpu) < this.load(best))) best = cpu;
+    return best;
+  }
   queued(cpu: number): readonly number[] {
     return this.queues[cpu]!;
   }
@@ -170,6 +186,9 @@ export class FakeMachine implements SimView, PolicyActions {
   }
   online(cpu: number): boolean {
     return !this.offline.has(cpu);
+  }
+  get onlineCount(): number {
+    return this.queues.length - this.offline.size;
   }
   capacity(cpu: number): number {
     return this.machine.coreTypes[this.machine.cpuType[cpu]!]!.capacity;

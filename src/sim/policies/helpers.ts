@@ -7,33 +7,19 @@ export function usable(view: SimView, handle: number, cpu: number): boolean {
   return view.online(cpu) && view.isAllowed(handle, cpu);
 }
 
-/** Usable CPU with the smallest load among those `accept` admits (all when absent); lowest number on ties; -1 if none. */
+/** Usable CPU with the smallest load among those `accept` admits (all when absent), other than `except`; lowest number on ties; -1 if none. */
 export function leastLoadedUsable(
   view: SimView,
   handle: number,
   accept?: (cpu: number) => boolean,
   except = -1,
 ): number {
-  let best = -1;
-  let bestLoad = Infinity;
-  const n = view.machine.cpuCount;
   // usable(), with the process's mask read once (this runs on every placement).
   const mask = view.affinity(handle);
-  for (let cpu = 0; cpu < n; cpu++) {
-    if (
-      cpu === except ||
-      (mask !== null && mask[cpu] !== 1) ||
-      !view.online(cpu) ||
-      (accept !== undefined && !accept(cpu))
-    )
-      continue;
-    const load = view.load(cpu);
-    if (load < bestLoad) {
-      bestLoad = load;
-      best = cpu;
-    }
-  }
-  return best;
+  return view.leastLoaded(
+    (cpu) =>
+      cpu !== except && (mask === null || mask[cpu] === 1) && view.online(cpu) && (accept === undefined || accept(cpu)),
+  );
 }
 
 /** CPU with the most waiting processes (ties: lowest number); -1 if no queue holds `atLeast` waiting. */

@@ -235,11 +235,13 @@ export function linuxCfs(ctx: PolicyContext): Policy {
       const prev = view.cpuOf(h);
       if (prev >= 0 && usable(view, h, prev) && view.load(prev) === 0) return prev;
       if (prev >= 0) {
+        // select_idle_sibling: the next idle CPU of prev's socket, in order after prev.
         const socket = m.cpuSocket[prev]!;
-        for (let k = 1; k < n; k++) {
-          const c = (prev + k) % n;
-          if (m.cpuSocket[c] === socket && view.load(c) === 0 && usable(view, h, c)) return c;
-        }
+        const idle = view.nextIdle(
+          (prev + 1) % n,
+          (c) => c !== prev && m.cpuSocket[c] === socket && usable(view, h, c),
+        );
+        if (idle >= 0) return idle;
         if (usable(view, h, prev)) return prev;
       }
       return leastLoadedUsable(view, h);

@@ -54,21 +54,41 @@ export function powerOfTwo(ctx: PolicyContext): Policy {
   const rng = ctx.rng;
   const n = ctx.machine.cpuCount;
   const candidates: number[] = [];
-  const choose = (view: SimView, h: number): number => {
-    candidates.length = 0;
-    for (let cpu = 0; cpu < n; cpu++) if (usable(view, h, cpu)) candidates.push(cpu);
-    if (candidates.length === 0) return nextAllowed(view, h, 0);
-    const d = Math.min(params.d, candidates.length);
+  // Every CPU, in order: the candidates when all are usable, sampled in place and restored after.
+  const everyCpu = Array.from({ length: n }, (_, cpu) => cpu);
+  const swaps: number[] = [];
+  /** Partial Fisher-Yates over the first `count` of `list`: the first d entries become a uniform sample without repetition; the least loaded of them wins. */
+  const sample = (view: SimView, list: number[], count: number): number => {
+    const d = Math.min(params.d, count);
     let best = -1;
-    // Partial Fisher-Yates: the first d entries become a uniform sample without repetition.
+    swaps.length = 0;
     for (let i = 0; i < d; i++) {
-      const j = i + rng.int(candidates.length - i);
-      const cpu = candidates[j]!;
-      candidates[j] = candidates[i]!;
-      candidates[i] = cpu;
+      const j = i + rng.int(count - i);
+      const cpu = list[j]!;
+      list[j] = list[i]!;
+      list[i] = cpu;
+      swaps.push(j);
       if (best < 0 || view.load(cpu) < view.load(best)) best = cpu;
     }
     return best;
+  };
+  const choose = (view: SimView, h: number): number => {
+    if (view.affinity(h) === null && view.onlineCount === n) {
+      // Every CPU is usable: sample from the list of all of them (the same draws and the same
+      // choice as from a fresh list), then undo the swaps, in d steps instead of a scan.
+      const best = sample(view, everyCpu, n);
+      for (let i = swaps.length - 1; i >= 0; i--) {
+        const j = swaps[i]!;
+        const t = everyCpu[i]!;
+        everyCpu[i] = everyCpu[j]!;
+        everyCpu[j] = t;
+      }
+      return best;
+    }
+    candidates.length = 0;
+    for (let cpu = 0; cpu < n; cpu++) if (usable(view, h, cpu)) candidates.push(cpu);
+    if (candidates.length === 0) return nextAllowed(view, h, 0);
+    return sample(view, candidates, candidates.length);
   };
   return {
     name: 'power-of-two',

@@ -23,6 +23,14 @@ export interface SimView {
   running(cpu: number): number;
   /** Queue length + running + processes in transit towards `cpu`. */
   load(cpu: number): number;
+  /**
+   * The CPU with the least load among those `accept` admits (offline ones included: `accept`
+   * decides), the lowest-numbered on ties; -1 if none. What a scan of every CPU's load finds, from
+   * an index by load: a large machine's placement reads a few CPUs, not all.
+   */
+  leastLoaded(accept: (cpu: number) => boolean): number;
+  /** The first CPU with load 0 that `accept` admits, in the order start, start + 1, ..., wrapping around; -1 if none. */
+  nextIdle(start: number, accept: (cpu: number) => boolean): number;
   /** Handles waiting in `cpu`'s queue (heap order, not sorted). */
   queued(cpu: number): readonly number[];
   /**
@@ -54,6 +62,8 @@ export interface SimView {
   utilization(cpu: number): number;
   /** False while `cpu` has failed or is out for maintenance: place nothing there, move work off it. */
   online(cpu: number): boolean;
+  /** How many CPUs are online now. */
+  readonly onlineCount: number;
   /** Compute capacity of `cpu` now, on Linux's 1024 scale (core type's capacity x current frequency / highest). */
   capacity(cpu: number): number;
   /** Current clock frequency of `cpu`. */
