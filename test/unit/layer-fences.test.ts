@@ -58,6 +58,8 @@ const WHITE_BOX: Readonly<Record<string, readonly string[]>> = {
   'test/unit/sim-digest.test.ts': ['src/sim/digest.ts'],
   'test/unit/policy-linux-cfs.test.ts': ['src/sim/policies/linuxCfs.ts'],
   'test/unit/sim-cpu-loads.test.ts': ['src/sim/cpu-loads.ts'],
+  'test/unit/event-queue.test.ts': ['src/sim/heap.ts'],
+  'bench/queue-child.ts': ['src/sim/heap.ts'],
 };
 
 const NODE_BUILTINS = new Set(builtinModules);
