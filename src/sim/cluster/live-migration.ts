@@ -231,6 +231,10 @@ export const LIVE_MIGRATION_METHOD: EnumKey = {
   doc: 'How the VM moves: pre-copy, post-copy or stop-and-copy.',
 };
 
+// The config as the simulator's API takes it: each key is described, with its unit, default and
+// source, by the sections above (LIVE_MIGRATION_VM, LIVE_MIGRATION_LINK, PRE_COPY, AUTO_CONVERGE,
+// POST_COPY); resolveLiveMigration checks it against them.
+
 export interface LiveMigrationVmConfig {
   ramBytes: number;
   dirtyBytesPerS: number;
@@ -289,11 +293,13 @@ export interface ResolvedLiveMigration {
     /** What the migration sends at: bandwidth x share, capped. */
     migrationBytesPerS: number;
   };
-  method:
-    | (Required<Omit<PreCopyConfig, 'autoConverge'>> & { autoConverge: Required<AutoConvergeConfig> | null })
-    | Required<PostCopyConfig>
-    | StopAndCopyConfig;
+  method: ResolvedPreCopy | Required<PostCopyConfig> | StopAndCopyConfig;
 }
+
+type ResolvedPreCopy = Required<Omit<PreCopyConfig, 'autoConverge'>> & {
+  /** Null unless onNonConvergence is auto-converge. */
+  autoConverge: Required<AutoConvergeConfig> | null;
+};
 
 /**
  * Phases of a round: `live` (pre-copy, the VM runs), `paused` (the VM is stopped: pre-copy's
@@ -554,8 +560,7 @@ function pausedRound(index: number, bytes: number, startNs: number, t: Transfer)
  * + increment, up to max) from the next round on, as QEMU's migration_trigger_throttle does once
  * per dirty-bitmap sync (here: once per round).
  */
-function preCopy(r: ResolvedLiveMigration, t: Transfer): LiveMigrationRecord {
-  const method = r.method as Extract<ResolvedLiveMigration['method'], { kind: 'pre-copy' }>;
+function preCopy(r: ResolvedLiveMigration, method: ResolvedPreCopy, t: Transfer): LiveMigrationRecord {
   const { dirtyBytesPerS, wwsBytes } = r.vm;
   const tailNs = t.cpuStateNs + t.latencyNs;
   const fits = (bytes: number) => transferNs(bytes, t.bytesPerS) + tailNs <= method.maxDowntimeNs;
@@ -612,8 +617,7 @@ function stopAndCopy(r: ResolvedLiveMigration, t: Transfer): LiveMigrationRecord
  * which falls linearly to 0: on average faultSlowdown / 2 over the demand round. Pages outside
  * the working set are not touched before they arrive, so the background round costs nothing.
  */
-function postCopy(r: ResolvedLiveMigration, t: Transfer): LiveMigrationRecord {
-  const method = r.method as Required<PostCopyConfig>;
+function postCopy(r: ResolvedLiveMigration, method: Required<PostCopyConfig>, t: Transfer): LiveMigrationRecord {
   const { ramBytes, wwsBytes } = r.vm;
   const demandNs = transferNs(wwsBytes, method.pullBytesPerS);
   const rounds: LiveMigrationRound[] = [
@@ -653,7 +657,8 @@ export function simulateLiveMigration(config: LiveMigrationConfig): LiveMigratio
     cpuStateNs: transferNs(r.vm.cpuStateBytes, r.link.migrationBytesPerS),
     latencyNs: r.link.latencyNs,
   };
-  if (r.method.kind === 'pre-copy') return preCopy(r, t);
-  if (r.method.kind === 'post-copy') return postCopy(r, t);
+  const method = r.method;
+  if (method.kind === 'pre-copy') return preCopy(r, method, t);
+  if (method.kind === 'post-copy') return postCopy(r, method, t);
   return stopAndCopy(r, t);
 }
