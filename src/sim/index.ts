@@ -32,3 +32,29 @@ export type { ParamSpec, ParamSpecs } from './policies/params';
 export { resolveWorkload } from './workload';
 export { resolveConfig } from './resolve';
 export { Rng } from './rng';
+export {
+  AUTO_CONVERGE,
+  LIVE_MIGRATION_LINK,
+  LIVE_MIGRATION_METHOD,
+  LIVE_MIGRATION_METHODS,
+  LIVE_MIGRATION_VM,
+  POST_COPY,
+  PRE_COPY,
+  resolveLiveMigration,
+  simulateLiveMigration,
+} from './cluster/live-migration';
+export type {
+  AutoConvergeConfig,
+  LiveMigrationConfig,
+  LiveMigrationLinkConfig,
+  LiveMigrationMethodName,
+  LiveMigrationPhase,
+  LiveMigrationRecord,
+  LiveMigrationRound,
+  LiveMigrationStop,
+  LiveMigrationVmConfig,
+  PostCopyConfig,
+  PreCopyConfig,
+  ResolvedLiveMigration,
+  StopAndCopyConfig,
+} from './cluster/live-migration';
