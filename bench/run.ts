@@ -35,6 +35,9 @@ interface Measurement {
   maxRssMiB: number;
   liveHeapMiB: number;
   digest: string;
+  /** Over the processes of a row (set by combine). */
+  warmCpuMinMs?: number;
+  warmCpuMaxMs?: number;
 }
 
 bundleForNode(path.join(root, 'bench', 'case.ts'), outFile);
@@ -45,13 +48,14 @@ const PLAN: Array<[string, number[]]> = [
   ['open-64cpu-poisson', [10, 60, 100]],
 ];
 
-/** Median of `repeat` processes for each timing; largest peak RSS and live heap. */
-function measure(name: string, durationS: number, repeat: number): Measurement {
-  const runs: Measurement[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const out = execFileSync(process.execPath, ['--expose-gc', outFile, name, String(durationS)], { encoding: 'utf8' });
-    runs.push(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
-  }
+/** One fresh process running case `name` for `durationS` (bench/case.ts). */
+function runCase(name: string, durationS: number): Measurement {
+  const out = execFileSync(process.execPath, ['--expose-gc', outFile, name, String(durationS)], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
+}
+
+/** Median of the processes' timings (with the fastest and slowest warm CPU time kept); largest peak RSS and live heap. */
+function combine(name: string, runs: Measurement[]): Measurement {
   const median = (f: (m: Measurement) => number) => [...runs.map(f)].sort((a, b) => a - b)[(runs.length - 1) >> 1]!;
   if (new Set(runs.map((r) => r.digest)).size !== 1) throw new Error(`${name}: processes disagree on the digest`);
   return {
@@ -60,10 +64,19 @@ function measure(name: string, durationS: number, repeat: number): Measurement {
     coldCpuMs: median((r) => r.coldCpuMs),
     warmWallMs: median((r) => r.warmWallMs),
     warmCpuMs: median((r) => r.warmCpuMs),
+    warmCpuMinMs: Math.min(...runs.map((r) => r.warmCpuMs)),
+    warmCpuMaxMs: Math.max(...runs.map((r) => r.warmCpuMs)),
     resultMs: median((r) => r.resultMs),
     maxRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)),
     liveHeapMiB: Math.max(...runs.map((r) => r.liveHeapMiB)),
   };
+}
+
+function measure(name: string, durationS: number, repeat: number): Measurement {
+  return combine(
+    name,
+    Array.from({ length: repeat }, () => runCase(name, durationS)),
+  );
 }
 
 const rate = (events: number, ms: number) => events / (ms / 1000);
@@ -98,7 +111,8 @@ and dynamic power per core, three idle states, DRAM energy, an RC temperature pe
 closed form between events, throttling at 85 C). The governor stays \`performance\`, so the work
 is the same (a few more events: idle-state exit latencies shift some timings) and the slowdown is
 what energy and temperature accounting cost. *Slowdown* compares warm runs, medians of ${repeat}
-processes each, by wall time and by CPU time (the latter is less disturbed by other load).
+processes each (off and on alternating, process by process), by wall time and by CPU time (the
+latter is less disturbed by other load).
 
 | case | simulated s | events (on) | warm M events/s off | warm M events/s on | slowdown (wall) | slowdown (CPU) | energy J | peak C | mean C |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -108,7 +122,14 @@ ${lines.join('\n')}
 
 function measureEnergy(): string {
   const pairs = ENERGY_PLAN.map(([name, d]): [Measurement, Measurement] => {
-    const pair: [Measurement, Measurement] = [measure(name, d, repeat), measure(`${name}+heat`, d, repeat)];
+    // Off and on alternate, process by process, so a change in the machine's load falls on both alike.
+    const off: Measurement[] = [];
+    const on: Measurement[] = [];
+    for (let i = 0; i < repeat; i++) {
+      off.push(runCase(name, d));
+      on.push(runCase(`${name}+heat`, d));
+    }
+    const pair: [Measurement, Measurement] = [combine(name, off), combine(`${name}+heat`, on)];
     console.log(
       `${name.padEnd(20)} ${String(d).padStart(4)} s  power and heat cost ${fmt((pair[1].warmWallMs / pair[0].warmWallMs - 1) * 100, 0)} % wall, ${fmt((pair[1].warmCpuMs / pair[0].warmCpuMs - 1) * 100, 0)} % CPU`,
     );
@@ -122,11 +143,15 @@ if (process.env.BENCH_ONLY === 'energy') {
   const file = path.join(root, 'BENCHMARKS.md');
   const current = readFileSync(file, 'utf8');
   const at = current.indexOf(ENERGY_HEADING);
-  writeFileSync(file, `${at >= 0 ? current.slice(0, at) : `${current.trimEnd()}\n\n`}${measureEnergy()}`);
+  // Only that section: the ones after it (sandbox, sweeps, queue, scaling...) stay.
+  const next = at < 0 ? -1 : current.indexOf('\n## ', at + 1);
+  const before = at >= 0 ? current.slice(0, at) : `${current.trimEnd()}\n\n`;
+  writeFileSync(file, `${before}${measureEnergy()}${next >= 0 ? current.slice(next) : ''}`);
   console.log('updated the power and heat section of BENCHMARKS.md');
   process.exit(0);
 }
 
+const loadBefore = os.loadavg();
 const rows: Measurement[] = [];
 for (const [name, durations] of PLAN) {
   for (const d of durations) {
@@ -149,7 +174,7 @@ const table = rows
         ? `${m.jobsCompleted.toLocaleString('en-US')} jobs, deadline-miss ratio ${fmt(m.deadlineMissRatio, 4)}`
         : `${m.arrived.toLocaleString('en-US')} arrived, ${m.completed.toLocaleString('en-US')} completed`;
     return (
-      `| ${m.name} | ${m.durationS} | ${m.events.toLocaleString('en-US')} | ${fmt(rate(m.events, m.warmWallMs) / 1e6)} | ${fmt(rate(m.events, m.warmCpuMs) / 1e6)} | ` +
+      `| ${m.name} | ${m.durationS} | ${m.events.toLocaleString('en-US')} | ${fmt(rate(m.events, m.warmWallMs) / 1e6)} | ${fmt(rate(m.events, m.warmCpuMs) / 1e6)} (${fmt(rate(m.events, m.warmCpuMaxMs!) / 1e6)}-${fmt(rate(m.events, m.warmCpuMinMs!) / 1e6)}) | ` +
       `${fmt(m.durationS / (m.warmWallMs / 1000), 0)} | ${fmt(rate(m.events, m.coldWallMs) / 1e6)} | ${fmt(m.durationS / (m.coldWallMs / 1000), 0)} | ` +
       `${fmt(m.resultMs, 0)} | ${fmt(m.liveHeapMiB, 1)} | ${fmt(m.maxRssMiB, 0)} | ${work} |`
     );
@@ -160,10 +185,10 @@ const md = `# Benchmarks
 
 Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, ${os.cpus().length} logical CPUs,
 ${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}. The simulator is
-single-threaded: every figure is for one core. Load average while measuring: ${os
+single-threaded: every figure is for one core. Load average ${loadBefore.map((x) => fmt(x, 1)).join(' / ')} before measuring and ${os
   .loadavg()
   .map((x) => fmt(x, 1))
-  .join(' / ')}
+  .join(' / ')} after
 (each figure is the median of ${repeat} processes).
 
 Reproduce with \`npm run bench\` (\`BENCH_REPEAT\` sets how many processes per row, default 3;
@@ -181,7 +206,7 @@ the simulation's own state.
 Cases (bench/cases.ts):
 ${CASES.map((c) => `- \`${c.name}\`: ${c.describe}`).join('\n')}
 
-| case | simulated s | events | warm M events/s | warm M events per CPU s | warm simulated s per wall s | cold M events/s | cold simulated s per wall s | result ms | live heap MiB | peak RSS MiB | work |
+| case | simulated s | events | warm M events/s | warm M events per CPU s (slowest-fastest process) | warm simulated s per wall s | cold M events/s | cold simulated s per wall s | result ms | live heap MiB | peak RSS MiB | work |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${table}
 
