@@ -112,10 +112,7 @@ function resolveService(value: unknown, hostCount: number): ResolvedService {
     memoryIntensity: readNumber(SERVICE.memoryIntensity, s.memoryIntensity, 'service.memoryIntensity'),
     balancer: {
       policy,
-      d:
-        policy === 'power-of-d'
-          ? readNumber(BALANCER.d, b.d, 'service.balancer.d', { max: hostCount })
-          : 1,
+      d: policy === 'power-of-d' ? readNumber(BALANCER.d, b.d, 'service.balancer.d', { max: hostCount }) : 1,
     },
   };
 }
@@ -139,7 +136,8 @@ export function resolveCluster(config: unknown): ResolvedCluster {
     onlyKeys(h, path, ['name', 'count', 'machine', 'workload']);
     const name = h.name === undefined ? 'host' : str(h.name, `${path}.name`);
     const count = optNum(h.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_HOSTS });
-    if (hosts.length + count > MAX_HOSTS) throw new SimConfigError(`${path}.count`, `at most ${MAX_HOSTS} hosts in all`);
+    if (hosts.length + count > MAX_HOSTS)
+      throw new SimConfigError(`${path}.count`, `at most ${MAX_HOSTS} hosts in all`);
     const machine = resolveMachine(given(h.machine, `${path}.machine`), `${path}.machine`);
     let capacity = 0;
     for (let cpu = 0; cpu < machine.cpuCount; cpu++) capacity += machine.cpuSpeed[cpu]!;
