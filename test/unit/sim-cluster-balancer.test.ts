@@ -4,7 +4,7 @@
  * FCFS are M/M/1 queues, so:
  * - random routing thins the Poisson stream: each server is an M/M/1 queue with rate lambda/n,
  *   mean response 1/(mu - lambda/n), and FCFS sojourn times exponential (p95 = ln 20 / (mu - lambda/n));
- * - power-of-d (d = 2) is the supermarket model (Mitzenmacher 2001; MODEL.md section 7): as n
+ * - power-of-d (d = 2) is the supermarket model (Mitzenmacher 2001): as n
  *   grows the mean sojourn tends to sum_{i>=1} rho^((d^i - d)/(d - 1)) service times;
  * - least-connections (= join-shortest-queue here) beats random, and no routing at arrival beats
  *   one shared queue: the M/M/n mean (Erlang C) is below it;
