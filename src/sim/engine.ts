@@ -146,8 +146,17 @@ export class Engine implements PolicyActions {
   /** Group index of the process each group's pending arrival event stands for. */
   private readonly pendingArrivalIndex: number[];
   private activeSources = 0;
-  /** Some group is an open stream: the run then always lasts durationNs. */
-  private readonly openStream: boolean;
+  /** Some group is an open stream, or the caller injects processes: the run then always lasts durationNs. */
+  private openStream: boolean;
+  /**
+   * Processes injected by the caller (injectProcess), in the order their arrival events were
+   * scheduled, which is the order those events are applied in: each one's token and demand.
+   */
+  private readonly injectTokens: number[] = [];
+  private readonly injectDemands: number[] = [];
+  private injectHead = 0;
+  /** Told when an injected process completes (with its token); set by acceptInjections. */
+  private injectedDone: ((token: number, timeNs: number) => void) | null = null;
   private live = 0;
   private nextPid = 0;
 
@@ -400,7 +409,9 @@ export class Engine implements PolicyActions {
         this.freq.onGovernorTick();
         break;
       case EventKind.Arrival:
-        this.onArrival(a);
+        // b = 1: a process the caller injected (injectProcess); 0: the group's own next arrival.
+        if (b === 0) this.onArrival(a);
+        else this.onInjected(a);
         break;
       case EventKind.Release:
         this.onRelease(this.procs[a]!);
@@ -462,7 +473,58 @@ export class Engine implements PolicyActions {
     this.placeNew(p);
   }
 
-  private createProcess(g: ResolvedGroup, index: number): Proc {
+  // ---------------------------------------------------------------- injected processes
+
+  /**
+   * From now the caller may inject processes (a cluster's balancer routing requests to this
+   * host): the run then lasts its duration even while idle, and `done` is told of each injected
+   * process that completes. Call before the first advance.
+   */
+  acceptInjections(done: (token: number, timeNs: number) => void): void {
+    this.openStream = true;
+    this.injectedDone = done;
+  }
+
+  get injecting(): boolean {
+    return this.injectedDone !== null;
+  }
+
+  /** Processes alive now (waiting, running, asleep, moving, or a periodic task between jobs). */
+  get liveProcesses(): number {
+    return this.live;
+  }
+
+  /**
+   * A process of group `gi` with demand `demandNs` (reference ns) arrives at `atNs`, which is no
+   * earlier than the run's progress: it is an arrival event of that instant like the group's own
+   * (applied in kind order with the instant's other events), so slicing changes nothing as long
+   * as the caller advances the run to `atNs` before injecting. `token` names it to `done`.
+   */
+  injectProcess(gi: number, demandNs: number, token: number, atNs: number): void {
+    if (atNs < this.progressNs || atNs >= this.endNs) return;
+    this.injectTokens.push(token);
+    this.injectDemands.push(demandNs);
+    this.q.push(atNs, EventKind.Arrival, gi, 1);
+  }
+
+  private onInjected(gi: number): void {
+    const at = this.injectHead++;
+    const token = this.injectTokens[at]!;
+    const p = this.createProcess(this.cfg.groups[gi]!, token, this.injectDemands[at]!);
+    p.token = token;
+    // Every pending injection applied: start the lists again so they stay as short as the backlog.
+    if (this.injectHead === this.injectTokens.length) {
+      this.injectHead = 0;
+      this.injectTokens.length = 0;
+      this.injectDemands.length = 0;
+    }
+    this.stats.jobsReleased++;
+    this.trace?.('arrive', this.now, p.pid, -1);
+    this.placeNew(p);
+  }
+
+  /** `demandNs` >= 1: an injected process's demand, instead of a draw from the group's stream. */
+  private createProcess(g: ResolvedGroup, index: number, demandNs = 0): Proc {
     let slot: number;
     let p: Proc;
     if (this.freeSlots.length > 0) {
@@ -480,7 +542,7 @@ export class Engine implements PolicyActions {
     // Only phased processes draw from their own stream (burst and sleep lengths).
     if (g.phases) p.rng.reseedHashed(this.cfg.seed, this.procStreamHash[g.index]!, index);
     if (g.periodic === null) {
-      p.remainingNs = this.sources[g.index]!.demandOf(index);
+      p.remainingNs = demandNs > 0 ? demandNs : this.sources[g.index]!.demandOf(index);
       p.demandNs = p.remainingNs;
       p.burstNs = g.phases ? Math.min(p.remainingNs, sample(g.phases.computeNs, p.rng)) : p.remainingNs;
     }
@@ -1127,6 +1189,7 @@ export class Engine implements PolicyActions {
     p.remainingNs = 0;
     this.stats.processCompleted(p, this.now);
     this.trace?.('complete', this.now, p.pid, cpu);
+    if (p.token >= 0) this.injectedDone?.(p.token, this.now);
     this.release(p);
   }
 

@@ -58,3 +58,13 @@ export type {
   ResolvedLiveMigration,
   StopAndCopyConfig,
 } from './cluster/live-migration';
+export { BALANCER, BALANCER_POLICIES, type BalancerPolicyName } from './cluster/balancer';
+export { SERVICE, type ClusterConfig, type ClusterHostConfig, type ServiceConfig } from './cluster/cluster-config';
+export {
+  ClusterSimulation,
+  simulateCluster,
+  type ClusterOptions,
+  type ClusterResult,
+  type RequestStats,
+  type ServerResult,
+} from './cluster/cluster-simulation';

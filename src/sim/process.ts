@@ -98,6 +98,8 @@ export class Proc implements CacheResident {
   llcStored: Float64Array;
   llcIndex: Int32Array;
   readonly rng: Rng;
+  /** The caller's token of an injected process (Engine.injectProcess), -1 for the workload's own. */
+  token = -1;
 
   constructor(
     readonly slot: number,
@@ -117,6 +119,7 @@ export class Proc implements CacheResident {
    */
   begin(pid: number, g: ResolvedGroup, index: number, nowNs: number, order: number): void {
     this.pid = pid;
+    this.token = -1;
     this.order = order;
     this.wakes = 0;
     this.jobRan = false;

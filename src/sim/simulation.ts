@@ -1,5 +1,6 @@
 /** Public entry points: the incremental Simulation and the one-shot simulate(). */
 import { Engine, type TraceHook } from './engine';
+import { SimConfigError } from './errors';
 import { resolveConfig } from './resolve';
 import type { SimConfig } from './config';
 import type { Sha256Factory } from './digest';
@@ -8,6 +9,7 @@ import type { SimResult } from './result';
 import { buildResult, withDigest } from './results';
 import { TimelineRecorder } from './timeline';
 import { resolveWindow, windowResult, type ObservationWindow } from './window';
+import type { ResolvedGroup } from './workload';
 
 export interface SimOptions {
   /** Observer of engine actions (tests, debugging); slows the run slightly. */
@@ -22,6 +24,12 @@ export interface SimOptions {
    * faster); defaults to a portable one. Every implementation gives the same digest.
    */
   sha256?: Sha256Factory;
+  /**
+   * The caller injects processes (inject(): a cluster's balancer routing requests to a host) and
+   * is told here of each one that completes, with its token, at its completion time. The run
+   * then lasts its duration even while idle. Not with an observation window.
+   */
+  onInjectedComplete?: (token: number, timeNs: number) => void;
 }
 
 export class Simulation {
@@ -34,6 +42,8 @@ export class Simulation {
   private cached: SimResult | null = null;
   /** With config.timelineSegments > 0: the timeline log of `engine`'s run. */
   private readonly timeline: TimelineRecorder | null;
+  /** The workload's groups by name (inject names one). */
+  private readonly groupIndex: Map<string, ResolvedGroup>;
 
   /** Validates the config (throws SimConfigError naming the bad field). */
   constructor(config: SimConfig, options: SimOptions = {}) {
@@ -57,6 +67,28 @@ export class Simulation {
       if (this.before?.meter) this.engine.meter!.watchFromNs = this.window.startNs;
     }
     this.sha256 = options.sha256;
+    if (options.onInjectedComplete !== undefined) {
+      if (this.window !== undefined)
+        throw new SimConfigError('window', 'a run that is injected processes has no observation window');
+      this.engine.acceptInjections(options.onInjectedComplete);
+    }
+    this.groupIndex = new Map(resolved.groups.map((g) => [g.name, g]));
+  }
+
+  /**
+   * A process of workload group `group` (its working set, weight, affinity...) with demand
+   * `demandNs` (whole reference ns, at least 1) arrives now, at `nowNs`: call advance(t) first
+   * to inject at t. Its completion is told to options.onInjectedComplete with `token` (a
+   * non-negative integer). Injecting after the end of the run does nothing.
+   */
+  inject(group: string, demandNs: number, token: number): void {
+    if (!this.engine.injecting) throw new Error('inject() needs options.onInjectedComplete');
+    const g = this.groupIndex.get(group);
+    if (g === undefined || g.periodic !== null) throw new Error(`inject(): no non-periodic group "${group}"`);
+    if (!Number.isInteger(demandNs) || demandNs < 1) throw new Error('inject(): demandNs must be an integer >= 1');
+    if (!Number.isInteger(token) || token < 0) throw new Error('inject(): token must be an integer >= 0');
+    if (this.cached !== null) return;
+    this.engine.injectProcess(g.index, demandNs, token, this.engine.progressNs);
   }
 
   /**
@@ -87,6 +119,11 @@ export class Simulation {
 
   get done(): boolean {
     return this.engine.finished;
+  }
+
+  /** Processes alive now: a server's load as join-shortest-queue reads it (without a window: the one run). */
+  get liveProcesses(): number {
+    return this.engine.liveProcesses;
   }
 
   /** Events processed so far. */

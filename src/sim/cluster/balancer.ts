@@ -1,0 +1,179 @@
+/**
+ * The balancer of a service (docs/model.md, "Requests behind a load balancer"): which server
+ * each request goes to, at its arrival, by policy. It keeps its own count of each server's
+ * unanswered requests (least-connections, power-of-d) and its own random stream (random,
+ * power-of-d); join-shortest-queue asks the cluster for each server's load now. What a policy
+ * needs of the servers' state it names in `needs`, so the cluster brings only those servers up
+ * to the arrival instant (the others are advanced lazily).
+ */
+import type { Rng } from '../rng';
+import type { EnumKey, Section } from '../spec';
+
+export const BALANCER_POLICIES = [
+  'round-robin',
+  'weighted-round-robin',
+  'random',
+  'least-connections',
+  'join-shortest-queue',
+  'power-of-d',
+] as const;
+export type BalancerPolicyName = (typeof BALANCER_POLICIES)[number];
+
+/** A service's balancer keys (spec.ts). */
+export const BALANCER = {
+  policy: {
+    kind: 'enum',
+    values: {
+      'round-robin': 'Each server in turn, in host order.',
+      'weighted-round-robin':
+        "Each server in proportion to its capacity (the sum of its CPUs' speeds), interleaved smoothly (nginx's smooth weighted round-robin).",
+      random: 'A server drawn uniformly at random.',
+      'least-connections':
+        "The server with the fewest of the balancer's requests still unanswered (ties: the lowest index).",
+      'join-shortest-queue':
+        'The server with the fewest processes in its system now (waiting, running, asleep or moving; its own workload included; ties: the lowest index).',
+      'power-of-d':
+        'd distinct servers drawn at random; the one with the fewest unanswered requests wins (ties: the lowest index). Mitzenmacher 2001.',
+    } satisfies Record<BalancerPolicyName, string>,
+    default: 'round-robin',
+    doc: 'How the balancer picks the server of each request at its arrival.',
+  } satisfies EnumKey,
+  d: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    default: 2,
+    doc: 'power-of-d: how many servers are sampled per request (at most the number of servers).',
+    source: 'Mitzenmacher 2001: two choices already give an exponential improvement over one',
+  },
+} satisfies Section;
+
+export interface ResolvedBalancer {
+  policy: BalancerPolicyName;
+  /** power-of-d only (else 1). */
+  d: number;
+}
+
+/** What the balancer reads of the servers; the cluster brings each server it asks about up to now. */
+export interface BalancerHost {
+  /** Server `i`'s load now (join-shortest-queue): the cluster advances it to the arrival first. */
+  loadOf(i: number): number;
+  /** Server `i` is about to be read (power-of-d's sampled servers): advance it to the arrival. */
+  bringUp(i: number): void;
+}
+
+export class Balancer {
+  /** Per server: the balancer's requests routed to it and not answered yet. */
+  readonly connections: Float64Array;
+  private next = 0;
+  /** weighted-round-robin: each server's running credit (smooth WRR). */
+  private readonly credit: Float64Array;
+  private readonly totalWeight: number;
+  /** power-of-d: a permutation of the servers, the first d entries of which are the draw. */
+  private readonly order: Int32Array;
+
+  constructor(
+    private readonly cfg: ResolvedBalancer,
+    /** Per server: its weight for weighted-round-robin (its capacity). */
+    private readonly weights: readonly number[],
+    private readonly rng: Rng,
+  ) {
+    const n = weights.length;
+    this.connections = new Float64Array(n);
+    this.credit = new Float64Array(n);
+    this.totalWeight = weights.reduce((a, b) => a + b, 0);
+    this.order = Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  /**
+   * Whether routing reads every server's state at the arrival instant (the cluster then advances
+   * every server to it first): least-connections and join-shortest-queue.
+   */
+  get readsAll(): boolean {
+    return this.cfg.policy === 'least-connections' || this.cfg.policy === 'join-shortest-queue';
+  }
+
+  /** The server of the next request. */
+  route(host: BalancerHost): number {
+    const n = this.weights.length;
+    switch (this.cfg.policy) {
+      case 'round-robin': {
+        const i = this.next;
+        this.next = (i + 1) % n;
+        return i;
+      }
+      case 'weighted-round-robin':
+        return this.smoothWeighted();
+      case 'random':
+        return this.rng.int(n);
+      case 'least-connections':
+        return this.fewest(n, (i) => this.connections[i]!);
+      case 'join-shortest-queue':
+        return this.fewest(n, (i) => host.loadOf(i));
+      case 'power-of-d':
+        return this.powerOfD(host);
+    }
+  }
+
+  /** A request routed to `i` was answered. */
+  answered(i: number): void {
+    this.connections[i]!--;
+  }
+
+  /** A request was routed to `i`. */
+  routed(i: number): void {
+    this.connections[i]!++;
+  }
+
+  /** The lowest-indexed server with the least `of`. */
+  private fewest(n: number, of: (i: number) => number): number {
+    let best = 0;
+    let least = of(0);
+    for (let i = 1; i < n; i++) {
+      const v = of(i);
+      if (v < least) {
+        least = v;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Smooth weighted round-robin (nginx, ngx_http_upstream_get_peer): every server gains its
+   * weight, the one with the most credit (lowest index among equals) is picked and pays the
+   * total. Over any Σw consecutive picks with whole weights, server i gets exactly w_i of them,
+   * spread out rather than in bursts.
+   */
+  private smoothWeighted(): number {
+    const credit = this.credit;
+    let best = 0;
+    for (let i = 0; i < credit.length; i++) {
+      credit[i]! += this.weights[i]!;
+      if (credit[i]! > credit[best]!) best = i;
+    }
+    credit[best]! -= this.totalWeight;
+    return best;
+  }
+
+  /**
+   * d distinct servers by a partial Fisher-Yates shuffle of `order` (d draws from the stream per
+   * request, whatever the state), then the one with the fewest unanswered requests, the lowest
+   * index among equals. Only the sampled servers are brought up to the arrival.
+   */
+  private powerOfD(host: BalancerHost): number {
+    const order = this.order;
+    const n = order.length;
+    let best = -1;
+    for (let k = 0; k < this.cfg.d; k++) {
+      const j = k + this.rng.int(n - k);
+      const i = order[j]!;
+      order[j] = order[k]!;
+      order[k] = i;
+      host.bringUp(i);
+      const c = this.connections[i]!;
+      if (best < 0 || c < this.connections[best]! || (c === this.connections[best]! && i < best)) best = i;
+    }
+    return best;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The configuration of a cluster run (docs/model.md, "Requests behind a load balancer"): hosts,
+ * each a machine as in a single-machine run, with an optional workload of its own; one service
+ * whose requests arrive as a Poisson stream at a balancer that routes each to a host; the
+ * machine-level policy and scheduler every host runs. Validated here into the resolved form
+ * ClusterSimulation runs, with SimConfigError paths into the cluster config.
+ */
+import type { DistConfig, MachineConfig, PolicyConfig, SchedulerConfig, WorkloadConfig } from '../config';
+import { checkDist } from '../distributions';
+import { SimConfigError } from '../errors';
+import { resolveMachine, type ResolvedMachine } from '../machine';
+import { RUN } from '../resolve';
+import { given, onlySectionKeys, readEnum, readNumber, type Section } from '../spec';
+import { GROUP } from '../workload';
+import { array, num, onlyKeys, optNum, record, str } from '../validate';
+import { BALANCER, type BalancerPolicyName, type ResolvedBalancer } from './balancer';
+
+export interface ClusterHostConfig {
+  /** Its hosts are named `<name>-<i>`, i from 0 (default `host`). */
+  name?: string;
+  /** How many hosts of this kind (default 1). */
+  count?: number;
+  machine: MachineConfig;
+  /** The host's own processes, beside the service's requests (default: none). */
+  workload?: WorkloadConfig;
+}
+
+export interface ServiceConfig {
+  /** The requests' group on every host (a name no host workload uses). */
+  name: string;
+  /** An open Poisson stream of requests at the balancer for the whole run. */
+  arrival: { kind: 'poisson'; ratePerS: number; startNs?: number };
+  /** CPU time each request needs at reference speed. */
+  demand: DistConfig;
+  workingSetBytes?: number;
+  memoryIntensity?: number;
+  balancer?: { policy?: BalancerPolicyName; d?: number };
+}
+
+export interface ClusterConfig {
+  hosts: ClusterHostConfig[];
+  service: ServiceConfig;
+  /** The machine-level policy every host runs. */
+  policy: PolicyConfig;
+  scheduler: SchedulerConfig;
+  durationNs: number;
+  seed: number;
+  /** Points per time series of each host's own result (default 100: a cluster has many hosts). */
+  maxBins?: number;
+}
+
+/** A service's keys (spec.ts): the requests' working set and memory intensity are a workload group's. */
+export const SERVICE = {
+  name: { kind: 'name', required: true, doc: "Name of the service (its requests' group on every host)." },
+  arrival: {
+    kind: 'arrival',
+    required: true,
+    doc: 'Requests arriving at the balancer: a Poisson stream for the whole run.',
+  },
+  demand: { kind: 'distribution', required: true, doc: 'CPU time each request needs at reference speed.' },
+  workingSetBytes: GROUP.workingSetBytes,
+  memoryIntensity: GROUP.memoryIntensity,
+  balancer: { kind: 'section', keys: BALANCER, doc: 'How requests are routed to the hosts.' },
+} satisfies Section;
+
+/** Hosts in one cluster: each is a whole machine run, so keep it within what a lab can hold. */
+export const MAX_HOSTS = 10_000;
+
+export interface ResolvedHost {
+  name: string;
+  /** Index into ClusterConfig.hosts of the entry it comes from. */
+  entry: number;
+  machine: ResolvedMachine;
+  /** Its capacity: the sum of its CPUs' speeds (weighted-round-robin's weight). */
+  capacity: number;
+}
+
+export interface ResolvedService {
+  name: string;
+  meanGapNs: number;
+  startNs: number;
+  demand: DistConfig;
+  workingSetBytes: number;
+  memoryIntensity: number;
+  balancer: ResolvedBalancer;
+}
+
+export interface ResolvedCluster {
+  hosts: ResolvedHost[];
+  service: ResolvedService;
+  durationNs: number;
+  seed: number;
+}
+
+function resolveService(value: unknown, hostCount: number): ResolvedService {
+  const s = record(value, 'service');
+  onlySectionKeys(s, 'service', SERVICE);
+  const a = record(given(s.arrival, 'service.arrival'), 'service.arrival');
+  if (a.kind !== 'poisson') throw new SimConfigError('service.arrival.kind', 'must be poisson');
+  onlyKeys(a, 'service.arrival', ['kind', 'ratePerS', 'startNs']);
+  const b = record(s.balancer ?? {}, 'service.balancer');
+  onlySectionKeys(b, 'service.balancer', BALANCER);
+  const policy = readEnum<BalancerPolicyName>(BALANCER.policy, b.policy, 'service.balancer.policy');
+  if (b.d !== undefined && policy !== 'power-of-d')
+    throw new SimConfigError('service.balancer.d', `only power-of-d samples servers (policy is ${policy})`);
+  return {
+    name: str(s.name, 'service.name'),
+    meanGapNs: 1e9 / num(a.ratePerS, 'service.arrival.ratePerS', { above: 0, max: 1e9 }),
+    startNs: optNum(a.startNs, 'service.arrival.startNs', 0, { integer: true, min: 0 }),
+    demand: checkDist(given(s.demand, 'service.demand'), 'service.demand'),
+    workingSetBytes: readNumber(SERVICE.workingSetBytes, s.workingSetBytes, 'service.workingSetBytes'),
+    memoryIntensity: readNumber(SERVICE.memoryIntensity, s.memoryIntensity, 'service.memoryIntensity'),
+    balancer: {
+      policy,
+      d: policy === 'power-of-d' ? readNumber(BALANCER.d, b.d, 'service.balancer.d', { max: hostCount }) : 1,
+    },
+  };
+}
+
+/**
+ * Validates the cluster's own keys (hosts, service, run); each host's machine is resolved here
+ * (its capacity), its whole run config when its Simulation is built.
+ */
+export function resolveCluster(config: unknown): ResolvedCluster {
+  const c = record(config, 'config');
+  onlyKeys(c, 'config', ['hosts', 'service', 'policy', 'scheduler', 'durationNs', 'seed', 'maxBins']);
+  const durationNs = readNumber(RUN.durationNs, given(c.durationNs, 'durationNs'), 'durationNs');
+  const seed = readNumber(RUN.seed, given(c.seed, 'seed'), 'seed');
+  const entries = array(c.hosts, 'hosts');
+  if (entries.length === 0) throw new SimConfigError('hosts', 'needs at least one host');
+  const hosts: ResolvedHost[] = [];
+  const names = new Set<string>();
+  entries.forEach((item, entry) => {
+    const path = `hosts[${entry}]`;
+    const h = record(item, path);
+    onlyKeys(h, path, ['name', 'count', 'machine', 'workload']);
+    const name = h.name === undefined ? 'host' : str(h.name, `${path}.name`);
+    const count = optNum(h.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_HOSTS });
+    if (hosts.length + count > MAX_HOSTS)
+      throw new SimConfigError(`${path}.count`, `at most ${MAX_HOSTS} hosts in all`);
+    const machine = resolveMachine(given(h.machine, `${path}.machine`), `${path}.machine`);
+    let capacity = 0;
+    for (let cpu = 0; cpu < machine.cpuCount; cpu++) capacity += machine.cpuSpeed[cpu]!;
+    for (let i = 0; i < count; i++) {
+      const hostName = `${name}-${i}`;
+      if (names.has(hostName)) throw new SimConfigError(`${path}.name`, `two hosts are named "${hostName}"`);
+      names.add(hostName);
+      hosts.push({ name: hostName, entry, machine, capacity });
+    }
+  });
+  return { hosts, service: resolveService(c.service, hosts.length), durationNs, seed };
+}
+
+/** Series points of each host's own result when the cluster config does not say. */
+export const HOST_MAX_BINS = 100;

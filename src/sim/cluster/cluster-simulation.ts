@@ -1,0 +1,282 @@
+/**
+ * A cluster run (docs/design-cluster.md): one single-machine Simulation per host, unchanged
+ * inside (its scheduler, policy, caches, power and thermal model), under a cluster loop that
+ * generates a service's requests at the balancer, routes each at its arrival and injects it
+ * into the chosen host, and hears back when it completes.
+ *
+ * Hosts are advanced lazily: before the loop reads or changes a host at time t it advances that
+ * host to t, and no further, so a host nothing happens to costs nothing until the end. Each
+ * host's run is sliced by the arrivals that concern it, which (by the engine's own slicing
+ * invariance, and because a request is injected only once its host has reached its arrival)
+ * gives the same run however the cluster run itself is sliced.
+ *
+ * Randomness: the service's arrivals, demands and the balancer's draws come from streams named
+ * after the service (`arrival:`, `demand:`, `balancer:`), each host's own streams from a seed
+ * drawn from the stream `host:<name>`, so adding a host changes no other host's randomness and
+ * the same requests (times and demands) arrive under every balancing policy.
+ */
+import type { SimConfig } from '../config';
+import { digestOf, type Sha256Factory } from '../digest';
+import { sample } from '../distributions';
+import { SimConfigError } from '../errors';
+import { LogHistogram } from '../metrics';
+import type { Summary } from '../result';
+import { Rng } from '../rng';
+import { Simulation } from '../simulation';
+import { array, record } from '../validate';
+import { Balancer, type BalancerHost, type BalancerPolicyName } from './balancer';
+import { HOST_MAX_BINS, resolveCluster, type ClusterConfig, type ResolvedCluster } from './cluster-config';
+
+/** Response times of one server's requests, or of all of them. */
+export interface RequestStats {
+  /** Requests the balancer sent (to this server). */
+  routed: number;
+  /** Of those, answered within the run. */
+  completed: number;
+  /** Routed and not answered when the run ended. */
+  unfinished: number;
+  /** Over completed requests: completion minus arrival at the balancer. */
+  meanResponseS: number;
+  p95ResponseS: number;
+  p99ResponseS: number;
+}
+
+export interface ServerResult extends RequestStats {
+  host: string;
+  /** Its capacity: the sum of its CPUs' speeds. */
+  capacity: number;
+  /** The host's own single-machine summary (the service's requests and its own workload). */
+  summary: Summary;
+  /** The digest of the host's own result. */
+  digest: string;
+}
+
+export interface ClusterResult {
+  /** Simulated time the run covered. */
+  simulatedS: number;
+  service: string;
+  balancer: { policy: BalancerPolicyName; d: number };
+  overall: RequestStats & { throughputPerS: number };
+  servers: ServerResult[];
+  /** Requests routed plus every host's events. */
+  events: number;
+  digest: string;
+}
+
+export interface ClusterOptions {
+  /** As SimOptions.sha256: the hash of every digest (each host's and the cluster's). */
+  sha256?: Sha256Factory;
+}
+
+/** The seed of host `name`'s own streams, split from the run seed by its name. */
+export function hostSeed(seed: number, name: string): number {
+  return new Rng(seed, `host:${name}`).nextU32();
+}
+
+export class ClusterSimulation implements BalancerHost {
+  readonly endNs: number;
+  private readonly cfg: ResolvedCluster;
+  private readonly hosts: Simulation[];
+  private readonly balancer: Balancer;
+  private readonly arrivalRng: Rng;
+  private readonly demandRng: Rng;
+  private readonly sha256: Sha256Factory | undefined;
+  /** Time of the next request at the balancer (>= endNs: none within the run). */
+  private nextArrivalNs: number;
+  /** The arrival being routed (hosts are brought up to it). */
+  private nowArrivalNs = 0;
+  private processedToNs = 0;
+  private nextToken = 0;
+  /** Arrival time of each request routed and not answered yet, by token. */
+  private readonly arrivalOf = new Map<number, number>();
+  private readonly routed: Float64Array;
+  private readonly completed: Float64Array;
+  private readonly response: LogHistogram[];
+  private readonly overall = new LogHistogram();
+  private cached: ClusterResult | null = null;
+
+  /** Validates the config (throws SimConfigError naming the bad field). */
+  constructor(config: ClusterConfig, options: ClusterOptions = {}) {
+    this.cfg = resolveCluster(config);
+    const { hosts, service, seed } = this.cfg;
+    this.endNs = this.cfg.durationNs;
+    this.sha256 = options.sha256;
+    const n = hosts.length;
+    this.routed = new Float64Array(n);
+    this.completed = new Float64Array(n);
+    this.response = hosts.map(() => new LogHistogram());
+    this.hosts = hosts.map((h, i) => {
+      const entry = config.hosts[h.entry]!;
+      const own = entry.workload === undefined ? [] : hostGroups(entry.workload, `hosts[${h.entry}].workload`);
+      own.forEach((g, k) => {
+        if (record(g, `hosts[${h.entry}].workload.groups[${k}]`).name === service.name)
+          throw new SimConfigError(
+            `hosts[${h.entry}].workload.groups[${k}].name`,
+            `"${service.name}" is the service's name (its requests' group)`,
+          );
+      });
+      const hostConfig: SimConfig = {
+        machine: entry.machine,
+        workload: {
+          groups: [
+            ...(own as SimConfig['workload']['groups']),
+            // The requests' group: no process of its own (count 0), every one injected.
+            {
+              name: service.name,
+              count: 0,
+              workingSetBytes: service.workingSetBytes,
+              memoryIntensity: service.memoryIntensity,
+            },
+          ],
+        },
+        policy: config.policy,
+        scheduler: config.scheduler,
+        durationNs: this.endNs,
+        seed: hostSeed(seed, h.name),
+        maxBins: config.maxBins ?? HOST_MAX_BINS,
+        // The summary counts every process and move; a cluster's hosts list none of them.
+        maxProcessRows: 0,
+        maxMigrationRows: 0,
+      };
+      try {
+        return new Simulation(hostConfig, {
+          sha256: options.sha256,
+          onInjectedComplete: (token, timeNs) => this.answered(i, token, timeNs),
+        });
+      } catch (e) {
+        // A host's own workload is the only part not checked above: name it in the cluster config.
+        if (e instanceof SimConfigError && e.path.startsWith('workload'))
+          throw new SimConfigError(`hosts[${h.entry}].${e.path}`, e.reason);
+        throw e;
+      }
+    });
+    this.balancer = new Balancer(
+      service.balancer,
+      hosts.map((h) => h.capacity),
+      new Rng(seed, `balancer:${service.name}`),
+    );
+    this.arrivalRng = new Rng(seed, `arrival:${service.name}`);
+    this.demandRng = new Rng(seed, `demand:${service.name}`);
+    this.nextArrivalNs = service.startNs + Math.round(this.arrivalRng.exp(service.meanGapNs));
+  }
+
+  /**
+   * Routes every request arriving before `untilNs` (clamped to the end of the run), advancing
+   * the hosts each one concerns to its arrival. However a run is sliced, its result is the same.
+   */
+  advance(untilNs: number): void {
+    if (this.cached !== null) return;
+    const limit = Math.min(untilNs, this.endNs);
+    const meanGapNs = this.cfg.service.meanGapNs;
+    while (this.nextArrivalNs < limit) {
+      this.arrive(this.nextArrivalNs);
+      this.nextArrivalNs += Math.round(this.arrivalRng.exp(meanGapNs));
+    }
+    this.processedToNs = Math.max(this.processedToNs, limit);
+  }
+
+  get nowNs(): number {
+    return this.processedToNs;
+  }
+
+  get done(): boolean {
+    return this.processedToNs >= this.endNs;
+  }
+
+  /** BalancerHost: server `i`'s load at the arrival being routed. */
+  loadOf(i: number): number {
+    this.bringUp(i);
+    return this.hosts[i]!.liveProcesses;
+  }
+
+  /** BalancerHost: server `i` has applied everything before the arrival being routed. */
+  bringUp(i: number): void {
+    this.hosts[i]!.advance(this.nowArrivalNs);
+  }
+
+  /** One request at the balancer at `t`: its demand, its server, and its injection there. */
+  private arrive(t: number): void {
+    this.nowArrivalNs = t;
+    // Routing that reads every server's state needs every server's completions before t.
+    if (this.balancer.readsAll) for (let i = 0; i < this.hosts.length; i++) this.bringUp(i);
+    const demandNs = sample(this.cfg.service.demand, this.demandRng);
+    const i = this.balancer.route(this);
+    this.bringUp(i);
+    const token = this.nextToken++;
+    this.arrivalOf.set(token, t);
+    this.balancer.routed(i);
+    this.routed[i]!++;
+    this.hosts[i]!.inject(this.cfg.service.name, demandNs, token);
+  }
+
+  /** Host `i` answered request `token` at `timeNs` (called from within its advance). */
+  private answered(i: number, token: number, timeNs: number): void {
+    const responseNs = timeNs - this.arrivalOf.get(token)!;
+    this.arrivalOf.delete(token);
+    this.response[i]!.add(responseNs);
+    this.overall.add(responseNs);
+    this.completed[i]!++;
+    this.balancer.answered(i);
+  }
+
+  /**
+   * The result at the current time. Ends the run there (later advance() calls do nothing): every
+   * host is brought to the cluster's time and ends there.
+   */
+  result(): ClusterResult {
+    if (this.cached !== null) return this.cached;
+    const endNs = this.processedToNs;
+    let events = this.nextToken;
+    const servers: ServerResult[] = this.hosts.map((sim, i) => {
+      sim.advance(endNs);
+      const r = sim.result();
+      events += r.summary.events;
+      return {
+        host: this.cfg.hosts[i]!.name,
+        capacity: this.cfg.hosts[i]!.capacity,
+        ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!),
+        summary: r.summary,
+        digest: r.digest,
+      };
+    });
+    const routed = this.nextToken;
+    const completed = this.overall.count;
+    const body: Omit<ClusterResult, 'digest'> = {
+      simulatedS: endNs / 1e9,
+      service: this.cfg.service.name,
+      balancer: { ...this.cfg.service.balancer },
+      overall: {
+        ...requestStats(routed, completed, this.overall),
+        throughputPerS: endNs > 0 ? completed / (endNs / 1e9) : 0,
+      },
+      servers,
+      events,
+    };
+    this.cached = { ...body, digest: digestOf(body, this.sha256) };
+    return this.cached;
+  }
+}
+
+function requestStats(routed: number, completed: number, h: LogHistogram): RequestStats {
+  return {
+    routed,
+    completed,
+    unfinished: routed - completed,
+    meanResponseS: h.mean() / 1e9,
+    p95ResponseS: h.quantile(0.95) / 1e9,
+    p99ResponseS: h.quantile(0.99) / 1e9,
+  };
+}
+
+/** A host's own workload groups (each one checked when its host's run is built). */
+function hostGroups(value: unknown, path: string): unknown[] {
+  const w = record(value, path);
+  return array(w.groups, `${path}.groups`);
+}
+
+/** Runs a cluster to its end. */
+export function simulateCluster(config: ClusterConfig, options: ClusterOptions = {}): ClusterResult {
+  const sim = new ClusterSimulation(config, options);
+  sim.advance(sim.endNs);
+  return sim.result();
+}
