@@ -30,7 +30,7 @@
  */
 import { REASON_INDEX, REASONS, type Reason } from './config';
 import { CacheModel } from './cache';
-import { CpuLoads } from './cpu-loads';
+import { CpuCounts } from './cpu-counts';
 import { sample } from './distributions';
 import { SimPolicyError } from './errors';
 import { EventKind } from './event-kinds';
@@ -190,8 +190,10 @@ export class Engine implements PolicyActions {
   private readonly lastQueueChange: Float64Array;
   /** Per CPU: waiting + running + in transit towards it (kept current for cheap policy scans). */
   readonly load: Int32Array;
-  /** The loads with their index by load (cpu-loads.ts); `load` is `loads.of`. */
-  readonly loads: CpuLoads;
+  /** The loads with their index by load (cpu-counts.ts); `load` is `loads.of`. */
+  readonly loads: CpuCounts;
+  /** The length of each CPU's queue, indexed by length (kept by the queues themselves). */
+  readonly queued: CpuCounts;
   /** `fair`: per queue (CPUs, then the global queue) the minimum vruntime, as CFS keeps it. */
   private readonly minVruntime: Float64Array;
   private readonly fair: boolean;
@@ -241,10 +243,11 @@ export class Engine implements PolicyActions {
       (g) => g.affinity !== null || g.setAffinity.length > 0 || g.wakeAffinity.length > 0,
     );
     this.affinityNow = cfg.groups.map((g) => g.affinity);
-    this.runQ = Array.from({ length: n }, () => new ReadyQueue(this.qpos));
+    this.queued = new CpuCounts(n);
+    this.runQ = Array.from({ length: n }, (_, cpu) => new ReadyQueue(this.qpos, this.queued, cpu));
     this.globalQ = this.policy.globalQueue ? new ReadyQueue(this.qpos) : null;
     this.cache = new CacheModel(m);
-    this.loads = new CpuLoads(n);
+    this.loads = new CpuCounts(n);
     this.load = this.loads.of;
     const groupNames = cfg.groups.map((g) => g.name);
     this.stats = new RunStats(n, groupNames, m.power !== null, cfg.maxProcessRows);

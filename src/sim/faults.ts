@@ -7,7 +7,7 @@
  * ServiceHost.
  */
 import { EventKind } from './event-kinds';
-import type { CpuLoads } from './cpu-loads';
+import type { CpuCounts } from './cpu-counts';
 import type { EventQueue } from './heap';
 import type { ResolvedMachine } from './machine';
 import { allowed, type Proc } from './process';
@@ -45,7 +45,7 @@ export class Faults {
     private readonly endNs: number,
     private readonly q: EventQueue,
     /** Per CPU: waiting + running + in transit towards it (the engine keeps it). */
-    private readonly loads: CpuLoads,
+    private readonly loads: CpuCounts,
     private readonly stats: RunStats,
     private readonly host: ServiceHost,
   ) {
@@ -102,7 +102,7 @@ export class Faults {
 
   /** Least-loaded online CPU `p` may use other than `cpu` (lowest number on ties); `cpu` itself when there is none. */
   usableInstead(p: Proc, cpu: number): number {
-    const best = this.loads.leastLoaded((c) => c !== cpu && this.service[c] === CpuService.Online && allowed(p, c));
+    const best = this.loads.lowest((c) => c !== cpu && this.service[c] === CpuService.Online && allowed(p, c));
     return best < 0 ? cpu : best;
   }
 

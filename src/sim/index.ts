@@ -59,7 +59,13 @@ export type {
   StopAndCopyConfig,
 } from './cluster/live-migration';
 export { BALANCER, BALANCER_POLICIES, type BalancerPolicyName } from './cluster/balancer';
-export { SERVICE, type ClusterConfig, type ClusterHostConfig, type ServiceConfig } from './cluster/cluster-config';
+export {
+  resolveCluster,
+  SERVICE,
+  type ClusterConfig,
+  type ClusterHostConfig,
+  type ServiceConfig,
+} from './cluster/cluster-config';
 export {
   ClusterSimulation,
   simulateCluster,

@@ -19,7 +19,7 @@
  */
 import type { CacheModel, ReloadCharge } from './cache';
 import { REASON_INDEX, type Reason } from './config';
-import type { CpuLoads } from './cpu-loads';
+import type { CpuCounts } from './cpu-counts';
 import type { TraceHook } from './engine';
 import { EventKind } from './event-kinds';
 import { CpuService, type Faults } from './faults';
@@ -112,7 +112,7 @@ export class Migrations {
     private readonly q: EventQueue,
     private readonly procs: readonly Proc[],
     /** Per CPU: waiting + running + in transit towards it (the engine keeps it; a move in transit counts at its target). */
-    private readonly loads: CpuLoads,
+    private readonly loads: CpuCounts,
     /** Processes wait in one global queue: a policy cannot move them (a CPU picking one up is the move). */
     private readonly globalQueue: boolean,
     private readonly faults: Faults,

@@ -6,14 +6,24 @@
  * first served). `pos` (shared, indexed by slot) lets a policy pull any queued process out in
  * O(log n) when it migrates it.
  */
+import type { CpuCounts } from './cpu-counts';
+
 export class ReadyQueue {
   private slots: number[] = [];
   private keys: number[] = [];
   private ties: number[] = [];
   private orders: number[] = [];
 
-  /** `pos[slot]` is the slot's index in whichever queue holds it, -1 when in none. */
-  constructor(private readonly pos: Int32Array | number[]) {}
+  /**
+   * `pos[slot]` is the slot's index in whichever queue holds it, -1 when in none. A CPU's own
+   * queue keeps its length in `lengths` (row `cpu`), so a policy finds the longest queue without
+   * a scan; the global queue has none.
+   */
+  constructor(
+    private readonly pos: Int32Array | number[],
+    private readonly lengths: CpuCounts | null = null,
+    private readonly cpu = -1,
+  ) {}
 
   get length(): number {
     return this.slots.length;
@@ -51,6 +61,7 @@ export class ReadyQueue {
     this.ties.push(tie);
     this.orders.push(order);
     this.up(this.slots.length - 1);
+    this.lengths?.add(this.cpu, 1);
   }
 
   pop(): number {
@@ -79,6 +90,7 @@ export class ReadyQueue {
     this.keys.pop();
     this.ties.pop();
     this.orders.pop();
+    this.lengths?.add(this.cpu, -1);
     if (i < this.slots.length) {
       if (i > 0 && this.less(i, (i - 1) >> 1)) this.up(i);
       else this.down(i);

@@ -43,12 +43,16 @@ export class EngineView implements SimView {
     return this.e.load[cpu]!;
   }
 
+  mostQueued(atLeast: number, accept: (cpu: number) => boolean): number {
+    return this.e.queued.highest(atLeast, accept);
+  }
+
   leastLoaded(accept: (cpu: number) => boolean): number {
-    return this.e.loads.leastLoaded(accept);
+    return this.e.loads.lowest(accept);
   }
 
   nextIdle(start: number, accept: (cpu: number) => boolean): number {
-    return this.e.loads.nextAtLoad(0, start, accept);
+    return this.e.loads.nextAt(0, start, accept);
   }
 
   queued(cpu: number): readonly number[] {

@@ -57,7 +57,7 @@ const NO_NODE: ReadonlySet<Layer> = new Set(['sim', 'sandbox', 'lab', 'webview']
 const WHITE_BOX: Readonly<Record<string, readonly string[]>> = {
   'test/unit/sim-digest.test.ts': ['src/sim/digest.ts'],
   'test/unit/policy-linux-cfs.test.ts': ['src/sim/policies/linuxCfs.ts'],
-  'test/unit/sim-cpu-loads.test.ts': ['src/sim/cpu-loads.ts'],
+  'test/unit/sim-cpu-counts.test.ts': ['src/sim/cpu-counts.ts'],
   'test/unit/event-queue.test.ts': ['src/sim/heap.ts'],
   'bench/queue-child.ts': ['src/sim/heap.ts'],
 };

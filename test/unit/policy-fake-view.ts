@@ -115,6 +115,18 @@ export class FakeMachine implements SimView, PolicyActions {
   load(cpu: number): number {
     return this.queues[cpu]!.length + (this.runningOn[cpu]! >= 0 ? 1 : 0);
   }
+  /** The scan the engine's index replaces: the longest queue, at least `atLeast`, lowest number on ties. */
+  mostQueued(atLeast: number, accept: (cpu: number) => boolean): number {
+    let best = -1;
+    let most = atLeast - 1;
+    for (let cpu = 0; cpu < this.queues.length; cpu++) {
+      if (accept(cpu) && this.queues[cpu]!.length > most) {
+        most = this.queues[cpu]!.length;
+        best = cpu;
+      }
+    }
+    return best;
+  }
   /** The scan the engine's index replaces: the first CPU with load 0 from `start`, wrapping. */
   nextIdle(start: number, accept: (cpu: number) => boolean): number {
     const n = this.queues.length;

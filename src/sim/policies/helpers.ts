@@ -22,19 +22,9 @@ export function leastLoadedUsable(
   );
 }
 
-/** CPU with the most waiting processes (ties: lowest number); -1 if no queue holds `atLeast` waiting. */
+/** CPU with the most waiting processes among those `accept` admits (ties: lowest number); -1 if no queue holds `atLeast` waiting. */
 export function busiestQueue(view: SimView, atLeast = 1, accept?: (cpu: number) => boolean): number {
-  let best = -1;
-  let most = atLeast - 1;
-  for (let cpu = 0; cpu < view.machine.cpuCount; cpu++) {
-    if (accept !== undefined && !accept(cpu)) continue;
-    const q = view.queueLength(cpu);
-    if (q > most) {
-      most = q;
-      best = cpu;
-    }
-  }
-  return best;
+  return view.mostQueued(atLeast, accept ?? (() => true));
 }
 
 /** Chooses where an evacuated process goes (-1: nowhere it may run; it stays and the engine decides). */

@@ -29,6 +29,11 @@ export interface SimView {
    * an index by load: a large machine's placement reads a few CPUs, not all.
    */
   leastLoaded(accept: (cpu: number) => boolean): number;
+  /**
+   * The CPU with the most processes waiting in its queue, at least `atLeast`, among those
+   * `accept` admits, the lowest-numbered on ties; -1 if none (from an index by queue length).
+   */
+  mostQueued(atLeast: number, accept: (cpu: number) => boolean): number;
   /** The first CPU with load 0 that `accept` admits, in the order start, start + 1, ..., wrapping around; -1 if none. */
   nextIdle(start: number, accept: (cpu: number) => boolean): number;
   /** Handles waiting in `cpu`'s queue (heap order, not sorted). */

@@ -1,12 +1,12 @@
 /**
- * The index of CPUs by load (src/sim/cpu-loads.ts) and the placements built on it find exactly
- * what a scan of every CPU finds: checked against scans written here, on random loads, masks and
+ * The index of CPUs by load and by queue length (src/sim/cpu-counts.ts) and the placements built
+ * on it find exactly what a scan of every CPU finds: checked against scans written here, on random loads, masks and
  * offline CPUs, and through whole runs with faults and affinity against the recorded digests.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { CpuLoads } from '../../src/sim/cpu-loads';
+import { CpuCounts } from '../../src/sim/cpu-counts';
 import { POLICY_INFO, Rng } from '../../src/sim';
 import { FakeMachine } from './policy-fake-view';
 
@@ -17,14 +17,14 @@ function scanLeastLoaded(load: Int32Array, accept: (cpu: number) => boolean): nu
   return best;
 }
 
-test('CpuLoads.leastLoaded and nextAtLoad equal scans after any sequence of load changes, for any predicate', () => {
+test('CpuCounts.lowest, highest and nextAt equal scans after any sequence of changes, for any predicate', () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 100 }),
       fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 400 }),
       fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
       (cpuCount, changes, seeds) => {
-        const loads = new CpuLoads(cpuCount);
+        const loads = new CpuCounts(cpuCount);
         const reference = new Int32Array(cpuCount);
         for (const [at, up] of changes) {
           const cpu = at % cpuCount;
@@ -38,15 +38,26 @@ test('CpuLoads.leastLoaded and nextAtLoad equal scans after any sequence of load
           // Admit a random subset (sometimes none, sometimes all).
           const admitted = Array.from({ length: cpuCount }, (_, cpu) => ((cpu * 2654435761 + seed) >>> 0) % 3 !== 0);
           const accept = (cpu: number) => admitted[cpu]!;
-          assert.equal(loads.leastLoaded(accept), scanLeastLoaded(reference, accept));
+          assert.equal(loads.lowest(accept), scanLeastLoaded(reference, accept));
           assert.equal(
-            loads.leastLoaded(() => true),
+            loads.lowest(() => true),
             scanLeastLoaded(reference, () => true),
           );
           assert.equal(
-            loads.leastLoaded(() => false),
+            loads.lowest(() => false),
             -1,
           );
+          // The largest count at least `atLeast`, lowest CPU on ties, as busiestQueue's scan found it.
+          for (const atLeast of [0, 1, 2, 5]) {
+            let best = -1;
+            let most = atLeast - 1;
+            for (let cpu = 0; cpu < cpuCount; cpu++)
+              if (accept(cpu) && reference[cpu]! > most) {
+                most = reference[cpu]!;
+                best = cpu;
+              }
+            assert.equal(loads.highest(atLeast, accept), best);
+          }
           // The first CPU at a load from a start, wrapping around, as a circular scan finds it.
           const start = seed % cpuCount;
           for (const load of [0, 1, 2, 50]) {
@@ -55,7 +66,7 @@ test('CpuLoads.leastLoaded and nextAtLoad equal scans after any sequence of load
               const cpu = (start + k) % cpuCount;
               if (reference[cpu] === load && accept(cpu)) expected = cpu;
             }
-            assert.equal(loads.nextAtLoad(load, start, accept), expected);
+            assert.equal(loads.nextAt(load, start, accept), expected);
           }
         }
       },
@@ -64,21 +75,21 @@ test('CpuLoads.leastLoaded and nextAtLoad equal scans after any sequence of load
   );
 });
 
-test('CpuLoads grows past its first eight load values', () => {
-  const loads = new CpuLoads(3);
+test('CpuCounts grows past its first eight values and keeps its lowest and highest exact', () => {
+  const loads = new CpuCounts(3);
   for (let i = 0; i < 40; i++) loads.add(0, 1);
   for (let i = 0; i < 20; i++) loads.add(1, 1);
   assert.equal(
-    loads.leastLoaded(() => true),
+    loads.lowest(() => true),
     2,
   );
   assert.equal(
-    loads.leastLoaded((cpu) => cpu !== 2),
+    loads.lowest((cpu) => cpu !== 2),
     1,
   );
   for (let i = 0; i < 40; i++) loads.add(0, -1);
   assert.equal(
-    loads.leastLoaded(() => true),
+    loads.lowest(() => true),
     0,
   );
 });
