@@ -375,6 +375,17 @@ export const PRELUDE = String.raw`
     },
   });
 
+  // The methods too (lockDown below freezes only what the global object reaches): user code may
+  // not hang anything on them either.
+  for (const o of [view, act]) {
+    const keys = ownKeys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const d = getOwnPropertyDescriptor(o, keys[i]);
+      if (typeof d.value === 'function') freeze(d.value);
+      if (d.get !== undefined) freeze(d.get);
+    }
+  }
+
   // ---- the definition: read once, while the user's top level runs (under its budget) ----------
 
   const HOOKS = freeze(['place', 'placeOnWake', 'balance', 'onIdle', 'onCpuEvent']);
@@ -535,8 +546,16 @@ export const PRELUDE = String.raw`
    * Freezes every object reachable from the global object and the intrinsics that no global
    * names (iterator and generator prototypes...): user code cannot change what built-ins do,
    * neither for itself nor for this prelude.
+   *
+   * The first VM of a QuickJS module walks the whole graph (every property descriptor: about two
+   * milliseconds) and records the way it went, as a plan: each object it froze, reached from an
+   * earlier one by a prototype, a property value, a getter or a setter, with its number of own
+   * keys. Every context of a module starts with the same built-ins, so later VMs get the plan
+   * (setup.lockPlan, from the host, which read it from a VM before any user code ran) and only
+   * follow it, checking each object's key count on the way; at the first difference they walk
+   * the whole graph after all.
    */
-  function lockDown() {
+  function lockDown(plan) {
     const roots = [
       globalThis,
       getPrototypeOf(function* () {}),
@@ -551,30 +570,81 @@ export const PRELUDE = String.raw`
       /x/[Symbol.matchAll](''),
       (function () { return arguments; })(),
     ];
+    if (plan !== null && follow(roots, plan)) return null;
+    return walk(roots);
+  }
+  // Keys in a plan: 's' + a string key, or 'y' + the name of a well-known symbol (Symbol.iterator...).
+  const symbolNames = new Map();
+  const namedSymbols = new Map();
+  for (const name of Object.getOwnPropertyNames(Symbol)) {
+    const s = Symbol[name];
+    if (typeof s === 'symbol') {
+      symbolNames.set(s, name);
+      namedSymbols.set(name, s);
+    }
+  }
+  /** The whole walk; returns the plan of it (null if a key cannot be written down). */
+  function walk(roots) {
     const seen = new SetOf();
-    const stack = roots.slice();
+    let plan = [];
+    // Stack entries of four: the value, the index of the object it was reached from (-1 - i for
+    // root i), how (0 prototype, 1 property value, 2 getter, 3 setter) and the key.
+    const stack = [];
+    for (let i = roots.length - 1; i >= 0; i--) stack.push(roots[i], -1 - i, -1, '');
     while (stack.length > 0) {
+      const key = stack.pop();
+      const how = stack.pop();
+      const from = stack.pop();
       const o = stack.pop();
       if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
+      const index = seen.size;
       seen.add(o);
       // The global object stays open for the user's own top-level declarations.
       if (o !== globalThis) freeze(o);
-      stack.push(getPrototypeOf(o));
       const keys = ownKeys(o);
+      if (plan !== null) {
+        const name = typeof key === 'symbol' ? symbolNames.get(key) : key;
+        if (name === undefined) plan = null;
+        else plan.push(from, how, (typeof key === 'symbol' ? 'y' : 's') + name, keys.length);
+      }
+      stack.push(getPrototypeOf(o), index, 0, '');
       for (let i = 0; i < keys.length; i++) {
         const d = getOwnPropertyDescriptor(o, keys[i]);
         if (d === undefined) continue;
-        if ('value' in d) stack.push(d.value);
-        else stack.push(d.get, d.set);
+        if ('value' in d) stack.push(d.value, index, 1, keys[i]);
+        else stack.push(d.get, index, 2, keys[i], d.set, index, 3, keys[i]);
       }
     }
+    return plan;
+  }
+  /** Follows a plan: true when every object was where the plan says, with as many own keys, and is frozen. */
+  function follow(roots, plan) {
+    const objects = [];
+    try {
+      for (let j = 0; j + 3 < plan.length; j += 4) {
+        const from = plan[j], how = plan[j + 1], code = plan[j + 2], count = plan[j + 3];
+        const key = code[0] === 'y' ? namedSymbols.get(code.slice(1)) : code.slice(1);
+        let o;
+        if (from < 0) o = roots[-1 - from];
+        else {
+          const p = objects[from];
+          o = how === 0 ? getPrototypeOf(p) : how === 1 ? p[key] : how === 2 ? getOwnPropertyDescriptor(p, key).get : getOwnPropertyDescriptor(p, key).set;
+        }
+        if (o === null || (typeof o !== 'object' && typeof o !== 'function') || ownKeys(o).length !== count) return false;
+        objects.push(o);
+        if (o !== globalThis) freeze(o);
+      }
+    } catch (e) {
+      return false;
+    }
+    return objects.length > 0;
   }
 
   const fixed = (name, value) => defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
   fixed('definePolicy', definePolicy);
   fixed('console', console);
   fixed('REASONS', REASONS);
-  lockDown();
+  const lockPlan = lockDown(setup.lockPlan === undefined ? null : setup.lockPlan);
   // After the lock-down: the module shim the transpiled code writes to is the user's own.
   globalThis.exports = {};
 
@@ -582,6 +652,10 @@ export const PRELUDE = String.raw`
   return freeze({
     call,
     describeError,
+    /** The plan of the whole walk this VM made (JSON), or null when it followed one. */
+    lockPlan() {
+      return lockPlan === null ? null : stringify(lockPlan);
+    },
     describe() {
       return described;
     },

@@ -126,7 +126,8 @@ export function newVm(
   );
   context.setProp(context.global, '__host', hostFn);
   hostFn.dispose();
-  const setupHandle = context.newString(JSON.stringify(setup));
+  // The lock-down plan of this module's first VM (prelude.ts, lockDown): later VMs only follow it.
+  const setupHandle = context.newString(JSON.stringify({ ...setup, lockPlan: lockPlans.get(module) ?? null }));
   context.setProp(context.global, '__setup', setupHandle);
   setupHandle.dispose();
 
@@ -145,6 +146,11 @@ export function newVm(
     describe: context.getProp(api, 'describe'),
     describeError: context.getProp(api, 'describeError'),
   };
+  if (!lockPlans.has(module)) {
+    // Read now, before any user code has run in this VM: the plan is the prelude's own walk.
+    const plan = readPlan(context, budget, api);
+    if (plan !== null) lockPlans.set(module, plan);
+  }
   api.dispose();
 
   /** What a thrown value says, asked of the prelude (never read by the host: it may be a Proxy). */
@@ -237,6 +243,27 @@ export function newVm(
       free();
     },
   };
+}
+
+/** Per QuickJS module, the plan its first VM's lock-down recorded (every context of a module starts alike). */
+const lockPlans = new WeakMap<QuickJSWASMModule, unknown[]>();
+
+/** The prelude's recorded lock-down plan, if it made one: an array of numbers and strings, or null. */
+function readPlan(context: QuickJSContext, budget: Budget, api: QuickJSHandle): unknown[] | null {
+  const fn = context.getProp(api, 'lockPlan');
+  try {
+    const result = budget.spend(REPORT_STEPS, () => context.callFunction(fn, context.undefined));
+    if (result.error) {
+      result.error.dispose();
+      return null;
+    }
+    const text = context.typeof(result.value) === 'string' ? context.getString(result.value) : null;
+    result.value.dispose();
+    const plan: unknown = text === null ? null : JSON.parse(text);
+    return Array.isArray(plan) && plan.every((x) => typeof x === 'number' || typeof x === 'string') ? plan : null;
+  } finally {
+    fn.dispose();
+  }
 }
 
 function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {

@@ -42,13 +42,13 @@ function config(policy: string, extra: Partial<SimConfig> = {}): SimConfig {
 }
 
 /** First online CPU allowed for p from p % n on (in cells: SPOT, the same in JS). */
-const SPOT = `function spot(view, p) {
+const SPOT = `const spot = function (view, p) {
   for (let k = 0; k < view.cpuCount; k++) {
     const c = (p + k) % view.cpuCount;
     if (view.online(c) && view.isAllowed(p, c)) return c;
   }
   return 0;
-}
+};
 `;
 function spot(view: SimView, p: number): number {
   const n = view.machine.cpuCount;
@@ -210,11 +210,11 @@ test('a hook that changes the arrays it is given changes nothing: not the next r
   assert.ok(first.summary.migrations > 100);
 });
 
-test('nothing user code can reach is a view of memory: no ArrayBuffer, no typed array', async () => {
+test('nothing user code can reach is a view of memory (no ArrayBuffer, no typed array), and all of it is frozen', async () => {
   // Everything reachable from the globals, the hooks' arguments and their prototypes, getters and setters.
   const c = await cell(
-    `${SPOT}const found = { objects: 0, buffers: 0 };
-function walk(roots) {
+    `${SPOT}const found = { objects: 0, buffers: 0, open: 0 };
+const walk = (roots) => {
   const seen = new Set();
   const stack = roots.slice();
   while (stack.length > 0) {
@@ -223,6 +223,8 @@ function walk(roots) {
     seen.add(o);
     found.objects++;
     if (o instanceof ArrayBuffer || ArrayBuffer.isView(o)) found.buffers++;
+    // Only the global object (for the user's own declarations) and the module shim stay open.
+    if (!Object.isFrozen(o) && o !== globalThis && o !== globalThis.exports) found.open++;
     stack.push(Object.getPrototypeOf(o));
     for (const k of Reflect.ownKeys(o)) {
       const d = Object.getOwnPropertyDescriptor(o, k);
@@ -230,7 +232,7 @@ function walk(roots) {
       if ('value' in d) stack.push(d.value); else stack.push(d.get, d.set);
     }
   }
-}
+};
 let done = false;
 definePolicy({
   balanceIntervalNs: 10e6,
@@ -238,18 +240,21 @@ definePolicy({
   balance(view, act) {
     if (done) return;
     done = true;
-    walk([globalThis, view, act, view.queued(0), view.cpus, view.machine, REASONS, definePolicy, console]);
-    console.log(found.objects + ' objects, ' + found.buffers + ' buffers');
+    // (not view.queued(0): a fresh array of the caller's own, open by design)
+    walk([globalThis, view, act, view.cpus, view.machine, REASONS, definePolicy, console]);
+    console.log(found.objects + ' objects, ' + found.buffers + ' buffers, ' + found.open + ' not frozen');
   },
 });`,
     'walker',
   );
   simulate(config('walker'), { policy: c.factory });
   const [line] = c.logs();
-  const match = /^(\d+) objects, (\d+) buffers$/.exec(line ?? '');
+  const match = /^(\d+) objects, (\d+) buffers, (\d+) not frozen$/.exec(line ?? '');
   assert.ok(match, `logged ${String(line)}`);
   assert.ok(Number(match[1]) > 300, 'the walk reached the built-ins');
   assert.equal(Number(match[2]), 0);
+  // This VM followed the lock-down plan of the module's first one (prelude.ts, lockDown): it froze everything all the same.
+  assert.equal(Number(match[3]), 0);
 });
 
 test('a hook that floods act.migrate is stopped by the step budget at its line', async () => {
