@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compilePolicy, PolicyRuntimeError } from '../../src/sandbox/index';
 import { simulate, type Policy, type PolicyFactory, type SimConfig, type SimView } from '../../src/sim/index';
+import { LEAST_LOADED, WORK_STEALING } from '../../bench/policy-cells';
 
 function config(policy: string, extra: Partial<SimConfig> = {}): SimConfig {
   return {
@@ -327,4 +328,17 @@ test('isAllowed of a handle that names no process throws in every hook (no mask 
   assert.ok(error instanceof PolicyRuntimeError, String(error));
   assert.match(error.message, /view\.isAllowed: -1 is not a live process/);
   assert.equal(error.location?.line, 12);
+});
+
+test("the bench's cell copies of least-loaded and work-stealing give the built-ins' digests", async () => {
+  for (const [name, code] of [
+    ['least-loaded', LEAST_LOADED],
+    ['work-stealing', WORK_STEALING],
+  ] as const) {
+    const compiled = await compilePolicy(code, 'ts', { name });
+    const builtIn = simulate(config(name));
+    const mine = simulate(config(name), { policy: compiled.factory });
+    assert.equal(mine.digest, builtIn.digest, name);
+    if (name === 'work-stealing') assert.ok(mine.summary.migrations > 100, `${mine.summary.migrations} steals`);
+  }
 });
