@@ -3,37 +3,17 @@
  * student API (src/policy-api/migration-lab-policy.d.ts: definePolicy, the view, act.migrate)
  * on top of two things the host provides:
  *
- * - a snapshot of per-CPU state passed with every hook call as one Float64Array (SNAPSHOT_FIELDS
- *   blocks of cpuCount numbers), because each call from QuickJS out to the host costs
- *   microseconds, while reading a typed array inside QuickJS costs nanoseconds;
- * - `__host(op, a, b, c)` for per-process facts and for migrate, which returns a fresh snapshot.
+ * - the snapshot (snapshot.ts): the machine's per-CPU state and every run queue, in memory the
+ *   host writes before each hook call and the VM reads in place, because each call from QuickJS
+ *   out to the host costs microseconds, while reading a typed array inside QuickJS costs
+ *   nanoseconds. The hook's answer and the moves it batched go back the same way;
+ * - `__host(op, a, b, c)` for per-process facts, for moves the snapshot cannot vouch for, and
+ *   to hand over batched moves when the hook reads the machine again.
  *
  * Every check that can blame the user's code (a bad CPU number, a dead process, an impossible
  * move) throws here, inside the VM, so the error's stack runs through the user's line.
  */
-
-/**
- * Snapshot layout (one Float64Array per hook call): a header [hook code, nowNs, a, b], then the
- * per-CPU blocks in SNAPSHOT_FIELDS order (cpuCount numbers each), then the affinity mask of the
- * call's subject process (1 = allowed) so place() loops need no host call to check it, then
- * cpuCount + 1 offsets into the queue area, which lists each CPU's waiting processes as
- * [handle, may run anywhere (1/0)] pairs: view.queued and isAllowed on them need no host call.
- */
-export const SNAPSHOT_HEADER = 4;
-export const SNAPSHOT_FIELDS = [
-  'load',
-  'running',
-  'queueLength',
-  'online',
-  'capacity',
-  'frequencyHz',
-  'temperatureC',
-] as const;
-
-/** Length of a snapshot with `queued` waiting processes in all. */
-export function snapshotLength(cpuCount: number, queued: number): number {
-  return SNAPSHOT_HEADER + (SNAPSHOT_FIELDS.length + 1) * cpuCount + cpuCount + 1 + 2 * queued;
-}
+import { HEADER_WORDS, Want, Word } from './snapshot';
 
 /** Host operations, by code (an integer is cheaper to pass than a name). */
 export const HostOp = {
@@ -55,12 +35,12 @@ export const HostOp = {
   periodNs: 15,
   wcetNs: 16,
   deadlineNs: 17,
-  queued: 18,
   utilization: 19,
   migrate: 20,
   indexInGroup: 21,
-  snapshot: 22,
+  flush: 22,
   log: 23,
+  buffer: 24,
 } as const;
 
 /** Hook codes for the prelude's call(). */
@@ -112,38 +92,88 @@ export const PRELUDE = String.raw`
   // Constructors too: the global object stays writable (the user's own declarations live on it),
   // so the prelude never looks a global up again once user code has run.
   const F64 = Float64Array;
+  const I32 = Int32Array;
   const SetOf = Set;
   const RangeErr = RangeError;
   const TypeErr = TypeError;
   const Err = Error;
 
   const OP = ${JSON.stringify(HostOp)};
+  const W = ${JSON.stringify(Word)};
+  const WANT_QUEUES = ${Want.queues}, WANT_SPEEDS = ${Want.speeds};
   const REASONS = freeze(setup.reasons.slice());
   const n = setup.machine.cpuCount;
   const sockets = setup.machine.sockets;
-  const H = ${SNAPSHOT_HEADER};
-  const LOAD = H, RUNNING = H + n, QUEUE = H + 2 * n, ONLINE = H + 3 * n, CAPACITY = H + 4 * n, FREQUENCY = H + 5 * n, TEMPERATURE = H + 6 * n, MASK = H + 7 * n;
-  const QSTART = H + 8 * n, QAREA = QSTART + n + 1;
-  let snap = new F64(QAREA);
-  /** After a move the snapshot is out of date; the next read of per-CPU state fetches a fresh one. */
-  let stale = false;
-  function fresh() {
-    if (stale) {
-      const header = snap.subarray(0, H);
-      const mask = snap.subarray(MASK, MASK + n);
-      const next = new F64(host(OP.snapshot));
-      next.set(header, 0);
-      next.set(mask, MASK);
-      snap = next;
-      stale = false;
-    }
-    return snap;
+
+  // The snapshot (snapshot.ts): one buffer the host writes before each call, read here through
+  // views over its blocks; the prelude asks the host for it at the first call and whenever the
+  // host replaced it with a bigger one. None of these views is ever handed to user code
+  // (queued() copies), so only the host changes them. Until the first call (the user's top
+  // level may log), the header is a scratch one that says "replaced".
+  let I = new I32(${HEADER_WORDS}), LOADS = null, RUNS = null, QLENS = null, ONLINES = null, RUN_ANYWHERE = null, MASK = null;
+  let QSTARTS = null, QPROCS = null, QANYWHERE = null, QCPUS = null, MOVE_PROCS = null, MOVE_CPUS = null, MOVE_REASONS = null;
+  let CAPACITIES = null, FREQUENCIES = null, TEMPERATURES = null, F = null, NOW = 0, MOVE_CAPACITY = 0;
+  I[W.replaced] = 1;
+  /** The parts of the snapshot asked for so far (snapshot.ts, Want): the host writes only those. */
+  let wants = 0;
+  function adopt(buffer) {
+    I = new I32(buffer);
+    I[W.wants] = wants;
+    F = new F64(buffer);
+    const block = (at) => new I32(buffer, 4 * I[at], n);
+    LOADS = block(W.load);
+    RUNS = block(W.running);
+    QLENS = block(W.queueLength);
+    ONLINES = block(W.online);
+    RUN_ANYWHERE = block(W.runningAnywhere);
+    MASK = block(W.mask);
+    QSTARTS = new I32(buffer, 4 * I[W.queueStart], n + 1);
+    const q = I[W.queueCapacity];
+    QPROCS = new I32(buffer, 4 * I[W.queueProc], q);
+    QANYWHERE = new I32(buffer, 4 * I[W.queueAnywhere], q);
+    QCPUS = new I32(buffer, 4 * I[W.queueCpu], q);
+    MOVE_CAPACITY = I[W.moveCapacity];
+    MOVE_PROCS = new I32(buffer, 4 * I[W.moveProc], MOVE_CAPACITY);
+    MOVE_CPUS = new I32(buffer, 4 * I[W.moveCpu], MOVE_CAPACITY);
+    MOVE_REASONS = new I32(buffer, 4 * I[W.moveReason], MOVE_CAPACITY);
+    NOW = I[W.now];
+    CAPACITIES = new F64(buffer, 8 * I[W.capacity], n);
+    FREQUENCIES = new F64(buffer, 8 * I[W.frequency], n);
+    TEMPERATURES = new F64(buffer, 8 * I[W.temperature], n);
+  }
+
+  /**
+   * Moves batched in this call and not yet given to the host. While there are some, the snapshot
+   * is out of date: every read of the machine first hands them over (flush), so a hook sees the
+   * effect of its own moves exactly as if each had been made on the spot.
+   */
+  let pending = 0;
+  /** True during balance, onIdle and onCpuEvent: the hooks that may move (act is theirs). */
+  let moving = false;
+  /**
+   * Every host call: the host first applies the batched moves (and rewrites the snapshot), so
+   * none are pending after it; a buffer it outgrew says so, and the new one is fetched.
+   */
+  function hostCall(op, a, b, c) {
+    I[W.moves] = pending;
+    const answer = host(op, a, b, c);
+    pending = 0;
+    if (I[W.replaced] !== 0) adopt(host(OP.buffer));
+    return answer;
+  }
+  /** Hands the batched moves over; the host rewrites the snapshot. */
+  function flush() {
+    hostCall(OP.flush);
+  }
+  /** As flush, asking for that part of the snapshot too (the first time a hook reads it). */
+  function fresh(part) {
+    wants |= part;
+    I[W.wants] = wants;
+    hostCall(OP.flush);
   }
   let now = 0;
-  /** The process the current hook is about (place, placeOnWake), -1 for the others. */
-  let subject = -1;
-  /** Processes seen in this call (through view.queued) whose affinity allows every CPU. */
-  const anywhere = new SetOf();
+  /** The process the current hook is about (place, placeOnWake); NaN (equal to nothing) for the others. */
+  let subject = NaN;
 
   /** One log argument as text; whatever user code hides in it (toJSON, getters) runs under the hook's budget. */
   function logText(a) {
@@ -165,19 +195,20 @@ export const PRELUDE = String.raw`
     log(...args) {
       // Past the cap a line is only counted (the host says how many were not kept); a line is
       // sent one character longer than the cap, so that the host can say it was cut.
-      if (logged >= ${LOG_LINES}) return void host(OP.log, 0);
+      if (logged >= ${LOG_LINES}) return void hostCall(OP.log, 0);
       logged++;
       let line = '';
       for (let i = 0; i < args.length && line.length <= ${LOG_LINE_CHARS}; i++) line += (i > 0 ? ' ' : '') + logText(args[i]);
-      host(OP.log, line.length > ${LOG_LINE_CHARS} ? line.slice(0, ${LOG_LINE_CHARS} + 1) : line);
+      hostCall(OP.log, line.length > ${LOG_LINE_CHARS} ? line.slice(0, ${LOG_LINE_CHARS} + 1) : line);
     },
   });
 
+  function badCpu(cpu, what) {
+    throw new RangeErr(what + ': ' + toText(cpu) + ' is not a CPU (this machine has CPUs 0..' + (n - 1) + ')');
+  }
   function cpuArg(cpu, what) {
     // (cpu >>> 0) === cpu: a whole number >= 0 (cheaper than Number.isInteger in QuickJS).
-    if ((cpu >>> 0) !== cpu || cpu >= n) {
-      throw new RangeErr(what + ': ' + toText(cpu) + ' is not a CPU (this machine has CPUs 0..' + (n - 1) + ')');
-    }
+    if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, what);
     return cpu;
   }
   function socketArg(socket, what) {
@@ -188,9 +219,43 @@ export const PRELUDE = String.raw`
   }
   /** A per-process query; the host answers undefined for a handle that names no live process. */
   function ask(op, p, b, what) {
-    const v = host(op, p, b);
+    const v = hostCall(op, p, b);
     if (v === undefined) throw new RangeErr(what + ': ' + toText(p) + ' is not a live process');
     return v;
+  }
+  /** Where the snapshot has p waiting: its entry, or -1 (p running, elsewhere, or not a handle). */
+  function queueEntry(p) {
+    if ((wants & WANT_QUEUES) === 0) fresh(WANT_QUEUES);
+    const total = I[W.queued];
+    // lastIndexOf from the last entry in use: entries past it are left over from earlier calls.
+    return total > 0 ? QPROCS.lastIndexOf(p, total - 1) : -1;
+  }
+  /** True when the snapshot shows p waiting or running, with a mask that allows every CPU. */
+  function mayRunAnywhere(p) {
+    if (!(p >= 0)) return false;
+    const e = queueEntry(p);
+    if (e >= 0) return QANYWHERE[e] === 1;
+    const cpu = RUNS.indexOf(p);
+    return cpu >= 0 && RUN_ANYWHERE[cpu] === 1;
+  }
+  /**
+   * True when the simulator is sure to take the move of p to cpu, judged from the snapshot: p
+   * waits or runs on another CPU, its mask allows every CPU, it is not already moving in this
+   * call's batch, and cpu is online (moves change none of these for other processes). Any other
+   * move, a mistake included, goes to the host at once, which answers exactly as it always did.
+   */
+  function sureMove(p, cpu) {
+    if (!(p >= 0) || ONLINES[cpu] !== 1) return false;
+    let at;
+    const e = queueEntry(p);
+    if (e >= 0) {
+      if (QANYWHERE[e] !== 1) return false;
+      at = QCPUS[e];
+    } else {
+      at = RUNS.indexOf(p);
+      if (at < 0 || RUN_ANYWHERE[at] !== 1) return false;
+    }
+    return at !== cpu && (pending === 0 || MOVE_PROCS.lastIndexOf(p, pending - 1) < 0);
   }
 
   const cpuIds = freeze(Array.from({ length: n }, (_, i) => i));
@@ -215,27 +280,57 @@ export const PRELUDE = String.raw`
     cpuCount: n,
     cpus: cpuIds,
     params: freeze(setup.params),
-    load(cpu) { return (stale ? fresh() : snap)[LOAD + cpuArg(cpu, 'view.load')]; },
-    running(cpu) { return (stale ? fresh() : snap)[RUNNING + cpuArg(cpu, 'view.running')]; },
-    queueLength(cpu) { return (stale ? fresh() : snap)[QUEUE + cpuArg(cpu, 'view.queueLength')]; },
-    idle(cpu) { return (stale ? fresh() : snap)[LOAD + cpuArg(cpu, 'view.idle')] === 0; },
-    online(cpu) { return (stale ? fresh() : snap)[ONLINE + cpuArg(cpu, 'view.online')] === 1; },
-    capacity(cpu) { return (stale ? fresh() : snap)[CAPACITY + cpuArg(cpu, 'view.capacity')]; },
-    frequencyHz(cpu) { return (stale ? fresh() : snap)[FREQUENCY + cpuArg(cpu, 'view.frequencyHz')]; },
-    temperatureC(cpu) { return (stale ? fresh() : snap)[TEMPERATURE + cpuArg(cpu, 'view.temperatureC')]; },
-    utilization(cpu) { return host(OP.utilization, cpuArg(cpu, 'view.utilization')); },
+    // The check is written out in each reader (no cpuArg call): these are the calls hooks make most.
+    load(cpu) {
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.load');
+      if (pending !== 0) flush();
+      return LOADS[cpu];
+    },
+    running(cpu) {
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.running');
+      if (pending !== 0) flush();
+      return RUNS[cpu];
+    },
+    queueLength(cpu) {
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.queueLength');
+      if (pending !== 0) flush();
+      return QLENS[cpu];
+    },
+    idle(cpu) {
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.idle');
+      if (pending !== 0) flush();
+      return LOADS[cpu] === 0;
+    },
+    online(cpu) {
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.online');
+      if (pending !== 0) flush();
+      return ONLINES[cpu] === 1;
+    },
+    capacity(cpu) {
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.capacity');
+      if (pending !== 0 || (wants & WANT_SPEEDS) === 0) fresh(WANT_SPEEDS);
+      return CAPACITIES[cpu];
+    },
+    frequencyHz(cpu) {
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.frequencyHz');
+      if (pending !== 0 || (wants & WANT_SPEEDS) === 0) fresh(WANT_SPEEDS);
+      return FREQUENCIES[cpu];
+    },
+    temperatureC(cpu) {
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.temperatureC');
+      if (pending !== 0 || (wants & WANT_SPEEDS) === 0) fresh(WANT_SPEEDS);
+      return TEMPERATURES[cpu];
+    },
+    utilization(cpu) { return hostCall(OP.utilization, cpuArg(cpu, 'view.utilization')); },
     queued(cpu) {
-      cpuArg(cpu, 'view.queued');
-      if (stale) fresh();
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.queued');
+      if (pending !== 0 || (wants & WANT_QUEUES) === 0) fresh(WANT_QUEUES);
       const out = [];
-      for (let i = QAREA + snap[QSTART + cpu], end = QAREA + snap[QSTART + cpu + 1]; i < end; i += 2) {
-        out.push(snap[i]);
-        if (snap[i + 1] === 1) anywhere.add(snap[i]);
-      }
+      for (let i = QSTARTS[cpu], end = QSTARTS[cpu + 1]; i < end; i++) out.push(QPROCS[i]);
       return out;
     },
     distance(a, b) { return setup.distances[m.cpus[cpuArg(a, 'view.distance')].node][m.cpus[cpuArg(b, 'view.distance')].node]; },
-    alive(p) { return host(OP.alive, p) === true; },
+    alive(p) { return hostCall(OP.alive, p) === true; },
     pidOf(p) { return ask(OP.pid, p, 0, 'view.pidOf'); },
     groupOf(p) { return ask(OP.group, p, 0, 'view.groupOf'); },
     indexInGroup(p) { return ask(OP.indexInGroup, p, 0, 'view.indexInGroup'); },
@@ -243,9 +338,10 @@ export const PRELUDE = String.raw`
     cpuOf(p) { return ask(OP.cpuOf, p, 0, 'view.cpuOf'); },
     lastCpuOf(p) { return ask(OP.lastCpu, p, 0, 'view.lastCpuOf'); },
     isAllowed(p, cpu) {
-      cpuArg(cpu, 'view.isAllowed');
-      if (p === subject) return snap[MASK + cpu] === 1;
-      return anywhere.has(p) || ask(OP.allowed, p, cpu, 'view.isAllowed');
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'view.isAllowed');
+      if (p === subject) return MASK[cpu] === 1;
+      // Masks do not change during a call: a batched move does not make this answer stale.
+      return mayRunAnywhere(p) || ask(OP.allowed, p, cpu, 'view.isAllowed');
     },
     weightOf(p) { return ask(OP.weight, p, 0, 'view.weightOf'); },
     workingSetBytes(p) { return ask(OP.workingSetBytes, p, 0, 'view.workingSetBytes'); },
@@ -264,11 +360,31 @@ export const PRELUDE = String.raw`
     migrate(p, cpu, reason) {
       const r = REASONS.indexOf(reason);
       if (r < 0) throw new TypeErr('act.migrate: reason ' + quote(reason) + ' is not one of ' + REASONS.join(', '));
-      const error = host(OP.migrate, p, cpuArg(cpu, 'act.migrate'), r);
+      if ((cpu >>> 0) !== cpu || cpu >= n) badCpu(cpu, 'act.migrate');
+      if (moving && sureMove(p, cpu)) {
+        // Batched: the host applies it after the hook returns, or at the next read of the machine.
+        if (pending === MOVE_CAPACITY) flush();
+        MOVE_PROCS[pending] = p;
+        MOVE_CPUS[pending] = cpu;
+        MOVE_REASONS[pending] = r;
+        pending++;
+        return;
+      }
+      const error = hostCall(OP.migrate, p, cpu, r);
       if (error !== undefined) throw new Err('act.migrate: ' + error);
-      stale = true;
     },
   });
+
+  // The methods too (lockDown below freezes only what the global object reaches): user code may
+  // not hang anything on them either.
+  for (const o of [view, act]) {
+    const keys = ownKeys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const d = getOwnPropertyDescriptor(o, keys[i]);
+      if (typeof d.value === 'function') freeze(d.value);
+      if (d.get !== undefined) freeze(d.get);
+    }
+  }
 
   // ---- the definition: read once, while the user's top level runs (under its budget) ----------
 
@@ -336,15 +452,15 @@ export const PRELUDE = String.raw`
     if (!isInteger(cpu) || cpu < 0 || cpu >= n) {
       throw new RangeErr(hook + ' returned ' + quote(cpu) + ' for process ' + p + '; return a CPU number 0..' + (n - 1));
     }
-    if (fresh()[ONLINE + cpu] !== 1) throw new RangeErr(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
-    if (snap[MASK + cpu] !== 1) throw new RangeErr(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
+    if (ONLINES[cpu] !== 1) throw new RangeErr(hook + ' returned CPU ' + cpu + ' for process ' + p + ', but that CPU is offline');
+    if (MASK[cpu] !== 1) throw new RangeErr(hook + ' returned CPU ' + cpu + ' for process ' + p + ', outside its affinity mask');
     return cpu;
   }
 
   /** Default reaction to a CPU going offline: move everything on it to the least-loaded allowed online CPU. */
   function evacuate(cpu, reason) {
     const victims = [];
-    const r = fresh()[RUNNING + cpu];
+    const r = view.running(cpu);
     if (r >= 0) victims.push(r);
     const queued = view.queued(cpu);
     for (let i = 0; i < queued.length; i++) victims.push(queued[i]);
@@ -352,23 +468,15 @@ export const PRELUDE = String.raw`
       const p = victims[i];
       let best = -1;
       for (let c = 0; c < n; c++) {
-        if (c === cpu || fresh()[ONLINE + c] !== 1 || host(OP.allowed, p, c) !== true) continue;
-        if (best < 0 || snap[LOAD + c] < snap[LOAD + best]) best = c;
+        if (c === cpu || !view.online(c) || !(mayRunAnywhere(p) || hostCall(OP.allowed, p, c) === true)) continue;
+        if (best < 0 || view.load(c) < view.load(best)) best = c;
       }
       if (best >= 0) act.migrate(p, best, reason);
     }
   }
 
-  /** Runs one hook on a fresh snapshot (its header says which); returns a number, which the host checks again. */
-  function call(buffer) {
-    snap = new F64(buffer);
-    stale = false;
-    const hook = snap[0];
-    now = snap[1];
-    const a = snap[2];
-    const b = snap[3];
-    subject = hook === ${HookCode.place} || hook === ${HookCode.placeOnWake} ? a : -1;
-    anywhere.clear();
+  /** The hook's answer, as a number the host checks again. */
+  function decide(hook, a, b) {
     switch (hook) {
       case ${HookCode.place}:
         return checkPlacement('place()', a, apply(hooks.place, definition, [view, a]));
@@ -399,6 +507,27 @@ export const PRELUDE = String.raw`
     return 0;
   }
 
+  /**
+   * Runs one hook on the snapshot the host just wrote (its header says which hook, with what).
+   * The answer goes into the header, the moves still batched stay in theirs, for the host to apply.
+   */
+  function call() {
+    if (I[W.replaced] !== 0) adopt(host(OP.buffer));
+    const hook = I[W.hook];
+    const a = I[W.a];
+    const b = I[W.b];
+    now = F[NOW];
+    pending = 0;
+    subject = hook === ${HookCode.place} || hook === ${HookCode.placeOnWake} ? a : NaN;
+    moving = hook === ${HookCode.balance} || hook === ${HookCode.onIdle} || hook === ${HookCode.onCpuEvent};
+    try {
+      I[W.result] = decide(hook, a, b);
+    } finally {
+      moving = false;
+      I[W.moves] = pending;
+    }
+  }
+
   /** What a thrown value says, as JSON [name, message, stack, line]: read here, under a budget, never by the host. */
   function describeError(e) {
     let name = 'Error', message = '', stack = '', line = -1;
@@ -417,8 +546,16 @@ export const PRELUDE = String.raw`
    * Freezes every object reachable from the global object and the intrinsics that no global
    * names (iterator and generator prototypes...): user code cannot change what built-ins do,
    * neither for itself nor for this prelude.
+   *
+   * The first VM of a QuickJS module walks the whole graph (every property descriptor: about two
+   * milliseconds) and records the way it went, as a plan: each object it froze, reached from an
+   * earlier one by a prototype, a property value, a getter or a setter, with its number of own
+   * keys. Every context of a module starts with the same built-ins, so later VMs get the plan
+   * (setup.lockPlan, from the host, which read it from a VM before any user code ran) and only
+   * follow it, checking each object's key count on the way; at the first difference they walk
+   * the whole graph after all.
    */
-  function lockDown() {
+  function lockDown(plan) {
     const roots = [
       globalThis,
       getPrototypeOf(function* () {}),
@@ -433,30 +570,81 @@ export const PRELUDE = String.raw`
       /x/[Symbol.matchAll](''),
       (function () { return arguments; })(),
     ];
+    if (plan !== null && follow(roots, plan)) return null;
+    return walk(roots);
+  }
+  // Keys in a plan: 's' + a string key, or 'y' + the name of a well-known symbol (Symbol.iterator...).
+  const symbolNames = new Map();
+  const namedSymbols = new Map();
+  for (const name of Object.getOwnPropertyNames(Symbol)) {
+    const s = Symbol[name];
+    if (typeof s === 'symbol') {
+      symbolNames.set(s, name);
+      namedSymbols.set(name, s);
+    }
+  }
+  /** The whole walk; returns the plan of it (null if a key cannot be written down). */
+  function walk(roots) {
     const seen = new SetOf();
-    const stack = roots.slice();
+    let plan = [];
+    // Stack entries of four: the value, the index of the object it was reached from (-1 - i for
+    // root i), how (0 prototype, 1 property value, 2 getter, 3 setter) and the key.
+    const stack = [];
+    for (let i = roots.length - 1; i >= 0; i--) stack.push(roots[i], -1 - i, -1, '');
     while (stack.length > 0) {
+      const key = stack.pop();
+      const how = stack.pop();
+      const from = stack.pop();
       const o = stack.pop();
       if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
+      const index = seen.size;
       seen.add(o);
       // The global object stays open for the user's own top-level declarations.
       if (o !== globalThis) freeze(o);
-      stack.push(getPrototypeOf(o));
       const keys = ownKeys(o);
+      if (plan !== null) {
+        const name = typeof key === 'symbol' ? symbolNames.get(key) : key;
+        if (name === undefined) plan = null;
+        else plan.push(from, how, (typeof key === 'symbol' ? 'y' : 's') + name, keys.length);
+      }
+      stack.push(getPrototypeOf(o), index, 0, '');
       for (let i = 0; i < keys.length; i++) {
         const d = getOwnPropertyDescriptor(o, keys[i]);
         if (d === undefined) continue;
-        if ('value' in d) stack.push(d.value);
-        else stack.push(d.get, d.set);
+        if ('value' in d) stack.push(d.value, index, 1, keys[i]);
+        else stack.push(d.get, index, 2, keys[i], d.set, index, 3, keys[i]);
       }
     }
+    return plan;
+  }
+  /** Follows a plan: true when every object was where the plan says, with as many own keys, and is frozen. */
+  function follow(roots, plan) {
+    const objects = [];
+    try {
+      for (let j = 0; j + 3 < plan.length; j += 4) {
+        const from = plan[j], how = plan[j + 1], code = plan[j + 2], count = plan[j + 3];
+        const key = code[0] === 'y' ? namedSymbols.get(code.slice(1)) : code.slice(1);
+        let o;
+        if (from < 0) o = roots[-1 - from];
+        else {
+          const p = objects[from];
+          o = how === 0 ? getPrototypeOf(p) : how === 1 ? p[key] : how === 2 ? getOwnPropertyDescriptor(p, key).get : getOwnPropertyDescriptor(p, key).set;
+        }
+        if (o === null || (typeof o !== 'object' && typeof o !== 'function') || ownKeys(o).length !== count) return false;
+        objects.push(o);
+        if (o !== globalThis) freeze(o);
+      }
+    } catch (e) {
+      return false;
+    }
+    return objects.length > 0;
   }
 
   const fixed = (name, value) => defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
   fixed('definePolicy', definePolicy);
   fixed('console', console);
   fixed('REASONS', REASONS);
-  lockDown();
+  const lockPlan = lockDown(setup.lockPlan === undefined ? null : setup.lockPlan);
   // After the lock-down: the module shim the transpiled code writes to is the user's own.
   globalThis.exports = {};
 
@@ -464,6 +652,10 @@ export const PRELUDE = String.raw`
   return freeze({
     call,
     describeError,
+    /** The plan of the whole walk this VM made (JSON), or null when it followed one. */
+    lockPlan() {
+      return lockPlan === null ? null : stringify(lockPlan);
+    },
     describe() {
       return described;
     },

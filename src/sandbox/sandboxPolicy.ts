@@ -10,17 +10,8 @@ import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { REASONS, type Reason } from '../sim';
 import type { CpuEvent, Policy, PolicyActions, PolicyContext, SimView } from '../sim';
 import { PolicyRuntimeError } from './errors';
-import {
-  HookCode,
-  HostOp,
-  HOOK_NAMES,
-  LOG_LINE_CHARS,
-  LOG_LINES,
-  REASON_BITS,
-  SNAPSHOT_HEADER,
-  snapshotLength,
-  type HookName,
-} from './prelude';
+import { HookCode, HostOp, HOOK_NAMES, LOG_LINE_CHARS, LOG_LINES, REASON_BITS, type HookName } from './prelude';
+import { Snapshot } from './snapshot';
 import {
   describeFailure,
   evaluateScript,
@@ -155,63 +146,27 @@ export function instantiate(
 ): SandboxedPolicy {
   const n = ctx.machine.cpuCount;
   const sockets = ctx.machine.sockets;
-  const H = SNAPSHOT_HEADER;
-  const MASK = H + 7 * n;
-  const QSTART = H + 8 * n;
-  const QAREA = QSTART + n + 1;
-  // Grown when the queues hold more than fits; only the used part is copied into the VM.
-  let snap = new Float64Array(snapshotLength(n, 64));
   // Set on every call: the view and actions of the call in progress.
   let view: SimView | null = null;
   let act: PolicyActions | null = null;
+  /** Set during a call when a move the prelude batched was refused after all: the call then fails. */
+  let refused: string | null = null;
   let disposed = false;
   const logs = new LogBuffer();
 
-  /** Fills the per-CPU blocks and queues of the snapshot (the header and the subject's mask are set by call()). */
-  function takeSnapshot(v: SimView): ArrayBuffer {
-    let queued = 0;
-    for (let cpu = 0; cpu < n; cpu++) queued += v.queueLength(cpu);
-    const length = snapshotLength(n, queued);
-    if (length > snap.length) {
-      const bigger = new Float64Array(Math.max(length, 2 * snap.length));
-      bigger.set(snap.subarray(0, QAREA));
-      snap = bigger;
-    }
-    let at = 0;
-    for (let cpu = 0; cpu < n; cpu++) {
-      snap[QSTART + cpu] = at;
-      for (const h of v.queued(cpu)) {
-        snap[QAREA + at] = h;
-        snap[QAREA + at + 1] = v.affinity(h) === null ? 1 : 0;
-        at += 2;
-      }
-    }
-    snap[QSTART + n] = at;
-    for (let cpu = 0; cpu < n; cpu++) {
-      snap[H + cpu] = v.load(cpu);
-      snap[H + n + cpu] = v.running(cpu);
-      snap[H + 2 * n + cpu] = v.queueLength(cpu);
-      snap[H + 3 * n + cpu] = v.online(cpu) ? 1 : 0;
-      snap[H + 4 * n + cpu] = v.capacity(cpu);
-      snap[H + 5 * n + cpu] = v.frequencyHz(cpu);
-      snap[H + 6 * n + cpu] = v.temperatureC(cpu);
-    }
-    return snap.buffer.slice(0, length * 8) as ArrayBuffer;
-  }
-
-  function fillSubjectMask(v: SimView, h: number): void {
-    const mask = v.affinity(h);
-    for (let cpu = 0; cpu < n; cpu++) snap[MASK + cpu] = mask === null || mask[cpu] === 1 ? 1 : 0;
-  }
-
   /** The host side of `__host(op, a, b, c)`: every argument checked, whatever the prelude passed. */
   function host(op: HostArg, a: HostArg, b: HostArg, c: HostArg): HostValue {
-    if (op === HostOp.log) return void logs.add(a);
     const v = view;
+    // Moves the hook batched since its last host call come first, in order: what follows sees them.
+    const applied = v !== null && snapshot.hasMoves();
+    if (applied) applyMoves(v);
+    if (op === HostOp.log) return void logs.add(a);
+    if (op === HostOp.buffer) return snapshot.adopted();
     if (v === null) return undefined;
-    if (op === HostOp.snapshot) return takeSnapshot(v);
+    // The moves are applied; the prelude may also ask for a part of the snapshot it had not read.
+    if (op === HostOp.flush) return void (applied || snapshot.write(v));
     if (op === HostOp.utilization) return isIndex(a, n) ? v.utilization(a) : undefined;
-    const alive = typeof a === 'number' && Number.isInteger(a) && a >= 0 && v.alive(a);
+    const alive = isLive(v, a);
     if (op === HostOp.alive) return alive;
     if (!alive) return op === HostOp.migrate ? `${String(a)} is not a live process` : undefined;
     const p = a as number;
@@ -252,16 +207,47 @@ export function instantiate(
         return v.wcetNs(p);
       case HostOp.deadlineNs:
         return v.deadlineNs(p);
-      case HostOp.migrate:
-        if (!isIndex(b, n)) return `${String(b)} is not a CPU (this machine has CPUs 0..${n - 1})`;
-        if (!isIndex(c, REASONS.length)) return `no valid reason was given (one of ${REASONS.join(', ')})`;
-        return migrate(v, p, b, REASONS[c]!);
+      case HostOp.migrate: {
+        const error = checkedMove(v, p, b, c);
+        // The snapshot shows the move at once (the prelude reads it in place).
+        if (error === undefined) snapshot.write(v);
+        return error;
+      }
     }
     return undefined;
   }
 
+  const isLive = (v: SimView, a: HostArg): a is number =>
+    typeof a === 'number' && Number.isInteger(a) && a >= 0 && v.alive(a);
+
+  /** A move of live process `p` to `cpu` for reason index `r`, every argument checked: undefined when done, else why not. */
+  function checkedMove(v: SimView, p: number, cpu: HostArg, r: HostArg): string | undefined {
+    if (!isIndex(cpu, n)) return `${String(cpu)} is not a CPU (this machine has CPUs 0..${n - 1})`;
+    if (!isIndex(r, REASONS.length)) return `no valid reason was given (one of ${REASONS.join(', ')})`;
+    return migrate(v, p, cpu, REASONS[r]!);
+  }
+
+  /**
+   * The moves the prelude batched, applied in the order they were made, then the snapshot
+   * rewritten. The prelude batches only moves the snapshot shows the simulator will take; one it
+   * refuses all the same is checked exactly like a move made on the spot, and fails the call.
+   */
+  function applyMoves(v: SimView): void {
+    const moves = snapshot.takeMoves();
+    if (act === null || refused !== null) return;
+    for (let i = 0; i < moves.length; i += 3) {
+      const p = moves[i]!;
+      const error = isLive(v, p) ? checkedMove(v, p, moves[i + 1], moves[i + 2]) : `${p} is not a live process`;
+      if (error !== undefined) {
+        refused = `act.migrate: ${error}`;
+        break;
+      }
+    }
+    snapshot.write(v);
+  }
+
   /** act.migrate: undefined when done; an impossible move is the user's mistake, reported (never silently dropped). */
-  function migrate(v: SimView, p: number, cpu: number, reason: Reason): HostValue {
+  function migrate(v: SimView, p: number, cpu: number, reason: Reason): string | undefined {
     if (act === null)
       return 'moves can only be made in balance, onIdle and onCpuEvent (place and placeOnWake return a CPU instead)';
     const pid = v.pidOf(p);
@@ -287,7 +273,10 @@ export function instantiate(
     },
     host,
   );
+  let snapshot: Snapshot;
   try {
+    snapshot = new Snapshot(module, vm.context, n);
+    vm.keep(snapshot);
     evaluateScript(vm, s);
   } catch (e) {
     dispose();
@@ -326,28 +315,23 @@ export function instantiate(
       );
     view = v;
     act = a;
-    snap[0] = HookCode[hook];
-    snap[1] = v.nowNs;
-    snap[2] = x;
-    snap[3] = y;
-    if (hook === 'place' || hook === 'placeOnWake') fillSubjectMask(v, x);
-    let entry;
+    refused = null;
+    snapshot.begin(HookCode[hook], v.nowNs, x, y);
+    snapshot.write(v);
+    if (hook === 'place' || hook === 'placeOnWake') snapshot.mask(v, x);
+    let failure;
     try {
-      entry = vm.enter('call', limits.hookSteps, takeSnapshot(v));
+      failure = vm.call(limits.hookSteps);
+      // The moves still batched when the hook returned (a failed hook's do not matter: the run stops).
+      if (failure === null && snapshot.hasMoves()) applyMoves(v);
     } finally {
       view = null;
       act = null;
     }
-    if (!entry.ok)
-      fail(
-        hook,
-        v,
-        describeFailure(entry.failure, limits.hookSteps, limits.wallCeilingMs),
-        locate(entry.failure, s.fileName),
-      );
-    if (typeof entry.value !== 'number')
-      fail(hook, v, `the sandbox answered ${typeof entry.value} instead of a number`, null);
-    return entry.value;
+    if (failure !== null)
+      fail(hook, v, describeFailure(failure, limits.hookSteps, limits.wallCeilingMs), locate(failure, s.fileName));
+    if (refused !== null) fail(hook, v, refused, null);
+    return snapshot.result();
   }
 
   /** A CPU a placement hook chose, checked here: a whole number, a CPU of this machine, online and allowed. */

@@ -9,6 +9,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule }
 import { Budget, PRELUDE_STEPS, REPORT_STEPS, stopMessage, TOP_LEVEL_STEPS, type Stop } from './budget';
 import { PolicyCodeError, type CodeLocation } from './errors';
 import { PRELUDE, PRELUDE_FILE } from './prelude';
+import { contextInternals } from './internals';
 import { discardQuickJs } from './quickjs';
 
 export interface SandboxLimits {
@@ -38,8 +39,8 @@ export interface PolicyScript {
  */
 const STACK_OVERFLOW_BYTES = 256 * 1024;
 
-/** What a host operation answers: a fact, an error message (strings), nothing, or a snapshot. */
-export type HostValue = number | boolean | string | undefined | ArrayBuffer;
+/** What a host operation answers: a fact, an error message (strings), nothing, or a value of the VM's own (its handle, which the library frees). */
+export type HostValue = number | boolean | string | undefined | QuickJSHandle;
 
 /** An argument the VM passed to the host: a number or a string, anything else is nothing. */
 export type HostArg = number | string | undefined;
@@ -60,8 +61,12 @@ export interface Vm {
   runtime: QuickJSRuntime;
   context: QuickJSContext;
   budget: Budget;
-  /** Calls one of the prelude's functions (call, describe) with `steps` to spend. */
-  enter(fn: 'call' | 'describe', steps: number, arg?: ArrayBuffer): Entry;
+  /** Calls the prelude's describe() with `steps` to spend. */
+  enter(fn: 'describe', steps: number): Entry;
+  /** Calls the prelude's call() (one hook) with `steps` to spend; null when it returned. */
+  call(steps: number): Failure | null;
+  /** Something holding a value of this VM (a handle), disposed before the VM is. */
+  keep(resource: { dispose(): void }): void;
   /** Evaluates code (the user's script) with `steps` to spend. */
   evaluate(code: string, fileName: string, steps: number): Entry;
   dispose(): void;
@@ -121,7 +126,8 @@ export function newVm(
   );
   context.setProp(context.global, '__host', hostFn);
   hostFn.dispose();
-  const setupHandle = context.newString(JSON.stringify(setup));
+  // The lock-down plan of this module's first VM (prelude.ts, lockDown): later VMs only follow it.
+  const setupHandle = context.newString(JSON.stringify({ ...setup, lockPlan: lockPlans.get(module) ?? null }));
   context.setProp(context.global, '__setup', setupHandle);
   setupHandle.dispose();
 
@@ -131,6 +137,8 @@ export function newVm(
     free();
     throw new Error(`the sandbox's prelude failed${budget.stopped ? ` (${budget.stopped})` : ''}`);
   }
+  // Hook calls skip the library's per-call allocations (internals.ts).
+  const fast = contextInternals(context);
   // The prelude's functions, held by the host only (the prelude object is frozen, with no getters).
   const api = prelude.value;
   const functions = {
@@ -138,6 +146,11 @@ export function newVm(
     describe: context.getProp(api, 'describe'),
     describeError: context.getProp(api, 'describeError'),
   };
+  if (!lockPlans.has(module)) {
+    // Read now, before any user code has run in this VM: the plan is the prelude's own walk.
+    const plan = readPlan(context, budget, api);
+    if (plan !== null) lockPlans.set(module, plan);
+  }
   api.dispose();
 
   /** What a thrown value says, asked of the prelude (never read by the host: it may be a Proxy). */
@@ -193,22 +206,27 @@ export function newVm(
   }
 
   let disposed = false;
+  const kept: { dispose(): void }[] = [];
   return {
     runtime,
     context,
     budget,
-    enter(fn, steps, buffer) {
-      return settle(() =>
-        budget.spend(steps, () => {
-          if (buffer === undefined) return context.callFunction(functions[fn], context.undefined);
-          const handle = context.newArrayBuffer(buffer);
-          try {
-            return context.callFunction(functions[fn], context.undefined, handle);
-          } finally {
-            if (!broken && handle.alive) handle.dispose();
-          }
-        }),
-      );
+    enter(fn, steps) {
+      return settle(() => budget.spend(steps, () => context.callFunction(functions[fn], context.undefined)));
+    },
+    call(steps) {
+      if (broken) return breakDown(new Error('an earlier call broke this sandbox'));
+      let thrown;
+      try {
+        // The answer is in the snapshot (snapshot.ts): the returned value is not even looked at.
+        thrown = budget.spend(steps, () => fast.call(functions.call));
+      } catch (error) {
+        return breakDown(error);
+      }
+      return thrown === null ? null : failure(thrown);
+    },
+    keep(resource) {
+      kept.push(resource);
     },
     evaluate(code, fileName, steps) {
       return settle(() =>
@@ -218,10 +236,34 @@ export function newVm(
     dispose() {
       if (disposed) return;
       disposed = true;
-      if (!broken) for (const handle of Object.values(functions)) if (handle.alive) handle.dispose();
+      if (!broken) {
+        for (const resource of kept) resource.dispose();
+        for (const handle of Object.values(functions)) if (handle.alive) handle.dispose();
+      }
       free();
     },
   };
+}
+
+/** Per QuickJS module, the plan its first VM's lock-down recorded (every context of a module starts alike). */
+const lockPlans = new WeakMap<QuickJSWASMModule, unknown[]>();
+
+/** The prelude's recorded lock-down plan, if it made one: an array of numbers and strings, or null. */
+function readPlan(context: QuickJSContext, budget: Budget, api: QuickJSHandle): unknown[] | null {
+  const fn = context.getProp(api, 'lockPlan');
+  try {
+    const result = budget.spend(REPORT_STEPS, () => context.callFunction(fn, context.undefined));
+    if (result.error) {
+      result.error.dispose();
+      return null;
+    }
+    const text = context.typeof(result.value) === 'string' ? context.getString(result.value) : null;
+    result.value.dispose();
+    const plan: unknown = text === null ? null : JSON.parse(text);
+    return Array.isArray(plan) && plan.every((x) => typeof x === 'number' || typeof x === 'string') ? plan : null;
+  } finally {
+    fn.dispose();
+  }
 }
 
 function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
@@ -235,7 +277,7 @@ function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
     case 'undefined':
       return vm.undefined;
   }
-  return vm.newArrayBuffer(v);
+  return v;
 }
 
 const SANDBOX_GLOBALS =
