@@ -47,11 +47,6 @@ class CanonicalWriter {
   private readonly buf = new Uint8Array(CHUNK_BYTES);
   private readonly view = new DataView(this.buf.buffer);
   private pos = 0;
-  /**
-   * Per nesting depth, the last object's keys and their sorted order: rows of a table share
-   * their keys, and sorting them again for each row cost more than writing the row.
-   */
-  private readonly shapes: Shape[] = [];
 
   constructor(private readonly sink: (bytes: Uint8Array) => void) {}
 
@@ -189,19 +184,27 @@ class CanonicalWriter {
   /** The keys of `obj` sorted, as the positions of its values and as `"key":` in UTF-8. */
   private shapeOf(obj: Record<string, unknown>, depth: number): Shape {
     const keys = Object.keys(obj);
-    const last = this.shapes[depth];
+    const last = shapes[depth];
     if (last !== undefined && sameKeys(last.names, keys)) return last;
     const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    const written = order.map((i) => writtenKey(keys[i]!));
     const shape: Shape = {
       names: keys,
       order,
-      keys: order.map((i) => keyBytes(`${JSON.stringify(keys[i])}:`)),
-      commaKeys: order.map((i) => keyBytes(`,${JSON.stringify(keys[i])}:`)),
+      keys: written.map((k) => k.plain),
+      commaKeys: written.map((k) => k.comma),
     };
-    this.shapes[depth] = shape;
+    shapes[depth] = shape;
     return shape;
   }
 }
+
+/**
+ * Per nesting depth, the last object's keys and their sorted order: rows of a table share their
+ * keys, and sorting them again for each row cost more than writing the row. Kept from one value
+ * to the next (results have the same shapes), checked against each object's keys.
+ */
+const shapes: Shape[] = [];
 
 /** The own keys of an object, the order they are written in (indexes into them) and each written key. */
 interface Shape {
@@ -223,6 +226,21 @@ interface KeyBytes {
   length: number;
   bytes: Uint8Array;
   words: Uint32Array;
+}
+
+/** Keys as written, by key: a result has the keys of the one before (bounded, for values with keys of their own). */
+const writtenKeys = new Map<string, { plain: KeyBytes; comma: KeyBytes }>();
+const WRITTEN_KEYS_KEPT = 4096;
+
+function writtenKey(key: string): { plain: KeyBytes; comma: KeyBytes } {
+  let written = writtenKeys.get(key);
+  if (written === undefined) {
+    if (writtenKeys.size >= WRITTEN_KEYS_KEPT) writtenKeys.clear();
+    const quoted = JSON.stringify(key);
+    written = { plain: keyBytes(`${quoted}:`), comma: keyBytes(`,${quoted}:`) };
+    writtenKeys.set(key, written);
+  }
+  return written;
 }
 
 function keyBytes(written: string): KeyBytes {
