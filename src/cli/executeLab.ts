@@ -1,5 +1,5 @@
-// Runs a whole lab headless: every code cell in file order through the same LabSession the
-// extension uses, collecting what each cell produced by kind. A cell that fails (a crashing
+// Runs a whole lab headless: every code cell through the same LabSession the extension uses,
+// collecting what each cell produced by kind, in file order. A cell that fails (a crashing
 // policy, a run over its budget) is recorded as unavailable and the next cell runs.
 import type { SimResult } from '../sim';
 import type { Available, CheckScope } from '../lab/grading/checks';
@@ -95,14 +95,26 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
     logs: new Map(),
   };
   const keys = compareKeys(cells);
+  const signal = options.signal ?? new AbortController().signal;
+  const executed = (cell: ParsedLabCell, index: number): boolean =>
+    // Checks are graded afterwards, all at once, over everything that ran (src/lab/grading/grade.ts).
+    (cell.kind === 'run' || cell.kind === 'compare' || cell.kind === 'chart') && !options.skip?.(cell, index);
+  // Run and compare cells only simulate, each its own runs: they all start at once, so that every
+  // worker of the host is busy from the first cell on instead of one run at a time, and their
+  // outcomes are taken in file order below. Charts read the runs' results: they wait for all of
+  // them (a chart above its run would otherwise simulate that run a second time).
+  const started = new Map<number, Promise<CellOutcome>>();
+  cells.forEach((cell, index) => {
+    if ((cell.kind === 'run' || cell.kind === 'compare') && executed(cell, index))
+      started.set(index, session.execute(cells, index, { signal }));
+  });
+  const allStarted = Promise.all(started.values());
 
   for (let index = 0; index < cells.length; index++) {
     const cell = cells[index];
-    // Checks are graded afterwards, all at once, over everything that ran (src/lab/grading/grade.ts).
-    if (cell.kind !== 'run' && cell.kind !== 'compare' && cell.kind !== 'chart') continue;
-    if (options.skip?.(cell, index)) continue;
-    const signal = options.signal ?? new AbortController().signal;
-    const outcome = await session.execute(cells, index, { signal });
+    if (!executed(cell, index)) continue;
+    if (cell.kind === 'chart') await allStarted;
+    const outcome = await (started.get(index) ?? session.execute(cells, index, { signal }));
     execution.text.set(
       index,
       itemsOf(outcome, 'text/markdown').map((item) => String(item.data)),

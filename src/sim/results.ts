@@ -233,7 +233,7 @@ export function seriesOf(e: FinishedRun, fromNs = 0): SimResult['series'] {
     }
     const missesByCause = {} as Record<MissCause, number[]>;
     MISS_CAUSES.forEach((c, i) => {
-      missesByCause[c] = Array.from(s.misses[cpu * MISS_CAUSES.length + i]!.subarray(first, all));
+      missesByCause[c] = perBin(s.misses[cpu * MISS_CAUSES.length + i]!, first, all, null);
     });
     const row: CpuSeriesResult = { cpu, socket: e.m.cpuSocket[cpu]!, utilization, queueLength, missesByCause };
     if (s.frequencyArea.length > 0) row.frequencyHz = perBin(s.frequencyArea[cpu]!, first, all, (b) => width(b));
@@ -252,10 +252,15 @@ export function seriesOf(e: FinishedRun, fromNs = 0): SimResult['series'] {
   return out;
 }
 
-/** Per-bin values of bins [first, end): the bin's integral divided by its width in the integral's time unit. */
-function perBin(area: Float64Array, first: number, end: number, widthOf: (b: number) => number): number[] {
+/**
+ * Per-bin values of bins [first, end): the bin's integral divided by its width in the integral's
+ * time unit, or the bins as they are (`widthOf` null: counts). A loop, not Array.from: that
+ * iterates a typed array one step at a time.
+ */
+function perBin(area: Float64Array, first: number, end: number, widthOf: ((b: number) => number) | null): number[] {
   const out = new Array<number>(end - first);
-  for (let b = first; b < end; b++) out[b - first] = area[b]! / widthOf(b);
+  if (widthOf === null) for (let b = first; b < end; b++) out[b - first] = area[b]!;
+  else for (let b = first; b < end; b++) out[b - first] = area[b]! / widthOf(b);
   return out;
 }
 

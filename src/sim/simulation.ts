@@ -5,10 +5,10 @@ import { resolveConfig } from './resolve';
 import type { SimConfig } from './config';
 import type { Sha256Factory } from './digest';
 import type { PolicyFactory } from './policies/policy';
-import type { SimResult } from './result';
-import { buildResult, withDigest } from './results';
+import type { SimResult, Summary } from './result';
+import { buildResult, countersOf, summarize, withDigest } from './results';
 import { TimelineRecorder } from './timeline';
-import { resolveWindow, windowResult, type ObservationWindow } from './window';
+import { resolveWindow, windowResult, windowSummary, type ObservationWindow } from './window';
 import type { ResolvedGroup } from './workload';
 
 export interface SimOptions {
@@ -40,6 +40,8 @@ export class Simulation {
   private readonly before: Engine | null;
   private readonly window: ObservationWindow | undefined;
   private cached: SimResult | null = null;
+  /** finish() has ended the run: summary() or result() was asked for. */
+  private ended = false;
   /** With config.timelineSegments > 0: the timeline log of `engine`'s run. */
   private readonly timeline: TimelineRecorder | null;
   /** The workload's groups by name (inject names one). */
@@ -87,7 +89,8 @@ export class Simulation {
     if (g === undefined || g.periodic !== null) throw new Error(`inject(): no non-periodic group "${group}"`);
     if (!Number.isInteger(demandNs) || demandNs < 1) throw new Error('inject(): demandNs must be an integer >= 1');
     if (!Number.isInteger(token) || token < 0) throw new Error('inject(): token must be an integer >= 0');
-    if (this.cached !== null) return;
+    // Once result() or summary() has ended the run, nothing more arrives.
+    if (this.ended) return;
     this.engine.injectProcess(g.index, demandNs, token, this.engine.progressNs);
   }
 
@@ -97,7 +100,7 @@ export class Simulation {
    * to the window's start first, then the run to its end.
    */
   advance(untilNs: number): void {
-    if (this.cached !== null) return;
+    if (this.ended) return;
     const offset = this.before === null ? 0 : this.before.endNs;
     if (this.before !== null && !this.before.finished) {
       this.before.advance(untilNs);
@@ -137,11 +140,7 @@ export class Simulation {
    */
   result(): SimResult {
     if (this.cached === null) {
-      if (this.before !== null) {
-        if (!this.before.finished) this.before.advance(this.before.endNs);
-        this.before.finish();
-      }
-      this.engine.finish();
+      this.finish();
       if (this.window === undefined) this.cached = buildResult(this.engine, this.sha256);
       // A window from 0 is the run to its end, said to be a window.
       else if (this.before === null)
@@ -157,6 +156,29 @@ export class Simulation {
       if (this.timeline !== null) this.cached.timeline = this.timeline.finish(this.engine.now);
     }
     return this.cached;
+  }
+
+  /**
+   * The summary of the result at the current time (result().summary), without the result's
+   * tables, series and digest, which cost more than a small run: what a comparison reads. Ends
+   * the run there, as result() does; result() may still be asked for afterwards.
+   */
+  summary(): Summary {
+    if (this.cached !== null) return this.cached.summary;
+    this.finish();
+    if (this.before === null) return summarize(countersOf(this.engine));
+    return windowSummary(this.engine, this.before, this.window!);
+  }
+
+  /** Ends the run where it is (both runs, with a window); again does nothing (the engines finish once). */
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.before !== null) {
+      if (!this.before.finished) this.before.advance(this.before.endNs);
+      this.before.finish();
+    }
+    this.engine.finish();
   }
 }
 

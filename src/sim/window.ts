@@ -17,7 +17,7 @@
  * within the window.
  */
 import type { Sha256Factory } from './digest';
-import type { MigrationRow, ProcessRow, SimResult } from './result';
+import type { MigrationRow, ProcessRow, SimResult, Summary } from './result';
 import { SimConfigError } from './errors';
 import { countersOf, seriesOf, summarize, withDigest, type FinishedRun, type RunCounters } from './results';
 
@@ -161,6 +161,12 @@ function checkPrefix(through: FinishedRun, before: FinishedRun, window: Observat
   }
 }
 
+/** The summary of the window (windowResult's), from the same two finished runs; throws as windowResult does when they differ before it. */
+export function windowSummary(through: FinishedRun, before: FinishedRun, window: ObservationWindow): Summary {
+  checkPrefix(through, before, window);
+  return summarize(windowCounters(through, before));
+}
+
 /** The result of the window, from the run to its end (`through`) and the run to its start (`before`); both finished. */
 export function windowResult(
   through: FinishedRun,
@@ -168,13 +174,13 @@ export function windowResult(
   window: ObservationWindow,
   sha256?: Sha256Factory,
 ): SimResult {
-  checkPrefix(through, before, window);
+  const summary = windowSummary(through, before, window);
   const startS = window.startNs / 1e9;
   const migrations: MigrationRow[] = through.stats.migrationRows.filter((m) => m.timeNs >= window.startNs);
   return withDigest(
     {
       window: { startS, endS: through.now / 1e9 },
-      summary: summarize(windowCounters(through, before)),
+      summary,
       processes: windowProcesses(through, before, startS),
       series: seriesOf(through, window.startNs),
       migrations,

@@ -30,6 +30,11 @@ export function withBrowserMemoryLimit(host: RunHost): RunHost {
       const refused = refusal(request);
       return refused ? Promise.reject(refused) : host.summarize(request);
     },
+    summaryOnly: (request) => {
+      const refused = refusal(request);
+      if (refused) return Promise.reject(refused);
+      return host.summaryOnly ? host.summaryOnly(request) : host.summarize(request);
+    },
     dispose: () => host.dispose?.(),
   };
 }

@@ -1,7 +1,24 @@
 // The body of a simulation worker, shared by the Node and web entry points: one simulate job.
-import type { Sha256Factory } from '../sim';
+import type { Sha256Factory, Simulation } from '../sim';
 import type { RunMessage, WorkerReply } from './protocol';
 import { runInSlices, toRunError } from './runSimulation';
+
+/** What a finished run sends back. */
+type RunReply = Extract<WorkerReply, { type: 'result' | 'summary' | 'summaryOnly' }>;
+
+/** What a run's caller asked for, read from its finished simulation. */
+function replyOf(reply: RunMessage['reply'], simulation: Simulation): RunReply {
+  switch (reply) {
+    case 'summaryOnly':
+      return { type: 'summaryOnly', summary: simulation.summary() };
+    case 'summary': {
+      const { summary, digest } = simulation.result();
+      return { type: 'summary', summary, digest };
+    }
+    case 'result':
+      return { type: 'result', result: simulation.result() };
+  }
+}
 
 /** `sha256`: the platform's native hash for the result's digest (same digest as the portable one). */
 export async function handleRun(
@@ -13,7 +30,7 @@ export async function handleRun(
   try {
     let lastReport = -1;
     // Without progress to report, the run goes in one slice.
-    const result = await runInSlices(
+    const reply = await runInSlices<RunReply>(
       message,
       message.progress ? 100 : 1,
       (fraction) => {
@@ -23,14 +40,9 @@ export async function handleRun(
           post({ type: 'progress', fraction });
         }
       },
-      { sha256, onLogs: (lines) => (logs = lines) },
+      { sha256, onLogs: (lines) => (logs = lines), read: (simulation) => replyOf(message.reply, simulation) },
     );
-    const withLogs = logs ? { logs } : {};
-    post(
-      message.reply === 'summary'
-        ? { type: 'summary', summary: result.summary, digest: result.digest, ...withLogs }
-        : { type: 'result', result, ...withLogs },
-    );
+    post(logs ? { ...reply, logs } : reply);
   } catch (error) {
     const { name, message: text, path, location } = toRunError(error);
     post({ type: 'error', name, message: text, path, location, ...(logs ? { logs } : {}) });

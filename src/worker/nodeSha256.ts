@@ -7,6 +7,7 @@ export const nodeSha256: Sha256Factory = () => {
   const hash = createHash('sha256');
   return {
     update: (text) => void hash.update(text, 'utf8'),
+    updateBytes: (bytes) => void hash.update(bytes),
     hex: () => hash.digest('hex'),
   };
 };

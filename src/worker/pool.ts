@@ -72,15 +72,21 @@ export class WorkerPool implements RunHost {
     return (reply as Extract<WorkerReply, { type: 'result' }>).result;
   }
 
-  /** A run whose caller reads only its summary and digest (sweeps, comparisons): a small reply. */
+  /** A run whose caller reads only its summary and digest (sweeps): a small reply. */
   async summarize(request: RunRequest): Promise<RunSummary> {
     const { summary, digest } = (await this.simulate(request, 'summary')) as Extract<WorkerReply, { type: 'summary' }>;
     return { summary, digest };
   }
 
+  /** A run whose caller reads only its summary (comparisons): the worker builds nothing else. */
+  async summaryOnly(request: RunRequest): Promise<Pick<SimResult, 'summary'>> {
+    const { summary } = (await this.simulate(request, 'summaryOnly')) as Extract<WorkerReply, { type: 'summaryOnly' }>;
+    return { summary };
+  }
+
   private simulate(
     { config, policySource, ...options }: RunRequest,
-    reply: 'result' | 'summary',
+    reply: Extract<Job, { kind: 'simulate' }>['reply'],
   ): Promise<WorkerReply> {
     return this.submit(
       { kind: 'simulate', config, policySource, reply, progress: options.onProgress !== undefined },
@@ -192,7 +198,8 @@ export class WorkerPool implements RunHost {
           if (reply.logs) task.onLogs?.(reply.logs);
           return finish(true, () => task.reject(new RunError(reply.name, reply.message, reply.path, reply.location)));
         default:
-          if ((reply.type === 'result' || reply.type === 'summary') && reply.logs) task.onLogs?.(reply.logs);
+          if ((reply.type === 'result' || reply.type === 'summary' || reply.type === 'summaryOnly') && reply.logs)
+            task.onLogs?.(reply.logs);
           return finish(true, () => task.resolve(reply));
       }
     });

@@ -9,8 +9,11 @@ export type Job =
       kind: 'simulate';
       config: SimConfig;
       policySource?: PolicySource;
-      /** What the caller reads: the whole result, or only its summary and digest (sweeps, comparisons). */
-      reply: 'result' | 'summary';
+      /**
+       * What the caller reads: the whole result, its summary and digest (sweeps), or its summary
+       * alone (comparisons, chart sweeps: no tables, series or digest are built for it).
+       */
+      reply: 'result' | 'summary' | 'summaryOnly';
       /** Whether to post progress while running: each post is a message the caller has to take in. */
       progress: boolean;
     }
@@ -39,6 +42,7 @@ export type WorkerReply =
   | { type: 'progress'; fraction: number }
   | { type: 'result'; result: SimResult; logs?: readonly string[] }
   | { type: 'summary'; summary: Summary; digest: string; logs?: readonly string[] }
+  | { type: 'summaryOnly'; summary: Summary; logs?: readonly string[] }
   | { type: 'drawn'; svg: string }
   /** A cell job's outcome (src/lab/notebook/execute.ts CellOutcome), plain JSON. */
   | { type: 'cell'; outcome: unknown }

@@ -20,16 +20,25 @@ function compile(source: PolicySource): Promise<CompiledPolicy> {
 }
 
 /**
- * Steps a simulation in slices of simulated time, calling `between` after each slice. What a
- * policy cell printed goes to `onLogs` when the run ends, finished or failed; `sha256` is the
- * platform's native hash for the digest (the same digest as the portable one).
+ * Steps a simulation in slices of simulated time, calling `between` after each slice, and
+ * returns what `read` takes from it at the end (its result by default). What a policy cell
+ * printed goes to `onLogs` when the run ends, finished or failed; `sha256` is the platform's
+ * native hash for the digest (the same digest as the portable one).
  */
-export async function runInSlices(
+export async function runInSlices<T = SimResult>(
   request: Pick<RunRequest, 'config' | 'policySource'>,
   slices: number,
   between: (fraction: number) => Promise<void> | void,
-  { sha256, onLogs }: { sha256?: Sha256Factory; onLogs?: (lines: readonly string[]) => void } = {},
-): Promise<SimResult> {
+  {
+    sha256,
+    onLogs,
+    read = (simulation) => simulation.result() as T,
+  }: {
+    sha256?: Sha256Factory;
+    onLogs?: (lines: readonly string[]) => void;
+    read?: (simulation: Simulation) => T;
+  } = {},
+): Promise<T> {
   const compiled = request.policySource ? await compile(request.policySource) : undefined;
   // A sandboxed policy keeps what it printed (src/sandbox/sandboxPolicy.ts).
   let instance: (Policy & { readonly logs?: readonly string[] }) | undefined;
@@ -41,7 +50,7 @@ export async function runInSlices(
       simulation.advance(Math.min(simulation.endNs, simulation.nowNs + step));
       await between(simulation.endNs === 0 ? 1 : simulation.nowNs / simulation.endNs);
     }
-    return simulation.result();
+    return read(simulation);
   } finally {
     if (instance?.logs && instance.logs.length > 0) onLogs?.(instance.logs);
     // However the run ended (finished, failed, cancelled between slices): free the sandbox, so
@@ -67,20 +76,27 @@ export const inProcessRunHost: RunHost = {
     const { summary, digest } = await inProcessRunHost.run(request);
     return { summary, digest };
   },
-  async run({ config, policySource, signal, onProgress, onLogs }) {
-    try {
-      return await runInSlices(
-        { config, policySource },
-        50,
-        async (fraction) => {
-          if (signal.aborted) throw new CancelledError();
-          onProgress?.(fraction);
-          await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        },
-        { onLogs },
-      );
-    } catch (error) {
-      throw error instanceof CancelledError ? error : toRunError(error);
-    }
-  },
+  summaryOnly: (request) => runHere(request, (simulation) => ({ summary: simulation.summary() })),
+  run: (request) => runHere(request, (simulation) => simulation.result()),
 };
+
+/** A run in this thread, in 50 slices with a yield after each, read by `read` at the end. */
+async function runHere<T>(
+  { config, policySource, signal, onProgress, onLogs }: RunRequest,
+  read: (simulation: Simulation) => T,
+): Promise<T> {
+  try {
+    return await runInSlices(
+      { config, policySource },
+      50,
+      async (fraction) => {
+        if (signal.aborted) throw new CancelledError();
+        onProgress?.(fraction);
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      },
+      { onLogs, read },
+    );
+  } catch (error) {
+    throw error instanceof CancelledError ? error : toRunError(error);
+  }
+}

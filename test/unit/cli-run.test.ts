@@ -4,6 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
+import { runCompare } from '../../src/lab/run/compare';
+import { simulate } from '../../src/sim/index';
 import { cli, tempDir } from './cli-helpers';
 
 const LAB = `# Run test
@@ -104,6 +108,15 @@ test('--json: lab, version, runs with seed, digest and summary, compares, checks
       ['quick', true, 1],
     ],
   );
+});
+
+test("a comparison run in the workers, which send its runs' summaries alone, is the one of the simulator's summaries", async () => {
+  const { lab } = labIn();
+  const r = cli(['run', lab, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const compare = resolveLab(parseLab(LAB)).compares[0]!;
+  const reference = await runCompare(compare, async (config) => ({ summary: simulate(config).summary }));
+  assert.deepEqual(JSON.parse(r.stdout).compares[0], JSON.parse(JSON.stringify(reference)));
 });
 
 test('text output: summaries, the comparison table, checks; the record written next to the lab', () => {

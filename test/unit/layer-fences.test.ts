@@ -56,6 +56,7 @@ const NO_NODE: ReadonlySet<Layer> = new Set(['sim', 'sandbox', 'lab', 'webview']
 /** White-box tests of a simulator internal, the one place outside src/sim that may open it. */
 const WHITE_BOX: Readonly<Record<string, readonly string[]>> = {
   'test/unit/sim-digest.test.ts': ['src/sim/digest.ts'],
+  'test/unit/sim-canonical-number.test.ts': ['src/sim/canonical-number.ts'],
   'test/unit/policy-linux-cfs.test.ts': ['src/sim/policies/linuxCfs.ts'],
   'test/unit/sim-cpu-counts.test.ts': ['src/sim/cpu-counts.ts'],
   'test/unit/event-queue.test.ts': ['src/sim/heap.ts'],

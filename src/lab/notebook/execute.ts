@@ -223,8 +223,8 @@ export class LabSession {
     if (cached && cached.inputsHash === compare.inputsHash) return cached.output;
     const output = await runCompare(
       compare,
-      // A comparison reads summaries only: the workers need not send the tables and series.
-      (config) => this.simulate(lab, config, options, (request) => this.host.summarize(request)),
+      // A comparison reads summaries only: the workers need not build the tables, series and digest.
+      (config) => this.simulate(lab, config, options, (request) => this.summaryOnly(request)),
       (fraction) => options.onProgress?.(fraction, 'Comparing'),
     );
     this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
@@ -268,7 +268,7 @@ export class LabSession {
     const samples: SweepSample[] = await Promise.all(
       plan.jobs.map(async ({ params, seed, run, lab: at }) => {
         const { summary } = await this.simulate(at, { ...run.config, seed }, options, (request) =>
-          this.host.summarize(request),
+          this.summaryOnly(request),
         );
         options.onProgress?.(++done / plan.jobs.length, `Sweeping $${sweep.param}`);
         return { params, seed, run: run.name, policy: run.config.policy.name, metrics: sweepMetrics(summary) };
@@ -301,6 +301,11 @@ export class LabSession {
       compares[compare.key] = await available(() => this.compareOf(lab, compare, options));
     }
     return checkOutputData(check, { runs, compares });
+  }
+
+  /** A run's summary alone, from a host that can skip the rest (else with its digest). */
+  private summaryOnly(request: RunRequest): Promise<Pick<SimResult, 'summary'>> {
+    return this.host.summaryOnly ? this.host.summaryOnly(request) : this.host.summarize(request);
   }
 
   /** The result of a run: from the cache while its inputs are unchanged, else simulated now. */

@@ -8,7 +8,7 @@ import { metricDefinition } from '../outputs/metrics';
 import { meanInterval } from './stats';
 
 /** A metric's value in a summary; breakdowns (by reason, by cause) count as their total. */
-export function metricValue(result: RunSummary, metric: string): number {
+export function metricValue(result: Pick<RunSummary, 'summary'>, metric: string): number {
   const value = (result.summary as unknown as Record<string, number | Record<string, number> | undefined>)[metric];
   if (value === undefined) return Number.NaN;
   return typeof value === 'number' ? value : Object.values(value).reduce((a, b) => a + b, 0);
@@ -20,7 +20,8 @@ export function metricValue(result: RunSummary, metric: string): number {
  */
 export async function runCompare(
   compare: ResolvedCompare,
-  simulate: (config: ReturnType<typeof compareConfigs>[number]['config']) => Promise<RunSummary>,
+  /** A comparison reads each run's summary only. */
+  simulate: (config: ReturnType<typeof compareConfigs>[number]['config']) => Promise<Pick<RunSummary, 'summary'>>,
   onProgress?: (fraction: number) => void,
 ): Promise<CompareOutput> {
   const jobs = compareConfigs(compare);

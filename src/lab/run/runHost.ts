@@ -34,6 +34,12 @@ export interface RunHost {
    * result), but a worker sends back a few hundred bytes instead of the tables and series.
    */
   summarize(request: RunRequest): Promise<RunSummary>;
+  /**
+   * Only the summary, without the digest: the run is the same, but no tables, series or digest
+   * are built, which cost more than a small run (comparisons and chart sweeps read nothing
+   * else). A host without it is asked to summarize.
+   */
+  summaryOnly?(request: RunRequest): Promise<Pick<SimResult, 'summary'>>;
   dispose?(): void;
 }
 
