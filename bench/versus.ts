@@ -44,7 +44,9 @@ function bundle(tree: string, label: string): string {
   mkdirSync(path.dirname(entry), { recursive: true });
   const source = readFileSync(caseScript, 'utf8')
     .replace("'../src/sim/index'", JSON.stringify(path.join(tree, 'src', 'sim', 'index')))
-    .replace("'./cases'", JSON.stringify(path.join(tree, 'bench', 'cases')));
+    .replace("'./cases'", JSON.stringify(path.join(tree, 'bench', 'cases')))
+    // The hash is this tree's for both (a tree whose Simulation takes no sha256 option hashes with its own).
+    .replace("'../src/worker/nodeSha256'", JSON.stringify(path.join(root, 'src', 'worker', 'nodeSha256')));
   writeFileSync(entry, source);
   return bundleForNode(entry, path.join(root, 'out', 'bench', `versus-${label}.cjs`));
 }

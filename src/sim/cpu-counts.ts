@@ -5,7 +5,9 @@
  * every CPU: for each count value a bitset of the CPUs that have it. A change moves one bit; a
  * query walks the values from the wanted end and each bitset from its lowest CPU, so it stops at
  * the first CPU it accepts. On a large machine most CPUs sit at a handful of values, so a query
- * reads a few words where a scan read a thousand counts.
+ * reads a few words where a scan read a thousand counts. The index is built at the first query
+ * and kept from then on: a run whose policy never asks (global EDF) pays only for the counts,
+ * which are on its hottest path.
  */
 export class CpuCounts {
   /** Count of each CPU (read it here; change it with add). */
@@ -19,14 +21,14 @@ export class CpuCounts {
   /** The smallest and the largest value some CPU has (kept exactly: a count moves by one). */
   private bottom = 0;
   private top = 0;
+  /** The index (bits, counts, bottom, top) has been built and is kept. */
+  private indexed = false;
 
   constructor(readonly cpuCount: number) {
     this.of = new Int32Array(cpuCount);
     this.words = (cpuCount + 31) >> 5;
-    this.bits = new Int32Array(this.words * 8);
-    this.counts = new Int32Array(8);
-    for (let cpu = 0; cpu < cpuCount; cpu++) this.bits[cpu >> 5]! |= 1 << (cpu & 31);
-    this.counts[0] = cpuCount;
+    this.bits = new Int32Array(0);
+    this.counts = new Int32Array(0);
   }
 
   /** Adds `delta` (+1 or -1) to `cpu`'s count, which never goes below 0. */
@@ -34,6 +36,31 @@ export class CpuCounts {
     const from = this.of[cpu]!;
     const to = from + delta;
     this.of[cpu] = to;
+    if (this.indexed) this.move(cpu, from, to);
+  }
+
+  /** Builds the index from the counts as they are. */
+  private index(): void {
+    this.indexed = true;
+    let top = 0;
+    let bottom = Infinity;
+    for (const v of this.of) {
+      top = Math.max(top, v);
+      bottom = Math.min(bottom, v);
+    }
+    this.top = top;
+    this.bottom = this.cpuCount === 0 ? 0 : bottom;
+    const values = Math.max(8, top + 1);
+    this.bits = new Int32Array(values * this.words);
+    this.counts = new Int32Array(values);
+    this.of.forEach((v, cpu) => {
+      this.bits[v * this.words + (cpu >> 5)]! |= 1 << (cpu & 31);
+      this.counts[v]!++;
+    });
+  }
+
+  /** `cpu`'s count went from `from` to `to` (one apart): its bit moves, the ends follow. */
+  private move(cpu: number, from: number, to: number): void {
     if (to >= this.counts.length) this.grow(to + 1);
     const w = cpu >> 5;
     const bit = 1 << (cpu & 31);
@@ -51,6 +78,7 @@ export class CpuCounts {
    * (what a scan of CPUs 0, 1, ... keeping the first strictly smaller count finds); -1 if none.
    */
   lowest(accept: (cpu: number) => boolean): number {
+    if (!this.indexed) this.index();
     for (let value = this.bottom; value <= this.top; value++) {
       if (this.counts[value] === 0) continue;
       const cpu = this.firstIn(value, 0, this.cpuCount, accept);
@@ -64,6 +92,7 @@ export class CpuCounts {
    * lowest-numbered on ties (what a scan keeping the first strictly larger count finds); -1 if none.
    */
   highest(atLeast: number, accept: (cpu: number) => boolean): number {
+    if (!this.indexed) this.index();
     for (let value = this.top; value >= Math.max(this.bottom, atLeast); value--) {
       if (this.counts[value] === 0) continue;
       const cpu = this.firstIn(value, 0, this.cpuCount, accept);
@@ -77,6 +106,7 @@ export class CpuCounts {
    * wrapping around after the last CPU; -1 if none.
    */
   nextAt(value: number, start: number, accept: (cpu: number) => boolean): number {
+    if (!this.indexed) this.index();
     if (value < this.bottom || value > this.top || this.counts[value] === 0) return -1;
     const found = this.firstIn(value, start, this.cpuCount, accept);
     return found >= 0 ? found : this.firstIn(value, 0, start, accept);

@@ -24,51 +24,73 @@ test('CpuCounts.lowest, highest and nextAt equal scans after any sequence of cha
       fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 400 }),
       fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
       (cpuCount, changes, seeds) => {
-        const loads = new CpuCounts(cpuCount);
+        // Two indexes: one built at its first query after the changes, one asked before any
+        // change (so it is kept change by change) and again after every tenth.
+        const built = new CpuCounts(cpuCount);
+        const kept = new CpuCounts(cpuCount);
         const reference = new Int32Array(cpuCount);
-        for (const [at, up] of changes) {
+        assert.equal(
+          kept.lowest(() => true),
+          0,
+        );
+        changes.forEach(([at, up], i) => {
           const cpu = at % cpuCount;
           // Loads never go below zero (a CPU's load counts processes).
-          if (!up && reference[cpu] === 0) continue;
-          loads.add(cpu, up ? 1 : -1);
+          if (!up && reference[cpu] === 0) return;
+          built.add(cpu, up ? 1 : -1);
+          kept.add(cpu, up ? 1 : -1);
           reference[cpu]! += up ? 1 : -1;
-        }
-        assert.deepEqual([...loads.of], [...reference]);
-        for (const seed of seeds) {
-          // Admit a random subset (sometimes none, sometimes all).
-          const admitted = Array.from({ length: cpuCount }, (_, cpu) => ((cpu * 2654435761 + seed) >>> 0) % 3 !== 0);
-          const accept = (cpu: number) => admitted[cpu]!;
-          assert.equal(loads.lowest(accept), scanLeastLoaded(reference, accept));
-          assert.equal(
-            loads.lowest(() => true),
-            scanLeastLoaded(reference, () => true),
-          );
-          assert.equal(
-            loads.lowest(() => false),
-            -1,
-          );
-          // The largest count at least `atLeast`, lowest CPU on ties, as busiestQueue's scan found it.
-          for (const atLeast of [0, 1, 2, 5]) {
-            let best = -1;
-            let most = atLeast - 1;
-            for (let cpu = 0; cpu < cpuCount; cpu++)
-              if (accept(cpu) && reference[cpu]! > most) {
-                most = reference[cpu]!;
-                best = cpu;
-              }
-            assert.equal(loads.highest(atLeast, accept), best);
+          if (i % 10 === 0) {
+            assert.equal(
+              kept.lowest(() => true),
+              scanLeastLoaded(reference, () => true),
+            );
+            assert.equal(
+              kept.highest(0, () => true),
+              scanLeastLoaded(
+                reference.map((v) => -v),
+                () => true,
+              ),
+            );
           }
-          // The first CPU at a load from a start, wrapping around, as a circular scan finds it.
-          const start = seed % cpuCount;
-          for (const load of [0, 1, 2, 50]) {
-            let expected = -1;
-            for (let k = 0; k < cpuCount && expected < 0; k++) {
-              const cpu = (start + k) % cpuCount;
-              if (reference[cpu] === load && accept(cpu)) expected = cpu;
+        });
+        assert.deepEqual([...built.of], [...reference]);
+        for (const loads of [built, kept])
+          for (const seed of seeds) {
+            // Admit a random subset (sometimes none, sometimes all).
+            const admitted = Array.from({ length: cpuCount }, (_, cpu) => ((cpu * 2654435761 + seed) >>> 0) % 3 !== 0);
+            const accept = (cpu: number) => admitted[cpu]!;
+            assert.equal(loads.lowest(accept), scanLeastLoaded(reference, accept));
+            assert.equal(
+              loads.lowest(() => true),
+              scanLeastLoaded(reference, () => true),
+            );
+            assert.equal(
+              loads.lowest(() => false),
+              -1,
+            );
+            // The largest count at least `atLeast`, lowest CPU on ties, as busiestQueue's scan found it.
+            for (const atLeast of [0, 1, 2, 5]) {
+              let best = -1;
+              let most = atLeast - 1;
+              for (let cpu = 0; cpu < cpuCount; cpu++)
+                if (accept(cpu) && reference[cpu]! > most) {
+                  most = reference[cpu]!;
+                  best = cpu;
+                }
+              assert.equal(loads.highest(atLeast, accept), best);
             }
-            assert.equal(loads.nextAt(load, start, accept), expected);
+            // The first CPU at a load from a start, wrapping around, as a circular scan finds it.
+            const start = seed % cpuCount;
+            for (const load of [0, 1, 2, 50]) {
+              let expected = -1;
+              for (let k = 0; k < cpuCount && expected < 0; k++) {
+                const cpu = (start + k) % cpuCount;
+                if (reference[cpu] === load && accept(cpu)) expected = cpu;
+              }
+              assert.equal(loads.nextAt(load, start, accept), expected);
+            }
           }
-        }
       },
     ),
     { numRuns: 300 },
