@@ -862,7 +862,7 @@ export class Engine implements PolicyActions {
         (slot === preempted || p.readySinceNs < this.now || !this.disc.preemptive)
       )
         break;
-      const cpu = this.globalTarget(p, gq.keyAt(0), gq.tieAt(0), gq.orderAt(0));
+      const cpu = this.globalTarget(p, 0);
       if (cpu < 0) {
         // The best one fits nowhere now; with affinity masks another one may.
         if (this.anyAffinity && this.decideGlobalPastHead()) continue;
@@ -884,7 +884,7 @@ export class Engine implements PolicyActions {
     let started = false;
     for (const r of ranked) {
       const p = this.procs[r.slot]!;
-      const cpu = this.globalTarget(p, r.key, r.tie, r.order);
+      const cpu = this.globalTarget(p, this.qpos[r.slot]!);
       if (cpu < 0) continue;
       gq.remove(r.slot);
       this.takeCpu(cpu, p);
@@ -915,8 +915,12 @@ export class Engine implements PolicyActions {
     this.idleOnline += idle ? 1 : -1;
   }
 
-  /** Where a global-queue process with order (key, tie, order) may run now; -1 if nowhere. */
-  private globalTarget(p: Proc, key: number, tie: number, order: number): number {
+  /**
+   * Where global-queue process `p`, at heap index `index` of the queue, may run now; -1 if
+   * nowhere. (Its order is read from the queue here: passed in as doubles, key, tie and order
+   * were boxed on every call.)
+   */
+  private globalTarget(p: Proc, index: number): number {
     const n = this.m.cpuCount;
     const running = this.running;
     const service = this.service;
@@ -951,7 +955,17 @@ export class Engine implements PolicyActions {
       }
     }
     if (!this.disc.preemptive || worst < 0) return -1;
-    return before(key, tie, order, worstKey, this.runTie[worst]!, this.runOrder[worst]!) ? worst : -1;
+    const gq = this.globalQ!;
+    return before(
+      gq.keyAt(index),
+      gq.tieAt(index),
+      gq.orderAt(index),
+      worstKey,
+      this.runTie[worst]!,
+      this.runOrder[worst]!,
+    )
+      ? worst
+      : -1;
   }
 
   // ---------------------------------------------------------------- running
