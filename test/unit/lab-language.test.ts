@@ -15,6 +15,8 @@ import {
 const names: LabNames = {
   machine: ['duo'],
   workload: ['mixed'],
+  cluster: ['rack'],
+  service: ['web'],
   run: ['pinned', 'cfs'],
   policy: ['sticky'],
   params: ['dur', 'seed'],

@@ -24,29 +24,26 @@ import {
 import { ARRIVAL_FORMS, DIMENSIONS, DISTRIBUTION_FORMS, parseQuantity, SCHEDULER_FORMS } from './units';
 
 /** Names defined by the lab's cells (built-ins are added here). */
-export interface LabNames {
-  machine: readonly string[];
-  workload: readonly string[];
-  run: readonly string[];
-  policy: readonly string[];
-  params: readonly string[];
-}
+export type LabNames = Readonly<Record<RefTarget | 'params', readonly string[]>>;
 
 /** The names the lab's cells define, for completions (duplicates and broken cells included). */
 export function labNames(cells: readonly LabCell[]): LabNames {
-  const names = {
-    machine: [] as string[],
-    workload: [] as string[],
-    run: [] as string[],
-    policy: [] as string[],
-    params: [] as string[],
+  const names: Record<RefTarget | 'params', string[]> = {
+    machine: [],
+    workload: [],
+    cluster: [],
+    service: [],
+    run: [],
+    policy: [],
+    params: [],
   };
   for (const cell of cells) {
     if (cell.kind === 'markdown') continue;
     if (cell.kind === 'params') names.params.push(...validateParams(cell.value).params.keys());
-    else if (cell.kind === 'machine' || cell.kind === 'workload' || cell.kind === 'run' || cell.kind === 'policy') {
+    // Every kind of cell others refer to by name (RefTarget) is listed by its kind.
+    else if (cell.kind in names) {
       const declared = declaredName(cell);
-      if (declared && !names[cell.kind].includes(declared.name)) names[cell.kind].push(declared.name);
+      if (declared && !names[cell.kind as RefTarget].includes(declared.name)) names[cell.kind as RefTarget].push(declared.name);
     }
   }
   return names;
@@ -253,9 +250,10 @@ function refCandidates(target: RefTarget, names: LabNames): { label: string; doc
         ...names.policy.map((n) => ({ label: n, doc: 'Policy cell in this lab.' })),
       ];
     case 'workload':
-      return names.workload.map((n) => ({ label: n, doc: 'Workload cell in this lab.' }));
+    case 'cluster':
+    case 'service':
     case 'run':
-      return names.run.map((n) => ({ label: n, doc: 'Run cell in this lab.' }));
+      return names[target].map((n) => ({ label: n, doc: `${target[0]!.toUpperCase()}${target.slice(1)} cell in this lab.` }));
   }
 }
 
