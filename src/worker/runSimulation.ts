@@ -1,6 +1,13 @@
 // Runs one simulation, compiling a policy cell's code into a sandboxed policy first. Shared by
 // the Node and web workers and by the in-process host.
-import { ClusterSimulation, Simulation, SimConfigError, type ClusterResult, type Sha256Factory, type SimResult } from '../sim';
+import {
+  ClusterSimulation,
+  Simulation,
+  SimConfigError,
+  type ClusterResult,
+  type Sha256Factory,
+  type SimResult,
+} from '../sim';
 import type { Policy, PolicyFactory } from '../sim';
 import { compilePolicy, PolicyCodeError, PolicyRuntimeError, type CompiledPolicy } from '../sandbox';
 import {

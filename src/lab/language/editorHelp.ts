@@ -43,7 +43,8 @@ export function labNames(cells: readonly LabCell[]): LabNames {
     // Every kind of cell others refer to by name (RefTarget) is listed by its kind.
     else if (cell.kind in names) {
       const declared = declaredName(cell);
-      if (declared && !names[cell.kind as RefTarget].includes(declared.name)) names[cell.kind as RefTarget].push(declared.name);
+      if (declared && !names[cell.kind as RefTarget].includes(declared.name))
+        names[cell.kind as RefTarget].push(declared.name);
     }
   }
   return names;
@@ -253,7 +254,10 @@ function refCandidates(target: RefTarget, names: LabNames): { label: string; doc
     case 'cluster':
     case 'service':
     case 'run':
-      return names[target].map((n) => ({ label: n, doc: `${target[0]!.toUpperCase()}${target.slice(1)} cell in this lab.` }));
+      return names[target].map((n) => ({
+        label: n,
+        doc: `${target[0]!.toUpperCase()}${target.slice(1)} cell in this lab.`,
+      }));
   }
 }
 

@@ -310,7 +310,7 @@ function simulatorCheck(
  */
 function clusterProblem(
   config: ClusterConfig,
-  cellsOf: Record<'service' | 'cluster', { at: number; text: string }>,
+  cellsOf: Record<'service' | 'cluster', { at: number; text: string }> & { balancer?: { at: number; text: string } },
 ): { at: number; diagnostic: Diagnostic } | undefined {
   try {
     resolveCluster(config);
@@ -318,10 +318,11 @@ function clusterProblem(
   } catch (e) {
     if (!(e instanceof SimConfigError)) throw e;
     const inService = e.path === 'service' || e.path.startsWith('service.');
-    const { at, text } = inService ? cellsOf.service : cellsOf.cluster;
+    const inRun = cellsOf.balancer !== undefined && e.path.startsWith('service.balancer');
+    const { at, text } = inRun ? cellsOf.balancer! : inService ? cellsOf.service : cellsOf.cluster;
     const simPath = inService ? e.path.slice('service.'.length) : e.path;
     // The service's arrival is one key in the lab (`poisson 400/s`), its parts keys in the simulator.
-    const path = labPath(simPath, CELL_SCHEMAS[inService ? 'service' : 'cluster']);
+    const path = labPath(simPath, inRun ? CELL_SCHEMAS.run : CELL_SCHEMAS[inService ? 'service' : 'cluster']);
     const where = path.length > 0 ? `${showPath(path)}: ` : '';
     return {
       at,
@@ -742,13 +743,18 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (broken) return undefined;
     const config: ClusterConfig = {
       hosts,
-      service: toSim(s, CELL_SCHEMAS.service) as ServiceConfig,
+      service: {
+        ...(toSim(s, CELL_SCHEMAS.service) as ServiceConfig),
+        ...(v.balancer !== undefined ? { balancer: v.balancer as ServiceConfig['balancer'] } : {}),
+      },
       policy,
       scheduler: (c.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
       durationNs: (v.duration as number | undefined) ?? 10e9,
       seed: (v.seed as number | undefined) ?? 1,
     };
     const problem = clusterProblem(config, {
+      // The run's own balancer is checked where it is written.
+      balancer: v.balancer !== undefined ? { at: i, text: cells[i].value } : undefined,
       service: { at: serviceAt, text: cells[serviceAt].value },
       cluster: { at: clusterAt, text: cells[clusterAt].value },
     });

@@ -5,6 +5,7 @@
 // defaults and bounds are the simulator's; only the lab's own keys are written here.
 
 import {
+  BALANCER,
   GROUP,
   MACHINE,
   MAX_HOSTS,
@@ -318,6 +319,11 @@ const run: ObjectSchema = {
         { type: 'ref', target: 'service' },
         "With cluster:, the service cell whose requests the cluster's balancer routes to its hosts.",
       ),
+      balancer: f(
+        obj(fieldsOf(BALANCER)),
+        "With cluster:, the balancer instead of the service's own: the same requests (their times and demands are drawn from streams named after the service) routed another way.",
+        { default: "the service's" },
+      ),
       duration,
       window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
       seed: fieldOfKey('seed', RUN.seed),
@@ -325,7 +331,7 @@ const run: ObjectSchema = {
     ['machine', 'cluster'],
   ),
   with: {
-    machine: { requires: ['workload', 'policy'], forbids: ['service'] },
+    machine: { requires: ['workload', 'policy'], forbids: ['service', 'balancer'] },
     // A cluster's hosts take their policy and scheduler from the cluster cell; a window is not
     // kept by a cluster run (its response times cover the whole run).
     cluster: { requires: ['service'], forbids: ['workload', 'policy', 'scheduler', 'window'] },

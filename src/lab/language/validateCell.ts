@@ -227,7 +227,11 @@ class Checker {
           );
       for (const entry of node.entries)
         if (rule.forbids?.includes(entry.key))
-          this.report(entry.keyRange, `"${entry.key}" does not go with "${key}": ${schema.fields[entry.key]?.doc ?? ''}`, 'conflicting-keys');
+          this.report(
+            entry.keyRange,
+            `"${entry.key}" does not go with "${key}": ${schema.fields[entry.key]?.doc ?? ''}`,
+            'conflicting-keys',
+          );
     }
     if (schema.exactlyOne) {
       const present = schema.exactlyOne.filter((k) => node.entries.some((e) => e.key === k));
