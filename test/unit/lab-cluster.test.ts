@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseLab } from '../../src/lab/document/markdown';
 import type { Diagnostic } from '../../src/lab/document/diagnostic';
+import { completions, hover, labNames } from '../../src/lab/language/editorHelp';
 import { resolveLab, type ResolvedLab } from '../../src/lab/language/resolveLab';
 import { LabSession } from '../../src/lab/notebook/execute';
 import { RUN_MIME, type RunOutput } from '../../src/lab/outputs/contract';
@@ -232,4 +233,21 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
   const verify = cli(['verify', lab]);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
   assert.match(verify.stdout, /run p2: identical/);
+});
+
+test('editor help: a run on a cluster is offered the keys that go with it, each documented from the schema', () => {
+  const names = labNames(parseLab(BASE));
+  assert.deepEqual(names.cluster, ['rack']);
+  assert.deepEqual(names.service, ['web']);
+  const text = 'name: r\ncluster: rack\n';
+  const labels = completions('run', text, { line: 2, character: 0 }, names).map((c) => c.label);
+  assert.deepEqual(labels, ['service', 'balancer', 'duration', 'seed']);
+  const refs = completions('run', 'service: ', { line: 0, character: 9 }, names).map((c) => c.label);
+  assert.deepEqual(refs, ['web']);
+  const policies = completions('service', 'balancer: { policy: ', { line: 0, character: 20 }, names).map(
+    (c) => c.label,
+  );
+  assert.ok(policies.includes('power-of-d') && policies.includes('least-connections'), policies.join());
+  const hovered = hover('run', 'cluster: rack\nservice: web', { line: 1, character: 2 }, names);
+  assert.match(hovered?.contents ?? '', /Required with `cluster`\./);
 });

@@ -231,11 +231,28 @@ function cursorContext(text: string, position: Position, root: Schema): CursorCo
   return { path: [...base, s.key], mode: 'value', ...partialOf(valueStart) };
 }
 
-function fieldDoc(key: string, field: Field): string {
+/** `parent`: the mapping the key is in, whose other keys may require it (ObjectSchema.with). */
+function fieldDoc(key: string, field: Field, parent?: Schema): string {
   const parts = [`**${key}** — ${field.doc}`, `Type: ${describeSchema(field.schema)}.`];
   if (field.default !== undefined) parts.push(`Default: \`${field.default}\`.`);
   if (field.required) parts.push('Required.');
+  const by =
+    parent?.type === 'object'
+      ? Object.entries(parent.with ?? {}).flatMap(([k, rule]) => (rule.requires?.includes(key) ? [`\`${k}\``] : []))
+      : [];
+  if (by.length > 0) parts.push(`Required with ${by.join(' or ')}.`);
   return parts.join('\n\n');
+}
+
+/** Keys that do not go with those present: the other keys of an exactly-one set, and those a present key forbids. */
+function excludedBy(parent: Schema | undefined, present: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (parent?.type !== 'object') return out;
+  const chosen = (parent.exactlyOne ?? []).filter((k) => present.has(k));
+  if (chosen.length > 0) for (const k of parent.exactlyOne!) if (!present.has(k)) out.add(k);
+  for (const [k, rule] of Object.entries(parent.with ?? {}))
+    if (present.has(k)) for (const f of rule.forbids ?? []) out.add(f);
+  return out;
 }
 
 function refCandidates(target: RefTarget, names: LabNames): { label: string; doc: string }[] {
@@ -317,13 +334,14 @@ export function completions(kind: CellKind, text: string, position: Position, na
     const present = new Set(
       ctx.path.length === 0 ? [...text.matchAll(/^([\w-]+)\s*:/gm)].map((m) => m[1]) : (ctx.present ?? []),
     );
+    const excluded = excludedBy(parent, present);
     return Object.entries(fields)
-      .filter(([key]) => !present.has(key))
+      .filter(([key]) => !present.has(key) && !excluded.has(key))
       .map(([key, field]) => ({
         label: key,
         kind: 'key' as const,
         detail: describeSchema(field.schema),
-        documentation: fieldDoc(key, field),
+        documentation: fieldDoc(key, field, parent),
         insertText: `${key}: `,
         range,
       }));
@@ -372,7 +390,7 @@ export function hover(kind: CellKind, text: string, position: Position, names: L
     const ctx = cursorContext(text, { line: position.line, character: w.start }, root);
     const path = ctx.mode === 'key' ? [...ctx.path, w.word] : [...ctx.path.slice(0, -1), w.word];
     const field = fieldAt(root, path, ctx.policyName);
-    return field ? { contents: fieldDoc(w.word, field), range } : undefined;
+    return field ? { contents: fieldDoc(w.word, field, schemaAt(root, path.slice(0, -1))), range } : undefined;
   }
   // Metrics inside check expressions: runs.<run>.<metric>.
   const dotted = /^runs\.([\w-]+)(?:\.(\w+))?$/.exec(w.word);
