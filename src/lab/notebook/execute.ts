@@ -105,7 +105,9 @@ export function outputInputsHash(
   cells: readonly LabCell[],
   index: number,
   /** The inputs hash of each run the output was computed from: the runs' own, or recorded ones. */
-  runHash = (name: string) => lab.runs.find((r) => r.name === name)?.inputsHash ?? `missing ${name}`,
+  runHash = (name: string) =>
+    (lab.runs.find((r) => r.name === name) ?? lab.clusterRuns.find((r) => r.name === name))?.inputsHash ??
+    `missing ${name}`,
 ): string | undefined {
   const cell = cells[index];
   const combine = (runs: readonly string[]) => sha256Hex([cell.value, ...runs.map(runHash)].join('\u0000'));
