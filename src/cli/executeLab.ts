@@ -24,7 +24,8 @@ import { CancelledError, type RunHost } from '../lab/run/runHost';
 
 export interface RunDone {
   output: RunOutput;
-  result: SimResult;
+  /** The whole result of a run on one machine (a cluster run's output is all there is of it). */
+  result?: SimResult;
   inputsHash: string;
 }
 
@@ -128,7 +129,10 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
       const output = itemsOf(outcome, RUN_MIME)[0]?.data as RunOutput | undefined;
       const logs = output?.logs ?? (outcome.ok || outcome.cancelled ? undefined : outcome.logs);
       if (logs) execution.logs.set(name, logs);
-      if (run && output) {
+      if (output && lab.clusterRuns.some((r) => r.cellIndex === index)) {
+        const inputsHash = lab.clusterRuns.find((r) => r.cellIndex === index)!.inputsHash;
+        execution.runs.set(name, { ok: true, value: { output, inputsHash } });
+      } else if (run && output) {
         // The session keeps the finished simulation; this returns it without running again.
         const result = await session.resultOf(lab, run, { signal });
         execution.runs.set(name, { ok: true, value: { output, result, inputsHash: run.inputsHash } });

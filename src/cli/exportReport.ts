@@ -45,10 +45,12 @@ export function writeRunTables(dir: string, execution: LabExecution): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const [name, run] of execution.runs) {
-    if (!run.ok) continue;
+    // A cluster run has no single-machine tables: its servers' table is in the report.
+    if (!run.ok || run.value.result === undefined) continue;
+    const result = run.value.result;
     TABLE_NAMES.forEach((table, i) => {
       const path = runTablePaths(dir, name)[i]!;
-      writeFileSync(path, toCsv(resultTable(run.value.result, table)));
+      writeFileSync(path, toCsv(resultTable(result, table)));
       written.push(path);
     });
   }

@@ -31,6 +31,8 @@ export function runJson(file: string, execution: LabExecution, checks: GradedChe
             seed: run.value.output.seed,
             digest: run.value.output.digest,
             summary: run.value.output.summary,
+            // A cluster run's per-server rows, the overall row last.
+            ...(run.value.output.servers ? { servers: run.value.output.servers } : {}),
             ...printed,
           }
         : { name, error: run.error, ...printed };

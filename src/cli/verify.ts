@@ -61,8 +61,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const keys = compareKeys(lab.cells);
 
   // Stale and new entries need no simulation: the hash of their inputs already tells.
+  // Runs on one machine and on a cluster are recorded and verified alike (name, inputs hash, output).
+  const runs = [...lab.lab.runs, ...lab.lab.clusterRuns].sort((a, b) => a.cellIndex - b.cellIndex);
   const current = (index: number) => {
-    const run = lab.lab.runs.find((r) => r.cellIndex === index);
+    const run = runs.find((r) => r.cellIndex === index);
     if (run) return staleness(record.runs[run.name], run.inputsHash) === 'current';
     const compare = lab.lab.compares.find((c) => c.cellIndex === index);
     return compare !== undefined && staleness(record.compares[keys.get(index)!], compare.inputsHash) === 'current';
@@ -75,7 +77,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   }).finally(() => host.dispose());
 
   const entries: CurrentEntry[] = [];
-  for (const run of lab.lab.runs) {
+  for (const run of runs) {
     const done = execution.runs.get(run.name);
     entries.push({
       kind: 'run',

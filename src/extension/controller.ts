@@ -3,7 +3,8 @@
 // and shows errors in the cell that failed while the others still run.
 import * as vscode from 'vscode';
 import type { CellOutcome, CheckScore, LabSession } from '../lab/notebook/execute';
-import { toLabCells } from './cells';
+import { languageOf, toLabCells } from './cells';
+import { CELL_KINDS } from '../lab/document/markdown';
 
 export const CONTROLLER_ID = 'migration-lab-kernel';
 
@@ -39,16 +40,8 @@ export class LabController implements vscode.Disposable {
     notebookType: string,
   ) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, notebookType, 'Migration Lab');
-    this.controller.supportedLanguages = [
-      'migration-lab-machine',
-      'migration-lab-workload',
-      'migration-lab-policy',
-      'migration-lab-run',
-      'migration-lab-compare',
-      'migration-lab-chart',
-      'migration-lab-check',
-      'migration-lab-params',
-    ];
+    // Every cell kind's language (package.json declares one per kind).
+    this.controller.supportedLanguages = CELL_KINDS.map(languageOf);
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'Process-migration simulator';
     this.controller.executeHandler = (cells, notebook) => this.enqueue(cells, notebook);

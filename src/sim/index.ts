@@ -60,6 +60,7 @@ export type {
 } from './cluster/live-migration';
 export { BALANCER, BALANCER_POLICIES, type BalancerPolicyName } from './cluster/balancer';
 export {
+  MAX_HOSTS,
   resolveCluster,
   SERVICE,
   type ClusterConfig,

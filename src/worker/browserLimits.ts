@@ -4,13 +4,21 @@
 // that may need more memory than a worker can safely take are refused before they start,
 // with a message the cell shows.
 import { processesUpTo } from '../sim';
-import { RunError, type RunHost, type RunRequest } from '../lab/run/runHost';
+import { RunError, type ClusterRunRequest, type RunHost, type RunRequest } from '../lab/run/runHost';
 
 /** About 0.6 GiB of live processes (about 1.1 KiB each), well inside a browser tab's memory. */
 export const BROWSER_MAX_PROCESSES = 500_000;
 
-function refusal({ config }: RunRequest): RunError | undefined {
-  const processes = processesUpTo(config.workload, config.durationNs);
+/** About how many processes a run creates: a cluster's requests are each a process on its host. */
+function processesOf(request: RunRequest | ClusterRunRequest): number {
+  if ('workload' in request.config) return processesUpTo(request.config.workload, request.config.durationNs);
+  const { service, hosts, durationNs } = request.config;
+  const own = hosts.reduce((n, h) => n + (h.workload ? processesUpTo(h.workload, durationNs) * (h.count ?? 1) : 0), 0);
+  return own + Math.ceil((service.arrival.ratePerS * durationNs) / 1e9);
+}
+
+function refusal(request: RunRequest | ClusterRunRequest): RunError | undefined {
+  const processes = processesOf(request);
   if (processes <= BROWSER_MAX_PROCESSES) return undefined;
   return new RunError(
     'Too large to run in the browser',
@@ -34,6 +42,10 @@ export function withBrowserMemoryLimit(host: RunHost): RunHost {
       const refused = refusal(request);
       if (refused) return Promise.reject(refused);
       return host.summaryOnly ? host.summaryOnly(request) : host.summarize(request);
+    },
+    runCluster: (request) => {
+      const refused = refusal(request);
+      return refused ? Promise.reject(refused) : host.runCluster(request);
     },
     dispose: () => host.dispose?.(),
   };

@@ -1,7 +1,8 @@
-// The body of a simulation worker, shared by the Node and web entry points: one simulate job.
+// The body of a simulation worker, shared by the Node and web entry points: one simulate job
+// (one machine) or one cluster job.
 import type { Sha256Factory, Simulation } from '../sim';
-import type { RunMessage, WorkerReply } from './protocol';
-import { runInSlices, toRunError } from './runSimulation';
+import type { ClusterMessage, RunMessage, WorkerReply } from './protocol';
+import { runClusterInSlices, runInSlices, toRunError } from './runSimulation';
 
 /** What a finished run sends back. */
 type RunReply = Extract<WorkerReply, { type: 'result' | 'summary' | 'summaryOnly' }>;
@@ -46,5 +47,31 @@ export async function handleRun(
   } catch (error) {
     const { name, message: text, path, location } = toRunError(error);
     post({ type: 'error', name, message: text, path, location, ...(logs ? { logs } : {}) });
+  }
+}
+
+/** A cluster job: the whole result (a few numbers per server) goes back. */
+export async function handleCluster(
+  message: ClusterMessage,
+  post: (reply: WorkerReply) => void,
+  sha256?: Sha256Factory,
+): Promise<void> {
+  try {
+    let lastReport = -1;
+    const result = await runClusterInSlices(
+      message,
+      message.progress ? 100 : 1,
+      (fraction) => {
+        if (message.progress && fraction - lastReport >= 0.01) {
+          lastReport = fraction;
+          post({ type: 'progress', fraction });
+        }
+      },
+      sha256,
+    );
+    post({ type: 'cluster', result });
+  } catch (error) {
+    const { name, message: text, path, location } = toRunError(error);
+    post({ type: 'error', name, message: text, path, location });
   }
 }

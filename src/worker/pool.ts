@@ -2,11 +2,12 @@
 // jobs; a job that goes over its budget (CPU time, memory, or its submission's CPU time) has
 // its worker stopped, and so does a cancelled one: either stops the work at once, whatever it
 // is doing, and costs only that job.
-import type { SimResult } from '../sim';
+import type { ClusterResult, SimResult } from '../sim';
 import {
   CancelledError,
   RunError,
   RunLimitError,
+  type ClusterRunRequest,
   type LimitKind,
   type RunHost,
   type RunRequest,
@@ -82,6 +83,12 @@ export class WorkerPool implements RunHost {
   async summaryOnly(request: RunRequest): Promise<Pick<SimResult, 'summary'>> {
     const { summary } = (await this.simulate(request, 'summaryOnly')) as Extract<WorkerReply, { type: 'summaryOnly' }>;
     return { summary };
+  }
+
+  /** A cluster run in a worker, under the run budget like any simulation. */
+  async runCluster({ config, ...options }: ClusterRunRequest): Promise<ClusterResult> {
+    const reply = await this.submit({ kind: 'cluster', config, progress: options.onProgress !== undefined }, options);
+    return (reply as Extract<WorkerReply, { type: 'cluster' }>).result;
   }
 
   private simulate(

@@ -1,9 +1,23 @@
 // Runs one simulation, compiling a policy cell's code into a sandboxed policy first. Shared by
 // the Node and web workers and by the in-process host.
-import { Simulation, SimConfigError, type Sha256Factory, type SimResult } from '../sim';
+import {
+  ClusterSimulation,
+  Simulation,
+  SimConfigError,
+  type ClusterResult,
+  type Sha256Factory,
+  type SimResult,
+} from '../sim';
 import type { Policy, PolicyFactory } from '../sim';
 import { compilePolicy, PolicyCodeError, PolicyRuntimeError, type CompiledPolicy } from '../sandbox';
-import { CancelledError, RunError, type PolicySource, type RunHost, type RunRequest } from '../lab/run/runHost';
+import {
+  CancelledError,
+  RunError,
+  type ClusterRunRequest,
+  type PolicySource,
+  type RunHost,
+  type RunRequest,
+} from '../lab/run/runHost';
 
 /** Compiled policies by source text: a comparison runs the same code many times. */
 const compiled = new Map<string, Promise<CompiledPolicy>>();
@@ -59,6 +73,22 @@ export async function runInSlices<T = SimResult>(
   }
 }
 
+/** A cluster run stepped in slices of simulated time as runInSlices steps one machine's. */
+export async function runClusterInSlices(
+  request: Pick<ClusterRunRequest, 'config'>,
+  slices: number,
+  between: (fraction: number) => Promise<void> | void,
+  sha256?: Sha256Factory,
+): Promise<ClusterResult> {
+  const cluster = new ClusterSimulation(request.config, { sha256 });
+  const step = Math.max(1, Math.ceil(cluster.endNs / slices));
+  while (!cluster.done) {
+    cluster.advance(Math.min(cluster.endNs, cluster.nowNs + step));
+    await between(cluster.endNs === 0 ? 1 : cluster.nowNs / cluster.endNs);
+  }
+  return cluster.result();
+}
+
 /** Any failure of a run as a RunError that can cross a worker boundary. */
 export function toRunError(error: unknown): RunError {
   if (error instanceof RunError) return error;
@@ -78,6 +108,17 @@ export const inProcessRunHost: RunHost = {
   },
   summaryOnly: (request) => runHere(request, (simulation) => ({ summary: simulation.summary() })),
   run: (request) => runHere(request, (simulation) => simulation.result()),
+  async runCluster({ config, signal, onProgress }) {
+    try {
+      return await runClusterInSlices({ config }, 50, async (fraction) => {
+        if (signal.aborted) throw new CancelledError();
+        onProgress?.(fraction);
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      });
+    } catch (error) {
+      throw error instanceof CancelledError ? error : toRunError(error);
+    }
+  },
 };
 
 /** A run in this thread, in 50 slices with a yield after each, read by `read` at the end. */

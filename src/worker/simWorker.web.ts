@@ -1,8 +1,12 @@
-import { handleRun } from './handleRun';
-import type { RunMessage } from './protocol';
+import { handleCluster, handleRun } from './handleRun';
+import type { ClusterMessage, RunMessage } from './protocol';
 
-declare const self: { onmessage: ((event: { data: RunMessage }) => void) | null; postMessage(message: unknown): void };
+declare const self: {
+  onmessage: ((event: { data: RunMessage | ClusterMessage }) => void) | null;
+  postMessage(message: unknown): void;
+};
 
 self.onmessage = (event) => {
-  void handleRun(event.data, (reply) => self.postMessage(reply));
+  const post = (reply: unknown) => self.postMessage(reply);
+  void (event.data.kind === 'cluster' ? handleCluster(event.data, post) : handleRun(event.data, post));
 };

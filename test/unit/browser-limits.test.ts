@@ -49,6 +49,7 @@ test('the browser refuses a run over its bound before it starts, and passes the 
   const counting: RunHost = {
     run: (request) => (calls.push(request), inProcessRunHost.run(request)),
     summarize: (request) => (calls.push(request), inProcessRunHost.summarize(request)),
+    runCluster: (request) => inProcessRunHost.runCluster(request),
   };
   const host = withBrowserMemoryLimit(counting);
   const signal = new AbortController().signal;
@@ -78,6 +79,7 @@ test('the browser refuses a run over its bound before it starts, and passes the 
   const noting: RunHost = {
     run: async () => Promise.reject(new Error('unused')),
     summarize: async (request) => (calls.push(request), { summary: simulate(small).summary, digest: 'noted' }),
+    runCluster: async () => Promise.reject(new Error('unused')),
   };
   const edge = base({ groups: [{ name: 'g', count: BROWSER_MAX_PROCESSES, demand: { kind: 'fixed', valueNs: 1e6 } }] });
   assert.equal((await withBrowserMemoryLimit(noting).summarize({ config: edge, signal })).digest, 'noted');

@@ -98,6 +98,7 @@ function countingHost(parallel: number) {
       stats.summaries++;
       return admit(request, () => inProcessRunHost.summarize(request));
     },
+    runCluster: (request) => inProcessRunHost.runCluster(request),
   };
   return { host, stats };
 }

@@ -72,6 +72,7 @@ function countingHost(): RunHost & { runs: RunRequest[] } {
     runs,
     run: (request) => (runs.push(request), inProcessRunHost.run(request)),
     summarize: (request) => (runs.push(request), inProcessRunHost.summarize(request)),
+    runCluster: (request) => inProcessRunHost.runCluster(request),
   };
 }
 

@@ -15,6 +15,8 @@ import {
 const names: LabNames = {
   machine: ['duo'],
   workload: ['mixed'],
+  cluster: ['rack'],
+  service: ['web'],
   run: ['pinned', 'cfs'],
   policy: ['sticky'],
   params: ['dur', 'seed'],
@@ -131,7 +133,7 @@ test('hover on keys: doc, type with unit, default', () => {
   assert.match(nested?.contents ?? '', /^\*\*demand\*\* — CPU time each process needs/);
   assert.match(nested?.contents ?? '', /Default: `10ms`/);
   const required = hoverAt('run', 'workload: mixed', 'workload');
-  assert.match(required?.contents ?? '', /Required\./);
+  assert.match(required?.contents ?? '', /Required with `machine`\./);
 });
 
 test('hover on values: enum docs, references, quantities in base units, metrics in expressions', () => {
@@ -186,11 +188,13 @@ test('policy and params cells have no YAML completions or hovers', () => {
 
 test('labNames collects the names cells define', () => {
   const cells = parseLab(
-    '```params\ndur: 5s\n```\n```machine\nname: duo\n```\n```workload\nname: mixed\n```\n```run\nname: a\n```\n```run\nname: b\n```\n```policy name=sticky\nx\n```\n```machine\nsockets: oops\n```\n',
+    '```params\ndur: 5s\n```\n```machine\nname: duo\n```\n```workload\nname: mixed\n```\n```cluster\nname: rack\n```\n```service\nname: web\n```\n```run\nname: a\n```\n```run\nname: b\n```\n```policy name=sticky\nx\n```\n```machine\nsockets: oops\n```\n',
   );
   assert.deepEqual(labNames(cells), {
     machine: ['duo'],
     workload: ['mixed'],
+    cluster: ['rack'],
+    service: ['web'],
     run: ['a', 'b'],
     policy: ['sticky'],
     params: ['dur'],

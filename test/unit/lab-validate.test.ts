@@ -84,7 +84,7 @@ test('9. missing required keys are reported on the first line', () => {
   expectOne(
     diagnosticsOf(lab, 1),
     'missing-key',
-    'Missing required key "workload": The workload cell to run.',
+    'Missing required key "workload" (with "machine"): With machine:, the workload cell to run.',
     [0, 0, 0, 7],
   );
   // In a nested mapping, on the mapping itself.
@@ -308,12 +308,8 @@ test('20. a cell that is not a mapping; an empty cell', () => {
   const empty = diagnosticsOf('```run\n```\n', 0);
   assert.deepEqual(
     empty.map((d) => d.message.split(':')[0]),
-    [
-      'Missing required key "name"',
-      'Missing required key "machine"',
-      'Missing required key "workload"',
-      'Missing required key "policy"',
-    ],
+    // A run is on a machine or on a cluster: which keys it needs besides depends on which.
+    ['Missing required key "name"', 'Needs one of "machine" or "cluster"'],
   );
   assert.ok(empty.every((d) => at(d).join() === '0,0,0,0'));
 });

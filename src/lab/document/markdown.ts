@@ -7,7 +7,18 @@
 
 import MarkdownIt from 'markdown-it';
 
-export const CELL_KINDS = ['machine', 'workload', 'policy', 'run', 'compare', 'chart', 'check', 'params'] as const;
+export const CELL_KINDS = [
+  'machine',
+  'workload',
+  'cluster',
+  'service',
+  'policy',
+  'run',
+  'compare',
+  'chart',
+  'check',
+  'params',
+] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
 export function isCellKind(word: string): word is CellKind {

@@ -45,6 +45,14 @@ export function cellTemplate(kind: CellKind, names: LabNames): CellTemplate {
       return plain(
         `name: ${fresh(names.run, policy)}\nmachine: ${machine}\nworkload: ${workload ?? 'jobs'}\npolicy: ${policy}\nduration: 2s\nseed: 1`,
       );
+    case 'cluster':
+      return plain(
+        `name: ${fresh(names.cluster, 'rack')}\nhosts:\n  - { machine: ${machine}, count: 4 }\npolicy: least-loaded`,
+      );
+    case 'service':
+      return plain(
+        `name: ${fresh(names.service, 'web')}\narrival: poisson 400/s\ndemand: exp 5ms\nworkingSet: 256KiB\nbalancer: { policy: round-robin }`,
+      );
     case 'compare': {
       const policies = [...new Set(['pinned', 'least-loaded', ...names.policy])];
       return plain(

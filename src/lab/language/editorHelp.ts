@@ -24,29 +24,27 @@ import {
 import { ARRIVAL_FORMS, DIMENSIONS, DISTRIBUTION_FORMS, parseQuantity, SCHEDULER_FORMS } from './units';
 
 /** Names defined by the lab's cells (built-ins are added here). */
-export interface LabNames {
-  machine: readonly string[];
-  workload: readonly string[];
-  run: readonly string[];
-  policy: readonly string[];
-  params: readonly string[];
-}
+export type LabNames = Readonly<Record<RefTarget | 'params', readonly string[]>>;
 
 /** The names the lab's cells define, for completions (duplicates and broken cells included). */
 export function labNames(cells: readonly LabCell[]): LabNames {
-  const names = {
-    machine: [] as string[],
-    workload: [] as string[],
-    run: [] as string[],
-    policy: [] as string[],
-    params: [] as string[],
+  const names: Record<RefTarget | 'params', string[]> = {
+    machine: [],
+    workload: [],
+    cluster: [],
+    service: [],
+    run: [],
+    policy: [],
+    params: [],
   };
   for (const cell of cells) {
     if (cell.kind === 'markdown') continue;
     if (cell.kind === 'params') names.params.push(...validateParams(cell.value).params.keys());
-    else if (cell.kind === 'machine' || cell.kind === 'workload' || cell.kind === 'run' || cell.kind === 'policy') {
+    // Every kind of cell others refer to by name (RefTarget) is listed by its kind.
+    else if (cell.kind in names) {
       const declared = declaredName(cell);
-      if (declared && !names[cell.kind].includes(declared.name)) names[cell.kind].push(declared.name);
+      if (declared && !names[cell.kind as RefTarget].includes(declared.name))
+        names[cell.kind as RefTarget].push(declared.name);
     }
   }
   return names;
@@ -233,11 +231,28 @@ function cursorContext(text: string, position: Position, root: Schema): CursorCo
   return { path: [...base, s.key], mode: 'value', ...partialOf(valueStart) };
 }
 
-function fieldDoc(key: string, field: Field): string {
+/** `parent`: the mapping the key is in, whose other keys may require it (ObjectSchema.with). */
+function fieldDoc(key: string, field: Field, parent?: Schema): string {
   const parts = [`**${key}** — ${field.doc}`, `Type: ${describeSchema(field.schema)}.`];
   if (field.default !== undefined) parts.push(`Default: \`${field.default}\`.`);
   if (field.required) parts.push('Required.');
+  const by =
+    parent?.type === 'object'
+      ? Object.entries(parent.with ?? {}).flatMap(([k, rule]) => (rule.requires?.includes(key) ? [`\`${k}\``] : []))
+      : [];
+  if (by.length > 0) parts.push(`Required with ${by.join(' or ')}.`);
   return parts.join('\n\n');
+}
+
+/** Keys that do not go with those present: the other keys of an exactly-one set, and those a present key forbids. */
+function excludedBy(parent: Schema | undefined, present: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (parent?.type !== 'object') return out;
+  const chosen = (parent.exactlyOne ?? []).filter((k) => present.has(k));
+  if (chosen.length > 0) for (const k of parent.exactlyOne!) if (!present.has(k)) out.add(k);
+  for (const [k, rule] of Object.entries(parent.with ?? {}))
+    if (present.has(k)) for (const f of rule.forbids ?? []) out.add(f);
+  return out;
 }
 
 function refCandidates(target: RefTarget, names: LabNames): { label: string; doc: string }[] {
@@ -253,9 +268,13 @@ function refCandidates(target: RefTarget, names: LabNames): { label: string; doc
         ...names.policy.map((n) => ({ label: n, doc: 'Policy cell in this lab.' })),
       ];
     case 'workload':
-      return names.workload.map((n) => ({ label: n, doc: 'Workload cell in this lab.' }));
+    case 'cluster':
+    case 'service':
     case 'run':
-      return names.run.map((n) => ({ label: n, doc: 'Run cell in this lab.' }));
+      return names[target].map((n) => ({
+        label: n,
+        doc: `${target[0]!.toUpperCase()}${target.slice(1)} cell in this lab.`,
+      }));
   }
 }
 
@@ -315,13 +334,14 @@ export function completions(kind: CellKind, text: string, position: Position, na
     const present = new Set(
       ctx.path.length === 0 ? [...text.matchAll(/^([\w-]+)\s*:/gm)].map((m) => m[1]) : (ctx.present ?? []),
     );
+    const excluded = excludedBy(parent, present);
     return Object.entries(fields)
-      .filter(([key]) => !present.has(key))
+      .filter(([key]) => !present.has(key) && !excluded.has(key))
       .map(([key, field]) => ({
         label: key,
         kind: 'key' as const,
         detail: describeSchema(field.schema),
-        documentation: fieldDoc(key, field),
+        documentation: fieldDoc(key, field, parent),
         insertText: `${key}: `,
         range,
       }));
@@ -370,7 +390,7 @@ export function hover(kind: CellKind, text: string, position: Position, names: L
     const ctx = cursorContext(text, { line: position.line, character: w.start }, root);
     const path = ctx.mode === 'key' ? [...ctx.path, w.word] : [...ctx.path.slice(0, -1), w.word];
     const field = fieldAt(root, path, ctx.policyName);
-    return field ? { contents: fieldDoc(w.word, field), range } : undefined;
+    return field ? { contents: fieldDoc(w.word, field, schemaAt(root, path.slice(0, -1))), range } : undefined;
   }
   // Metrics inside check expressions: runs.<run>.<metric>.
   const dotted = /^runs\.([\w-]+)(?:\.(\w+))?$/.exec(w.word);

@@ -5,6 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type {
+  ClusterConfig,
   MachineConfig,
   PolicyConfig,
   ProcessGroupConfig,
@@ -12,7 +13,7 @@ import type {
   SimConfig,
   WorkloadConfig,
 } from '../../sim';
-import { SimConfigError } from '../../sim';
+import { resolveCluster, SimConfigError, type ServiceConfig } from '../../sim';
 import { resolveMachine } from '../../sim';
 import { resolveWorkload } from '../../sim';
 import type { Diagnostic, Range } from '../document/diagnostic';
@@ -50,6 +51,16 @@ export interface ResolvedRun extends Dependent {
   config: SimConfig;
   /** Set when the policy is a policy cell (user code) rather than a built-in. */
   policyCell?: number;
+}
+
+/** A run cell on a cluster (`cluster:` and `service:` instead of `machine:`). */
+export interface ResolvedClusterRun extends Dependent {
+  name: string;
+  cellIndex: number;
+  /** The cluster and service cell names, as written in the run. */
+  clusterName: string;
+  serviceName: string;
+  config: ClusterConfig;
 }
 
 export interface ResolvedCompare extends Dependent {
@@ -113,6 +124,8 @@ export interface ResolvedLab {
   workloads: Map<string, { cellIndex: number; config: WorkloadConfig }>;
   policies: Map<string, ResolvedPolicyCell>;
   runs: ResolvedRun[];
+  /** Runs on a cluster: run cells with `cluster:` (their names are run names too). */
+  clusterRuns: ResolvedClusterRun[];
   /** The cell defining each run name, valid or not (a broken run is absent from `runs`). */
   runCells: Map<string, number>;
   compares: ResolvedCompare[];
@@ -291,6 +304,38 @@ function simulatorCheck(
   }
 }
 
+/**
+ * The simulator's own checks of a cluster config (power-of-d's d at most the number of hosts,
+ * a Poisson arrival...), as a diagnostic on the service or cluster cell's offending value.
+ */
+function clusterProblem(
+  config: ClusterConfig,
+  cellsOf: Record<'service' | 'cluster', { at: number; text: string }> & { balancer?: { at: number; text: string } },
+): { at: number; diagnostic: Diagnostic } | undefined {
+  try {
+    resolveCluster(config);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof SimConfigError)) throw e;
+    const inService = e.path === 'service' || e.path.startsWith('service.');
+    const inRun = cellsOf.balancer !== undefined && e.path.startsWith('service.balancer');
+    const { at, text } = inRun ? cellsOf.balancer! : inService ? cellsOf.service : cellsOf.cluster;
+    const simPath = inService ? e.path.slice('service.'.length) : e.path;
+    // The service's arrival is one key in the lab (`poisson 400/s`), its parts keys in the simulator.
+    const path = labPath(simPath, inRun ? CELL_SCHEMAS.run : CELL_SCHEMAS[inService ? 'service' : 'cluster']);
+    const where = path.length > 0 ? `${showPath(path)}: ` : '';
+    return {
+      at,
+      diagnostic: {
+        range: rangeAt(text, path),
+        severity: 'error',
+        message: `${where}${e.reason} (simulator check)`,
+        code: 'simulator-check',
+      },
+    };
+  }
+}
+
 // ---- resolution --------------------------------------------------------------------------------
 
 const hasErrors = (ds: readonly Diagnostic[] | undefined) => (ds ?? []).some((d) => d.severity === 'error');
@@ -355,6 +400,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     workloads: new Map(),
     policies: new Map(),
     runs: [],
+    clusterRuns: [],
     runCells: new Map(),
     compares: [],
     charts: [],
@@ -420,6 +466,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   const definedAt: Record<RefTarget, Map<string, number>> = {
     machine: new Map(),
     workload: new Map(),
+    cluster: new Map(),
+    service: new Map(),
     run: new Map(),
     policy: new Map(),
   };
@@ -465,6 +513,8 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     names: {
       machine: new Set([...definedAt.machine.keys(), ...MACHINE_PRESET_NAMES]),
       workload: new Set(definedAt.workload.keys()),
+      cluster: new Set(definedAt.cluster.keys()),
+      service: new Set(definedAt.service.keys()),
       run: new Set(definedAt.run.keys()),
       policy: new Set([...POLICY_NAMES, ...definedAt.policy.keys()]),
     },
@@ -612,6 +662,11 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   for (const [name, i] of definedAt.run) {
     const v = validated.get(i)!;
     if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    if (v.value.cluster !== undefined) {
+      const run = clusterRun(name, i, v.value);
+      if (run) lab.clusterRuns.push(run);
+      continue;
+    }
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     const policy = v.value.policy as PolicyConfig;
@@ -627,6 +682,104 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const policyCell = definedAt.policy.get(policy.name);
     if (policyCell !== undefined) run.policyCell = policyCell;
     lab.runs.push(run);
+  }
+
+  /**
+   * A run on a cluster: its cluster's hosts (machine cells or presets) and its service, as the
+   * ClusterConfig the simulator runs, checked by the simulator (resolveCluster) with its
+   * problems shown on the cell they are about.
+   */
+  function clusterRun(name: string, i: number, v: Obj): ResolvedClusterRun | undefined {
+    const clusterName = v.cluster as string;
+    const serviceName = v.service as string;
+    const deps = new Set<number>([i]);
+    const used = new Set(validated.get(i)!.paramsUsed);
+    const uses = (at: number) => {
+      deps.add(at);
+      validated.get(at)?.paramsUsed.forEach((p) => used.add(p));
+    };
+    const clusterAt = definedAt.cluster.get(clusterName)!;
+    const serviceAt = definedAt.service.get(serviceName)!;
+    uses(clusterAt);
+    uses(serviceAt);
+    let broken = false;
+    const valueOf = (at: number): Obj | undefined => {
+      const cv = validated.get(at)!;
+      if (cv.value && !hasErrors(lab.diagnostics.get(at))) return cv.value;
+      broken = true;
+      block(i, `${cellPlace(cells, at)} has errors; fix it first`);
+      return undefined;
+    };
+    const c = valueOf(clusterAt);
+    const s = valueOf(serviceAt);
+    if (!c || !s) return undefined;
+    const hosts = (c.hosts as Obj[]).map(({ machine: machineName, ...rest }) => {
+      const at = definedAt.machine.get(machineName as string);
+      if (at === undefined) return { ...rest, machine: { preset: machineName as string } };
+      uses(at);
+      const machine = lab.machines.get(machineName as string)?.config;
+      if (!machine) {
+        broken = true;
+        block(i, `${cellPlace(cells, at)} has errors; fix it first`);
+      }
+      return { ...rest, machine: machine! };
+    });
+    const policy = c.policy as PolicyConfig;
+    const policyCell = definedAt.policy.get(policy.name);
+    if (policyCell !== undefined) {
+      uses(policyCell);
+      push(clusterAt, {
+        range: validated.get(clusterAt)!.keyRanges.get('policy') ?? NO_RANGE,
+        severity: 'error',
+        message: `A cluster's hosts run built-in policies only: policy cell "${policy.name}" runs sandboxed on one machine`,
+        code: 'unsupported',
+      });
+      broken = true;
+    }
+    for (const p of used) {
+      const at = paramCell.get(p);
+      if (at !== undefined) deps.add(at);
+    }
+    if (broken) return undefined;
+    const config: ClusterConfig = {
+      hosts,
+      service: {
+        ...(toSim(s, CELL_SCHEMAS.service) as ServiceConfig),
+        ...(v.balancer !== undefined ? { balancer: v.balancer as ServiceConfig['balancer'] } : {}),
+      },
+      policy,
+      scheduler: (c.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
+      durationNs: (v.duration as number | undefined) ?? 10e9,
+      seed: (v.seed as number | undefined) ?? 1,
+    };
+    const problem = clusterProblem(config, {
+      // The run's own balancer is checked where it is written.
+      balancer: v.balancer !== undefined ? { at: i, text: cells[i].value } : undefined,
+      service: { at: serviceAt, text: cells[serviceAt].value },
+      cluster: { at: clusterAt, text: cells[clusterAt].value },
+    });
+    if (problem) {
+      push(problem.at, problem.diagnostic);
+      if (problem.at !== i)
+        push(i, {
+          range: validated.get(i)!.keyRanges.get(problem.at === serviceAt ? 'service' : 'cluster') ?? NO_RANGE,
+          severity: 'error',
+          message: `${problem.at === serviceAt ? 'Service' : 'Cluster'} "${problem.at === serviceAt ? serviceName : clusterName}" does not fit this run: ${problem.diagnostic.message}`,
+          code: 'simulator-check',
+        });
+      return undefined;
+    }
+    const dependsOn = [...deps].sort((a, b) => a - b);
+    const usedValues = new Map([...used].filter((p) => paramValues.has(p)).map((p) => [p, paramValues.get(p)!]));
+    return {
+      name,
+      cellIndex: i,
+      clusterName,
+      serviceName,
+      config,
+      dependsOn,
+      inputsHash: hashInputs(cells, dependsOn, usedValues),
+    };
   }
 
   const keys = compareKeys(cells);

@@ -5,12 +5,15 @@
 // defaults and bounds are the simulator's; only the lab's own keys are written here.
 
 import {
+  BALANCER,
   GROUP,
   MACHINE,
+  MAX_HOSTS,
   MACHINE_PRESETS,
   POLICY_NAMES as SIM_POLICY_NAMES,
   RUN,
   SCHEDULER,
+  SERVICE,
   TASK_SET,
   type KeySpec,
   type Section,
@@ -22,7 +25,7 @@ import { SELECTABLE_METRICS } from '../outputs/metrics';
 import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
 
 /** What a name in a cell may refer to. */
-export type RefTarget = 'machine' | 'workload' | 'run' | 'policy';
+export type RefTarget = 'machine' | 'workload' | 'cluster' | 'service' | 'run' | 'policy';
 
 export type Schema =
   | ObjectSchema
@@ -55,6 +58,11 @@ export interface ObjectSchema {
   fields: Readonly<Record<string, Field>>;
   /** Exactly one of these keys must be present. */
   exactlyOne?: readonly string[];
+  /**
+   * What a key brings with it when present: the keys it needs, and the keys that do not go with
+   * it (a run on a `machine` needs a `workload` and a `policy`; a run on a `cluster` takes neither).
+   */
+  with?: Readonly<Record<string, { requires?: readonly string[]; forbids?: readonly string[] }>>;
 }
 
 export interface Field {
@@ -292,20 +300,66 @@ const duration = fieldOfKey('durationNs', RUN.durationNs);
 const WINDOW_DOC =
   'Observation window, e.g. 1s..5s: every summary metric, chart and check covers only this stretch of the run (leave out a warm-up); it must end by the duration.';
 
-const run = obj({
+const run: ObjectSchema = {
+  ...obj(
+    {
+      name,
+      machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset to run on (or cluster:).'),
+      workload: f({ type: 'ref', target: 'workload' }, 'With machine:, the workload cell to run.'),
+      policy: f(
+        { type: 'policy' },
+        'With machine:, the placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.',
+      ),
+      scheduler,
+      cluster: f(
+        { type: 'ref', target: 'cluster' },
+        "The cluster cell to run on, instead of machine: (its hosts run the cluster's policy and scheduler).",
+      ),
+      service: f(
+        { type: 'ref', target: 'service' },
+        "With cluster:, the service cell whose requests the cluster's balancer routes to its hosts.",
+      ),
+      balancer: f(
+        obj(fieldsOf(BALANCER)),
+        "With cluster:, the balancer instead of the service's own: the same requests (their times and demands are drawn from streams named after the service) routed another way.",
+        { default: "the service's" },
+      ),
+      duration,
+      window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
+      seed: fieldOfKey('seed', RUN.seed),
+    },
+    ['machine', 'cluster'],
+  ),
+  with: {
+    machine: { requires: ['workload', 'policy'], forbids: ['service', 'balancer'] },
+    // A cluster's hosts take their policy and scheduler from the cluster cell; a window is not
+    // kept by a cluster run (its response times cover the whole run).
+    cluster: { requires: ['service'], forbids: ['workload', 'policy', 'scheduler', 'window'] },
+  },
+};
+
+// A cluster's hosts are machine cells or presets; a service's keys are the simulator's own
+// (src/sim/cluster/cluster-config.ts SERVICE, its balancer's BALANCER).
+const clusterHost = obj({
+  machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset each of these hosts is.', {
+    required: true,
+  }),
+  count: f(int(1, MAX_HOSTS), 'How many hosts of this kind.', { default: '1' }),
+  name: f({ type: 'name' }, 'Its hosts are named <name>-0, <name>-1...', { default: 'host' }),
+});
+
+const cluster = obj({
   name,
-  machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset to run on.', { required: true }),
-  workload: f({ type: 'ref', target: 'workload' }, 'The workload cell to run.', { required: true }),
+  hosts: f(list(clusterHost, 1), 'Kinds of hosts: each entry a machine and how many of it.', { required: true }),
   policy: f(
     { type: 'policy' },
-    'The placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.',
+    'The placement/migration policy every host runs on its own CPUs: a built-in name, or { name, params }.',
     { required: true },
   ),
   scheduler,
-  duration,
-  window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
-  seed: fieldOfKey('seed', RUN.seed),
 });
+
+const service = obj(fieldsOf(SERVICE));
 
 const compare = obj({
   name: f({ type: 'name' }, 'Optional name of this comparison.'),
@@ -365,6 +419,8 @@ const check = obj({
 export const CELL_SCHEMAS: Readonly<Record<Exclude<CellKind, 'policy' | 'params'>, ObjectSchema>> = {
   machine,
   workload,
+  cluster,
+  service,
   run,
   compare,
   chart,
@@ -384,6 +440,8 @@ const GRADING_ATTRIBUTES: Readonly<Record<string, Field>> = {
 export const CELL_ATTRIBUTES: Readonly<Record<CellKind, Readonly<Record<string, Field>>>> = {
   machine: GRADING_ATTRIBUTES,
   workload: GRADING_ATTRIBUTES,
+  cluster: GRADING_ATTRIBUTES,
+  service: GRADING_ATTRIBUTES,
   run: GRADING_ATTRIBUTES,
   compare: GRADING_ATTRIBUTES,
   chart: GRADING_ATTRIBUTES,
@@ -405,8 +463,10 @@ export const CELL_ATTRIBUTES: Readonly<Record<CellKind, Readonly<Record<string, 
 export const CELL_DOCS: Readonly<Record<CellKind, string>> = {
   machine: 'Describes a machine: sockets, cores, caches, P-states, power and thermal model.',
   workload: 'Describes groups of processes: how many, when they arrive, how much CPU and memory they use.',
+  cluster: 'Describes hosts, each a machine cell or preset with a count, and the policy they all run.',
+  service: 'Describes requests behind a load balancer: their arrival, demand, working set and the routing policy.',
   policy: 'A placement/migration policy written in code.',
-  run: 'Simulates one workload on one machine under one policy.',
+  run: "Simulates one workload on one machine under one policy, or a service's requests on a cluster.",
   compare: 'Runs several policies over several seeds and tabulates metrics.',
   chart: 'Draws a chart of one or more runs.',
   check: 'A graded condition over run results.',

@@ -216,6 +216,23 @@ class Checker {
         );
       }
     }
+    for (const [key, rule] of Object.entries(schema.with ?? {})) {
+      if (!node.entries.some((e) => e.key === key)) continue;
+      for (const needed of rule.requires ?? [])
+        if (!node.entries.some((e) => e.key === needed))
+          this.report(
+            missingAt,
+            `Missing required key "${needed}" (with "${key}")${label ? ` in ${label}` : ''}: ${schema.fields[needed]?.doc ?? ''}`,
+            'missing-key',
+          );
+      for (const entry of node.entries)
+        if (rule.forbids?.includes(entry.key))
+          this.report(
+            entry.keyRange,
+            `"${entry.key}" does not go with "${key}": ${schema.fields[entry.key]?.doc ?? ''}`,
+            'conflicting-keys',
+          );
+    }
     if (schema.exactlyOne) {
       const present = schema.exactlyOne.filter((k) => node.entries.some((e) => e.key === k));
       if (present.length !== 1) {

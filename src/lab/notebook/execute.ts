@@ -1,7 +1,7 @@
 // Executes one cell of a lab. The whole notebook is resolved each time (it is cheap), so a
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
-import { sha256Hex, type SimConfig, type SimResult } from '../../sim';
+import { sha256Hex, type ClusterResult, type RequestStats, type SimConfig, type SimResult } from '../../sim';
 import { buildChart, ChartError, chartRunOf, sweepChart, type ChartRun } from '../charts';
 import type { Diagnostic } from '../document/diagnostic';
 import type { CellKind, LabCell } from '../document/markdown';
@@ -15,6 +15,7 @@ import {
   type ResolveOptions,
   type ResolvedChart,
   type ResolvedCheck,
+  type ResolvedClusterRun,
   type ResolvedCompare,
   type ResolvedLab,
   type ResolvedRun,
@@ -22,7 +23,7 @@ import {
 import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type SweepSample } from '../run/sweep';
 import { evaluateCheck, type Available, type CheckScope } from '../grading/checks';
 import { CancelledError, RunError, type RunHost, type RunRequest } from '../run/runHost';
-import { compareMarkdown, summaryMarkdown } from '../outputs/summaryText';
+import { compareMarkdown, serversMarkdown, summaryMarkdown } from '../outputs/summaryText';
 
 export interface OutputItemData {
   mime: string;
@@ -104,13 +105,16 @@ export function outputInputsHash(
   cells: readonly LabCell[],
   index: number,
   /** The inputs hash of each run the output was computed from: the runs' own, or recorded ones. */
-  runHash = (name: string) => lab.runs.find((r) => r.name === name)?.inputsHash ?? `missing ${name}`,
+  runHash = (name: string) =>
+    (lab.runs.find((r) => r.name === name) ?? lab.clusterRuns.find((r) => r.name === name))?.inputsHash ??
+    `missing ${name}`,
 ): string | undefined {
   const cell = cells[index];
   const combine = (runs: readonly string[]) => sha256Hex([cell.value, ...runs.map(runHash)].join('\u0000'));
   switch (cell.kind) {
     case 'run':
-      return lab.runs.find((r) => r.cellIndex === index)?.inputsHash;
+      return (lab.runs.find((r) => r.cellIndex === index) ?? lab.clusterRuns.find((r) => r.cellIndex === index))
+        ?.inputsHash;
     case 'compare':
       return lab.compares.find((c) => c.cellIndex === index)?.inputsHash;
     case 'chart':
@@ -124,6 +128,7 @@ export function outputInputsHash(
 
 export class LabSession {
   private readonly runs = new Map<string, CachedRun>();
+  private readonly clusterRuns = new Map<string, { inputsHash: string; result: ClusterResult }>();
   private readonly compares = new Map<string, { inputsHash: string; output: CompareOutput }>();
   /** Sweeps of `show: sweep` charts, by the hash of the chart cell, its runs and the overrides. */
   private readonly sweeps = new Map<string, SweepGroup[]>();
@@ -184,6 +189,8 @@ export class LabSession {
   ): Promise<OutputData[]> {
     switch (cells[index].kind as CellKind) {
       case 'run': {
+        const clusterRun = lab.clusterRuns.find((r) => r.cellIndex === index);
+        if (clusterRun) return clusterRunOutputs(clusterRun, await this.clusterResultOf(clusterRun, options));
         const run = resolved(lab, index, lab.runs);
         const result = await this.resultOf(lab, run, options);
         return runOutputs(run, result, this.runs.get(run.name)?.logs);
@@ -291,6 +298,13 @@ export class LabSession {
     };
     const runs: Record<string, Available<RunOutput['summary']>> = {};
     for (const name of check.runs) {
+      const clusterRun = lab.clusterRuns.find((r) => r.name === name);
+      if (clusterRun) {
+        runs[name] = await available(
+          async () => clusterRunOutput(clusterRun, await this.clusterResultOf(clusterRun, options)).summary,
+        );
+        continue;
+      }
       runs[name] = await available(
         async () => (await this.resultOf(lab, validRun(lab, name), options)).summary as unknown as RunOutput['summary'],
       );
@@ -322,6 +336,19 @@ export class LabSession {
       (lines) => (logs = lines),
     );
     this.runs.set(run.name, { inputsHash: run.inputsHash, result, ...(logs ? { logs } : {}) });
+    return result;
+  }
+
+  /** The result of a run on a cluster: from the cache while its inputs are unchanged, else simulated now. */
+  async clusterResultOf(run: ResolvedClusterRun, options: ExecuteOptions): Promise<ClusterResult> {
+    const cached = this.clusterRuns.get(run.name);
+    if (cached && cached.inputsHash === run.inputsHash) return cached.result;
+    const result = await this.host.runCluster({
+      config: run.config,
+      signal: options.signal,
+      onProgress: (fraction) => options.onProgress?.(fraction, `Simulating ${run.name}`),
+    });
+    this.clusterRuns.set(run.name, { inputsHash: run.inputsHash, result });
     return result;
   }
 
@@ -435,6 +462,11 @@ function resolved<T extends { cellIndex: number }>(lab: ResolvedLab, index: numb
 function validRun(lab: ResolvedLab, name: string): ResolvedRun {
   const run = lab.runs.find((r) => r.name === name);
   if (run) return run;
+  if (lab.clusterRuns.some((r) => r.name === name))
+    throw new CellError(
+      `Run ${name} is a cluster run`,
+      `Charts draw runs on one machine only; the table under run ${name}'s cell has its servers' response times.`,
+    );
   const cellIndex = lab.runCells.get(name);
   if (cellIndex !== undefined) assertValid(lab, cellIndex, `Run ${name} is invalid`);
   const blocked = cellIndex === undefined ? undefined : lab.blocked.get(cellIndex);
@@ -509,6 +541,43 @@ function runOutputs(run: ResolvedRun, result: SimResult, logs: readonly string[]
   const summary = runOutputData(data);
   // Under its run cell, what the policy printed needs no heading (the CLI and reports add one).
   return logs ? [summary, { items: [{ mime: LOG_MIME, data: `${logs.join('\n')}\n` }] }] : [summary];
+}
+
+/**
+ * A cluster run's output: its summary is the overall row (what checks and results records read),
+ * its servers the per-server rows, the overall row last.
+ */
+export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult): RunOutput {
+  const { balancer, overall } = result;
+  const row = (server: string, r: RequestStats) => ({
+    server,
+    routed: r.routed,
+    completed: r.completed,
+    meanResponseS: r.meanResponseS,
+    p95ResponseS: r.p95ResponseS,
+    p99ResponseS: r.p99ResponseS,
+  });
+  return {
+    name: run.name,
+    policy: balancer.policy === 'power-of-d' ? `power-of-d (d = ${balancer.d})` : balancer.policy,
+    scheduler: run.config.scheduler.kind,
+    machine: `${run.clusterName} (${result.servers.length} hosts, ${run.config.policy.name})`,
+    workload: run.serviceName,
+    seed: run.config.seed,
+    durationS: run.config.durationNs / 1e9,
+    digest: result.digest,
+    summary: { ...overall },
+    servers: [...result.servers.map((s) => row(s.host, s)), row('overall', overall)],
+  };
+}
+
+/**
+ * A cluster run cell's outputs: the per-server table (Markdown, which the notebook shows as it
+ * is), then the overall summary as any run's.
+ */
+function clusterRunOutputs(run: ResolvedClusterRun, result: ClusterResult): OutputData[] {
+  const data = clusterRunOutput(run, result);
+  return [{ items: [{ mime: 'text/markdown', data: serversMarkdown(data) }] }, runOutputData(data)];
 }
 
 /** What a policy printed, as the text of a cell's standard output. */

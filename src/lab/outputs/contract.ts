@@ -34,6 +34,21 @@ export interface RunOutput {
   summary: Record<string, SummaryValue>;
   /** What the run's policy cell printed with console.log (capped by the sandbox); absent when nothing. */
   logs?: readonly string[];
+  /**
+   * A run on a cluster: one row per server, then the row `overall`; its summary is then the
+   * overall row's numbers (and throughputPerS), the names check expressions read.
+   */
+  servers?: ServerRow[];
+}
+
+/** One server of a cluster run (or `overall`): its requests and their response times. */
+export interface ServerRow {
+  server: string;
+  routed: number;
+  completed: number;
+  meanResponseS: number;
+  p95ResponseS: number;
+  p99ResponseS: number;
 }
 
 /** The stretch of a run a summary covers (src/sim/window.ts), in seconds. */

@@ -43,6 +43,22 @@ export function summaryMarkdown(run: RunOutput): string {
   ].join('\n');
 }
 
+/** A cluster run's servers as a Markdown table: routed and completed requests and response times, the overall row last. */
+export function serversMarkdown(run: RunOutput): string {
+  const columns = ['routed', 'completed', 'meanResponseS', 'p95ResponseS', 'p99ResponseS'] as const;
+  const rows = (run.servers ?? []).map(
+    (row) =>
+      `| ${row.server === 'overall' ? '**overall**' : row.server} | ${columns.map((k) => formatMetric(k, row[k])).join(' | ')} |`,
+  );
+  return [
+    `**${run.name}**: ${runSetting(run)}, seed ${run.seed}`,
+    '',
+    `| server | ${columns.join(' | ')} |`,
+    `|---|${columns.map(() => '---:').join('|')}|`,
+    ...rows,
+  ].join('\n');
+}
+
 /** A comparison as a Markdown table: mean ± 95 % half-width and the paired difference, in each metric's unit; best in bold. */
 export function compareMarkdown(output: CompareOutput): string {
   const scales = output.metrics.map((metric) =>

@@ -1,7 +1,7 @@
 // Where simulations run. The lab layer only asks for a result; the extension runs it in a
 // worker thread (Node) or web worker (browser) so the editor never freezes, the CLI in worker
 // threads, and tests may run it in-process (src/worker/runSimulation.ts).
-import type { SimConfig, SimResult } from '../../sim';
+import type { ClusterConfig, ClusterResult, SimConfig, SimResult } from '../../sim';
 
 /** User code from a policy cell, compiled and sandboxed where the simulation runs. */
 export interface PolicySource {
@@ -23,6 +23,15 @@ export interface RunRequest {
   cpuLimitMs?: number;
 }
 
+/** A cluster run (src/sim/cluster): its hosts run built-in policies only, so no policy source. */
+export interface ClusterRunRequest {
+  config: ClusterConfig;
+  signal: AbortSignal;
+  /** Fraction of simulated time done, 0..1. */
+  onProgress?: (fraction: number) => void;
+  cpuLimitMs?: number;
+}
+
 /** What a sweep or a comparison reads of a run: its summary metrics and the digest naming it. */
 export type RunSummary = Pick<SimResult, 'summary' | 'digest'>;
 
@@ -40,6 +49,8 @@ export interface RunHost {
    * else). A host without it is asked to summarize.
    */
   summaryOnly?(request: RunRequest): Promise<Pick<SimResult, 'summary'>>;
+  /** A run on a cluster: its requests' response times per server and overall, with its digest. */
+  runCluster(request: ClusterRunRequest): Promise<ClusterResult>;
   dispose?(): void;
 }
 

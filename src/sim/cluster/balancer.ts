@@ -43,7 +43,7 @@ export const BALANCER = {
     unit: 'count',
     min: 1,
     default: 2,
-    doc: 'power-of-d: how many servers are sampled per request (at most the number of servers).',
+    doc: 'With power-of-d, how many servers are sampled per request (at most the number of servers).',
     source: 'Mitzenmacher 2001: two choices already give an exponential improvement over one',
   },
 } satisfies Section;

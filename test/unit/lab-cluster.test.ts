@@ -1,0 +1,253 @@
+// Cluster runs in a lab: `cluster` and `service` cells and `run: cluster:` resolve into the
+// ClusterConfig the simulator runs, bad ones are rejected at the exact line and column, and the
+// command line's per-server table is simulateCluster's on a config written out here by hand.
+import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseLab } from '../../src/lab/document/markdown';
+import type { Diagnostic } from '../../src/lab/document/diagnostic';
+import { completions, hover, labNames } from '../../src/lab/language/editorHelp';
+import { resolveLab, type ResolvedLab } from '../../src/lab/language/resolveLab';
+import { LabSession } from '../../src/lab/notebook/execute';
+import { RUN_MIME, type RunOutput } from '../../src/lab/outputs/contract';
+import { simulateCluster, type ClusterConfig, type RequestStats } from '../../src/sim';
+import { inProcessRunHost } from '../../src/worker/runSimulation';
+import { cli, tempDir } from './cli-helpers';
+
+const REPO = join(import.meta.dirname, '../..');
+const EXAMPLE = join(REPO, 'examples', 'web-balancer.lab.md');
+
+/** The example's cluster with the balancer `balancer`, written out by hand (not through the lab). */
+const exampleConfig = (balancer: NonNullable<ClusterConfig['service']['balancer']>): ClusterConfig => ({
+  hosts: [{ machine: { name: 'small', sockets: 1, coresPerSocket: 1 }, count: 8 }],
+  service: {
+    name: 'shop',
+    arrival: { kind: 'poisson', ratePerS: 1400 },
+    demand: { kind: 'exp', meanNs: 5e6 },
+    workingSetBytes: 256 * 1024,
+    balancer,
+  },
+  policy: { name: 'least-loaded' },
+  scheduler: { kind: 'fair' },
+  durationNs: 4e9,
+  seed: 1,
+});
+
+test('the example lab resolves into one cluster config per run, the run balancer in place of the service one', () => {
+  const lab = resolveLab(parseLab(readFileSync(EXAMPLE, 'utf8')));
+  assert.deepEqual([...lab.diagnostics], []);
+  assert.deepEqual(
+    lab.clusterRuns.map((r) => r.name),
+    ['random', 'rr', 'lc', 'p2'],
+  );
+  assert.equal(lab.runs.length, 0);
+  assert.deepEqual(lab.clusterRuns[3]!.config, exampleConfig({ policy: 'power-of-d', d: 2 }));
+  assert.deepEqual(lab.clusterRuns[1]!.config.service.balancer, { policy: 'round-robin' });
+  // A run depends on its cluster, service and machine cells: editing one makes its output stale.
+  const cells = parseLab(readFileSync(EXAMPLE, 'utf8'));
+  const kinds = lab.clusterRuns[0]!.dependsOn.map((i) => cells[i]!.kind);
+  assert.deepEqual(kinds, ['machine', 'cluster', 'service', 'run']);
+});
+
+const BASE = `\`\`\`cluster
+name: rack
+hosts:
+  - { machine: laptop-4, count: 2 }
+policy: least-loaded
+\`\`\`
+
+\`\`\`service
+name: web
+arrival: poisson 100/s
+demand: exp 5ms
+\`\`\`
+
+\`\`\`workload
+name: w
+processes:
+  - { name: a, count: 2, arrival: 0s, demand: 1ms }
+\`\`\`
+`;
+
+/** The errors of the cell at `index` of BASE plus `extra`, as [line, column, code] (0-based, as editors keep them). */
+function errorsAt(extra: string, index: number): [number, number, string][] {
+  const lab: ResolvedLab = resolveLab(parseLab(`${BASE}\n${extra}`));
+  return (lab.diagnostics.get(index) ?? [])
+    .filter((d: Diagnostic) => d.severity === 'error')
+    .map((d): [number, number, string] => [d.range.start.line, d.range.start.character, d.code ?? ''])
+    .sort();
+}
+
+// Cell indices: 0 cluster, 1 service, 2 workload, then the extra cell.
+const RUN = 3;
+
+test('a run is on a machine or on a cluster, with the keys each needs, errors where they are', () => {
+  const run = (body: string) => errorsAt(`\`\`\`run\n${body}\n\`\`\`\n`, RUN);
+  assert.deepEqual(run('name: a\ncluster: rack\nservice: web\nduration: 1s'), []);
+  assert.deepEqual(run('name: a\nmachine: laptop-4\ncluster: rack\nservice: web'), [
+    [0, 0, 'conflicting-keys'],
+    [0, 0, 'missing-key'],
+    [0, 0, 'missing-key'],
+    [3, 0, 'conflicting-keys'],
+  ]);
+  assert.deepEqual(run('name: a\nworkload: w'), [[0, 0, 'missing-key']]);
+  // Keys of a machine run do not go with a cluster: each one marked at its own line.
+  assert.deepEqual(run('name: a\ncluster: rack\nservice: web\nworkload: w\npolicy: pinned'), [
+    [3, 0, 'conflicting-keys'],
+    [4, 0, 'conflicting-keys'],
+  ]);
+  assert.deepEqual(run('name: a\ncluster: rack'), [[0, 0, 'missing-key']]);
+  assert.deepEqual(run('name: a\ncluster: rak\nservice: web'), [[1, 9, 'unknown-reference']]);
+  // d above the number of hosts: the simulator's check, at the run's own d.
+  assert.deepEqual(run('name: a\ncluster: rack\nservice: web\nbalancer: { policy: power-of-d, d: 3 }'), [
+    [3, 35, 'simulator-check'],
+  ]);
+});
+
+test('cluster and service cells are checked against the simulator spec, at the offending value', () => {
+  const lab = (cluster: string, service: string) =>
+    resolveLab(
+      parseLab(
+        `\`\`\`cluster\n${cluster}\n\`\`\`\n\n\`\`\`service\n${service}\n\`\`\`\n\n\`\`\`run\nname: a\ncluster: rack\nservice: web\n\`\`\`\n`,
+      ),
+    );
+  const at = (l: ResolvedLab, i: number) =>
+    (l.diagnostics.get(i) ?? []).map((d) => [d.range.start.line, d.range.start.character, d.code, d.message]);
+  const good = 'name: rack\nhosts:\n  - { machine: laptop-4, count: 2 }\npolicy: least-loaded';
+  const web = 'name: web\narrival: poisson 100/s\ndemand: exp 5ms';
+  assert.deepEqual(at(lab(good, web), 0), []);
+  const [[line, column, code, message]] = at(lab(good, `${web}\nbalancer: { policy: rnd }`), 1) as [
+    [number, number, string, string],
+  ];
+  assert.deepEqual([line, column, code], [3, 20, 'bad-value']);
+  assert.match(message, /least-connections/);
+  assert.deepEqual(
+    at(lab(good.replace('count: 2', 'count: 0'), web), 0).map((d) => d.slice(0, 3)),
+    [[2, 32, 'out-of-range']],
+  );
+  assert.deepEqual(
+    at(lab(good.replace('laptop-4', 'laptop-5'), web), 0).map((d) => d.slice(0, 3)),
+    [[2, 15, 'unknown-reference']],
+  );
+  // A service's requests arrive as a Poisson stream: the simulator's check, on the arrival.
+  const every = lab(good, web.replace('poisson 100/s', 'every 10ms'));
+  assert.deepEqual(
+    at(every, 1).map((d) => d.slice(0, 3)),
+    [[1, 9, 'simulator-check']],
+  );
+  assert.equal(every.clusterRuns.length, 0);
+  // A policy cell's code runs sandboxed on one machine: a cluster's hosts take built-ins only.
+  const coded = resolveLab(
+    parseLab(
+      `\`\`\`policy name=mine\nexport default {};\n\`\`\`\n\n\`\`\`cluster\n${good.replace('least-loaded', 'mine')}\n\`\`\`\n\n\`\`\`service\n${web}\n\`\`\`\n\n\`\`\`run\nname: a\ncluster: rack\nservice: web\n\`\`\`\n`,
+    ),
+  );
+  assert.deepEqual(
+    at(coded, 1).map((d) => d.slice(0, 3)),
+    [[3, 8, 'unsupported']],
+  );
+});
+
+test('a cluster run cell: the per-server table and the overall row are simulateCluster on the same config', async () => {
+  const text = `${BASE}\n\`\`\`run\nname: a\ncluster: rack\nservice: web\nbalancer: { policy: least-connections }\nduration: 1s\nseed: 4\n\`\`\`\n`;
+  const cells = parseLab(text);
+  const outcome = await new LabSession(inProcessRunHost).execute(cells, RUN, {
+    signal: new AbortController().signal,
+  });
+  assert.ok(outcome.ok);
+  const output = outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === RUN_MIME)!.data as RunOutput;
+  const reference = simulateCluster({
+    hosts: [{ machine: { preset: 'laptop-4' }, count: 2 }],
+    service: {
+      name: 'web',
+      arrival: { kind: 'poisson', ratePerS: 100 },
+      demand: { kind: 'exp', meanNs: 5e6 },
+      balancer: { policy: 'least-connections' },
+    },
+    policy: { name: 'least-loaded' },
+    scheduler: { kind: 'fair' },
+    durationNs: 1e9,
+    seed: 4,
+  });
+  assert.equal(output.digest, reference.digest);
+  assert.deepEqual(output.servers, [
+    ...reference.servers.map(({ host, routed, completed, meanResponseS, p95ResponseS, p99ResponseS }) => ({
+      server: host,
+      routed,
+      completed,
+      meanResponseS,
+      p95ResponseS,
+      p99ResponseS,
+    })),
+    { server: 'overall', ...pick(reference.overall) },
+  ]);
+  assert.ok(reference.overall.routed > 50);
+  // The Markdown table the notebook shows: a row per server and the overall row.
+  const markdown = String(outcome.outputs[0]!.items[0]!.data);
+  assert.match(markdown, /\| host-0 \|[\s\S]*\| host-1 \|[\s\S]*\| \*\*overall\*\* \|/);
+});
+
+/** The columns of a row of the table, from the simulator's request statistics. */
+const pick = ({ routed, completed, meanResponseS, p95ResponseS, p99ResponseS }: RequestStats) => ({
+  routed,
+  completed,
+  meanResponseS,
+  p95ResponseS,
+  p99ResponseS,
+});
+
+test('migration-lab run --json on the example: each run is simulateCluster on the config written here; verify finds it identical', () => {
+  const dir = tempDir('cluster');
+  const lab = join(dir, 'web-balancer.lab.md');
+  copyFileSync(EXAMPLE, lab);
+  const run = cli(['run', lab, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const json = JSON.parse(run.stdout) as {
+    runs: { name: string; digest: string; summary: Record<string, number>; servers: Record<string, unknown>[] }[];
+    checks: { passed: boolean }[];
+  };
+  const policies = {
+    random: { policy: 'random' },
+    rr: { policy: 'round-robin' },
+    lc: { policy: 'least-connections' },
+    p2: { policy: 'power-of-d', d: 2 },
+  } as const;
+  const means: Record<string, number> = {};
+  for (const r of json.runs) {
+    const reference = simulateCluster(exampleConfig(policies[r.name as keyof typeof policies]));
+    assert.equal(r.digest, reference.digest, r.name);
+    assert.deepEqual(r.servers.at(-1), { server: 'overall', ...pick(reference.overall) }, r.name);
+    assert.deepEqual(
+      r.servers.slice(0, -1).map((s) => [s.server, s.routed, s.completed, s.meanResponseS, s.p99ResponseS]),
+      reference.servers.map((s) => [s.host, s.routed, s.completed, s.meanResponseS, s.p99ResponseS]),
+      r.name,
+    );
+    assert.equal(r.summary.meanResponseS, reference.overall.meanResponseS);
+    means[r.name] = r.summary.meanResponseS!;
+  }
+  assert.deepEqual(Object.keys(means), ['random', 'rr', 'lc', 'p2']);
+  assert.ok(json.checks.length === 2 && json.checks.every((c) => c.passed));
+  // Queueing theory's order at high load: least-connections < power-of-two < random.
+  assert.ok(means.lc! < means.p2! && means.p2! < means.random!, JSON.stringify(means));
+  const verify = cli(['verify', lab]);
+  assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  assert.match(verify.stdout, /run p2: identical/);
+});
+
+test('editor help: a run on a cluster is offered the keys that go with it, each documented from the schema', () => {
+  const names = labNames(parseLab(BASE));
+  assert.deepEqual(names.cluster, ['rack']);
+  assert.deepEqual(names.service, ['web']);
+  const text = 'name: r\ncluster: rack\n';
+  const labels = completions('run', text, { line: 2, character: 0 }, names).map((c) => c.label);
+  assert.deepEqual(labels, ['service', 'balancer', 'duration', 'seed']);
+  const refs = completions('run', 'service: ', { line: 0, character: 9 }, names).map((c) => c.label);
+  assert.deepEqual(refs, ['web']);
+  const policies = completions('service', 'balancer: { policy: ', { line: 0, character: 20 }, names).map(
+    (c) => c.label,
+  );
+  assert.ok(policies.includes('power-of-d') && policies.includes('least-connections'), policies.join());
+  const hovered = hover('run', 'cluster: rack\nservice: web', { line: 1, character: 2 }, names);
+  assert.match(hovered?.contents ?? '', /Required with `cluster`\./);
+});
