@@ -21,6 +21,17 @@ function replyOf(reply: RunMessage['reply'], simulation: Simulation): RunReply {
   }
 }
 
+/** Posts a job's progress when it asked for it, at most every 1 % (a worker has nothing else to do, so without yielding). */
+function progressPoster(wanted: boolean | undefined, post: (reply: WorkerReply) => void): (fraction: number) => void {
+  let lastReport = -1;
+  return (fraction) => {
+    if (wanted && fraction - lastReport >= 0.01) {
+      lastReport = fraction;
+      post({ type: 'progress', fraction });
+    }
+  };
+}
+
 /** `sha256`: the platform's native hash for the result's digest (same digest as the portable one). */
 export async function handleRun(
   message: RunMessage,
@@ -29,18 +40,11 @@ export async function handleRun(
 ): Promise<void> {
   let logs: readonly string[] | undefined;
   try {
-    let lastReport = -1;
     // Without progress to report, the run goes in one slice.
     const reply = await runInSlices<RunReply>(
       message,
       message.progress ? 100 : 1,
-      (fraction) => {
-        // A worker has nothing else to do, so progress is posted without yielding.
-        if (message.progress && fraction - lastReport >= 0.01) {
-          lastReport = fraction;
-          post({ type: 'progress', fraction });
-        }
-      },
+      progressPoster(message.progress, post),
       { sha256, onLogs: (lines) => (logs = lines), read: (simulation) => replyOf(message.reply, simulation) },
     );
     post(logs ? { ...reply, logs } : reply);
@@ -57,16 +61,10 @@ export async function handleCluster(
   sha256?: Sha256Factory,
 ): Promise<void> {
   try {
-    let lastReport = -1;
     const result = await runClusterInSlices(
       message,
       message.progress ? 100 : 1,
-      (fraction) => {
-        if (message.progress && fraction - lastReport >= 0.01) {
-          lastReport = fraction;
-          post({ type: 'progress', fraction });
-        }
-      },
+      progressPoster(message.progress, post),
       sha256,
     );
     post({ type: 'cluster', result });

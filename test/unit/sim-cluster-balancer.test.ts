@@ -240,14 +240,7 @@ function sliced(config: ClusterConfig, slices: number): ClusterResult {
   return sim.result();
 }
 
-const POLICIES: BalancerPolicyName[] = [
-  'round-robin',
-  'weighted-round-robin',
-  'random',
-  'least-connections',
-  'join-shortest-queue',
-  'power-of-d',
-];
+const POLICIES: readonly BalancerPolicyName[] = BALANCER_POLICIES;
 
 test('the same config and seed give the same digest; advancing in 1, 7 or 100 slices changes nothing', () => {
   for (const policy of POLICIES) {
