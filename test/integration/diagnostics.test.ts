@@ -98,7 +98,7 @@ const CASES: Case[] = [
     body: 'name: no-workload\nmachine: duo\npolicy: pinned',
     expected: {
       where: [0, 'name: no-workload'],
-      message: 'Missing required key "workload": The workload cell to run.',
+      message: 'Missing required key "workload" (with "machine"): The workload cell to run.',
     },
   },
   {

@@ -84,7 +84,7 @@ test('9. missing required keys are reported on the first line', () => {
   expectOne(
     diagnosticsOf(lab, 1),
     'missing-key',
-    'Missing required key "workload" (with "machine"): With machine:, the workload cell to run.',
+    'Missing required key "workload" (with "machine"): The workload cell to run.',
     [0, 0, 0, 7],
   );
   // In a nested mapping, on the mapping itself.

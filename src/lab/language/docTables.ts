@@ -17,9 +17,20 @@ export function keyTable(root: ObjectSchema): string {
       prefix += '[]';
     }
     if (schema.type !== 'object') return;
+    const object = schema;
     for (const [key, field] of Object.entries(schema.fields)) {
       const path = `${prefix}${prefix ? '.' : ''}${key}`;
-      const shown = field.required ? 'required' : field.default !== undefined ? `\`${field.default}\`` : '';
+      // A key another key requires (a run's workload with machine:) says so, as the hover does.
+      const by = Object.entries(object.with ?? {}).flatMap(([k, rule]) =>
+        rule.requires?.includes(key) ? [`\`${k}\``] : [],
+      );
+      const shown = field.required
+        ? 'required'
+        : by.length > 0
+          ? `required with ${by.join(' or ')}`
+          : field.default !== undefined
+            ? `\`${field.default}\``
+            : '';
       rows.push(`| \`${path}\` | ${field.doc} | ${describeSchema(field.schema)} | ${shown} |`);
       visit(field.schema, path);
     }

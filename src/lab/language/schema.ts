@@ -305,10 +305,10 @@ const run: ObjectSchema = {
     {
       name,
       machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset to run on (or cluster:).'),
-      workload: f({ type: 'ref', target: 'workload' }, 'With machine:, the workload cell to run.'),
+      workload: f({ type: 'ref', target: 'workload' }, 'The workload cell to run.'),
       policy: f(
         { type: 'policy' },
-        'With machine:, the placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.',
+        'The placement/migration policy: a name, or { name: linux-cfs, migrationCost: 500us }.',
       ),
       scheduler,
       cluster: f(
@@ -317,11 +317,11 @@ const run: ObjectSchema = {
       ),
       service: f(
         { type: 'ref', target: 'service' },
-        "With cluster:, the service cell whose requests the cluster's balancer routes to its hosts.",
+        "The service cell whose requests the cluster's balancer routes to its hosts.",
       ),
       balancer: f(
         obj(fieldsOf(BALANCER)),
-        "With cluster:, the balancer instead of the service's own: the same requests (their times and demands are drawn from streams named after the service) routed another way.",
+        "On a cluster, the balancer instead of the service's own: the same requests (their times and demands are drawn from streams named after the service) routed another way.",
         { default: "the service's" },
       ),
       duration,
