@@ -342,3 +342,37 @@ test("the bench's cell copies of least-loaded and work-stealing give the built-i
     if (name === 'work-stealing') assert.ok(mine.summary.migrations > 100, `${mine.summary.migrations} steals`);
   }
 });
+
+test('moves with a handle or CPU that is not a plain integer (a string, a fraction, an object whose value changes each time it is read) never take the batched path: each is refused at its line', async () => {
+  const attempts = [
+    `act.migrate(String(p), 1, 'load-balance');`,
+    `act.migrate(p + 0.5, 1, 'load-balance');`,
+    // Reads as the real handle the first time it is coerced, and as another process after.
+    `let reads = 0; act.migrate({ valueOf: () => (reads++ === 0 ? p : p + 1) }, 1, 'load-balance');`,
+    `let reads = 0; act.migrate(p, { valueOf: () => (reads++ === 0 ? 1 : 99) }, 'load-balance');`,
+    `act.migrate(p, '1', 'load-balance');`,
+  ];
+  for (const [i, attempt] of attempts.entries()) {
+    const c = await cell(
+      `definePolicy({
+  balanceIntervalNs: 10e6,
+  place(view, p) { return 0; },
+  balance(view, act) {
+    const [p] = view.queued(0);
+    if (p === undefined) return;
+    ${attempt}
+  },
+});`,
+      `hostile${i}`,
+    );
+    let error: unknown = null;
+    try {
+      simulate(config(`hostile${i}`), { policy: c.factory });
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof PolicyRuntimeError, `${attempt}: ${String(error)}`);
+    assert.match(error.message, /act\.migrate/, attempt);
+    assert.equal(error.location?.line, 7, attempt);
+  }
+});
