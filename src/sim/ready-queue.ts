@@ -56,11 +56,12 @@ export class ReadyQueue {
   }
 
   push(slot: number, key: number, tie: number, order: number): void {
+    const i = this.slots.length;
     this.slots.push(slot);
     this.keys.push(key);
     this.ties.push(tie);
     this.orders.push(order);
-    this.up(this.slots.length - 1);
+    this.up(i, slot, key, tie, order);
     this.lengths?.add(this.cpu, 1);
   }
 
@@ -75,69 +76,73 @@ export class ReadyQueue {
     this.removeAt(this.pos[slot]!);
   }
 
+  /** The last entry fills index i's place, then moves up or down to where it belongs. */
   private removeAt(i: number): void {
-    const removed = this.slots[i]!;
-    const lastIndex = this.slots.length - 1;
-    this.pos[removed] = -1;
-    if (i !== lastIndex) {
-      this.slots[i] = this.slots[lastIndex]!;
-      this.keys[i] = this.keys[lastIndex]!;
-      this.ties[i] = this.ties[lastIndex]!;
-      this.orders[i] = this.orders[lastIndex]!;
-      this.pos[this.slots[i]!] = i;
-    }
-    this.slots.pop();
-    this.keys.pop();
-    this.ties.pop();
-    this.orders.pop();
+    this.pos[this.slots[i]!] = -1;
+    const slot = this.slots.pop()!;
+    const key = this.keys.pop()!;
+    const tie = this.ties.pop()!;
+    const order = this.orders.pop()!;
     this.lengths?.add(this.cpu, -1);
-    if (i < this.slots.length) {
-      if (i > 0 && this.less(i, (i - 1) >> 1)) this.up(i);
-      else this.down(i);
-    }
+    if (i === this.slots.length) return;
+    if (i > 0 && this.goesBefore(key, tie, order, (i - 1) >> 1)) this.up(i, slot, key, tie, order);
+    else this.down(i, slot, key, tie, order);
   }
 
-  private less(i: number, j: number): boolean {
-    return before(this.keys[i]!, this.ties[i]!, this.orders[i]!, this.keys[j]!, this.ties[j]!, this.orders[j]!);
+  /** The entry (key, tie, order) goes strictly before the one at index j. */
+  private goesBefore(key: number, tie: number, order: number, j: number): boolean {
+    return before(key, tie, order, this.keys[j]!, this.ties[j]!, this.orders[j]!);
   }
 
-  private swap(i: number, j: number): void {
-    swapIn(this.slots, i, j);
-    swapIn(this.keys, i, j);
-    swapIn(this.ties, i, j);
-    swapIn(this.orders, i, j);
-    this.pos[this.slots[i]!] = i;
-    this.pos[this.slots[j]!] = j;
+  /** Moves entry `from` into index `to`. */
+  private move(from: number, to: number): void {
+    const slot = this.slots[from]!;
+    this.slots[to] = slot;
+    this.keys[to] = this.keys[from]!;
+    this.ties[to] = this.ties[from]!;
+    this.orders[to] = this.orders[from]!;
+    this.pos[slot] = to;
   }
 
-  private up(i: number): void {
-    this.pos[this.slots[i]!] = i;
+  private place(i: number, slot: number, key: number, tie: number, order: number): void {
+    this.slots[i] = slot;
+    this.keys[i] = key;
+    this.ties[i] = tie;
+    this.orders[i] = order;
+    this.pos[slot] = i;
+  }
+
+  /**
+   * Sift up with a hole: ancestors the entry goes before move down one level, and the entry
+   * lands where the last one moved from (the same places a swap at each level would give).
+   */
+  private up(i: number, slot: number, key: number, tie: number, order: number): void {
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
+      if (!this.goesBefore(key, tie, order, parent)) break;
+      this.move(parent, i);
       i = parent;
     }
+    this.place(i, slot, key, tie, order);
   }
 
-  private down(i: number): void {
+  /** Sift down with a hole: the lesser child moves up while it goes before the entry. */
+  private down(i: number, slot: number, key: number, tie: number, order: number): void {
     const n = this.slots.length;
+    const keys = this.keys;
+    const ties = this.ties;
+    const orders = this.orders;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       let c = l;
-      if (l + 1 < n && this.less(l + 1, l)) c = l + 1;
-      if (!this.less(c, i)) break;
-      this.swap(i, c);
+      if (l + 1 < n && before(keys[l + 1]!, ties[l + 1]!, orders[l + 1]!, keys[l]!, ties[l]!, orders[l]!)) c = l + 1;
+      if (!before(keys[c]!, ties[c]!, orders[c]!, key, tie, order)) break;
+      this.move(c, i);
       i = c;
     }
+    this.place(i, slot, key, tie, order);
   }
-}
-
-function swapIn(column: number[], i: number, j: number): void {
-  const t = column[i]!;
-  column[i] = column[j]!;
-  column[j] = t;
 }
 
 /** (key, tie, order) a goes strictly before (key, tie, order) b. */
