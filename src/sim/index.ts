@@ -75,3 +75,16 @@ export {
   type RequestStats,
   type ServerResult,
 } from './cluster/cluster-simulation';
+export {
+  chooseHost,
+  decreasingOrder,
+  fits,
+  hostsUsed,
+  placeAll,
+  vcpuSlots,
+  VM_PLACEMENT,
+  VM_PLACEMENTS,
+  type HostCapacity,
+  type VmPlacementName,
+  type VmSize,
+} from './cluster/vm-placement';
