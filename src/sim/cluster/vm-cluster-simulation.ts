@@ -29,6 +29,7 @@
  */
 import type { Reason, SimConfig } from '../config';
 import { digestOf, type Sha256Factory } from '../digest';
+import { SimConfigError } from '../errors';
 import { Rng } from '../rng';
 import { Simulation } from '../simulation';
 import { LIVE_MIGRATION_LINK, simulateLiveMigration, type LiveMigrationRecord } from './live-migration';
@@ -272,7 +273,10 @@ export class VmClusterSimulation implements VmPolicyView {
     );
     const unplaced = placed.hostOf.indexOf(-1);
     if (unplaced >= 0)
-      throw new Error(`VM "${vms[unplaced]!.name}" fits on no powered-on host (placement ${this.cfg.placement})`);
+      throw new SimConfigError(
+        'vms',
+        `"${vms[unplaced]!.name}" fits on no powered-on host (placement ${this.cfg.placement})`,
+      );
     this.used = placed.used;
     this.vms = vms.map((spec, v) => ({
       spec,
