@@ -75,3 +75,44 @@ export {
   type RequestStats,
   type ServerResult,
 } from './cluster/cluster-simulation';
+export {
+  chooseHost,
+  decreasingOrder,
+  fits,
+  hostsUsed,
+  placeAll,
+  vcpuSlots,
+  VM_PLACEMENT,
+  VM_PLACEMENTS,
+  type HostCapacity,
+  type VmPlacementName,
+  type VmSize,
+} from './cluster/vm-placement';
+export {
+  MAX_VMS,
+  resolveVmCluster,
+  VM_CLUSTER,
+  VM_HOST_POWER,
+  VM_LOAD,
+  VM_MIGRATION,
+  type VmClusterConfig,
+  type VmConfig,
+  type VmHostConfig,
+  type VmHostPowerConfig,
+  type VmLoadConfig,
+  type VmMaintenanceEvent,
+  type VmMigrationPolicyConfig,
+} from './cluster/vm-config';
+export { MAD_MIN_HISTORY, medianAbsoluteDeviation, overloadThreshold } from './cluster/vm-policies';
+export {
+  segmentsOf,
+  simulateVmCluster,
+  VmClusterSimulation,
+  type HostPowerState,
+  type VmClusterOptions,
+  type VmClusterResult,
+  type VmHostResult,
+  type VmMigrationRow,
+  type VmResult,
+  type VmSegment,
+} from './cluster/vm-cluster-simulation';

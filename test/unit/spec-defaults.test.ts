@@ -27,8 +27,13 @@ import {
   POST_COPY,
   PRE_COPY,
   resolveCluster,
+  resolveVmCluster,
   resolveLiveMigration,
   SERVICE,
+  VM_CLUSTER,
+  VM_HOST_POWER,
+  VM_LOAD,
+  VM_MIGRATION,
   resolveConfig,
   resolveMachine,
   OUTPUT,
@@ -613,6 +618,10 @@ const CLUSTER_SECTIONS: Readonly<Record<string, Section>> = {
   AUTO_CONVERGE,
   SERVICE,
   BALANCER,
+  VM_CLUSTER,
+  VM_HOST_POWER,
+  VM_LOAD,
+  VM_MIGRATION,
 };
 
 test('the keys checked are those of every section src/sim declares', () => {
@@ -669,6 +678,22 @@ test("the cluster's sections: every constant default is the value their resolver
   same(BALANCER, plain.service.balancer as unknown as Record<string, unknown>, ['d']);
   // d applies to power-of-d only.
   assert.equal(cluster({ policy: 'power-of-d' }).service.balancer.d, BALANCER.d.default);
+  const vms = resolveVmCluster({
+    hosts: [{ machine: {}, ramBytes: 2 ** 34 }],
+    vms: [{ name: 'v', vcpus: 1, ramBytes: 2 ** 30, dirtyBytesPerS: 0 }],
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'fair' },
+    durationNs: 1e9,
+    seed: 1,
+  });
+  // overcommit shows as the vCPU slots (cores x 1), consolidate as a boolean.
+  same(VM_CLUSTER, vms as unknown as Record<string, unknown>, ['overcommit']);
+  assert.equal(vms.hosts[0]!.vcpuSlots, vms.hosts[0]!.cores * VM_CLUSTER.overcommit.default);
+  same(VM_MIGRATION, vms as unknown as Record<string, unknown>, ['consolidate']);
+  assert.equal(vms.consolidate, VM_MIGRATION.consolidate.default === 'on');
+  same(VM_HOST_POWER, vms.hosts[0]!.power);
+  assert.equal(vms.hosts[0]!.power.bootEnergyJ, (VM_HOST_POWER.bootNs.default / 1e9) * VM_HOST_POWER.peakW.default);
+  same(VM_LOAD, { ...vms.vms[0]!, utilization: vms.vms[0]!.trace[0] });
 });
 
 test('the defaults that used to drift: a 64 KiB working set and 0.02 accesses per ns, simulated as documented', () => {

@@ -1,0 +1,706 @@
+/**
+ * Virtual machines on hosts (docs/model.md, "Virtual machines on hosts"; docs/design-cluster.md,
+ * step 3): each host is a single-machine Simulation of its machine, unchanged inside, and each
+ * vCPU of a VM is a stream of host processes, one piece of work after another, injected into the
+ * host its VM runs on. A cluster loop above them adds each vCPU's work every slice, powers hosts
+ * on and off, runs the VM migration policies at every check and carries out their moves as
+ * simulateLiveMigration computes them.
+ *
+ * A vCPU. Every slice its load adds utilisation x slice of work (reference ns); the vCPU runs
+ * it in pieces of at most a slice, the next injected the instant the last completes (from the
+ * host's completion callback, inside its run), so a busy vCPU is one process after another on
+ * the host, competing with the other vCPUs under the host's scheduler. A piece that waited is
+ * steal time: its wall time minus the CPU time it got (its work over the host's core speed).
+ * Pieces are cut at the VM's own change points (a round's start, the pause, the resume), so on a
+ * host with room a move starts and pauses exactly when its record says.
+ *
+ * A move. At the decision time T the record of simulateLiveMigration (the VM's memory model, the
+ * link with the move's share of it) is offset by T; the VM then runs on the source through the
+ * live rounds, its work counting (1 - slowdown) towards its progress, is paused (no work runs,
+ * its work waits) for the downtime, runs on the target from the resume (post-copy: slowed through
+ * the demand round), and the source is freed at T + totalNs. The target's room is reserved from
+ * T, the source's freed at the end. A piece already running when the VM leaves a host finishes
+ * there (on a host with room it ends at that instant).
+ *
+ * Energy per host: idle x time on + (peak - idle) x its busy core-time / its cores + boot energy
+ * per power-on; a host that is off or booting draws nothing else. Busy core-time is the host
+ * run's own utilisation. Deterministic: integer ns, the loads' noise from streams named
+ * `load:<vm>`, each host's engine seeded from `vm-host:<name>`.
+ */
+import type { Reason, SimConfig } from '../config';
+import { digestOf, type Sha256Factory } from '../digest';
+import { SimConfigError } from '../errors';
+import { Rng } from '../rng';
+import { Simulation } from '../simulation';
+import { LIVE_MIGRATION_LINK, simulateLiveMigration, type LiveMigrationRecord } from './live-migration';
+import { resolveVmCluster, type ResolvedVm, type ResolvedVmCluster, type VmClusterConfig } from './vm-config';
+import { placeAll, type HostCapacity, type VmSize } from './vm-placement';
+import {
+  overloadThreshold,
+  planConsolidation,
+  planEvacuation,
+  planOverload,
+  type Plan,
+  type PlannedMove,
+  type VmPolicyView,
+} from './vm-policies';
+
+const S = 1e9;
+/** The group every host runs its vCPUs' pieces in. */
+const VCPU_GROUP = 'vcpu';
+
+export type HostPowerState = 'on' | 'off' | 'booting';
+
+/** One VM move: the record of simulateLiveMigration with its times on the run's clock. */
+export interface VmMigrationRow {
+  vm: string;
+  from: string;
+  to: string;
+  reason: Reason;
+  /** When it was decided: the record's rounds and pause are offset by it. */
+  startNs: number;
+  /** startNs + record.totalNs: the source is freed. */
+  endNs: number;
+  /** The share of the link the move was given (the link's migrationShare over the moves sharing it). */
+  share: number;
+  record: LiveMigrationRecord;
+}
+
+export interface VmHostResult {
+  host: string;
+  cores: number;
+  vcpuSlots: number;
+  /** Power state at the end, and whether it is in maintenance. */
+  state: HostPowerState;
+  maintenance: boolean;
+  onS: number;
+  boots: number;
+  /** Busy core-seconds (from the host's run). */
+  busyS: number;
+  /** Time on with more vCPU demand than cores. */
+  overloadS: number;
+  idleEnergyJ: number;
+  dynamicEnergyJ: number;
+  bootEnergyJ: number;
+  energyJ: number;
+  /** VMs assigned to it at the end. */
+  vms: string[];
+  /** Each time it was powered off. */
+  offAtS: number[];
+  digest: string;
+}
+
+export interface VmResult {
+  vm: string;
+  host: string;
+  /** Work its load asked for (vCPU-seconds at reference speed). */
+  offeredS: number;
+  /** Progress made: work done, less what live migration's slowdown took. */
+  workS: number;
+  /** CPU time its vCPUs got. */
+  cpuS: number;
+  /** Wall time its vCPUs' pieces waited for a core. */
+  stealS: number;
+  downtimeS: number;
+  slowdownLostS: number;
+  migrations: number;
+}
+
+export interface VmClusterResult {
+  simulatedS: number;
+  hosts: VmHostResult[];
+  vms: VmResult[];
+  migrations: VmMigrationRow[];
+  energyJ: number;
+  idleEnergyJ: number;
+  dynamicEnergyJ: number;
+  bootEnergyJ: number;
+  /** Time-averaged number of hosts on. */
+  hostsOnMean: number;
+  /** Overload time over time on, summed over hosts (CloudSim's SLATAH, with demand above capacity). */
+  overloadFraction: number;
+  stealS: number;
+  migrationDowntimeS: number;
+  events: number;
+  digest: string;
+}
+
+export interface VmClusterOptions {
+  sha256?: Sha256Factory;
+}
+
+export interface VmSegment {
+  atNs: number;
+  /** Host the VM runs on from atNs; -1 paused. */
+  host: number;
+  slowdown: number;
+}
+
+interface Vcpu {
+  pendingNs: number;
+  /** Token of its running piece, -1 none. */
+  current: number;
+}
+
+interface VmState {
+  spec: ResolvedVm;
+  /** Host it belongs to (the target once a move is decided). */
+  assigned: number;
+  /** Host its vCPUs run on now, -1 while paused. */
+  runsOn: number;
+  slowdown: number;
+  moving: boolean;
+  segments: VmSegment[];
+  vcpus: Vcpu[];
+  /** Utilisation now, and per step once drawn. */
+  u: number;
+  steps: number[];
+  rng: Rng;
+  offeredNs: number;
+  workNs: number;
+  cpuNs: number;
+  stealNs: number;
+  downtimeNs: number;
+  slowdownLostNs: number;
+  migrations: number;
+}
+
+interface HostState {
+  sim: Simulation;
+  state: HostPowerState;
+  maintenance: boolean;
+  draining: boolean;
+  onNs: number;
+  boots: number;
+  overloadNs: number;
+  history: number[];
+  /** Moves in flight from or to it (its link). */
+  linkMoves: number;
+  offAtNs: number[];
+}
+
+interface Piece {
+  vm: number;
+  vcpu: number;
+  startNs: number;
+  demandNs: number;
+  slowdown: number;
+  host: number;
+}
+
+/** Cluster events besides the slices and checks, in the order they apply at one instant. */
+const enum Ev {
+  Boot = 0,
+  Segment = 1,
+  Free = 2,
+  Maintenance = 3,
+}
+
+interface ClusterEvent {
+  atNs: number;
+  kind: Ev;
+  seq: number;
+  a: number;
+  b: number;
+}
+
+/** The seed of a host's own engine, split from the run seed by its name. */
+function vmHostSeed(seed: number, name: string): number {
+  return new Rng(seed, `vm-host:${name}`).nextU32();
+}
+
+export class VmClusterSimulation implements VmPolicyView {
+  readonly endNs: number;
+  readonly caps: HostCapacity[];
+  readonly used: VmSize[];
+  readonly cores: number[];
+  private readonly cfg: ResolvedVmCluster;
+  private readonly hosts: HostState[];
+  private readonly vms: VmState[];
+  private readonly pieces = new Map<number, Piece>();
+  private readonly queue: ClusterEvent[] = [];
+  private readonly log: VmMigrationRow[] = [];
+  private readonly sha256: Sha256Factory | undefined;
+  private nextToken = 0;
+  private seq = 0;
+  private clockNs = 0;
+  /** How far advance() has been asked to go (the result's end). */
+  private processedToNs = 0;
+  private clusterEvents = 0;
+  private cached: VmClusterResult | null = null;
+
+  /** Validates the config and places the VMs (throws SimConfigError naming the bad field). */
+  constructor(config: VmClusterConfig, options: VmClusterOptions = {}) {
+    this.cfg = resolveVmCluster(config);
+    const { hosts, vms, seed } = this.cfg;
+    this.endNs = this.cfg.durationNs;
+    this.sha256 = options.sha256;
+    this.caps = hosts.map((h) => ({ vcpuSlots: h.vcpuSlots, ramBytes: h.ramBytes }));
+    this.cores = hosts.map((h) => h.cores);
+    this.hosts = hosts.map((h, i) => {
+      const hostConfig: SimConfig = {
+        machine: config.hosts[h.entry]!.machine,
+        // vCPU pieces only, injected; no cache effects of their own (a guest's are not modelled).
+        workload: { groups: [{ name: VCPU_GROUP, count: 0, workingSetBytes: 0, memoryIntensity: 0 }] },
+        policy: config.policy,
+        scheduler: config.scheduler,
+        durationNs: this.endNs,
+        seed: vmHostSeed(seed, h.name),
+        maxBins: 10,
+        maxProcessRows: 0,
+        maxMigrationRows: 0,
+      };
+      return {
+        sim: new Simulation(hostConfig, {
+          sha256: options.sha256,
+          onInjectedComplete: (token, timeNs) => this.pieceDone(i, token, timeNs),
+        }),
+        state: h.off ? 'off' : 'on',
+        maintenance: false,
+        draining: false,
+        onNs: 0,
+        boots: 0,
+        overloadNs: 0,
+        history: [],
+        linkMoves: 0,
+        offAtNs: [],
+      };
+    });
+    const placed = placeAll(
+      this.cfg.placement,
+      this.caps.map((c, h) => (this.hosts[h]!.state === 'on' ? c : { vcpuSlots: 0, ramBytes: 0 })),
+      vms,
+    );
+    const unplaced = placed.hostOf.indexOf(-1);
+    if (unplaced >= 0)
+      throw new SimConfigError(
+        'vms',
+        `"${vms[unplaced]!.name}" fits on no powered-on host (placement ${this.cfg.placement})`,
+      );
+    this.used = placed.used;
+    this.vms = vms.map((spec, v) => ({
+      spec,
+      assigned: placed.hostOf[v]!,
+      runsOn: placed.hostOf[v]!,
+      slowdown: 0,
+      moving: false,
+      segments: [],
+      vcpus: Array.from({ length: spec.vcpus }, () => ({ pendingNs: 0, current: -1 })),
+      u: 0,
+      steps: [],
+      rng: new Rng(seed, `load:${spec.name}`),
+      offeredNs: 0,
+      workNs: 0,
+      cpuNs: 0,
+      stealNs: 0,
+      downtimeNs: 0,
+      slowdownLostNs: 0,
+      migrations: 0,
+    }));
+    const byName = new Map(hosts.map((h, i) => [h.name, i]));
+    for (const e of this.cfg.events) this.push(e.atNs, Ev.Maintenance, byName.get(e.host)!, 0);
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  /** Applies every cluster instant before `untilNs` (clamped to the end of the run). */
+  advance(untilNs: number): void {
+    if (this.cached !== null) return;
+    const limit = Math.min(untilNs, this.endNs);
+    for (;;) {
+      const t = this.nextInstant();
+      if (t >= limit) break;
+      this.instant(t);
+    }
+    this.processedToNs = Math.max(this.processedToNs, limit);
+  }
+
+  get nowNs(): number {
+    return this.processedToNs;
+  }
+
+  get done(): boolean {
+    return this.processedToNs >= this.endNs;
+  }
+
+  /** The next instant: a slice boundary (every check is one) or a queued event, whichever is first. */
+  private nextInstant(): number {
+    const slice = this.cfg.sliceNs;
+    const nextSlice =
+      this.clockNs === 0 && this.clusterEvents === 0 ? 0 : (Math.floor(this.clockNs / slice) + 1) * slice;
+    return Math.min(nextSlice, this.queue.length > 0 ? this.queue[0]!.atNs : Infinity);
+  }
+
+  private instant(t: number): void {
+    this.clusterEvents++;
+    for (const h of this.hosts) h.sim.advance(t);
+    this.account(t);
+    while (this.queue.length > 0 && this.queue[0]!.atNs === t) {
+      const e = this.queue.shift()!;
+      if (e.kind === Ev.Boot) this.hosts[e.a]!.state = 'on';
+      else if (e.kind === Ev.Segment) this.applySegment(e.a);
+      else if (e.kind === Ev.Free) this.freed(e.a, e.b, t);
+      else this.maintenance(e.a, t);
+    }
+    if (t % this.cfg.sliceNs === 0) {
+      this.addWork(t);
+      if (t > 0 && t % this.cfg.checkIntervalNs === 0) this.check(t);
+    }
+    for (let v = 0; v < this.vms.length; v++) this.kick(v, t);
+  }
+
+  private push(atNs: number, kind: Ev, a: number, b: number): void {
+    const e: ClusterEvent = { atNs, kind, seq: this.seq++, a, b };
+    // Ordered by time, then kind, then the order they were made in.
+    let i = this.queue.length;
+    while (i > 0) {
+      const p = this.queue[i - 1]!;
+      if (p.atNs < atNs || (p.atNs === atNs && (p.kind < kind || (p.kind === kind && p.seq < e.seq)))) break;
+      i--;
+    }
+    this.queue.splice(i, 0, e);
+  }
+
+  /** Time on and overload time of every host over [clock, t). */
+  private account(t: number): void {
+    const dt = t - this.clockNs;
+    if (dt > 0) {
+      const demand = this.hosts.map(() => 0);
+      for (const vm of this.vms) if (vm.runsOn >= 0) demand[vm.runsOn]! += vm.spec.vcpus * vm.u;
+      this.hosts.forEach((h, i) => {
+        if (h.state !== 'on') return;
+        h.onNs += dt;
+        if (demand[i]! > this.cores[i]!) h.overloadNs += dt;
+      });
+    }
+    this.clockNs = t;
+  }
+
+  /** Each VM's utilisation for the slice from `t`, and its work for it. */
+  private addWork(t: number): void {
+    for (const vm of this.vms) {
+      vm.u = this.utilizationAt(vm, t);
+      const work = Math.round(vm.u * this.cfg.sliceNs);
+      for (const c of vm.vcpus) c.pendingNs += work;
+      vm.offeredNs += work * vm.vcpus.length;
+    }
+  }
+
+  private utilizationAt(vm: VmState, t: number): number {
+    const { trace, stepNs, noise } = vm.spec;
+    const step = Math.floor(t / stepNs);
+    // Draw each step's noise once, in step order, so a VM's load does not depend on anything else.
+    while (vm.steps.length <= step) {
+      const k = vm.steps.length;
+      const base = trace[Math.min(k, trace.length - 1)]!;
+      vm.steps.push(noise > 0 ? Math.min(1, Math.max(0, base + noise * vm.rng.normal())) : base);
+    }
+    return vm.steps[step]!;
+  }
+
+  // ------------------------------------------------------------------ vCPUs
+
+  /** Starts the next piece of every idle vCPU of VM `v` that has work, on the host it runs on. */
+  private kick(v: number, t: number): void {
+    const vm = this.vms[v]!;
+    if (vm.runsOn < 0) return;
+    for (let c = 0; c < vm.vcpus.length; c++) if (vm.vcpus[c]!.current < 0) this.startPiece(v, c, t);
+  }
+
+  private startPiece(v: number, c: number, t: number): void {
+    const vm = this.vms[v]!;
+    const vcpu = vm.vcpus[c]!;
+    const h = vm.runsOn;
+    if (h < 0 || vcpu.pendingNs <= 0) return;
+    const speed = this.cfg.hosts[h]!.speed;
+    const nextChange = vm.segments.length > 0 ? vm.segments[0]!.atNs : Infinity;
+    const demandNs = Math.min(vcpu.pendingNs, this.cfg.sliceNs, Math.floor((nextChange - t) * speed));
+    if (demandNs < 1) return;
+    const token = this.nextToken++;
+    this.pieces.set(token, { vm: v, vcpu: c, startNs: t, demandNs, slowdown: vm.slowdown, host: h });
+    vcpu.current = token;
+    vcpu.pendingNs -= demandNs;
+    this.hosts[h]!.sim.inject(VCPU_GROUP, demandNs, token);
+  }
+
+  /** Host `h` completed piece `token` at `timeNs` (called from within its run). */
+  private pieceDone(h: number, token: number, timeNs: number): void {
+    const p = this.pieces.get(token)!;
+    this.pieces.delete(token);
+    const vm = this.vms[p.vm]!;
+    const cpuNs = p.demandNs / this.cfg.hosts[h]!.speed;
+    vm.cpuNs += cpuNs;
+    vm.stealNs += timeNs - p.startNs - cpuNs;
+    vm.workNs += p.demandNs * (1 - p.slowdown);
+    vm.slowdownLostNs += p.demandNs * p.slowdown;
+    const vcpu = vm.vcpus[p.vcpu]!;
+    if (vcpu.current !== token) return;
+    vcpu.current = -1;
+    // The host is at timeNs inside its run: the next piece arrives in the same instant.
+    if (vm.runsOn === h) this.startPiece(p.vm, p.vcpu, timeNs);
+  }
+
+  // ------------------------------------------------------------------ moves
+
+  private applySegment(v: number): void {
+    const vm = this.vms[v]!;
+    const seg = vm.segments.shift()!;
+    if (seg.host !== vm.runsOn)
+      // Its running pieces finish where they are; the next ones start where it runs now.
+      for (const c of vm.vcpus) c.current = -1;
+    vm.runsOn = seg.host;
+    vm.slowdown = seg.slowdown;
+  }
+
+  private freed(v: number, from: number, t: number): void {
+    const vm = this.vms[v]!;
+    const size = vm.spec;
+    this.used[from]!.vcpus -= size.vcpus;
+    this.used[from]!.ramBytes -= size.ramBytes;
+    this.hosts[from]!.linkMoves--;
+    this.hosts[vm.assigned]!.linkMoves--;
+    vm.moving = false;
+    this.powerOffIfEmpty(from, t);
+  }
+
+  /** Starts the moves of one decision at `t`, each with its share of the links it uses. */
+  private startMoves(moves: readonly PlannedMove[], t: number): void {
+    const count = this.hosts.map((h) => h.linkMoves);
+    for (const m of moves) {
+      count[m.from]!++;
+      count[m.to]!++;
+    }
+    const share = this.cfg.link.migrationShare ?? LIVE_MIGRATION_LINK.migrationShare.default;
+    for (const m of moves) this.startMove(m, share / Math.max(count[m.from]!, count[m.to]!), t);
+  }
+
+  private startMove(m: PlannedMove, share: number, t: number): void {
+    const vm = this.vms[m.vm]!;
+    const raw = simulateLiveMigration({
+      vm: vm.spec.migrationVm,
+      link: { ...this.cfg.link, migrationShare: share },
+      method: this.cfg.method,
+    });
+    const record: LiveMigrationRecord = {
+      ...raw,
+      pauseStartNs: raw.pauseStartNs + t,
+      rounds: raw.rounds.map((r) => ({ ...r, startNs: r.startNs + t })),
+    };
+    vm.moving = true;
+    vm.assigned = m.to;
+    vm.migrations++;
+    vm.downtimeNs += record.downtimeNs;
+    this.used[m.to]!.vcpus += vm.spec.vcpus;
+    this.used[m.to]!.ramBytes += vm.spec.ramBytes;
+    this.hosts[m.from]!.linkMoves++;
+    this.hosts[m.to]!.linkMoves++;
+    vm.segments = segmentsOf(record, m.from, m.to);
+    // What starts now applies now (this instant's events are behind it); the rest is queued.
+    while (vm.segments.length > 0 && vm.segments[0]!.atNs <= t) this.applySegment(m.vm);
+    for (const seg of vm.segments) this.push(seg.atNs, Ev.Segment, m.vm, 0);
+    this.push(t + record.totalNs, Ev.Free, m.vm, m.from);
+    this.log.push({
+      vm: vm.spec.name,
+      from: this.cfg.hosts[m.from]!.name,
+      to: this.cfg.hosts[m.to]!.name,
+      reason: m.reason,
+      startNs: t,
+      endNs: t + record.totalNs,
+      share,
+      record,
+    });
+  }
+
+  // ------------------------------------------------------------------ power and policies
+
+  private powerOffIfEmpty(h: number, t: number): void {
+    const host = this.hosts[h]!;
+    if (host.state !== 'on' || !(host.draining || host.maintenance)) return;
+    if (this.used[h]!.vcpus > 0 || this.used[h]!.ramBytes > 0 || host.linkMoves > 0) return;
+    host.state = 'off';
+    host.draining = false;
+    host.offAtNs.push(t);
+  }
+
+  /** Powers on the first powered-off host not in maintenance, if any; it takes VMs once booted. */
+  private powerOnOne(t: number): void {
+    const h = this.hosts.findIndex((x) => x.state === 'off' && !x.maintenance);
+    if (h < 0) return;
+    const host = this.hosts[h]!;
+    host.boots++;
+    const bootNs = this.cfg.hosts[h]!.power.bootNs;
+    if (bootNs === 0) host.state = 'on';
+    else {
+      host.state = 'booting';
+      this.push(t + bootNs, Ev.Boot, h, 0);
+    }
+  }
+
+  private maintenance(h: number, t: number): void {
+    this.hosts[h]!.maintenance = true;
+    this.evacuate(h, t);
+  }
+
+  private evacuate(h: number, t: number): void {
+    this.carryOut(planEvacuation(this, this.cfg.placement, this.cfg.threshold, h), t);
+    this.powerOffIfEmpty(h, t);
+  }
+
+  private carryOut(plan: Plan, t: number): void {
+    this.startMoves(plan.moves, t);
+    if (plan.needHost && !this.hosts.some((x) => x.state === 'booting')) this.powerOnOne(t);
+  }
+
+  private check(t: number): void {
+    const cfg = this.cfg;
+    for (let h = 0; h < this.hosts.length; h++)
+      if (this.hosts[h]!.state === 'on') this.hosts[h]!.history.push(Math.min(1, this.utilization(h)));
+    // Hosts in maintenance that could not be emptied yet try again.
+    for (let h = 0; h < this.hosts.length; h++)
+      if (this.hosts[h]!.maintenance && this.vmsOf(h).length > 0) this.evacuate(h, t);
+    const steady = (h: number) => this.accepts(h) && this.hosts[h]!.linkMoves === 0;
+    const candidates = this.hosts.map((_, h) => h).filter(steady);
+    const thresholds = this.hosts.map((x) => overloadThreshold(cfg.overload, cfg.threshold, cfg.safety, x.history));
+    const overload = planOverload(this, cfg.placement, thresholds, candidates);
+    this.carryOut(overload, t);
+    if (!cfg.consolidate || overload.moves.length > 0 || overload.needHost) return;
+    // An empty host saves its idle power at once; then one host is emptied per check.
+    for (const h of candidates)
+      if (this.vmsOf(h).length === 0 && this.used[h]!.vcpus === 0) {
+        this.hosts[h]!.draining = true;
+        this.powerOffIfEmpty(h, t);
+      }
+    const plan = planConsolidation(
+      this,
+      cfg.placement,
+      cfg.threshold,
+      cfg.underload,
+      candidates.filter((h) => this.accepts(h)),
+    );
+    if (plan === null) return;
+    this.hosts[plan.host]!.draining = true;
+    this.startMoves(plan.moves, t);
+  }
+
+  // ------------------------------------------------------------------ VmPolicyView
+
+  accepts(h: number): boolean {
+    const x = this.hosts[h]!;
+    return x.state === 'on' && !x.maintenance && !x.draining;
+  }
+
+  vmsOf(h: number): number[] {
+    const out: number[] = [];
+    for (let v = 0; v < this.vms.length; v++) if (this.vms[v]!.assigned === h && !this.vms[v]!.moving) out.push(v);
+    return out;
+  }
+
+  vmSize(v: number): VmSize {
+    return this.vms[v]!.spec;
+  }
+
+  vmDemand(v: number): number {
+    return this.vms[v]!.spec.vcpus * this.vms[v]!.u;
+  }
+
+  utilization(h: number): number {
+    let d = 0;
+    for (let v = 0; v < this.vms.length; v++) if (this.vms[v]!.assigned === h) d += this.vmDemand(v);
+    return d / this.cores[h]!;
+  }
+
+  // ------------------------------------------------------------------ result
+
+  /** The result at the current time; ends the run there. */
+  result(): VmClusterResult {
+    if (this.cached !== null) return this.cached;
+    const endNs = this.processedToNs;
+    this.account(endNs);
+    let events = this.clusterEvents;
+    const hosts: VmHostResult[] = this.hosts.map((x, h) => {
+      x.sim.advance(endNs);
+      const r = x.sim.result();
+      events += r.summary.events;
+      const spec = this.cfg.hosts[h]!;
+      const busyS = r.summary.meanUtilization * spec.cores * r.summary.simulatedS;
+      const idleEnergyJ = (spec.power.idleW * x.onNs) / S;
+      const dynamicEnergyJ = ((spec.power.peakW - spec.power.idleW) * busyS) / spec.cores;
+      const bootEnergyJ = x.boots * spec.power.bootEnergyJ;
+      return {
+        host: spec.name,
+        cores: spec.cores,
+        vcpuSlots: spec.vcpuSlots,
+        state: x.state,
+        maintenance: x.maintenance,
+        onS: x.onNs / S,
+        boots: x.boots,
+        busyS,
+        overloadS: x.overloadNs / S,
+        idleEnergyJ,
+        dynamicEnergyJ,
+        bootEnergyJ,
+        energyJ: idleEnergyJ + dynamicEnergyJ + bootEnergyJ,
+        vms: this.vms.filter((vm) => vm.assigned === h).map((vm) => vm.spec.name),
+        offAtS: x.offAtNs.map((t) => t / S),
+        digest: r.digest,
+      };
+    });
+    const vms: VmResult[] = this.vms.map((vm) => ({
+      vm: vm.spec.name,
+      host: this.cfg.hosts[vm.assigned]!.name,
+      offeredS: vm.offeredNs / S,
+      workS: vm.workNs / S,
+      cpuS: vm.cpuNs / S,
+      stealS: vm.stealNs / S,
+      downtimeS: vm.downtimeNs / S,
+      slowdownLostS: vm.slowdownLostNs / S,
+      migrations: vm.migrations,
+    }));
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const onS = sum(hosts.map((x) => x.onS));
+    const body: Omit<VmClusterResult, 'digest'> = {
+      simulatedS: endNs / S,
+      hosts,
+      vms,
+      migrations: this.log,
+      energyJ: sum(hosts.map((x) => x.energyJ)),
+      idleEnergyJ: sum(hosts.map((x) => x.idleEnergyJ)),
+      dynamicEnergyJ: sum(hosts.map((x) => x.dynamicEnergyJ)),
+      bootEnergyJ: sum(hosts.map((x) => x.bootEnergyJ)),
+      hostsOnMean: endNs > 0 ? onS / (endNs / S) : 0,
+      overloadFraction: onS > 0 ? sum(hosts.map((x) => x.overloadS)) / onS : 0,
+      stealS: sum(vms.map((v) => v.stealS)),
+      migrationDowntimeS: sum(vms.map((v) => v.downtimeS)),
+      events,
+    };
+    this.cached = { ...body, digest: digestOf(body, this.sha256) };
+    return this.cached;
+  }
+}
+
+/**
+ * Where and how fast a moving VM runs, from its record (times on the run's clock): on the source
+ * through each live round at its slowdown, paused from pauseStartNs for the downtime, then on the
+ * target (post-copy: at the demand round's slowdown until that round ends).
+ */
+export function segmentsOf(record: LiveMigrationRecord, from: number, to: number): VmSegment[] {
+  const segs: VmSegment[] = [];
+  for (const r of record.rounds)
+    if (r.phase === 'live') segs.push({ atNs: r.startNs, host: from, slowdown: r.slowdown });
+  segs.push({ atNs: record.pauseStartNs, host: -1, slowdown: 0 });
+  const resume = record.pauseStartNs + record.downtimeNs;
+  const demand = record.rounds.find((r) => r.phase === 'demand');
+  const demandEnd = demand === undefined ? resume : demand.startNs + demand.durationNs;
+  if (demand !== undefined && demandEnd > resume) {
+    segs.push({ atNs: resume, host: to, slowdown: demand.slowdown });
+    segs.push({ atNs: demandEnd, host: to, slowdown: 0 });
+  } else segs.push({ atNs: resume, host: to, slowdown: 0 });
+  return segs;
+}
+
+/** Runs a VM cluster to its end. */
+export function simulateVmCluster(config: VmClusterConfig, options: VmClusterOptions = {}): VmClusterResult {
+  const sim = new VmClusterSimulation(config, options);
+  sim.advance(sim.endNs);
+  return sim.result();
+}

@@ -1,0 +1,482 @@
+/**
+ * The configuration of a run of virtual machines on hosts (docs/model.md, "Virtual machines on
+ * hosts"): hosts (a machine, its RAM and its power), VMs (vCPUs, RAM, the dirty-page model live
+ * migration reads, and their CPU load over time), the placement, the VM migration policies and
+ * their check interval, the link moves use, and maintenance events. Each key is described once
+ * in the sections below (unit, default, source), and resolveVmCluster checks a config against
+ * them into the resolved form VmClusterSimulation runs, with SimConfigError paths into the config.
+ */
+import type { MachineConfig, PolicyConfig, SchedulerConfig } from '../config';
+import { SimConfigError } from '../errors';
+import { resolveMachine, type ResolvedMachine } from '../machine';
+import { RUN } from '../resolve';
+import { given, onlySectionKeys, readEnum, readNumber, type Section } from '../spec';
+import { array, num, onlyKeys, optNum, optionalRecord, record, str } from '../validate';
+import {
+  LIVE_MIGRATION_LINK,
+  resolveLiveMigration,
+  type LiveMigrationConfig,
+  type LiveMigrationLinkConfig,
+} from './live-migration';
+import { VM_PLACEMENT, vcpuSlots, type VmPlacementName } from './vm-placement';
+
+const S = 1e9;
+
+/** A host's power, linear in its utilisation between idle and peak. */
+export const VM_HOST_POWER = {
+  idleW: {
+    kind: 'number',
+    unit: 'W',
+    lab: 'idle',
+    min: 0,
+    default: 93.7,
+    doc: 'Power of a host that is on and idle.',
+    source: 'SPECpower_ssj2008, HP ProLiant ML110 G5 at 0 % (CloudSim PowerModelSpecPowerHpProLiantMl110G5Xeon3075)',
+  },
+  peakW: {
+    kind: 'number',
+    unit: 'W',
+    lab: 'peak',
+    min: 0,
+    default: 135,
+    doc: 'Power of a host whose every core is busy; in between, idle + (peak - idle) x utilisation.',
+    source: 'SPECpower_ssj2008, HP ProLiant ML110 G5 at 100 %',
+  },
+  bootNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'boot',
+    integer: true,
+    min: 0,
+    default: 60e9,
+    doc: 'Time from powering a host on until it can take VMs.',
+    source: 'estimate: a server POST and hypervisor boot take about a minute',
+  },
+  bootEnergyJ: {
+    kind: 'number',
+    unit: 'J',
+    lab: 'bootEnergy',
+    min: 0,
+    defaultText: 'boot x peak (a booting server draws about its peak)',
+    doc: 'Energy of one power-on, drawn instead of idle and dynamic power while it boots.',
+    source: 'estimate',
+  },
+} satisfies Section;
+
+/** A VM's CPU load: what each of its vCPUs asks of the host. */
+export const VM_LOAD = {
+  utilization: {
+    kind: 'number',
+    unit: 'fraction',
+    min: 0,
+    max: 1,
+    default: 1,
+    doc: 'Share of each vCPU kept busy (1: unbounded demand, the vCPU always wants a core); with trace, unused.',
+  },
+  stepNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'step',
+    integer: true,
+    min: 1,
+    default: 300e9,
+    doc: 'Time each value of the trace holds.',
+    source: 'PlanetLab traces as CloudSim reads them: one sample every 5 minutes',
+  },
+  noise: {
+    kind: 'number',
+    unit: 'fraction',
+    min: 0,
+    max: 1,
+    default: 0,
+    doc: 'Standard deviation of a normal draw added to the utilisation at each step (seeded per VM), clamped to 0..1.',
+  },
+} satisfies Section;
+
+/** The VM migration policies: when and why VMs move. */
+export const VM_MIGRATION = {
+  checkIntervalNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'interval',
+    integer: true,
+    min: 1,
+    default: 300e9,
+    doc: 'The policies look at the hosts at every multiple of this interval.',
+    source: 'CloudSim power examples, SCHEDULING_INTERVAL 300 s',
+  },
+  overload: {
+    kind: 'enum',
+    values: {
+      none: 'No host is ever overloaded.',
+      static: 'A host is overloaded above `threshold`.',
+      mad: 'Above 1 - safety x MAD of its utilisation history (median absolute deviation), static until it has 12 samples.',
+    },
+    default: 'static',
+    doc: 'How an overloaded host is detected (its VMs then move, fewest bytes of RAM first, until it is not).',
+    source:
+      'Beloglazov & Buyya, CCPE 2012 (THR and MAD; CloudSim Plus VmAllocationPolicyMigrationStaticThreshold, MedianAbsoluteDeviation)',
+  },
+  threshold: {
+    kind: 'number',
+    unit: 'fraction',
+    above: 0,
+    default: 0.8,
+    doc: "Static overload threshold on a host's CPU demand over its cores; also the most a migration target may reach.",
+    source: 'Beloglazov & Buyya, CCPE 2012 (THR 0.8)',
+  },
+  safety: {
+    kind: 'number',
+    unit: 'number',
+    min: 0,
+    default: 2.5,
+    doc: "MAD's safety parameter s.",
+    source: 'Beloglazov & Buyya, CCPE 2012 (MAD 2.5)',
+  },
+  consolidate: {
+    kind: 'enum',
+    values: {
+      off: 'Hosts are never emptied.',
+      on: 'At each check, the least-loaded host below `underload` is emptied when all its VMs fit elsewhere, then powered off.',
+    },
+    default: 'off',
+    doc: 'Underload consolidation (empty hosts are powered off either way only when on).',
+    source: 'Beloglazov & Buyya, CCPE 2012 (underload detection: the least utilised host)',
+  },
+  underload: {
+    kind: 'number',
+    unit: 'fraction',
+    above: 0,
+    max: 1,
+    default: 1,
+    doc: 'A host is a consolidation candidate while its CPU demand is below this (1: any host, as CloudSim).',
+    source: 'CloudSim (the least utilised host, without a threshold)',
+  },
+} satisfies Section;
+
+/** The cluster's own keys. */
+export const VM_CLUSTER = {
+  placement: VM_PLACEMENT,
+  overcommit: {
+    kind: 'number',
+    unit: 'number',
+    min: 1,
+    max: 64,
+    default: 1,
+    doc: 'vCPUs placed per core (CPU overcommit ratio); RAM is never overcommitted.',
+    source: 'CloudSim Plus gives each vCPU a PE of its own (1); OpenStack Nova initial_cpu_allocation_ratio is 4.0',
+  },
+  sliceNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'slice',
+    integer: true,
+    min: 1000,
+    default: 10e6,
+    doc: "Granularity of a vCPU's work on its host: each vCPU adds its load's work every slice and runs it in pieces of at most a slice.",
+    source: 'estimate: a few scheduler time slices',
+  },
+} satisfies Section;
+
+export interface VmHostPowerConfig {
+  idleW?: number;
+  peakW?: number;
+  bootNs?: number;
+  bootEnergyJ?: number;
+}
+
+export interface VmHostConfig {
+  /** Its hosts are named `<name>-<i>` (default `host`). */
+  name?: string;
+  count?: number;
+  machine: MachineConfig;
+  ramBytes: number;
+  power?: VmHostPowerConfig;
+  /** Powered off at the start (a spare the policies may power on). */
+  off?: boolean;
+}
+
+export interface VmLoadConfig {
+  utilization?: number;
+  /** Utilisation per step, held `stepNs` each (the last one after the end). */
+  trace?: number[];
+  stepNs?: number;
+  noise?: number;
+}
+
+export interface VmConfig {
+  /** Its VMs are named `<name>-<i>`, or `<name>` when count is 1 (the default). */
+  name: string;
+  count?: number;
+  vcpus: number;
+  ramBytes: number;
+  dirtyBytesPerS: number;
+  wwsBytes?: number;
+  cpuStateBytes?: number;
+  load?: VmLoadConfig;
+}
+
+export interface VmMigrationPolicyConfig {
+  checkIntervalNs?: number;
+  overload?: 'none' | 'static' | 'mad';
+  threshold?: number;
+  safety?: number;
+  consolidate?: 'off' | 'on';
+  underload?: number;
+  /** How a VM moves (live-migration.ts); default pre-copy with its defaults. */
+  method?: LiveMigrationConfig['method'];
+}
+
+/** A host is drained at `atNs`: its VMs move away, it takes no new ones, and it is powered off once empty. */
+export interface VmMaintenanceEvent {
+  kind: 'maintenance';
+  atNs: number;
+  host: string;
+}
+
+export interface VmClusterConfig {
+  hosts: VmHostConfig[];
+  vms: VmConfig[];
+  placement?: VmPlacementName;
+  overcommit?: number;
+  sliceNs?: number;
+  link?: LiveMigrationLinkConfig;
+  migration?: VmMigrationPolicyConfig;
+  events?: VmMaintenanceEvent[];
+  /** The machine-level policy and scheduler every host runs its vCPUs with. */
+  policy: PolicyConfig;
+  scheduler: SchedulerConfig;
+  durationNs: number;
+  seed: number;
+}
+
+export interface ResolvedVmHost {
+  name: string;
+  entry: number;
+  machine: ResolvedMachine;
+  cores: number;
+  /** Mean speed of its cores: a piece of d reference ns of work takes d / speed on it. */
+  speed: number;
+  vcpuSlots: number;
+  ramBytes: number;
+  power: Required<VmHostPowerConfig>;
+  off: boolean;
+}
+
+export interface ResolvedVm {
+  name: string;
+  vcpus: number;
+  ramBytes: number;
+  migrationVm: LiveMigrationConfig['vm'];
+  /** Utilisation per step (one value: constant). */
+  trace: number[];
+  stepNs: number;
+  noise: number;
+}
+
+export interface ResolvedVmCluster {
+  hosts: ResolvedVmHost[];
+  vms: ResolvedVm[];
+  placement: VmPlacementName;
+  sliceNs: number;
+  link: LiveMigrationLinkConfig;
+  method: LiveMigrationConfig['method'];
+  checkIntervalNs: number;
+  overload: 'none' | 'static' | 'mad';
+  threshold: number;
+  safety: number;
+  consolidate: boolean;
+  underload: number;
+  events: VmMaintenanceEvent[];
+  durationNs: number;
+  seed: number;
+}
+
+/** VMs and hosts in one run: each host is a whole machine run, each vCPU a stream of processes. */
+export const MAX_VMS = 10_000;
+const MAX_VM_HOSTS = 1_000;
+
+function resolvePower(value: unknown, path: string): Required<VmHostPowerConfig> {
+  const p = optionalRecord(value, path);
+  onlySectionKeys(p, path, VM_HOST_POWER);
+  const P = VM_HOST_POWER;
+  const idleW = readNumber(P.idleW, p.idleW, `${path}.idleW`);
+  const peakW = readNumber(P.peakW, p.peakW, `${path}.peakW`, { min: idleW });
+  const bootNs = readNumber(P.bootNs, p.bootNs, `${path}.bootNs`);
+  const bootEnergyJ =
+    p.bootEnergyJ === undefined
+      ? (bootNs / S) * peakW
+      : readNumber(P.bootEnergyJ, p.bootEnergyJ, `${path}.bootEnergyJ`);
+  return { idleW, peakW, bootNs, bootEnergyJ };
+}
+
+function resolveHosts(value: unknown, overcommit: number): ResolvedVmHost[] {
+  const entries = array(value, 'hosts');
+  if (entries.length === 0) throw new SimConfigError('hosts', 'needs at least one host');
+  const hosts: ResolvedVmHost[] = [];
+  const names = new Set<string>();
+  entries.forEach((item, entry) => {
+    const path = `hosts[${entry}]`;
+    const h = record(item, path);
+    onlyKeys(h, path, ['name', 'count', 'machine', 'ramBytes', 'power', 'off']);
+    const name = h.name === undefined ? 'host' : str(h.name, `${path}.name`);
+    const count = optNum(h.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_VM_HOSTS });
+    if (hosts.length + count > MAX_VM_HOSTS)
+      throw new SimConfigError(`${path}.count`, `at most ${MAX_VM_HOSTS} hosts in all`);
+    const machine = resolveMachine(given(h.machine, `${path}.machine`), `${path}.machine`);
+    let capacity = 0;
+    for (let cpu = 0; cpu < machine.cpuCount; cpu++) capacity += machine.cpuSpeed[cpu]!;
+    const ramBytes = num(given(h.ramBytes, `${path}.ramBytes`), `${path}.ramBytes`, { above: 0, integer: true });
+    const power = resolvePower(h.power, `${path}.power`);
+    if (h.off !== undefined && typeof h.off !== 'boolean') throw new SimConfigError(`${path}.off`, 'must be a boolean');
+    for (let i = 0; i < count; i++) {
+      const hostName = `${name}-${i}`;
+      if (names.has(hostName)) throw new SimConfigError(`${path}.name`, `two hosts are named "${hostName}"`);
+      names.add(hostName);
+      hosts.push({
+        name: hostName,
+        entry,
+        machine,
+        cores: machine.cpuCount,
+        speed: capacity / machine.cpuCount,
+        vcpuSlots: vcpuSlots(machine.cpuCount, overcommit),
+        ramBytes,
+        power,
+        off: h.off === true,
+      });
+    }
+  });
+  return hosts;
+}
+
+function resolveLoad(value: unknown, path: string): Pick<ResolvedVm, 'trace' | 'stepNs' | 'noise'> {
+  const l = optionalRecord(value, path);
+  onlyKeys(l, path, ['utilization', 'trace', 'stepNs', 'noise']);
+  if (l.trace !== undefined && l.utilization !== undefined)
+    throw new SimConfigError(`${path}.utilization`, 'give either utilization or trace');
+  const trace =
+    l.trace === undefined
+      ? [readNumber(VM_LOAD.utilization, l.utilization, `${path}.utilization`)]
+      : array(l.trace, `${path}.trace`).map((u, i) => num(u, `${path}.trace[${i}]`, { min: 0, max: 1 }));
+  if (trace.length === 0) throw new SimConfigError(`${path}.trace`, 'needs at least one value');
+  return {
+    trace,
+    stepNs: readNumber(VM_LOAD.stepNs, l.stepNs, `${path}.stepNs`),
+    noise: readNumber(VM_LOAD.noise, l.noise, `${path}.noise`),
+  };
+}
+
+function resolveVms(value: unknown): ResolvedVm[] {
+  const entries = array(value, 'vms');
+  const vms: ResolvedVm[] = [];
+  const names = new Set<string>();
+  entries.forEach((item, entry) => {
+    const path = `vms[${entry}]`;
+    const v = record(item, path);
+    onlyKeys(v, path, ['name', 'count', 'vcpus', 'ramBytes', 'dirtyBytesPerS', 'wwsBytes', 'cpuStateBytes', 'load']);
+    const name = str(v.name, `${path}.name`);
+    const count = optNum(v.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_VMS });
+    if (vms.length + count > MAX_VMS) throw new SimConfigError(`${path}.count`, `at most ${MAX_VMS} VMs in all`);
+    const vcpus = num(given(v.vcpus, `${path}.vcpus`), `${path}.vcpus`, { integer: true, min: 1, max: 1024 });
+    const migrationVm: LiveMigrationConfig['vm'] = {
+      ramBytes: v.ramBytes as number,
+      dirtyBytesPerS: v.dirtyBytesPerS as number,
+      ...(v.wwsBytes === undefined ? {} : { wwsBytes: v.wwsBytes as number }),
+      ...(v.cpuStateBytes === undefined ? {} : { cpuStateBytes: v.cpuStateBytes as number }),
+    };
+    // The dirty-page model is live migration's: checked by its resolver, named here.
+    try {
+      resolveLiveMigration({ vm: migrationVm, method: { kind: 'stop-and-copy' } });
+    } catch (e) {
+      if (e instanceof SimConfigError && e.path.startsWith('vm.'))
+        throw new SimConfigError(`${path}.${e.path.slice(3)}`, e.reason);
+      throw e;
+    }
+    const load = resolveLoad(v.load, `${path}.load`);
+    for (let i = 0; i < count; i++) {
+      const vmName = count === 1 && v.count === undefined ? name : `${name}-${i}`;
+      if (names.has(vmName)) throw new SimConfigError(`${path}.name`, `two VMs are named "${vmName}"`);
+      names.add(vmName);
+      vms.push({ name: vmName, vcpus, ramBytes: migrationVm.ramBytes, migrationVm, ...load });
+    }
+  });
+  if (vms.length === 0) throw new SimConfigError('vms', 'needs at least one VM');
+  return vms;
+}
+
+/** Validates a VM cluster config and gives it its defaults (SimConfigError names the field). */
+export function resolveVmCluster(config: unknown): ResolvedVmCluster {
+  const c = record(config, 'config');
+  onlyKeys(c, 'config', [
+    'hosts',
+    'vms',
+    'placement',
+    'overcommit',
+    'sliceNs',
+    'link',
+    'migration',
+    'events',
+    'policy',
+    'scheduler',
+    'durationNs',
+    'seed',
+  ]);
+  const durationNs = readNumber(RUN.durationNs, given(c.durationNs, 'durationNs'), 'durationNs');
+  const seed = readNumber(RUN.seed, given(c.seed, 'seed'), 'seed');
+  const overcommit = readNumber(VM_CLUSTER.overcommit, c.overcommit, 'overcommit');
+  const hosts = resolveHosts(c.hosts, overcommit);
+  const vms = resolveVms(c.vms);
+  const link = optionalRecord(c.link, 'link') as LiveMigrationLinkConfig;
+  onlySectionKeys(link as Record<string, unknown>, 'link', LIVE_MIGRATION_LINK);
+
+  const m = optionalRecord(c.migration, 'migration');
+  onlyKeys(m, 'migration', [...Object.keys(VM_MIGRATION), 'method']);
+  const M = VM_MIGRATION;
+  const sliceNs = readNumber(VM_CLUSTER.sliceNs, c.sliceNs, 'sliceNs');
+  const checkIntervalNs = readNumber(M.checkIntervalNs, m.checkIntervalNs, 'migration.checkIntervalNs');
+  // Checks fall on slice boundaries, where no piece of work straddles them on a host with room.
+  if (checkIntervalNs % sliceNs !== 0)
+    throw new SimConfigError('migration.checkIntervalNs', `must be a multiple of sliceNs (${sliceNs})`);
+  const method = (m.method ?? { kind: 'pre-copy' }) as LiveMigrationConfig['method'];
+  // The link and method are live migration's: checked once here (with a VM of the first's size).
+  try {
+    resolveLiveMigration({ vm: vms[0]!.migrationVm, link, method });
+  } catch (e) {
+    if (e instanceof SimConfigError && (e.path.startsWith('link') || e.path.startsWith('method')))
+      throw new SimConfigError(e.path.startsWith('link') ? e.path : `migration.${e.path}`, e.reason);
+    throw e;
+  }
+
+  const names = new Set(hosts.map((h) => h.name));
+  const events = array(c.events ?? [], 'events').map((item, i): VmMaintenanceEvent => {
+    const path = `events[${i}]`;
+    const e = record(item, path);
+    onlyKeys(e, path, ['kind', 'atNs', 'host']);
+    if (e.kind !== 'maintenance') throw new SimConfigError(`${path}.kind`, 'must be maintenance');
+    const host = str(e.host, `${path}.host`);
+    if (!names.has(host)) throw new SimConfigError(`${path}.host`, `no host is named "${host}"`);
+    return {
+      kind: 'maintenance',
+      atNs: num(given(e.atNs, `${path}.atNs`), `${path}.atNs`, { integer: true, min: 0, max: durationNs }),
+      host,
+    };
+  });
+
+  return {
+    hosts,
+    vms,
+    placement: readEnum<VmPlacementName>(VM_CLUSTER.placement, c.placement, 'placement'),
+    sliceNs,
+    link,
+    method,
+    checkIntervalNs,
+    overload: readEnum<'none' | 'static' | 'mad'>(M.overload, m.overload, 'migration.overload'),
+    threshold: readNumber(M.threshold, m.threshold, 'migration.threshold'),
+    safety: readNumber(M.safety, m.safety, 'migration.safety'),
+    consolidate: readEnum<'off' | 'on'>(M.consolidate, m.consolidate, 'migration.consolidate') === 'on',
+    underload: readNumber(M.underload, m.underload, 'migration.underload'),
+    events: events.sort((a, b) => a.atNs - b.atNs),
+    durationNs,
+    seed,
+  };
+}
