@@ -42,6 +42,12 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
     return session;
   };
   const serializer = new LabSerializer();
+  // Workers start and warm up once a lab is open where it may run, not when the editor starts
+  // (a workspace with labs activates the extension before any is opened).
+  const prepareFor = (notebook: vscode.NotebookDocument) => {
+    if (notebook.notebookType === NOTEBOOK_TYPE && vscode.workspace.isTrusted) runHost.prepare?.();
+  };
+  vscode.workspace.notebookDocuments.forEach(prepareFor);
 
   const walkthrough = `${context.extension.id}#gettingStarted`;
   const controller = new LabController(sessionFor, NOTEBOOK_TYPE);
@@ -77,9 +83,13 @@ export function activateLab(context: vscode.ExtensionContext, platform: Platform
     vscode.commands.registerCommand('migration-lab.openWalkthrough', () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthrough, false),
     ),
+    vscode.workspace.onDidOpenNotebookDocument(prepareFor),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => sessions.delete(notebook.uri.toString())),
     // Sessions made before the user trusted the workspace refuse policy code: start afresh.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => sessions.clear()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      sessions.clear();
+      vscode.workspace.notebookDocuments.forEach(prepareFor);
+    }),
     { dispose: () => runHost.dispose?.() },
   );
   void showWelcome(context, platform.welcomeRequest, walkthrough);

@@ -47,6 +47,7 @@ export function withBrowserMemoryLimit(host: RunHost): RunHost {
       const refused = refusal(request);
       return refused ? Promise.reject(refused) : host.runCluster(request);
     },
+    prepare: () => host.prepare?.(),
     dispose: () => host.dispose?.(),
   };
 }

@@ -15,6 +15,7 @@ import {
 } from '../lab/run/runHost';
 import { CpuAccount, DEFAULT_RUN_LIMITS, RSS_HEADROOM_MB, type RunLimits, type Usage } from './limits';
 import type { Job, WorkerReply } from './protocol';
+import { WARM_UP_JOB } from './warmUp';
 
 /** The little of a worker the pool needs; Node threads, child processes and web workers fit behind it. */
 export interface SimWorker {
@@ -61,6 +62,7 @@ export class WorkerPool implements RunHost {
   private readonly waiting: Task[] = [];
   private readonly running = new Set<Running>();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private prepared = false;
 
   constructor(
     private readonly createWorker: () => SimWorker,
@@ -111,6 +113,19 @@ export class WorkerPool implements RunHost {
   async executeCell(labText: string, index: number, options: JobOptions): Promise<unknown> {
     const reply = await this.submit({ kind: 'cell', labText, index }, options);
     return (reply as Extract<WorkerReply, { type: 'cell' }>).outcome;
+  }
+
+  /**
+   * Starts every worker the pool may use, each with a warm-up run (warmUp.ts), so the first
+   * runs a user asks for do not wait for a worker to load and its simulator to be compiled. A
+   * warm-up is an ordinary job: a run asked for meanwhile waits for it only if every worker is
+   * busy. Once per pool; what a warm-up returns or fails with is dropped.
+   */
+  prepare(): void {
+    if (this.prepared) return;
+    this.prepared = true;
+    const signal = new AbortController().signal;
+    for (let i = 0; i < this.size; i++) this.submit(WARM_UP_JOB, { signal }).catch(() => {});
   }
 
   dispose(): void {

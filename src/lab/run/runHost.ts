@@ -51,6 +51,8 @@ export interface RunHost {
   summaryOnly?(request: RunRequest): Promise<Pick<SimResult, 'summary'>>;
   /** A run on a cluster: its requests' response times per server and overall, with its digest. */
   runCluster(request: ClusterRunRequest): Promise<ClusterResult>;
+  /** Gets ready for runs before any is asked for (a pool starts and warms its workers). */
+  prepare?(): void;
   dispose?(): void;
 }
 
