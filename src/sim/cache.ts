@@ -27,8 +27,8 @@ export interface CacheResident {
   /** Position in that cache's resident list. */
   l2Index: number;
   /** Per socket: stored LLC footprint (as above) and position in its resident list (-1 = none). */
-  llcStored: Float64Array;
-  llcIndex: Int32Array;
+  llcStored: number[];
+  llcIndex: number[];
   wsLines: number;
 }
 

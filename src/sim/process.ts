@@ -95,8 +95,10 @@ export class Proc implements CacheResident {
   l2Core = -1;
   l2Stored = 0;
   l2Index = -1;
-  llcStored: Float64Array;
-  llcIndex: Int32Array;
+  // Plain arrays, not typed ones: a typed array costs about 300 bytes of its own, which for one
+  // or two sockets is most of a process (issue 14's budget is 300 bytes per live process).
+  llcStored: number[];
+  llcIndex: number[];
   readonly rng: Rng;
   /** The caller's token of an injected process (Engine.injectProcess), -1 for the workload's own. */
   token = -1;
@@ -105,8 +107,8 @@ export class Proc implements CacheResident {
     readonly slot: number,
     sockets: number,
   ) {
-    this.llcStored = new Float64Array(sockets);
-    this.llcIndex = new Int32Array(sockets).fill(-1);
+    this.llcStored = new Array<number>(sockets).fill(0);
+    this.llcIndex = new Array<number>(sockets).fill(-1);
     this.rng = new Rng(0, '');
   }
 
