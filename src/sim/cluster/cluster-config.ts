@@ -14,6 +14,14 @@ import { given, onlySectionKeys, readEnum, readNumber, type Section } from '../s
 import { GROUP } from '../workload';
 import { array, num, onlyKeys, optNum, record, str } from '../validate';
 import { BALANCER, type BalancerPolicyName, type ResolvedBalancer } from './balancer';
+import { resolveHostPower, type ResolvedHostPower } from './host-power';
+
+/** A host's power figures (HOST_POWER): watts, and the boot time in ns. */
+export interface HostPowerConfig {
+  idleW: number;
+  peakW: number;
+  bootNs?: number;
+}
 
 export interface ClusterHostConfig {
   /** Its hosts are named `<name>-<i>`, i from 0 (default `host`). */
@@ -23,6 +31,8 @@ export interface ClusterHostConfig {
   machine: MachineConfig;
   /** The host's own processes, beside the service's requests (default: none). */
   workload?: WorkloadConfig;
+  /** These hosts' power figures, instead of the cluster's. */
+  power?: HostPowerConfig;
 }
 
 export interface ServiceConfig {
@@ -47,6 +57,8 @@ export interface ClusterConfig {
   seed: number;
   /** Points per time series of each host's own result (default 100: a cluster has many hosts). */
   maxBins?: number;
+  /** Every host's power figures (a hosts entry may give its own); a machine's own power model wins. */
+  power?: HostPowerConfig;
 }
 
 /** A service's keys (spec.ts): the requests' working set and memory intensity are a workload group's. */
@@ -73,6 +85,10 @@ export interface ResolvedHost {
   machine: ResolvedMachine;
   /** Its capacity: the sum of its CPUs' speeds (weighted-round-robin's weight). */
   capacity: number;
+  /** Its idle/peak figures (its entry's, else the cluster's), or null. */
+  power: ResolvedHostPower | null;
+  /** Its machine has a power model of its own, which then gives its energy. */
+  ownPower: boolean;
 }
 
 export interface ResolvedService {
@@ -123,7 +139,8 @@ function resolveService(value: unknown, hostCount: number): ResolvedService {
  */
 export function resolveCluster(config: unknown): ResolvedCluster {
   const c = record(config, 'config');
-  onlyKeys(c, 'config', ['hosts', 'service', 'policy', 'scheduler', 'durationNs', 'seed', 'maxBins']);
+  onlyKeys(c, 'config', ['hosts', 'service', 'policy', 'scheduler', 'durationNs', 'seed', 'maxBins', 'power']);
+  const clusterPower = c.power === undefined ? null : resolveHostPower(c.power, 'power');
   const durationNs = readNumber(RUN.durationNs, given(c.durationNs, 'durationNs'), 'durationNs');
   const seed = readNumber(RUN.seed, given(c.seed, 'seed'), 'seed');
   const entries = array(c.hosts, 'hosts');
@@ -133,7 +150,8 @@ export function resolveCluster(config: unknown): ResolvedCluster {
   entries.forEach((item, entry) => {
     const path = `hosts[${entry}]`;
     const h = record(item, path);
-    onlyKeys(h, path, ['name', 'count', 'machine', 'workload']);
+    onlyKeys(h, path, ['name', 'count', 'machine', 'workload', 'power']);
+    const power = h.power === undefined ? clusterPower : resolveHostPower(h.power, `${path}.power`);
     const name = h.name === undefined ? 'host' : str(h.name, `${path}.name`);
     const count = optNum(h.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_HOSTS });
     if (hosts.length + count > MAX_HOSTS)
@@ -145,7 +163,7 @@ export function resolveCluster(config: unknown): ResolvedCluster {
       const hostName = `${name}-${i}`;
       if (names.has(hostName)) throw new SimConfigError(`${path}.name`, `two hosts are named "${hostName}"`);
       names.add(hostName);
-      hosts.push({ name: hostName, entry, machine, capacity });
+      hosts.push({ name: hostName, entry, machine, capacity, power, ownPower: machine.power !== null });
     }
   });
   return { hosts, service: resolveService(c.service, hosts.length), durationNs, seed };

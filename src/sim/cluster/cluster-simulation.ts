@@ -20,12 +20,12 @@ import { digestOf, type Sha256Factory } from '../digest';
 import { sample } from '../distributions';
 import { SimConfigError } from '../errors';
 import { LogHistogram } from '../metrics';
-import type { Summary } from '../result';
 import { Rng } from '../rng';
 import { Simulation } from '../simulation';
 import { array, record } from '../validate';
 import { Balancer, type BalancerHost, type BalancerPolicyName } from './balancer';
 import { HOST_MAX_BINS, resolveCluster, type ClusterConfig, type ResolvedCluster } from './cluster-config';
+import { HostRun, type HostOutcome } from './host-run';
 
 /** Response times of one server's requests, or of all of them. */
 export interface RequestStats {
@@ -41,14 +41,10 @@ export interface RequestStats {
   p99ResponseS: number;
 }
 
-export interface ServerResult extends RequestStats {
+export interface ServerResult extends RequestStats, Omit<HostOutcome, 'events'> {
   host: string;
   /** Its capacity: the sum of its CPUs' speeds. */
   capacity: number;
-  /** The host's own single-machine summary (the service's requests and its own workload). */
-  summary: Summary;
-  /** The digest of the host's own result. */
-  digest: string;
 }
 
 export interface ClusterResult {
@@ -60,6 +56,8 @@ export interface ClusterResult {
   servers: ServerResult[];
   /** Requests routed plus every host's events. */
   events: number;
+  /** Every host's energy, when every host has a power model. */
+  energyJ?: number;
   digest: string;
 }
 
@@ -76,7 +74,7 @@ export function hostSeed(seed: number, name: string): number {
 export class ClusterSimulation implements BalancerHost {
   readonly endNs: number;
   private readonly cfg: ResolvedCluster;
-  private readonly hosts: Simulation[];
+  private readonly hosts: HostRun[];
   private readonly balancer: Balancer;
   private readonly arrivalRng: Rng;
   private readonly demandRng: Rng;
@@ -87,8 +85,8 @@ export class ClusterSimulation implements BalancerHost {
   private nowArrivalNs = 0;
   private processedToNs = 0;
   private nextToken = 0;
-  /** Arrival time of each request routed and not answered yet, by token. */
-  private readonly arrivalOf = new Map<number, number>();
+  /** Per host: the arrival time of each request routed to it and not answered yet, by token. */
+  private readonly pending: Map<number, number>[];
   private readonly routed: Float64Array;
   private readonly completed: Float64Array;
   private readonly response: LogHistogram[];
@@ -105,6 +103,7 @@ export class ClusterSimulation implements BalancerHost {
     this.routed = new Float64Array(n);
     this.completed = new Float64Array(n);
     this.response = hosts.map(() => new LogHistogram());
+    this.pending = hosts.map(() => new Map());
     this.hosts = hosts.map((h, i) => {
       const entry = config.hosts[h.entry]!;
       const own = entry.workload === undefined ? [] : hostGroups(entry.workload, `hosts[${h.entry}].workload`);
@@ -115,7 +114,7 @@ export class ClusterSimulation implements BalancerHost {
             `"${service.name}" is the service's name (its requests' group)`,
           );
       });
-      const hostConfig: SimConfig = {
+      const hostConfig = (k: number, startNs: number): SimConfig => ({
         machine: entry.machine,
         workload: {
           groups: [
@@ -131,25 +130,31 @@ export class ClusterSimulation implements BalancerHost {
         },
         policy: config.policy,
         scheduler: config.scheduler,
-        durationNs: this.endNs,
-        seed: hostSeed(seed, h.name),
+        durationNs: this.endNs - startNs,
+        seed: hostSeed(seed, k === 0 ? h.name : `${h.name}#${k}`),
         maxBins: config.maxBins ?? HOST_MAX_BINS,
         // The summary counts every process and move; a cluster's hosts list none of them.
         maxProcessRows: 0,
         maxMigrationRows: 0,
+      });
+      const make = (k: number, startNs: number): Simulation => {
+        const run = this.hosts[i]!;
+        try {
+          return new Simulation(hostConfig(k, startNs), {
+            sha256: options.sha256,
+            onInjectedComplete: (token, timeNs) => this.answered(i, token, run.clusterTime(timeNs)),
+          });
+        } catch (e) {
+          // A host's own workload is the only part not checked above: name it in the cluster config.
+          if (e instanceof SimConfigError && e.path.startsWith('workload'))
+            throw new SimConfigError(`hosts[${h.entry}].${e.path}`, e.reason);
+          throw e;
+        }
       };
-      try {
-        return new Simulation(hostConfig, {
-          sha256: options.sha256,
-          onInjectedComplete: (token, timeNs) => this.answered(i, token, timeNs),
-        });
-      } catch (e) {
-        // A host's own workload is the only part not checked above: name it in the cluster config.
-        if (e instanceof SimConfigError && e.path.startsWith('workload'))
-          throw new SimConfigError(`hosts[${h.entry}].${e.path}`, e.reason);
-        throw e;
-      }
+      return new HostRun(make, h.machine.cpuCount, h.power, h.ownPower, 0);
     });
+    // Every host is up from the start (built only now: an incarnation's callback reads its HostRun).
+    for (const run of this.hosts) run.start(0);
     this.balancer = new Balancer(
       service.balancer,
       hosts.map((h) => h.capacity),
@@ -203,16 +208,17 @@ export class ClusterSimulation implements BalancerHost {
     const i = this.balancer.route(this);
     this.bringUp(i);
     const token = this.nextToken++;
-    this.arrivalOf.set(token, t);
+    this.pending[i]!.set(token, t);
     this.balancer.routed(i);
     this.routed[i]!++;
     this.hosts[i]!.inject(this.cfg.service.name, demandNs, token);
   }
 
-  /** Host `i` answered request `token` at `timeNs` (called from within its advance). */
+  /** Host `i` answered request `token` at cluster time `timeNs` (called from within its advance). */
   private answered(i: number, token: number, timeNs: number): void {
-    const responseNs = timeNs - this.arrivalOf.get(token)!;
-    this.arrivalOf.delete(token);
+    const pending = this.pending[i]!;
+    const responseNs = timeNs - pending.get(token)!;
+    pending.delete(token);
     this.response[i]!.add(responseNs);
     this.overall.add(responseNs);
     this.completed[i]!++;
@@ -227,16 +233,18 @@ export class ClusterSimulation implements BalancerHost {
     if (this.cached !== null) return this.cached;
     const endNs = this.processedToNs;
     let events = this.nextToken;
-    const servers: ServerResult[] = this.hosts.map((sim, i) => {
-      sim.advance(endNs);
-      const r = sim.result();
-      events += r.summary.events;
+    let energyJ: number | undefined = 0;
+    const servers: ServerResult[] = this.hosts.map((run, i) => {
+      const outcome = run.finish(endNs);
+      events += outcome.events;
+      energyJ = energyJ === undefined || outcome.energyJ === undefined ? undefined : energyJ + outcome.energyJ;
+      const { events: _events, ...rest } = outcome;
+      void _events;
       return {
         host: this.cfg.hosts[i]!.name,
         capacity: this.cfg.hosts[i]!.capacity,
         ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!),
-        summary: r.summary,
-        digest: r.digest,
+        ...rest,
       };
     });
     const routed = this.nextToken;
@@ -251,6 +259,7 @@ export class ClusterSimulation implements BalancerHost {
       },
       servers,
       events,
+      energyJ,
     };
     this.cached = { ...body, digest: digestOf(body, this.sha256) };
     return this.cached;
