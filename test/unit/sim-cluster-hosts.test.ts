@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  ClusterSimulation,
   SimConfigError,
   simulate,
   simulateCluster,
@@ -169,4 +170,169 @@ test('runs without power, events, health checks or sessions give the digests the
   };
   for (const [policy, digest] of Object.entries(before))
     assert.equal(simulateCluster(rich(policy)).digest, digest, policy);
+});
+
+/** `n` one-CPU hosts behind round-robin, a request every 1 ms from 0 needing exactly 0.5 ms (no cache effects). */
+function steady(n: number, extra: Partial<ClusterConfig> = {}, balancer: object = {}): ClusterConfig {
+  return {
+    hosts: [{ machine: ONE_CPU, count: n }],
+    service: {
+      name: 'web',
+      arrival: { kind: 'fixed', atNs: 0, everyNs: 1e6 },
+      demand: { kind: 'fixed', valueNs: 5e5 },
+      workingSetBytes: 0,
+      memoryIntensity: 0,
+      balancer: { policy: 'round-robin', ...balancer },
+    },
+    policy: { name: 'least-loaded' },
+    scheduler: { kind: 'fcfs' },
+    durationNs: 2 * S,
+    seed: 1,
+    ...extra,
+  };
+}
+
+test('a host that fails drops what it was serving; health checks find it at the first check after fail + detection', () => {
+  // Request k arrives at k ms and goes to host k mod 4. host-2 fails at 1.0022 s, serving
+  // request 1002 (1.002..1.0025 s): that one is lost in flight. Checks every 100 ms with 250 ms
+  // detection find it at ceil(1.2522 / 0.1) x 0.1 = 1.3 s; until then requests 1006, 1010 ...
+  // 1298 go to it and are lost: 74 of them, rate x (1.3 - 1.0022 s) / 4 = 74.45 on average.
+  const events = [{ kind: 'fail' as const, atNs: 1.0022 * S, host: 'host-2' }];
+  const r = simulateCluster(steady(4, { events }, { health: { intervalNs: 0.1 * S, detectionNs: 0.25 * S } }));
+  assert.deepEqual(r.drops, { inFlight: 1, unnoticed: 74, noServer: 0 });
+  assert.equal(r.requestsDropped, 75);
+  assert.equal(r.overall.routed, 2000);
+  assert.equal(r.overall.completed, 2000 - 75);
+  assert.equal(r.overall.unfinished, 0);
+  const failed = r.servers[2]!;
+  // Requests 2, 6 ... 1002 before the failure (251), then the 74 it never answered.
+  assert.deepEqual([failed.routed, failed.completed, failed.dropped, failed.unfinished], [251 + 74, 250, 75, 0]);
+  assert.equal(failed.upS, 1.0022);
+  assert.equal(failed.summary.simulatedS, 1.0022);
+  // The other three share every request: those before 1.3 s in turn of four, then in turn of three.
+  assert.equal(
+    r.servers.reduce((a, s) => a + s.routed, 0),
+    2000,
+  );
+  for (const s of [r.servers[0]!, r.servers[1]!, r.servers[3]!]) assert.equal(s.dropped, 0);
+  // Response times are the 0.5 ms service exactly: nothing queues (one request per ms).
+  assert.equal(r.overall.meanResponseS, 5e-4);
+  // Without health checks the balancer knows at once: only the request in flight is lost.
+  const instant = simulateCluster(steady(4, { events }));
+  assert.deepEqual(instant.drops, { inFlight: 1, unnoticed: 0, noServer: 0 });
+  // And without events no drop is counted at all (the result keeps its earlier form).
+  const plain = simulateCluster(steady(4));
+  assert.equal(plain.requestsDropped, undefined);
+  assert.equal(plain.overall.dropped, undefined);
+});
+
+test('with Poisson arrivals and round-robin over n servers, rate x (detection time) / n requests are lost unnoticed', () => {
+  const n = 10;
+  const rate = 2000;
+  // Fails at 1 s; checks every 200 ms, 500 ms to detect: found at 1.6 s, 0.6 s unnoticed.
+  const expected = (rate * 0.6) / n;
+  const counts: number[] = [];
+  for (let seed = 1; seed <= 8; seed++) {
+    const c: ClusterConfig = {
+      ...steady(n, { seed, durationNs: 2 * S, events: [{ kind: 'fail', atNs: S, host: 'host-3' }] }),
+    };
+    c.service.arrival = { kind: 'poisson', ratePerS: rate };
+    c.service.demand = { kind: 'exp', meanNs: 2e6 };
+    c.service.balancer = { policy: 'round-robin', health: { intervalNs: 0.2 * S, detectionNs: 0.5 * S } };
+    const r = simulateCluster(c);
+    counts.push(r.drops!.unnoticed);
+    assert.ok(r.drops!.inFlight <= 1 + 3, `${r.drops!.inFlight} in flight`);
+  }
+  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+  // Each count is a tenth of a Poisson count of mean 1200 (sd 3.5 after the tenth): over 8 seeds
+  // the mean's sd is 1.2; 4 sd is 4.9.
+  assert.ok(Math.abs(mean - expected) < 4.9, `${mean} vs ${expected} (${counts.join()})`);
+});
+
+test('maintenance drains a host: no request lost, none sent to it during the window, it serves again after', () => {
+  // host-1 out from 0.5 s to 1 s: before, 125 requests (1, 5 ... 497); during, none; after, a
+  // quarter of the 1000 requests of the last second.
+  const events = [{ kind: 'maintenance' as const, atNs: 0.5 * S, host: 'host-1', durationNs: 0.5 * S }];
+  const r = simulateCluster(steady(4, { events }));
+  assert.deepEqual(r.drops, { inFlight: 0, unnoticed: 0, noServer: 0 });
+  assert.equal(r.overall.completed, 2000);
+  const h = r.servers[1]!;
+  assert.ok(h.routed >= 374 && h.routed <= 376, String(h.routed));
+  assert.equal(h.completed, h.routed);
+  assert.equal(h.upS, undefined, 'a host in maintenance stays up');
+  // Its last request before the window (at 0.497 s, 0.5 ms) finished inside it: drained, not dropped.
+  const late = simulateCluster(steady(4, { events: [{ ...events[0]!, atNs: 0.4972 * S }] }));
+  assert.equal(late.requestsDropped, 0);
+});
+
+test('power-off, power-on and boot: a host is down, boots at idle power, then runs afresh; energy P x t over it', () => {
+  const c = loaded(ONE_CPU, 0, {
+    power: { ...POWER, bootNs: 0.5 * S },
+    durationNs: 3 * S,
+    events: [
+      { kind: 'power-off', atNs: 1 * S, host: 'host-0' },
+      { kind: 'power-on', atNs: 2 * S, host: 'host-0' },
+    ],
+  });
+  const r = simulateCluster(c);
+  const off = r.servers[0]!;
+  // Up 0..1 s and 2.5..3 s, booting 2..2.5 s, all of it at idle power; off 1..2 s.
+  assert.equal(off.upS, 1.5);
+  assert.ok(Math.abs(off.energyJ! - POWER.idleW * 2) < 1e-9);
+  assert.deepEqual(
+    off.incarnations!.map((k) => [k.startS, k.endS]),
+    [
+      [0, 1],
+      [2.5, 3],
+    ],
+  );
+  assert.equal(off.summary.simulatedS, 0.5, "the last run's own summary");
+  assert.ok(Math.abs(r.servers[1]!.energyJ! - POWER.idleW * 3) < 1e-9);
+  // A failure with a repair time boots the host the same way.
+  const repaired = simulateCluster({ ...c, events: [{ kind: 'fail', atNs: 1 * S, host: 'host-1', durationNs: S }] });
+  assert.equal(repaired.servers[1]!.upS, 1.5);
+});
+
+test('a run with host events gives the same digest however it is sliced; events are checked at their paths', () => {
+  const c = steady(4, {
+    events: [
+      { kind: 'fail', atNs: 0.3 * S, host: 'host-2', durationNs: 0.4 * S },
+      { kind: 'maintenance', atNs: 0.5 * S, host: 'host-0', durationNs: 0.2 * S },
+      { kind: 'power-off', atNs: 1.1 * S, host: 'host-3' },
+    ],
+    power: { ...POWER, bootNs: 0.1 * S },
+  });
+  c.service.arrival = { kind: 'poisson', ratePerS: 3000 };
+  c.service.demand = { kind: 'exp', meanNs: 1e6 };
+  for (const policy of ['round-robin', 'least-connections', 'power-of-d', 'random', 'weighted-round-robin'] as const) {
+    c.service.balancer = { policy, health: { intervalNs: 0.05 * S, detectionNs: 0.1 * S } };
+    const whole = simulateCluster(c);
+    assert.ok(whole.requestsDropped! > 0, policy);
+    const sim = new ClusterSimulation(c);
+    while (!sim.done) sim.advance(sim.nowNs + 0.0137 * S);
+    assert.equal(sim.result().digest, whole.digest, policy);
+  }
+  const bad = (events: unknown[], path: string) =>
+    assert.throws(
+      () => simulateCluster({ ...steady(4), events: events as never }),
+      (e: unknown) => e instanceof SimConfigError && e.path === path,
+      path,
+    );
+  bad([{ kind: 'power-on', atNs: S, host: 'host-0' }], 'events[0].kind');
+  bad([{ kind: 'melt', atNs: S, host: 'host-0' }], 'events[0].kind');
+  bad([{ kind: 'fail', atNs: S, host: 'host-9' }], 'events[0].host');
+  bad([{ kind: 'power-off', atNs: S, host: 'host-0', durationNs: S }], 'events[0].durationNs');
+  bad([{ kind: 'fail', atNs: -1, host: 'host-0' }], 'events[0].atNs');
+  bad(
+    [
+      { kind: 'fail', atNs: S, host: 'host-0' },
+      { kind: 'maintenance', atNs: S, host: 'host-0' },
+    ],
+    'events[1].kind',
+  );
+  bad([{ kind: 'fail', atNs: S, host: 'host-0', when: 1 }], 'events[0].when');
+  assert.throws(
+    () => simulateCluster(steady(4, {}, { health: { intervalNs: 0 } })),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'service.balancer.health.intervalNs',
+  );
 });

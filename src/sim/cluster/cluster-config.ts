@@ -13,7 +13,8 @@ import { RUN } from '../resolve';
 import { given, onlySectionKeys, readEnum, readNumber, type Section } from '../spec';
 import { GROUP } from '../workload';
 import { array, num, onlyKeys, optNum, record, str } from '../validate';
-import { BALANCER, type BalancerPolicyName, type ResolvedBalancer } from './balancer';
+import { BALANCER, HEALTH, type BalancerPolicyName, type ResolvedBalancer, type ResolvedHealth } from './balancer';
+import { resolveHostEvents, type HostAction, type HostEventConfig } from './host-events';
 import { resolveHostPower, type ResolvedHostPower } from './host-power';
 
 /** A host's power figures (HOST_POWER): watts, and the boot time in ns. */
@@ -39,12 +40,12 @@ export interface ServiceConfig {
   /** The requests' group on every host (a name no host workload uses). */
   name: string;
   /** An open Poisson stream of requests at the balancer for the whole run. */
-  arrival: { kind: 'poisson'; ratePerS: number; startNs?: number };
+  arrival: { kind: 'poisson'; ratePerS: number; startNs?: number } | { kind: 'fixed'; atNs: number; everyNs: number };
   /** CPU time each request needs at reference speed. */
   demand: DistConfig;
   workingSetBytes?: number;
   memoryIntensity?: number;
-  balancer?: { policy?: BalancerPolicyName; d?: number };
+  balancer?: { policy?: BalancerPolicyName; d?: number; health?: { intervalNs: number; detectionNs?: number } };
 }
 
 export interface ClusterConfig {
@@ -59,6 +60,8 @@ export interface ClusterConfig {
   maxBins?: number;
   /** Every host's power figures (a hosts entry may give its own); a machine's own power model wins. */
   power?: HostPowerConfig;
+  /** Host failures, maintenance windows, power-offs and power-ons (host-events.ts). */
+  events?: HostEventConfig[];
 }
 
 /** A service's keys (spec.ts): the requests' working set and memory intensity are a workload group's. */
@@ -67,7 +70,7 @@ export const SERVICE = {
   arrival: {
     kind: 'arrival',
     required: true,
-    doc: 'Requests arriving at the balancer: a Poisson stream for the whole run.',
+    doc: 'Requests arriving at the balancer for the whole run: a Poisson stream, or one every so often (every 1ms).',
   },
   demand: { kind: 'distribution', required: true, doc: 'CPU time each request needs at reference speed.' },
   workingSetBytes: GROUP.workingSetBytes,
@@ -93,7 +96,10 @@ export interface ResolvedHost {
 
 export interface ResolvedService {
   name: string;
+  /** Poisson: the mean gap between requests; else the gap. */
   meanGapNs: number;
+  /** Poisson arrivals (the first one gap after startNs); else one every meanGapNs from startNs on. */
+  poisson: boolean;
   startNs: number;
   demand: DistConfig;
   workingSetBytes: number;
@@ -106,29 +112,53 @@ export interface ResolvedCluster {
   service: ResolvedService;
   durationNs: number;
   seed: number;
+  /** The config has host events: results count dropped requests. */
+  hasEvents: boolean;
+  /** What the host events do, in time order (host-events.ts). */
+  actions: HostAction[];
+  /** Per host: time spent booting within the run. */
+  bootingNs: number[];
+}
+
+function resolveHealth(value: unknown, path: string): ResolvedHealth {
+  const h = record(value, path);
+  onlySectionKeys(h, path, HEALTH);
+  return {
+    intervalNs: readNumber(HEALTH.intervalNs, h.intervalNs, `${path}.intervalNs`),
+    detectionNs: readNumber(HEALTH.detectionNs, h.detectionNs, `${path}.detectionNs`),
+  };
 }
 
 function resolveService(value: unknown, hostCount: number): ResolvedService {
   const s = record(value, 'service');
   onlySectionKeys(s, 'service', SERVICE);
   const a = record(given(s.arrival, 'service.arrival'), 'service.arrival');
-  if (a.kind !== 'poisson') throw new SimConfigError('service.arrival.kind', 'must be poisson');
-  onlyKeys(a, 'service.arrival', ['kind', 'ratePerS', 'startNs']);
+  if (a.kind !== 'poisson' && !(a.kind === 'fixed' && a.everyNs !== undefined))
+    throw new SimConfigError('service.arrival.kind', 'must be poisson or one every so often (every 1ms)');
+  const poisson = a.kind === 'poisson';
+  onlyKeys(a, 'service.arrival', poisson ? ['kind', 'ratePerS', 'startNs'] : ['kind', 'atNs', 'everyNs']);
   const b = record(s.balancer ?? {}, 'service.balancer');
   onlySectionKeys(b, 'service.balancer', BALANCER);
   const policy = readEnum<BalancerPolicyName>(BALANCER.policy, b.policy, 'service.balancer.policy');
   if (b.d !== undefined && policy !== 'power-of-d')
     throw new SimConfigError('service.balancer.d', `only power-of-d samples servers (policy is ${policy})`);
+  const health = b.health === undefined ? undefined : resolveHealth(b.health, 'service.balancer.health');
   return {
     name: str(s.name, 'service.name'),
-    meanGapNs: 1e9 / num(a.ratePerS, 'service.arrival.ratePerS', { above: 0, max: 1e9 }),
-    startNs: optNum(a.startNs, 'service.arrival.startNs', 0, { integer: true, min: 0 }),
+    meanGapNs: poisson
+      ? 1e9 / num(a.ratePerS, 'service.arrival.ratePerS', { above: 0, max: 1e9 })
+      : num(a.everyNs, 'service.arrival.everyNs', { integer: true, min: 1 }),
+    poisson,
+    startNs: poisson
+      ? optNum(a.startNs, 'service.arrival.startNs', 0, { integer: true, min: 0 })
+      : num(a.atNs, 'service.arrival.atNs', { integer: true, min: 0 }),
     demand: checkDist(given(s.demand, 'service.demand'), 'service.demand'),
     workingSetBytes: readNumber(SERVICE.workingSetBytes, s.workingSetBytes, 'service.workingSetBytes'),
     memoryIntensity: readNumber(SERVICE.memoryIntensity, s.memoryIntensity, 'service.memoryIntensity'),
     balancer: {
       policy,
       d: policy === 'power-of-d' ? readNumber(BALANCER.d, b.d, 'service.balancer.d', { max: hostCount }) : 1,
+      ...(health === undefined ? {} : { health }),
     },
   };
 }
@@ -139,7 +169,17 @@ function resolveService(value: unknown, hostCount: number): ResolvedService {
  */
 export function resolveCluster(config: unknown): ResolvedCluster {
   const c = record(config, 'config');
-  onlyKeys(c, 'config', ['hosts', 'service', 'policy', 'scheduler', 'durationNs', 'seed', 'maxBins', 'power']);
+  onlyKeys(c, 'config', [
+    'hosts',
+    'service',
+    'policy',
+    'scheduler',
+    'durationNs',
+    'seed',
+    'maxBins',
+    'power',
+    'events',
+  ]);
   const clusterPower = c.power === undefined ? null : resolveHostPower(c.power, 'power');
   const durationNs = readNumber(RUN.durationNs, given(c.durationNs, 'durationNs'), 'durationNs');
   const seed = readNumber(RUN.seed, given(c.seed, 'seed'), 'seed');
@@ -166,7 +206,18 @@ export function resolveCluster(config: unknown): ResolvedCluster {
       hosts.push({ name: hostName, entry, machine, capacity, power, ownPower: machine.power !== null });
     }
   });
-  return { hosts, service: resolveService(c.service, hosts.length), durationNs, seed };
+  const service = resolveService(c.service, hosts.length);
+  const { actions, bootingNs } =
+    c.events === undefined
+      ? { actions: [], bootingNs: hosts.map(() => 0) }
+      : resolveHostEvents(
+          c.events,
+          hosts.map((h) => h.name),
+          hosts.map((h) => h.power?.bootNs ?? 0),
+          service.balancer.health ?? null,
+          durationNs,
+        );
+  return { hosts, service, durationNs, seed, hasEvents: c.events !== undefined, actions, bootingNs };
 }
 
 /** Series points of each host's own result when the cluster config does not say. */

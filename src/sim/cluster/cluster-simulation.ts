@@ -25,6 +25,7 @@ import { Simulation } from '../simulation';
 import { array, record } from '../validate';
 import { Balancer, type BalancerHost, type BalancerPolicyName } from './balancer';
 import { HOST_MAX_BINS, resolveCluster, type ClusterConfig, type ResolvedCluster } from './cluster-config';
+import type { HostAction } from './host-events';
 import { HostRun, type HostOutcome } from './host-run';
 
 /** Response times of one server's requests, or of all of them. */
@@ -33,8 +34,10 @@ export interface RequestStats {
   routed: number;
   /** Of those, answered within the run. */
   completed: number;
-  /** Routed and not answered when the run ended. */
+  /** Routed and not answered when the run ended (nor dropped). */
   unfinished: number;
+  /** With host events: routed and lost, on a host that failed or was switched off, or sent to one that was down. */
+  dropped?: number;
   /** Over completed requests: completion minus arrival at the balancer. */
   meanResponseS: number;
   p95ResponseS: number;
@@ -58,6 +61,16 @@ export interface ClusterResult {
   events: number;
   /** Every host's energy, when every host has a power model. */
   energyJ?: number;
+  /** With host events: requests lost, in all (overall.dropped), and how. */
+  requestsDropped?: number;
+  drops?: {
+    /** On a host when it failed or was switched off. */
+    inFlight: number;
+    /** Sent to a host that was down, before the balancer's health checks found it out. */
+    unnoticed: number;
+    /** Arrived while no server was in the balancer's pool. */
+    noServer: number;
+  };
   digest: string;
 }
 
@@ -89,6 +102,11 @@ export class ClusterSimulation implements BalancerHost {
   private readonly pending: Map<number, number>[];
   private readonly routed: Float64Array;
   private readonly completed: Float64Array;
+  private readonly droppedInFlight: Float64Array;
+  private readonly droppedUnnoticed: Float64Array;
+  private droppedNoServer = 0;
+  /** The next of cfg.actions to apply. */
+  private nextAction = 0;
   private readonly response: LogHistogram[];
   private readonly overall = new LogHistogram();
   private cached: ClusterResult | null = null;
@@ -102,6 +120,8 @@ export class ClusterSimulation implements BalancerHost {
     const n = hosts.length;
     this.routed = new Float64Array(n);
     this.completed = new Float64Array(n);
+    this.droppedInFlight = new Float64Array(n);
+    this.droppedUnnoticed = new Float64Array(n);
     this.response = hosts.map(() => new LogHistogram());
     this.pending = hosts.map(() => new Map());
     this.hosts = hosts.map((h, i) => {
@@ -151,7 +171,7 @@ export class ClusterSimulation implements BalancerHost {
           throw e;
         }
       };
-      return new HostRun(make, h.machine.cpuCount, h.power, h.ownPower, 0);
+      return new HostRun(make, h.machine.cpuCount, h.power, h.ownPower, this.cfg.bootingNs[i]!);
     });
     // Every host is up from the start (built only now: an incarnation's callback reads its HostRun).
     for (const run of this.hosts) run.start(0);
@@ -162,7 +182,9 @@ export class ClusterSimulation implements BalancerHost {
     );
     this.arrivalRng = new Rng(seed, `arrival:${service.name}`);
     this.demandRng = new Rng(seed, `demand:${service.name}`);
-    this.nextArrivalNs = service.startNs + Math.round(this.arrivalRng.exp(service.meanGapNs));
+    this.nextArrivalNs = service.poisson
+      ? service.startNs + Math.round(this.arrivalRng.exp(service.meanGapNs))
+      : service.startNs;
   }
 
   /**
@@ -172,10 +194,18 @@ export class ClusterSimulation implements BalancerHost {
   advance(untilNs: number): void {
     if (this.cached !== null) return;
     const limit = Math.min(untilNs, this.endNs);
-    const meanGapNs = this.cfg.service.meanGapNs;
-    while (this.nextArrivalNs < limit) {
-      this.arrive(this.nextArrivalNs);
-      this.nextArrivalNs += Math.round(this.arrivalRng.exp(meanGapNs));
+    const { meanGapNs, poisson } = this.cfg.service;
+    const actions = this.cfg.actions;
+    for (;;) {
+      // A host event at an arrival's instant comes first: a host failing then takes no request then.
+      const action = actions[this.nextAction];
+      if (action !== undefined && action.atNs < limit && action.atNs <= this.nextArrivalNs) {
+        this.apply(action);
+        this.nextAction++;
+      } else if (this.nextArrivalNs < limit) {
+        this.arrive(this.nextArrivalNs);
+        this.nextArrivalNs += poisson ? Math.round(this.arrivalRng.exp(meanGapNs)) : meanGapNs;
+      } else break;
     }
     this.processedToNs = Math.max(this.processedToNs, limit);
   }
@@ -199,6 +229,28 @@ export class ClusterSimulation implements BalancerHost {
     this.hosts[i]!.advance(this.nowArrivalNs);
   }
 
+  /** A host event's action at its instant. */
+  private apply(action: HostAction): void {
+    const i = action.host;
+    switch (action.kind) {
+      case 'stop': {
+        // Whatever it answered before the instant counts; the rest is lost with the host.
+        this.hosts[i]!.stop(action.atNs);
+        this.droppedInFlight[i]! += this.pending[i]!.size;
+        this.pending[i]!.clear();
+        this.balancer.forget(i);
+        return;
+      }
+      case 'start':
+        this.hosts[i]!.start(action.atNs);
+        return;
+      case 'out':
+      case 'in':
+        this.balancer.setActive(i, action.kind === 'in');
+        return;
+    }
+  }
+
   /** One request at the balancer at `t`: its demand, its server, and its injection there. */
   private arrive(t: number): void {
     this.nowArrivalNs = t;
@@ -206,8 +258,18 @@ export class ClusterSimulation implements BalancerHost {
     if (this.balancer.readsAll) for (let i = 0; i < this.hosts.length; i++) this.bringUp(i);
     const demandNs = sample(this.cfg.service.demand, this.demandRng);
     const i = this.balancer.route(this);
-    this.bringUp(i);
     const token = this.nextToken++;
+    if (i < 0) {
+      this.droppedNoServer++;
+      return;
+    }
+    if (!this.hosts[i]!.up) {
+      // The balancer has not found out yet that the host is down: the request is lost.
+      this.routed[i]!++;
+      this.droppedUnnoticed[i]!++;
+      return;
+    }
+    this.bringUp(i);
     this.pending[i]!.set(token, t);
     this.balancer.routed(i);
     this.routed[i]!++;
@@ -234,8 +296,14 @@ export class ClusterSimulation implements BalancerHost {
     const endNs = this.processedToNs;
     let events = this.nextToken;
     let energyJ: number | undefined = 0;
+    const counted = this.cfg.hasEvents;
+    let inFlight = 0;
+    let unnoticed = 0;
     const servers: ServerResult[] = this.hosts.map((run, i) => {
       const outcome = run.finish(endNs);
+      inFlight += this.droppedInFlight[i]!;
+      unnoticed += this.droppedUnnoticed[i]!;
+      const dropped = this.droppedInFlight[i]! + this.droppedUnnoticed[i]!;
       events += outcome.events;
       energyJ = energyJ === undefined || outcome.energyJ === undefined ? undefined : energyJ + outcome.energyJ;
       const { events: _events, ...rest } = outcome;
@@ -243,34 +311,37 @@ export class ClusterSimulation implements BalancerHost {
       return {
         host: this.cfg.hosts[i]!.name,
         capacity: this.cfg.hosts[i]!.capacity,
-        ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!),
+        ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!, counted ? dropped : undefined),
         ...rest,
       };
     });
     const routed = this.nextToken;
     const completed = this.overall.count;
+    const requestsDropped = inFlight + unnoticed + this.droppedNoServer;
     const body: Omit<ClusterResult, 'digest'> = {
       simulatedS: endNs / 1e9,
       service: this.cfg.service.name,
       balancer: { ...this.cfg.service.balancer },
       overall: {
-        ...requestStats(routed, completed, this.overall),
+        ...requestStats(routed, completed, this.overall, counted ? requestsDropped : undefined),
         throughputPerS: endNs > 0 ? completed / (endNs / 1e9) : 0,
       },
       servers,
       events,
       energyJ,
+      ...(counted ? { requestsDropped, drops: { inFlight, unnoticed, noServer: this.droppedNoServer } } : {}),
     };
     this.cached = { ...body, digest: digestOf(body, this.sha256) };
     return this.cached;
   }
 }
 
-function requestStats(routed: number, completed: number, h: LogHistogram): RequestStats {
+function requestStats(routed: number, completed: number, h: LogHistogram, dropped?: number): RequestStats {
   return {
     routed,
     completed,
-    unfinished: routed - completed,
+    unfinished: routed - completed - (dropped ?? 0),
+    dropped,
     meanResponseS: h.mean() / 1e9,
     p95ResponseS: h.quantile(0.95) / 1e9,
     p99ResponseS: h.quantile(0.99) / 1e9,
