@@ -8,6 +8,7 @@
  */
 import type { Rng } from '../rng';
 import type { EnumKey, Section } from '../spec';
+import { HashRing, sessionPosition } from './hash-ring';
 
 export const BALANCER_POLICIES = [
   'round-robin',
@@ -16,6 +17,7 @@ export const BALANCER_POLICIES = [
   'least-connections',
   'join-shortest-queue',
   'power-of-d',
+  'consistent-hash',
 ] as const;
 export type BalancerPolicyName = (typeof BALANCER_POLICIES)[number];
 
@@ -69,6 +71,8 @@ export const BALANCER = {
         'The server with the fewest processes in its system now (waiting, running, asleep or moving; its own workload included; ties: the lowest index).',
       'power-of-d':
         'd distinct servers drawn at random; the one with the fewest unanswered requests wins (ties: the lowest index). Mitzenmacher 2001.',
+      'consistent-hash':
+        'Sticky sessions: each request belongs to one of `sessions` sessions (drawn at random), and each session to the first server clockwise from it on a hash ring with `replicas` points per server; a server leaving moves only its own sessions. Karger et al. 1997.',
     } satisfies Record<BalancerPolicyName, string>,
     default: 'round-robin',
     doc: 'How the balancer picks the server of each request at its arrival.',
@@ -80,6 +84,22 @@ export const BALANCER = {
     default: 2,
     doc: 'With power-of-d, how many servers are sampled per request (at most the number of servers).',
     source: 'Mitzenmacher 2001: two choices already give an exponential improvement over one',
+  },
+  sessions: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    default: 1000,
+    doc: 'With consistent-hash, how many client sessions the requests come from (each request one of them, uniformly at random).',
+  },
+  replicas: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    max: 10_000,
+    default: 100,
+    doc: "With consistent-hash, the points (virtual nodes) of each server on the ring: a server's share of the sessions is within about 1/sqrt(replicas) of 1/n.",
+    source: 'Karger et al. 1997; a share is Beta(v, (n - 1) v) for uniform hashes: relative sd sqrt((1 - 1/n) / v)',
   },
   health: {
     kind: 'section',
@@ -93,6 +113,9 @@ export interface ResolvedBalancer {
   policy: BalancerPolicyName;
   /** power-of-d only (else 1). */
   d: number;
+  /** consistent-hash only: the sessions and each server's points on the ring. */
+  sessions?: number;
+  replicas?: number;
   /** Absent: the balancer knows of a failure the instant it happens. */
   health?: ResolvedHealth;
 }
@@ -117,12 +140,16 @@ export class Balancer {
   /** Per server: 1 while in the pool (the balancer routes to it), 0 once taken out. */
   private readonly active: Uint8Array;
   private activeCount: number;
+  /** consistent-hash: the ring of the servers' points. */
+  private readonly ring: HashRing | null;
 
   constructor(
     private readonly cfg: ResolvedBalancer,
     /** Per server: its weight for weighted-round-robin (its capacity). */
     private readonly weights: readonly number[],
     private readonly rng: Rng,
+    /** Per server: its host's name (its points on a consistent-hash ring). */
+    names: readonly string[] = [],
   ) {
     const n = weights.length;
     this.connections = new Float64Array(n);
@@ -131,6 +158,7 @@ export class Balancer {
     this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.active = new Uint8Array(n).fill(1);
     this.activeCount = n;
+    this.ring = cfg.policy === 'consistent-hash' ? new HashRing(names, cfg.replicas!) : null;
   }
 
   /**
@@ -185,6 +213,8 @@ export class Balancer {
         return this.fewest(n, (i) => host.loadOf(i));
       case 'power-of-d':
         return this.powerOfD(host);
+      case 'consistent-hash':
+        return this.ring!.lookup(sessionPosition(this.rng.int(this.cfg.sessions!)), this.active);
     }
   }
 

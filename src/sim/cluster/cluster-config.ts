@@ -45,7 +45,13 @@ export interface ServiceConfig {
   demand: DistConfig;
   workingSetBytes?: number;
   memoryIntensity?: number;
-  balancer?: { policy?: BalancerPolicyName; d?: number; health?: { intervalNs: number; detectionNs?: number } };
+  balancer?: {
+    policy?: BalancerPolicyName;
+    d?: number;
+    sessions?: number;
+    replicas?: number;
+    health?: { intervalNs: number; detectionNs?: number };
+  };
 }
 
 export interface ClusterConfig {
@@ -142,6 +148,16 @@ function resolveService(value: unknown, hostCount: number): ResolvedService {
   const policy = readEnum<BalancerPolicyName>(BALANCER.policy, b.policy, 'service.balancer.policy');
   if (b.d !== undefined && policy !== 'power-of-d')
     throw new SimConfigError('service.balancer.d', `only power-of-d samples servers (policy is ${policy})`);
+  for (const key of ['sessions', 'replicas'] as const)
+    if (b[key] !== undefined && policy !== 'consistent-hash')
+      throw new SimConfigError(`service.balancer.${key}`, `only consistent-hash has sessions (policy is ${policy})`);
+  const hashing =
+    policy === 'consistent-hash'
+      ? {
+          sessions: readNumber(BALANCER.sessions, b.sessions, 'service.balancer.sessions'),
+          replicas: readNumber(BALANCER.replicas, b.replicas, 'service.balancer.replicas'),
+        }
+      : {};
   const health = b.health === undefined ? undefined : resolveHealth(b.health, 'service.balancer.health');
   return {
     name: str(s.name, 'service.name'),
@@ -158,6 +174,7 @@ function resolveService(value: unknown, hostCount: number): ResolvedService {
     balancer: {
       policy,
       d: policy === 'power-of-d' ? readNumber(BALANCER.d, b.d, 'service.balancer.d', { max: hostCount }) : 1,
+      ...hashing,
       ...(health === undefined ? {} : { health }),
     },
   };

@@ -23,7 +23,7 @@ import { LogHistogram } from '../metrics';
 import { Rng } from '../rng';
 import { Simulation } from '../simulation';
 import { array, record } from '../validate';
-import { Balancer, type BalancerHost, type BalancerPolicyName } from './balancer';
+import { Balancer, type BalancerHost, type ResolvedBalancer } from './balancer';
 import { HOST_MAX_BINS, resolveCluster, type ClusterConfig, type ResolvedCluster } from './cluster-config';
 import type { HostAction } from './host-events';
 import { HostRun, type HostOutcome } from './host-run';
@@ -54,7 +54,7 @@ export interface ClusterResult {
   /** Simulated time the run covered. */
   simulatedS: number;
   service: string;
-  balancer: { policy: BalancerPolicyName; d: number };
+  balancer: ResolvedBalancer;
   overall: RequestStats & { throughputPerS: number };
   servers: ServerResult[];
   /** Requests routed plus every host's events. */
@@ -179,6 +179,7 @@ export class ClusterSimulation implements BalancerHost {
       service.balancer,
       hosts.map((h) => h.capacity),
       new Rng(seed, `balancer:${service.name}`),
+      hosts.map((h) => h.name),
     );
     this.arrivalRng = new Rng(seed, `arrival:${service.name}`);
     this.demandRng = new Rng(seed, `demand:${service.name}`);
