@@ -21,6 +21,9 @@ import {
   AUTO_CONVERGE,
   BALANCER,
   GROUP,
+  HEALTH,
+  HOST_EVENT,
+  HOST_POWER,
   LIVE_MIGRATION_LINK,
   LIVE_MIGRATION_VM,
   MACHINE,
@@ -613,6 +616,9 @@ const CLUSTER_SECTIONS: Readonly<Record<string, Section>> = {
   AUTO_CONVERGE,
   SERVICE,
   BALANCER,
+  HEALTH,
+  HOST_POWER,
+  HOST_EVENT,
 };
 
 test('the keys checked are those of every section src/sim declares', () => {
@@ -666,9 +672,26 @@ test("the cluster's sections: every constant default is the value their resolver
   same(SERVICE, plain.service as unknown as Record<string, unknown>);
   assert.equal(plain.service.workingSetBytes, GROUP.workingSetBytes.default);
   assert.equal(plain.service.memoryIntensity, GROUP.memoryIntensity.default);
-  same(BALANCER, plain.service.balancer as unknown as Record<string, unknown>, ['d']);
-  // d applies to power-of-d only.
+  same(BALANCER, plain.service.balancer as unknown as Record<string, unknown>, ['d', 'sessions', 'replicas']);
+  // d applies to power-of-d only, sessions and replicas to consistent-hash only.
   assert.equal(cluster({ policy: 'power-of-d' }).service.balancer.d, BALANCER.d.default);
+  same(BALANCER, cluster({ policy: 'consistent-hash' }).service.balancer as unknown as Record<string, unknown>, [
+    'd',
+    'policy',
+  ]);
+  same(HEALTH, cluster({ health: { intervalNs: 1e9 } }).service.balancer.health as unknown as Record<string, unknown>);
+  // Host power is given per cluster or per hosts entry; events have no defaults but their duration's, in words.
+  const powered = resolveCluster({
+    hosts: [{ machine: {} }],
+    service: { name: 'web', arrival: { kind: 'poisson', ratePerS: 10 }, demand: { kind: 'fixed', valueNs: 1000 } },
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'fair' },
+    durationNs: 1e9,
+    seed: 1,
+    power: { idleW: 1, peakW: 2 },
+  });
+  same(HOST_POWER, powered.hosts[0]!.power as unknown as Record<string, unknown>);
+  assert.ok(Object.values(HOST_EVENT).every((spec) => !('default' in spec)));
 });
 
 test('the defaults that used to drift: a 64 KiB working set and 0.02 accesses per ns, simulated as documented', () => {

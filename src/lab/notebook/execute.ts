@@ -556,6 +556,7 @@ export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult)
     meanResponseS: r.meanResponseS,
     p95ResponseS: r.p95ResponseS,
     p99ResponseS: r.p99ResponseS,
+    ...(r.dropped !== undefined ? { dropped: r.dropped } : {}),
   });
   return {
     name: run.name,
@@ -566,7 +567,12 @@ export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult)
     seed: run.config.seed,
     durationS: run.config.durationNs / 1e9,
     digest: result.digest,
-    summary: { ...overall },
+    // The cluster's own totals under the summary's metric names, when it has them.
+    summary: {
+      ...overall,
+      ...(result.requestsDropped !== undefined ? { requestsDropped: result.requestsDropped } : {}),
+      ...(result.energyJ !== undefined ? { energyJ: result.energyJ } : {}),
+    },
     servers: [...result.servers.map((s) => row(s.host, s)), row('overall', overall)],
   };
 }

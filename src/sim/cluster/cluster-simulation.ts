@@ -342,7 +342,8 @@ function requestStats(routed: number, completed: number, h: LogHistogram, droppe
     routed,
     completed,
     unfinished: routed - completed - (dropped ?? 0),
-    dropped,
+    // Only with host events: a result without them keeps its earlier form (and digest).
+    ...(dropped === undefined ? {} : { dropped }),
     meanResponseS: h.mean() / 1e9,
     p95ResponseS: h.quantile(0.95) / 1e9,
     p99ResponseS: h.quantile(0.99) / 1e9,
