@@ -39,7 +39,7 @@ test('the example lab resolves into one cluster config per run, the run balancer
   assert.deepEqual([...lab.diagnostics], []);
   assert.deepEqual(
     lab.clusterRuns.map((r) => r.name),
-    ['random', 'rr', 'lc', 'p2'],
+    ['random', 'rr', 'lc', 'p2', 'rr_down', 'lc_down'],
   );
   assert.equal(lab.runs.length, 0);
   assert.deepEqual(lab.clusterRuns[3]!.config, exampleConfig({ policy: 'power-of-d', d: 2 }));
@@ -208,15 +208,27 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
     runs: { name: string; digest: string; summary: Record<string, number>; servers: Record<string, unknown>[] }[];
     checks: { passed: boolean }[];
   };
+  const health = { intervalNs: 0.5e9, detectionNs: 1e9 };
   const policies = {
     random: { policy: 'random' },
     rr: { policy: 'round-robin' },
     lc: { policy: 'least-connections' },
     p2: { policy: 'power-of-d', d: 2 },
+    rr_down: { policy: 'round-robin', health },
+    lc_down: { policy: 'least-connections', health },
   } as const;
   const means: Record<string, number> = {};
+  const dropped: Record<string, number> = {};
   for (const r of json.runs) {
-    const reference = simulateCluster(exampleConfig(policies[r.name as keyof typeof policies]));
+    const config = exampleConfig(policies[r.name as keyof typeof policies]);
+    // The runs named _down are on the cluster whose host-3 fails at 2 s.
+    if (r.name.endsWith('_down')) config.events = [{ kind: 'fail', atNs: 2e9, host: 'host-3' }];
+    const reference = simulateCluster(config);
+    if (reference.requestsDropped !== undefined) {
+      assert.equal(r.summary.requestsDropped, reference.requestsDropped, r.name);
+      dropped[r.name] = reference.requestsDropped;
+      continue;
+    }
     assert.equal(r.digest, reference.digest, r.name);
     assert.deepEqual(r.servers.at(-1), { server: 'overall', ...pick(reference.overall) }, r.name);
     assert.deepEqual(
@@ -228,7 +240,10 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
     means[r.name] = r.summary.meanResponseS!;
   }
   assert.deepEqual(Object.keys(means), ['random', 'rr', 'lc', 'p2']);
-  assert.ok(json.checks.length === 2 && json.checks.every((c) => c.passed));
+  assert.ok(json.checks.length === 3 && json.checks.every((c) => c.passed));
+  // Round-robin sends the dead server one request in eight for the second before the checks find it.
+  assert.ok(Math.abs(dropped.rr_down! - 1400 / 8) < 3 * Math.sqrt(1400 / 8), String(dropped.rr_down));
+  assert.ok(dropped.lc_down! > 3 * dropped.rr_down!);
   // Queueing theory's order at high load: least-connections < power-of-two < random.
   assert.ok(means.lc! < means.p2! && means.p2! < means.random!, JSON.stringify(means));
   const verify = cli(['verify', lab]);

@@ -569,12 +569,19 @@ export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult)
     digest: result.digest,
     // The cluster's own totals under the summary's metric names, when it has them.
     summary: {
-      ...overall,
+      // overall.dropped is the cluster's requestsDropped, under its metric name below.
+      ...withoutDropped(overall),
       ...(result.requestsDropped !== undefined ? { requestsDropped: result.requestsDropped } : {}),
       ...(result.energyJ !== undefined ? { energyJ: result.energyJ } : {}),
     },
     servers: [...result.servers.map((s) => row(s.host, s)), row('overall', overall)],
   };
+}
+
+function withoutDropped<T extends RequestStats>(stats: T): Omit<T, 'dropped'> {
+  const { dropped: _dropped, ...rest } = stats;
+  void _dropped;
+  return rest;
 }
 
 /**
