@@ -59,6 +59,7 @@ export type {
   StopAndCopyConfig,
 } from './cluster/live-migration';
 export { BALANCER, BALANCER_POLICIES, HEALTH, type BalancerPolicyName } from './cluster/balancer';
+export { AUTOSCALE, type ScaleEvent } from './cluster/autoscaler';
 export { HashRing, hashName, mix32, sessionPosition } from './cluster/hash-ring';
 export { HOST_EVENT, type HostEventConfig, type HostEventKind } from './cluster/host-events';
 export { HOST_POWER } from './cluster/host-power';

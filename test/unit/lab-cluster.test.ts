@@ -323,3 +323,27 @@ test('cluster power and events, health checks and consistent hashing: parsed int
   assert.deepEqual(errors(cluster.replace('peak: 250W', 'peak: 50W'), service, 0), [[5, 27, 'simulator-check']]);
   assert.deepEqual(errors(cluster, service.replace('consistent-hash', 'random'), 1), [[3, 38, 'simulator-check']]);
 });
+
+test("a service's autoscale: parsed into the simulator config, bad values at their exact positions", () => {
+  const service = (autoscale: string) =>
+    `\`\`\`cluster\nname: rack\nhosts:\n  - { machine: laptop-4, count: 4 }\npolicy: least-loaded\n\`\`\`\n\n\`\`\`service\nname: web\narrival: poisson 100/s\ndemand: exp 5ms\nautoscale: ${autoscale}\n\`\`\`\n\n\`\`\`run\nname: a\ncluster: rack\nservice: web\n\`\`\`\n`;
+  const good = '{ up: 80%, down: 30%, startup: 20s, min: 2, max: 4, interval: 5s }';
+  const lab = resolveLab(parseLab(service(good)));
+  assert.deepEqual([...lab.diagnostics.values()].flat(), []);
+  assert.deepEqual(lab.clusterRuns[0]!.config.service.autoscale, {
+    up: 0.8,
+    down: 0.3,
+    startupNs: 20e9,
+    min: 2,
+    max: 4,
+    intervalNs: 5e9,
+  });
+  const errors = (autoscale: string) =>
+    (resolveLab(parseLab(service(autoscale))).diagnostics.get(1) ?? [])
+      .filter((d) => d.severity === 'error')
+      .map((d) => [d.range.start.line, d.range.start.character, d.code]);
+  // The schema's bound on a fraction; the simulator's: down below up, max at most the hosts.
+  assert.deepEqual(errors(good.replace('up: 80%', 'up: 120%')), [[3, 17, 'out-of-range']]);
+  assert.deepEqual(errors(good.replace('down: 30%', 'down: 90%')), [[3, 28, 'simulator-check']]);
+  assert.deepEqual(errors(good.replace('max: 4', 'max: 5')), [[3, 60, 'simulator-check']]);
+});

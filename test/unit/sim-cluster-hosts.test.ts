@@ -336,3 +336,70 @@ test('a run with host events gives the same digest however it is sliced; events 
     (e: unknown) => e instanceof SimConfigError && e.path === 'service.balancer.health.intervalNs',
   );
 });
+
+test('the autoscaler powers a host on above up (it joins after startup) and drains one below down, exactly', () => {
+  // One server, a request every 1 ms needing 0.9 ms: busy 90 % over the first second, so at 1 s
+  // host-1 boots and joins at 1.5 s. Over 1..2 s the pool's CPUs were in it 1.5 CPU-s and busy
+  // 0.45 + 0.225 + 0.225 s: 60 %, inside 30..80 %, and 45 % over 2..3 s: nothing more.
+  const up = steady(4, { durationNs: 3 * S, power: POWER });
+  up.service.demand = { kind: 'fixed', valueNs: 9e5 };
+  up.service.autoscale = { min: 1, intervalNs: S, startupNs: 0.5 * S };
+  const r = simulateCluster(up);
+  assert.deepEqual(r.scaling, [{ atS: 1, kind: 'up', host: 'host-1', utilization: 0.9 }]);
+  assert.equal(r.requestsDropped, 0);
+  assert.equal(r.servers[1]!.upS, 1.5);
+  assert.deepEqual([r.servers[2]!.routed, r.servers[2]!.upS], [0, 0]);
+  // host-1: 0.5 s booting and 1.5 s up at idle power, plus (peak - idle) x its 750 requests x 0.9 ms.
+  assert.ok(Math.abs(r.servers[1]!.energyJ! - (100 * 2 + 150 * 0.675)) < 1e-9, String(r.servers[1]!.energyJ));
+  assert.equal(r.servers[2]!.energyJ, 0, 'off all the run');
+  assert.equal(r.servers[1]!.routed, 750);
+
+  // Two servers, 0.2 ms every 1 ms: 10 % busy, below 30 %: host-1 leaves the pool at 1 s with
+  // nothing left to answer, and is switched off at the next decision, 2 s. One server at 20 % is min.
+  const down = steady(4, { durationNs: 3 * S });
+  down.service.demand = { kind: 'fixed', valueNs: 2e5 };
+  down.service.autoscale = { min: 1, initial: 2 };
+  const d = simulateCluster(down);
+  assert.deepEqual(d.scaling, [{ atS: 1, kind: 'down', host: 'host-1', utilization: 0.1 }]);
+  assert.deepEqual(
+    d.servers.map((s) => [s.routed, s.completed, s.upS]),
+    [
+      [2500, 2500, undefined],
+      [500, 500, 2],
+      [0, 0, 0],
+      [0, 0, 0],
+    ],
+  );
+  assert.equal(d.requestsDropped, 0);
+});
+
+test('an autoscaled run gives the same digest however it is sliced; its keys are checked at their paths', () => {
+  const c = steady(6, { durationNs: 4 * S });
+  c.service.arrival = { kind: 'poisson', ratePerS: 2500 };
+  c.service.demand = { kind: 'exp', meanNs: 1e6 };
+  c.service.balancer = { policy: 'least-connections' };
+  c.service.autoscale = { min: 1, max: 5, intervalNs: 0.25 * S, startupNs: 0.1 * S, up: 0.7, down: 0.4 };
+  const whole = simulateCluster(c);
+  assert.ok(whole.scaling!.length >= 2, JSON.stringify(whole.scaling));
+  assert.ok(whole.scaling!.some((e) => e.kind === 'up'));
+  assert.equal(whole.servers[5]!.routed, 0, 'max 5');
+  const sim = new ClusterSimulation(c);
+  while (!sim.done) sim.advance(sim.nowNs + 0.0371 * S);
+  assert.equal(sim.result().digest, whole.digest);
+  const bad = (autoscale: object, path: string, events?: ClusterConfig['events']) =>
+    assert.throws(
+      () => {
+        const b = steady(4, events ? { events } : {});
+        b.service.autoscale = autoscale;
+        simulateCluster(b);
+      },
+      (e: unknown) => e instanceof SimConfigError && e.path === path,
+      path,
+    );
+  bad({ up: 0.3, down: 0.5 }, 'service.autoscale.down');
+  bad({ min: 5 }, 'service.autoscale.min');
+  bad({ min: 2, max: 1 }, 'service.autoscale.max');
+  bad({ initial: 9 }, 'service.autoscale.initial');
+  bad({ every: 1 }, 'service.autoscale.every');
+  bad({}, 'events', [{ kind: 'fail', atNs: S, host: 'host-0' }]);
+});

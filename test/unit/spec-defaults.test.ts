@@ -19,6 +19,7 @@ import { CELL_SCHEMAS, fieldAt, fieldOfKey, schemaOfKey } from '../../src/lab/la
 import { parseQuantity } from '../../src/lab/language/units';
 import {
   AUTO_CONVERGE,
+  AUTOSCALE,
   BALANCER,
   GROUP,
   HEALTH,
@@ -619,6 +620,7 @@ const CLUSTER_SECTIONS: Readonly<Record<string, Section>> = {
   HEALTH,
   HOST_POWER,
   HOST_EVENT,
+  AUTOSCALE,
 };
 
 test('the keys checked are those of every section src/sim declares', () => {
@@ -692,6 +694,24 @@ test("the cluster's sections: every constant default is the value their resolver
   });
   same(HOST_POWER, powered.hosts[0]!.power as unknown as Record<string, unknown>);
   assert.ok(Object.values(HOST_EVENT).every((spec) => !('default' in spec)));
+  // An autoscaler's max is every host and its initial count min, in words.
+  const scaled = cluster().service;
+  assert.equal(scaled.autoscale, undefined);
+  const autoscale = resolveCluster({
+    hosts: [{ machine: {}, count: 3 }],
+    service: {
+      name: 'web',
+      arrival: { kind: 'poisson', ratePerS: 10 },
+      demand: { kind: 'fixed', valueNs: 1000 },
+      autoscale: {},
+    },
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'fair' },
+    durationNs: 1e9,
+    seed: 1,
+  }).service.autoscale!;
+  same(AUTOSCALE, autoscale as unknown as Record<string, unknown>);
+  assert.deepEqual([autoscale.max, autoscale.initial], [3, autoscale.min]);
 });
 
 test('the defaults that used to drift: a 64 KiB working set and 0.02 accesses per ns, simulated as documented', () => {

@@ -14,6 +14,7 @@ import { given, onlySectionKeys, readEnum, readNumber, type Section } from '../s
 import { GROUP } from '../workload';
 import { array, num, onlyKeys, optNum, record, str } from '../validate';
 import { BALANCER, HEALTH, type BalancerPolicyName, type ResolvedBalancer, type ResolvedHealth } from './balancer';
+import { AUTOSCALE, resolveAutoscale, type ResolvedAutoscale } from './autoscaler';
 import { resolveHostEvents, type HostAction, type HostEventConfig } from './host-events';
 import { resolveHostPower, type ResolvedHostPower } from './host-power';
 
@@ -52,6 +53,15 @@ export interface ServiceConfig {
     replicas?: number;
     health?: { intervalNs: number; detectionNs?: number };
   };
+  autoscale?: {
+    up?: number;
+    down?: number;
+    startupNs?: number;
+    intervalNs?: number;
+    min?: number;
+    max?: number;
+    initial?: number;
+  };
 }
 
 export interface ClusterConfig {
@@ -82,6 +92,12 @@ export const SERVICE = {
   workingSetBytes: GROUP.workingSetBytes,
   memoryIntensity: GROUP.memoryIntensity,
   balancer: { kind: 'section', keys: BALANCER, doc: 'How requests are routed to the hosts.' },
+  autoscale: {
+    kind: 'section',
+    keys: AUTOSCALE,
+    doc: "Servers added and removed by the pool's utilisation: the hosts beyond `initial` start off.",
+    defaultText: 'every host serves the whole run',
+  },
 } satisfies Section;
 
 /** Hosts in one cluster: each is a whole machine run, so keep it within what a lab can hold. */
@@ -111,6 +127,7 @@ export interface ResolvedService {
   workingSetBytes: number;
   memoryIntensity: number;
   balancer: ResolvedBalancer;
+  autoscale?: ResolvedAutoscale;
 }
 
 export interface ResolvedCluster {
@@ -177,6 +194,7 @@ function resolveService(value: unknown, hostCount: number): ResolvedService {
       ...hashing,
       ...(health === undefined ? {} : { health }),
     },
+    ...(s.autoscale === undefined ? {} : { autoscale: resolveAutoscale(s.autoscale, 'service.autoscale', hostCount) }),
   };
 }
 
@@ -224,6 +242,11 @@ export function resolveCluster(config: unknown): ResolvedCluster {
     }
   });
   const service = resolveService(c.service, hosts.length);
+  if (c.events !== undefined && service.autoscale !== undefined)
+    throw new SimConfigError(
+      'events',
+      'host events and an autoscaler do not go together yet (the autoscaler decides which hosts are on)',
+    );
   const { actions, bootingNs } =
     c.events === undefined
       ? { actions: [], bootingNs: hosts.map(() => 0) }

@@ -25,6 +25,7 @@ import { Simulation } from '../simulation';
 import { array, record } from '../validate';
 import { Balancer, type BalancerHost, type ResolvedBalancer } from './balancer';
 import { HOST_MAX_BINS, resolveCluster, type ClusterConfig, type ResolvedCluster } from './cluster-config';
+import { Autoscaler, type ScaleEvent, type ScaledCluster } from './autoscaler';
 import type { HostAction } from './host-events';
 import { HostRun, type HostOutcome } from './host-run';
 
@@ -63,6 +64,8 @@ export interface ClusterResult {
   energyJ?: number;
   /** With host events: requests lost, in all (overall.dropped), and how. */
   requestsDropped?: number;
+  /** With an autoscaler: its decisions in time order. */
+  scaling?: ScaleEvent[];
   drops?: {
     /** On a host when it failed or was switched off. */
     inFlight: number;
@@ -107,6 +110,7 @@ export class ClusterSimulation implements BalancerHost {
   private droppedNoServer = 0;
   /** The next of cfg.actions to apply. */
   private nextAction = 0;
+  private readonly scaler: Autoscaler | null;
   private readonly response: LogHistogram[];
   private readonly overall = new LogHistogram();
   private cached: ClusterResult | null = null;
@@ -181,6 +185,20 @@ export class ClusterSimulation implements BalancerHost {
       new Rng(seed, `balancer:${service.name}`),
       hosts.map((h) => h.name),
     );
+    this.scaler =
+      service.autoscale === undefined
+        ? null
+        : new Autoscaler(
+            service.autoscale,
+            hosts.map((h) => h.machine.cpuCount),
+            hosts.map((h) => h.name),
+          );
+    // Hosts the autoscaler has not powered on are off from the start.
+    hosts.forEach((_, i) => {
+      if (this.scaler?.initiallyOff(i) !== true) return;
+      this.hosts[i]!.stop(0);
+      this.balancer.setActive(i, false);
+    });
     this.arrivalRng = new Rng(seed, `arrival:${service.name}`);
     this.demandRng = new Rng(seed, `demand:${service.name}`);
     this.nextArrivalNs = service.poisson
@@ -200,9 +218,12 @@ export class ClusterSimulation implements BalancerHost {
     for (;;) {
       // A host event at an arrival's instant comes first: a host failing then takes no request then.
       const action = actions[this.nextAction];
+      const scaleNs = this.scaler?.nextNs ?? Infinity;
       if (action !== undefined && action.atNs < limit && action.atNs <= this.nextArrivalNs) {
         this.apply(action);
         this.nextAction++;
+      } else if (scaleNs < limit && scaleNs <= this.nextArrivalNs) {
+        this.scaler!.act(scaleNs, this.scaled);
       } else if (this.nextArrivalNs < limit) {
         this.arrive(this.nextArrivalNs);
         this.nextArrivalNs += poisson ? Math.round(this.arrivalRng.exp(meanGapNs)) : meanGapNs;
@@ -230,6 +251,17 @@ export class ClusterSimulation implements BalancerHost {
     this.hosts[i]!.advance(this.nowArrivalNs);
   }
 
+  /** What the autoscaler does to the hosts and the balancer. */
+  private readonly scaled: ScaledCluster = {
+    bringTo: (i, t) => this.hosts[i]!.advance(t),
+    pendingOf: (i) => this.pending[i]!.size,
+    start: (i, t) => this.hosts[i]!.start(t),
+    stop: (i, t) => this.hosts[i]!.stop(t),
+    setActive: (i, on) => this.balancer.setActive(i, on),
+    // Only the boot time within the run draws power.
+    booted: (i, t, ns) => this.hosts[i]!.addBooting(Math.max(0, Math.min(ns, this.endNs - t))),
+  };
+
   /** A host event's action at its instant. */
   private apply(action: HostAction): void {
     const i = action.host;
@@ -239,6 +271,7 @@ export class ClusterSimulation implements BalancerHost {
         this.hosts[i]!.stop(action.atNs);
         this.droppedInFlight[i]! += this.pending[i]!.size;
         this.pending[i]!.clear();
+        this.scaler?.cleared(i, action.atNs);
         this.balancer.forget(i);
         return;
       }
@@ -272,6 +305,7 @@ export class ClusterSimulation implements BalancerHost {
     }
     this.bringUp(i);
     this.pending[i]!.set(token, t);
+    this.scaler?.changed(i, t, 1);
     this.balancer.routed(i);
     this.routed[i]!++;
     this.hosts[i]!.inject(this.cfg.service.name, demandNs, token);
@@ -282,6 +316,7 @@ export class ClusterSimulation implements BalancerHost {
     const pending = this.pending[i]!;
     const responseNs = timeNs - pending.get(token)!;
     pending.delete(token);
+    this.scaler?.changed(i, timeNs, -1);
     this.response[i]!.add(responseNs);
     this.overall.add(responseNs);
     this.completed[i]!++;
@@ -297,7 +332,7 @@ export class ClusterSimulation implements BalancerHost {
     const endNs = this.processedToNs;
     let events = this.nextToken;
     let energyJ: number | undefined = 0;
-    const counted = this.cfg.hasEvents;
+    const counted = this.cfg.hasEvents || this.scaler !== null;
     let inFlight = 0;
     let unnoticed = 0;
     const servers: ServerResult[] = this.hosts.map((run, i) => {
@@ -331,6 +366,7 @@ export class ClusterSimulation implements BalancerHost {
       events,
       energyJ,
       ...(counted ? { requestsDropped, drops: { inFlight, unnoticed, noServer: this.droppedNoServer } } : {}),
+      ...(this.scaler !== null ? { scaling: this.scaler.events } : {}),
     };
     this.cached = { ...body, digest: digestOf(body, this.sha256) };
     return this.cached;

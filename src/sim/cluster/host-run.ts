@@ -54,8 +54,13 @@ export class HostRun {
     /** Its machine has a power model of its own (that one then gives the energy of its up time). */
     private readonly ownPower: boolean,
     /** Time it spent booting within the run (it draws idle power meanwhile). */
-    private readonly bootingNs: number,
+    private bootingNs: number,
   ) {}
+
+  /** It spends `ns` more booting (an autoscaler's power-on). */
+  addBooting(ns: number): void {
+    this.bootingNs += ns;
+  }
 
   /** Up at `atNs` (the run starts every host at 0). */
   start(atNs: number): void {
