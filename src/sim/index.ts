@@ -58,13 +58,18 @@ export type {
   ResolvedLiveMigration,
   StopAndCopyConfig,
 } from './cluster/live-migration';
-export { BALANCER, BALANCER_POLICIES, type BalancerPolicyName } from './cluster/balancer';
+export { BALANCER, BALANCER_POLICIES, HEALTH, type BalancerPolicyName } from './cluster/balancer';
+export { AUTOSCALE, type ScaleEvent } from './cluster/autoscaler';
+export { HashRing, hashName, mix32, sessionPosition } from './cluster/hash-ring';
+export { HOST_EVENT, type HostEventConfig, type HostEventKind } from './cluster/host-events';
+export { HOST_POWER } from './cluster/host-power';
 export {
   MAX_HOSTS,
   resolveCluster,
   SERVICE,
   type ClusterConfig,
   type ClusterHostConfig,
+  type HostPowerConfig,
   type ServiceConfig,
 } from './cluster/cluster-config';
 export {

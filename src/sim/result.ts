@@ -80,6 +80,10 @@ export interface Summary {
   evacuations?: number;
   /** Work (at reference speed) lost at failures and done again. */
   lostWorkS?: number;
+
+  // Of a cluster run with host events (its overall row; single-machine runs never have it):
+  /** Requests lost: on a host when it failed or was switched off, or sent to one that was down. */
+  requestsDropped?: number;
 }
 
 export interface ProcessRow {

@@ -14,7 +14,8 @@ function processesOf(request: RunRequest | ClusterRunRequest): number {
   if ('workload' in request.config) return processesUpTo(request.config.workload, request.config.durationNs);
   const { service, hosts, durationNs } = request.config;
   const own = hosts.reduce((n, h) => n + (h.workload ? processesUpTo(h.workload, durationNs) * (h.count ?? 1) : 0), 0);
-  return own + Math.ceil((service.arrival.ratePerS * durationNs) / 1e9);
+  const a = service.arrival;
+  return own + Math.ceil(((a.kind === 'poisson' ? a.ratePerS : 1e9 / a.everyNs) * durationNs) / 1e9);
 }
 
 function refusal(request: RunRequest | ClusterRunRequest): RunError | undefined {

@@ -19,8 +19,12 @@ import { CELL_SCHEMAS, fieldAt, fieldOfKey, schemaOfKey } from '../../src/lab/la
 import { parseQuantity } from '../../src/lab/language/units';
 import {
   AUTO_CONVERGE,
+  AUTOSCALE,
   BALANCER,
   GROUP,
+  HEALTH,
+  HOST_EVENT,
+  HOST_POWER,
   LIVE_MIGRATION_LINK,
   LIVE_MIGRATION_VM,
   MACHINE,
@@ -622,6 +626,10 @@ const CLUSTER_SECTIONS: Readonly<Record<string, Section>> = {
   VM_HOST_POWER,
   VM_LOAD,
   VM_MIGRATION,
+  HEALTH,
+  HOST_POWER,
+  HOST_EVENT,
+  AUTOSCALE,
 };
 
 test('the keys checked are those of every section src/sim declares', () => {
@@ -675,9 +683,44 @@ test("the cluster's sections: every constant default is the value their resolver
   same(SERVICE, plain.service as unknown as Record<string, unknown>);
   assert.equal(plain.service.workingSetBytes, GROUP.workingSetBytes.default);
   assert.equal(plain.service.memoryIntensity, GROUP.memoryIntensity.default);
-  same(BALANCER, plain.service.balancer as unknown as Record<string, unknown>, ['d']);
-  // d applies to power-of-d only.
+  same(BALANCER, plain.service.balancer as unknown as Record<string, unknown>, ['d', 'sessions', 'replicas']);
+  // d applies to power-of-d only, sessions and replicas to consistent-hash only.
   assert.equal(cluster({ policy: 'power-of-d' }).service.balancer.d, BALANCER.d.default);
+  same(BALANCER, cluster({ policy: 'consistent-hash' }).service.balancer as unknown as Record<string, unknown>, [
+    'd',
+    'policy',
+  ]);
+  same(HEALTH, cluster({ health: { intervalNs: 1e9 } }).service.balancer.health as unknown as Record<string, unknown>);
+  // Host power is given per cluster or per hosts entry; events have no defaults but their duration's, in words.
+  const powered = resolveCluster({
+    hosts: [{ machine: {} }],
+    service: { name: 'web', arrival: { kind: 'poisson', ratePerS: 10 }, demand: { kind: 'fixed', valueNs: 1000 } },
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'fair' },
+    durationNs: 1e9,
+    seed: 1,
+    power: { idleW: 1, peakW: 2 },
+  });
+  same(HOST_POWER, powered.hosts[0]!.power as unknown as Record<string, unknown>);
+  assert.ok(Object.values(HOST_EVENT).every((spec) => !('default' in spec)));
+  // An autoscaler's max is every host and its initial count min, in words.
+  const scaled = cluster().service;
+  assert.equal(scaled.autoscale, undefined);
+  const autoscale = resolveCluster({
+    hosts: [{ machine: {}, count: 3 }],
+    service: {
+      name: 'web',
+      arrival: { kind: 'poisson', ratePerS: 10 },
+      demand: { kind: 'fixed', valueNs: 1000 },
+      autoscale: {},
+    },
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'fair' },
+    durationNs: 1e9,
+    seed: 1,
+  }).service.autoscale!;
+  same(AUTOSCALE, autoscale as unknown as Record<string, unknown>);
+  assert.deepEqual([autoscale.max, autoscale.initial], [3, autoscale.min]);
   const vms = resolveVmCluster({
     hosts: [{ machine: {}, ramBytes: 2 ** 34 }],
     vms: [{ name: 'v', vcpus: 1, ramBytes: 2 ** 30, dirtyBytesPerS: 0 }],

@@ -713,7 +713,9 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const c = valueOf(clusterAt);
     const s = valueOf(serviceAt);
     if (!c || !s) return undefined;
-    const hosts = (c.hosts as Obj[]).map(({ machine: machineName, ...rest }) => {
+    // The cluster's own keys in the simulator's names (power figures in W and ns, events' `at`...).
+    const sim = toSim(c, CELL_SCHEMAS.cluster) as Obj;
+    const hosts = (sim.hosts as Obj[]).map(({ machine: machineName, ...rest }) => {
       const at = definedAt.machine.get(machineName as string);
       if (at === undefined) return { ...rest, machine: { preset: machineName as string } };
       uses(at);
@@ -745,12 +747,16 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       hosts,
       service: {
         ...(toSim(s, CELL_SCHEMAS.service) as ServiceConfig),
-        ...(v.balancer !== undefined ? { balancer: v.balancer as ServiceConfig['balancer'] } : {}),
+        ...(v.balancer !== undefined
+          ? { balancer: toSim(v.balancer, CELL_SCHEMAS.run.fields.balancer!.schema) as ServiceConfig['balancer'] }
+          : {}),
       },
       policy,
       scheduler: (c.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
       durationNs: (v.duration as number | undefined) ?? 10e9,
       seed: (v.seed as number | undefined) ?? 1,
+      ...(sim.power !== undefined ? { power: sim.power as ClusterConfig['power'] } : {}),
+      ...(sim.events !== undefined ? { events: sim.events as ClusterConfig['events'] } : {}),
     };
     const problem = clusterProblem(config, {
       // The run's own balancer is checked where it is written.

@@ -7,6 +7,8 @@
 import {
   BALANCER,
   GROUP,
+  HOST_EVENT,
+  HOST_POWER,
   MACHINE,
   MAX_HOSTS,
   MACHINE_PRESETS,
@@ -346,6 +348,9 @@ const clusterHost = obj({
   }),
   count: f(int(1, MAX_HOSTS), 'How many hosts of this kind.', { default: '1' }),
   name: f({ type: 'name' }, 'Its hosts are named <name>-0, <name>-1...', { default: 'host' }),
+  power: f(obj(fieldsOf(HOST_POWER)), "These hosts' power figures, instead of the cluster's.", {
+    default: "the cluster's",
+  }),
 });
 
 const cluster = obj({
@@ -357,6 +362,16 @@ const cluster = obj({
     { required: true },
   ),
   scheduler,
+  power: f(
+    obj(fieldsOf(HOST_POWER)),
+    "Every host's power, P = idle + (peak - idle) x utilisation, and boot time, for hosts whose machine has no power model of its own.",
+    { default: 'none: energy only from machines with a power model' },
+  ),
+  events: f(
+    list(obj(fieldsOf(HOST_EVENT))),
+    'Host failures, maintenance windows, power-offs and power-ons, each { event, at, host, duration }.',
+    { default: 'none' },
+  ),
 });
 
 const service = obj(fieldsOf(SERVICE));

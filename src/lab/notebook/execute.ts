@@ -556,6 +556,7 @@ export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult)
     meanResponseS: r.meanResponseS,
     p95ResponseS: r.p95ResponseS,
     p99ResponseS: r.p99ResponseS,
+    ...(r.dropped !== undefined ? { dropped: r.dropped } : {}),
   });
   return {
     name: run.name,
@@ -566,9 +567,21 @@ export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult)
     seed: run.config.seed,
     durationS: run.config.durationNs / 1e9,
     digest: result.digest,
-    summary: { ...overall },
+    // The cluster's own totals under the summary's metric names, when it has them.
+    summary: {
+      // overall.dropped is the cluster's requestsDropped, under its metric name below.
+      ...withoutDropped(overall),
+      ...(result.requestsDropped !== undefined ? { requestsDropped: result.requestsDropped } : {}),
+      ...(result.energyJ !== undefined ? { energyJ: result.energyJ } : {}),
+    },
     servers: [...result.servers.map((s) => row(s.host, s)), row('overall', overall)],
   };
+}
+
+function withoutDropped<T extends RequestStats>(stats: T): Omit<T, 'dropped'> {
+  const { dropped: _dropped, ...rest } = stats;
+  void _dropped;
+  return rest;
 }
 
 /**

@@ -49,6 +49,8 @@ export interface ServerRow {
   meanResponseS: number;
   p95ResponseS: number;
   p99ResponseS: number;
+  /** With host events: its requests lost (on it when it went down, or sent to it while down). */
+  dropped?: number;
 }
 
 /** The stretch of a run a summary covers (src/sim/window.ts), in seconds. */

@@ -328,6 +328,14 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary, MetricDefinition
     better: 'lower',
     key: true,
   },
+  requestsDropped: {
+    meaning:
+      "Requests of a cluster run lost to host events: on a host when it failed or was switched off, or sent to a failed host before the balancer's health checks found it out.",
+    unit: 'count',
+    group: 'faults',
+    better: 'lower',
+    key: true,
+  },
   simulatedS: {
     meaning: 'Simulated time the run covered: its duration, or less when every process finished earlier.',
     unit: 'seconds',

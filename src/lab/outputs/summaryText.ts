@@ -45,10 +45,20 @@ export function summaryMarkdown(run: RunOutput): string {
 
 /** A cluster run's servers as a Markdown table: routed and completed requests and response times, the overall row last. */
 export function serversMarkdown(run: RunOutput): string {
-  const columns = ['routed', 'completed', 'meanResponseS', 'p95ResponseS', 'p99ResponseS'] as const;
-  const rows = (run.servers ?? []).map(
+  const servers = run.servers ?? [];
+  // A run with host events counts the requests it lost: one more column.
+  const dropped = servers.some((row) => row.dropped !== undefined);
+  const columns = [
+    'routed',
+    'completed',
+    ...(dropped ? (['dropped'] as const) : []),
+    'meanResponseS',
+    'p95ResponseS',
+    'p99ResponseS',
+  ] as const;
+  const rows = servers.map(
     (row) =>
-      `| ${row.server === 'overall' ? '**overall**' : row.server} | ${columns.map((k) => formatMetric(k, row[k])).join(' | ')} |`,
+      `| ${row.server === 'overall' ? '**overall**' : row.server} | ${columns.map((k) => (k === 'dropped' ? formatMetric('requestsDropped', row.dropped ?? 0) : formatMetric(k, row[k]))).join(' | ')} |`,
   );
   return [
     `**${run.name}**: ${runSetting(run)}, seed ${run.seed}`,

@@ -8,6 +8,7 @@
  */
 import type { Rng } from '../rng';
 import type { EnumKey, Section } from '../spec';
+import { HashRing, sessionPosition } from './hash-ring';
 
 export const BALANCER_POLICIES = [
   'round-robin',
@@ -16,8 +17,44 @@ export const BALANCER_POLICIES = [
   'least-connections',
   'join-shortest-queue',
   'power-of-d',
+  'consistent-hash',
 ] as const;
 export type BalancerPolicyName = (typeof BALANCER_POLICIES)[number];
+
+/** The balancer's health checks (spec.ts). */
+export const HEALTH = {
+  intervalNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'interval',
+    integer: true,
+    above: 0,
+    required: true,
+    doc: 'Time between two health checks of every server (the first at 0).',
+  },
+  detectionNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'detection',
+    integer: true,
+    min: 0,
+    default: 0,
+    doc: 'How long a server must have been failing before a check finds it down (missed checks times the interval, typically).',
+  },
+} satisfies Section;
+
+export interface ResolvedHealth {
+  intervalNs: number;
+  detectionNs: number;
+}
+
+/**
+ * When the balancer learns of a change at `atNs` that takes `delayNs` to show: at the first
+ * health check at or after atNs + delayNs (checks at every multiple of the interval).
+ */
+export function detectionAt(atNs: number, delayNs: number, health: ResolvedHealth): number {
+  return Math.ceil((atNs + delayNs) / health.intervalNs) * health.intervalNs;
+}
 
 /** A service's balancer keys (spec.ts). */
 export const BALANCER = {
@@ -34,6 +71,8 @@ export const BALANCER = {
         'The server with the fewest processes in its system now (waiting, running, asleep or moving; its own workload included; ties: the lowest index).',
       'power-of-d':
         'd distinct servers drawn at random; the one with the fewest unanswered requests wins (ties: the lowest index). Mitzenmacher 2001.',
+      'consistent-hash':
+        'Sticky sessions: each request belongs to one of `sessions` sessions (drawn at random), and each session to the first server clockwise from it on a hash ring with `replicas` points per server; a server leaving moves only its own sessions. Karger et al. 1997.',
     } satisfies Record<BalancerPolicyName, string>,
     default: 'round-robin',
     doc: 'How the balancer picks the server of each request at its arrival.',
@@ -46,12 +85,39 @@ export const BALANCER = {
     doc: 'With power-of-d, how many servers are sampled per request (at most the number of servers).',
     source: 'Mitzenmacher 2001: two choices already give an exponential improvement over one',
   },
+  sessions: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    default: 1000,
+    doc: 'With consistent-hash, how many client sessions the requests come from (each request one of them, uniformly at random).',
+  },
+  replicas: {
+    kind: 'number',
+    unit: 'count',
+    min: 1,
+    max: 10_000,
+    default: 100,
+    doc: "With consistent-hash, the points (virtual nodes) of each server on the ring: a server's share of the sessions is within about 1/sqrt(replicas) of 1/n.",
+    source: 'Karger et al. 1997; a share is Beta(v, (n - 1) v) for uniform hashes: relative sd sqrt((1 - 1/n) / v)',
+  },
+  health: {
+    kind: 'section',
+    keys: HEALTH,
+    doc: 'Health checks: a failed server is taken out of the pool at the first check at or after its failure plus the detection time; until then requests sent to it are dropped.',
+    defaultText: 'failures are known at once',
+  },
 } satisfies Section;
 
 export interface ResolvedBalancer {
   policy: BalancerPolicyName;
   /** power-of-d only (else 1). */
   d: number;
+  /** consistent-hash only: the sessions and each server's points on the ring. */
+  sessions?: number;
+  replicas?: number;
+  /** Absent: the balancer knows of a failure the instant it happens. */
+  health?: ResolvedHealth;
 }
 
 /** What the balancer reads of the servers; the cluster brings each server it asks about up to now. */
@@ -71,18 +137,51 @@ export class Balancer {
   private readonly totalWeight: number;
   /** power-of-d: a permutation of the servers, the first d entries of which are the draw. */
   private readonly order: Int32Array;
+  /** Per server: 1 while in the pool (the balancer routes to it), 0 once taken out. */
+  private readonly active: Uint8Array;
+  private activeCount: number;
+  /** consistent-hash: the ring of the servers' points. */
+  private readonly ring: HashRing | null;
 
   constructor(
     private readonly cfg: ResolvedBalancer,
     /** Per server: its weight for weighted-round-robin (its capacity). */
     private readonly weights: readonly number[],
     private readonly rng: Rng,
+    /** Per server: its host's name (its points on a consistent-hash ring). */
+    names: readonly string[] = [],
   ) {
     const n = weights.length;
     this.connections = new Float64Array(n);
     this.credit = new Float64Array(n);
     this.totalWeight = weights.reduce((a, b) => a + b, 0);
     this.order = Int32Array.from({ length: n }, (_, i) => i);
+    this.active = new Uint8Array(n).fill(1);
+    this.activeCount = n;
+    this.ring = cfg.policy === 'consistent-hash' ? new HashRing(names, cfg.replicas!) : null;
+  }
+
+  /**
+   * Takes server `i` out of the pool or puts it back. While every server is in, each policy
+   * routes exactly as it always did; with some out, it routes among the others as if they were
+   * all there is (round-robin's turn skips them, random draws among the rest...).
+   */
+  setActive(i: number, on: boolean): void {
+    if ((this.active[i] === 1) === on) return;
+    this.active[i] = on ? 1 : 0;
+    this.activeCount += on ? 1 : -1;
+    // A server back in starts with no credit and no requests of its own.
+    this.credit[i] = 0;
+  }
+
+  /** The servers in the pool. */
+  get poolSize(): number {
+    return this.activeCount;
+  }
+
+  /** Server `i`'s requests are gone (its host went down): none of them will be answered. */
+  forget(i: number): void {
+    this.connections[i] = 0;
   }
 
   /**
@@ -93,25 +192,29 @@ export class Balancer {
     return this.cfg.policy === 'least-connections' || this.cfg.policy === 'join-shortest-queue';
   }
 
-  /** The server of the next request. */
+  /** The server of the next request; -1 when the pool is empty. */
   route(host: BalancerHost): number {
     const n = this.weights.length;
+    if (this.activeCount === 0) return -1;
     switch (this.cfg.policy) {
       case 'round-robin': {
-        const i = this.next;
+        let i = this.next;
+        while (this.active[i] === 0) i = (i + 1) % n;
         this.next = (i + 1) % n;
         return i;
       }
       case 'weighted-round-robin':
         return this.smoothWeighted();
       case 'random':
-        return this.rng.int(n);
+        return this.activeCount === n ? this.rng.int(n) : this.nthActive(this.rng.int(this.activeCount));
       case 'least-connections':
         return this.fewest(n, (i) => this.connections[i]!);
       case 'join-shortest-queue':
         return this.fewest(n, (i) => host.loadOf(i));
       case 'power-of-d':
         return this.powerOfD(host);
+      case 'consistent-hash':
+        return this.ring!.lookup(sessionPosition(this.rng.int(this.cfg.sessions!)), this.active);
     }
   }
 
@@ -125,13 +228,20 @@ export class Balancer {
     this.connections[i]!++;
   }
 
-  /** The lowest-indexed server with the least `of`. */
+  /** The `k`-th server in the pool, in host order. */
+  private nthActive(k: number): number {
+    let i = 0;
+    for (; ; i++) if (this.active[i] === 1 && k-- === 0) return i;
+  }
+
+  /** The lowest-indexed server in the pool with the least `of`. */
   private fewest(n: number, of: (i: number) => number): number {
-    let best = 0;
-    let least = of(0);
-    for (let i = 1; i < n; i++) {
+    let best = -1;
+    let least = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (this.active[i] === 0) continue;
       const v = of(i);
-      if (v < least) {
+      if (best < 0 || v < least) {
         least = v;
         best = i;
       }
@@ -147,12 +257,18 @@ export class Balancer {
    */
   private smoothWeighted(): number {
     const credit = this.credit;
-    let best = 0;
-    for (let i = 0; i < credit.length; i++) {
-      credit[i]! += this.weights[i]!;
-      if (credit[i]! > credit[best]!) best = i;
+    let best = -1;
+    let total = this.totalWeight;
+    if (this.activeCount < credit.length) {
+      total = 0;
+      for (let i = 0; i < credit.length; i++) if (this.active[i] === 1) total += this.weights[i]!;
     }
-    credit[best]! -= this.totalWeight;
+    for (let i = 0; i < credit.length; i++) {
+      if (this.active[i] === 0) continue;
+      credit[i]! += this.weights[i]!;
+      if (best < 0 || credit[i]! > credit[best]!) best = i;
+    }
+    credit[best]! -= total;
     return best;
   }
 
@@ -163,9 +279,22 @@ export class Balancer {
    */
   private powerOfD(host: BalancerHost): number {
     const order = this.order;
-    const n = order.length;
+    let n = order.length;
+    if (this.activeCount < n) {
+      // Draw among the pool only: its servers first in `order`, the others after them.
+      let m = 0;
+      for (let j = 0; j < n; j++) {
+        const i = order[j]!;
+        if (this.active[i] === 1) {
+          order[j] = order[m]!;
+          order[m++] = i;
+        }
+      }
+      n = m;
+    }
     let best = -1;
-    for (let k = 0; k < this.cfg.d; k++) {
+    const d = Math.min(this.cfg.d, n);
+    for (let k = 0; k < d; k++) {
       const j = k + this.rng.int(n - k);
       const i = order[j]!;
       order[j] = order[k]!;

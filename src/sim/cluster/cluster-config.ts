@@ -13,7 +13,17 @@ import { RUN } from '../resolve';
 import { given, onlySectionKeys, readEnum, readNumber, type Section } from '../spec';
 import { GROUP } from '../workload';
 import { array, num, onlyKeys, optNum, record, str } from '../validate';
-import { BALANCER, type BalancerPolicyName, type ResolvedBalancer } from './balancer';
+import { BALANCER, HEALTH, type BalancerPolicyName, type ResolvedBalancer, type ResolvedHealth } from './balancer';
+import { AUTOSCALE, resolveAutoscale, type ResolvedAutoscale } from './autoscaler';
+import { resolveHostEvents, type HostAction, type HostEventConfig } from './host-events';
+import { resolveHostPower, type ResolvedHostPower } from './host-power';
+
+/** A host's power figures (HOST_POWER): watts, and the boot time in ns. */
+export interface HostPowerConfig {
+  idleW: number;
+  peakW: number;
+  bootNs?: number;
+}
 
 export interface ClusterHostConfig {
   /** Its hosts are named `<name>-<i>`, i from 0 (default `host`). */
@@ -23,18 +33,35 @@ export interface ClusterHostConfig {
   machine: MachineConfig;
   /** The host's own processes, beside the service's requests (default: none). */
   workload?: WorkloadConfig;
+  /** These hosts' power figures, instead of the cluster's. */
+  power?: HostPowerConfig;
 }
 
 export interface ServiceConfig {
   /** The requests' group on every host (a name no host workload uses). */
   name: string;
   /** An open Poisson stream of requests at the balancer for the whole run. */
-  arrival: { kind: 'poisson'; ratePerS: number; startNs?: number };
+  arrival: { kind: 'poisson'; ratePerS: number; startNs?: number } | { kind: 'fixed'; atNs: number; everyNs: number };
   /** CPU time each request needs at reference speed. */
   demand: DistConfig;
   workingSetBytes?: number;
   memoryIntensity?: number;
-  balancer?: { policy?: BalancerPolicyName; d?: number };
+  balancer?: {
+    policy?: BalancerPolicyName;
+    d?: number;
+    sessions?: number;
+    replicas?: number;
+    health?: { intervalNs: number; detectionNs?: number };
+  };
+  autoscale?: {
+    up?: number;
+    down?: number;
+    startupNs?: number;
+    intervalNs?: number;
+    min?: number;
+    max?: number;
+    initial?: number;
+  };
 }
 
 export interface ClusterConfig {
@@ -47,6 +74,10 @@ export interface ClusterConfig {
   seed: number;
   /** Points per time series of each host's own result (default 100: a cluster has many hosts). */
   maxBins?: number;
+  /** Every host's power figures (a hosts entry may give its own); a machine's own power model wins. */
+  power?: HostPowerConfig;
+  /** Host failures, maintenance windows, power-offs and power-ons (host-events.ts). */
+  events?: HostEventConfig[];
 }
 
 /** A service's keys (spec.ts): the requests' working set and memory intensity are a workload group's. */
@@ -55,12 +86,18 @@ export const SERVICE = {
   arrival: {
     kind: 'arrival',
     required: true,
-    doc: 'Requests arriving at the balancer: a Poisson stream for the whole run.',
+    doc: 'Requests arriving at the balancer for the whole run: a Poisson stream, or one every so often (every 1ms).',
   },
   demand: { kind: 'distribution', required: true, doc: 'CPU time each request needs at reference speed.' },
   workingSetBytes: GROUP.workingSetBytes,
   memoryIntensity: GROUP.memoryIntensity,
   balancer: { kind: 'section', keys: BALANCER, doc: 'How requests are routed to the hosts.' },
+  autoscale: {
+    kind: 'section',
+    keys: AUTOSCALE,
+    doc: "Servers added and removed by the pool's utilisation: the hosts beyond `initial` start off.",
+    defaultText: 'every host serves the whole run',
+  },
 } satisfies Section;
 
 /** Hosts in one cluster: each is a whole machine run, so keep it within what a lab can hold. */
@@ -73,16 +110,24 @@ export interface ResolvedHost {
   machine: ResolvedMachine;
   /** Its capacity: the sum of its CPUs' speeds (weighted-round-robin's weight). */
   capacity: number;
+  /** Its idle/peak figures (its entry's, else the cluster's), or null. */
+  power: ResolvedHostPower | null;
+  /** Its machine has a power model of its own, which then gives its energy. */
+  ownPower: boolean;
 }
 
 export interface ResolvedService {
   name: string;
+  /** Poisson: the mean gap between requests; else the gap. */
   meanGapNs: number;
+  /** Poisson arrivals (the first one gap after startNs); else one every meanGapNs from startNs on. */
+  poisson: boolean;
   startNs: number;
   demand: DistConfig;
   workingSetBytes: number;
   memoryIntensity: number;
   balancer: ResolvedBalancer;
+  autoscale?: ResolvedAutoscale;
 }
 
 export interface ResolvedCluster {
@@ -90,30 +135,66 @@ export interface ResolvedCluster {
   service: ResolvedService;
   durationNs: number;
   seed: number;
+  /** The config has host events: results count dropped requests. */
+  hasEvents: boolean;
+  /** What the host events do, in time order (host-events.ts). */
+  actions: HostAction[];
+  /** Per host: time spent booting within the run. */
+  bootingNs: number[];
+}
+
+function resolveHealth(value: unknown, path: string): ResolvedHealth {
+  const h = record(value, path);
+  onlySectionKeys(h, path, HEALTH);
+  return {
+    intervalNs: readNumber(HEALTH.intervalNs, h.intervalNs, `${path}.intervalNs`),
+    detectionNs: readNumber(HEALTH.detectionNs, h.detectionNs, `${path}.detectionNs`),
+  };
 }
 
 function resolveService(value: unknown, hostCount: number): ResolvedService {
   const s = record(value, 'service');
   onlySectionKeys(s, 'service', SERVICE);
   const a = record(given(s.arrival, 'service.arrival'), 'service.arrival');
-  if (a.kind !== 'poisson') throw new SimConfigError('service.arrival.kind', 'must be poisson');
-  onlyKeys(a, 'service.arrival', ['kind', 'ratePerS', 'startNs']);
+  if (a.kind !== 'poisson' && !(a.kind === 'fixed' && a.everyNs !== undefined))
+    throw new SimConfigError('service.arrival.kind', 'must be poisson or one every so often (every 1ms)');
+  const poisson = a.kind === 'poisson';
+  onlyKeys(a, 'service.arrival', poisson ? ['kind', 'ratePerS', 'startNs'] : ['kind', 'atNs', 'everyNs']);
   const b = record(s.balancer ?? {}, 'service.balancer');
   onlySectionKeys(b, 'service.balancer', BALANCER);
   const policy = readEnum<BalancerPolicyName>(BALANCER.policy, b.policy, 'service.balancer.policy');
   if (b.d !== undefined && policy !== 'power-of-d')
     throw new SimConfigError('service.balancer.d', `only power-of-d samples servers (policy is ${policy})`);
+  for (const key of ['sessions', 'replicas'] as const)
+    if (b[key] !== undefined && policy !== 'consistent-hash')
+      throw new SimConfigError(`service.balancer.${key}`, `only consistent-hash has sessions (policy is ${policy})`);
+  const hashing =
+    policy === 'consistent-hash'
+      ? {
+          sessions: readNumber(BALANCER.sessions, b.sessions, 'service.balancer.sessions'),
+          replicas: readNumber(BALANCER.replicas, b.replicas, 'service.balancer.replicas'),
+        }
+      : {};
+  const health = b.health === undefined ? undefined : resolveHealth(b.health, 'service.balancer.health');
   return {
     name: str(s.name, 'service.name'),
-    meanGapNs: 1e9 / num(a.ratePerS, 'service.arrival.ratePerS', { above: 0, max: 1e9 }),
-    startNs: optNum(a.startNs, 'service.arrival.startNs', 0, { integer: true, min: 0 }),
+    meanGapNs: poisson
+      ? 1e9 / num(a.ratePerS, 'service.arrival.ratePerS', { above: 0, max: 1e9 })
+      : num(a.everyNs, 'service.arrival.everyNs', { integer: true, min: 1 }),
+    poisson,
+    startNs: poisson
+      ? optNum(a.startNs, 'service.arrival.startNs', 0, { integer: true, min: 0 })
+      : num(a.atNs, 'service.arrival.atNs', { integer: true, min: 0 }),
     demand: checkDist(given(s.demand, 'service.demand'), 'service.demand'),
     workingSetBytes: readNumber(SERVICE.workingSetBytes, s.workingSetBytes, 'service.workingSetBytes'),
     memoryIntensity: readNumber(SERVICE.memoryIntensity, s.memoryIntensity, 'service.memoryIntensity'),
     balancer: {
       policy,
       d: policy === 'power-of-d' ? readNumber(BALANCER.d, b.d, 'service.balancer.d', { max: hostCount }) : 1,
+      ...hashing,
+      ...(health === undefined ? {} : { health }),
     },
+    ...(s.autoscale === undefined ? {} : { autoscale: resolveAutoscale(s.autoscale, 'service.autoscale', hostCount) }),
   };
 }
 
@@ -123,7 +204,18 @@ function resolveService(value: unknown, hostCount: number): ResolvedService {
  */
 export function resolveCluster(config: unknown): ResolvedCluster {
   const c = record(config, 'config');
-  onlyKeys(c, 'config', ['hosts', 'service', 'policy', 'scheduler', 'durationNs', 'seed', 'maxBins']);
+  onlyKeys(c, 'config', [
+    'hosts',
+    'service',
+    'policy',
+    'scheduler',
+    'durationNs',
+    'seed',
+    'maxBins',
+    'power',
+    'events',
+  ]);
+  const clusterPower = c.power === undefined ? null : resolveHostPower(c.power, 'power');
   const durationNs = readNumber(RUN.durationNs, given(c.durationNs, 'durationNs'), 'durationNs');
   const seed = readNumber(RUN.seed, given(c.seed, 'seed'), 'seed');
   const entries = array(c.hosts, 'hosts');
@@ -133,7 +225,8 @@ export function resolveCluster(config: unknown): ResolvedCluster {
   entries.forEach((item, entry) => {
     const path = `hosts[${entry}]`;
     const h = record(item, path);
-    onlyKeys(h, path, ['name', 'count', 'machine', 'workload']);
+    onlyKeys(h, path, ['name', 'count', 'machine', 'workload', 'power']);
+    const power = h.power === undefined ? clusterPower : resolveHostPower(h.power, `${path}.power`);
     const name = h.name === undefined ? 'host' : str(h.name, `${path}.name`);
     const count = optNum(h.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_HOSTS });
     if (hosts.length + count > MAX_HOSTS)
@@ -145,10 +238,26 @@ export function resolveCluster(config: unknown): ResolvedCluster {
       const hostName = `${name}-${i}`;
       if (names.has(hostName)) throw new SimConfigError(`${path}.name`, `two hosts are named "${hostName}"`);
       names.add(hostName);
-      hosts.push({ name: hostName, entry, machine, capacity });
+      hosts.push({ name: hostName, entry, machine, capacity, power, ownPower: machine.power !== null });
     }
   });
-  return { hosts, service: resolveService(c.service, hosts.length), durationNs, seed };
+  const service = resolveService(c.service, hosts.length);
+  if (c.events !== undefined && service.autoscale !== undefined)
+    throw new SimConfigError(
+      'events',
+      'host events and an autoscaler do not go together yet (the autoscaler decides which hosts are on)',
+    );
+  const { actions, bootingNs } =
+    c.events === undefined
+      ? { actions: [], bootingNs: hosts.map(() => 0) }
+      : resolveHostEvents(
+          c.events,
+          hosts.map((h) => h.name),
+          hosts.map((h) => h.power?.bootNs ?? 0),
+          service.balancer.health ?? null,
+          durationNs,
+        );
+  return { hosts, service, durationNs, seed, hasEvents: c.events !== undefined, actions, bootingNs };
 }
 
 /** Series points of each host's own result when the cluster config does not say. */

@@ -20,12 +20,14 @@ import { digestOf, type Sha256Factory } from '../digest';
 import { sample } from '../distributions';
 import { SimConfigError } from '../errors';
 import { LogHistogram } from '../metrics';
-import type { Summary } from '../result';
 import { Rng } from '../rng';
 import { Simulation } from '../simulation';
 import { array, record } from '../validate';
-import { Balancer, type BalancerHost, type BalancerPolicyName } from './balancer';
+import { Balancer, type BalancerHost, type ResolvedBalancer } from './balancer';
 import { HOST_MAX_BINS, resolveCluster, type ClusterConfig, type ResolvedCluster } from './cluster-config';
+import { Autoscaler, type ScaleEvent, type ScaledCluster } from './autoscaler';
+import type { HostAction } from './host-events';
+import { HostRun, type HostOutcome } from './host-run';
 
 /** Response times of one server's requests, or of all of them. */
 export interface RequestStats {
@@ -33,33 +35,45 @@ export interface RequestStats {
   routed: number;
   /** Of those, answered within the run. */
   completed: number;
-  /** Routed and not answered when the run ended. */
+  /** Routed and not answered when the run ended (nor dropped). */
   unfinished: number;
+  /** With host events: routed and lost, on a host that failed or was switched off, or sent to one that was down. */
+  dropped?: number;
   /** Over completed requests: completion minus arrival at the balancer. */
   meanResponseS: number;
   p95ResponseS: number;
   p99ResponseS: number;
 }
 
-export interface ServerResult extends RequestStats {
+export interface ServerResult extends RequestStats, Omit<HostOutcome, 'events'> {
   host: string;
   /** Its capacity: the sum of its CPUs' speeds. */
   capacity: number;
-  /** The host's own single-machine summary (the service's requests and its own workload). */
-  summary: Summary;
-  /** The digest of the host's own result. */
-  digest: string;
 }
 
 export interface ClusterResult {
   /** Simulated time the run covered. */
   simulatedS: number;
   service: string;
-  balancer: { policy: BalancerPolicyName; d: number };
+  balancer: ResolvedBalancer;
   overall: RequestStats & { throughputPerS: number };
   servers: ServerResult[];
   /** Requests routed plus every host's events. */
   events: number;
+  /** Every host's energy, when every host has a power model. */
+  energyJ?: number;
+  /** With host events: requests lost, in all (overall.dropped), and how. */
+  requestsDropped?: number;
+  /** With an autoscaler: its decisions in time order. */
+  scaling?: ScaleEvent[];
+  drops?: {
+    /** On a host when it failed or was switched off. */
+    inFlight: number;
+    /** Sent to a host that was down, before the balancer's health checks found it out. */
+    unnoticed: number;
+    /** Arrived while no server was in the balancer's pool. */
+    noServer: number;
+  };
   digest: string;
 }
 
@@ -76,7 +90,7 @@ export function hostSeed(seed: number, name: string): number {
 export class ClusterSimulation implements BalancerHost {
   readonly endNs: number;
   private readonly cfg: ResolvedCluster;
-  private readonly hosts: Simulation[];
+  private readonly hosts: HostRun[];
   private readonly balancer: Balancer;
   private readonly arrivalRng: Rng;
   private readonly demandRng: Rng;
@@ -87,10 +101,16 @@ export class ClusterSimulation implements BalancerHost {
   private nowArrivalNs = 0;
   private processedToNs = 0;
   private nextToken = 0;
-  /** Arrival time of each request routed and not answered yet, by token. */
-  private readonly arrivalOf = new Map<number, number>();
+  /** Per host: the arrival time of each request routed to it and not answered yet, by token. */
+  private readonly pending: Map<number, number>[];
   private readonly routed: Float64Array;
   private readonly completed: Float64Array;
+  private readonly droppedInFlight: Float64Array;
+  private readonly droppedUnnoticed: Float64Array;
+  private droppedNoServer = 0;
+  /** The next of cfg.actions to apply. */
+  private nextAction = 0;
+  private readonly scaler: Autoscaler | null;
   private readonly response: LogHistogram[];
   private readonly overall = new LogHistogram();
   private cached: ClusterResult | null = null;
@@ -104,7 +124,10 @@ export class ClusterSimulation implements BalancerHost {
     const n = hosts.length;
     this.routed = new Float64Array(n);
     this.completed = new Float64Array(n);
+    this.droppedInFlight = new Float64Array(n);
+    this.droppedUnnoticed = new Float64Array(n);
     this.response = hosts.map(() => new LogHistogram());
+    this.pending = hosts.map(() => new Map());
     this.hosts = hosts.map((h, i) => {
       const entry = config.hosts[h.entry]!;
       const own = entry.workload === undefined ? [] : hostGroups(entry.workload, `hosts[${h.entry}].workload`);
@@ -115,7 +138,7 @@ export class ClusterSimulation implements BalancerHost {
             `"${service.name}" is the service's name (its requests' group)`,
           );
       });
-      const hostConfig: SimConfig = {
+      const hostConfig = (k: number, startNs: number): SimConfig => ({
         machine: entry.machine,
         workload: {
           groups: [
@@ -131,33 +154,56 @@ export class ClusterSimulation implements BalancerHost {
         },
         policy: config.policy,
         scheduler: config.scheduler,
-        durationNs: this.endNs,
-        seed: hostSeed(seed, h.name),
+        durationNs: this.endNs - startNs,
+        seed: hostSeed(seed, k === 0 ? h.name : `${h.name}#${k}`),
         maxBins: config.maxBins ?? HOST_MAX_BINS,
         // The summary counts every process and move; a cluster's hosts list none of them.
         maxProcessRows: 0,
         maxMigrationRows: 0,
+      });
+      const make = (k: number, startNs: number): Simulation => {
+        const run = this.hosts[i]!;
+        try {
+          return new Simulation(hostConfig(k, startNs), {
+            sha256: options.sha256,
+            onInjectedComplete: (token, timeNs) => this.answered(i, token, run.clusterTime(timeNs)),
+          });
+        } catch (e) {
+          // A host's own workload is the only part not checked above: name it in the cluster config.
+          if (e instanceof SimConfigError && e.path.startsWith('workload'))
+            throw new SimConfigError(`hosts[${h.entry}].${e.path}`, e.reason);
+          throw e;
+        }
       };
-      try {
-        return new Simulation(hostConfig, {
-          sha256: options.sha256,
-          onInjectedComplete: (token, timeNs) => this.answered(i, token, timeNs),
-        });
-      } catch (e) {
-        // A host's own workload is the only part not checked above: name it in the cluster config.
-        if (e instanceof SimConfigError && e.path.startsWith('workload'))
-          throw new SimConfigError(`hosts[${h.entry}].${e.path}`, e.reason);
-        throw e;
-      }
+      return new HostRun(make, h.machine.cpuCount, h.power, h.ownPower, this.cfg.bootingNs[i]!);
     });
+    // Every host is up from the start (built only now: an incarnation's callback reads its HostRun).
+    for (const run of this.hosts) run.start(0);
     this.balancer = new Balancer(
       service.balancer,
       hosts.map((h) => h.capacity),
       new Rng(seed, `balancer:${service.name}`),
+      hosts.map((h) => h.name),
     );
+    this.scaler =
+      service.autoscale === undefined
+        ? null
+        : new Autoscaler(
+            service.autoscale,
+            hosts.map((h) => h.machine.cpuCount),
+            hosts.map((h) => h.name),
+          );
+    // Hosts the autoscaler has not powered on are off from the start.
+    hosts.forEach((_, i) => {
+      if (this.scaler?.initiallyOff(i) !== true) return;
+      this.hosts[i]!.stop(0);
+      this.balancer.setActive(i, false);
+    });
     this.arrivalRng = new Rng(seed, `arrival:${service.name}`);
     this.demandRng = new Rng(seed, `demand:${service.name}`);
-    this.nextArrivalNs = service.startNs + Math.round(this.arrivalRng.exp(service.meanGapNs));
+    this.nextArrivalNs = service.poisson
+      ? service.startNs + Math.round(this.arrivalRng.exp(service.meanGapNs))
+      : service.startNs;
   }
 
   /**
@@ -167,10 +213,21 @@ export class ClusterSimulation implements BalancerHost {
   advance(untilNs: number): void {
     if (this.cached !== null) return;
     const limit = Math.min(untilNs, this.endNs);
-    const meanGapNs = this.cfg.service.meanGapNs;
-    while (this.nextArrivalNs < limit) {
-      this.arrive(this.nextArrivalNs);
-      this.nextArrivalNs += Math.round(this.arrivalRng.exp(meanGapNs));
+    const { meanGapNs, poisson } = this.cfg.service;
+    const actions = this.cfg.actions;
+    for (;;) {
+      // A host event at an arrival's instant comes first: a host failing then takes no request then.
+      const action = actions[this.nextAction];
+      const scaleNs = this.scaler?.nextNs ?? Infinity;
+      if (action !== undefined && action.atNs < limit && action.atNs <= this.nextArrivalNs) {
+        this.apply(action);
+        this.nextAction++;
+      } else if (scaleNs < limit && scaleNs <= this.nextArrivalNs) {
+        this.scaler!.act(scaleNs, this.scaled);
+      } else if (this.nextArrivalNs < limit) {
+        this.arrive(this.nextArrivalNs);
+        this.nextArrivalNs += poisson ? Math.round(this.arrivalRng.exp(meanGapNs)) : meanGapNs;
+      } else break;
     }
     this.processedToNs = Math.max(this.processedToNs, limit);
   }
@@ -194,6 +251,40 @@ export class ClusterSimulation implements BalancerHost {
     this.hosts[i]!.advance(this.nowArrivalNs);
   }
 
+  /** What the autoscaler does to the hosts and the balancer. */
+  private readonly scaled: ScaledCluster = {
+    bringTo: (i, t) => this.hosts[i]!.advance(t),
+    pendingOf: (i) => this.pending[i]!.size,
+    start: (i, t) => this.hosts[i]!.start(t),
+    stop: (i, t) => this.hosts[i]!.stop(t),
+    setActive: (i, on) => this.balancer.setActive(i, on),
+    // Only the boot time within the run draws power.
+    booted: (i, t, ns) => this.hosts[i]!.addBooting(Math.max(0, Math.min(ns, this.endNs - t))),
+  };
+
+  /** A host event's action at its instant. */
+  private apply(action: HostAction): void {
+    const i = action.host;
+    switch (action.kind) {
+      case 'stop': {
+        // Whatever it answered before the instant counts; the rest is lost with the host.
+        this.hosts[i]!.stop(action.atNs);
+        this.droppedInFlight[i]! += this.pending[i]!.size;
+        this.pending[i]!.clear();
+        this.scaler?.cleared(i, action.atNs);
+        this.balancer.forget(i);
+        return;
+      }
+      case 'start':
+        this.hosts[i]!.start(action.atNs);
+        return;
+      case 'out':
+      case 'in':
+        this.balancer.setActive(i, action.kind === 'in');
+        return;
+    }
+  }
+
   /** One request at the balancer at `t`: its demand, its server, and its injection there. */
   private arrive(t: number): void {
     this.nowArrivalNs = t;
@@ -201,18 +292,31 @@ export class ClusterSimulation implements BalancerHost {
     if (this.balancer.readsAll) for (let i = 0; i < this.hosts.length; i++) this.bringUp(i);
     const demandNs = sample(this.cfg.service.demand, this.demandRng);
     const i = this.balancer.route(this);
-    this.bringUp(i);
     const token = this.nextToken++;
-    this.arrivalOf.set(token, t);
+    if (i < 0) {
+      this.droppedNoServer++;
+      return;
+    }
+    if (!this.hosts[i]!.up) {
+      // The balancer has not found out yet that the host is down: the request is lost.
+      this.routed[i]!++;
+      this.droppedUnnoticed[i]!++;
+      return;
+    }
+    this.bringUp(i);
+    this.pending[i]!.set(token, t);
+    this.scaler?.changed(i, t, 1);
     this.balancer.routed(i);
     this.routed[i]!++;
     this.hosts[i]!.inject(this.cfg.service.name, demandNs, token);
   }
 
-  /** Host `i` answered request `token` at `timeNs` (called from within its advance). */
+  /** Host `i` answered request `token` at cluster time `timeNs` (called from within its advance). */
   private answered(i: number, token: number, timeNs: number): void {
-    const responseNs = timeNs - this.arrivalOf.get(token)!;
-    this.arrivalOf.delete(token);
+    const pending = this.pending[i]!;
+    const responseNs = timeNs - pending.get(token)!;
+    pending.delete(token);
+    this.scaler?.changed(i, timeNs, -1);
     this.response[i]!.add(responseNs);
     this.overall.add(responseNs);
     this.completed[i]!++;
@@ -227,41 +331,55 @@ export class ClusterSimulation implements BalancerHost {
     if (this.cached !== null) return this.cached;
     const endNs = this.processedToNs;
     let events = this.nextToken;
-    const servers: ServerResult[] = this.hosts.map((sim, i) => {
-      sim.advance(endNs);
-      const r = sim.result();
-      events += r.summary.events;
+    let energyJ: number | undefined = 0;
+    const counted = this.cfg.hasEvents || this.scaler !== null;
+    let inFlight = 0;
+    let unnoticed = 0;
+    const servers: ServerResult[] = this.hosts.map((run, i) => {
+      const outcome = run.finish(endNs);
+      inFlight += this.droppedInFlight[i]!;
+      unnoticed += this.droppedUnnoticed[i]!;
+      const dropped = this.droppedInFlight[i]! + this.droppedUnnoticed[i]!;
+      events += outcome.events;
+      energyJ = energyJ === undefined || outcome.energyJ === undefined ? undefined : energyJ + outcome.energyJ;
+      const { events: _events, ...rest } = outcome;
+      void _events;
       return {
         host: this.cfg.hosts[i]!.name,
         capacity: this.cfg.hosts[i]!.capacity,
-        ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!),
-        summary: r.summary,
-        digest: r.digest,
+        ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!, counted ? dropped : undefined),
+        ...rest,
       };
     });
     const routed = this.nextToken;
     const completed = this.overall.count;
+    const requestsDropped = inFlight + unnoticed + this.droppedNoServer;
     const body: Omit<ClusterResult, 'digest'> = {
       simulatedS: endNs / 1e9,
       service: this.cfg.service.name,
       balancer: { ...this.cfg.service.balancer },
       overall: {
-        ...requestStats(routed, completed, this.overall),
+        ...requestStats(routed, completed, this.overall, counted ? requestsDropped : undefined),
         throughputPerS: endNs > 0 ? completed / (endNs / 1e9) : 0,
       },
       servers,
       events,
+      energyJ,
+      ...(counted ? { requestsDropped, drops: { inFlight, unnoticed, noServer: this.droppedNoServer } } : {}),
+      ...(this.scaler !== null ? { scaling: this.scaler.events } : {}),
     };
     this.cached = { ...body, digest: digestOf(body, this.sha256) };
     return this.cached;
   }
 }
 
-function requestStats(routed: number, completed: number, h: LogHistogram): RequestStats {
+function requestStats(routed: number, completed: number, h: LogHistogram, dropped?: number): RequestStats {
   return {
     routed,
     completed,
-    unfinished: routed - completed,
+    unfinished: routed - completed - (dropped ?? 0),
+    // Only with host events: a result without them keeps its earlier form (and digest).
+    ...(dropped === undefined ? {} : { dropped }),
     meanResponseS: h.mean() / 1e9,
     p95ResponseS: h.quantile(0.95) / 1e9,
     p99ResponseS: h.quantile(0.99) / 1e9,
