@@ -1,6 +1,7 @@
 // Every example lab, as a person tries them one after another: Quick Open, Run All, read every
 // output from the top of the notebook to its end. Data-driven over examples/*.lab.md (opened
 // from the workspace, a copy of examples/), so a new example is covered without touching this file.
+// Each screenful read is kept as a screenshot (example-<lab>-<n>.png) for a person to look at.
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   leaveWorkspaceAsFound,
   quickOpen,
   runAll,
+  screenshotPath,
   scrollThroughNotebook,
   waitFor,
   workbenchSuite,
@@ -67,6 +69,8 @@ suite('every example lab runs and draws', () => {
           async () => (await page.locator(`${CELL_STATE('executing')}, ${CELL_STATE('pending')}`).count()) === 0,
           120_000,
         );
+        const shot = `example-${example.replace(/\.lab\.md$/, '')}-${failedStates.length}.png`;
+        await page.screenshot({ path: screenshotPath(shot) });
       });
       console.log(`      ${example}: run all and read to the end in ${Date.now() - started} ms`);
       const errors = await allInFrames(page, ERROR_OUTPUT);
