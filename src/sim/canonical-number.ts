@@ -155,13 +155,17 @@ function writeRounded(value: number, buf: Uint8Array, view: DataView, pos: numbe
   const p = a * POW10[k]!;
   // Rounding can put a x 10^k at 1e12 exactly (and below 1e11 at the bottom of the range).
   if (!(p >= 1e11 && p < 1e12)) return -1;
-  const floor = Math.floor(p);
-  const fraction = p - floor;
-  let up = fraction >= 0.5;
-  // Near one half the rounding error of p decides: the exact product is p + its error, and
-  // fraction - 1/2 is exact, so the sign of their sum is (a tie rounds up).
-  if (fraction > 0.499 && fraction < 0.501) up = fraction - 0.5 + productError(a, POW10[k]!, p) >= 0;
-  let m = up ? floor + 1 : floor;
+  // Rounded half up without a branch on the fraction (a coin toss the processor mispredicts):
+  // p + 1/2 is exact or off by at most 2^-16, which only matters near one half, where the
+  // fraction of p + 1/2 is near 0 or 1.
+  let m = Math.floor(p + 0.5);
+  const above = p + 0.5 - m;
+  if (above < 0.001 || above > 0.999) {
+    // Near one half the rounding error of p decides: the exact product is p + its error, and
+    // fraction - 1/2 is exact, so the sign of their sum is (a tie rounds up).
+    const floor = Math.floor(p);
+    m = p - floor - 0.5 + productError(a, POW10[k]!, p) >= 0 ? floor + 1 : floor;
+  }
   if (m === 1e12) {
     m = 1e11;
     k--;
