@@ -45,6 +45,11 @@ const FOUR_ZEROS = 0x30_30_30_30;
  * (test/unit/sim-canonical-number.test.ts checks the two agree).
  */
 export function writeCanonicalNumber(value: number, buf: Uint8Array, pos: number): number {
+  // Most of a result's numbers are zeros (empty bins, counts of nothing): one byte, no view.
+  if (value === 0) {
+    buf[pos] = ZERO;
+    return pos + 1;
+  }
   const view = viewOf(buf);
   if (value === (value | 0)) return writeInt32(value | 0, view, pos);
   if (Number.isInteger(value)) {
