@@ -147,13 +147,19 @@ class CanonicalWriter {
 
   private array(value: unknown[], depth: number): void {
     this.byte(91);
-    for (let i = 0; i < value.length; i++) {
+    const n = value.length;
+    for (let i = 0; i < n; i++) {
       const item = value[i];
       // Series are long arrays of numbers: no dispatch for them, and one check of the room left.
       if (typeof item === 'number') {
-        this.room(MAX_NUMBER_BYTES + 1);
-        if (i > 0) this.buf[this.pos++] = 44;
-        this.pos = writeCanonicalNumber(item, this.buf, this.pos);
+        let pos = this.pos;
+        if (pos > CHUNK_BYTES - MAX_NUMBER_BYTES - 1) {
+          this.flush();
+          pos = 0;
+        }
+        const buf = this.buf;
+        if (i > 0) buf[pos++] = 44;
+        this.pos = writeCanonicalNumber(item, buf, pos);
       } else {
         if (i > 0) this.byte(44);
         this.value(item, depth + 1);

@@ -228,8 +228,10 @@ export function seriesOf(e: FinishedRun, fromNs = 0): SimResult['series'] {
     const queueLength: number[] = new Array<number>(bins);
     for (let i = 0; i < bins; i++) {
       const b = first + i;
-      utilization[i] = Math.min(1, busy[b]! / width(b));
-      queueLength[i] = area[b]! / width(b);
+      // Every bin but the last is w wide.
+      const wb = b < all - 1 ? w : width(b);
+      utilization[i] = Math.min(1, busy[b]! / wb);
+      queueLength[i] = area[b]! / wb;
     }
     const missesByCause = {} as Record<MissCause, number[]>;
     MISS_CAUSES.forEach((c, i) => {
