@@ -10,8 +10,26 @@ import type { MachineConfig, SimConfig } from '../../src/sim/index';
 const MS = 1e6;
 const KiB = 1024;
 
-function machine(cpus: 4 | 64): MachineConfig {
+/**
+ * `rich`: power, heat and schedutil (capacities and temperatures change during the run);
+ * `plain`: none of them (capacities stay those of the core types, every core at ambient).
+ */
+export type DigestMachine = 'rich' | 'plain';
+
+function machine(cpus: 4 | 64, kind: DigestMachine): MachineConfig {
   const perType = cpus === 4 ? 2 : 8;
+  const events: MachineConfig['events'] = [{ kind: 'maintenance', atNs: 120 * MS, cpu: 1, durationNs: 60 * MS }];
+  if (kind === 'plain') {
+    return {
+      sockets: cpus === 4 ? 1 : 2,
+      smt: cpus === 4 ? 1 : 2,
+      coreTypes: [
+        { name: 'little', count: perType, capacity: 512 },
+        { name: 'big', count: perType, capacity: 1024 },
+      ],
+      events,
+    };
+  }
   return {
     sockets: cpus === 4 ? 1 : 2,
     smt: cpus === 4 ? 1 : 2,
@@ -23,14 +41,14 @@ function machine(cpus: 4 | 64): MachineConfig {
     // A low trip point, so cores get hot within the run and thermal-aware has work to move.
     thermal: { throttleC: 55, hysteresisC: 2, capacitanceJPerK: 0.02 },
     governor: 'schedutil',
-    events: [{ kind: 'maintenance', atNs: 120 * MS, cpu: 1, durationNs: 60 * MS }],
+    events,
   };
 }
 
 const REALTIME = new Set(['global-edf', 'partitioned-edf']);
 
 /** `policy` on the machine of `cpus` CPUs for 0.3 s. */
-export function digestConfig(policy: string, cpus: 4 | 64): SimConfig {
+export function digestConfig(policy: string, cpus: 4 | 64, kind: DigestMachine = 'rich'): SimConfig {
   const rt = REALTIME.has(policy);
   const groups: SimConfig['workload']['groups'] = [
     {
@@ -67,7 +85,7 @@ export function digestConfig(policy: string, cpus: 4 | 64): SimConfig {
     });
   }
   return {
-    machine: machine(cpus),
+    machine: machine(cpus, kind),
     workload: { groups },
     policy: { name: policy },
     scheduler: { kind: rt ? 'edf' : 'fair' },
