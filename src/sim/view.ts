@@ -59,10 +59,6 @@ export class EngineView implements SimView {
     return this.e.loads.firstAt(load, from, to, accept);
   }
 
-  loadSum(from: number, to: number): number {
-    return this.e.loads.sum(from, to);
-  }
-
   queuedSum(from: number, to: number): number {
     return this.e.queued.sum(from, to);
   }

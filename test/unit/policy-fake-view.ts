@@ -149,11 +149,6 @@ export class FakeMachine implements SimView, PolicyActions {
       if (this.load(cpu) === load && accept(cpu)) return cpu;
     return -1;
   }
-  loadSum(from: number, to: number): number {
-    let total = 0;
-    for (let cpu = from; cpu < to; cpu++) total += this.load(cpu);
-    return total;
-  }
   queuedSum(from: number, to: number): number {
     let total = 0;
     for (let cpu = from; cpu < to; cpu++) total += this.queues[cpu]!.length;

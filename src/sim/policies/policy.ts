@@ -42,9 +42,7 @@ export interface SimView {
    * reads only CPUs with that load.
    */
   firstWithLoad(load: number, from: number, to: number, accept: (cpu: number) => boolean): number;
-  /** The sum of load(cpu) over CPUs [from, to), offline ones included (a word sum per 32 CPUs). */
-  loadSum(from: number, to: number): number;
-  /** The sum of queueLength(cpu) over CPUs [from, to), offline ones included. */
+  /** The sum of queueLength(cpu) over CPUs [from, to), offline ones included (from the queue-length index: a word sum per 32 CPUs). */
   queuedSum(from: number, to: number): number;
   /** Handles waiting in `cpu`'s queue (heap order, not sorted). */
   queued(cpu: number): readonly number[];
