@@ -7,7 +7,8 @@
  * the first CPU it accepts. On a large machine most CPUs sit at a handful of values, so a query
  * reads a few words where a scan read a thousand counts. The index is built at the first query
  * and kept from then on: a run whose policy never asks (global EDF) pays only for the counts,
- * which are on its hottest path.
+ * which are on its hottest path. Beside it, the sum of the counts of each 32 CPUs (one bitset
+ * word), so the total of a range of CPUs (a socket, a core) reads a word sum per 32 CPUs.
  */
 export class CpuCounts {
   /** Count of each CPU (read it here; change it with add). */
@@ -18,6 +19,8 @@ export class CpuCounts {
   private bits: Int32Array;
   /** CPUs per value. */
   private counts: Int32Array;
+  /** Sum of the counts of CPUs [32 w, 32 w + 32) (kept with the index). */
+  private wordSums: Int32Array;
   /** The smallest and the largest value some CPU has (kept exactly: a count moves by one). */
   private bottom = 0;
   private top = 0;
@@ -29,6 +32,7 @@ export class CpuCounts {
     this.words = (cpuCount + 31) >> 5;
     this.bits = new Int32Array(0);
     this.counts = new Int32Array(0);
+    this.wordSums = new Int32Array(0);
   }
 
   /** Adds `delta` (+1 or -1) to `cpu`'s count, which never goes below 0. */
@@ -36,7 +40,10 @@ export class CpuCounts {
     const from = this.of[cpu]!;
     const to = from + delta;
     this.of[cpu] = to;
-    if (this.indexed) this.move(cpu, from, to);
+    if (this.indexed) {
+      this.move(cpu, from, to);
+      this.wordSums[cpu >> 5]! += delta;
+    }
   }
 
   /** Builds the index from the counts as they are. */
@@ -53,9 +60,11 @@ export class CpuCounts {
     const values = Math.max(8, top + 1);
     this.bits = new Int32Array(values * this.words);
     this.counts = new Int32Array(values);
+    this.wordSums = new Int32Array(this.words);
     this.of.forEach((v, cpu) => {
       this.bits[v * this.words + (cpu >> 5)]! |= 1 << (cpu & 31);
       this.counts[v]!++;
+      this.wordSums[cpu >> 5]! += v;
     });
   }
 
@@ -110,6 +119,25 @@ export class CpuCounts {
     if (value < this.bottom || value > this.top || this.counts[value] === 0) return -1;
     const found = this.firstIn(value, start, this.cpuCount, accept);
     return found >= 0 ? found : this.firstIn(value, 0, start, accept);
+  }
+
+  /** The lowest CPU in [lo, hi) with count `value` that `accept` admits, in the order lo, lo + 1, ...; -1 if none. */
+  firstAt(value: number, lo: number, hi: number, accept: (cpu: number) => boolean): number {
+    if (!this.indexed) this.index();
+    if (value < this.bottom || value > this.top || this.counts[value] === 0) return -1;
+    return this.firstIn(value, Math.max(0, lo), Math.min(hi, this.cpuCount), accept);
+  }
+
+  /** The sum of the counts of CPUs [lo, hi): the counts at its ends, a word sum per 32 CPUs between. */
+  sum(lo: number, hi: number): number {
+    if (!this.indexed) this.index();
+    let total = 0;
+    let cpu = Math.max(0, lo);
+    const end = Math.min(hi, this.cpuCount);
+    for (; cpu < end && (cpu & 31) !== 0; cpu++) total += this.of[cpu]!;
+    for (; cpu + 32 <= end; cpu += 32) total += this.wordSums[cpu >> 5]!;
+    for (; cpu < end; cpu++) total += this.of[cpu]!;
+    return total;
   }
 
   /** The lowest CPU in [lo, hi) with count `value` that `accept` admits; -1 if none. */

@@ -47,6 +47,7 @@ import { before, ReadyQueue } from './ready-queue';
 import type { ResolvedConfig } from './resolve';
 import { hashName, Rng } from './rng';
 import { RunStats } from './run-stats';
+import { RunningVruntimes } from './running-vruntime';
 import { makeDiscipline, sleeperCreditNs, type Discipline } from './scheduler/discipline';
 import { CpuSeries, MISS_INDEX } from './series';
 import { ArrivalSource, type ResolvedGroup } from './workload';
@@ -196,6 +197,9 @@ export class Engine implements PolicyActions {
   readonly queued: CpuCounts;
   /** `fair`: per queue (CPUs, then the global queue) the minimum vruntime, as CFS keeps it. */
   private readonly minVruntime: Float64Array;
+  /** `fair` with the global queue: the running processes' vruntimes, for its minimum without a scan (else null). */
+  private readonly runningVruntimes: RunningVruntimes | null;
+  private readonly vruntimeOf = (cpu: number): number => this.vruntimeNow(cpu);
   private readonly fair: boolean;
   private readonly sleeperCreditNs: number;
 
@@ -309,6 +313,7 @@ export class Engine implements PolicyActions {
     this.lastQueueChange = new Float64Array(n);
     this.minVruntime = new Float64Array(n + 1);
     this.fair = cfg.scheduler.kind === 'fair';
+    this.runningVruntimes = this.fair && this.globalQ !== null ? new RunningVruntimes(n) : null;
     this.sleeperCreditNs = sleeperCreditNs(n);
     this.resched = new Uint8Array(n);
     this.reschedList = new Int32Array(n);
@@ -695,8 +700,7 @@ export class Engine implements PolicyActions {
       least = this.runQ[queue]!.peekKey();
       if (this.running[queue]! >= 0) least = Math.min(least, this.vruntimeNow(queue));
     } else {
-      least = this.globalQ!.peekKey();
-      for (let cpu = 0; cpu < n; cpu++) if (this.running[cpu]! >= 0) least = Math.min(least, this.vruntimeNow(cpu));
+      least = Math.min(this.globalQ!.peekKey(), this.runningVruntimes!.least(this.now, this.vruntimeOf));
     }
     if (least !== Infinity && least > this.minVruntime[queue]!) this.minVruntime[queue] = least;
     return this.minVruntime[queue]!;
@@ -1034,6 +1038,7 @@ export class Engine implements PolicyActions {
     this.capLat[cpu] = this.capRate[cpu]! > 0 ? this.cache.capacityMissNs(p, cpu, p.homeNode) : 0;
     if (meter !== null) this.capDram[cpu] = this.capRate[cpu]! > 0 ? 1 - this.cache.capacityLlcHit(p, cpu) : 0;
     this.segStart[cpu] = now;
+    this.runningVruntimes?.set(cpu, p.vruntime, now, p.weight);
     this.stallEnd[cpu] = now + overheadNs + Math.round(stall);
     this.sliceEnd[cpu] = now + this.disc.sliceNs;
     this.trace?.('dispatch', now, p.pid, cpu);
@@ -1114,6 +1119,7 @@ export class Engine implements PolicyActions {
     }
     p.vruntime += (elapsed * 1024) / p.weight;
     this.segStart[cpu] = now;
+    this.runningVruntimes?.set(cpu, p.vruntime, now, p.weight);
   }
 
   /** Takes the running process off `cpu` (after accounting); the CPU is then idle. */
@@ -1124,6 +1130,7 @@ export class Engine implements PolicyActions {
     if (this.fair) this.raiseMinVruntime(this.globalQ === null ? cpu : this.m.cpuCount);
     const p = this.procs[this.running[cpu]!]!;
     this.running[cpu] = -1;
+    this.runningVruntimes?.clear(cpu);
     if (this.service[cpu] === ONLINE) this.setIdle(cpu, true);
     this.loads.add(cpu, -1);
     p.lastRanNs = this.now;

@@ -55,6 +55,14 @@ export class EngineView implements SimView {
     return this.e.loads.nextAt(0, start, accept);
   }
 
+  firstWithLoad(load: number, from: number, to: number, accept: (cpu: number) => boolean): number {
+    return this.e.loads.firstAt(load, from, to, accept);
+  }
+
+  queuedSum(from: number, to: number): number {
+    return this.e.queued.sum(from, to);
+  }
+
   queued(cpu: number): readonly number[] {
     return this.e.runQ[cpu]!.members();
   }

@@ -59,6 +59,7 @@ const WHITE_BOX: Readonly<Record<string, readonly string[]>> = {
   'test/unit/sim-canonical-number.test.ts': ['src/sim/canonical-number.ts'],
   'test/unit/policy-linux-cfs.test.ts': ['src/sim/policies/linuxCfs.ts'],
   'test/unit/sim-cpu-counts.test.ts': ['src/sim/cpu-counts.ts'],
+  'test/unit/sim-running-vruntime.test.ts': ['src/sim/running-vruntime.ts'],
   'test/unit/event-queue.test.ts': ['src/sim/heap.ts'],
   'test/unit/ready-queue.test.ts': ['src/sim/ready-queue.ts'],
   'bench/queue-child.ts': ['src/sim/heap.ts'],

@@ -143,6 +143,17 @@ export class FakeMachine implements SimView, PolicyActions {
       if (accept(cpu) && (best < 0 || this.load(cpu) < this.load(best))) best = cpu;
     return best;
   }
+  /** The scan the engine's index replaces: the first CPU of [from, to) with exactly that load. */
+  firstWithLoad(load: number, from: number, to: number, accept: (cpu: number) => boolean): number {
+    for (let cpu = Math.max(0, from); cpu < Math.min(to, this.queues.length); cpu++)
+      if (this.load(cpu) === load && accept(cpu)) return cpu;
+    return -1;
+  }
+  queuedSum(from: number, to: number): number {
+    let total = 0;
+    for (let cpu = from; cpu < to; cpu++) total += this.queues[cpu]!.length;
+    return total;
+  }
   queued(cpu: number): readonly number[] {
     return this.queues[cpu]!;
   }

@@ -164,3 +164,46 @@ test('power-of-two chooses exactly as the scan did, with every CPU usable and wi
     { numRuns: 200 },
   );
 });
+
+test('CpuCounts.sum and firstAt equal scans of a range after any sequence of changes', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 140 }),
+      fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 400 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 4 })), { minLength: 1, maxLength: 12 }),
+      (cpuCount, changes, ranges) => {
+        // Kept change by change (asked first) and built at the first query after the changes.
+        const kept = new CpuCounts(cpuCount);
+        const built = new CpuCounts(cpuCount);
+        const reference = new Int32Array(cpuCount);
+        assert.equal(kept.sum(0, cpuCount), 0);
+        const check = (counts: CpuCounts) => {
+          for (const [a, b, value] of ranges) {
+            // Ranges that are empty, cross word edges, start or end out of bounds.
+            const lo = (a % (cpuCount + 40)) - 20;
+            const hi = lo + (b % (cpuCount + 40));
+            let sum = 0;
+            for (let cpu = Math.max(0, lo); cpu < Math.min(hi, cpuCount); cpu++) sum += reference[cpu]!;
+            assert.equal(counts.sum(lo, hi), sum, `sum [${lo}, ${hi})`);
+            const accept = (cpu: number) => (cpu * 7 + b) % 5 !== 0;
+            let first = -1;
+            for (let cpu = Math.max(0, lo); cpu < Math.min(hi, cpuCount) && first < 0; cpu++)
+              if (reference[cpu] === value && accept(cpu)) first = cpu;
+            assert.equal(counts.firstAt(value, lo, hi, accept), first, `firstAt ${value} in [${lo}, ${hi})`);
+          }
+        };
+        changes.forEach(([at, up], i) => {
+          const cpu = at % cpuCount;
+          if (!up && reference[cpu] === 0) return;
+          kept.add(cpu, up ? 1 : -1);
+          built.add(cpu, up ? 1 : -1);
+          reference[cpu]! += up ? 1 : -1;
+          if (i % 25 === 0) check(kept);
+        });
+        check(kept);
+        check(built);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

@@ -12,7 +12,7 @@
  * about `expectedRun` before this one.
  */
 import { estimateMoveNs } from '../migration';
-import { evacuateOnCpuEvent, usable } from './helpers';
+import { evacuateOnCpuEvent, leastLoadedThen, leastLoadedUsable, usable } from './helpers';
 import { readParams } from './params';
 import type { Policy, PolicyActions, PolicyContext, SimView } from './policy';
 
@@ -53,6 +53,34 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
   const m = ctx.machine;
   const n = m.cpuCount;
   const heavyBytes = params.heavyFraction * m.l2Bytes;
+  // The CPUs of each core (ascending) and of each socket (a range: CPUs are numbered socket by socket).
+  const coreCpus: number[][] = Array.from({ length: m.coreCount }, () => []);
+  for (let cpu = 0; cpu < n; cpu++) coreCpus[m.cpuCore[cpu]!]!.push(cpu);
+  const socketFrom = new Int32Array(m.sockets).fill(n);
+  const socketTo = new Int32Array(m.sockets);
+  for (let cpu = 0; cpu < n; cpu++) {
+    const s = m.cpuSocket[cpu]!;
+    socketFrom[s] = Math.min(socketFrom[s]!, cpu);
+    socketTo[s] = cpu + 1;
+  }
+  /** Per socket, the smallest NUMA distance to a CPU of another socket: no remote target is nearer. */
+  const nearestRemote = Array.from({ length: m.sockets }, (_, s) => {
+    let d = Infinity;
+    for (let t = 0; t < m.sockets; t++)
+      if (t !== s) d = Math.min(d, m.distances[m.cpuNode[socketFrom[s]!]!]![m.cpuNode[socketFrom[t]!]!]!);
+    return d;
+  });
+
+  /** Working-set bytes of the processes on `core` (running and waiting): one entry of corePressure. */
+  function pressureOf(view: SimView, core: number): number {
+    let bytes = 0;
+    for (const cpu of coreCpus[core]!) {
+      const r = view.running(cpu);
+      if (r >= 0) bytes += view.workingSetLines(r) * m.lineBytes;
+      for (const h of view.queued(cpu)) bytes += view.workingSetLines(h) * m.lineBytes;
+    }
+    return bytes;
+  }
 
   /** Working-set bytes of the processes on each physical core (running and waiting). */
   function corePressure(view: SimView): Float64Array {
@@ -88,20 +116,31 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
     }
   }
 
-  /** Least-loaded usable CPU other than `src`; among equals the nearest (same core, same socket, then by distance). */
+  /**
+   * Least-loaded usable CPU other than `src`; among equals the nearest (same core, same socket,
+   * then by distance), then the lowest number: the smallest load x 1000 + tier of a scan (tiers
+   * are below 256). Only CPUs at the smallest load are read, nearest first.
+   */
   function cheapestTarget(view: SimView, h: number, src: number): number {
+    const first = leastLoadedUsable(view, h, undefined, src);
+    if (first < 0) return -1;
+    const load = view.load(first);
+    const fits = (c: number): boolean => c !== src && usable(view, h, c);
+    for (const c of coreCpus[m.cpuCore[src]!]!) if (view.load(c) === load && fits(c)) return c;
+    const socket = m.cpuSocket[src]!;
+    const near = view.firstWithLoad(load, socketFrom[socket]!, socketTo[socket]!, fits);
+    if (near >= 0) return near;
     let best = -1;
-    let bestKey = Infinity;
-    for (let c = 0; c < n; c++) {
-      if (c === src || !usable(view, h, c)) continue;
-      const tier =
-        m.cpuCore[c] === m.cpuCore[src] ? 0 : m.cpuSocket[c] === m.cpuSocket[src] ? 1 : view.distance(src, c);
-      const key = view.load(c) * 1000 + tier;
-      if (key < bestKey) {
-        bestKey = key;
+    let bestDistance = Infinity;
+    view.firstWithLoad(load, 0, n, (c) => {
+      if (m.cpuSocket[c] === socket || !fits(c)) return false;
+      const d = view.distance(src, c);
+      if (d < bestDistance) {
         best = c;
+        bestDistance = d;
       }
-    }
+      return d <= nearestRemote[socket]!;
+    });
     return best;
   }
 
@@ -160,20 +199,13 @@ export function cacheAffinity(ctx: PolicyContext): Policy {
     }
   }
 
-  /** Least-loaded usable CPU; among equals the one whose core's cache holds the least working set. */
+  /**
+   * Least-loaded usable CPU; among equals the one whose core's cache holds the least working set
+   * (then the lowest number). Only the CPUs at the smallest load are read, and a core holding
+   * nothing ends the search.
+   */
   function placeByPressure(view: SimView, h: number): number {
-    const pressure = corePressure(view);
-    let best = -1;
-    for (let c = 0; c < n; c++) {
-      if (!usable(view, h, c)) continue;
-      if (
-        best < 0 ||
-        view.load(c) < view.load(best) ||
-        (view.load(c) === view.load(best) && pressure[m.cpuCore[c]!]! < pressure[m.cpuCore[best]!]!)
-      )
-        best = c;
-    }
-    return best;
+    return leastLoadedThen(view, h, undefined, (c) => pressureOf(view, m.cpuCore[c]!), 0);
   }
 
   return {

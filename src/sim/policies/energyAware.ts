@@ -55,6 +55,8 @@ export function energyAware(ctx: PolicyContext): Policy {
   const domains: number[][] = [];
   domainOf.forEach((d, cpu) => (domains[d] ??= []).push(cpu));
   const util = new Float64Array(n);
+  /** Per domain, its power without the process being placed (NaN: not computed yet in this placement). */
+  const basePower = new Float64Array(domains.length);
 
   function taskUtil(view: SimView, h: number): number {
     const run = view.runNs(h);
@@ -64,19 +66,40 @@ export function energyAware(ctx: PolicyContext): Policy {
     return busy * (last >= 0 ? maxCap(last) : 1024);
   }
 
+  /** Utilisation of `cpu`: the processes running or waiting there, `except` left out. */
+  function utilOf(view: SimView, cpu: number, except: number): number {
+    let u = 0;
+    const r = view.running(cpu);
+    if (r >= 0 && r !== except) u += taskUtil(view, r);
+    for (const h of view.queued(cpu)) if (h !== except) u += taskUtil(view, h);
+    return u;
+  }
+
   function refreshUtil(view: SimView, except = -1): void {
-    for (let cpu = 0; cpu < n; cpu++) {
-      let u = 0;
-      const r = view.running(cpu);
-      if (r >= 0 && r !== except) u += taskUtil(view, r);
-      for (const h of view.queued(cpu)) if (h !== except) u += taskUtil(view, h);
-      util[cpu] = u;
-    }
+    for (let cpu = 0; cpu < n; cpu++) util[cpu] = utilOf(view, cpu, except);
   }
 
   function overutilized(view: SimView): boolean {
     for (let cpu = 0; cpu < n; cpu++)
       if (view.online(cpu) && util[cpu]! > params.overutilized * maxCap(cpu)) return true;
+    return false;
+  }
+
+  /** The CPU last found over the mark: a busy CPU stays busy a while, so it is asked first. */
+  let witness = 0;
+
+  /**
+   * overutilized() after refreshUtil(view, except), without computing every CPU's utilisation:
+   * one CPU over the mark is enough, and the last one found usually still is.
+   */
+  function overutilizedNow(view: SimView, except: number): boolean {
+    for (let k = 0; k < n; k++) {
+      const cpu = (witness + k) % n;
+      if (view.online(cpu) && utilOf(view, cpu, except) > params.overutilized * maxCap(cpu)) {
+        witness = cpu;
+        return true;
+      }
+    }
     return false;
   }
 
@@ -115,15 +138,18 @@ export function energyAware(ctx: PolicyContext): Policy {
 
   function choose(view: SimView, h: number): number {
     const prev = view.cpuOf(h);
+    if (overutilizedNow(view, h)) return leastLoadedUsable(view, h);
     refreshUtil(view, h);
     const u = taskUtil(view, h);
-    if (overutilized(view)) return leastLoadedUsable(view, h);
+    basePower.fill(NaN);
     let best = -1;
     let bestDelta = Infinity;
     for (let cpu = 0; cpu < n; cpu++) {
       if (!usable(view, h, cpu) || util[cpu]! + u > params.overutilized * maxCap(cpu)) continue;
       const d = domainOf[cpu]!;
-      const delta = domainPower(view, d, cpu, u) - domainPower(view, d, -1, 0);
+      // The domain's power without the process is the same for each of its CPUs: computed once.
+      if (Number.isNaN(basePower[d]!)) basePower[d] = domainPower(view, d, -1, 0);
+      const delta = domainPower(view, d, cpu, u) - basePower[d]!;
       // Ties (within 0.1 %): the previous CPU keeps its warm cache; then the one with most spare capacity.
       const better =
         delta < bestDelta * 0.999 ||

@@ -22,6 +22,40 @@ export function leastLoadedUsable(
   );
 }
 
+/**
+ * Usable CPU with the smallest load among those `accept` admits (all when absent), other than
+ * `except`; among equals the one with the smallest `tie(cpu)`, then the lowest number: what a scan
+ * of every CPU keeping the first with a smaller (load, tie) finds. It reads only the CPUs at the
+ * smallest load (from the load index), and stops at the first whose tie is `floor`, a value no
+ * tie goes below. -1 if none.
+ */
+export function leastLoadedThen(
+  view: SimView,
+  handle: number,
+  accept: ((cpu: number) => boolean) | undefined,
+  tie: (cpu: number) => number,
+  floor = -Infinity,
+  except = -1,
+): number {
+  const first = leastLoadedUsable(view, handle, accept, except);
+  if (first < 0) return -1;
+  let best = first;
+  let bestTie = tie(first);
+  if (bestTie <= floor) return best;
+  const mask = view.affinity(handle);
+  view.firstWithLoad(view.load(first), first + 1, view.machine.cpuCount, (cpu) => {
+    if (cpu === except || (mask !== null && mask[cpu] !== 1) || !view.online(cpu)) return false;
+    if (accept !== undefined && !accept(cpu)) return false;
+    const t = tie(cpu);
+    if (t < bestTie) {
+      best = cpu;
+      bestTie = t;
+    }
+    return t <= floor;
+  });
+  return best;
+}
+
 /** CPU with the most waiting processes among those `accept` admits (ties: lowest number); -1 if no queue holds `atLeast` waiting. */
 export function busiestQueue(view: SimView, atLeast = 1, accept?: (cpu: number) => boolean): number {
   return view.mostQueued(atLeast, accept ?? (() => true));

@@ -8,7 +8,7 @@
  * Heavy or light is learnt from behaviour: the fraction of its time in the system a process has
  * spent running (run / (run + sleep)), once it has run at least `minRun`.
  */
-import { evacuateOnCpuEvent, usable } from './helpers';
+import { evacuateOnCpuEvent, leastLoadedUsable, usable } from './helpers';
 import { readParams } from './params';
 import type { Policy, PolicyContext, SimView } from './policy';
 
@@ -42,6 +42,9 @@ export function heterogeneityAware(ctx: PolicyContext): Policy {
   const maxCap = Math.max(...capacities);
   const isBig = (cpu: number): boolean => m.coreTypes[m.cpuType[cpu]!]!.capacity === maxCap;
   const homogeneous = capacities.every((c) => c === maxCap);
+  // Without a governor or a thermal throttle no clock ever moves (frequency.ts), so a CPU's
+  // capacity is its core type's for the whole run and fastest() can ask the load index per type.
+  const staticCapacity = m.dvfs.governor === 'performance' && m.thermal === null;
 
   function demand(view: SimView, h: number): Demand {
     const run = view.runNs(h);
@@ -53,13 +56,43 @@ export function heterogeneityAware(ctx: PolicyContext): Policy {
 
   /** Usable CPU with the lowest (load + 1) / capacity among those `accept` admits: where one more process runs fastest. */
   function fastest(view: SimView, h: number, accept: (cpu: number) => boolean): number {
+    return staticCapacity ? fastestByType(view, h, accept) : fastestByScan(view, h, accept);
+  }
+
+  /** Its score on `cpu`: the process's own CPU does not count it twice. */
+  const score = (view: SimView, h: number, cpu: number): number =>
+    (view.load(cpu) + (view.cpuOf(h) === cpu ? 0 : 1)) / Math.max(1, view.capacity(cpu));
+
+  /** The scan: every CPU, the first with the lowest score. */
+  function fastestByScan(view: SimView, h: number, accept: (cpu: number) => boolean): number {
     let best = -1;
     let bestScore = Infinity;
     for (let cpu = 0; cpu < n; cpu++) {
       if (!accept(cpu) || !usable(view, h, cpu)) continue;
-      const score = (view.load(cpu) + (view.cpuOf(h) === cpu ? 0 : 1)) / Math.max(1, view.capacity(cpu));
-      if (score < bestScore) {
-        bestScore = score;
+      const s = score(view, h, cpu);
+      if (s < bestScore) {
+        bestScore = s;
+        best = cpu;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * What the scan finds, when capacities are static: on CPUs of one type the score grows with
+   * the load, so the candidates are each type's least-loaded CPU other than the process's own
+   * (from the load index) and its own; the lowest score wins, the lowest number on ties.
+   */
+  function fastestByType(view: SimView, h: number, accept: (cpu: number) => boolean): number {
+    const own = view.cpuOf(h);
+    let best = own >= 0 && accept(own) && usable(view, h, own) ? own : -1;
+    let bestScore = best >= 0 ? score(view, h, best) : Infinity;
+    for (let type = 0; type < m.coreTypes.length; type++) {
+      const cpu = leastLoadedUsable(view, h, (c) => m.cpuType[c] === type && accept(c), own);
+      if (cpu < 0) continue;
+      const s = score(view, h, cpu);
+      if (s < bestScore || (s === bestScore && cpu < best)) {
+        bestScore = s;
         best = cpu;
       }
     }

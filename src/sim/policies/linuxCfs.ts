@@ -79,10 +79,19 @@ interface Domain {
   span: number[];
   /** The domain's groups (child spans); groups[localGroup] contains the owning CPU. */
   groups: number[][];
+  /** Each group's CPUs as a range [groupFrom[i], groupTo[i]) (child spans are runs of CPU numbers), or null if one is not. */
+  groupFrom: Int32Array | null;
+  groupTo: Int32Array | null;
   localGroup: number;
   imbalancePct: number;
   cacheNiceTries: number;
   minIntervalMs: number;
+}
+
+interface GroupStats {
+  load: number;
+  capacity: number;
+  waiting: number;
 }
 
 const DEFAULT_IMBALANCE: Record<Level, number> = { SMT: 110, MC: 117, NUMA: 117 };
@@ -113,10 +122,13 @@ export function buildDomains(m: ResolvedMachine, imbalancePct: number, cacheNice
         g.forEach((x) => seen.add(x));
         groups.push(g);
       }
+      const ranges = groups.every((g) => g.every((c, k) => c === g[0]! + k));
       domains.push({
         level,
         span,
         groups,
+        groupFrom: ranges ? Int32Array.from(groups, (g) => g[0]!) : null,
+        groupTo: ranges ? Int32Array.from(groups, (g) => g[0]! + g.length) : null,
         localGroup: groups.findIndex((g) => g.includes(cpu)),
         imbalancePct: level === 'SMT' ? DEFAULT_IMBALANCE.SMT : imbalancePct,
         cacheNiceTries: cacheNiceTries >= 0 ? cacheNiceTries : DEFAULT_NICE_TRIES[level],
@@ -142,7 +154,7 @@ export function linuxCfs(ctx: PolicyContext): Policy {
   const avgIdle = new Float64Array(n).fill(2 * params.migrationCost);
   const idleSince = new Float64Array(n).fill(-1);
 
-  function groupLoad(view: SimView, group: number[]): { load: number; capacity: number; waiting: number } {
+  function groupLoad(view: SimView, group: number[]): GroupStats {
     let load = 0;
     let capacity = 0;
     let waiting = 0;
@@ -167,22 +179,27 @@ export function linuxCfs(ctx: PolicyContext): Policy {
     newlyIdle: boolean,
   ): 'moved' | 'balanced' | 'failed' {
     const d = domains[cpu]![level]!;
-    const local = groupLoad(view, d.groups[d.localGroup]!);
+    // A group with nobody waiting is never the busiest: with every CPU online, the index's range
+    // sums find those without reading their CPUs, and only the others are summed CPU by CPU.
+    const from = view.onlineCount === n ? d.groupFrom : null;
+    const to = d.groupTo;
     let busiest = -1;
     let busiestPerCap = -1;
-    let busiestStats = local;
-    d.groups.forEach((g, i) => {
-      if (i === d.localGroup) return;
-      const s = groupLoad(view, g);
-      if (s.capacity === 0 || s.waiting === 0) return;
+    let busiestStats: GroupStats | null = null;
+    for (let i = 0; i < d.groups.length; i++) {
+      if (i === d.localGroup) continue;
+      if (from !== null && view.queuedSum(from[i]!, to![i]!) === 0) continue;
+      const s = groupLoad(view, d.groups[i]!);
+      if (s.capacity === 0 || s.waiting === 0) continue;
       const perCap = s.load / s.capacity;
       if (perCap > busiestPerCap) {
         busiestPerCap = perCap;
         busiest = i;
         busiestStats = s;
       }
-    });
-    if (busiest < 0) return 'balanced';
+    }
+    if (busiest < 0 || busiestStats === null) return 'balanced';
+    const local = groupLoad(view, d.groups[d.localGroup]!);
     const localPerCap = local.capacity > 0 ? local.load / local.capacity : Infinity;
     if (busiestPerCap * 100 <= localPerCap * d.imbalancePct) return 'balanced';
     // Move half the difference, scaled to the local group's capacity; at least one task.

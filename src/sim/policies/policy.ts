@@ -36,6 +36,14 @@ export interface SimView {
   mostQueued(atLeast: number, accept: (cpu: number) => boolean): number;
   /** The first CPU with load 0 that `accept` admits, in the order start, start + 1, ..., wrapping around; -1 if none. */
   nextIdle(start: number, accept: (cpu: number) => boolean): number;
+  /**
+   * The lowest CPU in [from, to) whose load is exactly `load` that `accept` admits (CPUs asked in
+   * that order; `accept` may stop the walk by admitting); -1 if none. From the load index: it
+   * reads only CPUs with that load.
+   */
+  firstWithLoad(load: number, from: number, to: number, accept: (cpu: number) => boolean): number;
+  /** The sum of queueLength(cpu) over CPUs [from, to), offline ones included (from the queue-length index: a word sum per 32 CPUs). */
+  queuedSum(from: number, to: number): number;
   /** Handles waiting in `cpu`'s queue (heap order, not sorted). */
   queued(cpu: number): readonly number[];
   /**

@@ -9,7 +9,7 @@
  * on ties; a process waking on a hot core moves to a cooler one (reason thermal).
  * Without a thermal model every core stays at the ambient temperature and nothing moves.
  */
-import { evacuateOnCpuEvent, usable } from './helpers';
+import { evacuateOnCpuEvent, leastLoadedThen, usable } from './helpers';
 import { readParams } from './params';
 import type { Policy, PolicyActions, PolicyContext, SimView } from './policy';
 
@@ -28,19 +28,14 @@ export function thermalAware(ctx: PolicyContext): Policy {
   const n = ctx.machine.cpuCount;
   const hotC = (ctx.machine.thermal?.throttleC ?? Infinity) - params.margin;
 
-  /** Least-loaded usable CPU, coolest on ties, never one that is hot; -1 if none. */
+  /**
+   * Least-loaded usable CPU, coolest on ties, never one that is hot; -1 if none. Only the CPUs at
+   * the smallest load are read (leastLoadedThen); without a thermal model every core is at the
+   * ambient temperature, so the first of them wins.
+   */
   function coolest(view: SimView, h: number, accept: (cpu: number) => boolean): number {
-    let best = -1;
-    for (let cpu = 0; cpu < n; cpu++) {
-      if (!usable(view, h, cpu) || !accept(cpu)) continue;
-      if (
-        best < 0 ||
-        view.load(cpu) < view.load(best) ||
-        (view.load(cpu) === view.load(best) && view.temperatureC(cpu) < view.temperatureC(best))
-      )
-        best = cpu;
-    }
-    return best;
+    if (ctx.machine.thermal === null) return leastLoadedThen(view, h, accept, () => 0, 0);
+    return leastLoadedThen(view, h, accept, (cpu) => view.temperatureC(cpu));
   }
 
   function place(view: SimView, h: number): number {
