@@ -63,7 +63,7 @@ export function writeCanonicalNumber(value: number, buf: Uint8Array, pos: number
 
 /** The last buffer written to and a view of it: a writer keeps one buffer, so the view is made once. */
 let lastBuf: Uint8Array | null = null;
-let lastView = new DataView(new ArrayBuffer(0));
+let lastView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
 function viewOf(buf: Uint8Array): DataView {
   if (buf !== lastBuf) {
