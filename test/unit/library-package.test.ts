@@ -215,6 +215,9 @@ export { migrations };
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.setContent('<!doctype html><title>library</title>');
       await page.addScriptTag({ content: code, type: 'module' });
+      // A module script runs after it is added, not during: on a busy machine the page can be
+      // asked before the bundle has set window.report.
+      await page.waitForFunction(() => 'report' in window, undefined, { timeout: 120_000 });
       const inBrowser = await page.evaluate(() => (window as unknown as { report: Promise<unknown> }).report);
       assert.deepEqual(errors, []);
       assert.deepEqual(inBrowser, esm, 'the browser gives what Node gives');
