@@ -9,10 +9,13 @@
 import type { CpuCounts } from './cpu-counts';
 
 export class ReadyQueue {
-  private slots: number[] = [];
-  private keys: number[] = [];
-  private ties: number[] = [];
-  private orders: number[] = [];
+  /** The queued slots in heap order; its length is the queue's (members() hands it out as is). */
+  private readonly slots: number[] = [];
+  // The sort keys in typed columns of at least the queue's length: a double stored in a
+  // Float64Array is never boxed.
+  private keys: Float64Array = new Float64Array(8);
+  private ties: Float64Array = new Float64Array(8);
+  private orders: Float64Array = new Float64Array(8);
 
   /**
    * `pos[slot]` is the slot's index in whichever queue holds it, -1 when in none. A CPU's own
@@ -35,7 +38,7 @@ export class ReadyQueue {
   }
 
   peekKey(): number {
-    return this.keys.length === 0 ? Infinity : this.keys[0]!;
+    return this.slots.length === 0 ? Infinity : this.keys[0]!;
   }
 
   /** Read-only view of the queued slots in heap order (not sorted). */
@@ -57,10 +60,8 @@ export class ReadyQueue {
 
   push(slot: number, key: number, tie: number, order: number): void {
     const i = this.slots.length;
+    if (i === this.keys.length) this.grow();
     this.slots.push(slot);
-    this.keys.push(key);
-    this.ties.push(tie);
-    this.orders.push(order);
     this.up(i, slot, key, tie, order);
     this.lengths?.add(this.cpu, 1);
   }
@@ -80,11 +81,12 @@ export class ReadyQueue {
   private removeAt(i: number): void {
     this.pos[this.slots[i]!] = -1;
     const slot = this.slots.pop()!;
-    const key = this.keys.pop()!;
-    const tie = this.ties.pop()!;
-    const order = this.orders.pop()!;
+    const last = this.slots.length;
+    const key = this.keys[last]!;
+    const tie = this.ties[last]!;
+    const order = this.orders[last]!;
     this.lengths?.add(this.cpu, -1);
-    if (i === this.slots.length) return;
+    if (i === last) return;
     if (i > 0 && this.goesBefore(key, tie, order, (i - 1) >> 1)) this.up(i, slot, key, tie, order);
     else this.down(i, slot, key, tie, order);
   }
@@ -102,6 +104,17 @@ export class ReadyQueue {
     this.ties[to] = this.ties[from]!;
     this.orders[to] = this.orders[from]!;
     this.pos[slot] = to;
+  }
+
+  private grow(): void {
+    const wider = (old: Float64Array): Float64Array => {
+      const next = new Float64Array(old.length * 2);
+      next.set(old);
+      return next;
+    };
+    this.keys = wider(this.keys);
+    this.ties = wider(this.ties);
+    this.orders = wider(this.orders);
   }
 
   private place(i: number, slot: number, key: number, tie: number, order: number): void {
