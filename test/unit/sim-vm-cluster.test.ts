@@ -23,7 +23,7 @@ import {
   SimConfigError,
   simulateLiveMigration,
   simulateVmCluster,
-  VM_HOST_POWER,
+  HOST_POWER,
   VmClusterSimulation,
   type VmClusterConfig,
   type VmClusterResult,
@@ -151,7 +151,7 @@ test('consolidation saves exactly idle power x the host-seconds off', () => {
     assert.deepEqual(h.offAtS, [at / S], `${h.host} is powered off when its last VM has left`);
     offHostS += 90 - at / S;
   }
-  const idleW = VM_HOST_POWER.idleW.default;
+  const idleW = HOST_POWER.idleW.default;
   near(base.idleEnergyJ - cons.idleEnergyJ, idleW * offHostS, 1e-6, 'idle energy saved');
   // The same work is done either way (the load fits), so the dynamic energy is the same.
   near(cons.dynamicEnergyJ, base.dynamicEnergyJ, 1e-6, 'dynamic energy');
@@ -184,7 +184,7 @@ test('consolidation costs SLA once the load rises: overload and steal, then a sp
     cons.hosts.map((h) => h.boots),
     [1, 0, 1],
   );
-  near(cons.bootEnergyJ, 2 * 5 * VM_HOST_POWER.peakW.default, 1e-9, 'two boots at boot x peak');
+  near(cons.bootEnergyJ, 2 * 5 * HOST_POWER.peakW.default, 1e-9, 'two boots at boot x peak');
 });
 
 /** One 1 GiB VM with one busy vCPU on host-0, moved to host-1 by maintenance at 2 s. */

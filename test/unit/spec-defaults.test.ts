@@ -35,7 +35,6 @@ import {
   resolveLiveMigration,
   SERVICE,
   VM_CLUSTER,
-  VM_HOST_POWER,
   VM_LOAD,
   VM_MIGRATION,
   resolveConfig,
@@ -623,7 +622,6 @@ const CLUSTER_SECTIONS: Readonly<Record<string, Section>> = {
   SERVICE,
   BALANCER,
   VM_CLUSTER,
-  VM_HOST_POWER,
   VM_LOAD,
   VM_MIGRATION,
   HEALTH,
@@ -699,9 +697,11 @@ test("the cluster's sections: every constant default is the value their resolver
     scheduler: { kind: 'fair' },
     durationNs: 1e9,
     seed: 1,
-    power: { idleW: 1, peakW: 2 },
+    power: {},
   });
   same(HOST_POWER, powered.hosts[0]!.power as unknown as Record<string, unknown>);
+  // A request host's boot is charged at idle power (host-run.ts), a VM host's at peak (below).
+  assert.equal(powered.hosts[0]!.power!.bootEnergyJ, (HOST_POWER.bootNs.default / 1e9) * HOST_POWER.idleW.default);
   assert.ok(Object.values(HOST_EVENT).every((spec) => !('default' in spec)));
   // An autoscaler's max is every host and its initial count min, in words.
   const scaled = cluster().service;
@@ -734,8 +734,8 @@ test("the cluster's sections: every constant default is the value their resolver
   assert.equal(vms.hosts[0]!.vcpuSlots, vms.hosts[0]!.cores * VM_CLUSTER.overcommit.default);
   same(VM_MIGRATION, vms as unknown as Record<string, unknown>, ['consolidate']);
   assert.equal(vms.consolidate, VM_MIGRATION.consolidate.default === 'on');
-  same(VM_HOST_POWER, vms.hosts[0]!.power);
-  assert.equal(vms.hosts[0]!.power.bootEnergyJ, (VM_HOST_POWER.bootNs.default / 1e9) * VM_HOST_POWER.peakW.default);
+  same(HOST_POWER, vms.hosts[0]!.power);
+  assert.equal(vms.hosts[0]!.power.bootEnergyJ, (HOST_POWER.bootNs.default / 1e9) * HOST_POWER.peakW.default);
   same(VM_LOAD, { ...vms.vms[0]!, utilization: vms.vms[0]!.trace[0] });
 });
 

@@ -16,14 +16,9 @@ import { array, num, onlyKeys, optNum, record, str } from '../validate';
 import { BALANCER, HEALTH, type BalancerPolicyName, type ResolvedBalancer, type ResolvedHealth } from './balancer';
 import { AUTOSCALE, resolveAutoscale, type ResolvedAutoscale } from './autoscaler';
 import { resolveHostEvents, type HostAction, type HostEventConfig } from './host-events';
-import { resolveHostPower, type ResolvedHostPower } from './host-power';
+import { resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
 
-/** A host's power figures (HOST_POWER): watts, and the boot time in ns. */
-export interface HostPowerConfig {
-  idleW: number;
-  peakW: number;
-  bootNs?: number;
-}
+export type { HostPowerConfig } from './host-power';
 
 export interface ClusterHostConfig {
   /** Its hosts are named `<name>-<i>`, i from 0 (default `host`). */
@@ -215,7 +210,7 @@ export function resolveCluster(config: unknown): ResolvedCluster {
     'power',
     'events',
   ]);
-  const clusterPower = c.power === undefined ? null : resolveHostPower(c.power, 'power');
+  const clusterPower = c.power === undefined ? null : resolveHostPower(c.power, 'power', 'idle');
   const durationNs = readNumber(RUN.durationNs, given(c.durationNs, 'durationNs'), 'durationNs');
   const seed = readNumber(RUN.seed, given(c.seed, 'seed'), 'seed');
   const entries = array(c.hosts, 'hosts');
@@ -226,7 +221,7 @@ export function resolveCluster(config: unknown): ResolvedCluster {
     const path = `hosts[${entry}]`;
     const h = record(item, path);
     onlyKeys(h, path, ['name', 'count', 'machine', 'workload', 'power']);
-    const power = h.power === undefined ? clusterPower : resolveHostPower(h.power, `${path}.power`);
+    const power = h.power === undefined ? clusterPower : resolveHostPower(h.power, `${path}.power`, 'idle');
     const name = h.name === undefined ? 'host' : str(h.name, `${path}.name`);
     const count = optNum(h.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_HOSTS });
     if (hosts.length + count > MAX_HOSTS)

@@ -8,6 +8,7 @@
  * balancer stops routing to the host at once.
  */
 import { SimConfigError } from '../errors';
+import { EVENT } from '../events';
 import { readEnum, readNumber, type Section } from '../spec';
 import { array, onlyKeys, record, str } from '../validate';
 import { detectionAt, type ResolvedHealth } from './balancer';
@@ -29,15 +30,8 @@ export const HOST_EVENT = {
     required: true,
     doc: 'What happens to the host.',
   },
-  atNs: {
-    kind: 'number',
-    unit: 'ns',
-    lab: 'at',
-    integer: true,
-    min: 0,
-    required: true,
-    doc: 'When the event happens, in simulated time.',
-  },
+  // The instant of an event is the machine events' key (events.ts), one key for one concept.
+  atNs: EVENT.atNs,
   host: { kind: 'name', required: true, doc: 'The host affected, by its name (<name>-<i>).' },
   durationNs: {
     kind: 'number',
@@ -82,21 +76,23 @@ export interface ResolvedHostEvents {
   bootingNs: number[];
 }
 
+/** One host event as read from a config, with the path its errors name. */
+export interface ReadHostEvent {
+  path: string;
+  kind: HostEventKind;
+  /** Index of its host in the run's hosts. */
+  host: number;
+  atNs: number;
+  /** Infinity: until the end of the run. */
+  durationNs: number;
+}
+
 /**
- * Checks `events` (each names a host of `hostNames`) and plays them into actions. An event must
- * find its host in a state it applies to: fail, maintenance and power-off an up host (fail and
- * power-off also a draining one), power-on a host that is down.
+ * Reads a list of host events against HOST_EVENT, each naming a host of `index`: the one parser
+ * of host events, for request clusters (played below) and VM clusters (vm-config.ts) alike.
  */
-export function resolveHostEvents(
-  value: unknown,
-  hostNames: readonly string[],
-  bootNs: readonly number[],
-  health: ResolvedHealth | null,
-  durationNs: number,
-): ResolvedHostEvents {
-  const index = new Map(hostNames.map((n, i) => [n, i]));
-  const n = hostNames.length;
-  const events = array(value, 'events').map((item, k) => {
+export function readHostEvents(value: unknown, index: ReadonlyMap<string, number>): ReadHostEvent[] {
+  return array(value, 'events').map((item, k) => {
     const p = `events[${k}]`;
     const e = record(item, p);
     onlyKeys(e, p, Object.keys(HOST_EVENT));
@@ -114,6 +110,23 @@ export function resolveHostEvents(
         e.durationNs === undefined ? Infinity : readNumber(HOST_EVENT.durationNs, e.durationNs, `${p}.durationNs`),
     };
   });
+}
+
+/**
+ * Checks `events` (each names a host of `hostNames`) and plays them into actions. An event must
+ * find its host in a state it applies to: fail, maintenance and power-off an up host (fail and
+ * power-off also a draining one), power-on a host that is down.
+ */
+export function resolveHostEvents(
+  value: unknown,
+  hostNames: readonly string[],
+  bootNs: readonly number[],
+  health: ResolvedHealth | null,
+  durationNs: number,
+): ResolvedHostEvents {
+  const index = new Map(hostNames.map((n, i) => [n, i]));
+  const n = hostNames.length;
+  const events = readHostEvents(value, index);
   // In time order, an instant's events in the order given.
   const order = events.map((_, k) => k).sort((a, b) => events[a]!.atNs - events[b]!.atNs || a - b);
   const state: State[] = hostNames.map(() => 'up');

@@ -1,32 +1,41 @@
 /**
- * The power of a whole host in a cluster (docs/model.md, "Requests behind a load balancer"):
- * the linear server model P(u) = idle + (peak - idle) u of Fan, Weber & Barroso 2007, for hosts
- * whose machine has no power model of its own, and the boot time of a host powered on. A
- * machine with its own power model (machine.power or machine.thermal) keeps it: its engine's
- * energy is the host's.
+ * The power of a whole host, one spec for every cluster run (docs/model.md, "Host power"): the
+ * linear server model P(u) = idle + (peak - idle) u of Fan, Weber & Barroso 2007, the boot time
+ * of a host powered on and the energy a boot costs. Request clusters (cluster-config.ts) read it
+ * for hosts whose machine has no power model of its own (a machine with one keeps it: its
+ * engine's energy is the host's); VM clusters (vm-config.ts) for every host.
+ *
+ * The defaults are one measured server: SPECpower_ssj2008's HP ProLiant ML110 G5 (93.7 W idle,
+ * 135 W at full load; ../shared/design/MODEL.md sections 4 and 7, and CloudSim's
+ * PowerModelSpecPowerHpProLiantMl110G5Xeon3075). Idle and peak are therefore given together or
+ * not at all: one figure given and the other defaulted would describe no machine.
  */
 import { SimConfigError } from '../errors';
 import { onlySectionKeys, readNumber, type Section } from '../spec';
-import { record } from '../validate';
+import { optionalRecord } from '../validate';
 
-/** A host's power keys (spec.ts): on the cluster (every host) or on one hosts entry (its hosts). */
+const S = 1e9;
+
+/** A host's power keys (spec.ts): on a cluster (every host) or on one hosts entry (its hosts). */
 export const HOST_POWER = {
   idleW: {
     kind: 'number',
     unit: 'W',
     lab: 'idle',
     min: 0,
-    required: true,
-    doc: 'Power of the host while on and idle (used when its machine has no power model of its own; also drawn while it boots).',
-    source: 'Fan, Weber & Barroso 2007: an idle server draws about half its peak',
+    default: 93.7,
+    doc: 'Power of the host while on and idle (give it with peak, or neither).',
+    source:
+      'SPECpower_ssj2008, HP ProLiant ML110 G5 at 0 % load (MODEL.md section 4; CloudSim PowerModelSpecPowerHpProLiantMl110G5Xeon3075); an idle server draws about half its peak (Fan, Weber & Barroso 2007)',
   },
   peakW: {
     kind: 'number',
     unit: 'W',
     lab: 'peak',
     min: 0,
-    required: true,
+    default: 135,
     doc: 'Power of the host with every CPU busy; in between it is linear in the mean utilisation of its CPUs.',
+    source: 'SPECpower_ssj2008, HP ProLiant ML110 G5 at 100 % load (MODEL.md section 4)',
   },
   bootNs: {
     kind: 'number',
@@ -34,24 +43,63 @@ export const HOST_POWER = {
     lab: 'boot',
     integer: true,
     min: 0,
-    default: 0,
-    doc: 'Time from power-on (or the end of a failure) until the host serves requests; it draws idle power meanwhile.',
+    default: 60e9,
+    doc: 'Time from power-on (or the end of a repair) until the host serves requests or takes VMs.',
+    source:
+      'estimate: a server POST and hypervisor boot take about a minute (MODEL.md section 7 asks for a boot time, without a figure)',
+  },
+  bootEnergyJ: {
+    kind: 'number',
+    unit: 'J',
+    lab: 'bootEnergy',
+    min: 0,
+    defaultText: 'boot x peak on VM hosts (a booting server draws about its peak); boot x idle on request hosts',
+    doc: 'Energy of one power-on, drawn instead of idle and dynamic power while the host boots (VM runs only: a request host draws idle power while it boots).',
+    source: 'estimate (MODEL.md section 7: "boot time and boot energy when powered on")',
   },
 } satisfies Section;
 
-export interface ResolvedHostPower {
-  idleW: number;
-  peakW: number;
-  bootNs: number;
+/** A host's power figures as a config gives them (HOST_POWER): watts, ns and joules. */
+export interface HostPowerConfig {
+  idleW?: number;
+  peakW?: number;
+  bootNs?: number;
+  bootEnergyJ?: number;
 }
 
-export function resolveHostPower(value: unknown, path: string): ResolvedHostPower {
-  const p = record(value, path);
+/** A host's power figures with their defaults; `bootEnergyJ` is what one boot is charged. */
+export type ResolvedHostPower = Required<HostPowerConfig>;
+
+/**
+ * What a boot costs when the config does not say: a VM host is charged boot x peak; a request
+ * host's run (host-run.ts) charges its idle power over the boot, so it may not give its own.
+ */
+export type BootEnergy = 'peak' | 'idle';
+
+export function resolveHostPower(value: unknown, path: string, bootEnergy: BootEnergy): ResolvedHostPower {
+  const p = optionalRecord(value, path);
   onlySectionKeys(p, path, HOST_POWER);
+  if ((p.idleW === undefined) !== (p.peakW === undefined)) {
+    const missing = p.idleW === undefined ? 'idleW' : 'peakW';
+    throw new SimConfigError(
+      `${path}.${missing}`,
+      'give idle and peak together (their defaults are one measured server, SPECpower HP ML110 G5)',
+    );
+  }
   const idleW = readNumber(HOST_POWER.idleW, p.idleW, `${path}.idleW`);
   const peakW = readNumber(HOST_POWER.peakW, p.peakW, `${path}.peakW`);
   if (peakW < idleW) throw new SimConfigError(`${path}.peakW`, `must be at least idle (${idleW} W)`);
-  return { idleW, peakW, bootNs: readNumber(HOST_POWER.bootNs, p.bootNs, `${path}.bootNs`) };
+  const bootNs = readNumber(HOST_POWER.bootNs, p.bootNs, `${path}.bootNs`);
+  if (bootEnergy === 'idle' && p.bootEnergyJ !== undefined)
+    throw new SimConfigError(
+      `${path}.bootEnergyJ`,
+      'a request cluster charges a booting host its idle power; only VM runs read bootEnergy',
+    );
+  const bootEnergyJ =
+    p.bootEnergyJ === undefined
+      ? (bootNs / S) * (bootEnergy === 'peak' ? peakW : idleW)
+      : readNumber(HOST_POWER.bootEnergyJ, p.bootEnergyJ, `${path}.bootEnergyJ`);
+  return { idleW, peakW, bootNs, bootEnergyJ };
 }
 
 /**

@@ -18,50 +18,15 @@ import {
   type LiveMigrationConfig,
   type LiveMigrationLinkConfig,
 } from './live-migration';
+import { readHostEvents, type HostEventConfig } from './host-events';
+import { HOST_POWER, resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
 import { VM_PLACEMENT, vcpuSlots, type VmPlacementName } from './vm-placement';
 
-const S = 1e9;
-
-/** A host's power, linear in its utilisation between idle and peak. */
-export const VM_HOST_POWER = {
-  idleW: {
-    kind: 'number',
-    unit: 'W',
-    lab: 'idle',
-    min: 0,
-    default: 93.7,
-    doc: 'Power of a host that is on and idle.',
-    source: 'SPECpower_ssj2008, HP ProLiant ML110 G5 at 0 % (CloudSim PowerModelSpecPowerHpProLiantMl110G5Xeon3075)',
-  },
-  peakW: {
-    kind: 'number',
-    unit: 'W',
-    lab: 'peak',
-    min: 0,
-    default: 135,
-    doc: 'Power of a host whose every core is busy; in between, idle + (peak - idle) x utilisation.',
-    source: 'SPECpower_ssj2008, HP ProLiant ML110 G5 at 100 %',
-  },
-  bootNs: {
-    kind: 'number',
-    unit: 'ns',
-    lab: 'boot',
-    integer: true,
-    min: 0,
-    default: 60e9,
-    doc: 'Time from powering a host on until it can take VMs.',
-    source: 'estimate: a server POST and hypervisor boot take about a minute',
-  },
-  bootEnergyJ: {
-    kind: 'number',
-    unit: 'J',
-    lab: 'bootEnergy',
-    min: 0,
-    defaultText: 'boot x peak (a booting server draws about its peak)',
-    doc: 'Energy of one power-on, drawn instead of idle and dynamic power while it boots.',
-    source: 'estimate',
-  },
-} satisfies Section;
+/**
+ * @deprecated The one host power spec is HOST_POWER (host-power.ts); this name is kept only while
+ * src/sim/index.ts re-exports it, and is the same object.
+ */
+export const VM_HOST_POWER = HOST_POWER;
 
 /** A VM's CPU load: what each of its vCPUs asks of the host. */
 export const VM_LOAD = {
@@ -178,12 +143,8 @@ export const VM_CLUSTER = {
   },
 } satisfies Section;
 
-export interface VmHostPowerConfig {
-  idleW?: number;
-  peakW?: number;
-  bootNs?: number;
-  bootEnergyJ?: number;
-}
+/** @deprecated HostPowerConfig (host-power.ts), the one host power config. */
+export type VmHostPowerConfig = HostPowerConfig;
 
 export interface VmHostConfig {
   /** Its hosts are named `<name>-<i>` (default `host`). */
@@ -191,7 +152,7 @@ export interface VmHostConfig {
   count?: number;
   machine: MachineConfig;
   ramBytes: number;
-  power?: VmHostPowerConfig;
+  power?: HostPowerConfig;
   /** Powered off at the start (a spare the policies may power on). */
   off?: boolean;
 }
@@ -242,7 +203,8 @@ export interface VmClusterConfig {
   sliceNs?: number;
   link?: LiveMigrationLinkConfig;
   migration?: VmMigrationPolicyConfig;
-  events?: VmMaintenanceEvent[];
+  /** Host events (HOST_EVENT); a VM run takes maintenance without a duration only. */
+  events?: HostEventConfig[];
   /** The machine-level policy and scheduler every host runs its vCPUs with. */
   policy: PolicyConfig;
   scheduler: SchedulerConfig;
@@ -259,7 +221,7 @@ export interface ResolvedVmHost {
   speed: number;
   vcpuSlots: number;
   ramBytes: number;
-  power: Required<VmHostPowerConfig>;
+  power: ResolvedHostPower;
   off: boolean;
 }
 
@@ -296,20 +258,6 @@ export interface ResolvedVmCluster {
 export const MAX_VMS = 10_000;
 const MAX_VM_HOSTS = 1_000;
 
-function resolvePower(value: unknown, path: string): Required<VmHostPowerConfig> {
-  const p = optionalRecord(value, path);
-  onlySectionKeys(p, path, VM_HOST_POWER);
-  const P = VM_HOST_POWER;
-  const idleW = readNumber(P.idleW, p.idleW, `${path}.idleW`);
-  const peakW = readNumber(P.peakW, p.peakW, `${path}.peakW`, { min: idleW });
-  const bootNs = readNumber(P.bootNs, p.bootNs, `${path}.bootNs`);
-  const bootEnergyJ =
-    p.bootEnergyJ === undefined
-      ? (bootNs / S) * peakW
-      : readNumber(P.bootEnergyJ, p.bootEnergyJ, `${path}.bootEnergyJ`);
-  return { idleW, peakW, bootNs, bootEnergyJ };
-}
-
 function resolveHosts(value: unknown, overcommit: number): ResolvedVmHost[] {
   const entries = array(value, 'hosts');
   if (entries.length === 0) throw new SimConfigError('hosts', 'needs at least one host');
@@ -327,7 +275,7 @@ function resolveHosts(value: unknown, overcommit: number): ResolvedVmHost[] {
     let capacity = 0;
     for (let cpu = 0; cpu < machine.cpuCount; cpu++) capacity += machine.cpuSpeed[cpu]!;
     const ramBytes = num(given(h.ramBytes, `${path}.ramBytes`), `${path}.ramBytes`, { above: 0, integer: true });
-    const power = resolvePower(h.power, `${path}.power`);
+    const power = resolveHostPower(h.power, `${path}.power`, 'peak');
     if (h.off !== undefined && typeof h.off !== 'boolean') throw new SimConfigError(`${path}.off`, 'must be a boolean');
     for (let i = 0; i < count; i++) {
       const hostName = `${name}-${i}`;
@@ -447,20 +395,21 @@ export function resolveVmCluster(config: unknown): ResolvedVmCluster {
     throw e;
   }
 
-  const names = new Set(hosts.map((h) => h.name));
-  const events = array(c.events ?? [], 'events').map((item, i): VmMaintenanceEvent => {
-    const path = `events[${i}]`;
-    const e = record(item, path);
-    onlyKeys(e, path, ['kind', 'atNs', 'host']);
-    if (e.kind !== 'maintenance') throw new SimConfigError(`${path}.kind`, 'must be maintenance');
-    const host = str(e.host, `${path}.host`);
-    if (!names.has(host)) throw new SimConfigError(`${path}.host`, `no host is named "${host}"`);
-    return {
-      kind: 'maintenance',
-      atNs: num(given(e.atNs, `${path}.atNs`), `${path}.atNs`, { integer: true, min: 0, max: durationNs }),
-      host,
-    };
-  });
+  // Host events are the request clusters' (host-events.ts); a VM run models maintenance alone.
+  const events = readHostEvents(c.events ?? [], new Map(hosts.map((h, i) => [h.name, i]))).map(
+    (e): VmMaintenanceEvent => {
+      if (e.kind !== 'maintenance')
+        throw new SimConfigError(`${e.path}.kind`, `a VM run models maintenance only (not ${e.kind})`);
+      if (e.durationNs !== Infinity)
+        throw new SimConfigError(
+          `${e.path}.durationNs`,
+          'a VM run keeps a host in maintenance until the end of the run (its VMs do not come back)',
+        );
+      if (e.atNs > durationNs)
+        throw new SimConfigError(`${e.path}.atNs`, `must be at most the duration (${durationNs} ns)`);
+      return { kind: 'maintenance', atNs: e.atNs, host: hosts[e.host]!.name };
+    },
+  );
 
   return {
     hosts,
