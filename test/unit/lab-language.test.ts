@@ -17,6 +17,7 @@ const names: LabNames = {
   workload: ['mixed'],
   cluster: ['rack'],
   service: ['web'],
+  vms: ['tenants'],
   run: ['pinned', 'cfs'],
   policy: ['sticky'],
   params: ['dur', 'seed'],

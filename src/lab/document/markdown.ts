@@ -12,6 +12,7 @@ export const CELL_KINDS = [
   'workload',
   'cluster',
   'service',
+  'vms',
   'policy',
   'run',
   'compare',

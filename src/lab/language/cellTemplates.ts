@@ -53,6 +53,10 @@ export function cellTemplate(kind: CellKind, names: LabNames): CellTemplate {
       return plain(
         `name: ${fresh(names.service, 'web')}\narrival: poisson 400/s\ndemand: exp 5ms\nworkingSet: 256KiB\nbalancer: { policy: round-robin }`,
       );
+    case 'vms':
+      return plain(
+        `name: ${fresh(names.vms, 'tenants')}\nplacement: best-fit\nmigration: { interval: 10s, overload: static, threshold: 80%, method: { kind: pre-copy } }\nvms:\n  - { name: db, count: 2, vcpus: 2, ram: 4GiB, dirtyRate: 50MB/s, load: { utilization: 60% } }`,
+      );
     case 'compare': {
       const policies = [...new Set(['pinned', 'least-loaded', ...names.policy])];
       return plain(

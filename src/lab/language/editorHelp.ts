@@ -33,6 +33,7 @@ export function labNames(cells: readonly LabCell[]): LabNames {
     workload: [],
     cluster: [],
     service: [],
+    vms: [],
     run: [],
     policy: [],
     params: [],
@@ -270,6 +271,7 @@ function refCandidates(target: RefTarget, names: LabNames): { label: string; doc
     case 'workload':
     case 'cluster':
     case 'service':
+    case 'vms':
     case 'run':
       return names[target].map((n) => ({
         label: n,

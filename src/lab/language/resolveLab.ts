@@ -468,6 +468,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     workload: new Map(),
     cluster: new Map(),
     service: new Map(),
+    vms: new Map(),
     run: new Map(),
     policy: new Map(),
   };
@@ -515,6 +516,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       workload: new Set(definedAt.workload.keys()),
       cluster: new Set(definedAt.cluster.keys()),
       service: new Set(definedAt.service.keys()),
+      vms: new Set(definedAt.vms.keys()),
       run: new Set(definedAt.run.keys()),
       policy: new Set([...POLICY_NAMES, ...definedAt.policy.keys()]),
     },

@@ -9,7 +9,13 @@ import {
   GROUP,
   HOST_EVENT,
   HOST_POWER,
+  LIVE_MIGRATION_LINK,
+  LIVE_MIGRATION_METHOD,
+  LIVE_MIGRATION_VM,
   MACHINE,
+  MAX_VMS,
+  POST_COPY,
+  PRE_COPY,
   MAX_HOSTS,
   MACHINE_PRESETS,
   POLICY_NAMES as SIM_POLICY_NAMES,
@@ -17,6 +23,9 @@ import {
   SCHEDULER,
   SERVICE,
   TASK_SET,
+  VM_CLUSTER,
+  VM_LOAD,
+  VM_MIGRATION,
   type KeySpec,
   type Section,
   type Unit,
@@ -27,7 +36,7 @@ import { SELECTABLE_METRICS } from '../outputs/metrics';
 import { DIMENSIONS, example, formatQuantity, type Dimension } from './units';
 
 /** What a name in a cell may refer to. */
-export type RefTarget = 'machine' | 'workload' | 'cluster' | 'service' | 'run' | 'policy';
+export type RefTarget = 'machine' | 'workload' | 'cluster' | 'service' | 'vms' | 'run' | 'policy';
 
 export type Schema =
   | ObjectSchema
@@ -64,7 +73,9 @@ export interface ObjectSchema {
    * What a key brings with it when present: the keys it needs, and the keys that do not go with
    * it (a run on a `machine` needs a `workload` and a `policy`; a run on a `cluster` takes neither).
    */
-  with?: Readonly<Record<string, { requires?: readonly string[]; forbids?: readonly string[] }>>;
+  with?: Readonly<
+    Record<string, { requires?: readonly string[]; requiresOneOf?: readonly string[]; forbids?: readonly string[] }>
+  >;
 }
 
 export interface Field {
@@ -326,6 +337,10 @@ const run: ObjectSchema = {
         "On a cluster, the balancer instead of the service's own: the same requests (their times and demands are drawn from streams named after the service) routed another way.",
         { default: "the service's" },
       ),
+      vms: f(
+        list({ type: 'ref', target: 'vms' }, 1),
+        "The vms cells whose virtual machines run on the cluster's hosts, instead of service: (their VMs together, placed and moved by the first cell's policies).",
+      ),
       duration,
       window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
       seed: fieldOfKey('seed', RUN.seed),
@@ -333,10 +348,12 @@ const run: ObjectSchema = {
     ['machine', 'cluster'],
   ),
   with: {
-    machine: { requires: ['workload', 'policy'], forbids: ['service', 'balancer'] },
+    machine: { requires: ['workload', 'policy'], forbids: ['service', 'balancer', 'vms'] },
     // A cluster's hosts take their policy and scheduler from the cluster cell; a window is not
-    // kept by a cluster run (its response times cover the whole run).
-    cluster: { requires: ['service'], forbids: ['workload', 'policy', 'scheduler', 'window'] },
+    // kept by a cluster run (its results cover the whole run). It runs a service's requests or
+    // VMs, not both (the requests would have to reach the VMs, which is not modelled).
+    cluster: { requiresOneOf: ['service', 'vms'], forbids: ['workload', 'policy', 'scheduler', 'window'] },
+    vms: { forbids: ['service', 'balancer'] },
   },
 };
 
@@ -350,6 +367,16 @@ const clusterHost = obj({
   name: f({ type: 'name' }, 'Its hosts are named <name>-0, <name>-1...', { default: 'host' }),
   power: f(obj(fieldsOf(HOST_POWER)), "These hosts' power figures, instead of the cluster's.", {
     default: "the cluster's",
+  }),
+  // What VM runs read of a host (VmHostConfig): its memory, which VMs' RAM may not exceed, and
+  // whether it starts powered off as a spare.
+  ram: f(
+    { type: 'quantity', dimension: 'bytes', above: 0, integer: true },
+    "Each host's memory (a VM run needs it: a VM's RAM is never overcommitted).",
+    { sim: 'ramBytes', default: 'none: request runs do not model memory' },
+  ),
+  off: f({ type: 'boolean' }, 'These hosts start powered off: spares a VM run may power on (request runs refuse it).', {
+    default: 'false',
   }),
 });
 
@@ -367,6 +394,11 @@ const cluster = obj({
     "Every host's power, P = idle + (peak - idle) x utilisation, and boot time, for hosts whose machine has no power model of its own.",
     { default: 'none: energy only from machines with a power model' },
   ),
+  network: f(
+    obj(fieldsOf(LIVE_MIGRATION_LINK)),
+    "Each host's link to a non-blocking switch: what VM runs' live migrations use (request runs do not model the network).",
+    { sim: 'link', default: 'the defaults of its keys' },
+  ),
   events: f(
     list(obj(fieldsOf(HOST_EVENT))),
     'Host failures, maintenance windows, power-offs and power-ons, each { event, at, host, duration }.',
@@ -375,6 +407,44 @@ const cluster = obj({
 });
 
 const service = obj(fieldsOf(SERVICE));
+
+// A vms cell's keys are the simulator's (src/sim/cluster/vm-config.ts VM_CLUSTER, VM_MIGRATION,
+// VM_LOAD; a VM's RAM and dirty-page model LIVE_MIGRATION_VM, its move PRE_COPY / POST_COPY).
+const vmEntry = obj({
+  name: f({ type: 'name' }, 'Its VMs are named <name>-0, <name>-1... (just <name> without a count).', {
+    required: true,
+  }),
+  count: f(int(1, MAX_VMS), 'How many VMs of this kind.', { default: '1' }),
+  vcpus: f(int(1, 1024), 'Virtual CPUs of each VM: each takes a vCPU slot on its host.', { required: true }),
+  ...fieldsOf(LIVE_MIGRATION_VM),
+  load: f(obj(fieldsOf(VM_LOAD)), 'CPU load of each vCPU: a utilisation or a trace of them.', {
+    default: 'utilization: 100%',
+  }),
+});
+
+const migrationMethod = obj({
+  kind: fieldOfKey('kind', { ...LIVE_MIGRATION_METHOD, default: 'pre-copy' }),
+  ...fieldsOf(PRE_COPY),
+  ...fieldsOf(POST_COPY),
+});
+
+const vms = obj({
+  name,
+  ...fieldsOf(VM_CLUSTER),
+  migration: f(
+    obj({
+      ...fieldsOf(VM_MIGRATION),
+      method: f(
+        migrationMethod,
+        "How a VM moves: { kind: pre-copy | post-copy | stop-and-copy } and that method's keys.",
+        { default: 'pre-copy' },
+      ),
+    }),
+    'When and why VMs move (overload, consolidation) and how (the live-migration method).',
+    { default: 'the defaults of its keys' },
+  ),
+  vms: f(list(vmEntry, 1), 'Kinds of VMs: each entry vCPUs, RAM, dirty rate, load and how many.', { required: true }),
+});
 
 const compare = obj({
   name: f({ type: 'name' }, 'Optional name of this comparison.'),
@@ -436,6 +506,7 @@ export const CELL_SCHEMAS: Readonly<Record<Exclude<CellKind, 'policy' | 'params'
   workload,
   cluster,
   service,
+  vms,
   run,
   compare,
   chart,
@@ -457,6 +528,7 @@ export const CELL_ATTRIBUTES: Readonly<Record<CellKind, Readonly<Record<string, 
   workload: GRADING_ATTRIBUTES,
   cluster: GRADING_ATTRIBUTES,
   service: GRADING_ATTRIBUTES,
+  vms: GRADING_ATTRIBUTES,
   run: GRADING_ATTRIBUTES,
   compare: GRADING_ATTRIBUTES,
   chart: GRADING_ATTRIBUTES,
@@ -480,8 +552,9 @@ export const CELL_DOCS: Readonly<Record<CellKind, string>> = {
   workload: 'Describes groups of processes: how many, when they arrive, how much CPU and memory they use.',
   cluster: 'Describes hosts, each a machine cell or preset with a count, and the policy they all run.',
   service: 'Describes requests behind a load balancer: their arrival, demand, working set and the routing policy.',
+  vms: 'Describes virtual machines for a cluster: vCPUs, RAM, dirty rate and load, their placement and migration policies.',
   policy: 'A placement/migration policy written in code.',
-  run: "Simulates one workload on one machine under one policy, or a service's requests on a cluster.",
+  run: "Simulates one workload on one machine under one policy, or a service's requests or VMs on a cluster.",
   compare: 'Runs several policies over several seeds and tabulates metrics.',
   chart: 'Draws a chart of one or more runs.',
   check: 'A graded condition over run results.',

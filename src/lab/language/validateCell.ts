@@ -225,6 +225,12 @@ class Checker {
             `Missing required key "${needed}" (with "${key}")${label ? ` in ${label}` : ''}: ${schema.fields[needed]?.doc ?? ''}`,
             'missing-key',
           );
+      if (rule.requiresOneOf && !rule.requiresOneOf.some((k) => node.entries.some((e) => e.key === k)))
+        this.report(
+          missingAt,
+          `Missing one of ${rule.requiresOneOf.map((k) => `"${k}"`).join(' or ')} (with "${key}")${label ? ` in ${label}` : ''}`,
+          'missing-key',
+        );
       for (const entry of node.entries)
         if (rule.forbids?.includes(entry.key))
           this.report(

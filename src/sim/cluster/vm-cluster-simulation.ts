@@ -29,12 +29,11 @@
  */
 import type { Reason, SimConfig } from '../config';
 import { digestOf, type Sha256Factory } from '../digest';
-import { SimConfigError } from '../errors';
 import { Rng } from '../rng';
 import { Simulation } from '../simulation';
 import { LIVE_MIGRATION_LINK, simulateLiveMigration, type LiveMigrationRecord } from './live-migration';
 import { resolveVmCluster, type ResolvedVm, type ResolvedVmCluster, type VmClusterConfig } from './vm-config';
-import { placeAll, type HostCapacity, type VmSize } from './vm-placement';
+import type { HostCapacity, VmSize } from './vm-placement';
 import {
   overloadThreshold,
   planConsolidation,
@@ -266,17 +265,8 @@ export class VmClusterSimulation implements VmPolicyView {
         offAtNs: [],
       };
     });
-    const placed = placeAll(
-      this.cfg.placement,
-      this.caps.map((c, h) => (this.hosts[h]!.state === 'on' ? c : { vcpuSlots: 0, ramBytes: 0 })),
-      vms,
-    );
-    const unplaced = placed.hostOf.indexOf(-1);
-    if (unplaced >= 0)
-      throw new SimConfigError(
-        'vms',
-        `"${vms[unplaced]!.name}" fits on no powered-on host (placement ${this.cfg.placement})`,
-      );
+    // Placed by the resolver (vm-config.ts), which refuses a VM that fits nowhere.
+    const placed = this.cfg.initial;
     this.used = placed.used;
     this.vms = vms.map((spec, v) => ({
       spec,

@@ -20,7 +20,7 @@ import {
 } from './live-migration';
 import { readHostEvents, type HostEventConfig } from './host-events';
 import { HOST_POWER, resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
-import { VM_PLACEMENT, vcpuSlots, type VmPlacementName } from './vm-placement';
+import { placeAll, VM_PLACEMENT, vcpuSlots, type VmPlacementName, type VmSize } from './vm-placement';
 
 /**
  * @deprecated The one host power spec is HOST_POWER (host-power.ts); this name is kept only while
@@ -37,6 +37,13 @@ export const VM_LOAD = {
     max: 1,
     default: 1,
     doc: 'Share of each vCPU kept busy (1: unbounded demand, the vCPU always wants a core); with trace, unused.',
+  },
+  trace: {
+    kind: 'list',
+    items: { kind: 'number', unit: 'fraction', min: 0, max: 1, doc: 'Utilisation during one step.' },
+    minItems: 1,
+    doc: 'Utilisation per step instead of a constant one, each held `step`, the last one to the end of the run.',
+    defaultText: 'the constant utilization',
   },
   stepNs: {
     kind: 'number',
@@ -227,6 +234,8 @@ export interface ResolvedVmHost {
 
 export interface ResolvedVm {
   name: string;
+  /** Index into VmClusterConfig.vms of the entry it comes from. */
+  entry: number;
   vcpus: number;
   ramBytes: number;
   migrationVm: LiveMigrationConfig['vm'];
@@ -240,6 +249,8 @@ export interface ResolvedVmCluster {
   hosts: ResolvedVmHost[];
   vms: ResolvedVm[];
   placement: VmPlacementName;
+  /** Where each VM starts (by `placement` on the hosts powered on) and what it leaves in use. */
+  initial: { hostOf: number[]; used: VmSize[] };
   sliceNs: number;
   link: LiveMigrationLinkConfig;
   method: LiveMigrationConfig['method'];
@@ -299,7 +310,7 @@ function resolveHosts(value: unknown, overcommit: number): ResolvedVmHost[] {
 
 function resolveLoad(value: unknown, path: string): Pick<ResolvedVm, 'trace' | 'stepNs' | 'noise'> {
   const l = optionalRecord(value, path);
-  onlyKeys(l, path, ['utilization', 'trace', 'stepNs', 'noise']);
+  onlySectionKeys(l, path, VM_LOAD);
   if (l.trace !== undefined && l.utilization !== undefined)
     throw new SimConfigError(`${path}.utilization`, 'give either utilization or trace');
   const trace =
@@ -345,7 +356,7 @@ function resolveVms(value: unknown): ResolvedVm[] {
       const vmName = count === 1 && v.count === undefined ? name : `${name}-${i}`;
       if (names.has(vmName)) throw new SimConfigError(`${path}.name`, `two VMs are named "${vmName}"`);
       names.add(vmName);
-      vms.push({ name: vmName, vcpus, ramBytes: migrationVm.ramBytes, migrationVm, ...load });
+      vms.push({ name: vmName, entry, vcpus, ramBytes: migrationVm.ramBytes, migrationVm, ...load });
     }
   });
   if (vms.length === 0) throw new SimConfigError('vms', 'needs at least one VM');
@@ -411,10 +422,28 @@ export function resolveVmCluster(config: unknown): ResolvedVmCluster {
     },
   );
 
+  // Every VM must start somewhere: placed here, so a config that resolves can run, and a VM that
+  // fits nowhere is named at its entry.
+  const placement = readEnum<VmPlacementName>(VM_CLUSTER.placement, c.placement, 'placement');
+  const initial = placeAll(
+    placement,
+    hosts.map((h) => (h.off ? { vcpuSlots: 0, ramBytes: 0 } : { vcpuSlots: h.vcpuSlots, ramBytes: h.ramBytes })),
+    vms,
+  );
+  const unplaced = initial.hostOf.indexOf(-1);
+  if (unplaced >= 0) {
+    const vm = vms[unplaced]!;
+    const fits = (h: ResolvedVmHost) => h.vcpuSlots >= vm.vcpus && h.ramBytes >= vm.ramBytes;
+    const reason = !hosts.some(fits)
+      ? `${vm.vcpus} vCPUs and ${vm.ramBytes} B of RAM fit on no host (the largest has ${Math.max(...hosts.map((h) => h.vcpuSlots))} vCPU slots and ${Math.max(...hosts.map((h) => h.ramBytes))} B)`
+      : `there is no room left for it on the hosts powered on (placement ${placement})`;
+    throw new SimConfigError(`vms[${vm.entry}]`, `"${vm.name}": ${reason}`);
+  }
   return {
     hosts,
     vms,
-    placement: readEnum<VmPlacementName>(VM_CLUSTER.placement, c.placement, 'placement'),
+    placement,
+    initial,
     sliceNs,
     link,
     method,
