@@ -129,8 +129,9 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
       const output = itemsOf(outcome, RUN_MIME)[0]?.data as RunOutput | undefined;
       const logs = output?.logs ?? (outcome.ok || outcome.cancelled ? undefined : outcome.logs);
       if (logs) execution.logs.set(name, logs);
-      if (output && lab.clusterRuns.some((r) => r.cellIndex === index)) {
-        const inputsHash = lab.clusterRuns.find((r) => r.cellIndex === index)!.inputsHash;
+      const onCluster = [...lab.clusterRuns, ...lab.vmRuns].find((r) => r.cellIndex === index);
+      if (output && onCluster) {
+        const inputsHash = onCluster.inputsHash;
         execution.runs.set(name, { ok: true, value: { output, inputsHash } });
       } else if (run && output) {
         // The session keeps the finished simulation; this returns it without running again.

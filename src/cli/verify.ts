@@ -61,8 +61,8 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const keys = compareKeys(lab.cells);
 
   // Stale and new entries need no simulation: the hash of their inputs already tells.
-  // Runs on one machine and on a cluster are recorded and verified alike (name, inputs hash, output).
-  const runs = [...lab.lab.runs, ...lab.lab.clusterRuns].sort((a, b) => a.cellIndex - b.cellIndex);
+  // Runs on one machine and on a cluster (requests or VMs) are recorded and verified alike (name, inputs hash, output).
+  const runs = [...lab.lab.runs, ...lab.lab.clusterRuns, ...lab.lab.vmRuns].sort((a, b) => a.cellIndex - b.cellIndex);
   const current = (index: number) => {
     const run = runs.find((r) => r.cellIndex === index);
     if (run) return staleness(record.runs[run.name], run.inputsHash) === 'current';

@@ -6,7 +6,7 @@ import { LabSession } from '../lab/notebook/execute';
 import { parseLab, type ParsedLabCell } from '../lab/document/markdown';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Sha256Factory } from '../sim';
-import { handleCluster, handleRun } from './handleRun';
+import { handleCluster, handleRun, handleVmCluster } from './handleRun';
 import type { Job, WorkerReply } from './protocol';
 import { inProcessRunHost, toRunError } from './runSimulation';
 
@@ -21,6 +21,7 @@ async function executeCell(text: string, index: number): Promise<unknown> {
 export async function handleJob(job: Job, post: (reply: WorkerReply) => void, sha256?: Sha256Factory): Promise<void> {
   if (job.kind === 'simulate') return handleRun(job, post, sha256);
   if (job.kind === 'cluster') return handleCluster(job, post, sha256);
+  if (job.kind === 'vm-cluster') return handleVmCluster(job, post, sha256);
   try {
     if (job.kind === 'draw') post({ type: 'drawn', svg: await drawChartSvg(job.spec as TopLevelSpec) });
     else post({ type: 'cell', outcome: await executeCell(job.labText, job.index) });

@@ -1,8 +1,8 @@
 // The body of a simulation worker, shared by the Node and web entry points: one simulate job
 // (one machine) or one cluster job.
 import type { Sha256Factory, Simulation } from '../sim';
-import type { ClusterMessage, RunMessage, WorkerReply } from './protocol';
-import { runClusterInSlices, runInSlices, toRunError } from './runSimulation';
+import type { ClusterMessage, RunMessage, VmClusterMessage, WorkerReply } from './protocol';
+import { runClusterInSlices, runInSlices, runVmClusterInSlices, toRunError } from './runSimulation';
 
 /** What a finished run sends back. */
 type RunReply = Extract<WorkerReply, { type: 'result' | 'summary' | 'summaryOnly' }>;
@@ -68,6 +68,26 @@ export async function handleCluster(
       sha256,
     );
     post({ type: 'cluster', result });
+  } catch (error) {
+    const { name, message: text, path, location } = toRunError(error);
+    post({ type: 'error', name, message: text, path, location });
+  }
+}
+
+/** A VM cluster job: the whole result (per host, per VM, and the migration log) goes back. */
+export async function handleVmCluster(
+  message: VmClusterMessage,
+  post: (reply: WorkerReply) => void,
+  sha256?: Sha256Factory,
+): Promise<void> {
+  try {
+    const result = await runVmClusterInSlices(
+      message,
+      message.progress ? 100 : 1,
+      progressPoster(message.progress, post),
+      sha256,
+    );
+    post({ type: 'vm-cluster', result });
   } catch (error) {
     const { name, message: text, path, location } = toRunError(error);
     post({ type: 'error', name, message: text, path, location });

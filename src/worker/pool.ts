@@ -2,7 +2,7 @@
 // jobs; a job that goes over its budget (CPU time, memory, or its submission's CPU time) has
 // its worker stopped, and so does a cancelled one: either stops the work at once, whatever it
 // is doing, and costs only that job.
-import type { ClusterResult, SimResult } from '../sim';
+import type { ClusterResult, SimResult, VmClusterResult } from '../sim';
 import {
   CancelledError,
   RunError,
@@ -12,6 +12,7 @@ import {
   type RunHost,
   type RunRequest,
   type RunSummary,
+  type VmClusterRunRequest,
 } from '../lab/run/runHost';
 import { CpuAccount, DEFAULT_RUN_LIMITS, RSS_HEADROOM_MB, type RunLimits, type Usage } from './limits';
 import type { Job, WorkerReply } from './protocol';
@@ -91,6 +92,15 @@ export class WorkerPool implements RunHost {
   async runCluster({ config, ...options }: ClusterRunRequest): Promise<ClusterResult> {
     const reply = await this.submit({ kind: 'cluster', config, progress: options.onProgress !== undefined }, options);
     return (reply as Extract<WorkerReply, { type: 'cluster' }>).result;
+  }
+
+  /** A VM cluster run in a worker, under the run budget like any simulation. */
+  async runVmCluster({ config, ...options }: VmClusterRunRequest): Promise<VmClusterResult> {
+    const reply = await this.submit(
+      { kind: 'vm-cluster', config, progress: options.onProgress !== undefined },
+      options,
+    );
+    return (reply as Extract<WorkerReply, { type: 'vm-cluster' }>).result;
   }
 
   private simulate(

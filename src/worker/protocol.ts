@@ -1,7 +1,15 @@
 // Messages between a run host and a simulation worker. A job is one unit of work under one
 // budget: a simulation, a chart to draw (Node workers only), or one cell of a lab that the
 // worker resolves itself (grading: a submission's text is never resolved outside its worker).
-import type { ClusterConfig, ClusterResult, SimConfig, SimResult, Summary } from '../sim';
+import type {
+  ClusterConfig,
+  ClusterResult,
+  SimConfig,
+  SimResult,
+  Summary,
+  VmClusterConfig,
+  VmClusterResult,
+} from '../sim';
 import type { CodeLocation, PolicySource } from '../lab/run/runHost';
 
 export type Job =
@@ -19,12 +27,15 @@ export type Job =
     }
   /** A cluster run (src/sim/cluster): its hosts run built-in policies only. */
   | { kind: 'cluster'; config: ClusterConfig; progress: boolean }
+  /** A run of VMs on a cluster (src/sim/cluster/vm-cluster-simulation.ts). */
+  | { kind: 'vm-cluster'; config: VmClusterConfig; progress: boolean }
   | { kind: 'draw'; spec: unknown }
   | { kind: 'cell'; labText: string; index: number };
 
 /** The old name of a simulate job, kept for the web worker's entry. */
 export type RunMessage = Extract<Job, { kind: 'simulate' }>;
 export type ClusterMessage = Extract<Job, { kind: 'cluster' }>;
+export type VmClusterMessage = Extract<Job, { kind: 'vm-cluster' }>;
 
 /** A run that failed, as it crosses the worker boundary. */
 export interface ErrorReply {
@@ -47,6 +58,7 @@ export type WorkerReply =
   | { type: 'summary'; summary: Summary; digest: string; logs?: readonly string[] }
   | { type: 'summaryOnly'; summary: Summary; logs?: readonly string[] }
   | { type: 'cluster'; result: ClusterResult }
+  | { type: 'vm-cluster'; result: VmClusterResult }
   | { type: 'drawn'; svg: string }
   /** A cell job's outcome (src/lab/notebook/execute.ts CellOutcome), plain JSON. */
   | { type: 'cell'; outcome: unknown }

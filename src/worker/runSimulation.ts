@@ -7,6 +7,8 @@ import {
   type ClusterResult,
   type Sha256Factory,
   type SimResult,
+  VmClusterSimulation,
+  type VmClusterResult,
 } from '../sim';
 import type { Policy, PolicyFactory } from '../sim';
 import { compilePolicy, PolicyCodeError, PolicyRuntimeError, type CompiledPolicy } from '../sandbox';
@@ -17,6 +19,7 @@ import {
   type PolicySource,
   type RunHost,
   type RunRequest,
+  type VmClusterRunRequest,
 } from '../lab/run/runHost';
 
 /** Compiled policies by source text: a comparison runs the same code many times. */
@@ -89,6 +92,22 @@ export async function runClusterInSlices(
   return cluster.result();
 }
 
+/** A VM cluster run stepped in slices of simulated time, as runClusterInSlices steps a request cluster. */
+export async function runVmClusterInSlices(
+  request: Pick<VmClusterRunRequest, 'config'>,
+  slices: number,
+  between: (fraction: number) => Promise<void> | void,
+  sha256?: Sha256Factory,
+): Promise<VmClusterResult> {
+  const cluster = new VmClusterSimulation(request.config, { sha256 });
+  const step = Math.max(1, Math.ceil(cluster.endNs / slices));
+  while (!cluster.done) {
+    cluster.advance(Math.min(cluster.endNs, cluster.nowNs + step));
+    await between(cluster.endNs === 0 ? 1 : cluster.nowNs / cluster.endNs);
+  }
+  return cluster.result();
+}
+
 /** Any failure of a run as a RunError that can cross a worker boundary. */
 export function toRunError(error: unknown): RunError {
   if (error instanceof RunError) return error;
@@ -111,6 +130,17 @@ export const inProcessRunHost: RunHost = {
   async runCluster({ config, signal, onProgress }) {
     try {
       return await runClusterInSlices({ config }, 50, async (fraction) => {
+        if (signal.aborted) throw new CancelledError();
+        onProgress?.(fraction);
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      });
+    } catch (error) {
+      throw error instanceof CancelledError ? error : toRunError(error);
+    }
+  },
+  async runVmCluster({ config, signal, onProgress }) {
+    try {
+      return await runVmClusterInSlices({ config }, 50, async (fraction) => {
         if (signal.aborted) throw new CancelledError();
         onProgress?.(fraction);
         await new Promise<void>((resolve) => setTimeout(resolve, 0));

@@ -257,7 +257,7 @@ test('editor help: a run on a cluster is offered the keys that go with it, each 
   assert.deepEqual(names.service, ['web']);
   const text = 'name: r\ncluster: rack\n';
   const labels = completions('run', text, { line: 2, character: 0 }, names).map((c) => c.label);
-  assert.deepEqual(labels, ['service', 'balancer', 'duration', 'seed']);
+  assert.deepEqual(labels, ['service', 'balancer', 'vms', 'duration', 'seed']);
   const refs = completions('run', 'service: ', { line: 0, character: 9 }, names).map((c) => c.label);
   assert.deepEqual(refs, ['web']);
   const policies = completions('service', 'balancer: { policy: ', { line: 0, character: 20 }, names).map(
@@ -265,7 +265,7 @@ test('editor help: a run on a cluster is offered the keys that go with it, each 
   );
   assert.ok(policies.includes('power-of-d') && policies.includes('consistent-hash'), policies.join());
   const hovered = hover('run', 'cluster: rack\nservice: web', { line: 1, character: 2 }, names);
-  assert.match(hovered?.contents ?? '', /Required with `cluster`\./);
+  assert.match(hovered?.contents ?? '', /With `cluster`, one of `service` or `vms` is required\./);
 });
 
 test('cluster power and events, health checks and consistent hashing: parsed into the simulator config, bad values at their exact positions', () => {

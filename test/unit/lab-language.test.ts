@@ -196,6 +196,7 @@ test('labNames collects the names cells define', () => {
     workload: ['mixed'],
     cluster: ['rack'],
     service: ['web'],
+    vms: [],
     run: ['a', 'b'],
     policy: ['sticky'],
     params: ['dur'],

@@ -242,6 +242,10 @@ function fieldDoc(key: string, field: Field, parent?: Schema): string {
       ? Object.entries(parent.with ?? {}).flatMap(([k, rule]) => (rule.requires?.includes(key) ? [`\`${k}\``] : []))
       : [];
   if (by.length > 0) parts.push(`Required with ${by.join(' or ')}.`);
+  if (parent?.type === 'object')
+    for (const [k, rule] of Object.entries(parent.with ?? {}))
+      if (rule.requiresOneOf?.includes(key))
+        parts.push(`With \`${k}\`, one of ${rule.requiresOneOf.map((o) => `\`${o}\``).join(' or ')} is required.`);
   return parts.join('\n\n');
 }
 

@@ -6,14 +6,18 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type {
   ClusterConfig,
+  ClusterHostConfig,
   MachineConfig,
   PolicyConfig,
   ProcessGroupConfig,
   SchedulerConfig,
   SimConfig,
+  VmClusterConfig,
+  VmConfig,
+  VmHostConfig,
   WorkloadConfig,
 } from '../../sim';
-import { resolveCluster, SimConfigError, type ServiceConfig } from '../../sim';
+import { resolveCluster, resolveVmCluster, SimConfigError, type ServiceConfig } from '../../sim';
 import { resolveMachine } from '../../sim';
 import { resolveWorkload } from '../../sim';
 import type { Diagnostic, Range } from '../document/diagnostic';
@@ -61,6 +65,16 @@ export interface ResolvedClusterRun extends Dependent {
   clusterName: string;
   serviceName: string;
   config: ClusterConfig;
+}
+
+/** A run cell on a cluster with `vms:`: the VMs of those cells on the cluster's hosts. */
+export interface ResolvedVmRun extends Dependent {
+  name: string;
+  cellIndex: number;
+  clusterName: string;
+  /** The vms cell names, as written in the run. */
+  vmsNames: string[];
+  config: VmClusterConfig;
 }
 
 export interface ResolvedCompare extends Dependent {
@@ -126,6 +140,8 @@ export interface ResolvedLab {
   runs: ResolvedRun[];
   /** Runs on a cluster: run cells with `cluster:` (their names are run names too). */
   clusterRuns: ResolvedClusterRun[];
+  /** Runs of VMs on a cluster: run cells with `cluster:` and `vms:`. */
+  vmRuns: ResolvedVmRun[];
   /** The cell defining each run name, valid or not (a broken run is absent from `runs`). */
   runCells: Map<string, number>;
   compares: ResolvedCompare[];
@@ -401,6 +417,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     policies: new Map(),
     runs: [],
     clusterRuns: [],
+    vmRuns: [],
     runCells: new Map(),
     compares: [],
     charts: [],
@@ -664,6 +681,11 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   for (const [name, i] of definedAt.run) {
     const v = validated.get(i)!;
     if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    if (v.value.cluster !== undefined && v.value.vms !== undefined) {
+      const run = vmRun(name, i, v.value);
+      if (run) lab.vmRuns.push(run);
+      continue;
+    }
     if (v.value.cluster !== undefined) {
       const run = clusterRun(name, i, v.value);
       if (run) lab.clusterRuns.push(run);
@@ -717,29 +739,23 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (!c || !s) return undefined;
     // The cluster's own keys in the simulator's names (power figures in W and ns, events' `at`...).
     const sim = toSim(c, CELL_SCHEMAS.cluster) as Obj;
-    const hosts = (sim.hosts as Obj[]).map(({ machine: machineName, ...rest }) => {
-      const at = definedAt.machine.get(machineName as string);
-      if (at === undefined) return { ...rest, machine: { preset: machineName as string } };
-      uses(at);
-      const machine = lab.machines.get(machineName as string)?.config;
-      if (!machine) {
+    const hostsOf = clusterHosts(i, sim, uses);
+    if (!hostsOf || !builtInPolicy(clusterAt, c, uses)) broken = true;
+    // A host's memory and the network are VM runs' (requests do not model them); a spare that
+    // starts off is not modelled for requests, so it is refused rather than run on.
+    const hosts = (hostsOf ?? []).map(({ ramBytes: _ram, off, ...rest }, k): ClusterHostConfig => {
+      void _ram;
+      if (off === true) {
+        push(clusterAt, {
+          range: rangeAt(cells[clusterAt].value, ['hosts', k, 'off']),
+          severity: 'error',
+          message: `hosts[${k}].off: a request run cannot start hosts powered off (VM runs can: give the run vms:, or use the service's autoscale)`,
+          code: 'unsupported',
+        });
         broken = true;
-        block(i, `${cellPlace(cells, at)} has errors; fix it first`);
       }
-      return { ...rest, machine: machine! };
+      return rest as unknown as ClusterHostConfig;
     });
-    const policy = c.policy as PolicyConfig;
-    const policyCell = definedAt.policy.get(policy.name);
-    if (policyCell !== undefined) {
-      uses(policyCell);
-      push(clusterAt, {
-        range: validated.get(clusterAt)!.keyRanges.get('policy') ?? NO_RANGE,
-        severity: 'error',
-        message: `A cluster's hosts run built-in policies only: policy cell "${policy.name}" runs sandboxed on one machine`,
-        code: 'unsupported',
-      });
-      broken = true;
-    }
     for (const p of used) {
       const at = paramCell.get(p);
       if (at !== undefined) deps.add(at);
@@ -753,7 +769,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
           ? { balancer: toSim(v.balancer, CELL_SCHEMAS.run.fields.balancer!.schema) as ServiceConfig['balancer'] }
           : {}),
       },
-      policy,
+      policy: c.policy as PolicyConfig,
       scheduler: (c.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
       durationNs: (v.duration as number | undefined) ?? 10e9,
       seed: (v.seed as number | undefined) ?? 1,
@@ -788,6 +804,205 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       dependsOn,
       inputsHash: hashInputs(cells, dependsOn, usedValues),
     };
+  }
+
+  /**
+   * A cluster cell's host entries in the simulator's names, each machine a machine cell's config
+   * or a preset; undefined (the run blocked) when a machine cell they use has errors.
+   */
+  function clusterHosts(
+    i: number,
+    sim: Obj,
+    uses: (at: number) => void,
+  ): (Omit<VmHostConfig, 'ramBytes'> & { ramBytes?: number })[] | undefined {
+    let broken = false;
+    const hosts = (sim.hosts as Obj[]).map(({ machine: machineName, ...rest }) => {
+      const at = definedAt.machine.get(machineName as string);
+      if (at === undefined) return { ...rest, machine: { preset: machineName as string } };
+      uses(at);
+      const machine = lab.machines.get(machineName as string)?.config;
+      if (!machine) {
+        broken = true;
+        block(i, `${cellPlace(cells, at)} has errors; fix it first`);
+      }
+      return { ...rest, machine: machine! };
+    });
+    return broken ? undefined : hosts;
+  }
+
+  /** False (with the error on the cluster cell) when the cluster's policy is a policy cell. */
+  function builtInPolicy(clusterAt: number, c: Obj, uses: (at: number) => void): boolean {
+    const policy = c.policy as PolicyConfig;
+    const policyCell = definedAt.policy.get(policy.name);
+    if (policyCell === undefined) return true;
+    uses(policyCell);
+    push(clusterAt, {
+      range: validated.get(clusterAt)!.keyRanges.get('policy') ?? NO_RANGE,
+      severity: 'error',
+      message: `A cluster's hosts run built-in policies only: policy cell "${policy.name}" runs sandboxed on one machine`,
+      code: 'unsupported',
+    });
+    return false;
+  }
+
+  /**
+   * A run of VMs on a cluster: the cluster's hosts (with their RAM, power and spares), its
+   * network and events, and the VMs of the vms cells named (their policies the first cell's), as
+   * the VmClusterConfig the simulator runs, checked by the simulator (resolveVmCluster, which
+   * also places every VM) with its problems shown on the cell they are about.
+   */
+  function vmRun(name: string, i: number, v: Obj): ResolvedVmRun | undefined {
+    const clusterName = v.cluster as string;
+    const vmsNames = v.vms as string[];
+    const deps = new Set<number>([i]);
+    const used = new Set(validated.get(i)!.paramsUsed);
+    const uses = (at: number) => {
+      deps.add(at);
+      validated.get(at)?.paramsUsed.forEach((p) => used.add(p));
+    };
+    const runRanges = validated.get(i)!.keyRanges;
+    const clusterAt = definedAt.cluster.get(clusterName)!;
+    uses(clusterAt);
+    const vmsAts = vmsNames.map((n) => definedAt.vms.get(n)!);
+    vmsAts.forEach(uses);
+    let broken = false;
+    const valueOf = (at: number): Obj | undefined => {
+      const cv = validated.get(at)!;
+      if (cv.value && !hasErrors(lab.diagnostics.get(at))) return cv.value;
+      broken = true;
+      block(i, `${cellPlace(cells, at)} has errors; fix it first`);
+      return undefined;
+    };
+    const c = valueOf(clusterAt);
+    const vmCells = vmsAts.map(valueOf);
+    if (!c || vmCells.some((x) => x === undefined)) return undefined;
+    if (new Set(vmsNames).size !== vmsNames.length) {
+      push(i, {
+        range: runRanges.get('vms') ?? NO_RANGE,
+        severity: 'error',
+        message: 'vms: each vms cell once (a cell named twice would place its VMs twice under the same names)',
+        code: 'duplicate-name',
+      });
+      return undefined;
+    }
+    const sim = toSim(c, CELL_SCHEMAS.cluster) as Obj;
+    const hostsOf = clusterHosts(i, sim, uses);
+    if (!hostsOf || !builtInPolicy(clusterAt, c, uses)) broken = true;
+    for (const p of used) {
+      const at = paramCell.get(p);
+      if (at !== undefined) deps.add(at);
+    }
+    if (broken) return undefined;
+    // The placement and migration policies are the first vms cell's; another cell naming them
+    // differently would be ignored, so it is refused.
+    const policyKeys = ['placement', 'overcommit', 'slice', 'migration'] as const;
+    const first = vmCells[0]!;
+    for (let k = 1; k < vmCells.length; k++)
+      for (const key of policyKeys)
+        if (vmCells[k]![key] !== undefined && JSON.stringify(vmCells[k]![key]) !== JSON.stringify(first[key])) {
+          push(i, {
+            range: runRanges.get('vms') ?? NO_RANGE,
+            severity: 'error',
+            message: `vms: "${vmsNames[k]}" gives its own ${key}, but a run's VMs are placed and moved by the first cell's ("${vmsNames[0]}"): give it there, or run the cells apart`,
+            code: 'conflicting-keys',
+          });
+          return undefined;
+        }
+    const simCells = vmCells.map((x) => toSim(x, CELL_SCHEMAS.vms) as Obj);
+    const { name: _name, vms: _vms, ...policies } = simCells[0]!;
+    void _name;
+    void _vms;
+    // A host entry without power of its own takes the cluster's.
+    const hosts = hostsOf!.map((h) =>
+      h.power === undefined && sim.power !== undefined ? { ...h, power: sim.power as VmHostConfig['power'] } : h,
+    ) as VmHostConfig[];
+    const offsets: number[] = [];
+    const vms: VmConfig[] = [];
+    for (const cell of simCells) {
+      offsets.push(vms.length);
+      vms.push(...(cell.vms as VmConfig[]));
+    }
+    const config: VmClusterConfig = {
+      hosts,
+      vms,
+      ...(policies as Pick<VmClusterConfig, 'placement' | 'overcommit' | 'sliceNs' | 'migration'>),
+      ...(sim.link !== undefined ? { link: sim.link as VmClusterConfig['link'] } : {}),
+      ...(sim.events !== undefined ? { events: sim.events as VmClusterConfig['events'] } : {}),
+      policy: c.policy as PolicyConfig,
+      scheduler: (c.scheduler as SchedulerConfig | undefined) ?? { kind: 'fair' },
+      durationNs: (v.duration as number | undefined) ?? 10e9,
+      seed: (v.seed as number | undefined) ?? 1,
+    };
+    const problem = vmRunProblem(config, { clusterAt, vmsAts, offsets });
+    if (problem) {
+      push(problem.at, problem.diagnostic);
+      if (problem.at !== i) {
+        const inVms = problem.at !== clusterAt;
+        push(i, {
+          range: runRanges.get(inVms ? 'vms' : 'cluster') ?? NO_RANGE,
+          severity: 'error',
+          message: `${inVms ? `VMs "${vmsNames[vmsAts.indexOf(problem.at)]}"` : `Cluster "${clusterName}"`} do${inVms ? '' : 'es'} not fit this run: ${problem.diagnostic.message}`,
+          code: 'simulator-check',
+        });
+      }
+      return undefined;
+    }
+    const dependsOn = [...deps].sort((a, b) => a - b);
+    const usedValues = new Map([...used].filter((p) => paramValues.has(p)).map((p) => [p, paramValues.get(p)!]));
+    return {
+      name,
+      cellIndex: i,
+      clusterName,
+      vmsNames,
+      config,
+      dependsOn,
+      inputsHash: hashInputs(cells, dependsOn, usedValues),
+    };
+  }
+
+  /**
+   * The simulator's checks of a VM run (a VM that fits on no host, a check interval that is no
+   * multiple of the slice, maintenance of a host that does not exist...), as a diagnostic on the
+   * cell and value they are about: hosts, network, events and policy on the cluster cell, a VM
+   * on its own vms cell's entry, the placement and migration keys on the first vms cell.
+   */
+  function vmRunProblem(
+    config: VmClusterConfig,
+    where: { clusterAt: number; vmsAts: number[]; offsets: number[] },
+  ): { at: number; diagnostic: Diagnostic } | undefined {
+    try {
+      resolveVmCluster(config);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof SimConfigError)) throw e;
+      const vmEntry = /^vms\[(\d+)\](.*)$/.exec(e.path);
+      let at: number;
+      let simPath = e.path;
+      let schema: Schema = CELL_SCHEMAS.vms;
+      if (vmEntry) {
+        const k = Number(vmEntry[1]);
+        let j = where.offsets.length - 1;
+        while (where.offsets[j]! > k) j--;
+        at = where.vmsAts[j]!;
+        simPath = `vms[${k - where.offsets[j]!}]${vmEntry[2]}`;
+      } else if (/^(placement|overcommit|sliceNs|migration)\b/.test(e.path) || e.path === 'vms') {
+        at = where.vmsAts[0]!;
+      } else {
+        at = where.clusterAt;
+        schema = CELL_SCHEMAS.cluster;
+      }
+      const path = labPath(simPath, schema);
+      const shown = showPath(path);
+      return {
+        at,
+        diagnostic: {
+          range: rangeAt(cells[at].value, path),
+          severity: 'error',
+          message: `${shown ? `${shown}: ` : ''}${e.reason} (simulator check)`,
+          code: 'simulator-check',
+        },
+      };
+    }
   }
 
   const keys = compareKeys(cells);

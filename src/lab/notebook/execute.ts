@@ -1,7 +1,15 @@
 // Executes one cell of a lab. The whole notebook is resolved each time (it is cheap), so a
 // cell always sees the current text of the cells it depends on; finished simulations are
 // kept per run name with the hash of their inputs and reused while the inputs are unchanged.
-import { sha256Hex, type ClusterResult, type RequestStats, type SimConfig, type SimResult } from '../../sim';
+import {
+  sha256Hex,
+  type ClusterResult,
+  type RequestStats,
+  type SimConfig,
+  type SimResult,
+  type VmClusterResult,
+} from '../../sim';
+import { vmRunMarkdown, vmRunOutput } from '../run/vmRunOutput';
 import { buildChart, ChartError, chartRunOf, sweepChart, type ChartRun } from '../charts';
 import type { Diagnostic } from '../document/diagnostic';
 import type { CellKind, LabCell } from '../document/markdown';
@@ -16,6 +24,7 @@ import {
   type ResolvedChart,
   type ResolvedCheck,
   type ResolvedClusterRun,
+  type ResolvedVmRun,
   type ResolvedCompare,
   type ResolvedLab,
   type ResolvedRun,
@@ -106,15 +115,21 @@ export function outputInputsHash(
   index: number,
   /** The inputs hash of each run the output was computed from: the runs' own, or recorded ones. */
   runHash = (name: string) =>
-    (lab.runs.find((r) => r.name === name) ?? lab.clusterRuns.find((r) => r.name === name))?.inputsHash ??
-    `missing ${name}`,
+    (
+      lab.runs.find((r) => r.name === name) ??
+      lab.clusterRuns.find((r) => r.name === name) ??
+      lab.vmRuns.find((r) => r.name === name)
+    )?.inputsHash ?? `missing ${name}`,
 ): string | undefined {
   const cell = cells[index];
   const combine = (runs: readonly string[]) => sha256Hex([cell.value, ...runs.map(runHash)].join('\u0000'));
   switch (cell.kind) {
     case 'run':
-      return (lab.runs.find((r) => r.cellIndex === index) ?? lab.clusterRuns.find((r) => r.cellIndex === index))
-        ?.inputsHash;
+      return (
+        lab.runs.find((r) => r.cellIndex === index) ??
+        lab.clusterRuns.find((r) => r.cellIndex === index) ??
+        lab.vmRuns.find((r) => r.cellIndex === index)
+      )?.inputsHash;
     case 'compare':
       return lab.compares.find((c) => c.cellIndex === index)?.inputsHash;
     case 'chart':
@@ -129,6 +144,7 @@ export function outputInputsHash(
 export class LabSession {
   private readonly runs = new Map<string, CachedRun>();
   private readonly clusterRuns = new Map<string, { inputsHash: string; result: ClusterResult }>();
+  private readonly vmRuns = new Map<string, { inputsHash: string; result: VmClusterResult }>();
   private readonly compares = new Map<string, { inputsHash: string; output: CompareOutput }>();
   /** Sweeps of `show: sweep` charts, by the hash of the chart cell, its runs and the overrides. */
   private readonly sweeps = new Map<string, SweepGroup[]>();
@@ -191,6 +207,8 @@ export class LabSession {
       case 'run': {
         const clusterRun = lab.clusterRuns.find((r) => r.cellIndex === index);
         if (clusterRun) return clusterRunOutputs(clusterRun, await this.clusterResultOf(clusterRun, options));
+        const vmRun = lab.vmRuns.find((r) => r.cellIndex === index);
+        if (vmRun) return vmRunOutputs(vmRun, await this.vmResultOf(vmRun, options));
         const run = resolved(lab, index, lab.runs);
         const result = await this.resultOf(lab, run, options);
         return runOutputs(run, result, this.runs.get(run.name)?.logs);
@@ -305,6 +323,11 @@ export class LabSession {
         );
         continue;
       }
+      const vmRun = lab.vmRuns.find((r) => r.name === name);
+      if (vmRun) {
+        runs[name] = await available(async () => vmRunOutput(vmRun, await this.vmResultOf(vmRun, options)).summary);
+        continue;
+      }
       runs[name] = await available(
         async () => (await this.resultOf(lab, validRun(lab, name), options)).summary as unknown as RunOutput['summary'],
       );
@@ -349,6 +372,21 @@ export class LabSession {
       onProgress: (fraction) => options.onProgress?.(fraction, `Simulating ${run.name}`),
     });
     this.clusterRuns.set(run.name, { inputsHash: run.inputsHash, result });
+    return result;
+  }
+
+  /** The result of a run of VMs on a cluster: from the cache while its inputs are unchanged, else simulated now. */
+  async vmResultOf(run: ResolvedVmRun, options: ExecuteOptions): Promise<VmClusterResult> {
+    const cached = this.vmRuns.get(run.name);
+    if (cached && cached.inputsHash === run.inputsHash) return cached.result;
+    if (!this.host.runVmCluster)
+      throw new CellError('Cannot run VMs here', 'This run host has no VM cluster runs (runVmCluster).');
+    const result = await this.host.runVmCluster({
+      config: run.config,
+      signal: options.signal,
+      onProgress: (fraction) => options.onProgress?.(fraction, `Simulating ${run.name}`),
+    });
+    this.vmRuns.set(run.name, { inputsHash: run.inputsHash, result });
     return result;
   }
 
@@ -462,7 +500,7 @@ function resolved<T extends { cellIndex: number }>(lab: ResolvedLab, index: numb
 function validRun(lab: ResolvedLab, name: string): ResolvedRun {
   const run = lab.runs.find((r) => r.name === name);
   if (run) return run;
-  if (lab.clusterRuns.some((r) => r.name === name))
+  if (lab.clusterRuns.some((r) => r.name === name) || lab.vmRuns.some((r) => r.name === name))
     throw new CellError(
       `Run ${name} is a cluster run`,
       `Charts draw runs on one machine only; the table under run ${name}'s cell has its servers' response times.`,
@@ -591,6 +629,12 @@ function withoutDropped<T extends RequestStats>(stats: T): Omit<T, 'dropped'> {
 function clusterRunOutputs(run: ResolvedClusterRun, result: ClusterResult): OutputData[] {
   const data = clusterRunOutput(run, result);
   return [{ items: [{ mime: 'text/markdown', data: serversMarkdown(data) }] }, runOutputData(data)];
+}
+
+/** A VM run cell's outputs: its hosts, VMs and migrations (Markdown), then its totals as any run's summary. */
+function vmRunOutputs(run: ResolvedVmRun, result: VmClusterResult): OutputData[] {
+  const data = vmRunOutput(run, result);
+  return [{ items: [{ mime: 'text/markdown', data: vmRunMarkdown(data, result) }] }, runOutputData(data)];
 }
 
 /** What a policy printed, as the text of a cell's standard output. */

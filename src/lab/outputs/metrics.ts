@@ -54,7 +54,13 @@ export interface MetricDefinition {
   periodicOnly?: boolean;
 }
 
-export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary, MetricDefinition>> = {
+/**
+ * Metrics only VM runs on a cluster have (src/sim/cluster/vm-cluster-simulation.ts
+ * VmClusterResult), under the names their summaries give them; a one-machine Summary has none.
+ */
+export type VmRunMetric = 'hostsOnMeanCount' | 'overloadFraction' | 'migrationDowntimeS' | 'stealS';
+
+export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric, MetricDefinition>> = {
   arrived: { meaning: 'Processes that arrived within the run.', unit: 'count', group: 'processes', key: true },
   completed: {
     meaning: 'Processes that finished within the run.',
@@ -333,6 +339,35 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary, MetricDefinition
       "Requests of a cluster run lost to host events: on a host when it failed or was switched off, or sent to a failed host before the balancer's health checks found it out.",
     unit: 'count',
     group: 'faults',
+    better: 'lower',
+    key: true,
+  },
+  hostsOnMeanCount: {
+    meaning: 'Hosts powered on (or booting), averaged over the run (VM runs on a cluster).',
+    unit: 'number',
+    group: 'energy',
+    better: 'lower',
+    key: true,
+  },
+  overloadFraction: {
+    meaning:
+      "Share of the hosts' time on spent with more vCPU demand than cores, over all hosts: CloudSim's SLA violation time per active host, SLATAH (VM runs on a cluster).",
+    unit: 'fraction',
+    group: 'load',
+    better: 'lower',
+    key: true,
+  },
+  migrationDowntimeS: {
+    meaning: 'Time VMs were paused by their live migrations, summed over every move (VM runs on a cluster).',
+    unit: 'seconds',
+    group: 'migrations',
+    better: 'lower',
+    key: true,
+  },
+  stealS: {
+    meaning: "Time VMs' vCPUs waited for a core of their host while they had work (steal time; VM runs on a cluster).",
+    unit: 'seconds',
+    group: 'scheduling',
     better: 'lower',
     key: true,
   },

@@ -1,7 +1,7 @@
 // Where simulations run. The lab layer only asks for a result; the extension runs it in a
 // worker thread (Node) or web worker (browser) so the editor never freezes, the CLI in worker
 // threads, and tests may run it in-process (src/worker/runSimulation.ts).
-import type { ClusterConfig, ClusterResult, SimConfig, SimResult } from '../../sim';
+import type { ClusterConfig, ClusterResult, SimConfig, SimResult, VmClusterConfig, VmClusterResult } from '../../sim';
 
 /** User code from a policy cell, compiled and sandboxed where the simulation runs. */
 export interface PolicySource {
@@ -32,6 +32,15 @@ export interface ClusterRunRequest {
   cpuLimitMs?: number;
 }
 
+/** A run of VMs on a cluster (src/sim/cluster/vm-cluster-simulation.ts): built-in policies only. */
+export interface VmClusterRunRequest {
+  config: VmClusterConfig;
+  signal: AbortSignal;
+  /** Fraction of simulated time done, 0..1. */
+  onProgress?: (fraction: number) => void;
+  cpuLimitMs?: number;
+}
+
 /** What a sweep or a comparison reads of a run: its summary metrics and the digest naming it. */
 export type RunSummary = Pick<SimResult, 'summary' | 'digest'>;
 
@@ -51,6 +60,11 @@ export interface RunHost {
   summaryOnly?(request: RunRequest): Promise<Pick<SimResult, 'summary'>>;
   /** A run on a cluster: its requests' response times per server and overall, with its digest. */
   runCluster(request: ClusterRunRequest): Promise<ClusterResult>;
+  /**
+   * A run of VMs on a cluster: per host and per VM, and every migration with its record. Every
+   * host of this project has it; a host without it (an embedder's) cannot run vms: runs.
+   */
+  runVmCluster?(request: VmClusterRunRequest): Promise<VmClusterResult>;
   /** Gets ready for runs before any is asked for (a pool starts and warms its workers). */
   prepare?(): void;
   dispose?(): void;

@@ -54,7 +54,7 @@ export const LIVE_MIGRATION_VM = {
     lab: 'cpuState',
     min: 0,
     default: 256 * KiB,
-    doc: 'vCPU and device state sent while the VM is paused, after the last memory round.',
+    doc: 'The vCPU and device state sent while the VM is paused, after the last memory round.',
     source:
       'estimate: registers and the XSAVE area are a few KiB per vCPU; emulated device state is typically tens to hundreds of KiB',
   },

@@ -135,7 +135,7 @@ export const VM_CLUSTER = {
     min: 1,
     max: 64,
     default: 1,
-    doc: 'vCPUs placed per core (CPU overcommit ratio); RAM is never overcommitted.',
+    doc: 'How many vCPUs are placed per core (CPU overcommit ratio); RAM is never overcommitted.',
     source: 'CloudSim Plus gives each vCPU a PE of its own (1); OpenStack Nova initial_cpu_allocation_ratio is 4.0',
   },
   sliceNs: {

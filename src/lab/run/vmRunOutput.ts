@@ -1,0 +1,105 @@
+// What a run of VMs on a cluster shows: its totals as a run summary under the metric names
+// checks, results records and compare read (src/lab/outputs/metrics.ts), and three Markdown
+// tables: one row per host, one per VM, one per migration with its live-migration record.
+import type { VmClusterResult, VmMigrationRow } from '../../sim';
+import type { ResolvedVmRun } from '../language/resolveLab';
+import type { RunOutput } from '../outputs/contract';
+import { formatMetric } from '../outputs/format';
+
+/** The run summary of a VM run: the simulator's totals, each under its metric name. */
+export function vmRunSummary(result: VmClusterResult): RunOutput['summary'] {
+  const byReason: Record<string, number> = {};
+  for (const m of result.migrations) byReason[m.reason] = (byReason[m.reason] ?? 0) + 1;
+  return {
+    simulatedS: result.simulatedS,
+    energyJ: result.energyJ,
+    hostsOnMeanCount: result.hostsOnMean,
+    overloadFraction: result.overloadFraction,
+    migrations: result.migrations.length,
+    migrationsByReason: byReason,
+    migrationDowntimeS: result.migrationDowntimeS,
+    stealS: result.stealS,
+  };
+}
+
+/** A VM run's output: the summary above, and how to reproduce it (its digest names the whole result). */
+export function vmRunOutput(run: ResolvedVmRun, result: VmClusterResult): RunOutput {
+  const m = run.config.migration ?? {};
+  const method = m.method?.kind ?? 'pre-copy';
+  return {
+    name: run.name,
+    policy: `${run.config.placement ?? 'first-fit'}, overload ${m.overload ?? 'static'}${m.consolidate === 'on' ? ', consolidation' : ''}, ${method}`,
+    scheduler: run.config.scheduler.kind,
+    machine: `${run.clusterName} (${result.hosts.length} hosts, ${run.config.policy.name})`,
+    workload: run.vmsNames.join(', '),
+    seed: run.config.seed,
+    durationS: run.config.durationNs / 1e9,
+    digest: result.digest,
+    summary: vmRunSummary(result),
+  };
+}
+
+const table = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [
+  `| ${head.join(' | ')} |`,
+  `|---|${head
+    .slice(1)
+    .map(() => '---:')
+    .join('|')}|`,
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+];
+
+const seconds = (s: number) => formatMetric('simulatedS', s);
+
+/** One migration's row: when, what, why, and its record's rounds, bytes, time and downtime. */
+function migrationRow(m: VmMigrationRow): string[] {
+  const r = m.record;
+  return [
+    m.vm,
+    `${m.from} → ${m.to}`,
+    m.reason,
+    seconds(m.startNs / 1e9),
+    r.method,
+    String(r.rounds.length),
+    `${(r.totalBytes / 2 ** 30).toFixed(2)} GiB`,
+    seconds(r.totalNs / 1e9),
+    seconds(r.downtimeNs / 1e9),
+    r.converged ? r.stop : `${r.stop} (not converged)`,
+  ];
+}
+
+/** The hosts, VMs and migrations of a VM run as Markdown tables. */
+export function vmRunMarkdown(output: RunOutput, result: VmClusterResult): string {
+  const hosts = result.hosts.map((h) => [
+    h.host,
+    `${h.state}${h.maintenance ? ' (maintenance)' : ''}`,
+    String(h.vms.length),
+    seconds(h.onS),
+    String(h.boots),
+    seconds(h.busyS),
+    seconds(h.overloadS),
+    formatMetric('energyJ', h.energyJ),
+  ]);
+  const vms = result.vms.map((v) => [
+    v.vm,
+    v.host,
+    seconds(v.offeredS),
+    seconds(v.workS),
+    seconds(v.stealS),
+    seconds(v.downtimeS),
+    String(v.migrations),
+  ]);
+  return [
+    `**${output.name}**: ${output.policy} on ${output.machine}, seed ${output.seed}`,
+    '',
+    ...table(['host', 'state', 'VMs', 'on', 'boots', 'busy (core-s)', 'overloaded', 'energy'], hosts),
+    '',
+    ...table(['VM', 'host', 'offered (vCPU-s)', 'work done', 'steal', 'downtime', 'moves'], vms),
+    '',
+    ...(result.migrations.length === 0
+      ? ['No migrations.']
+      : table(
+          ['VM', 'move', 'reason', 'at', 'method', 'rounds', 'sent', 'total', 'downtime', 'stop'],
+          result.migrations.map(migrationRow),
+        )),
+  ].join('\n');
+}
