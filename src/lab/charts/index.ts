@@ -15,10 +15,32 @@ import { energyChart, frequencyChart, temperatureChart } from './power';
 import { queuesChart } from './queues';
 import { responseChart } from './response';
 import { timelineChart } from './timeline';
+import { downtimeChart } from './downtime';
+import { hostEnergyChart } from './hostEnergy';
+import { liveMigrationsChart } from './liveMigrations';
+import type { VmChartRun } from './vmRun';
 
 export { chartRunOf, type ChartRun } from './common';
 export { ChartError } from './error';
 export { sweepChart } from './sweep';
+export { VM_CHARTS, type VmChartRun } from './vmRun';
+
+/** The charts of VM runs on a cluster (VM_CHARTS), drawn from their VmClusterResult. */
+const VM_RUN_CHARTS: Record<string, (runs: readonly VmChartRun[]) => ChartOutput> = {
+  'live-migrations': liveMigrationsChart,
+  downtime: downtimeChart,
+  'host-energy': hostEnergyChart,
+};
+
+/** A chart of VM runs: `show:` one of VM_CHARTS (a raw spec reads one-machine tables only). */
+export function buildVmChart(chart: ResolvedChart, runs: readonly VmChartRun[]): ChartOutput {
+  const build = VM_RUN_CHARTS[chart.show ?? ''];
+  if (!build)
+    throw new ChartError(
+      `Runs of VMs on a cluster draw ${Object.keys(VM_RUN_CHARTS).join(', ')} charts; ${chart.show === undefined ? 'a raw Vega-Lite spec reads the tables of one-machine runs' : `"${chart.show}" draws one-machine runs`}.`,
+    );
+  return titled(build(runs), chart);
+}
 
 const NAMED_CHARTS: Record<string, (runs: readonly ChartRun[]) => ChartOutput> = {
   load: loadChart,

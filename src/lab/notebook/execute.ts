@@ -10,7 +10,7 @@ import {
   type VmClusterResult,
 } from '../../sim';
 import { vmRunMarkdown, vmRunOutput } from '../run/vmRunOutput';
-import { buildChart, ChartError, chartRunOf, sweepChart, type ChartRun } from '../charts';
+import { buildChart, buildVmChart, ChartError, chartRunOf, sweepChart, VM_CHARTS, type ChartRun } from '../charts';
 import type { Diagnostic } from '../document/diagnostic';
 import type { CellKind, LabCell } from '../document/markdown';
 import { runColors } from '../charts/colors';
@@ -447,6 +447,23 @@ export class LabSession {
   }
 
   private async chartOutput(lab: ResolvedLab, chart: ResolvedChart, options: ExecuteOptions): Promise<OutputData> {
+    const vmRuns = chart.runs.map((name) => lab.vmRuns.find((r) => r.name === name));
+    if (vmRuns.some((r) => r !== undefined) || VM_CHARTS.includes(chart.show ?? '')) {
+      const missing = chart.runs.filter((_, k) => vmRuns[k] === undefined);
+      if (missing.length > 0)
+        throw new CellError(
+          'Cannot draw this chart',
+          `${chart.show === undefined ? 'This chart' : `A ${chart.show} chart`} draws runs of VMs on a cluster (run: { cluster, vms }) only; ${missing.join(', ')} ${missing.length === 1 ? 'is not one' : 'are not'}.`,
+        );
+      const runs = [];
+      for (const run of vmRuns) runs.push({ name: run!.name, result: await this.vmResultOf(run!, options) });
+      try {
+        return { items: [{ mime: CHART_MIME, data: buildVmChart(chart, runs) }] };
+      } catch (error) {
+        if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
+        throw error;
+      }
+    }
     const runs: ChartRun[] = [];
     const colors = labRunColors(lab);
     for (const name of chart.runs) {
