@@ -1,0 +1,151 @@
+// Charts of VM runs through the path users take (chart cells executed by the session): each
+// Vega-Lite spec compiles, and its data are the live-migration closed forms (pre-copy round i
+// sends M r^i, back to back from the maintenance instant; downtime (M r^n + C) / B) and an idle
+// host's energy P x t. Charts that cannot draw a run say so, for every mismatch.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseLab } from '../../src/lab/document/markdown';
+import { LabSession } from '../../src/lab/notebook/execute';
+import { CHART_MIME, type ChartOutput } from '../../src/lab/outputs/contract';
+import { HOST_POWER } from '../../src/sim';
+import { inProcessRunHost } from '../../src/worker/runSimulation';
+
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+
+const vms = (name: string, method: string) =>
+  `\`\`\`vms\nname: ${name}\nmigration: { method: { kind: ${method} } }\nvms:\n  - { name: db, vcpus: 2, ram: 4GiB, dirtyRate: 200MB/s, cpuState: 1MiB, load: { utilization: 50% } }\n\`\`\`\n`;
+const run = (name: string, cluster = 'pair') =>
+  `\`\`\`run\nname: ${name}\ncluster: ${cluster}\nvms: [${name}]\nduration: 20s\nseed: 3\n\`\`\`\n`;
+const chart = (body: string) => `\`\`\`chart\n${body}\n\`\`\`\n`;
+
+const CLUSTER = (name: string, events: boolean) =>
+  `\`\`\`cluster\nname: ${name}\nhosts:\n  - { machine: box, count: 2, ram: 32GiB }\npolicy: least-loaded\nnetwork: { bandwidth: 1.25GB/s, migrationShare: 100%, latency: 0s }\n${events ? 'events:\n  - { event: maintenance, at: 2s, host: host-0 }\n' : ''}\`\`\`\n`;
+
+// Cells: 0 machine, 1 workload, 2 cluster, 3 quiet cluster, 4-6 vms, 7 quiet vms, 8-10 runs,
+// 11 quiet run, 12 machine run, then the charts (13...).
+const CELLS = [
+  '```machine\nname: box\nsockets: 1\ncoresPerSocket: 4\n```\n',
+  '```workload\nname: w\nprocesses:\n  - { name: a, count: 2, arrival: 0s, demand: 10ms }\n```\n',
+  CLUSTER('pair', true),
+  CLUSTER('still', false),
+  vms('pre', 'pre-copy'),
+  vms('post', 'post-copy'),
+  vms('stop', 'stop-and-copy'),
+  vms('quiet', 'pre-copy'),
+  run('pre'),
+  run('post'),
+  run('stop'),
+  run('quiet', 'still'),
+  '```run\nname: plain\nmachine: box\nworkload: w\npolicy: pinned\nduration: 1s\n```\n',
+  chart('show: live-migrations\nruns: [pre, post, stop]'),
+  chart('show: downtime\nruns: [pre, post, stop]'),
+  chart('show: host-energy\nruns: [pre, quiet]'),
+  chart('show: load\nruns: [pre]'),
+  chart('run: pre\nvegaLite: { mark: point }'),
+  chart('show: live-migrations\nruns: [plain]'),
+  chart('show: live-migrations\nruns: [quiet]'),
+];
+const FIRST_CHART = 13;
+
+async function outcomeOf(index: number) {
+  const cells = parseLab(CELLS.join('\n'));
+  assert.equal(cells.filter((c) => c.kind !== 'markdown').length, CELLS.length);
+  // The code cells in order (blank text between them may parse as markdown cells).
+  const codeIndex = cells.map((c, i) => (c.kind === 'markdown' ? -1 : i)).filter((i) => i >= 0)[index]!;
+  return new LabSession(inProcessRunHost).execute(cells, codeIndex, { signal: new AbortController().signal });
+}
+
+async function chartOf(index: number): Promise<ChartOutput> {
+  const outcome = await outcomeOf(index);
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === CHART_MIME)!.data as ChartOutput;
+}
+
+const compile = async () => (await import('vega-lite')).compile;
+
+const M = 4 * GiB;
+const C = MiB;
+const B = 1.25e9;
+const r = 200e6 / B;
+
+test('live-migrations: each pre-copy round sends M r^i at B, back to back from the decision; the pause and downtime marked', async () => {
+  const output = await chartOf(FIRST_CHART);
+  (await compile())(output.spec);
+  const [bars, marks] = (output.spec as { layer: { data: { values: Record<string, number | string>[] } }[] }).layer.map(
+    (l) => l.data.values,
+  );
+  const pre = bars!.filter((b) => b.run === 'pre');
+  assert.deepEqual(
+    pre.map((b) => b.phase),
+    ['live', 'live', 'paused'],
+  );
+  // Bytes: M r^i to the byte; each round lasts bytes / B (whole ns) and starts when the last ended.
+  pre.forEach((b, i) => {
+    assert.ok(Math.abs((b.bytes as number) - M * r ** i) <= 1, `round ${i}: ${b.bytes}`);
+    assert.ok(Math.abs((b.endS as number) - (b.startS as number) - (b.bytes as number) / B) < 2e-9, `round ${i}`);
+    if (i > 0) assert.equal(b.startS, pre[i - 1]!.endS);
+  });
+  assert.equal(pre[0]!.startS, 2, 'the move starts at the maintenance instant');
+  const mark = marks!.find((m) => m.run === 'pre')!;
+  assert.equal(mark.pauseS, pre[2]!.startS);
+  assert.ok(Math.abs((mark.downtimeS as number) - (M * r ** 2 + C) / B) < 1e-9);
+  // Stop-and-copy is one paused round of M; post-copy pauses for the CPU state, then pulls M on demand.
+  const stop = bars!.filter((b) => b.run === 'stop');
+  assert.deepEqual(
+    stop.map((b) => [b.phase, b.bytes]),
+    [['paused', M]],
+  );
+  assert.deepEqual(
+    bars!.filter((b) => b.run === 'post').map((b) => [b.phase, b.bytes]),
+    [['demand', M]],
+  );
+  assert.ok(Math.abs((marks!.find((m) => m.run === 'post')!.downtimeS as number) - C / B) < 1e-9);
+});
+
+test('downtime: one mark per move with the closed form of each method', async () => {
+  const output = await chartOf(FIRST_CHART + 1);
+  (await compile())(output.spec);
+  const values = (output.spec as { data: { values: { run: string; downtimeS: number; reason: string }[] } }).data
+    .values;
+  const expected: Record<string, number> = { pre: (M * r ** 2 + C) / B, post: C / B, stop: (M + C) / B };
+  assert.deepEqual(
+    values.map((v) => [v.run, v.reason]),
+    [
+      ['pre', 'maintenance'],
+      ['post', 'maintenance'],
+      ['stop', 'maintenance'],
+    ],
+  );
+  for (const v of values) assert.ok(Math.abs(v.downtimeS - expected[v.run]!) < 1e-9, v.run);
+});
+
+test('host-energy: idle, load and boot per host; a host on the whole run without load draws idle x t', async () => {
+  const output = await chartOf(FIRST_CHART + 2);
+  (await compile())(output.spec);
+  const values = (output.spec as { data: { values: { run: string; host: string; part: string; energyJ: number }[] } })
+    .data.values;
+  const part = (run: string, host: string, p: string) =>
+    values.find((v) => v.run === run && v.host === host && v.part === p)!.energyJ;
+  // In the quiet run nothing moves: host-1 holds no VM (first fit), on for 20 s at idle power.
+  assert.ok(Math.abs(part('quiet', 'host-1', 'idle') - HOST_POWER.idleW.default * 20) < 1e-9);
+  assert.equal(part('quiet', 'host-1', 'load'), 0);
+  assert.equal(part('quiet', 'host-1', 'boot'), 0);
+  // In pre, host-0 is switched off once drained: its idle energy is for less than the run.
+  assert.ok(part('pre', 'host-0', 'idle') < HOST_POWER.idleW.default * 20);
+  assert.equal(values.length, 2 * 2 * 3, 'two runs, two hosts, three parts');
+});
+
+test("charts that cannot draw the runs named say so, whatever the mismatch (and a stranger's raw spec gets no VM data)", async () => {
+  const messages: [number, RegExp][] = [
+    [FIRST_CHART + 3, /draw live-migrations, downtime, host-energy charts; "load" draws one-machine runs/],
+    [FIRST_CHART + 4, /a raw Vega-Lite spec reads the tables of one-machine runs/],
+    [FIRST_CHART + 5, /draws runs of VMs on a cluster .* only; plain is not one/],
+    [FIRST_CHART + 6, /moved no VM/],
+  ];
+  for (const [index, pattern] of messages) {
+    const outcome = await outcomeOf(index);
+    assert.ok(!outcome.ok && !outcome.cancelled, `cell ${index}`);
+    assert.match(outcome.message, pattern, `cell ${index}`);
+  }
+});
