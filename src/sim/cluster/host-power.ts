@@ -6,7 +6,7 @@
  * engine's energy is the host's); VM clusters (vm-config.ts) for every host.
  *
  * The defaults are one measured server: SPECpower_ssj2008's HP ProLiant ML110 G5 (93.7 W idle,
- * 135 W at full load; ../shared/design/MODEL.md sections 4 and 7, and CloudSim's
+ * 135 W at full load; the project's model notes, section 4, and CloudSim's
  * PowerModelSpecPowerHpProLiantMl110G5Xeon3075). Idle and peak are therefore given together or
  * not at all: one figure given and the other defaulted would describe no machine.
  */
@@ -26,7 +26,7 @@ export const HOST_POWER = {
     default: 93.7,
     doc: 'Power of the host while on and idle (give it with peak, or neither).',
     source:
-      'SPECpower_ssj2008, HP ProLiant ML110 G5 at 0 % load (MODEL.md section 4; CloudSim PowerModelSpecPowerHpProLiantMl110G5Xeon3075); an idle server draws about half its peak (Fan, Weber & Barroso 2007)',
+      'SPECpower_ssj2008, HP ProLiant ML110 G5 at 0 % load (CloudSim PowerModelSpecPowerHpProLiantMl110G5Xeon3075); an idle server draws about half its peak (Fan, Weber & Barroso 2007)',
   },
   peakW: {
     kind: 'number',
@@ -35,7 +35,7 @@ export const HOST_POWER = {
     min: 0,
     default: 135,
     doc: 'Power of the host with every CPU busy; in between it is linear in the mean utilisation of its CPUs.',
-    source: 'SPECpower_ssj2008, HP ProLiant ML110 G5 at 100 % load (MODEL.md section 4)',
+    source: 'SPECpower_ssj2008, HP ProLiant ML110 G5 at 100 % load',
   },
   bootNs: {
     kind: 'number',
@@ -45,8 +45,7 @@ export const HOST_POWER = {
     min: 0,
     default: 60e9,
     doc: 'Time from power-on (or the end of a repair) until the host serves requests or takes VMs.',
-    source:
-      'estimate: a server POST and hypervisor boot take about a minute (MODEL.md section 7 asks for a boot time, without a figure)',
+    source: 'estimate: a server POST and hypervisor boot take about a minute',
   },
   bootEnergyJ: {
     kind: 'number',
@@ -55,7 +54,7 @@ export const HOST_POWER = {
     min: 0,
     defaultText: 'boot x peak on VM hosts (a booting server draws about its peak); boot x idle on request hosts',
     doc: 'Energy of one power-on, drawn instead of idle and dynamic power while the host boots (VM runs only: a request host draws idle power while it boots).',
-    source: 'estimate (MODEL.md section 7: "boot time and boot energy when powered on")',
+    source: 'estimate',
   },
 } satisfies Section;
 
