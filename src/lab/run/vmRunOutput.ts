@@ -1,7 +1,7 @@
 // What a run of VMs on a cluster shows: its totals as a run summary under the metric names
 // checks, results records and compare read (src/lab/outputs/metrics.ts), and three Markdown
 // tables: one row per host, one per VM, one per migration with its live-migration record.
-import type { VmClusterResult, VmMigrationRow } from '../../sim';
+import { resolveVmCluster, type VmClusterResult, type VmMigrationRow } from '../../sim';
 import type { ResolvedVmRun } from '../language/resolveLab';
 import type { RunOutput } from '../outputs/contract';
 import { formatMetric } from '../outputs/format';
@@ -24,11 +24,11 @@ export function vmRunSummary(result: VmClusterResult): RunOutput['summary'] {
 
 /** A VM run's output: the summary above, and how to reproduce it (its digest names the whole result). */
 export function vmRunOutput(run: ResolvedVmRun, result: VmClusterResult): RunOutput {
-  const m = run.config.migration ?? {};
-  const method = m.method?.kind ?? 'pre-copy';
+  // The policies as the simulator resolved them (its defaults, not copies of them here).
+  const p = resolveVmCluster(run.config);
   return {
     name: run.name,
-    policy: `${run.config.placement ?? 'first-fit'}, overload ${m.overload ?? 'static'}${m.consolidate === 'on' ? ', consolidation' : ''}, ${method}`,
+    policy: `${p.placement}, overload ${p.overload}${p.consolidate ? ', consolidation' : ''}, ${p.method.kind}`,
     scheduler: run.config.scheduler.kind,
     machine: `${run.clusterName} (${result.hosts.length} hosts, ${run.config.policy.name})`,
     workload: run.vmsNames.join(', '),
