@@ -39,7 +39,7 @@ test('the example lab resolves into one cluster config per run, the run balancer
   assert.deepEqual([...lab.diagnostics], []);
   assert.deepEqual(
     lab.clusterRuns.map((r) => r.name),
-    ['random', 'rr', 'lc', 'p2', 'rr_down', 'lc_down'],
+    ['random', 'rr', 'lc', 'p2', 'rr_down', 'lc_down', 'all_on', 'scaled'],
   );
   assert.equal(lab.runs.length, 0);
   assert.deepEqual(lab.clusterRuns[3]!.config, exampleConfig({ policy: 'power-of-d', d: 2 }));
@@ -219,7 +219,30 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
   } as const;
   const means: Record<string, number> = {};
   const dropped: Record<string, number> = {};
+  // The autoscaling section: 300 requests/s on the eight servers with the default host power,
+  // all on, or an autoscaler keeping 2..8 of them; the same simulation as written out here.
+  const night = (autoscale?: NonNullable<ClusterConfig['service']['autoscale']>): ClusterConfig => {
+    const c = exampleConfig({ policy: 'least-connections' });
+    c.durationNs = 8e9;
+    c.power = {};
+    c.service = {
+      ...c.service,
+      name: autoscale ? 'night_scaled' : 'night',
+      arrival: { kind: 'poisson', ratePerS: 300 },
+    };
+    if (autoscale) c.service.autoscale = autoscale;
+    return c;
+  };
+  const scaledConfig = night({ up: 0.8, down: 0.3, startupNs: 2e9, intervalNs: 1e9, min: 2, max: 8, initial: 2 });
+  const energy: Record<string, number> = {};
   for (const r of json.runs) {
+    if (r.name === 'all_on' || r.name === 'scaled') {
+      const reference = simulateCluster(r.name === 'scaled' ? scaledConfig : night());
+      assert.equal(r.digest, reference.digest, r.name);
+      assert.equal(r.summary.energyJ, reference.energyJ, r.name);
+      energy[r.name] = reference.energyJ!;
+      continue;
+    }
     const config = exampleConfig(policies[r.name as keyof typeof policies]);
     // The runs named _down are on the cluster whose host-3 fails at 2 s.
     if (r.name.endsWith('_down')) config.events = [{ kind: 'fail', atNs: 2e9, host: 'host-3' }];
@@ -240,7 +263,11 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
     means[r.name] = r.summary.meanResponseS!;
   }
   assert.deepEqual(Object.keys(means), ['random', 'rr', 'lc', 'p2']);
-  assert.ok(json.checks.length === 3 && json.checks.every((c) => c.passed));
+  assert.ok(json.checks.length === 5 && json.checks.every((c) => c.passed));
+  // Eight hosts at 93.7 W idle for 8 s draw at least 8 x 93.7 x 8 J; the autoscaled pool, mostly
+  // two or three hosts, well under that.
+  assert.ok(energy.all_on! >= 8 * 93.7 * 8, String(energy.all_on));
+  assert.ok(energy.scaled! < 0.6 * energy.all_on!, JSON.stringify(energy));
   // Round-robin sends the dead server one request in eight for the second before the checks find it.
   assert.ok(Math.abs(dropped.rr_down! - 1400 / 8) < 3 * Math.sqrt(1400 / 8), String(dropped.rr_down));
   assert.ok(dropped.lc_down! > 3 * dropped.rr_down!);
