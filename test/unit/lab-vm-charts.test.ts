@@ -45,6 +45,7 @@ const CELLS = [
   chart('run: pre\nvegaLite: { mark: point }'),
   chart('show: live-migrations\nruns: [plain]'),
   chart('show: live-migrations\nruns: [quiet]'),
+  chart('show: hosts-on\nruns: [pre, quiet]'),
 ];
 const FIRST_CHART = 13;
 
@@ -138,7 +139,7 @@ test('host-energy: idle, load and boot per host; a host on the whole run without
 
 test("charts that cannot draw the runs named say so, whatever the mismatch (and a stranger's raw spec gets no VM data)", async () => {
   const messages: [number, RegExp][] = [
-    [FIRST_CHART + 3, /draw live-migrations, downtime, host-energy charts; "load" draws one-machine runs/],
+    [FIRST_CHART + 3, /draw live-migrations, downtime, host-energy, hosts-on charts; "load" draws one-machine runs/],
     [FIRST_CHART + 4, /a raw Vega-Lite spec reads the tables of one-machine runs/],
     [FIRST_CHART + 5, /draws runs of VMs on a cluster .* only; plain is not one/],
     [FIRST_CHART + 6, /moved no VM/],
@@ -148,4 +149,32 @@ test("charts that cannot draw the runs named say so, whatever the mismatch (and 
     assert.ok(!outcome.ok && !outcome.cancelled, `cell ${index}`);
     assert.match(outcome.message, pattern, `cell ${index}`);
   }
+});
+
+test('hosts-on: two hosts until the drained one is switched off at the end of its move, (M (1 + r + r^2) + C) / B after 2 s', async () => {
+  const output = await chartOf(FIRST_CHART + 7);
+  (await compile())(output.spec);
+  const values = (output.spec as { data: { values: { run: string; atS: number; on: number; booting: number }[] } }).data
+    .values;
+  const offAt = 2 + (M * (1 + r + r ** 2) + C) / B;
+  const pre = values.filter((v) => v.run === 'pre');
+  assert.deepEqual(
+    pre.map((v) => [v.on, v.booting]),
+    [
+      [2, 0],
+      [1, 0],
+      [1, 0],
+    ],
+  );
+  assert.equal(pre[0]!.atS, 0);
+  assert.ok(Math.abs(pre[1]!.atS - offAt) < 2e-9, `${pre[1]!.atS} vs ${offAt}`);
+  assert.equal(pre[2]!.atS, 20, 'to the end of the run');
+  // Nothing happens to the quiet run's hosts: two on from start to end.
+  assert.deepEqual(
+    values.filter((v) => v.run === 'quiet').map((v) => [v.atS, v.on]),
+    [
+      [0, 2],
+      [20, 2],
+    ],
+  );
 });

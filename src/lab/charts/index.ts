@@ -17,6 +17,7 @@ import { responseChart } from './response';
 import { timelineChart } from './timeline';
 import { downtimeChart } from './downtime';
 import { hostEnergyChart } from './hostEnergy';
+import { hostsOnChart } from './hostsOn';
 import { liveMigrationsChart } from './liveMigrations';
 import type { VmChartRun } from './vmRun';
 
@@ -30,6 +31,7 @@ const VM_RUN_CHARTS: Record<string, (runs: readonly VmChartRun[]) => ChartOutput
   'live-migrations': liveMigrationsChart,
   downtime: downtimeChart,
   'host-energy': hostEnergyChart,
+  'hosts-on': hostsOnChart,
 };
 
 /** A chart of VM runs: `show:` one of VM_CHARTS (a raw spec reads one-machine tables only). */

@@ -264,6 +264,7 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
     "VM runs: one bar per live migration, its rounds stacked along time (live, paused, pulled on demand), the downtime marked.",
   downtime: 'VM runs: the downtime of each live migration, one mark per move, one row per run (log scale).',
   'host-energy': "VM runs: each host's energy, split into idle power, what its load added and its boots.",
+  'hosts-on': 'VM runs: how many hosts were on, and booting, over the run.',
 };
 
 export const CHART_TABLES: Readonly<Record<string, string>> = {

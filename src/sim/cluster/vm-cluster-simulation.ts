@@ -86,6 +86,8 @@ export interface VmHostResult {
   vms: string[];
   /** Each time it was powered off. */
   offAtS: number[];
+  /** Its power state from the start (the first entry, at 0) and at each change: the hosts-on chart. */
+  powerStates: { atS: number; state: HostPowerState }[];
   digest: string;
 }
 
@@ -176,6 +178,8 @@ interface HostState {
   /** Moves in flight from or to it (its link). */
   linkMoves: number;
   offAtNs: number[];
+  /** Its power state at 0 and at each change. */
+  powerStates: { atNs: number; state: HostPowerState }[];
 }
 
 interface Piece {
@@ -263,6 +267,7 @@ export class VmClusterSimulation implements VmPolicyView {
         history: [],
         linkMoves: 0,
         offAtNs: [],
+        powerStates: [{ atNs: 0, state: h.off ? 'off' : 'on' }],
       };
     });
     // Placed by the resolver (vm-config.ts), which refuses a VM that fits nowhere.
@@ -327,7 +332,7 @@ export class VmClusterSimulation implements VmPolicyView {
     this.account(t);
     while (this.queue.length > 0 && this.queue[0]!.atNs === t) {
       const e = this.queue.shift()!;
-      if (e.kind === Ev.Boot) this.hosts[e.a]!.state = 'on';
+      if (e.kind === Ev.Boot) this.setPower(this.hosts[e.a]!, 'on', t);
       else if (e.kind === Ev.Segment) this.applySegment(e.a);
       else if (e.kind === Ev.Free) this.freed(e.a, e.b, t);
       else this.maintenance(e.a, t);
@@ -507,9 +512,15 @@ export class VmClusterSimulation implements VmPolicyView {
     const host = this.hosts[h]!;
     if (host.state !== 'on' || !(host.draining || host.maintenance)) return;
     if (this.used[h]!.vcpus > 0 || this.used[h]!.ramBytes > 0 || host.linkMoves > 0) return;
-    host.state = 'off';
+    this.setPower(host, 'off', t);
     host.draining = false;
     host.offAtNs.push(t);
+  }
+
+  /** A host's power state changes at `t` (kept in its log for the hosts-on chart). */
+  private setPower(host: HostState, state: HostPowerState, t: number): void {
+    host.state = state;
+    host.powerStates.push({ atNs: t, state });
   }
 
   /** Powers on the first powered-off host not in maintenance, if any; it takes VMs once booted. */
@@ -519,9 +530,9 @@ export class VmClusterSimulation implements VmPolicyView {
     const host = this.hosts[h]!;
     host.boots++;
     const bootNs = this.cfg.hosts[h]!.power.bootNs;
-    if (bootNs === 0) host.state = 'on';
+    if (bootNs === 0) this.setPower(host, 'on', t);
     else {
-      host.state = 'booting';
+      this.setPower(host, 'booting', t);
       this.push(t + bootNs, Ev.Boot, h, 0);
     }
   }
@@ -632,6 +643,7 @@ export class VmClusterSimulation implements VmPolicyView {
         energyJ: idleEnergyJ + dynamicEnergyJ + bootEnergyJ,
         vms: this.vms.filter((vm) => vm.assigned === h).map((vm) => vm.spec.name),
         offAtS: x.offAtNs.map((t) => t / S),
+        powerStates: x.powerStates.map((p) => ({ atS: p.atNs / S, state: p.state })),
         digest: r.digest,
       };
     });
