@@ -261,7 +261,7 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
   response: 'Distribution of response times per run.',
   sweep: 'A metric against a swept parameter: mean and 95 % interval over seeds, one line per policy.',
   'live-migrations':
-    "VM runs: one bar per live migration, its rounds stacked along time (live, paused, pulled on demand), the downtime marked.",
+    'VM runs: one bar per live migration, its rounds stacked along time (live, paused, pulled on demand), the downtime marked.',
   downtime: 'VM runs: the downtime of each live migration, one mark per move, one row per run (log scale).',
   'host-energy': "VM runs: each host's energy, split into idle power, what its load added and its boots.",
   'hosts-on': 'VM runs: how many hosts were on, and booting, over the run.',
