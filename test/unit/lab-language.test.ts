@@ -78,6 +78,10 @@ test('enum values, references to cells, presets and policies', () => {
     'deadlines',
     'response',
     'sweep',
+    'live-migrations',
+    'downtime',
+    'host-energy',
+    'hosts-on',
   ]);
   assert.deepEqual(labelsAtEnd('run', 'machine: '), ['duo', ...MACHINE_PRESET_NAMES]);
   assert.deepEqual(labelsAtEnd('run', 'workload: mi'), ['mixed']);
