@@ -97,7 +97,6 @@ export {
   MAX_VMS,
   resolveVmCluster,
   VM_CLUSTER,
-  VM_HOST_POWER,
   VM_LOAD,
   VM_MIGRATION,
   type VmClusterConfig,

@@ -6,11 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  HOST_POWER,
   resolveCluster,
   resolveVmCluster,
   SimConfigError,
-  VM_HOST_POWER,
   type ClusterConfig,
   type VmClusterConfig,
 } from '../../src/sim/index';
@@ -44,10 +42,6 @@ const throwsAt = (f: () => unknown, path: string, reason?: RegExp) =>
     (e: unknown) => e instanceof SimConfigError && e.path === path && (reason === undefined || reason.test(e.reason)),
     path,
   );
-
-test('the deprecated VM name is the one host power spec, not a twin', () => {
-  assert.equal(VM_HOST_POWER, HOST_POWER);
-});
 
 test('the same power figures resolve to the same watts and boot time in both kinds of run', () => {
   const power = { idleW: 120, peakW: 300, bootNs: 7 * S };

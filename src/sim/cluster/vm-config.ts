@@ -19,14 +19,8 @@ import {
   type LiveMigrationLinkConfig,
 } from './live-migration';
 import { readHostEvents, type HostEventConfig } from './host-events';
-import { HOST_POWER, resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
+import { resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
 import { placeAll, VM_PLACEMENT, vcpuSlots, type VmPlacementName, type VmSize } from './vm-placement';
-
-/**
- * @deprecated The one host power spec is HOST_POWER (host-power.ts); this name is kept only while
- * src/sim/index.ts re-exports it, and is the same object.
- */
-export const VM_HOST_POWER = HOST_POWER;
 
 /** A VM's CPU load: what each of its vCPUs asks of the host. */
 export const VM_LOAD = {
