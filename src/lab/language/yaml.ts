@@ -37,11 +37,19 @@ export interface ParsedYaml {
   lines: LineIndex;
 }
 
+/**
+ * Deeper nesting is refused at the node where it passes this: no cell needs more than a handful
+ * of levels, and everything that reads the tree after this (validation, completions, hovers)
+ * recurses over it.
+ */
+export const MAX_YAML_DEPTH = 64;
+
 function convert(
   node: YamlLibNode | null | undefined,
   fallbackAt: number,
   diagnostics: Diagnostic[],
   lines: LineIndex,
+  depth = 0,
 ): YNode {
   if (node == null) {
     // `key:` with nothing after it: an empty scalar placed right after the colon.
@@ -55,6 +63,15 @@ function convert(
   }
   const [start, valueEnd] = node.range ?? [fallbackAt, fallbackAt, fallbackAt];
   const range = { start, end: valueEnd };
+  if ((isMap(node) || isSeq(node)) && depth === MAX_YAML_DEPTH) {
+    diagnostics.push({
+      range: lines.range(start, Math.max(valueEnd, start + 1)),
+      severity: 'error',
+      message: `Nested more than ${MAX_YAML_DEPTH} levels deep`,
+      code: 'yaml-syntax',
+    });
+    return { kind: 'scalar', range, value: null, valueStart: start, quoted: false };
+  }
   if (isMap(node)) {
     const entries: YEntry[] = [];
     for (const pair of node.items) {
@@ -73,7 +90,7 @@ function convert(
       entries.push({
         key: keyText,
         keyRange,
-        value: convert(pair.value as YamlLibNode | null, keyRange.end + 1, diagnostics, lines),
+        value: convert(pair.value as YamlLibNode | null, keyRange.end + 1, diagnostics, lines, depth + 1),
       });
     }
     return { kind: 'map', range, entries };
@@ -82,7 +99,7 @@ function convert(
     return {
       kind: 'seq',
       range,
-      items: node.items.map((item) => convert(item as YamlLibNode | null, start, diagnostics, lines)),
+      items: node.items.map((item) => convert(item as YamlLibNode | null, start, diagnostics, lines, depth + 1)),
     };
   }
   if (isAlias(node)) {
@@ -103,9 +120,13 @@ function convert(
   return { kind: 'scalar', range, value, valueStart, quoted };
 }
 
-/** The first line of a yaml library message, without its "at line X, column Y" tail. */
+/**
+ * The first line of a yaml library message, without its "at line X, column Y" tail. The library
+ * reports nesting deep enough to exhaust its own recursion as the engine's stack message.
+ */
 function shortMessage(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return /maximum call stack/i.test(first) ? 'nested too deeply to read' : first;
 }
 
 /**
