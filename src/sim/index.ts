@@ -102,7 +102,6 @@ export {
   type VmClusterConfig,
   type VmConfig,
   type VmHostConfig,
-  type VmHostPowerConfig,
   type VmLoadConfig,
   type VmMaintenanceEvent,
   type VmMigrationPolicyConfig,

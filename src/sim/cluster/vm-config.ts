@@ -144,9 +144,6 @@ export const VM_CLUSTER = {
   },
 } satisfies Section;
 
-/** @deprecated HostPowerConfig (host-power.ts), the one host power config. */
-export type VmHostPowerConfig = HostPowerConfig;
-
 export interface VmHostConfig {
   /** Its hosts are named `<name>-<i>` (default `host`). */
   name?: string;
