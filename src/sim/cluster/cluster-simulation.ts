@@ -28,6 +28,7 @@ import { HOST_MAX_BINS, resolveCluster, type ClusterConfig, type ResolvedCluster
 import { Autoscaler, type ScaleEvent, type ScaledCluster } from './autoscaler';
 import type { HostAction } from './host-events';
 import { HostRun, type HostOutcome } from './host-run';
+import { InFlight } from './in-flight';
 
 /** Response times of one server's requests, or of all of them. */
 export interface RequestStats {
@@ -100,9 +101,10 @@ export class ClusterSimulation implements BalancerHost {
   /** The arrival being routed (hosts are brought up to it). */
   private nowArrivalNs = 0;
   private processedToNs = 0;
-  private nextToken = 0;
-  /** Per host: the arrival time of each request routed to it and not answered yet, by token. */
-  private readonly pending: Map<number, number>[];
+  /** Requests that have arrived at the balancer. */
+  private arrivals = 0;
+  /** The requests routed to a host and not answered yet (a request's slot there is its token on its host). */
+  private readonly pending: InFlight;
   private readonly routed: Float64Array;
   private readonly completed: Float64Array;
   private readonly droppedInFlight: Float64Array;
@@ -127,7 +129,7 @@ export class ClusterSimulation implements BalancerHost {
     this.droppedInFlight = new Float64Array(n);
     this.droppedUnnoticed = new Float64Array(n);
     this.response = hosts.map(() => new LogHistogram());
-    this.pending = hosts.map(() => new Map());
+    this.pending = new InFlight(n);
     this.hosts = hosts.map((h, i) => {
       const entry = config.hosts[h.entry]!;
       const own = entry.workload === undefined ? [] : hostGroups(entry.workload, `hosts[${h.entry}].workload`);
@@ -254,7 +256,7 @@ export class ClusterSimulation implements BalancerHost {
   /** What the autoscaler does to the hosts and the balancer. */
   private readonly scaled: ScaledCluster = {
     bringTo: (i, t) => this.hosts[i]!.advance(t),
-    pendingOf: (i) => this.pending[i]!.size,
+    pendingOf: (i) => this.pending.count[i]!,
     start: (i, t) => this.hosts[i]!.start(t),
     stop: (i, t) => this.hosts[i]!.stop(t),
     setActive: (i, on) => this.balancer.setActive(i, on),
@@ -269,8 +271,7 @@ export class ClusterSimulation implements BalancerHost {
       case 'stop': {
         // Whatever it answered before the instant counts; the rest is lost with the host.
         this.hosts[i]!.stop(action.atNs);
-        this.droppedInFlight[i]! += this.pending[i]!.size;
-        this.pending[i]!.clear();
+        this.droppedInFlight[i]! += this.pending.drop(i);
         this.scaler?.cleared(i, action.atNs);
         this.balancer.forget(i);
         return;
@@ -292,7 +293,7 @@ export class ClusterSimulation implements BalancerHost {
     if (this.balancer.readsAll) for (let i = 0; i < this.hosts.length; i++) this.bringUp(i);
     const demandNs = sample(this.cfg.service.demand, this.demandRng);
     const i = this.balancer.route(this);
-    const token = this.nextToken++;
+    this.arrivals++;
     if (i < 0) {
       this.droppedNoServer++;
       return;
@@ -304,18 +305,16 @@ export class ClusterSimulation implements BalancerHost {
       return;
     }
     this.bringUp(i);
-    this.pending[i]!.set(token, t);
+    const token = this.pending.add(i, t);
     this.scaler?.changed(i, t, 1);
     this.balancer.routed(i);
     this.routed[i]!++;
     this.hosts[i]!.inject(this.cfg.service.name, demandNs, token);
   }
 
-  /** Host `i` answered request `token` at cluster time `timeNs` (called from within its advance). */
+  /** Host `i` answered the request in slot `token` at cluster time `timeNs` (called from within its advance). */
   private answered(i: number, token: number, timeNs: number): void {
-    const pending = this.pending[i]!;
-    const responseNs = timeNs - pending.get(token)!;
-    pending.delete(token);
+    const responseNs = timeNs - this.pending.take(token);
     this.scaler?.changed(i, timeNs, -1);
     this.response[i]!.add(responseNs);
     this.overall.add(responseNs);
@@ -330,7 +329,7 @@ export class ClusterSimulation implements BalancerHost {
   result(): ClusterResult {
     if (this.cached !== null) return this.cached;
     const endNs = this.processedToNs;
-    let events = this.nextToken;
+    let events = this.arrivals;
     let energyJ: number | undefined = 0;
     const counted = this.cfg.hasEvents || this.scaler !== null;
     let inFlight = 0;
@@ -351,7 +350,7 @@ export class ClusterSimulation implements BalancerHost {
         ...rest,
       };
     });
-    const routed = this.nextToken;
+    const routed = this.arrivals;
     const completed = this.overall.count;
     const requestsDropped = inFlight + unnoticed + this.droppedNoServer;
     const body: Omit<ClusterResult, 'digest'> = {
