@@ -38,7 +38,11 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 
 gc();
 const heapBeforeMiB = process.memoryUsage().heapUsed / MiB;
-const config = clusterConfig(policy as BalancerPolicyName, durationS, hostsArg === undefined ? undefined : Number(hostsArg));
+const config = clusterConfig(
+  policy as BalancerPolicyName,
+  durationS,
+  hostsArg === undefined ? undefined : Number(hostsArg),
+);
 let cpu0 = process.cpuUsage();
 let t0 = performance.now();
 const sim = new ClusterSimulation(config, { sha256: nodeSha256 });

@@ -25,6 +25,11 @@ export class InFlight {
     this.count = new Float64Array(hosts);
   }
 
+  /** Slots in the pool: twice the most requests in flight at once at most (64 at least). */
+  get capacity(): number {
+    return this.hostOf.length;
+  }
+
   /** A request routed to `host`, arrived at `atNs`: its slot (its token on the host). */
   add(host: number, atNs: number): number {
     if (this.freeCount === 0) this.grow();
