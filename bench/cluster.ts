@@ -70,8 +70,9 @@ function bundle(tree: string, label: string): string {
   return bundleForNode(entry, path.join(root, 'out', 'bench', `cluster-${label}.cjs`));
 }
 
-function once(script: string, policy: string): CaseLine {
-  const out = execFileSync(process.execPath, ['--expose-gc', script, policy, String(durationS), String(SAMPLES)], {
+function once(script: string, policy: string, seconds = durationS, samples = SAMPLES, hosts?: number): CaseLine {
+  const args = [script, policy, String(seconds), String(samples), ...(hosts === undefined ? [] : [String(hosts)])];
+  const out = execFileSync(process.execPath, ['--expose-gc', ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -164,6 +165,24 @@ for (const policy of policies) {
     `| ${policy} | RSS | ${median(runs.map((r) => r.builtRssMiB)).toFixed(0)} | ${r0.points.map((_, k) => at(k, (p) => p.rssMiB).toFixed(0)).join(' | ')} |`,
   );
 }
+/**
+ * The same requests (276,480: 72 s of the full cluster's stream) on 10, 100 and 1,000 hosts at the
+ * same load per host, so the hosts differ only in how many there are: what a request costs as
+ * the hosts' state outgrows the CPU's caches.
+ */
+const LOCALITY_HOSTS = [10, 100, 1000];
+const locality: string[] = [];
+for (const hosts of LOCALITY_HOSTS) {
+  const seconds = (72 * 1000) / hosts;
+  const runs = Array.from({ length: repeat }, () => once(script, 'power-of-d', seconds, 1, hosts));
+  const r0 = runs[0]!;
+  const cpu = median(runs.map((r) => r.runCpuMs));
+  locality.push(
+    `| ${hosts.toLocaleString('en')} | ${seconds.toLocaleString('en')} | ${r0.routed.toLocaleString('en')} | ${r0.events.toLocaleString('en')} | ` +
+      `${((cpu * 1000) / r0.routed).toFixed(1)} | ${mega(r0.events, cpu)} | ${(((median(runs.map((r) => r.builtRssMiB)) - 45) * 1024) / hosts).toFixed(0)} |`,
+  );
+  console.error(`${hosts} hosts: ${((cpu * 1000) / r0.routed).toFixed(1)} CPU µs per request`);
+}
 const loadAfter = os.loadavg();
 const minutes = Array.from({ length: SAMPLES }, (_, k) => ((durationS * (k + 1)) / SAMPLES / 60).toFixed(0));
 let commit = 'unknown';
@@ -203,6 +222,18 @@ first event).
 | balancer | MiB | built | ${minutes.map((m) => `${m} min`).join(' | ')} |
 |---|---|---:|${minutes.map(() => '---:|').join('')}
 ${memory.join('\n')}
+
+What a request costs against the number of hosts: the same 276,480 requests (the stream
+of 72 s of the full cluster) on 10, 100 and 1,000 hosts at the same load per host (power-of-d),
+so only the number of hosts differs. *KiB per host* is the RSS once the hosts are built, less
+about 45 MiB of Node's own, per host. The simulator does the same work per request in each row;
+what grows is the time its memory accesses take once a thousand hosts' engines (their per-CPU
+arrays, event queues, caches, series and statistics) no longer fit in the CPU's caches: each
+request touches two hosts' state cold.
+
+| hosts | simulated s | requests | events | CPU µs per request | M events per CPU s | KiB per host |
+|---:|---:|---:|---:|---:|---:|---:|
+${locality.join('\n')}
 `;
 
 const file = path.join(root, 'BENCHMARKS.md');
