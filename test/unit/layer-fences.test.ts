@@ -62,6 +62,7 @@ const WHITE_BOX: Readonly<Record<string, readonly string[]>> = {
   'test/unit/sim-running-vruntime.test.ts': ['src/sim/running-vruntime.ts'],
   'test/unit/event-queue.test.ts': ['src/sim/heap.ts'],
   'test/unit/ready-queue.test.ts': ['src/sim/ready-queue.ts'],
+  'test/unit/sim-in-flight.test.ts': ['src/sim/cluster/in-flight.ts'],
   'bench/queue-child.ts': ['src/sim/heap.ts'],
 };
 
