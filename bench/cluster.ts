@@ -253,6 +253,6 @@ const end = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
 const next =
   start < 0
     ? `${text.trimEnd()}\n\n${section}`
-    : `${text.slice(0, start)}${section}${end < 0 ? '' : text.slice(end + 1)}`;
+    : `${text.slice(0, start)}${section}${end < 0 ? '' : `\n${text.slice(end + 1)}`}`;
 if (!process.env.BENCH_CLUSTER_S && !process.env.BENCH_CLUSTER_POLICIES) writeFileSync(file, next);
 console.log(section);
