@@ -157,7 +157,13 @@ for (const policy of policies) {
   const cpu = median(runs.map((r) => r.runCpuMs));
   rows.push(
     `| ${policy} | ${r0.routed.toLocaleString('en')} | ${r0.events.toLocaleString('en')} (${r0.clusterEvents.toLocaleString('en')} + ${r0.hostEvents.toLocaleString('en')}) | ` +
-      `${(wall / 1000).toFixed(1)} | ${(cpu / 1000).toFixed(1)} | ${mega(r0.events, wall)} | ${mega(r0.events, cpu)} | ${((cpu * 1000) / r0.routed).toFixed(1)} | ` +
+      `${range(
+        runs.map((r) => r.runWallMs / 1000),
+        1,
+      )} | ${range(
+        runs.map((r) => r.runCpuMs / 1000),
+        1,
+      )} | ${mega(r0.events, wall)} | ${mega(r0.events, cpu)} | ${((cpu * 1000) / r0.routed).toFixed(1)} | ` +
       `${(median(runs.map((r) => r.buildWallMs)) / 1000).toFixed(1)} | ${(median(runs.map((r) => r.resultWallMs)) / 1000).toFixed(1)} | ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(0)} | ` +
       `${(r0.utilisation * 100).toFixed(1)} % | ${r0.meanResponseS.toFixed(3)} / ${r0.p99ResponseS.toFixed(2)} |`,
   );
@@ -217,9 +223,9 @@ routed at the balancer; this run has no host events or autoscaler) plus every ho
 events (an injected request's arrival, timer expiries: here each request's completion). *Run*
 is advance() over the hour plus result(), which brings every host to the end and digests it;
 building the 1,000 hosts is apart. *Peak RSS* is \`process.resourceUsage().maxRSS\` at the end
-(the same as /proc/self/status VmHWM), Node itself included.
+(the same as /proc/self/status VmHWM), Node itself included; the largest of the processes.
 
-| balancer | requests | events (cluster + hosts) | run wall s | run CPU s | M events/s (wall) | M events per CPU s | CPU µs per request | build s | result s | peak RSS MiB | utilisation | response mean / p99 s |
+| balancer | requests | events (cluster + hosts) | run wall s (min-max) | run CPU s (min-max) | M events/s (wall) | M events per CPU s | CPU µs per request | build s | result s | peak RSS MiB | utilisation | response mean / p99 s |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
