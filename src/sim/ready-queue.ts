@@ -8,14 +8,17 @@
  */
 import type { CpuCounts } from './cpu-counts';
 
+const NO_KEYS = new Float64Array(0);
+
 export class ReadyQueue {
   /** The queued slots in heap order; its length is the queue's (members() hands it out as is). */
   private readonly slots: number[] = [];
   // The sort keys in typed columns of at least the queue's length: a double stored in a
-  // Float64Array is never boxed.
-  private keys: Float64Array = new Float64Array(8);
-  private ties: Float64Array = new Float64Array(8);
-  private orders: Float64Array = new Float64Array(8);
+  // Float64Array is never boxed. A queue that never holds anything (most CPU queues of a large
+  // cluster's hosts) shares one empty column until its first push.
+  private keys: Float64Array = NO_KEYS;
+  private ties: Float64Array = NO_KEYS;
+  private orders: Float64Array = NO_KEYS;
 
   /**
    * `pos[slot]` is the slot's index in whichever queue holds it, -1 when in none. A CPU's own
@@ -108,7 +111,7 @@ export class ReadyQueue {
 
   private grow(): void {
     const wider = (old: Float64Array): Float64Array => {
-      const next = new Float64Array(old.length * 2);
+      const next = new Float64Array(Math.max(4, old.length * 2));
       next.set(old);
       return next;
     };
