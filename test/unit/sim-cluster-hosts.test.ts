@@ -265,7 +265,7 @@ test('maintenance drains a host: no request lost, none sent to it during the win
   assert.equal(late.requestsDropped, 0);
 });
 
-test('power-off, power-on and boot: a host is down, boots at idle power, then runs afresh; energy P x t over it', () => {
+test('power-off, power-on and boot: a host is down, boots, then runs afresh; energy P x t up plus its boot energy', () => {
   const c = loaded(ONE_CPU, 0, {
     power: { ...POWER, bootNs: 0.5 * S },
     durationNs: 3 * S,
@@ -276,9 +276,9 @@ test('power-off, power-on and boot: a host is down, boots at idle power, then ru
   });
   const r = simulateCluster(c);
   const off = r.servers[0]!;
-  // Up 0..1 s and 2.5..3 s, booting 2..2.5 s, all of it at idle power; off 1..2 s.
+  // Up 0..1 s and 2.5..3 s at idle power (no requests), booting 2..2.5 s: boot x peak by default; off 1..2 s.
   assert.equal(off.upS, 1.5);
-  assert.ok(Math.abs(off.energyJ! - POWER.idleW * 2) < 1e-9);
+  assert.ok(Math.abs(off.energyJ! - (POWER.idleW * 1.5 + POWER.peakW * 0.5)) < 1e-9, String(off.energyJ));
   assert.deepEqual(
     off.incarnations!.map((k) => [k.startS, k.endS]),
     [
@@ -291,6 +291,17 @@ test('power-off, power-on and boot: a host is down, boots at idle power, then ru
   // A failure with a repair time boots the host the same way.
   const repaired = simulateCluster({ ...c, events: [{ kind: 'fail', atNs: 1 * S, host: 'host-1', durationNs: S }] });
   assert.equal(repaired.servers[1]!.upS, 1.5);
+  // A boot energy given is drawn evenly over the boot: one the run's end cuts at 0.2 of 0.5 s is charged 40 % of it.
+  const cut = simulateCluster({
+    ...c,
+    power: { ...POWER, bootNs: 0.5 * S, bootEnergyJ: 300 },
+    events: [
+      { kind: 'power-off', atNs: 1 * S, host: 'host-0' },
+      { kind: 'power-on', atNs: 2.8 * S, host: 'host-0' },
+    ],
+  }).servers[0]!;
+  assert.equal(cut.upS, 1);
+  assert.ok(Math.abs(cut.energyJ! - (POWER.idleW * 1 + 300 * 0.4)) < 1e-9, String(cut.energyJ));
 });
 
 test('a run with host events gives the same digest however it is sliced; events are checked at their paths', () => {
@@ -349,8 +360,11 @@ test('the autoscaler powers a host on above up (it joins after startup) and drai
   assert.equal(r.requestsDropped, 0);
   assert.equal(r.servers[1]!.upS, 1.5);
   assert.deepEqual([r.servers[2]!.routed, r.servers[2]!.upS], [0, 0]);
-  // host-1: 0.5 s booting and 1.5 s up at idle power, plus (peak - idle) x its 750 requests x 0.9 ms.
-  assert.ok(Math.abs(r.servers[1]!.energyJ! - (100 * 2 + 150 * 0.675)) < 1e-9, String(r.servers[1]!.energyJ));
+  // host-1: 0.5 s booting at peak (the default boot energy), 1.5 s up at idle, plus (peak - idle) x its 750 requests x 0.9 ms.
+  assert.ok(
+    Math.abs(r.servers[1]!.energyJ! - (250 * 0.5 + 100 * 1.5 + 150 * 0.675)) < 1e-9,
+    String(r.servers[1]!.energyJ),
+  );
   assert.equal(r.servers[2]!.energyJ, 0, 'off all the run');
   assert.equal(r.servers[1]!.routed, 750);
 

@@ -700,8 +700,8 @@ test("the cluster's sections: every constant default is the value their resolver
     power: {},
   });
   same(HOST_POWER, powered.hosts[0]!.power as unknown as Record<string, unknown>);
-  // A request host's boot is charged at idle power (host-run.ts), a VM host's at peak (below).
-  assert.equal(powered.hosts[0]!.power!.bootEnergyJ, (HOST_POWER.bootNs.default / 1e9) * HOST_POWER.idleW.default);
+  // A boot is charged boot x peak, in words, in both kinds of run.
+  assert.equal(powered.hosts[0]!.power!.bootEnergyJ, (HOST_POWER.bootNs.default / 1e9) * HOST_POWER.peakW.default);
   assert.ok(Object.values(HOST_EVENT).every((spec) => !('default' in spec)));
   // An autoscaler's max is every host and its initial count min, in words.
   const scaled = cluster().service;

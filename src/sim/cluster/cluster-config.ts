@@ -210,7 +210,7 @@ export function resolveCluster(config: unknown): ResolvedCluster {
     'power',
     'events',
   ]);
-  const clusterPower = c.power === undefined ? null : resolveHostPower(c.power, 'power', 'idle');
+  const clusterPower = c.power === undefined ? null : resolveHostPower(c.power, 'power');
   const durationNs = readNumber(RUN.durationNs, given(c.durationNs, 'durationNs'), 'durationNs');
   const seed = readNumber(RUN.seed, given(c.seed, 'seed'), 'seed');
   const entries = array(c.hosts, 'hosts');
@@ -221,7 +221,7 @@ export function resolveCluster(config: unknown): ResolvedCluster {
     const path = `hosts[${entry}]`;
     const h = record(item, path);
     onlyKeys(h, path, ['name', 'count', 'machine', 'workload', 'power']);
-    const power = h.power === undefined ? clusterPower : resolveHostPower(h.power, `${path}.power`, 'idle');
+    const power = h.power === undefined ? clusterPower : resolveHostPower(h.power, `${path}.power`);
     const name = h.name === undefined ? 'host' : str(h.name, `${path}.name`);
     const count = optNum(h.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_HOSTS });
     if (hosts.length + count > MAX_HOSTS)

@@ -52,8 +52,8 @@ export const HOST_POWER = {
     unit: 'J',
     lab: 'bootEnergy',
     min: 0,
-    defaultText: 'boot x peak on VM hosts (a booting server draws about its peak); boot x idle on request hosts',
-    doc: 'Energy of one power-on, drawn instead of idle and dynamic power while the host boots (VM runs only: a request host draws idle power while it boots).',
+    defaultText: 'boot x peak (a booting server draws about its peak)',
+    doc: 'Energy of one power-on, drawn instead of idle and dynamic power while the host boots (a boot the run cuts short is charged its share).',
     source: 'estimate',
   },
 } satisfies Section;
@@ -69,13 +69,7 @@ export interface HostPowerConfig {
 /** A host's power figures with their defaults; `bootEnergyJ` is what one boot is charged. */
 export type ResolvedHostPower = Required<HostPowerConfig>;
 
-/**
- * What a boot costs when the config does not say: a VM host is charged boot x peak; a request
- * host's run (host-run.ts) charges its idle power over the boot, so it may not give its own.
- */
-export type BootEnergy = 'peak' | 'idle';
-
-export function resolveHostPower(value: unknown, path: string, bootEnergy: BootEnergy): ResolvedHostPower {
+export function resolveHostPower(value: unknown, path: string): ResolvedHostPower {
   const p = optionalRecord(value, path);
   onlySectionKeys(p, path, HOST_POWER);
   if ((p.idleW === undefined) !== (p.peakW === undefined)) {
@@ -89,14 +83,9 @@ export function resolveHostPower(value: unknown, path: string, bootEnergy: BootE
   const peakW = readNumber(HOST_POWER.peakW, p.peakW, `${path}.peakW`);
   if (peakW < idleW) throw new SimConfigError(`${path}.peakW`, `must be at least idle (${idleW} W)`);
   const bootNs = readNumber(HOST_POWER.bootNs, p.bootNs, `${path}.bootNs`);
-  if (bootEnergy === 'idle' && p.bootEnergyJ !== undefined)
-    throw new SimConfigError(
-      `${path}.bootEnergyJ`,
-      'a request cluster charges a booting host its idle power; only VM runs read bootEnergy',
-    );
   const bootEnergyJ =
     p.bootEnergyJ === undefined
-      ? (bootNs / S) * (bootEnergy === 'peak' ? peakW : idleW)
+      ? (bootNs / S) * peakW
       : readNumber(HOST_POWER.bootEnergyJ, p.bootEnergyJ, `${path}.bootEnergyJ`);
   return { idleW, peakW, bootNs, bootEnergyJ };
 }

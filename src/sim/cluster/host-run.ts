@@ -53,7 +53,7 @@ export class HostRun {
     private readonly power: ResolvedHostPower | null,
     /** Its machine has a power model of its own (that one then gives the energy of its up time). */
     private readonly ownPower: boolean,
-    /** Time it spent booting within the run (it draws idle power meanwhile). */
+    /** Time it spent booting within the run (charged its share of the boot energy). */
     private bootingNs: number,
   ) {}
 
@@ -119,7 +119,9 @@ export class HostRun {
       else if (this.power !== null)
         energyJ += linearEnergyJ(this.power, t, Math.round(run.summary.meanUtilization * this.cpus * t), this.cpus);
     }
-    if (this.power !== null) energyJ += linearEnergyJ(this.power, this.bootingNs, 0, this.cpus);
+    // A boot draws its energy evenly over the boot time: a boot the run's end cuts short is charged its share.
+    if (this.power !== null && this.power.bootNs > 0)
+      energyJ += (this.power.bootEnergyJ * this.bootingNs) / this.power.bootNs;
     const outcome: HostOutcome = { summary: last.summary, digest: last.digest, events };
     if (runs.length > 1)
       outcome.incarnations = runs.map((r) => ({ startS: r.startNs / 1e9, endS: r.endNs / 1e9, digest: r.digest }));

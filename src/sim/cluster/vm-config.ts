@@ -277,7 +277,7 @@ function resolveHosts(value: unknown, overcommit: number): ResolvedVmHost[] {
     let capacity = 0;
     for (let cpu = 0; cpu < machine.cpuCount; cpu++) capacity += machine.cpuSpeed[cpu]!;
     const ramBytes = num(given(h.ramBytes, `${path}.ramBytes`), `${path}.ramBytes`, { above: 0, integer: true });
-    const power = resolveHostPower(h.power, `${path}.power`, 'peak');
+    const power = resolveHostPower(h.power, `${path}.power`);
     if (h.off !== undefined && typeof h.off !== 'boolean') throw new SimConfigError(`${path}.off`, 'must be a boolean');
     for (let i = 0; i < count; i++) {
       const hostName = `${name}-${i}`;
