@@ -16,6 +16,7 @@ import type { CellKind, LabCell } from '../document/markdown';
 import { runColors } from '../charts/colors';
 import { compareChart } from '../charts/compare';
 import { runCompare } from '../run/compare';
+import { MissingMetricError, runRunsCompare } from '../run/compareRuns';
 import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../outputs/contract';
 import {
   resolveLab,
@@ -26,6 +27,8 @@ import {
   type ResolvedClusterRun,
   type ResolvedVmRun,
   type ResolvedCompare,
+  type ResolvedRunsCompare,
+  type ComparedRun,
   type ResolvedLab,
   type ResolvedRun,
 } from '../language/resolveLab';
@@ -131,7 +134,7 @@ export function outputInputsHash(
         lab.vmRuns.find((r) => r.cellIndex === index)
       )?.inputsHash;
     case 'compare':
-      return lab.compares.find((c) => c.cellIndex === index)?.inputsHash;
+      return [...lab.compares, ...lab.runsCompares].find((c) => c.cellIndex === index)?.inputsHash;
     case 'chart':
       return combine(lab.charts.find((c) => c.cellIndex === index)?.runs ?? []);
     case 'check':
@@ -233,6 +236,8 @@ export class LabSession {
         return [await this.chartOutput(lab, chart, options)];
       }
       case 'compare': {
+        const overRuns = lab.runsCompares.find((c) => c.cellIndex === index);
+        if (overRuns) return compareOutputData(await this.runsCompareOf(overRuns, options));
         return compareOutputData(await this.compareOf(lab, resolved(lab, index, lab.compares), options));
       }
       case 'check':
@@ -254,6 +259,35 @@ export class LabSession {
     );
     this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
     return output;
+  }
+
+  /** A comparison over cluster runs: from the cache while its inputs are unchanged, else run now. */
+  private async runsCompareOf(compare: ResolvedRunsCompare, options: ExecuteOptions): Promise<CompareOutput> {
+    const cached = this.compares.get(compare.key);
+    if (cached && cached.inputsHash === compare.inputsHash) return cached.output;
+    const output = await runRunsCompare(
+      compare,
+      (compared, seed) => this.comparedRunSummary(compared, seed, options),
+      (fraction) => options.onProgress?.(fraction, 'Comparing'),
+    ).catch((e: unknown) => {
+      if (e instanceof MissingMetricError) throw new CellError('Missing metric', e.message);
+      throw e;
+    });
+    this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
+    return output;
+  }
+
+  /** A compared run at one seed: the summary its run cell would show with that seed. */
+  private async comparedRunSummary(compared: ComparedRun, seed: number, options: ExecuteOptions) {
+    const request = { signal: options.signal };
+    if (compared.kind === 'requests') {
+      const run = { ...compared.run, config: { ...compared.run.config, seed } };
+      return clusterRunOutput(run, await this.host.runCluster({ ...request, config: run.config })).summary;
+    }
+    if (!this.host.runVmCluster)
+      throw new CellError('Cannot run VMs here', 'This run host has no VM cluster runs (runVmCluster).');
+    const run = { ...compared.run, config: { ...compared.run.config, seed } };
+    return vmRunOutput(run, await this.host.runVmCluster({ ...request, config: run.config })).summary;
   }
 
   /**
@@ -336,6 +370,9 @@ export class LabSession {
     const keys = comparesReadBy(check);
     for (const compare of lab.compares.filter((c) => keys.has(c.key))) {
       compares[compare.key] = await available(() => this.compareOf(lab, compare, options));
+    }
+    for (const compare of lab.runsCompares.filter((c) => keys.has(c.key))) {
+      compares[compare.key] = await available(() => this.runsCompareOf(compare, options));
     }
     return checkOutputData(check, { runs, compares });
   }
