@@ -43,7 +43,8 @@ export async function runRunsCompare(
       const summary = await summarize(run, seed);
       onProgress?.(++done / jobs.length);
       for (const metric of compare.metrics)
-        if ((summary as Record<string, unknown>)[metric] === undefined) throw new MissingMetricError(run.run.name, metric);
+        if ((summary as Record<string, unknown>)[metric] === undefined)
+          throw new MissingMetricError(run.run.name, metric);
       // A cluster summary is a one-machine Summary's metrics under the same names, fewer of them.
       return { summary: summary as unknown as RunSummary['summary'] };
     }),
