@@ -142,6 +142,7 @@ test('a compare over request runs: each run at seeds 1..n is simulateCluster on 
   assert.ok(mean.best && mean.difference!.mean < 0);
   // The Markdown table names runs, not policies.
   const outcome = await new LabSession(inProcessRunHost).execute(parseLab(text), COMPARE_AT, { signal: signal() });
+  assert.ok(outcome.ok);
   const markdown = String(outcome.outputs[0]!.items.find((i) => i.mime === 'text/markdown')!.data);
   assert.match(markdown, /\*\*compare\*\*: 2 runs on rack, web, 3 seeds/);
   assert.match(markdown, /\| run \| meanResponseS/);
