@@ -265,6 +265,7 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
   downtime: 'VM runs: the downtime of each live migration, one mark per move, one row per run (log scale).',
   'host-energy': "VM runs: each host's energy, split into idle power, what its load added and its boots.",
   'hosts-on': 'VM runs: how many hosts were on, and booting, over the run.',
+  'host-load': "VM runs: a heat map of each host's load over time (its VMs' demand over its cores), one row per host.",
   'response-by-server':
     'Request runs on a cluster: the response time on each server and overall (mean, p95, p99), one panel per run.',
 };
