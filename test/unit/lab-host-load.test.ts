@@ -3,6 +3,8 @@
 // its cores, vcpus x u / cores, in every bin; an empty host that is on shows 0; a spare that
 // stays off shows no cell at all. The series is the simulator's, bounded to LOAD_BINS per host.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseLab } from '../../src/lab/document/markdown';
 import { LabSession } from '../../src/lab/notebook/execute';
@@ -93,4 +95,35 @@ test("host-load's series stays LOAD_BINS long however long the run (memory flat 
     assert.equal(host!.load.length, LOAD_BINS);
     for (const bin of host!.load) assert.ok(Math.abs(bin.load - 0.25) < 1e-12 && bin.on === 1, JSON.stringify(bin));
   }
+});
+
+test('the consolidation example: the spread run shows the trace closed form on every host, the packed run blanks the hosts it switches off', async () => {
+  const text = readFileSync(join(import.meta.dirname, '../../examples/consolidation.lab.md'), 'utf8');
+  const cells = parseLab(text);
+  const index = cells.findIndex((c) => c.kind === 'chart' && /show: host-load/.test(c.value));
+  const outcome = await new LabSession(inProcessRunHost).execute(cells, index, {
+    signal: new AbortController().signal,
+  });
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  const output = outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === CHART_MIME)!.data as ChartOutput;
+  (await import('vega-lite')).compile(output.spec as never);
+  const binsOf = (output.spec as { data: { values: Cell[] } }).data.values;
+  // Spread: worst fit puts 3 of the 12 VMs (2 vCPUs each) on every 8-core host and nothing moves,
+  // so a bin within a 120 s step of the trace [15 %, 15 %, 80 %, 15 %] shows 3 x 2 x u / 8.
+  const spread = binsOf.filter((c) => c.run === 'spread');
+  assert.deepEqual([...new Set(spread.map((c) => c.host))], ['host-0', 'host-1', 'host-2', 'host-3']);
+  for (const c of spread) {
+    const step = Math.floor(c.startS / 120);
+    if (Math.floor((c.endS - 1e-9) / 120) !== step) continue; // a bin across a step boundary
+    const u = [0.15, 0.15, 0.8, 0.15][step]!;
+    assert.ok(Math.abs(c.load - (3 * 2 * u) / 8) < 1e-9, JSON.stringify(c));
+  }
+  // Packed: some host is off for a whole bin (no cell), and the hosts left carry more load.
+  const packed = binsOf.filter((c) => c.run === 'packed');
+  const perHost = (host: string) => packed.filter((c) => c.host === host).length;
+  assert.ok(
+    ['host-0', 'host-1', 'host-2', 'host-3'].some((h) => perHost(h) < LOAD_BINS),
+    'a host switched off',
+  );
+  assert.ok(Math.max(...packed.map((c) => c.load)) > Math.max(...spread.map((c) => c.load)));
 });
