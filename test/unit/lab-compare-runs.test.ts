@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnostic } from '../../src/lab/document/diagnostic';
 import { parseLab } from '../../src/lab/document/markdown';
-import { resolveLab } from '../../src/lab/language/resolveLab';
+import { COMPARED_RUN_METRICS, resolveLab } from '../../src/lab/language/resolveLab';
 import { LabSession } from '../../src/lab/notebook/execute';
-import { COMPARE_MIME, type CompareOutput } from '../../src/lab/outputs/contract';
+import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../../src/lab/outputs/contract';
 import { simulateCluster, simulateVmCluster, type ClusterConfig, type VmClusterConfig } from '../../src/sim';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
@@ -362,4 +362,53 @@ test("editing a compared run's cell changes the compare's inputs hash; editing a
   assert.notEqual(hash(REQUESTS(body).replace('duration: 2s\nseed: 9', 'duration: 3s\nseed: 9')), before);
   assert.notEqual(hash(REQUESTS(body).replace('arrival: poisson 400/s', 'arrival: poisson 300/s')), before);
   assert.equal(hash(REQUESTS(body).replace('demand: 1ms }', 'demand: 2ms }')), before);
+});
+
+test('every metric a compare over runs offers is in the summary its run cell shows (energyJ and requestsDropped when the run has them)', async () => {
+  const session = new LabSession(inProcessRunHost);
+  const summaryOf = async (text: string, index: number) => {
+    const outcome = await session.execute(parseLab(text), index, { signal: signal() });
+    assert.ok(outcome.ok);
+    return (outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === RUN_MIME)!.data as RunOutput).summary;
+  };
+  const vm = await summaryOf(VMS(''), 4);
+  assert.deepEqual(
+    COMPARED_RUN_METRICS.vms.filter((m) => vm[m] === undefined),
+    [],
+  );
+  const request = await summaryOf(REQUESTS(''), 4);
+  assert.deepEqual(
+    COMPARED_RUN_METRICS.requests.filter((m) => request[m] === undefined),
+    ['requestsDropped', 'energyJ'],
+  );
+  // With host power and a host event, those two are there as well.
+  const powered = REQUESTS('').replace(
+    'policy: least-loaded\n```',
+    'policy: least-loaded\npower: { idle: 90W, peak: 130W }\nevents:\n  - { event: fail, at: 1s, host: host-0 }\n```',
+  );
+  const full = await summaryOf(powered, 4);
+  assert.deepEqual(
+    COMPARED_RUN_METRICS.requests.filter((m) => full[m] === undefined),
+    [],
+  );
+});
+
+test('names of Object.prototype are not metrics or charts: __proto__, toString and constructor are refused at their place', () => {
+  for (const [body, line, column] of [
+    ['runs: [rnd, lc]\nmetrics: [__proto__]', 1, 10],
+    ['runs: [rnd, lc]\nmetrics: [meanResponseS, toString]', 1, 25],
+    ['machine: one\nworkload: w\npolicies: [pinned]\nmetrics: [constructor]', 3, 10],
+  ] as const) {
+    const errors = compareErrors(requestCompare(body), COMPARE_AT);
+    assert.deepEqual(
+      errors.map(([l, c, code]) => [l, c, code]),
+      [[line, column, 'bad-value']],
+      body,
+    );
+  }
+  const chart = compareErrors(REQUESTS('\n```chart\nshow: constructor\nruns: [rnd]\n```\n'), COMPARE_AT);
+  assert.deepEqual(
+    chart.map(([l, c, code]) => [l, c, code]),
+    [[0, 6, 'bad-value']],
+  );
 });
