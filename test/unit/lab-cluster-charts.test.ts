@@ -5,6 +5,7 @@
 // are refused with a message naming the runs that do not fit.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { drawChartSvg } from '../../src/lab/charts/draw';
 import { parseLab } from '../../src/lab/document/markdown';
 import { LabSession } from '../../src/lab/notebook/execute';
 import { CHART_MIME, type ChartOutput } from '../../src/lab/outputs/contract';
@@ -98,6 +99,9 @@ test('response-by-server: round-robin requests that never queue take their deman
   const output = await chartOf(LAB(chart('show: response-by-server\nruns: [steady]')), FIRST_CHART);
   (await import('vega-lite')).compile(output.spec as never);
   const rows = rowsOf(output);
+  // Drawn, not only compiled: one bar per row.
+  const svg = await drawChartSvg(output.spec as never);
+  assert.equal(svg.match(/aria-roledescription="bar"/g)?.length, rows.length);
   // A request every 10 ms over three servers: each gets one every 30 ms and is idle when it comes.
   assert.deepEqual([...new Set(rows.map((r) => r.server))], ['host-0', 'host-1', 'host-2', 'overall']);
   assert.deepEqual([...new Set(rows.map((r) => r.stat))], ['mean', 'p95', 'p99']);

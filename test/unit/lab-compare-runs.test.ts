@@ -10,7 +10,14 @@ import type { Diagnostic } from '../../src/lab/document/diagnostic';
 import { parseLab } from '../../src/lab/document/markdown';
 import { COMPARED_RUN_METRICS, resolveLab } from '../../src/lab/language/resolveLab';
 import { LabSession } from '../../src/lab/notebook/execute';
-import { COMPARE_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../../src/lab/outputs/contract';
+import {
+  CHART_MIME,
+  COMPARE_MIME,
+  RUN_MIME,
+  type ChartOutput,
+  type CompareOutput,
+  type RunOutput,
+} from '../../src/lab/outputs/contract';
 import { simulateCluster, simulateVmCluster, type ClusterConfig, type VmClusterConfig } from '../../src/sim';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
@@ -146,6 +153,11 @@ test('a compare over request runs: each run at seeds 1..n is simulateCluster on 
   const markdown = String(outcome.outputs[0]!.items.find((i) => i.mime === 'text/markdown')!.data);
   assert.match(markdown, /\*\*compare\*\*: 2 runs on rack, web, 3 seeds/);
   assert.match(markdown, /\| run \| meanResponseS/);
+  // Its chart is the comparison chart, titled for runs; Vega-Lite compiles it.
+  const chart = outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === CHART_MIME)!.data as ChartOutput;
+  (await import('vega-lite')).compile(chart.spec as never);
+  assert.match(JSON.stringify(chart.spec), /"Runs compared over 3 seeds"/);
+  assert.match(JSON.stringify(chart.spec), /"title":"run"/);
 });
 
 test('a check reads a compare over runs as compares.<key>, like any comparison', async () => {

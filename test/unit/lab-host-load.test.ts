@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { drawChartSvg } from '../../src/lab/charts/draw';
 import { parseLab } from '../../src/lab/document/markdown';
 import { LabSession } from '../../src/lab/notebook/execute';
 import { CHART_MIME, type ChartOutput } from '../../src/lab/outputs/contract';
@@ -64,6 +65,9 @@ test('host-load: constant utilisation shows vcpus x u / cores in every bin; an e
   const output = await chartOf(LAB('60s', 'show: host-load\nruns: [r]'));
   (await import('vega-lite')).compile(output.spec as never);
   const cells = (output.spec as { data: { values: Cell[] } }).data.values;
+  // Drawn, not only compiled: one rect mark per cell (an independent y per facet row drew none).
+  const svg = await drawChartSvg(output.spec as never);
+  assert.equal(svg.match(/aria-roledescription="rect mark"/g)?.length, cells.length);
   // 60 s in LOAD_BINS bins of ceil(60 s / LOAD_BINS).
   const binS = Math.ceil(60e9 / LOAD_BINS) / 1e9;
   const bins = Math.ceil(60 / binS);
