@@ -19,6 +19,7 @@ import {
   type RunOutput,
 } from '../../src/lab/outputs/contract';
 import { simulateCluster, simulateVmCluster, type ClusterConfig, type VmClusterConfig } from '../../src/sim';
+import { recordCompare, recordedCompareOutput } from '../../src/lab/run/resultsRecord';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
 const GiB = 2 ** 30;
@@ -423,4 +424,12 @@ test('names of Object.prototype are not metrics or charts: __proto__, toString a
     chart.map(([l, c, code]) => [l, c, code]),
     [[0, 6, 'bad-value']],
   );
+});
+
+test('a compare over runs survives its results record: reopened, it is the same table, still over runs', async () => {
+  const text = requestCompare('name: balancers\nruns: [rnd, lc]\nseeds: 2\nmetrics: [meanResponseS]');
+  const output = await compareOf(text, COMPARE_AT);
+  const recorded = JSON.parse(JSON.stringify(recordCompare(output, 'hash', 'v'))) as ReturnType<typeof recordCompare>;
+  assert.deepEqual(recordedCompareOutput('balancers', recorded), JSON.parse(JSON.stringify(output)));
+  assert.equal(recordedCompareOutput('balancers', recorded)!.over, 'runs');
 });
