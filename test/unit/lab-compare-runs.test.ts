@@ -433,3 +433,19 @@ test('a compare over runs survives its results record: reopened, it is the same 
   assert.deepEqual(recordedCompareOutput('balancers', recorded), JSON.parse(JSON.stringify(output)));
   assert.equal(recordedCompareOutput('balancers', recorded)!.over, 'runs');
 });
+
+test('a compare over a run with errors does not run: it says which cell to fix, and the error stays at that cell', async () => {
+  const text = requestCompare('runs: [rnd, lc]').replace(
+    'balancer: { policy: least-connections }',
+    'balancer: { policy: least-busy }',
+  );
+  const lab = resolveLab(parseLab(text));
+  assert.equal(lab.runsCompares.length, 0);
+  assert.deepEqual(compareErrors(text, COMPARE_AT), []);
+  // The run cell lc (cell 5) has the error, at the policy's value.
+  const [error] = compareErrors(text, 5);
+  assert.deepEqual([error![0], error![1]], [3, 20]);
+  const outcome = await new LabSession(inProcessRunHost).execute(parseLab(text), COMPARE_AT, { signal: signal() });
+  assert.ok(!outcome.ok && !outcome.cancelled);
+  assert.match(outcome.message, /cell 6 \(run lc\) has errors; fix it first/);
+});
