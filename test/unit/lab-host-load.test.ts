@@ -130,4 +130,9 @@ test('the consolidation example: the spread run shows the trace closed form on e
     'a host switched off',
   );
   assert.ok(Math.max(...packed.map((c) => c.load)) > Math.max(...spread.map((c) => c.load)));
+  // Consolidation packs all twelve VMs onto one host before the busy spell: its bins at its
+  // start show 12 x 2 x 0.8 / 8 = 2.4 (overcommitted), until the overload policy moves VMs off.
+  const atSpellStart = packed.filter((c) => c.startS === 240);
+  assert.equal(atSpellStart.length, 1);
+  assert.ok(Math.abs(atSpellStart[0]!.load - (12 * 2 * 0.8) / 8) < 1e-12, JSON.stringify(atSpellStart));
 });
