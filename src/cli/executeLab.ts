@@ -142,7 +142,7 @@ export async function executeLab(cells: ParsedLabCell[], options: ExecuteLabOpti
       }
     } else if (cell.kind === 'compare') {
       const key = keys.get(index)!;
-      const compare = lab.compares.find((c) => c.cellIndex === index);
+      const compare = [...lab.compares, ...lab.runsCompares].find((c) => c.cellIndex === index);
       const output = itemsOf(outcome, COMPARE_MIME)[0]?.data as CompareOutput | undefined;
       execution.compares.set(
         key,

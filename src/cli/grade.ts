@@ -64,7 +64,10 @@ function neededBy(source: ValidLab): Needed {
     const name = declaredName(cell)?.name;
     if (name !== undefined) hidden.add(`${cell.kind}:${name}`);
   });
-  const compareSize = new Map(lab.compares.map((c) => [c.key, c.policies.length * c.seeds]));
+  const compareSize = new Map([
+    ...lab.compares.map((c) => [c.key, c.policies.length * c.seeds] as const),
+    ...lab.runsCompares.map((c) => [c.key, c.runs.length * c.seeds] as const),
+  ]);
   return { runs, compares, hidden, compareSize };
 }
 

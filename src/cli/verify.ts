@@ -63,10 +63,12 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   // Stale and new entries need no simulation: the hash of their inputs already tells.
   // Runs on one machine and on a cluster (requests or VMs) are recorded and verified alike (name, inputs hash, output).
   const runs = [...lab.lab.runs, ...lab.lab.clusterRuns, ...lab.lab.vmRuns].sort((a, b) => a.cellIndex - b.cellIndex);
+  // Compares over one machine's policies and over cluster runs alike.
+  const compares = [...lab.lab.compares, ...lab.lab.runsCompares].sort((a, b) => a.cellIndex - b.cellIndex);
   const current = (index: number) => {
     const run = runs.find((r) => r.cellIndex === index);
     if (run) return staleness(record.runs[run.name], run.inputsHash) === 'current';
-    const compare = lab.lab.compares.find((c) => c.cellIndex === index);
+    const compare = compares.find((c) => c.cellIndex === index);
     return compare !== undefined && staleness(record.compares[keys.get(index)!], compare.inputsHash) === 'current';
   };
   const host = simulationPool(undefined, runLimits(values));
@@ -91,7 +93,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
             : done,
     });
   }
-  for (const compare of lab.lab.compares) {
+  for (const compare of compares) {
     const name = keys.get(compare.cellIndex)!;
     const done = execution.compares.get(name);
     const values: Record<string, number> = {};

@@ -46,7 +46,7 @@ export function registerStatusBar(records: ResultsRecords): vscode.Disposable {
         items.push(stale);
       }
       const run = lab.runs.find((r) => r.cellIndex === cell.index);
-      const compare = lab.compares.find((c) => c.cellIndex === cell.index);
+      const compare = [...lab.compares, ...lab.runsCompares].find((c) => c.cellIndex === cell.index);
       const record = records.get(cell.notebook);
       const recorded = run ? record?.runs[run.name] : compare ? record?.compares[compare.key] : undefined;
       const state = recorded && staleness(recorded, (run ?? compare)!.inputsHash);

@@ -10,7 +10,7 @@ import type { Diagnostic } from '../../src/lab/document/diagnostic';
 import { completions, hover, labNames } from '../../src/lab/language/editorHelp';
 import { resolveLab, type ResolvedLab } from '../../src/lab/language/resolveLab';
 import { LabSession } from '../../src/lab/notebook/execute';
-import { RUN_MIME, type RunOutput } from '../../src/lab/outputs/contract';
+import { RUN_MIME, type CompareOutput, type RunOutput } from '../../src/lab/outputs/contract';
 import { simulateCluster, type ClusterConfig, type RequestStats } from '../../src/sim';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 import { cli, tempDir } from './cli-helpers';
@@ -263,7 +263,19 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
     means[r.name] = r.summary.meanResponseS!;
   }
   assert.deepEqual(Object.keys(means), ['random', 'rr', 'lc', 'p2']);
-  assert.ok(json.checks.length === 5 && json.checks.every((c) => c.passed));
+  assert.ok(json.checks.length === 7 && json.checks.every((c) => c.passed));
+  // The comparison of the four balancers: each cell's mean is simulateCluster's on the config
+  // written here, at seeds 1..5 in place of the run's seed 1.
+  const compare = (JSON.parse(run.stdout) as { compares: CompareOutput[] }).compares[0]!;
+  assert.deepEqual([compare.name, compare.over, compare.policies], ['balancers', 'runs', ['random', 'rr', 'lc', 'p2']]);
+  for (const name of ['random', 'rr', 'lc', 'p2'] as const) {
+    const overall = [1, 2, 3, 4, 5].map((seed) => simulateCluster({ ...exampleConfig(policies[name]), seed }).overall);
+    for (const metric of ['meanResponseS', 'p95ResponseS', 'p99ResponseS'] as const) {
+      const cell = compare.cells.find((c) => c.policy === name && c.metric === metric)!;
+      const mean = overall.reduce((a, o) => a + o[metric], 0) / 5;
+      assert.ok(Math.abs(cell.interval.mean - mean) <= 1e-12 * mean, `${name} ${metric}`);
+    }
+  }
   // Eight hosts at 93.7 W idle for 8 s draw at least 8 x 93.7 x 8 J; the autoscaled pool, mostly
   // two or three hosts, well under that.
   assert.ok(energy.all_on! >= 8 * 93.7 * 8, String(energy.all_on));
@@ -276,6 +288,7 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
   const verify = cli(['verify', lab]);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
   assert.match(verify.stdout, /run p2: identical/);
+  assert.match(verify.stdout, /compare balancers: identical/);
 });
 
 test('editor help: a run on a cluster is offered the keys that go with it, each documented from the schema', () => {

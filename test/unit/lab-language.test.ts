@@ -82,6 +82,8 @@ test('enum values, references to cells, presets and policies', () => {
     'downtime',
     'host-energy',
     'hosts-on',
+    'host-load',
+    'response-by-server',
   ]);
   assert.deepEqual(labelsAtEnd('run', 'machine: '), ['duo', ...MACHINE_PRESET_NAMES]);
   assert.deepEqual(labelsAtEnd('run', 'workload: mi'), ['mixed']);

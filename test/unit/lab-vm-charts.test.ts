@@ -139,7 +139,10 @@ test('host-energy: idle, load and boot per host; a host on the whole run without
 
 test("charts that cannot draw the runs named say so, whatever the mismatch (and a stranger's raw spec gets no VM data)", async () => {
   const messages: [number, RegExp][] = [
-    [FIRST_CHART + 3, /draw live-migrations, downtime, host-energy, hosts-on charts; "load" draws one-machine runs/],
+    [
+      FIRST_CHART + 3,
+      /draw live-migrations, downtime, host-energy, hosts-on, host-load charts; "load" draws one-machine runs/,
+    ],
     [FIRST_CHART + 4, /a raw Vega-Lite spec reads the tables of one-machine runs/],
     [FIRST_CHART + 5, /draws runs of VMs on a cluster .* only; plain is not one/],
     [FIRST_CHART + 6, /moved no VM/],

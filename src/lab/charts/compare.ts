@@ -8,7 +8,9 @@ import { colorScale, distinctColors, policyColor } from './colors';
 /** One small chart per metric: the mean per policy with its 95 % interval as a whisker, on an axis in the metric's unit. */
 export function compareChart(output: CompareOutput): ChartOutput {
   const scale = colorScale(distinctColors(output.policies.map((p) => [p, policyColor(p)])));
-  const color = { field: 'policy', type: 'nominal' as const, title: 'policy', scale, sort: output.policies };
+  // A compare over cluster runs lists runs where the other lists policies (the field keeps its name).
+  const arm = output.over === 'runs' ? 'run' : 'policy';
+  const color = { field: 'policy', type: 'nominal' as const, title: arm, scale, sort: output.policies };
   const panels = output.metrics.map((metric) => {
     const cells = output.cells.filter((c) => c.metric === metric);
     const scale = scaleFor(
@@ -65,7 +67,7 @@ export function compareChart(output: CompareOutput): ChartOutput {
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `Policies compared over ${output.seeds} seeds`,
+      text: `${output.over === 'runs' ? 'Runs' : 'Policies'} compared over ${output.seeds} seeds`,
       subtitle: 'mean with 95 % confidence interval, each metric on an axis in its own unit',
     },
     columns: 3,

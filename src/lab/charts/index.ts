@@ -18,13 +18,17 @@ import { timelineChart } from './timeline';
 import { downtimeChart } from './downtime';
 import { hostEnergyChart } from './hostEnergy';
 import { hostsOnChart } from './hostsOn';
+import { hostLoadChart } from './hostLoad';
 import { liveMigrationsChart } from './liveMigrations';
 import type { VmChartRun } from './vmRun';
+import type { ClusterChartRun } from './clusterRun';
+import { responseByServerChart } from './responseByServer';
 
 export { chartRunOf, type ChartRun } from './common';
 export { ChartError } from './error';
 export { sweepChart } from './sweep';
 export { VM_CHARTS, type VmChartRun } from './vmRun';
+export { CLUSTER_CHARTS, type ClusterChartRun } from './clusterRun';
 
 /** The charts of VM runs on a cluster (VM_CHARTS), drawn from their VmClusterResult. */
 const VM_RUN_CHARTS: Record<string, (runs: readonly VmChartRun[]) => ChartOutput> = {
@@ -32,6 +36,7 @@ const VM_RUN_CHARTS: Record<string, (runs: readonly VmChartRun[]) => ChartOutput
   downtime: downtimeChart,
   'host-energy': hostEnergyChart,
   'hosts-on': hostsOnChart,
+  'host-load': hostLoadChart,
 };
 
 /** A chart of VM runs: `show:` one of VM_CHARTS (a raw spec reads one-machine tables only). */
@@ -40,6 +45,21 @@ export function buildVmChart(chart: ResolvedChart, runs: readonly VmChartRun[]):
   if (!build)
     throw new ChartError(
       `Runs of VMs on a cluster draw ${Object.keys(VM_RUN_CHARTS).join(', ')} charts; ${chart.show === undefined ? 'a raw Vega-Lite spec reads the tables of one-machine runs' : `"${chart.show}" draws one-machine runs`}.`,
+    );
+  return titled(build(runs), chart);
+}
+
+/** The charts of request runs on a cluster (CLUSTER_CHARTS), drawn from their ClusterResult. */
+const CLUSTER_RUN_CHARTS: Record<string, (runs: readonly ClusterChartRun[]) => ChartOutput> = {
+  'response-by-server': responseByServerChart,
+};
+
+/** A chart of request runs on a cluster: `show:` one of CLUSTER_CHARTS. */
+export function buildClusterChart(chart: ResolvedChart, runs: readonly ClusterChartRun[]): ChartOutput {
+  const build = CLUSTER_RUN_CHARTS[chart.show ?? ''];
+  if (!build)
+    throw new ChartError(
+      `Request runs on a cluster draw ${Object.keys(CLUSTER_RUN_CHARTS).join(', ')} charts; ${chart.show === undefined ? 'a raw Vega-Lite spec reads the tables of one-machine runs' : `"${chart.show}" draws other runs`}.`,
     );
   return titled(build(runs), chart);
 }

@@ -9,4 +9,4 @@ export interface VmChartRun {
 }
 
 /** The charts drawn from VM runs (their moves, hosts and energy), not from one-machine runs. */
-export const VM_CHARTS: readonly string[] = ['live-migrations', 'downtime', 'host-energy', 'hosts-on'];
+export const VM_CHARTS: readonly string[] = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load'];

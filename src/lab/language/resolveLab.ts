@@ -91,6 +91,35 @@ export interface ResolvedCompare extends Dependent {
   base: Omit<SimConfig, 'policy' | 'seed'>;
 }
 
+/** A run a `compare` cell with `runs:` compares: a request run or a VM run on a cluster. */
+export type ComparedRun = { kind: 'requests'; run: ResolvedClusterRun } | { kind: 'vms'; run: ResolvedVmRun };
+
+/** A `compare` cell over cluster runs: each run with seeds 1..n, its own seed replaced. */
+export interface ResolvedRunsCompare extends Dependent {
+  name?: string;
+  key: string;
+  cellIndex: number;
+  runs: ComparedRun[];
+  seeds: number;
+  metrics: string[];
+}
+
+/**
+ * The summary metrics each kind of cluster run can give a comparison: those its run summary
+ * has (src/lab/notebook/execute.ts clusterRunOutput, src/lab/run/vmRunOutput.ts vmRunSummary).
+ * energyJ needs every host's power model, requestsDropped host events: a run without one
+ * fails the comparison at run time, naming the run.
+ */
+export const COMPARED_RUN_METRICS: Readonly<Record<ComparedRun['kind'], readonly string[]>> = {
+  requests: ['meanResponseS', 'p95ResponseS', 'p99ResponseS', 'completed', 'requestsDropped', 'energyJ'],
+  vms: ['energyJ', 'hostsOnMeanCount', 'overloadFraction', 'migrations', 'migrationDowntimeS', 'stealS'],
+};
+
+export const COMPARE_RUNS_DEFAULT_METRICS: Readonly<Record<ComparedRun['kind'], readonly string[]>> = {
+  requests: ['meanResponseS', 'p95ResponseS', 'p99ResponseS'],
+  vms: ['energyJ', 'hostsOnMeanCount', 'migrations', 'migrationDowntimeS'],
+};
+
 /** What a `show: sweep` chart sweeps: one parameter over values, each run over seeds 1..n. */
 export interface ChartSweep {
   param: string;
@@ -145,6 +174,8 @@ export interface ResolvedLab {
   /** The cell defining each run name, valid or not (a broken run is absent from `runs`). */
   runCells: Map<string, number>;
   compares: ResolvedCompare[];
+  /** Compare cells with `runs:` (cluster runs); their keys share compares.<key> with the others. */
+  runsCompares: ResolvedRunsCompare[];
   charts: ResolvedChart[];
   checks: ResolvedCheck[];
   /** Effective parameter values (overrides applied) and the cell declaring each. */
@@ -420,6 +451,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     vmRuns: [],
     runCells: new Map(),
     compares: [],
+    runsCompares: [],
     charts: [],
     checks: [],
     params: new Map(),
@@ -1009,6 +1041,11 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
   for (const i of indicesOf('compare')) {
     const v = validated.get(i)!;
     if (!v.value || hasErrors(v.diagnostics) || waitsForNames(i, v)) continue;
+    if (v.value.runs !== undefined) {
+      const compare = runsCompare(i, keys.get(i)!, v.value);
+      if (compare) lab.runsCompares.push(compare);
+      continue;
+    }
     const { broken, dependsOn, inputsHash, common } = inputs(i, v.value, v.keyRanges);
     if (broken) continue;
     lab.compares.push({
@@ -1024,6 +1061,77 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       dependsOn,
       inputsHash,
     });
+  }
+
+  /**
+   * A compare cell with `runs:`: cluster runs, all request runs or all VM runs (their summaries
+   * have different metrics), each run as written but with seeds 1..n. Errors sit on the item.
+   */
+  function runsCompare(i: number, key: string, v: Obj): ResolvedRunsCompare | undefined {
+    const names = v.runs as string[];
+    const text = cells[i].value;
+    const error = (path: (string | number)[], message: string, code = 'invalid-value') => {
+      push(i, { range: rangeAt(text, path), severity: 'error', message, code });
+    };
+    const runs: ComparedRun[] = [];
+    let broken = false;
+    names.forEach((name, k) => {
+      const request = lab.clusterRuns.find((r) => r.name === name);
+      const vm = lab.vmRuns.find((r) => r.name === name);
+      const at = definedAt.run.get(name)!;
+      if (names.indexOf(name) !== k) {
+        error(['runs', k], `runs[${k}]: run "${name}" is listed twice`);
+        broken = true;
+      } else if (request === undefined && vm === undefined) {
+        broken = true;
+        if (validated.get(at)?.value?.cluster === undefined)
+          error(
+            ['runs', k],
+            `runs[${k}]: run "${name}" is a one-machine run; runs: compares cluster runs (compare one machine's policies with machine:, workload: and policies:)`,
+          );
+        else block(i, `${cellPlace(cells, at)} has errors; fix it first`);
+      } else runs.push(request ? { kind: 'requests', run: request } : { kind: 'vms', run: vm! });
+    });
+    if (broken) return undefined;
+    const kind = runs[0].kind;
+    const other = runs.findIndex((r) => r.kind !== kind);
+    if (other >= 0) {
+      const what = (r: ComparedRun) => (r.kind === 'vms' ? 'a VM run' : 'a request run');
+      error(
+        ['runs', other],
+        `runs[${other}]: "${runs[other].run.name}" is ${what(runs[other])} and "${runs[0].run.name}" ${what(runs[0])}; a comparison's runs are all request runs or all VM runs (their metrics differ)`,
+      );
+      return undefined;
+    }
+    const offered = COMPARED_RUN_METRICS[kind];
+    const metrics = (v.metrics as string[] | undefined) ?? [...COMPARE_RUNS_DEFAULT_METRICS[kind]];
+    metrics.forEach((metric, k) => {
+      if (offered.includes(metric)) return;
+      broken = true;
+      error(
+        ['metrics', k],
+        `metrics[${k}]: ${kind === 'vms' ? 'VM' : 'request'} runs have no ${metric}; they have ${offered.join(', ')}`,
+      );
+    });
+    if (broken) return undefined;
+    const deps = new Set<number>([i, ...runs.flatMap((r) => r.run.dependsOn)]);
+    const used = new Map(
+      [...validated.get(i)!.paramsUsed].filter((p) => paramValues.has(p)).map((p) => [p, paramValues.get(p)!]),
+    );
+    const dependsOn = [...deps].sort((a, b) => a - b);
+    return {
+      name: v.name as string | undefined,
+      key,
+      cellIndex: i,
+      runs,
+      seeds: (v.seeds as number | undefined) ?? COMPARE_DEFAULTS.seeds,
+      metrics,
+      dependsOn,
+      // The runs' own hashes cover their cells and the parameter values they use.
+      inputsHash: bytesToHex(
+        sha256(utf8ToBytes([hashInputs(cells, [i], used), ...runs.map((r) => r.run.inputsHash)].join('\u0001'))),
+      ),
+    };
   }
 
   /** Notes each run used that could not be resolved: the cell stays in the model and, run, says why. */

@@ -265,6 +265,9 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
   downtime: 'VM runs: the downtime of each live migration, one mark per move, one row per run (log scale).',
   'host-energy': "VM runs: each host's energy, split into idle power, what its load added and its boots.",
   'hosts-on': 'VM runs: how many hosts were on, and booting, over the run.',
+  'host-load': "VM runs: a heat map of each host's load over time (its VMs' demand over its cores), one row per host.",
+  'response-by-server':
+    'Request runs on a cluster: the response time on each server and overall (mean, p95, p99), one panel per run.',
 };
 
 export const CHART_TABLES: Readonly<Record<string, string>> = {
@@ -451,24 +454,44 @@ const vms = obj({
   vms: f(list(vmEntry, 1), 'Kinds of VMs: each entry vCPUs, RAM, dirty rate, load and how many.', { required: true }),
 });
 
-const compare = obj({
-  name: f({ type: 'name' }, 'Optional name of this comparison.'),
-  machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset to run on.', { required: true }),
-  workload: f({ type: 'ref', target: 'workload' }, 'The workload cell to run.', { required: true }),
-  policies: f(list({ type: 'policy' }, 1), 'Policies to compare, each a name or { name, params }.', { required: true }),
-  scheduler,
-  seeds: f(int(1, 1000), 'Runs per policy with seeds 1..n; results show mean and 95 % confidence interval.', {
-    default: '5',
-  }),
-  duration: {
-    ...duration,
-    doc: 'Simulated time limit of each run (a run whose processes have all finished ends at its last completion).',
+const compare: ObjectSchema = {
+  ...obj(
+    {
+      name: f({ type: 'name' }, 'Optional name of this comparison.'),
+      machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset to run on (or runs:).'),
+      workload: f({ type: 'ref', target: 'workload' }, 'The workload cell to run.'),
+      policies: f(list({ type: 'policy' }, 1), 'Policies to compare, each a name or { name, params }.'),
+      runs: f(
+        list({ type: 'ref', target: 'run' }, 1),
+        'Instead of machine:, cluster run cells to compare (all request runs or all VM runs), each run as written with seeds 1..n.',
+      ),
+      scheduler,
+      seeds: f(
+        int(1, 1000),
+        'Runs per policy (or run) with seeds 1..n; results show mean and 95 % confidence interval.',
+        {
+          default: '5',
+        },
+      ),
+      duration: {
+        ...duration,
+        doc: 'Simulated time limit of each run (a run whose processes have all finished ends at its last completion).',
+      },
+      window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
+      metrics: f(list({ type: 'enum', values: METRICS }, 1), 'Summary metrics to tabulate.', {
+        default:
+          'meanResponseS, migrations, cacheMisses, energyJ; over request runs meanResponseS, p95ResponseS, p99ResponseS; over VM runs energyJ, hostsOnMeanCount, migrations, migrationDowntimeS',
+      }),
+    },
+    ['machine', 'runs'],
+  ),
+  with: {
+    machine: { requires: ['workload', 'policies'] },
+    // The runs say their cluster, requests or VMs, duration and scheduler; a compare over them
+    // varies only the seed.
+    runs: { forbids: ['workload', 'policies', 'scheduler', 'duration', 'window'] },
   },
-  window: f({ type: 'timeRange' }, WINDOW_DOC, { default: 'the whole run' }),
-  metrics: f(list({ type: 'enum', values: METRICS }, 1), 'Summary metrics to tabulate.', {
-    default: 'meanResponseS, migrations, cacheMisses, energyJ',
-  }),
-});
+};
 
 const chart = obj(
   {

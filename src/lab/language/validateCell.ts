@@ -336,7 +336,7 @@ class Checker {
         return this.inRange(node, label, v, schema, (x) => formatQuantity(x, schema.dimension));
       }
       case 'enum': {
-        if (typeof value === 'string' && value in schema.values) return value;
+        if (typeof value === 'string' && Object.hasOwn(schema.values, value)) return value;
         return this.report(
           node.range,
           `"${text}" is not a valid ${label}.${didYouMean(text, Object.keys(schema.values))} Use one of: ${Object.keys(schema.values).join(', ')}`,
@@ -606,7 +606,7 @@ export function validateAttributes(kind: CellKind, attributes: Attributes): Diag
       (s.type === 'number' &&
         (value === true || !Number.isFinite(Number(value)) || Number(value) < (s.min ?? -Infinity))) ||
       (s.type === 'name' && (value === true || !NAME.test(value))) ||
-      (s.type === 'enum' && (value === true || !(value in s.values)));
+      (s.type === 'enum' && (value === true || !(typeof value === 'string' && Object.hasOwn(s.values, value))));
     if (bad)
       out.push({
         range: at,

@@ -10,13 +10,32 @@ import {
   type VmClusterResult,
 } from '../../sim';
 import { vmRunMarkdown, vmRunOutput } from '../run/vmRunOutput';
-import { buildChart, buildVmChart, ChartError, chartRunOf, sweepChart, VM_CHARTS, type ChartRun } from '../charts';
+import {
+  buildChart,
+  buildClusterChart,
+  buildVmChart,
+  ChartError,
+  chartRunOf,
+  CLUSTER_CHARTS,
+  sweepChart,
+  VM_CHARTS,
+  type ChartRun,
+} from '../charts';
 import type { Diagnostic } from '../document/diagnostic';
 import type { CellKind, LabCell } from '../document/markdown';
 import { runColors } from '../charts/colors';
 import { compareChart } from '../charts/compare';
 import { runCompare } from '../run/compare';
-import { CHART_MIME, COMPARE_MIME, LOG_MIME, RUN_MIME, type CompareOutput, type RunOutput } from '../outputs/contract';
+import { MissingMetricError, runRunsCompare } from '../run/compareRuns';
+import {
+  CHART_MIME,
+  COMPARE_MIME,
+  LOG_MIME,
+  RUN_MIME,
+  type ChartOutput,
+  type CompareOutput,
+  type RunOutput,
+} from '../outputs/contract';
 import {
   resolveLab,
   type ChartSweep,
@@ -26,6 +45,8 @@ import {
   type ResolvedClusterRun,
   type ResolvedVmRun,
   type ResolvedCompare,
+  type ResolvedRunsCompare,
+  type ComparedRun,
   type ResolvedLab,
   type ResolvedRun,
 } from '../language/resolveLab';
@@ -131,7 +152,7 @@ export function outputInputsHash(
         lab.vmRuns.find((r) => r.cellIndex === index)
       )?.inputsHash;
     case 'compare':
-      return lab.compares.find((c) => c.cellIndex === index)?.inputsHash;
+      return [...lab.compares, ...lab.runsCompares].find((c) => c.cellIndex === index)?.inputsHash;
     case 'chart':
       return combine(lab.charts.find((c) => c.cellIndex === index)?.runs ?? []);
     case 'check':
@@ -233,6 +254,8 @@ export class LabSession {
         return [await this.chartOutput(lab, chart, options)];
       }
       case 'compare': {
+        const overRuns = lab.runsCompares.find((c) => c.cellIndex === index);
+        if (overRuns) return compareOutputData(await this.runsCompareOf(overRuns, options));
         return compareOutputData(await this.compareOf(lab, resolved(lab, index, lab.compares), options));
       }
       case 'check':
@@ -254,6 +277,35 @@ export class LabSession {
     );
     this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
     return output;
+  }
+
+  /** A comparison over cluster runs: from the cache while its inputs are unchanged, else run now. */
+  private async runsCompareOf(compare: ResolvedRunsCompare, options: ExecuteOptions): Promise<CompareOutput> {
+    const cached = this.compares.get(compare.key);
+    if (cached && cached.inputsHash === compare.inputsHash) return cached.output;
+    const output = await runRunsCompare(
+      compare,
+      (compared, seed) => this.comparedRunSummary(compared, seed, options),
+      (fraction) => options.onProgress?.(fraction, 'Comparing'),
+    ).catch((e: unknown) => {
+      if (e instanceof MissingMetricError) throw new CellError('Missing metric', e.message);
+      throw e;
+    });
+    this.compares.set(compare.key, { inputsHash: compare.inputsHash, output });
+    return output;
+  }
+
+  /** A compared run at one seed: the summary its run cell would show with that seed. */
+  private async comparedRunSummary(compared: ComparedRun, seed: number, options: ExecuteOptions) {
+    const request = { signal: options.signal };
+    if (compared.kind === 'requests') {
+      const run = { ...compared.run, config: { ...compared.run.config, seed } };
+      return clusterRunOutput(run, await this.host.runCluster({ ...request, config: run.config })).summary;
+    }
+    if (!this.host.runVmCluster)
+      throw new CellError('Cannot run VMs here', 'This run host has no VM cluster runs (runVmCluster).');
+    const run = { ...compared.run, config: { ...compared.run.config, seed } };
+    return vmRunOutput(run, await this.host.runVmCluster({ ...request, config: run.config })).summary;
   }
 
   /**
@@ -336,6 +388,9 @@ export class LabSession {
     const keys = comparesReadBy(check);
     for (const compare of lab.compares.filter((c) => keys.has(c.key))) {
       compares[compare.key] = await available(() => this.compareOf(lab, compare, options));
+    }
+    for (const compare of lab.runsCompares.filter((c) => keys.has(c.key))) {
+      compares[compare.key] = await available(() => this.runsCompareOf(compare, options));
     }
     return checkOutputData(check, { runs, compares });
   }
@@ -447,23 +502,22 @@ export class LabSession {
   }
 
   private async chartOutput(lab: ResolvedLab, chart: ResolvedChart, options: ExecuteOptions): Promise<OutputData> {
-    const vmRuns = chart.runs.map((name) => lab.vmRuns.find((r) => r.name === name));
-    if (vmRuns.some((r) => r !== undefined) || VM_CHARTS.includes(chart.show ?? '')) {
-      const missing = chart.runs.filter((_, k) => vmRuns[k] === undefined);
-      if (missing.length > 0)
-        throw new CellError(
-          'Cannot draw this chart',
-          `${chart.show === undefined ? 'This chart' : `A ${chart.show} chart`} draws runs of VMs on a cluster (run: { cluster, vms }) only; ${missing.join(', ')} ${missing.length === 1 ? 'is not one' : 'are not'}.`,
-        );
-      const runs = [];
-      for (const run of vmRuns) runs.push({ name: run!.name, result: await this.vmResultOf(run!, options) });
-      try {
-        return { items: [{ mime: CHART_MIME, data: buildVmChart(chart, runs) }] };
-      } catch (error) {
-        if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
-        throw error;
-      }
-    }
+    const ofVms = await familyChart(
+      chart,
+      { charts: VM_CHARTS, what: 'runs of VMs on a cluster (run: { cluster, vms })' },
+      (name) => lab.vmRuns.find((r) => r.name === name),
+      (run) => this.vmResultOf(run, options),
+      buildVmChart,
+    );
+    if (ofVms) return ofVms;
+    const ofRequests = await familyChart(
+      chart,
+      { charts: CLUSTER_CHARTS, what: 'request runs on a cluster (run: { cluster, service })' },
+      (name) => lab.clusterRuns.find((r) => r.name === name),
+      (run) => this.clusterResultOf(run, options),
+      buildClusterChart,
+    );
+    if (ofRequests) return ofRequests;
     const runs: ChartRun[] = [];
     const colors = labRunColors(lab);
     for (const name of chart.runs) {
@@ -477,6 +531,36 @@ export class LabSession {
       if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
       throw error;
     }
+  }
+}
+
+/**
+ * A chart of one family of cluster runs (VM runs, request runs), drawn from their own results;
+ * undefined when the chart names none of them and is not one of the family's charts. A chart
+ * of the family that names other runs is refused, naming them.
+ */
+async function familyChart<Run extends { name: string }, Result>(
+  chart: ResolvedChart,
+  family: { charts: readonly string[]; what: string },
+  find: (name: string) => Run | undefined,
+  resultOf: (run: Run) => Promise<Result>,
+  build: (chart: ResolvedChart, runs: readonly { name: string; result: Result }[]) => ChartOutput,
+): Promise<OutputData | undefined> {
+  const found = chart.runs.map(find);
+  if (!found.some((r) => r !== undefined) && !family.charts.includes(chart.show ?? '')) return undefined;
+  const missing = chart.runs.filter((_, k) => found[k] === undefined);
+  if (missing.length > 0)
+    throw new CellError(
+      'Cannot draw this chart',
+      `${chart.show === undefined ? 'This chart' : `A ${chart.show} chart`} draws ${family.what} only; ${missing.join(', ')} ${missing.length === 1 ? 'is not one' : 'are not'}.`,
+    );
+  const runs = [];
+  for (const run of found) runs.push({ name: run!.name, result: await resultOf(run!) });
+  try {
+    return { items: [{ mime: CHART_MIME, data: build(chart, runs) }] };
+  } catch (error) {
+    if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
+    throw error;
   }
 }
 

@@ -71,7 +71,10 @@ function restoredCheck(
   for (const key of comparesReadBy(check)) {
     const output =
       record.compares[key] &&
-      recordedCompareOutput(lab.compares.find((c) => c.key === key)?.name, record.compares[key]);
+      recordedCompareOutput(
+        [...lab.compares, ...lab.runsCompares].find((c) => c.key === key)?.name,
+        record.compares[key],
+      );
     if (!output) return undefined;
     compares[key] = { ok: true, value: output };
   }

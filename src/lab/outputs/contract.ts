@@ -77,6 +77,8 @@ export interface CompareCell {
 /** The output of a `compare` cell: each policy x metric over the same seeds. */
 export interface CompareOutput {
   name?: string;
+  /** Set for a compare over cluster runs: `policies` are then run names, `machine` the clusters, `workload` the services or vms cells. */
+  over?: 'runs';
   machine: string;
   workload: string;
   policies: string[];

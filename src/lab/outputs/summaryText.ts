@@ -24,7 +24,7 @@ export const runSetting = (run: RunOutput): string =>
 
 /** A comparison's setting in one line. */
 export const compareSetting = (output: CompareOutput): string =>
-  `${output.policies.length} policies on ${output.machine}, ${output.workload}, ${output.seeds} seeds${output.window ? `, each observed from ${output.window.startS} s to ${output.window.endS} s` : ''}`;
+  `${output.policies.length} ${output.over === 'runs' ? 'runs' : 'policies'} on ${output.machine}, ${output.workload}, ${output.seeds} seeds${output.window ? `, each observed from ${output.window.startS} s to ${output.window.endS} s` : ''}`;
 
 export function summaryMarkdown(run: RunOutput): string {
   const { key, rest } = summaryGroups(run.summary);
@@ -83,7 +83,7 @@ export function compareMarkdown(output: CompareOutput): string {
   const lines = [
     `**compare**: ${compareSetting(output)}`,
     '',
-    `| policy | ${header.join(' | ')} |`,
+    `| ${output.over === 'runs' ? 'run' : 'policy'} | ${header.join(' | ')} |`,
     `|---|${output.metrics.map(() => '---:').join('|')}|`,
   ];
   for (const policy of output.policies) {

@@ -34,13 +34,39 @@ export async function runCompare(
     }),
   );
   const policies = compare.policies.map((p) => p.name);
-  const samples = (policyIndex: number, metric: string) =>
-    results.slice(policyIndex * compare.seeds, (policyIndex + 1) * compare.seeds).map((r) => metricValue(r, metric));
+  const cells = compareCells(policies, compare.seeds, compare.metrics, results);
+  return {
+    name: compare.name,
+    machine: compare.machineName,
+    workload: compare.workloadName,
+    policies,
+    metrics: compare.metrics,
+    seeds: compare.seeds,
+    ...(compare.base.window
+      ? { window: { startS: compare.base.window.startNs / 1e9, endS: compare.base.window.endNs / 1e9 } }
+      : {}),
+    cells,
+  };
+}
 
+/**
+ * The table of a comparison: per arm (a policy, or a run of a compare over runs) and metric the
+ * mean and 95 % interval over the seeds, the paired difference against the first arm, and the
+ * best mean where the metric has a better direction. `results` holds each arm's seeds 1..n in
+ * turn, arm by arm.
+ */
+export function compareCells(
+  arms: readonly string[],
+  seeds: number,
+  metrics: readonly string[],
+  results: readonly Pick<RunSummary, 'summary'>[],
+): CompareCell[] {
+  const samples = (armIndex: number, metric: string) =>
+    results.slice(armIndex * seeds, (armIndex + 1) * seeds).map((r) => metricValue(r, metric));
   const cells: CompareCell[] = [];
-  for (const metric of compare.metrics) {
+  for (const metric of metrics) {
     const baseline = samples(0, metric);
-    const rows = policies.map((policy, i) => {
+    const rows = arms.map((policy, i) => {
       const values = samples(i, metric);
       return {
         policy,
@@ -57,16 +83,5 @@ export async function runCompare(
     for (const row of rows) row.best = better !== undefined && row.interval.mean === bestMean;
     cells.push(...rows);
   }
-  return {
-    name: compare.name,
-    machine: compare.machineName,
-    workload: compare.workloadName,
-    policies,
-    metrics: compare.metrics,
-    seeds: compare.seeds,
-    ...(compare.base.window
-      ? { window: { startS: compare.base.window.startNs / 1e9, endS: compare.base.window.endNs / 1e9 } }
-      : {}),
-    cells,
-  };
+  return cells;
 }

@@ -40,6 +40,8 @@ export interface RecordedCompare {
   workload?: string;
   metrics?: string[];
   cells?: CompareCell[];
+  /** A compare over cluster runs (its policies are run names). */
+  over?: CompareOutput['over'];
 }
 
 export interface ResultsRecord {
@@ -72,6 +74,7 @@ export function recordCompare(output: CompareOutput, inputsHash: string, simVers
     metrics: output.metrics,
     cells: output.cells,
     ...(output.window ? { window: output.window } : {}),
+    ...(output.over ? { over: output.over } : {}),
   };
 }
 
@@ -130,6 +133,7 @@ export function recordedCompareOutput(name: string | undefined, recorded: Record
   const window = recorded.window ? { window: recorded.window } : {};
   return {
     ...(name === undefined ? {} : { name }),
+    ...(recorded.over === 'runs' ? { over: recorded.over } : {}),
     machine,
     workload,
     policies: recorded.policies,

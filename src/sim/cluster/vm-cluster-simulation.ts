@@ -29,6 +29,7 @@
  */
 import type { Reason, SimConfig } from '../config';
 import { digestOf, type Sha256Factory } from '../digest';
+import { LoadBins } from './load-bins';
 import { Rng } from '../rng';
 import { Simulation } from '../simulation';
 import { LIVE_MIGRATION_LINK, simulateLiveMigration, type LiveMigrationRecord } from './live-migration';
@@ -88,6 +89,11 @@ export interface VmHostResult {
   offAtS: number[];
   /** Its power state from the start (the first entry, at 0) and at each change: the hosts-on chart. */
   powerStates: { atS: number; state: HostPowerState }[];
+  /**
+   * Its load in LOAD_BINS bins from 0 (load-bins.ts): the VMs' demand over its cores while on
+   * (time-weighted), and the share of the bin it was on. The host-load chart.
+   */
+  load: { atS: number; load: number; on: number }[];
   digest: string;
 }
 
@@ -180,6 +186,7 @@ interface HostState {
   offAtNs: number[];
   /** Its power state at 0 and at each change. */
   powerStates: { atNs: number; state: HostPowerState }[];
+  load: LoadBins;
 }
 
 interface Piece {
@@ -268,6 +275,7 @@ export class VmClusterSimulation implements VmPolicyView {
         linkMoves: 0,
         offAtNs: [],
         powerStates: [{ atNs: 0, state: h.off ? 'off' : 'on' }],
+        load: new LoadBins(this.cfg.durationNs),
       };
     });
     // Placed by the resolver (vm-config.ts), which refuses a VM that fits nowhere.
@@ -365,6 +373,7 @@ export class VmClusterSimulation implements VmPolicyView {
       this.hosts.forEach((h, i) => {
         if (h.state !== 'on') return;
         h.onNs += dt;
+        h.load.add(this.clockNs, t, demand[i]!);
         if (demand[i]! > this.cores[i]!) h.overloadNs += dt;
       });
     }
@@ -644,6 +653,7 @@ export class VmClusterSimulation implements VmPolicyView {
         vms: this.vms.filter((vm) => vm.assigned === h).map((vm) => vm.spec.name),
         offAtS: x.offAtNs.map((t) => t / S),
         powerStates: x.powerStates.map((p) => ({ atS: p.atNs / S, state: p.state })),
+        load: x.load.series(endNs, spec.cores),
         digest: r.digest,
       };
     });
