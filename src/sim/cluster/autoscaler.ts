@@ -39,7 +39,7 @@ export const AUTOSCALE = {
     integer: true,
     min: 0,
     default: 0,
-    doc: 'Time from the decision to power a host on until it joins the pool (it draws idle power meanwhile).',
+    doc: 'Time from the decision to power a host on until it joins the pool (it draws its boot power meanwhile: bootEnergy / boot, its peak by default).',
   },
   intervalNs: {
     kind: 'number',

@@ -90,6 +90,11 @@ export function resolveHostPower(value: unknown, path: string): ResolvedHostPowe
   return { idleW, peakW, bootNs, bootEnergyJ };
 }
 
+/** Power drawn while booting: the boot energy spread over the boot time (peak for a host that boots at once). */
+export function bootPowerW(p: ResolvedHostPower): number {
+  return p.bootNs > 0 ? (p.bootEnergyJ * 1e9) / p.bootNs : p.peakW;
+}
+
 /**
  * Energy of `upNs` of a host of `cpus` CPUs whose CPUs were busy `busyNs` in all (CPU-ns):
  * idle x t + (peak - idle) x busy / cpus, which is (idle + (peak - idle) u) t with u the mean

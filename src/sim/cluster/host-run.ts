@@ -7,7 +7,7 @@
  */
 import type { Summary } from '../result';
 import type { Simulation } from '../simulation';
-import { linearEnergyJ, type ResolvedHostPower } from './host-power';
+import { bootPowerW, linearEnergyJ, type ResolvedHostPower } from './host-power';
 
 /** One incarnation of a host, ended. */
 export interface Incarnation {
@@ -119,9 +119,9 @@ export class HostRun {
       else if (this.power !== null)
         energyJ += linearEnergyJ(this.power, t, Math.round(run.summary.meanUtilization * this.cpus * t), this.cpus);
     }
-    // A boot draws its energy evenly over the boot time: a boot the run's end cuts short is charged its share.
-    if (this.power !== null && this.power.bootNs > 0)
-      energyJ += (this.power.bootEnergyJ * this.bootingNs) / this.power.bootNs;
+    // A boot draws its energy evenly over its time, so a boot the run's end cuts short (or an
+    // autoscaler's startup of another length) is charged at the same rate.
+    if (this.power !== null) energyJ += (bootPowerW(this.power) * this.bootingNs) / 1e9;
     const outcome: HostOutcome = { summary: last.summary, digest: last.digest, events };
     if (runs.length > 1)
       outcome.incarnations = runs.map((r) => ({ startS: r.startNs / 1e9, endS: r.endNs / 1e9, digest: r.digest }));
