@@ -5,7 +5,9 @@
 // A simulation that fails (stopped at its budget, a policy that throws) costs only its row: it
 // is named on stderr, the other rows are written, statistics are not (they need every row), exit 1.
 import { availableParallelism } from 'node:os';
-import type { RunSummary } from '../lab/run/runHost';
+import { clusterRunOutput } from '../lab/notebook/execute';
+import type { RunHost, RunSummary } from '../lab/run/runHost';
+import { vmRunOutput } from '../lab/run/vmRunOutput';
 import { resolveLab, type ResolvedLab } from '../lab/language/resolveLab';
 import { intOption, LIMIT_OPTIONS, LIMIT_USAGE, parseCommandArgs, runLimits } from './args';
 import { refuseOverwrites } from './outputs';
@@ -101,7 +103,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
         }:`,
         ...problems,
       ]);
-    if (lab.runs.length === 0) throw new BadInput([`${file}:1:1: the lab has no run cells to sweep`]);
+    if (sweptRuns(lab).length === 0) throw new BadInput([`${file}:1:1: the lab has no run cells to sweep`]);
     labs.set(JSON.stringify(combo), lab);
   }
   const first = labs.values().next().value!;
@@ -111,7 +113,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     version: LAB_VERSION,
     params,
     seeds,
-    runs: first.runs.map((r) => r.name),
+    runs: sweptRuns(first).map((r) => r.name),
   };
   const items = sweepItems(base);
   const header: SweepHeader = { ...base, total: items.length };
@@ -137,16 +139,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   try {
     // Every simulation runs to its end or its budget: one stopped at its limit costs only its row.
     settled = await Promise.allSettled(
-      mine.map((item) => {
-        const lab = labs.get(JSON.stringify(item.params))!;
-        const run = lab.runs.find((r) => r.name === item.run)!;
-        const cell = lab.policies.get(run.config.policy.name);
-        return host.summarize({
-          config: { ...run.config, seed: item.seed },
-          policySource: cell && { name: cell.name, code: cell.code, lang: cell.lang },
-          signal,
-        });
-      }),
+      mine.map((item) => summarizeItem(host, labs.get(JSON.stringify(item.params))!, item, signal)),
     );
   } finally {
     host.dispose();
@@ -156,7 +149,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const failed: string[] = [];
   mine.forEach((item, k) => {
     const result = settled[k]!;
-    const policy = labs.get(JSON.stringify(item.params))!.runs.find((r) => r.name === item.run)!.config.policy.name;
+    const policy = sweptRuns(labs.get(JSON.stringify(item.params))!).find((r) => r.name === item.run)!.config.policy
+      .name;
     if (result.status === 'fulfilled') rows.push(sweepRow(item, policy, result.value.digest, result.value.summary));
     else failed.push(`run ${item.run} (${describeItem(item)}) failed: ${hostFailure(result.reason)}`);
   });
@@ -185,6 +179,43 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     }`,
   );
   return 1;
+}
+
+/** Every run of the lab, in cell order: one-machine runs, request runs on a cluster and VM runs. */
+function sweptRuns(lab: ResolvedLab): Array<{ name: string; cellIndex: number; config: { policy: { name: string } } }> {
+  return [...lab.runs, ...lab.clusterRuns, ...lab.vmRuns].sort((a, b) => a.cellIndex - b.cellIndex);
+}
+
+/** One simulation of the sweep: its run at its seed, on the pool, as its run cell would show it. */
+async function summarizeItem(
+  host: RunHost,
+  lab: ResolvedLab,
+  item: SweepItem,
+  signal: AbortSignal,
+): Promise<RunSummary> {
+  const run = lab.runs.find((r) => r.name === item.run);
+  if (run !== undefined) {
+    const cell = lab.policies.get(run.config.policy.name);
+    return host.summarize({
+      config: { ...run.config, seed: item.seed },
+      policySource: cell && { name: cell.name, code: cell.code, lang: cell.lang },
+      signal,
+    });
+  }
+  const requests = lab.clusterRuns.find((r) => r.name === item.run);
+  if (requests !== undefined) {
+    const seeded = { ...requests, config: { ...requests.config, seed: item.seed } };
+    const result = await host.runCluster({ config: seeded.config, signal });
+    return {
+      summary: clusterRunOutput(seeded, result).summary as unknown as RunSummary['summary'],
+      digest: result.digest,
+    };
+  }
+  const vms = lab.vmRuns.find((r) => r.name === item.run)!;
+  if (!host.runVmCluster) throw new Error('this run host has no VM cluster runs');
+  const seeded = { ...vms, config: { ...vms.config, seed: item.seed } };
+  const result = await host.runVmCluster({ config: seeded.config, signal });
+  return { summary: vmRunOutput(seeded, result).summary as unknown as RunSummary['summary'], digest: result.digest };
 }
 
 /** `pol=pinned, seed 3`: which simulation of the sweep an item is. */

@@ -13,7 +13,10 @@ import {
   type SweepFile,
   type SweepStatsFile,
 } from '../../src/cli/sweepPlan';
+import { parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
 import { combinations } from '../../src/lab/run/sweep';
+import { simulateCluster } from '../../src/sim';
 import { cli, SWEEP_LAB as LAB, tempDir } from './cli-helpers';
 
 test('combinations vary the first parameter slowest; shards partition the items', () => {
@@ -248,4 +251,72 @@ test('sweeps run policy cells in the sandbox too', () => {
     rows.slice(0, 2).map((row) => row.digest),
     rows.slice(2).map((row) => row.digest),
   );
+});
+
+test('sweeps run cluster runs too: each row is the run at its seed, as the simulator gives it in-process', () => {
+  const dir = tempDir('sweep-cluster');
+  const text = `# Two balancers
+
+\`\`\`params
+rate: 600/s
+\`\`\`
+
+\`\`\`machine
+name: small
+sockets: 1
+coresPerSocket: 1
+\`\`\`
+
+\`\`\`cluster
+name: rack
+hosts:
+  - { machine: small, count: 4 }
+policy: least-loaded
+\`\`\`
+
+\`\`\`service
+name: shop
+arrival: poisson $rate
+demand: exp 5ms
+balancer: { policy: random }
+\`\`\`
+
+\`\`\`run
+name: rnd
+cluster: rack
+service: shop
+duration: 1s
+seed: 9
+\`\`\`
+
+\`\`\`run
+name: lc
+cluster: rack
+service: shop
+balancer: { policy: least-connections }
+duration: 1s
+seed: 9
+\`\`\`
+`;
+  const lab = join(dir, 'balancers.lab.md');
+  writeFileSync(lab, text);
+  const out = join(dir, 'sweep.json');
+  const r = cli(['sweep', lab, '--param', 'rate=300/s,600/s', '--seeds', '2', '--workers', '2', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = (JSON.parse(readFileSync(out, 'utf8')) as SweepFile).rows;
+  assert.deepEqual(
+    rows.map((row) => `${row.params.rate} ${row.run} ${row.seed}`).sort(),
+    ['300/s', '600/s']
+      .flatMap((rate) => ['lc', 'rnd'].flatMap((run) => [1, 2].map((seed) => `${rate} ${run} ${seed}`)))
+      .sort(),
+  );
+  for (const row of rows) {
+    // The reference: the run cell resolved with that rate, its seed replaced, simulated here.
+    const resolved = resolveLab(parseLab(text), { params: { rate: row.params.rate! } });
+    const run = resolved.clusterRuns.find((c) => c.name === row.run)!;
+    const expected = simulateCluster({ ...run.config, seed: row.seed });
+    assert.equal(row.digest, expected.digest, `${row.run} seed ${row.seed}`);
+    assert.equal(row.metrics.completed, expected.overall.completed);
+    assert.ok(Math.abs(row.metrics.meanResponseS! - expected.overall.meanResponseS) < 1e-9);
+  }
 });

@@ -46,9 +46,10 @@ export const AUTOSCALE = {
     unit: 'ns',
     lab: 'interval',
     integer: true,
-    above: 0,
+    // A decision is an event: a nanosecond interval is billions of them per simulated second.
+    min: 1e6,
     default: 1e9,
-    doc: 'Time between two decisions (the first at one interval), and the stretch each one averages over.',
+    doc: 'Time between two decisions (the first at one interval), and the stretch each one averages over; at least 1 ms.',
   },
   min: { kind: 'number', unit: 'count', min: 1, default: 1, doc: 'Fewest servers in the pool.' },
   max: {
