@@ -20,7 +20,10 @@
  * its work waits) for the downtime, runs on the target from the resume (post-copy: slowed through
  * the demand round), and the source is freed at T + totalNs. The target's room is reserved from
  * T, the source's freed at the end. A piece already running when the VM leaves a host finishes
- * there (on a host with room it ends at that instant).
+ * there (on a host with room it ends at that instant). A move that has not ended when the run
+ * does is reported unfinished (VmMigrationRow.finished): its VM on the source, its downtime and
+ * bytes those within the run. A host coming on (booted, or at once with boot 0) lets hosts in
+ * maintenance whose VMs had nowhere to go plan again at that instant.
  *
  * Energy per host: idle x time on + (peak - idle) x its busy core-time / its cores + boot energy
  * per power-on; a host that is off or booting draws nothing else. Busy core-time is the host
@@ -59,12 +62,25 @@ export interface VmMigrationRow {
   reason: Reason;
   /** When it was decided: the record's rounds and pause are offset by it. */
   startNs: number;
-  /** startNs + record.totalNs: the source is freed. */
+  /** startNs + record.totalNs: the source is freed (planned: after the run if the move did not finish). */
   endNs: number;
   /** The share of the link the move was given (the link's migrationShare over the moves sharing it). */
   share: number;
+  /** The whole move as planned, even past the end of the run (see finished, downtimeInRunNs, sentBytes). */
   record: LiveMigrationRecord;
+  /** Whether the move ended within the run (endNs at most the run's end); if not the VM is on `from`. */
+  finished: boolean;
+  /** Its pause within the run: min(run end, pause end) - pause start, 0 if it pauses after the run. */
+  downtimeInRunNs: number;
+  /**
+   * Bytes sent within the run: each round's memory pro rata of its time within the run (a round
+   * sends at a constant rate), floored; the CPU state only if the move finished.
+   */
+  sentBytes: number;
 }
+
+/** A move as the loop keeps it; finished, downtimeInRunNs and sentBytes are the result's. */
+type MoveLog = Omit<VmMigrationRow, 'finished' | 'downtimeInRunNs' | 'sentBytes'>;
 
 export interface VmHostResult {
   host: string;
@@ -159,15 +175,15 @@ interface VmState {
   moving: boolean;
   segments: VmSegment[];
   vcpus: Vcpu[];
-  /** Utilisation now, and per step once drawn. */
+  /** Utilisation now; the last step drawn (-1 none) and its utilisation. */
   u: number;
-  steps: number[];
+  step: number;
+  stepU: number;
   rng: Rng;
   offeredNs: number;
   workNs: number;
   cpuNs: number;
   stealNs: number;
-  downtimeNs: number;
   slowdownLostNs: number;
   migrations: number;
 }
@@ -229,7 +245,7 @@ export class VmClusterSimulation implements VmPolicyView {
   private readonly vms: VmState[];
   private readonly pieces = new Map<number, Piece>();
   private readonly queue: ClusterEvent[] = [];
-  private readonly log: VmMigrationRow[] = [];
+  private readonly log: MoveLog[] = [];
   private readonly sha256: Sha256Factory | undefined;
   private nextToken = 0;
   private seq = 0;
@@ -290,13 +306,13 @@ export class VmClusterSimulation implements VmPolicyView {
       segments: [],
       vcpus: Array.from({ length: spec.vcpus }, () => ({ pendingNs: 0, current: -1 })),
       u: 0,
-      steps: [],
+      step: -1,
+      stepU: 0,
       rng: new Rng(seed, `load:${spec.name}`),
       offeredNs: 0,
       workNs: 0,
       cpuNs: 0,
       stealNs: 0,
-      downtimeNs: 0,
       slowdownLostNs: 0,
       migrations: 0,
     }));
@@ -340,8 +356,10 @@ export class VmClusterSimulation implements VmPolicyView {
     this.account(t);
     while (this.queue.length > 0 && this.queue[0]!.atNs === t) {
       const e = this.queue.shift()!;
-      if (e.kind === Ev.Boot) this.setPower(this.hosts[e.a]!, 'on', t);
-      else if (e.kind === Ev.Segment) this.applySegment(e.a);
+      if (e.kind === Ev.Boot) {
+        this.setPower(this.hosts[e.a]!, 'on', t);
+        this.retryEvacuations(t);
+      } else if (e.kind === Ev.Segment) this.applySegment(e.a);
       else if (e.kind === Ev.Free) this.freed(e.a, e.b, t);
       else this.maintenance(e.a, t);
     }
@@ -390,16 +408,24 @@ export class VmClusterSimulation implements VmPolicyView {
     }
   }
 
+  /** The utilisation of step floor(t / stepNs); `t` only grows (slice boundaries). */
   private utilizationAt(vm: VmState, t: number): number {
     const { trace, stepNs, noise } = vm.spec;
     const step = Math.floor(t / stepNs);
-    // Draw each step's noise once, in step order, so a VM's load does not depend on anything else.
-    while (vm.steps.length <= step) {
-      const k = vm.steps.length;
-      const base = trace[Math.min(k, trace.length - 1)]!;
-      vm.steps.push(noise > 0 ? Math.min(1, Math.max(0, base + noise * vm.rng.normal())) : base);
+    const base = trace[Math.min(step, trace.length - 1)]!;
+    // Without noise the trace is read directly: nothing kept per step, however short the step.
+    if (noise === 0) return base;
+    if (step === vm.step) return vm.stepU;
+    // Each step's noise is the next normal draw of the VM's stream, in step order, so a VM's load
+    // does not depend on anything else. Steps no slice fell in still take their two draws (the
+    // resolver bounds their number, MAX_NOISY_STEPS); only the current step is kept.
+    for (let k = vm.step + 1; k < step; k++) {
+      vm.rng.next();
+      vm.rng.next();
     }
-    return vm.steps[step]!;
+    vm.step = step;
+    vm.stepU = Math.min(1, Math.max(0, base + noise * vm.rng.normal()));
+    return vm.stepU;
   }
 
   // ------------------------------------------------------------------ vCPUs
@@ -493,7 +519,6 @@ export class VmClusterSimulation implements VmPolicyView {
     vm.moving = true;
     vm.assigned = m.to;
     vm.migrations++;
-    vm.downtimeNs += record.downtimeNs;
     this.used[m.to]!.vcpus += vm.spec.vcpus;
     this.used[m.to]!.ramBytes += vm.spec.ramBytes;
     this.hosts[m.from]!.linkMoves++;
@@ -539,11 +564,22 @@ export class VmClusterSimulation implements VmPolicyView {
     const host = this.hosts[h]!;
     host.boots++;
     const bootNs = this.cfg.hosts[h]!.power.bootNs;
-    if (bootNs === 0) this.setPower(host, 'on', t);
-    else {
+    if (bootNs === 0) {
+      this.setPower(host, 'on', t);
+      this.retryEvacuations(t);
+    } else {
       this.setPower(host, 'booting', t);
       this.push(t + bootNs, Ev.Boot, h, 0);
     }
+  }
+
+  /**
+   * A host came on at `t`: hosts in maintenance whose VMs had nowhere to go plan again now, not
+   * at the next check. Each nested power-on (boot 0) turns one more host on, so this ends.
+   */
+  private retryEvacuations(t: number): void {
+    for (let h = 0; h < this.hosts.length; h++)
+      if (this.hosts[h]!.maintenance && this.vmsOf(h).length > 0) this.evacuate(h, t);
   }
 
   private maintenance(h: number, t: number): void {
@@ -627,6 +663,17 @@ export class VmClusterSimulation implements VmPolicyView {
     const endNs = this.processedToNs;
     this.account(endNs);
     let events = this.clusterEvents;
+    // A move is counted within the run only: one that has not ended leaves its VM on the source.
+    const migrations: VmMigrationRow[] = this.log.map((m) => movedWithin(m, endNs));
+    const hostOf = this.vms.map((vm) => vm.assigned);
+    const downtimeNs = this.vms.map(() => 0);
+    const byName = new Map(this.vms.map((vm, v) => [vm.spec.name, v]));
+    const hostByName = new Map(this.cfg.hosts.map((h, i) => [h.name, i]));
+    for (const m of migrations) {
+      const v = byName.get(m.vm)!;
+      downtimeNs[v]! += m.downtimeInRunNs;
+      if (!m.finished) hostOf[v] = hostByName.get(m.from)!;
+    }
     const hosts: VmHostResult[] = this.hosts.map((x, h) => {
       x.sim.advance(endNs);
       const r = x.sim.result();
@@ -650,21 +697,21 @@ export class VmClusterSimulation implements VmPolicyView {
         dynamicEnergyJ,
         bootEnergyJ,
         energyJ: idleEnergyJ + dynamicEnergyJ + bootEnergyJ,
-        vms: this.vms.filter((vm) => vm.assigned === h).map((vm) => vm.spec.name),
+        vms: this.vms.filter((_, v) => hostOf[v] === h).map((vm) => vm.spec.name),
         offAtS: x.offAtNs.map((t) => t / S),
         powerStates: x.powerStates.map((p) => ({ atS: p.atNs / S, state: p.state })),
         load: x.load.series(endNs, spec.cores),
         digest: r.digest,
       };
     });
-    const vms: VmResult[] = this.vms.map((vm) => ({
+    const vms: VmResult[] = this.vms.map((vm, v) => ({
       vm: vm.spec.name,
-      host: this.cfg.hosts[vm.assigned]!.name,
+      host: this.cfg.hosts[hostOf[v]!]!.name,
       offeredS: vm.offeredNs / S,
       workS: vm.workNs / S,
       cpuS: vm.cpuNs / S,
       stealS: vm.stealNs / S,
-      downtimeS: vm.downtimeNs / S,
+      downtimeS: downtimeNs[v]! / S,
       slowdownLostS: vm.slowdownLostNs / S,
       migrations: vm.migrations,
     }));
@@ -674,7 +721,7 @@ export class VmClusterSimulation implements VmPolicyView {
       simulatedS: endNs / S,
       hosts,
       vms,
-      migrations: this.log,
+      migrations,
       energyJ: sum(hosts.map((x) => x.energyJ)),
       idleEnergyJ: sum(hosts.map((x) => x.idleEnergyJ)),
       dynamicEnergyJ: sum(hosts.map((x) => x.dynamicEnergyJ)),
@@ -688,6 +735,19 @@ export class VmClusterSimulation implements VmPolicyView {
     this.cached = { ...body, digest: digestOf(body, this.sha256) };
     return this.cached;
   }
+}
+
+/** A move as of a run that ended at `endNs`: whether it finished, its pause and bytes within the run. */
+function movedWithin(m: MoveLog, endNs: number): VmMigrationRow {
+  const r = m.record;
+  const finished = m.endNs <= endNs;
+  const downtimeInRunNs = Math.max(0, Math.min(endNs, r.pauseStartNs + r.downtimeNs) - r.pauseStartNs);
+  let memory = 0;
+  for (const round of r.rounds)
+    if (round.startNs + round.durationNs <= endNs) memory += round.bytes;
+    else if (round.startNs < endNs) memory += (round.bytes * (endNs - round.startNs)) / round.durationNs;
+  const sentBytes = finished ? r.totalBytes : Math.floor(memory);
+  return { ...m, finished, downtimeInRunNs, sentBytes };
 }
 
 /**

@@ -22,6 +22,9 @@ import { readHostEvents, type HostEventConfig } from './host-events';
 import { resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
 import { placeAll, VM_PLACEMENT, vcpuSlots, type VmPlacementName, type VmSize } from './vm-placement';
 
+/** Most steps a noisy trace may have in a run (each step's noise is drawn in turn). */
+export const MAX_NOISY_STEPS = 1e7;
+
 /** A VM's CPU load: what each of its vCPUs asks of the host. */
 export const VM_LOAD = {
   utilization: {
@@ -396,6 +399,15 @@ export function resolveVmCluster(config: unknown): ResolvedVmCluster {
       throw new SimConfigError(e.path.startsWith('link') ? e.path : `migration.${e.path}`, e.reason);
     throw e;
   }
+
+  // A noisy trace draws its steps' noise in order (two draws a step, skipped steps included, so
+  // the load does not depend on the slice), which takes time in the number of steps of the run.
+  for (const vm of vms)
+    if (vm.noise > 0 && Math.ceil(durationNs / vm.stepNs) > MAX_NOISY_STEPS)
+      throw new SimConfigError(
+        `vms[${vm.entry}].load.stepNs`,
+        `with noise, at most ${MAX_NOISY_STEPS} steps in the run (${durationNs} ns long): a step of at least ${Math.ceil(durationNs / MAX_NOISY_STEPS)} ns`,
+      );
 
   // Host events are the request clusters' (host-events.ts); a VM run models maintenance alone.
   const events = readHostEvents(c.events ?? [], new Map(hosts.map((h, i) => [h.name, i]))).map(
