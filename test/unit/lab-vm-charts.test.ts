@@ -181,3 +181,52 @@ test('hosts-on: two hosts until the drained one is switched off at the end of it
     ],
   );
 });
+
+test('a move still running at the end: its table row says so, and the charts draw it up to the end, its downtime within the run', async () => {
+  // Stop-and-copy of 4 GiB at 100 MB/s from maintenance at 2 s takes ~43 s: the 20 s run ends
+  // with the VM paused since 2 s, so 18 s of downtime fall in the run and one round is cut at 20 s.
+  const slow = [
+    '```machine\nname: box\nsockets: 1\ncoresPerSocket: 4\n```\n',
+    CLUSTER('pair', true).replace('bandwidth: 1.25GB/s', 'bandwidth: 100MB/s'),
+    vms('stop', 'stop-and-copy'),
+    run('stop'),
+    chart('show: live-migrations\nruns: [stop]'),
+    chart('show: downtime\nruns: [stop]'),
+  ];
+  const cells = parseLab(slow.join('\n'));
+  const code = cells.map((c, i) => (c.kind === 'markdown' ? -1 : i)).filter((i) => i >= 0);
+  const session = new LabSession(inProcessRunHost);
+  const signal = new AbortController().signal;
+  const ran = await session.execute(cells, code[3]!, { signal });
+  assert.ok(ran.ok, JSON.stringify(ran));
+  const markdown = ran.outputs.flatMap((o) => o.items).find((i) => i.mime === 'text/markdown')!.data as string;
+  const row = markdown.split('\n').find((l) => l.startsWith('| db |') && l.includes('→'))!;
+  assert.match(row, /unfinished at the end/);
+  const cellsOf = row.split('|').map((c) => c.trim());
+  assert.equal(cellsOf[9], '18 s', row);
+  // Sent: the one round's share of the run, 18 s at 100 MB/s, the CPU state not (it never went).
+  assert.equal(cellsOf[7], `${((18 * 100e6) / GiB).toFixed(2)} GiB`, row);
+  const migrations = (await chartAt(session, cells, code[4]!)).spec as {
+    layer: { data: { values: Record<string, number>[] } }[];
+  };
+  const [bars, marks] = migrations.layer.map((l) => l.data.values);
+  assert.deepEqual(
+    bars!.map((b) => [b.startS, b.endS]),
+    [[2, 20]],
+  );
+  assert.deepEqual(
+    marks!.map((m) => [m.pauseS, m.resumeS, m.downtimeS]),
+    [[2, 20, 18]],
+  );
+  const downtime = (await chartAt(session, cells, code[5]!)).spec as { data: { values: { downtimeS: number }[] } };
+  assert.deepEqual(
+    downtime.data.values.map((v) => v.downtimeS),
+    [18],
+  );
+});
+
+async function chartAt(session: LabSession, cells: ReturnType<typeof parseLab>, index: number): Promise<ChartOutput> {
+  const outcome = await session.execute(cells, index, { signal: new AbortController().signal });
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  return outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === CHART_MIME)!.data as ChartOutput;
+}

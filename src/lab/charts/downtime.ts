@@ -14,22 +14,25 @@ export interface DowntimeRow {
   downtimeS: number;
 }
 
+/** Each move that paused its VM within the run, with that downtime (a log scale has no 0). */
 export function downtimeRows(runs: readonly VmChartRun[]): DowntimeRow[] {
   return runs.flatMap((run) =>
-    run.result.migrations.map((m) => ({
-      run: run.name,
-      vm: m.vm,
-      reason: m.reason,
-      method: m.record.method,
-      downtimeS: m.record.downtimeNs / 1e9,
-    })),
+    run.result.migrations
+      .filter((m) => m.downtimeInRunNs > 0)
+      .map((m) => ({
+        run: run.name,
+        vm: m.vm,
+        reason: m.reason,
+        method: m.record.method,
+        downtimeS: m.downtimeInRunNs / 1e9,
+      })),
   );
 }
 
 export function downtimeChart(runs: readonly VmChartRun[]): ChartOutput {
   const values = downtimeRows(runs);
   if (values.length === 0)
-    throw new ChartError('These runs moved no VM: a downtime chart needs at least one migration.');
+    throw new ChartError('No migration of these runs paused its VM before the end: a downtime chart needs one.');
   const names = runs.map((r) => r.name);
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,

@@ -1,6 +1,7 @@
 // `live-migrations`: one bar per move of a VM run, its rounds stacked along time (live rounds
 // while the VM runs, the paused round, post-copy's pull on demand), the downtime marked as a
-// red band: the migration record's rounds and downtime exactly as the simulator logged them.
+// red band: the migration record's rounds and downtime exactly as the simulator logged them, up
+// to the end of the run (a move still running then is drawn as far as it got).
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput } from '../outputs/contract';
 import { VEGA_LITE_SCHEMA } from './common';
@@ -30,8 +31,9 @@ export interface DowntimeMark {
 }
 
 /**
- * Each move's rounds and its pause, in move order. A logged record is already on the run's
- * clock (vm-cluster-simulation.ts offsets its rounds and pause by the decision time).
+ * Each move's rounds and its pause, in move order, cut at the end of the run. A logged record is
+ * already on the run's clock (vm-cluster-simulation.ts offsets its rounds and pause by the
+ * decision time).
  */
 export function moveRows(runs: readonly VmChartRun[]): { rounds: RoundRow[]; downtimes: DowntimeMark[] } {
   const rounds: RoundRow[] = [];
@@ -39,23 +41,28 @@ export function moveRows(runs: readonly VmChartRun[]): { rounds: RoundRow[]; dow
   for (const run of runs)
     run.result.migrations.slice(0, MAX_MOVES).forEach((m, k) => {
       const move = `${runs.length > 1 ? `${run.name}: ` : ''}#${k + 1} ${m.vm} ${m.from}→${m.to}`;
-      for (const r of m.record.rounds)
+      const endS = run.result.simulatedS;
+      for (const r of m.record.rounds) {
+        const startS = r.startNs / 1e9;
+        if (startS >= endS) continue;
         rounds.push({
           run: run.name,
           move,
           round: r.index,
           phase: r.phase,
-          startS: r.startNs / 1e9,
-          endS: (r.startNs + r.durationNs) / 1e9,
+          startS,
+          endS: Math.min(endS, (r.startNs + r.durationNs) / 1e9),
           bytes: r.bytes,
         });
+      }
+      if (m.downtimeInRunNs === 0) return;
       const pauseS = m.record.pauseStartNs / 1e9;
       downtimes.push({
         run: run.name,
         move,
         pauseS,
-        resumeS: pauseS + m.record.downtimeNs / 1e9,
-        downtimeS: m.record.downtimeNs / 1e9,
+        resumeS: pauseS + m.downtimeInRunNs / 1e9,
+        downtimeS: m.downtimeInRunNs / 1e9,
       });
     });
   return { rounds, downtimes };

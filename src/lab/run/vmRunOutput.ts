@@ -50,9 +50,13 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
 
 const seconds = (s: number) => formatMetric('simulatedS', s);
 
-/** One migration's row: when, what, why, and its record's rounds, bytes, time and downtime. */
+/**
+ * One migration's row: when, what, why, its record's rounds and time, and what it sent and the
+ * downtime it caused within the run (a move still running at the end says so).
+ */
 function migrationRow(m: VmMigrationRow): string[] {
   const r = m.record;
+  const stop = r.converged ? r.stop : `${r.stop} (not converged)`;
   return [
     m.vm,
     `${m.from} → ${m.to}`,
@@ -60,10 +64,10 @@ function migrationRow(m: VmMigrationRow): string[] {
     seconds(m.startNs / 1e9),
     r.method,
     String(r.rounds.length),
-    `${(r.totalBytes / 2 ** 30).toFixed(2)} GiB`,
+    `${(m.sentBytes / 2 ** 30).toFixed(2)} GiB`,
     seconds(r.totalNs / 1e9),
-    seconds(r.downtimeNs / 1e9),
-    r.converged ? r.stop : `${r.stop} (not converged)`,
+    seconds(m.downtimeInRunNs / 1e9),
+    m.finished ? stop : `${stop}, unfinished at the end`,
   ];
 }
 
