@@ -191,3 +191,27 @@ test('maintenance that needs a spare: the move starts at maintenance time + boot
     assert.equal(sliced.result().digest, r.digest, `boot ${bootNs} ns, sliced`);
   }
 });
+
+test('two hosts into maintenance at one instant: their VMs go to the third host, none to the other one leaving', () => {
+  const vm = (name: string) => ({ name, vcpus: 1, ramBytes: GiB, dirtyBytesPerS: 0, load: { utilization: 0.2 } });
+  const config = base({
+    hosts: [{ count: 3, machine: MACHINE, ramBytes: 64 * GiB }],
+    // Worst fit spreads them: one VM on each host, host-2 included.
+    placement: 'worst-fit',
+    vms: [vm('a'), vm('b'), vm('c')],
+    migration: { overload: 'none' },
+    events: [
+      { kind: 'maintenance', atNs: 5 * S, host: 'host-0' },
+      { kind: 'maintenance', atNs: 5 * S, host: 'host-1' },
+    ],
+  });
+  const r = simulateVmCluster(config);
+  assert.deepEqual(r.migrations.map((m) => [m.from, m.to, m.startNs]).sort(), [
+    ['host-0', 'host-2', 5 * S],
+    ['host-1', 'host-2', 5 * S],
+  ]);
+  assert.deepEqual(
+    r.vms.map((v) => v.host),
+    ['host-2', 'host-2', 'host-2'],
+  );
+});

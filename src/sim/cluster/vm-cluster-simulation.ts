@@ -354,6 +354,9 @@ export class VmClusterSimulation implements VmPolicyView {
     this.clusterEvents++;
     for (const h of this.hosts) h.sim.advance(t);
     this.account(t);
+    // Every host that goes into maintenance at this instant does so before any is evacuated, so
+    // no VM is sent to a host that is about to be emptied too.
+    const entering: number[] = [];
     while (this.queue.length > 0 && this.queue[0]!.atNs === t) {
       const e = this.queue.shift()!;
       if (e.kind === Ev.Boot) {
@@ -361,8 +364,12 @@ export class VmClusterSimulation implements VmPolicyView {
         this.retryEvacuations(t);
       } else if (e.kind === Ev.Segment) this.applySegment(e.a);
       else if (e.kind === Ev.Free) this.freed(e.a, e.b, t);
-      else this.maintenance(e.a, t);
+      else {
+        this.hosts[e.a]!.maintenance = true;
+        entering.push(e.a);
+      }
     }
+    for (const h of entering) this.evacuate(h, t);
     if (t % this.cfg.sliceNs === 0) {
       this.addWork(t);
       if (t > 0 && t % this.cfg.checkIntervalNs === 0) this.check(t);
@@ -580,11 +587,6 @@ export class VmClusterSimulation implements VmPolicyView {
   private retryEvacuations(t: number): void {
     for (let h = 0; h < this.hosts.length; h++)
       if (this.hosts[h]!.maintenance && this.vmsOf(h).length > 0) this.evacuate(h, t);
-  }
-
-  private maintenance(h: number, t: number): void {
-    this.hosts[h]!.maintenance = true;
-    this.evacuate(h, t);
   }
 
   private evacuate(h: number, t: number): void {
