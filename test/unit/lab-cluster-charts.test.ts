@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { drawChartSvg } from '../../src/lab/charts/draw';
 import { parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
 import { LabSession } from '../../src/lab/notebook/execute';
 import { CHART_MIME, type ChartOutput } from '../../src/lab/outputs/contract';
 import { simulateCluster, type ClusterConfig } from '../../src/sim';
@@ -152,17 +153,41 @@ test('response-by-server over two runs: every figure is simulateCluster on the h
   assert.ok(p99 > 2e-3 + 1e-6, String(p99));
 });
 
-test('response-by-server refuses runs that are not request runs on a cluster, naming them; a request run refuses one-machine charts', async () => {
-  for (const [body, message] of [
+test('response-by-server refuses runs that are not request runs on a cluster, at the run named; a request run refuses one-machine charts', async () => {
+  for (const [body, line, column, message] of [
     [
       'show: response-by-server\nruns: [steady, solo]',
-      /response-by-server chart draws request runs on a cluster \(run: \{ cluster, service \}\) only; solo is not one/,
+      1,
+      15,
+      'A response-by-server chart draws request runs on a cluster (run: { cluster, service }) only; "solo" is a one-machine run.',
     ],
-    ['show: load\nruns: [steady]', /Request runs on a cluster draw response-by-server charts; "load" draws other runs/],
-    ['run: steady\nvegaLite: { mark: point }', /a raw Vega-Lite spec reads the tables of one-machine runs/],
+    [
+      'show: load\nruns: [steady]',
+      1,
+      7,
+      'A load chart draws one-machine runs (run: { machine, workload, policy }) only; "steady" is a request run.',
+    ],
+    [
+      'show: hosts-on\nruns: [steady]',
+      1,
+      7,
+      'A hosts-on chart draws runs of VMs on a cluster (run: { cluster, vms }) only; "steady" is a request run.',
+    ],
+    [
+      'run: steady\nvegaLite: { mark: point }',
+      0,
+      5,
+      'A raw Vega-Lite chart draws one-machine runs (run: { machine, workload, policy }) only; "steady" is a request run.',
+    ],
   ] as const) {
-    const outcome = await outcomeOf(LAB(chart(body)), FIRST_CHART);
+    const text = LAB(chart(body));
+    const diagnostics = resolveLab(parseLab(text)).diagnostics.get(FIRST_CHART) ?? [];
+    assert.deepEqual(
+      diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.code, d.message]),
+      [[line, column, 'bad-value', message]],
+      body,
+    );
+    const outcome = await outcomeOf(text, FIRST_CHART);
     assert.ok(!outcome.ok && !outcome.cancelled, body);
-    assert.match(outcome.message, message, body);
   }
 });

@@ -361,11 +361,25 @@ runs: [p, s, req]
   assert.match(errors[0][3], /"req" is a request run and "p" a VM run/);
 });
 
-test('a metric a run does not have (requestsDropped without host events) fails the cell naming the run, not with NaN', async () => {
-  const text = requestCompare('runs: [rnd, lc]\nseeds: 1\nmetrics: [requestsDropped]');
+test('a metric a run does not have (energyJ without power models) fails the cell naming the run, not with NaN', async () => {
+  const text = requestCompare('runs: [rnd, lc]\nseeds: 1\nmetrics: [energyJ]');
   const outcome = await new LabSession(inProcessRunHost).execute(parseLab(text), COMPARE_AT, { signal: signal() });
   assert.equal(outcome.ok, false);
-  assert.match(JSON.stringify(outcome), /Run rnd has no requestsDropped: its cluster has no host events/);
+  assert.match(JSON.stringify(outcome), /Run rnd has no energyJ: not every host of its cluster has a power model/);
+});
+
+test('requestsDropped without host events is 0 in every run compared, not a missing metric', async () => {
+  const text = requestCompare('runs: [rnd, lc]\nseeds: 2\nmetrics: [requestsDropped]');
+  const outcome = await new LabSession(inProcessRunHost).execute(parseLab(text), COMPARE_AT, { signal: signal() });
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  const out = outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === COMPARE_MIME)!.data as CompareOutput;
+  assert.deepEqual(
+    out.cells.map((c) => [c.policy, c.metric, c.interval.mean, c.interval.n]),
+    [
+      ['rnd', 'requestsDropped', 0, 2],
+      ['lc', 'requestsDropped', 0, 2],
+    ],
+  );
 });
 
 test("editing a compared run's cell changes the compare's inputs hash; editing another cell does not", () => {
@@ -377,7 +391,7 @@ test("editing a compared run's cell changes the compare's inputs hash; editing a
   assert.equal(hash(REQUESTS(body).replace('demand: 1ms }', 'demand: 2ms }')), before);
 });
 
-test('every metric a compare over runs offers is in the summary its run cell shows (energyJ and requestsDropped when the run has them)', async () => {
+test('every metric a compare over runs offers is in the summary its run cell shows (energyJ when the run has power models)', async () => {
   const session = new LabSession(inProcessRunHost);
   const summaryOf = async (text: string, index: number) => {
     const outcome = await session.execute(parseLab(text), index, { signal: signal() });
@@ -392,9 +406,11 @@ test('every metric a compare over runs offers is in the summary its run cell sho
   const request = await summaryOf(REQUESTS(''), 4);
   assert.deepEqual(
     COMPARED_RUN_METRICS.requests.filter((m) => request[m] === undefined),
-    ['requestsDropped', 'energyJ'],
+    ['energyJ'],
   );
-  // With host power and a host event, those two are there as well.
+  // Without host events nothing is dropped: 0, not missing.
+  assert.equal(request.requestsDropped, 0);
+  // With host power and a host event, energyJ is there as well.
   const powered = REQUESTS('').replace(
     'policy: least-loaded\n```',
     'policy: least-loaded\npower: { idle: 90W, peak: 130W }\nevents:\n  - { event: fail, at: 1s, host: host-0 }\n```',

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseLab } from '../../src/lab/document/markdown';
+import { resolveLab } from '../../src/lab/language/resolveLab';
 import { LabSession } from '../../src/lab/notebook/execute';
 import { CHART_MIME, type ChartOutput } from '../../src/lab/outputs/contract';
 import { HOST_POWER } from '../../src/sim';
@@ -137,21 +138,50 @@ test('host-energy: idle, load and boot per host; a host on the whole run without
   assert.equal(values.length, 2 * 2 * 3, 'two runs, two hosts, three parts');
 });
 
-test("charts that cannot draw the runs named say so, whatever the mismatch (and a stranger's raw spec gets no VM data)", async () => {
-  const messages: [number, RegExp][] = [
+test("charts that cannot draw the runs named are bad input at the run named (and a stranger's raw spec gets no VM data)", async () => {
+  const cells = parseLab(CELLS.join('\n'));
+  const lab = resolveLab(cells);
+  const codeIndex = cells.map((c, i) => (c.kind === 'markdown' ? -1 : i)).filter((i) => i >= 0);
+  // Each as [line, column] in its cell (0-based), code and message.
+  const errors = (index: number) =>
+    (lab.diagnostics.get(codeIndex[index]!) ?? []).map((d) => [
+      d.range.start.line,
+      d.range.start.character,
+      d.code,
+      d.message,
+    ]);
+  assert.deepEqual(errors(FIRST_CHART + 3), [
     [
-      FIRST_CHART + 3,
-      /draw live-migrations, downtime, host-energy, hosts-on, host-load charts; "load" draws one-machine runs/,
+      1,
+      7,
+      'bad-value',
+      'A load chart draws one-machine runs (run: { machine, workload, policy }) only; "pre" is a VM run.',
     ],
-    [FIRST_CHART + 4, /a raw Vega-Lite spec reads the tables of one-machine runs/],
-    [FIRST_CHART + 5, /draws runs of VMs on a cluster .* only; plain is not one/],
-    [FIRST_CHART + 6, /moved no VM/],
-  ];
-  for (const [index, pattern] of messages) {
+  ]);
+  assert.deepEqual(errors(FIRST_CHART + 4), [
+    [
+      0,
+      5,
+      'bad-value',
+      'A raw Vega-Lite chart draws one-machine runs (run: { machine, workload, policy }) only; "pre" is a VM run.',
+    ],
+  ]);
+  assert.deepEqual(errors(FIRST_CHART + 5), [
+    [
+      1,
+      7,
+      'bad-value',
+      'A live-migrations chart draws runs of VMs on a cluster (run: { cluster, vms }) only; "plain" is a one-machine run.',
+    ],
+  ]);
+  for (const index of [FIRST_CHART + 3, FIRST_CHART + 4, FIRST_CHART + 5]) {
     const outcome = await outcomeOf(index);
     assert.ok(!outcome.ok && !outcome.cancelled, `cell ${index}`);
-    assert.match(outcome.message, pattern, `cell ${index}`);
   }
+  // A chart of VM runs that moved none draws, then says so.
+  const outcome = await outcomeOf(FIRST_CHART + 6);
+  assert.ok(!outcome.ok && !outcome.cancelled);
+  assert.match(outcome.message, /moved no VM/);
 });
 
 test('hosts-on: two hosts until the drained one is switched off at the end of its move, (M (1 + r + r^2) + C) / B after 2 s', async () => {

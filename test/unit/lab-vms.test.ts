@@ -250,6 +250,14 @@ test("a VM larger than every host, duplicate VM names, a cluster without ram: th
   const half = lab(ONE_VM, RUN_T, CLUSTER.replace('ram: 32GiB }', 'ram: 32GiB, power: { peak: 200W } }'));
   assert.deepEqual(errorsAt(half, 1), [[...pos(half, 1, '{ peak'), 'simulator-check']]);
   assert.match(resolveLab(parseLab(half)).diagnostics.get(1)![0]!.message, /idle and peak together/);
+  // The cluster's own power, which every host entry without one takes: at its peak, as in a
+  // request run, not at the host entry it was copied into.
+  const low = lab(ONE_VM, RUN_T, `${CLUSTER}\npower: { idle: 300W, peak: 100W }`);
+  assert.deepEqual(errorsAt(low, 1), [[...pos(low, 1, '100W'), 'simulator-check']]);
+  assert.equal(
+    resolveLab(parseLab(low)).diagnostics.get(1)![0]!.message,
+    'power.peak: must be at least idle (300 W) (simulator check)',
+  );
 });
 
 test('hostile runs: missing and misspelt references, vms with a service, off hosts in a request run', () => {

@@ -2,6 +2,7 @@
 // the results a check may read, runs' summaries and comparisons. Only the values in the scope
 // are reachable; a hidden run is never named in a message.
 import type { CompareOutput, SummaryValue } from '../outputs/contract';
+import { NO_REQUEST_COMPLETED, RESPONSE_METRICS } from '../outputs/metrics';
 import { parseCheckExpression, type CheckNode } from '../language/checkExpression';
 import type { ResolvedCheck } from '../language/resolveLab';
 
@@ -32,6 +33,10 @@ export interface CheckResult {
 type Value = number | string | boolean | { readonly [key: string]: Value };
 
 /** Evaluation stops here: a missing name or a failed run. `revealing` = names parts of the expression. */
+/** `runs.<name>`: the node whose value is a run's summary. */
+const isRunSummary = (node: CheckNode): boolean =>
+  node.kind === 'member' && node.object.kind === 'name' && node.object.name === 'runs';
+
 class CheckEvalError extends Error {
   constructor(
     message: string,
@@ -118,6 +123,13 @@ class Evaluator {
         true,
       );
     if (!Object.hasOwn(object, node.property)) {
+      // A request run with nothing completed has no response times: say so, not "known: ...".
+      if (
+        isRunSummary(node.object) &&
+        object.completed === 0 &&
+        (RESPONSE_METRICS as readonly string[]).includes(node.property)
+      )
+        throw new CheckEvalError(`${this.text(node.object)} has no "${node.property}": ${NO_REQUEST_COMPLETED}`, true);
       // The runs and comparisons a check could have meant, never naming a hidden one.
       const table =
         node.object.kind === 'name' && (node.object.name === 'runs' || node.object.name === 'compares')

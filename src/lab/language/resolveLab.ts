@@ -28,9 +28,12 @@ import {
   validateCell,
   validateParams,
   type CellValidation,
+  type Reference,
   type ParamValue,
   type ValidationContext,
 } from './validateCell';
+import { CLUSTER_CHARTS } from '../charts/clusterRun';
+import { VM_CHARTS } from '../charts/vmRun';
 import { formatQuantity } from './units';
 import { parseYaml, type YNode } from './yaml';
 
@@ -107,8 +110,8 @@ export interface ResolvedRunsCompare extends Dependent {
 /**
  * The summary metrics each kind of cluster run can give a comparison: those its run summary
  * has (src/lab/notebook/execute.ts clusterRunOutput, src/lab/run/vmRunOutput.ts vmRunSummary).
- * energyJ needs every host's power model, requestsDropped host events: a run without one
- * fails the comparison at run time, naming the run.
+ * energyJ needs every host's power model, the response times a completed request: a run
+ * without one fails the comparison at run time, naming the run.
  */
 export const COMPARED_RUN_METRICS: Readonly<Record<ComparedRun['kind'], readonly string[]>> = {
   requests: ['meanResponseS', 'p95ResponseS', 'p99ResponseS', 'completed', 'requestsDropped', 'energyJ'],
@@ -965,7 +968,11 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       durationNs: (v.duration as number | undefined) ?? 10e9,
       seed: (v.seed as number | undefined) ?? 1,
     };
-    const problem = vmRunProblem(config, { clusterAt, vmsAts, offsets });
+    // The host entries that took the cluster's power: a problem with it is at the cluster's power:.
+    const inheritsPower = new Set(
+      hostsOf!.flatMap((h, k) => (h.power === undefined && sim.power !== undefined ? [k] : [])),
+    );
+    const problem = vmRunProblem(config, { clusterAt, vmsAts, offsets, inheritsPower });
     if (problem) {
       push(problem.at, problem.diagnostic);
       if (problem.at !== i) {
@@ -1000,7 +1007,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
    */
   function vmRunProblem(
     config: VmClusterConfig,
-    where: { clusterAt: number; vmsAts: number[]; offsets: number[] },
+    where: { clusterAt: number; vmsAts: number[]; offsets: number[]; inheritsPower: ReadonlySet<number> },
   ): { at: number; diagnostic: Diagnostic } | undefined {
     try {
       resolveVmCluster(config);
@@ -1022,6 +1029,9 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       } else {
         at = where.clusterAt;
         schema = CELL_SCHEMAS.cluster;
+        // hosts[k].power copied from the cluster's own power: (src/sim checks it per host).
+        const hostPower = /^hosts\[(\d+)\]\.power\b(.*)$/.exec(e.path);
+        if (hostPower && where.inheritsPower.has(Number(hostPower[1]))) simPath = `power${hostPower[2]}`;
       }
       const path = labPath(simPath, schema);
       const shown = showPath(path);
@@ -1192,6 +1202,12 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     push(i, ...sweep.diagnostics);
     if (sweep.diagnostics.length > 0) continue;
     if (sweep.value) chart.sweep = sweep.value;
+    // A sweep chart runs its runs itself (src/lab/run/sweep.ts), whatever their kind.
+    const wrongKind = chart.sweep ? [] : wrongKindRuns(lab, chart, v.references);
+    if (wrongKind.length > 0) {
+      push(i, ...wrongKind);
+      continue;
+    }
     lab.charts.push(chart);
   }
 
@@ -1218,6 +1234,46 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
 
   return lab;
 }
+
+/**
+ * A chart's runs of the wrong kind, each an error at its `runs:` entry: the rule the notebook
+ * draws by (src/lab/notebook/execute.ts chartOutput, src/lab/charts/index.ts), checked here so
+ * such a chart is bad input at line:column instead of a cell that fails only when drawn. A VM
+ * chart (VM_CHARTS) draws VM runs only, a request chart (CLUSTER_CHARTS) request runs only, any
+ * other chart (a raw Vega-Lite spec too) one-machine runs only. Runs not resolved are left to
+ * the errors of their own cells.
+ */
+function wrongKindRuns(lab: ResolvedLab, chart: ResolvedChart, references: readonly Reference[]): Diagnostic[] {
+  const show = chart.show ?? '';
+  const kind: RunKind = VM_CHARTS.includes(show) ? 'vms' : CLUSTER_CHARTS.includes(show) ? 'requests' : 'machine';
+  const chartName = chart.show === undefined ? 'A raw Vega-Lite chart' : `A ${chart.show} chart`;
+  const runRefs = references.filter((r) => r.target === 'run');
+  const out: Diagnostic[] = [];
+  for (const name of chart.runs) {
+    const actual: RunKind | undefined = lab.vmRuns.some((r) => r.name === name)
+      ? 'vms'
+      : lab.clusterRuns.some((r) => r.name === name)
+        ? 'requests'
+        : lab.runs.some((r) => r.name === name)
+          ? 'machine'
+          : undefined;
+    if (actual === undefined || actual === kind) continue;
+    out.push({
+      range: runRefs.find((r) => r.name === name)?.range ?? NO_RANGE,
+      severity: 'error',
+      message: `${chartName} draws ${RUN_KINDS[kind].runs} only; "${name}" is ${RUN_KINDS[actual].one}.`,
+      code: 'bad-value',
+    });
+  }
+  return out;
+}
+
+type RunKind = 'vms' | 'requests' | 'machine';
+const RUN_KINDS: Readonly<Record<RunKind, { runs: string; one: string }>> = {
+  vms: { runs: 'runs of VMs on a cluster (run: { cluster, vms })', one: 'a VM run' },
+  requests: { runs: 'request runs on a cluster (run: { cluster, service })', one: 'a request run' },
+  machine: { runs: 'one-machine runs (run: { machine, workload, policy })', one: 'a one-machine run' },
+};
 
 const SWEEP_KEYS = ['param', 'values', 'seeds', 'metric'] as const;
 

@@ -54,6 +54,7 @@ import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type Swe
 import { evaluateCheck, type Available, type CheckScope } from '../grading/checks';
 import { CancelledError, RunError, type RunHost, type RunRequest } from '../run/runHost';
 import { compareMarkdown, serversMarkdown, summaryMarkdown } from '../outputs/summaryText';
+import type { ResponseMetric } from '../outputs/metrics';
 
 export interface OutputItemData {
   mime: string;
@@ -709,12 +710,30 @@ export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult)
     // The cluster's own totals under the summary's metric names, when it has them.
     summary: {
       // overall.dropped is the cluster's requestsDropped, under its metric name below.
-      ...withoutDropped(overall),
-      ...(result.requestsDropped !== undefined ? { requestsDropped: result.requestsDropped } : {}),
+      ...withoutResponseTimesIfNoneCompleted(withoutDropped(overall)),
+      // Without host events or an autoscaler nothing can be dropped: 0, not a missing metric (a
+      // "nothing dropped" check must pass). The simulator leaves it out of its result for its digest.
+      requestsDropped: result.requestsDropped ?? 0,
       ...(result.energyJ !== undefined ? { energyJ: result.energyJ } : {}),
     },
     servers: [...result.servers.map((s) => row(s.host, s)), row('overall', overall)],
   };
+}
+
+/**
+ * Response times are over completed requests: with none completed the simulator's 0 s would make
+ * a "responses are fast" check pass vacuously, so they are left out and a check reading them
+ * fails with NO_REQUEST_COMPLETED's reason (src/lab/grading/checks.ts).
+ */
+function withoutResponseTimesIfNoneCompleted<T extends Omit<RequestStats, 'dropped'>>(
+  stats: T,
+): Omit<T, ResponseMetric> | T {
+  if (stats.completed > 0) return stats;
+  const { meanResponseS: _mean, p95ResponseS: _p95, p99ResponseS: _p99, ...rest } = stats;
+  void _mean;
+  void _p95;
+  void _p99;
+  return rest;
 }
 
 function withoutDropped<T extends RequestStats>(stats: T): Omit<T, 'dropped'> {

@@ -60,8 +60,27 @@ export interface MetricDefinition {
  */
 export type VmRunMetric = 'hostsOnMeanCount' | 'overloadFraction' | 'migrationDowntimeS' | 'stealS';
 
-export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric, MetricDefinition>> = {
+/**
+ * Metrics only request runs on a cluster have (their overall row, src/lab/notebook/execute.ts
+ * clusterRunOutput) that a one-machine Summary has not. Every key of that summary is defined
+ * here, so what checks accept and what a run's "known:" list names is one list.
+ */
+export type ClusterRunMetric = 'routed';
+
+/** Over completed requests: a request run in which none completed leaves them out of its summary. */
+export const RESPONSE_METRICS = ['meanResponseS', 'p95ResponseS', 'p99ResponseS'] as const;
+export type ResponseMetric = (typeof RESPONSE_METRICS)[number];
+/** Why a request run has no response times: what a check or comparison reading one says. */
+export const NO_REQUEST_COMPLETED = 'no request completed within the run, so it has no response times';
+
+export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | ClusterRunMetric, MetricDefinition>> = {
   arrived: { meaning: 'Processes that arrived within the run.', unit: 'count', group: 'processes', key: true },
+  routed: {
+    meaning: 'Requests the balancer sent to a server within the run (request runs on a cluster).',
+    unit: 'count',
+    group: 'processes',
+    key: true,
+  },
   completed: {
     meaning: 'Processes that finished within the run.',
     unit: 'count',

@@ -6,6 +6,7 @@
 // differences cancel the seed-to-seed noise as they do on one machine.
 import type { ComparedRun, ResolvedRunsCompare } from '../language/resolveLab';
 import type { CompareOutput, RunOutput } from '../outputs/contract';
+import { NO_REQUEST_COMPLETED, RESPONSE_METRICS } from '../outputs/metrics';
 import { compareCells } from './compare';
 import type { RunSummary } from './runHost';
 
@@ -22,8 +23,8 @@ export class MissingMetricError extends Error {
       `Run ${run} has no ${metric}: ${
         metric === 'energyJ'
           ? 'not every host of its cluster has a power model'
-          : metric === 'requestsDropped'
-            ? 'its cluster has no host events, so it drops no requests'
+          : (RESPONSE_METRICS as readonly string[]).includes(metric)
+            ? NO_REQUEST_COMPLETED
             : 'its summary does not give it'
       }`,
     );
