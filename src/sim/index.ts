@@ -93,7 +93,9 @@ export {
   type VmPlacementName,
   type VmSize,
 } from './cluster/vm-placement';
+export { LOAD_BINS } from './cluster/load-bins';
 export {
+  MAX_NOISY_STEPS,
   MAX_VMS,
   resolveVmCluster,
   VM_CLUSTER,

@@ -11,7 +11,7 @@ import { parseLab } from '../../src/lab/document/markdown';
 import { LabSession } from '../../src/lab/notebook/execute';
 import { CHART_MIME, type ChartOutput } from '../../src/lab/outputs/contract';
 import { simulateVmCluster, type VmClusterConfig } from '../../src/sim';
-import { LOAD_BINS } from '../../src/sim/cluster/load-bins';
+import { LOAD_BINS } from '../../src/sim';
 import { inProcessRunHost } from '../../src/worker/runSimulation';
 
 const GiB = 2 ** 30;

@@ -11,8 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_NOISY_STEPS } from '../../src/sim/cluster/vm-config';
 import {
+  MAX_NOISY_STEPS,
   Rng,
   SimConfigError,
   simulateLiveMigration,

@@ -8,5 +8,5 @@ export interface ClusterChartRun {
   result: ClusterResult;
 }
 
-/** The charts drawn from request runs on a cluster, not from one-machine or VM runs. */
-export const CLUSTER_CHARTS: readonly string[] = ['response-by-server'];
+/** Which charts these are is the language's (the lab is checked against it before anything runs). */
+export { CLUSTER_CHARTS } from '../language/schema';

@@ -8,5 +8,5 @@ export interface VmChartRun {
   result: VmClusterResult;
 }
 
-/** The charts drawn from VM runs (their moves, hosts and energy), not from one-machine runs. */
-export const VM_CHARTS: readonly string[] = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load'];
+/** Which charts these are is the language's (the lab is checked against it before anything runs). */
+export { VM_CHARTS } from '../language/schema';

@@ -22,7 +22,15 @@ import { resolveMachine } from '../../sim';
 import { resolveWorkload } from '../../sim';
 import type { Diagnostic, Range } from '../document/diagnostic';
 import { isCellLayout, parseInfoString, type CellKind, type LabCell, type LabCodeCell } from '../document/markdown';
-import { CELL_SCHEMAS, MACHINE_PRESET_NAMES, POLICY_NAMES, type RefTarget, type Schema } from './schema';
+import {
+  CELL_SCHEMAS,
+  CLUSTER_CHARTS,
+  MACHINE_PRESET_NAMES,
+  POLICY_NAMES,
+  VM_CHARTS,
+  type RefTarget,
+  type Schema,
+} from './schema';
 import {
   infoStringDiagnostics,
   validateCell,
@@ -32,8 +40,6 @@ import {
   type ParamValue,
   type ValidationContext,
 } from './validateCell';
-import { CLUSTER_CHARTS } from '../charts/clusterRun';
-import { VM_CHARTS } from '../charts/vmRun';
 import { formatQuantity } from './units';
 import { parseYaml, type YNode } from './yaml';
 

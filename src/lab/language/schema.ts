@@ -270,6 +270,12 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
     'Request runs on a cluster: the response time on each server and overall (mean, p95, p99), one panel per run.',
 };
 
+/** The charts drawn from VM runs (their moves, hosts and energy), not from one-machine runs. */
+export const VM_CHARTS: readonly string[] = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load'];
+
+/** The charts drawn from request runs on a cluster. */
+export const CLUSTER_CHARTS: readonly string[] = ['response-by-server'];
+
 export const CHART_TABLES: Readonly<Record<string, string>> = {
   series: 'Time series: one row per time bin and CPU.',
   processes: 'One row per process: arrival, finish, response, migrations.',
