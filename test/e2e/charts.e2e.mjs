@@ -27,6 +27,9 @@ import {
 } from './workbench.mjs';
 
 const LAB = 'chart-kinds.lab.md';
+/** Charts of VM runs on a cluster, and of request runs: drawn from runs of their own kind only. */
+const VM_KINDS = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load'];
+const REQUEST_KINDS = ['response-by-server'];
 /** The kinds the simulator draws today; a kind the docs add later may say it is not drawn yet. */
 const REQUIRED = [
   'load',
@@ -41,6 +44,8 @@ const REQUIRED = [
   'frequency',
   'temperature',
   'sweep',
+  ...VM_KINDS,
+  ...REQUEST_KINDS,
 ];
 /** What a chart cell of a kind needs besides `show:` and `runs:`: a sweep sweeps the lab's `rate`. */
 const EXTRA_KEYS = { sweep: 'param: rate\nvalues: [200/s, 600/s]\nseeds: 2\n' };
@@ -65,7 +70,8 @@ function documentedKinds() {
 
 /**
  * Three runs of one workload (requests with deadlines, batch jobs, periodic tasks) under three
- * policies, and one chart cell per kind. The `show:` line comes first in each chart cell: it is
+ * policies, a VM run and a request run on clusters, and one chart cell per kind (of the runs
+ * of its kind). The `show:` line comes first in each chart cell: it is
  * how the test finds the cell on screen.
  */
 function chartKindsLab(kinds) {
@@ -87,9 +93,19 @@ function chartKindsLab(kinds) {
     run('pinned', 'pinned'),
     run('balanced', 'least-loaded'),
     run('shared', 'global-queue'),
+    // Two hosts, one drained for maintenance at 1 s: its VM moves live (pre-copy) and the host
+    // switches off, for the VM charts; requests on two other hosts for the request chart.
+    '```cluster\nname: pair\nhosts:\n  - { machine: duo, count: 2, ram: 32GiB }\npolicy: least-loaded\n' +
+      'network: { bandwidth: 1.25GB/s }\nevents:\n  - { event: maintenance, at: 1s, host: host-0 }\n```\n',
+    '```vms\nname: tenants\nmigration: { method: { kind: pre-copy } }\nvms:\n' +
+      '  - { name: db, vcpus: 2, ram: 4GiB, dirtyRate: 200MB/s, load: { utilization: 50% } }\n```\n',
+    '```run\nname: moved\ncluster: pair\nvms: [tenants]\nduration: 30s\nseed: 7\n```\n',
+    '```cluster\nname: rack\nhosts:\n  - { machine: duo, count: 2 }\npolicy: least-loaded\n```\n',
+    '```service\nname: shop\narrival: poisson $rate\ndemand: exp 4ms\nbalancer: { policy: random }\n```\n',
+    '```run\nname: served\ncluster: rack\nservice: shop\nduration: 2s\nseed: 7\n```\n',
     ...kinds.map(
       (kind) =>
-        `The ${kind} chart.\n\n\`\`\`chart\nshow: ${kind}\nruns: [pinned, balanced, shared]\n${EXTRA_KEYS[kind] ?? ''}\`\`\`\n`,
+        `The ${kind} chart.\n\n\`\`\`chart\nshow: ${kind}\nruns: [${VM_KINDS.includes(kind) ? 'moved' : REQUEST_KINDS.includes(kind) ? 'served' : 'pinned, balanced, shared'}]\n${EXTRA_KEYS[kind] ?? ''}\`\`\`\n`,
     ),
   ].join('\n');
 }
