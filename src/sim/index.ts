@@ -1,4 +1,4 @@
-/** The simulator's public API. Pure TypeScript: no vscode, no Node-only APIs, no wall clock. */
+/** The simulator's public API. Pure TypeScript: no editor API, no Node-only APIs, no wall clock, only seeded randomness. */
 export { Simulation, simulate, type SimOptions } from './simulation';
 export { SimConfigError, SimPolicyError } from './errors';
 export { MACHINE_PRESETS, resolveMachine, type ResolvedMachine } from './machine';
