@@ -199,6 +199,12 @@ export interface FailedCell {
   run?: string;
 }
 
+/** How messages name a chart cell: by its opening fence's line, counting from 1 (`bodyLine` counts from 0). */
+export function chartAt(cells: readonly ParsedLabCell[], cellIndex: number): string {
+  const cell = cells[cellIndex];
+  return `chart at line ${cell.kind === 'markdown' ? 0 : cell.bodyLine}`;
+}
+
 /**
  * Every run, compare and chart cell that failed (a run stopped at its budget, a policy that
  * threw, an invalid cell), runs first, then comparisons, then charts: what `run` prints and
@@ -212,8 +218,7 @@ export function failedCells(cells: readonly ParsedLabCell[], execution: LabExecu
     if (!compare.ok) failed.push({ line: `compare ${name} failed: ${compare.error}` });
   for (const { cellIndex, chart } of execution.charts) {
     if (chart.ok) continue;
-    const cell = cells[cellIndex];
-    failed.push({ line: `chart at line ${cell.kind === 'markdown' ? 0 : cell.bodyLine} failed: ${chart.error}` });
+    failed.push({ line: `${chartAt(cells, cellIndex)} failed: ${chart.error}` });
   }
   return failed;
 }

@@ -124,3 +124,22 @@ test('export --out into folders that do not exist yet makes them; a path that ca
   assert.equal(folder.code, 2);
   assert.equal(folder.stderr.trim(), `--out ${join(dir, 'reports')}: cannot write the report: it is a folder`);
 });
+
+test('export: a chart Vega cannot draw is an error in its cell and exit 1, with the chart cell line; the other charts are drawn', () => {
+  const dir = tempDir('export-undrawn');
+  const lab = join(dir, 'undrawn.lab.md');
+  const good =
+    '```chart\nrun: a\ntable: series\nvegaLite:\n  mark: line\n  encoding:\n    x: { field: t, type: quantitative }\n```\n';
+  const bad = good.replace('  mark: line\n', '  mark: line\n  transform:\n    - filter: "datum.t >"\n');
+  const text = SMALL.slice(0, SMALL.indexOf('```check')) + good + bad;
+  writeFileSync(lab, text);
+  // Messages name a cell by its opening fence's line, counting from 1.
+  const badFenceLine = text.split('\n').lastIndexOf('```chart') + 1;
+  const r = cli(['export', lab, '--out', join(dir, 'r.html')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^chart at line ${badFenceLine} cannot be drawn: \\S`, 'm'));
+  assert.doesNotMatch(r.stderr, new RegExp(`chart at line ${badFenceLine - (good.split('\n').length - 1)} `));
+  const html = readFileSync(join(dir, 'r.html'), 'utf8');
+  assert.match(html, /Cannot draw this chart/);
+  assert.equal((html.match(/<svg/g) ?? []).length >= 1, true, 'the good chart is drawn');
+});
