@@ -34,7 +34,10 @@ export function num(value: unknown, path: string, rule: NumberRule = {}): number
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new SimConfigError(path, 'must be a finite number');
   }
-  if (rule.integer && !Number.isSafeInteger(value)) throw new SimConfigError(path, 'must be an integer');
+  if (rule.integer && !Number.isInteger(value)) throw new SimConfigError(path, 'must be an integer');
+  // Beyond 2^53 consecutive integers are no longer all representable: time would skip.
+  if (rule.integer && !Number.isSafeInteger(value))
+    throw new SimConfigError(path, `must be at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
   if (rule.min !== undefined && value < rule.min) throw new SimConfigError(path, `must be at least ${rule.min}`);
   if (rule.above !== undefined && value <= rule.above)
     throw new SimConfigError(path, `must be greater than ${rule.above}`);

@@ -228,3 +228,18 @@ test('an observation window is two whole-nanosecond times; a finer end is refuse
   const backwards = parseTimeRange('5s..1s');
   assert.ok(!backwards.ok && backwards.code === 'out-of-range');
 });
+
+test('a window end past 2^53 ns and a number that overflows are refused where they are', () => {
+  const far = parseTimeRange('1s..1e8s');
+  assert.ok(!far.ok);
+  assert.equal(far.code, 'out-of-range');
+  assert.deepEqual([far.start, far.end], [4, 8]);
+  assert.match(far.message, /^1e8s is more than the simulator can count exactly/);
+  for (const text of ['1e400s', '1e400', '  2e308 ms']) {
+    const r = parseQuantity(text, 'time');
+    assert.ok(!r.ok, text);
+    assert.equal(r.code, 'out-of-range', text);
+    assert.equal(r.message, `${text.trim()} is too large a number`);
+    assert.deepEqual([r.start, r.end], [text.length - text.trimStart().length, text.length], text);
+  }
+});

@@ -482,3 +482,44 @@ test("24. the simulator's own checks land on the exact value: matrix shape, CPUs
   );
   assert.equal(resolved.runs.length, 0);
 });
+
+test('numbers too large to keep: an overflowing number and a time past 2^53 ns are refused at the value, never shown as Infinity', () => {
+  // 2^53 ns = 9,007,199.254740992 s: the first time the clock could not count to the nanosecond.
+  const workload = (process: string) =>
+    MACHINE + '```workload\nname: mixed\nprocesses:\n  - { name: web, count: 4, ' + process + ' }\n```\n' + RUN;
+  const line = '  - { name: web, count: 4, ';
+  const cases: { process: string; value: string; code: string; message: RegExp }[] = [
+    { process: 'demand: 1e400s', value: '1e400s', code: 'out-of-range', message: /^1e400s is too large a number$/ },
+    {
+      process: 'demand: 9007199.254740992s',
+      value: '9007199.254740992s',
+      code: 'out-of-range',
+      message: /at most 2\^53 - 1 nanoseconds \(about 104 days\)$/,
+    },
+    {
+      process: 'demand: 1s, dirty: 1e400%',
+      value: '1e400%',
+      code: 'out-of-range',
+      message: /^1e400% is too large a number$/,
+    },
+  ];
+  for (const { process, value, code, message } of cases) {
+    const ds = diagnosticsOf(workload(process), 1);
+    const column = line.length + process.indexOf(value);
+    assert.ok(ds.length >= 1, process);
+    assert.equal(ds[0].code, code, process);
+    assert.match(ds[0].message, message, process);
+    assert.doesNotMatch(ds[0].message, /Infinity|must be an integer/, process);
+    assert.deepEqual(at(ds[0]).slice(0, 2), [2, column], process);
+  }
+  // One nanosecond less than 2^53 is a time the clock keeps: no error at the value.
+  const justBelow = diagnosticsOf(workload('demand: 9007199.254740991s'), 1);
+  assert.deepEqual(justBelow, []);
+  // A run's duration past 2^53 ns the same way (a window's end: lab-units.test.ts).
+  const longRun = diagnosticsOf(
+    MACHINE + WORKLOAD + RUN.replace('policy: pinned\n', 'policy: pinned\nduration: 1e8s\n'),
+    2,
+  );
+  assert.equal(longRun[0]?.code, 'out-of-range');
+  assert.match(longRun[0].message, /^"duration": 1e8s is more than the simulator can count exactly/);
+});

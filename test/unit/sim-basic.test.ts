@@ -99,6 +99,20 @@ test('invalid configuration names the field', () => {
     () => simulate(config({ durationNs: 0 })),
     (e: unknown) => e instanceof SimConfigError && e.path === 'durationNs',
   );
+  // Integer times past 2^53 ns are refused as too large, not as "not an integer".
+  for (const durationNs of [2 ** 53, 1e20]) {
+    assert.throws(
+      () => simulate(config({ durationNs })),
+      (e: unknown) =>
+        e instanceof SimConfigError &&
+        e.path === 'durationNs' &&
+        /at most 9007199254740991 \(2\^53 - 1\)/.test(e.message),
+    );
+  }
+  assert.throws(
+    () => simulate(config({ durationNs: 1.5 })),
+    (e: unknown) => e instanceof SimConfigError && e.path === 'durationNs' && /must be an integer/.test(e.message),
+  );
   // Series memory is bounded: a 4096-CPU machine cannot ask for 2000 bins per series.
   assert.throws(
     () => simulate(config({ machine: { sockets: 64, coresPerSocket: 64 }, maxBins: 2000 })),

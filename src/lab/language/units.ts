@@ -89,6 +89,7 @@ export function parseQuantity(text: string, dimension: Dimension): Parsed<number
     );
   const [, numberText, unit] = m;
   const number = Number(numberText);
+  if (!Number.isFinite(number)) return tooLarge(trimmed, lead);
   const unitStart = lead + trimmed.length - unit.length;
   if (unit === '') {
     if (info.bareNumber || number === 0) return { ok: true, value: number };
@@ -103,17 +104,36 @@ export function parseQuantity(text: string, dimension: Dimension): Parsed<number
       lead + trimmed.length,
     );
   }
-  return { ok: true, value: scaled(numberText, factor) };
+  const value = scaled(numberText, factor);
+  return Number.isFinite(value) ? { ok: true, value } : tooLarge(trimmed, lead);
+}
+
+function tooLarge(text: string, at: number): Parsed<number> {
+  return fail('out-of-range', `${text} is too large a number`, at, at + text.length);
+}
+
+/** The code for a value `notWhole` refuses: finer than the base unit, or too large to count. */
+export function wholeCode(value: number): 'too-fine' | 'out-of-range' {
+  return Number.isInteger(value) ? 'out-of-range' : 'too-fine';
 }
 
 /** How a dimension's base unit reads in "a whole number of ..." messages. */
 const BASE_UNIT_NAMES: Partial<Record<Dimension, string>> = { time: 'nanoseconds', bytes: 'bytes' };
 
-/** The message for a value that is not a whole number of the base unit (a time in whole ns, a size in bytes). */
-export function notWhole(text: string, dimension: Dimension): string {
+/**
+ * Why `value` (read from `text`) is not a whole number of the base unit that the simulator can
+ * keep exactly (a time in whole ns, a size in bytes, both below 2^53), or undefined when it is.
+ */
+export function notWhole(text: string, value: number, dimension: Dimension): string | undefined {
   const base = BASE_UNIT_NAMES[dimension] ?? Object.keys(DIMENSIONS[dimension].units)[0];
-  const why = dimension === 'time' ? ": the simulator's clock counts whole nanoseconds" : '';
-  return `${text.trim()} is not a whole number of ${base}${why}`;
+  if (!Number.isInteger(value)) {
+    const why = dimension === 'time' ? ": the simulator's clock counts whole nanoseconds" : '';
+    return `${text.trim()} is not a whole number of ${base}${why}`;
+  }
+  if (Number.isSafeInteger(value)) return undefined;
+  // 2^53 ns is about 104 days; past it consecutive nanoseconds are no longer all representable.
+  const about = dimension === 'time' ? ' (about 104 days)' : '';
+  return `${text.trim()} is more than the simulator can count exactly: at most 2^53 - 1 ${base}${about}`;
 }
 
 /** A value written with the dimension's most natural unit, for messages and docs. */
@@ -158,8 +178,8 @@ function tokenQuantity(token: Token, dimension: Dimension, whole = false): Parse
   const end = token.start + token.text.length;
   if (!q.ok) return { ...q, start: q.start + token.start, end: q.end + token.start };
   if (q.value < 0) return fail('out-of-range', `"${token.text}" must not be negative`, token.start, end);
-  if (whole && !Number.isInteger(q.value)) return fail('too-fine', notWhole(token.text, dimension), token.start, end);
-  return q;
+  const problem = whole ? notWhole(token.text, q.value, dimension) : undefined;
+  return problem === undefined ? q : fail(wholeCode(q.value), problem, token.start, end);
 }
 
 function tokenNumber(token: Token, what: string, exclusiveMin: number): Parsed<number> {
@@ -410,7 +430,8 @@ export function parseTimeRange(text: string): Parsed<{ startNs: number; endNs: n
   // Each end is a time the simulator's clock keeps: whole nanoseconds.
   const time = (part: string, by: number): Parsed<number> => {
     const q = shift(parseQuantity(part, 'time'), by);
-    return !q.ok || Number.isInteger(q.value) ? q : fail('too-fine', notWhole(part, 'time'), by, by + part.length);
+    const problem = q.ok ? notWhole(part, q.value, 'time') : undefined;
+    return !q.ok || problem === undefined ? q : fail(wholeCode(q.value), problem, by, by + part.length);
   };
   const start = time(text.slice(0, at), 0);
   if (!start.ok) return start;

@@ -31,6 +31,7 @@ import {
 import {
   formatQuantity,
   notWhole,
+  wholeCode,
   parseArrival,
   parseDistribution,
   parseQuantity,
@@ -331,8 +332,8 @@ class Checker {
         const parsed = parseQuantity(text, schema.dimension);
         const v = this.valueOrReport(node, parsed, substituted);
         if (v === undefined) return undefined;
-        if (schema.integer && !Number.isInteger(v))
-          return this.report(node.range, `"${label}": ${notWhole(text, schema.dimension)}`, 'too-fine');
+        const problem = schema.integer ? notWhole(text, v, schema.dimension) : undefined;
+        if (problem !== undefined) return this.report(node.range, `"${label}": ${problem}`, wholeCode(v));
         return this.inRange(node, label, v, schema, (x) => formatQuantity(x, schema.dimension));
       }
       case 'enum': {
