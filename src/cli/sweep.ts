@@ -14,7 +14,7 @@ import { refuseOverwrites } from './outputs';
 import { hostFailure } from './executeLab';
 import { simulationPool } from './host';
 import { BadInput, labProblemLines, readLab } from './problems';
-import { combinations } from '../lab/run/sweep';
+import { combinations, sweptRun } from '../lab/run/sweep';
 import {
   inShard,
   labHash,
@@ -149,8 +149,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const failed: string[] = [];
   mine.forEach((item, k) => {
     const result = settled[k]!;
-    const policy = sweptRuns(labs.get(JSON.stringify(item.params))!).find((r) => r.name === item.run)!.config.policy
-      .name;
+    const policy = sweptRun(labs.get(JSON.stringify(item.params))!, item.run)!.run.config.policy.name;
     if (result.status === 'fulfilled') rows.push(sweepRow(item, policy, result.value.digest, result.value.summary));
     else failed.push(`run ${item.run} (${describeItem(item)}) failed: ${hostFailure(result.reason)}`);
   });
@@ -193,27 +192,26 @@ async function summarizeItem(
   item: SweepItem,
   signal: AbortSignal,
 ): Promise<RunSummary> {
-  const run = lab.runs.find((r) => r.name === item.run);
-  if (run !== undefined) {
-    const cell = lab.policies.get(run.config.policy.name);
+  const swept = sweptRun(lab, item.run)!;
+  if (swept.kind === 'machine') {
+    const { config } = swept.run;
+    const cell = lab.policies.get(config.policy.name);
     return host.summarize({
-      config: { ...run.config, seed: item.seed },
+      config: { ...config, seed: item.seed },
       policySource: cell && { name: cell.name, code: cell.code, lang: cell.lang },
       signal,
     });
   }
-  const requests = lab.clusterRuns.find((r) => r.name === item.run);
-  if (requests !== undefined) {
-    const seeded = { ...requests, config: { ...requests.config, seed: item.seed } };
+  if (swept.kind === 'requests') {
+    const seeded = { ...swept.run, config: { ...swept.run.config, seed: item.seed } };
     const result = await host.runCluster({ config: seeded.config, signal });
     return {
       summary: clusterRunOutput(seeded, result).summary as unknown as RunSummary['summary'],
       digest: result.digest,
     };
   }
-  const vms = lab.vmRuns.find((r) => r.name === item.run)!;
   if (!host.runVmCluster) throw new Error('this run host has no VM cluster runs');
-  const seeded = { ...vms, config: { ...vms.config, seed: item.seed } };
+  const seeded = { ...swept.run, config: { ...swept.run.config, seed: item.seed } };
   const result = await host.runVmCluster({ config: seeded.config, signal });
   return { summary: vmRunOutput(seeded, result).summary as unknown as RunSummary['summary'], digest: result.digest };
 }

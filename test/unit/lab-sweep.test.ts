@@ -206,3 +206,212 @@ test('two runs of one policy are two lines, named by run', async () => {
   const points = ((await chartOf(text)).spec as { data: { values: { line: string }[] } }).data.values;
   assert.deepEqual([...new Set(points.map((p) => p.line))], ['a (pinned)', 'b (pinned)']);
 });
+
+/** Two request runs on a cluster, one service, two balancers, swept over the arrival rate. */
+const REQUEST_SWEEP_LAB = `# Balancers against load
+
+\`\`\`params
+rate: 300/s
+\`\`\`
+
+\`\`\`machine
+name: small
+sockets: 1
+coresPerSocket: 1
+\`\`\`
+
+\`\`\`cluster
+name: rack
+hosts:
+  - { machine: small, count: 4 }
+policy: least-loaded
+\`\`\`
+
+\`\`\`service
+name: shop
+arrival: poisson $rate
+demand: exp 5ms
+balancer: { policy: random }
+\`\`\`
+
+\`\`\`run
+name: rnd
+cluster: rack
+service: shop
+duration: 2s
+\`\`\`
+
+\`\`\`run
+name: lc
+cluster: rack
+service: shop
+balancer: { policy: least-connections }
+duration: 2s
+\`\`\`
+
+\`\`\`chart
+show: sweep
+runs: [rnd, lc]
+param: rate
+values: [200/s, 640/s]
+seeds: 3
+metric: meanResponseS
+\`\`\`
+`;
+
+/** One VM moved off a host in maintenance by pre-copy, swept over its dirty rate. */
+const VM_SWEEP_LAB = `# Downtime against the dirty rate
+
+\`\`\`params
+dirty: 100MB/s
+\`\`\`
+
+\`\`\`machine
+name: server
+sockets: 1
+coresPerSocket: 8
+\`\`\`
+
+\`\`\`cluster
+name: pair
+hosts:
+  - { machine: server, count: 2, ram: 64GiB }
+policy: least-loaded
+network: { bandwidth: 1.25GB/s, migrationShare: 100% }
+events:
+  - { event: maintenance, at: 1s, host: host-0 }
+\`\`\`
+
+\`\`\`vms
+name: db
+migration: { method: { kind: pre-copy } }
+vms:
+  - { name: db, vcpus: 4, ram: 4GiB, dirtyRate: $dirty, load: { utilization: 50% } }
+\`\`\`
+
+\`\`\`run
+name: move
+cluster: pair
+vms: [db]
+duration: 60s
+\`\`\`
+
+\`\`\`chart
+show: sweep
+runs: [move]
+param: dirty
+values: [20MB/s, 400MB/s]
+seeds: 2
+metric: migrationDowntimeS
+\`\`\`
+`;
+
+/** A chart's points and the `sweep --stats` groups of the same lab, for one metric. */
+async function chartAndStats(text: string, param: string, values: string[], seeds: number) {
+  const points = (
+    (await chartOf(text)).spec as {
+      data: {
+        values: { value: string; line: string; run: string; mean: number; low: number; high: number; n: number }[];
+      };
+    }
+  ).data.values;
+  const dir = tempDir('sweep-cluster-chart');
+  const lab = join(dir, 'cluster.lab.md');
+  writeFileSync(lab, text);
+  const stats = join(dir, 'stats.json');
+  const r = cli([
+    'sweep',
+    lab,
+    '--param',
+    `${param}=${values.join(',')}`,
+    '--seeds',
+    String(seeds),
+    '--out',
+    join(dir, 's.json'),
+    '--stats',
+    stats,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  return { points, groups: (JSON.parse(readFileSync(stats, 'utf8')) as SweepStatsFile).groups };
+}
+
+function assertSameNumbers(
+  points: { value: string; run: string; mean: number; low: number; high: number }[],
+  groups: SweepStatsFile['groups'],
+  param: string,
+  metric: string,
+) {
+  for (const p of points) {
+    const group = groups.find((g) => g.params[param] === p.value && g.run === p.run)!;
+    const m = group.metrics[metric];
+    for (const k of ['mean', 'low', 'high'] as const)
+      assert.ok(
+        Math.abs(m[k] - p[k]) <= Math.abs(m[k]) * 1e-11 + 1e-15,
+        `${p.value} ${p.run} ${k}: ${m[k]} vs ${p[k]}`,
+      );
+  }
+}
+
+test('a sweep chart over request runs on a cluster plots what `sweep --stats` computes, and least-connections beats random', async () => {
+  const text = REQUEST_SWEEP_LAB;
+  const { points, groups } = await chartAndStats(text, 'rate', ['200/s', '640/s'], 3);
+  // Both runs have the cluster's host policy: each is its own line, named by run.
+  assert.deepEqual(
+    points.map((p) => `${p.value} ${p.line} ${p.n}`),
+    [
+      '200/s rnd (least-loaded) 3',
+      '200/s lc (least-loaded) 3',
+      '640/s rnd (least-loaded) 3',
+      '640/s lc (least-loaded) 3',
+    ],
+  );
+  assertSameNumbers(points, groups, 'rate', 'meanResponseS');
+  const mean = (value: string, run: string) => points.find((p) => p.value === value && p.run === run)!.mean;
+  // 4 servers at 5 ms: utilisation 0.25 and 0.8. Random splitting makes each server M/M/1 at that
+  // utilisation (mean response 5 ms / (1 - rho): 6.7 ms, 25 ms); least-connections queues far less.
+  assert.ok(mean('640/s', 'lc') < mean('640/s', 'rnd') * 0.6, `${mean('640/s', 'lc')} vs ${mean('640/s', 'rnd')}`);
+  assert.ok(mean('200/s', 'rnd') < mean('640/s', 'rnd'));
+});
+
+test('a sweep chart over VM runs: pre-copy downtime against the dirty rate, as `sweep --stats` computes it', async () => {
+  const text = VM_SWEEP_LAB;
+  const { points, groups } = await chartAndStats(text, 'dirty', ['20MB/s', '400MB/s'], 2);
+  assert.deepEqual(
+    points.map((p) => `${p.value} ${p.line} ${p.n}`),
+    ['20MB/s least-loaded 2', '400MB/s least-loaded 2'],
+  );
+  assertSameNumbers(points, groups, 'dirty', 'migrationDowntimeS');
+  // Pre-copy stops once what is left fits the 300 ms downtime target: more dirtying, a larger last round.
+  const [calm, busy] = points.map((p) => p.mean);
+  assert.ok(calm > 0 && calm < busy && busy <= 0.3 + 1e-3, `${calm} ${busy}`);
+});
+
+test('a sweep chart of a metric its cluster runs do not give is an error at metric: (at show: for the default)', () => {
+  const errors = (text: string) => {
+    const lab = resolveLab(parseLab(text));
+    const chart = parseLab(text).findIndex((c) => c.kind === 'chart');
+    assert.equal(lab.charts.length, 0);
+    return (lab.diagnostics.get(chart) ?? []).map(
+      (d) => `${d.range.start.line}:${d.range.start.character} ${d.message}`,
+    );
+  };
+  assert.deepEqual(errors(REQUEST_SWEEP_LAB.replace('metric: meanResponseS', 'metric: deadlineMisses')), [
+    '5:8 "rnd" is a request run, and request runs have no deadlineMisses; they have meanResponseS, p95ResponseS, p99ResponseS, completed, requestsDropped, energyJ',
+  ]);
+  // Without metric: the sweep plots meanResponseS, which VM runs do not have.
+  assert.deepEqual(errors(VM_SWEEP_LAB.replace('metric: migrationDowntimeS\n', '')), [
+    '0:6 "move" is a VM run, and VM runs have no meanResponseS; they have energyJ, hostsOnMeanCount, overloadFraction, migrations, migrationDowntimeS, stealS',
+  ]);
+});
+
+test('a sweep whose metric no run reports fails its cell with the chart error, not a raw exception', async () => {
+  const cells = parseLab(LAB.replace('metric: meanResponseS', 'metric: energyJ'));
+  const outcome = await new LabSession(inProcessRunHost).execute(
+    cells,
+    cells.findIndex((c) => c.kind === 'chart'),
+    { signal: new AbortController().signal },
+  );
+  assert.ok(!outcome.ok && !outcome.cancelled);
+  assert.equal(outcome.title, 'Cannot draw this chart');
+  assert.match(outcome.message, /^No run reports energyJ/);
+});

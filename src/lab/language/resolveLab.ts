@@ -1209,7 +1209,9 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     if (sweep.diagnostics.length > 0) continue;
     if (sweep.value) chart.sweep = sweep.value;
     // A sweep chart runs its runs itself (src/lab/run/sweep.ts), whatever their kind.
-    const wrongKind = chart.sweep ? [] : wrongKindRuns(lab, chart, v.references);
+    const wrongKind = chart.sweep
+      ? unsweptMetric(lab, chart.sweep, chart.runs, v.keyRanges)
+      : wrongKindRuns(lab, chart, v.references);
     if (wrongKind.length > 0) {
       push(i, ...wrongKind);
       continue;
@@ -1272,6 +1274,36 @@ function wrongKindRuns(lab: ResolvedLab, chart: ResolvedChart, references: reado
     });
   }
   return out;
+}
+
+/**
+ * A sweep's metric that one of its cluster runs cannot give (COMPARED_RUN_METRICS), at `metric:`
+ * (at `show:` when the metric is the default). A one-machine run's summary has every metric but
+ * those of a model its machine lacks, which the chart reports when no run gives it.
+ */
+function unsweptMetric(
+  lab: ResolvedLab,
+  sweep: ChartSweep,
+  runs: readonly string[],
+  keyRanges: ReadonlyMap<string, Range>,
+): Diagnostic[] {
+  for (const name of runs) {
+    const kind = lab.vmRuns.some((r) => r.name === name)
+      ? 'vms'
+      : lab.clusterRuns.some((r) => r.name === name)
+        ? 'requests'
+        : undefined;
+    if (kind === undefined || COMPARED_RUN_METRICS[kind].includes(sweep.metric)) continue;
+    return [
+      {
+        range: keyRanges.get('metric') ?? keyRanges.get('show') ?? NO_RANGE,
+        severity: 'error',
+        message: `"${name}" is ${RUN_KINDS[kind].one}, and ${kind === 'vms' ? 'VM' : 'request'} runs have no ${sweep.metric}; they have ${COMPARED_RUN_METRICS[kind].join(', ')}`,
+        code: 'bad-value',
+      },
+    ];
+  }
+  return [];
 }
 
 type RunKind = 'vms' | 'requests' | 'machine';

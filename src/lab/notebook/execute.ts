@@ -50,7 +50,14 @@ import {
   type ResolvedLab,
   type ResolvedRun,
 } from '../language/resolveLab';
-import { aggregateSweep, planChartSweep, sweepMetrics, type SweepGroup, type SweepSample } from '../run/sweep';
+import {
+  aggregateSweep,
+  planChartSweep,
+  sweepMetrics,
+  sweptRun,
+  type SweepGroup,
+  type SweepSample,
+} from '../run/sweep';
 import { evaluateCheck, type Available, type CheckScope } from '../grading/checks';
 import { CancelledError, RunError, type RunHost, type RunRequest } from '../run/runHost';
 import { compareMarkdown, serversMarkdown, summaryMarkdown } from '../outputs/summaryText';
@@ -237,22 +244,11 @@ export class LabSession {
       }
       case 'chart': {
         const chart = resolved(lab, index, lab.charts);
-        if (chart.sweep)
-          return [
-            {
-              items: [
-                {
-                  mime: CHART_MIME,
-                  data: sweepChart(
-                    chart.sweep,
-                    await this.sweepOf(cells, lab, chart, chart.sweep, options),
-                    labRunColors(lab),
-                  ),
-                },
-              ],
-            },
-          ];
-        return [await this.chartOutput(lab, chart, options)];
+        if (!chart.sweep) return [await this.chartOutput(lab, chart, options)];
+        const groups = await this.sweepOf(cells, lab, chart, chart.sweep, options);
+        return [
+          { items: [{ mime: CHART_MIME, data: drawn(() => sweepChart(chart.sweep!, groups, labRunColors(lab))) }] },
+        ];
       }
       case 'compare': {
         const overRuns = lab.runsCompares.find((c) => c.cellIndex === index);
@@ -324,7 +320,7 @@ export class LabSession {
     const key = sha256Hex(
       [
         cells[chart.cellIndex].value,
-        ...chart.runs.map((name) => validRun(lab, name).inputsHash),
+        ...chart.runs.map((name) => (sweptRun(lab, name)?.run ?? validRun(lab, name)).inputsHash),
         JSON.stringify(this.resolveOptions.params ?? {}),
       ].join('\u0000'),
     );
@@ -344,12 +340,15 @@ export class LabSession {
     }
     let done = 0;
     const samples: SweepSample[] = await Promise.all(
-      plan.jobs.map(async ({ params, seed, run, lab: at }) => {
-        const { summary } = await this.simulate(at, { ...run.config, seed }, options, (request) =>
-          this.summaryOnly(request),
-        );
+      plan.jobs.map(async ({ params, seed, run: swept, lab: at }) => {
+        const summary =
+          swept.kind === 'machine'
+            ? (await this.simulate(at, { ...swept.run.config, seed }, options, (request) => this.summaryOnly(request)))
+                .summary
+            : await this.comparedRunSummary(swept, seed, options);
         options.onProgress?.(++done / plan.jobs.length, `Sweeping $${sweep.param}`);
-        return { params, seed, run: run.name, policy: run.config.policy.name, metrics: sweepMetrics(summary) };
+        const { name, config } = swept.run;
+        return { params, seed, run: name, policy: config.policy.name, metrics: sweepMetrics(summary) };
       }),
     );
     const groups = aggregateSweep(samples);
@@ -526,12 +525,17 @@ export class LabSession {
       const result = await this.resultOf(lab, run, options);
       runs.push(chartRunOf(name, run.config, result, colors.get(name)));
     }
-    try {
-      return { items: [{ mime: CHART_MIME, data: buildChart(chart, runs) }] };
-    } catch (error) {
-      if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
-      throw error;
-    }
+    return { items: [{ mime: CHART_MIME, data: drawn(() => buildChart(chart, runs)) }] };
+  }
+}
+
+/** A chart's spec; what the chart code refuses (ChartError) becomes the cell's error. */
+function drawn(build: () => ChartOutput): ChartOutput {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
+    throw error;
   }
 }
 
@@ -555,14 +559,9 @@ async function familyChart<Run extends { name: string }, Result>(
       'Cannot draw this chart',
       `${chart.show === undefined ? 'This chart' : `A ${chart.show} chart`} draws ${family.what} only; ${missing.join(', ')} ${missing.length === 1 ? 'is not one' : 'are not'}.`,
     );
-  const runs = [];
+  const runs: { name: string; result: Result }[] = [];
   for (const run of found) runs.push({ name: run!.name, result: await resultOf(run!) });
-  try {
-    return { items: [{ mime: CHART_MIME, data: build(chart, runs) }] };
-  } catch (error) {
-    if (error instanceof ChartError) throw new CellError('Cannot draw this chart', error.message);
-    throw error;
-  }
+  return { items: [{ mime: CHART_MIME, data: drawn(() => build(chart, runs)) }] };
 }
 
 /** Each run's colour, the same in every chart of the lab: its policy's unless an earlier run has that one. */

@@ -10,6 +10,7 @@ import type { Interval, SummaryValue } from '../outputs/contract';
 import {
   resolveLab,
   type ChartSweep,
+  type ComparedRun,
   type ResolveOptions,
   type ResolvedLab,
   type ResolvedRun,
@@ -37,11 +38,24 @@ export function sweepMetrics(summary: Summary | Readonly<Record<string, SummaryV
   >;
 }
 
+/** A run a sweep simulates: on one machine, or on a cluster (requests behind a balancer, or VMs). */
+export type SweptRun = { kind: 'machine'; run: ResolvedRun } | ComparedRun;
+
+/** The run of that name in a resolved lab, whatever its kind; undefined when it did not resolve. */
+export function sweptRun(lab: ResolvedLab, name: string): SweptRun | undefined {
+  const run = lab.runs.find((r) => r.name === name);
+  if (run) return { kind: 'machine', run };
+  const requests = lab.clusterRuns.find((r) => r.name === name);
+  if (requests) return { kind: 'requests', run: requests };
+  const vms = lab.vmRuns.find((r) => r.name === name);
+  return vms && { kind: 'vms', run: vms };
+}
+
 /** One simulation of a chart's sweep: a run of the lab resolved with one value of the parameter. */
 export interface ChartSweepJob {
   params: Record<string, string>;
   seed: number;
-  run: ResolvedRun;
+  run: SweptRun;
   /** The lab as resolved with that value (its policy cells run the job's policy). */
   lab: ResolvedLab;
 }
@@ -64,7 +78,7 @@ export function planChartSweep(
   const jobs: ChartSweepJob[] = [];
   for (const value of sweep.values) {
     const lab = resolveLab(cells, { ...options, params: { ...options.params, [sweep.param]: value } });
-    const resolved = runs.map((name) => lab.runs.find((r) => r.name === name));
+    const resolved = runs.map((name) => sweptRun(lab, name));
     if (resolved.some((r) => r === undefined)) {
       const broken = [...lab.diagnostics].find(([, ds]) => ds.some((d) => d.severity === 'error'));
       const cellIndex = broken?.[0] ?? lab.runCells.get(runs[resolved.indexOf(undefined)]) ?? -1;
