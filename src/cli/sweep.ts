@@ -15,6 +15,7 @@ import { hostFailure } from './executeLab';
 import { simulationPool } from './host';
 import { BadInput, labProblemLines, readLab } from './problems';
 import { combinations, sweptRun } from '../lab/run/sweep';
+import { sweptPolicy } from '../lab/run/runPolicy';
 import {
   inShard,
   labHash,
@@ -149,7 +150,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const failed: string[] = [];
   mine.forEach((item, k) => {
     const result = settled[k]!;
-    const policy = sweptRun(labs.get(JSON.stringify(item.params))!, item.run)!.run.config.policy.name;
+    const policy = sweptPolicy(sweptRun(labs.get(JSON.stringify(item.params))!, item.run)!);
     if (result.status === 'fulfilled') rows.push(sweepRow(item, policy, result.value.digest, result.value.summary));
     else failed.push(`run ${item.run} (${describeItem(item)}) failed: ${hostFailure(result.reason)}`);
   });

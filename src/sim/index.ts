@@ -96,6 +96,7 @@ export {
 export { LOAD_BINS } from './cluster/load-bins';
 export {
   MAX_NOISY_STEPS,
+  MAX_VM_HOSTS,
   MAX_VMS,
   resolveVmCluster,
   VM_CLUSTER,

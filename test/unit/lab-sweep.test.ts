@@ -355,16 +355,13 @@ function assertSameNumbers(
 test('a sweep chart over request runs on a cluster plots what `sweep --stats` computes, and least-connections beats random', async () => {
   const text = REQUEST_SWEEP_LAB;
   const { points, groups } = await chartAndStats(text, 'rate', ['200/s', '640/s'], 3);
-  // Both runs have the cluster's host policy: each is its own line, named by run.
+  // A request run's line is its balancer (both runs share the cluster's host policy, which tells
+  // nothing apart), as its run cell's summary and the sweep's rows name it.
   assert.deepEqual(
     points.map((p) => `${p.value} ${p.line} ${p.n}`),
-    [
-      '200/s rnd (least-loaded) 3',
-      '200/s lc (least-loaded) 3',
-      '640/s rnd (least-loaded) 3',
-      '640/s lc (least-loaded) 3',
-    ],
+    ['200/s random 3', '200/s least-connections 3', '640/s random 3', '640/s least-connections 3'],
   );
+  assert.deepEqual([...new Set(groups.map((g) => g.policy))], ['random', 'least-connections']);
   assertSameNumbers(points, groups, 'rate', 'meanResponseS');
   const mean = (value: string, run: string) => points.find((p) => p.value === value && p.run === run)!.mean;
   // 4 servers at 5 ms: utilisation 0.25 and 0.8. Random splitting makes each server M/M/1 at that
@@ -378,7 +375,8 @@ test('a sweep chart over VM runs: pre-copy downtime against the dirty rate, as `
   const { points, groups } = await chartAndStats(text, 'dirty', ['20MB/s', '400MB/s'], 2);
   assert.deepEqual(
     points.map((p) => `${p.value} ${p.line} ${p.n}`),
-    ['20MB/s least-loaded 2', '400MB/s least-loaded 2'],
+    // A VM run's line is its VM policies (the defaults here), as its run cell's summary names them.
+    ['20MB/s first-fit, overload static, pre-copy 2', '400MB/s first-fit, overload static, pre-copy 2'],
   );
   assertSameNumbers(points, groups, 'dirty', 'migrationDowntimeS');
   // Pre-copy stops once what is left fits the 300 ms downtime target: more dirtying, a larger last round.

@@ -554,15 +554,20 @@ test('held: maxDowntime 0 with 10,000 rounds, auto-converge at D = B, dirty rate
   }
 });
 
-test('held: a move slower than the simulated clock (post-copy pulling at 1 B/s) is a clear run error, not a hang', () => {
-  write(
-    'pull-1.lab.md',
-    vmLab(PAIR_HOSTS, `migration: { method: { kind: post-copy, pullRate: 1B/s } }\n${DB}`, 'duration: 1000000s'),
+test('held: a move slower than the simulated clock (post-copy pulling at 1 B/s) is an error at the pull rate, not a hang', () => {
+  // It was a run error without a position ("run r failed: SimConfigError: ..."): now the lab refuses it at the value.
+  const text = vmLab(
+    PAIR_HOSTS,
+    `migration: { method: { kind: post-copy, pullRate: 1B/s } }\n${DB}`,
+    'duration: 1000000s',
   );
-  const r = cli(['run', 'pull-1.lab.md']);
-  noCrash(r);
-  assert.equal(r.code, 1, r.out);
-  assert.match(r.out, /run r failed: SimConfigError: .*too low: the move would outlast the simulated clock/);
+  write('pull-1.lab.md', text);
+  errorAt(
+    'pull-1.lab.md',
+    text,
+    '1B/s',
+    /pullRate: is too low: VM "db" would pull its pages for longer than the simulated clock counts/,
+  );
 });
 
 // ------------------------------------------------------------------ held: YAML
@@ -860,4 +865,53 @@ test('held: a VM run with load noise and a --param override gives the digest of 
   const a = summaries('param-a.lab.md').r!;
   const b = summaries('param-b.lab.md', ['--param', 'dr=400MB/s']).r!;
   assert.equal(a.digest, b.digest);
+});
+
+// ------------------------------------------------------------------ session 10's red team, fixed in 12
+
+test('a link too slow for a move to end on the clock is an error at its bandwidth, before the run', () => {
+  // 1 B/s: copying 8 GiB would take 272 years; the run used to fail mid-way with a raw
+  // "SimConfigError: link.bandwidthBytesPerS: ..." and no position.
+  const text = vmLab(PAIR_HOSTS.replace('bandwidth: 1.25GB/s', 'bandwidth: 1B/s'), DB);
+  write('slow-link.lab.md', text);
+  errorAt(
+    'slow-link.lab.md',
+    text,
+    '1B/s',
+    /bandwidth: is too low: moving VM "db" would take longer than the simulated clock counts/,
+  );
+  const r = cli(['run', 'slow-link.lab.md']);
+  assert.doesNotMatch(r.out, /SimConfigError|bandwidthBytesPerS/, r.out);
+  // The bound is the clock's (2^53 ns, 104 days), not a guess. At 100 kB/s the guest dirties
+  // faster than the link sends, so pre-copy sends all 8 GiB in each of its 30 rounds: 30 x 85.9 ks
+  // = 29.8 days, accepted (the move is unfinished at the end of the 60 s run); at 20 kB/s that is
+  // 149 days, refused.
+  const slow = vmLab(PAIR_HOSTS.replace('bandwidth: 1.25GB/s', 'bandwidth: 20000B/s'), DB);
+  write('slow-20k.lab.md', slow);
+  errorAt('slow-20k.lab.md', slow, '20000B/s', /bandwidth: is too low/);
+  const ok = vmLab(PAIR_HOSTS.replace('bandwidth: 1.25GB/s', 'bandwidth: 100000B/s'), DB);
+  write('slow-ok.lab.md', ok);
+  const s = summaries('slow-ok.lab.md').r!;
+  assert.equal(s.migrations, 1);
+});
+
+test('a host event after the run is an error that states the duration as a time, not in nanoseconds', () => {
+  const text = vmLab(PAIR_HOSTS.replace('at: 10s', 'at: 70s'), DB);
+  write('late-event.lab.md', text);
+  errorAt('late-event.lab.md', text, '70s', /at: must be at most the duration \(60s\)/);
+  // The same for a check interval that is no multiple of the slice (it named the simulator's key, sliceNs).
+  const interval = vmLab(PAIR_HOSTS, `${DB}\nmigration: { interval: 15ms }`);
+  write('interval.lab.md', interval);
+  errorAt('interval.lab.md', interval, '15ms', /interval: must be a multiple of the slice \(10ms\)/);
+});
+
+test('the cluster cell says how many hosts each kind of run takes, and a VM run refuses more at count:', () => {
+  const text = vmLab(PAIR_HOSTS.replace('count: 2', 'count: 1001'), DB);
+  write('many-hosts.lab.md', text);
+  errorAt('many-hosts.lab.md', text, '1001', /count: must be at most 1000 \(simulator check\)/);
+  const doc = readFileSync(join(REPO, 'docs', 'lab-format.md'), 'utf8');
+  assert.match(
+    doc,
+    /`hosts\[\]\.count` \| How many hosts of this kind; in all, a request run takes at most 10000, a VM run 1000\./,
+  );
 });

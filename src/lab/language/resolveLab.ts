@@ -334,6 +334,14 @@ const showPath = (path: readonly (string | number)[]) =>
   path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 
 /**
+ * A simulator check's reason in the lab's words: the simulator states times in its base unit
+ * ("at most the duration (60000000000 ns)"), the lab in the unit a person writes ("60s").
+ */
+function simulatorReason(reason: string): string {
+  return reason.replace(/\b(\d+) ns\b/g, (_, ns: string) => formatQuantity(Number(ns), 'time'));
+}
+
+/**
  * The simulator's own checks beyond the schema (matrix shapes, CPU numbers that must exist on the
  * machine...), as a diagnostic on the offending value of a cell; undefined when it accepts.
  */
@@ -354,7 +362,7 @@ function simulatorCheck(
     return {
       range: rangeAt(cellText, path),
       severity: 'error',
-      message: `${where}${e.reason} (simulator check)`,
+      message: `${where}${simulatorReason(e.reason)} (simulator check)`,
       code: 'simulator-check',
     };
   }
@@ -385,7 +393,7 @@ function clusterProblem(
       diagnostic: {
         range: rangeAt(text, path),
         severity: 'error',
-        message: `${where}${e.reason} (simulator check)`,
+        message: `${where}${simulatorReason(e.reason)} (simulator check)`,
         code: 'simulator-check',
       },
     };
@@ -1046,7 +1054,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
         diagnostic: {
           range: rangeAt(cells[at].value, path),
           severity: 'error',
-          message: `${shown ? `${shown}: ` : ''}${e.reason} (simulator check)`,
+          message: `${shown ? `${shown}: ` : ''}${simulatorReason(e.reason)} (simulator check)`,
           code: 'simulator-check',
         },
       };

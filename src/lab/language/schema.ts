@@ -13,6 +13,7 @@ import {
   LIVE_MIGRATION_METHOD,
   LIVE_MIGRATION_VM,
   MACHINE,
+  MAX_VM_HOSTS,
   MAX_VMS,
   POST_COPY,
   PRE_COPY,
@@ -377,7 +378,11 @@ const clusterHost = obj({
   machine: f({ type: 'ref', target: 'machine' }, 'The machine cell or preset each of these hosts is.', {
     required: true,
   }),
-  count: f(int(1, MAX_HOSTS), 'How many hosts of this kind.', { default: '1' }),
+  count: f(
+    int(1, MAX_HOSTS),
+    `How many hosts of this kind; in all, a request run takes at most ${MAX_HOSTS}, a VM run ${MAX_VM_HOSTS}.`,
+    { default: '1' },
+  ),
   name: f({ type: 'name' }, 'Its hosts are named <name>-0, <name>-1...', { default: 'host' }),
   power: f(obj(fieldsOf(HOST_POWER)), "These hosts' power figures, instead of the cluster's.", {
     default: "the cluster's",
@@ -644,7 +649,8 @@ export function describeSchema(schema: Schema): string {
     case 'quantity': {
       if (schema.dimension === 'fraction') return 'a fraction such as 30% or 0.3';
       const whole = schema.integer && schema.dimension === 'time' ? ' in whole nanoseconds' : '';
-      return `a ${DIMENSIONS[schema.dimension].label}${whole} with a unit, e.g. ${example(schema.dimension)}`;
+      const label = DIMENSIONS[schema.dimension].label;
+      return `${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}${whole} with a unit, e.g. ${example(schema.dimension)}`;
     }
     case 'integer':
       return `a whole number${bounds(schema.min, schema.max, schema.above)}`;

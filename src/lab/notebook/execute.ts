@@ -10,6 +10,7 @@ import {
   type VmClusterResult,
 } from '../../sim';
 import { vmRunMarkdown, vmRunOutput } from '../run/vmRunOutput';
+import { balancerPolicy, sweptPolicy } from '../run/runPolicy';
 import {
   buildChart,
   buildClusterChart,
@@ -347,8 +348,7 @@ export class LabSession {
                 .summary
             : await this.comparedRunSummary(swept, seed, options);
         options.onProgress?.(++done / plan.jobs.length, `Sweeping $${sweep.param}`);
-        const { name, config } = swept.run;
-        return { params, seed, run: name, policy: config.policy.name, metrics: sweepMetrics(summary) };
+        return { params, seed, run: swept.run.name, policy: sweptPolicy(swept), metrics: sweepMetrics(summary) };
       }),
     );
     const groups = aggregateSweep(samples);
@@ -699,7 +699,7 @@ export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult)
   });
   return {
     name: run.name,
-    policy: balancer.policy === 'power-of-d' ? `power-of-d (d = ${balancer.d})` : balancer.policy,
+    policy: balancerPolicy(balancer),
     scheduler: run.config.scheduler.kind,
     machine: `${run.clusterName} (${result.servers.length} hosts, ${run.config.policy.name})`,
     workload: run.serviceName,

@@ -1,9 +1,10 @@
 // What a run of VMs on a cluster shows: its totals as a run summary under the metric names
 // checks, results records and compare read (src/lab/outputs/metrics.ts), and three Markdown
 // tables: one row per host, one per VM, one per migration with its live-migration record.
-import { resolveVmCluster, type VmClusterResult, type VmMigrationRow } from '../../sim';
+import { type VmClusterResult, type VmMigrationRow } from '../../sim';
 import type { ResolvedVmRun } from '../language/resolveLab';
 import type { RunOutput } from '../outputs/contract';
+import { vmRunPolicy } from './runPolicy';
 import { formatMetric } from '../outputs/format';
 
 /** The run summary of a VM run: the simulator's totals, each under its metric name. */
@@ -24,11 +25,9 @@ export function vmRunSummary(result: VmClusterResult): RunOutput['summary'] {
 
 /** A VM run's output: the summary above, and how to reproduce it (its digest names the whole result). */
 export function vmRunOutput(run: ResolvedVmRun, result: VmClusterResult): RunOutput {
-  // The policies as the simulator resolved them (its defaults, not copies of them here).
-  const p = resolveVmCluster(run.config);
   return {
     name: run.name,
-    policy: `${p.placement}, overload ${p.overload}${p.consolidate ? ', consolidation' : ''}, ${p.method.kind}`,
+    policy: vmRunPolicy(run.config),
     scheduler: run.config.scheduler.kind,
     machine: `${run.clusterName} (${result.hosts.length} hosts, ${run.config.policy.name})`,
     workload: run.vmsNames.join(', '),

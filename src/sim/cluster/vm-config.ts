@@ -15,6 +15,8 @@ import { array, num, onlyKeys, optNum, optionalRecord, record, str } from '../va
 import {
   LIVE_MIGRATION_LINK,
   resolveLiveMigration,
+  simulateLiveMigration,
+  transferNs,
   type LiveMigrationConfig,
   type LiveMigrationLinkConfig,
 } from './live-migration';
@@ -261,7 +263,7 @@ export interface ResolvedVmCluster {
 
 /** VMs and hosts in one run: each host is a whole machine run, each vCPU a stream of processes. */
 export const MAX_VMS = 10_000;
-const MAX_VM_HOSTS = 1_000;
+export const MAX_VM_HOSTS = 1_000;
 
 function resolveHosts(value: unknown, overcommit: number): ResolvedVmHost[] {
   const entries = array(value, 'hosts');
@@ -357,6 +359,44 @@ function resolveVms(value: unknown): ResolvedVm[] {
   return vms;
 }
 
+/**
+ * Every move the run could start ends on the clock: the slowest is a VM moving while every other
+ * VM shares its link (the share is split among the moves on a link), and a link so slow that
+ * such a move would outlast the integer-ns clock (2^53 ns, about 104 days) is refused at its
+ * bandwidth here, not found mid-run. A move longer than the run is fine: it shows as unfinished.
+ */
+function checkMovesFitTheClock(
+  vms: readonly ResolvedVm[],
+  link: LiveMigrationLinkConfig,
+  method: LiveMigrationConfig['method'],
+): void {
+  const share = (link.migrationShare ?? LIVE_MIGRATION_LINK.migrationShare.default) / vms.length;
+  const checked = new Set<number>();
+  for (const vm of vms) {
+    if (checked.has(vm.entry)) continue;
+    checked.add(vm.entry);
+    try {
+      simulateLiveMigration({ vm: vm.migrationVm, link: { ...link, migrationShare: share }, method });
+    } catch (e) {
+      if (!(e instanceof SimConfigError && e.path === 'link.bandwidthBytesPerS')) throw e;
+      // Post-copy's guest pulls its working set at its own rate: when that alone outlasts the
+      // clock, the pull rate is what is too low, not the link.
+      const r = resolveLiveMigration({ vm: vm.migrationVm, link, method });
+      const pull = r.method.kind === 'post-copy' ? r.method.pullBytesPerS : Infinity;
+      if (!Number.isSafeInteger(transferNs(r.vm.wwsBytes, pull)))
+        throw new SimConfigError(
+          'migration.method.pullBytesPerS',
+          `is too low: VM "${vm.name}" would pull its pages for longer than the simulated clock counts (about 104 days)`,
+        );
+      const others = vms.length === 1 ? '' : ` while ${vms.length - 1} other VMs move over the same link`;
+      throw new SimConfigError(
+        e.path,
+        `is too low: moving VM "${vm.name}"${others} would take longer than the simulated clock counts (about 104 days)`,
+      );
+    }
+  }
+}
+
 /** Validates a VM cluster config and gives it its defaults (SimConfigError names the field). */
 export function resolveVmCluster(config: unknown): ResolvedVmCluster {
   const c = record(config, 'config');
@@ -389,7 +429,7 @@ export function resolveVmCluster(config: unknown): ResolvedVmCluster {
   const checkIntervalNs = readNumber(M.checkIntervalNs, m.checkIntervalNs, 'migration.checkIntervalNs');
   // Checks fall on slice boundaries, where no piece of work straddles them on a host with room.
   if (checkIntervalNs % sliceNs !== 0)
-    throw new SimConfigError('migration.checkIntervalNs', `must be a multiple of sliceNs (${sliceNs})`);
+    throw new SimConfigError('migration.checkIntervalNs', `must be a multiple of the slice (${sliceNs} ns)`);
   const method = (m.method ?? { kind: 'pre-copy' }) as LiveMigrationConfig['method'];
   // The link and method are live migration's: checked once here (with a VM of the first's size).
   try {
@@ -399,6 +439,7 @@ export function resolveVmCluster(config: unknown): ResolvedVmCluster {
       throw new SimConfigError(e.path.startsWith('link') ? e.path : `migration.${e.path}`, e.reason);
     throw e;
   }
+  checkMovesFitTheClock(vms, link, method);
 
   // A noisy trace draws its steps' noise in order (two draws a step, skipped steps included, so
   // the load does not depend on the slice), which takes time in the number of steps of the run.
