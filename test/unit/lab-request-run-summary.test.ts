@@ -2,7 +2,7 @@
 // text parsed, resolved and its cells executed by a session): requestsDropped is there (0)
 // without host events, every key of the summary is a metric a check may name, and a run in
 // which no request completed has no response times, so a check on them fails saying why
-// instead of passing on 0 s.
+// instead of passing on 0 s; a one-machine run with no job completed likewise.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseLab } from '../../src/lab/document/markdown';
@@ -73,4 +73,28 @@ test('no request completed: no response times in the summary, and a "responses a
   });
   // A check that allows for it first still passes: || does not read the missing metric.
   assert.deepEqual(await checkOf(text, 5), { passed: true, score: 1 });
+});
+
+test('a one-machine run in which no job completed: a "responses are fast" check fails saying why, not on 0 s', async () => {
+  // One process of 1000 s on one core in a 1 s run: nothing completes; the summary keeps its 0 s
+  // (the simulator's digest covers it) but a check must not read it as a fast response.
+  const text = [
+    '```machine\nname: one\nsockets: 1\ncoresPerSocket: 1\n```',
+    '```workload\nname: long\nprocesses:\n  - { name: batch, count: 1, arrival: 0s, demand: 1000s }\n```',
+    '```run\nname: r\nmachine: one\nworkload: long\npolicy: pinned\nduration: 1s\n```',
+    '```check\nexpect: runs.r.meanResponseS < 1ms\n```',
+    '```check\nexpect: runs.r.jobsCompleted == 0 || runs.r.p99ResponseS < 1ms\n```',
+  ].join('\n\n');
+  const outcome = await new LabSession(inProcessRunHost).execute(parseLab(text), 2, { signal: signal() });
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  const summary = (outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === RUN_MIME)!.data as RunOutput).summary;
+  assert.equal(summary.jobsCompleted, 0);
+  assert.equal(summary.meanResponseS, 0);
+  assert.deepEqual(await checkOf(text, 3), {
+    passed: false,
+    score: 0,
+    message:
+      'Expected runs.r.meanResponseS < 1ms (runs.r has no "meanResponseS": no job completed within the run, so it has no response times)',
+  });
+  assert.deepEqual(await checkOf(text, 4), { passed: true, score: 1 });
 });

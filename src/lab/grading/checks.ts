@@ -2,7 +2,7 @@
 // the results a check may read, runs' summaries and comparisons. Only the values in the scope
 // are reachable; a hidden run is never named in a message.
 import type { CompareOutput, SummaryValue } from '../outputs/contract';
-import { NO_REQUEST_COMPLETED, RESPONSE_METRICS } from '../outputs/metrics';
+import { NO_JOB_COMPLETED, NO_REQUEST_COMPLETED, RESPONSE_METRICS } from '../outputs/metrics';
 import { parseCheckExpression, type CheckNode } from '../language/checkExpression';
 import type { ResolvedCheck } from '../language/resolveLab';
 
@@ -122,6 +122,14 @@ class Evaluator {
         `${this.text(node.object)} is ${describe(object)}, which has no "${node.property}"`,
         true,
       );
+    // A one-machine run's summary gives its response times as 0 s when no job completed (the
+    // simulator's digest keeps them so): a check reading one fails instead of passing vacuously.
+    if (
+      isRunSummary(node.object) &&
+      object.jobsCompleted === 0 &&
+      (RESPONSE_METRICS as readonly string[]).includes(node.property)
+    )
+      throw new CheckEvalError(`${this.text(node.object)} has no "${node.property}": ${NO_JOB_COMPLETED}`, true);
     if (!Object.hasOwn(object, node.property)) {
       // A request run with nothing completed has no response times: say so, not "known: ...".
       if (

@@ -72,6 +72,8 @@ export const RESPONSE_METRICS = ['meanResponseS', 'p95ResponseS', 'p99ResponseS'
 export type ResponseMetric = (typeof RESPONSE_METRICS)[number];
 /** Why a request run has no response times: what a check or comparison reading one says. */
 export const NO_REQUEST_COMPLETED = 'no request completed within the run, so it has no response times';
+/** Why a one-machine run's response times mean nothing: its summary gives 0 s over no job. */
+export const NO_JOB_COMPLETED = 'no job completed within the run, so it has no response times';
 
 export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | ClusterRunMetric, MetricDefinition>> = {
   arrived: { meaning: 'Processes that arrived within the run.', unit: 'count', group: 'processes', key: true },
