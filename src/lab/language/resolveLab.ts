@@ -782,8 +782,9 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const sim = toSim(c, CELL_SCHEMAS.cluster) as Obj;
     const hostsOf = clusterHosts(i, sim, uses);
     if (!hostsOf || !builtInPolicy(clusterAt, c, uses)) broken = true;
-    // A host's memory and the network are VM runs' (requests do not model them); a spare that
-    // starts off is not modelled for requests, so it is refused rather than run on.
+    // A host's memory is VM runs' (requests do not model it); a spare that starts off is not
+    // modelled for requests, so it is refused rather than run on. Of the network, the simulator
+    // reads the latency (cluster-config.ts CLUSTER_LINK).
     const hosts = (hostsOf ?? []).map(({ ramBytes: _ram, off, ...rest }, k): ClusterHostConfig => {
       void _ram;
       if (off === true) {
@@ -816,6 +817,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       seed: (v.seed as number | undefined) ?? 1,
       ...(sim.power !== undefined ? { power: sim.power as ClusterConfig['power'] } : {}),
       ...(sim.events !== undefined ? { events: sim.events as ClusterConfig['events'] } : {}),
+      ...(sim.link !== undefined ? { link: sim.link as ClusterConfig['link'] } : {}),
     };
     const problem = clusterProblem(config, {
       // The run's own balancer is checked where it is written.
@@ -929,6 +931,17 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const sim = toSim(c, CELL_SCHEMAS.cluster) as Obj;
     const hostsOf = clusterHosts(i, sim, uses);
     if (!hostsOf || !builtInPolicy(clusterAt, c, uses)) broken = true;
+    // A VM run's live migrations use one link for every host: a host entry's own is request runs'.
+    (hostsOf ?? []).forEach((h, k) => {
+      if (!('link' in h)) return;
+      push(clusterAt, {
+        range: rangeAt(cells[clusterAt].value, ['hosts', k, 'network']),
+        severity: 'error',
+        message: `hosts[${k}].network: a VM run's hosts share the cluster's network: (a host's own link latency is for request runs)`,
+        code: 'unsupported',
+      });
+      broken = true;
+    });
     for (const p of used) {
       const at = paramCell.get(p);
       if (at !== undefined) deps.add(at);

@@ -9,7 +9,7 @@ import {
   GROUP,
   HOST_EVENT,
   HOST_POWER,
-  LIVE_MIGRATION_LINK,
+  CLUSTER_LINK,
   LIVE_MIGRATION_METHOD,
   LIVE_MIGRATION_VM,
   MACHINE,
@@ -21,6 +21,7 @@ import {
   POLICY_NAMES as SIM_POLICY_NAMES,
   RUN,
   SCHEDULER,
+  REQUEST_LINK,
   SERVICE,
   TASK_SET,
   VM_CLUSTER,
@@ -389,6 +390,11 @@ const clusterHost = obj({
     "Each host's memory (a VM run needs it: a VM's RAM is never overcommitted).",
     { sim: 'ramBytes', default: 'none: request runs do not model memory' },
   ),
+  network: f(
+    obj(fieldsOf(REQUEST_LINK)),
+    "These hosts' link latency, instead of the cluster's network: (request runs; a VM run's hosts share one link).",
+    { sim: 'link', default: "the cluster's" },
+  ),
   off: f({ type: 'boolean' }, 'These hosts start powered off: spares a VM run may power on (request runs refuse it).', {
     default: 'false',
   }),
@@ -409,8 +415,8 @@ const cluster = obj({
     { default: 'none: energy only from machines with a power model' },
   ),
   network: f(
-    obj(fieldsOf(LIVE_MIGRATION_LINK)),
-    "Each host's link to a non-blocking switch: what VM runs' live migrations use (request runs do not model the network).",
+    obj(fieldsOf(CLUSTER_LINK)),
+    "Each host's link to a non-blocking switch: VM runs' live migrations use all of it; request runs its latency only (each request and its response cross it once), 0 when not given.",
     { sim: 'link', default: 'the defaults of its keys' },
   ),
   events: f(

@@ -14,6 +14,12 @@
  * after the service (`arrival:`, `demand:`, `balancer:`), each host's own streams from a seed
  * drawn from the stream `host:<name>`, so adding a host changes no other host's randomness and
  * the same requests (times and demands) arrive under every balancing policy.
+ *
+ * Network latency (docs/model.md, "Network latency"): a request routed at t to a server whose
+ * link has one-way latency L reaches it at t + L, and its response, done at c, reaches the
+ * balancer at c + L, so its response time is c + L - t. Both trips are on Wire queues, taken
+ * off whenever their host is brought up; a host whose link has no latency has no queues and
+ * runs exactly as before (a request is injected, and answered, the instant it is sent).
  */
 import type { SimConfig } from '../config';
 import { digestOf, type Sha256Factory } from '../digest';
@@ -29,6 +35,7 @@ import { Autoscaler, type ScaleEvent, type ScaledCluster } from './autoscaler';
 import type { HostAction } from './host-events';
 import { HostRun, type HostOutcome } from './host-run';
 import { InFlight } from './in-flight';
+import { Wire } from './wire';
 
 /** Response times of one server's requests, or of all of them. */
 export interface RequestStats {
@@ -50,6 +57,8 @@ export interface ServerResult extends RequestStats, Omit<HostOutcome, 'events'> 
   host: string;
   /** Its capacity: the sum of its CPUs' speeds. */
   capacity: number;
+  /** One-way latency of its link, when it has one (every response time of its requests includes it twice). */
+  latencyS?: number;
 }
 
 export interface ClusterResult {
@@ -115,6 +124,10 @@ export class ClusterSimulation implements BalancerHost {
   private readonly scaler: Autoscaler | null;
   private readonly response: LogHistogram[];
   private readonly overall = new LogHistogram();
+  /** Per host: its link's one-way latency, and the requests on their way to it and the responses on their way back (null without latency). */
+  private readonly latencyNs: readonly number[];
+  private readonly toServer: (Wire | null)[];
+  private readonly toBalancer: (Wire | null)[];
   private cached: ClusterResult | null = null;
 
   /** Validates the config (throws SimConfigError naming the bad field). */
@@ -130,6 +143,9 @@ export class ClusterSimulation implements BalancerHost {
     this.droppedUnnoticed = new Float64Array(n);
     this.response = hosts.map(() => new LogHistogram());
     this.pending = new InFlight(n);
+    this.latencyNs = hosts.map((h) => h.latencyNs);
+    this.toServer = hosts.map((h) => (h.latencyNs > 0 ? new Wire() : null));
+    this.toBalancer = hosts.map((h) => (h.latencyNs > 0 ? new Wire() : null));
     this.hosts = hosts.map((h, i) => {
       const entry = config.hosts[h.entry]!;
       const own = entry.workload === undefined ? [] : hostGroups(entry.workload, `hosts[${h.entry}].workload`);
@@ -242,20 +258,50 @@ export class ClusterSimulation implements BalancerHost {
     return this.processedToNs >= this.endNs;
   }
 
-  /** BalancerHost: server `i`'s load at the arrival being routed. */
+  /**
+   * BalancerHost: server `i`'s load at the arrival being routed: the processes in its system
+   * and the requests the balancer has sent it that are still on the wire (it knows it sent them).
+   */
   loadOf(i: number): number {
     this.bringUp(i);
-    return this.hosts[i]!.liveProcesses;
+    return this.hosts[i]!.liveProcesses + (this.toServer[i]?.length ?? 0);
   }
 
   /** BalancerHost: server `i` has applied everything before the arrival being routed. */
   bringUp(i: number): void {
-    this.hosts[i]!.advance(this.nowArrivalNs);
+    this.bringTo(i, this.nowArrivalNs);
+  }
+
+  /**
+   * Host `i` has applied every instant before `t`: the requests that reached it before t are
+   * injected at their arrival, and the responses that reached the balancer before t are counted.
+   */
+  private bringTo(i: number, t: number): void {
+    const run = this.hosts[i]!;
+    const toServer = this.toServer[i];
+    if (toServer === null || toServer === undefined) {
+      run.advance(t);
+      return;
+    }
+    while (toServer.nextNs < t) {
+      const atNs = toServer.nextNs;
+      // The host is up: the requests on the wire to a host that went down were lost with it.
+      run.advance(atNs);
+      this.scaler?.changed(i, atNs, 1);
+      run.inject(this.cfg.service.name, toServer.firstA, toServer.firstB);
+      toServer.shift();
+    }
+    run.advance(t);
+    const toBalancer = this.toBalancer[i]!;
+    while (toBalancer.nextNs < t) {
+      this.received(i, toBalancer.firstA);
+      toBalancer.shift();
+    }
   }
 
   /** What the autoscaler does to the hosts and the balancer. */
   private readonly scaled: ScaledCluster = {
-    bringTo: (i, t) => this.hosts[i]!.advance(t),
+    bringTo: (i, t) => this.bringTo(i, t),
     pendingOf: (i) => this.pending.count[i]!,
     start: (i, t) => this.hosts[i]!.start(t),
     stop: (i, t) => this.hosts[i]!.stop(t),
@@ -269,11 +315,14 @@ export class ClusterSimulation implements BalancerHost {
     const i = action.host;
     switch (action.kind) {
       case 'stop': {
-        // Whatever it answered before the instant counts; the rest is lost with the host.
+        // Whatever it answered before the instant counts; the rest is lost with the host, and
+        // so are the requests on the wire to it. Responses it sent before are on their way.
+        if (this.toServer[i] !== null) this.bringTo(i, action.atNs);
         this.hosts[i]!.stop(action.atNs);
+        this.toServer[i]?.clear();
         this.droppedInFlight[i]! += this.pending.drop(i);
         this.scaler?.cleared(i, action.atNs);
-        this.balancer.forget(i);
+        this.balancer.forget(i, this.toBalancer[i]?.length ?? 0);
         return;
       }
       case 'start':
@@ -306,16 +355,30 @@ export class ClusterSimulation implements BalancerHost {
     }
     this.bringUp(i);
     const token = this.pending.add(i, t);
-    this.scaler?.changed(i, t, 1);
     this.balancer.routed(i);
     this.routed[i]!++;
+    const latencyNs = this.latencyNs[i]!;
+    if (latencyNs > 0) {
+      // On the wire: it reaches the server (and counts in its utilisation) one latency later.
+      this.toServer[i]!.send(t + latencyNs, demandNs, token);
+      return;
+    }
+    this.scaler?.changed(i, t, 1);
     this.hosts[i]!.inject(this.cfg.service.name, demandNs, token);
   }
 
   /** Host `i` answered the request in slot `token` at cluster time `timeNs` (called from within its advance). */
   private answered(i: number, token: number, timeNs: number): void {
-    const responseNs = timeNs - this.pending.take(token);
+    const sentNs = this.pending.take(token);
     this.scaler?.changed(i, timeNs, -1);
+    const latencyNs = this.latencyNs[i]!;
+    if (latencyNs === 0) this.received(i, timeNs - sentNs);
+    // Done on the server; its response reaches the balancer one latency later.
+    else this.toBalancer[i]!.send(timeNs + latencyNs, timeNs + latencyNs - sentNs, 0);
+  }
+
+  /** A response of host `i` reached the balancer, `responseNs` after its request did. */
+  private received(i: number, responseNs: number): void {
     this.response[i]!.add(responseNs);
     this.overall.add(responseNs);
     this.completed[i]!++;
@@ -335,6 +398,8 @@ export class ClusterSimulation implements BalancerHost {
     let inFlight = 0;
     let unnoticed = 0;
     const servers: ServerResult[] = this.hosts.map((run, i) => {
+      // What reached the host, and the balancer, before the end counts; the rest is unfinished.
+      if (this.toServer[i] !== null) this.bringTo(i, endNs);
       const outcome = run.finish(endNs);
       inFlight += this.droppedInFlight[i]!;
       unnoticed += this.droppedUnnoticed[i]!;
@@ -346,6 +411,7 @@ export class ClusterSimulation implements BalancerHost {
       return {
         host: this.cfg.hosts[i]!.name,
         capacity: this.cfg.hosts[i]!.capacity,
+        ...(this.latencyNs[i]! > 0 ? { latencyS: this.latencyNs[i]! / 1e9 } : {}),
         ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!, counted ? dropped : undefined),
         ...rest,
       };
