@@ -1260,29 +1260,42 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
  * A chart's runs of the wrong kind, each an error at its `runs:` entry: the rule the notebook
  * draws by (src/lab/notebook/execute.ts chartOutput, src/lab/charts/index.ts), checked here so
  * such a chart is bad input at line:column instead of a cell that fails only when drawn. A VM
- * chart (VM_CHARTS) draws VM runs only, a request chart (CLUSTER_CHARTS) request runs only, any
+ * chart (VM_CHARTS) draws VM runs only, a request chart (CLUSTER_CHARTS) request runs only (one in
+ * both, host-load, either), any
  * other chart (a raw Vega-Lite spec too) one-machine runs only. Runs not resolved are left to
  * the errors of their own cells.
  */
 function wrongKindRuns(lab: ResolvedLab, chart: ResolvedChart, references: readonly Reference[]): Diagnostic[] {
   const show = chart.show ?? '';
-  const kind: RunKind = VM_CHARTS.includes(show) ? 'vms' : CLUSTER_CHARTS.includes(show) ? 'requests' : 'machine';
+  // A chart of both cluster families (host-load) draws runs of either.
+  const kinds: RunKind[] = [
+    ...(VM_CHARTS.includes(show) ? (['vms'] as const) : []),
+    ...(CLUSTER_CHARTS.includes(show) ? (['requests'] as const) : []),
+  ];
+  if (kinds.length === 0) kinds.push('machine');
+  const drawn = kinds.map((k) => RUN_KINDS[k].runs).join(' and ');
   const chartName = chart.show === undefined ? 'A raw Vega-Lite chart' : `A ${chart.show} chart`;
   const runRefs = references.filter((r) => r.target === 'run');
   const out: Diagnostic[] = [];
-  for (const name of chart.runs) {
-    const actual: RunKind | undefined = lab.vmRuns.some((r) => r.name === name)
+  const kindOf = (name: string): RunKind | undefined =>
+    lab.vmRuns.some((r) => r.name === name)
       ? 'vms'
       : lab.clusterRuns.some((r) => r.name === name)
         ? 'requests'
         : lab.runs.some((r) => r.name === name)
           ? 'machine'
           : undefined;
-    if (actual === undefined || actual === kind) continue;
+  // Of a chart both families draw, every run is of its first run's family (one panel kind).
+  const first = kinds.length > 1 ? chart.runs.map(kindOf).find((k) => k !== undefined && kinds.includes(k)) : undefined;
+  for (const name of chart.runs) {
+    const actual = kindOf(name);
+    if (actual === undefined || (kinds.includes(actual) && (first === undefined || actual === first))) continue;
     out.push({
       range: runRefs.find((r) => r.name === name)?.range ?? NO_RANGE,
       severity: 'error',
-      message: `${chartName} draws ${RUN_KINDS[kind].runs} only; "${name}" is ${RUN_KINDS[actual].one}.`,
+      message: kinds.includes(actual)
+        ? `${chartName} draws runs of one kind; "${name}" is ${RUN_KINDS[actual].one}, the first is ${RUN_KINDS[first!].one}.`
+        : `${chartName} draws ${drawn} only; "${name}" is ${RUN_KINDS[actual].one}.`,
       code: 'bad-value',
     });
   }

@@ -266,7 +266,8 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
   downtime: 'VM runs: the downtime of each live migration, one mark per move, one row per run (log scale).',
   'host-energy': "VM runs: each host's energy, split into idle power, what its load added and its boots.",
   'hosts-on': 'VM runs: how many hosts were on, and booting, over the run.',
-  'host-load': "VM runs: a heat map of each host's load over time (its VMs' demand over its cores), one row per host.",
+  'host-load':
+    "VM and request runs: a heat map of each host's load over time (its VMs' demand, or its requests' busy cores, over its cores), one row per host.",
   'response-by-server':
     'Request runs on a cluster: the response time on each server and overall (mean, p95, p99), one panel per run.',
 };
@@ -274,8 +275,8 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
 /** The charts drawn from VM runs (their moves, hosts and energy), not from one-machine runs. */
 export const VM_CHARTS: readonly string[] = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load'];
 
-/** The charts drawn from request runs on a cluster. */
-export const CLUSTER_CHARTS: readonly string[] = ['response-by-server'];
+/** The charts drawn from request runs on a cluster (host-load draws VM runs too). */
+export const CLUSTER_CHARTS: readonly string[] = ['response-by-server', 'host-load'];
 
 export const CHART_TABLES: Readonly<Record<string, string>> = {
   series: 'Time series: one row per time bin and CPU.',

@@ -35,6 +35,7 @@ import { Autoscaler, type ScaleEvent, type ScaledCluster } from './autoscaler';
 import type { HostAction } from './host-events';
 import { HostRun, type HostOutcome } from './host-run';
 import { InFlight } from './in-flight';
+import { ServerLoad } from './server-load';
 import { Wire } from './wire';
 
 /** Response times of one server's requests, or of all of them. */
@@ -59,6 +60,12 @@ export interface ServerResult extends RequestStats, Omit<HostOutcome, 'events'> 
   capacity: number;
   /** One-way latency of its link, when it has one (every response time of its requests includes it twice). */
   latencyS?: number;
+  /**
+   * Its load in LOAD_BINS bins from 0 (server-load.ts): busy cores over cores while up, and the
+   * share of the bin it was up. The host-load chart. Not part of the digest: it is another view
+   * of the same run, and leaving it out keeps every request run's digest as it was.
+   */
+  load: { atS: number; load: number; on: number }[];
 }
 
 export interface ClusterResult {
@@ -128,6 +135,7 @@ export class ClusterSimulation implements BalancerHost {
   private readonly latencyNs: readonly number[];
   private readonly toServer: (Wire | null)[];
   private readonly toBalancer: (Wire | null)[];
+  private readonly load: ServerLoad[];
   private cached: ClusterResult | null = null;
 
   /** Validates the config (throws SimConfigError naming the bad field). */
@@ -146,6 +154,7 @@ export class ClusterSimulation implements BalancerHost {
     this.latencyNs = hosts.map((h) => h.latencyNs);
     this.toServer = hosts.map((h) => (h.latencyNs > 0 ? new Wire() : null));
     this.toBalancer = hosts.map((h) => (h.latencyNs > 0 ? new Wire() : null));
+    this.load = hosts.map((h) => new ServerLoad(this.endNs, h.machine.cpuCount));
     this.hosts = hosts.map((h, i) => {
       const entry = config.hosts[h.entry]!;
       const own = entry.workload === undefined ? [] : hostGroups(entry.workload, `hosts[${h.entry}].workload`);
@@ -196,7 +205,7 @@ export class ClusterSimulation implements BalancerHost {
       return new HostRun(make, h.machine.cpuCount, h.power, h.ownPower, this.cfg.bootingNs[i]!);
     });
     // Every host is up from the start (built only now: an incarnation's callback reads its HostRun).
-    for (const run of this.hosts) run.start(0);
+    for (let i = 0; i < n; i++) this.startHost(i, 0);
     this.balancer = new Balancer(
       service.balancer,
       hosts.map((h) => h.capacity),
@@ -214,7 +223,7 @@ export class ClusterSimulation implements BalancerHost {
     // Hosts the autoscaler has not powered on are off from the start.
     hosts.forEach((_, i) => {
       if (this.scaler?.initiallyOff(i) !== true) return;
-      this.hosts[i]!.stop(0);
+      this.stopHost(i, 0);
       this.balancer.setActive(i, false);
     });
     this.arrivalRng = new Rng(seed, `arrival:${service.name}`);
@@ -287,7 +296,7 @@ export class ClusterSimulation implements BalancerHost {
       const atNs = toServer.nextNs;
       // The host is up: the requests on the wire to a host that went down were lost with it.
       run.advance(atNs);
-      this.scaler?.changed(i, atNs, 1);
+      this.onServer(i, atNs, 1);
       run.inject(this.cfg.service.name, toServer.firstA, toServer.firstB);
       toServer.shift();
     }
@@ -303,8 +312,8 @@ export class ClusterSimulation implements BalancerHost {
   private readonly scaled: ScaledCluster = {
     bringTo: (i, t) => this.bringTo(i, t),
     pendingOf: (i) => this.pending.count[i]!,
-    start: (i, t) => this.hosts[i]!.start(t),
-    stop: (i, t) => this.hosts[i]!.stop(t),
+    start: (i, t) => this.startHost(i, t),
+    stop: (i, t) => this.stopHost(i, t),
     setActive: (i, on) => this.balancer.setActive(i, on),
     // Only the boot time within the run draws power.
     booted: (i, t, ns) => this.hosts[i]!.addBooting(Math.max(0, Math.min(ns, this.endNs - t))),
@@ -318,7 +327,7 @@ export class ClusterSimulation implements BalancerHost {
         // Whatever it answered before the instant counts; the rest is lost with the host, and
         // so are the requests on the wire to it. Responses it sent before are on their way.
         if (this.toServer[i] !== null) this.bringTo(i, action.atNs);
-        this.hosts[i]!.stop(action.atNs);
+        this.stopHost(i, action.atNs);
         this.toServer[i]?.clear();
         this.droppedInFlight[i]! += this.pending.drop(i);
         this.scaler?.cleared(i, action.atNs);
@@ -326,7 +335,7 @@ export class ClusterSimulation implements BalancerHost {
         return;
       }
       case 'start':
-        this.hosts[i]!.start(action.atNs);
+        this.startHost(i, action.atNs);
         return;
       case 'out':
       case 'in':
@@ -363,18 +372,36 @@ export class ClusterSimulation implements BalancerHost {
       this.toServer[i]!.send(t + latencyNs, demandNs, token);
       return;
     }
-    this.scaler?.changed(i, t, 1);
+    this.onServer(i, t, 1);
     this.hosts[i]!.inject(this.cfg.service.name, demandNs, token);
   }
 
   /** Host `i` answered the request in slot `token` at cluster time `timeNs` (called from within its advance). */
   private answered(i: number, token: number, timeNs: number): void {
     const sentNs = this.pending.take(token);
-    this.scaler?.changed(i, timeNs, -1);
+    this.onServer(i, timeNs, -1);
     const latencyNs = this.latencyNs[i]!;
     if (latencyNs === 0) this.received(i, timeNs - sentNs);
     // Done on the server; its response reaches the balancer one latency later.
     else this.toBalancer[i]!.send(timeNs + latencyNs, timeNs + latencyNs - sentNs, 0);
+  }
+
+  /** Host `i`'s requests (reached it, not done) change by `delta` at `t`, in time order: its utilisation. */
+  private onServer(i: number, t: number, delta: number): void {
+    this.scaler?.changed(i, t, delta);
+    this.load[i]!.changed(t, delta);
+  }
+
+  /** Host `i` comes up at `t` (a fresh incarnation). */
+  private startHost(i: number, t: number): void {
+    this.hosts[i]!.start(t);
+    this.load[i]!.up(t);
+  }
+
+  /** Host `i` goes down at `t`: its run ends there (its completions before t are told first). */
+  private stopHost(i: number, t: number): void {
+    this.hosts[i]!.stop(t);
+    this.load[i]!.down(t);
   }
 
   /** A response of host `i` reached the balancer, `responseNs` after its request did. */
@@ -397,7 +424,7 @@ export class ClusterSimulation implements BalancerHost {
     const counted = this.cfg.hasEvents || this.scaler !== null;
     let inFlight = 0;
     let unnoticed = 0;
-    const servers: ServerResult[] = this.hosts.map((run, i) => {
+    const servers: Omit<ServerResult, 'load'>[] = this.hosts.map((run, i) => {
       // What reached the host, and the balancer, before the end counts; the rest is unfinished.
       if (this.toServer[i] !== null) this.bringTo(i, endNs);
       const outcome = run.finish(endNs);
@@ -419,7 +446,7 @@ export class ClusterSimulation implements BalancerHost {
     const routed = this.arrivals;
     const completed = this.overall.count;
     const requestsDropped = inFlight + unnoticed + this.droppedNoServer;
-    const body: Omit<ClusterResult, 'digest'> = {
+    const body: Omit<ClusterResult, 'digest' | 'servers'> & { servers: Omit<ServerResult, 'load'>[] } = {
       simulatedS: endNs / 1e9,
       service: this.cfg.service.name,
       balancer: { ...this.cfg.service.balancer },
@@ -433,7 +460,8 @@ export class ClusterSimulation implements BalancerHost {
       ...(counted ? { requestsDropped, drops: { inFlight, unnoticed, noServer: this.droppedNoServer } } : {}),
       ...(this.scaler !== null ? { scaling: this.scaler.events } : {}),
     };
-    this.cached = { ...body, digest: digestOf(body, this.sha256) };
+    const digest = digestOf(body, this.sha256);
+    this.cached = { ...body, servers: servers.map((s, i) => ({ ...s, load: this.load[i]!.series(endNs) })), digest };
     return this.cached;
   }
 }
