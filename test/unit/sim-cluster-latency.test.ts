@@ -16,6 +16,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseLab } from '../../src/lab/document/markdown';
 import { resolveLab } from '../../src/lab/language/resolveLab';
+import { LabSession } from '../../src/lab/notebook/execute';
+import { RUN_MIME, type RunOutput } from '../../src/lab/outputs/contract';
+import { inProcessRunHost, runClusterInSlices } from '../../src/worker/runSimulation';
 import {
   ClusterSimulation,
   SimConfigError,
@@ -254,7 +257,7 @@ test('latency 0, or a network with bandwidth and no latency, leaves every digest
   );
 });
 
-test('a run with latency is the same however it is sliced (every policy, a failure, an autoscaler)', () => {
+test('a run with latency is the same however it is sliced (every policy, a failure, an autoscaler)', async () => {
   const configs: ClusterConfig[] = [];
   for (const policy of ['round-robin', 'join-shortest-queue', 'least-connections', 'power-of-d', 'random'] as const)
     configs.push({
@@ -285,8 +288,16 @@ test('a run with latency is the same however it is sliced (every policy, a failu
       const sim = new ClusterSimulation(config);
       const step = Math.ceil(sim.endNs / slices);
       while (!sim.done) sim.advance(Math.min(sim.endNs, sim.nowNs + step));
-      assert.equal(sim.result().digest, whole.digest, `${config.service.balancer!.policy} in ${slices} slices`);
+      const sliced = sim.result();
+      assert.equal(sliced.digest, whole.digest, `${config.service.balancer!.policy} in ${slices} slices`);
+      // The load bins are not in the digest: compared on their own.
+      assert.deepEqual(
+        sliced.servers.map((x) => x.load),
+        whole.servers.map((x) => x.load),
+      );
     }
+    // The workers' loop (the notebook and the command line run a cluster so).
+    assert.equal((await runClusterInSlices({ config }, 1000, () => {})).digest, whole.digest);
     const s = whole.overall;
     assert.equal(s.routed, s.completed + s.unfinished + (s.dropped ?? 0));
   }
@@ -396,4 +407,28 @@ test('a VM run refuses a host entry network of its own (its hosts share the clus
   assert.equal(cluster.length, 1, JSON.stringify([...lab.diagnostics.entries()]));
   assert.match(cluster[0]!.message, /share the cluster's network/);
   assert.equal(cluster[0]!.range.start.line, 3);
+});
+
+test("the notebook's per-server table shows each server's own 2L: service + 2 x its latency on every row", async () => {
+  const text = latencyLab('{ latency: 1ms }', '{ latency: 20ms }')
+    .replace('machine: laptop-4, count: 2 }', 'machine: bare, count: 2 }')
+    .replace('machine: laptop-4, name: far', 'machine: bare, name: far')
+    .replace('demand: fixed 1ms', 'demand: fixed 1ms\nworkingSet: 0B\nmemoryIntensity: 0');
+  const cells = parseLab(
+    `\`\`\`machine\nname: bare\nsockets: 1\ncoresPerSocket: 1\ncontextSwitch: 0ns\n\`\`\`\n\n${text}`,
+  );
+  const at = cells.findIndex((c) => c.kind === 'run');
+  const outcome = await new LabSession(inProcessRunHost).execute(cells, at, { signal: new AbortController().signal });
+  assert.ok(outcome.ok, JSON.stringify(outcome));
+  const output = outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === RUN_MIME)!.data as RunOutput;
+  // Round-robin, a request every 2 ms on three servers: each alone on its server, 1 ms of work.
+  const rows = output.servers!.slice(0, -1);
+  assert.deepEqual(
+    rows.map((r) => [r.server, r.meanResponseS]),
+    [
+      ['host-0', (MS + 2 * MS) / S],
+      ['host-1', (MS + 2 * MS) / S],
+      ['far-0', (MS + 2 * 20 * MS) / S],
+    ],
+  );
 });
