@@ -18,6 +18,7 @@ import { parseLab } from '../../src/lab/document/markdown';
 import { resolveLab } from '../../src/lab/language/resolveLab';
 import { LabSession } from '../../src/lab/notebook/execute';
 import { RUN_MIME, type RunOutput } from '../../src/lab/outputs/contract';
+import { Wire } from '../../src/sim/cluster/wire';
 import { inProcessRunHost, runClusterInSlices } from '../../src/worker/runSimulation';
 import {
   ClusterSimulation,
@@ -75,10 +76,13 @@ function reference(opts: {
   demandNs: number;
   durationNs: number;
   policy: 'round-robin' | 'join-shortest-queue' | 'least-connections';
+  /** A balancer blind to the wire: it counts a request only once it has reached its server (not ours). */
+  blind?: boolean;
 }) {
   const n = opts.latenciesNs.length;
   const lastDone = new Array<number>(n).fill(0);
   const over: number[][] = opts.latenciesNs.map(() => []);
+  const reached: number[][] = opts.latenciesNs.map(() => []);
   const routed = new Array<number>(n).fill(0);
   const completed = new Array<number>(n).fill(0);
   const sum = new Array<number>(n).fill(0);
@@ -89,7 +93,7 @@ function reference(opts: {
       i = 0;
       let least = Infinity;
       for (let j = 0; j < n; j++) {
-        const view = over[j]!.filter((end) => end >= t).length;
+        const view = over[j]!.filter((end, m) => end >= t && (!opts.blind || reached[j]![m]! < t)).length;
         if (view < least) {
           least = view;
           i = j;
@@ -100,6 +104,7 @@ function reference(opts: {
     const done = Math.max(t + L, lastDone[i]!) + opts.demandNs;
     lastDone[i] = done;
     over[i]!.push(opts.policy === 'least-connections' ? done + L : done);
+    reached[i]!.push(t + L);
     routed[i]!++;
     if (done + L < opts.durationNs) {
       completed[i]!++;
@@ -198,6 +203,8 @@ for (const policy of ['join-shortest-queue', 'least-connections'] as const)
       assert.ok(Math.abs(s.meanResponseS - ref.meanS[i]!) < 1e-12, `${s.host}: ${s.meanResponseS} vs ${ref.meanS[i]}`);
     });
     assert.equal(r.overall.routed, 400);
+    // The test tells the views apart: a balancer blind to the requests on the wire routes otherwise.
+    assert.notDeepEqual(reference({ ...opts, policy, blind: true }).routed, ref.routed);
     // Every server serves, the far one least: its requests stay in the balancer's view longer.
     assert.ok(Math.min(...ref.routed) > 0);
     assert.equal(r.servers[2]!.routed, Math.min(...ref.routed));
@@ -431,4 +438,22 @@ test("the notebook's per-server table shows each server's own 2L: service + 2 x 
       ['far-0', (MS + 2 * 20 * MS) / S],
     ],
   );
+});
+
+test('a wire keeps only what is on it: messages in order, arrived ones dropped, however many went by', () => {
+  const wire = new Wire();
+  assert.equal(wire.nextNs, Infinity);
+  for (let k = 0; k < 100_000; k++) {
+    wire.send(k * 10, k, -k);
+    if (k >= 3) {
+      assert.deepEqual([wire.nextNs, wire.firstA, wire.firstB], [(k - 3) * 10, k - 3, -(k - 3)]);
+      wire.shift();
+    }
+  }
+  assert.equal(wire.length, 3);
+  // The arrays behind it are compacted: at most about twice what is on the wire, plus 1024.
+  const internal = (wire as unknown as { at: number[] }).at.length;
+  assert.ok(internal <= 2 * 3 + 2048, String(internal));
+  wire.clear();
+  assert.deepEqual([wire.length, wire.nextNs], [0, Infinity]);
 });
