@@ -64,7 +64,9 @@ export { HashRing, hashName, mix32, sessionPosition } from './cluster/hash-ring'
 export { HOST_EVENT, type HostEventConfig, type HostEventKind } from './cluster/host-events';
 export { HOST_POWER } from './cluster/host-power';
 export {
+  CLUSTER_LINK,
   MAX_HOSTS,
+  REQUEST_LINK,
   resolveCluster,
   SERVICE,
   type ClusterConfig,

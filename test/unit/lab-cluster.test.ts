@@ -39,7 +39,7 @@ test('the example lab resolves into one cluster config per run, the run balancer
   assert.deepEqual([...lab.diagnostics], []);
   assert.deepEqual(
     lab.clusterRuns.map((r) => r.name),
-    ['random', 'rr', 'lc', 'p2', 'rr_down', 'lc_down', 'all_on', 'scaled'],
+    ['random', 'rr', 'lc', 'p2', 'rr_down', 'lc_down', 'rr_far', 'jsq_far', 'lc_far', 'all_on', 'scaled'],
   );
   assert.equal(lab.runs.length, 0);
   assert.deepEqual(lab.clusterRuns[3]!.config, exampleConfig({ policy: 'power-of-d', d: 2 }));
@@ -216,7 +216,11 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
     p2: { policy: 'power-of-d', d: 2 },
     rr_down: { policy: 'round-robin', health },
     lc_down: { policy: 'least-connections', health },
+    rr_far: { policy: 'round-robin' },
+    jsq_far: { policy: 'join-shortest-queue' },
+    lc_far: { policy: 'least-connections' },
   } as const;
+  const farMeans: Record<string, number> = {};
   const means: Record<string, number> = {};
   const dropped: Record<string, number> = {};
   // The autoscaling section: 300 requests/s on the eight servers with the default host power,
@@ -246,6 +250,15 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
     const config = exampleConfig(policies[r.name as keyof typeof policies]);
     // The runs named _down are on the cluster whose host-3 fails at 2 s.
     if (r.name.endsWith('_down')) config.events = [{ kind: 'fail', atNs: 2e9, host: 'host-3' }];
+    // The runs named _far are on seven servers 1 ms from the balancer and one 20 ms away.
+    if (r.name.endsWith('_far')) {
+      const small = config.hosts[0]!.machine;
+      config.hosts = [
+        { machine: small, count: 7 },
+        { machine: small, name: 'far', link: { latencyNs: 20e6 } },
+      ];
+      config.link = { latencyNs: 1e6 };
+    }
     const reference = simulateCluster(config);
     if (reference.requestsDropped !== undefined) {
       assert.equal(r.summary.requestsDropped, reference.requestsDropped, r.name);
@@ -260,10 +273,16 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
       r.name,
     );
     assert.equal(r.summary.meanResponseS, reference.overall.meanResponseS);
-    means[r.name] = r.summary.meanResponseS!;
+    (r.name.endsWith('_far') ? farMeans : means)[r.name] = r.summary.meanResponseS!;
   }
   assert.deepEqual(Object.keys(means), ['random', 'rr', 'lc', 'p2']);
-  assert.ok(json.checks.length === 7 && json.checks.every((c) => c.passed));
+  assert.ok(json.checks.length === 10 && json.checks.every((c) => c.passed));
+  // Round-robin routes the same requests with or without the network, each one latency later:
+  // every response gains twice its server's latency, (7 x 2 ms + 40 ms) / 8 on the mean (less
+  // the few requests the end of the run cuts off).
+  assert.deepEqual(Object.keys(farMeans), ['rr_far', 'jsq_far', 'lc_far']);
+  const gain = farMeans.rr_far! - means.rr!;
+  assert.ok(Math.abs(gain - (7 * 2e-3 + 40e-3) / 8) < 0.2e-3, String(gain));
   // The comparison of the four balancers: each cell's mean is simulateCluster's on the config
   // written here, at seeds 1..5 in place of the run's seed 1.
   const compare = (JSON.parse(run.stdout) as { compares: CompareOutput[] }).compares[0]!;

@@ -21,6 +21,8 @@ import {
   AUTO_CONVERGE,
   AUTOSCALE,
   BALANCER,
+  CLUSTER_LINK,
+  REQUEST_LINK,
   GROUP,
   HEALTH,
   HOST_EVENT,
@@ -628,6 +630,8 @@ const CLUSTER_SECTIONS: Readonly<Record<string, Section>> = {
   HOST_POWER,
   HOST_EVENT,
   AUTOSCALE,
+  REQUEST_LINK,
+  CLUSTER_LINK,
 };
 
 test('the keys checked are those of every section src/sim declares', () => {
@@ -679,6 +683,13 @@ test("the cluster's sections: every constant default is the value their resolver
     });
   const plain = cluster();
   same(SERVICE, plain.service as unknown as Record<string, unknown>);
+  // A request run's link latency is 0 without a network; the cluster's network has the VM
+  // runs' defaults but for its latency, whose default depends on the kind of run (in words).
+  same(REQUEST_LINK, plain.hosts[0]! as unknown as Record<string, unknown>);
+  assert.equal(plain.hosts[0]!.latencyNs, 0);
+  assert.ok(!('default' in CLUSTER_LINK.latencyNs) && CLUSTER_LINK.latencyNs.defaultText !== undefined);
+  for (const key of ['bandwidthBytesPerS', 'migrationShare'] as const)
+    assert.equal(CLUSTER_LINK[key].default, LIVE_MIGRATION_LINK[key].default);
   assert.equal(plain.service.workingSetBytes, GROUP.workingSetBytes.default);
   assert.equal(plain.service.memoryIntensity, GROUP.memoryIntensity.default);
   same(BALANCER, plain.service.balancer as unknown as Record<string, unknown>, ['d', 'sessions', 'replicas']);

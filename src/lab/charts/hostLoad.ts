@@ -1,11 +1,20 @@
-// `host-load`: a heat map of each host's load over a VM run, one row per host, one panel per
-// run: the VMs' demand over the host's cores in each time bin while it was on (the simulator's
-// VmHostResult.load). Bins a host was off throughout are left blank, so consolidation shows as
-// rows going dark and the survivors getting warmer.
+// `host-load`: a heat map of each host's load over a cluster run, one row per host, one panel per
+// run: in each time bin while it was on, the VMs' demand over the host's cores (a VM run, the
+// simulator's VmHostResult.load) or its busy cores over its cores (a request run, its
+// ServerResult.load). Bins a host was off throughout are left blank, so consolidation shows as
+// rows going dark and the survivors getting warmer, and a failed server as its row ending.
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput } from '../outputs/contract';
 import { VEGA_LITE_SCHEMA } from './common';
+import type { ClusterChartRun } from './clusterRun';
 import type { VmChartRun } from './vmRun';
+
+/** What the chart reads of a run of either kind: each host's bins. */
+interface LoadRun {
+  name: string;
+  simulatedS: number;
+  hosts: readonly { host: string; load: readonly { atS: number; load: number; on: number }[] }[];
+}
 
 export interface HostLoadCell {
   run: string;
@@ -18,15 +27,15 @@ export interface HostLoadCell {
   on: number;
 }
 
-export function hostLoadCells(runs: readonly VmChartRun[]): HostLoadCell[] {
+export function hostLoadCells(runs: readonly LoadRun[]): HostLoadCell[] {
   return runs.flatMap((run) =>
-    run.result.hosts.flatMap((h) =>
+    run.hosts.flatMap((h) =>
       h.load
         .map((bin, k) => ({
           run: run.name,
           host: h.host,
           startS: bin.atS,
-          endS: h.load[k + 1]?.atS ?? run.result.simulatedS,
+          endS: h.load[k + 1]?.atS ?? run.simulatedS,
           load: bin.load,
           on: bin.on,
         }))
@@ -35,11 +44,27 @@ export function hostLoadCells(runs: readonly VmChartRun[]): HostLoadCell[] {
   );
 }
 
+/** The host-load chart of VM runs. */
 export function hostLoadChart(runs: readonly VmChartRun[]): ChartOutput {
+  return loadChart(
+    runs.map((r) => ({ name: r.name, simulatedS: r.result.simulatedS, hosts: r.result.hosts })),
+    "VMs' demand over the host's cores while on; blank: off",
+  );
+}
+
+/** The host-load chart of request runs: each server's busy cores (its requests, at most its cores). */
+export function requestHostLoadChart(runs: readonly ClusterChartRun[]): ChartOutput {
+  return loadChart(
+    runs.map((r) => ({ name: r.name, simulatedS: r.result.simulatedS, hosts: r.result.servers })),
+    "Busy cores over the server's cores while up (its requests there); blank: down",
+  );
+}
+
+function loadChart(runs: readonly LoadRun[], subtitle: string): ChartOutput {
   const values = hostLoadCells(runs);
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Load per host', subtitle: "VMs' demand over the host's cores while on; blank: off" },
+    title: { text: 'Load per host', subtitle },
     data: { values },
     facet: { row: { field: 'run', type: 'nominal', sort: runs.map((r) => r.name), title: null } },
     spec: {

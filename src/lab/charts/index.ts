@@ -18,7 +18,7 @@ import { timelineChart } from './timeline';
 import { downtimeChart } from './downtime';
 import { hostEnergyChart } from './hostEnergy';
 import { hostsOnChart } from './hostsOn';
-import { hostLoadChart } from './hostLoad';
+import { hostLoadChart, requestHostLoadChart } from './hostLoad';
 import { liveMigrationsChart } from './liveMigrations';
 import type { VmChartRun } from './vmRun';
 import type { ClusterChartRun } from './clusterRun';
@@ -52,6 +52,7 @@ export function buildVmChart(chart: ResolvedChart, runs: readonly VmChartRun[]):
 /** The charts of request runs on a cluster (CLUSTER_CHARTS), drawn from their ClusterResult. */
 const CLUSTER_RUN_CHARTS: Record<string, (runs: readonly ClusterChartRun[]) => ChartOutput> = {
   'response-by-server': responseByServerChart,
+  'host-load': requestHostLoadChart,
 };
 
 /** A chart of request runs on a cluster: `show:` one of CLUSTER_CHARTS. */

@@ -790,8 +790,9 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const sim = toSim(c, CELL_SCHEMAS.cluster) as Obj;
     const hostsOf = clusterHosts(i, sim, uses);
     if (!hostsOf || !builtInPolicy(clusterAt, c, uses)) broken = true;
-    // A host's memory and the network are VM runs' (requests do not model them); a spare that
-    // starts off is not modelled for requests, so it is refused rather than run on.
+    // A host's memory is VM runs' (requests do not model it); a spare that starts off is not
+    // modelled for requests, so it is refused rather than run on. Of the network, the simulator
+    // reads the latency (cluster-config.ts CLUSTER_LINK).
     const hosts = (hostsOf ?? []).map(({ ramBytes: _ram, off, ...rest }, k): ClusterHostConfig => {
       void _ram;
       if (off === true) {
@@ -824,6 +825,7 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
       seed: (v.seed as number | undefined) ?? 1,
       ...(sim.power !== undefined ? { power: sim.power as ClusterConfig['power'] } : {}),
       ...(sim.events !== undefined ? { events: sim.events as ClusterConfig['events'] } : {}),
+      ...(sim.link !== undefined ? { link: sim.link as ClusterConfig['link'] } : {}),
     };
     const problem = clusterProblem(config, {
       // The run's own balancer is checked where it is written.
@@ -937,6 +939,17 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
     const sim = toSim(c, CELL_SCHEMAS.cluster) as Obj;
     const hostsOf = clusterHosts(i, sim, uses);
     if (!hostsOf || !builtInPolicy(clusterAt, c, uses)) broken = true;
+    // A VM run's live migrations use one link for every host: a host entry's own is request runs'.
+    (hostsOf ?? []).forEach((h, k) => {
+      if (!('link' in h)) return;
+      push(clusterAt, {
+        range: rangeAt(cells[clusterAt].value, ['hosts', k, 'network']),
+        severity: 'error',
+        message: `hosts[${k}].network: a VM run's hosts share the cluster's network: (a host's own link latency is for request runs)`,
+        code: 'unsupported',
+      });
+      broken = true;
+    });
     for (const p of used) {
       const at = paramCell.get(p);
       if (at !== undefined) deps.add(at);
@@ -1255,29 +1268,42 @@ export function resolveLab(cells: readonly LabCell[], options: ResolveOptions = 
  * A chart's runs of the wrong kind, each an error at its `runs:` entry: the rule the notebook
  * draws by (src/lab/notebook/execute.ts chartOutput, src/lab/charts/index.ts), checked here so
  * such a chart is bad input at line:column instead of a cell that fails only when drawn. A VM
- * chart (VM_CHARTS) draws VM runs only, a request chart (CLUSTER_CHARTS) request runs only, any
+ * chart (VM_CHARTS) draws VM runs only, a request chart (CLUSTER_CHARTS) request runs only (one in
+ * both, host-load, either), any
  * other chart (a raw Vega-Lite spec too) one-machine runs only. Runs not resolved are left to
  * the errors of their own cells.
  */
 function wrongKindRuns(lab: ResolvedLab, chart: ResolvedChart, references: readonly Reference[]): Diagnostic[] {
   const show = chart.show ?? '';
-  const kind: RunKind = VM_CHARTS.includes(show) ? 'vms' : CLUSTER_CHARTS.includes(show) ? 'requests' : 'machine';
+  // A chart of both cluster families (host-load) draws runs of either.
+  const kinds: RunKind[] = [
+    ...(VM_CHARTS.includes(show) ? (['vms'] as const) : []),
+    ...(CLUSTER_CHARTS.includes(show) ? (['requests'] as const) : []),
+  ];
+  if (kinds.length === 0) kinds.push('machine');
+  const drawn = kinds.map((k) => RUN_KINDS[k].runs).join(' and ');
   const chartName = chart.show === undefined ? 'A raw Vega-Lite chart' : `A ${chart.show} chart`;
   const runRefs = references.filter((r) => r.target === 'run');
   const out: Diagnostic[] = [];
-  for (const name of chart.runs) {
-    const actual: RunKind | undefined = lab.vmRuns.some((r) => r.name === name)
+  const kindOf = (name: string): RunKind | undefined =>
+    lab.vmRuns.some((r) => r.name === name)
       ? 'vms'
       : lab.clusterRuns.some((r) => r.name === name)
         ? 'requests'
         : lab.runs.some((r) => r.name === name)
           ? 'machine'
           : undefined;
-    if (actual === undefined || actual === kind) continue;
+  // Of a chart both families draw, every run is of its first run's family (one panel kind).
+  const first = kinds.length > 1 ? chart.runs.map(kindOf).find((k) => k !== undefined && kinds.includes(k)) : undefined;
+  for (const name of chart.runs) {
+    const actual = kindOf(name);
+    if (actual === undefined || (kinds.includes(actual) && (first === undefined || actual === first))) continue;
     out.push({
       range: runRefs.find((r) => r.name === name)?.range ?? NO_RANGE,
       severity: 'error',
-      message: `${chartName} draws ${RUN_KINDS[kind].runs} only; "${name}" is ${RUN_KINDS[actual].one}.`,
+      message: kinds.includes(actual)
+        ? `${chartName} draws runs of one kind; "${name}" is ${RUN_KINDS[actual].one}, the first is ${RUN_KINDS[first!].one}.`
+        : `${chartName} draws ${drawn} only; "${name}" is ${RUN_KINDS[actual].one}.`,
       code: 'bad-value',
     });
   }

@@ -9,7 +9,7 @@ import {
   GROUP,
   HOST_EVENT,
   HOST_POWER,
-  LIVE_MIGRATION_LINK,
+  CLUSTER_LINK,
   LIVE_MIGRATION_METHOD,
   LIVE_MIGRATION_VM,
   MACHINE,
@@ -22,6 +22,7 @@ import {
   POLICY_NAMES as SIM_POLICY_NAMES,
   RUN,
   SCHEDULER,
+  REQUEST_LINK,
   SERVICE,
   TASK_SET,
   VM_CLUSTER,
@@ -266,7 +267,8 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
   downtime: 'VM runs: the downtime of each live migration, one mark per move, one row per run (log scale).',
   'host-energy': "VM runs: each host's energy, split into idle power, what its load added and its boots.",
   'hosts-on': 'VM runs: how many hosts were on, and booting, over the run.',
-  'host-load': "VM runs: a heat map of each host's load over time (its VMs' demand over its cores), one row per host.",
+  'host-load':
+    "VM and request runs: a heat map of each host's load over time (its VMs' demand, or its requests' busy cores, over its cores), one row per host.",
   'response-by-server':
     'Request runs on a cluster: the response time on each server and overall (mean, p95, p99), one panel per run.',
 };
@@ -274,8 +276,8 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
 /** The charts drawn from VM runs (their moves, hosts and energy), not from one-machine runs. */
 export const VM_CHARTS: readonly string[] = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load'];
 
-/** The charts drawn from request runs on a cluster. */
-export const CLUSTER_CHARTS: readonly string[] = ['response-by-server'];
+/** The charts drawn from request runs on a cluster (host-load draws VM runs too). */
+export const CLUSTER_CHARTS: readonly string[] = ['response-by-server', 'host-load'];
 
 export const CHART_TABLES: Readonly<Record<string, string>> = {
   series: 'Time series: one row per time bin and CPU.',
@@ -394,6 +396,11 @@ const clusterHost = obj({
     "Each host's memory (a VM run needs it: a VM's RAM is never overcommitted).",
     { sim: 'ramBytes', default: 'none: request runs do not model memory' },
   ),
+  network: f(
+    obj(fieldsOf(REQUEST_LINK)),
+    "These hosts' link latency, instead of the cluster's network: (request runs; a VM run's hosts share one link).",
+    { sim: 'link', default: "the cluster's" },
+  ),
   off: f({ type: 'boolean' }, 'These hosts start powered off: spares a VM run may power on (request runs refuse it).', {
     default: 'false',
   }),
@@ -414,8 +421,8 @@ const cluster = obj({
     { default: 'none: energy only from machines with a power model' },
   ),
   network: f(
-    obj(fieldsOf(LIVE_MIGRATION_LINK)),
-    "Each host's link to a non-blocking switch: what VM runs' live migrations use (request runs do not model the network).",
+    obj(fieldsOf(CLUSTER_LINK)),
+    "Each host's link to a non-blocking switch: VM runs' live migrations use all of it; request runs its latency only (each request and its response cross it once), 0 when not given.",
     { sim: 'link', default: 'the defaults of its keys' },
   ),
   events: f(

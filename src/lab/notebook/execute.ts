@@ -502,9 +502,14 @@ export class LabSession {
   }
 
   private async chartOutput(lab: ResolvedLab, chart: ResolvedChart, options: ExecuteOptions): Promise<OutputData> {
+    // A chart both families draw (host-load) is the family's of its runs.
+    const ofRequestRuns = chart.runs.some((name) => lab.clusterRuns.some((r) => r.name === name));
     const ofVms = await familyChart(
       chart,
-      { charts: VM_CHARTS, what: 'runs of VMs on a cluster (run: { cluster, vms })' },
+      {
+        charts: ofRequestRuns ? VM_CHARTS.filter((c) => !CLUSTER_CHARTS.includes(c)) : VM_CHARTS,
+        what: 'runs of VMs on a cluster (run: { cluster, vms })',
+      },
       (name) => lab.vmRuns.find((r) => r.name === name),
       (run) => this.vmResultOf(run, options),
       buildVmChart,

@@ -179,9 +179,12 @@ export class Balancer {
     return this.activeCount;
   }
 
-  /** Server `i`'s requests are gone (its host went down): none of them will be answered. */
-  forget(i: number): void {
-    this.connections[i] = 0;
+  /**
+   * Server `i`'s requests are gone (its host went down): none of them will be answered but the
+   * `onTheirWay` responses it sent before, still on the network to the balancer.
+   */
+  forget(i: number, onTheirWay = 0): void {
+    this.connections[i] = onTheirWay;
   }
 
   /**

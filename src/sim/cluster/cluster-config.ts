@@ -10,13 +10,14 @@ import { checkDist } from '../distributions';
 import { SimConfigError } from '../errors';
 import { resolveMachine, type ResolvedMachine } from '../machine';
 import { RUN } from '../resolve';
-import { given, onlySectionKeys, readEnum, readNumber, type Section } from '../spec';
+import { given, onlySectionKeys, readEnum, readNumber, type NumberKey, type Section } from '../spec';
 import { GROUP } from '../workload';
 import { array, num, onlyKeys, optNum, record, str } from '../validate';
 import { BALANCER, HEALTH, type BalancerPolicyName, type ResolvedBalancer, type ResolvedHealth } from './balancer';
 import { AUTOSCALE, resolveAutoscale, type ResolvedAutoscale } from './autoscaler';
 import { resolveHostEvents, type HostAction, type HostEventConfig } from './host-events';
 import { resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
+import { LIVE_MIGRATION_LINK } from './live-migration';
 
 export type { HostPowerConfig } from './host-power';
 
@@ -30,6 +31,8 @@ export interface ClusterHostConfig {
   workload?: WorkloadConfig;
   /** These hosts' power figures, instead of the cluster's. */
   power?: HostPowerConfig;
+  /** These hosts' link latency, instead of the cluster's. */
+  link?: { latencyNs?: number };
 }
 
 export interface ServiceConfig {
@@ -73,6 +76,59 @@ export interface ClusterConfig {
   power?: HostPowerConfig;
   /** Host failures, maintenance windows, power-offs and power-ons (host-events.ts). */
   events?: HostEventConfig[];
+  /**
+   * Each host's link to the balancer's switch (CLUSTER_LINK): a request run reads its latency
+   * only; its bandwidth and migration share are VM runs' (checked here all the same).
+   */
+  link?: { latencyNs?: number; bandwidthBytesPerS?: number; migrationShare?: number; maxMigrationBytesPerS?: number };
+}
+
+/**
+ * A request run's link latency (docs/model.md, "Network latency"): the key of live migration's
+ * link (one name for the concept), with what differs for requests. Its default is 0, so a run
+ * without a network is the run it always was, and it is bounded so that no run's clock overflows.
+ */
+export const REQUEST_LINK = {
+  latencyNs: {
+    ...LIVE_MIGRATION_LINK.latencyNs,
+    default: 0,
+    // A link slower than this is no data-centre link (even the Earth-Moon distance is 1.3 s).
+    max: 10e9,
+    doc: "One-way latency of the host's link: a request reaches its server this much after the balancer sends it, and its response comes back as late again (2 x latency on its response time); bandwidth is not modelled for requests, which are small messages.",
+  },
+} satisfies Section;
+
+/** A number key whose default depends on who reads it (the readers give their own). */
+function withoutDefault(spec: NumberKey): Omit<NumberKey, 'default'> {
+  const { default: _default, ...rest } = spec;
+  void _default;
+  return rest;
+}
+
+/**
+ * A cluster's network: one link per host to a non-blocking switch. VM runs' live migrations use
+ * all of it (LIVE_MIGRATION_LINK, 50 us latency by default); request runs its latency only, 0
+ * when not given (REQUEST_LINK).
+ */
+export const CLUSTER_LINK = {
+  ...LIVE_MIGRATION_LINK,
+  latencyNs: {
+    ...withoutDefault(REQUEST_LINK.latencyNs),
+    defaultText: `${LIVE_MIGRATION_LINK.latencyNs.default / 1000}us in VM runs, 0 in request runs`,
+    doc: "One-way latency of each host's link. VM runs: the last byte of a move arrives this much later, lengthening its downtime once. Request runs: a request and its response each take it (2 x latency on the response time; 0 when not given).",
+  },
+} satisfies Section;
+
+/** A link section's latency (the other keys are VM runs', checked against CLUSTER_LINK). */
+function linkLatency(value: unknown, path: string, section: Section, fallback: number): number {
+  const link = record(value, path);
+  onlySectionKeys(link, path, section);
+  for (const [key, spec] of Object.entries(section))
+    if (key !== 'latencyNs' && spec.kind === 'number' && link[key] !== undefined)
+      readNumber(spec, link[key], `${path}.${key}`);
+  return link.latencyNs === undefined
+    ? fallback
+    : readNumber(REQUEST_LINK.latencyNs, link.latencyNs, `${path}.latencyNs`);
 }
 
 /** A service's keys (spec.ts): the requests' working set and memory intensity are a workload group's. */
@@ -109,6 +165,8 @@ export interface ResolvedHost {
   power: ResolvedHostPower | null;
   /** Its machine has a power model of its own, which then gives its energy. */
   ownPower: boolean;
+  /** One-way latency of its link (0: requests reach it the instant they are routed). */
+  latencyNs: number;
 }
 
 export interface ResolvedService {
@@ -209,7 +267,12 @@ export function resolveCluster(config: unknown): ResolvedCluster {
     'maxBins',
     'power',
     'events',
+    'link',
   ]);
+  const clusterLatency =
+    c.link === undefined
+      ? REQUEST_LINK.latencyNs.default
+      : linkLatency(c.link, 'link', CLUSTER_LINK, REQUEST_LINK.latencyNs.default);
   const clusterPower = c.power === undefined ? null : resolveHostPower(c.power, 'power');
   const durationNs = readNumber(RUN.durationNs, given(c.durationNs, 'durationNs'), 'durationNs');
   const seed = readNumber(RUN.seed, given(c.seed, 'seed'), 'seed');
@@ -220,7 +283,9 @@ export function resolveCluster(config: unknown): ResolvedCluster {
   entries.forEach((item, entry) => {
     const path = `hosts[${entry}]`;
     const h = record(item, path);
-    onlyKeys(h, path, ['name', 'count', 'machine', 'workload', 'power']);
+    onlyKeys(h, path, ['name', 'count', 'machine', 'workload', 'power', 'link']);
+    const latencyNs =
+      h.link === undefined ? clusterLatency : linkLatency(h.link, `${path}.link`, REQUEST_LINK, clusterLatency);
     const power = h.power === undefined ? clusterPower : resolveHostPower(h.power, `${path}.power`);
     const name = h.name === undefined ? 'host' : str(h.name, `${path}.name`);
     const count = optNum(h.count, `${path}.count`, 1, { integer: true, min: 1, max: MAX_HOSTS });
@@ -233,7 +298,7 @@ export function resolveCluster(config: unknown): ResolvedCluster {
       const hostName = `${name}-${i}`;
       if (names.has(hostName)) throw new SimConfigError(`${path}.name`, `two hosts are named "${hostName}"`);
       names.add(hostName);
-      hosts.push({ name: hostName, entry, machine, capacity, power, ownPower: machine.power !== null });
+      hosts.push({ name: hostName, entry, machine, capacity, power, ownPower: machine.power !== null, latencyNs });
     }
   });
   const service = resolveService(c.service, hosts.length);

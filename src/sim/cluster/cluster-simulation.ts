@@ -14,6 +14,12 @@
  * after the service (`arrival:`, `demand:`, `balancer:`), each host's own streams from a seed
  * drawn from the stream `host:<name>`, so adding a host changes no other host's randomness and
  * the same requests (times and demands) arrive under every balancing policy.
+ *
+ * Network latency (docs/model.md, "Network latency"): a request routed at t to a server whose
+ * link has one-way latency L reaches it at t + L, and its response, done at c, reaches the
+ * balancer at c + L, so its response time is c + L - t. Both trips are on Wire queues, taken
+ * off whenever their host is brought up; a host whose link has no latency has no queues and
+ * runs exactly as before (a request is injected, and answered, the instant it is sent).
  */
 import type { SimConfig } from '../config';
 import { digestOf, type Sha256Factory } from '../digest';
@@ -29,6 +35,8 @@ import { Autoscaler, type ScaleEvent, type ScaledCluster } from './autoscaler';
 import type { HostAction } from './host-events';
 import { HostRun, type HostOutcome } from './host-run';
 import { InFlight } from './in-flight';
+import { ServerLoad } from './server-load';
+import { Wire } from './wire';
 
 /** Response times of one server's requests, or of all of them. */
 export interface RequestStats {
@@ -50,6 +58,14 @@ export interface ServerResult extends RequestStats, Omit<HostOutcome, 'events'> 
   host: string;
   /** Its capacity: the sum of its CPUs' speeds. */
   capacity: number;
+  /** One-way latency of its link, when it has one (every response time of its requests includes it twice). */
+  latencyS?: number;
+  /**
+   * Its load in LOAD_BINS bins from 0 (server-load.ts): busy cores over cores while up, and the
+   * share of the bin it was up. The host-load chart. Not part of the digest: it is another view
+   * of the same run, and leaving it out keeps every request run's digest as it was.
+   */
+  load: { atS: number; load: number; on: number }[];
 }
 
 export interface ClusterResult {
@@ -115,6 +131,11 @@ export class ClusterSimulation implements BalancerHost {
   private readonly scaler: Autoscaler | null;
   private readonly response: LogHistogram[];
   private readonly overall = new LogHistogram();
+  /** Per host: its link's one-way latency, and the requests on their way to it and the responses on their way back (null without latency). */
+  private readonly latencyNs: readonly number[];
+  private readonly toServer: (Wire | null)[];
+  private readonly toBalancer: (Wire | null)[];
+  private readonly load: ServerLoad[];
   private cached: ClusterResult | null = null;
 
   /** Validates the config (throws SimConfigError naming the bad field). */
@@ -130,6 +151,10 @@ export class ClusterSimulation implements BalancerHost {
     this.droppedUnnoticed = new Float64Array(n);
     this.response = hosts.map(() => new LogHistogram());
     this.pending = new InFlight(n);
+    this.latencyNs = hosts.map((h) => h.latencyNs);
+    this.toServer = hosts.map((h) => (h.latencyNs > 0 ? new Wire() : null));
+    this.toBalancer = hosts.map((h) => (h.latencyNs > 0 ? new Wire() : null));
+    this.load = hosts.map((h) => new ServerLoad(this.endNs, h.machine.cpuCount));
     this.hosts = hosts.map((h, i) => {
       const entry = config.hosts[h.entry]!;
       const own = entry.workload === undefined ? [] : hostGroups(entry.workload, `hosts[${h.entry}].workload`);
@@ -180,7 +205,7 @@ export class ClusterSimulation implements BalancerHost {
       return new HostRun(make, h.machine.cpuCount, h.power, h.ownPower, this.cfg.bootingNs[i]!);
     });
     // Every host is up from the start (built only now: an incarnation's callback reads its HostRun).
-    for (const run of this.hosts) run.start(0);
+    for (let i = 0; i < n; i++) this.startHost(i, 0);
     this.balancer = new Balancer(
       service.balancer,
       hosts.map((h) => h.capacity),
@@ -198,7 +223,7 @@ export class ClusterSimulation implements BalancerHost {
     // Hosts the autoscaler has not powered on are off from the start.
     hosts.forEach((_, i) => {
       if (this.scaler?.initiallyOff(i) !== true) return;
-      this.hosts[i]!.stop(0);
+      this.stopHost(i, 0);
       this.balancer.setActive(i, false);
     });
     this.arrivalRng = new Rng(seed, `arrival:${service.name}`);
@@ -242,23 +267,53 @@ export class ClusterSimulation implements BalancerHost {
     return this.processedToNs >= this.endNs;
   }
 
-  /** BalancerHost: server `i`'s load at the arrival being routed. */
+  /**
+   * BalancerHost: server `i`'s load at the arrival being routed: the processes in its system
+   * and the requests the balancer has sent it that are still on the wire (it knows it sent them).
+   */
   loadOf(i: number): number {
     this.bringUp(i);
-    return this.hosts[i]!.liveProcesses;
+    return this.hosts[i]!.liveProcesses + (this.toServer[i]?.length ?? 0);
   }
 
   /** BalancerHost: server `i` has applied everything before the arrival being routed. */
   bringUp(i: number): void {
-    this.hosts[i]!.advance(this.nowArrivalNs);
+    this.bringTo(i, this.nowArrivalNs);
+  }
+
+  /**
+   * Host `i` has applied every instant before `t`: the requests that reached it before t are
+   * injected at their arrival, and the responses that reached the balancer before t are counted.
+   */
+  private bringTo(i: number, t: number): void {
+    const run = this.hosts[i]!;
+    const toServer = this.toServer[i];
+    if (toServer === null || toServer === undefined) {
+      run.advance(t);
+      return;
+    }
+    while (toServer.nextNs < t) {
+      const atNs = toServer.nextNs;
+      // The host is up: the requests on the wire to a host that went down were lost with it.
+      run.advance(atNs);
+      this.onServer(i, atNs, 1);
+      run.inject(this.cfg.service.name, toServer.firstA, toServer.firstB);
+      toServer.shift();
+    }
+    run.advance(t);
+    const toBalancer = this.toBalancer[i]!;
+    while (toBalancer.nextNs < t) {
+      this.received(i, toBalancer.firstA);
+      toBalancer.shift();
+    }
   }
 
   /** What the autoscaler does to the hosts and the balancer. */
   private readonly scaled: ScaledCluster = {
-    bringTo: (i, t) => this.hosts[i]!.advance(t),
+    bringTo: (i, t) => this.bringTo(i, t),
     pendingOf: (i) => this.pending.count[i]!,
-    start: (i, t) => this.hosts[i]!.start(t),
-    stop: (i, t) => this.hosts[i]!.stop(t),
+    start: (i, t) => this.startHost(i, t),
+    stop: (i, t) => this.stopHost(i, t),
     setActive: (i, on) => this.balancer.setActive(i, on),
     // Only the boot time within the run draws power.
     booted: (i, t, ns) => this.hosts[i]!.addBooting(Math.max(0, Math.min(ns, this.endNs - t))),
@@ -269,15 +324,18 @@ export class ClusterSimulation implements BalancerHost {
     const i = action.host;
     switch (action.kind) {
       case 'stop': {
-        // Whatever it answered before the instant counts; the rest is lost with the host.
-        this.hosts[i]!.stop(action.atNs);
+        // Whatever it answered before the instant counts; the rest is lost with the host, and
+        // so are the requests on the wire to it. Responses it sent before are on their way.
+        if (this.toServer[i] !== null) this.bringTo(i, action.atNs);
+        this.stopHost(i, action.atNs);
+        this.toServer[i]?.clear();
         this.droppedInFlight[i]! += this.pending.drop(i);
         this.scaler?.cleared(i, action.atNs);
-        this.balancer.forget(i);
+        this.balancer.forget(i, this.toBalancer[i]?.length ?? 0);
         return;
       }
       case 'start':
-        this.hosts[i]!.start(action.atNs);
+        this.startHost(i, action.atNs);
         return;
       case 'out':
       case 'in':
@@ -306,16 +364,48 @@ export class ClusterSimulation implements BalancerHost {
     }
     this.bringUp(i);
     const token = this.pending.add(i, t);
-    this.scaler?.changed(i, t, 1);
     this.balancer.routed(i);
     this.routed[i]!++;
+    const latencyNs = this.latencyNs[i]!;
+    if (latencyNs > 0) {
+      // On the wire: it reaches the server (and counts in its utilisation) one latency later.
+      this.toServer[i]!.send(t + latencyNs, demandNs, token);
+      return;
+    }
+    this.onServer(i, t, 1);
     this.hosts[i]!.inject(this.cfg.service.name, demandNs, token);
   }
 
   /** Host `i` answered the request in slot `token` at cluster time `timeNs` (called from within its advance). */
   private answered(i: number, token: number, timeNs: number): void {
-    const responseNs = timeNs - this.pending.take(token);
-    this.scaler?.changed(i, timeNs, -1);
+    const sentNs = this.pending.take(token);
+    this.onServer(i, timeNs, -1);
+    const latencyNs = this.latencyNs[i]!;
+    if (latencyNs === 0) this.received(i, timeNs - sentNs);
+    // Done on the server; its response reaches the balancer one latency later.
+    else this.toBalancer[i]!.send(timeNs + latencyNs, timeNs + latencyNs - sentNs, 0);
+  }
+
+  /** Host `i`'s requests (reached it, not done) change by `delta` at `t`, in time order: its utilisation. */
+  private onServer(i: number, t: number, delta: number): void {
+    this.scaler?.changed(i, t, delta);
+    this.load[i]!.changed(t, delta);
+  }
+
+  /** Host `i` comes up at `t` (a fresh incarnation). */
+  private startHost(i: number, t: number): void {
+    this.hosts[i]!.start(t);
+    this.load[i]!.up(t);
+  }
+
+  /** Host `i` goes down at `t`: its run ends there (its completions before t are told first). */
+  private stopHost(i: number, t: number): void {
+    this.hosts[i]!.stop(t);
+    this.load[i]!.down(t);
+  }
+
+  /** A response of host `i` reached the balancer, `responseNs` after its request did. */
+  private received(i: number, responseNs: number): void {
     this.response[i]!.add(responseNs);
     this.overall.add(responseNs);
     this.completed[i]!++;
@@ -334,7 +424,9 @@ export class ClusterSimulation implements BalancerHost {
     const counted = this.cfg.hasEvents || this.scaler !== null;
     let inFlight = 0;
     let unnoticed = 0;
-    const servers: ServerResult[] = this.hosts.map((run, i) => {
+    const servers: Omit<ServerResult, 'load'>[] = this.hosts.map((run, i) => {
+      // What reached the host, and the balancer, before the end counts; the rest is unfinished.
+      if (this.toServer[i] !== null) this.bringTo(i, endNs);
       const outcome = run.finish(endNs);
       inFlight += this.droppedInFlight[i]!;
       unnoticed += this.droppedUnnoticed[i]!;
@@ -346,6 +438,7 @@ export class ClusterSimulation implements BalancerHost {
       return {
         host: this.cfg.hosts[i]!.name,
         capacity: this.cfg.hosts[i]!.capacity,
+        ...(this.latencyNs[i]! > 0 ? { latencyS: this.latencyNs[i]! / 1e9 } : {}),
         ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!, counted ? dropped : undefined),
         ...rest,
       };
@@ -353,7 +446,7 @@ export class ClusterSimulation implements BalancerHost {
     const routed = this.arrivals;
     const completed = this.overall.count;
     const requestsDropped = inFlight + unnoticed + this.droppedNoServer;
-    const body: Omit<ClusterResult, 'digest'> = {
+    const body: Omit<ClusterResult, 'digest' | 'servers'> & { servers: Omit<ServerResult, 'load'>[] } = {
       simulatedS: endNs / 1e9,
       service: this.cfg.service.name,
       balancer: { ...this.cfg.service.balancer },
@@ -367,7 +460,8 @@ export class ClusterSimulation implements BalancerHost {
       ...(counted ? { requestsDropped, drops: { inFlight, unnoticed, noServer: this.droppedNoServer } } : {}),
       ...(this.scaler !== null ? { scaling: this.scaler.events } : {}),
     };
-    this.cached = { ...body, digest: digestOf(body, this.sha256) };
+    const digest = digestOf(body, this.sha256);
+    this.cached = { ...body, servers: servers.map((s, i) => ({ ...s, load: this.load[i]!.series(endNs) })), digest };
     return this.cached;
   }
 }
