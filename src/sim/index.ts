@@ -105,7 +105,7 @@ export {
   type VmConfig,
   type VmHostConfig,
   type VmLoadConfig,
-  type VmMaintenanceEvent,
+  type VmHostEvent,
   type VmMigrationPolicyConfig,
 } from './cluster/vm-config';
 export { MAD_MIN_HISTORY, medianAbsoluteDeviation, overloadThreshold } from './cluster/vm-policies';
