@@ -38,6 +38,8 @@ import { Simulation } from '../simulation';
 import { LIVE_MIGRATION_LINK, simulateLiveMigration, type LiveMigrationRecord } from './live-migration';
 import { resolveVmCluster, type ResolvedVm, type ResolvedVmCluster, type VmClusterConfig } from './vm-config';
 import type { HostCapacity, VmSize } from './vm-placement';
+import { bootPowerW } from './host-power';
+import { HostHeat, planHotspot } from './vm-hotspot';
 import {
   overloadThreshold,
   planConsolidation,
@@ -156,6 +158,8 @@ export interface VmHostResult {
   load: { atS: number; load: number; on: number }[];
   /** Its last run's digest (the only one for a host that never failed). */
   digest: string;
+  /** Only with a hotspot policy: its temperature at the end, its peak, its time at or above the threshold. */
+  thermal?: { temperatureC: number; peakC: number; hotS: number };
   /** Only for a host that failed: how often, and each of its runs. */
   failures?: number;
   incarnations?: VmHostIncarnation[];
@@ -198,6 +202,8 @@ export interface VmClusterResult {
   events: number;
   /** Only in runs with fail events. */
   failures?: VmFailuresResult;
+  /** Only with a hotspot policy: the hottest any host got, and the host-seconds at or above the threshold. */
+  hotspot?: { peakC: number; hotS: number };
   digest: string;
 }
 
@@ -273,6 +279,8 @@ interface HostState {
   /** Its power state at 0 and at each change. */
   powerStates: { atNs: number; state: HostPowerState }[];
   load: LoadBins;
+  /** Its temperature, with a hotspot policy. */
+  heat: HostHeat | null;
 }
 
 interface Piece {
@@ -360,6 +368,7 @@ export class VmClusterSimulation implements VmPolicyView {
       offAtNs: [],
       powerStates: [{ atNs: 0, state: h.off ? 'off' : 'on' }],
       load: new LoadBins(this.cfg.durationNs),
+      heat: this.cfg.hotspot === null ? null : new HostHeat(this.cfg.hotspot),
     }));
     // Placed by the resolver (vm-config.ts), which refuses a VM that fits nowhere.
     const placed = this.cfg.initial;
@@ -514,8 +523,40 @@ export class VmClusterSimulation implements VmPolicyView {
         h.load.add(this.clockNs, t, demand[i]!);
         if (demand[i]! > this.cores[i]!) h.overloadNs += dt;
       });
+      if (this.cfg.hotspot !== null) this.hosts.forEach((h, i) => h.heat!.heat(this.powerW(i, demand[i]!), dt));
     }
     this.clockNs = t;
+  }
+
+  /**
+   * Host `h`'s power with `demand` cores of vCPU demand on it: the linear host model (its demand
+   * over its cores, capped at 1) while on, its boot power while booting, nothing off or failed.
+   */
+  private powerW(h: number, demand: number): number {
+    const p = this.cfg.hosts[h]!.power;
+    const state = this.hosts[h]!.state;
+    if (state === 'on') return p.idleW + (p.peakW - p.idleW) * Math.min(1, demand / this.cores[h]!);
+    return state === 'booting' ? bootPowerW(p) : 0;
+  }
+
+  /** The hot-spot policy at a check: hot hosts shed VMs; whether any move started. */
+  private coolHotSpots(t: number): boolean {
+    const hs = this.cfg.hotspot;
+    if (hs === null || !hs.migrate) return false;
+    const temps = this.hosts.map((x) => x.heat!.temperatureC);
+    const steady = (h: number) => this.hosts[h]!.linkMoves === 0;
+    const all = this.hosts.map((_, h) => h);
+    const hot = all
+      .filter(
+        (h) => this.hosts[h]!.state === 'on' && !this.hosts[h]!.maintenance && steady(h) && temps[h]! >= hs.thresholdC,
+      )
+      .sort((a, b) => temps[b]! - temps[a]! || a - b);
+    if (hot.length === 0) return false;
+    const targets = all.filter((h) => this.accepts(h) && steady(h));
+    const settles = (h: number, demand: number) => this.hosts[h]!.heat!.settlesAtC(this.powerW(h, demand));
+    const plan = planHotspot(this, hot, targets, temps, settles, hs.thresholdC);
+    this.startMoves(plan.moves, t);
+    return plan.moves.length > 0;
   }
 
   /** Each VM's utilisation for the slice from `t`, and its work for it. */
@@ -893,7 +934,8 @@ export class VmClusterSimulation implements VmPolicyView {
     const thresholds = this.hosts.map((x) => overloadThreshold(cfg.overload, cfg.threshold, cfg.safety, x.history));
     const overload = planOverload(this, cfg.placement, thresholds, candidates);
     this.carryOut(overload, t);
-    if (!cfg.consolidate || overload.moves.length > 0 || overload.needHost) return;
+    const cooled = this.coolHotSpots(t);
+    if (!cfg.consolidate || overload.moves.length > 0 || overload.needHost || cooled) return;
     // An empty host saves its idle power at once; then one host is emptied per check.
     for (const h of candidates)
       if (this.vmsOf(h).length === 0 && this.used[h]!.vcpus === 0) {
@@ -1014,6 +1056,7 @@ export class VmClusterSimulation implements VmPolicyView {
         powerStates: x.powerStates.map((p) => ({ atS: p.atNs / S, state: p.state })),
         load: x.load.series(endNs, spec.cores),
         digest,
+        ...(x.heat === null ? {} : { thermal: x.heat.result() }),
         ...(x.failures > 0 ? { failures: x.failures, incarnations: this.incarnationsOf(x, endNs) } : {}),
       };
     });
@@ -1048,6 +1091,14 @@ export class VmClusterSimulation implements VmPolicyView {
       migrationDowntimeS: sum(vms.map((v) => v.downtimeS)),
       events,
       ...(this.hasFailures ? { failures: this.failuresResult(vms, migrations) } : {}),
+      ...(this.cfg.hotspot === null
+        ? {}
+        : {
+            hotspot: {
+              peakC: Math.max(...hosts.map((x) => x.thermal!.peakC)),
+              hotS: sum(hosts.map((x) => x.thermal!.hotS)),
+            },
+          }),
     };
     this.cached = { ...body, digest: digestOf(body, this.sha256) };
     return this.cached;

@@ -19,6 +19,7 @@ import {
   type LiveMigrationLinkConfig,
 } from './live-migration';
 import { readHostEvents, type HostEventConfig } from './host-events';
+import { resolveHotspot, VM_HOTSPOT, type HotspotConfig, type ResolvedHotspot } from './vm-hotspot';
 import { resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
 import { placeAll, VM_PLACEMENT, vcpuSlots, type VmPlacementName, type VmSize } from './vm-placement';
 
@@ -132,6 +133,12 @@ export const VM_MIGRATION = {
     source:
       'VMware vSphere HA: a failed host is declared dead and its VMs restarted 18 s after its last heartbeat with heartbeat datastores, 15 s without (Epping & Denneman, vSphere HA Deepdive, "Restarting Virtual Machines")',
   },
+  hotspot: {
+    kind: 'section',
+    keys: VM_HOTSPOT,
+    doc: "Thermal hot spots: each host's temperature from its power (a lumped RC model); hosts at or above the threshold shed VMs (reason thermal).",
+    defaultText: 'none: host temperatures are not simulated',
+  },
 } satisfies Section;
 
 /** The cluster's own keys. */
@@ -197,6 +204,7 @@ export interface VmMigrationPolicyConfig {
   consolidate?: 'off' | 'on';
   underload?: number;
   restartDelayNs?: number;
+  hotspot?: HotspotConfig;
   /** How a VM moves (live-migration.ts); default pre-copy with its defaults. */
   method?: LiveMigrationConfig['method'];
 }
@@ -273,6 +281,8 @@ export interface ResolvedVmCluster {
   consolidate: boolean;
   underload: number;
   restartDelayNs: number;
+  /** null: temperatures are not simulated. */
+  hotspot: ResolvedHotspot | null;
   events: VmHostEvent[];
   durationNs: number;
   seed: number;
@@ -499,6 +509,7 @@ export function resolveVmCluster(config: unknown): ResolvedVmCluster {
     consolidate: readEnum<'off' | 'on'>(M.consolidate, m.consolidate, 'migration.consolidate') === 'on',
     underload: readNumber(M.underload, m.underload, 'migration.underload'),
     restartDelayNs: readNumber(M.restartDelayNs, m.restartDelayNs, 'migration.restartDelayNs'),
+    hotspot: resolveHotspot(m.hotspot, 'migration.hotspot'),
     events,
     durationNs,
     seed,
