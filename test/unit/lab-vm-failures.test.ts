@@ -4,7 +4,7 @@
 // the closed form); misused events are errors at the exact line and column of the value; and
 // the committed example runs from the command line with its restarts table.
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseLab } from '../../src/lab/document/markdown';
@@ -99,4 +99,48 @@ test('the example runs from the command line: restarts table, faults in the summ
   assert.match(r.stdout, /\| vm-0 \| host-0 → host-2 \| fault \| 60 s \| 78 s \|/);
   assert.match(r.stdout, /\| vm-0 \| host-0 → host-0 \| fault \| 60 s \| 240 s \|/);
   assert.match(r.stdout, /vmDownS \| 720 s/);
+});
+
+test('every chart of the example draws: the session executes each chart cell and Vega-Lite compiles it', async () => {
+  const text = readFileSync(join(REPO, 'examples', 'vm-failures.lab.md'), 'utf8');
+  const cells = parseLab(text);
+  const charts = cells.map((c, i) => (c.kind === 'chart' ? i : -1)).filter((i) => i >= 0);
+  assert.equal(charts.length, 4);
+  const { compile } = await import('vega-lite');
+  const session = new LabSession(inProcessRunHost);
+  for (const index of charts) {
+    const outcome = await session.execute(cells, index, { signal: new AbortController().signal });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const chart = outcome.outputs.flatMap((o) => o.items).find((i) => i.mime === CHART_MIME)!.data as ChartOutput;
+    compile(chart.spec);
+  }
+});
+
+test('hot spots in a lab: the summary gives the peak and time hot; bad hotspot values are errors at the value', async () => {
+  const HOT_VMS = (hotspot: string) =>
+    `\`\`\`vms\nname: t\nmigration: { overload: none, hotspot: ${hotspot} }\nvms:\n  - { name: db, vcpus: 2, ram: 1GiB, dirtyRate: 0B/s, load: { utilization: 50% } }\n\`\`\`\n`;
+  const lab = (hotspot: string) =>
+    [MACHINE, cluster('  - { event: maintenance, at: 9s, host: host-1 }'), HOT_VMS(hotspot), RUN].join('\n');
+  const run = (await outputsOf(lab('{ threshold: 60C, migrate: off }'), 3)).find((i) => i.mime === RUN_MIME)!
+    .data as RunOutput;
+  // The default host power (93.7 W idle, 135 W peak) with 1 of 4 cores busy, R 0.34 K/W, C 340 J/K,
+  // from 25 C inlet air: after 10 s host-0 is at 25 + P R (1 - e^{-10 / RC}).
+  const P = 93.7 + (135 - 93.7) / 4;
+  const expected = 25 + P * 0.34 * (1 - Math.exp(-10 / (0.34 * 340)));
+  assert.ok(Math.abs((run.summary.hostPeakC as number) - expected) < 1e-9, String(run.summary.hostPeakC));
+  assert.equal(run.summary.hotHostS, 0);
+  const bad = (hotspot: string, token: string) => {
+    const text = lab(hotspot);
+    const body = (parseLab(text)[2] as { value: string }).value.split('\n');
+    const line = body.findIndex((l) => l.includes(token));
+    const errors = errorsAt(text, 2);
+    assert.equal(errors.length, 1, `${hotspot}: ${JSON.stringify(errors)}`);
+    assert.deepEqual(errors[0]!.slice(0, 2), [line, body[line]!.indexOf(token)], hotspot);
+  };
+  bad('{ threshold: 60GHz }', 'GHz');
+  bad('{ threshold: 60C, resistance: -1K/W }', '-1K/W');
+  bad('{ threshold: 60C, migrate: maybe }', 'maybe');
+  bad('{ threshold: 60C, colour: red }', 'colour');
+  // The simulator's own check: a threshold at or below the inlet, at the threshold's value.
+  bad('{ threshold: 20C }', '20C');
 });

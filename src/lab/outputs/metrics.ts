@@ -67,7 +67,9 @@ export type VmRunMetric =
   | 'vmRestarts'
   | 'vmsDownAtEnd'
   | 'vmDownS'
-  | 'unmetDemandS';
+  | 'unmetDemandS'
+  | 'hostPeakC'
+  | 'hotHostS';
 
 /**
  * Metrics only request runs on a cluster have (their overall row, src/lab/notebook/execute.ts
@@ -428,6 +430,18 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | C
       "vCPU work VMs' loads asked for while they were down, none of it done (vCPU-seconds; VM runs with fail events).",
     unit: 'seconds',
     group: 'faults',
+    better: 'lower',
+  },
+  hostPeakC: {
+    meaning: 'Hottest any host got (VM runs with a hotspot policy: the lumped RC host model).',
+    unit: 'celsius',
+    group: 'heat',
+    better: 'lower',
+  },
+  hotHostS: {
+    meaning: 'Host-seconds at or above the hot-spot threshold, summed over hosts (VM runs with a hotspot policy).',
+    unit: 'seconds',
+    group: 'heat',
     better: 'lower',
   },
   simulatedS: {

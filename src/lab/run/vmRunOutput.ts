@@ -29,7 +29,14 @@ export function vmRunSummary(result: VmClusterResult): RunOutput['summary'] {
           vmDownS: result.failures.downS,
           unmetDemandS: result.failures.unmetDemandS,
         }),
+    ...(result.hotspot === undefined ? {} : { hostPeakC: result.hotspot.peakC, hotHostS: result.hotspot.hotS }),
   };
+}
+
+/** The hot-spot policy in the run's policy line (nothing without one: a run is described as before). */
+function hotspotPolicy(h: ReturnType<typeof resolveVmCluster>['hotspot']): string {
+  if (h === null) return '';
+  return `, hot spots at ${h.thresholdC} C${h.migrate ? '' : ' (watched)'}`;
 }
 
 /** A VM run's output: the summary above, and how to reproduce it (its digest names the whole result). */
@@ -38,7 +45,7 @@ export function vmRunOutput(run: ResolvedVmRun, result: VmClusterResult): RunOut
   const p = resolveVmCluster(run.config);
   return {
     name: run.name,
-    policy: `${p.placement}, overload ${p.overload}${p.consolidate ? ', consolidation' : ''}, ${p.method.kind}`,
+    policy: `${p.placement}, overload ${p.overload}${p.consolidate ? ', consolidation' : ''}${hotspotPolicy(p.hotspot)}, ${p.method.kind}`,
     scheduler: run.config.scheduler.kind,
     machine: `${run.clusterName} (${result.hosts.length} hosts, ${run.config.policy.name})`,
     workload: run.vmsNames.join(', '),
@@ -96,7 +103,9 @@ export function vmRunMarkdown(output: RunOutput, result: VmClusterResult): strin
     seconds(h.busyS),
     seconds(h.overloadS),
     formatMetric('energyJ', h.energyJ),
+    ...(h.thermal === undefined ? [] : [formatMetric('hostPeakC', h.thermal.peakC), seconds(h.thermal.hotS)]),
   ]);
+  const heat = result.hotspot !== undefined;
   const failures = result.failures;
   const vms = result.vms.map((v) => [
     v.vm,
@@ -112,7 +121,20 @@ export function vmRunMarkdown(output: RunOutput, result: VmClusterResult): strin
   return [
     `**${output.name}**: ${output.policy} on ${output.machine}, seed ${output.seed}`,
     '',
-    ...table(['host', 'state', 'VMs', 'on', 'boots', 'busy (core-s)', 'overloaded', 'energy'], hosts),
+    ...table(
+      [
+        'host',
+        'state',
+        'VMs',
+        'on',
+        'boots',
+        'busy (core-s)',
+        'overloaded',
+        'energy',
+        ...(heat ? ['peak temperature', 'time hot'] : []),
+      ],
+      hosts,
+    ),
     '',
     ...table(failures === undefined ? vmHead : [...vmHead, 'down (host failed)', 'restarts'], vms),
     '',
