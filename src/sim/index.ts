@@ -109,6 +109,7 @@ export {
   type VmMigrationPolicyConfig,
 } from './cluster/vm-config';
 export { MAD_MIN_HISTORY, medianAbsoluteDeviation, overloadThreshold } from './cluster/vm-policies';
+export { VM_HOTSPOT, type HotspotConfig } from './cluster/vm-hotspot';
 export {
   segmentsOf,
   simulateVmCluster,
@@ -116,7 +117,10 @@ export {
   type HostPowerState,
   type VmClusterOptions,
   type VmClusterResult,
+  type VmFailuresResult,
   type VmHostResult,
+  type VmRestartRow,
+  type MoveCut,
   type VmMigrationRow,
   type VmResult,
   type VmSegment,
