@@ -25,6 +25,14 @@
  * bytes those within the run. A host coming on (booted, or at once with boot 0) lets hosts in
  * maintenance whose VMs had nowhere to go plan again at that instant.
  *
+ * A failure (docs/model.md, "Host failures and HA restart"). The host's run ends at the instant
+ * (its pieces in flight are lost), it draws nothing, its VMs are down, and moves from or to it
+ * are cut there (endMoveAtFailure: the VM is the source's until the switch, the target's after
+ * it, and lost with either host while post-copy still pulls pages). HA restarts each VM down
+ * once the restart delay has passed, where placement finds room, or later when room appears.
+ * A repaired host boots and comes on with a fresh run, on its own clock from that instant.
+ * With a hotspot policy each host's temperature follows its power (vm-hotspot.ts).
+ *
  * Energy per host: idle x time on + (peak - idle) x its busy core-time / its cores + boot energy
  * per power-on; a host that is off or booting draws nothing else. Busy core-time is the host
  * run's own utilisation. Deterministic: integer ns, the loads' noise from streams named
@@ -904,7 +912,7 @@ export class VmClusterSimulation implements VmPolicyView {
     for (let i = this.queue.length - 1; i >= 0; i--) if (match(this.queue[i]!)) this.queue.splice(i, 1);
   }
 
-  // ------------------------------------------------------------------ power and policies (continued)
+  // ------------------------------------------------------------------ policies
 
   private retryEvacuations(t: number): void {
     for (let h = 0; h < this.hosts.length; h++)
