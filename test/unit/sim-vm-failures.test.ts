@@ -6,7 +6,8 @@
  *   is idle x t + (peak - idle) x busy / cores with busy = k u t, then nothing; the work the VMs
  *   lost is u d each (vCPU work asked for while down), the run's unmet demand k u d;
  * - with no room elsewhere the VM waits: repaired after D and booted in B, its host takes it
- *   back at t + D + B, so it is down D + B; never repaired, it is down to the end;
+ *   back at t + D + B, so it is down D + B; never repaired, it is down to the end; with a
+ *   powered-off spare, HA powers it on at the restart and the VM is down d + B;
  * - a move cut short at c sent exactly bandwidth x share x (c - start) bytes: the source failing
  *   takes the VM down with it; the target failing before the switch leaves it on the source;
  *   post-copy past the switch loses the VM with the target;
@@ -298,4 +299,47 @@ test('misused fail events are errors at their path', () => {
       ],
     }),
   );
+});
+
+test('no room but a spare: HA powers it on at the restart, so the VM is down the delay plus the boot', () => {
+  const t = 5 * S;
+  const d = 2 * S;
+  const r = simulateVmCluster({
+    ...cluster({
+      durationNs: 30 * S,
+      vms: [{ name: 'big', count: 2, vcpus: 4, ramBytes: GiB, dirtyBytesPerS: 0, load: { utilization: U } }],
+      migration: { overload: 'none', restartDelayNs: d },
+      events: [{ kind: 'fail', atNs: t, host: 'host-0' }],
+    }),
+    hosts: [
+      {
+        count: 2,
+        machine: { sockets: 1, coresPerSocket: 4, contextSwitchNs: 0 },
+        ramBytes: 64 * GiB,
+        power: { idleW: IDLE, peakW: PEAK, bootNs: BOOT },
+      },
+      {
+        name: 'spare',
+        machine: { sockets: 1, coresPerSocket: 4, contextSwitchNs: 0 },
+        ramBytes: 64 * GiB,
+        power: { idleW: IDLE, peakW: PEAK, bootNs: BOOT },
+        off: true,
+      },
+    ],
+  });
+  assert.deepEqual(
+    r.failures!.restartLog.map((x) => [x.vm, x.to, x.atNs]),
+    [['big-0', 'spare-0', t + d + BOOT]],
+  );
+  assert.equal(r.vms[0]!.downS, (d + BOOT) / S);
+  const spare = r.hosts[2]!;
+  assert.deepEqual(
+    spare.powerStates.map((p) => [p.atS, p.state]),
+    [
+      [0, 'off'],
+      [(t + d) / S, 'booting'],
+      [(t + d + BOOT) / S, 'on'],
+    ],
+  );
+  near(r.failures!.unmetDemandS, (4 * U * (d + BOOT)) / S, 1e-9, 'unmet demand while down');
 });
