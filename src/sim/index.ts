@@ -108,10 +108,11 @@ export {
   type VmConfig,
   type VmHostConfig,
   type VmLoadConfig,
-  type VmMaintenanceEvent,
+  type VmHostEvent,
   type VmMigrationPolicyConfig,
 } from './cluster/vm-config';
 export { MAD_MIN_HISTORY, medianAbsoluteDeviation, overloadThreshold } from './cluster/vm-policies';
+export { VM_HOTSPOT, type HotspotConfig } from './cluster/vm-hotspot';
 export {
   segmentsOf,
   simulateVmCluster,
@@ -119,7 +120,10 @@ export {
   type HostPowerState,
   type VmClusterOptions,
   type VmClusterResult,
+  type VmFailuresResult,
   type VmHostResult,
+  type VmRestartRow,
+  type MoveCut,
   type VmMigrationRow,
   type VmResult,
   type VmSegment,

@@ -657,16 +657,27 @@ test('held: one cluster and one vms cell used by two runs give two identical run
   assert.equal(s.r1!.digest, s.r2!.digest);
 });
 
-test('held: events past the end, on a missing host, fail/power-off in a VM run, zero-length windows: errors at the value', () => {
+test('held: events past the end, on a missing host, power-off and a second fail in a VM run, zero-length windows: errors at the value', () => {
   const past = vmLab(PAIR_HOSTS, DB, 'duration: 1s');
   write('event-past.lab.md', past);
   errorAt('event-past.lab.md', past, '10s', /at most the duration/);
   const missing = vmLab(PAIR_HOSTS.replace('host: host-0', 'host: host-7'), DB);
   write('event-missing.lab.md', missing);
   errorAt('event-missing.lab.md', missing, 'host-7', /no host is named "host-7"/);
-  const fail = vmLab(PAIR_HOSTS.replace('event: maintenance', 'event: fail'), DB);
-  write('event-fail.lab.md', fail);
-  errorAt('event-fail.lab.md', fail, 'fail', /maintenance only/);
+  // A VM run takes maintenance and fail (sim-vm-failures.test.ts); power-off is refused at the kind.
+  const off = vmLab(PAIR_HOSTS.replace('event: maintenance', 'event: power-off'), DB);
+  write('event-power-off.lab.md', off);
+  errorAt('event-power-off.lab.md', off, 'power-off', /maintenance and fail only/);
+  // A fail twice on one host, the second while it is down: at the second's time.
+  const twice = vmLab(
+    PAIR_HOSTS.replace('event: maintenance', 'event: fail').replace(
+      /(\n\s+- \{ event: fail[^\n]*\})/,
+      '$1\n  - { event: fail, at: 15s, host: host-0 }',
+    ),
+    DB,
+  );
+  write('event-fail-twice.lab.md', twice);
+  errorAt('event-fail-twice.lab.md', twice, '15s', /never repaired/);
   const zero = svcLab(`${RACK_HOSTS}\nevents:\n  - { event: fail, at: 1s, host: host-1, duration: 0s }`);
   write('event-zero.lab.md', zero);
   errorAt('event-zero.lab.md', zero, '0s', /greater than 0ns/);

@@ -86,7 +86,7 @@ test('idle and peak go together; both runs take bootEnergy; bad figures at their
     throwsAt(() => resolveVmCluster(vm({ hosts: [{ machine: {}, ramBytes: GiB, power }] })), `hosts[0].power.${key}`);
 });
 
-test('host events: one parser, the same errors in both runs; a VM run takes maintenance only, for good', () => {
+test('host events: one parser, the same errors in both runs; a VM run takes maintenance (for good) and fail only', () => {
   const unknownHost = [{ kind: 'maintenance' as const, atNs: S, host: 'host-9' }];
   throwsAt(() => resolveCluster(request({ events: unknownHost })), 'events[0].host', /no host is named "host-9"/);
   throwsAt(() => resolveVmCluster(vm({ events: unknownHost })), 'events[0].host', /no host is named "host-9"/);
@@ -94,9 +94,9 @@ test('host events: one parser, the same errors in both runs; a VM run takes main
   throwsAt(() => resolveCluster(request({ events: typo })), 'events[0].when');
   throwsAt(() => resolveVmCluster(vm({ events: typo })), 'events[0].when');
   throwsAt(
-    () => resolveVmCluster(vm({ events: [{ kind: 'fail', atNs: S, host: 'host-0' }] })),
+    () => resolveVmCluster(vm({ events: [{ kind: 'power-off', atNs: S, host: 'host-0' }] })),
     'events[0].kind',
-    /maintenance only/,
+    /maintenance and fail only/,
   );
   throwsAt(
     () => resolveVmCluster(vm({ events: [{ kind: 'maintenance', atNs: S, host: 'host-0', durationNs: S }] })),
@@ -111,5 +111,7 @@ test('host events: one parser, the same errors in both runs; a VM run takes main
     'events[0].atNs',
   );
   const ok = resolveVmCluster(vm({ events: [{ kind: 'maintenance', atNs: 2 * S, host: 'host-1' }] }));
-  assert.deepEqual(ok.events, [{ kind: 'maintenance', atNs: 2 * S, host: 'host-1' }]);
+  assert.deepEqual(ok.events, [{ kind: 'maintenance', atNs: 2 * S, host: 'host-1', durationNs: Infinity }]);
+  const failing = resolveVmCluster(vm({ events: [{ kind: 'fail', atNs: 2 * S, host: 'host-1', durationNs: S }] }));
+  assert.deepEqual(failing.events, [{ kind: 'fail', atNs: 2 * S, host: 'host-1', durationNs: S }]);
 });

@@ -37,6 +37,7 @@ import {
   resolveLiveMigration,
   SERVICE,
   VM_CLUSTER,
+  VM_HOTSPOT,
   VM_LOAD,
   VM_MIGRATION,
   resolveConfig,
@@ -626,6 +627,7 @@ const CLUSTER_SECTIONS: Readonly<Record<string, Section>> = {
   VM_CLUSTER,
   VM_LOAD,
   VM_MIGRATION,
+  VM_HOTSPOT,
   HEALTH,
   HOST_POWER,
   HOST_EVENT,
@@ -748,6 +750,19 @@ test("the cluster's sections: every constant default is the value their resolver
   same(HOST_POWER, vms.hosts[0]!.power);
   assert.equal(vms.hosts[0]!.power.bootEnergyJ, (HOST_POWER.bootNs.default / 1e9) * HOST_POWER.peakW.default);
   same(VM_LOAD, { ...vms.vms[0]!, utilization: vms.vms[0]!.trace[0] });
+  // The hot-spot section: its threshold is required, migrate shows as a boolean.
+  assert.equal(vms.hotspot, null);
+  const hot = resolveVmCluster({
+    hosts: [{ machine: {}, ramBytes: 2 ** 34 }],
+    vms: [{ name: 'v', vcpus: 1, ramBytes: 2 ** 30, dirtyBytesPerS: 0 }],
+    migration: { hotspot: { thresholdC: 70 } },
+    policy: { name: 'pinned' },
+    scheduler: { kind: 'fair' },
+    durationNs: 1e9,
+    seed: 1,
+  }).hotspot!;
+  same(VM_HOTSPOT, hot as unknown as Record<string, unknown>, ['migrate']);
+  assert.equal(hot.migrate, VM_HOTSPOT.migrate.default === 'on');
 });
 
 test('the defaults that used to drift: a 64 KiB working set and 0.02 accesses per ns, simulated as documented', () => {

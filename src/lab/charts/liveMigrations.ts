@@ -1,7 +1,8 @@
 // `live-migrations`: one bar per move of a VM run, its rounds stacked along time (live rounds
 // while the VM runs, the paused round, post-copy's pull on demand), the downtime marked as a
 // red band: the migration record's rounds and downtime exactly as the simulator logged them, up
-// to the end of the run (a move still running then is drawn as far as it got).
+// to the end of the run (a move still running then is drawn as far as it got, and one a host
+// failure cut short as far as the cut).
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOutput } from '../outputs/contract';
 import { VEGA_LITE_SCHEMA } from './common';
@@ -41,7 +42,8 @@ export function moveRows(runs: readonly VmChartRun[]): { rounds: RoundRow[]; dow
   for (const run of runs)
     run.result.migrations.slice(0, MAX_MOVES).forEach((m, k) => {
       const move = `${runs.length > 1 ? `${run.name}: ` : ''}#${k + 1} ${m.vm} ${m.from}→${m.to}`;
-      const endS = run.result.simulatedS;
+      // A move cut short by a host failure is drawn up to the cut.
+      const endS = m.cutNs === undefined ? run.result.simulatedS : Math.min(run.result.simulatedS, m.cutNs / 1e9);
       for (const r of m.record.rounds) {
         const startS = r.startNs / 1e9;
         if (startS >= endS) continue;

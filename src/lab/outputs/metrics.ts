@@ -58,7 +58,18 @@ export interface MetricDefinition {
  * Metrics only VM runs on a cluster have (src/sim/cluster/vm-cluster-simulation.ts
  * VmClusterResult), under the names their summaries give them; a one-machine Summary has none.
  */
-export type VmRunMetric = 'hostsOnMeanCount' | 'overloadFraction' | 'migrationDowntimeS' | 'stealS';
+export type VmRunMetric =
+  | 'hostsOnMeanCount'
+  | 'overloadFraction'
+  | 'migrationDowntimeS'
+  | 'stealS'
+  | 'vmsFailed'
+  | 'vmRestarts'
+  | 'vmsDownAtEnd'
+  | 'vmDownS'
+  | 'unmetDemandS'
+  | 'hostPeakC'
+  | 'hotHostS';
 
 /**
  * Metrics only request runs on a cluster have (their overall row, src/lab/notebook/execute.ts
@@ -391,6 +402,49 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | C
     group: 'scheduling',
     better: 'lower',
     key: true,
+  },
+  vmsFailed: {
+    meaning: 'VMs that went down with a failed host at least once (VM runs with fail events).',
+    unit: 'count',
+    group: 'faults',
+    better: 'lower',
+  },
+  vmRestarts: {
+    meaning: 'HA restarts of VMs that were down, on other hosts or their own once repaired (VM runs with fail events).',
+    unit: 'count',
+    group: 'faults',
+  },
+  vmsDownAtEnd: {
+    meaning: 'VMs still down at the end of the run: no host had room for them (VM runs with fail events).',
+    unit: 'count',
+    group: 'faults',
+    better: 'lower',
+  },
+  vmDownS: {
+    meaning:
+      'Time VMs were down, from their host failing to their restart, summed over VMs (VM runs with fail events).',
+    unit: 'seconds',
+    group: 'faults',
+    better: 'lower',
+  },
+  unmetDemandS: {
+    meaning:
+      "vCPU work VMs' loads asked for while they were down, none of it done (vCPU-seconds; VM runs with fail events).",
+    unit: 'seconds',
+    group: 'faults',
+    better: 'lower',
+  },
+  hostPeakC: {
+    meaning: 'Hottest any host got (VM runs with a hotspot policy: the lumped RC host model).',
+    unit: 'celsius',
+    group: 'heat',
+    better: 'lower',
+  },
+  hotHostS: {
+    meaning: 'Host-seconds at or above the hot-spot threshold, summed over hosts (VM runs with a hotspot policy).',
+    unit: 'seconds',
+    group: 'heat',
+    better: 'lower',
   },
   simulatedS: {
     meaning: 'Simulated time the run covered: its duration, or less when every process finished earlier.',

@@ -11,7 +11,13 @@ export const balancerPolicy = (b: Pick<ClusterResult['balancer'], 'policy' | 'd'
 /** The policies as the simulator resolves them (its defaults, not copies of them here). */
 export function vmRunPolicy(config: VmClusterConfig): string {
   const p = resolveVmCluster(config);
-  return `${p.placement}, overload ${p.overload}${p.consolidate ? ', consolidation' : ''}, ${p.method.kind}`;
+  return `${p.placement}, overload ${p.overload}${p.consolidate ? ', consolidation' : ''}${hotspotPolicy(p.hotspot)}, ${p.method.kind}`;
+}
+
+/** The hot-spot policy in the run's policy line (nothing without one: a run is described as before). */
+function hotspotPolicy(h: ReturnType<typeof resolveVmCluster>['hotspot']): string {
+  if (h === null) return '';
+  return `, hot spots at ${h.thresholdC} C${h.migrate ? '' : ' (watched)'}`;
 }
 
 export function sweptPolicy(swept: SweptRun): string {

@@ -20,6 +20,17 @@ export function vmRunSummary(result: VmClusterResult): RunOutput['summary'] {
     migrationsByReason: byReason,
     migrationDowntimeS: result.migrationDowntimeS,
     stealS: result.stealS,
+    // Only a run with fail events has them (a run without is summarised as before).
+    ...(result.failures === undefined
+      ? {}
+      : {
+          vmsFailed: result.failures.vmsFailed,
+          vmRestarts: result.failures.restarts,
+          vmsDownAtEnd: result.failures.vmsDownAtEnd,
+          vmDownS: result.failures.downS,
+          unmetDemandS: result.failures.unmetDemandS,
+        }),
+    ...(result.hotspot === undefined ? {} : { hostPeakC: result.hotspot.peakC, hotHostS: result.hotspot.hotS }),
   };
 }
 
@@ -66,7 +77,11 @@ function migrationRow(m: VmMigrationRow): string[] {
     `${(m.sentBytes / 2 ** 30).toFixed(2)} GiB`,
     seconds(r.totalNs / 1e9),
     seconds(m.downtimeInRunNs / 1e9),
-    m.finished ? stop : `${stop}, unfinished at the end`,
+    m.cutNs !== undefined
+      ? `cut short at ${seconds(m.cutNs / 1e9)}: ${m.outcome === 'source-failed' ? 'source' : 'target'} failed`
+      : m.finished
+        ? stop
+        : `${stop}, unfinished at the end`,
   ];
 }
 
@@ -81,23 +96,56 @@ export function vmRunMarkdown(output: RunOutput, result: VmClusterResult): strin
     seconds(h.busyS),
     seconds(h.overloadS),
     formatMetric('energyJ', h.energyJ),
+    ...(h.thermal === undefined ? [] : [formatMetric('hostPeakC', h.thermal.peakC), seconds(h.thermal.hotS)]),
   ]);
+  const heat = result.hotspot !== undefined;
+  const failures = result.failures;
   const vms = result.vms.map((v) => [
     v.vm,
-    v.host,
+    v.host === '' ? 'down' : v.host,
     seconds(v.offeredS),
     seconds(v.workS),
     seconds(v.stealS),
     seconds(v.downtimeS),
     String(v.migrations),
+    ...(failures === undefined ? [] : [seconds(v.downS!), String(v.restarts!)]),
   ]);
+  const vmHead = ['VM', 'host', 'offered (vCPU-s)', 'work done', 'steal', 'downtime', 'moves'];
   return [
     `**${output.name}**: ${output.policy} on ${output.machine}, seed ${output.seed}`,
     '',
-    ...table(['host', 'state', 'VMs', 'on', 'boots', 'busy (core-s)', 'overloaded', 'energy'], hosts),
+    ...table(
+      [
+        'host',
+        'state',
+        'VMs',
+        'on',
+        'boots',
+        'busy (core-s)',
+        'overloaded',
+        'energy',
+        ...(heat ? ['peak temperature', 'time hot'] : []),
+      ],
+      hosts,
+    ),
     '',
-    ...table(['VM', 'host', 'offered (vCPU-s)', 'work done', 'steal', 'downtime', 'moves'], vms),
+    ...table(failures === undefined ? vmHead : [...vmHead, 'down (host failed)', 'restarts'], vms),
     '',
+    ...(failures === undefined || failures.restartLog.length === 0
+      ? []
+      : [
+          ...table(
+            ['VM', 'restart', 'reason', 'down at', 'restarted at'],
+            failures.restartLog.map((x) => [
+              x.vm,
+              `${x.from} → ${x.to}`,
+              x.reason,
+              seconds(x.downAtNs / 1e9),
+              seconds(x.atNs / 1e9),
+            ]),
+          ),
+          '',
+        ]),
     ...(result.migrations.length === 0
       ? ['No migrations.']
       : table(

@@ -20,7 +20,7 @@ export const HOST_EVENT = {
     kind: 'enum',
     lab: 'event',
     values: {
-      fail: 'The host fails: the requests it was serving are dropped; the balancer learns of it at its health checks. With a duration it is repaired then and boots.',
+      fail: 'The host fails: the requests it was serving are dropped, the balancer learns of it at its health checks (a VM run: its VMs are down until HA restarts them). With a duration it is repaired then and boots.',
       maintenance:
         'The balancer stops sending it requests at once; it finishes what it has (drains) and returns after the duration.',
       'power-off':

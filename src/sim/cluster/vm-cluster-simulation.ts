@@ -25,6 +25,14 @@
  * bytes those within the run. A host coming on (booted, or at once with boot 0) lets hosts in
  * maintenance whose VMs had nowhere to go plan again at that instant.
  *
+ * A failure (docs/model.md, "Host failures and HA restart"). The host's run ends at the instant
+ * (its pieces in flight are lost), it draws nothing, its VMs are down, and moves from or to it
+ * are cut there (endMoveAtFailure: the VM is the source's until the switch, the target's after
+ * it, and lost with either host while post-copy still pulls pages). HA restarts each VM down
+ * once the restart delay has passed, where placement finds room, or later when room appears.
+ * A repaired host boots and comes on with a fresh run, on its own clock from that instant.
+ * With a hotspot policy each host's temperature follows its power (vm-hotspot.ts).
+ *
  * Energy per host: idle x time on + (peak - idle) x its busy core-time / its cores + boot energy
  * per power-on; a host that is off or booting draws nothing else. Busy core-time is the host
  * run's own utilisation. Deterministic: integer ns, the loads' noise from streams named
@@ -38,11 +46,14 @@ import { Simulation } from '../simulation';
 import { LIVE_MIGRATION_LINK, simulateLiveMigration, type LiveMigrationRecord } from './live-migration';
 import { resolveVmCluster, type ResolvedVm, type ResolvedVmCluster, type VmClusterConfig } from './vm-config';
 import type { HostCapacity, VmSize } from './vm-placement';
+import { bootPowerW } from './host-power';
+import { HostHeat, planHotspot } from './vm-hotspot';
 import {
   overloadThreshold,
   planConsolidation,
   planEvacuation,
   planOverload,
+  planRestarts,
   type Plan,
   type PlannedMove,
   type VmPolicyView,
@@ -52,7 +63,11 @@ const S = 1e9;
 /** The group every host runs its vCPUs' pieces in. */
 const VCPU_GROUP = 'vcpu';
 
-export type HostPowerState = 'on' | 'off' | 'booting';
+/** failed: down after a failure, drawing nothing, until repaired (then booting). */
+export type HostPowerState = 'on' | 'off' | 'booting' | 'failed';
+
+/** Why a move was cut short: a host it used failed (its row's outcome). */
+export type MoveCut = 'source-failed' | 'target-failed';
 
 /** One VM move: the record of simulateLiveMigration with its times on the run's clock. */
 export interface VmMigrationRow {
@@ -77,10 +92,49 @@ export interface VmMigrationRow {
    * sends at a constant rate), floored; the CPU state only if the move finished.
    */
   sentBytes: number;
+  /**
+   * Only on a move cut short by a host failure: when, and which end failed. Its bytes and
+   * downtime are those up to the cut; the VM is down (source failed, or post-copy past the
+   * switch) or stays on its source (target failed before the switch): see VmResult.
+   */
+  cutNs?: number;
+  outcome?: MoveCut;
 }
 
 /** A move as the loop keeps it; finished, downtimeInRunNs and sentBytes are the result's. */
 type MoveLog = Omit<VmMigrationRow, 'finished' | 'downtimeInRunNs' | 'sentBytes'>;
+
+/** An HA restart: a VM down since its host failed, started again on `to` (reason fault). */
+export interface VmRestartRow {
+  vm: string;
+  /** The host it was down with. */
+  from: string;
+  to: string;
+  reason: Reason;
+  downAtNs: number;
+  atNs: number;
+}
+
+/** One stretch of up time of a host that failed: its own run from its start to its failure (or the end). */
+export interface VmHostIncarnation {
+  startS: number;
+  endS: number;
+  digest: string;
+}
+
+/** What host failures did to a run (only in runs with fail events). */
+export interface VmFailuresResult {
+  /** VMs that went down at least once, VM restarts, VMs down at the end. */
+  vmsFailed: number;
+  restarts: number;
+  vmsDownAtEnd: number;
+  /** VM-seconds down, and the vCPU work (reference vCPU-seconds) their load asked for meanwhile: unmet. */
+  downS: number;
+  unmetDemandS: number;
+  /** Moves cut short by a failure. */
+  movesCut: number;
+  restartLog: VmRestartRow[];
+}
 
 export interface VmHostResult {
   host: string;
@@ -110,7 +164,13 @@ export interface VmHostResult {
    * (time-weighted), and the share of the bin it was on. The host-load chart.
    */
   load: { atS: number; load: number; on: number }[];
+  /** Its last run's digest (the only one for a host that never failed). */
   digest: string;
+  /** Only with a hotspot policy: its temperature at the end, its peak, its time at or above the threshold. */
+  thermal?: { temperatureC: number; peakC: number; hotS: number };
+  /** Only for a host that failed: how often, and each of its runs. */
+  failures?: number;
+  incarnations?: VmHostIncarnation[];
 }
 
 export interface VmResult {
@@ -127,6 +187,9 @@ export interface VmResult {
   downtimeS: number;
   slowdownLostS: number;
   migrations: number;
+  /** Only in runs with fail events: time down (its host failed, until restarted) and HA restarts; `host` is '' while down at the end. */
+  downS?: number;
+  restarts?: number;
 }
 
 export interface VmClusterResult {
@@ -145,6 +208,10 @@ export interface VmClusterResult {
   stealS: number;
   migrationDowntimeS: number;
   events: number;
+  /** Only in runs with fail events. */
+  failures?: VmFailuresResult;
+  /** Only with a hotspot policy: the hottest any host got, and the host-seconds at or above the threshold. */
+  hotspot?: { peakC: number; hotS: number };
   digest: string;
 }
 
@@ -186,10 +253,27 @@ interface VmState {
   stealNs: number;
   slowdownLostNs: number;
   migrations: number;
+  /** Host it moves from (while moving) and its entry in the move log. */
+  moveFrom: number;
+  moveLog: number;
+  /** Down since its host failed (assigned and runsOn -1), until restarted. */
+  down: boolean;
+  downSinceNs: number;
+  /** Its host it was down with, and whether its restart delay has passed (it may be restarted). */
+  downFrom: number;
+  restartDue: boolean;
+  downNs: number;
+  failures: number;
+  restarts: number;
 }
 
 interface HostState {
-  sim: Simulation;
+  /** Its current run (null while failed and until its repaired boot ends), on its own clock from startNs. */
+  sim: Simulation | null;
+  startNs: number;
+  /** Its runs ended by failures. */
+  ended: { startNs: number; endNs: number; busyS: number; events: number; digest: string }[];
+  failures: number;
   state: HostPowerState;
   maintenance: boolean;
   draining: boolean;
@@ -203,6 +287,8 @@ interface HostState {
   /** Its power state at 0 and at each change. */
   powerStates: { atNs: number; state: HostPowerState }[];
   load: LoadBins;
+  /** Its temperature, with a hotspot policy. */
+  heat: HostHeat | null;
 }
 
 interface Piece {
@@ -220,6 +306,9 @@ const enum Ev {
   Segment = 1,
   Free = 2,
   Maintenance = 3,
+  Fail = 4,
+  Repair = 5,
+  Restart = 6,
 }
 
 interface ClusterEvent {
@@ -246,7 +335,13 @@ export class VmClusterSimulation implements VmPolicyView {
   private readonly pieces = new Map<number, Piece>();
   private readonly queue: ClusterEvent[] = [];
   private readonly log: MoveLog[] = [];
+  private readonly restartLog: VmRestartRow[] = [];
   private readonly sha256: Sha256Factory | undefined;
+  private readonly config: VmClusterConfig;
+  /** The run has fail events: its result then reports failures (a run without them is as before). */
+  private readonly hasFailures: boolean;
+  /** vCPU work asked for by VMs while down (reference ns). */
+  private unmetNs = 0;
   private nextToken = 0;
   private seq = 0;
   private clockNs = 0;
@@ -261,39 +356,28 @@ export class VmClusterSimulation implements VmPolicyView {
     const { hosts, vms, seed } = this.cfg;
     this.endNs = this.cfg.durationNs;
     this.sha256 = options.sha256;
+    this.config = config;
     this.caps = hosts.map((h) => ({ vcpuSlots: h.vcpuSlots, ramBytes: h.ramBytes }));
     this.cores = hosts.map((h) => h.cores);
-    this.hosts = hosts.map((h, i) => {
-      const hostConfig: SimConfig = {
-        machine: config.hosts[h.entry]!.machine,
-        // vCPU pieces only, injected; no cache effects of their own (a guest's are not modelled).
-        workload: { groups: [{ name: VCPU_GROUP, count: 0, workingSetBytes: 0, memoryIntensity: 0 }] },
-        policy: config.policy,
-        scheduler: config.scheduler,
-        durationNs: this.endNs,
-        seed: vmHostSeed(seed, h.name),
-        maxBins: 10,
-        maxProcessRows: 0,
-        maxMigrationRows: 0,
-      };
-      return {
-        sim: new Simulation(hostConfig, {
-          sha256: options.sha256,
-          onInjectedComplete: (token, timeNs) => this.pieceDone(i, token, timeNs),
-        }),
-        state: h.off ? 'off' : 'on',
-        maintenance: false,
-        draining: false,
-        onNs: 0,
-        boots: 0,
-        overloadNs: 0,
-        history: [],
-        linkMoves: 0,
-        offAtNs: [],
-        powerStates: [{ atNs: 0, state: h.off ? 'off' : 'on' }],
-        load: new LoadBins(this.cfg.durationNs),
-      };
-    });
+    this.hasFailures = this.cfg.events.some((e) => e.kind === 'fail');
+    this.hosts = hosts.map((h, i) => ({
+      sim: this.hostRun(i, 0, 0),
+      startNs: 0,
+      ended: [],
+      failures: 0,
+      state: h.off ? 'off' : 'on',
+      maintenance: false,
+      draining: false,
+      onNs: 0,
+      boots: 0,
+      overloadNs: 0,
+      history: [],
+      linkMoves: 0,
+      offAtNs: [],
+      powerStates: [{ atNs: 0, state: h.off ? 'off' : 'on' }],
+      load: new LoadBins(this.cfg.durationNs),
+      heat: this.cfg.hotspot === null ? null : new HostHeat(this.cfg.hotspot),
+    }));
     // Placed by the resolver (vm-config.ts), which refuses a VM that fits nowhere.
     const placed = this.cfg.initial;
     this.used = placed.used;
@@ -315,9 +399,50 @@ export class VmClusterSimulation implements VmPolicyView {
       stealNs: 0,
       slowdownLostNs: 0,
       migrations: 0,
+      moveFrom: -1,
+      moveLog: -1,
+      down: false,
+      downSinceNs: 0,
+      downFrom: -1,
+      restartDue: false,
+      downNs: 0,
+      failures: 0,
+      restarts: 0,
     }));
     const byName = new Map(hosts.map((h, i) => [h.name, i]));
-    for (const e of this.cfg.events) this.push(e.atNs, Ev.Maintenance, byName.get(e.host)!, 0);
+    for (const e of this.cfg.events) {
+      const h = byName.get(e.host)!;
+      if (e.kind === 'maintenance') this.push(e.atNs, Ev.Maintenance, h, 0);
+      else {
+        this.push(e.atNs, Ev.Fail, h, 0);
+        if (e.atNs + e.durationNs < this.endNs) this.push(e.atNs + e.durationNs, Ev.Repair, h, 0);
+      }
+    }
+  }
+
+  /**
+   * Run `k` of host `i` (0: the one from the start; later ones after a repair), up from cluster
+   * time `startNs` to the end of the run, on its own clock. The first keeps the seed it always had.
+   */
+  private hostRun(i: number, k: number, startNs: number): Simulation {
+    const h = this.cfg.hosts[i]!;
+    const config = this.config;
+    const hostConfig: SimConfig = {
+      machine: config.hosts[h.entry]!.machine,
+      // vCPU pieces only, injected; no cache effects of their own (a guest's are not modelled).
+      workload: { groups: [{ name: VCPU_GROUP, count: 0, workingSetBytes: 0, memoryIntensity: 0 }] },
+      policy: config.policy,
+      scheduler: config.scheduler,
+      durationNs: this.endNs - startNs,
+      seed: vmHostSeed(this.cfg.seed, k === 0 ? h.name : `${h.name}#${k}`),
+      maxBins: 10,
+      maxProcessRows: 0,
+      maxMigrationRows: 0,
+    };
+    return new Simulation(hostConfig, {
+      sha256: this.sha256,
+      onInjectedComplete: (token, timeNs) => this.pieceDone(i, token, startNs + timeNs),
+    });
   }
 
   // ------------------------------------------------------------------ the loop
@@ -352,21 +477,24 @@ export class VmClusterSimulation implements VmPolicyView {
 
   private instant(t: number): void {
     this.clusterEvents++;
-    for (const h of this.hosts) h.sim.advance(t);
+    for (const h of this.hosts) h.sim?.advance(t - h.startNs);
     this.account(t);
     // Every host that goes into maintenance at this instant does so before any is evacuated, so
     // no VM is sent to a host that is about to be emptied too.
     const entering: number[] = [];
     while (this.queue.length > 0 && this.queue[0]!.atNs === t) {
       const e = this.queue.shift()!;
-      if (e.kind === Ev.Boot) {
-        this.setPower(this.hosts[e.a]!, 'on', t);
-        this.retryEvacuations(t);
-      } else if (e.kind === Ev.Segment) this.applySegment(e.a);
+      if (e.kind === Ev.Boot) this.booted(e.a, t);
+      else if (e.kind === Ev.Segment) this.applySegment(e.a);
       else if (e.kind === Ev.Free) this.freed(e.a, e.b, t);
-      else {
+      else if (e.kind === Ev.Maintenance) {
         this.hosts[e.a]!.maintenance = true;
         entering.push(e.a);
+      } else if (e.kind === Ev.Fail) this.fail(e.a, t);
+      else if (e.kind === Ev.Repair) this.repair(e.a, t);
+      else {
+        this.vms[e.a]!.restartDue = true;
+        this.restartDown(t);
       }
     }
     for (const h of entering) this.evacuate(h, t);
@@ -394,15 +522,49 @@ export class VmClusterSimulation implements VmPolicyView {
     const dt = t - this.clockNs;
     if (dt > 0) {
       const demand = this.hosts.map(() => 0);
-      for (const vm of this.vms) if (vm.runsOn >= 0) demand[vm.runsOn]! += vm.spec.vcpus * vm.u;
+      for (const vm of this.vms)
+        if (vm.runsOn >= 0) demand[vm.runsOn]! += vm.spec.vcpus * vm.u;
+        else if (vm.down) this.unmetNs += vm.spec.vcpus * vm.u * dt;
       this.hosts.forEach((h, i) => {
         if (h.state !== 'on') return;
         h.onNs += dt;
         h.load.add(this.clockNs, t, demand[i]!);
         if (demand[i]! > this.cores[i]!) h.overloadNs += dt;
       });
+      if (this.cfg.hotspot !== null) this.hosts.forEach((h, i) => h.heat!.heat(this.powerW(i, demand[i]!), dt));
     }
     this.clockNs = t;
+  }
+
+  /**
+   * Host `h`'s power with `demand` cores of vCPU demand on it: the linear host model (its demand
+   * over its cores, capped at 1) while on, its boot power while booting, nothing off or failed.
+   */
+  private powerW(h: number, demand: number): number {
+    const p = this.cfg.hosts[h]!.power;
+    const state = this.hosts[h]!.state;
+    if (state === 'on') return p.idleW + (p.peakW - p.idleW) * Math.min(1, demand / this.cores[h]!);
+    return state === 'booting' ? bootPowerW(p) : 0;
+  }
+
+  /** The hot-spot policy at a check: hot hosts shed VMs; whether any move started. */
+  private coolHotSpots(t: number): boolean {
+    const hs = this.cfg.hotspot;
+    if (hs === null || !hs.migrate) return false;
+    const temps = this.hosts.map((x) => x.heat!.temperatureC);
+    const steady = (h: number) => this.hosts[h]!.linkMoves === 0;
+    const all = this.hosts.map((_, h) => h);
+    const hot = all
+      .filter(
+        (h) => this.hosts[h]!.state === 'on' && !this.hosts[h]!.maintenance && steady(h) && temps[h]! >= hs.thresholdC,
+      )
+      .sort((a, b) => temps[b]! - temps[a]! || a - b);
+    if (hot.length === 0) return false;
+    const targets = all.filter((h) => this.accepts(h) && steady(h));
+    const settles = (h: number, demand: number) => this.hosts[h]!.heat!.settlesAtC(this.powerW(h, demand));
+    const plan = planHotspot(this, hot, targets, temps, settles, hs.thresholdC);
+    this.startMoves(plan.moves, t);
+    return plan.moves.length > 0;
   }
 
   /** Each VM's utilisation for the slice from `t`, and its work for it. */
@@ -410,7 +572,8 @@ export class VmClusterSimulation implements VmPolicyView {
     for (const vm of this.vms) {
       vm.u = this.utilizationAt(vm, t);
       const work = Math.round(vm.u * this.cfg.sliceNs);
-      for (const c of vm.vcpus) c.pendingNs += work;
+      // A VM that is down asks for its work all the same; none of it is done (unmet).
+      if (!vm.down) for (const c of vm.vcpus) c.pendingNs += work;
       vm.offeredNs += work * vm.vcpus.length;
     }
   }
@@ -457,7 +620,7 @@ export class VmClusterSimulation implements VmPolicyView {
     this.pieces.set(token, { vm: v, vcpu: c, startNs: t, demandNs, slowdown: vm.slowdown, host: h });
     vcpu.current = token;
     vcpu.pendingNs -= demandNs;
-    this.hosts[h]!.sim.inject(VCPU_GROUP, demandNs, token);
+    this.hosts[h]!.sim!.inject(VCPU_GROUP, demandNs, token);
   }
 
   /** Host `h` completed piece `token` at `timeNs` (called from within its run). */
@@ -498,6 +661,7 @@ export class VmClusterSimulation implements VmPolicyView {
     this.hosts[vm.assigned]!.linkMoves--;
     vm.moving = false;
     this.powerOffIfEmpty(from, t);
+    this.restartDown(t);
   }
 
   /** Starts the moves of one decision at `t`, each with its share of the links it uses. */
@@ -524,6 +688,8 @@ export class VmClusterSimulation implements VmPolicyView {
       rounds: raw.rounds.map((r) => ({ ...r, startNs: r.startNs + t })),
     };
     vm.moving = true;
+    vm.moveFrom = m.from;
+    vm.moveLog = this.log.length;
     vm.assigned = m.to;
     vm.migrations++;
     this.used[m.to]!.vcpus += vm.spec.vcpus;
@@ -571,19 +737,183 @@ export class VmClusterSimulation implements VmPolicyView {
     const host = this.hosts[h]!;
     host.boots++;
     const bootNs = this.cfg.hosts[h]!.power.bootNs;
-    if (bootNs === 0) {
-      this.setPower(host, 'on', t);
-      this.retryEvacuations(t);
-    } else {
+    if (bootNs === 0) this.booted(h, t);
+    else {
       this.setPower(host, 'booting', t);
       this.push(t + bootNs, Ev.Boot, h, 0);
     }
   }
 
   /**
-   * A host came on at `t`: hosts in maintenance whose VMs had nowhere to go plan again now, not
-   * at the next check. Each nested power-on (boot 0) turns one more host on, so this ends.
+   * Host `h` is on at `t` (booted, or powered on with boot 0): after a repair with a fresh run.
+   * Hosts in maintenance whose VMs had nowhere to go, and VMs down waiting for room, plan again
+   * now, not at the next check. Each nested power-on (boot 0) turns one more host on, so this ends.
    */
+  private booted(h: number, t: number): void {
+    const host = this.hosts[h]!;
+    const repaired = host.sim === null;
+    if (repaired) {
+      host.sim = this.hostRun(h, host.ended.length, t);
+      host.startNs = t;
+    }
+    this.setPower(host, 'on', t);
+    this.retryEvacuations(t);
+    this.restartDown(t);
+    // Back from repair while in maintenance: empty, it goes off again.
+    if (repaired) this.powerOffIfEmpty(h, t);
+  }
+
+  // ------------------------------------------------------------------ failures
+
+  /**
+   * Host `h` fails at `t`: its run ends there (work in flight on it is lost), it draws nothing,
+   * its VMs are down, and every move from or to it is cut short (endMoveAtFailure).
+   */
+  private fail(h: number, t: number): void {
+    const host = this.hosts[h]!;
+    host.failures++;
+    if (host.state === 'booting') this.dropEvents((e) => e.kind === Ev.Boot && e.a === h);
+    if (host.sim !== null) {
+      const r = host.sim.result();
+      const spec = this.cfg.hosts[h]!;
+      host.ended.push({
+        startNs: host.startNs,
+        endNs: t,
+        busyS: r.summary.meanUtilization * spec.cores * r.summary.simulatedS,
+        events: r.summary.events,
+        digest: r.digest,
+      });
+      host.sim = null;
+    }
+    for (const [token, p] of this.pieces)
+      if (p.host === h) {
+        this.pieces.delete(token);
+        const vcpu = this.vms[p.vm]!.vcpus[p.vcpu]!;
+        if (vcpu.current === token) vcpu.current = -1;
+      }
+    this.setPower(host, 'failed', t);
+    host.draining = false;
+    for (let v = 0; v < this.vms.length; v++) {
+      const vm = this.vms[v]!;
+      if (vm.moving && (vm.moveFrom === h || vm.assigned === h)) this.endMoveAtFailure(v, h, t);
+      else if (vm.assigned === h) this.goDown(v, h, t);
+    }
+    host.linkMoves = 0;
+    this.restartDown(t);
+  }
+
+  /**
+   * A move of VM `v` from or to host `h`, which fails at `t`. Before the switch (the resume on the
+   * target) the VM is still the source's: with the source it is down, with the target it stays on
+   * (or, paused, resumes on) the source. After it, the VM is the target's: with the target it is
+   * down; with the source it lives on unless post-copy is still pulling pages from it (those pages
+   * exist nowhere else, so the VM is lost). A move the failure interrupts is cut at `t`.
+   */
+  private endMoveAtFailure(v: number, h: number, t: number): void {
+    const vm = this.vms[v]!;
+    const from = vm.moveFrom;
+    const to = vm.assigned;
+    const log = this.log[vm.moveLog]!;
+    const r = log.record;
+    const switched = t >= r.pauseStartNs + r.downtimeNs;
+    const pulling = r.rounds.some((x) => x.phase === 'demand' && x.startNs + x.durationNs > t);
+    const sourceFailed = from === h;
+    // Past the switch with nothing left to fetch from the source: the move is over, only its end.
+    const over = switched && !pulling;
+    if (over) log.endNs = t;
+    else {
+      log.cutNs = t;
+      log.outcome = sourceFailed ? 'source-failed' : 'target-failed';
+    }
+    // The host keeping the VM's room: the source before the switch, the target after it.
+    const keep = switched ? to : from;
+    const other = keep === from ? to : from;
+    const size = vm.spec;
+    this.used[other]!.vcpus -= size.vcpus;
+    this.used[other]!.ramBytes -= size.ramBytes;
+    this.hosts[from]!.linkMoves--;
+    this.hosts[to]!.linkMoves--;
+    this.dropEvents((e) => (e.kind === Ev.Segment || e.kind === Ev.Free) && e.a === v);
+    vm.moving = false;
+    vm.moveFrom = -1;
+    vm.segments = [];
+    vm.slowdown = 0;
+    vm.assigned = keep;
+    if (keep === h || (sourceFailed && pulling)) this.goDown(v, h, t);
+    else {
+      // It runs on where it kept its room: the pieces it had on the failed host are lost.
+      if (vm.runsOn !== keep) for (const c of vm.vcpus) c.current = -1;
+      vm.runsOn = keep;
+    }
+    this.powerOffIfEmpty(other, t);
+  }
+
+  /** VM `v` is down from `t` with failed host `h`: its room there is freed, its work in flight lost. */
+  private goDown(v: number, h: number, t: number): void {
+    const vm = this.vms[v]!;
+    const size = vm.spec;
+    this.used[vm.assigned]!.vcpus -= size.vcpus;
+    this.used[vm.assigned]!.ramBytes -= size.ramBytes;
+    vm.assigned = -1;
+    vm.runsOn = -1;
+    vm.down = true;
+    vm.downSinceNs = t;
+    vm.downFrom = h;
+    vm.restartDue = false;
+    vm.failures++;
+    for (const c of vm.vcpus) {
+      c.current = -1;
+      c.pendingNs = 0;
+    }
+    this.push(t + this.cfg.restartDelayNs, Ev.Restart, v, 0);
+  }
+
+  /** Failed host `h` is repaired at `t`: it boots (the run's boot time), then takes VMs again. */
+  private repair(h: number, t: number): void {
+    const host = this.hosts[h]!;
+    host.boots++;
+    const bootNs = this.cfg.hosts[h]!.power.bootNs;
+    if (bootNs === 0) this.booted(h, t);
+    else {
+      this.setPower(host, 'booting', t);
+      this.push(t + bootNs, Ev.Boot, h, 0);
+    }
+  }
+
+  /** HA restarts the VMs down past their restart delay where placement finds room (the others wait). */
+  private restartDown(t: number): void {
+    const due: number[] = [];
+    for (let v = 0; v < this.vms.length; v++) if (this.vms[v]!.down && this.vms[v]!.restartDue) due.push(v);
+    if (due.length === 0) return;
+    const plan = planRestarts(this, this.cfg.placement, this.cfg.threshold, due);
+    for (const m of plan.moves) {
+      const vm = this.vms[m.vm]!;
+      this.used[m.to]!.vcpus += vm.spec.vcpus;
+      this.used[m.to]!.ramBytes += vm.spec.ramBytes;
+      vm.assigned = m.to;
+      vm.runsOn = m.to;
+      vm.down = false;
+      vm.restartDue = false;
+      vm.downNs += t - vm.downSinceNs;
+      vm.restarts++;
+      this.restartLog.push({
+        vm: vm.spec.name,
+        from: this.cfg.hosts[vm.downFrom]!.name,
+        to: this.cfg.hosts[m.to]!.name,
+        reason: m.reason,
+        downAtNs: vm.downSinceNs,
+        atNs: t,
+      });
+    }
+    if (plan.needHost && !this.hosts.some((x) => x.state === 'booting')) this.powerOnOne(t);
+  }
+
+  private dropEvents(match: (e: ClusterEvent) => boolean): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) if (match(this.queue[i]!)) this.queue.splice(i, 1);
+  }
+
+  // ------------------------------------------------------------------ policies
+
   private retryEvacuations(t: number): void {
     for (let h = 0; h < this.hosts.length; h++)
       if (this.hosts[h]!.maintenance && this.vmsOf(h).length > 0) this.evacuate(h, t);
@@ -603,15 +933,17 @@ export class VmClusterSimulation implements VmPolicyView {
     const cfg = this.cfg;
     for (let h = 0; h < this.hosts.length; h++)
       if (this.hosts[h]!.state === 'on') this.hosts[h]!.history.push(Math.min(1, this.utilization(h)));
-    // Hosts in maintenance that could not be emptied yet try again.
+    // Hosts in maintenance that could not be emptied yet try again, and so do VMs down.
     for (let h = 0; h < this.hosts.length; h++)
       if (this.hosts[h]!.maintenance && this.vmsOf(h).length > 0) this.evacuate(h, t);
+    this.restartDown(t);
     const steady = (h: number) => this.accepts(h) && this.hosts[h]!.linkMoves === 0;
     const candidates = this.hosts.map((_, h) => h).filter(steady);
     const thresholds = this.hosts.map((x) => overloadThreshold(cfg.overload, cfg.threshold, cfg.safety, x.history));
     const overload = planOverload(this, cfg.placement, thresholds, candidates);
     this.carryOut(overload, t);
-    if (!cfg.consolidate || overload.moves.length > 0 || overload.needHost) return;
+    const cooled = this.coolHotSpots(t);
+    if (!cfg.consolidate || overload.moves.length > 0 || overload.needHost || cooled) return;
     // An empty host saves its idle power at once; then one host is emptied per check.
     for (const h of candidates)
       if (this.vmsOf(h).length === 0 && this.used[h]!.vcpus === 0) {
@@ -659,6 +991,23 @@ export class VmClusterSimulation implements VmPolicyView {
 
   // ------------------------------------------------------------------ result
 
+  /** Each run of a host that failed, the current one to `endNs`. */
+  private incarnationsOf(x: HostState, endNs: number): VmHostIncarnation[] {
+    const runs = x.ended.map((r) => ({ startS: r.startNs / S, endS: r.endNs / S, digest: r.digest }));
+    if (x.sim !== null) runs.push({ startS: x.startNs / S, endS: endNs / S, digest: x.sim.result().digest });
+    return runs;
+  }
+
+  private failuresResult(vms: readonly VmResult[], migrations: readonly VmMigrationRow[]): VmFailuresResult {
+    return failuresOf(
+      vms,
+      this.vms.map((vm) => vm.failures),
+      migrations,
+      this.restartLog,
+      this.unmetNs,
+    );
+  }
+
   /** The result at the current time; ends the run there. */
   result(): VmClusterResult {
     if (this.cached !== null) return this.cached;
@@ -674,14 +1023,25 @@ export class VmClusterSimulation implements VmPolicyView {
     for (const m of migrations) {
       const v = byName.get(m.vm)!;
       downtimeNs[v]! += m.downtimeInRunNs;
-      if (!m.finished) hostOf[v] = hostByName.get(m.from)!;
+      // A move cut short has left its VM where the failure put it (assigned, or down).
+      if (!m.finished && m.cutNs === undefined) hostOf[v] = hostByName.get(m.from)!;
     }
     const hosts: VmHostResult[] = this.hosts.map((x, h) => {
-      x.sim.advance(endNs);
-      const r = x.sim.result();
-      events += r.summary.events;
       const spec = this.cfg.hosts[h]!;
-      const busyS = r.summary.meanUtilization * spec.cores * r.summary.simulatedS;
+      let busyS = 0;
+      let digest = '';
+      if (x.sim !== null) {
+        x.sim.advance(endNs - x.startNs);
+        const r = x.sim.result();
+        events += r.summary.events;
+        busyS = r.summary.meanUtilization * spec.cores * r.summary.simulatedS;
+        digest = r.digest;
+      }
+      for (const run of x.ended) {
+        events += run.events;
+        busyS += run.busyS;
+      }
+      if (x.sim === null) digest = x.ended[x.ended.length - 1]!.digest;
       const idleEnergyJ = (spec.power.idleW * x.onNs) / S;
       const dynamicEnergyJ = ((spec.power.peakW - spec.power.idleW) * busyS) / spec.cores;
       const bootEnergyJ = x.boots * spec.power.bootEnergyJ;
@@ -703,12 +1063,14 @@ export class VmClusterSimulation implements VmPolicyView {
         offAtS: x.offAtNs.map((t) => t / S),
         powerStates: x.powerStates.map((p) => ({ atS: p.atNs / S, state: p.state })),
         load: x.load.series(endNs, spec.cores),
-        digest: r.digest,
+        digest,
+        ...(x.heat === null ? {} : { thermal: x.heat.result() }),
+        ...(x.failures > 0 ? { failures: x.failures, incarnations: this.incarnationsOf(x, endNs) } : {}),
       };
     });
     const vms: VmResult[] = this.vms.map((vm, v) => ({
       vm: vm.spec.name,
-      host: this.cfg.hosts[hostOf[v]!]!.name,
+      host: hostOf[v]! < 0 ? '' : this.cfg.hosts[hostOf[v]!]!.name,
       offeredS: vm.offeredNs / S,
       workS: vm.workNs / S,
       cpuS: vm.cpuNs / S,
@@ -716,6 +1078,9 @@ export class VmClusterSimulation implements VmPolicyView {
       downtimeS: downtimeNs[v]! / S,
       slowdownLostS: vm.slowdownLostNs / S,
       migrations: vm.migrations,
+      ...(this.hasFailures
+        ? { downS: (vm.downNs + (vm.down ? endNs - vm.downSinceNs : 0)) / S, restarts: vm.restarts }
+        : {}),
     }));
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     const onS = sum(hosts.map((x) => x.onS));
@@ -733,21 +1098,51 @@ export class VmClusterSimulation implements VmPolicyView {
       stealS: sum(vms.map((v) => v.stealS)),
       migrationDowntimeS: sum(vms.map((v) => v.downtimeS)),
       events,
+      ...(this.hasFailures ? { failures: this.failuresResult(vms, migrations) } : {}),
+      ...(this.cfg.hotspot === null
+        ? {}
+        : {
+            hotspot: {
+              peakC: Math.max(...hosts.map((x) => x.thermal!.peakC)),
+              hotS: sum(hosts.map((x) => x.thermal!.hotS)),
+            },
+          }),
     };
     this.cached = { ...body, digest: digestOf(body, this.sha256) };
     return this.cached;
   }
 }
 
+/** The run's own failure figures, from its VMs' and moves' rows. */
+function failuresOf(
+  vms: readonly VmResult[],
+  failed: readonly number[],
+  migrations: readonly VmMigrationRow[],
+  restartLog: readonly VmRestartRow[],
+  unmetNs: number,
+): VmFailuresResult {
+  return {
+    vmsFailed: failed.filter((n) => n > 0).length,
+    restarts: restartLog.length,
+    vmsDownAtEnd: vms.filter((v) => v.host === '').length,
+    downS: vms.reduce((a, v) => a + v.downS!, 0),
+    unmetDemandS: unmetNs / S,
+    movesCut: migrations.filter((m) => m.cutNs !== undefined).length,
+    restartLog: [...restartLog],
+  };
+}
+
 /** A move as of a run that ended at `endNs`: whether it finished, its pause and bytes within the run. */
 function movedWithin(m: MoveLog, endNs: number): VmMigrationRow {
   const r = m.record;
-  const finished = m.endNs <= endNs;
-  const downtimeInRunNs = Math.max(0, Math.min(endNs, r.pauseStartNs + r.downtimeNs) - r.pauseStartNs);
+  const finished = m.cutNs === undefined && m.endNs <= endNs;
+  // A move cut short by a failure went as far as the cut.
+  const until = m.cutNs === undefined ? endNs : Math.min(endNs, m.cutNs);
+  const downtimeInRunNs = Math.max(0, Math.min(until, r.pauseStartNs + r.downtimeNs) - r.pauseStartNs);
   let memory = 0;
   for (const round of r.rounds)
-    if (round.startNs + round.durationNs <= endNs) memory += round.bytes;
-    else if (round.startNs < endNs) memory += (round.bytes * (endNs - round.startNs)) / round.durationNs;
+    if (round.startNs + round.durationNs <= until) memory += round.bytes;
+    else if (round.startNs < until) memory += (round.bytes * (until - round.startNs)) / round.durationNs;
   const sentBytes = finished ? r.totalBytes : Math.floor(memory);
   return { ...m, finished, downtimeInRunNs, sentBytes };
 }

@@ -21,6 +21,7 @@ import {
   type LiveMigrationLinkConfig,
 } from './live-migration';
 import { readHostEvents, type HostEventConfig } from './host-events';
+import { resolveHotspot, VM_HOTSPOT, type HotspotConfig, type ResolvedHotspot } from './vm-hotspot';
 import { resolveHostPower, type HostPowerConfig, type ResolvedHostPower } from './host-power';
 import { placeAll, VM_PLACEMENT, vcpuSlots, type VmPlacementName, type VmSize } from './vm-placement';
 
@@ -123,6 +124,23 @@ export const VM_MIGRATION = {
     doc: 'A host is a consolidation candidate while its CPU demand is below this (1: any host, as CloudSim).',
     source: 'CloudSim (the least utilised host, without a threshold)',
   },
+  restartDelayNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'restartDelay',
+    integer: true,
+    min: 0,
+    default: 18e9,
+    doc: 'HA restart: the VMs of a failed host are restarted on other hosts (placement) this long after the failure; a VM with nowhere to go waits for room.',
+    source:
+      'VMware vSphere HA: a failed host is declared dead and its VMs restarted 18 s after its last heartbeat with heartbeat datastores, 15 s without (Epping & Denneman, vSphere HA Deepdive, "Restarting Virtual Machines")',
+  },
+  hotspot: {
+    kind: 'section',
+    keys: VM_HOTSPOT,
+    doc: "Thermal hot spots: each host's temperature from its power (a lumped RC model); hosts at or above the threshold shed VMs (reason thermal).",
+    defaultText: 'none: host temperatures are not simulated',
+  },
 } satisfies Section;
 
 /** The cluster's own keys. */
@@ -187,15 +205,23 @@ export interface VmMigrationPolicyConfig {
   safety?: number;
   consolidate?: 'off' | 'on';
   underload?: number;
+  restartDelayNs?: number;
+  hotspot?: HotspotConfig;
   /** How a VM moves (live-migration.ts); default pre-copy with its defaults. */
   method?: LiveMigrationConfig['method'];
 }
 
-/** A host is drained at `atNs`: its VMs move away, it takes no new ones, and it is powered off once empty. */
-export interface VmMaintenanceEvent {
-  kind: 'maintenance';
+/**
+ * A host event of a VM run. Maintenance: the host is drained at `atNs` (its VMs move away, it
+ * takes no new ones, and it is powered off once empty), until the end of the run. Fail: the host
+ * stops at `atNs`, its VMs are down until HA restarts them elsewhere; it is repaired after
+ * `durationNs` (Infinity: never), then boots and takes VMs again.
+ */
+export interface VmHostEvent {
+  kind: 'maintenance' | 'fail';
   atNs: number;
   host: string;
+  durationNs: number;
 }
 
 export interface VmClusterConfig {
@@ -206,7 +232,7 @@ export interface VmClusterConfig {
   sliceNs?: number;
   link?: LiveMigrationLinkConfig;
   migration?: VmMigrationPolicyConfig;
-  /** Host events (HOST_EVENT); a VM run takes maintenance without a duration only. */
+  /** Host events (HOST_EVENT); a VM run takes maintenance without a duration, and fail. */
   events?: HostEventConfig[];
   /** The machine-level policy and scheduler every host runs its vCPUs with. */
   policy: PolicyConfig;
@@ -256,7 +282,10 @@ export interface ResolvedVmCluster {
   safety: number;
   consolidate: boolean;
   underload: number;
-  events: VmMaintenanceEvent[];
+  restartDelayNs: number;
+  /** null: temperatures are not simulated. */
+  hotspot: ResolvedHotspot | null;
+  events: VmHostEvent[];
   durationNs: number;
   seed: number;
 }
@@ -397,6 +426,42 @@ function checkMovesFitTheClock(
   }
 }
 
+/**
+ * The host events of a VM run, in time order (an instant's in the order given). Maintenance lasts
+ * to the end of the run; a host fails only while up: not again before it is repaired and booted
+ * (a failure during a maintenance window is allowed: hardware fails whatever the operator does).
+ */
+function readVmHostEvents(value: unknown, hosts: readonly ResolvedVmHost[], durationNs: number): VmHostEvent[] {
+  const read = readHostEvents(value ?? [], new Map(hosts.map((h, i) => [h.name, i])));
+  const order = read.map((_, k) => k).sort((a, b) => read[a]!.atNs - read[b]!.atNs || a - b);
+  /** Per host: when it is up again after its last failure. */
+  const backAt = hosts.map(() => -1);
+  return order.map((k): VmHostEvent => {
+    const e = read[k]!;
+    if (e.kind !== 'maintenance' && e.kind !== 'fail')
+      throw new SimConfigError(`${e.path}.kind`, `a VM run models maintenance and fail only (not ${e.kind})`);
+    if (e.kind === 'maintenance' && e.durationNs !== Infinity)
+      throw new SimConfigError(
+        `${e.path}.durationNs`,
+        'a VM run keeps a host in maintenance until the end of the run (its VMs do not come back)',
+      );
+    if (e.atNs > durationNs)
+      throw new SimConfigError(`${e.path}.atNs`, `must be at most the duration (${durationNs} ns)`);
+    const host = hosts[e.host]!;
+    if (e.kind === 'fail') {
+      if (e.atNs < backAt[e.host]!)
+        throw new SimConfigError(
+          `${e.path}.atNs`,
+          backAt[e.host] === Infinity
+            ? `${host.name} has failed already and is never repaired`
+            : `${host.name} is down or booting until ${backAt[e.host]} ns (repair, then a ${host.power.bootNs} ns boot): it can fail again from then`,
+        );
+      backAt[e.host] = e.atNs + e.durationNs + host.power.bootNs;
+    }
+    return { kind: e.kind, atNs: e.atNs, host: host.name, durationNs: e.durationNs };
+  });
+}
+
 /** Validates a VM cluster config and gives it its defaults (SimConfigError names the field). */
 export function resolveVmCluster(config: unknown): ResolvedVmCluster {
   const c = record(config, 'config');
@@ -450,21 +515,8 @@ export function resolveVmCluster(config: unknown): ResolvedVmCluster {
         `with noise, at most ${MAX_NOISY_STEPS} steps in the run (${durationNs} ns long): a step of at least ${Math.ceil(durationNs / MAX_NOISY_STEPS)} ns`,
       );
 
-  // Host events are the request clusters' (host-events.ts); a VM run models maintenance alone.
-  const events = readHostEvents(c.events ?? [], new Map(hosts.map((h, i) => [h.name, i]))).map(
-    (e): VmMaintenanceEvent => {
-      if (e.kind !== 'maintenance')
-        throw new SimConfigError(`${e.path}.kind`, `a VM run models maintenance only (not ${e.kind})`);
-      if (e.durationNs !== Infinity)
-        throw new SimConfigError(
-          `${e.path}.durationNs`,
-          'a VM run keeps a host in maintenance until the end of the run (its VMs do not come back)',
-        );
-      if (e.atNs > durationNs)
-        throw new SimConfigError(`${e.path}.atNs`, `must be at most the duration (${durationNs} ns)`);
-      return { kind: 'maintenance', atNs: e.atNs, host: hosts[e.host]!.name };
-    },
-  );
+  // Host events are the request clusters' (host-events.ts); a VM run models maintenance and failure.
+  const events = readVmHostEvents(c.events, hosts, durationNs);
 
   // Every VM must start somewhere: placed here, so a config that resolves can run, and a VM that
   // fits nowhere is named at its entry.
@@ -497,7 +549,9 @@ export function resolveVmCluster(config: unknown): ResolvedVmCluster {
     safety: readNumber(M.safety, m.safety, 'migration.safety'),
     consolidate: readEnum<'off' | 'on'>(M.consolidate, m.consolidate, 'migration.consolidate') === 'on',
     underload: readNumber(M.underload, m.underload, 'migration.underload'),
-    events: events.sort((a, b) => a.atNs - b.atNs),
+    restartDelayNs: readNumber(M.restartDelayNs, m.restartDelayNs, 'migration.restartDelayNs'),
+    hotspot: resolveHotspot(m.hotspot, 'migration.hotspot'),
+    events,
     durationNs,
     seed,
   };

@@ -89,12 +89,15 @@ class Tentative {
     );
   }
   move(vm: number, from: number, to: number): void {
+    this.arrive(vm, to);
+    this.demand[from]! -= this.view.vmDemand(vm);
+  }
+  /** `vm` takes room on `to` (moved there, or restarted there from nowhere). */
+  arrive(vm: number, to: number): void {
     const size = this.view.vmSize(vm);
     this.used[to]!.vcpus += size.vcpus;
     this.used[to]!.ramBytes += size.ramBytes;
-    const d = this.view.vmDemand(vm);
-    this.demand[to]! += d;
-    this.demand[from]! -= d;
+    this.demand[to]! += this.view.vmDemand(vm);
   }
 }
 
@@ -177,6 +180,34 @@ export function planEvacuation(view: VmPolicyView, placement: VmPlacementName, t
     }
     t.move(vm, host, to);
     moves.push({ vm, from: host, to, reason: 'maintenance' });
+  }
+  return { moves, needHost };
+}
+
+/**
+ * HA restart of VMs that are down (their host failed): each, in the order given, on the host
+ * `placement` picks, below `threshold` when there is one, else on any with room (as evacuation).
+ * A VM without room stays down for a later try, and the plan asks for a host to be powered on.
+ * `from` of each move is -1: a restart moves nothing, the VM boots afresh from its shared disk.
+ */
+export function planRestarts(
+  view: VmPolicyView,
+  placement: VmPlacementName,
+  threshold: number,
+  down: readonly number[],
+): Plan {
+  const t = new Tentative(view);
+  const moves: PlannedMove[] = [];
+  let needHost = false;
+  for (const vm of down) {
+    let to = t.target(placement, vm, -1, threshold);
+    if (to < 0) to = t.target(placement, vm, -1, Infinity);
+    if (to < 0) {
+      needHost = true;
+      continue;
+    }
+    t.arrive(vm, to);
+    moves.push({ vm, from: -1, to, reason: 'fault' });
   }
   return { moves, needHost };
 }
