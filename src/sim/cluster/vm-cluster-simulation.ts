@@ -733,7 +733,11 @@ export class VmClusterSimulation implements VmPolicyView {
   /** Powers on the first powered-off host not in maintenance, if any; it takes VMs once booted. */
   private powerOnOne(t: number): void {
     const h = this.hosts.findIndex((x) => x.state === 'off' && !x.maintenance);
-    if (h < 0) return;
+    if (h >= 0) this.boot(h, t);
+  }
+
+  /** Host `h` boots from `t` (the run's boot time; at once with 0), then takes VMs. */
+  private boot(h: number, t: number): void {
     const host = this.hosts[h]!;
     host.boots++;
     const bootNs = this.cfg.hosts[h]!.power.bootNs;
@@ -870,14 +874,7 @@ export class VmClusterSimulation implements VmPolicyView {
 
   /** Failed host `h` is repaired at `t`: it boots (the run's boot time), then takes VMs again. */
   private repair(h: number, t: number): void {
-    const host = this.hosts[h]!;
-    host.boots++;
-    const bootNs = this.cfg.hosts[h]!.power.bootNs;
-    if (bootNs === 0) this.booted(h, t);
-    else {
-      this.setPower(host, 'booting', t);
-      this.push(t + bootNs, Ev.Boot, h, 0);
-    }
+    this.boot(h, t);
   }
 
   /** HA restarts the VMs down past their restart delay where placement finds room (the others wait). */
