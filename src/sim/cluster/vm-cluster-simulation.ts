@@ -491,7 +491,8 @@ export class VmClusterSimulation implements VmPolicyView {
         this.hosts[e.a]!.maintenance = true;
         entering.push(e.a);
       } else if (e.kind === Ev.Fail) this.fail(e.a, t);
-      else if (e.kind === Ev.Repair) this.repair(e.a, t);
+      else if (e.kind === Ev.Repair)
+        this.boot(e.a, t); // repaired: it boots, then takes VMs again
       else {
         this.vms[e.a]!.restartDue = true;
         this.restartDown(t);
@@ -736,7 +737,7 @@ export class VmClusterSimulation implements VmPolicyView {
     if (h >= 0) this.boot(h, t);
   }
 
-  /** Host `h` boots from `t` (the run's boot time; at once with 0), then takes VMs. */
+  /** Host `h` (a spare powered on, or a failed host repaired) boots from `t` (the run's boot time; at once with 0), then takes VMs. */
   private boot(h: number, t: number): void {
     const host = this.hosts[h]!;
     host.boots++;
@@ -870,11 +871,6 @@ export class VmClusterSimulation implements VmPolicyView {
       c.pendingNs = 0;
     }
     this.push(t + this.cfg.restartDelayNs, Ev.Restart, v, 0);
-  }
-
-  /** Failed host `h` is repaired at `t`: it boots (the run's boot time), then takes VMs again. */
-  private repair(h: number, t: number): void {
-    this.boot(h, t);
   }
 
   /** HA restarts the VMs down past their restart delay where placement finds room (the others wait). */
