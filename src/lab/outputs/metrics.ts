@@ -375,7 +375,8 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | C
     key: true,
   },
   hostsOnMeanCount: {
-    meaning: 'Hosts powered on and taking VMs (booting ones not counted), averaged over the run (VM runs on a cluster).',
+    meaning:
+      'Hosts powered on and taking VMs (booting ones not counted), averaged over the run (VM runs on a cluster).',
     unit: 'number',
     group: 'energy',
     better: 'lower',
