@@ -406,15 +406,17 @@ test('every metric a compare over runs offers is in the summary its run cell sho
   const request = await summaryOf(REQUESTS(''), 4);
   assert.deepEqual(
     COMPARED_RUN_METRICS.requests.filter((m) => request[m] === undefined),
-    ['energyJ'],
+    ['slaViolations', 'slaViolationRatio', 'energyJ'],
   );
   // Without host events nothing is dropped: 0, not missing.
   assert.equal(request.requestsDropped, 0);
-  // With host power and a host event, energyJ is there as well.
-  const powered = REQUESTS('').replace(
-    'policy: least-loaded\n```',
-    'policy: least-loaded\npower: { idle: 90W, peak: 130W }\nevents:\n  - { event: fail, at: 1s, host: host-0 }\n```',
-  );
+  // With host power, a host event and an SLA target, energyJ and the violations are there as well.
+  const powered = REQUESTS('')
+    .replace(
+      'policy: least-loaded\n```',
+      'policy: least-loaded\npower: { idle: 90W, peak: 130W }\nevents:\n  - { event: fail, at: 1s, host: host-0 }\n```',
+    )
+    .replace('demand: exp 5ms\n', 'demand: exp 5ms\nsla: 20ms\n');
   const full = await summaryOf(powered, 4);
   assert.deepEqual(
     COMPARED_RUN_METRICS.requests.filter((m) => full[m] === undefined),

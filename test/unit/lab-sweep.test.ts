@@ -394,7 +394,7 @@ test('a sweep chart of a metric its cluster runs do not give is an error at metr
     );
   };
   assert.deepEqual(errors(REQUEST_SWEEP_LAB.replace('metric: meanResponseS', 'metric: deadlineMisses')), [
-    '5:8 "rnd" is a request run, and request runs have no deadlineMisses; they have meanResponseS, p95ResponseS, p99ResponseS, completed, requestsDropped, energyJ',
+    '5:8 "rnd" is a request run, and request runs have no deadlineMisses; they have meanResponseS, p95ResponseS, p99ResponseS, completed, requestsDropped, slaViolations, slaViolationRatio, energyJ',
   ]);
   // Without metric: the sweep plots meanResponseS, which VM runs do not have.
   assert.deepEqual(errors(VM_SWEEP_LAB.replace('metric: migrationDowntimeS\n', '')), [

@@ -2,7 +2,7 @@
 // the results a check may read, runs' summaries and comparisons. Only the values in the scope
 // are reachable; a hidden run is never named in a message.
 import type { CompareOutput, SummaryValue } from '../outputs/contract';
-import { NO_JOB_COMPLETED, NO_REQUEST_COMPLETED, RESPONSE_METRICS } from '../outputs/metrics';
+import { NO_JOB_COMPLETED, NO_REQUEST_COMPLETED, NO_SLA, RESPONSE_METRICS } from '../outputs/metrics';
 import { parseCheckExpression, type CheckNode } from '../language/checkExpression';
 import type { ResolvedCheck } from '../language/resolveLab';
 
@@ -138,6 +138,8 @@ class Evaluator {
         (RESPONSE_METRICS as readonly string[]).includes(node.property)
       )
         throw new CheckEvalError(`${this.text(node.object)} has no "${node.property}": ${NO_REQUEST_COMPLETED}`, true);
+      if (isRunSummary(node.object) && Object.hasOwn(object, 'routed') && node.property.startsWith('slaViolation'))
+        throw new CheckEvalError(`${this.text(node.object)} has no "${node.property}": ${NO_SLA}`, true);
       // The runs and comparisons a check could have meant, never naming a hidden one.
       const table =
         node.object.kind === 'name' && (node.object.name === 'runs' || node.object.name === 'compares')

@@ -120,7 +120,16 @@ export interface ResolvedRunsCompare extends Dependent {
  * without one fails the comparison at run time, naming the run.
  */
 export const COMPARED_RUN_METRICS: Readonly<Record<ComparedRun['kind'], readonly string[]>> = {
-  requests: ['meanResponseS', 'p95ResponseS', 'p99ResponseS', 'completed', 'requestsDropped', 'energyJ'],
+  requests: [
+    'meanResponseS',
+    'p95ResponseS',
+    'p99ResponseS',
+    'completed',
+    'requestsDropped',
+    'slaViolations',
+    'slaViolationRatio',
+    'energyJ',
+  ],
   vms: ['energyJ', 'hostsOnMeanCount', 'overloadFraction', 'migrations', 'migrationDowntimeS', 'stealS'],
 };
 

@@ -701,6 +701,7 @@ export function clusterRunOutput(run: ResolvedClusterRun, result: ClusterResult)
     p95ResponseS: r.p95ResponseS,
     p99ResponseS: r.p99ResponseS,
     ...(r.dropped !== undefined ? { dropped: r.dropped } : {}),
+    ...(r.slaViolations !== undefined ? { slaViolations: r.slaViolations } : {}),
   });
   return {
     name: run.name,

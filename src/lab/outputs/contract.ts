@@ -51,6 +51,8 @@ export interface ServerRow {
   p99ResponseS: number;
   /** With host events: its requests lost (on it when it went down, or sent to it while down). */
   dropped?: number;
+  /** With an SLA target: its requests answered later than it, or dropped. */
+  slaViolations?: number;
 }
 
 /** The stretch of a run a summary covers (src/sim/window.ts), in seconds. */

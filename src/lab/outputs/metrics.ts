@@ -76,13 +76,16 @@ export type VmRunMetric =
  * clusterRunOutput) that a one-machine Summary has not. Every key of that summary is defined
  * here, so what checks accept and what a run's "known:" list names is one list.
  */
-export type ClusterRunMetric = 'routed';
+export type ClusterRunMetric = 'routed' | 'slaViolations' | 'slaViolationRatio';
 
 /** Over completed requests: a request run in which none completed leaves them out of its summary. */
 export const RESPONSE_METRICS = ['meanResponseS', 'p95ResponseS', 'p99ResponseS'] as const;
 export type ResponseMetric = (typeof RESPONSE_METRICS)[number];
 /** Why a request run has no response times: what a check or comparison reading one says. */
 export const NO_REQUEST_COMPLETED = 'no request completed within the run, so it has no response times';
+/** Why a request run has no SLA violations (or no ratio of them). */
+export const NO_SLA =
+  'its service has no sla: target (or no request was answered or dropped), so nothing is counted against one';
 /** Why a one-machine run's response times mean nothing: its summary gives 0 s over no job. */
 export const NO_JOB_COMPLETED = 'no job completed within the run, so it has no response times';
 
@@ -362,6 +365,22 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | C
   lostWorkS: {
     meaning: 'Work lost at failures since the last checkpoint, done again (machines with events).',
     unit: 'seconds',
+    group: 'faults',
+    better: 'lower',
+    key: true,
+  },
+  slaViolations: {
+    meaning:
+      "Requests answered later than the service's SLA target, plus those dropped (request runs on a cluster whose service has an `sla:`).",
+    unit: 'count',
+    group: 'faults',
+    better: 'lower',
+    key: true,
+  },
+  slaViolationRatio: {
+    meaning:
+      'SLA violations over the requests answered or dropped within the run (requests still unanswered at the end are not counted).',
+    unit: 'fraction',
     group: 'faults',
     better: 'lower',
     key: true,

@@ -3,7 +3,7 @@
 // in the reading order of src/lab/outputs/metrics.ts, each in its own unit and precision.
 import { formatDifference, formatInterval, formatMetric, scaleFor, unitLabel } from './format';
 import { summaryGroups, unfinishedCount, type SummaryGroup } from './metrics';
-import type { CompareOutput, RunOutput } from './contract';
+import type { CompareOutput, RunOutput, ServerRow } from './contract';
 
 /** The title of a group, with what a finished-only group leaves out. */
 export function groupHeading(group: SummaryGroup, summary: RunOutput['summary']): string {
@@ -48,6 +48,8 @@ export function serversMarkdown(run: RunOutput): string {
   const servers = run.servers ?? [];
   // A run with host events counts the requests it lost: one more column.
   const dropped = servers.some((row) => row.dropped !== undefined);
+  // A service with an SLA target counts its violations: one more column.
+  const sla = servers.some((row) => row.slaViolations !== undefined);
   const columns = [
     'routed',
     'completed',
@@ -55,10 +57,13 @@ export function serversMarkdown(run: RunOutput): string {
     'meanResponseS',
     'p95ResponseS',
     'p99ResponseS',
+    ...(sla ? (['slaViolations'] as const) : []),
   ] as const;
+  const cell = (row: ServerRow, k: (typeof columns)[number]) =>
+    k === 'dropped' ? formatMetric('requestsDropped', row.dropped ?? 0) : formatMetric(k, row[k] ?? 0);
   const rows = servers.map(
     (row) =>
-      `| ${row.server === 'overall' ? '**overall**' : row.server} | ${columns.map((k) => (k === 'dropped' ? formatMetric('requestsDropped', row.dropped ?? 0) : formatMetric(k, row[k]))).join(' | ')} |`,
+      `| ${row.server === 'overall' ? '**overall**' : row.server} | ${columns.map((k) => cell(row, k)).join(' | ')} |`,
   );
   return [
     `**${run.name}**: ${runSetting(run)}, seed ${run.seed}`,

@@ -6,7 +6,7 @@
 // differences cancel the seed-to-seed noise as they do on one machine.
 import type { ComparedRun, ResolvedRunsCompare } from '../language/resolveLab';
 import type { CompareOutput, RunOutput } from '../outputs/contract';
-import { NO_REQUEST_COMPLETED, RESPONSE_METRICS } from '../outputs/metrics';
+import { NO_REQUEST_COMPLETED, NO_SLA, RESPONSE_METRICS } from '../outputs/metrics';
 import { compareCells } from './compare';
 import type { RunSummary } from './runHost';
 
@@ -25,7 +25,9 @@ export class MissingMetricError extends Error {
           ? 'not every host of its cluster has a power model'
           : (RESPONSE_METRICS as readonly string[]).includes(metric)
             ? NO_REQUEST_COMPLETED
-            : 'its summary does not give it'
+            : metric.startsWith('slaViolation')
+              ? NO_SLA
+              : 'its summary does not give it'
       }`,
     );
     this.name = 'MissingMetric';

@@ -44,6 +44,7 @@ export interface ServiceConfig {
   demand: DistConfig;
   workingSetBytes?: number;
   memoryIntensity?: number;
+  slaNs?: number;
   balancer?: {
     policy?: BalancerPolicyName;
     d?: number;
@@ -143,6 +144,17 @@ export const SERVICE = {
   workingSetBytes: GROUP.workingSetBytes,
   memoryIntensity: GROUP.memoryIntensity,
   balancer: { kind: 'section', keys: BALANCER, doc: 'How requests are routed to the hosts.' },
+  slaNs: {
+    kind: 'number',
+    unit: 'ns',
+    lab: 'sla',
+    integer: true,
+    above: 0,
+    doc: 'Response-time target of the service level agreement: a request answered later than this, or dropped, violates it.',
+    defaultText: 'none: violations are not counted',
+    source:
+      "a choice of the lab; Amazon's Dynamo, for one, aimed at 300 ms for 99.9 % of requests (DeCandia et al., SOSP 2007)",
+  },
   autoscale: {
     kind: 'section',
     keys: AUTOSCALE,
@@ -180,6 +192,8 @@ export interface ResolvedService {
   workingSetBytes: number;
   memoryIntensity: number;
   balancer: ResolvedBalancer;
+  /** The response-time target, when the service has one (results then count violations). */
+  slaNs?: number;
   autoscale?: ResolvedAutoscale;
 }
 
@@ -247,6 +261,7 @@ function resolveService(value: unknown, hostCount: number): ResolvedService {
       ...hashing,
       ...(health === undefined ? {} : { health }),
     },
+    ...(s.slaNs === undefined ? {} : { slaNs: readNumber(SERVICE.slaNs, s.slaNs, 'service.slaNs') }),
     ...(s.autoscale === undefined ? {} : { autoscale: resolveAutoscale(s.autoscale, 'service.autoscale', hostCount) }),
   };
 }

@@ -52,6 +52,13 @@ export interface RequestStats {
   meanResponseS: number;
   p95ResponseS: number;
   p99ResponseS: number;
+  /**
+   * Only when the service has an SLA target: requests answered later than it, plus those
+   * dropped (never answered), and their share of the requests answered or dropped (absent when
+   * there are none). Requests still unanswered at the end are not counted either way.
+   */
+  slaViolations?: number;
+  slaViolationRatio?: number;
 }
 
 export interface ServerResult extends RequestStats, Omit<HostOutcome, 'events'> {
@@ -125,6 +132,9 @@ export class ClusterSimulation implements BalancerHost {
   private readonly completed: Float64Array;
   private readonly droppedInFlight: Float64Array;
   private readonly droppedUnnoticed: Float64Array;
+  /** Per host: responses later than the SLA target (none counted without one). */
+  private readonly late: Float64Array;
+  private readonly slaNs: number;
   private droppedNoServer = 0;
   /** The next of cfg.actions to apply. */
   private nextAction = 0;
@@ -149,6 +159,8 @@ export class ClusterSimulation implements BalancerHost {
     this.completed = new Float64Array(n);
     this.droppedInFlight = new Float64Array(n);
     this.droppedUnnoticed = new Float64Array(n);
+    this.late = new Float64Array(n);
+    this.slaNs = service.slaNs ?? Infinity;
     this.response = hosts.map(() => new LogHistogram());
     this.pending = new InFlight(n);
     this.latencyNs = hosts.map((h) => h.latencyNs);
@@ -409,6 +421,7 @@ export class ClusterSimulation implements BalancerHost {
     this.response[i]!.add(responseNs);
     this.overall.add(responseNs);
     this.completed[i]!++;
+    if (responseNs > this.slaNs) this.late[i]!++;
     this.balancer.answered(i);
   }
 
@@ -422,6 +435,7 @@ export class ClusterSimulation implements BalancerHost {
     let events = this.arrivals;
     let energyJ: number | undefined = 0;
     const counted = this.cfg.hasEvents || this.scaler !== null;
+    const sla = this.cfg.service.slaNs !== undefined;
     let inFlight = 0;
     let unnoticed = 0;
     const servers: Omit<ServerResult, 'load'>[] = this.hosts.map((run, i) => {
@@ -439,7 +453,13 @@ export class ClusterSimulation implements BalancerHost {
         host: this.cfg.hosts[i]!.name,
         capacity: this.cfg.hosts[i]!.capacity,
         ...(this.latencyNs[i]! > 0 ? { latencyS: this.latencyNs[i]! / 1e9 } : {}),
-        ...requestStats(this.routed[i]!, this.completed[i]!, this.response[i]!, counted ? dropped : undefined),
+        ...requestStats(
+          this.routed[i]!,
+          this.completed[i]!,
+          this.response[i]!,
+          counted ? dropped : undefined,
+          sla ? this.late[i]! : undefined,
+        ),
         ...rest,
       };
     });
@@ -451,7 +471,13 @@ export class ClusterSimulation implements BalancerHost {
       service: this.cfg.service.name,
       balancer: { ...this.cfg.service.balancer },
       overall: {
-        ...requestStats(routed, completed, this.overall, counted ? requestsDropped : undefined),
+        ...requestStats(
+          routed,
+          completed,
+          this.overall,
+          counted ? requestsDropped : undefined,
+          sla ? this.late.reduce((a, b) => a + b, 0) : undefined,
+        ),
         throughputPerS: endNs > 0 ? completed / (endNs / 1e9) : 0,
       },
       servers,
@@ -466,7 +492,15 @@ export class ClusterSimulation implements BalancerHost {
   }
 }
 
-function requestStats(routed: number, completed: number, h: LogHistogram, dropped?: number): RequestStats {
+function requestStats(
+  routed: number,
+  completed: number,
+  h: LogHistogram,
+  dropped?: number,
+  late?: number,
+): RequestStats {
+  const decided = completed + (dropped ?? 0);
+  const violations = late === undefined ? undefined : late + (dropped ?? 0);
   return {
     routed,
     completed,
@@ -476,6 +510,10 @@ function requestStats(routed: number, completed: number, h: LogHistogram, droppe
     meanResponseS: h.mean() / 1e9,
     p95ResponseS: h.quantile(0.95) / 1e9,
     p99ResponseS: h.quantile(0.99) / 1e9,
+    // Only with an SLA target: a result without one keeps its earlier form (and digest).
+    ...(violations === undefined
+      ? {}
+      : { slaViolations: violations, ...(decided > 0 ? { slaViolationRatio: violations / decided } : {}) }),
   };
 }
 
