@@ -27,6 +27,7 @@ const exampleConfig = (balancer: NonNullable<ClusterConfig['service']['balancer'
     demand: { kind: 'exp', meanNs: 5e6 },
     workingSetBytes: 256 * 1024,
     balancer,
+    slaNs: 25e6,
   },
   policy: { name: 'least-loaded' },
   scheduler: { kind: 'fair' },
