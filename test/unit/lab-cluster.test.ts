@@ -191,12 +191,13 @@ test('a cluster run cell: the per-server table and the overall row are simulateC
 });
 
 /** The columns of a row of the table, from the simulator's request statistics. */
-const pick = ({ routed, completed, meanResponseS, p95ResponseS, p99ResponseS }: RequestStats) => ({
+const pick = ({ routed, completed, meanResponseS, p95ResponseS, p99ResponseS, slaViolations }: RequestStats) => ({
   routed,
   completed,
   meanResponseS,
   p95ResponseS,
   p99ResponseS,
+  ...(slaViolations === undefined ? {} : { slaViolations }),
 });
 
 test('migration-lab run --json on the example: each run is simulateCluster on the config written here; verify finds it identical', () => {
@@ -230,11 +231,10 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
     const c = exampleConfig({ policy: 'least-connections' });
     c.durationNs = 8e9;
     c.power = {};
-    c.service = {
-      ...c.service,
-      name: autoscale ? 'night_scaled' : 'night',
-      arrival: { kind: 'poisson', ratePerS: 300 },
-    };
+    // The night services promise nothing (no sla:).
+    const { slaNs: _sla, ...shop } = c.service;
+    void _sla;
+    c.service = { ...shop, name: autoscale ? 'night_scaled' : 'night', arrival: { kind: 'poisson', ratePerS: 300 } };
     if (autoscale) c.service.autoscale = autoscale;
     return c;
   };
@@ -277,7 +277,7 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
     (r.name.endsWith('_far') ? farMeans : means)[r.name] = r.summary.meanResponseS!;
   }
   assert.deepEqual(Object.keys(means), ['random', 'rr', 'lc', 'p2']);
-  assert.ok(json.checks.length === 10 && json.checks.every((c) => c.passed));
+  assert.ok(json.checks.length === 11 && json.checks.every((c) => c.passed));
   // Round-robin routes the same requests with or without the network, each one latency later:
   // every response gains twice its server's latency, (7 x 2 ms + 40 ms) / 8 on the mean (less
   // the few requests the end of the run cuts off).
@@ -290,9 +290,9 @@ test('migration-lab run --json on the example: each run is simulateCluster on th
   assert.deepEqual([compare.name, compare.over, compare.policies], ['balancers', 'runs', ['random', 'rr', 'lc', 'p2']]);
   for (const name of ['random', 'rr', 'lc', 'p2'] as const) {
     const overall = [1, 2, 3, 4, 5].map((seed) => simulateCluster({ ...exampleConfig(policies[name]), seed }).overall);
-    for (const metric of ['meanResponseS', 'p95ResponseS', 'p99ResponseS'] as const) {
+    for (const metric of ['meanResponseS', 'p95ResponseS', 'p99ResponseS', 'slaViolationRatio'] as const) {
       const cell = compare.cells.find((c) => c.policy === name && c.metric === metric)!;
-      const mean = overall.reduce((a, o) => a + o[metric], 0) / 5;
+      const mean = overall.reduce((a, o) => a + o[metric]!, 0) / 5;
       assert.ok(Math.abs(cell.interval.mean - mean) <= 1e-12 * mean, `${name} ${metric}`);
     }
   }
