@@ -428,6 +428,7 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | C
     unit: 'count',
     group: 'faults',
     better: 'lower',
+    key: true,
   },
   vmRestarts: {
     meaning: 'HA restarts of VMs that were down, on other hosts or their own once repaired (VM runs with fail events).',
@@ -439,6 +440,7 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | C
     unit: 'count',
     group: 'faults',
     better: 'lower',
+    key: true,
   },
   vmDownS: {
     meaning:
@@ -446,6 +448,7 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | C
     unit: 'seconds',
     group: 'faults',
     better: 'lower',
+    key: true,
   },
   unmetDemandS: {
     meaning:
@@ -459,12 +462,14 @@ export const METRIC_DEFINITIONS: Readonly<Record<keyof Summary | VmRunMetric | C
     unit: 'celsius',
     group: 'heat',
     better: 'lower',
+    key: true,
   },
   hotHostS: {
     meaning: 'Host-seconds at or above the hot-spot threshold, summed over hosts (VM runs with a hotspot policy).',
     unit: 'seconds',
     group: 'heat',
     better: 'lower',
+    key: true,
   },
   simulatedS: {
     meaning: 'Simulated time the run covered: its duration, or less when every process finished earlier.',
