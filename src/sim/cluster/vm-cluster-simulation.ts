@@ -34,9 +34,10 @@
  * With a hotspot policy each host's temperature follows its power (vm-hotspot.ts).
  *
  * Energy per host: idle x time on + (peak - idle) x its busy core-time / its cores + boot energy
- * per power-on; a host that is off or booting draws nothing else. Busy core-time is the host
- * run's own utilisation. Deterministic: integer ns, the loads' noise from streams named
- * `load:<vm>`, each host's engine seeded from `vm-host:<name>`.
+ * per power-on (its share within the run for a boot the end cuts short); a host that is off or
+ * booting draws nothing else. Busy core-time is the host run's own utilisation. Deterministic:
+ * integer ns, the loads' noise from streams named `load:<vm>`, each host's engine seeded from
+ * `vm-host:<name>`.
  */
 import type { Reason, SimConfig } from '../config';
 import { digestOf, type Sha256Factory } from '../digest';
@@ -1044,7 +1045,12 @@ export class VmClusterSimulation implements VmPolicyView {
       if (x.sim === null) digest = x.ended[x.ended.length - 1]!.digest;
       const idleEnergyJ = (spec.power.idleW * x.onNs) / S;
       const dynamicEnergyJ = ((spec.power.peakW - spec.power.idleW) * busyS) / spec.cores;
-      const bootEnergyJ = x.boots * spec.power.bootEnergyJ;
+      // A boot the run cuts short is charged its share within the run (HOST_POWER.bootEnergyJ, as
+      // request runs do), not the whole boot: it drew boot power only until the end. The boot
+      // began at its host's last power state change.
+      const cutBoot =
+        x.state === 'booting' ? 1 - (endNs - x.powerStates[x.powerStates.length - 1]!.atNs) / spec.power.bootNs : 0;
+      const bootEnergyJ = (x.boots - cutBoot) * spec.power.bootEnergyJ;
       return {
         host: spec.name,
         cores: spec.cores,
