@@ -4,11 +4,15 @@
 // temporary directory.
 //
 // Each test is named after what it attacks. Tests of attacks the code defeats ("held: ...")
-// assert the defence against a closed form worked out by hand in the test. The one attack that
-// worked, now fixed:
+// assert the defence against a closed form worked out by hand in the test. The attacks that
+// worked, now fixed ("fixed: ..."):
 //   - a VM run charged a boot the run's end cut short in full (boots x bootEnergy), though the
 //     bootEnergy key says a cut boot is charged its share (as request runs do): a host repaired
-//     near the end drew a whole minute of boot power in a run that had seconds left.
+//     near the end drew a whole minute of boot power in a run that had seconds left; so did a
+//     boot a failure cut short;
+//   - a host that was powered off when it failed (a spare, or a host in maintenance whose VMs had
+//     left) was booted at its repair: a spare then stayed on, drawing idle power to the end; a
+//     host in maintenance was charged a boot and went off again.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -296,6 +300,51 @@ test('fixed: a boot the run cuts short (a host repaired near the end) is charged
   const s = summaries(write('cut-boot.lab.md', text)).r!;
   // host-1 on 30 s, host-0 on 1 s, then booting 28 s of its 60 s boot at 100 W.
   close(s.energyJ!, 100 * 30 + 100 * 1 + (28 / 60) * 60 * 100, 'energyJ');
+});
+
+/** Two 8-core hosts and a powered-off spare, all at 100 W flat (idle = peak), boot 60 s; the eight VMs fill the two. */
+function spareLab(events: string[]): string {
+  const power = 'power: { idle: 100W, peak: 100W, boot: 60s }';
+  return vmLab(events)
+    .replace(
+      /hosts:\n.*\n/,
+      `hosts:\n  - { machine: server, count: 2, ram: 64GiB, ${power} }\n  - { machine: server, name: spare, off: true, ram: 64GiB, ${power} }\n`,
+    )
+    .replace('network: { bandwidth: 1.25GB/s, migrationShare: 100% }\n', '');
+}
+
+test('fixed: a powered-off spare that fails and is repaired stays off (it was booted and left on, drawing idle power)', () => {
+  const s = summaries(
+    write('spare-idle.lab.md', spareLab(['{ event: fail, at: 30s, host: spare-0, duration: 10s }'])),
+  ).r!;
+  // Nothing needed the spare: the two hosts on the whole run, 2 x 300 s x 100 W.
+  close(s.hostsOnMeanCount!, 2, 'hostsOnMeanCount');
+  close(s.energyJ!, 2 * 300 * 100, 'energyJ');
+});
+
+test('fixed: a spare that HA powers on and that fails while booting is charged the share of its boot it drew', () => {
+  const s = summaries(
+    write(
+      'spare-boot.lab.md',
+      spareLab(['{ event: fail, at: 60s, host: host-0 }', '{ event: fail, at: 100s, host: spare-0, duration: 1000s }']),
+    ),
+  ).r!;
+  // HA powers the spare on at 60 + 18 s; it fails 22 s into its 60 s boot. host-0 is on 60 s,
+  // host-1 300 s; the boot is charged 22/60 of 60 s x 100 W. The VMs of host-0 stay down.
+  close(s.energyJ!, 60 * 100 + 300 * 100 + (22 / 60) * 60 * 100, 'energyJ');
+  close(s.vmDownS!, 4 * (300 - 60), 'vmDownS');
+});
+
+test('fixed: a host in maintenance, off once its VMs left, that fails and is repaired is not booted again', () => {
+  const maintenance = '{ event: maintenance, at: 60s, host: host-0 }';
+  const alone = summaries(write('maint-only.lab.md', vmLab([maintenance]))).r!;
+  const failed = summaries(
+    write('maint-fail.lab.md', vmLab([maintenance, '{ event: fail, at: 200s, host: host-0, duration: 10s }'])),
+  ).r!;
+  // The failure finds it off and empty: nothing changes, energy and time on included.
+  assert.equal(failed.vmsFailed, 0);
+  close(failed.energyJ!, alone.energyJ!, 'energyJ', 1e-12);
+  close(failed.hostsOnMeanCount!, alone.hostsOnMeanCount!, 'hostsOnMeanCount', 1e-12);
 });
 
 // ------------------------------------------------------------------ hot spots

@@ -30,7 +30,8 @@
  * are cut there (endMoveAtFailure: the VM is the source's until the switch, the target's after
  * it, and lost with either host while post-copy still pulls pages). HA restarts each VM down
  * once the restart delay has passed, where placement finds room, or later when room appears.
- * A repaired host boots and comes on with a fresh run, on its own clock from that instant.
+ * A repaired host boots and comes on with a fresh run, on its own clock from that instant (one
+ * that was off when it failed is off again, a spare: nothing ran on it).
  * With a hotspot policy each host's temperature follows its power (vm-hotspot.ts).
  *
  * Energy per host: idle x time on + (peak - idle) x its busy core-time / its cores + boot energy
@@ -280,6 +281,10 @@ interface HostState {
   draining: boolean;
   onNs: number;
   boots: number;
+  /** The shares of its boots a failure cut short: not drawn (the run's end is counted at the result). */
+  bootsCut: number;
+  /** It was powered off when it failed: its repair leaves it off, as it was (nothing to boot for). */
+  offWhenFailed: boolean;
   overloadNs: number;
   history: number[];
   /** Moves in flight from or to it (its link). */
@@ -371,6 +376,8 @@ export class VmClusterSimulation implements VmPolicyView {
       draining: false,
       onNs: 0,
       boots: 0,
+      bootsCut: 0,
+      offWhenFailed: false,
       overloadNs: 0,
       history: [],
       linkMoves: 0,
@@ -725,6 +732,12 @@ export class VmClusterSimulation implements VmPolicyView {
     host.offAtNs.push(t);
   }
 
+  /** The share of booting host `h`'s boot still to come at `t` (its boot began at its last power change). */
+  private bootLeft(h: number, t: number): number {
+    const host = this.hosts[h]!;
+    return 1 - (t - host.powerStates[host.powerStates.length - 1]!.atNs) / this.cfg.hosts[h]!.power.bootNs;
+  }
+
   /** A host's power state changes at `t` (kept in its log for the hosts-on chart). */
   private setPower(host: HostState, state: HostPowerState, t: number): void {
     host.state = state;
@@ -773,7 +786,13 @@ export class VmClusterSimulation implements VmPolicyView {
   private fail(h: number, t: number): void {
     const host = this.hosts[h]!;
     host.failures++;
-    if (host.state === 'booting') this.dropEvents((e) => e.kind === Ev.Boot && e.a === h);
+    if (host.state === 'booting') {
+      this.dropEvents((e) => e.kind === Ev.Boot && e.a === h);
+      // The boot drew its power only until the failure (HOST_POWER.bootEnergyJ: a cut boot is
+      // charged its share), not the whole boot.
+      host.bootsCut += this.bootLeft(h, t);
+    }
+    host.offWhenFailed = host.state === 'off';
     if (host.sim !== null) {
       const r = host.sim.result();
       const spec = this.cfg.hosts[h]!;
@@ -872,6 +891,15 @@ export class VmClusterSimulation implements VmPolicyView {
   /** Failed host `h` is repaired at `t`: it boots (the run's boot time), then takes VMs again. */
   private repair(h: number, t: number): void {
     const host = this.hosts[h]!;
+    if (host.offWhenFailed) {
+      // It was off (a spare, or in maintenance with its VMs gone): repaired, it is off again and
+      // may be powered on like any spare. Booting it would charge a boot no one asked for, and
+      // in maintenance it would only go off again.
+      host.offWhenFailed = false;
+      this.setPower(host, 'off', t);
+      this.restartDown(t);
+      return;
+    }
     host.boots++;
     const bootNs = this.cfg.hosts[h]!.power.bootNs;
     if (bootNs === 0) this.booted(h, t);
@@ -1046,11 +1074,9 @@ export class VmClusterSimulation implements VmPolicyView {
       const idleEnergyJ = (spec.power.idleW * x.onNs) / S;
       const dynamicEnergyJ = ((spec.power.peakW - spec.power.idleW) * busyS) / spec.cores;
       // A boot the run cuts short is charged its share within the run (HOST_POWER.bootEnergyJ, as
-      // request runs do), not the whole boot: it drew boot power only until the end. The boot
-      // began at its host's last power state change.
-      const cutBoot =
-        x.state === 'booting' ? 1 - (endNs - x.powerStates[x.powerStates.length - 1]!.atNs) / spec.power.bootNs : 0;
-      const bootEnergyJ = (x.boots - cutBoot) * spec.power.bootEnergyJ;
+      // request runs do), not the whole boot: it drew boot power only until the end.
+      const cut = x.bootsCut + (x.state === 'booting' ? this.bootLeft(h, endNs) : 0);
+      const bootEnergyJ = (x.boots - cut) * spec.power.bootEnergyJ;
       return {
         host: spec.name,
         cores: spec.cores,
