@@ -347,6 +347,21 @@ test('fixed: a host in maintenance, off once its VMs left, that fails and is rep
   close(failed.hostsOnMeanCount!, alone.hostsOnMeanCount!, 'hostsOnMeanCount', 1e-12);
 });
 
+test('held: half of 100 hosts fail at one instant: those with room restart after the delay, the rest wait past the end', () => {
+  const events = Array.from({ length: 50 }, (_, i) => `{ event: fail, at: 30s, host: host-${i}, duration: 20s }`);
+  const text = vmLab(events, { duration: '60s' })
+    .replace('count: 3,', 'count: 100,')
+    .replace(`boot: ${BOOT}s`, 'boot: 10s')
+    .replace('count: 8,', 'count: 300,');
+  const s = summaries(write('half-fail.lab.md', text)).r!;
+  // First fit: four VMs a host on host-0..74. 50 x 4 go down; the 25 empty hosts take 100 of
+  // them 18 s later; the other 100 wait for a repaired host, up at 30 + 20 + 10 s = the end.
+  assert.equal(s.vmsFailed, 200);
+  assert.equal(s.vmRestarts, 100);
+  assert.equal(s.vmsDownAtEnd, 100);
+  close(s.vmDownS!, 100 * RESTART + 100 * (60 - 30), 'vmDownS');
+});
+
 // ------------------------------------------------------------------ hot spots
 
 const HOT_VMS = (hotspot: string) =>
@@ -367,6 +382,27 @@ test('held: a hot-spot threshold below the inlet, and R or C without a unit, are
   const rc = hotLab('{ threshold: 65C, resistance: 1000000, capacitance: 0.000001 }');
   errorAt(write('hot-rc.lab.md', rc), rc, '1000000', /thermal resistance needs a unit/);
   errorAt(write('hot-rc.lab.md', rc), rc, '0.000001', /heat capacity needs a unit/);
+});
+
+test('held: every bad restartDelay and hotspot value is an error at its value (or its unit)', () => {
+  const cases: [string, string, RegExp][] = [
+    ['restartDelay: -1s', '-1s', /at least 0ns/],
+    ['restartDelay: 1.5ns', '1.5ns', /not a whole number of nanoseconds/],
+    ['restartDelay: abc', 'abc', /Expected a time/],
+    ['hotspot: { threshold: 300K }', 'K }', /Unknown temperature unit "K"/],
+    ['hotspot: {}', '{}', /Missing required key "threshold"/],
+    ['hotspot: { threshold: 65C, migrate: maybe }', 'maybe', /not a valid migrate/],
+    ['hotspot: { threshold: 65C, resistance: 0K/W }', '0K/W', /greater than 0K\/W/],
+    ['hotspot: { threshold: 65C, capacitance: -5J/K }', '-5J/K', /greater than 0J\/K/],
+    ['hotspot: { threshold: 1e308C }', '1e308C', /at most 300C/],
+    ['hotspot: { threshold: 65C, inlet: -300C }', '-300C', /at least -50C/],
+    ['hotspot: 65C', '65C', /must be a mapping/],
+    ['hotspot: { threshold: 65C, bogus: 1 }', 'bogus', /Unknown key "bogus"/],
+  ];
+  cases.forEach(([key, needle, pattern], k) => {
+    const text = vmLab([], { migration: `, ${key}` });
+    errorAt(write(`bad-${k}.lab.md`, text), text, needle, pattern);
+  });
 });
 
 test('held: absurd R and C (a host that heats in a microsecond, or never) run without a crash, the peak at most inlet + P R', () => {
