@@ -18,6 +18,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import {
+  simulateCluster,
+  simulateVmCluster,
+  SimConfigError,
+  type ClusterConfig,
+  type VmClusterConfig,
+} from '../../src/sim/index';
 import { BUILT_CLI, tempDir } from './cli-helpers';
 
 const DIR = tempDir('redteam-s12');
@@ -530,4 +537,175 @@ test('held: a sweep of a failing VM run and a latency request run gives the same
   const one = rows('1');
   assert.equal(rows('2'), one);
   assert.equal((one.match(/"digest"/g) ?? []).length, 2 * 2 * 2);
+});
+
+// ------------------------------------------------------------------ random labs, in process
+
+/** A seeded stream of choices (a linear congruential generator: the attacks are reproducible). */
+function chooser(seed: number) {
+  let s = seed;
+  const next = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  return { next, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
+}
+
+const NS = 1e9;
+const MSEC = 1e6;
+const GiB = 2 ** 30;
+
+test('fixed (random VM runs with failures, maintenance, spares, hot spots): a boot is charged what its time booting drew, times and work stay in bounds', () => {
+  const { next, pick } = chooser(1);
+  let ran = 0;
+  while (ran < 60) {
+    const hostCount = 2 + Math.floor(next() * 4);
+    const durationNs = (10 + Math.floor(next() * 40)) * NS;
+    const bootNs = pick([0, 1, 5]) * NS;
+    const events = Array.from({ length: Math.floor(next() * 5) }, () => {
+      const kind = pick(['fail', 'fail', 'maintenance'] as const);
+      const e = {
+        kind,
+        atNs: Math.floor((next() * durationNs) / NS) * NS,
+        host: `host-${Math.floor(next() * hostCount)}`,
+      };
+      return kind === 'fail' && next() < 0.7 ? { ...e, durationNs: (1 + Math.floor(next() * 10)) * NS } : e;
+    });
+    const machine = { sockets: 1, coresPerSocket: 4, contextSwitchNs: 0 };
+    const power = { idleW: 100, peakW: 200, bootNs };
+    const cfg: VmClusterConfig = {
+      hosts: [
+        { count: hostCount, machine, ramBytes: 16 * GiB, power },
+        ...(next() < 0.5 ? [{ name: 'spare', machine, ramBytes: 16 * GiB, power, off: true }] : []),
+      ],
+      sliceNs: MSEC * pick([1, 10]),
+      policy: { name: 'least-loaded' },
+      scheduler: { kind: 'rr', quantumNs: MSEC },
+      durationNs,
+      seed: 1,
+      vms: [
+        {
+          name: 'a',
+          count: 1 + Math.floor(next() * 8),
+          vcpus: pick([1, 2, 4]),
+          ramBytes: pick([1, 2, 4]) * GiB,
+          dirtyBytesPerS: pick([0, 10e6, 100e6]),
+          load: { utilization: pick([0.2, 0.5, 0.9, 1]) },
+        },
+      ],
+      migration: {
+        overload: pick(['none', 'static'] as const),
+        consolidate: pick(['off', 'on'] as const),
+        checkIntervalNs: pick([1, 2, 5]) * NS,
+        restartDelayNs: pick([0, 1, 3]) * NS,
+        method: pick([
+          { kind: 'pre-copy' },
+          { kind: 'post-copy', pullBytesPerS: 50e6 },
+          { kind: 'stop-and-copy' },
+        ] as const),
+        ...(next() < 0.4 ? { hotspot: { thresholdC: pick([40, 60, 80]) } } : {}),
+      },
+      link: { bandwidthBytesPerS: 1e9, migrationShare: 1 },
+      events,
+    };
+    let r;
+    try {
+      r = simulateVmCluster(cfg);
+    } catch (e) {
+      if (e instanceof SimConfigError) continue; // a misuse of events: errors tested above
+      throw e;
+    }
+    ran++;
+    const D = durationNs / NS;
+    const what = JSON.stringify(cfg);
+    for (const h of r.hosts) {
+      const states = h.powerStates;
+      const spent = (state: string) =>
+        states.reduce((a, p, i) => a + (p.state === state ? (states[i + 1]?.atS ?? D) - p.atS : 0), 0);
+      // Boot energy is boot power (bootEnergy / boot = peak here) over the time spent booting.
+      if (bootNs > 0) close(h.bootEnergyJ, spent('booting') * 200, `${h.host} boot energy in ${what}`);
+      close(h.onS, spent('on'), `${h.host} time on in ${what}`);
+    }
+    for (const v of r.vms) {
+      assert.ok((v.downS ?? 0) <= D + 1e-9, `${v.vm} down ${v.downS} in ${what}`);
+      assert.ok(v.workS <= v.offeredS + 1e-6, `${v.vm} work ${v.workS} > offered ${v.offeredS} in ${what}`);
+      if (v.host !== '') {
+        const state = r.hosts.find((x) => x.host === v.host)!.state;
+        assert.ok(state !== 'failed' && state !== 'off', `${v.vm} on ${v.host}, ${state}, in ${what}`);
+      }
+    }
+    if (r.failures !== undefined)
+      assert.equal(r.failures.vmsDownAtEnd, r.vms.filter((v) => v.host === '').length, what);
+  }
+});
+
+test('held: random request runs with latency, failures, maintenance, power-offs, health checks: every request accounted for, every mean response at least 2L', () => {
+  const { next, pick } = chooser(3);
+  let ran = 0;
+  while (ran < 300) {
+    const hostCount = 2 + Math.floor(next() * 4);
+    const durationNs = (200 + Math.floor(next() * 1500)) * MSEC;
+    const latencies = Array.from({ length: hostCount }, () => pick([0, 0, 1, 5, 50, 300]) * MSEC);
+    const events = Array.from({ length: Math.floor(next() * 4) }, () => {
+      const kind = pick(['fail', 'fail', 'maintenance', 'power-off'] as const);
+      const e = {
+        kind,
+        atNs: Math.floor((next() * durationNs) / MSEC) * MSEC,
+        host: `s${Math.floor(next() * hostCount)}-0`,
+      };
+      return kind !== 'power-off' && next() < 0.7 ? { ...e, durationNs: (1 + Math.floor(next() * 300)) * MSEC } : e;
+    });
+    const policy = pick([
+      'round-robin',
+      'random',
+      'least-connections',
+      'join-shortest-queue',
+      'power-of-d',
+      'consistent-hash',
+      'weighted-round-robin',
+    ] as const);
+    const cfg: ClusterConfig = {
+      hosts: latencies.map((latencyNs, k) => ({
+        name: `s${k}`,
+        machine: { sockets: 1, coresPerSocket: pick([1, 2]), contextSwitchNs: 0 },
+        link: { latencyNs },
+      })),
+      service: {
+        name: 'web',
+        arrival: { kind: 'poisson', ratePerS: pick([100, 500, 2000]) },
+        demand: { kind: 'exp', meanNs: 3 * MSEC },
+        workingSetBytes: 0,
+        memoryIntensity: 0,
+        balancer: {
+          policy,
+          ...(next() < 0.5
+            ? { health: { intervalNs: pick([10, 100]) * MSEC, detectionNs: pick([0, 30, 200]) * MSEC } }
+            : {}),
+        },
+      },
+      policy: { name: 'least-loaded' },
+      scheduler: { kind: 'fcfs' },
+      durationNs,
+      seed: 1,
+      ...(events.length > 0 ? { events } : {}),
+    };
+    let r;
+    try {
+      r = simulateCluster(cfg);
+    } catch (e) {
+      if (e instanceof SimConfigError) continue;
+      throw e;
+    }
+    ran++;
+    const what = JSON.stringify(cfg);
+    const o = r.overall;
+    assert.equal(o.routed, o.completed + (o.dropped ?? 0) + o.unfinished, what);
+    // The overall count also holds the requests that found no server in the pool.
+    assert.equal(o.routed, r.servers.reduce((a, s) => a + s.routed, 0) + (r.drops?.noServer ?? 0), what);
+    r.servers.forEach((s, k) => {
+      assert.equal(s.routed, s.completed + (s.dropped ?? 0) + s.unfinished, `${s.host} in ${what}`);
+      assert.ok(s.unfinished >= 0, `${s.host} in ${what}`);
+      if (s.completed > 0) assert.ok(s.meanResponseS >= (2 * latencies[k]!) / NS - 1e-12, `${s.host} in ${what}`);
+    });
+  }
 });
