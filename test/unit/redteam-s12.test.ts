@@ -625,6 +625,8 @@ test('fixed (random VM runs with failures, maintenance, spares, hot spots): a bo
       // Boot energy is boot power (bootEnergy / boot = peak here) over the time spent booting.
       if (bootNs > 0) close(h.bootEnergyJ, spent('booting') * 200, `${h.host} boot energy in ${what}`);
       close(h.onS, spent('on'), `${h.host} time on in ${what}`);
+      // The host-load chart's bins: the share of each bin the host was on, from 0 to 1.
+      for (const b of h.load) assert.ok(b.on >= 0 && b.on <= 1 + 1e-9 && b.load >= 0, `${h.host} bin in ${what}`);
     }
     for (const v of r.vms) {
       assert.ok((v.downS ?? 0) <= D + 1e-9, `${v.vm} down ${v.downS} in ${what}`);
@@ -639,7 +641,7 @@ test('fixed (random VM runs with failures, maintenance, spares, hot spots): a bo
   }
 });
 
-test('held: random request runs with latency, failures, maintenance, power-offs, health checks: every request accounted for, every mean response at least 2L', () => {
+test('held: random request runs with latency, failures, maintenance, power-offs, health checks: every request accounted for, every mean response at least 2L, load bins within 0..1', () => {
   const { next, pick } = chooser(3);
   let ran = 0;
   while (ran < 300) {
@@ -706,6 +708,12 @@ test('held: random request runs with latency, failures, maintenance, power-offs,
       assert.equal(s.routed, s.completed + (s.dropped ?? 0) + s.unfinished, `${s.host} in ${what}`);
       assert.ok(s.unfinished >= 0, `${s.host} in ${what}`);
       if (s.completed > 0) assert.ok(s.meanResponseS >= (2 * latencies[k]!) / NS - 1e-12, `${s.host} in ${what}`);
+      // The host-load chart's bins: busy cores over cores, and the share of the bin it was up.
+      for (const b of s.load)
+        assert.ok(
+          b.load >= 0 && b.load <= 1 + 1e-9 && b.on >= 0 && b.on <= 1 + 1e-9,
+          `${s.host} bin ${JSON.stringify(b)} in ${what}`,
+        );
     });
   }
 });
