@@ -30,13 +30,15 @@
  * are cut there (endMoveAtFailure: the VM is the source's until the switch, the target's after
  * it, and lost with either host while post-copy still pulls pages). HA restarts each VM down
  * once the restart delay has passed, where placement finds room, or later when room appears.
- * A repaired host boots and comes on with a fresh run, on its own clock from that instant.
+ * A repaired host boots and comes on with a fresh run, on its own clock from that instant (one
+ * that was off when it failed is off again, a spare: nothing ran on it).
  * With a hotspot policy each host's temperature follows its power (vm-hotspot.ts).
  *
  * Energy per host: idle x time on + (peak - idle) x its busy core-time / its cores + boot energy
- * per power-on; a host that is off or booting draws nothing else. Busy core-time is the host
- * run's own utilisation. Deterministic: integer ns, the loads' noise from streams named
- * `load:<vm>`, each host's engine seeded from `vm-host:<name>`.
+ * per power-on (its share within the run for a boot the end cuts short); a host that is off or
+ * booting draws nothing else. Busy core-time is the host run's own utilisation. Deterministic:
+ * integer ns, the loads' noise from streams named `load:<vm>`, each host's engine seeded from
+ * `vm-host:<name>`.
  */
 import type { Reason, SimConfig } from '../config';
 import { digestOf, type Sha256Factory } from '../digest';
@@ -279,6 +281,10 @@ interface HostState {
   draining: boolean;
   onNs: number;
   boots: number;
+  /** The shares of its boots a failure cut short: not drawn (the run's end is counted at the result). */
+  bootsCut: number;
+  /** It was powered off when it failed: its repair leaves it off, as it was (nothing to boot for). */
+  offWhenFailed: boolean;
   overloadNs: number;
   history: number[];
   /** Moves in flight from or to it (its link). */
@@ -370,6 +376,8 @@ export class VmClusterSimulation implements VmPolicyView {
       draining: false,
       onNs: 0,
       boots: 0,
+      bootsCut: 0,
+      offWhenFailed: false,
       overloadNs: 0,
       history: [],
       linkMoves: 0,
@@ -491,8 +499,7 @@ export class VmClusterSimulation implements VmPolicyView {
         this.hosts[e.a]!.maintenance = true;
         entering.push(e.a);
       } else if (e.kind === Ev.Fail) this.fail(e.a, t);
-      else if (e.kind === Ev.Repair)
-        this.boot(e.a, t); // repaired: it boots, then takes VMs again
+      else if (e.kind === Ev.Repair) this.repair(e.a, t);
       else {
         this.vms[e.a]!.restartDue = true;
         this.restartDown(t);
@@ -725,6 +732,12 @@ export class VmClusterSimulation implements VmPolicyView {
     host.offAtNs.push(t);
   }
 
+  /** The share of booting host `h`'s boot still to come at `t` (its boot began at its last power change). */
+  private bootLeft(h: number, t: number): number {
+    const host = this.hosts[h]!;
+    return 1 - (t - host.powerStates[host.powerStates.length - 1]!.atNs) / this.cfg.hosts[h]!.power.bootNs;
+  }
+
   /** A host's power state changes at `t` (kept in its log for the hosts-on chart). */
   private setPower(host: HostState, state: HostPowerState, t: number): void {
     host.state = state;
@@ -777,7 +790,13 @@ export class VmClusterSimulation implements VmPolicyView {
   private fail(h: number, t: number): void {
     const host = this.hosts[h]!;
     host.failures++;
-    if (host.state === 'booting') this.dropEvents((e) => e.kind === Ev.Boot && e.a === h);
+    if (host.state === 'booting') {
+      this.dropEvents((e) => e.kind === Ev.Boot && e.a === h);
+      // The boot drew its power only until the failure (HOST_POWER.bootEnergyJ: a cut boot is
+      // charged its share), not the whole boot.
+      host.bootsCut += this.bootLeft(h, t);
+    }
+    host.offWhenFailed = host.state === 'off';
     if (host.sim !== null) {
       const r = host.sim.result();
       const spec = this.cfg.hosts[h]!;
@@ -871,6 +890,21 @@ export class VmClusterSimulation implements VmPolicyView {
       c.pendingNs = 0;
     }
     this.push(t + this.cfg.restartDelayNs, Ev.Restart, v, 0);
+  }
+
+  /** Failed host `h` is repaired at `t`: it boots, then takes VMs again. */
+  private repair(h: number, t: number): void {
+    const host = this.hosts[h]!;
+    if (host.offWhenFailed) {
+      // It was off (a spare, or in maintenance with its VMs gone): repaired, it is off again and
+      // may be powered on like any spare. Booting it would charge a boot no one asked for, and
+      // in maintenance it would only go off again.
+      host.offWhenFailed = false;
+      this.setPower(host, 'off', t);
+      this.restartDown(t);
+      return;
+    }
+    this.boot(h, t);
   }
 
   /** HA restarts the VMs down past their restart delay where placement finds room (the others wait). */
@@ -1037,7 +1071,10 @@ export class VmClusterSimulation implements VmPolicyView {
       if (x.sim === null) digest = x.ended[x.ended.length - 1]!.digest;
       const idleEnergyJ = (spec.power.idleW * x.onNs) / S;
       const dynamicEnergyJ = ((spec.power.peakW - spec.power.idleW) * busyS) / spec.cores;
-      const bootEnergyJ = x.boots * spec.power.bootEnergyJ;
+      // A boot the run cuts short is charged its share within the run (HOST_POWER.bootEnergyJ, as
+      // request runs do), not the whole boot: it drew boot power only until the end.
+      const cut = x.bootsCut + (x.state === 'booting' ? this.bootLeft(h, endNs) : 0);
+      const bootEnergyJ = (x.boots - cut) * spec.power.bootEnergyJ;
       return {
         host: spec.name,
         cores: spec.cores,
