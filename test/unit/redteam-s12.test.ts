@@ -14,8 +14,7 @@
 //     left) was booted at its repair: a spare then stayed on, drawing idle power to the end; a
 //     host in maintenance was charged a boot and went off again.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -25,62 +24,10 @@ import {
   type ClusterConfig,
   type VmClusterConfig,
 } from '../../src/sim/index';
-import { BUILT_CLI, tempDir } from './cli-helpers';
+import { noCrash, redTeam } from './redteam-cli';
 
-const DIR = tempDir('redteam-s12');
+const { dir: DIR, cli, write, errorAt } = redTeam('redteam-s12', 60_000);
 const F = '```';
-
-interface Result {
-  code: number | null;
-  signal: string | null;
-  out: string;
-  ms: number;
-}
-
-/** The built CLI on `args` in DIR, killed after `timeoutMs` (a hang shows as signal SIGTERM). */
-function cli(args: string[], timeoutMs = 60_000): Result {
-  assert.ok(existsSync(BUILT_CLI), `${BUILT_CLI} is missing: run npm run build first`);
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [BUILT_CLI, ...args], {
-    cwd: DIR,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status, signal: r.signal, out: `${r.stdout}\n${r.stderr}`, ms: Date.now() - t0 };
-}
-
-const write = (name: string, text: string) => {
-  writeFileSync(join(DIR, name), text);
-  return name;
-};
-
-/** `line:col` (1-based) of the first occurrence of `needle` in `text`. */
-function pos(text: string, needle: string): string {
-  const i = text.indexOf(needle);
-  assert.ok(i >= 0, `"${needle}" not in the lab`);
-  const before = text.slice(0, i).split('\n');
-  return `${before.length}:${before[before.length - 1]!.length + 1}`;
-}
-
-/** Never a crash, a stack trace, a hang or an out-of-memory, whatever the lab. */
-function noCrash(r: Result): void {
-  assert.equal(r.signal, null, `the command was killed (${r.signal}) after ${r.ms} ms: it hung\n${r.out}`);
-  assert.doesNotMatch(r.out, /WorkerCrashed|V8_Fatal|SIGTRAP|SIGABRT|heap out of memory|\n\s+at .+:\d+:\d+\)?\n/);
-}
-
-/** Bad input: exit 2 with `file:line:col: ...` (matching `pattern`) at `needle`, the value. */
-function errorAt(file: string, text: string, needle: string, pattern: RegExp, args = ['run', file, '--json']): void {
-  const r = cli(args);
-  noCrash(r);
-  assert.equal(r.code, 2, r.out);
-  const at = `${file}:${pos(text, needle)}: `;
-  const lines = r.out.split('\n').filter((l) => l.startsWith(at));
-  assert.ok(
-    lines.some((l) => pattern.test(l)),
-    `no error at ${at} matches ${pattern}:\n${r.out}`,
-  );
-}
 
 /** `run --json`'s summary of each run. */
 function summaries(file: string): Record<string, Record<string, number>> {

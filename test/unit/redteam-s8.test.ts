@@ -24,71 +24,14 @@
 //   - `autoscale.interval: 1ns` (a decision every nanosecond) is accepted and the 4 s run spins
 //     until the CPU budget (120 s) stops it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BUILT_CLI, REPO, tempDir } from './cli-helpers';
+import { REPO } from './cli-helpers';
+import { noCrash, pos, redTeam } from './redteam-cli';
 
-const DIR = tempDir('redteam-s8');
+const { dir: DIR, cli, write, errorAt } = redTeam('redteam-s8', 30_000);
 const F = '```';
-
-interface Result {
-  code: number | null;
-  signal: string | null;
-  out: string;
-  ms: number;
-}
-
-/** The built CLI on `args` in DIR, killed after `timeoutMs` (a hang shows as signal SIGTERM). */
-function cli(args: string[], timeoutMs = 30_000): Result {
-  assert.ok(existsSync(BUILT_CLI), `${BUILT_CLI} is missing: run npm run build first`);
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, [BUILT_CLI, ...args], {
-    cwd: DIR,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status, signal: r.signal, out: `${r.stdout}\n${r.stderr}`, ms: Date.now() - t0 };
-}
-
-const write = (name: string, text: string) => {
-  writeFileSync(join(DIR, name), text);
-  return name;
-};
-
-/** `line:col` (1-based) of the `nth` occurrence of `needle` in `text`. */
-function pos(text: string, needle: string, nth = 1): string {
-  let i = -1;
-  for (let k = 0; k < nth; k++) {
-    i = text.indexOf(needle, i + 1);
-    assert.ok(i >= 0, `"${needle}" not in the lab`);
-  }
-  const before = text.slice(0, i).split('\n');
-  return `${before.length}:${before[before.length - 1]!.length + 1}`;
-}
-
-/** Never a crash, a stack trace, a hang or an out-of-memory, whatever the lab. */
-function noCrash(r: Result): void {
-  assert.equal(r.signal, null, `the command was killed (${r.signal}) after ${r.ms} ms: it hung\n${r.out}`);
-  assert.doesNotMatch(r.out, /WorkerCrashed|V8_Fatal|SIGTRAP|SIGABRT|heap out of memory|\n\s+at .+:\d+:\d+\)?\n/);
-}
-
-/** Bad input: exit 2 with `file:line:col: ...` at the place of `needle`. */
-function errorAt(file: string, text: string, needle: string, pattern: RegExp, nth = 1, offset = 0): void {
-  const r = cli(['run', file, '--json']);
-  noCrash(r);
-  assert.equal(r.code, 2, r.out);
-  const [line0, col0] = pos(text, needle, nth).split(':').map(Number);
-  const at = `${file}:${line0}:${col0! + offset}: `;
-  const lines = r.out.split('\n').filter((l) => l.startsWith(at));
-  assert.ok(lines.length > 0, `no error at ${at} in:\n${r.out}`);
-  assert.ok(
-    lines.some((l) => pattern.test(l)),
-    `no error at ${at} matches ${pattern}:\n${r.out}`,
-  );
-}
 
 /** `run --json`'s summary of each run. */
 function summaries(file: string, extra: string[] = []): Record<string, Record<string, unknown>> {
