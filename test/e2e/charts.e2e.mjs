@@ -28,7 +28,7 @@ import {
 
 const LAB = 'chart-kinds.lab.md';
 /** Charts of VM runs on a cluster, and of request runs: drawn from runs of their own kind only. */
-const VM_KINDS = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load'];
+const VM_KINDS = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load', 'host-temperature'];
 const REQUEST_KINDS = ['response-by-server'];
 /** The kinds the simulator draws today; a kind the docs add later may say it is not drawn yet. */
 const REQUIRED = [
@@ -97,7 +97,8 @@ function chartKindsLab(kinds) {
     // switches off, for the VM charts; requests on two other hosts for the request chart.
     '```cluster\nname: pair\nhosts:\n  - { machine: duo, count: 2, ram: 32GiB }\npolicy: least-loaded\n' +
       'network: { bandwidth: 1.25GB/s }\nevents:\n  - { event: maintenance, at: 1s, host: host-0 }\n```\n',
-    '```vms\nname: tenants\nmigration: { method: { kind: pre-copy } }\nvms:\n' +
+    // Its hosts' temperatures watched (hotspot, migrate: off) for the host-temperature chart.
+    '```vms\nname: tenants\nmigration: { method: { kind: pre-copy }, hotspot: { threshold: 60C, migrate: off } }\nvms:\n' +
       '  - { name: db, vcpus: 2, ram: 4GiB, dirtyRate: 200MB/s, load: { utilization: 50% } }\n```\n',
     '```run\nname: moved\ncluster: pair\nvms: [tenants]\nduration: 30s\nseed: 7\n```\n',
     '```cluster\nname: rack\nhosts:\n  - { machine: duo, count: 2 }\npolicy: least-loaded\n```\n',

@@ -233,7 +233,7 @@ const CASES: Case[] = [
     expected: {
       where: [1, 'pie'],
       message:
-        '"pie" is not a valid show. Use one of: load, queues, cache-misses, migrations, timeline, migration-cost, energy, frequency, temperature, deadlines, response, sweep, live-migrations, downtime, host-energy, hosts-on, host-load, response-by-server',
+        '"pie" is not a valid show. Use one of: load, queues, cache-misses, migrations, timeline, migration-cost, energy, frequency, temperature, deadlines, response, sweep, live-migrations, downtime, host-energy, hosts-on, host-load, host-temperature, response-by-server',
     },
   },
 ];

@@ -83,6 +83,7 @@ test('enum values, references to cells, presets and policies', () => {
     'host-energy',
     'hosts-on',
     'host-load',
+    'host-temperature',
     'response-by-server',
   ]);
   assert.deepEqual(labelsAtEnd('run', 'machine: '), ['duo', ...MACHINE_PRESET_NAMES]);

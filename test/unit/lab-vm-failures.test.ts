@@ -105,7 +105,7 @@ test('every chart of the example draws: the session executes each chart cell and
   const text = readFileSync(join(REPO, 'examples', 'vm-failures.lab.md'), 'utf8');
   const cells = parseLab(text);
   const charts = cells.map((c, i) => (c.kind === 'chart' ? i : -1)).filter((i) => i >= 0);
-  assert.equal(charts.length, 4);
+  assert.equal(charts.length, 5);
   const { compile } = await import('vega-lite');
   const session = new LabSession(inProcessRunHost);
   for (const index of charts) {

@@ -18,7 +18,7 @@ import { timelineChart } from './timeline';
 import { downtimeChart } from './downtime';
 import { hostEnergyChart } from './hostEnergy';
 import { hostsOnChart } from './hostsOn';
-import { hostLoadChart, requestHostLoadChart } from './hostLoad';
+import { hostLoadChart, hostTemperatureChart, requestHostLoadChart } from './hostLoad';
 import { liveMigrationsChart } from './liveMigrations';
 import type { VmChartRun } from './vmRun';
 import type { ClusterChartRun } from './clusterRun';
@@ -37,6 +37,7 @@ const VM_RUN_CHARTS: Record<string, (runs: readonly VmChartRun[]) => ChartOutput
   'host-energy': hostEnergyChart,
   'hosts-on': hostsOnChart,
   'host-load': hostLoadChart,
+  'host-temperature': hostTemperatureChart,
 };
 
 /** A chart of VM runs: `show:` one of VM_CHARTS (a raw spec reads one-machine tables only). */

@@ -269,12 +269,21 @@ export const CHART_KINDS: Readonly<Record<string, string>> = {
   'hosts-on': 'VM runs: how many hosts were on, and booting, over the run.',
   'host-load':
     "VM and request runs: a heat map of each host's load over time (its VMs' demand, or its requests' busy cores, over its cores), one row per host.",
+  'host-temperature':
+    "VM runs with a hotspot policy: a heat map of each host's mean temperature over time, one row per host.",
   'response-by-server':
     'Request runs on a cluster: the response time on each server and overall (mean, p95, p99), one panel per run.',
 };
 
 /** The charts drawn from VM runs (their moves, hosts and energy), not from one-machine runs. */
-export const VM_CHARTS: readonly string[] = ['live-migrations', 'downtime', 'host-energy', 'hosts-on', 'host-load'];
+export const VM_CHARTS: readonly string[] = [
+  'live-migrations',
+  'downtime',
+  'host-energy',
+  'hosts-on',
+  'host-load',
+  'host-temperature',
+];
 
 /** The charts drawn from request runs on a cluster (host-load draws VM runs too). */
 export const CLUSTER_CHARTS: readonly string[] = ['response-by-server', 'host-load'];

@@ -5,6 +5,9 @@
 /** Bins per host over the whole run. */
 export const LOAD_BINS = 120;
 
+/** How long each of a run's LOAD_BINS bins is (the last one may end after the run). */
+export const binNsOf = (durationNs: number): number => Math.max(1, Math.ceil(durationNs / LOAD_BINS));
+
 export class LoadBins {
   readonly binNs: number;
   /** Per bin: demand x time (core-ns) while on, and time on (ns). */
@@ -12,7 +15,7 @@ export class LoadBins {
   private readonly onNs: Float64Array;
 
   constructor(durationNs: number) {
-    this.binNs = Math.max(1, Math.ceil(durationNs / LOAD_BINS));
+    this.binNs = binNsOf(durationNs);
     this.demandNs = new Float64Array(LOAD_BINS);
     this.onNs = new Float64Array(LOAD_BINS);
   }

@@ -168,8 +168,11 @@ export interface VmHostResult {
   load: { atS: number; load: number; on: number }[];
   /** Its last run's digest (the only one for a host that never failed). */
   digest: string;
-  /** Only with a hotspot policy: its temperature at the end, its peak, its time at or above the threshold. */
-  thermal?: { temperatureC: number; peakC: number; hotS: number };
+  /**
+   * Only with a hotspot policy: its temperature at the end, its peak, its time at or above the
+   * threshold, and its mean temperature in each of LOAD_BINS bins (the host-temperature chart).
+   */
+  thermal?: { temperatureC: number; peakC: number; hotS: number; series: { atS: number; temperatureC: number }[] };
   /** Only for a host that failed: how often, and each of its runs. */
   failures?: number;
   incarnations?: VmHostIncarnation[];
@@ -384,7 +387,7 @@ export class VmClusterSimulation implements VmPolicyView {
       offAtNs: [],
       powerStates: [{ atNs: 0, state: h.off ? 'off' : 'on' }],
       load: new LoadBins(this.cfg.durationNs),
-      heat: this.cfg.hotspot === null ? null : new HostHeat(this.cfg.hotspot),
+      heat: this.cfg.hotspot === null ? null : new HostHeat(this.cfg.hotspot, this.cfg.durationNs),
     }));
     // Placed by the resolver (vm-config.ts), which refuses a VM that fits nowhere.
     const placed = this.cfg.initial;
@@ -539,7 +542,8 @@ export class VmClusterSimulation implements VmPolicyView {
         h.load.add(this.clockNs, t, demand[i]!);
         if (demand[i]! > this.cores[i]!) h.overloadNs += dt;
       });
-      if (this.cfg.hotspot !== null) this.hosts.forEach((h, i) => h.heat!.heat(this.powerW(i, demand[i]!), dt));
+      if (this.cfg.hotspot !== null)
+        this.hosts.forEach((h, i) => h.heat!.heat(this.powerW(i, demand[i]!), this.clockNs, dt));
     }
     this.clockNs = t;
   }
@@ -1094,7 +1098,7 @@ export class VmClusterSimulation implements VmPolicyView {
         powerStates: x.powerStates.map((p) => ({ atS: p.atNs / S, state: p.state })),
         load: x.load.series(endNs, spec.cores),
         digest,
-        ...(x.heat === null ? {} : { thermal: x.heat.result() }),
+        ...(x.heat === null ? {} : { thermal: x.heat.result(endNs) }),
         ...(x.failures > 0 ? { failures: x.failures, incarnations: this.incarnationsOf(x, endNs) } : {}),
       };
     });

@@ -15,7 +15,8 @@
  */
 import { SimConfigError } from '../errors';
 import { onlySectionKeys, readEnum, readNumber, type Section } from '../spec';
-import { thetaAfter, secondsUntil } from '../thermal';
+import { thetaAfter, thetaIntegral, secondsUntil } from '../thermal';
+import { binNsOf, LOAD_BINS } from './load-bins';
 import { optionalRecord } from '../validate';
 import { fits } from './vm-placement';
 import type { Plan, PlannedMove, VmPolicyView } from './vm-policies';
@@ -116,18 +117,35 @@ export class HostHeat {
   private theta = 0;
   private peak = 0;
   private hotNs = 0;
+  /** Per LOAD_BINS bin: the integral of theta over it (K x s), for the host-temperature chart. */
+  private readonly binNs: number;
+  private readonly area = new Float64Array(LOAD_BINS);
 
-  constructor(private readonly p: ResolvedHotspot) {}
+  constructor(
+    private readonly p: ResolvedHotspot,
+    durationNs: number,
+  ) {
+    this.binNs = binNsOf(durationNs);
+  }
 
   get temperatureC(): number {
     return this.p.ambientC + this.theta;
   }
 
-  /** `dtNs` at constant power `watts`: the closed form of thermal.ts, with no temperature feedback on power. */
-  heat(watts: number, dtNs: number): void {
+  /** [fromNs, fromNs + dtNs) at constant power `watts`: the closed form of thermal.ts, with no temperature feedback on power. */
+  heat(watts: number, fromNs: number, dtNs: number): void {
     if (dtNs <= 0) return;
     const g = 1 / this.p.resistanceKPerW;
     const c = this.p.capacitanceJPerK;
+    // Each bin the stretch overlaps gets the exact integral of theta over the overlap.
+    const toNs = fromNs + dtNs;
+    for (let b = Math.floor(fromNs / this.binNs); b < LOAD_BINS && b * this.binNs < toNs; b++) {
+      const a = Math.max(fromNs, b * this.binNs);
+      const e = Math.min(toNs, (b + 1) * this.binNs);
+      if (e <= a) continue;
+      const thetaA = thetaAfter(this.theta, watts, g, c, (a - fromNs) / S);
+      this.area[b]! += thetaIntegral(thetaA, watts, g, c, (e - a) / S);
+    }
     const target = this.p.thresholdC - this.p.ambientC;
     const dtS = dtNs / S;
     // Time at or above the threshold within the stretch: theta moves monotonically towards P R.
@@ -147,8 +165,28 @@ export class HostHeat {
     return this.p.ambientC + watts * this.p.resistanceKPerW;
   }
 
-  result(): { temperatureC: number; peakC: number; hotS: number } {
-    return { temperatureC: this.temperatureC, peakC: this.p.ambientC + this.peak, hotS: this.hotNs / S };
+  /** Per bin up to `endNs`: the host's mean temperature over the bin (C). */
+  series(endNs: number): { atS: number; temperatureC: number }[] {
+    const out: { atS: number; temperatureC: number }[] = [];
+    for (let b = 0; b < LOAD_BINS && b * this.binNs < endNs; b++) {
+      const widthS = (Math.min(endNs, (b + 1) * this.binNs) - b * this.binNs) / S;
+      out.push({ atS: (b * this.binNs) / S, temperatureC: this.p.ambientC + this.area[b]! / widthS });
+    }
+    return out;
+  }
+
+  result(endNs: number): {
+    temperatureC: number;
+    peakC: number;
+    hotS: number;
+    series: { atS: number; temperatureC: number }[];
+  } {
+    return {
+      temperatureC: this.temperatureC,
+      peakC: this.p.ambientC + this.peak,
+      hotS: this.hotNs / S,
+      series: this.series(endNs),
+    };
   }
 }
 
