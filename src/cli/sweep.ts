@@ -148,9 +148,19 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const rows: SweepRow[] = [];
   const failed: string[] = [];
+  // A run's policy is the same at every seed: named once per value and run (naming a cluster
+  // run's resolves the whole cluster).
+  const policies = new Map<string, string>();
+  const policyOf = (item: SweepItem) => {
+    const key = `${JSON.stringify(item.params)}\u0000${item.run}`;
+    let policy = policies.get(key);
+    if (policy === undefined)
+      policies.set(key, (policy = sweptPolicy(sweptRun(labs.get(JSON.stringify(item.params))!, item.run)!)));
+    return policy;
+  };
   mine.forEach((item, k) => {
     const result = settled[k]!;
-    const policy = sweptPolicy(sweptRun(labs.get(JSON.stringify(item.params))!, item.run)!);
+    const policy = policyOf(item);
     if (result.status === 'fulfilled') rows.push(sweepRow(item, policy, result.value.digest, result.value.summary));
     else failed.push(`run ${item.run} (${describeItem(item)}) failed: ${hostFailure(result.reason)}`);
   });

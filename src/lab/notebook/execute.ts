@@ -58,6 +58,7 @@ import {
   sweptRun,
   type SweepGroup,
   type SweepSample,
+  type SweptRun,
 } from '../run/sweep';
 import { evaluateCheck, type Available, type CheckScope } from '../grading/checks';
 import { CancelledError, RunError, type RunHost, type RunRequest } from '../run/runHost';
@@ -340,6 +341,14 @@ export class LabSession {
       );
     }
     let done = 0;
+    // A run's policy is the same at every seed: named once per resolved run (naming a cluster
+    // run's resolves the whole cluster).
+    const policies = new Map<object, string>();
+    const policyOf = (swept: SweptRun) => {
+      let policy = policies.get(swept.run);
+      if (policy === undefined) policies.set(swept.run, (policy = sweptPolicy(swept)));
+      return policy;
+    };
     const samples: SweepSample[] = await Promise.all(
       plan.jobs.map(async ({ params, seed, run: swept, lab: at }) => {
         const summary =
@@ -348,7 +357,7 @@ export class LabSession {
                 .summary
             : await this.comparedRunSummary(swept, seed, options);
         options.onProgress?.(++done / plan.jobs.length, `Sweeping $${sweep.param}`);
-        return { params, seed, run: swept.run.name, policy: sweptPolicy(swept), metrics: sweepMetrics(summary) };
+        return { params, seed, run: swept.run.name, policy: policyOf(swept), metrics: sweepMetrics(summary) };
       }),
     );
     const groups = aggregateSweep(samples);
